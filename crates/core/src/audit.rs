@@ -1,0 +1,67 @@
+//! Audit events: who did what to which client record, from which workstation, when.
+//!
+//! Every read, print and change of client data produces one [`AuditEvent`]. The log is
+//! append-only (the database refuses updates and deletes). Events carry identifiers, never names
+//! or dates of birth, so the log can be exported for review without spreading client data.
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::ids::{ClientId, OrganizationId, UserId};
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    /// A user signed in.
+    SignIn,
+    /// A sign-in attempt failed (the detail says why, without the password).
+    SignInFailed,
+    /// A user signed out.
+    SignOut,
+    /// A search returned these client records to the screen.
+    SearchClients,
+    /// A client record was opened.
+    ViewClient,
+    /// A client record was printed.
+    PrintRecord,
+    /// A client's demographics changed.
+    UpdateClient,
+    /// An immunization was added, changed or voided.
+    UpdateImmunization,
+}
+
+impl AuditAction {
+    /// Stable code stored in the log.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AuditAction::SignIn => "sign_in",
+            AuditAction::SignInFailed => "sign_in_failed",
+            AuditAction::SignOut => "sign_out",
+            AuditAction::SearchClients => "search_clients",
+            AuditAction::ViewClient => "view_client",
+            AuditAction::PrintRecord => "print_record",
+            AuditAction::UpdateClient => "update_client",
+            AuditAction::UpdateImmunization => "update_immunization",
+        }
+    }
+}
+
+/// One entry for the audit log.
+#[derive(Debug, Clone)]
+pub struct AuditEvent {
+    /// When.
+    pub at: OffsetDateTime,
+    /// Who (absent for failed sign-ins of unknown users).
+    pub user_id: Option<UserId>,
+    /// For which organization.
+    pub organization_id: Option<OrganizationId>,
+    /// Workstation name (host name of the machine running Shotbook).
+    pub workstation: String,
+    /// What.
+    pub action: AuditAction,
+    /// Which client, when one client is concerned.
+    pub client_id: Option<ClientId>,
+    /// Extra non-identifying detail (counts, reasons), never names or dates of birth.
+    pub detail: Option<String>,
+}

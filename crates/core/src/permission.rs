@@ -1,0 +1,208 @@
+//! Roles and the permissions they grant. Every command asks for a [`Permission`]; the UI only
+//! hides what this table would refuse.
+//!
+//! Role templates follow the two registries Shotbook is modelled on: Texas ImmTrac2's five roles
+//! and Montana imMTrax's three access levels, plus the registry staff who process access
+//! requests. The full access-request workflow builds on these.
+
+use serde::{Deserialize, Serialize};
+
+/// One thing a user may be allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// Search the registry for clients.
+    SearchClients,
+    /// Open a client's record (demographics and immunizations).
+    ViewClient,
+    /// Print the Official Immunization Record.
+    PrintRecord,
+    /// Change a client's consent (opt-in) status.
+    UpdateConsent,
+    /// Add clients and edit their demographics.
+    EditDemographics,
+    /// Record administered and historical doses.
+    AddImmunizations,
+    /// Edit and void immunizations.
+    EditImmunizations,
+    /// Receive and adjust vaccine lots.
+    ManageLots,
+    /// Run reports for the user's scope.
+    RunReports,
+    /// Student lists and school/child-care reports.
+    SchoolReports,
+    /// Manage the users of the user's organization.
+    ManageOrganizationUsers,
+    /// Approve or deny access requests.
+    ApproveAccessRequests,
+    /// Maintain organizations and their locations.
+    ManageOrganizations,
+    /// Read the CDC code tables (Admin Support). Everyone signed in may.
+    ViewSupportTables,
+}
+
+/// Where a role's permissions apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// The user's organization and its locations.
+    Organization,
+    /// A sub-state area (counties / health service region) of the user's organization.
+    Area,
+    /// The whole state.
+    State,
+}
+
+/// A role template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Texas: schools and child-care (search, view, print; student lists and school reports).
+    ViewOnlyNonProvider,
+    /// Texas: providers (add/edit clients, add/edit/delete immunizations, reports).
+    FullAccessProvider,
+    /// Texas: provider supervisor (full access + manage users at the organization).
+    ProviderSupervisor,
+    /// Texas: regional staff (reports and organization information for their area).
+    ModifiedAccessSubState,
+    /// Texas: state staff (everything, system-wide).
+    FullAccessState,
+    /// Montana: search/view/print and update consent status.
+    ReadOnlyWithConsent,
+    /// Montana: read-only with consent + update/add patient information and add immunizations.
+    RecordMaintenance,
+    /// Montana: record maintenance + vaccine lot management.
+    VaccineManagement,
+    /// Registry help-desk staff who process access requests.
+    RegistryStaff,
+}
+
+use Permission as P;
+
+const READ: &[Permission] = &[P::SearchClients, P::ViewClient, P::PrintRecord, P::ViewSupportTables];
+const PROVIDER: &[Permission] = &[
+    P::EditDemographics,
+    P::UpdateConsent,
+    P::AddImmunizations,
+    P::EditImmunizations,
+    P::RunReports,
+];
+
+impl Role {
+    /// Every role, in the order the UI lists them.
+    pub const ALL: [Role; 9] = [
+        Role::ViewOnlyNonProvider,
+        Role::FullAccessProvider,
+        Role::ProviderSupervisor,
+        Role::ModifiedAccessSubState,
+        Role::FullAccessState,
+        Role::ReadOnlyWithConsent,
+        Role::RecordMaintenance,
+        Role::VaccineManagement,
+        Role::RegistryStaff,
+    ];
+
+    /// Does this role grant `permission`?
+    pub fn grants(&self, permission: Permission) -> bool {
+        let extra: &[Permission] = match self {
+            Role::ViewOnlyNonProvider => &[P::SchoolReports],
+            Role::FullAccessProvider => PROVIDER,
+            Role::ProviderSupervisor => {
+                return READ.contains(&permission)
+                    || PROVIDER.contains(&permission)
+                    || permission == P::ManageOrganizationUsers
+            }
+            Role::ModifiedAccessSubState => &[P::RunReports, P::ManageOrganizations],
+            Role::FullAccessState => return true,
+            Role::ReadOnlyWithConsent => &[P::UpdateConsent],
+            Role::RecordMaintenance => {
+                &[P::UpdateConsent, P::EditDemographics, P::AddImmunizations]
+            }
+            Role::VaccineManagement => {
+                &[P::UpdateConsent, P::EditDemographics, P::AddImmunizations, P::ManageLots]
+            }
+            Role::RegistryStaff => {
+                return matches!(
+                    permission,
+                    P::ApproveAccessRequests | P::ManageOrganizations | P::ViewSupportTables
+                )
+            }
+        };
+        READ.contains(&permission) || extra.contains(&permission)
+    }
+
+    /// Where the role's permissions apply.
+    pub fn scope(&self) -> Scope {
+        match self {
+            Role::ModifiedAccessSubState => Scope::Area,
+            Role::FullAccessState | Role::RegistryStaff => Scope::State,
+            _ => Scope::Organization,
+        }
+    }
+
+    /// The stable code stored in the database.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Role::ViewOnlyNonProvider => "view_only_non_provider",
+            Role::FullAccessProvider => "full_access_provider",
+            Role::ProviderSupervisor => "provider_supervisor",
+            Role::ModifiedAccessSubState => "modified_access_sub_state",
+            Role::FullAccessState => "full_access_state",
+            Role::ReadOnlyWithConsent => "read_only_with_consent",
+            Role::RecordMaintenance => "record_maintenance",
+            Role::VaccineManagement => "vaccine_management",
+            Role::RegistryStaff => "registry_staff",
+        }
+    }
+
+    /// Parses a stored code.
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_school_user_can_view_and_print_but_not_record_doses() {
+        let r = Role::ViewOnlyNonProvider;
+        assert!(r.grants(P::SearchClients) && r.grants(P::PrintRecord));
+        assert!(r.grants(P::SchoolReports));
+        assert!(!r.grants(P::AddImmunizations));
+        assert!(!r.grants(P::EditDemographics));
+    }
+
+    #[test]
+    fn only_supervisors_and_state_staff_manage_organization_users() {
+        let managers: Vec<Role> =
+            Role::ALL.into_iter().filter(|r| r.grants(P::ManageOrganizationUsers)).collect();
+        assert_eq!(managers, vec![Role::ProviderSupervisor, Role::FullAccessState]);
+    }
+
+    #[test]
+    fn montana_levels_are_nested() {
+        for p in [P::SearchClients, P::ViewClient, P::PrintRecord, P::UpdateConsent] {
+            assert!(Role::ReadOnlyWithConsent.grants(p));
+        }
+        assert!(!Role::ReadOnlyWithConsent.grants(P::AddImmunizations));
+        assert!(Role::RecordMaintenance.grants(P::AddImmunizations));
+        assert!(!Role::RecordMaintenance.grants(P::ManageLots));
+        assert!(Role::VaccineManagement.grants(P::ManageLots));
+    }
+
+    #[test]
+    fn registry_staff_approve_requests_but_never_read_client_records() {
+        assert!(Role::RegistryStaff.grants(P::ApproveAccessRequests));
+        assert!(!Role::RegistryStaff.grants(P::ViewClient));
+        assert!(!Role::RegistryStaff.grants(P::SearchClients));
+    }
+
+    #[test]
+    fn role_codes_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(Role::from_code(r.code()), Some(r));
+        }
+    }
+}

@@ -1,0 +1,328 @@
+//! Clients (patients): insert, basic search, read.
+
+use shotbook_core::ids::{ClientId, OrganizationId};
+use shotbook_core::search::BasicSearch;
+use sqlx::{QueryBuilder, Sqlite, Transaction};
+use time::OffsetDateTime;
+
+use crate::change_log::{self, ChangeOp, ChangeSource};
+use crate::{timestamp, Store, StoreError, StoreResult};
+
+/// A client to insert. Names are stored as entered; the folded search keys are computed here.
+#[derive(Debug, Clone, Default)]
+pub struct NewClient {
+    /// Id.
+    pub id: ClientId,
+    /// Registry client number.
+    pub registry_id: Option<String>,
+    /// First name.
+    pub first_name: String,
+    /// Middle name.
+    pub middle_name: Option<String>,
+    /// Last name.
+    pub last_name: String,
+    /// Suffix (Jr, III).
+    pub suffix: Option<String>,
+    /// ISO date of birth.
+    pub date_of_birth: String,
+    /// F, M, X, U.
+    pub gender: String,
+    /// Mother's maiden name.
+    pub mother_maiden_name: Option<String>,
+    /// Street address.
+    pub address_line1: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// Two-letter state.
+    pub state: Option<String>,
+    /// County.
+    pub county: Option<String>,
+    /// ZIP (5 or 9 digits).
+    pub zip: Option<String>,
+    /// Phone (406-444-4444).
+    pub phone: Option<String>,
+    /// Guardian first name (minors).
+    pub guardian_first_name: Option<String>,
+    /// Guardian last name.
+    pub guardian_last_name: Option<String>,
+    /// Relationship (mother, father, guardian, grandparent).
+    pub guardian_relationship: Option<String>,
+    /// granted / refused / unknown.
+    pub consent: String,
+    /// Organization that registered the client.
+    pub home_organization_id: Option<OrganizationId>,
+}
+
+/// One line of a search result list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ClientSummaryRow {
+    /// Id.
+    pub id: String,
+    /// Registry client number.
+    pub registry_id: Option<String>,
+    /// First name.
+    pub first_name: String,
+    /// Middle name.
+    pub middle_name: Option<String>,
+    /// Last name.
+    pub last_name: String,
+    /// ISO date of birth.
+    pub date_of_birth: String,
+    /// Gender code.
+    pub gender: String,
+    /// Guardian's first and last name.
+    pub guardian_name: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// State.
+    pub state: Option<String>,
+    /// ZIP.
+    pub zip: Option<String>,
+    /// Home organization's name.
+    pub organization_name: Option<String>,
+}
+
+/// A full client record (demographics).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ClientRow {
+    /// Id.
+    pub id: String,
+    /// Registry client number.
+    pub registry_id: Option<String>,
+    /// First name.
+    pub first_name: String,
+    /// Middle name.
+    pub middle_name: Option<String>,
+    /// Last name.
+    pub last_name: String,
+    /// Suffix.
+    pub suffix: Option<String>,
+    /// ISO date of birth.
+    pub date_of_birth: String,
+    /// Gender code.
+    pub gender: String,
+    /// Mother's maiden name.
+    pub mother_maiden_name: Option<String>,
+    /// Street.
+    pub address_line1: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// State.
+    pub state: Option<String>,
+    /// County.
+    pub county: Option<String>,
+    /// ZIP.
+    pub zip: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Guardian first name.
+    pub guardian_first_name: Option<String>,
+    /// Guardian last name.
+    pub guardian_last_name: Option<String>,
+    /// Guardian relationship.
+    pub guardian_relationship: Option<String>,
+    /// Consent status.
+    pub consent: String,
+    /// Record status.
+    pub status: String,
+    /// Home organization's name.
+    pub organization_name: Option<String>,
+}
+
+/// Inserts a client and logs the change.
+pub async fn insert_in_tx(
+    tx: &mut Transaction<'_, Sqlite>,
+    client: &NewClient,
+    source: ChangeSource,
+    now: OffsetDateTime,
+) -> StoreResult<()> {
+    let mut qb = QueryBuilder::new(INSERT_COLUMNS);
+    qb.push_values(std::iter::once(client), |mut b, c| push_client(&mut b, c, &timestamp(now)));
+    qb.build().execute(&mut **tx).await?;
+    change_log::append_in_tx(tx, "client", &client.id.to_string(), ChangeOp::Insert, source, now).await
+}
+
+/// Column list of a client insert, shared with the bulk loader.
+pub const INSERT_COLUMNS: &str = "INSERT INTO clients (id, registry_id, first_name, middle_name, last_name, suffix, \
+    first_name_folded, last_name_folded, date_of_birth, gender, mother_maiden_name, address_line1, city, state, \
+    county, zip, phone, guardian_first_name, guardian_last_name, guardian_relationship, consent, \
+    home_organization_id, created_at, updated_at) ";
+
+/// Number of values [`push_client`] binds per row.
+pub const INSERT_BINDS_PER_ROW: usize = 24;
+
+/// Binds one client's values (in [`INSERT_COLUMNS`] order) into a multi-row insert.
+pub fn push_client<'a>(
+    b: &mut sqlx::query_builder::Separated<'_, 'a, Sqlite, &'static str>,
+    c: &'a NewClient,
+    now: &str,
+) {
+    use shotbook_core::normalize::fold_name;
+    b.push_bind(c.id.to_string())
+        .push_bind(c.registry_id.as_deref())
+        .push_bind(c.first_name.as_str())
+        .push_bind(c.middle_name.as_deref())
+        .push_bind(c.last_name.as_str())
+        .push_bind(c.suffix.as_deref())
+        .push_bind(fold_name(&c.first_name))
+        .push_bind(fold_name(&c.last_name))
+        .push_bind(c.date_of_birth.as_str())
+        .push_bind(c.gender.as_str())
+        .push_bind(c.mother_maiden_name.as_deref())
+        .push_bind(c.address_line1.as_deref())
+        .push_bind(c.city.as_deref())
+        .push_bind(c.state.as_deref())
+        .push_bind(c.county.as_deref())
+        .push_bind(c.zip.as_deref())
+        .push_bind(c.phone.as_deref())
+        .push_bind(c.guardian_first_name.as_deref())
+        .push_bind(c.guardian_last_name.as_deref())
+        .push_bind(c.guardian_relationship.as_deref())
+        .push_bind(c.consent.as_str())
+        .push_bind(c.home_organization_id.map(|o| o.to_string()))
+        .push_bind(now.to_string())
+        .push_bind(now.to_string());
+}
+
+const SUMMARY_COLUMNS: &str = "SELECT c.id, c.registry_id, c.first_name, c.middle_name, c.last_name, c.date_of_birth, c.gender, \
+    CASE WHEN c.guardian_last_name IS NULL THEN NULL ELSE c.guardian_first_name || ' ' || c.guardian_last_name END AS guardian_name, \
+    c.city, c.state, c.zip, o.name AS organization_name \
+    FROM clients c LEFT JOIN organizations o ON o.id = c.home_organization_id WHERE 1 = 1";
+
+/// Upper bound of a prefix range over folded names (which hold only A–Z and spaces).
+fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}~")
+}
+
+/// Basic search: name prefixes and/or exact date of birth, in name order, at most `limit` rows.
+///
+/// Served by the `clients_by_name` and `clients_by_dob` indexes: every criterion is an equality
+/// or a prefix range on an indexed column, and the ORDER BY follows index order, so no query
+/// scans or sorts more than the rows it returns.
+pub async fn search_basic(store: &Store, criteria: &BasicSearch, limit: i64) -> StoreResult<Vec<ClientSummaryRow>> {
+    let mut qb: QueryBuilder<'_, Sqlite> = QueryBuilder::new(SUMMARY_COLUMNS);
+    if let Some(last) = &criteria.last_name {
+        qb.push(" AND c.last_name_folded >= ").push_bind(last.clone());
+        qb.push(" AND c.last_name_folded < ").push_bind(prefix_end(last));
+    }
+    if let Some(first) = &criteria.first_name {
+        qb.push(" AND c.first_name_folded >= ").push_bind(first.clone());
+        qb.push(" AND c.first_name_folded < ").push_bind(prefix_end(first));
+    }
+    if let Some(dob) = &criteria.date_of_birth {
+        qb.push(" AND c.date_of_birth = ").push_bind(dob.iso());
+    }
+    qb.push(" ORDER BY c.last_name_folded, c.first_name_folded, c.date_of_birth LIMIT ").push_bind(limit);
+    Ok(qb.build_query_as().fetch_all(store.pool()).await?)
+}
+
+/// The client with `id`.
+pub async fn get(store: &Store, id: ClientId) -> StoreResult<ClientRow> {
+    sqlx::query_as(
+        "SELECT c.id, c.registry_id, c.first_name, c.middle_name, c.last_name, c.suffix, c.date_of_birth, c.gender,
+                c.mother_maiden_name, c.address_line1, c.city, c.state, c.county, c.zip, c.phone,
+                c.guardian_first_name, c.guardian_last_name, c.guardian_relationship, c.consent, c.status,
+                o.name AS organization_name
+         FROM clients c LEFT JOIN organizations o ON o.id = c.home_organization_id WHERE c.id = ?",
+    )
+    .bind(id.to_string())
+    .fetch_optional(store.pool())
+    .await?
+    .ok_or(StoreError::NotFound("client"))
+}
+
+/// Number of clients.
+pub async fn count(store: &Store) -> StoreResult<i64> {
+    let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM clients").fetch_one(store.pool()).await?;
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shotbook_core::search::BasicSearchInput;
+    use time::macros::{date, datetime};
+
+    const NOW: OffsetDateTime = datetime!(2026-11-22 9:00 UTC);
+
+    fn client(first: &str, last: &str, dob: &str) -> NewClient {
+        NewClient {
+            first_name: first.into(),
+            last_name: last.into(),
+            date_of_birth: dob.into(),
+            gender: "F".into(),
+            consent: "granted".into(),
+            ..Default::default()
+        }
+    }
+
+    async fn store_with(clients: &[NewClient]) -> Store {
+        let store = Store::open_in_memory().await.unwrap();
+        let mut tx = store.begin().await.unwrap();
+        for c in clients {
+            insert_in_tx(&mut tx, c, ChangeSource::Local, NOW).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        store
+    }
+
+    fn search(last: &str, first: &str, dob: &str) -> BasicSearch {
+        BasicSearch::parse(BasicSearchInput { last_name: last, first_name: first, date_of_birth: dob }, date!(2026 - 11 - 22))
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn last_name_prefix_finds_accented_and_hyphenated_names_in_name_order() {
+        let store = store_with(&[
+            client("Ana", "García", "2019-03-14"),
+            client("Luis", "Garcia-Lopez", "2018-01-02"),
+            client("Zoe", "Gardner", "2017-05-06"),
+        ])
+        .await;
+        let rows = search_basic(&store, &search("garcia", "", ""), 50).await.unwrap();
+        let names: Vec<_> = rows.iter().map(|r| r.last_name.as_str()).collect();
+        assert_eq!(names, vec!["García", "Garcia-Lopez"]);
+    }
+
+    #[tokio::test]
+    async fn date_of_birth_narrows_a_common_surname_to_one_child() {
+        let store = store_with(&[
+            client("Ana", "Smith", "2019-03-14"),
+            client("Ana", "Smith", "2019-03-15"),
+            client("Bea", "Smith", "2019-03-14"),
+        ])
+        .await;
+        let rows = search_basic(&store, &search("smith", "ana", "03/14/2019"), 50).await.unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!((rows[0].first_name.as_str(), rows[0].date_of_birth.as_str()), ("Ana", "2019-03-14"));
+    }
+
+    #[tokio::test]
+    async fn the_limit_caps_the_result_list() {
+        let many: Vec<_> = (0..30).map(|i| client("Kid", "Jones", &format!("2019-01-{:02}", i % 28 + 1))).collect();
+        let store = store_with(&many).await;
+        assert_eq!(search_basic(&store, &search("jones", "", ""), 11).await.unwrap().len(), 11);
+    }
+
+    #[tokio::test]
+    async fn inserting_a_client_appends_to_the_change_log() {
+        let c = client("Ana", "Smith", "2019-03-14");
+        let store = store_with(std::slice::from_ref(&c)).await;
+        let (entity, op, source): (String, String, String) =
+            sqlx::query_as("SELECT entity, op, source FROM change_log WHERE entity_id = ?")
+                .bind(c.id.to_string())
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+        assert_eq!((entity.as_str(), op.as_str(), source.as_str()), ("client", "insert", "local"));
+    }
+
+    #[tokio::test]
+    async fn clients_cannot_be_deleted() {
+        let c = client("Ana", "Smith", "2019-03-14");
+        let store = store_with(std::slice::from_ref(&c)).await;
+        let err = sqlx::query("DELETE FROM clients").execute(store.pool()).await.unwrap_err();
+        assert!(err.to_string().contains("never deleted"), "{err}");
+        assert_eq!(get(&store, c.id).await.unwrap().first_name, "Ana");
+    }
+}

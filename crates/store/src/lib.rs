@@ -1,0 +1,183 @@
+//! # shotbook-store
+//!
+//! The workstation's local SQLite database: opening it, running the embedded migrations
+//! (`migrations/local/`), loading the bundled CDC code sets, and one repository module per
+//! aggregate (`clients`, `immunizations`, `users` …).
+//!
+//! Rules:
+//! - Only this crate talks SQL. It depends on `shotbook-core` and never on `api` or Tauri.
+//! - Functions that write several rows take an open transaction and end in `_in_tx`; each such
+//!   write also appends to `change_log` in that transaction (see [`change_log`]).
+//! - To add a table: add a migration file `migrations/local/YYYYMMDDHHMMSS_what.sql` (never edit
+//!   a released one), then a module here with its tests against a real database.
+
+pub mod audit;
+pub mod bulk;
+pub mod change_log;
+pub mod clients;
+pub mod codes;
+pub mod immunizations;
+pub mod organizations;
+pub mod users;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+/// The schema line this build reads and writes (see `schema_info` in the first migration).
+pub const SCHEMA_LINE: u32 = 1;
+
+/// Errors of the storage layer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The row asked for does not exist.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The database was written by a newer, incompatible Shotbook.
+    #[error("this database has schema line {found}; this version of Shotbook reads line {SCHEMA_LINE}. Update Shotbook.")]
+    NewerSchema {
+        /// Line recorded in the database.
+        found: u32,
+    },
+    /// Anything else from SQLite.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    /// IO or data errors with context.
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+/// Result of store operations.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The local database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/local");
+
+impl Store {
+    /// Opens (creating if needed) the database file at `path`, migrates it and loads the
+    /// reference code sets.
+    pub async fn open(path: &Path) -> StoreResult<Self> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("creating the database folder {}", dir.display()))?;
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("cache_size", "-65536")
+            .pragma("temp_store", "memory");
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .with_context(|| format!("opening the database {}", path.display()))?;
+        Self::prepare(pool).await
+    }
+
+    /// An in-memory database (tests).
+    pub async fn open_in_memory() -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")
+            .context("in-memory options")?
+            .foreign_keys(true);
+        // One connection: every connection to ":memory:" is its own database.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .context("opening an in-memory database")?;
+        Self::prepare(pool).await
+    }
+
+    async fn prepare(pool: SqlitePool) -> StoreResult<Self> {
+        check_schema_line(&pool).await?;
+        MIGRATOR.run(&pool).await.context("running database migrations")?;
+        let store = Self { pool };
+        codes::load_bundled_if_missing(&store).await?;
+        Ok(store)
+    }
+
+    /// The connection pool (for repository modules and bulk loaders).
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Starts a write transaction.
+    pub async fn begin(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin().await?)
+    }
+
+    /// Size of the database file in bytes (pages × page size).
+    pub async fn size_bytes(&self) -> StoreResult<i64> {
+        let (pages, page_size): (i64, i64) =
+            sqlx::query_as("SELECT (SELECT page_count FROM pragma_page_count()), (SELECT page_size FROM pragma_page_size())")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(pages * page_size)
+    }
+}
+
+async fn check_schema_line(pool: &SqlitePool) -> StoreResult<()> {
+    let exists: Option<(String,)> =
+        sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_info'")
+            .fetch_optional(pool)
+            .await?;
+    if exists.is_none() {
+        return Ok(());
+    }
+    let line: Option<(String,)> =
+        sqlx::query_as("SELECT value FROM schema_info WHERE key = 'schema_line'").fetch_optional(pool).await?;
+    if let Some((line,)) = line {
+        let found: u32 = line.parse().unwrap_or(u32::MAX);
+        if found > SCHEMA_LINE {
+            return Err(StoreError::NewerSchema { found });
+        }
+    }
+    Ok(())
+}
+
+/// Formats an instant the way every `*_at` column stores it (RFC 3339, UTC).
+pub fn timestamp(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339).expect("RFC 3339 formatting of a UTC instant cannot fail")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_fresh_database_is_migrated_and_holds_the_code_sets() {
+        let store = Store::open_in_memory().await.unwrap();
+        let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM vaccines").fetch_one(store.pool()).await.unwrap();
+        assert!(n > 250, "the bundled CVX table has 288 rows, found {n}");
+    }
+
+    #[tokio::test]
+    async fn a_database_from_a_newer_incompatible_build_is_refused() {
+        let dir = std::env::temp_dir().join(format!("shotbook-line-{}", uuid::Uuid::now_v7()));
+        let path = dir.join("db.sqlite");
+        let store = Store::open(&path).await.unwrap();
+        sqlx::query("UPDATE schema_info SET value = '2' WHERE key = 'schema_line'")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        store.pool().close().await;
+        let err = Store::open(&path).await.unwrap_err();
+        assert!(matches!(err, StoreError::NewerSchema { found: 2 }), "{err}");
+        std::fs::remove_dir_all(dir).ok();
+    }
+}
