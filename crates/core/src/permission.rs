@@ -41,6 +41,46 @@ pub enum Permission {
     ViewSupportTables,
 }
 
+impl Permission {
+    /// Every permission.
+    pub const ALL: [Permission; 14] = [
+        P::SearchClients,
+        P::ViewClient,
+        P::PrintRecord,
+        P::UpdateConsent,
+        P::EditDemographics,
+        P::AddImmunizations,
+        P::EditImmunizations,
+        P::ManageLots,
+        P::RunReports,
+        P::SchoolReports,
+        P::ManageOrganizationUsers,
+        P::ApproveAccessRequests,
+        P::ManageOrganizations,
+        P::ViewSupportTables,
+    ];
+
+    /// Stable snake_case code, shared with the UI (which hides what the role lacks).
+    pub fn code(&self) -> &'static str {
+        match self {
+            P::SearchClients => "search_clients",
+            P::ViewClient => "view_client",
+            P::PrintRecord => "print_record",
+            P::UpdateConsent => "update_consent",
+            P::EditDemographics => "edit_demographics",
+            P::AddImmunizations => "add_immunizations",
+            P::EditImmunizations => "edit_immunizations",
+            P::ManageLots => "manage_lots",
+            P::RunReports => "run_reports",
+            P::SchoolReports => "school_reports",
+            P::ManageOrganizationUsers => "manage_organization_users",
+            P::ApproveAccessRequests => "approve_access_requests",
+            P::ManageOrganizations => "manage_organizations",
+            P::ViewSupportTables => "view_support_tables",
+        }
+    }
+}
+
 /// Where a role's permissions apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -155,6 +195,21 @@ impl Role {
         }
     }
 
+    /// The role's name as the registries write it.
+    pub fn title(&self) -> &'static str {
+        match self {
+            Role::ViewOnlyNonProvider => "View Only Non-Providers",
+            Role::FullAccessProvider => "Full Access Providers",
+            Role::ProviderSupervisor => "Provider Supervisor",
+            Role::ModifiedAccessSubState => "Modified Access Sub-state",
+            Role::FullAccessState => "Full Access State",
+            Role::ReadOnlyWithConsent => "Read Only with Consent",
+            Role::RecordMaintenance => "Record Maintenance",
+            Role::VaccineManagement => "Vaccine Mgmt",
+            Role::RegistryStaff => "Registry Staff",
+        }
+    }
+
     /// Parses a stored code.
     pub fn from_code(code: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.code() == code)
@@ -197,6 +252,12 @@ mod tests {
         assert!(Role::RegistryStaff.grants(P::ApproveAccessRequests));
         assert!(!Role::RegistryStaff.grants(P::ViewClient));
         assert!(!Role::RegistryStaff.grants(P::SearchClients));
+    }
+
+    #[test]
+    fn permission_codes_are_unique() {
+        let codes: std::collections::HashSet<_> = Permission::ALL.iter().map(|p| p.code()).collect();
+        assert_eq!(codes.len(), Permission::ALL.len());
     }
 
     #[test]

@@ -146,6 +146,18 @@ pub async fn seed_organizations_and_users(store: &Store, now: OffsetDateTime) ->
 }
 
 
+/// Seeds the whole demo registry into `store`: the organizations and users (once), then
+/// `clients` synthetic clients if the database has none. Returns the number of clients created.
+pub async fn seed_demo_registry(store: &Store, clients: usize, now: OffsetDateTime) -> anyhow::Result<usize> {
+    seed_organizations_and_users(store, now).await?;
+    if clients == 0 || shotbook_store::clients::count(store).await? > 0 {
+        return Ok(0);
+    }
+    // Wired to the generator once it lands (crate::generate).
+    let _ = now;
+    Ok(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

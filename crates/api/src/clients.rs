@@ -1,0 +1,199 @@
+//! Finding and reading clients.
+
+use shotbook_core::audit::{AuditAction, AuditEvent};
+use shotbook_core::date::UsDate;
+use shotbook_core::ids::ClientId;
+use shotbook_core::permission::Permission;
+use shotbook_core::search::{BasicSearch, BasicSearchInput};
+use shotbook_core::session::Grant;
+use shotbook_store::clients::{self, ClientRow, ClientSummaryRow};
+use shotbook_store::{audit, immunizations};
+use time::Date;
+
+use crate::dto::{ClientDetails, ClientRecord, ClientSummary, GetClientRequest, ImmunizationEntry, SearchClientsRequest, SearchClientsResponse};
+use crate::error::{AppError, AppResult, FieldIssue};
+use crate::AppContext;
+
+/// Most rows a search shows; beyond that the user is asked to refine.
+pub const SEARCH_LIMIT: i32 = 50;
+
+/// Basic search (last name, first name, date of birth). Every client shown is audited.
+pub async fn search_clients(ctx: &AppContext, request: SearchClientsRequest) -> AppResult<SearchClientsResponse> {
+    let (grant, _) = ctx.require(Permission::SearchClients)?;
+    let criteria = BasicSearch::parse(
+        BasicSearchInput {
+            last_name: &request.last_name,
+            first_name: &request.first_name,
+            date_of_birth: &request.date_of_birth,
+        },
+        ctx.clock().today(),
+    )?;
+    let mut rows = clients::search_basic(ctx.store(), &criteria, i64::from(SEARCH_LIMIT) + 1).await?;
+    let truncated = rows.len() > SEARCH_LIMIT as usize;
+    rows.truncate(SEARCH_LIMIT as usize);
+    let shown: Vec<ClientId> = rows.iter().filter_map(|r| r.id.parse().ok()).collect();
+    audit_each(ctx, &grant, AuditAction::SearchClients, &shown).await?;
+    tracing::info!(results = rows.len(), truncated, "basic search");
+    Ok(SearchClientsResponse { clients: rows.into_iter().map(summary).collect(), truncated, limit: SEARCH_LIMIT })
+}
+
+/// Opens a client's record: demographics and immunization history. Audited.
+pub async fn get_client(ctx: &AppContext, request: GetClientRequest) -> AppResult<ClientRecord> {
+    let (grant, _) = ctx.require(Permission::ViewClient)?;
+    let id: ClientId = request.client_id.parse().map_err(|_| AppError::Validation {
+        issues: vec![FieldIssue { field: "clientId".into(), message: "Not a client id.".into() }],
+    })?;
+    let row = clients::get(ctx.store(), id).await?;
+    let doses = immunizations::for_client(ctx.store(), id).await?;
+    audit_each(ctx, &grant, AuditAction::ViewClient, &[id]).await?;
+    let dob = UsDate::parse(&row.date_of_birth).map_err(AppError::internal)?;
+    let today = ctx.clock().today();
+    Ok(ClientRecord {
+        immunizations: doses
+            .into_iter()
+            .map(|d| {
+                let on = UsDate::parse(&d.administered_on).ok();
+                ImmunizationEntry {
+                    age_at_dose: on.map(|on| age_text(dob, on.date())).unwrap_or_default(),
+                    administered_on: on.map_or(d.administered_on.clone(), |on| on.to_string()),
+                    id: d.id,
+                    cvx: d.cvx.clone(),
+                    vaccine: d.vaccine.unwrap_or_else(|| format!("CVX {}", d.cvx)),
+                    trade_name: d.trade_name,
+                    vaccine_groups: d.vaccine_groups.unwrap_or_default(),
+                    mvx: d.mvx,
+                    manufacturer: d.manufacturer,
+                    lot_number: d.lot_number,
+                    expiration_date: d.expiration_date.as_deref().map(us_date),
+                    dose_volume_ml: d.dose_volume_ml,
+                    route: d.route,
+                    site: d.site,
+                    source: d.source,
+                    organization_name: d.organization_name,
+                    clinician: d.clinician,
+                    funding_source: d.funding_source,
+                    vfc_eligibility: d.vfc_eligibility,
+                    status: d.status,
+                    void_reason: d.void_reason,
+                }
+            })
+            .collect(),
+        client: details(row, dob, today),
+    })
+}
+
+async fn audit_each(ctx: &AppContext, grant: &Grant, action: AuditAction, clients: &[ClientId]) -> AppResult<()> {
+    let now = ctx.clock().now();
+    let mut tx = ctx.store().begin().await?;
+    for client in clients {
+        let event = AuditEvent {
+            at: now,
+            user_id: Some(grant.user_id()),
+            organization_id: Some(grant.organization_id()),
+            workstation: ctx.workstation().to_string(),
+            action,
+            client_id: Some(*client),
+            detail: None,
+        };
+        audit::append(&mut *tx, &event).await?;
+    }
+    tx.commit().await.map_err(|e| AppError::from(shotbook_store::StoreError::from(e)))?;
+    Ok(())
+}
+
+fn us_date(iso: &str) -> String {
+    UsDate::parse(iso).map_or_else(|_| iso.to_string(), |d| d.to_string())
+}
+
+/// "14 months" under two years, "7 years" after; "3 weeks" / "5 days" for newborns.
+pub fn age_text(dob: UsDate, on: Date) -> String {
+    let years = dob.years_until(on);
+    if years >= 2 {
+        return format!("{years} years");
+    }
+    let mut months = (on.year() - dob.date().year()) * 12 + (on.month() as i32 - dob.date().month() as i32);
+    if on.day() < dob.date().day() {
+        months -= 1;
+    }
+    if months >= 1 {
+        return if months == 1 { "1 month".into() } else { format!("{months} months") };
+    }
+    let days = (on - dob.date()).whole_days();
+    match days {
+        d if d >= 14 => format!("{} weeks", d / 7),
+        1 => "1 day".into(),
+        d => format!("{d} days"),
+    }
+}
+
+fn summary(r: ClientSummaryRow) -> ClientSummary {
+    let place = [r.city.as_deref(), r.state.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+    let address = match (place.is_empty(), r.zip.as_deref()) {
+        (true, None) => None,
+        (true, Some(zip)) => Some(zip.to_string()),
+        (false, None) => Some(place),
+        (false, Some(zip)) => Some(format!("{place} {zip}")),
+    };
+    ClientSummary {
+        date_of_birth: us_date(&r.date_of_birth),
+        id: r.id,
+        registry_id: r.registry_id,
+        first_name: r.first_name,
+        middle_name: r.middle_name,
+        last_name: r.last_name,
+        gender: r.gender,
+        guardian_name: r.guardian_name,
+        address,
+        organization_name: r.organization_name,
+    }
+}
+
+fn details(r: ClientRow, dob: UsDate, today: Date) -> ClientDetails {
+    let guardian_name = match (&r.guardian_first_name, &r.guardian_last_name) {
+        (Some(f), Some(l)) => Some(format!("{f} {l}")),
+        (None, Some(l)) => Some(l.clone()),
+        _ => None,
+    };
+    ClientDetails {
+        age: age_text(dob, today),
+        date_of_birth: dob.to_string(),
+        id: r.id,
+        registry_id: r.registry_id,
+        first_name: r.first_name,
+        middle_name: r.middle_name,
+        last_name: r.last_name,
+        suffix: r.suffix,
+        gender: r.gender,
+        mother_maiden_name: r.mother_maiden_name,
+        address_line1: r.address_line1,
+        city: r.city,
+        state: r.state,
+        county: r.county,
+        zip: r.zip,
+        phone: r.phone,
+        guardian_name,
+        guardian_relationship: r.guardian_relationship,
+        consent: r.consent,
+        status: r.status,
+        organization_name: r.organization_name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn dob(s: &str) -> UsDate {
+        UsDate::parse(s).unwrap()
+    }
+
+    #[test]
+    fn ages_read_like_a_clinician_says_them() {
+        assert_eq!(age_text(dob("2026-11-01"), date!(2026 - 11 - 05)), "4 days");
+        assert_eq!(age_text(dob("2026-10-01"), date!(2026 - 10 - 20)), "2 weeks");
+        assert_eq!(age_text(dob("2026-09-22"), date!(2026 - 11 - 22)), "2 months");
+        assert_eq!(age_text(dob("2025-09-23"), date!(2026 - 11 - 22)), "13 months");
+        assert_eq!(age_text(dob("2019-03-14"), date!(2026 - 11 - 22)), "7 years");
+    }
+}

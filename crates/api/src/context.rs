@@ -1,0 +1,143 @@
+//! The application context every command receives: database, clock, workstation and the
+//! current session.
+
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use shotbook_core::clock::{Clock, SystemClock};
+use shotbook_core::permission::Permission;
+use shotbook_core::session::{Grant, Session};
+use shotbook_store::Store;
+use time::Duration;
+
+use crate::dto::AppInfo;
+use crate::error::{AppError, AppResult};
+
+/// How to start.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// Database file.
+    pub database_path: PathBuf,
+    /// Seed the demo registry (organizations, users, synthetic clients) into an empty database.
+    pub demo: bool,
+    /// Number of synthetic clients for the demo registry.
+    pub demo_clients: usize,
+    /// Sessions lock after this long without activity.
+    pub idle_limit: Duration,
+}
+
+impl AppConfig {
+    /// Defaults for `database_path`: a 15-minute idle limit and 5,000 demo clients.
+    pub fn new(database_path: PathBuf, demo: bool) -> Self {
+        Self { database_path, demo, demo_clients: 5_000, idle_limit: Duration::minutes(15) }
+    }
+}
+
+/// Everything a command needs. One per running app (one signed-in user per workstation window).
+#[derive(Debug)]
+pub struct AppContext {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    workstation: String,
+    idle_limit: Duration,
+    demo: bool,
+    database_path: Option<PathBuf>,
+    session: RwLock<Option<Session>>,
+}
+
+impl AppContext {
+    /// Opens the database (creating and migrating it), seeding the demo registry if asked.
+    pub async fn open(config: &AppConfig) -> AppResult<Self> {
+        let store = Store::open(&config.database_path).await?;
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        if config.demo {
+            seed_demo(&store, clock.as_ref(), config.demo_clients).await?;
+        }
+        let mut ctx = Self::new(store, clock);
+        ctx.idle_limit = config.idle_limit;
+        ctx.demo = config.demo;
+        ctx.database_path = Some(config.database_path.clone());
+        Ok(ctx)
+    }
+
+    /// A context over an open store (tests, CLI).
+    pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            store,
+            clock,
+            workstation: workstation_name(),
+            idle_limit: Duration::minutes(15),
+            demo: false,
+            database_path: None,
+            session: RwLock::new(None),
+        }
+    }
+
+    /// The database.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    /// This machine's name, recorded in the audit log.
+    pub fn workstation(&self) -> &str {
+        &self.workstation
+    }
+
+    /// Checks that someone is signed in, that the session is not idle past the limit and that
+    /// the role grants `permission`; marks the session active. Every command touching client
+    /// data starts here.
+    pub fn require(&self, permission: Permission) -> AppResult<(Grant, Session)> {
+        let now = self.clock.now();
+        let mut guard = self.session.write().map_err(|_| AppError::internal("session lock poisoned"))?;
+        let session = guard.as_mut().ok_or(AppError::NotSignedIn)?;
+        let grant = session.require(permission, now, self.idle_limit)?;
+        session.last_active_at = now;
+        Ok((grant, session.clone()))
+    }
+
+    /// The current session, if any, without touching its activity time.
+    pub fn current_session(&self) -> Option<Session> {
+        self.session.read().ok().and_then(|s| s.clone())
+    }
+
+    pub(crate) fn set_session(&self, session: Option<Session>) {
+        if let Ok(mut guard) = self.session.write() {
+            *guard = session;
+        }
+    }
+
+    pub(crate) fn app_info(&self) -> AppInfo {
+        AppInfo {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            demo: self.demo,
+            workstation: self.workstation.clone(),
+            database_path: self.database_path.as_ref().map(|p| p.display().to_string()),
+            idle_minutes: self.idle_limit.whole_minutes() as i32,
+        }
+    }
+}
+
+async fn seed_demo(store: &Store, clock: &dyn Clock, clients: usize) -> AppResult<()> {
+    let started = std::time::Instant::now();
+    let created = shotbook_synth::demo::seed_demo_registry(store, clients, clock.now())
+        .await
+        .map_err(AppError::internal)?;
+    if created > 0 {
+        tracing::info!(clients = created, elapsed_ms = started.elapsed().as_millis() as u64, "seeded the demo registry");
+    }
+    Ok(())
+}
+
+fn workstation_name() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "workstation".to_string())
+}

@@ -1,0 +1,295 @@
+//! Request and response types of the commands, shared with the UI through generated
+//! TypeScript. Ids are UUID strings; dates are `MM/DD/YYYY` strings, as US registries show them.
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+/// About the running app.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    /// Shotbook version.
+    pub version: String,
+    /// Running on the demo registry.
+    pub demo: bool,
+    /// This workstation's name.
+    pub workstation: String,
+    /// Where the database is.
+    pub database_path: Option<String>,
+    /// Idle minutes before the screen locks.
+    pub idle_minutes: i32,
+}
+
+/// Sign-in form.
+#[derive(Debug, Clone, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInRequest {
+    /// Organization code.
+    pub organization_code: String,
+    /// Username.
+    pub username: String,
+    /// Password.
+    pub password: String,
+}
+
+/// The signed-in user, for the menu bar and for hiding what the role cannot do.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SignedInUser {
+    /// Username.
+    pub username: String,
+    /// First and last name.
+    pub display_name: String,
+    /// Organization code.
+    pub organization_code: String,
+    /// Organization name.
+    pub organization_name: String,
+    /// Role code.
+    pub role: String,
+    /// Role name as the registry writes it.
+    pub role_title: String,
+    /// Permission codes the role grants.
+    pub permissions: Vec<String>,
+}
+
+/// Basic search form; empty strings mean "not given".
+#[derive(Debug, Clone, Default, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchClientsRequest {
+    /// Last name (prefix).
+    pub last_name: String,
+    /// First name (prefix).
+    pub first_name: String,
+    /// Date of birth, MM/DD/YYYY.
+    pub date_of_birth: String,
+}
+
+/// One line of the result list.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientSummary {
+    /// Client id.
+    pub id: String,
+    /// Registry client number.
+    pub registry_id: Option<String>,
+    /// First name.
+    pub first_name: String,
+    /// Middle name.
+    pub middle_name: Option<String>,
+    /// Last name.
+    pub last_name: String,
+    /// MM/DD/YYYY.
+    pub date_of_birth: String,
+    /// F, M, X, U.
+    pub gender: String,
+    /// Guardian.
+    pub guardian_name: Option<String>,
+    /// City, state ZIP.
+    pub address: Option<String>,
+    /// Home organization.
+    pub organization_name: Option<String>,
+}
+
+/// Search results.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchClientsResponse {
+    /// Matches in name order, at most `limit`.
+    pub clients: Vec<ClientSummary>,
+    /// More matched than shown: ask the user to refine.
+    pub truncated: bool,
+    /// Most rows a search returns.
+    pub limit: i32,
+}
+
+/// Which client to open.
+#[derive(Debug, Clone, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct GetClientRequest {
+    /// Client id.
+    pub client_id: String,
+}
+
+/// A client's demographics.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientDetails {
+    /// Client id.
+    pub id: String,
+    /// Registry client number.
+    pub registry_id: Option<String>,
+    /// First name.
+    pub first_name: String,
+    /// Middle name.
+    pub middle_name: Option<String>,
+    /// Last name.
+    pub last_name: String,
+    /// Suffix.
+    pub suffix: Option<String>,
+    /// MM/DD/YYYY.
+    pub date_of_birth: String,
+    /// Age in years (months under two), e.g. "7 years", "14 months".
+    pub age: String,
+    /// F, M, X, U.
+    pub gender: String,
+    /// Mother's maiden name.
+    pub mother_maiden_name: Option<String>,
+    /// Street.
+    pub address_line1: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// State.
+    pub state: Option<String>,
+    /// County.
+    pub county: Option<String>,
+    /// ZIP.
+    pub zip: Option<String>,
+    /// Phone, 406-444-4444.
+    pub phone: Option<String>,
+    /// Guardian's name.
+    pub guardian_name: Option<String>,
+    /// Guardian's relationship.
+    pub guardian_relationship: Option<String>,
+    /// granted / refused / unknown.
+    pub consent: String,
+    /// active / inactive / deceased.
+    pub status: String,
+    /// Home organization.
+    pub organization_name: Option<String>,
+}
+
+/// One dose in the history table.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ImmunizationEntry {
+    /// Id.
+    pub id: String,
+    /// MM/DD/YYYY.
+    pub administered_on: String,
+    /// Age at the dose, e.g. "2 months".
+    pub age_at_dose: String,
+    /// CVX code.
+    pub cvx: String,
+    /// CVX short description.
+    pub vaccine: String,
+    /// Trade name.
+    pub trade_name: Option<String>,
+    /// Vaccine groups ("MMR, VARICELLA").
+    pub vaccine_groups: String,
+    /// MVX code.
+    pub mvx: Option<String>,
+    /// Manufacturer.
+    pub manufacturer: Option<String>,
+    /// Lot.
+    pub lot_number: Option<String>,
+    /// MM/DD/YYYY.
+    pub expiration_date: Option<String>,
+    /// mL.
+    pub dose_volume_ml: Option<f64>,
+    /// Route.
+    pub route: Option<String>,
+    /// Site.
+    pub site: Option<String>,
+    /// administered / historical.
+    pub source: String,
+    /// Administering organization.
+    pub organization_name: Option<String>,
+    /// Clinician.
+    pub clinician: Option<String>,
+    /// Funding source.
+    pub funding_source: Option<String>,
+    /// VFC eligibility.
+    pub vfc_eligibility: Option<String>,
+    /// completed / entered_in_error.
+    pub status: String,
+    /// Why it was voided.
+    pub void_reason: Option<String>,
+}
+
+/// A client's record: demographics and immunization history.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientRecord {
+    /// Demographics.
+    pub client: ClientDetails,
+    /// Doses, oldest first.
+    pub immunizations: Vec<ImmunizationEntry>,
+}
+
+/// A CVX code.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct VaccineCode {
+    /// CVX.
+    pub cvx: String,
+    /// Short description.
+    pub short_description: String,
+    /// Full name.
+    pub full_name: String,
+    /// CDC notes.
+    pub notes: Option<String>,
+    /// Status.
+    pub status: String,
+    /// MM/DD/YYYY.
+    pub last_updated: Option<String>,
+}
+
+/// An MVX code.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Manufacturer {
+    /// MVX.
+    pub mvx: String,
+    /// Name.
+    pub name: String,
+    /// CDC notes.
+    pub notes: Option<String>,
+    /// Status.
+    pub status: String,
+    /// MM/DD/YYYY.
+    pub last_updated: Option<String>,
+}
+
+/// A product (trade name).
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TradeName {
+    /// Product name.
+    pub product_name: String,
+    /// CVX short description.
+    pub short_description: String,
+    /// CVX.
+    pub cvx: String,
+    /// Manufacturer.
+    pub manufacturer: String,
+    /// MVX.
+    pub mvx: String,
+    /// Product status.
+    pub status: String,
+    /// MM/DD/YYYY.
+    pub last_updated: Option<String>,
+}
+
+/// A vaccine group and its CVX codes.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct VaccineGroup {
+    /// Group name (e.g. "MMR").
+    pub name: String,
+    /// The CVX standing for the group.
+    pub group_cvx: String,
+    /// Members.
+    pub members: Vec<VaccineGroupMember>,
+}
+
+/// A CVX in a vaccine group.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct VaccineGroupMember {
+    /// CVX.
+    pub cvx: String,
+    /// Short description.
+    pub short_description: String,
+    /// Status.
+    pub status: String,
+}

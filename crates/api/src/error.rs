@@ -1,0 +1,101 @@
+//! The one error type that crosses to the UI.
+
+use serde::Serialize;
+use shotbook_core::session::SessionError;
+use shotbook_core::ValidationError;
+use shotbook_store::StoreError;
+
+/// One invalid field, as the form shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldIssue {
+    /// Path of the request field (`lastName`, `doses[2].administeredOn`).
+    pub field: String,
+    /// What is wrong, in a sentence.
+    pub message: String,
+}
+
+/// Every way a command can fail. Serialized as `{ "code": "…", …fields }`; the UI switches on
+/// `code`, never on text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type, thiserror::Error)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum AppError {
+    /// Some inputs are invalid. Present each issue next to its field; keep what the user typed.
+    #[error("invalid input")]
+    Validation {
+        /// One entry per invalid field.
+        issues: Vec<FieldIssue>,
+    },
+    /// Org code, username or password did not match an active account. Present one message
+    /// that does not say which part was wrong.
+    #[error("the organization code, username or password is not correct")]
+    InvalidCredentials,
+    /// No one is signed in. Present the sign-in screen.
+    #[error("not signed in")]
+    NotSignedIn,
+    /// The session was idle too long. Present the lock screen; keep unsaved input.
+    #[error("the session timed out")]
+    SessionExpired {
+        /// Idle limit in minutes.
+        minutes: i64,
+    },
+    /// The user's role does not allow this. Present as a page-level notice.
+    #[error("not permitted: {permission}")]
+    Forbidden {
+        /// The permission that was needed.
+        permission: String,
+    },
+    /// The record does not exist (or no longer does). Present as a page-level notice.
+    #[error("{entity} not found")]
+    NotFound {
+        /// What was looked for.
+        entity: String,
+    },
+    /// Something failed inside Shotbook. Present a generic apology with the reference, which
+    /// support can find in the log.
+    #[error("internal error, reference {reference}")]
+    Internal {
+        /// Opaque reference logged with the full error chain.
+        reference: String,
+    },
+}
+
+/// Result of every command.
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    /// Logs `error` with a fresh reference and returns the opaque [`AppError::Internal`].
+    pub fn internal(error: impl std::fmt::Display) -> Self {
+        let reference = uuid::Uuid::now_v7().simple().to_string()[20..].to_string();
+        // The chain names operations and ids, never client data: store errors carry SQL and
+        // context strings only.
+        tracing::error!(%reference, error = %error, "internal error");
+        AppError::Internal { reference }
+    }
+}
+
+impl From<ValidationError> for AppError {
+    fn from(e: ValidationError) -> Self {
+        AppError::Validation {
+            issues: e.issues.into_iter().map(|i| FieldIssue { field: i.field, message: i.message }).collect(),
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(entity) => AppError::NotFound { entity: entity.to_string() },
+            other => AppError::internal(format!("{other:#}")),
+        }
+    }
+}
+
+impl From<SessionError> for AppError {
+    fn from(e: SessionError) -> Self {
+        match e {
+            SessionError::Expired { minutes } => AppError::SessionExpired { minutes },
+            SessionError::Forbidden(p) => AppError::Forbidden { permission: p.code().to_string() },
+        }
+    }
+}

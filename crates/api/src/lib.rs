@@ -1,0 +1,36 @@
+//! # shotbook-api
+//!
+//! The command surface of Shotbook as plain async Rust: every screen action is one function
+//! here taking an [`AppContext`] and a request DTO, returning a response DTO or an [`AppError`].
+//! The Tauri shell wraps each in a one-line `#[tauri::command]`; the CLI and the tests call the
+//! very same functions, so what is tested is what the UI runs.
+//!
+//! Rules:
+//! - Every function that touches client data first asks the context for a permission grant
+//!   (`ctx.require(Permission::…)`), and records an audit event for every read, print or change.
+//! - Request/response types live in [`dto`], derive `specta::Type`, use camelCase, carry ids as
+//!   UUID strings and dates as `MM/DD/YYYY` strings. Core types never cross this boundary.
+//! - [`AppError`] is the only error that leaves this crate.
+//!
+//! ## Adding a command
+//! 1. Write `pub async fn verb_noun(ctx: &AppContext, request: VerbNounRequest) -> AppResult<…>`
+//!    in the module of its feature, with the DTOs in [`dto`].
+//! 2. Test it in `tests/api/` against a real database.
+//! 3. Add the one-line adapter in `src-tauri/src/commands.rs` and list it in `commands::all()`;
+//!    the TypeScript bindings regenerate on the next build (`scripts/bindings.sh`).
+#![deny(missing_docs)]
+
+pub mod auth;
+pub mod clients;
+pub mod codes;
+mod context;
+pub mod dto;
+mod error;
+
+pub use context::{AppConfig, AppContext};
+pub use error::{AppError, AppResult, FieldIssue};
+
+/// Information about the running application, shown on the sign-in screen. Needs no session.
+pub async fn app_info(ctx: &AppContext) -> AppResult<dto::AppInfo> {
+    Ok(ctx.app_info())
+}
