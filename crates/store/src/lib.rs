@@ -20,6 +20,9 @@ pub mod immunizations;
 pub mod organizations;
 pub mod users;
 
+/// Re-exported so tests and tools above the store can run ad-hoc queries on its pool.
+pub use sqlx;
+
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;

@@ -1,0 +1,103 @@
+//! Test fixtures: a context over an in-memory database with the demo organizations and users,
+//! a clock the test can move, and a few clients with doses.
+
+use std::sync::{Arc, Mutex};
+
+use shotbook_api::dto::SignInRequest;
+use shotbook_api::AppContext;
+use shotbook_core::clock::Clock;
+use shotbook_core::ids::ClientId;
+use shotbook_store::change_log::ChangeSource;
+use shotbook_store::clients::{self, NewClient};
+use shotbook_store::immunizations::{self, NewImmunization};
+use shotbook_store::Store;
+use shotbook_synth::demo::{seed_organizations_and_users, DEMO_PASSWORD};
+use time::macros::datetime;
+use time::{Duration, OffsetDateTime};
+
+pub const START: OffsetDateTime = datetime!(2026-11-22 14:00 UTC);
+
+/// A clock tests can move forward.
+#[derive(Debug, Clone)]
+pub struct TestClock(Arc<Mutex<OffsetDateTime>>);
+
+impl TestClock {
+    pub fn advance(&self, by: Duration) {
+        *self.0.lock().unwrap() += by;
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> OffsetDateTime {
+        *self.0.lock().unwrap()
+    }
+}
+
+pub struct Fixture {
+    pub ctx: AppContext,
+    pub clock: TestClock,
+    pub ana: ClientId,
+}
+
+pub async fn fixture() -> Fixture {
+    let store = Store::open_in_memory().await.unwrap();
+    seed_organizations_and_users(&store, START).await.unwrap();
+    let ana = add_client(&store, "Ana", "García", "2019-03-14").await;
+    add_client(&store, "Ana", "Garcia-Lopez", "2018-07-01").await;
+    add_client(&store, "Benjamin", "Running Crane", "2024-01-15").await;
+    let mut tx = store.begin().await.unwrap();
+    for (cvx, mvx, on, source) in [
+        ("08", "MSD", "2019-03-14", "administered"),
+        ("110", "SKB", "2019-05-20", "administered"),
+        ("94", "MSD", "2020-03-20", "historical"),
+    ] {
+        let dose = NewImmunization {
+            client_id: ana,
+            cvx: cvx.into(),
+            mvx: Some(mvx.into()),
+            administered_on: on.into(),
+            source: source.into(),
+            ..Default::default()
+        };
+        immunizations::insert_in_tx(&mut tx, &dose, ChangeSource::Local, START).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let clock = TestClock(Arc::new(Mutex::new(START)));
+    let ctx = AppContext::new(store, Arc::new(clock.clone()));
+    Fixture { ctx, clock, ana }
+}
+
+async fn add_client(store: &Store, first: &str, last: &str, dob: &str) -> ClientId {
+    let client = NewClient {
+        first_name: first.into(),
+        last_name: last.into(),
+        date_of_birth: dob.into(),
+        gender: "F".into(),
+        consent: "granted".into(),
+        city: Some("Billings".into()),
+        state: Some("MT".into()),
+        zip: Some("59101".into()),
+        ..Default::default()
+    };
+    let mut tx = store.begin().await.unwrap();
+    clients::insert_in_tx(&mut tx, &client, ChangeSource::Local, START).await.unwrap();
+    tx.commit().await.unwrap();
+    client.id
+}
+
+pub fn credentials(org: &str, user: &str) -> SignInRequest {
+    SignInRequest { organization_code: org.into(), username: user.into(), password: DEMO_PASSWORD.into() }
+}
+
+pub async fn signed_in_as(org: &str, user: &str) -> Fixture {
+    let f = fixture().await;
+    shotbook_api::auth::sign_in(&f.ctx, credentials(org, user)).await.expect("demo sign-in works");
+    f
+}
+
+/// Audit actions recorded so far, oldest first.
+pub async fn audit_actions(ctx: &AppContext) -> Vec<(String, Option<String>)> {
+    let mut rows = shotbook_store::audit::recent(ctx.store(), 1000).await.unwrap();
+    rows.reverse();
+    rows.into_iter().map(|r| (r.action, r.client_id)).collect()
+}

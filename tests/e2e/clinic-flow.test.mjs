@@ -1,0 +1,82 @@
+// A clinic user's first minutes: sign in, find a child by last name + date of birth, open the
+// record and read the immunization history; then browse the CDC code tables.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchApp, byTestId, screenshot, signIn } from './app.mjs';
+
+let browser;
+before(async () => {
+  browser = await launchApp();
+});
+after(async () => {
+  await browser?.deleteSession();
+});
+
+test('a wrong password is refused with one message that names no field', async () => {
+  await signIn(browser, 'TX0001', 'tx.provider', 'wrong-password-123');
+  const alert = await browser.$('[role="alert"]');
+  await alert.waitForDisplayed({ timeout: 15_000 });
+  assert.match(await alert.getText(), /organization code, username or password/i);
+  assert.equal(await (await byTestId(browser, 'sign-in-org')).getValue(), 'TX0001', 'typed values are kept');
+  await screenshot(browser, '01-sign-in-refused');
+});
+
+test('a provider signs in, finds Sofia Martinez by last name and DOB and sees her immunizations', async () => {
+  await signIn(browser, 'TX0001', 'tx.provider');
+  const menuSearch = await byTestId(browser, 'menu-search');
+  await menuSearch.waitForDisplayed({ timeout: 30_000 });
+  await screenshot(browser, '02-home');
+  await menuSearch.click();
+
+  const last = await byTestId(browser, 'search-last-name');
+  await last.waitForDisplayed({ timeout: 10_000 });
+  await last.setValue('Martinez');
+  await (await byTestId(browser, 'search-dob')).setValue('03/14/2019');
+  await (await byTestId(browser, 'search-submit')).click();
+
+  // Exactly one match opens the record directly.
+  const name = await byTestId(browser, 'client-name');
+  await name.waitForDisplayed({ timeout: 15_000 });
+  assert.match(await name.getText(), /Martinez/);
+  assert.match(await name.getText(), /Sofia/);
+
+  const table = await byTestId(browser, 'immunization-table');
+  await table.waitForDisplayed({ timeout: 10_000 });
+  const rows = await browser.$$('[data-testid="immunization-row"]');
+  assert.ok(rows.length >= 23, `Sofia has 23 doses (some listed under several groups); saw ${rows.length} rows`);
+  const text = await table.getText();
+  assert.match(text, /03\/15\/2019/, 'dates are shown MM/DD/YYYY');
+  assert.match(text, /PEDIARIX/i);
+  await screenshot(browser, '03-client-record');
+});
+
+test('a last-name search lists several clients in a result table', async () => {
+  await (await byTestId(browser, 'menu-search')).click();
+  const last = await byTestId(browser, 'search-last-name');
+  await last.waitForDisplayed({ timeout: 10_000 });
+  await last.clearValue();
+  await last.setValue('Smith');
+  const dob = await byTestId(browser, 'search-dob');
+  await dob.clearValue();
+  await (await byTestId(browser, 'search-submit')).click();
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="search-result-row"]')).length > 1, {
+    timeout: 15_000,
+    timeoutMsg: 'expected several Smiths in the 5,000-client demo registry',
+  });
+  await screenshot(browser, '04-search-results');
+});
+
+test('Admin Support shows the CDC vaccine (CVX) table', async () => {
+  await (await byTestId(browser, 'menu-vaccines')).click();
+  await browser.waitUntil(async () => (await browser.$('body').getText()).includes('M-M-R') || (await browser.$('body').getText()).includes('MMR'), {
+    timeout: 10_000,
+  });
+  const body = await browser.$('body').getText();
+  assert.match(body, /\b03\b/, 'CVX 03 is listed');
+  await screenshot(browser, '05-admin-support-vaccines');
+});
+
+test('signing out returns to the sign-in screen', async () => {
+  await (await byTestId(browser, 'sign-out')).click();
+  await (await byTestId(browser, 'sign-in-org')).waitForDisplayed({ timeout: 10_000 });
+});

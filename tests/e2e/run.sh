@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs the end-to-end suite against a built app binary in the real WebKitGTK webview, under Xvfb,
+# on a throw-away demo database. Usage: tests/e2e/run.sh /abs/path/to/shotbook-app
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+APP="$(realpath "$1")"
+export PATH="$HOME/.local/bin:$HOME/.cargo/bin:$PATH"
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+# The app inherits its environment from tauri-driver, so everything it needs is exported here.
+export XDG_DATA_HOME="$TMP/data" XDG_CACHE_HOME="$TMP/cache" XDG_CONFIG_HOME="$TMP/config"
+export SHOTBOOK_DB="$TMP/e2e-demo.sqlite" SHOTBOOK_E2E_APP="$APP"
+export TAURI_DRIVER_PORT="${TAURI_DRIVER_PORT:-4444}"
+rm -f "$HERE"/screenshots/*.png
+
+xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
+  tauri-driver --port "$TAURI_DRIVER_PORT" > "'"$TMP"'/tauri-driver.log" 2>&1 &
+  DRIVER=$!
+  trap "kill $DRIVER 2>/dev/null || true" EXIT
+  for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$TAURI_DRIVER_PORT) 2>/dev/null && break; sleep 0.1; done
+  cd "'"$HERE"'" && npm test --silent -- ./*.test.mjs
+' || { echo "--- tauri-driver log ---"; tail -50 "$TMP/tauri-driver.log" || true; exit 1; }
+echo "e2e screenshots: $HERE/screenshots"
