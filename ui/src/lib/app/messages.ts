@@ -1,0 +1,26 @@
+import { CommandError, type AppError } from '$lib/api';
+import type { Message } from '$lib/i18n';
+
+/** The page-level message for a failed command (field-level problems are shown by the form). */
+export function errorMessage(err: unknown): Message {
+  if (!(err instanceof CommandError)) return { key: 'error.unexpected' };
+  return appErrorMessage(err.error);
+}
+
+export function appErrorMessage(error: AppError): Message {
+  switch (error.code) {
+    case 'validation':
+      return { key: 'error.validation' };
+    case 'invalid_credentials':
+      return { key: 'signIn.invalidCredentials' };
+    case 'not_signed_in':
+    case 'session_expired':
+      return { key: 'session.timedOut' };
+    case 'forbidden':
+      return { key: 'error.forbidden', params: { permission: error.permission } };
+    case 'not_found':
+      return { key: 'error.notFound', params: { entity: error.entity } };
+    case 'internal':
+      return { key: 'error.internal', params: { reference: error.reference } };
+  }
+}

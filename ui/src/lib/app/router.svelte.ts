@@ -1,0 +1,20 @@
+/** The tables of the Admin Support screen. */
+export const SUPPORT_TABS = ['vaccines', 'tradeNames', 'manufacturers', 'vaccineGroups'] as const;
+export type SupportTab = (typeof SUPPORT_TABS)[number];
+
+/** Every screen, with its parameters. */
+export type Route =
+  | { name: 'signIn' }
+  | { name: 'home' }
+  | { name: 'clientSearch' }
+  | { name: 'clientRecord'; clientId: string }
+  | { name: 'adminSupport'; tab: SupportTab };
+
+/** A state-based router: the current screen is a value, not a URL. */
+export class Router {
+  route = $state<Route>({ name: 'signIn' });
+
+  go(route: Route): void {
+    this.route = route;
+  }
+}

@@ -1,0 +1,70 @@
+import type { Route, SupportTab } from '$lib/app/router.svelte';
+import { PERMISSIONS, type Permission } from '$lib/auth/permissions';
+import type { MessageKey } from '$lib/i18n';
+
+export type MenuItem = {
+  id: string;
+  label: MessageKey;
+  /** Shown on the home screen's shortcut card. */
+  description: MessageKey;
+  route: Route;
+  permission: Permission;
+  testid: string;
+};
+
+export type MenuSection = { id: string; label: MessageKey; items: MenuItem[] };
+
+const support = (tab: SupportTab, label: MessageKey, description: MessageKey, testid: string) => ({
+  id: tab,
+  label,
+  description,
+  route: { name: 'adminSupport', tab } as const,
+  permission: PERMISSIONS.viewSupportTables,
+  testid,
+});
+
+/** The menu panel, in ImmTrac2's order. Entries the role lacks are filtered out when shown. */
+export const MENU: MenuSection[] = [
+  {
+    id: 'clients',
+    label: 'menu.clients',
+    items: [
+      {
+        id: 'searchClient',
+        label: 'menu.searchClient',
+        description: 'home.searchClient',
+        route: { name: 'clientSearch' },
+        permission: PERMISSIONS.searchClients,
+        testid: 'menu-search',
+      },
+    ],
+  },
+  {
+    id: 'adminSupport',
+    label: 'menu.adminSupport',
+    items: [
+      support('vaccines', 'menu.vaccines', 'home.vaccines', 'menu-vaccines'),
+      support('tradeNames', 'menu.tradeNames', 'home.tradeNames', 'menu-trade-names'),
+      support('manufacturers', 'menu.manufacturers', 'home.manufacturers', 'menu-manufacturers'),
+      support('vaccineGroups', 'menu.vaccineGroups', 'home.vaccineGroups', 'menu-vaccine-groups'),
+    ],
+  },
+];
+
+/** The sections and entries a user with `can` may see; empty sections are dropped. */
+export function visibleMenu(can: (p: Permission) => boolean): MenuSection[] {
+  return MENU.map((s) => ({ ...s, items: s.items.filter((i) => can(i.permission)) })).filter(
+    (s) => s.items.length > 0,
+  );
+}
+
+/** Whether `item` is the entry for the current `route` (a client record counts as search). */
+export function isCurrent(item: MenuItem, route: Route): boolean {
+  if (item.route.name === 'adminSupport') {
+    return route.name === 'adminSupport' && route.tab === item.route.tab;
+  }
+  if (item.route.name === 'clientSearch') {
+    return route.name === 'clientSearch' || route.name === 'clientRecord';
+  }
+  return item.route.name === route.name;
+}
