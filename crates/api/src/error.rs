@@ -37,7 +37,7 @@ pub enum AppError {
     #[error("the session timed out")]
     SessionExpired {
         /// Idle limit in minutes.
-        minutes: i64,
+        minutes: i32,
     },
     /// The user's role does not allow this. Present as a page-level notice.
     #[error("not permitted: {permission}")]
@@ -94,7 +94,7 @@ impl From<StoreError> for AppError {
 impl From<SessionError> for AppError {
     fn from(e: SessionError) -> Self {
         match e {
-            SessionError::Expired { minutes } => AppError::SessionExpired { minutes },
+            SessionError::Expired { minutes } => AppError::SessionExpired { minutes: i32::try_from(minutes).unwrap_or(i32::MAX) },
             SessionError::Forbidden(p) => AppError::Forbidden { permission: p.code().to_string() },
         }
     }
