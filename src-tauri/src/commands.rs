@@ -48,7 +48,10 @@ pub async fn current_user(ctx: Ctx<'_>) -> AppResult<Option<SignedInUser>> {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn search_clients(ctx: Ctx<'_>, request: SearchClientsRequest) -> AppResult<SearchClientsResponse> {
+pub async fn search_clients(
+    ctx: Ctx<'_>,
+    request: SearchClientsRequest,
+) -> AppResult<SearchClientsResponse> {
     shotbook_api::clients::search_clients(&ctx, request).await
 }
 

@@ -22,15 +22,21 @@ pub async fn sign_in(ctx: &AppContext, request: SignInRequest) -> AppResult<Sign
         ("password", &request.password),
     ] {
         if value.trim().is_empty() {
-            issues.push(FieldIssue { field: field.into(), message: "This field is required.".into() });
+            issues.push(FieldIssue {
+                field: field.into(),
+                message: "This field is required.".into(),
+            });
         }
     }
     if !issues.is_empty() {
         return Err(AppError::Validation { issues });
     }
 
-    let candidate = users::find_for_sign_in(ctx.store(), &request.organization_code, &request.username).await?;
-    let hash = candidate.as_ref().map_or(DUMMY_HASH.to_string(), |c| c.password_hash.clone());
+    let candidate =
+        users::find_for_sign_in(ctx.store(), &request.organization_code, &request.username).await?;
+    let hash = candidate
+        .as_ref()
+        .map_or(DUMMY_HASH.to_string(), |c| c.password_hash.clone());
     let password = request.password;
     let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
@@ -58,7 +64,10 @@ pub async fn sign_in(ctx: &AppContext, request: SignInRequest) -> AppResult<Sign
     let role = Role::from_code(&account.role)
         .ok_or_else(|| AppError::internal(format!("unknown role code {}", account.role)))?;
     let user_id: UserId = account.user_id.parse().map_err(AppError::internal)?;
-    let organization_id: OrganizationId = account.organization_id.parse().map_err(AppError::internal)?;
+    let organization_id: OrganizationId = account
+        .organization_id
+        .parse()
+        .map_err(AppError::internal)?;
     let session = Session {
         user_id,
         username: account.username.clone(),

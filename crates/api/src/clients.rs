@@ -10,7 +10,10 @@ use shotbook_store::clients::{self, ClientRow, ClientSummaryRow};
 use shotbook_store::{audit, immunizations};
 use time::Date;
 
-use crate::dto::{ClientDetails, ClientRecord, ClientSummary, GetClientRequest, ImmunizationEntry, SearchClientsRequest, SearchClientsResponse};
+use crate::dto::{
+    ClientDetails, ClientRecord, ClientSummary, GetClientRequest, ImmunizationEntry,
+    SearchClientsRequest, SearchClientsResponse,
+};
 use crate::error::{AppError, AppResult, FieldIssue};
 use crate::AppContext;
 
@@ -18,7 +21,10 @@ use crate::AppContext;
 pub const SEARCH_LIMIT: i32 = 50;
 
 /// Basic search (last name, first name, date of birth). Every client shown is audited.
-pub async fn search_clients(ctx: &AppContext, request: SearchClientsRequest) -> AppResult<SearchClientsResponse> {
+pub async fn search_clients(
+    ctx: &AppContext,
+    request: SearchClientsRequest,
+) -> AppResult<SearchClientsResponse> {
     let (grant, _) = ctx.require(Permission::SearchClients)?;
     let criteria = BasicSearch::parse(
         BasicSearchInput {
@@ -28,21 +34,32 @@ pub async fn search_clients(ctx: &AppContext, request: SearchClientsRequest) -> 
         },
         ctx.clock().today(),
     )?;
-    let mut rows = clients::search_basic(ctx.store(), &criteria, i64::from(SEARCH_LIMIT) + 1).await?;
+    let mut rows =
+        clients::search_basic(ctx.store(), &criteria, i64::from(SEARCH_LIMIT) + 1).await?;
     let truncated = rows.len() > SEARCH_LIMIT as usize;
     rows.truncate(SEARCH_LIMIT as usize);
     let shown: Vec<ClientId> = rows.iter().filter_map(|r| r.id.parse().ok()).collect();
     audit_each(ctx, &grant, AuditAction::SearchClients, &shown).await?;
     tracing::info!(results = rows.len(), truncated, "basic search");
-    Ok(SearchClientsResponse { clients: rows.into_iter().map(summary).collect(), truncated, limit: SEARCH_LIMIT })
+    Ok(SearchClientsResponse {
+        clients: rows.into_iter().map(summary).collect(),
+        truncated,
+        limit: SEARCH_LIMIT,
+    })
 }
 
 /// Opens a client's record: demographics and immunization history. Audited.
 pub async fn get_client(ctx: &AppContext, request: GetClientRequest) -> AppResult<ClientRecord> {
     let (grant, _) = ctx.require(Permission::ViewClient)?;
-    let id: ClientId = request.client_id.parse().map_err(|_| AppError::Validation {
-        issues: vec![FieldIssue { field: "clientId".into(), message: "Not a client id.".into() }],
-    })?;
+    let id: ClientId = request
+        .client_id
+        .parse()
+        .map_err(|_| AppError::Validation {
+            issues: vec![FieldIssue {
+                field: "clientId".into(),
+                message: "Not a client id.".into(),
+            }],
+        })?;
     let row = clients::get(ctx.store(), id).await?;
     let doses = immunizations::for_client(ctx.store(), id).await?;
     audit_each(ctx, &grant, AuditAction::ViewClient, &[id]).await?;
@@ -82,7 +99,12 @@ pub async fn get_client(ctx: &AppContext, request: GetClientRequest) -> AppResul
     })
 }
 
-async fn audit_each(ctx: &AppContext, grant: &Grant, action: AuditAction, clients: &[ClientId]) -> AppResult<()> {
+async fn audit_each(
+    ctx: &AppContext,
+    grant: &Grant,
+    action: AuditAction,
+    clients: &[ClientId],
+) -> AppResult<()> {
     let now = ctx.clock().now();
     let mut tx = ctx.store().begin().await?;
     for client in clients {
@@ -97,7 +119,9 @@ async fn audit_each(ctx: &AppContext, grant: &Grant, action: AuditAction, client
         };
         audit::append(&mut *tx, &event).await?;
     }
-    tx.commit().await.map_err(|e| AppError::from(shotbook_store::StoreError::from(e)))?;
+    tx.commit()
+        .await
+        .map_err(|e| AppError::from(shotbook_store::StoreError::from(e)))?;
     Ok(())
 }
 
@@ -111,12 +135,17 @@ pub fn age_text(dob: UsDate, on: Date) -> String {
     if years >= 2 {
         return format!("{years} years");
     }
-    let mut months = (on.year() - dob.date().year()) * 12 + (on.month() as i32 - dob.date().month() as i32);
+    let mut months =
+        (on.year() - dob.date().year()) * 12 + (on.month() as i32 - dob.date().month() as i32);
     if on.day() < dob.date().day() {
         months -= 1;
     }
     if months >= 1 {
-        return if months == 1 { "1 month".into() } else { format!("{months} months") };
+        return if months == 1 {
+            "1 month".into()
+        } else {
+            format!("{months} months")
+        };
     }
     let days = (on - dob.date()).whole_days();
     match days {
@@ -127,7 +156,11 @@ pub fn age_text(dob: UsDate, on: Date) -> String {
 }
 
 fn summary(r: ClientSummaryRow) -> ClientSummary {
-    let place = [r.city.as_deref(), r.state.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+    let place = [r.city.as_deref(), r.state.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
     let address = match (place.is_empty(), r.zip.as_deref()) {
         (true, None) => None,
         (true, Some(zip)) => Some(zip.to_string()),
@@ -191,9 +224,21 @@ mod tests {
     #[test]
     fn ages_read_like_a_clinician_says_them() {
         assert_eq!(age_text(dob("2026-11-01"), date!(2026 - 11 - 05)), "4 days");
-        assert_eq!(age_text(dob("2026-10-01"), date!(2026 - 10 - 20)), "2 weeks");
-        assert_eq!(age_text(dob("2026-09-22"), date!(2026 - 11 - 22)), "2 months");
-        assert_eq!(age_text(dob("2025-09-23"), date!(2026 - 11 - 22)), "13 months");
-        assert_eq!(age_text(dob("2019-03-14"), date!(2026 - 11 - 22)), "7 years");
+        assert_eq!(
+            age_text(dob("2026-10-01"), date!(2026 - 10 - 20)),
+            "2 weeks"
+        );
+        assert_eq!(
+            age_text(dob("2026-09-22"), date!(2026 - 11 - 22)),
+            "2 months"
+        );
+        assert_eq!(
+            age_text(dob("2025-09-23"), date!(2026 - 11 - 22)),
+            "13 months"
+        );
+        assert_eq!(
+            age_text(dob("2019-03-14"), date!(2026 - 11 - 22)),
+            "7 years"
+        );
     }
 }

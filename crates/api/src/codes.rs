@@ -37,7 +37,13 @@ pub async fn list_manufacturers(ctx: &AppContext) -> AppResult<Vec<Manufacturer>
     Ok(codes::manufacturers(ctx.store())
         .await?
         .into_iter()
-        .map(|m| Manufacturer { mvx: m.mvx, name: m.name, notes: m.notes, status: m.status, last_updated: us_date(m.last_updated) })
+        .map(|m| Manufacturer {
+            mvx: m.mvx,
+            name: m.name,
+            notes: m.notes,
+            status: m.status,
+            last_updated: us_date(m.last_updated),
+        })
         .collect())
 }
 
@@ -66,9 +72,17 @@ pub async fn list_vaccine_groups(ctx: &AppContext) -> AppResult<Vec<VaccineGroup
     for m in codes::vaccine_group_members(ctx.store()).await? {
         groups
             .entry(m.vaccine_group.clone())
-            .or_insert_with(|| VaccineGroup { name: m.vaccine_group.clone(), group_cvx: m.group_cvx.clone(), members: Vec::new() })
+            .or_insert_with(|| VaccineGroup {
+                name: m.vaccine_group.clone(),
+                group_cvx: m.group_cvx.clone(),
+                members: Vec::new(),
+            })
             .members
-            .push(VaccineGroupMember { cvx: m.cvx, short_description: m.short_description, status: m.status });
+            .push(VaccineGroupMember {
+                cvx: m.cvx,
+                short_description: m.short_description,
+                status: m.status,
+            });
     }
     Ok(groups.into_values().collect())
 }

@@ -29,7 +29,12 @@ pub struct AppConfig {
 impl AppConfig {
     /// Defaults for `database_path`: a 15-minute idle limit and 5,000 demo clients.
     pub fn new(database_path: PathBuf, demo: bool) -> Self {
-        Self { database_path, demo, demo_clients: 5_000, idle_limit: Duration::minutes(15) }
+        Self {
+            database_path,
+            demo,
+            demo_clients: 5_000,
+            idle_limit: Duration::minutes(15),
+        }
     }
 }
 
@@ -93,7 +98,10 @@ impl AppContext {
     /// data starts here.
     pub fn require(&self, permission: Permission) -> AppResult<(Grant, Session)> {
         let now = self.clock.now();
-        let mut guard = self.session.write().map_err(|_| AppError::internal("session lock poisoned"))?;
+        let mut guard = self
+            .session
+            .write()
+            .map_err(|_| AppError::internal("session lock poisoned"))?;
         let session = guard.as_mut().ok_or(AppError::NotSignedIn)?;
         let grant = session.require(permission, now, self.idle_limit)?;
         session.last_active_at = now;
@@ -128,7 +136,11 @@ async fn seed_demo(store: &Store, clock: &dyn Clock, clients: usize) -> AppResul
         .await
         .map_err(AppError::internal)?;
     if created > 0 {
-        tracing::info!(clients = created, elapsed_ms = started.elapsed().as_millis() as u64, "seeded the demo registry");
+        tracing::info!(
+            clients = created,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "seeded the demo registry"
+        );
     }
     Ok(())
 }

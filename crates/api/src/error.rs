@@ -77,7 +77,14 @@ impl AppError {
 impl From<ValidationError> for AppError {
     fn from(e: ValidationError) -> Self {
         AppError::Validation {
-            issues: e.issues.into_iter().map(|i| FieldIssue { field: i.field, message: i.message }).collect(),
+            issues: e
+                .issues
+                .into_iter()
+                .map(|i| FieldIssue {
+                    field: i.field,
+                    message: i.message,
+                })
+                .collect(),
         }
     }
 }
@@ -85,7 +92,9 @@ impl From<ValidationError> for AppError {
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::NotFound(entity) => AppError::NotFound { entity: entity.to_string() },
+            StoreError::NotFound(entity) => AppError::NotFound {
+                entity: entity.to_string(),
+            },
             other => AppError::internal(format!("{other:#}")),
         }
     }
@@ -94,8 +103,12 @@ impl From<StoreError> for AppError {
 impl From<SessionError> for AppError {
     fn from(e: SessionError) -> Self {
         match e {
-            SessionError::Expired { minutes } => AppError::SessionExpired { minutes: i32::try_from(minutes).unwrap_or(i32::MAX) },
-            SessionError::Forbidden(p) => AppError::Forbidden { permission: p.code().to_string() },
+            SessionError::Expired { minutes } => AppError::SessionExpired {
+                minutes: i32::try_from(minutes).unwrap_or(i32::MAX),
+            },
+            SessionError::Forbidden(p) => AppError::Forbidden {
+                permission: p.code().to_string(),
+            },
         }
     }
 }

@@ -65,7 +65,12 @@ impl UsDate {
 
     /// ISO 8601 form (`YYYY-MM-DD`), the storage format.
     pub fn iso(&self) -> String {
-        format!("{:04}-{:02}-{:02}", self.0.year(), u8::from(self.0.month()), self.0.day())
+        format!(
+            "{:04}-{:02}-{:02}",
+            self.0.year(),
+            u8::from(self.0.month()),
+            self.0.day()
+        )
     }
 
     /// Whole years between this date and `on` (an age when this is a birth date).
@@ -80,7 +85,13 @@ impl UsDate {
 
 impl fmt::Display for UsDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:02}/{:02}/{:04}", u8::from(self.0.month()), self.0.day(), self.0.year())
+        write!(
+            f,
+            "{:02}/{:02}/{:04}",
+            u8::from(self.0.month()),
+            self.0.day(),
+            self.0.year()
+        )
     }
 }
 
@@ -95,7 +106,10 @@ fn split_date(s: &str) -> Option<(u32, u32, u32)> {
     if parts.len() != 3 || !parts.iter().all(|p| all_digits(p)) {
         return None;
     }
-    let nums: Vec<u32> = parts.iter().map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let nums: Vec<u32> = parts
+        .iter()
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
     if parts[0].len() == 4 && sep == '-' {
         // ISO: YYYY-MM-DD
         (parts[1].len() <= 2 && parts[2].len() <= 2).then_some((nums[0], nums[1], nums[2]))
@@ -141,8 +155,19 @@ mod tests {
 
     #[test]
     fn us_slash_dash_compact_and_iso_forms_all_parse_to_the_same_day() {
-        for s in ["03/14/2019", "3/14/2019", "03-14-2019", "03142019", "2019-03-14", " 3/14/2019 "] {
-            assert_eq!(UsDate::parse(s).unwrap().date(), date!(2019 - 03 - 14), "{s}");
+        for s in [
+            "03/14/2019",
+            "3/14/2019",
+            "03-14-2019",
+            "03142019",
+            "2019-03-14",
+            " 3/14/2019 ",
+        ] {
+            assert_eq!(
+                UsDate::parse(s).unwrap().date(),
+                date!(2019 - 03 - 14),
+                "{s}"
+            );
         }
     }
 
@@ -155,8 +180,14 @@ mod tests {
 
     #[test]
     fn impossible_days_and_two_digit_years_are_refused_with_a_reason() {
-        assert_eq!(UsDate::parse("02/30/2020"), Err(DateError::NoSuchDay("02/30/2020".into())));
-        assert_eq!(UsDate::parse("13/01/2020"), Err(DateError::NoSuchDay("13/01/2020".into())));
+        assert_eq!(
+            UsDate::parse("02/30/2020"),
+            Err(DateError::NoSuchDay("02/30/2020".into()))
+        );
+        assert_eq!(
+            UsDate::parse("13/01/2020"),
+            Err(DateError::NoSuchDay("13/01/2020".into()))
+        );
         assert_eq!(UsDate::parse("3/14/19"), Err(DateError::Format));
         assert_eq!(UsDate::parse("yesterday"), Err(DateError::Format));
         assert_eq!(UsDate::parse(""), Err(DateError::Format));

@@ -14,7 +14,10 @@ pub struct Issue {
 impl Issue {
     /// An issue for `field` with a user-facing `message`.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -29,7 +32,9 @@ pub struct ValidationError {
 impl ValidationError {
     /// A validation error with a single issue.
     pub fn single(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { issues: vec![Issue::new(field, message)] }
+        Self {
+            issues: vec![Issue::new(field, message)],
+        }
     }
 }
 
@@ -66,7 +71,9 @@ impl IssueCollector {
         if self.issues.is_empty() {
             Ok(())
         } else {
-            Err(ValidationError { issues: self.issues })
+            Err(ValidationError {
+                issues: self.issues,
+            })
         }
     }
 }

@@ -4,9 +4,9 @@
 //! without invalidating stored hashes. Hashing is CPU-heavy: async callers run it on a blocking
 //! thread.
 
-use password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use password_hash::rand_core::OsRng;
 
 /// Hashes `password` with Argon2id and a fresh random salt.
 pub fn hash_password(password: &str) -> String {
@@ -20,7 +20,9 @@ pub fn hash_password(password: &str) -> String {
 /// True when `password` matches the PHC `hash`. A malformed hash never matches.
 pub fn verify_password(password: &str, hash: &str) -> bool {
     match PasswordHash::new(hash) {
-        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }

@@ -119,7 +119,12 @@ pub enum Role {
 
 use Permission as P;
 
-const READ: &[Permission] = &[P::SearchClients, P::ViewClient, P::PrintRecord, P::ViewSupportTables];
+const READ: &[Permission] = &[
+    P::SearchClients,
+    P::ViewClient,
+    P::PrintRecord,
+    P::ViewSupportTables,
+];
 const PROVIDER: &[Permission] = &[
     P::EditDemographics,
     P::UpdateConsent,
@@ -158,9 +163,12 @@ impl Role {
             Role::RecordMaintenance => {
                 &[P::UpdateConsent, P::EditDemographics, P::AddImmunizations]
             }
-            Role::VaccineManagement => {
-                &[P::UpdateConsent, P::EditDemographics, P::AddImmunizations, P::ManageLots]
-            }
+            Role::VaccineManagement => &[
+                P::UpdateConsent,
+                P::EditDemographics,
+                P::AddImmunizations,
+                P::ManageLots,
+            ],
             Role::RegistryStaff => {
                 return matches!(
                     permission,
@@ -231,14 +239,24 @@ mod tests {
 
     #[test]
     fn only_supervisors_and_state_staff_manage_organization_users() {
-        let managers: Vec<Role> =
-            Role::ALL.into_iter().filter(|r| r.grants(P::ManageOrganizationUsers)).collect();
-        assert_eq!(managers, vec![Role::ProviderSupervisor, Role::FullAccessState]);
+        let managers: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.grants(P::ManageOrganizationUsers))
+            .collect();
+        assert_eq!(
+            managers,
+            vec![Role::ProviderSupervisor, Role::FullAccessState]
+        );
     }
 
     #[test]
     fn montana_levels_are_nested() {
-        for p in [P::SearchClients, P::ViewClient, P::PrintRecord, P::UpdateConsent] {
+        for p in [
+            P::SearchClients,
+            P::ViewClient,
+            P::PrintRecord,
+            P::UpdateConsent,
+        ] {
             assert!(Role::ReadOnlyWithConsent.grants(p));
         }
         assert!(!Role::ReadOnlyWithConsent.grants(P::AddImmunizations));
@@ -256,7 +274,8 @@ mod tests {
 
     #[test]
     fn permission_codes_are_unique() {
-        let codes: std::collections::HashSet<_> = Permission::ALL.iter().map(|p| p.code()).collect();
+        let codes: std::collections::HashSet<_> =
+            Permission::ALL.iter().map(|p| p.code()).collect();
         assert_eq!(codes.len(), Permission::ALL.len());
     }
 

@@ -29,9 +29,15 @@ impl PersonName {
             return Err(Issue::new(field, "Enter a name."));
         }
         if s.chars().count() > Self::MAX_LEN {
-            return Err(Issue::new(field, format!("Use at most {} characters.", Self::MAX_LEN)));
+            return Err(Issue::new(
+                field,
+                format!("Use at most {} characters.", Self::MAX_LEN),
+            ));
         }
-        if let Some(bad) = s.chars().find(|c| !(c.is_alphabetic() || " '-.".contains(*c))) {
+        if let Some(bad) = s
+            .chars()
+            .find(|c| !(c.is_alphabetic() || " '-.".contains(*c)))
+        {
             return Err(Issue::new(
                 field,
                 format!("'{bad}' cannot be part of a name; use letters, spaces, hyphens or apostrophes."),
@@ -107,7 +113,14 @@ mod tests {
 
     #[test]
     fn names_in_any_script_with_hyphens_and_apostrophes_are_accepted() {
-        for n in ["O'Brien", "Smith-Jones", "Nguyễn", "Ñuñez", "St. John", "Ánh"] {
+        for n in [
+            "O'Brien",
+            "Smith-Jones",
+            "Nguyễn",
+            "Ñuñez",
+            "St. John",
+            "Ánh",
+        ] {
             assert!(PersonName::parse_field("lastName", n).is_ok(), "{n}");
         }
     }
@@ -126,12 +139,20 @@ mod tests {
 
     #[test]
     fn inner_whitespace_is_collapsed() {
-        assert_eq!(PersonName::parse_field("f", "Mary   Ann").unwrap().as_str(), "Mary Ann");
+        assert_eq!(
+            PersonName::parse_field("f", "Mary   Ann").unwrap().as_str(),
+            "Mary Ann"
+        );
     }
 
     #[test]
     fn gender_codes_round_trip() {
-        for g in [Gender::Female, Gender::Male, Gender::NonBinary, Gender::Unknown] {
+        for g in [
+            Gender::Female,
+            Gender::Male,
+            Gender::NonBinary,
+            Gender::Unknown,
+        ] {
             assert_eq!(Gender::parse(g.code()), Some(g));
         }
         assert_eq!(Gender::parse("q"), None);

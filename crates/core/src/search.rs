@@ -38,18 +38,31 @@ impl BasicSearch {
         let last = fold_name(input.last_name);
         let first = fold_name(input.first_name);
         if !input.last_name.trim().is_empty() && last.is_empty() {
-            issues.push(Issue::new("lastName", "A last name needs at least one letter."));
+            issues.push(Issue::new(
+                "lastName",
+                "A last name needs at least one letter.",
+            ));
         }
         if !input.first_name.trim().is_empty() && first.is_empty() {
-            issues.push(Issue::new("firstName", "A first name needs at least one letter."));
+            issues.push(Issue::new(
+                "firstName",
+                "A first name needs at least one letter.",
+            ));
         }
         let dob = if input.date_of_birth.trim().is_empty() {
             None
         } else {
-            issues.take(DateOfBirth::parse_field("dateOfBirth", input.date_of_birth, today))
+            issues.take(DateOfBirth::parse_field(
+                "dateOfBirth",
+                input.date_of_birth,
+                today,
+            ))
         };
         if input.last_name.trim().is_empty() && input.date_of_birth.trim().is_empty() {
-            issues.push(Issue::new("lastName", "Enter a last name or a date of birth to search."));
+            issues.push(Issue::new(
+                "lastName",
+                "Enter a last name or a date of birth to search.",
+            ));
         }
         issues.finish()?;
         Ok(Self {
@@ -69,7 +82,11 @@ mod tests {
 
     fn parse(last: &str, first: &str, dob: &str) -> Result<BasicSearch, ValidationError> {
         BasicSearch::parse(
-            BasicSearchInput { last_name: last, first_name: first, date_of_birth: dob },
+            BasicSearchInput {
+                last_name: last,
+                first_name: first,
+                date_of_birth: dob,
+            },
             TODAY,
         )
     }

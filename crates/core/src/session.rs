@@ -78,12 +78,18 @@ impl Session {
         idle_limit: Duration,
     ) -> Result<Grant, SessionError> {
         if now - self.last_active_at > idle_limit {
-            return Err(SessionError::Expired { minutes: idle_limit.whole_minutes() });
+            return Err(SessionError::Expired {
+                minutes: idle_limit.whole_minutes(),
+            });
         }
         if !self.role.grants(permission) {
             return Err(SessionError::Forbidden(permission));
         }
-        Ok(Grant { permission, user_id: self.user_id, organization_id: self.organization_id })
+        Ok(Grant {
+            permission,
+            user_id: self.user_id,
+            organization_id: self.organization_id,
+        })
     }
 }
 
@@ -110,7 +116,9 @@ mod tests {
     #[test]
     fn a_granted_permission_carries_the_user_and_organization() {
         let s = session(Role::FullAccessProvider);
-        let g = s.require(Permission::ViewClient, s.started_at, Duration::minutes(15)).unwrap();
+        let g = s
+            .require(Permission::ViewClient, s.started_at, Duration::minutes(15))
+            .unwrap();
         assert_eq!(g.user_id(), s.user_id);
         assert_eq!(g.organization_id(), s.organization_id);
     }
@@ -118,8 +126,15 @@ mod tests {
     #[test]
     fn a_permission_outside_the_role_is_forbidden() {
         let s = session(Role::ViewOnlyNonProvider);
-        let e = s.require(Permission::AddImmunizations, s.started_at, Duration::minutes(15));
-        assert_eq!(e.unwrap_err(), SessionError::Forbidden(Permission::AddImmunizations));
+        let e = s.require(
+            Permission::AddImmunizations,
+            s.started_at,
+            Duration::minutes(15),
+        );
+        assert_eq!(
+            e.unwrap_err(),
+            SessionError::Forbidden(Permission::AddImmunizations)
+        );
     }
 
     #[test]

@@ -8,7 +8,10 @@ use crate::{timestamp, StoreResult};
 
 /// Appends `event`. Accepts a pool or a transaction, so a change and its audit entry can be
 /// committed together.
-pub async fn append<'e>(executor: impl SqliteExecutor<'e>, event: &AuditEvent) -> StoreResult<AuditEntryId> {
+pub async fn append<'e>(
+    executor: impl SqliteExecutor<'e>,
+    event: &AuditEvent,
+) -> StoreResult<AuditEntryId> {
     let id = AuditEntryId::new();
     sqlx::query(
         "INSERT INTO audit_log (id, at, user_id, organization_id, workstation, action, client_id, detail)

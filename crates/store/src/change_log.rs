@@ -58,13 +58,15 @@ pub async fn append_in_tx(
     source: ChangeSource,
     at: OffsetDateTime,
 ) -> StoreResult<()> {
-    sqlx::query("INSERT INTO change_log (entity, entity_id, op, source, at) VALUES (?, ?, ?, ?, ?)")
-        .bind(entity)
-        .bind(entity_id)
-        .bind(op.code())
-        .bind(source.code())
-        .bind(timestamp(at))
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO change_log (entity, entity_id, op, source, at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(entity)
+    .bind(entity_id)
+    .bind(op.code())
+    .bind(source.code())
+    .bind(timestamp(at))
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }

@@ -137,9 +137,19 @@ pub async fn insert_in_tx(
     now: OffsetDateTime,
 ) -> StoreResult<()> {
     let mut qb = QueryBuilder::new(INSERT_COLUMNS);
-    qb.push_values(std::iter::once(client), |mut b, c| push_client(&mut b, c, &timestamp(now)));
+    qb.push_values(std::iter::once(client), |mut b, c| {
+        push_client(&mut b, c, &timestamp(now))
+    });
     qb.build().execute(&mut **tx).await?;
-    change_log::append_in_tx(tx, "client", &client.id.to_string(), ChangeOp::Insert, source, now).await
+    change_log::append_in_tx(
+        tx,
+        "client",
+        &client.id.to_string(),
+        ChangeOp::Insert,
+        source,
+        now,
+    )
+    .await
 }
 
 /// Column list of a client insert, shared with the bulk loader.
@@ -199,20 +209,29 @@ fn prefix_end(prefix: &str) -> String {
 /// Served by the `clients_by_name` and `clients_by_dob` indexes: every criterion is an equality
 /// or a prefix range on an indexed column, and the ORDER BY follows index order, so no query
 /// scans or sorts more than the rows it returns.
-pub async fn search_basic(store: &Store, criteria: &BasicSearch, limit: i64) -> StoreResult<Vec<ClientSummaryRow>> {
+pub async fn search_basic(
+    store: &Store,
+    criteria: &BasicSearch,
+    limit: i64,
+) -> StoreResult<Vec<ClientSummaryRow>> {
     let mut qb: QueryBuilder<'_, Sqlite> = QueryBuilder::new(SUMMARY_COLUMNS);
     if let Some(last) = &criteria.last_name {
-        qb.push(" AND c.last_name_folded >= ").push_bind(last.clone());
-        qb.push(" AND c.last_name_folded < ").push_bind(prefix_end(last));
+        qb.push(" AND c.last_name_folded >= ")
+            .push_bind(last.clone());
+        qb.push(" AND c.last_name_folded < ")
+            .push_bind(prefix_end(last));
     }
     if let Some(first) = &criteria.first_name {
-        qb.push(" AND c.first_name_folded >= ").push_bind(first.clone());
-        qb.push(" AND c.first_name_folded < ").push_bind(prefix_end(first));
+        qb.push(" AND c.first_name_folded >= ")
+            .push_bind(first.clone());
+        qb.push(" AND c.first_name_folded < ")
+            .push_bind(prefix_end(first));
     }
     if let Some(dob) = &criteria.date_of_birth {
         qb.push(" AND c.date_of_birth = ").push_bind(dob.iso());
     }
-    qb.push(" ORDER BY c.last_name_folded, c.first_name_folded, c.date_of_birth LIMIT ").push_bind(limit);
+    qb.push(" ORDER BY c.last_name_folded, c.first_name_folded, c.date_of_birth LIMIT ")
+        .push_bind(limit);
     Ok(qb.build_query_as().fetch_all(store.pool()).await?)
 }
 
@@ -233,7 +252,9 @@ pub async fn get(store: &Store, id: ClientId) -> StoreResult<ClientRow> {
 
 /// Number of clients.
 pub async fn count(store: &Store) -> StoreResult<i64> {
-    let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM clients").fetch_one(store.pool()).await?;
+    let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM clients")
+        .fetch_one(store.pool())
+        .await?;
     Ok(n)
 }
 
@@ -260,15 +281,24 @@ mod tests {
         let store = Store::open_in_memory().await.unwrap();
         let mut tx = store.begin().await.unwrap();
         for c in clients {
-            insert_in_tx(&mut tx, c, ChangeSource::Local, NOW).await.unwrap();
+            insert_in_tx(&mut tx, c, ChangeSource::Local, NOW)
+                .await
+                .unwrap();
         }
         tx.commit().await.unwrap();
         store
     }
 
     fn search(last: &str, first: &str, dob: &str) -> BasicSearch {
-        BasicSearch::parse(BasicSearchInput { last_name: last, first_name: first, date_of_birth: dob }, date!(2026 - 11 - 22))
-            .unwrap()
+        BasicSearch::parse(
+            BasicSearchInput {
+                last_name: last,
+                first_name: first,
+                date_of_birth: dob,
+            },
+            date!(2026 - 11 - 22),
+        )
+        .unwrap()
     }
 
     #[tokio::test]
@@ -279,7 +309,9 @@ mod tests {
             client("Zoe", "Gardner", "2017-05-06"),
         ])
         .await;
-        let rows = search_basic(&store, &search("garcia", "", ""), 50).await.unwrap();
+        let rows = search_basic(&store, &search("garcia", "", ""), 50)
+            .await
+            .unwrap();
         let names: Vec<_> = rows.iter().map(|r| r.last_name.as_str()).collect();
         assert_eq!(names, vec!["García", "Garcia-Lopez"]);
     }
@@ -292,16 +324,29 @@ mod tests {
             client("Bea", "Smith", "2019-03-14"),
         ])
         .await;
-        let rows = search_basic(&store, &search("smith", "ana", "03/14/2019"), 50).await.unwrap();
+        let rows = search_basic(&store, &search("smith", "ana", "03/14/2019"), 50)
+            .await
+            .unwrap();
         assert_eq!(rows.len(), 1);
-        assert_eq!((rows[0].first_name.as_str(), rows[0].date_of_birth.as_str()), ("Ana", "2019-03-14"));
+        assert_eq!(
+            (rows[0].first_name.as_str(), rows[0].date_of_birth.as_str()),
+            ("Ana", "2019-03-14")
+        );
     }
 
     #[tokio::test]
     async fn the_limit_caps_the_result_list() {
-        let many: Vec<_> = (0..30).map(|i| client("Kid", "Jones", &format!("2019-01-{:02}", i % 28 + 1))).collect();
+        let many: Vec<_> = (0..30)
+            .map(|i| client("Kid", "Jones", &format!("2019-01-{:02}", i % 28 + 1)))
+            .collect();
         let store = store_with(&many).await;
-        assert_eq!(search_basic(&store, &search("jones", "", ""), 11).await.unwrap().len(), 11);
+        assert_eq!(
+            search_basic(&store, &search("jones", "", ""), 11)
+                .await
+                .unwrap()
+                .len(),
+            11
+        );
     }
 
     #[tokio::test]
@@ -314,14 +359,20 @@ mod tests {
                 .fetch_one(store.pool())
                 .await
                 .unwrap();
-        assert_eq!((entity.as_str(), op.as_str(), source.as_str()), ("client", "insert", "local"));
+        assert_eq!(
+            (entity.as_str(), op.as_str(), source.as_str()),
+            ("client", "insert", "local")
+        );
     }
 
     #[tokio::test]
     async fn clients_cannot_be_deleted() {
         let c = client("Ana", "Smith", "2019-03-14");
         let store = store_with(std::slice::from_ref(&c)).await;
-        let err = sqlx::query("DELETE FROM clients").execute(store.pool()).await.unwrap_err();
+        let err = sqlx::query("DELETE FROM clients")
+            .execute(store.pool())
+            .await
+            .unwrap_err();
         assert!(err.to_string().contains("never deleted"), "{err}");
         assert_eq!(get(&store, c.id).await.unwrap().first_name, "Ana");
     }

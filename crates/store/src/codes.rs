@@ -98,7 +98,9 @@ fn records(csv_text: &str) -> anyhow::Result<Vec<csv::StringRecord>> {
 
 /// Loads the bundled code sets when the tables are empty (first start).
 pub async fn load_bundled_if_missing(store: &Store) -> StoreResult<()> {
-    let (count,): (i64,) = sqlx::query_as("SELECT count(*) FROM vaccines").fetch_one(store.pool()).await?;
+    let (count,): (i64,) = sqlx::query_as("SELECT count(*) FROM vaccines")
+        .fetch_one(store.pool())
+        .await?;
     if count > 0 {
         return Ok(());
     }
@@ -158,19 +160,27 @@ pub async fn load_bundled_if_missing(store: &Store) -> StoreResult<()> {
 
 /// All CVX codes, ordered by code number.
 pub async fn vaccines(store: &Store) -> StoreResult<Vec<VaccineRow>> {
-    Ok(sqlx::query_as("SELECT * FROM vaccines ORDER BY CAST(cvx AS INTEGER)").fetch_all(store.pool()).await?)
+    Ok(
+        sqlx::query_as("SELECT * FROM vaccines ORDER BY CAST(cvx AS INTEGER)")
+            .fetch_all(store.pool())
+            .await?,
+    )
 }
 
 /// All MVX codes, ordered by code.
 pub async fn manufacturers(store: &Store) -> StoreResult<Vec<ManufacturerRow>> {
-    Ok(sqlx::query_as("SELECT * FROM manufacturers ORDER BY mvx").fetch_all(store.pool()).await?)
+    Ok(sqlx::query_as("SELECT * FROM manufacturers ORDER BY mvx")
+        .fetch_all(store.pool())
+        .await?)
 }
 
 /// All products, ordered by name.
 pub async fn trade_names(store: &Store) -> StoreResult<Vec<TradeNameRow>> {
-    Ok(sqlx::query_as("SELECT * FROM trade_names ORDER BY product_name COLLATE NOCASE, cvx")
-        .fetch_all(store.pool())
-        .await?)
+    Ok(
+        sqlx::query_as("SELECT * FROM trade_names ORDER BY product_name COLLATE NOCASE, cvx")
+            .fetch_all(store.pool())
+            .await?,
+    )
 }
 
 /// All vaccine-group memberships, ordered by group then CVX.
@@ -189,15 +199,25 @@ mod tests {
     #[tokio::test]
     async fn code_sets_match_the_cdc_files_row_for_row() {
         let store = Store::open_in_memory().await.unwrap();
-        assert_eq!(vaccines(&store).await.unwrap().len(), records(CVX_CSV).unwrap().len());
-        assert_eq!(manufacturers(&store).await.unwrap().len(), records(MVX_CSV).unwrap().len());
+        assert_eq!(
+            vaccines(&store).await.unwrap().len(),
+            records(CVX_CSV).unwrap().len()
+        );
+        assert_eq!(
+            manufacturers(&store).await.unwrap().len(),
+            records(MVX_CSV).unwrap().len()
+        );
         // CDC's product file lists PREVNAR 7 (CVX 100, WAL) twice, identically; it is stored once.
-        let distinct_products: std::collections::HashSet<(String, String, String)> = records(PRODUCT_NAMES_CSV)
-            .unwrap()
-            .iter()
-            .map(|r| (r[0].to_string(), r[2].to_string(), r[4].to_string()))
-            .collect();
-        assert_eq!(trade_names(&store).await.unwrap().len(), distinct_products.len());
+        let distinct_products: std::collections::HashSet<(String, String, String)> =
+            records(PRODUCT_NAMES_CSV)
+                .unwrap()
+                .iter()
+                .map(|r| (r[0].to_string(), r[2].to_string(), r[4].to_string()))
+                .collect();
+        assert_eq!(
+            trade_names(&store).await.unwrap().len(),
+            distinct_products.len()
+        );
         let groups = vaccine_group_members(&store).await.unwrap();
         assert_eq!(groups.len(), records(VACCINE_GROUPS_CSV).unwrap().len());
     }
@@ -205,13 +225,33 @@ mod tests {
     #[tokio::test]
     async fn mmr_is_cvx_03_by_merck_in_the_mmr_group() {
         let store = Store::open_in_memory().await.unwrap();
-        let mmr = vaccines(&store).await.unwrap().into_iter().find(|v| v.cvx == "03").unwrap();
+        let mmr = vaccines(&store)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|v| v.cvx == "03")
+            .unwrap();
         assert_eq!(mmr.short_description, "MMR");
-        let merck = manufacturers(&store).await.unwrap().into_iter().find(|m| m.mvx == "MSD").unwrap();
+        let merck = manufacturers(&store)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|m| m.mvx == "MSD")
+            .unwrap();
         assert!(merck.name.contains("Merck"), "{}", merck.name);
         let groups = vaccine_group_members(&store).await.unwrap();
-        assert!(groups.iter().any(|g| g.cvx == "03" && g.vaccine_group == "MMR"));
-        let dates: Vec<_> = vaccines(&store).await.unwrap().into_iter().filter_map(|v| v.last_updated).collect();
-        assert!(dates.iter().all(|d| d.len() == 10 && &d[4..5] == "-"), "last_updated is stored as ISO");
+        assert!(groups
+            .iter()
+            .any(|g| g.cvx == "03" && g.vaccine_group == "MMR"));
+        let dates: Vec<_> = vaccines(&store)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter_map(|v| v.last_updated)
+            .collect();
+        assert!(
+            dates.iter().all(|d| d.len() == 10 && &d[4..5] == "-"),
+            "last_updated is stored as ISO"
+        );
     }
 }

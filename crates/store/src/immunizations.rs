@@ -128,9 +128,19 @@ pub async fn insert_in_tx(
     now: OffsetDateTime,
 ) -> StoreResult<()> {
     let mut qb = QueryBuilder::new(INSERT_COLUMNS);
-    qb.push_values(std::iter::once(dose), |mut b, d| push_immunization(&mut b, d, &timestamp(now)));
+    qb.push_values(std::iter::once(dose), |mut b, d| {
+        push_immunization(&mut b, d, &timestamp(now))
+    });
     qb.build().execute(&mut **tx).await?;
-    change_log::append_in_tx(tx, "immunization", &dose.id.to_string(), ChangeOp::Insert, source, now).await
+    change_log::append_in_tx(
+        tx,
+        "immunization",
+        &dose.id.to_string(),
+        ChangeOp::Insert,
+        source,
+        now,
+    )
+    .await
 }
 
 /// Marks a dose entered in error, keeping it and recording who, when and why.
@@ -155,7 +165,15 @@ pub async fn void_in_tx(
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound("immunization"));
     }
-    change_log::append_in_tx(tx, "immunization", &id.to_string(), ChangeOp::Void, ChangeSource::Local, now).await
+    change_log::append_in_tx(
+        tx,
+        "immunization",
+        &id.to_string(),
+        ChangeOp::Void,
+        ChangeSource::Local,
+        now,
+    )
+    .await
 }
 
 /// Every dose of `client`, voided ones included, oldest first.
@@ -208,8 +226,12 @@ mod tests {
             phone: None,
         };
         let mut tx = store.begin().await.unwrap();
-        clients::insert_in_tx(&mut tx, &client, ChangeSource::Local, NOW).await.unwrap();
-        users::insert_in_tx(&mut tx, &user, ChangeSource::Local, NOW).await.unwrap();
+        clients::insert_in_tx(&mut tx, &client, ChangeSource::Local, NOW)
+            .await
+            .unwrap();
+        users::insert_in_tx(&mut tx, &user, ChangeSource::Local, NOW)
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
         (store, client.id, user.id)
     }
@@ -229,16 +251,36 @@ mod tests {
     async fn doses_list_oldest_first_with_vaccine_manufacturer_trade_name_and_group() {
         let (store, client, _) = store_with_client().await;
         let mut tx = store.begin().await.unwrap();
-        insert_in_tx(&mut tx, &dose(client, "94", "MSD", "2021-01-05"), ChangeSource::Local, NOW).await.unwrap();
-        insert_in_tx(&mut tx, &dose(client, "08", "MSD", "2020-01-02"), ChangeSource::Local, NOW).await.unwrap();
+        insert_in_tx(
+            &mut tx,
+            &dose(client, "94", "MSD", "2021-01-05"),
+            ChangeSource::Local,
+            NOW,
+        )
+        .await
+        .unwrap();
+        insert_in_tx(
+            &mut tx,
+            &dose(client, "08", "MSD", "2020-01-02"),
+            ChangeSource::Local,
+            NOW,
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         let rows = for_client(&store, client).await.unwrap();
-        assert_eq!(rows.iter().map(|r| r.cvx.as_str()).collect::<Vec<_>>(), vec!["08", "94"]);
+        assert_eq!(
+            rows.iter().map(|r| r.cvx.as_str()).collect::<Vec<_>>(),
+            vec!["08", "94"]
+        );
         let mmrv = &rows[1];
         assert_eq!(mmrv.trade_name.as_deref(), Some("PROQUAD"));
         assert!(mmrv.manufacturer.as_deref().unwrap().contains("Merck"));
         let groups = mmrv.vaccine_groups.as_deref().unwrap();
-        assert!(groups.contains("MMR") && groups.contains("VARICELLA"), "{groups}");
+        assert!(
+            groups.contains("MMR") && groups.contains("VARICELLA"),
+            "{groups}"
+        );
     }
 
     #[tokio::test]
@@ -246,17 +288,28 @@ mod tests {
         let (store, client, user) = store_with_client().await;
         let d = dose(client, "08", "MSD", "2020-01-02");
         let mut tx = store.begin().await.unwrap();
-        insert_in_tx(&mut tx, &d, ChangeSource::Local, NOW).await.unwrap();
-        void_in_tx(&mut tx, d.id, "entered on the wrong client", user, NOW).await.unwrap();
+        insert_in_tx(&mut tx, &d, ChangeSource::Local, NOW)
+            .await
+            .unwrap();
+        void_in_tx(&mut tx, d.id, "entered on the wrong client", user, NOW)
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
         let rows = for_client(&store, client).await.unwrap();
         assert_eq!(rows[0].status, "entered_in_error");
-        assert_eq!(rows[0].void_reason.as_deref(), Some("entered on the wrong client"));
-        assert!(sqlx::query("DELETE FROM immunizations").execute(store.pool()).await.is_err());
-        let ops: Vec<(String,)> = sqlx::query_as("SELECT op FROM change_log WHERE entity = 'immunization' ORDER BY seq")
-            .fetch_all(store.pool())
+        assert_eq!(
+            rows[0].void_reason.as_deref(),
+            Some("entered on the wrong client")
+        );
+        assert!(sqlx::query("DELETE FROM immunizations")
+            .execute(store.pool())
             .await
-            .unwrap();
+            .is_err());
+        let ops: Vec<(String,)> =
+            sqlx::query_as("SELECT op FROM change_log WHERE entity = 'immunization' ORDER BY seq")
+                .fetch_all(store.pool())
+                .await
+                .unwrap();
         assert_eq!(ops, vec![("insert".to_string(),), ("void".to_string(),)]);
     }
 
@@ -265,8 +318,12 @@ mod tests {
         let (store, client, user) = store_with_client().await;
         let d = dose(client, "08", "MSD", "2020-01-02");
         let mut tx = store.begin().await.unwrap();
-        insert_in_tx(&mut tx, &d, ChangeSource::Local, NOW).await.unwrap();
-        void_in_tx(&mut tx, d.id, "duplicate", user, NOW).await.unwrap();
+        insert_in_tx(&mut tx, &d, ChangeSource::Local, NOW)
+            .await
+            .unwrap();
+        void_in_tx(&mut tx, d.id, "duplicate", user, NOW)
+            .await
+            .unwrap();
         let again = void_in_tx(&mut tx, d.id, "duplicate", user, NOW).await;
         assert!(matches!(again, Err(StoreError::NotFound("immunization"))));
     }

@@ -108,7 +108,10 @@ impl Store {
 
     async fn prepare(pool: SqlitePool) -> StoreResult<Self> {
         check_schema_line(&pool).await?;
-        MIGRATOR.run(&pool).await.context("running database migrations")?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .context("running database migrations")?;
         let store = Self { pool };
         codes::load_bundled_if_missing(&store).await?;
         Ok(store)
@@ -135,15 +138,18 @@ impl Store {
 }
 
 async fn check_schema_line(pool: &SqlitePool) -> StoreResult<()> {
-    let exists: Option<(String,)> =
-        sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_info'")
-            .fetch_optional(pool)
-            .await?;
+    let exists: Option<(String,)> = sqlx::query_as(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_info'",
+    )
+    .fetch_optional(pool)
+    .await?;
     if exists.is_none() {
         return Ok(());
     }
     let line: Option<(String,)> =
-        sqlx::query_as("SELECT value FROM schema_info WHERE key = 'schema_line'").fetch_optional(pool).await?;
+        sqlx::query_as("SELECT value FROM schema_info WHERE key = 'schema_line'")
+            .fetch_optional(pool)
+            .await?;
     if let Some((line,)) = line {
         let found: u32 = line.parse().unwrap_or(u32::MAX);
         if found > SCHEMA_LINE {
@@ -155,7 +161,8 @@ async fn check_schema_line(pool: &SqlitePool) -> StoreResult<()> {
 
 /// Formats an instant the way every `*_at` column stores it (RFC 3339, UTC).
 pub fn timestamp(at: OffsetDateTime) -> String {
-    at.format(&Rfc3339).expect("RFC 3339 formatting of a UTC instant cannot fail")
+    at.format(&Rfc3339)
+        .expect("RFC 3339 formatting of a UTC instant cannot fail")
 }
 
 #[cfg(test)]
@@ -165,7 +172,10 @@ mod tests {
     #[tokio::test]
     async fn a_fresh_database_is_migrated_and_holds_the_code_sets() {
         let store = Store::open_in_memory().await.unwrap();
-        let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM vaccines").fetch_one(store.pool()).await.unwrap();
+        let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM vaccines")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
         assert!(n > 250, "the bundled CVX table has 288 rows, found {n}");
     }
 

@@ -72,7 +72,15 @@ pub async fn insert_in_tx(
     .bind(timestamp(now))
     .execute(&mut **tx)
     .await?;
-    change_log::append_in_tx(tx, "organization", &org.id.to_string(), ChangeOp::Insert, source, now).await
+    change_log::append_in_tx(
+        tx,
+        "organization",
+        &org.id.to_string(),
+        ChangeOp::Insert,
+        source,
+        now,
+    )
+    .await
 }
 
 /// All organizations, by state then name.

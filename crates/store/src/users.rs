@@ -74,7 +74,15 @@ pub async fn insert_in_tx(
     .bind(timestamp(now))
     .execute(&mut **tx)
     .await?;
-    change_log::append_in_tx(tx, "user", &user.id.to_string(), ChangeOp::Insert, source, now).await
+    change_log::append_in_tx(
+        tx,
+        "user",
+        &user.id.to_string(),
+        ChangeOp::Insert,
+        source,
+        now,
+    )
+    .await
 }
 
 /// Gives `user` a role at `organization`.
@@ -86,15 +94,24 @@ pub async fn grant_role_in_tx(
     source: ChangeSource,
     now: OffsetDateTime,
 ) -> StoreResult<()> {
-    sqlx::query("INSERT INTO user_roles (user_id, organization_id, role, created_at) VALUES (?, ?, ?, ?)")
-        .bind(user.to_string())
-        .bind(organization.to_string())
-        .bind(role.code())
-        .bind(timestamp(now))
-        .execute(&mut **tx)
-        .await?;
-    change_log::append_in_tx(tx, "user_role", &format!("{user}:{organization}"), ChangeOp::Insert, source, now)
-        .await
+    sqlx::query(
+        "INSERT INTO user_roles (user_id, organization_id, role, created_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(user.to_string())
+    .bind(organization.to_string())
+    .bind(role.code())
+    .bind(timestamp(now))
+    .execute(&mut **tx)
+    .await?;
+    change_log::append_in_tx(
+        tx,
+        "user_role",
+        &format!("{user}:{organization}"),
+        ChangeOp::Insert,
+        source,
+        now,
+    )
+    .await
 }
 
 /// The account `username` as a member of organization `org_code` (both case-insensitive), if
@@ -120,6 +137,8 @@ pub async fn find_for_sign_in(
 
 /// Number of user accounts (the demo seeder uses it to tell an empty database).
 pub async fn count(store: &Store) -> StoreResult<i64> {
-    let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM users").fetch_one(store.pool()).await?;
+    let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM users")
+        .fetch_one(store.pool())
+        .await?;
     Ok(n)
 }

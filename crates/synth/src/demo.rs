@@ -57,21 +57,109 @@ const fn org(
     city: &'static str,
     vfc_pin: Option<&'static str>,
 ) -> DemoOrganization {
-    DemoOrganization { code, name, kind, state, county, city, vfc_pin }
+    DemoOrganization {
+        code,
+        name,
+        kind,
+        state,
+        county,
+        city,
+        vfc_pin,
+    }
 }
 
 /// The demo organizations (fictional names, real places).
 pub const DEMO_ORGANIZATIONS: &[DemoOrganization] = &[
-    org("MT0001", "Big Sky Family Medicine", "provider", "MT", "Yellowstone", "Billings", Some("MT10001")),
-    org("MT0002", "Last Chance Pediatrics", "provider", "MT", "Lewis and Clark", "Helena", Some("MT10002")),
-    org("MT0003", "Five Valleys Public Health", "health_department", "MT", "Missoula", "Missoula", Some("MT10003")),
-    org("MTREG", "imMTrax Registry Help Desk", "registry", "MT", "Lewis and Clark", "Helena", None),
-    org("TX0001", "Lone Star Pediatrics", "provider", "TX", "Travis", "Austin", Some("TX20001")),
-    org("TX0002", "Rio Grande Valley Family Clinic", "provider", "TX", "Hidalgo", "McAllen", Some("TX20002")),
-    org("TXSCH1", "Bluebonnet Elementary School", "school", "TX", "Harris", "Houston", None),
-    org("TXCC01", "Little Acorns Child Care", "child_care", "TX", "Bexar", "San Antonio", None),
-    org("TXHSR7", "Health Service Region 7", "health_department", "TX", "Bell", "Temple", None),
-    org("TXDSHS", "Texas Immunization Registry (ImmTrac2)", "registry", "TX", "Travis", "Austin", None),
+    org(
+        "MT0001",
+        "Big Sky Family Medicine",
+        "provider",
+        "MT",
+        "Yellowstone",
+        "Billings",
+        Some("MT10001"),
+    ),
+    org(
+        "MT0002",
+        "Last Chance Pediatrics",
+        "provider",
+        "MT",
+        "Lewis and Clark",
+        "Helena",
+        Some("MT10002"),
+    ),
+    org(
+        "MT0003",
+        "Five Valleys Public Health",
+        "health_department",
+        "MT",
+        "Missoula",
+        "Missoula",
+        Some("MT10003"),
+    ),
+    org(
+        "MTREG",
+        "imMTrax Registry Help Desk",
+        "registry",
+        "MT",
+        "Lewis and Clark",
+        "Helena",
+        None,
+    ),
+    org(
+        "TX0001",
+        "Lone Star Pediatrics",
+        "provider",
+        "TX",
+        "Travis",
+        "Austin",
+        Some("TX20001"),
+    ),
+    org(
+        "TX0002",
+        "Rio Grande Valley Family Clinic",
+        "provider",
+        "TX",
+        "Hidalgo",
+        "McAllen",
+        Some("TX20002"),
+    ),
+    org(
+        "TXSCH1",
+        "Bluebonnet Elementary School",
+        "school",
+        "TX",
+        "Harris",
+        "Houston",
+        None,
+    ),
+    org(
+        "TXCC01",
+        "Little Acorns Child Care",
+        "child_care",
+        "TX",
+        "Bexar",
+        "San Antonio",
+        None,
+    ),
+    org(
+        "TXHSR7",
+        "Health Service Region 7",
+        "health_department",
+        "TX",
+        "Bell",
+        "Temple",
+        None,
+    ),
+    org(
+        "TXDSHS",
+        "Texas Immunization Registry (ImmTrac2)",
+        "registry",
+        "TX",
+        "Travis",
+        "Austin",
+        None,
+    ),
 ];
 
 const fn user(
@@ -81,25 +169,88 @@ const fn user(
     role: Role,
     organization_code: &'static str,
 ) -> DemoUser {
-    DemoUser { username, first_name, last_name, role, organization_code }
+    DemoUser {
+        username,
+        first_name,
+        last_name,
+        role,
+        organization_code,
+    }
 }
 
 /// One demo user per role.
 pub const DEMO_USERS: &[DemoUser] = &[
-    user("tx.provider", "Rosa", "Delgado", Role::FullAccessProvider, "TX0001"),
-    user("tx.supervisor", "Marcus", "Whitfield", Role::ProviderSupervisor, "TX0001"),
-    user("tx.school", "Linda", "Pham", Role::ViewOnlyNonProvider, "TXSCH1"),
-    user("tx.region", "Dale", "Hutchins", Role::ModifiedAccessSubState, "TXHSR7"),
-    user("tx.state", "Grace", "Okafor", Role::FullAccessState, "TXDSHS"),
-    user("mt.readonly", "Tyler", "Running Crane", Role::ReadOnlyWithConsent, "MT0001"),
-    user("mt.records", "Karen", "Lindqvist", Role::RecordMaintenance, "MT0001"),
-    user("mt.vaccines", "Joe", "Brennan", Role::VaccineManagement, "MT0002"),
-    user("mt.registry", "Ann", "Sorensen", Role::RegistryStaff, "MTREG"),
+    user(
+        "tx.provider",
+        "Rosa",
+        "Delgado",
+        Role::FullAccessProvider,
+        "TX0001",
+    ),
+    user(
+        "tx.supervisor",
+        "Marcus",
+        "Whitfield",
+        Role::ProviderSupervisor,
+        "TX0001",
+    ),
+    user(
+        "tx.school",
+        "Linda",
+        "Pham",
+        Role::ViewOnlyNonProvider,
+        "TXSCH1",
+    ),
+    user(
+        "tx.region",
+        "Dale",
+        "Hutchins",
+        Role::ModifiedAccessSubState,
+        "TXHSR7",
+    ),
+    user(
+        "tx.state",
+        "Grace",
+        "Okafor",
+        Role::FullAccessState,
+        "TXDSHS",
+    ),
+    user(
+        "mt.readonly",
+        "Tyler",
+        "Running Crane",
+        Role::ReadOnlyWithConsent,
+        "MT0001",
+    ),
+    user(
+        "mt.records",
+        "Karen",
+        "Lindqvist",
+        Role::RecordMaintenance,
+        "MT0001",
+    ),
+    user(
+        "mt.vaccines",
+        "Joe",
+        "Brennan",
+        Role::VaccineManagement,
+        "MT0002",
+    ),
+    user(
+        "mt.registry",
+        "Ann",
+        "Sorensen",
+        Role::RegistryStaff,
+        "MTREG",
+    ),
 ];
 
 /// Creates the demo organizations and users unless the database already has users. Returns the
 /// organizations in the database.
-pub async fn seed_organizations_and_users(store: &Store, now: OffsetDateTime) -> anyhow::Result<Vec<OrganizationRow>> {
+pub async fn seed_organizations_and_users(
+    store: &Store,
+    now: OffsetDateTime,
+) -> anyhow::Result<Vec<OrganizationRow>> {
     if users::count(store).await? > 0 {
         return Ok(organizations::all(store).await?);
     }
@@ -124,7 +275,11 @@ pub async fn seed_organizations_and_users(store: &Store, now: OffsetDateTime) ->
     }
     for u in DEMO_USERS {
         let id = UserId::new();
-        let area_code = if u.organization_code.starts_with("MT") { "406-444" } else { "512-776" };
+        let area_code = if u.organization_code.starts_with("MT") {
+            "406-444"
+        } else {
+            "512-776"
+        };
         let new = NewUser {
             id,
             username: u.username.into(),
@@ -145,7 +300,6 @@ pub async fn seed_organizations_and_users(store: &Store, now: OffsetDateTime) ->
     Ok(organizations::all(store).await?)
 }
 
-
 /// A training client: a well-known record every demo registry holds, like the training
 /// clients registries keep, so trainers, the README and the end-to-end tests can find it.
 #[derive(Debug, Clone, Copy)]
@@ -163,7 +317,14 @@ pub struct TrainingClient {
     /// F / M.
     pub gender: &'static str,
     /// Street, city, state, county, ZIP, phone.
-    pub address: (&'static str, &'static str, &'static str, &'static str, &'static str, &'static str),
+    pub address: (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+    ),
     /// Guardian first, last, relationship (minors).
     pub guardian: Option<(&'static str, &'static str, &'static str)>,
     /// Mother's maiden name.
@@ -171,7 +332,13 @@ pub struct TrainingClient {
     /// Org code of the home organization.
     pub organization_code: &'static str,
     /// Doses: ISO date, CVX, MVX, lot, source.
-    pub doses: &'static [(&'static str, &'static str, &'static str, &'static str, &'static str)],
+    pub doses: &'static [(
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+    )],
 }
 
 /// The training clients of the demo registry.
@@ -183,7 +350,14 @@ pub const TRAINING_CLIENTS: &[TrainingClient] = &[
         last_name: "Martinez",
         date_of_birth: "2019-03-14",
         gender: "F",
-        address: ("2104 E Cesar Chavez St", "Austin", "TX", "Travis", "78702", "512-555-0148"),
+        address: (
+            "2104 E Cesar Chavez St",
+            "Austin",
+            "TX",
+            "Travis",
+            "78702",
+            "512-555-0148",
+        ),
         guardian: Some(("Elena", "Martinez", "Mother")),
         mother_maiden_name: Some("Rodriguez"),
         organization_code: "TX0001",
@@ -220,7 +394,14 @@ pub const TRAINING_CLIENTS: &[TrainingClient] = &[
         last_name: "Running Crane",
         date_of_birth: "2026-05-02",
         gender: "M",
-        address: ("415 N 27th St", "Billings", "MT", "Yellowstone", "59101", "406-555-0172"),
+        address: (
+            "415 N 27th St",
+            "Billings",
+            "MT",
+            "Yellowstone",
+            "59101",
+            "406-555-0172",
+        ),
         guardian: Some(("Marie", "Running Crane", "Mother")),
         mother_maiden_name: Some("Old Elk"),
         organization_code: "MT0001",
@@ -241,7 +422,14 @@ pub const TRAINING_CLIENTS: &[TrainingClient] = &[
         last_name: "Núñez",
         date_of_birth: "1958-11-03",
         gender: "M",
-        address: ("1203 W Nolana Ave", "McAllen", "TX", "Hidalgo", "78504", "956-555-0119"),
+        address: (
+            "1203 W Nolana Ave",
+            "McAllen",
+            "TX",
+            "Hidalgo",
+            "78504",
+            "956-555-0119",
+        ),
         guardian: None,
         mother_maiden_name: Some("Garza"),
         organization_code: "TX0002",
@@ -260,7 +448,14 @@ pub const TRAINING_CLIENTS: &[TrainingClient] = &[
         last_name: "Nguyễn",
         date_of_birth: "1990-07-21",
         gender: "F",
-        address: ("8800 Bellaire Blvd", "Houston", "TX", "Harris", "77036-4512", "713-555-0163"),
+        address: (
+            "8800 Bellaire Blvd",
+            "Houston",
+            "TX",
+            "Harris",
+            "77036-4512",
+            "713-555-0163",
+        ),
         guardian: None,
         mother_maiden_name: Some("Trần"),
         organization_code: "TX0001",
@@ -279,7 +474,10 @@ pub async fn seed_training_clients(store: &Store, now: OffsetDateTime) -> anyhow
     use shotbook_store::immunizations::{self, NewImmunization};
     let orgs = organizations::all(store).await?;
     let org_id = |code: &str| -> anyhow::Result<OrganizationId> {
-        let row = orgs.iter().find(|o| o.code == code).with_context(|| format!("organization {code}"))?;
+        let row = orgs
+            .iter()
+            .find(|o| o.code == code)
+            .with_context(|| format!("organization {code}"))?;
         Ok(row.id.parse()?)
     };
     let mut tx = store.begin().await?;
@@ -317,9 +515,25 @@ pub async fn seed_training_clients(store: &Store, now: OffsetDateTime) -> anyhow
                 administered_on: (*on).into(),
                 lot_number: (!lot.is_empty()).then(|| (*lot).into()),
                 source: (*source).into(),
-                organization_id: administered.then(|| org_id(t.organization_code)).transpose()?,
-                route: administered.then(|| if matches!(*cvx, "116") { "PO".into() } else { "IM".into() }),
-                site: administered.then(|| if matches!(*cvx, "116") { "".into() } else { "LT".into() }).filter(|s: &String| !s.is_empty()),
+                organization_id: administered
+                    .then(|| org_id(t.organization_code))
+                    .transpose()?,
+                route: administered.then(|| {
+                    if matches!(*cvx, "116") {
+                        "PO".into()
+                    } else {
+                        "IM".into()
+                    }
+                }),
+                site: administered
+                    .then(|| {
+                        if matches!(*cvx, "116") {
+                            "".into()
+                        } else {
+                            "LT".into()
+                        }
+                    })
+                    .filter(|s: &String| !s.is_empty()),
                 ..Default::default()
             };
             immunizations::insert_in_tx(&mut tx, &dose, ChangeSource::Import, now).await?;
@@ -331,7 +545,11 @@ pub async fn seed_training_clients(store: &Store, now: OffsetDateTime) -> anyhow
 
 /// Seeds the whole demo registry into `store`: the organizations and users (once), then
 /// `clients` synthetic clients if the database has none. Returns the number of clients created.
-pub async fn seed_demo_registry(store: &Store, clients: usize, now: OffsetDateTime) -> anyhow::Result<usize> {
+pub async fn seed_demo_registry(
+    store: &Store,
+    clients: usize,
+    now: OffsetDateTime,
+) -> anyhow::Result<usize> {
     seed_organizations_and_users(store, now).await?;
     if shotbook_store::clients::count(store).await? > 0 {
         return Ok(0);
@@ -355,7 +573,13 @@ mod tests {
         let roles: HashSet<Role> = DEMO_USERS.iter().map(|u| u.role).collect();
         assert_eq!(roles.len(), Role::ALL.len(), "every role has a demo user");
         for u in DEMO_USERS {
-            assert!(DEMO_ORGANIZATIONS.iter().any(|o| o.code == u.organization_code), "{}", u.username);
+            assert!(
+                DEMO_ORGANIZATIONS
+                    .iter()
+                    .any(|o| o.code == u.organization_code),
+                "{}",
+                u.username
+            );
         }
     }
 
@@ -370,11 +594,17 @@ mod tests {
         let (early,): (i64,) = sqlx_count(&store,
             "SELECT count(*) FROM immunizations i JOIN clients c ON c.id = i.client_id WHERE i.administered_on < c.date_of_birth").await;
         assert_eq!(early, 0);
-        assert_eq!(shotbook_store::clients::count(&store).await.unwrap(), TRAINING_CLIENTS.len() as i64);
+        assert_eq!(
+            shotbook_store::clients::count(&store).await.unwrap(),
+            TRAINING_CLIENTS.len() as i64
+        );
     }
 
     async fn sqlx_count(store: &Store, sql: &'static str) -> (i64,) {
-        shotbook_store::sqlx::query_as(sql).fetch_one(store.pool()).await.unwrap()
+        shotbook_store::sqlx::query_as(sql)
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
     }
 
     #[tokio::test]
@@ -385,8 +615,14 @@ mod tests {
         assert_eq!(orgs.len(), DEMO_ORGANIZATIONS.len());
         seed_organizations_and_users(&store, now).await.unwrap();
         assert_eq!(users::count(&store).await.unwrap(), DEMO_USERS.len() as i64);
-        let c = users::find_for_sign_in(&store, "tx0001", "TX.Provider").await.unwrap().unwrap();
+        let c = users::find_for_sign_in(&store, "tx0001", "TX.Provider")
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(c.role, "full_access_provider");
-        assert!(shotbook_core::password::verify_password(DEMO_PASSWORD, &c.password_hash));
+        assert!(shotbook_core::password::verify_password(
+            DEMO_PASSWORD,
+            &c.password_hash
+        ));
     }
 }

@@ -8,37 +8,63 @@ use crate::support::{audit_actions, credentials, fixture, signed_in_as};
 #[tokio::test]
 async fn a_demo_provider_signs_in_with_org_code_username_and_password() {
     let f = fixture().await;
-    let user = sign_in(&f.ctx, credentials("TX0001", "tx.provider")).await.unwrap();
+    let user = sign_in(&f.ctx, credentials("TX0001", "tx.provider"))
+        .await
+        .unwrap();
     assert_eq!(user.organization_name, "Lone Star Pediatrics");
     assert_eq!(user.role, "full_access_provider");
     assert!(user.permissions.contains(&"add_immunizations".to_string()));
-    assert!(!user.permissions.contains(&"manage_organization_users".to_string()));
-    assert_eq!(current_user(&f.ctx).await.unwrap().unwrap().username, "tx.provider");
+    assert!(!user
+        .permissions
+        .contains(&"manage_organization_users".to_string()));
+    assert_eq!(
+        current_user(&f.ctx).await.unwrap().unwrap().username,
+        "tx.provider"
+    );
 }
 
 #[tokio::test]
 async fn org_code_and_username_are_case_insensitive() {
     let f = fixture().await;
-    assert!(sign_in(&f.ctx, credentials("tx0001", "TX.Provider")).await.is_ok());
+    assert!(sign_in(&f.ctx, credentials("tx0001", "TX.Provider"))
+        .await
+        .is_ok());
 }
 
 #[tokio::test]
 async fn a_wrong_password_an_unknown_user_and_a_wrong_org_get_the_same_answer() {
     let f = fixture().await;
-    let wrong_password =
-        SignInRequest { password: "not-the-password".into(), ..credentials("TX0001", "tx.provider") };
-    for request in [wrong_password, credentials("TX0001", "nobody"), credentials("MT0001", "tx.provider")] {
-        assert_eq!(sign_in(&f.ctx, request).await.unwrap_err(), AppError::InvalidCredentials);
+    let wrong_password = SignInRequest {
+        password: "not-the-password".into(),
+        ..credentials("TX0001", "tx.provider")
+    };
+    for request in [
+        wrong_password,
+        credentials("TX0001", "nobody"),
+        credentials("MT0001", "tx.provider"),
+    ] {
+        assert_eq!(
+            sign_in(&f.ctx, request).await.unwrap_err(),
+            AppError::InvalidCredentials
+        );
     }
     assert!(current_user(&f.ctx).await.unwrap().is_none());
-    let failures = audit_actions(&f.ctx).await.into_iter().filter(|(a, _)| a == "sign_in_failed").count();
+    let failures = audit_actions(&f.ctx)
+        .await
+        .into_iter()
+        .filter(|(a, _)| a == "sign_in_failed")
+        .count();
     assert_eq!(failures, 3, "every failed attempt is audited");
 }
 
 #[tokio::test]
 async fn empty_fields_are_reported_by_name() {
     let f = fixture().await;
-    let request = SignInRequest { organization_code: " ".into(), username: "".into(), password: "x".into() };
+    let request = SignInRequest {
+        organization_code: " ".into(),
+        username: "".into(),
+        password: "x".into(),
+    };
     let AppError::Validation { issues } = sign_in(&f.ctx, request).await.unwrap_err() else {
         panic!("expected a validation error");
     };
@@ -51,24 +77,45 @@ async fn signing_out_ends_the_session_and_is_audited() {
     let f = signed_in_as("MT0001", "mt.records").await;
     sign_out(&f.ctx).await.unwrap();
     assert!(current_user(&f.ctx).await.unwrap().is_none());
-    let request = shotbook_api::dto::SearchClientsRequest { last_name: "garcia".into(), ..Default::default() };
-    let err = shotbook_api::clients::search_clients(&f.ctx, request).await.unwrap_err();
+    let request = shotbook_api::dto::SearchClientsRequest {
+        last_name: "garcia".into(),
+        ..Default::default()
+    };
+    let err = shotbook_api::clients::search_clients(&f.ctx, request)
+        .await
+        .unwrap_err();
     assert_eq!(err, AppError::NotSignedIn);
-    let actions: Vec<_> = audit_actions(&f.ctx).await.into_iter().map(|(a, _)| a).collect();
+    let actions: Vec<_> = audit_actions(&f.ctx)
+        .await
+        .into_iter()
+        .map(|(a, _)| a)
+        .collect();
     assert_eq!(actions, vec!["sign_in", "sign_out"]);
 }
 
 #[tokio::test]
 async fn a_session_idle_past_the_limit_expires_but_activity_keeps_it_alive() {
     let f = signed_in_as("TX0001", "tx.provider").await;
-    let search = || shotbook_api::clients::search_clients(
-        &f.ctx,
-        shotbook_api::dto::SearchClientsRequest { last_name: "garcia".into(), ..Default::default() },
-    );
+    let search = || {
+        shotbook_api::clients::search_clients(
+            &f.ctx,
+            shotbook_api::dto::SearchClientsRequest {
+                last_name: "garcia".into(),
+                ..Default::default()
+            },
+        )
+    };
     f.clock.advance(Duration::minutes(14));
-    search().await.expect("14 idle minutes are within the limit");
+    search()
+        .await
+        .expect("14 idle minutes are within the limit");
     f.clock.advance(Duration::minutes(14));
-    search().await.expect("the previous search reset the idle timer");
+    search()
+        .await
+        .expect("the previous search reset the idle timer");
     f.clock.advance(Duration::minutes(16));
-    assert_eq!(search().await.unwrap_err(), AppError::SessionExpired { minutes: 15 });
+    assert_eq!(
+        search().await.unwrap_err(),
+        AppError::SessionExpired { minutes: 15 }
+    );
 }

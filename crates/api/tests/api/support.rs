@@ -59,7 +59,9 @@ pub async fn fixture() -> Fixture {
             source: source.into(),
             ..Default::default()
         };
-        immunizations::insert_in_tx(&mut tx, &dose, ChangeSource::Local, START).await.unwrap();
+        immunizations::insert_in_tx(&mut tx, &dose, ChangeSource::Local, START)
+            .await
+            .unwrap();
     }
     tx.commit().await.unwrap();
     let clock = TestClock(Arc::new(Mutex::new(START)));
@@ -80,24 +82,34 @@ async fn add_client(store: &Store, first: &str, last: &str, dob: &str) -> Client
         ..Default::default()
     };
     let mut tx = store.begin().await.unwrap();
-    clients::insert_in_tx(&mut tx, &client, ChangeSource::Local, START).await.unwrap();
+    clients::insert_in_tx(&mut tx, &client, ChangeSource::Local, START)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     client.id
 }
 
 pub fn credentials(org: &str, user: &str) -> SignInRequest {
-    SignInRequest { organization_code: org.into(), username: user.into(), password: DEMO_PASSWORD.into() }
+    SignInRequest {
+        organization_code: org.into(),
+        username: user.into(),
+        password: DEMO_PASSWORD.into(),
+    }
 }
 
 pub async fn signed_in_as(org: &str, user: &str) -> Fixture {
     let f = fixture().await;
-    shotbook_api::auth::sign_in(&f.ctx, credentials(org, user)).await.expect("demo sign-in works");
+    shotbook_api::auth::sign_in(&f.ctx, credentials(org, user))
+        .await
+        .expect("demo sign-in works");
     f
 }
 
 /// Audit actions recorded so far, oldest first.
 pub async fn audit_actions(ctx: &AppContext) -> Vec<(String, Option<String>)> {
-    let mut rows = shotbook_store::audit::recent(ctx.store(), 1000).await.unwrap();
+    let mut rows = shotbook_store::audit::recent(ctx.store(), 1000)
+        .await
+        .unwrap();
     rows.reverse();
     rows.into_iter().map(|r| (r.action, r.client_id)).collect()
 }
