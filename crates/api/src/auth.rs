@@ -1,131 +1,280 @@
-//! Signing in and out.
+//! Signing in, step by step, as ImmTrac2 and imMTrax define it:
+//!
+//! 1. organization code + username + password (Argon2id; unknown accounts take as long and get
+//!    the same answer as wrong passwords);
+//! 2. after 3 failures a CAPTCHA is required; 3 more failures lock the account until the
+//!    password is reset through Forgot Password (the count survives restarts: it is stored);
+//! 3. a temporary (emailed) password must be replaced at once;
+//! 4. the confidentiality statement — the session starts only after "I Agree";
+//! 5. a user with several organizations chooses one (and may switch later).
+//!
+//! Inactive accounts (6 months unused) and ended access are refused. Every sign-in, failure,
+//! lockout, agreement and sign-out is audited — never the password.
 
+use shotbook_core::account::{self, LockoutStage, FAILURES_BEFORE_LOCK, PASSWORD_RULES};
 use shotbook_core::audit::{AuditAction, AuditEvent};
+use shotbook_core::date::UsDate;
 use shotbook_core::ids::{OrganizationId, UserId};
 use shotbook_core::password::{verify_password, DUMMY_HASH};
 use shotbook_core::permission::{Permission, Role};
 use shotbook_core::session::Session;
-use shotbook_store::{audit, users};
+use shotbook_store::users::{self, MembershipRow, SignInCandidate};
+use shotbook_store::{audit, StoreError};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 
-use crate::dto::{SignInRequest, SignedInUser};
+use crate::dto::{ChooseOrganizationRequest, NewPasswordRequest, OrganizationChoice, SignInRequest, SignInStep, SignedInUser};
 use crate::error::{AppError, AppResult, FieldIssue};
 use crate::AppContext;
 
-/// Signs in with organization code, username and password (Argon2id). Unknown accounts take as
-/// long as wrong passwords and get the same answer, so sign-in does not reveal which accounts
-/// exist. Success and failure are audited.
-pub async fn sign_in(ctx: &AppContext, request: SignInRequest) -> AppResult<SignedInUser> {
-    let mut issues = Vec::new();
-    for (field, value) in [
+/// The statement every user accepts before each session (imMTrax user agreement, ImmTrac2
+/// confidentiality notice).
+pub const CONFIDENTIALITY_STATEMENT: &str = "This registry holds confidential health information protected by \
+state law and HIPAA. By selecting I Agree you confirm that you will look up, use and disclose client information \
+only to provide or coordinate immunization services for clients of your organization, that you will not share your \
+username or password, and that you understand every search, view, print and change you make is recorded with your \
+name, organization, workstation and time.";
+
+/// A sign-in whose credentials were accepted but whose session has not started yet.
+#[derive(Debug, Clone)]
+pub struct PendingSignIn {
+    pub(crate) user_id: UserId,
+    pub(crate) username: String,
+    pub(crate) display_name: String,
+    pub(crate) organization_id: OrganizationId,
+    pub(crate) stage: PendingStage,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PendingStage {
+    MustChangePassword,
+    Confidentiality,
+    ChooseOrganization,
+}
+
+/// Step 1: credentials (and the CAPTCHA once required).
+pub async fn sign_in(ctx: &AppContext, request: SignInRequest) -> AppResult<SignInStep> {
+    required(&[
         ("organizationCode", &request.organization_code),
         ("username", &request.username),
         ("password", &request.password),
-    ] {
-        if value.trim().is_empty() {
-            issues.push(FieldIssue {
-                field: field.into(),
-                message: "This field is required.".into(),
-            });
-        }
-    }
-    if !issues.is_empty() {
-        return Err(AppError::Validation { issues });
-    }
-
-    let candidate =
-        users::find_for_sign_in(ctx.store(), &request.organization_code, &request.username).await?;
-    let hash = candidate
-        .as_ref()
-        .map_or(DUMMY_HASH.to_string(), |c| c.password_hash.clone());
-    let password = request.password;
-    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(AppError::internal)?;
-
+    ])?;
     let now = ctx.clock().now();
-    let accepted = candidate.filter(|c| matches && c.active);
-    let Some(account) = accepted else {
-        audit::append(
-            ctx.store().pool(),
-            &AuditEvent {
-                at: now,
-                user_id: None,
-                organization_id: None,
-                workstation: ctx.workstation().to_string(),
-                action: AuditAction::SignInFailed,
-                client_id: None,
-                detail: Some("credentials rejected".into()),
-            },
-        )
-        .await?;
+    let candidate = users::find_for_sign_in(ctx.store(), &request.organization_code, &request.username).await?;
+    let Some(account) = candidate else {
+        // Same work as a real account: verify against a dummy hash, then refuse.
+        verify_off_thread(request.password, DUMMY_HASH.to_string()).await?;
+        audit_event(ctx, now, None, None, AuditAction::SignInFailed, "unknown account").await?;
         return Err(AppError::InvalidCredentials);
     };
-
-    let role = Role::from_code(&account.role)
-        .ok_or_else(|| AppError::internal(format!("unknown role code {}", account.role)))?;
     let user_id: UserId = account.user_id.parse().map_err(AppError::internal)?;
-    let organization_id: OrganizationId = account
-        .organization_id
-        .parse()
-        .map_err(AppError::internal)?;
-    let session = Session {
+    let organization_id: OrganizationId = account.organization_id.parse().map_err(AppError::internal)?;
+    let who = (Some(user_id), Some(organization_id));
+
+    if account.locked_at.is_some() {
+        audit_event(ctx, now, who.0, who.1, AuditAction::SignInFailed, "account locked").await?;
+        return Err(AppError::AccountLocked);
+    }
+    let stage = LockoutStage::after_failures(u32::try_from(account.failed_attempts).unwrap_or(u32::MAX));
+    let captcha_solved = request
+        .captcha
+        .as_ref()
+        .is_some_and(|c| ctx.captchas().solve(&c.challenge_id, &c.answer, now));
+    if stage == LockoutStage::CaptchaRequired && !captcha_solved {
+        if request.captcha.is_some() {
+            // A wrong CAPTCHA is a failed attempt like a wrong password.
+            return fail(ctx, &account, user_id, organization_id, now, "wrong captcha").await;
+        }
+        return Err(AppError::CaptchaRequired { challenge: ctx.captchas().issue(now) });
+    }
+
+    let matches = verify_off_thread(request.password, account.password_hash.clone()).await?;
+    if !matches {
+        return fail(ctx, &account, user_id, organization_id, now, "wrong password").await;
+    }
+
+    if let Some(issued) = account.temporary_password_issued_at.as_deref().filter(|_| account.must_change_password) {
+        let issued = OffsetDateTime::parse(issued, &Rfc3339).map_err(AppError::internal)?;
+        if account::temporary_password_expired(issued, now) {
+            audit_event(ctx, now, who.0, who.1, AuditAction::SignInFailed, "temporary password expired").await?;
+            return Err(AppError::TemporaryPasswordExpired);
+        }
+    }
+    if !account.active {
+        audit_event(ctx, now, who.0, who.1, AuditAction::SignInFailed, "account inactive").await?;
+        return Err(AppError::AccountInactive);
+    }
+    let last_used = account.last_sign_in_at.as_deref().unwrap_or(&account.created_at);
+    let last_used = OffsetDateTime::parse(last_used, &Rfc3339).map_err(AppError::internal)?;
+    if account::inactive_since(last_used.date(), now.date()) {
+        users::inactivate(ctx.store(), user_id, "not used for 6 months", now).await?;
+        audit_event(ctx, now, who.0, who.1, AuditAction::AccountInactivated, "not used for 6 months").await?;
+        return Err(AppError::AccountInactive);
+    }
+    if access_ended(account.access_end_date.as_deref(), now) {
+        audit_event(ctx, now, who.0, who.1, AuditAction::SignInFailed, "access end date reached").await?;
+        return Err(AppError::AccessEnded);
+    }
+
+    users::record_sign_in(ctx.store(), user_id, now).await?;
+    let stage = if account.must_change_password { PendingStage::MustChangePassword } else { PendingStage::Confidentiality };
+    ctx.set_session(None);
+    ctx.set_pending(Some(PendingSignIn {
         user_id,
         username: account.username.clone(),
         display_name: format!("{} {}", account.first_name, account.last_name),
         organization_id,
-        organization_code: account.organization_code.clone(),
-        organization_name: account.organization_name.clone(),
+        stage,
+    }));
+    audit_event(ctx, now, who.0, who.1, AuditAction::CredentialsAccepted, "").await?;
+    Ok(step_for(stage))
+}
+
+fn step_for(stage: PendingStage) -> SignInStep {
+    match stage {
+        PendingStage::MustChangePassword => {
+            SignInStep::ChangePassword { rules: PASSWORD_RULES.iter().map(|r| r.to_string()).collect() }
+        }
+        _ => SignInStep::Confidentiality { statement: CONFIDENTIALITY_STATEMENT.to_string() },
+    }
+}
+
+async fn fail(
+    ctx: &AppContext,
+    account: &SignInCandidate,
+    user_id: UserId,
+    organization_id: OrganizationId,
+    now: OffsetDateTime,
+    why: &str,
+) -> AppResult<SignInStep> {
+    let failures = users::record_failed_sign_in(ctx.store(), user_id, FAILURES_BEFORE_LOCK, now).await?;
+    audit_event(ctx, now, Some(user_id), Some(organization_id), AuditAction::SignInFailed, why).await?;
+    tracing::info!(user = %user_id, failures, "sign-in failed");
+    match LockoutStage::after_failures(failures) {
+        LockoutStage::Locked => {
+            if u32::try_from(account.failed_attempts).unwrap_or(u32::MAX) < FAILURES_BEFORE_LOCK {
+                audit_event(ctx, now, Some(user_id), Some(organization_id), AuditAction::AccountLocked, "").await?;
+            }
+            Err(AppError::AccountLocked)
+        }
+        LockoutStage::CaptchaRequired => Err(AppError::CaptchaRequired { challenge: ctx.captchas().issue(now) }),
+        LockoutStage::Open => Err(AppError::InvalidCredentials),
+    }
+}
+
+/// Step 3: replace a temporary password (the new one entered twice).
+pub async fn change_temporary_password(ctx: &AppContext, request: NewPasswordRequest) -> AppResult<SignInStep> {
+    let pending = ctx.pending().filter(|p| p.stage == PendingStage::MustChangePassword).ok_or(AppError::NotSignedIn)?;
+    crate::account::set_new_password(ctx, pending.user_id, &pending.username, &request.new_password, &request.confirm_password)
+        .await?;
+    let next = PendingSignIn { stage: PendingStage::Confidentiality, ..pending };
+    ctx.set_pending(Some(next));
+    Ok(step_for(PendingStage::Confidentiality))
+}
+
+/// Step 4: "I Agree". Starts the session, or asks for the organization when there are several.
+pub async fn accept_confidentiality(ctx: &AppContext) -> AppResult<SignInStep> {
+    let pending = ctx.pending().filter(|p| p.stage == PendingStage::Confidentiality).ok_or(AppError::NotSignedIn)?;
+    let now = ctx.clock().now();
+    audit_event(ctx, now, Some(pending.user_id), Some(pending.organization_id), AuditAction::ConfidentialityAccepted, "")
+        .await?;
+    let memberships = open_memberships(ctx, pending.user_id, now).await?;
+    if memberships.len() > 1 {
+        ctx.set_pending(Some(PendingSignIn { stage: PendingStage::ChooseOrganization, ..pending }));
+        return Ok(SignInStep::ChooseOrganization { organizations: memberships.iter().map(choice).collect() });
+    }
+    let membership = memberships
+        .into_iter()
+        .find(|m| m.organization_id == pending.organization_id.to_string())
+        .ok_or(AppError::AccessEnded)?;
+    let user = start_session(ctx, &pending, &membership, now).await?;
+    Ok(SignInStep::SignedIn { user })
+}
+
+/// Step 5 (and "switch organization" from the menu bar): work for another organization.
+pub async fn choose_organization(ctx: &AppContext, request: ChooseOrganizationRequest) -> AppResult<SignedInUser> {
+    let now = ctx.clock().now();
+    let pending = match (ctx.pending(), ctx.current_session()) {
+        (Some(p), _) if p.stage == PendingStage::ChooseOrganization => p,
+        (_, Some(s)) => {
+            ctx.require(Permission::ViewSupportTables)?;
+            PendingSignIn {
+                user_id: s.user_id,
+                username: s.username.clone(),
+                display_name: s.display_name.clone(),
+                organization_id: s.organization_id,
+                stage: PendingStage::ChooseOrganization,
+            }
+        }
+        _ => return Err(AppError::NotSignedIn),
+    };
+    let memberships = open_memberships(ctx, pending.user_id, now).await?;
+    let membership = memberships
+        .into_iter()
+        .find(|m| m.code.eq_ignore_ascii_case(request.organization_code.trim()))
+        .ok_or_else(|| AppError::Validation {
+            issues: vec![FieldIssue {
+                field: "organizationCode".into(),
+                message: "You do not have access to that organization.".into(),
+            }],
+        })?;
+    start_session(ctx, &pending, &membership, now).await
+}
+
+async fn start_session(
+    ctx: &AppContext,
+    pending: &PendingSignIn,
+    membership: &MembershipRow,
+    now: OffsetDateTime,
+) -> AppResult<SignedInUser> {
+    let role = Role::from_code(&membership.role)
+        .ok_or_else(|| AppError::internal(format!("unknown role code {}", membership.role)))?;
+    let organization_id: OrganizationId = membership.organization_id.parse().map_err(AppError::internal)?;
+    let session = Session {
+        user_id: pending.user_id,
+        username: pending.username.clone(),
+        display_name: pending.display_name.clone(),
+        organization_id,
+        organization_code: membership.code.clone(),
+        organization_name: membership.name.clone(),
         role,
         started_at: now,
         last_active_at: now,
     };
-    audit::append(
-        ctx.store().pool(),
-        &AuditEvent {
-            at: now,
-            user_id: Some(user_id),
-            organization_id: Some(organization_id),
-            workstation: ctx.workstation().to_string(),
-            action: AuditAction::SignIn,
-            client_id: None,
-            detail: None,
-        },
-    )
-    .await?;
-    tracing::info!(user = %user_id, organization = %organization_id, "signed in");
-    let user = signed_in_user(&session);
-    ctx.set_session(Some(session));
-    Ok(user)
+    audit_event(ctx, now, Some(pending.user_id), Some(organization_id), AuditAction::SignIn, "").await?;
+    tracing::info!(user = %pending.user_id, organization = %organization_id, "session started");
+    ctx.set_pending(None);
+    ctx.set_session(Some(session.clone()));
+    signed_in_user(ctx, &session).await
 }
 
-/// Ends the session. Signing out when no one is signed in is not an error.
+/// Ends the session (or abandons a half-finished sign-in). Not an error when signed out.
 pub async fn sign_out(ctx: &AppContext) -> AppResult<()> {
+    ctx.set_pending(None);
     if let Some(session) = ctx.current_session() {
         ctx.set_session(None);
-        audit::append(
-            ctx.store().pool(),
-            &AuditEvent {
-                at: ctx.clock().now(),
-                user_id: Some(session.user_id),
-                organization_id: Some(session.organization_id),
-                workstation: ctx.workstation().to_string(),
-                action: AuditAction::SignOut,
-                client_id: None,
-                detail: None,
-            },
-        )
-        .await?;
+        audit_event(ctx, ctx.clock().now(), Some(session.user_id), Some(session.organization_id), AuditAction::SignOut, "")
+            .await?;
     }
     Ok(())
 }
 
 /// The signed-in user, or `None` (the UI asks on start-up and after a reload).
 pub async fn current_user(ctx: &AppContext) -> AppResult<Option<SignedInUser>> {
-    Ok(ctx.current_session().as_ref().map(signed_in_user))
+    match ctx.current_session() {
+        Some(session) => Ok(Some(signed_in_user(ctx, &session).await?)),
+        None => Ok(None),
+    }
 }
 
-fn signed_in_user(session: &Session) -> SignedInUser {
-    SignedInUser {
+async fn signed_in_user(ctx: &AppContext, session: &Session) -> AppResult<SignedInUser> {
+    let others = open_memberships(ctx, session.user_id, ctx.clock().now())
+        .await?
+        .iter()
+        .filter(|m| m.organization_id != session.organization_id.to_string())
+        .map(choice)
+        .collect();
+    Ok(SignedInUser {
         username: session.username.clone(),
         display_name: session.display_name.clone(),
         organization_code: session.organization_code.clone(),
@@ -137,5 +286,65 @@ fn signed_in_user(session: &Session) -> SignedInUser {
             .filter(|p| session.role.grants(*p))
             .map(|p| p.code().to_string())
             .collect(),
+        other_organizations: others,
+    })
+}
+
+async fn open_memberships(ctx: &AppContext, user: UserId, now: OffsetDateTime) -> AppResult<Vec<MembershipRow>> {
+    Ok(users::memberships(ctx.store(), user)
+        .await?
+        .into_iter()
+        .filter(|m| !access_ended(m.access_end_date.as_deref(), now))
+        .collect())
+}
+
+fn choice(m: &MembershipRow) -> OrganizationChoice {
+    OrganizationChoice {
+        code: m.code.clone(),
+        name: m.name.clone(),
+        role_title: Role::from_code(&m.role).map_or(m.role.clone(), |r| r.title().to_string()),
     }
+}
+
+fn access_ended(end_date: Option<&str>, now: OffsetDateTime) -> bool {
+    let end = end_date.and_then(|d| UsDate::parse(d).ok()).map(|d| d.date());
+    account::access_ended(end, now.date())
+}
+
+pub(crate) fn required(fields: &[(&str, &String)]) -> AppResult<()> {
+    let issues: Vec<FieldIssue> = fields
+        .iter()
+        .filter(|(_, value)| value.trim().is_empty())
+        .map(|(field, _)| FieldIssue { field: (*field).into(), message: "This field is required.".into() })
+        .collect();
+    if issues.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation { issues })
+    }
+}
+
+pub(crate) async fn verify_off_thread(password: String, hash: String) -> AppResult<bool> {
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(AppError::internal)
+}
+
+pub(crate) async fn audit_event(
+    ctx: &AppContext,
+    at: OffsetDateTime,
+    user_id: Option<UserId>,
+    organization_id: Option<OrganizationId>,
+    action: AuditAction,
+    detail: &str,
+) -> AppResult<()> {
+    let event = AuditEvent {
+        at,
+        user_id,
+        organization_id,
+        workstation: ctx.workstation().to_string(),
+        action,
+        client_id: None,
+        detail: (!detail.is_empty()).then(|| detail.to_string()),
+    };
+    audit::append(ctx.store().pool(), &event).await.map_err(|e: StoreError| AppError::from(e))?;
+    Ok(())
 }

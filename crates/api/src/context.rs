@@ -10,8 +10,11 @@ use shotbook_core::session::{Grant, Session};
 use shotbook_store::Store;
 use time::Duration;
 
+use crate::auth::PendingSignIn;
+use crate::captcha::Captchas;
 use crate::dto::AppInfo;
 use crate::error::{AppError, AppResult};
+use crate::mail::Mailer;
 
 /// How to start.
 #[derive(Debug, Clone)]
@@ -24,17 +27,17 @@ pub struct AppConfig {
     pub demo_clients: usize,
     /// Sessions lock after this long without activity.
     pub idle_limit: Duration,
+    /// Where emails go when no SMTP relay is configured.
+    pub outbox_dir: PathBuf,
 }
 
 impl AppConfig {
     /// Defaults for `database_path`: a 15-minute idle limit and 5,000 demo clients.
     pub fn new(database_path: PathBuf, demo: bool) -> Self {
-        Self {
-            database_path,
-            demo,
-            demo_clients: 5_000,
-            idle_limit: Duration::minutes(15),
-        }
+        let outbox_dir = database_path
+            .parent()
+            .map_or_else(|| PathBuf::from("outbox"), |dir| dir.join("outbox"));
+        Self { database_path, demo, demo_clients: 5_000, idle_limit: Duration::minutes(15), outbox_dir }
     }
 }
 
@@ -48,6 +51,9 @@ pub struct AppContext {
     demo: bool,
     database_path: Option<PathBuf>,
     session: RwLock<Option<Session>>,
+    pending: RwLock<Option<PendingSignIn>>,
+    captchas: Captchas,
+    mailer: Mailer,
 }
 
 impl AppContext {
@@ -59,6 +65,7 @@ impl AppContext {
             seed_demo(&store, clock.as_ref(), config.demo_clients).await?;
         }
         let mut ctx = Self::new(store, clock);
+        ctx.mailer = Mailer::from_env(&config.outbox_dir);
         ctx.idle_limit = config.idle_limit;
         ctx.demo = config.demo;
         ctx.database_path = Some(config.database_path.clone());
@@ -75,7 +82,55 @@ impl AppContext {
             demo: false,
             database_path: None,
             session: RwLock::new(None),
+            pending: RwLock::new(None),
+            captchas: Captchas::default(),
+            mailer: Mailer::Outbox(std::env::temp_dir().join("shotbook-outbox")),
         }
+    }
+
+    /// Sends mail through `mailer` instead (tests point it at a temporary outbox).
+    pub fn with_mailer(mut self, mailer: Mailer) -> Self {
+        self.mailer = mailer;
+        self
+    }
+
+    /// Locks after `limit` without activity.
+    pub fn with_idle_limit(mut self, limit: Duration) -> Self {
+        self.idle_limit = limit;
+        self
+    }
+
+    pub(crate) fn mailer(&self) -> &Mailer {
+        &self.mailer
+    }
+
+    pub(crate) fn captchas(&self) -> &Captchas {
+        &self.captchas
+    }
+
+    /// The outstanding CAPTCHA challenges (tests read answers from it).
+    #[doc(hidden)]
+    pub fn captchas_for_tests(&self) -> &Captchas {
+        &self.captchas
+    }
+
+    pub(crate) fn pending(&self) -> Option<PendingSignIn> {
+        self.pending.read().ok().and_then(|p| p.clone())
+    }
+
+    pub(crate) fn set_pending(&self, pending: Option<PendingSignIn>) {
+        if let Ok(mut guard) = self.pending.write() {
+            *guard = pending;
+        }
+    }
+
+    /// The session even when idle past the limit (for unlocking), without touching it.
+    pub(crate) fn touch_session(&self) -> AppResult<()> {
+        let now = self.clock.now();
+        let mut guard = self.session.write().map_err(|_| AppError::internal("session lock poisoned"))?;
+        let session = guard.as_mut().ok_or(AppError::NotSignedIn)?;
+        session.last_active_at = now;
+        Ok(())
     }
 
     /// The database.

@@ -30,6 +30,169 @@ pub struct SignInRequest {
     pub username: String,
     /// Password.
     pub password: String,
+    /// The solved CAPTCHA, required after three failed attempts.
+    #[serde(default)]
+    pub captcha: Option<CaptchaAnswer>,
+}
+
+/// A CAPTCHA to solve: an image, or its accessible text alternative.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CaptchaChallenge {
+    /// Challenge id, sent back with the answer.
+    pub id: String,
+    /// The image as a `data:` URL.
+    pub image_data_url: String,
+    /// The accessible alternative: a question a screen reader can read aloud.
+    pub text_question: String,
+}
+
+/// An answer to a CAPTCHA (the image's letters or the text question's number).
+#[derive(Debug, Clone, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CaptchaAnswer {
+    /// Challenge id.
+    pub challenge_id: String,
+    /// What the user typed.
+    pub answer: String,
+}
+
+/// What the sign-in screen shows next.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum SignInStep {
+    /// Signed in with a temporary password: choose a new one (entered twice) now.
+    ChangePassword {
+        /// The password rules, shown before the user types.
+        rules: Vec<String>,
+    },
+    /// Show the confidentiality statement; the session starts after "I Agree".
+    Confidentiality {
+        /// The statement.
+        statement: String,
+    },
+    /// The account works for several organizations: choose one.
+    ChooseOrganization {
+        /// The organizations, by name.
+        organizations: Vec<OrganizationChoice>,
+    },
+    /// The session has started.
+    SignedIn {
+        /// Who, where, in which role.
+        user: SignedInUser,
+    },
+}
+
+/// An organization the user may work for.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationChoice {
+    /// Org code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// The user's role there.
+    pub role_title: String,
+}
+
+/// Choosing (or switching to) an organization.
+#[derive(Debug, Clone, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ChooseOrganizationRequest {
+    /// Org code.
+    pub organization_code: String,
+}
+
+/// A new password, entered twice.
+#[derive(Debug, Clone, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct NewPasswordRequest {
+    /// The new password.
+    pub new_password: String,
+    /// The same again.
+    pub confirm_password: String,
+}
+
+/// Changing one's password while signed in.
+#[derive(Debug, Clone, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangePasswordRequest {
+    /// The current password.
+    pub current_password: String,
+    /// The new password.
+    pub new_password: String,
+    /// The same again.
+    pub confirm_password: String,
+}
+
+/// Forgot Password form.
+#[derive(Debug, Clone, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ForgotPasswordRequest {
+    /// Org code.
+    pub organization_code: String,
+    /// Username.
+    pub username: String,
+    /// Email on file.
+    pub email: String,
+}
+
+/// The answer to Forgot Password: the same whether or not the account exists.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ForgotPasswordResponse {
+    /// What to tell the user.
+    pub message: String,
+    /// Where the embedded default wrote the email (absent when mail goes through SMTP).
+    pub outbox_folder: Option<String>,
+}
+
+/// The password rules, for forms that set a password.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordRules {
+    /// One sentence per rule.
+    pub rules: Vec<String>,
+    /// Minimum length.
+    pub min_length: i32,
+}
+
+/// The signed-in user's own account.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MyAccount {
+    /// Username (not editable).
+    pub username: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Email.
+    pub email: String,
+    /// Phone, 406-444-4444.
+    pub phone: Option<String>,
+}
+
+/// Editing one's own account.
+#[derive(Debug, Clone, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateMyAccountRequest {
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Email.
+    pub email: String,
+    /// Phone (empty for none).
+    pub phone: String,
+}
+
+/// Unlocking a session locked by the idle timeout.
+#[derive(Debug, Clone, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct UnlockRequest {
+    /// The password.
+    pub password: String,
 }
 
 /// The signed-in user, for the menu bar and for hiding what the role cannot do.
@@ -50,6 +213,8 @@ pub struct SignedInUser {
     pub role_title: String,
     /// Permission codes the role grants.
     pub permissions: Vec<String>,
+    /// Other organizations the user may switch to.
+    pub other_organizations: Vec<OrganizationChoice>,
 }
 
 /// Basic search form; empty strings mean "not given".

@@ -5,6 +5,8 @@ use shotbook_core::session::SessionError;
 use shotbook_core::ValidationError;
 use shotbook_store::StoreError;
 
+use crate::dto::CaptchaChallenge;
+
 /// One invalid field, as the form shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -30,6 +32,28 @@ pub enum AppError {
     /// that does not say which part was wrong.
     #[error("the organization code, username or password is not correct")]
     InvalidCredentials,
+    /// Three sign-ins have failed: the next attempt needs this CAPTCHA solved. Present the
+    /// password-recall screen with the image and its text alternative.
+    #[error("a CAPTCHA is required")]
+    CaptchaRequired {
+        /// The challenge to show.
+        challenge: CaptchaChallenge,
+    },
+    /// Too many failed attempts: the account is locked until the password is reset. Present the
+    /// Forgot Password screen.
+    #[error("the account is locked")]
+    AccountLocked,
+    /// The account was inactivated (not used for 6 months, or by an administrator). Present a
+    /// notice to contact the organization's supervisor or the registry.
+    #[error("the account is inactive")]
+    AccountInactive,
+    /// The access end date has passed at this organization. Present a notice to contact the
+    /// supervisor.
+    #[error("access has ended")]
+    AccessEnded,
+    /// The emailed temporary password is more than 24 hours old. Present Forgot Password.
+    #[error("the temporary password has expired")]
+    TemporaryPasswordExpired,
     /// No one is signed in. Present the sign-in screen.
     #[error("not signed in")]
     NotSignedIn,

@@ -20,12 +20,15 @@
 //!    the TypeScript bindings regenerate on the next build (`scripts/bindings.sh`).
 #![deny(missing_docs)]
 
+pub mod account;
 pub mod auth;
+pub mod captcha;
 pub mod clients;
 pub mod codes;
 mod context;
 pub mod dto;
 mod error;
+pub mod mail;
 
 pub use context::{AppConfig, AppContext};
 pub use error::{AppError, AppResult, FieldIssue};

@@ -19,6 +19,22 @@ pub enum AuditAction {
     SignInFailed,
     /// A user signed out.
     SignOut,
+    /// Credentials were accepted (the session starts after the confidentiality statement).
+    CredentialsAccepted,
+    /// The confidentiality statement was accepted ("I Agree").
+    ConfidentialityAccepted,
+    /// The sign-in ladder locked an account.
+    AccountLocked,
+    /// An account was inactivated (6 months unused, or by an administrator).
+    AccountInactivated,
+    /// Forgot Password was used (the detail says whether an email was sent).
+    PasswordResetRequested,
+    /// A password was changed (by its user, or replacing a temporary one).
+    PasswordChanged,
+    /// A user edited their own account details.
+    AccountUpdated,
+    /// A session locked by the idle timeout was unlocked with the password.
+    SessionUnlocked,
     /// A search returned these client records to the screen.
     SearchClients,
     /// A client record was opened.
@@ -38,6 +54,14 @@ impl AuditAction {
             AuditAction::SignIn => "sign_in",
             AuditAction::SignInFailed => "sign_in_failed",
             AuditAction::SignOut => "sign_out",
+            AuditAction::CredentialsAccepted => "credentials_accepted",
+            AuditAction::ConfidentialityAccepted => "confidentiality_accepted",
+            AuditAction::AccountLocked => "account_locked",
+            AuditAction::AccountInactivated => "account_inactivated",
+            AuditAction::PasswordResetRequested => "password_reset_requested",
+            AuditAction::PasswordChanged => "password_changed",
+            AuditAction::AccountUpdated => "account_updated",
+            AuditAction::SessionUnlocked => "session_unlocked",
             AuditAction::SearchClients => "search_clients",
             AuditAction::ViewClient => "view_client",
             AuditAction::PrintRecord => "print_record",

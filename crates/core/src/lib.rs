@@ -13,9 +13,11 @@
 //! - Add a new domain concept as its own module with its tests in the same file.
 #![deny(missing_docs)]
 
+pub mod account;
 pub mod audit;
 pub mod clock;
 pub mod codes;
+pub mod contact;
 pub mod date;
 pub mod error;
 pub mod ids;
