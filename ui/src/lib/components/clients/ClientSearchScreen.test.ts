@@ -130,3 +130,26 @@ describe('ClientSearchScreen', () => {
     expect(screen.queryByTestId('search-results')).not.toBeInTheDocument();
   });
 });
+
+describe('ClientSearchScreen with values changed behind its back', () => {
+  it('searches what the fields show, even when a field was emptied without an input event', async () => {
+    const api = fakeApi();
+    renderWithServices(ClientSearchScreen, {
+      api,
+      user: provider,
+      route: { name: 'clientSearch' },
+    });
+    const user = userEvent.setup();
+    await user.type(screen.getByTestId('search-last-name'), 'Smith');
+    await user.type(screen.getByTestId('search-dob'), '03/14/2019');
+    (screen.getByTestId('search-dob') as HTMLInputElement).value = '';
+    await user.click(screen.getByTestId('search-submit'));
+    await waitFor(() =>
+      expect(api.searchClients).toHaveBeenCalledWith({
+        lastName: 'Smith',
+        firstName: '',
+        dateOfBirth: '',
+      }),
+    );
+  });
+});
