@@ -254,7 +254,7 @@ fn evaluate_dose(
             trace,
         };
     }
-    let mut reason: Option<&'static str> = None;
+    let mut age_reason: Option<&'static str> = None;
     // §6.4 age.
     if let Some(age) = age_req(sd, date) {
         let abs_min = ctx.age_date(age.abs_min, Date::MIN);
@@ -265,7 +265,7 @@ fn evaluate_dose(
                 rule: "CALCDTAGE-5",
                 detail: format!("given before the absolute minimum age date {abs_min}: too young"),
             });
-            reason = Some("Age: Too Young");
+            age_reason = Some("Age: Too Young");
         } else if date >= max {
             trace.push(TraceStep {
                 rule: "CALCDTAGE-1",
@@ -292,6 +292,7 @@ fn evaluate_dose(
     }
     // §6.5 preferable intervals: all relevant ones must be met.
     let mut preferable_ok = true;
+    let mut interval_reason = None;
     for iv in sd.intervals.iter().filter(|i| in_effect(date, i.effective, i.cessation)) {
         let Some(reference) = interval_reference(
             ctx,
@@ -352,20 +353,21 @@ fn evaluate_dose(
                 }
             }
         }
-        if !allowable_ok && reason.is_none() {
-            reason = Some("Interval: Too Soon");
+        if !allowable_ok {
+            interval_reason = Some("Interval: Too Soon");
         }
     }
     // §6.7 vaccine conflicts.
-    if reason.is_none() {
-        if let Some(detail) = conflict(ctx, run, doses, j) {
-            trace.push(TraceStep {
-                rule: "CONFLICT-3",
-                detail,
-            });
-            reason = Some("Live Virus Conflict");
-        }
+    let mut conflict_reason = None;
+    if let Some(detail) = conflict(ctx, run, doses, j) {
+        trace.push(TraceStep {
+            rule: "CONFLICT-3",
+            detail,
+        });
+        conflict_reason = Some("Live Virus Conflict");
     }
+    // When several checks fail, CDC reports the conflict first, then the interval, then age.
+    let mut reason = conflict_reason.or(interval_reason).or(age_reason);
     // §6.8 / §6.9 preferable or allowable vaccine.
     if reason.is_none() {
         let preferable = sd.preferable_vaccines.iter().any(|p| {
@@ -497,7 +499,8 @@ pub(crate) fn can_skip(
                         let count = (0..limit)
                             .filter(|&k| {
                                 let d = &doses[k];
-                                c.vaccine_types.contains(&d.cvx)
+                                // An empty vaccine type list counts doses of any vaccine type.
+                                (c.vaccine_types.is_empty() || c.vaccine_types.contains(&d.cvx))
                                     && d.date >= begin
                                     && d.date < end
                                     && d.date >= start

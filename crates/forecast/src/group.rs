@@ -52,29 +52,44 @@ pub(crate) fn assemble(ctx: &Context<'_, '_>, outcomes: Vec<AntigenOutcome<'_>>)
     let engine = ctx.engine;
     let mut groups = Vec::new();
     for g in &engine.groups {
-        let mut by_type: Vec<(SeriesType, Vec<(usize, usize)>)> = Vec::new();
+        // FORECASTVG-1: one forecast per series group (standard and risk never blend, §4.6).
+        let mut by_group: Vec<((SeriesType, &str), Vec<(usize, usize)>)> = Vec::new();
         for &a in &g.antigens {
             let o = &outcomes[a];
             for &b in &o.best {
-                let ty = blend_type(o.runs[b].series.series_type);
-                match by_type.iter_mut().find(|(t, _)| *t == ty) {
+                let s = o.runs[b].series;
+                let key = (blend_type(s.series_type), s.series_group.as_str());
+                match by_group.iter_mut().find(|(k, _)| *k == key) {
                     Some((_, v)) => v.push((a, b)),
-                    None => by_type.push((ty, vec![(a, b)])),
+                    None => by_group.push((key, vec![(a, b)])),
                 }
             }
         }
-        let mut forecasts: Vec<GroupForecast> = by_type
+        let mut forecasts: Vec<(u8, GroupForecast)> = by_group
             .into_iter()
-            .map(|(ty, members)| group_forecast(ctx, g, ty, &members, &outcomes))
+            .map(|((ty, _), members)| {
+                // Series groups the patient has not reached the start age of (e.g. the 50+
+                // pneumococcal series for a child) are listed after the others.
+                let started = members.iter().all(|&(a, b)| {
+                    let s = outcomes[a].runs[b].series;
+                    s.min_age_to_start.is_none_or(|m| ctx.assessment >= ctx.dob().add(m))
+                });
+                let f = group_forecast(ctx, g, ty, &members, &outcomes);
+                let status_rank = match f.status {
+                    SeriesStatus::Contraindicated => 0,
+                    SeriesStatus::NotComplete => 1,
+                    SeriesStatus::Complete => 2,
+                    SeriesStatus::Immune => 3,
+                    SeriesStatus::NotRecommended => 4,
+                    SeriesStatus::AgedOut => 5,
+                };
+                let rank = (!started as u8) * 16 + status_rank * 2 + (ty != SeriesType::Risk) as u8;
+                (rank, f)
+            })
             .collect();
-        // The primary forecast comes first: one still needing a dose wins over complete ones,
-        // then risk-based over standard (the risk series address the patient's condition).
-        forecasts.sort_by_key(|f| {
-            (
-                f.status != SeriesStatus::NotComplete,
-                f.series_type != SeriesType::Risk,
-            )
-        });
+        // The primary forecast comes first.
+        forecasts.sort_by_key(|(rank, f)| (*rank, f.earliest));
+        let forecasts = forecasts.into_iter().map(|(_, f)| f);
         groups.extend(forecasts);
     }
     let mut doses: Vec<DoseEvaluation> = ctx

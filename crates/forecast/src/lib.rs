@@ -183,6 +183,16 @@ impl Engine {
         self.groups.iter().map(|g| g.name.as_str())
     }
 
+    /// Whether a vaccine (CVX) contains any antigen of the named vaccine group.
+    pub fn cvx_in_group(&self, cvx: Cvx, group: &str) -> bool {
+        let Some(g) = self.groups.iter().find(|g| g.name == group) else {
+            return false;
+        };
+        self.cvx_antigens
+            .get(&cvx)
+            .is_some_and(|list| list.iter().any(|(a, _, _)| g.antigens.contains(a)))
+    }
+
     /// Evaluates the patient's history and forecasts every vaccine group as of `assessment_date`.
     pub fn evaluate(&self, patient: &Patient, assessment_date: Date) -> Assessment {
         let ctx = organize::Context::new(self, patient, assessment_date);
