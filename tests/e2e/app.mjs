@@ -30,7 +30,7 @@ export const byTestId = (browser, id) => browser.$(`[data-testid="${id}"]`);
 export async function screenshot(browser, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   // WebKit may not have painted the last change yet.
-  await browser.pause(700);
+  await browser.pause(1500);
   await browser.saveScreenshot(join(SCREENSHOTS, `${name}.png`));
 }
 

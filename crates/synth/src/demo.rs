@@ -11,6 +11,9 @@ use shotbook_store::users::{self, NewUser};
 use shotbook_store::Store;
 use time::OffsetDateTime;
 
+/// Seed of the demo registry's synthetic clients.
+pub const DEMO_SEED: u64 = 20_261_122;
+
 /// The password of every demo account (printed by the run command; never use it for real data).
 pub const DEMO_PASSWORD: &str = "Shotbook-Demo-2026";
 
@@ -558,8 +561,12 @@ pub async fn seed_demo_registry(
     if clients <= training {
         return Ok(training);
     }
-    // Wired to the generator once it lands (crate::generate).
-    Ok(training)
+    // A fixed seed: every demo registry holds the same synthetic clients, so trainers and bug
+    // reports can refer to them.
+    let options =
+        crate::generate::GenerateOptions::new((clients - training) as u64, DEMO_SEED, now.date());
+    let report = crate::generate::generate_into(store, &options, |_| {}).await?;
+    Ok(training + report.clients as usize)
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-import type { AppError, Result } from './bindings';
+import type { AppError, Result } from './index';
 
 /** A command that Rust answered with an {@link AppError}. Feature states switch on `error.code`. */
 export class CommandError extends Error {

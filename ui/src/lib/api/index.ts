@@ -1,36 +1,43 @@
 /**
- * The transport layer: the generated command object and its types, plus the `call` helpers.
- * Only this folder may import `./bindings` or `@tauri-apps/api` (enforced by ESLint).
+ * The transport layer: the generated command object, the types the UI uses, and the `call`
+ * helpers. Only this folder may import `./bindings` or `@tauri-apps/api` (enforced by ESLint).
+ *
+ * The types are derived from the command signatures rather than imported by name: tauri-specta
+ * splits some DTOs into `X_Serialize | X_Deserialize` unions (optional fields on the
+ * deserialize side), and what a command *returns* is always the serialize shape, which is what
+ * the screens read.
  */
 import { commands } from './bindings';
 
-export type {
-  AppError,
-  AppInfo,
-  ClientDetails,
-  ClientRecord,
-  ClientSummary,
-  FieldIssue,
-  GetClientRequest,
-  ImmunizationEntry,
-  Manufacturer,
-  Result,
-  SearchClientsRequest,
-  SearchClientsResponse,
-  SignInRequest,
-  SignedInUser,
-  TradeName,
-  VaccineCode,
-  VaccineGroup,
-  VaccineGroupMember,
-} from './bindings';
-export { call, CommandError, fieldErrors, isSignedOutError, appErrorOf } from './call';
-
-/**
- * The command surface the UI depends on. The Tauri build passes the generated `commands`;
- * tests pass a fake with the same shape.
- */
+/** The command surface the UI depends on: the generated `commands` object, or a fake of it. */
 export type Api = typeof commands;
+
+type Answer<K extends keyof Api> = Awaited<ReturnType<Api[K]>>;
+type Ok<K extends keyof Api> = Extract<Answer<K>, { status: 'ok' }>['data'];
+
+/** Every result of a command. */
+export type Result<T, E> = { status: 'ok'; data: T } | { status: 'error'; error: E };
+
+export type AppError = Extract<Answer<'appInfo'>, { status: 'error' }>['error'];
+export type FieldIssue = Extract<AppError, { code: 'validation' }>['issues'][number];
+
+export type AppInfo = Ok<'appInfo'>;
+export type SignInRequest = Parameters<Api['signIn']>[0];
+export type SignedInUser = Ok<'signIn'>;
+export type SearchClientsRequest = Parameters<Api['searchClients']>[0];
+export type SearchClientsResponse = Ok<'searchClients'>;
+export type ClientSummary = SearchClientsResponse['clients'][number];
+export type GetClientRequest = Parameters<Api['getClient']>[0];
+export type ClientRecord = Ok<'getClient'>;
+export type ClientDetails = ClientRecord['client'];
+export type ImmunizationEntry = ClientRecord['immunizations'][number];
+export type VaccineCode = Ok<'listVaccines'>[number];
+export type TradeName = Ok<'listTradeNames'>[number];
+export type Manufacturer = Ok<'listManufacturers'>[number];
+export type VaccineGroup = Ok<'listVaccineGroups'>[number];
+export type VaccineGroupMember = VaccineGroup['members'][number];
+
+export { call, CommandError, fieldErrors, isSignedOutError, appErrorOf } from './call';
 
 /** The real commands, talking to Rust over Tauri IPC. */
 export const tauriApi: Api = commands;

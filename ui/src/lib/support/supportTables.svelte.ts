@@ -28,7 +28,7 @@ export class SupportTable<T> {
   readonly #load: () => Promise<T[]>;
   readonly #text: (row: T) => string;
 
-  constructor(load: () => Promise<T[]>, searchable: (row: T) => Array<string | null>) {
+  constructor(load: () => Promise<T[]>, searchable: (row: T) => Array<string | null | undefined>) {
     this.#load = load;
     this.#text = (row) => searchable(row).filter(Boolean).join('\u0000').toLowerCase();
   }

@@ -1,0 +1,131 @@
+//! Command-line arguments (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use time::Date;
+
+/// Shotbook command-line tools.
+#[derive(Debug, Parser)]
+#[command(name = "shotbook", version, about = "Shotbook command-line tools: synthetic registries and benchmarks")]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate a deterministic synthetic registry (clients, histories, near-duplicates) into a
+    /// Shotbook database. Refuses an existing file unless --append or --force is given.
+    Generate(GenerateArgs),
+    /// Benchmarks.
+    Bench {
+        /// Which benchmark.
+        #[command(subcommand)]
+        what: BenchCommand,
+    },
+}
+
+/// Benchmarks.
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Time Basic search (name prefixes and date of birth) on a generated database.
+    Search(BenchSearchArgs),
+}
+
+/// `shotbook generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Number of client records, near-duplicates included.
+    #[arg(long)]
+    pub clients: u64,
+    /// Seed: the same seed and options give the same data, ids included.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Database file to write.
+    #[arg(long)]
+    pub db: PathBuf,
+    /// Share of records that are near-duplicates of another (0 to 0.5).
+    #[arg(long, default_value_t = 0.03)]
+    pub duplicates: f64,
+    /// "Today" for ages and the last possible dose date, YYYY-MM-DD (default: the current UTC
+    /// date). Pass it to make runs on different days identical.
+    #[arg(long, value_parser = parse_iso_date)]
+    pub today: Option<Date>,
+    /// Add the records to an existing generated database (numbering continues after its records).
+    #[arg(long, conflicts_with = "force")]
+    pub append: bool,
+    /// Replace an existing database file. Refused when it holds clients that were not generated.
+    #[arg(long)]
+    pub force: bool,
+    /// Generator threads (default: one fewer than the cores). The data does not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+}
+
+/// `shotbook bench search`.
+#[derive(Debug, Args)]
+pub struct BenchSearchArgs {
+    /// Database to search (e.g. one made by `shotbook generate`).
+    #[arg(long)]
+    pub db: PathBuf,
+    /// Timed queries (split evenly over the query mixes).
+    #[arg(long, default_value_t = 2_000)]
+    pub queries: usize,
+    /// Seed for sampling the clients the queries look for.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Result list limit, as the search screen uses.
+    #[arg(long, default_value_t = 50)]
+    pub limit: i64,
+    /// Print the report as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Parses YYYY-MM-DD.
+pub fn parse_iso_date(s: &str) -> Result<Date, String> {
+    Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
+        .map_err(|_| format!("'{s}' is not a date as YYYY-MM-DD"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_argument_definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn generate_takes_counts_seed_path_share_and_today() {
+        let cli = Cli::try_parse_from([
+            "shotbook", "generate", "--clients", "1000000", "--seed", "42", "--db", "/tmp/x.sqlite", "--duplicates", "0.05",
+            "--today", "2026-11-22",
+        ])
+        .unwrap();
+        let Command::Generate(a) = cli.command else { panic!("generate expected") };
+        assert_eq!((a.clients, a.seed, a.duplicates), (1_000_000, 42, 0.05));
+        assert_eq!(a.db, PathBuf::from("/tmp/x.sqlite"));
+        assert_eq!(a.today, Some(time::macros::date!(2026 - 11 - 22)));
+        assert!(!a.append && !a.force);
+    }
+
+    #[test]
+    fn generate_refuses_a_bad_date_and_append_with_force() {
+        assert!(Cli::try_parse_from(["shotbook", "generate", "--clients", "5", "--db", "x", "--today", "11/22/2026"]).is_err());
+        assert!(Cli::try_parse_from(["shotbook", "generate", "--clients", "5", "--db", "x", "--append", "--force"]).is_err());
+        assert!(Cli::try_parse_from(["shotbook", "generate", "--db", "x"]).is_err(), "--clients is required");
+    }
+
+    #[test]
+    fn bench_search_has_defaults_for_everything_but_the_database() {
+        let cli = Cli::try_parse_from(["shotbook", "bench", "search", "--db", "big.sqlite", "--json"]).unwrap();
+        let Command::Bench { what: BenchCommand::Search(a) } = cli.command else { panic!("bench search expected") };
+        assert_eq!((a.queries, a.limit, a.json), (2_000, 50, true));
+    }
+}

@@ -1,0 +1,22 @@
+//! # shotbook (command line)
+//!
+//! Developer and operator tools that run without the desktop app: generating synthetic
+//! registries (`shotbook generate`) and benchmarking them (`shotbook bench search`). Each
+//! subcommand lives in its own module; this file only parses arguments and dispatches.
+//! Output never contains client names or dates of birth.
+
+mod args;
+mod bench;
+mod generate;
+
+use clap::Parser;
+
+use crate::args::{BenchCommand, Cli, Command};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::Generate(a) => generate::run(a).await,
+        Command::Bench { what: BenchCommand::Search(a) } => bench::search(a).await,
+    }
+}

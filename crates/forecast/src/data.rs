@@ -1,0 +1,1044 @@
+//! Typed model of the CDSi supporting data (logic spec §2.4 and Appendix A; XML schemas
+//! `AntigenSupportingData.xsd` and `ScheduleSupportingData.xsd`) and its parser.
+//!
+//! The XML is read into a tiny element tree with `quick-xml` and then mapped field by field:
+//! the files use empty elements (`<interval/>`) for "n/a", repeat elements for multi-valued
+//! components, and mix date notations, which a hand-written mapping handles more plainly than
+//! a serde derive would.
+
+use std::collections::HashMap;
+
+use anyhow::{anyhow, bail, Context as _, Result};
+use quick_xml::events::Event;
+use serde::Serialize;
+
+use crate::date::{Date, Offset};
+
+/// A CVX code (vaccine type) as a number; the supporting data writes `03` and `3` alike.
+pub type Cvx = u16;
+
+/// Parses a CVX code such as `"03"` or `" 107"`.
+pub fn parse_cvx(s: &str) -> Option<Cvx> {
+    s.trim().parse().ok()
+}
+
+/// All supporting data: one entry per antigen plus the schedule-wide tables.
+#[derive(Debug, Clone, Serialize)]
+pub struct SupportingData {
+    /// Antigens in a stable order (sorted by name).
+    pub antigens: Vec<AntigenData>,
+    /// Live virus conflicts, vaccine groups, CVX map and observations.
+    pub schedule: Schedule,
+}
+
+/// One antigen's supporting data (`antigenSupportingData`).
+#[derive(Debug, Clone, Serialize)]
+pub struct AntigenData {
+    /// The antigen (target disease) name, e.g. `Measles`.
+    pub name: String,
+    /// Evidence of immunity.
+    pub immunity: Immunity,
+    /// Contraindications for the whole antigen.
+    pub antigen_contraindications: Vec<AntigenContraindication>,
+    /// Contraindications of specific vaccines.
+    pub vaccine_contraindications: Vec<VaccineContraindication>,
+    /// The antigen series (paths to immunity).
+    pub series: Vec<AntigenSeries>,
+}
+
+/// Evidence of immunity (§7.2).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Immunity {
+    /// Observation codes that are evidence of immunity, with titles.
+    pub clinical_history: Vec<(String, String)>,
+    /// Patients born before this date are presumed immune.
+    pub birth_date: Option<Date>,
+    /// Required country of birth for the birth-date rule (empty: any).
+    pub birth_country: Option<String>,
+    /// Observation codes that exclude the birth-date rule (e.g. health care personnel).
+    pub exclusions: Vec<String>,
+}
+
+/// An antigen-level contraindication (Table 7-5).
+#[derive(Debug, Clone, Serialize)]
+pub struct AntigenContraindication {
+    /// Observation code.
+    pub code: String,
+    /// Observation title.
+    pub title: String,
+    /// Contraindication text for the clinician.
+    pub text: String,
+    /// Age from which it applies.
+    pub begin_age: Option<Offset>,
+    /// Age until which it applies.
+    pub end_age: Option<Offset>,
+}
+
+/// A vaccine-level contraindication (Table 7-6).
+#[derive(Debug, Clone, Serialize)]
+pub struct VaccineContraindication {
+    /// Observation code.
+    pub code: String,
+    /// Observation title.
+    pub title: String,
+    /// Contraindication text for the clinician.
+    pub text: String,
+    /// The contraindicated vaccines, each with an age range.
+    pub vaccines: Vec<AgedVaccine>,
+}
+
+/// A vaccine type with an optional age range.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgedVaccine {
+    /// Vaccine type description.
+    pub vaccine_type: String,
+    /// CVX code.
+    pub cvx: Cvx,
+    /// Begin age (inclusive).
+    pub begin_age: Option<Offset>,
+    /// End age (exclusive).
+    pub end_age: Option<Offset>,
+}
+
+/// Kind of antigen series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SeriesType {
+    /// Recommended for everyone by age.
+    Standard,
+    /// Recommended for people with an indication.
+    Risk,
+    /// Only used to recognise an already completed series.
+    EvaluationOnly,
+}
+
+/// Patient gender as used by `requiredGender`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub enum Gender {
+    /// Female.
+    Female,
+    /// Male.
+    Male,
+    /// Unknown or not recorded.
+    Unknown,
+}
+
+/// An indication that makes a risk series relevant (Table 5-4).
+#[derive(Debug, Clone, Serialize)]
+pub struct Indication {
+    /// Observation code.
+    pub code: String,
+    /// Observation text.
+    pub text: String,
+    /// Description.
+    pub description: String,
+    /// Begin age (inclusive).
+    pub begin_age: Option<Offset>,
+    /// End age (exclusive).
+    pub end_age: Option<Offset>,
+}
+
+/// One antigen series.
+#[derive(Debug, Clone, Serialize)]
+pub struct AntigenSeries {
+    /// Series name, e.g. `HepA 2-dose series`.
+    pub name: String,
+    /// Target disease (antigen).
+    pub target_disease: String,
+    /// Vaccine group.
+    pub vaccine_group: String,
+    /// Administrative guidance.
+    pub admin_guidance: Option<String>,
+    /// Standard, risk or evaluation only.
+    pub series_type: SeriesType,
+    /// Series groups equivalent to this one (Table 8-14).
+    pub equivalent_series_groups: Vec<String>,
+    /// Genders the series applies to (empty: all).
+    pub required_gender: Vec<Gender>,
+    /// Default series of its series group (SELECTB-7).
+    pub default_series: bool,
+    /// Product path series (SELECTB-23).
+    pub product_path: bool,
+    /// Series group name.
+    pub series_group_name: String,
+    /// Series group identifier.
+    pub series_group: String,
+    /// Priority letter (`A` highest).
+    pub priority: String,
+    /// Tie-break preference (lower is preferred).
+    pub preference: u32,
+    /// Earliest age to start the series.
+    pub min_age_to_start: Option<Offset>,
+    /// Latest age to start the series.
+    pub max_age_to_start: Option<Offset>,
+    /// Indications (risk series).
+    pub indications: Vec<Indication>,
+    /// The series doses in order.
+    pub doses: Vec<SeriesDose>,
+}
+
+/// A series dose: the requirements a target dose must meet.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeriesDose {
+    /// 1-based dose number.
+    pub number: u32,
+    /// Age requirements, possibly several by effective date.
+    pub ages: Vec<AgeReq>,
+    /// Preferable intervals.
+    pub intervals: Vec<Interval>,
+    /// Allowable intervals.
+    pub allowable_intervals: Vec<AllowableInterval>,
+    /// Preferable vaccines.
+    pub preferable_vaccines: Vec<PreferableVaccine>,
+    /// Allowable vaccines.
+    pub allowable_vaccines: Vec<AgedVaccine>,
+    /// Vaccines that are an inadvertent administration for this dose.
+    pub inadvertent_vaccines: Vec<Cvx>,
+    /// Conditional skips.
+    pub conditional_skips: Vec<ConditionalSkip>,
+    /// Whether the dose recurs once satisfied.
+    pub recurring: bool,
+    /// Seasonal recommendation window.
+    pub seasonal: Option<Seasonal>,
+}
+
+/// Age requirement of a series dose.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AgeReq {
+    /// Absolute minimum age (with the 4-day grace period).
+    pub abs_min: Option<Offset>,
+    /// Minimum age.
+    pub min: Option<Offset>,
+    /// Earliest recommended age.
+    pub earliest_rec: Option<Offset>,
+    /// Latest recommended age (past due date = this - 1 day).
+    pub latest_rec: Option<Offset>,
+    /// Maximum age (exclusive).
+    pub max: Option<Offset>,
+    /// Effective date.
+    pub effective: Option<Date>,
+    /// Cessation date.
+    pub cessation: Option<Date>,
+}
+
+/// Preferable interval.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Interval {
+    /// Measured from the immediate previous dose.
+    pub from_previous: bool,
+    /// Measured from the dose that satisfied this target dose number.
+    pub from_target_dose: Option<u32>,
+    /// Measured from the most recent dose of one of these vaccine types.
+    pub from_most_recent: Vec<Cvx>,
+    /// Measured from the date of this observation.
+    pub from_relevant_obs: Option<String>,
+    /// Absolute minimum interval.
+    pub abs_min: Option<Offset>,
+    /// Minimum interval.
+    pub min: Option<Offset>,
+    /// Earliest recommended interval.
+    pub earliest_rec: Option<Offset>,
+    /// Latest recommended interval.
+    pub latest_rec: Option<Offset>,
+    /// Interval priority flag (FORECASTPRIORITY-1).
+    pub priority: bool,
+    /// Effective date.
+    pub effective: Option<Date>,
+    /// Cessation date.
+    pub cessation: Option<Date>,
+}
+
+/// Allowable interval.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AllowableInterval {
+    /// Measured from the immediate previous dose.
+    pub from_previous: bool,
+    /// Measured from the dose that satisfied this target dose number.
+    pub from_target_dose: Option<u32>,
+    /// Absolute minimum interval.
+    pub abs_min: Option<Offset>,
+    /// Effective date.
+    pub effective: Option<Date>,
+    /// Cessation date.
+    pub cessation: Option<Date>,
+}
+
+/// Preferable vaccine.
+#[derive(Debug, Clone, Serialize)]
+pub struct PreferableVaccine {
+    /// Vaccine type, age range and CVX.
+    pub vaccine: AgedVaccine,
+    /// Required trade name, if any.
+    pub trade_name: Option<String>,
+    /// Required manufacturer, if any.
+    pub mvx: Option<String>,
+    /// Volume in ml (informational; not used for validity, §6.8).
+    pub volume: Option<String>,
+    /// Whether this vaccine type is recommended in a forecast.
+    pub forecast: bool,
+}
+
+/// When a conditional skip applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SkipContext {
+    /// Only while evaluating a dose.
+    Evaluation,
+    /// Only while forecasting.
+    Forecast,
+    /// In both.
+    Both,
+}
+
+/// A conditional skip (§6.2).
+#[derive(Debug, Clone, Serialize)]
+pub struct ConditionalSkip {
+    /// Context.
+    pub context: SkipContext,
+    /// `true` for AND set logic, `false` for OR / n/a.
+    pub set_logic_and: bool,
+    /// Sets of conditions.
+    pub sets: Vec<SkipSet>,
+}
+
+/// One set of skip conditions.
+#[derive(Debug, Clone, Serialize)]
+pub struct SkipSet {
+    /// Set id.
+    pub id: String,
+    /// Human description.
+    pub description: String,
+    /// Effective date.
+    pub effective: Option<Date>,
+    /// Cessation date.
+    pub cessation: Option<Date>,
+    /// `true` for AND condition logic, `false` for OR / n/a.
+    pub condition_logic_and: bool,
+    /// Conditions.
+    pub conditions: Vec<SkipCondition>,
+}
+
+/// Type of a skip condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ConditionKind {
+    /// Age at the reference date.
+    Age,
+    /// Another series group is complete.
+    CompletedSeries,
+    /// Interval since the previous dose.
+    Interval,
+    /// Count of doses by age.
+    VaccineCountByAge,
+    /// Count of doses by date.
+    VaccineCountByDate,
+    /// Count of doses by date and age.
+    VaccineCountByDateAndAge,
+}
+
+/// How a dose count is compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum CountLogic {
+    /// More than the dose count.
+    GreaterThan,
+    /// Exactly the dose count.
+    Equal,
+    /// Fewer than the dose count.
+    LessThan,
+}
+
+/// A skip condition.
+#[derive(Debug, Clone, Serialize)]
+pub struct SkipCondition {
+    /// Condition type.
+    pub kind: ConditionKind,
+    /// Start date for counting.
+    pub start_date: Option<Date>,
+    /// End date for counting.
+    pub end_date: Option<Date>,
+    /// Begin age.
+    pub begin_age: Option<Offset>,
+    /// End age.
+    pub end_age: Option<Offset>,
+    /// Interval.
+    pub interval: Option<Offset>,
+    /// Dose count.
+    pub dose_count: u32,
+    /// Count only valid doses (`Valid`) rather than all (`Total`).
+    pub valid_only: bool,
+    /// Count comparison.
+    pub count_logic: CountLogic,
+    /// Vaccine types counted.
+    pub vaccine_types: Vec<Cvx>,
+    /// Series groups for `Completed Series`.
+    pub series_groups: Vec<String>,
+}
+
+/// Seasonal recommendation window.
+#[derive(Debug, Clone, Serialize)]
+pub struct Seasonal {
+    /// Season start.
+    pub start: Option<Date>,
+    /// Season end.
+    pub end: Option<Date>,
+}
+
+/// Schedule-wide supporting data.
+#[derive(Debug, Clone, Serialize)]
+pub struct Schedule {
+    /// Live virus (and other) vaccine conflicts.
+    pub conflicts: Vec<VaccineConflict>,
+    /// Vaccine groups with their antigens.
+    pub vaccine_groups: Vec<VaccineGroup>,
+    /// CVX → antigen associations.
+    pub cvx_map: HashMap<Cvx, CvxEntry>,
+    /// Coded observations.
+    pub observations: Vec<Observation>,
+}
+
+/// A vaccine conflict (§6.7): `current` given after `previous` within the window is invalid.
+#[derive(Debug, Clone, Serialize)]
+pub struct VaccineConflict {
+    /// Conflicting (earlier) vaccine type.
+    pub previous: Cvx,
+    /// Impacted (later) vaccine type.
+    pub current: Cvx,
+    /// Begin of the conflict window.
+    pub begin: Offset,
+    /// End of the window if the previous dose was valid.
+    pub min_end: Offset,
+    /// End of the window otherwise.
+    pub end: Offset,
+}
+
+/// A vaccine group.
+#[derive(Debug, Clone, Serialize)]
+pub struct VaccineGroup {
+    /// Name, e.g. `DTaP/Tdap/Td`.
+    pub name: String,
+    /// Administer full vaccine group flag (FORECASTDN-2).
+    pub administer_full: bool,
+    /// Antigens in the group.
+    pub antigens: Vec<String>,
+}
+
+/// CVX map entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct CvxEntry {
+    /// Short description.
+    pub description: String,
+    /// Antigen associations.
+    pub associations: Vec<CvxAssociation>,
+}
+
+/// Association of a CVX with an antigen, by age at administration.
+#[derive(Debug, Clone, Serialize)]
+pub struct CvxAssociation {
+    /// Antigen name.
+    pub antigen: String,
+    /// Begin age.
+    pub begin_age: Option<Offset>,
+    /// End age.
+    pub end_age: Option<Offset>,
+}
+
+/// A coded observation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Observation {
+    /// Code, e.g. `055`.
+    pub code: String,
+    /// Title.
+    pub title: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Minimal element tree
+
+#[derive(Debug, Default)]
+struct El {
+    name: String,
+    text: String,
+    children: Vec<El>,
+}
+
+impl El {
+    fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a El> + 'a {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+    fn child(&self, name: &str) -> Option<&El> {
+        self.children.iter().find(|c| c.name == name)
+    }
+    /// Trimmed text of a child, `None` when absent, empty or "n/a".
+    fn text(&self, name: &str) -> Option<&str> {
+        let t = self.child(name)?.text.trim();
+        (!t.is_empty() && !t.eq_ignore_ascii_case("n/a")).then_some(t)
+    }
+    fn string(&self, name: &str) -> String {
+        self.text(name).unwrap_or("").to_string()
+    }
+    fn offset(&self, name: &str) -> Result<Option<Offset>> {
+        self.text(name)
+            .map(|t| Offset::parse(t).ok_or_else(|| anyhow!("bad offset <{name}>{t}")))
+            .transpose()
+    }
+    fn date(&self, name: &str) -> Result<Option<Date>> {
+        self.text(name)
+            .map(|t| Date::parse(t).ok_or_else(|| anyhow!("bad date <{name}>{t}")))
+            .transpose()
+    }
+    fn flag(&self, name: &str) -> bool {
+        matches!(
+            self.text(name).map(|t| t.to_ascii_lowercase()).as_deref(),
+            Some("y" | "yes")
+        )
+    }
+    /// Has at least one child element (an empty `<interval/>` has none).
+    fn has_content(&self) -> bool {
+        !self.children.is_empty()
+    }
+}
+
+fn parse_tree(xml: &str) -> Result<El> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut stack = vec![El::default()];
+    loop {
+        match reader.read_event()? {
+            Event::Start(e) => stack.push(El {
+                name: e.name().as_ref().to_string(),
+                ..El::default()
+            }),
+            Event::Empty(e) => {
+                let el = El {
+                    name: e.name().as_ref().to_string(),
+                    ..El::default()
+                };
+                stack.last_mut().expect("root").children.push(el);
+            }
+            Event::End(_) => {
+                let el = stack.pop().expect("balanced");
+                stack.last_mut().ok_or_else(|| anyhow!("unbalanced"))?.children.push(el);
+            }
+            Event::Text(t) => {
+                let s = quick_xml::escape::unescape(&t)?;
+                stack.last_mut().expect("root").text.push_str(&s);
+            }
+            Event::GeneralRef(r) => {
+                let s = match &*r {
+                    "amp" => "&",
+                    "lt" => "<",
+                    "gt" => ">",
+                    "quot" => "\"",
+                    "apos" => "'",
+                    _ => "",
+                };
+                stack.last_mut().expect("root").text.push_str(s);
+            }
+            Event::CData(t) => {
+                stack
+                    .last_mut()
+                    .expect("root")
+                    .text
+                    .push_str(&t);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    let mut root = stack.pop().ok_or_else(|| anyhow!("empty document"))?;
+    root.children
+        .pop()
+        .ok_or_else(|| anyhow!("no root element"))
+}
+
+fn cvx_list(s: Option<&str>) -> Vec<Cvx> {
+    s.map(|s| s.split([';', ',']).filter_map(parse_cvx).collect())
+        .unwrap_or_default()
+}
+
+fn aged_vaccine(e: &El) -> Result<AgedVaccine> {
+    Ok(AgedVaccine {
+        vaccine_type: e.string("vaccineType"),
+        cvx: e
+            .text("cvx")
+            .and_then(parse_cvx)
+            .ok_or_else(|| anyhow!("vaccine without cvx"))?,
+        begin_age: e.offset("beginAge")?,
+        end_age: e.offset("endAge")?,
+    })
+}
+
+/// Parses one `AntigenSupportingData` document.
+pub fn parse_antigen(xml: &str) -> Result<AntigenData> {
+    let root = parse_tree(xml)?;
+    if root.name != "antigenSupportingData" {
+        bail!("expected <antigenSupportingData>, found <{}>", root.name);
+    }
+    let mut immunity = Immunity::default();
+    if let Some(im) = root.child("immunity") {
+        for ch in im.all("clinicalHistory") {
+            if let Some(code) = ch.text("guidelineCode") {
+                immunity
+                    .clinical_history
+                    .push((code.to_string(), ch.string("guidelineTitle")));
+            }
+        }
+        if let Some(dob) = im.child("dateOfBirth") {
+            immunity.birth_date = dob.date("immunityBirthDate")?;
+            immunity.birth_country = dob.text("birthCountry").map(str::to_string);
+            for ex in dob.all("exclusion") {
+                if let Some(c) = ex.text("exclusionCode") {
+                    immunity.exclusions.push(c.to_string());
+                }
+            }
+        }
+    }
+    let mut antigen_contraindications = Vec::new();
+    let mut vaccine_contraindications = Vec::new();
+    if let Some(ci) = root.child("contraindications") {
+        if let Some(vg) = ci.child("vaccineGroup") {
+            for c in vg.all("contraindication") {
+                antigen_contraindications.push(AntigenContraindication {
+                    code: c.string("observationCode"),
+                    title: c.string("observationTitle"),
+                    text: c.string("contraindicationText"),
+                    begin_age: c.offset("beginAge")?,
+                    end_age: c.offset("endAge")?,
+                });
+            }
+        }
+        if let Some(v) = ci.child("vaccine") {
+            for c in v.all("contraindication") {
+                vaccine_contraindications.push(VaccineContraindication {
+                    code: c.string("observationCode"),
+                    title: c.string("observationTitle"),
+                    text: c.string("contraindicationText"),
+                    vaccines: c
+                        .all("contraindicatedVaccine")
+                        .map(aged_vaccine)
+                        .collect::<Result<_>>()?,
+                });
+            }
+        }
+    }
+    let series = root
+        .all("series")
+        .map(parse_series)
+        .collect::<Result<Vec<_>>>()?;
+    let name = series
+        .first()
+        .map(|s| s.target_disease.clone())
+        .ok_or_else(|| anyhow!("antigen without series"))?;
+    Ok(AntigenData {
+        name,
+        immunity,
+        antigen_contraindications,
+        vaccine_contraindications,
+        series,
+    })
+}
+
+fn parse_series(s: &El) -> Result<AntigenSeries> {
+    let name = s.string("seriesName");
+    let ctx = || format!("series {name:?}");
+    let sel = s.child("selectSeries").ok_or_else(|| anyhow!("no selectSeries"))?;
+    let series_type = match s.text("seriesType").unwrap_or("") {
+        "Standard" => SeriesType::Standard,
+        "Risk" => SeriesType::Risk,
+        "Evaluation Only" => SeriesType::EvaluationOnly,
+        other => bail!("{}: unknown series type {other:?}", ctx()),
+    };
+    let required_gender = s
+        .all("requiredGender")
+        .filter_map(|g| match g.text.trim() {
+            "Female" => Some(Gender::Female),
+            "Male" => Some(Gender::Male),
+            "Unknown" => Some(Gender::Unknown),
+            _ => None,
+        })
+        .collect();
+    let equivalent_series_groups = s
+        .all("equivalentSeriesGroups")
+        .flat_map(|e| e.text.split([';', ',']))
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case("n/a"))
+        .collect();
+    let mut indications = Vec::new();
+    for ind in s.all("indication").filter(|e| e.has_content()) {
+        let oc = ind.child("observationCode");
+        indications.push(Indication {
+            code: oc.map(|o| o.string("code")).unwrap_or_default(),
+            text: oc.map(|o| o.string("text")).unwrap_or_default(),
+            description: ind.string("description"),
+            begin_age: ind.offset("beginAge")?,
+            end_age: ind.offset("endAge")?,
+        });
+    }
+    let doses = s
+        .all("seriesDose")
+        .map(parse_dose)
+        .collect::<Result<Vec<_>>>()
+        .with_context(ctx)?;
+    Ok(AntigenSeries {
+        target_disease: s.string("targetDisease"),
+        vaccine_group: s.string("vaccineGroup"),
+        admin_guidance: s.text("seriesAdminGuidance").map(str::to_string),
+        series_type,
+        equivalent_series_groups,
+        required_gender,
+        default_series: sel.flag("defaultSeries"),
+        product_path: sel.flag("productPath"),
+        series_group_name: sel.string("seriesGroupName"),
+        series_group: sel.string("seriesGroup"),
+        priority: sel.string("seriesPriority"),
+        preference: sel.text("seriesPreference").and_then(|p| p.parse().ok()).unwrap_or(1),
+        min_age_to_start: sel.offset("minAgeToStart")?,
+        max_age_to_start: sel.offset("maxAgeToStart")?,
+        indications,
+        doses,
+        name,
+    })
+}
+
+fn parse_dose(d: &El) -> Result<SeriesDose> {
+    let number = d
+        .text("doseNumber")
+        .and_then(|t| t.trim_start_matches("Dose").trim().parse().ok())
+        .ok_or_else(|| anyhow!("bad doseNumber"))?;
+    let mut ages = Vec::new();
+    for a in d.all("age").filter(|e| e.has_content()) {
+        ages.push(AgeReq {
+            abs_min: a.offset("absMinAge")?,
+            min: a.offset("minAge")?,
+            earliest_rec: a.offset("earliestRecAge")?,
+            latest_rec: a.offset("latestRecAge")?,
+            max: a.offset("maxAge")?,
+            effective: a.date("effectiveDate")?,
+            cessation: a.date("cessationDate")?,
+        });
+    }
+    let mut intervals = Vec::new();
+    for i in d.all("interval").filter(|e| e.has_content()) {
+        intervals.push(Interval {
+            from_previous: i.flag("fromPrevious"),
+            from_target_dose: i.text("fromTargetDose").and_then(|t| t.parse().ok()),
+            from_most_recent: cvx_list(i.text("fromMostRecent")),
+            from_relevant_obs: i
+                .child("fromRelevantObs")
+                .and_then(|o| o.text("code"))
+                .map(str::to_string),
+            abs_min: i.offset("absMinInt")?,
+            min: i.offset("minInt")?,
+            earliest_rec: i.offset("earliestRecInt")?,
+            latest_rec: i.offset("latestRecInt")?,
+            priority: i.text("intervalPriority").is_some(),
+            effective: i.date("effectiveDate")?,
+            cessation: i.date("cessationDate")?,
+        });
+    }
+    let mut allowable_intervals = Vec::new();
+    for i in d.all("allowableInterval").filter(|e| e.has_content()) {
+        allowable_intervals.push(AllowableInterval {
+            from_previous: i.flag("fromPrevious"),
+            from_target_dose: i.text("fromTargetDose").and_then(|t| t.parse().ok()),
+            abs_min: i.offset("absMinInt")?,
+            effective: i.date("effectiveDate")?,
+            cessation: i.date("cessationDate")?,
+        });
+    }
+    let mut preferable_vaccines = Vec::new();
+    for p in d.all("preferableVaccine").filter(|e| e.has_content()) {
+        preferable_vaccines.push(PreferableVaccine {
+            vaccine: aged_vaccine(p)?,
+            trade_name: p.text("tradeName").map(str::to_string),
+            mvx: p.text("mvx").map(str::to_string),
+            volume: p.text("volume").map(str::to_string),
+            forecast: p.flag("forecastVaccineType"),
+        });
+    }
+    let allowable_vaccines = d
+        .all("allowableVaccine")
+        .filter(|e| e.has_content())
+        .map(aged_vaccine)
+        .collect::<Result<_>>()?;
+    let inadvertent_vaccines = d
+        .all("inadvertentVaccine")
+        .filter_map(|e| e.text("cvx").and_then(parse_cvx))
+        .collect();
+    let mut conditional_skips = Vec::new();
+    for cs in d.all("conditionalSkip").filter(|e| e.has_content()) {
+        let context = match cs.text("context").unwrap_or("") {
+            "Evaluation" => SkipContext::Evaluation,
+            "Forecast" => SkipContext::Forecast,
+            "Both" => SkipContext::Both,
+            other => bail!("unknown skip context {other:?}"),
+        };
+        let mut sets = Vec::new();
+        for set in cs.all("set") {
+            let mut conditions = Vec::new();
+            for c in set.all("condition") {
+                let kind = match c
+                    .text("conditionType")
+                    .unwrap_or("")
+                    .to_ascii_lowercase()
+                    .as_str()
+                {
+                    "age" => ConditionKind::Age,
+                    "completed series" => ConditionKind::CompletedSeries,
+                    "interval" => ConditionKind::Interval,
+                    "vaccine count by age" => ConditionKind::VaccineCountByAge,
+                    "vaccine count by date" => ConditionKind::VaccineCountByDate,
+                    "vaccine count by date and age" => ConditionKind::VaccineCountByDateAndAge,
+                    other => bail!("unknown condition type {other:?}"),
+                };
+                let count_logic = match c
+                    .text("doseCountLogic")
+                    .unwrap_or("")
+                    .to_ascii_lowercase()
+                    .as_str()
+                {
+                    "greater than" => CountLogic::GreaterThan,
+                    "equal to" | "equal" => CountLogic::Equal,
+                    "less than" => CountLogic::LessThan,
+                    _ => CountLogic::GreaterThan,
+                };
+                conditions.push(SkipCondition {
+                    kind,
+                    start_date: c.date("startDate")?,
+                    end_date: c.date("endDate")?,
+                    begin_age: c.offset("beginAge")?,
+                    end_age: c.offset("endAge")?,
+                    interval: c.offset("interval")?,
+                    dose_count: c.text("doseCount").and_then(|t| t.parse().ok()).unwrap_or(0),
+                    valid_only: c
+                        .text("doseType")
+                        .is_some_and(|t| t.eq_ignore_ascii_case("valid")),
+                    count_logic,
+                    vaccine_types: cvx_list(c.text("vaccineTypes")),
+                    series_groups: c
+                        .text("seriesGroups")
+                        .map(|t| t.split([';', ',']).map(|g| g.trim().to_string()).collect())
+                        .unwrap_or_default(),
+                });
+            }
+            sets.push(SkipSet {
+                id: set.string("setID"),
+                description: set.string("setDescription"),
+                effective: set.date("effectiveDate")?,
+                cessation: set.date("cessationDate")?,
+                condition_logic_and: set
+                    .text("conditionLogic")
+                    .is_some_and(|t| t.eq_ignore_ascii_case("and")),
+                conditions,
+            });
+        }
+        conditional_skips.push(ConditionalSkip {
+            context,
+            set_logic_and: cs.text("setLogic").is_some_and(|t| t.eq_ignore_ascii_case("and")),
+            sets,
+        });
+    }
+    let seasonal = match d.child("seasonalRecommendation") {
+        Some(s) if s.has_content() => {
+            let start = s.date("startDate")?;
+            let end = s.date("endDate")?;
+            (start.is_some() || end.is_some()).then_some(Seasonal { start, end })
+        }
+        _ => None,
+    };
+    Ok(SeriesDose {
+        number,
+        ages,
+        intervals,
+        allowable_intervals,
+        preferable_vaccines,
+        allowable_vaccines,
+        inadvertent_vaccines,
+        conditional_skips,
+        recurring: d.flag("recurringDose"),
+        seasonal,
+    })
+}
+
+/// Parses the `ScheduleSupportingData` document.
+pub fn parse_schedule(xml: &str) -> Result<Schedule> {
+    let root = parse_tree(xml)?;
+    if root.name != "scheduleSupportingData" {
+        bail!("expected <scheduleSupportingData>, found <{}>", root.name);
+    }
+    let mut conflicts = Vec::new();
+    if let Some(lv) = root.child("liveVirusConflicts") {
+        for c in lv.all("liveVirusConflict") {
+            let cvx_of = |n: &str| {
+                c.child(n)
+                    .and_then(|p| p.text("cvx"))
+                    .and_then(parse_cvx)
+                    .ok_or_else(|| anyhow!("conflict without {n} cvx"))
+            };
+            conflicts.push(VaccineConflict {
+                previous: cvx_of("previous")?,
+                current: cvx_of("current")?,
+                begin: c.offset("conflictBeginInterval")?.unwrap_or_default(),
+                min_end: c.offset("minConflictEndInterval")?.unwrap_or_default(),
+                end: c.offset("conflictEndInterval")?.unwrap_or_default(),
+            });
+        }
+    }
+    let mut vaccine_groups: Vec<VaccineGroup> = Vec::new();
+    if let Some(vgs) = root.child("vaccineGroups") {
+        for g in vgs.all("vaccineGroup") {
+            vaccine_groups.push(VaccineGroup {
+                name: g.string("name"),
+                administer_full: g.flag("administerFullVaccineGroup"),
+                antigens: Vec::new(),
+            });
+        }
+    }
+    if let Some(map) = root.child("vaccineGroupToAntigenMap") {
+        for m in map.all("vaccineGroupMap") {
+            let name = m.string("name");
+            let group = vaccine_groups
+                .iter_mut()
+                .find(|g| g.name == name)
+                .ok_or_else(|| anyhow!("antigen map for unknown group {name:?}"))?;
+            group.antigens = m.all("antigen").map(|a| a.text.trim().to_string()).collect();
+        }
+    }
+    let mut cvx_map = HashMap::new();
+    if let Some(map) = root.child("cvxToAntigenMap") {
+        for m in map.all("cvxMap") {
+            let Some(cvx) = m.text("cvx").and_then(parse_cvx) else {
+                continue;
+            };
+            let mut associations = Vec::new();
+            for a in m.all("association") {
+                associations.push(CvxAssociation {
+                    antigen: a.string("antigen"),
+                    begin_age: a.offset("associationBeginAge")?,
+                    end_age: a.offset("associationEndAge")?,
+                });
+            }
+            cvx_map.insert(
+                cvx,
+                CvxEntry {
+                    description: m.string("shortDescription"),
+                    associations,
+                },
+            );
+        }
+    }
+    let mut observations = Vec::new();
+    if let Some(obs) = root.child("observations") {
+        for o in obs.all("observation") {
+            observations.push(Observation {
+                code: o.string("observationCode"),
+                title: o.string("observationTitle"),
+            });
+        }
+    }
+    Ok(Schedule {
+        conflicts,
+        vaccine_groups,
+        cvx_map,
+        observations,
+    })
+}
+
+macro_rules! embedded {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../data/cdsi-4.64/", $name, ".xml")))),*]
+    };
+}
+
+/// The embedded antigen documents (name, XML).
+pub const EMBEDDED_ANTIGENS: &[(&str, &str)] = embedded!(
+    "Chikungunya", "Cholera", "COVID-19", "Dengue", "Diphtheria", "Ebola", "HepA", "HepB",
+    "Hib", "HPV", "Influenza", "JE", "Measles", "Meningococcal", "Meningococcal_B", "Mumps",
+    "Orthopoxvirus", "Pertussis", "Pneumococcal", "Polio", "Rabies", "Rotavirus", "RSV",
+    "Rubella", "TBE", "Tetanus", "Typhoid", "Varicella", "YF", "Zoster",
+);
+
+/// The embedded schedule document.
+pub const EMBEDDED_SCHEDULE: &str = include_str!("../data/cdsi-4.64/ScheduleSupportingData.xml");
+
+impl SupportingData {
+    /// Parses the supporting data embedded in the crate (CDSi 4.64).
+    pub fn embedded() -> Result<SupportingData> {
+        let mut antigens = EMBEDDED_ANTIGENS
+            .iter()
+            .map(|(name, xml)| parse_antigen(xml).with_context(|| format!("antigen file {name}")))
+            .collect::<Result<Vec<_>>>()?;
+        antigens.sort_by(|a, b| a.name.cmp(&b.name));
+        let schedule = parse_schedule(EMBEDDED_SCHEDULE).context("schedule file")?;
+        Ok(SupportingData { antigens, schedule })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_embedded_supporting_data_parses() {
+        let data = SupportingData::embedded().unwrap();
+        assert_eq!(data.antigens.len(), 30);
+        assert!(data.antigens.iter().all(|a| !a.series.is_empty()));
+        assert_eq!(data.schedule.vaccine_groups.len(), 26);
+        assert!(data.schedule.cvx_map.len() > 100);
+        assert!(!data.schedule.conflicts.is_empty());
+    }
+
+    #[test]
+    fn the_hepa_standard_series_has_the_documented_dose_1_ages_and_vaccines() {
+        let data = SupportingData::embedded().unwrap();
+        let hepa = data.antigens.iter().find(|a| a.name == "HepA").unwrap();
+        let s = &hepa.series[0];
+        assert_eq!(s.name, "HepA 2-dose series");
+        assert_eq!(s.series_type, SeriesType::Standard);
+        assert!(s.default_series);
+        assert_eq!(s.equivalent_series_groups, vec!["2".to_string()]);
+        let d1 = &s.doses[0];
+        assert_eq!(d1.ages[0].abs_min, Offset::parse("12 months - 4 days"));
+        assert_eq!(d1.ages[0].max, Offset::parse("19 years"));
+        assert!(d1.intervals.is_empty());
+        assert_eq!(d1.preferable_vaccines.len(), 2);
+        assert_eq!(d1.allowable_vaccines.len(), 5);
+        let d2 = &s.doses[1];
+        assert!(d2.intervals[0].from_previous);
+        assert_eq!(d2.allowable_intervals[0].from_target_dose, Some(1));
+        assert_eq!(hepa.immunity.clinical_history[0].0, "018");
+    }
+
+    #[test]
+    fn measles_immunity_by_birth_date_and_the_mmr_group_are_read() {
+        let data = SupportingData::embedded().unwrap();
+        let measles = data.antigens.iter().find(|a| a.name == "Measles").unwrap();
+        assert_eq!(measles.immunity.birth_date, Date::parse("1957-01-01"));
+        assert_eq!(measles.immunity.exclusions, vec!["055".to_string()]);
+        let mmr = data
+            .schedule
+            .vaccine_groups
+            .iter()
+            .find(|g| g.name == "MMR")
+            .unwrap();
+        assert!(mmr.administer_full);
+        assert_eq!(mmr.antigens, vec!["Measles", "Mumps", "Rubella"]);
+        let c03 = &data.schedule.cvx_map[&3];
+        assert_eq!(c03.associations.len(), 3);
+    }
+
+    #[test]
+    fn conditional_skips_keep_their_context_logic_and_conditions() {
+        let data = SupportingData::embedded().unwrap();
+        let hib = data.antigens.iter().find(|a| a.name == "Hib").unwrap();
+        let skips: Vec<_> = hib
+            .series
+            .iter()
+            .flat_map(|s| &s.doses)
+            .flat_map(|d| &d.conditional_skips)
+            .collect();
+        assert!(skips.iter().any(|s| s.context == SkipContext::Evaluation));
+        assert!(skips.iter().any(|s| s.context == SkipContext::Forecast));
+        assert!(skips
+            .iter()
+            .flat_map(|s| &s.sets)
+            .flat_map(|s| &s.conditions)
+            .any(|c| c.kind == ConditionKind::VaccineCountByAge && !c.vaccine_types.is_empty()));
+    }
+}

@@ -1,0 +1,278 @@
+//! Calendar dates and CDSi time offsets (logic spec §3.4, "Date calculations").
+//!
+//! CDSi does all arithmetic on whole calendar days, and its offsets ("12 months - 4 days",
+//! "19 years", "6 months + 4 weeks") are applied years first, then months, then weeks and
+//! days (CALCDT-6). A month step that lands on a day that does not exist (31 September) moves
+//! to the first day of the next month (CALCDT-5), which differs from the usual "clamp to the end
+//! of the month" rule of most date libraries — hence a small dedicated type instead of `time`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A proleptic Gregorian calendar date, stored as days since 1970-01-01 so comparisons and
+/// day arithmetic are single integer operations (the evaluator compares dates constantly).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(i32);
+
+impl Date {
+    /// 01/01/1900, the value CDSi assumes for an empty begin date.
+    pub const MIN: Date = Date(-25567);
+    /// 12/31/2999, the value CDSi assumes for an empty end date.
+    pub const MAX: Date = Date(376199);
+
+    /// Builds a date, or `None` when the day does not exist.
+    pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Date> {
+        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+            return None;
+        }
+        Some(Date(days_from_civil(year, month, day)))
+    }
+
+    /// Year, month (1-12) and day (1-31).
+    pub fn ymd(self) -> (i32, u32, u32) {
+        civil_from_days(self.0)
+    }
+
+    /// Adds (or with a negative count subtracts) whole days (CALCDT-3, CALCDT-4).
+    pub fn add_days(self, days: i32) -> Date {
+        Date(self.0 + days)
+    }
+
+    /// Number of days from `self` to `other` (positive when `other` is later).
+    pub fn days_until(self, other: Date) -> i32 {
+        other.0 - self.0
+    }
+
+    /// Applies a CDSi offset following CALCDT-1 … CALCDT-6.
+    pub fn add(self, offset: Offset) -> Date {
+        if offset.years == 0 && offset.months == 0 {
+            return self.add_days(offset.days);
+        }
+        let (y, m, d) = self.ymd();
+        let total_months = y * 12 + (m as i32 - 1) + offset.years * 12 + offset.months;
+        let ny = total_months.div_euclid(12);
+        let nm = (total_months.rem_euclid(12) + 1) as u32;
+        // CALCDT-5: a date that is not real moves forward to the first of the next month.
+        let base = match Date::from_ymd(ny, nm, d) {
+            Some(date) => date,
+            None => Date(days_from_civil(ny, nm, days_in_month(ny, nm))).add_days(1),
+        };
+        base.add_days(offset.days)
+    }
+
+    /// Parses `YYYY-MM-DD`, `YYYYMMDD` (supporting data) or `MM/DD/YYYY` (CDC documents).
+    pub fn parse(s: &str) -> Option<Date> {
+        let s = s.trim();
+        let num = |t: &str| t.parse::<u32>().ok();
+        if let Some((a, rest)) = s.split_once('-') {
+            let (b, c) = rest.split_once('-')?;
+            return Date::from_ymd(num(a)? as i32, num(b)?, num(c.get(..2).unwrap_or(c))?);
+        }
+        if let Some((a, rest)) = s.split_once('/') {
+            let (b, c) = rest.split_once('/')?;
+            return Date::from_ymd(num(c)? as i32, num(a)?, num(b)?);
+        }
+        if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
+            return Date::from_ymd(num(&s[..4])? as i32, num(&s[4..6])?, num(&s[6..])?);
+        }
+        None
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (y, m, d) = self.ymd();
+        write!(f, "{y:04}-{m:02}-{d:02}")
+    }
+}
+
+impl fmt::Debug for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl FromStr for Date {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Date::parse(s).ok_or_else(|| format!("not a date: {s:?}"))
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Date::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("not a date: {s:?}")))
+    }
+}
+
+fn is_leap(y: i32) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(y) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+// Howard Hinnant's civil-from-days algorithms (public domain), exact for all i32 years used here.
+fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = m as i32;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i32 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146097 + doe - 719468
+}
+
+fn civil_from_days(z: i32) -> (i32, u32, u32) {
+    let z = z + 719468;
+    let era = z.div_euclid(146097);
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// A CDSi time offset such as `6 months - 4 days`: years, months and days (weeks are folded
+/// into days because CALCDT-3 treats them identically).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize)]
+pub struct Offset {
+    /// Whole years, applied first.
+    pub years: i32,
+    /// Whole months, applied second.
+    pub months: i32,
+    /// Days (weeks × 7 included), applied last.
+    pub days: i32,
+}
+
+impl Offset {
+    /// Parses the supporting-data notation: terms like `4 weeks` joined by `+` or `-`.
+    pub fn parse(s: &str) -> Option<Offset> {
+        let mut out = Offset::default();
+        let mut sign = 1;
+        let mut tokens = s.split_whitespace().peekable();
+        let mut any = false;
+        while let Some(tok) = tokens.next() {
+            match tok {
+                "+" => sign = 1,
+                "-" => sign = -1,
+                _ => {
+                    let n: i32 = tok.parse().ok()?;
+                    let unit = tokens.next()?.to_ascii_lowercase();
+                    let n = n * sign;
+                    match unit.trim_end_matches('s') {
+                        "year" => out.years += n,
+                        "month" => out.months += n,
+                        "week" => out.days += 7 * n,
+                        "day" => out.days += n,
+                        _ => return None,
+                    }
+                    any = true;
+                }
+            }
+        }
+        any.then_some(out)
+    }
+}
+
+impl fmt::Display for Offset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts = Vec::new();
+        if self.years != 0 {
+            parts.push(format!("{} years", self.years));
+        }
+        if self.months != 0 {
+            parts.push(format!("{} months", self.months));
+        }
+        if self.days != 0 || parts.is_empty() {
+            parts.push(format!("{} days", self.days));
+        }
+        f.write_str(&parts.join(" "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    fn off(s: &str) -> Offset {
+        Offset::parse(s).unwrap()
+    }
+
+    #[test]
+    fn the_spec_examples_of_calcdt_1_to_6_hold() {
+        assert_eq!(d("2000-01-01").add(off("3 years")), d("2003-01-01"));
+        assert_eq!(d("2000-01-01").add(off("6 months")), d("2000-07-01"));
+        assert_eq!(d("2000-11-01").add(off("6 months")), d("2001-05-01"));
+        assert_eq!(d("2000-01-01").add(off("3 days")), d("2000-01-04"));
+        assert_eq!(d("2000-01-01").add(off("3 weeks")), d("2000-01-22"));
+        assert_eq!(d("2000-02-01").add(off("5 weeks")), d("2000-03-07"));
+        assert_eq!(d("2001-02-01").add(off("5 weeks")), d("2001-03-08"));
+        assert_eq!(d("2000-01-15").add(off("-4 days")), d("2000-01-11"));
+        assert_eq!(d("2000-03-31").add(off("6 months")), d("2000-10-01"));
+        assert_eq!(d("2000-08-31").add(off("6 months")), d("2001-03-01"));
+        assert_eq!(d("2000-01-31").add(off("6 months - 4 days")), d("2000-07-27"));
+    }
+
+    #[test]
+    fn adding_one_month_to_january_31_gives_march_1() {
+        assert_eq!(d("2021-01-31").add(off("1 month")), d("2021-03-01"));
+        assert_eq!(d("2020-01-31").add(off("1 month")), d("2020-03-01"));
+        assert_eq!(d("2020-01-29").add(off("1 month")), d("2020-02-29"));
+    }
+
+    #[test]
+    fn a_leap_day_plus_one_year_moves_to_march_1() {
+        assert_eq!(d("2020-02-29").add(off("1 year")), d("2021-03-01"));
+        assert_eq!(d("2020-02-29").add(off("4 years")), d("2024-02-29"));
+    }
+
+    #[test]
+    fn offsets_parse_with_mixed_units_and_signs() {
+        assert_eq!(
+            off("12 months - 4 days"),
+            Offset { years: 0, months: 12, days: -4 }
+        );
+        assert_eq!(
+            off("24 months + 4 weeks"),
+            Offset { years: 0, months: 24, days: 28 }
+        );
+        assert_eq!(off("19 years"), Offset { years: 19, months: 0, days: 0 });
+        assert_eq!(off("0 days"), Offset::default());
+        assert!(Offset::parse("soon").is_none());
+        assert!(Offset::parse("").is_none());
+    }
+
+    #[test]
+    fn dates_parse_in_all_three_notations_and_round_trip() {
+        assert_eq!(d("20250827"), d("2025-08-27"));
+        assert_eq!(d("01/01/1957"), d("1957-01-01"));
+        assert_eq!(d("2011-02-28").to_string(), "2011-02-28");
+        assert!(Date::parse("2011-02-30").is_none());
+        assert_eq!(Date::MIN, d("1900-01-01"));
+        assert_eq!(Date::MAX, d("2999-12-31"));
+    }
+}

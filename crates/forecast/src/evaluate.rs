@@ -1,0 +1,544 @@
+//! §4.4 and §6: evaluate every antigen administered record against every relevant patient
+//! series of its antigen, then forecast each series (§7, in `forecast`).
+
+use crate::data::{
+    AgeReq, AntigenSeries, ConditionKind, CountLogic, SeriesDose, SkipContext,
+};
+use crate::date::Date;
+use crate::forecast::{self, SeriesForecast};
+use crate::organize::{in_age_range, in_effect, AntigenDose, Context};
+use crate::output::{EvaluationStatus, TraceStep};
+
+/// Target dose status (Table 3-2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TargetStatus {
+    NotSatisfied,
+    Satisfied,
+    Skipped,
+}
+
+/// A patient-specific target dose tracking a series dose.
+#[derive(Debug, Clone)]
+pub(crate) struct Target {
+    /// Index into the series' doses.
+    pub series_dose: usize,
+    pub status: TargetStatus,
+    /// Antigen dose index that satisfied it.
+    pub satisfied_by: Option<usize>,
+}
+
+/// Evaluation of one antigen dose in one patient series.
+#[derive(Debug, Clone)]
+pub(crate) struct DoseEval {
+    pub status: EvaluationStatus,
+    pub reason: Option<&'static str>,
+    /// 1-based target dose number evaluated against.
+    pub target: Option<u32>,
+    pub inadvertent: bool,
+    pub trace: Vec<TraceStep>,
+}
+
+/// A relevant patient series with its evaluation and forecast.
+pub(crate) struct SeriesRun<'d> {
+    pub series_index: usize,
+    pub series: &'d AntigenSeries,
+    pub targets: Vec<Target>,
+    /// Parallel to the antigen's dose list.
+    pub evals: Vec<Option<DoseEval>>,
+    pub forecast: SeriesForecast,
+    /// Skip trace entries (evaluation and forecast).
+    pub trace: Vec<TraceStep>,
+}
+
+impl SeriesRun<'_> {
+    pub fn dose(&self, t: &Target) -> &SeriesDose {
+        &self.series.doses[t.series_dose]
+    }
+    pub fn valid_count(&self) -> usize {
+        self.targets
+            .iter()
+            .filter(|t| t.status == TargetStatus::Satisfied)
+            .count()
+    }
+}
+
+/// Evaluates and forecasts all relevant series of antigen `a`.
+pub(crate) fn evaluate_antigen<'d>(ctx: &Context<'d, '_>, a: usize) -> Vec<SeriesRun<'d>> {
+    let antigen = &ctx.engine.data.antigens[a];
+    let relevant: Vec<usize> = antigen
+        .series
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| ctx.is_relevant(s))
+        .map(|(i, _)| i)
+        .collect();
+    // Series whose skips depend on another series being complete (Table 6-7) run after the
+    // others so that the statuses they look at exist.
+    let depends = |s: &AntigenSeries| {
+        s.doses.iter().any(|d| {
+            d.conditional_skips.iter().any(|c| {
+                c.sets
+                    .iter()
+                    .any(|set| set.conditions.iter().any(|c| c.kind == ConditionKind::CompletedSeries))
+            })
+        })
+    };
+    let mut order: Vec<usize> = relevant.iter().copied().filter(|&i| !depends(&antigen.series[i])).collect();
+    order.extend(relevant.iter().copied().filter(|&i| depends(&antigen.series[i])));
+    let mut runs: Vec<SeriesRun<'d>> = Vec::with_capacity(order.len());
+    for i in order {
+        let run = run_series(ctx, a, i, &runs);
+        runs.push(run);
+    }
+    runs.sort_by_key(|r| r.series_index);
+    runs
+}
+
+fn run_series<'d>(
+    ctx: &Context<'d, '_>,
+    a: usize,
+    series_index: usize,
+    done: &[SeriesRun<'d>],
+) -> SeriesRun<'d> {
+    let series = &ctx.engine.data.antigens[a].series[series_index];
+    let doses = &ctx.antigen_doses[a];
+    let mut run = SeriesRun {
+        series_index,
+        series,
+        targets: (0..series.doses.len())
+            .map(|i| Target {
+                series_dose: i,
+                status: TargetStatus::NotSatisfied,
+                satisfied_by: None,
+            })
+            .collect(),
+        evals: vec![None; doses.len()],
+        forecast: SeriesForecast::default(),
+        trace: Vec::new(),
+    };
+    let mut t = 0usize;
+    for j in 0..doses.len() {
+        // §6.2: skip target doses whose conditions are met at the date administered.
+        while t < run.targets.len() {
+            let sd = &series.doses[run.targets[t].series_dose];
+            match can_skip(ctx, a, &run, sd, SkipContext::Evaluation, doses[j].date, Some(j), done) {
+                Some(why) => {
+                    run.trace.push(TraceStep {
+                        rule: "§6.2",
+                        detail: format!(
+                            "target dose {} skipped when evaluating the dose of {}: {why}",
+                            t + 1,
+                            doses[j].date
+                        ),
+                    });
+                    run.targets[t].status = TargetStatus::Skipped;
+                    t += 1;
+                }
+                None => break,
+            }
+        }
+        if t >= run.targets.len() {
+            run.evals[j] = Some(DoseEval {
+                status: EvaluationStatus::Extraneous,
+                reason: Some("Series Already Complete"),
+                target: None,
+                inadvertent: false,
+                trace: vec![TraceStep {
+                    rule: "§4.4 step 6a",
+                    detail: format!("{} has no target dose left: series already complete", series.name),
+                }],
+            });
+            continue;
+        }
+        let eval = evaluate_dose(ctx, &run, doses, j, t);
+        let valid = eval.status == EvaluationStatus::Valid;
+        run.evals[j] = Some(eval);
+        if valid {
+            run.targets[t].status = TargetStatus::Satisfied;
+            run.targets[t].satisfied_by = Some(j);
+            if series.doses[run.targets[t].series_dose].recurring {
+                // §4.4 step 5a: a recurring dose is followed by an identical target dose.
+                let copy = Target {
+                    series_dose: run.targets[t].series_dose,
+                    status: TargetStatus::NotSatisfied,
+                    satisfied_by: None,
+                };
+                run.targets.insert(t + 1, copy);
+            }
+            t += 1;
+        }
+    }
+    forecast::forecast_series(ctx, a, &mut run, t, done);
+    run
+}
+
+/// Previous antigen dose usable as interval reference (CALCDTINT-1): valid or not valid,
+/// and not an inadvertent administration.
+pub(crate) fn previous_reference(run: &SeriesRun<'_>, before: usize) -> Option<usize> {
+    (0..before).rev().find(|&k| {
+        run.evals[k].as_ref().is_some_and(|e| {
+            !e.inadvertent
+                && matches!(e.status, EvaluationStatus::Valid | EvaluationStatus::NotValid)
+        })
+    })
+}
+
+/// Chooses the age requirement in effect at `anchor` (RELEVANT-1/2).
+pub(crate) fn age_req(sd: &SeriesDose, anchor: Date) -> Option<&AgeReq> {
+    sd.ages.iter().find(|a| in_effect(anchor, a.effective, a.cessation))
+}
+
+/// Reference date for an interval (CALCDTINT-1, -2, -8, -9); `None` when not applicable.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn interval_reference(
+    ctx: &Context<'_, '_>,
+    run: &SeriesRun<'_>,
+    doses: &[AntigenDose<'_>],
+    before: usize,
+    from_previous: bool,
+    from_target: Option<u32>,
+    from_most_recent: &[crate::data::Cvx],
+    from_obs: Option<&str>,
+) -> Option<Date> {
+    if from_previous {
+        return previous_reference(run, before).map(|k| doses[k].date);
+    }
+    if let Some(n) = from_target {
+        let target = run.targets.get(n as usize - 1)?;
+        return target.satisfied_by.map(|k| doses[k].date);
+    }
+    if !from_most_recent.is_empty() {
+        return (0..before).rev().find_map(|k| {
+            let inadvertent = run.evals[k].as_ref().is_some_and(|e| e.inadvertent);
+            (!inadvertent && from_most_recent.contains(&doses[k].cvx)).then_some(doses[k].date)
+        });
+    }
+    if let Some(code) = from_obs {
+        return ctx.observation_date(code);
+    }
+    None
+}
+
+fn evaluate_dose(
+    ctx: &Context<'_, '_>,
+    run: &SeriesRun<'_>,
+    doses: &[AntigenDose<'_>],
+    j: usize,
+    t: usize,
+) -> DoseEval {
+    let dose = &doses[j];
+    let date = dose.date;
+    let sd = run.dose(&run.targets[t]);
+    let mut trace = Vec::new();
+    let target = Some(t as u32 + 1);
+    trace.push(TraceStep {
+        rule: "§6",
+        detail: format!(
+            "CVX {} on {date} evaluated against target dose {} of {}",
+            dose.cvx,
+            t + 1,
+            run.series.name
+        ),
+    });
+    // §6.3 inadvertent vaccine.
+    if sd.inadvertent_vaccines.contains(&dose.cvx) {
+        trace.push(TraceStep {
+            rule: "§6.3",
+            detail: format!("CVX {} is an inadvertent vaccine for this dose", dose.cvx),
+        });
+        return DoseEval {
+            status: EvaluationStatus::NotValid,
+            reason: Some("Inadvertent Vaccine"),
+            target,
+            inadvertent: true,
+            trace,
+        };
+    }
+    let mut age_reason: Option<&'static str> = None;
+    // §6.4 age.
+    if let Some(age) = age_req(sd, date) {
+        let abs_min = ctx.age_date(age.abs_min, Date::MIN);
+        let min = ctx.age_date(age.min, Date::MIN);
+        let max = ctx.age_date(age.max, Date::MAX);
+        if date < abs_min {
+            trace.push(TraceStep {
+                rule: "CALCDTAGE-5",
+                detail: format!("given before the absolute minimum age date {abs_min}: too young"),
+            });
+            age_reason = Some("Age: Too Young");
+        } else if date >= max {
+            trace.push(TraceStep {
+                rule: "CALCDTAGE-1",
+                detail: format!("given on or after the maximum age date {max}: too old"),
+            });
+            return DoseEval {
+                status: EvaluationStatus::Extraneous,
+                reason: Some("Age: Too Old"),
+                target,
+                inadvertent: false,
+                trace,
+            };
+        } else if date < min {
+            trace.push(TraceStep {
+                rule: "CALCDTAGE-4",
+                detail: format!("within the 4-day grace period before the minimum age date {min}"),
+            });
+        } else {
+            trace.push(TraceStep {
+                rule: "CALCDTAGE-4",
+                detail: format!("age valid (minimum age date {min})"),
+            });
+        }
+    }
+    // §6.5 preferable intervals: all relevant ones must be met.
+    let mut preferable_ok = true;
+    let mut interval_reason = None;
+    for iv in sd.intervals.iter().filter(|i| in_effect(date, i.effective, i.cessation)) {
+        let Some(reference) = interval_reference(
+            ctx,
+            run,
+            doses,
+            j,
+            iv.from_previous,
+            iv.from_target_dose,
+            &iv.from_most_recent,
+            iv.from_relevant_obs.as_deref(),
+        ) else {
+            continue;
+        };
+        let abs_min = iv.abs_min.map_or(Date::MIN, |o| reference.add(o));
+        if date < abs_min {
+            preferable_ok = false;
+            trace.push(TraceStep {
+                rule: "CALCDTINT-3",
+                detail: format!(
+                    "preferable interval from {reference}: given before the absolute minimum interval date {abs_min}"
+                ),
+            });
+        } else {
+            trace.push(TraceStep {
+                rule: "CALCDTINT-4",
+                detail: format!("preferable interval from {reference} met (absolute minimum {abs_min})"),
+            });
+        }
+    }
+    if !preferable_ok {
+        // §6.6 allowable intervals; without any, the interval stays not valid.
+        let relevant: Vec<_> = sd
+            .allowable_intervals
+            .iter()
+            .filter(|i| in_effect(date, i.effective, i.cessation))
+            .collect();
+        let mut allowable_ok = !relevant.is_empty();
+        for iv in relevant {
+            let reference = interval_reference(
+                ctx,
+                run,
+                doses,
+                j,
+                iv.from_previous,
+                iv.from_target_dose,
+                &[],
+                None,
+            );
+            if let Some(reference) = reference {
+                let abs_min = iv.abs_min.map_or(Date::MIN, |o| reference.add(o));
+                if date < abs_min {
+                    allowable_ok = false;
+                } else {
+                    trace.push(TraceStep {
+                        rule: "§6.6",
+                        detail: format!("allowable interval from {reference} met ({abs_min})"),
+                    });
+                }
+            }
+        }
+        if !allowable_ok {
+            interval_reason = Some("Interval: Too Soon");
+        }
+    }
+    // §6.7 vaccine conflicts.
+    let mut conflict_reason = None;
+    if let Some(detail) = conflict(ctx, run, doses, j) {
+        trace.push(TraceStep {
+            rule: "CONFLICT-3",
+            detail,
+        });
+        conflict_reason = Some("Live Virus Conflict");
+    }
+    // When several checks fail, CDC reports the conflict first, then the interval, then age.
+    let mut reason = conflict_reason.or(interval_reason).or(age_reason);
+    // §6.8 / §6.9 preferable or allowable vaccine.
+    if reason.is_none() {
+        let preferable = sd.preferable_vaccines.iter().any(|p| {
+            p.vaccine.cvx == dose.cvx
+                && in_age_range(ctx.dob(), date, p.vaccine.begin_age, p.vaccine.end_age)
+                && p.mvx.as_deref().is_none_or(|m| dose.mvx.is_none_or(|dm| dm.eq_ignore_ascii_case(m)))
+        });
+        let allowable = !preferable
+            && sd.allowable_vaccines.iter().any(|v| {
+                v.cvx == dose.cvx && in_age_range(ctx.dob(), date, v.begin_age, v.end_age)
+            });
+        if preferable {
+            trace.push(TraceStep {
+                rule: "§6.8",
+                detail: format!("CVX {} is a preferable vaccine", dose.cvx),
+            });
+        } else if allowable {
+            trace.push(TraceStep {
+                rule: "§6.9",
+                detail: format!("CVX {} is an allowable vaccine", dose.cvx),
+            });
+        } else {
+            trace.push(TraceStep {
+                rule: "§6.9",
+                detail: format!("CVX {} is neither preferable nor allowable here", dose.cvx),
+            });
+            reason = Some("Not a preferable or allowable vaccine");
+        }
+    }
+    let status = if reason.is_some() {
+        EvaluationStatus::NotValid
+    } else {
+        EvaluationStatus::Valid
+    };
+    DoseEval {
+        status,
+        reason,
+        target,
+        inadvertent: false,
+        trace,
+    }
+}
+
+/// §6.7: is dose `j` impacted by an earlier conflicting dose (any antigen)?
+fn conflict(
+    ctx: &Context<'_, '_>,
+    run: &SeriesRun<'_>,
+    doses: &[AntigenDose<'_>],
+    j: usize,
+) -> Option<String> {
+    let cur = &doses[j];
+    for c in ctx.engine.data.schedule.conflicts.iter().filter(|c| c.current == cur.cvx) {
+        for (pi, prev) in ctx.patient.doses.iter().enumerate() {
+            if prev.cvx != c.previous || prev.date >= cur.date || pi == cur.dose {
+                continue;
+            }
+            // CALCDTCONFLICT-2: the shorter end applies unless the conflicting dose is known
+            // not to be valid (we know statuses within this series only).
+            let not_valid = doses[..j].iter().enumerate().any(|(k, d)| {
+                d.dose == pi
+                    && run.evals[k]
+                        .as_ref()
+                        .is_some_and(|e| e.status != EvaluationStatus::Valid)
+            });
+            let begin = prev.date.add(c.begin);
+            let end = prev.date.add(if not_valid { c.end } else { c.min_end });
+            if cur.date >= begin && cur.date < end {
+                return Some(format!(
+                    "CVX {} on {} conflicts with CVX {} on {} (conflict window {begin} to {end})",
+                    cur.cvx, cur.date, prev.cvx, prev.date
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// §6.2 / §7.1 / §7.6: can the target dose be skipped at `reference`? Returns the met set's
+/// description. `before` limits counted doses to those evaluated before the current one.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn can_skip(
+    ctx: &Context<'_, '_>,
+    a: usize,
+    run: &SeriesRun<'_>,
+    sd: &SeriesDose,
+    context: SkipContext,
+    reference: Date,
+    before: Option<usize>,
+    done: &[SeriesRun<'_>],
+) -> Option<String> {
+    let doses = &ctx.antigen_doses[a];
+    let limit = before.unwrap_or(doses.len());
+    for skip in sd
+        .conditional_skips
+        .iter()
+        .filter(|s| s.context == context || s.context == SkipContext::Both)
+    {
+        let mut met_sets = Vec::new();
+        let mut relevant_sets = 0;
+        for set in skip
+            .sets
+            .iter()
+            .filter(|s| in_effect(reference, s.effective, s.cessation))
+        {
+            relevant_sets += 1;
+            let mut met = 0;
+            for c in &set.conditions {
+                let ok = match c.kind {
+                    ConditionKind::Age => {
+                        in_age_range(ctx.dob(), reference, c.begin_age, c.end_age)
+                    }
+                    ConditionKind::CompletedSeries => done.iter().any(|r| {
+                        c.series_groups.contains(&r.series.series_group)
+                            && r.forecast.status == crate::output::SeriesStatus::Complete
+                    }),
+                    ConditionKind::Interval => match previous_reference(run, limit) {
+                        Some(k) => c
+                            .interval
+                            .is_some_and(|iv| reference >= doses[k].date.add(iv)),
+                        None => false,
+                    },
+                    ConditionKind::VaccineCountByAge
+                    | ConditionKind::VaccineCountByDate
+                    | ConditionKind::VaccineCountByDateAndAge => {
+                        let begin = ctx.age_date(c.begin_age, Date::MIN);
+                        let end = ctx.age_date(c.end_age, Date::MAX);
+                        let start = c.start_date.unwrap_or(Date::MIN);
+                        let stop = c.end_date.unwrap_or(Date::MAX);
+                        let count = (0..limit)
+                            .filter(|&k| {
+                                let d = &doses[k];
+                                // An empty vaccine type list counts doses of any vaccine type.
+                                (c.vaccine_types.is_empty() || c.vaccine_types.contains(&d.cvx))
+                                    && d.date >= begin
+                                    && d.date < end
+                                    && d.date >= start
+                                    && d.date < stop
+                                    && (!c.valid_only
+                                        || run.evals[k]
+                                            .as_ref()
+                                            .is_some_and(|e| e.status == EvaluationStatus::Valid))
+                            })
+                            .count() as u32;
+                        match c.count_logic {
+                            CountLogic::GreaterThan => count > c.dose_count,
+                            CountLogic::Equal => count == c.dose_count,
+                            CountLogic::LessThan => count < c.dose_count,
+                        }
+                    }
+                };
+                if ok {
+                    met += 1;
+                }
+            }
+            let set_met = if set.condition_logic_and {
+                met == set.conditions.len() && met > 0
+            } else {
+                met > 0
+            };
+            if set_met {
+                met_sets.push(set.description.clone());
+            }
+        }
+        let skipped = if skip.set_logic_and {
+            relevant_sets > 0 && met_sets.len() == relevant_sets
+        } else {
+            !met_sets.is_empty()
+        };
+        if skipped {
+            return Some(met_sets.join("; "));
+        }
+    }
+    None
+}

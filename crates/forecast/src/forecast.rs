@@ -1,0 +1,356 @@
+//! §7 Forecast dates and reasons for one relevant patient series.
+
+use crate::data::{Cvx, SkipContext};
+use crate::date::Date;
+use crate::evaluate::{age_req, can_skip, interval_reference, SeriesRun, TargetStatus};
+use crate::organize::{in_age_range, in_effect, Context};
+use crate::output::{EvaluationStatus, SeriesStatus, TraceStep};
+
+/// The patient series forecast.
+#[derive(Debug, Clone)]
+pub(crate) struct SeriesForecast {
+    pub status: SeriesStatus,
+    pub reason: Option<String>,
+    /// Index of the forecast target dose.
+    pub target: Option<usize>,
+    pub dose_number: Option<u32>,
+    pub earliest: Option<Date>,
+    pub recommended: Option<Date>,
+    pub past_due: Option<Date>,
+    pub latest: Option<Date>,
+    pub unadjusted_recommended: Option<Date>,
+    pub unadjusted_past_due: Option<Date>,
+    /// FORECASTPRIORITY-1.
+    pub priority: bool,
+    /// SELECTB-12 forecast finish date.
+    pub finish: Option<Date>,
+    pub recommended_vaccines: Vec<Cvx>,
+    pub trace: Vec<TraceStep>,
+}
+
+impl Default for SeriesForecast {
+    fn default() -> Self {
+        SeriesForecast {
+            status: SeriesStatus::NotComplete,
+            reason: None,
+            target: None,
+            dose_number: None,
+            earliest: None,
+            recommended: None,
+            past_due: None,
+            latest: None,
+            unadjusted_recommended: None,
+            unadjusted_past_due: None,
+            priority: false,
+            finish: None,
+            recommended_vaccines: Vec::new(),
+            trace: Vec::new(),
+        }
+    }
+}
+
+fn step(trace: &mut Vec<TraceStep>, rule: &'static str, detail: String) {
+    trace.push(TraceStep { rule, detail });
+}
+
+/// §7.2 evidence of immunity.
+fn immune(ctx: &Context<'_, '_>, a: usize) -> Option<String> {
+    let im = &ctx.engine.data.antigens[a].immunity;
+    if let Some((code, title)) = im.clinical_history.iter().find(|(c, _)| ctx.has_observation(c)) {
+        return Some(format!("observation {code} ({title})"));
+    }
+    if let Some(born) = im.birth_date {
+        let excluded = im.exclusions.iter().any(|c| ctx.has_observation(c));
+        // A required country of birth cannot be checked: we hold no country, so no immunity.
+        if ctx.dob() < born && !excluded && im.birth_country.is_none() {
+            return Some(format!("born before {born}"));
+        }
+    }
+    None
+}
+
+/// §7.3 contraindications for the series' forecast target dose.
+fn contraindicated(ctx: &Context<'_, '_>, a: usize, run: &SeriesRun<'_>, t: Option<usize>) -> Option<String> {
+    let antigen = &ctx.engine.data.antigens[a];
+    let at = ctx.assessment;
+    for c in &antigen.antigen_contraindications {
+        if ctx.has_observation(&c.code) && in_age_range(ctx.dob(), at, c.begin_age, c.end_age) {
+            return Some(format!("antigen contraindication {} ({})", c.code, c.title));
+        }
+    }
+    let t = t?;
+    let sd = run.dose(&run.targets[t]);
+    if sd.preferable_vaccines.is_empty() {
+        return None;
+    }
+    let all = sd.preferable_vaccines.iter().all(|p| {
+        antigen.vaccine_contraindications.iter().any(|c| {
+            ctx.has_observation(&c.code)
+                && c.vaccines.iter().any(|v| {
+                    v.cvx == p.vaccine.cvx && in_age_range(ctx.dob(), at, v.begin_age, v.end_age)
+                })
+        })
+    });
+    all.then(|| "every preferable vaccine is contraindicated".to_string())
+}
+
+/// Runs §7 for `run`, starting at target dose index `t` (the first not satisfied one).
+pub(crate) fn forecast_series(
+    ctx: &Context<'_, '_>,
+    a: usize,
+    run: &mut SeriesRun<'_>,
+    mut t: usize,
+    done: &[SeriesRun<'_>],
+) {
+    let mut f = SeriesForecast::default();
+    let doses = &ctx.antigen_doses[a];
+    let at = ctx.assessment;
+    let series = run.series;
+    // §7.1 conditional skip at the assessment date.
+    let skip_at = |run: &mut SeriesRun<'_>, t: &mut usize, reference: Date, f: &mut SeriesForecast| {
+        while *t < run.targets.len() {
+            let sd = &series.doses[run.targets[*t].series_dose];
+            match can_skip(ctx, a, run, sd, SkipContext::Forecast, reference, None, done) {
+                Some(why) => {
+                    step(
+                        &mut f.trace,
+                        "§7.1",
+                        format!("target dose {} skipped as of {reference}: {why}", *t + 1),
+                    );
+                    run.targets[*t].status = TargetStatus::Skipped;
+                    *t += 1;
+                }
+                None => break,
+            }
+        }
+    };
+    skip_at(run, &mut t, at, &mut f);
+
+    if let Some(why) = immune(ctx, a) {
+        f.status = SeriesStatus::Immune;
+        f.reason = Some("Patient has evidence of immunity".into());
+        step(&mut f.trace, "§7.2", format!("evidence of immunity: {why}"));
+        run.forecast = f;
+        return;
+    }
+    let satisfied = run.targets.iter().any(|x| x.status == TargetStatus::Satisfied);
+    if t >= run.targets.len() {
+        if satisfied {
+            f.status = SeriesStatus::Complete;
+            f.reason = Some("Patient series is complete".into());
+        } else {
+            f.status = SeriesStatus::NotRecommended;
+            f.reason =
+                Some("Not recommended at this time due to past immunization history".into());
+        }
+        step(&mut f.trace, "Table 7-10", format!("{}: no target dose left", f.status.as_str()));
+        run.forecast = f;
+        return;
+    }
+    if let Some(why) = contraindicated(ctx, a, run, Some(t)) {
+        f.status = SeriesStatus::Contraindicated;
+        f.reason = Some("Patient has a contraindication".into());
+        step(&mut f.trace, "§7.3", why);
+        run.forecast = f;
+        return;
+    }
+    loop {
+        let sd = &series.doses[run.targets[t].series_dose];
+        let age = age_req(sd, at).cloned().unwrap_or_default();
+        let max_age = age.max.map(|o| ctx.dob().add(o));
+        if let Some(season) = &sd.seasonal {
+            if season.end.is_some_and(|e| at > e) {
+                f.status = SeriesStatus::NotRecommended;
+                f.reason = Some("Past seasonal recommendation end date".into());
+                step(&mut f.trace, "Table 7-10", "past the seasonal recommendation end date".into());
+                break;
+            }
+        }
+        if max_age.is_some_and(|m| at >= m) {
+            f.status = SeriesStatus::AgedOut;
+            f.reason = Some("Patient has exceeded the maximum age".into());
+            step(
+                &mut f.trace,
+                "CALCDTAGE-1",
+                format!("assessment date is on or after the maximum age date {}", max_age.unwrap_or(Date::MAX)),
+            );
+            break;
+        }
+        // FORECASTDTCAN-1 candidate earliest date.
+        let mut trace = Vec::new();
+        let mut earliest = Date::MIN;
+        let mut bump = |d: Date, rule: &'static str, what: String, trace: &mut Vec<TraceStep>| {
+            trace.push(TraceStep { rule, detail: format!("{what}: {d}") });
+            if d > earliest {
+                earliest = d;
+            }
+        };
+        if let Some(min) = age.min {
+            bump(ctx.dob().add(min), "CALCDTAGE-4", "minimum age date".into(), &mut trace);
+        }
+        let mut earliest_rec_int: Option<Date> = None;
+        let mut latest_rec_int: Option<Date> = None;
+        let mut any_interval = false;
+        let mut all_priority = true;
+        for iv in sd.intervals.iter().filter(|i| in_effect(at, i.effective, i.cessation)) {
+            any_interval = true;
+            all_priority &= iv.priority;
+            let Some(reference) = interval_reference(
+                ctx,
+                run,
+                doses,
+                doses.len(),
+                iv.from_previous,
+                iv.from_target_dose,
+                &iv.from_most_recent,
+                iv.from_relevant_obs.as_deref(),
+            ) else {
+                continue;
+            };
+            if let Some(min) = iv.min {
+                bump(
+                    reference.add(min),
+                    "CALCDTINT-4",
+                    format!("minimum interval date ({min} from {reference})"),
+                    &mut trace,
+                );
+            }
+            if let Some(r) = iv.earliest_rec {
+                let d = reference.add(r);
+                earliest_rec_int = Some(earliest_rec_int.map_or(d, |x| x.max(d)));
+            }
+            if let Some(r) = iv.latest_rec {
+                let d = reference.add(r);
+                latest_rec_int = Some(latest_rec_int.map_or(d, |x| x.max(d)));
+            }
+        }
+        f.priority = any_interval && all_priority;
+        // CALCDTCONFLICT-3 forecast conflict end dates.
+        for p in &sd.preferable_vaccines {
+            for c in ctx
+                .engine
+                .data
+                .schedule
+                .conflicts
+                .iter()
+                .filter(|c| c.current == p.vaccine.cvx)
+            {
+                for prev in ctx.patient.doses.iter().filter(|d| d.cvx == c.previous && d.date <= at) {
+                    bump(
+                        prev.date.add(c.end),
+                        "CALCDTCONFLICT-3",
+                        format!("conflict with CVX {} on {}", prev.cvx, prev.date),
+                        &mut trace,
+                    );
+                }
+            }
+        }
+        if let Some(start) = sd.seasonal.as_ref().and_then(|s| s.start) {
+            bump(start, "FORECASTDTCAN-1", "seasonal recommendation start date".into(), &mut trace);
+        }
+        // Latest inadvertent dose and the most recent dose evaluated in this series.
+        if let Some(last) = (0..doses.len()).rev().find(|&k| run.evals[k].is_some()) {
+            bump(doses[last].date, "FORECASTDTCAN-1", "most recent dose".into(), &mut trace);
+        }
+        if earliest == Date::MIN {
+            earliest = ctx.dob();
+        }
+        if max_age.is_some_and(|m| earliest >= m) {
+            f.status = SeriesStatus::AgedOut;
+            f.reason = Some("Patient is unable to finish the series prior to the maximum age".into());
+            step(&mut f.trace, "Table 7-10", format!("earliest date {earliest} is not before the maximum age date"));
+            break;
+        }
+        // §7.6 validate the recommendation at the earliest date.
+        let sd_skip = can_skip(ctx, a, run, sd, SkipContext::Forecast, earliest, None, done);
+        if let Some(why) = sd_skip {
+            step(&mut f.trace, "§7.6", format!("target dose {} skipped at the earliest date {earliest}: {why}", t + 1));
+            run.targets[t].status = TargetStatus::Skipped;
+            t += 1;
+            if t >= run.targets.len() {
+                f.status = if run.targets.iter().any(|x| x.status == TargetStatus::Satisfied) {
+                    SeriesStatus::Complete
+                } else {
+                    SeriesStatus::NotRecommended
+                };
+                break;
+            }
+            continue;
+        }
+        f.trace.extend(trace);
+        f.status = SeriesStatus::NotComplete;
+        f.target = Some(t);
+        f.earliest = Some(earliest);
+        // FORECASTDT-2 … 6.
+        let unadj_rec = age
+            .earliest_rec
+            .map(|o| ctx.dob().add(o))
+            .or(earliest_rec_int)
+            .unwrap_or(earliest);
+        let unadj_pd = age
+            .latest_rec
+            .map(|o| ctx.dob().add(o))
+            .or(latest_rec_int)
+            .map(|d| d.add_days(-1));
+        f.unadjusted_recommended = Some(unadj_rec);
+        f.unadjusted_past_due = unadj_pd;
+        f.recommended = Some(unadj_rec.max(earliest));
+        f.past_due = unadj_pd.map(|d| d.max(earliest));
+        f.latest = max_age.map(|d| d.add_days(-1));
+        step(
+            &mut f.trace,
+            "FORECASTDT-1",
+            format!(
+                "target dose {} of {}: earliest {earliest}, recommended {}, past due {}",
+                t + 1,
+                series.name,
+                unadj_rec.max(earliest),
+                f.past_due.map_or("-".into(), |d| d.to_string())
+            ),
+        );
+        // FORECASTDN-1.
+        let count = run
+            .targets
+            .iter()
+            .filter(|x| x.status == TargetStatus::Satisfied)
+            .filter(|x| {
+                let s = &series.doses[x.series_dose];
+                match s.seasonal.as_ref().and_then(|s| s.start) {
+                    None => true,
+                    Some(start) => x.satisfied_by.is_some_and(|k| doses[k].date >= start),
+                }
+            })
+            .count();
+        f.dose_number = Some(count as u32 + 1);
+        // FORECASTRECVAC-1.
+        f.recommended_vaccines = sd
+            .preferable_vaccines
+            .iter()
+            .filter(|p| p.forecast)
+            .filter(|p| {
+                in_age_range(ctx.dob(), earliest, p.vaccine.begin_age, p.vaccine.end_age)
+                    || in_age_range(ctx.dob(), unadj_rec.max(earliest), p.vaccine.begin_age, p.vaccine.end_age)
+            })
+            .map(|p| p.vaccine.cvx)
+            .collect();
+        // SELECTB-12 forecast finish date.
+        let mut finish = earliest;
+        for x in &run.targets[t + 1..] {
+            let s = &series.doses[x.series_dose];
+            let min_int = s
+                .intervals
+                .iter()
+                .filter(|i| in_effect(at, i.effective, i.cessation))
+                .filter_map(|i| i.min)
+                .map(|o| finish.add(o))
+                .max();
+            if let Some(m) = min_int {
+                finish = m;
+            }
+        }
+        f.finish = Some(finish);
+        break;
+    }
+    let _ = EvaluationStatus::Valid;
+    run.forecast = f;
+}

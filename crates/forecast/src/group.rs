@@ -1,0 +1,259 @@
+//! §9 Identify and evaluate vaccine group: merge the best patient series forecasts of a vaccine
+//! group's antigens into vaccine-group forecasts, and report dose evaluations.
+
+use crate::data::SeriesType;
+use crate::date::Date;
+use crate::evaluate::{SeriesRun, TargetStatus};
+use crate::organize::Context;
+use crate::output::*;
+use crate::select::AntigenOutcome;
+
+fn antigen_forecast(ctx: &Context<'_, '_>, o: &AntigenOutcome<'_>, r: &SeriesRun<'_>) -> AntigenForecast {
+    let f = &r.forecast;
+    let mut trace = o.trace.clone();
+    trace.extend(r.trace.iter().cloned());
+    trace.extend(f.trace.iter().cloned());
+    AntigenForecast {
+        antigen: ctx.engine.data.antigens[o.antigen].name.clone(),
+        series: r.series.name.clone(),
+        series_type: r.series.series_type,
+        status: f.status,
+        forecast_dose_number: f.dose_number,
+        earliest: f.earliest,
+        recommended: f.recommended,
+        past_due: f.past_due,
+        latest: f.latest,
+        reason: f.reason.clone(),
+        target_doses: r
+            .targets
+            .iter()
+            .map(|t| {
+                match t.status {
+                    TargetStatus::Satisfied => "Satisfied",
+                    TargetStatus::Skipped => "Skipped",
+                    TargetStatus::NotSatisfied => "Not Satisfied",
+                }
+                .to_string()
+            })
+            .collect(),
+        trace,
+    }
+}
+
+/// Standard and evaluation-only series blend together; risk series blend separately (§4.6).
+fn blend_type(t: SeriesType) -> SeriesType {
+    match t {
+        SeriesType::Risk => SeriesType::Risk,
+        _ => SeriesType::Standard,
+    }
+}
+
+pub(crate) fn assemble(ctx: &Context<'_, '_>, outcomes: Vec<AntigenOutcome<'_>>) -> Assessment {
+    let engine = ctx.engine;
+    let mut groups = Vec::new();
+    for g in &engine.groups {
+        // FORECASTVG-1: one forecast per series group (standard and risk never blend, §4.6).
+        let mut by_group: Vec<((SeriesType, &str), Vec<(usize, usize)>)> = Vec::new();
+        for &a in &g.antigens {
+            let o = &outcomes[a];
+            for &b in &o.best {
+                let s = o.runs[b].series;
+                let key = (blend_type(s.series_type), s.series_group.as_str());
+                match by_group.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, v)) => v.push((a, b)),
+                    None => by_group.push((key, vec![(a, b)])),
+                }
+            }
+        }
+        let mut forecasts: Vec<(u8, GroupForecast)> = by_group
+            .into_iter()
+            .map(|((ty, _), members)| {
+                // Series groups the patient has not reached the start age of (e.g. the 50+
+                // pneumococcal series for a child) are listed after the others.
+                let started = members.iter().all(|&(a, b)| {
+                    let s = outcomes[a].runs[b].series;
+                    s.min_age_to_start.is_none_or(|m| ctx.assessment >= ctx.dob().add(m))
+                });
+                let f = group_forecast(ctx, g, ty, &members, &outcomes);
+                let status_rank = match f.status {
+                    SeriesStatus::Contraindicated => 0,
+                    SeriesStatus::NotComplete => 1,
+                    SeriesStatus::Complete => 2,
+                    SeriesStatus::Immune => 3,
+                    SeriesStatus::NotRecommended => 4,
+                    SeriesStatus::AgedOut => 5,
+                };
+                let rank = (!started as u8) * 16 + status_rank * 2 + (ty != SeriesType::Risk) as u8;
+                (rank, f)
+            })
+            .collect();
+        // The primary forecast comes first.
+        forecasts.sort_by_key(|(rank, f)| (*rank, f.earliest));
+        let forecasts = forecasts.into_iter().map(|(_, f)| f);
+        groups.extend(forecasts);
+    }
+    let mut doses: Vec<DoseEvaluation> = ctx
+        .patient
+        .doses
+        .iter()
+        .enumerate()
+        .map(|(i, d)| DoseEvaluation {
+            index: i,
+            cvx: d.cvx,
+            date: d.date,
+            antigens: Vec::new(),
+        })
+        .collect();
+    for o in &outcomes {
+        let list = &ctx.antigen_doses[o.antigen];
+        // Report each dose from the antigen's first best series, else from any relevant one.
+        let run = o
+            .best
+            .first()
+            .map(|&b| &o.runs[b])
+            .or_else(|| o.runs.first());
+        let Some(run) = run else {
+            continue;
+        };
+        let antigen = &engine.data.antigens[o.antigen];
+        let group = &engine.groups[engine.antigen_group[o.antigen]].name;
+        for (k, d) in list.iter().enumerate() {
+            let Some(e) = &run.evals[k] else {
+                continue;
+            };
+            doses[d.dose].antigens.push(AntigenDoseEvaluation {
+                antigen: antigen.name.clone(),
+                vaccine_group: group.clone(),
+                series: run.series.name.clone(),
+                series_type: run.series.series_type,
+                status: e.status,
+                reason: e.reason.map(str::to_string),
+                target_dose: e.target,
+                trace: e.trace.clone(),
+            });
+        }
+    }
+    Assessment {
+        assessment_date: ctx.assessment,
+        doses,
+        groups,
+    }
+}
+
+fn group_forecast(
+    ctx: &Context<'_, '_>,
+    g: &crate::GroupInfo,
+    ty: SeriesType,
+    members: &[(usize, usize)],
+    outcomes: &[AntigenOutcome<'_>],
+) -> GroupForecast {
+    let antigens: Vec<AntigenForecast> = members
+        .iter()
+        .map(|&(a, b)| antigen_forecast(ctx, &outcomes[a], &outcomes[a].runs[b]))
+        .collect();
+    let runs: Vec<&SeriesRun<'_>> = members.iter().map(|&(a, b)| &outcomes[a].runs[b]).collect();
+    let mut trace = Vec::new();
+    let statuses: Vec<SeriesStatus> = antigens.iter().map(|f| f.status).collect();
+    let status = if antigens.len() == 1 {
+        statuses[0]
+    } else {
+        // Table 9-4.
+        let any = |s: SeriesStatus| statuses.contains(&s);
+        if any(SeriesStatus::Contraindicated) {
+            SeriesStatus::Contraindicated
+        } else if any(SeriesStatus::AgedOut) {
+            SeriesStatus::AgedOut
+        } else if any(SeriesStatus::NotRecommended) {
+            SeriesStatus::NotRecommended
+        } else if any(SeriesStatus::NotComplete) {
+            SeriesStatus::NotComplete
+        } else if statuses.iter().all(|&s| s == SeriesStatus::Immune) {
+            SeriesStatus::Immune
+        } else {
+            SeriesStatus::Complete
+        }
+    };
+    let open: Vec<(&AntigenForecast, &SeriesRun<'_>)> = antigens
+        .iter()
+        .zip(runs.iter().copied())
+        .filter(|(f, _)| f.status == SeriesStatus::NotComplete)
+        .collect();
+    let mut out = GroupForecast {
+        vaccine_group: g.name.clone(),
+        series_type: ty,
+        status,
+        forecast_dose_number: None,
+        earliest: None,
+        recommended: None,
+        past_due: None,
+        latest: None,
+        reasons: antigens.iter().filter_map(|f| f.reason.clone()).collect(),
+        recommended_vaccines: Vec::new(),
+        antigens: Vec::new(),
+        trace: Vec::new(),
+    };
+    if status == SeriesStatus::NotComplete && !open.is_empty() {
+        let earliest = if antigens.len() == 1 {
+            open.iter().filter_map(|(f, _)| f.earliest).min()
+        } else if open.iter().any(|(_, r)| r.forecast.priority) {
+            // MULTIANTVG-1 with a priority patient series forecast.
+            let min = open.iter().filter_map(|(f, _)| f.earliest).min();
+            let last_dose = g
+                .antigens
+                .iter()
+                .flat_map(|&a| ctx.antigen_doses[a].iter().map(|d| d.date))
+                .max();
+            match (min, last_dose) {
+                (Some(m), Some(l)) => Some(m.max(l)),
+                (m, _) => m,
+            }
+        } else {
+            open.iter().filter_map(|(f, _)| f.earliest).max()
+        };
+        let min_of = |sel: fn(&AntigenForecast) -> Option<Date>| open.iter().filter_map(|(f, _)| sel(f)).min();
+        let rec = min_of(|f| f.recommended);
+        let pd = min_of(|f| f.past_due);
+        out.earliest = earliest;
+        out.recommended = match (rec, earliest) {
+            (Some(r), Some(e)) => Some(r.max(e)),
+            (r, _) => r,
+        };
+        out.past_due = match (pd, earliest) {
+            (Some(p), Some(e)) => Some(p.max(e)),
+            (p, _) => p,
+        };
+        out.latest = min_of(|f| f.latest);
+        let numbers = open.iter().filter_map(|(f, _)| f.forecast_dose_number);
+        out.forecast_dose_number = if g.administer_full {
+            numbers.min()
+        } else {
+            numbers.max()
+        };
+        let mut vaccines: Vec<_> = open
+            .iter()
+            .flat_map(|(_, r)| r.forecast.recommended_vaccines.iter().copied())
+            .collect();
+        vaccines.sort_unstable();
+        vaccines.dedup();
+        out.recommended_vaccines = vaccines;
+        trace.push(TraceStep {
+            rule: if antigens.len() == 1 { "SINGLEANTVG-2" } else { "MULTIANTVG-1" },
+            detail: format!(
+                "{}: dose {} earliest {}, recommended {}, past due {}",
+                g.name,
+                out.forecast_dose_number.map_or("-".into(), |n| n.to_string()),
+                out.earliest.map_or("-".into(), |d| d.to_string()),
+                out.recommended.map_or("-".into(), |d| d.to_string()),
+                out.past_due.map_or("-".into(), |d| d.to_string()),
+            ),
+        });
+    } else {
+        trace.push(TraceStep {
+            rule: if antigens.len() == 1 { "SINGLEANTVG-1" } else { "Table 9-4" },
+            detail: format!("{}: {}", g.name, status.as_str()),
+        });
+    }
+    out.trace = trace;
+    out.antigens = antigens;
+    out
+}

@@ -1,0 +1,207 @@
+//! # Shotbook forecasting engine
+//!
+//! An implementation of the CDC's *Clinical Decision Support for Immunization* (CDSi) logic
+//! specification v4.6 driven by the CDSi supporting data 4.64 (embedded in the crate and parsed
+//! once at start-up). Given a patient (date of birth, gender, administered doses as CVX/MVX/date,
+//! coded observations) and an assessment date it evaluates every dose and forecasts the next dose
+//! per vaccine group, with an explanation trace for each result.
+//!
+//! ## Architecture (module → spec chapter)
+//!
+//! | module | implements |
+//! | --- | --- |
+//! | [`date`] | §3.4 date calculations (CALCDT-1…6: years, then months, then days; invalid dates roll to the 1st) |
+//! | [`data`] | §2.4 / Appendix A supporting data: typed model + XML parser |
+//! | `organize` | §4.2 organize immunization history (doses → antigen doses via the CVX map), §5 select relevant patient series |
+//! | `evaluate` | §4.4 and §6 evaluate each antigen dose against each relevant patient series (conditional skip, inadvertent vaccine, age, preferable/allowable interval, vaccine conflict, preferable/allowable vaccine, satisfy target dose, recurring doses, extraneous doses) |
+//! | `forecast` | §7 forecast: conditional skip, evidence of immunity, contraindications, forecast need, dates, validate recommendation |
+//! | `select` | §8 select best patient series (pre-filter, prioritized series per series group, scoring, best series across equivalent groups) |
+//! | `group` | §9 vaccine-group forecasts, including multiple-antigen groups (DTaP/Tdap/Td, MMR) |
+//! | [`cases`] | conformance harness for CSVs in the CDC test-case layout |
+//!
+//! The pipeline runs per antigen: organize → relevant series → evaluate + forecast every
+//! relevant series → select best series; the vaccine-group step then merges antigens.
+//! Everything is computed from the supporting data: there are no hand-copied schedule tables.
+//!
+//! ```
+//! use shotbook_forecast::{Engine, Patient, DoseInput, Gender, Date};
+//! let engine = Engine::embedded();
+//! let patient = Patient {
+//!     dob: Date::parse("2025-01-10").unwrap(),
+//!     gender: Gender::Female,
+//!     doses: vec![DoseInput::new(8, Date::parse("2025-01-10").unwrap())],
+//!     observations: vec![],
+//! };
+//! let a = engine.evaluate(&patient, Date::parse("2025-02-01").unwrap());
+//! let hepb = a.group("HepB").unwrap();
+//! assert_eq!(hepb.forecast_dose_number, Some(2));
+//! ```
+
+pub mod cases;
+pub mod data;
+pub mod date;
+mod evaluate;
+mod forecast;
+mod group;
+mod organize;
+mod output;
+mod select;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+pub use data::{Cvx, Gender, SeriesType, SupportingData};
+pub use date::{Date, Offset};
+pub use output::*;
+
+/// An administered dose as recorded for the patient.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct DoseInput {
+    /// CVX code of the vaccine.
+    pub cvx: Cvx,
+    /// MVX code of the manufacturer, when known.
+    pub mvx: Option<String>,
+    /// Date administered.
+    pub date: Date,
+}
+
+impl DoseInput {
+    /// A dose with unknown manufacturer.
+    pub fn new(cvx: Cvx, date: Date) -> DoseInput {
+        DoseInput {
+            cvx,
+            mvx: None,
+            date,
+        }
+    }
+}
+
+/// A coded CDSi observation (underlying condition, evidence of immunity, contraindication…).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ObservationInput {
+    /// CDSi observation code, e.g. `"055"`.
+    pub code: String,
+    /// Observation date (used by intervals "from relevant observation").
+    pub date: Option<Date>,
+}
+
+/// Everything the engine needs to know about a patient.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Patient {
+    /// Date of birth.
+    pub dob: Date,
+    /// Gender.
+    pub gender: Gender,
+    /// Administered doses in any order.
+    pub doses: Vec<DoseInput>,
+    /// Active patient observations.
+    pub observations: Vec<ObservationInput>,
+}
+
+/// The engine: supporting data plus indexes derived from it. Build once, share freely.
+pub struct Engine {
+    data: SupportingData,
+    /// CVX → (antigen index, association begin age, end age).
+    cvx_antigens: HashMap<Cvx, Vec<(usize, Option<Offset>, Option<Offset>)>>,
+    /// Vaccine groups with antigen indexes.
+    groups: Vec<GroupInfo>,
+    /// Antigen index → vaccine group index.
+    antigen_group: Vec<usize>,
+}
+
+struct GroupInfo {
+    name: String,
+    administer_full: bool,
+    antigens: Vec<usize>,
+}
+
+impl Engine {
+    /// Builds an engine from parsed supporting data.
+    pub fn new(data: SupportingData) -> anyhow::Result<Engine> {
+        let index: HashMap<&str, usize> = data
+            .antigens
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.name.as_str(), i))
+            .collect();
+        let mut cvx_antigens: HashMap<Cvx, Vec<_>> = HashMap::new();
+        for (cvx, entry) in &data.schedule.cvx_map {
+            for a in &entry.associations {
+                // Associations with antigens that have no supporting data are irrelevant here.
+                if let Some(&i) = index.get(a.antigen.as_str()) {
+                    cvx_antigens
+                        .entry(*cvx)
+                        .or_default()
+                        .push((i, a.begin_age, a.end_age));
+                }
+            }
+        }
+        let mut antigen_group = vec![usize::MAX; data.antigens.len()];
+        let mut groups = Vec::new();
+        for g in &data.schedule.vaccine_groups {
+            let mut antigens = Vec::new();
+            for a in &g.antigens {
+                let i = *index
+                    .get(a.as_str())
+                    .ok_or_else(|| anyhow::anyhow!("group {} names unknown antigen {a}", g.name))?;
+                antigen_group[i] = groups.len();
+                antigens.push(i);
+            }
+            groups.push(GroupInfo {
+                name: g.name.clone(),
+                administer_full: g.administer_full,
+                antigens,
+            });
+        }
+        if let Some(i) = antigen_group.iter().position(|&g| g == usize::MAX) {
+            anyhow::bail!("antigen {} is in no vaccine group", data.antigens[i].name);
+        }
+        Ok(Engine {
+            data,
+            cvx_antigens,
+            groups,
+            antigen_group,
+        })
+    }
+
+    /// The shared engine built from the embedded CDSi 4.64 supporting data, parsed on first use.
+    pub fn embedded() -> &'static Engine {
+        static ENGINE: OnceLock<Engine> = OnceLock::new();
+        ENGINE.get_or_init(|| {
+            let data = SupportingData::embedded().expect("embedded supporting data parses");
+            Engine::new(data).expect("embedded supporting data is consistent")
+        })
+    }
+
+    /// The supporting data the engine runs on.
+    pub fn data(&self) -> &SupportingData {
+        &self.data
+    }
+
+    /// Names of all vaccine groups, in supporting-data order.
+    pub fn vaccine_groups(&self) -> impl Iterator<Item = &str> {
+        self.groups.iter().map(|g| g.name.as_str())
+    }
+
+    /// Whether a vaccine (CVX) contains any antigen of the named vaccine group.
+    pub fn cvx_in_group(&self, cvx: Cvx, group: &str) -> bool {
+        let Some(g) = self.groups.iter().find(|g| g.name == group) else {
+            return false;
+        };
+        self.cvx_antigens
+            .get(&cvx)
+            .is_some_and(|list| list.iter().any(|(a, _, _)| g.antigens.contains(a)))
+    }
+
+    /// Evaluates the patient's history and forecasts every vaccine group as of `assessment_date`.
+    pub fn evaluate(&self, patient: &Patient, assessment_date: Date) -> Assessment {
+        let ctx = organize::Context::new(self, patient, assessment_date);
+        let antigen_results: Vec<select::AntigenOutcome> = (0..self.data.antigens.len())
+            .map(|a| {
+                let runs = evaluate::evaluate_antigen(&ctx, a);
+                select::select_best(&ctx, a, runs)
+            })
+            .collect();
+        group::assemble(&ctx, antigen_results)
+    }
+}

@@ -1,0 +1,205 @@
+//! Serde-serializable results: per-dose evaluations and per-vaccine-group forecasts, each with
+//! an explanation trace a UI can show as "why".
+
+use serde::Serialize;
+
+use crate::data::{Cvx, SeriesType};
+use crate::date::Date;
+
+/// Evaluation status of a dose (Table 3-1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum EvaluationStatus {
+    /// Administered according to the recommendations.
+    Valid,
+    /// Must be repeated.
+    NotValid,
+    /// Not according to the recommendations but need not be repeated.
+    Extraneous,
+    /// Known dose condition (expired, recalled…); never produced without such input.
+    SubStandard,
+}
+
+impl EvaluationStatus {
+    /// The CDC spelling (`Valid`, `Not Valid`, `Extraneous`, `Sub-standard`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EvaluationStatus::Valid => "Valid",
+            EvaluationStatus::NotValid => "Not Valid",
+            EvaluationStatus::Extraneous => "Extraneous",
+            EvaluationStatus::SubStandard => "Sub-standard",
+        }
+    }
+}
+
+/// Patient series / vaccine group status (Table 3-3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SeriesStatus {
+    /// More doses are needed.
+    NotComplete,
+    /// All recommendations met.
+    Complete,
+    /// Evidence of immunity.
+    Immune,
+    /// Exceeded the maximum age before completing.
+    AgedOut,
+    /// No further doses should be given.
+    Contraindicated,
+    /// No recommended action at this time.
+    NotRecommended,
+}
+
+impl SeriesStatus {
+    /// The CDC spelling (`Not Complete`, `Complete`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SeriesStatus::NotComplete => "Not Complete",
+            SeriesStatus::Complete => "Complete",
+            SeriesStatus::Immune => "Immune",
+            SeriesStatus::AgedOut => "Aged Out",
+            SeriesStatus::Contraindicated => "Contraindicated",
+            SeriesStatus::NotRecommended => "Not Recommended",
+        }
+    }
+}
+
+/// One step of an explanation: the business rule (spec id or section) and what it found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TraceStep {
+    /// Rule id from the logic specification, e.g. `CALCDTAGE-4` or `§6.5`.
+    pub rule: &'static str,
+    /// Human-readable finding, with the dates involved.
+    pub detail: String,
+}
+
+/// The result for the whole patient.
+#[derive(Debug, Clone, Serialize)]
+pub struct Assessment {
+    /// The date the assessment was made for.
+    pub assessment_date: Date,
+    /// One entry per input dose, in input order.
+    pub doses: Vec<DoseEvaluation>,
+    /// Vaccine-group forecasts (one per vaccine group and series type).
+    pub groups: Vec<GroupForecast>,
+}
+
+/// Evaluation of one administered dose for each antigen it contains.
+#[derive(Debug, Clone, Serialize)]
+pub struct DoseEvaluation {
+    /// Index of the dose in [`crate::Patient::doses`].
+    pub index: usize,
+    /// CVX code.
+    pub cvx: Cvx,
+    /// Date administered.
+    pub date: Date,
+    /// Per antigen (as evaluated in the antigen's best patient series).
+    pub antigens: Vec<AntigenDoseEvaluation>,
+}
+
+/// Evaluation of one dose for one antigen in the antigen's best patient series.
+#[derive(Debug, Clone, Serialize)]
+pub struct AntigenDoseEvaluation {
+    /// Antigen, e.g. `Pertussis`.
+    pub antigen: String,
+    /// Vaccine group of the antigen.
+    pub vaccine_group: String,
+    /// The patient series the dose was evaluated in.
+    pub series: String,
+    /// Type of that series.
+    pub series_type: SeriesType,
+    /// Evaluation status.
+    pub status: EvaluationStatus,
+    /// CDC evaluation reason (`Age: Too Young`, `Interval: Too Soon`, …) when not simply valid.
+    pub reason: Option<String>,
+    /// The target dose number the dose was evaluated against.
+    pub target_dose: Option<u32>,
+    /// Why.
+    pub trace: Vec<TraceStep>,
+}
+
+/// Forecast for a vaccine group (§9).
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupForecast {
+    /// Vaccine group name, e.g. `DTaP/Tdap/Td`.
+    pub vaccine_group: String,
+    /// Series type the forecast was blended from (standard and risk are never mixed).
+    pub series_type: SeriesType,
+    /// Status.
+    pub status: SeriesStatus,
+    /// Next dose number (FORECASTDN-2), when another dose is due.
+    pub forecast_dose_number: Option<u32>,
+    /// Earliest date.
+    pub earliest: Option<Date>,
+    /// Recommended date.
+    pub recommended: Option<Date>,
+    /// Past-due date.
+    pub past_due: Option<Date>,
+    /// Latest date.
+    pub latest: Option<Date>,
+    /// Forecast reasons.
+    pub reasons: Vec<String>,
+    /// Recommended vaccines (CVX).
+    pub recommended_vaccines: Vec<Cvx>,
+    /// The per-antigen patient series forecasts this was built from.
+    pub antigens: Vec<AntigenForecast>,
+    /// Why.
+    pub trace: Vec<TraceStep>,
+}
+
+/// Forecast of one best patient series of an antigen (§7).
+#[derive(Debug, Clone, Serialize)]
+pub struct AntigenForecast {
+    /// Antigen.
+    pub antigen: String,
+    /// Best patient series name.
+    pub series: String,
+    /// Series type.
+    pub series_type: SeriesType,
+    /// Status.
+    pub status: SeriesStatus,
+    /// Next target dose number.
+    pub forecast_dose_number: Option<u32>,
+    /// Earliest date.
+    pub earliest: Option<Date>,
+    /// Recommended date (adjusted).
+    pub recommended: Option<Date>,
+    /// Past-due date (adjusted).
+    pub past_due: Option<Date>,
+    /// Latest date.
+    pub latest: Option<Date>,
+    /// Forecast reason.
+    pub reason: Option<String>,
+    /// Target dose statuses in order (`Satisfied`, `Skipped`, `Not Satisfied`).
+    pub target_doses: Vec<String>,
+    /// Why (series selection, skips, date derivation).
+    pub trace: Vec<TraceStep>,
+}
+
+impl Assessment {
+    /// The first (primary) forecast of a vaccine group, by exact supporting-data name.
+    pub fn group(&self, name: &str) -> Option<&GroupForecast> {
+        self.groups.iter().find(|g| g.vaccine_group == name)
+    }
+
+    /// Status and reason of dose `index` for a vaccine group: a combination vaccine is judged
+    /// by the group's antigens it contains (not valid if any is not valid, then extraneous).
+    pub fn dose_status_for_group(
+        &self,
+        index: usize,
+        group: &str,
+    ) -> Option<(EvaluationStatus, Option<String>)> {
+        let dose = self.doses.get(index)?;
+        let mut best: Option<(EvaluationStatus, Option<String>)> = None;
+        let rank = |s: EvaluationStatus| match s {
+            EvaluationStatus::Valid => 0,
+            EvaluationStatus::Extraneous => 1,
+            EvaluationStatus::SubStandard => 2,
+            EvaluationStatus::NotValid => 3,
+        };
+        for a in dose.antigens.iter().filter(|a| a.vaccine_group == group) {
+            if best.as_ref().is_none_or(|(s, _)| rank(a.status) > rank(*s)) {
+                best = Some((a.status, a.reason.clone()));
+            }
+        }
+        best
+    }
+}

@@ -1,0 +1,292 @@
+//! §8 Select best patient series for one antigen.
+
+use std::collections::BTreeMap;
+
+use crate::data::SeriesType;
+use crate::date::Date;
+use crate::evaluate::{SeriesRun, TargetStatus};
+use crate::organize::Context;
+use crate::output::{EvaluationStatus, SeriesStatus, TraceStep};
+
+/// The evaluated series of an antigen and which of them are best.
+pub(crate) struct AntigenOutcome<'d> {
+    pub antigen: usize,
+    pub runs: Vec<SeriesRun<'d>>,
+    /// Indexes into `runs`, best first by series preference.
+    pub best: Vec<usize>,
+    pub trace: Vec<TraceStep>,
+}
+
+fn is_complete(r: &SeriesRun<'_>) -> bool {
+    r.forecast.status == SeriesStatus::Complete
+}
+
+fn is_in_process(r: &SeriesRun<'_>) -> bool {
+    r.valid_count() > 0 && r.forecast.status == SeriesStatus::NotComplete
+}
+
+/// SELECTB-3: forecast finish date before the maximum age of the last target dose.
+fn completable(ctx: &Context<'_, '_>, r: &SeriesRun<'_>) -> bool {
+    let Some(finish) = r.forecast.finish else {
+        return false;
+    };
+    let last = r.series.doses.last().and_then(|d| d.ages.first()).and_then(|a| a.max);
+    last.is_none_or(|m| finish < ctx.dob().add(m))
+}
+
+/// Awards `+win` when only one series has the best value, 0 when tied, `-win` otherwise.
+fn award<T: PartialOrd + Copy>(vals: &[Option<T>], better: impl Fn(T, T) -> bool, win: i32) -> Vec<i32> {
+    let best = vals.iter().flatten().copied().fold(None::<T>, |acc, v| match acc {
+        Some(a) if !better(v, a) => Some(a),
+        _ => Some(v),
+    });
+    let n_best = vals
+        .iter()
+        .filter(|v| v.is_some_and(|v| best.is_some_and(|b| !better(b, v))))
+        .count();
+    vals.iter()
+        .map(|v| match (v, best) {
+            (Some(v), Some(b)) if !better(b, *v) => {
+                if n_best > 1 {
+                    0
+                } else {
+                    win
+                }
+            }
+            _ => -win,
+        })
+        .collect()
+}
+
+pub(crate) fn select_best<'d>(
+    ctx: &Context<'d, '_>,
+    antigen: usize,
+    runs: Vec<SeriesRun<'d>>,
+) -> AntigenOutcome<'d> {
+    let mut trace = Vec::new();
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, r) in runs.iter().enumerate() {
+        groups.entry(r.series.series_group.as_str()).or_default().push(i);
+    }
+    let doses = &ctx.antigen_doses[antigen];
+    let mut prioritized: Vec<usize> = Vec::new();
+    for (group, members) in &groups {
+        // SELECTB-24 candidates.
+        let all_ci = members
+            .iter()
+            .all(|&i| runs[i].forecast.status == SeriesStatus::Contraindicated);
+        let candidate =
+            |i: usize| all_ci || runs[i].forecast.status != SeriesStatus::Contraindicated;
+        let top_priority = members
+            .iter()
+            .map(|&i| runs[i].series.priority.as_str())
+            .min()
+            .unwrap_or("A");
+        let none_valid = members.iter().all(|&i| runs[i].valid_count() == 0);
+        let default = members.iter().copied().find(|&i| runs[i].series.default_series);
+        // SELECTSCORE-2 scorable series.
+        let scorable: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let r = &runs[i];
+                match r.series.series_type {
+                    SeriesType::Risk => r.series.priority.as_str() <= top_priority && candidate(i),
+                    SeriesType::Standard => {
+                        let first_valid = r
+                            .evals
+                            .iter()
+                            .enumerate()
+                            .find(|(_, e)| {
+                                e.as_ref().is_some_and(|e| e.status == EvaluationStatus::Valid)
+                            })
+                            .map(|(k, _)| doses[k].date);
+                        let by_valid = first_valid.is_some_and(|d| {
+                            r.series
+                                .max_age_to_start
+                                .is_none_or(|m| d < ctx.dob().add(m))
+                        });
+                        (by_valid || (none_valid && default.is_none())) && candidate(i)
+                    }
+                    SeriesType::EvaluationOnly => is_complete(r),
+                }
+            })
+            .collect();
+        let complete: Vec<usize> = scorable.iter().copied().filter(|&i| is_complete(&runs[i])).collect();
+        let in_process: Vec<usize> =
+            scorable.iter().copied().filter(|&i| is_in_process(&runs[i])).collect();
+        // Table 8-3.
+        let single = match scorable.len() {
+            0 => default,
+            1 => Some(scorable[0]),
+            _ if complete.len() == 1 => Some(complete[0]),
+            _ if complete.is_empty() && in_process.len() == 1 => Some(in_process[0]),
+            _ if complete.is_empty() && in_process.is_empty() && default.is_some() => default,
+            _ => None,
+        };
+        let chosen = match single {
+            Some(i) => Some(i),
+            None if scorable.is_empty() => None,
+            None => {
+                // Table 8-5 classification, then scoring.
+                let (scored, kind): (Vec<usize>, u8) = if complete.len() >= 2 {
+                    (complete.clone(), 0)
+                } else if in_process.len() >= 2 {
+                    (in_process.clone(), 1)
+                } else if scorable.iter().all(|&i| runs[i].valid_count() == 0) {
+                    (scorable.clone(), 2)
+                } else {
+                    (scorable.clone(), 1)
+                };
+                let mut score = vec![0i32; scored.len()];
+                let add = |score: &mut Vec<i32>, pts: Vec<i32>| {
+                    for (s, p) in score.iter_mut().zip(pts) {
+                        *s += p;
+                    }
+                };
+                let valid: Vec<Option<usize>> =
+                    scored.iter().map(|&i| Some(runs[i].valid_count())).collect();
+                let comp: Vec<bool> = scored.iter().map(|&i| completable(ctx, &runs[i])).collect();
+                match kind {
+                    0 => add(&mut score, award(&valid, |a, b| a > b, 1)),
+                    1 => {
+                        let pts = scored
+                            .iter()
+                            .map(|&i| {
+                                let r = &runs[i];
+                                let all_valid = r.evals.iter().flatten().all(|e| {
+                                    e.status == EvaluationStatus::Valid
+                                });
+                                if r.series.product_path && all_valid {
+                                    2
+                                } else {
+                                    -2
+                                }
+                            })
+                            .collect();
+                        add(&mut score, pts);
+                        add(&mut score, comp.iter().map(|&c| if c { 3 } else { -3 }).collect());
+                        add(&mut score, award(&valid, |a, b| a > b, 2));
+                        let remaining: Vec<Option<usize>> = scored
+                            .iter()
+                            .map(|&i| {
+                                Some(
+                                    runs[i]
+                                        .targets
+                                        .iter()
+                                        .filter(|t| t.status == TargetStatus::NotSatisfied)
+                                        .count(),
+                                )
+                            })
+                            .collect();
+                        add(&mut score, award(&remaining, |a, b| a < b, 2));
+                        let finish: Vec<Option<Date>> = scored
+                            .iter()
+                            .zip(&comp)
+                            .map(|(&i, &c)| if c { runs[i].forecast.finish } else { None })
+                            .collect();
+                        add(&mut score, award(&finish, |a, b| a < b, 1));
+                    }
+                    _ => {
+                        let start: Vec<Option<Date>> =
+                            scored.iter().map(|&i| runs[i].forecast.earliest).collect();
+                        add(&mut score, award(&start, |a, b| a < b, 1));
+                        add(&mut score, comp.iter().map(|&c| if c { 1 } else { -1 }).collect());
+                        let pts = scored
+                            .iter()
+                            .map(|&i| if runs[i].series.product_path { -1 } else { 1 })
+                            .collect();
+                        add(&mut score, pts);
+                    }
+                }
+                // SELECTBEST-2: highest score, then best series preference.
+                let best = scored
+                    .iter()
+                    .zip(&score)
+                    .max_by(|(&i, &si), (&j, &sj)| {
+                        si.cmp(&sj)
+                            .then(runs[j].series.preference.cmp(&runs[i].series.preference))
+                            .then(j.cmp(&i))
+                    })
+                    .map(|(&i, _)| i);
+                trace.push(TraceStep {
+                    rule: "SELECTBEST-1",
+                    detail: format!(
+                        "series group {group}: scores {}",
+                        scored
+                            .iter()
+                            .zip(&score)
+                            .map(|(&i, s)| format!("{} = {s}", runs[i].series.name))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                });
+                best
+            }
+        };
+        if let Some(i) = chosen {
+            trace.push(TraceStep {
+                rule: "§8.7",
+                detail: format!(
+                    "series group {group}: prioritized patient series is {} ({})",
+                    runs[i].series.name,
+                    runs[i].forecast.status.as_str()
+                ),
+            });
+            prioritized.push(i);
+        }
+    }
+    // Table 8-14 best patient series across equivalent series groups.
+    let equivalent = |a: usize, b: usize| {
+        let (sa, sb) = (runs[a].series, runs[b].series);
+        sa.equivalent_series_groups.contains(&sb.series_group)
+            || sb.equivalent_series_groups.contains(&sa.series_group)
+    };
+    let mut best: Vec<usize> = prioritized
+        .iter()
+        .copied()
+        .filter(|&p| {
+            let r = &runs[p];
+            if is_complete(r) {
+                return true;
+            }
+            let others: Vec<usize> = prioritized
+                .iter()
+                .copied()
+                .filter(|&o| o != p && equivalent(p, o))
+                .collect();
+            if others.iter().any(|&o| is_complete(&runs[o])) {
+                return false;
+            }
+            match r.series.series_type {
+                SeriesType::EvaluationOnly => false,
+                SeriesType::Risk => true,
+                SeriesType::Standard => !others
+                    .iter()
+                    .any(|&o| runs[o].series.series_type == SeriesType::Risk),
+            }
+        })
+        .collect();
+    // Two complete series in equivalent groups: keep one.
+    let mut i = 0;
+    while i < best.len() {
+        let dup = (0..i).any(|k| equivalent(best[k], best[i]));
+        if dup {
+            best.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+    for &b in &best {
+        trace.push(TraceStep {
+            rule: "§8.8",
+            detail: format!("best patient series: {}", runs[b].series.name),
+        });
+    }
+    AntigenOutcome {
+        antigen,
+        runs,
+        best,
+        trace,
+    }
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { dose } from '../../test/fakeApi';
+import { groupByVaccineGroup } from './clientRecord.svelte';
+import { autoSlashDate } from './dateInput';
+import { listName } from './names';
+
+describe('groupByVaccineGroup', () => {
+  it('lists a dose under each of its groups, groups alphabetical, doses oldest first', () => {
+    const mmrv = dose({
+      id: 'mmrv',
+      vaccineGroups: 'MMR, VARICELLA',
+      administeredOn: '03/20/2020',
+    });
+    const mmr = dose({ id: 'mmr', vaccineGroups: 'MMR', administeredOn: '04/01/2023' });
+    const early = dose({ id: 'mmr0', vaccineGroups: 'MMR', administeredOn: '12/31/2019' });
+    const odd = dose({ id: 'odd', vaccineGroups: '' });
+    const groups = groupByVaccineGroup([mmr, mmrv, odd, early]);
+    expect(groups.map((g) => g.name)).toEqual(['MMR', 'VARICELLA', null]);
+    expect(groups[0]?.doses.map((d) => d.id)).toEqual(['mmr0', 'mmrv', 'mmr']);
+    expect(groups[1]?.doses.map((d) => d.id)).toEqual(['mmrv']);
+    expect(groups[2]?.doses.map((d) => d.id)).toEqual(['odd']);
+  });
+});
+
+describe('autoSlashDate', () => {
+  it('inserts slashes while typing digits and does not double a typed slash', () => {
+    let value = '';
+    for (const ch of '03/14/2019') value = autoSlashDate(value + ch, 'insertText');
+    expect(value).toBe('03/14/2019');
+    value = '';
+    for (const ch of '03142019') value = autoSlashDate(value + ch, 'insertText');
+    expect(value).toBe('03/14/2019');
+  });
+
+  it('formats pasted digits and leaves deletions alone', () => {
+    expect(autoSlashDate('03142019', 'insertFromPaste')).toBe('03/14/2019');
+    expect(autoSlashDate('03/1', 'deleteContentBackward')).toBe('03/1');
+    expect(autoSlashDate('03', 'deleteContentBackward')).toBe('03');
+  });
+});
+
+describe('listName', () => {
+  it('is Last, First Middle', () => {
+    expect(listName({ lastName: 'Martinez', firstName: 'Sofia', middleName: 'Ana' })).toBe(
+      'Martinez, Sofia Ana',
+    );
+    expect(listName({ lastName: 'Martinez', firstName: 'Sofia', middleName: null })).toBe(
+      'Martinez, Sofia',
+    );
+  });
+});

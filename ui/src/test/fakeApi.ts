@@ -1,0 +1,149 @@
+import { vi, type Mock } from 'vitest';
+import type {
+  Api,
+  AppError,
+  AppInfo,
+  ClientRecord,
+  ClientSummary,
+  ImmunizationEntry,
+  Result,
+  SignedInUser,
+} from '$lib/api';
+
+export const ok = <T>(data: T): Promise<Result<T, AppError>> =>
+  Promise.resolve({ status: 'ok', data });
+export const fail = <T = never>(error: AppError): Promise<Result<T, AppError>> =>
+  Promise.resolve({ status: 'error', error });
+
+export const demoInfo: AppInfo = {
+  version: '0.1.0',
+  demo: true,
+  workstation: 'FRONT-DESK-1',
+  databasePath: null,
+  idleMinutes: 15,
+};
+
+export const provider: SignedInUser = {
+  username: 'tx.provider',
+  displayName: 'Dana Provider',
+  organizationCode: 'TX0001',
+  organizationName: 'Lone Star Pediatrics',
+  role: 'full_access_provider',
+  roleTitle: 'Full Access Provider',
+  permissions: [
+    'search_clients',
+    'view_client',
+    'print_record',
+    'add_immunizations',
+    'view_support_tables',
+  ],
+};
+
+export const stateStaff: SignedInUser = {
+  ...provider,
+  username: 'tx.registry',
+  displayName: 'Riley Registry',
+  organizationCode: 'DSHS',
+  organizationName: 'Texas DSHS',
+  role: 'registry_staff',
+  roleTitle: 'Registry Staff',
+  permissions: ['manage_organizations', 'approve_access_requests', 'view_support_tables'],
+};
+
+export function summary(overrides: Partial<ClientSummary> = {}): ClientSummary {
+  return {
+    id: 'c-1',
+    registryId: 'TX100001',
+    firstName: 'Sofia',
+    middleName: 'Ana',
+    lastName: 'Martinez',
+    dateOfBirth: '03/14/2019',
+    gender: 'F',
+    guardianName: 'Maria Martinez',
+    address: '12 Elm St, Austin, TX 78701',
+    organizationName: 'Lone Star Pediatrics',
+    ...overrides,
+  };
+}
+
+export function dose(overrides: Partial<ImmunizationEntry> = {}): ImmunizationEntry {
+  return {
+    id: 'd-1',
+    administeredOn: '05/15/2019',
+    ageAtDose: '2 months',
+    cvx: '110',
+    vaccine: 'DTaP-Hep B-IPV',
+    tradeName: 'PEDIARIX',
+    vaccineGroups: 'DTAP, HepB, POLIO',
+    mvx: 'SKB',
+    manufacturer: 'GlaxoSmithKline',
+    lotNumber: 'AB12C',
+    expirationDate: '01/31/2020',
+    doseVolumeMl: 0.5,
+    route: 'IM',
+    site: 'LT',
+    source: 'administered',
+    organizationName: 'Lone Star Pediatrics',
+    clinician: null,
+    fundingSource: null,
+    vfcEligibility: null,
+    status: 'completed',
+    voidReason: null,
+    ...overrides,
+  };
+}
+
+export function clientRecord(immunizations: ImmunizationEntry[] = [dose()]): ClientRecord {
+  return {
+    client: {
+      id: 'c-1',
+      registryId: 'TX100001',
+      firstName: 'Sofia',
+      middleName: 'Ana',
+      lastName: 'Martinez',
+      suffix: null,
+      dateOfBirth: '03/14/2019',
+      age: '7 years',
+      gender: 'F',
+      motherMaidenName: 'Lopez',
+      addressLine1: '12 Elm St',
+      city: 'Austin',
+      state: 'TX',
+      county: 'Travis',
+      zip: '78701',
+      phone: '512-555-0101',
+      guardianName: 'Maria Martinez',
+      guardianRelationship: 'Mother',
+      consent: 'granted',
+      status: 'active',
+      organizationName: 'Lone Star Pediatrics',
+    },
+    immunizations,
+  };
+}
+
+/** The fake command object: every command is a spy. */
+export type FakeApi = { [K in keyof Api]: Mock<Api[K]> };
+
+/**
+ * A complete fake of the command object: every command is a `vi.fn`, answering like an empty
+ * demo registry with nobody signed in unless overridden.
+ */
+export function fakeApi(overrides: Partial<Api> = {}): FakeApi {
+  const defaults: Api = {
+    appInfo: () => ok(demoInfo),
+    signIn: () => fail<SignedInUser>({ code: 'invalid_credentials' }),
+    signOut: () => ok(null),
+    currentUser: () => ok<SignedInUser | null>(null),
+    searchClients: () => ok({ clients: [], truncated: false, limit: 100 }),
+    getClient: () => fail<ClientRecord>({ code: 'not_found', entity: 'client' }),
+    listVaccines: () => ok([]),
+    listTradeNames: () => ok([]),
+    listManufacturers: () => ok([]),
+    listVaccineGroups: () => ok([]),
+  };
+  const merged = { ...defaults, ...overrides };
+  return Object.fromEntries(
+    Object.entries(merged).map(([name, fn]) => [name, vi.fn(fn)]),
+  ) as unknown as FakeApi;
+}
