@@ -3,14 +3,12 @@ use shotbook_api::dto::SignInRequest;
 use shotbook_api::AppError;
 use time::Duration;
 
-use crate::support::{audit_actions, credentials, fixture, signed_in_as};
+use crate::support::{audit_actions, complete_sign_in, credentials, fixture, signed_in_as};
 
 #[tokio::test]
 async fn a_demo_provider_signs_in_with_org_code_username_and_password() {
     let f = fixture().await;
-    let user = sign_in(&f.ctx, credentials("TX0001", "tx.provider"))
-        .await
-        .unwrap();
+    let user = complete_sign_in(&f.ctx, credentials("TX0001", "tx.provider")).await;
     assert_eq!(user.organization_name, "Lone Star Pediatrics");
     assert_eq!(user.role, "full_access_provider");
     assert!(user.permissions.contains(&"add_immunizations".to_string()));
@@ -64,6 +62,7 @@ async fn empty_fields_are_reported_by_name() {
         organization_code: " ".into(),
         username: "".into(),
         password: "x".into(),
+        captcha: None,
     };
     let AppError::Validation { issues } = sign_in(&f.ctx, request).await.unwrap_err() else {
         panic!("expected a validation error");
@@ -90,7 +89,7 @@ async fn signing_out_ends_the_session_and_is_audited() {
         .into_iter()
         .map(|(a, _)| a)
         .collect();
-    assert_eq!(actions, vec!["sign_in", "sign_out"]);
+    assert_eq!(actions, vec!["credentials_accepted", "confidentiality_accepted", "sign_in", "sign_out"]);
 }
 
 #[tokio::test]

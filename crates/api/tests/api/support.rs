@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use shotbook_api::dto::SignInRequest;
+use shotbook_api::dto::{SignInRequest, SignInStep, SignedInUser};
 use shotbook_api::AppContext;
 use shotbook_core::clock::Clock;
 use shotbook_core::ids::ClientId;
@@ -94,14 +94,30 @@ pub fn credentials(org: &str, user: &str) -> SignInRequest {
         organization_code: org.into(),
         username: user.into(),
         password: DEMO_PASSWORD.into(),
+        captcha: None,
+    }
+}
+
+/// Signs in all the way: credentials, "I Agree", and the typed organization if asked.
+pub async fn complete_sign_in(ctx: &AppContext, request: SignInRequest) -> SignedInUser {
+    let org = request.organization_code.clone();
+    let step = shotbook_api::auth::sign_in(ctx, request).await.expect("credentials accepted");
+    assert!(matches!(step, SignInStep::Confidentiality { .. }), "{step:?}");
+    match shotbook_api::auth::accept_confidentiality(ctx).await.unwrap() {
+        SignInStep::SignedIn { user } => user,
+        SignInStep::ChooseOrganization { .. } => shotbook_api::auth::choose_organization(
+            ctx,
+            shotbook_api::dto::ChooseOrganizationRequest { organization_code: org },
+        )
+        .await
+        .unwrap(),
+        other => panic!("unexpected step {other:?}"),
     }
 }
 
 pub async fn signed_in_as(org: &str, user: &str) -> Fixture {
     let f = fixture().await;
-    shotbook_api::auth::sign_in(&f.ctx, credentials(org, user))
-        .await
-        .expect("demo sign-in works");
+    complete_sign_in(&f.ctx, credentials(org, user)).await;
     f
 }
 
