@@ -11,6 +11,16 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
         app_info,
         sign_in,
+        accept_confidentiality,
+        change_temporary_password,
+        choose_organization,
+        new_captcha,
+        password_rules,
+        forgot_password,
+        change_password,
+        my_account,
+        update_my_account,
+        unlock_session,
         sign_out,
         current_user,
         search_clients,
@@ -30,8 +40,68 @@ pub async fn app_info(ctx: Ctx<'_>) -> AppResult<AppInfo> {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn sign_in(ctx: Ctx<'_>, request: SignInRequest) -> AppResult<SignedInUser> {
+pub async fn sign_in(ctx: Ctx<'_>, request: SignInRequest) -> AppResult<SignInStep> {
     shotbook_api::auth::sign_in(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn accept_confidentiality(ctx: Ctx<'_>) -> AppResult<SignInStep> {
+    shotbook_api::auth::accept_confidentiality(&ctx).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn change_temporary_password(ctx: Ctx<'_>, request: NewPasswordRequest) -> AppResult<SignInStep> {
+    shotbook_api::auth::change_temporary_password(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn choose_organization(ctx: Ctx<'_>, request: ChooseOrganizationRequest) -> AppResult<SignedInUser> {
+    shotbook_api::auth::choose_organization(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn new_captcha(ctx: Ctx<'_>) -> AppResult<CaptchaChallenge> {
+    shotbook_api::account::new_captcha(&ctx).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn password_rules(ctx: Ctx<'_>) -> AppResult<PasswordRules> {
+    shotbook_api::account::password_rules(&ctx).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn forgot_password(ctx: Ctx<'_>, request: ForgotPasswordRequest) -> AppResult<ForgotPasswordResponse> {
+    shotbook_api::account::forgot_password(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn change_password(ctx: Ctx<'_>, request: ChangePasswordRequest) -> AppResult<()> {
+    shotbook_api::account::change_password(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn my_account(ctx: Ctx<'_>) -> AppResult<MyAccount> {
+    shotbook_api::account::my_account(&ctx).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn update_my_account(ctx: Ctx<'_>, request: UpdateMyAccountRequest) -> AppResult<MyAccount> {
+    shotbook_api::account::update_my_account(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn unlock_session(ctx: Ctx<'_>, request: UnlockRequest) -> AppResult<()> {
+    shotbook_api::account::unlock_session(&ctx, request).await
 }
 
 #[tauri::command]

@@ -7,6 +7,7 @@
 //! - `--demo` uses a separate demo database (seeded with synthetic data) so a developer or a
 //!   trainer never opens real clinic data by accident.
 //! - `--db PATH` (or `SHOTBOOK_DB`) overrides the database file.
+//! - `--idle-seconds N` sets the idle timeout (default 15 minutes; the e2e tests use seconds).
 //! - `--export-bindings PATH` writes the TypeScript bindings and exits (used by the test command
 //!   to check that `ui/src/lib/api/bindings.ts` is current).
 
@@ -34,6 +35,7 @@ struct Args {
     demo: bool,
     db: Option<PathBuf>,
     export_bindings: Option<PathBuf>,
+    idle_seconds: Option<i64>,
 }
 
 fn parse_args() -> Args {
@@ -41,6 +43,7 @@ fn parse_args() -> Args {
         demo: false,
         db: std::env::var_os("SHOTBOOK_DB").map(PathBuf::from),
         export_bindings: None,
+        idle_seconds: None,
     };
     let mut it = std::env::args_os().skip(1);
     while let Some(arg) = it.next() {
@@ -48,6 +51,9 @@ fn parse_args() -> Args {
             Some("--demo") => args.demo = true,
             Some("--db") => args.db = it.next().map(PathBuf::from),
             Some("--export-bindings") => args.export_bindings = it.next().map(PathBuf::from),
+            Some("--idle-seconds") => {
+                args.idle_seconds = it.next().and_then(|s| s.to_str().and_then(|s| s.parse().ok()))
+            }
             _ => {}
         }
     }
@@ -87,7 +93,10 @@ pub fn run() {
                     app.path().app_data_dir()?.join(file)
                 }
             };
-            let config = AppConfig::new(path, args.demo);
+            let mut config = AppConfig::new(path, args.demo);
+            if let Some(seconds) = args.idle_seconds {
+                config.idle_limit = time::Duration::seconds(seconds);
+            }
             let ctx = tauri::async_runtime::block_on(AppContext::open(&config))
                 .map_err(|e| anyhow::anyhow!("could not open the database: {e}"))?;
             tracing::info!(demo = args.demo, "database ready");

@@ -10,6 +10,8 @@ trap 'rm -rf "$TMP"' EXIT
 # The app inherits its environment from tauri-driver, so everything it needs is exported here.
 export XDG_DATA_HOME="$TMP/data" XDG_CACHE_HOME="$TMP/cache" XDG_CONFIG_HOME="$TMP/config"
 export SHOTBOOK_DB="$TMP/e2e-demo.sqlite" SHOTBOOK_E2E_APP="$APP"
+# The demo's embedded mail default writes .eml files next to the database.
+export SHOTBOOK_E2E_OUTBOX="$TMP/outbox"
 export TAURI_DRIVER_PORT="${TAURI_DRIVER_PORT:-4444}"
 rm -f "$HERE"/screenshots/*.png
 

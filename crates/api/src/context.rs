@@ -180,7 +180,7 @@ impl AppContext {
             demo: self.demo,
             workstation: self.workstation.clone(),
             database_path: self.database_path.as_ref().map(|p| p.display().to_string()),
-            idle_minutes: self.idle_limit.whole_minutes() as i32,
+            idle_seconds: i32::try_from(self.idle_limit.whole_seconds()).unwrap_or(i32::MAX),
         }
     }
 }

@@ -16,8 +16,8 @@ pub struct AppInfo {
     pub workstation: String,
     /// Where the database is.
     pub database_path: Option<String>,
-    /// Idle minutes before the screen locks.
-    pub idle_minutes: i32,
+    /// Idle seconds before the screen locks (15 minutes unless configured).
+    pub idle_seconds: i32,
 }
 
 /// Sign-in form.

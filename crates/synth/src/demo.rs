@@ -248,6 +248,12 @@ pub const DEMO_USERS: &[DemoUser] = &[
     ),
 ];
 
+/// Demo users who also work for a second organization (they see the organization portal).
+pub const DEMO_SECOND_ROLES: &[DemoUser] = &[
+    user("tx.float", "Priya", "Raman", Role::FullAccessProvider, "TX0001"),
+    user("tx.float", "Priya", "Raman", Role::FullAccessProvider, "TX0002"),
+];
+
 /// Creates the demo organizations and users unless the database already has users. Returns the
 /// organizations in the database.
 pub async fn seed_organizations_and_users(
@@ -298,6 +304,26 @@ pub async fn seed_organizations_and_users(
             .find(|(code, _)| *code == u.organization_code)
             .with_context(|| format!("demo user {} names unknown organization", u.username))?;
         users::grant_role_in_tx(&mut tx, id, *org_id, u.role, ChangeSource::Import, now).await?;
+    }
+    let float_id = UserId::new();
+    for (i, u) in DEMO_SECOND_ROLES.iter().enumerate() {
+        if i == 0 {
+            let new = NewUser {
+                id: float_id,
+                username: u.username.into(),
+                password_hash: hash.clone(),
+                first_name: u.first_name.into(),
+                last_name: u.last_name.into(),
+                email: format!("{}@demo.shotbook.invalid", u.username),
+                phone: Some("512-776-1099".into()),
+            };
+            users::insert_in_tx(&mut tx, &new, ChangeSource::Import, now).await?;
+        }
+        let (_, org_id) = ids
+            .iter()
+            .find(|(code, _)| *code == u.organization_code)
+            .with_context(|| format!("demo user {} names unknown organization", u.username))?;
+        users::grant_role_in_tx(&mut tx, float_id, *org_id, u.role, ChangeSource::Import, now).await?;
     }
     tx.commit().await?;
     Ok(organizations::all(store).await?)
@@ -621,7 +647,7 @@ mod tests {
         let orgs = seed_organizations_and_users(&store, now).await.unwrap();
         assert_eq!(orgs.len(), DEMO_ORGANIZATIONS.len());
         seed_organizations_and_users(&store, now).await.unwrap();
-        assert_eq!(users::count(&store).await.unwrap(), DEMO_USERS.len() as i64);
+        assert_eq!(users::count(&store).await.unwrap(), DEMO_USERS.len() as i64 + 1);
         let c = users::find_for_sign_in(&store, "tx0001", "TX.Provider")
             .await
             .unwrap()

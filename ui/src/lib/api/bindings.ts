@@ -9,7 +9,17 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 /** Commands */
 export const commands = {
 	appInfo: () => typedError<AppInfo_Serialize, AppError>(__TAURI_INVOKE("app_info")),
-	signIn: (request: SignInRequest) => typedError<SignedInUser, AppError>(__TAURI_INVOKE("sign_in", { request })),
+	signIn: (request: SignInRequest_Deserialize) => typedError<SignInStep, AppError>(__TAURI_INVOKE("sign_in", { request })),
+	acceptConfidentiality: () => typedError<SignInStep, AppError>(__TAURI_INVOKE("accept_confidentiality")),
+	changeTemporaryPassword: (request: NewPasswordRequest) => typedError<SignInStep, AppError>(__TAURI_INVOKE("change_temporary_password", { request })),
+	chooseOrganization: (request: ChooseOrganizationRequest) => typedError<SignedInUser, AppError>(__TAURI_INVOKE("choose_organization", { request })),
+	newCaptcha: () => typedError<CaptchaChallenge, AppError>(__TAURI_INVOKE("new_captcha")),
+	passwordRules: () => typedError<PasswordRules, AppError>(__TAURI_INVOKE("password_rules")),
+	forgotPassword: (request: ForgotPasswordRequest) => typedError<ForgotPasswordResponse_Serialize, AppError>(__TAURI_INVOKE("forgot_password", { request })),
+	changePassword: (request: ChangePasswordRequest) => typedError<null, AppError>(__TAURI_INVOKE("change_password", { request })),
+	myAccount: () => typedError<MyAccount_Serialize, AppError>(__TAURI_INVOKE("my_account")),
+	updateMyAccount: (request: UpdateMyAccountRequest) => typedError<MyAccount_Serialize, AppError>(__TAURI_INVOKE("update_my_account", { request })),
+	unlockSession: (request: UnlockRequest) => typedError<null, AppError>(__TAURI_INVOKE("unlock_session", { request })),
 	signOut: () => typedError<null, AppError>(__TAURI_INVOKE("sign_out")),
 	currentUser: () => typedError<SignedInUser | null, AppError>(__TAURI_INVOKE("current_user")),
 	searchClients: (request: SearchClientsRequest) => typedError<SearchClientsResponse_Serialize, AppError>(__TAURI_INVOKE("search_clients", { request })),
@@ -35,6 +45,30 @@ issues: FieldIssue[] } |
  *  that does not say which part was wrong.
  */
 { code: "invalid_credentials" } | 
+/**
+ *  Three sign-ins have failed: the next attempt needs this CAPTCHA solved. Present the
+ *  password-recall screen with the image and its text alternative.
+ */
+{ code: "captcha_required"; 
+/**  The challenge to show. */
+challenge: CaptchaChallenge } | 
+/**
+ *  Too many failed attempts: the account is locked until the password is reset. Present the
+ *  Forgot Password screen.
+ */
+{ code: "account_locked" } | 
+/**
+ *  The account was inactivated (not used for 6 months, or by an administrator). Present a
+ *  notice to contact the organization's supervisor or the registry.
+ */
+{ code: "account_inactive" } | 
+/**
+ *  The access end date has passed at this organization. Present a notice to contact the
+ *  supervisor.
+ */
+{ code: "access_ended" } | 
+/**  The emailed temporary password is more than 24 hours old. Present Forgot Password. */
+{ code: "temporary_password_expired" } | 
 /**  No one is signed in. Present the sign-in screen. */
 { code: "not_signed_in" } | 
 /**  The session was idle too long. Present the lock screen; keep unsaved input. */
@@ -70,8 +104,8 @@ export type AppInfo_Deserialize = {
 	workstation: string,
 	/**  Where the database is. */
 	databasePath?: string | null,
-	/**  Idle minutes before the screen locks. */
-	idleMinutes: number,
+	/**  Idle seconds before the screen locks (15 minutes unless configured). */
+	idleSeconds: number,
 };
 
 /**  About the running app. */
@@ -84,8 +118,42 @@ export type AppInfo_Serialize = {
 	workstation: string,
 	/**  Where the database is. */
 	databasePath: string | null,
-	/**  Idle minutes before the screen locks. */
-	idleMinutes: number,
+	/**  Idle seconds before the screen locks (15 minutes unless configured). */
+	idleSeconds: number,
+};
+
+/**  An answer to a CAPTCHA (the image's letters or the text question's number). */
+export type CaptchaAnswer = {
+	/**  Challenge id. */
+	challengeId: string,
+	/**  What the user typed. */
+	answer: string,
+};
+
+/**  A CAPTCHA to solve: an image, or its accessible text alternative. */
+export type CaptchaChallenge = {
+	/**  Challenge id, sent back with the answer. */
+	id: string,
+	/**  The image as a `data:` URL. */
+	imageDataUrl: string,
+	/**  The accessible alternative: a question a screen reader can read aloud. */
+	textQuestion: string,
+};
+
+/**  Changing one's password while signed in. */
+export type ChangePasswordRequest = {
+	/**  The current password. */
+	currentPassword: string,
+	/**  The new password. */
+	newPassword: string,
+	/**  The same again. */
+	confirmPassword: string,
+};
+
+/**  Choosing (or switching to) an organization. */
+export type ChooseOrganizationRequest = {
+	/**  Org code. */
+	organizationCode: string,
 };
 
 /**  A client's demographics. */
@@ -261,6 +329,35 @@ export type FieldIssue = {
 	message: string,
 };
 
+/**  Forgot Password form. */
+export type ForgotPasswordRequest = {
+	/**  Org code. */
+	organizationCode: string,
+	/**  Username. */
+	username: string,
+	/**  Email on file. */
+	email: string,
+};
+
+/**  The answer to Forgot Password: the same whether or not the account exists. */
+export type ForgotPasswordResponse = ForgotPasswordResponse_Serialize | ForgotPasswordResponse_Deserialize;
+
+/**  The answer to Forgot Password: the same whether or not the account exists. */
+export type ForgotPasswordResponse_Deserialize = {
+	/**  What to tell the user. */
+	message: string,
+	/**  Where the embedded default wrote the email (absent when mail goes through SMTP). */
+	outboxFolder?: string | null,
+};
+
+/**  The answer to Forgot Password: the same whether or not the account exists. */
+export type ForgotPasswordResponse_Serialize = {
+	/**  What to tell the user. */
+	message: string,
+	/**  Where the embedded default wrote the email (absent when mail goes through SMTP). */
+	outboxFolder: string | null,
+};
+
 /**  Which client to open. */
 export type GetClientRequest = {
 	/**  Client id. */
@@ -393,6 +490,63 @@ export type Manufacturer_Serialize = {
 	lastUpdated: string | null,
 };
 
+/**  The signed-in user's own account. */
+export type MyAccount = MyAccount_Serialize | MyAccount_Deserialize;
+
+/**  The signed-in user's own account. */
+export type MyAccount_Deserialize = {
+	/**  Username (not editable). */
+	username: string,
+	/**  First name. */
+	firstName: string,
+	/**  Last name. */
+	lastName: string,
+	/**  Email. */
+	email: string,
+	/**  Phone, 406-444-4444. */
+	phone?: string | null,
+};
+
+/**  The signed-in user's own account. */
+export type MyAccount_Serialize = {
+	/**  Username (not editable). */
+	username: string,
+	/**  First name. */
+	firstName: string,
+	/**  Last name. */
+	lastName: string,
+	/**  Email. */
+	email: string,
+	/**  Phone, 406-444-4444. */
+	phone: string | null,
+};
+
+/**  A new password, entered twice. */
+export type NewPasswordRequest = {
+	/**  The new password. */
+	newPassword: string,
+	/**  The same again. */
+	confirmPassword: string,
+};
+
+/**  An organization the user may work for. */
+export type OrganizationChoice = {
+	/**  Org code. */
+	code: string,
+	/**  Name. */
+	name: string,
+	/**  The user's role there. */
+	roleTitle: string,
+};
+
+/**  The password rules, for forms that set a password. */
+export type PasswordRules = {
+	/**  One sentence per rule. */
+	rules: string[],
+	/**  Minimum length. */
+	minLength: number,
+};
+
 /**  Basic search form; empty strings mean "not given". */
 export type SearchClientsRequest = {
 	/**  Last name (prefix). */
@@ -427,14 +581,50 @@ export type SearchClientsResponse_Serialize = {
 };
 
 /**  Sign-in form. */
-export type SignInRequest = {
+export type SignInRequest = SignInRequest_Serialize | SignInRequest_Deserialize;
+
+/**  Sign-in form. */
+export type SignInRequest_Deserialize = {
 	/**  Organization code. */
 	organizationCode: string,
 	/**  Username. */
 	username: string,
 	/**  Password. */
 	password: string,
+	/**  The solved CAPTCHA, required after three failed attempts. */
+	captcha?: CaptchaAnswer | null,
 };
+
+/**  Sign-in form. */
+export type SignInRequest_Serialize = {
+	/**  Organization code. */
+	organizationCode: string,
+	/**  Username. */
+	username: string,
+	/**  Password. */
+	password: string,
+	/**  The solved CAPTCHA, required after three failed attempts. */
+	captcha: CaptchaAnswer | null,
+};
+
+/**  What the sign-in screen shows next. */
+export type SignInStep = 
+/**  Signed in with a temporary password: choose a new one (entered twice) now. */
+{ step: "change_password"; 
+/**  The password rules, shown before the user types. */
+rules: string[] } | 
+/**  Show the confidentiality statement; the session starts after "I Agree". */
+{ step: "confidentiality"; 
+/**  The statement. */
+statement: string } | 
+/**  The account works for several organizations: choose one. */
+{ step: "choose_organization"; 
+/**  The organizations, by name. */
+organizations: OrganizationChoice[] } | 
+/**  The session has started. */
+{ step: "signed_in"; 
+/**  Who, where, in which role. */
+user: SignedInUser };
 
 /**  The signed-in user, for the menu bar and for hiding what the role cannot do. */
 export type SignedInUser = {
@@ -452,6 +642,8 @@ export type SignedInUser = {
 	roleTitle: string,
 	/**  Permission codes the role grants. */
 	permissions: string[],
+	/**  Other organizations the user may switch to. */
+	otherOrganizations: OrganizationChoice[],
 };
 
 /**  A product (trade name). */
@@ -491,6 +683,24 @@ export type TradeName_Serialize = {
 	status: string,
 	/**  MM/DD/YYYY. */
 	lastUpdated: string | null,
+};
+
+/**  Unlocking a session locked by the idle timeout. */
+export type UnlockRequest = {
+	/**  The password. */
+	password: string,
+};
+
+/**  Editing one's own account. */
+export type UpdateMyAccountRequest = {
+	/**  First name. */
+	firstName: string,
+	/**  Last name. */
+	lastName: string,
+	/**  Email. */
+	email: string,
+	/**  Phone (empty for none). */
+	phone: string,
 };
 
 /**  A CVX code. */
