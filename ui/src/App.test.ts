@@ -3,13 +3,13 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { i18n } from '$lib/i18n';
 import App from './App.svelte';
-import { clientRecord, fail, fakeApi, ok, provider, summary } from './test/fakeApi';
+import { clientRecord, fail, fakeApi, ok, provider, steps, summary } from './test/fakeApi';
 
 describe('App', () => {
-  it('signs in, searches, opens the only match and goes back to the results', async () => {
+  it('signs in, agrees, searches, opens the only match and goes back to the results', async () => {
     i18n.set('en');
     const api = fakeApi({
-      signIn: () => ok(provider),
+      signIn: () => ok(steps.confidentiality),
       searchClients: () => ok({ clients: [summary()], truncated: false, limit: 100 }),
       getClient: () => ok(clientRecord()),
     });
@@ -20,6 +20,7 @@ describe('App', () => {
     await user.type(screen.getByTestId('sign-in-username'), 'tx.provider');
     await user.type(screen.getByTestId('sign-in-password'), 'secret{Enter}');
 
+    await user.click(await screen.findByTestId('agree'));
     expect(await screen.findByTestId('menu-bar-user')).toHaveTextContent('Dana Provider');
     expect(screen.getByTestId('menu-bar-organization')).toHaveTextContent('Lone Star Pediatrics');
     expect(screen.getByTestId('menu-bar-organization')).toHaveTextContent('TX0001');
@@ -34,10 +35,10 @@ describe('App', () => {
     expect(screen.getAllByTestId('search-result-row')).toHaveLength(1);
   });
 
-  it('returns to sign-in with a notice when the session has timed out', async () => {
+  it('returns to sign-in with a notice when the session is gone', async () => {
     const api = fakeApi({
       currentUser: () => ok(provider),
-      searchClients: () => fail({ code: 'session_expired', minutes: 15 }),
+      searchClients: () => fail({ code: 'not_signed_in' }),
     });
     render(App, { props: { api } });
     const user = userEvent.setup();
@@ -68,7 +69,7 @@ describe('App', () => {
     await waitFor(() => expect(api.signOut).toHaveBeenCalled());
     expect(await screen.findByTestId('sign-in-org')).toBeInTheDocument();
     // Sign in again (as the same user): the earlier results are gone.
-    api.signIn.mockImplementation(() => ok(provider));
+    api.signIn.mockImplementation(() => ok(steps.signedIn()));
     await user.type(screen.getByTestId('sign-in-username'), 'tx.provider');
     await user.type(screen.getByTestId('sign-in-password'), 'secret{Enter}');
     await user.click(await screen.findByTestId('menu-search'));

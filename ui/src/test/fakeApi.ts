@@ -6,8 +6,10 @@ import type {
   ClientRecord,
   ClientSummary,
   ImmunizationEntry,
+  MyAccount,
   Result,
   SignedInUser,
+  SignInStep,
 } from '$lib/api';
 
 export const ok = <T>(data: T): Promise<Result<T, AppError>> =>
@@ -20,7 +22,7 @@ export const demoInfo: AppInfo = {
   demo: true,
   workstation: 'FRONT-DESK-1',
   databasePath: null,
-  idleMinutes: 15,
+  idleSeconds: 900,
 };
 
 export const provider: SignedInUser = {
@@ -37,6 +39,38 @@ export const provider: SignedInUser = {
     'add_immunizations',
     'view_support_tables',
   ],
+  otherOrganizations: [],
+};
+
+export const RULES = [
+  'At least 12 characters (a passphrase of several words is easiest to remember).',
+  'Not your username.',
+  'Not a common or previously breached password.',
+  'Not one of your last 5 passwords.',
+];
+
+export const STATEMENT =
+  'This registry holds confidential health information protected by state law and HIPAA.';
+
+/** The steps of a sign-in. */
+export const steps = {
+  changePassword: { step: 'change_password', rules: RULES },
+  confidentiality: { step: 'confidentiality', statement: STATEMENT },
+  signedIn: (user: SignedInUser = provider): SignInStep => ({ step: 'signed_in', user }),
+} satisfies Record<string, SignInStep | ((u?: SignedInUser) => SignInStep)>;
+
+export const captcha = (id = 'ch-1') => ({
+  id,
+  imageDataUrl: 'data:image/png;base64,iVBORw0KGgo=',
+  textQuestion: 'What is seven plus two? Type the answer in digits.',
+});
+
+export const myAccount: MyAccount = {
+  username: 'tx.provider',
+  firstName: 'Dana',
+  lastName: 'Provider',
+  email: 'dana@example.invalid',
+  phone: null,
 };
 
 export const stateStaff: SignedInUser = {
@@ -132,7 +166,22 @@ export type FakeApi = { [K in keyof Api]: Mock<Api[K]> };
 export function fakeApi(overrides: Partial<Api> = {}): FakeApi {
   const defaults: Api = {
     appInfo: () => ok(demoInfo),
-    signIn: () => fail<SignedInUser>({ code: 'invalid_credentials' }),
+    signIn: () => fail<SignInStep>({ code: 'invalid_credentials' }),
+    acceptConfidentiality: () => ok<SignInStep>(steps.signedIn()),
+    changeTemporaryPassword: () => ok<SignInStep>(steps.confidentiality),
+    chooseOrganization: () => ok(provider),
+    newCaptcha: () => ok(captcha('ch-new')),
+    passwordRules: () => ok({ rules: RULES, minLength: 12 }),
+    forgotPassword: () =>
+      ok({
+        message:
+          'If the organization code, username and email match an account, a temporary password has been emailed.',
+        outboxFolder: '/tmp/shotbook/outbox',
+      }),
+    changePassword: () => ok(null),
+    myAccount: () => ok(myAccount),
+    updateMyAccount: (request) => ok({ ...myAccount, ...request, phone: request.phone || null }),
+    unlockSession: () => ok(null),
     signOut: () => ok(null),
     currentUser: () => ok<SignedInUser | null>(null),
     searchClients: () => ok({ clients: [], truncated: false, limit: 100 }),

@@ -13,6 +13,16 @@ export function appErrorMessage(error: AppError): Message {
       return { key: 'error.validation' };
     case 'invalid_credentials':
       return { key: 'signIn.invalidCredentials' };
+    case 'captcha_required':
+      return { key: 'signIn.captchaRequired' };
+    case 'account_locked':
+      return { key: 'signIn.accountLocked' };
+    case 'account_inactive':
+      return { key: 'signIn.accountInactive' };
+    case 'access_ended':
+      return { key: 'signIn.accessEnded' };
+    case 'temporary_password_expired':
+      return { key: 'signIn.temporaryExpired' };
     case 'not_signed_in':
     case 'session_expired':
       return { key: 'session.timedOut' };

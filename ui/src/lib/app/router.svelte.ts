@@ -5,6 +5,9 @@ export type SupportTab = (typeof SUPPORT_TABS)[number];
 /** Every screen, with its parameters. */
 export type Route =
   | { name: 'signIn' }
+  | { name: 'forgotPassword' }
+  | { name: 'myAccount' }
+  | { name: 'switchOrganization' }
   | { name: 'home' }
   | { name: 'clientSearch' }
   | { name: 'clientRecord'; clientId: string }

@@ -1,5 +1,7 @@
 import { createContext } from 'svelte';
 import type { Api } from '$lib/api';
+import { ForgotPassword } from '$lib/auth/forgotPassword.svelte';
+import { MyAccountState } from '$lib/auth/myAccount.svelte';
 import { Session } from '$lib/auth/session.svelte';
 import { ClientRecordState } from '$lib/clients/clientRecord.svelte';
 import { ClientSearch } from '$lib/clients/clientSearch.svelte';
@@ -10,6 +12,8 @@ import { Router } from './router.svelte';
 export type Services = {
   router: Router;
   session: Session;
+  forgotPassword: ForgotPassword;
+  myAccount: MyAccountState;
   clientSearch: ClientSearch;
   clientRecord: ClientRecordState;
   supportTables: SupportTables;
@@ -17,11 +21,14 @@ export type Services = {
 
 /**
  * Builds the feature states over `api`: the generated Tauri `commands` in the app, a fake in
- * tests. Client data is dropped whenever the session ends.
+ * tests. Client data is dropped whenever the session ends
+ * or switches organization.
  */
 export function createServices(api: Api): Services {
   const router = new Router();
-  const session = new Session(api, router);
+  const forgotPassword = new ForgotPassword(api);
+  const session = new Session(api, router, forgotPassword);
+  const myAccount = new MyAccountState(api, session);
   const clientSearch = new ClientSearch(api, session, router);
   const clientRecord = new ClientRecordState(api, session);
   const supportTables = new SupportTables(api, session);
@@ -29,12 +36,15 @@ export function createServices(api: Api): Services {
     clientSearch.reset();
     clientRecord.reset();
     supportTables.reset();
+    myAccount.reset();
   });
-  return { router, session, clientSearch, clientRecord, supportTables };
+  return { router, session, forgotPassword, myAccount, clientSearch, clientRecord, supportTables };
 }
 
 export const [getRouter, setRouter] = createContext<Router>();
 export const [getSession, setSession] = createContext<Session>();
+export const [getForgotPassword, setForgotPassword] = createContext<ForgotPassword>();
+export const [getMyAccount, setMyAccount] = createContext<MyAccountState>();
 export const [getClientSearch, setClientSearch] = createContext<ClientSearch>();
 export const [getClientRecord, setClientRecord] = createContext<ClientRecordState>();
 export const [getSupportTables, setSupportTables] = createContext<SupportTables>();
@@ -43,6 +53,8 @@ export const [getSupportTables, setSupportTables] = createContext<SupportTables>
 export function provideServices(services: Services): void {
   setRouter(services.router);
   setSession(services.session);
+  setForgotPassword(services.forgotPassword);
+  setMyAccount(services.myAccount);
   setClientSearch(services.clientSearch);
   setClientRecord(services.clientRecord);
   setSupportTables(services.supportTables);

@@ -63,7 +63,7 @@ export class ClientRecordState {
     this.error = null;
     this.loading = true;
     try {
-      const record = await this.#session.call(this.#api.getClient({ clientId }));
+      const record = await this.#session.call(() => this.#api.getClient({ clientId }));
       if (request === this.#request) this.record = record;
     } catch (err) {
       if (request === this.#request) {

@@ -53,7 +53,7 @@ export class ClientSearch {
       dateOfBirth: this.criteria.dateOfBirth.trim(),
     };
     try {
-      const response = await this.#session.call(this.#api.searchClients(request));
+      const response = await this.#session.call(() => this.#api.searchClients(request));
       this.results = response.clients;
       this.truncated = response.truncated;
       this.limit = response.limit;

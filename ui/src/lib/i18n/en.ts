@@ -27,12 +27,79 @@ export const en = {
   'signIn.confidentiality':
     'This system contains confidential health information. Use it only for the purposes your organization is authorized for.',
 
+  'signIn.forgot': 'Forgot password?',
+  'signIn.cancelled':
+    'You did not agree to the confidentiality statement, so you are not signed in.',
+  'signIn.captchaTitle': 'Security check',
+  'signIn.captchaIntro':
+    'There have been several failed sign-ins for this account. Enter your password again, and type the characters in the image or answer the question.',
+  'signIn.captchaImage': 'Security image with characters to type',
+  'signIn.captchaQuestionLabel': 'Or answer this question:',
+  'signIn.captchaAnswer': 'Characters in the image, or the answer',
+  'signIn.captchaNew': 'New image',
+  'signIn.captchaRequired':
+    'Too many failed sign-ins: complete the security check and enter your password again.',
+  'signIn.captchaFailed':
+    'The security check answer, or the organization code, username or password, is not correct.',
+  'signIn.accountLocked':
+    'This account is locked after too many failed sign-ins. Reset your password with Forgot password.',
+  'signIn.accountInactive':
+    "This account is inactive (not used for 6 months, or inactivated by an administrator). Contact your organization's supervisor or the registry.",
+  'signIn.accessEnded':
+    "Your access to this organization has ended. Contact your organization's supervisor.",
+  'signIn.temporaryExpired':
+    'The temporary password has expired (it is valid for 24 hours). Request a new one with Forgot password.',
+
+  'newPassword.title': 'Choose a new password',
+  'newPassword.intro':
+    'You signed in with a temporary password. Choose your own password now and enter it twice.',
+  'newPassword.new': 'New password',
+  'newPassword.confirm': 'New password again',
+  'newPassword.submit': 'Save the new password',
+  'newPassword.saving': 'Saving…',
+  'newPassword.rules': 'Password rules',
+
+  'confidentiality.title': 'Confidentiality statement',
+  'confidentiality.intro': 'Read the statement. Your session starts when you select I Agree.',
+  'confidentiality.agree': 'I Agree',
+  'confidentiality.cancel': 'Cancel',
+
+  'portal.title': 'Choose an organization',
+  'portal.intro':
+    'Your account works for several organizations. Choose the one you are working for now.',
+  'portal.code': 'Org code {code}',
+  'portal.choosing': 'Opening…',
+
+  'forgot.title': 'Forgot password',
+  'forgot.intro':
+    'Enter your organization code, username and the email address on file. A temporary password, valid for 24 hours, will be emailed to that address.',
+  'forgot.email': 'Email address on file',
+  'forgot.submit': 'Email a temporary password',
+  'forgot.submitting': 'Sending…',
+  'forgot.locked':
+    'Your account is locked after too many failed sign-ins. To unlock it, request a temporary password.',
+  'forgot.expired': 'Your temporary password has expired. Request a new one.',
+  'forgot.sentTitle': 'Check your email',
+  'forgot.outbox':
+    'Demo registry: no email leaves this computer. The message was saved as an .eml file in this folder:',
+  'forgot.back': 'Back to sign in',
+
   'session.timedOut': 'Your session timed out. Sign in again.',
   'session.signedOut': 'You are signed out.',
+  'session.lockedTitle': 'Screen locked',
+  'session.lockedIntro':
+    'Shotbook locked because it was not used for a while. Enter your password to continue where you left off; nothing you typed is lost.',
+  'session.lockedAs': '{name} · {organization}',
+  'session.unlock': 'Unlock',
+  'session.unlocking': 'Unlocking…',
 
   'menuBar.organization': 'Organization',
   'menuBar.user': 'Signed in as',
   'menuBar.signOut': 'Sign out',
+
+  'menuBar.account': 'Account',
+  'menuBar.myAccount': 'My account',
+  'menuBar.switchOrganization': 'Switch organization',
 
   'menu.label': 'Main menu',
   'menu.home': 'Home',
@@ -43,6 +110,27 @@ export const en = {
   'menu.tradeNames': 'Trade names',
   'menu.manufacturers': 'Manufacturers',
   'menu.vaccineGroups': 'Vaccine groups',
+
+  'account.title': 'My account',
+  'account.intro':
+    'Your name, email and phone as the registry has them. Your username, {username}, cannot be changed.',
+  'account.loading': 'Loading your account…',
+  'account.details': 'Contact details',
+  'account.firstName': 'First name',
+  'account.lastName': 'Last name',
+  'account.email': 'Email',
+  'account.phone': 'Phone',
+  'account.phoneHint': 'For example 406-444-4444. Leave empty for none.',
+  'account.save': 'Save changes',
+  'account.saving': 'Saving…',
+  'account.saved': 'Your account details were saved.',
+  'account.changePassword': 'Change password',
+  'account.currentPassword': 'Current password',
+  'account.passwordChanged': 'Your password was changed.',
+
+  'switchOrg.title': 'Switch organization',
+  'switchOrg.intro':
+    'You are working for {organization}. Choose another organization to work for; open searches and client records are closed.',
 
   'home.title': 'Welcome, {name}',
   'home.intro': 'You are working for {organization} as {role}.',

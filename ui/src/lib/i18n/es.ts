@@ -27,12 +27,78 @@ export const es: { readonly [K in MessageKey]: string } = {
   'signIn.confidentiality':
     'Este sistema contiene información de salud confidencial. Úselo solo para los fines autorizados a su organización.',
 
+  'signIn.forgot': '¿Olvidó su contraseña?',
+  'signIn.cancelled': 'No aceptó la declaración de confidencialidad, por lo que no inició sesión.',
+  'signIn.captchaTitle': 'Verificación de seguridad',
+  'signIn.captchaIntro':
+    'Ha habido varios intentos fallidos de inicio de sesión en esta cuenta. Escriba de nuevo su contraseña y los caracteres de la imagen, o responda la pregunta.',
+  'signIn.captchaImage': 'Imagen de seguridad con caracteres para escribir',
+  'signIn.captchaQuestionLabel': 'O responda esta pregunta:',
+  'signIn.captchaAnswer': 'Caracteres de la imagen, o la respuesta',
+  'signIn.captchaNew': 'Nueva imagen',
+  'signIn.captchaRequired':
+    'Demasiados intentos fallidos: complete la verificación de seguridad y escriba de nuevo su contraseña.',
+  'signIn.captchaFailed':
+    'La respuesta de la verificación de seguridad, o el código de organización, el nombre de usuario o la contraseña, no son correctos.',
+  'signIn.accountLocked':
+    'Esta cuenta está bloqueada por demasiados intentos fallidos. Restablezca su contraseña con ¿Olvidó su contraseña?',
+  'signIn.accountInactive':
+    'Esta cuenta está inactiva (sin uso durante 6 meses o desactivada por un administrador). Comuníquese con el supervisor de su organización o con el registro.',
+  'signIn.accessEnded':
+    'Su acceso a esta organización terminó. Comuníquese con el supervisor de su organización.',
+  'signIn.temporaryExpired':
+    'La contraseña temporal caducó (es válida 24 horas). Solicite otra con ¿Olvidó su contraseña?',
+
+  'newPassword.title': 'Elija una contraseña nueva',
+  'newPassword.intro':
+    'Inició sesión con una contraseña temporal. Elija ahora su propia contraseña y escríbala dos veces.',
+  'newPassword.new': 'Contraseña nueva',
+  'newPassword.confirm': 'Repita la contraseña nueva',
+  'newPassword.submit': 'Guardar la contraseña nueva',
+  'newPassword.saving': 'Guardando…',
+  'newPassword.rules': 'Reglas de la contraseña',
+
+  'confidentiality.title': 'Declaración de confidencialidad',
+  'confidentiality.intro': 'Lea la declaración. Su sesión comienza al seleccionar Acepto.',
+  'confidentiality.agree': 'Acepto',
+  'confidentiality.cancel': 'Cancelar',
+
+  'portal.title': 'Elija una organización',
+  'portal.intro':
+    'Su cuenta trabaja para varias organizaciones. Elija aquella para la que trabaja ahora.',
+  'portal.code': 'Código {code}',
+  'portal.choosing': 'Abriendo…',
+
+  'forgot.title': 'Olvidé mi contraseña',
+  'forgot.intro':
+    'Escriba su código de organización, su nombre de usuario y el correo electrónico registrado. Se enviará a ese correo una contraseña temporal válida por 24 horas.',
+  'forgot.email': 'Correo electrónico registrado',
+  'forgot.submit': 'Enviar una contraseña temporal',
+  'forgot.submitting': 'Enviando…',
+  'forgot.locked':
+    'Su cuenta está bloqueada por demasiados intentos fallidos. Para desbloquearla, solicite una contraseña temporal.',
+  'forgot.expired': 'Su contraseña temporal caducó. Solicite otra.',
+  'forgot.sentTitle': 'Revise su correo electrónico',
+  'forgot.outbox':
+    'Registro de demostración: ningún correo sale de esta computadora. El mensaje se guardó como archivo .eml en esta carpeta:',
+  'forgot.back': 'Volver a iniciar sesión',
+
   'session.timedOut': 'Su sesión caducó. Vuelva a iniciar sesión.',
   'session.signedOut': 'Ha cerrado la sesión.',
+  'session.lockedTitle': 'Pantalla bloqueada',
+  'session.lockedIntro':
+    'Shotbook se bloqueó porque no se usó durante un tiempo. Escriba su contraseña para continuar donde se quedó; no se pierde nada de lo que escribió.',
+  'session.lockedAs': '{name} · {organization}',
+  'session.unlock': 'Desbloquear',
+  'session.unlocking': 'Desbloqueando…',
 
   'menuBar.organization': 'Organización',
   'menuBar.user': 'Sesión de',
   'menuBar.signOut': 'Cerrar sesión',
+
+  'menuBar.account': 'Cuenta',
+  'menuBar.myAccount': 'Mi cuenta',
+  'menuBar.switchOrganization': 'Cambiar de organización',
 
   'menu.label': 'Menú principal',
   'menu.home': 'Inicio',
@@ -43,6 +109,27 @@ export const es: { readonly [K in MessageKey]: string } = {
   'menu.tradeNames': 'Nombres comerciales',
   'menu.manufacturers': 'Fabricantes',
   'menu.vaccineGroups': 'Grupos de vacunas',
+
+  'account.title': 'Mi cuenta',
+  'account.intro':
+    'Su nombre, correo electrónico y teléfono tal como los tiene el registro. Su nombre de usuario, {username}, no se puede cambiar.',
+  'account.loading': 'Cargando su cuenta…',
+  'account.details': 'Datos de contacto',
+  'account.firstName': 'Nombre',
+  'account.lastName': 'Apellido',
+  'account.email': 'Correo electrónico',
+  'account.phone': 'Teléfono',
+  'account.phoneHint': 'Por ejemplo 406-444-4444. Déjelo vacío si no tiene.',
+  'account.save': 'Guardar cambios',
+  'account.saving': 'Guardando…',
+  'account.saved': 'Se guardaron los datos de su cuenta.',
+  'account.changePassword': 'Cambiar la contraseña',
+  'account.currentPassword': 'Contraseña actual',
+  'account.passwordChanged': 'Se cambió su contraseña.',
+
+  'switchOrg.title': 'Cambiar de organización',
+  'switchOrg.intro':
+    'Trabaja para {organization}. Elija otra organización; las búsquedas y los registros abiertos se cierran.',
 
   'home.title': 'Bienvenido/a, {name}',
   'home.intro': 'Está trabajando para {organization} como {role}.',

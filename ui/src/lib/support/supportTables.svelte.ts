@@ -66,19 +66,19 @@ export class SupportTables {
 
   constructor(api: Api, session: Session) {
     this.vaccines = new SupportTable(
-      () => session.call(api.listVaccines()),
+      () => session.call(() => api.listVaccines()),
       (v) => [v.cvx, v.shortDescription, v.fullName, v.status, v.notes],
     );
     this.tradeNames = new SupportTable(
-      () => session.call(api.listTradeNames()),
+      () => session.call(() => api.listTradeNames()),
       (p) => [p.productName, p.shortDescription, p.cvx, p.manufacturer, p.mvx, p.status],
     );
     this.manufacturers = new SupportTable(
-      () => session.call(api.listManufacturers()),
+      () => session.call(() => api.listManufacturers()),
       (m) => [m.mvx, m.name, m.status, m.notes],
     );
     this.vaccineGroups = new SupportTable(
-      () => session.call(api.listVaccineGroups()),
+      () => session.call(() => api.listVaccineGroups()),
       (g) => [g.name, g.groupCvx, ...g.members.flatMap((m) => [m.cvx, m.shortDescription])],
     );
   }

@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { fail, fakeApi, ok, provider } from '../../../test/fakeApi';
+import { fail, fakeApi, ok, provider, steps } from '../../../test/fakeApi';
 import { renderWithServices } from '../../../test/render';
 import SignInScreen from './SignInScreen.svelte';
 
@@ -24,7 +24,7 @@ describe('SignInScreen', () => {
   });
 
   it('submits on Enter and goes home when the credentials are right', async () => {
-    const api = fakeApi({ signIn: () => ok(provider) });
+    const api = fakeApi({ signIn: () => ok(steps.signedIn()) });
     const { services } = renderWithServices(SignInScreen, { api });
     const user = await fill('TX0001', 'tx.provider', 'secret-pass');
     await user.keyboard('{Enter}');
@@ -42,6 +42,7 @@ describe('SignInScreen', () => {
       organizationCode: 'TX0001',
       username: 'tx.provider',
       password: 'secret-pass',
+      captcha: null,
     });
   });
 
