@@ -23,6 +23,8 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
         unlock_session,
         sign_out,
         current_user,
+        remembered_sign_in,
+        resume_session,
         search_clients,
         get_client,
         list_vaccines,
@@ -102,6 +104,18 @@ pub async fn update_my_account(ctx: Ctx<'_>, request: UpdateMyAccountRequest) ->
 #[specta::specta]
 pub async fn unlock_session(ctx: Ctx<'_>, request: UnlockRequest) -> AppResult<()> {
     shotbook_api::account::unlock_session(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn remembered_sign_in(ctx: Ctx<'_>) -> AppResult<RememberedSignIn> {
+    shotbook_api::auth::remembered_sign_in(&ctx).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn resume_session(ctx: Ctx<'_>) -> AppResult<Option<SignedInUser>> {
+    shotbook_api::auth::resume_session(&ctx).await
 }
 
 #[tauri::command]

@@ -19,11 +19,15 @@ use shotbook_core::password::{verify_password, DUMMY_HASH};
 use shotbook_core::permission::{Permission, Role};
 use shotbook_core::session::Session;
 use shotbook_store::users::{self, MembershipRow, SignInCandidate};
-use shotbook_store::{audit, StoreError};
+use shotbook_store::{audit, sessions, StoreError};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::dto::{ChooseOrganizationRequest, NewPasswordRequest, OrganizationChoice, SignInRequest, SignInStep, SignedInUser};
+use crate::dto::{
+    ChooseOrganizationRequest, NewPasswordRequest, OrganizationChoice, RememberedSignIn, SignInRequest, SignInStep,
+    SignedInUser,
+};
+use crate::remember;
 use crate::error::{AppError, AppResult, FieldIssue};
 use crate::AppContext;
 
@@ -43,6 +47,7 @@ pub struct PendingSignIn {
     pub(crate) display_name: String,
     pub(crate) organization_id: OrganizationId,
     pub(crate) stage: PendingStage,
+    pub(crate) remember: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,6 +130,7 @@ pub async fn sign_in(ctx: &AppContext, request: SignInRequest) -> AppResult<Sign
         display_name: format!("{} {}", account.first_name, account.last_name),
         organization_id,
         stage,
+        remember: request.remember,
     }));
     audit_event(ctx, now, who.0, who.1, AuditAction::CredentialsAccepted, "").await?;
     Ok(step_for(stage))
@@ -204,6 +210,7 @@ pub async fn choose_organization(ctx: &AppContext, request: ChooseOrganizationRe
                 display_name: s.display_name.clone(),
                 organization_id: s.organization_id,
                 stage: PendingStage::ChooseOrganization,
+                remember: false,
             }
         }
         _ => return Err(AppError::NotSignedIn),
@@ -243,14 +250,137 @@ async fn start_session(
     };
     audit_event(ctx, now, Some(pending.user_id), Some(organization_id), AuditAction::SignIn, "").await?;
     tracing::info!(user = %pending.user_id, organization = %organization_id, "session started");
+    end_persisted_session(ctx, now).await?;
+    let token = remember::new_token();
+    let hash = remember::token_hash(&token);
+    sessions::start(ctx.store(), &hash, pending.user_id, organization_id, now).await?;
+    ctx.set_session_token(Some((hash, now)));
+    remember_or_forget(ctx, pending, &membership.code, &token);
     ctx.set_pending(None);
     ctx.set_session(Some(session.clone()));
     signed_in_user(ctx, &session).await
 }
 
+/// Writes (or clears) the remembered org code, username and session token. A workstation
+/// without a credential store simply does not remember; that is reported by
+/// [`remembered_sign_in`], never an error here.
+fn remember_or_forget(ctx: &AppContext, pending: &PendingSignIn, org_code: &str, token: &str) {
+    let secrets = ctx.secrets();
+    let result = if pending.remember {
+        secrets
+            .set(remember::REMEMBERED_SIGN_IN, &format!("{org_code}\t{}", pending.username))
+            .and_then(|()| secrets.set(remember::SESSION_TOKEN, token))
+    } else if pending.stage == PendingStage::ChooseOrganization && ctx.current_session().is_some() {
+        // Switching organization keeps what the user chose at sign-in; only the token moves.
+        match secrets.get(remember::SESSION_TOKEN) {
+            Ok(Some(_)) => secrets.set(remember::SESSION_TOKEN, token),
+            other => other.map(|_| ()),
+        }
+    } else {
+        secrets.delete(remember::REMEMBERED_SIGN_IN).and_then(|()| secrets.delete(remember::SESSION_TOKEN))
+    };
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "the credential store is not available; the sign-in is not remembered");
+    }
+}
+
+async fn end_persisted_session(ctx: &AppContext, now: OffsetDateTime) -> AppResult<()> {
+    if let Some((hash, _)) = ctx.session_token() {
+        sessions::end(ctx.store(), &hash, now).await?;
+        ctx.set_session_token(None);
+    }
+    Ok(())
+}
+
+/// What the sign-in form can pre-fill, and whether "Remember me" works on this workstation.
+pub async fn remembered_sign_in(ctx: &AppContext) -> AppResult<RememberedSignIn> {
+    let secrets = ctx.secrets();
+    let stored = secrets.get(remember::REMEMBERED_SIGN_IN).ok().flatten();
+    let (organization_code, username) = match stored.as_deref().and_then(|s| s.split_once('\t')) {
+        Some((org, user)) => (Some(org.to_string()), Some(user.to_string())),
+        None => (None, None),
+    };
+    Ok(RememberedSignIn { organization_code, username, keyring_available: secrets.available() })
+}
+
+/// Resumes the remembered session after a restart, if its token is in the credential store,
+/// it was not ended, it has not been idle past the limit and the account may still sign in.
+pub async fn resume_session(ctx: &AppContext) -> AppResult<Option<SignedInUser>> {
+    if let Some(session) = ctx.current_session() {
+        return Ok(Some(signed_in_user(ctx, &session).await?));
+    }
+    let Ok(Some(token)) = ctx.secrets().get(remember::SESSION_TOKEN) else { return Ok(None) };
+    let hash = remember::token_hash(&token);
+    let now = ctx.clock().now();
+    let Some(row) = sessions::find(ctx.store(), &hash).await? else { return Ok(None) };
+    let last_active = OffsetDateTime::parse(&row.last_active_at, &Rfc3339).map_err(AppError::internal)?;
+    if row.ended_at.is_some() || now - last_active > ctx.idle_limit_for_resume() {
+        return Ok(None);
+    }
+    let user_id: UserId = row.user_id.parse().map_err(AppError::internal)?;
+    let account = users::account(ctx.store(), user_id).await?;
+    let Some(membership) = open_memberships(ctx, user_id, now)
+        .await?
+        .into_iter()
+        .find(|m| m.organization_id == row.organization_id)
+    else {
+        return Ok(None);
+    };
+    if !users::is_active(ctx.store(), user_id).await? {
+        return Ok(None);
+    }
+    let role = Role::from_code(&membership.role).ok_or_else(|| AppError::internal("unknown role code"))?;
+    let organization_id: OrganizationId = membership.organization_id.parse().map_err(AppError::internal)?;
+    let session = Session {
+        user_id,
+        username: account.username.clone(),
+        display_name: format!("{} {}", account.first_name, account.last_name),
+        organization_id,
+        organization_code: membership.code.clone(),
+        organization_name: membership.name.clone(),
+        role,
+        started_at: now,
+        last_active_at: now,
+    };
+    sessions::touch(ctx.store(), &hash, now).await?;
+    ctx.set_session_token(Some((hash, now)));
+    audit_event(ctx, now, Some(user_id), Some(organization_id), AuditAction::SignIn, "resumed remembered session").await?;
+    ctx.set_session(Some(session.clone()));
+    Ok(Some(signed_in_user(ctx, &session).await?))
+}
+
+/// The imMTrax rule, applied at start-up: accounts not used for 6 months are inactivated
+/// (audited), before anyone tries to sign in with them.
+pub async fn inactivate_dormant_accounts(store: &shotbook_store::Store, now: OffsetDateTime) -> AppResult<usize> {
+    let mut count = 0;
+    for (id, last_used) in users::last_used(store).await? {
+        let Ok(last_used) = OffsetDateTime::parse(&last_used, &Rfc3339) else { continue };
+        if account::inactive_since(last_used.date(), now.date()) {
+            let user: UserId = id.parse().map_err(AppError::internal)?;
+            users::inactivate(store, user, "not used for 6 months", now).await?;
+            let event = AuditEvent {
+                at: now,
+                user_id: Some(user),
+                organization_id: None,
+                workstation: "start-up".into(),
+                action: AuditAction::AccountInactivated,
+                client_id: None,
+                detail: Some("not used for 6 months".into()),
+            };
+            audit::append(store.pool(), &event).await?;
+            count += 1;
+        }
+    }
+    Ok(count)
+}
+
 /// Ends the session (or abandons a half-finished sign-in). Not an error when signed out.
 pub async fn sign_out(ctx: &AppContext) -> AppResult<()> {
     ctx.set_pending(None);
+    end_persisted_session(ctx, ctx.clock().now()).await?;
+    if let Err(e) = ctx.secrets().delete(remember::SESSION_TOKEN) {
+        tracing::debug!(error = %e, "no credential store to clear");
+    }
     if let Some(session) = ctx.current_session() {
         ctx.set_session(None);
         audit_event(ctx, ctx.clock().now(), Some(session.user_id), Some(session.organization_id), AuditAction::SignOut, "")

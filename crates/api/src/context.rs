@@ -15,6 +15,7 @@ use crate::captcha::Captchas;
 use crate::dto::AppInfo;
 use crate::error::{AppError, AppResult};
 use crate::mail::Mailer;
+use crate::remember::{KeyringStore, MemoryStore, SecretStore};
 
 /// How to start.
 #[derive(Debug, Clone)]
@@ -54,6 +55,8 @@ pub struct AppContext {
     pending: RwLock<Option<PendingSignIn>>,
     captchas: Captchas,
     mailer: Mailer,
+    secrets: Arc<dyn SecretStore>,
+    session_token: RwLock<Option<(String, time::OffsetDateTime)>>,
 }
 
 impl AppContext {
@@ -64,7 +67,8 @@ impl AppContext {
         if config.demo {
             seed_demo(&store, clock.as_ref(), config.demo_clients).await?;
         }
-        let mut ctx = Self::new(store, clock);
+        crate::auth::inactivate_dormant_accounts(&store, clock.now()).await?;
+        let mut ctx = Self::new(store, clock).with_secrets(Arc::new(KeyringStore));
         ctx.mailer = Mailer::from_env(&config.outbox_dir);
         ctx.idle_limit = config.idle_limit;
         ctx.demo = config.demo;
@@ -85,6 +89,29 @@ impl AppContext {
             pending: RwLock::new(None),
             captchas: Captchas::default(),
             mailer: Mailer::Outbox(std::env::temp_dir().join("shotbook-outbox")),
+            secrets: Arc::new(MemoryStore::default()),
+            session_token: RwLock::new(None),
+        }
+    }
+
+    /// Keeps remembered sign-ins and session tokens in `secrets`.
+    pub fn with_secrets(mut self, secrets: Arc<dyn SecretStore>) -> Self {
+        self.secrets = secrets;
+        self
+    }
+
+    pub(crate) fn secrets(&self) -> &dyn SecretStore {
+        self.secrets.as_ref()
+    }
+
+    /// Hash of the current session's token and when its activity was last persisted.
+    pub(crate) fn session_token(&self) -> Option<(String, time::OffsetDateTime)> {
+        self.session_token.read().ok().and_then(|t| t.clone())
+    }
+
+    pub(crate) fn set_session_token(&self, token: Option<(String, time::OffsetDateTime)>) {
+        if let Ok(mut guard) = self.session_token.write() {
+            *guard = token;
         }
     }
 
@@ -98,6 +125,10 @@ impl AppContext {
     pub fn with_idle_limit(mut self, limit: Duration) -> Self {
         self.idle_limit = limit;
         self
+    }
+
+    pub(crate) fn idle_limit_for_resume(&self) -> Duration {
+        self.idle_limit
     }
 
     pub(crate) fn mailer(&self) -> &Mailer {
@@ -160,7 +191,28 @@ impl AppContext {
         let session = guard.as_mut().ok_or(AppError::NotSignedIn)?;
         let grant = session.require(permission, now, self.idle_limit)?;
         session.last_active_at = now;
-        Ok((grant, session.clone()))
+        let session = session.clone();
+        drop(guard);
+        self.persist_activity(now);
+        Ok((grant, session))
+    }
+
+    /// Records activity in the sessions table at most once a minute, so a remembered session can
+    /// be resumed after a restart while it is not idle.
+    fn persist_activity(&self, now: time::OffsetDateTime) {
+        let Some((hash, persisted)) = self.session_token() else { return };
+        if now - persisted < Duration::minutes(1) {
+            return;
+        }
+        self.set_session_token(Some((hash.clone(), now)));
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let store = self.store.clone();
+            runtime.spawn(async move {
+                if let Err(e) = shotbook_store::sessions::touch(&store, &hash, now).await {
+                    tracing::warn!(error = %e, "could not record session activity");
+                }
+            });
+        }
     }
 
     /// The current session, if any, without touching its activity time.

@@ -33,6 +33,23 @@ pub struct SignInRequest {
     /// The solved CAPTCHA, required after three failed attempts.
     #[serde(default)]
     pub captcha: Option<CaptchaAnswer>,
+    /// Remember the organization code and username (never the password) and the session in the
+    /// operating system's credential store.
+    #[serde(default)]
+    pub remember: bool,
+}
+
+/// What this workstation remembers for the sign-in form.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RememberedSignIn {
+    /// Remembered org code.
+    pub organization_code: Option<String>,
+    /// Remembered username.
+    pub username: Option<String>,
+    /// Whether the operating system's credential store works here; when not, "Remember me"
+    /// is unavailable and the UI says so.
+    pub keyring_available: bool,
 }
 
 /// A CAPTCHA to solve: an image, or its accessible text alternative.

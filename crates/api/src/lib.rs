@@ -29,6 +29,7 @@ mod context;
 pub mod dto;
 mod error;
 pub mod mail;
+pub mod remember;
 
 pub use context::{AppConfig, AppContext};
 pub use error::{AppError, AppResult, FieldIssue};

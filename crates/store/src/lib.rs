@@ -18,6 +18,7 @@ pub mod clients;
 pub mod codes;
 pub mod immunizations;
 pub mod organizations;
+pub mod sessions;
 pub mod users;
 
 /// Re-exported so tests and tools above the store can run ad-hoc queries on its pool.

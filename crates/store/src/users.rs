@@ -356,6 +356,23 @@ pub async fn set_access_end_date(
     Ok(())
 }
 
+/// Every active account with its last use (last sign-in, or creation if never used), for the
+/// inactivity sweep.
+pub async fn last_used(store: &Store) -> StoreResult<Vec<(String, String)>> {
+    Ok(sqlx::query_as("SELECT id, coalesce(last_sign_in_at, created_at) FROM users WHERE active = 1")
+        .fetch_all(store.pool())
+        .await?)
+}
+
+/// Whether the account is active.
+pub async fn is_active(store: &Store, user: UserId) -> StoreResult<bool> {
+    let row: Option<(bool,)> = sqlx::query_as("SELECT active FROM users WHERE id = ?")
+        .bind(user.to_string())
+        .fetch_optional(store.pool())
+        .await?;
+    Ok(row.is_some_and(|(a,)| a))
+}
+
 /// Number of user accounts (the demo seeder uses it to tell an empty database).
 pub async fn count(store: &Store) -> StoreResult<i64> {
     let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM users")

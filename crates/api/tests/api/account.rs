@@ -285,3 +285,71 @@ async fn own_account_edits_are_validated_field_by_field_and_phones_normalised() 
     assert_eq!(saved.phone.as_deref(), Some("406-444-5580"));
     assert_eq!(saved.last_name, "Lindqvist-Moe");
 }
+
+fn remembering(org: &str, user: &str) -> SignInRequest {
+    SignInRequest { remember: true, ..credentials(org, user) }
+}
+
+#[tokio::test]
+async fn remember_me_keeps_org_code_username_and_token_but_never_the_password() {
+    let secrets = std::sync::Arc::new(shotbook_api::remember::MemoryStore::default());
+    let f = fixture().await;
+    let ctx = AppContext::new(f.ctx.store().clone(), std::sync::Arc::new(f.clock.clone())).with_secrets(secrets.clone());
+    complete_sign_in(&ctx, remembering("MT0001", "mt.records")).await;
+    let remembered = shotbook_api::auth::remembered_sign_in(&ctx).await.unwrap();
+    assert_eq!(remembered.organization_code.as_deref(), Some("MT0001"));
+    assert_eq!(remembered.username.as_deref(), Some("mt.records"));
+    assert!(remembered.keyring_available);
+    use shotbook_api::remember::{SecretStore, REMEMBERED_SIGN_IN, SESSION_TOKEN};
+    for key in [REMEMBERED_SIGN_IN, SESSION_TOKEN] {
+        let value = secrets.get(key).unwrap().unwrap();
+        assert!(!value.contains(shotbook_synth::demo::DEMO_PASSWORD), "{key} holds no password");
+    }
+
+    // A restart within the idle limit resumes the session from the keyring token.
+    f.clock.advance(Duration::minutes(5));
+    let restarted = AppContext::new(f.ctx.store().clone(), std::sync::Arc::new(f.clock.clone())).with_secrets(secrets.clone());
+    let resumed = shotbook_api::auth::resume_session(&restarted).await.unwrap().expect("resumed");
+    assert_eq!(resumed.username, "mt.records");
+    assert!(search_clients(&restarted, SearchClientsRequest { last_name: "garcia".into(), ..Default::default() })
+        .await
+        .is_ok());
+
+    // Signing out ends the session for good but keeps the remembered org code and username.
+    shotbook_api::auth::sign_out(&restarted).await.unwrap();
+    let again = AppContext::new(f.ctx.store().clone(), std::sync::Arc::new(f.clock.clone())).with_secrets(secrets.clone());
+    assert!(shotbook_api::auth::resume_session(&again).await.unwrap().is_none());
+    assert_eq!(shotbook_api::auth::remembered_sign_in(&again).await.unwrap().username.as_deref(), Some("mt.records"));
+}
+
+#[tokio::test]
+async fn a_remembered_session_idle_past_the_limit_is_not_resumed() {
+    let secrets = std::sync::Arc::new(shotbook_api::remember::MemoryStore::default());
+    let f = fixture().await;
+    let ctx = AppContext::new(f.ctx.store().clone(), std::sync::Arc::new(f.clock.clone())).with_secrets(secrets.clone());
+    complete_sign_in(&ctx, remembering("TX0001", "tx.provider")).await;
+    f.clock.advance(Duration::minutes(16));
+    let restarted = AppContext::new(f.ctx.store().clone(), std::sync::Arc::new(f.clock.clone())).with_secrets(secrets);
+    assert!(shotbook_api::auth::resume_session(&restarted).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn without_a_credential_store_sign_in_works_and_says_nothing_is_remembered() {
+    let f = fixture().await;
+    let ctx = AppContext::new(f.ctx.store().clone(), std::sync::Arc::new(f.clock.clone()))
+        .with_secrets(std::sync::Arc::new(shotbook_api::remember::MemoryStore::unavailable()));
+    complete_sign_in(&ctx, remembering("TX0001", "tx.provider")).await;
+    let remembered = shotbook_api::auth::remembered_sign_in(&ctx).await.unwrap();
+    assert!(!remembered.keyring_available);
+    assert_eq!(remembered.username, None);
+}
+
+#[tokio::test]
+async fn the_start_up_sweep_inactivates_dormant_accounts_and_audits_it() {
+    let f = fixture().await;
+    let swept = shotbook_api::auth::inactivate_dormant_accounts(f.ctx.store(), START + Duration::days(30)).await.unwrap();
+    assert_eq!(swept, 0, "fresh accounts stay active");
+    let swept = shotbook_api::auth::inactivate_dormant_accounts(f.ctx.store(), START + Duration::days(190)).await.unwrap();
+    assert_eq!(swept, shotbook_synth::demo::DEMO_USERS.len() + 1);
+    assert!(audit_actions(&f.ctx).await.iter().any(|(a, _)| a == "account_inactivated"));
+}

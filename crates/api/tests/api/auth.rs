@@ -63,6 +63,7 @@ async fn empty_fields_are_reported_by_name() {
         username: "".into(),
         password: "x".into(),
         captcha: None,
+        remember: false,
     };
     let AppError::Validation { issues } = sign_in(&f.ctx, request).await.unwrap_err() else {
         panic!("expected a validation error");

@@ -95,6 +95,7 @@ pub fn credentials(org: &str, user: &str) -> SignInRequest {
         username: user.into(),
         password: DEMO_PASSWORD.into(),
         captcha: None,
+        remember: false,
     }
 }
 

@@ -22,6 +22,8 @@ export const commands = {
 	unlockSession: (request: UnlockRequest) => typedError<null, AppError>(__TAURI_INVOKE("unlock_session", { request })),
 	signOut: () => typedError<null, AppError>(__TAURI_INVOKE("sign_out")),
 	currentUser: () => typedError<SignedInUser | null, AppError>(__TAURI_INVOKE("current_user")),
+	rememberedSignIn: () => typedError<RememberedSignIn_Serialize, AppError>(__TAURI_INVOKE("remembered_sign_in")),
+	resumeSession: () => typedError<SignedInUser | null, AppError>(__TAURI_INVOKE("resume_session")),
 	searchClients: (request: SearchClientsRequest) => typedError<SearchClientsResponse_Serialize, AppError>(__TAURI_INVOKE("search_clients", { request })),
 	getClient: (request: GetClientRequest) => typedError<ClientRecord_Serialize, AppError>(__TAURI_INVOKE("get_client", { request })),
 	listVaccines: () => typedError<VaccineCode_Serialize[], AppError>(__TAURI_INVOKE("list_vaccines")),
@@ -547,6 +549,35 @@ export type PasswordRules = {
 	minLength: number,
 };
 
+/**  What this workstation remembers for the sign-in form. */
+export type RememberedSignIn = RememberedSignIn_Serialize | RememberedSignIn_Deserialize;
+
+/**  What this workstation remembers for the sign-in form. */
+export type RememberedSignIn_Deserialize = {
+	/**  Remembered org code. */
+	organizationCode?: string | null,
+	/**  Remembered username. */
+	username?: string | null,
+	/**
+	 *  Whether the operating system's credential store works here; when not, "Remember me"
+	 *  is unavailable and the UI says so.
+	 */
+	keyringAvailable: boolean,
+};
+
+/**  What this workstation remembers for the sign-in form. */
+export type RememberedSignIn_Serialize = {
+	/**  Remembered org code. */
+	organizationCode: string | null,
+	/**  Remembered username. */
+	username: string | null,
+	/**
+	 *  Whether the operating system's credential store works here; when not, "Remember me"
+	 *  is unavailable and the UI says so.
+	 */
+	keyringAvailable: boolean,
+};
+
 /**  Basic search form; empty strings mean "not given". */
 export type SearchClientsRequest = {
 	/**  Last name (prefix). */
@@ -593,6 +624,11 @@ export type SignInRequest_Deserialize = {
 	password: string,
 	/**  The solved CAPTCHA, required after three failed attempts. */
 	captcha?: CaptchaAnswer | null,
+	/**
+	 *  Remember the organization code and username (never the password) and the session in the
+	 *  operating system's credential store.
+	 */
+	remember?: boolean,
 };
 
 /**  Sign-in form. */
@@ -605,6 +641,11 @@ export type SignInRequest_Serialize = {
 	password: string,
 	/**  The solved CAPTCHA, required after three failed attempts. */
 	captcha: CaptchaAnswer | null,
+	/**
+	 *  Remember the organization code and username (never the password) and the session in the
+	 *  operating system's credential store.
+	 */
+	remember: boolean,
 };
 
 /**  What the sign-in screen shows next. */
