@@ -2,7 +2,7 @@
 // record and read the immunization history; then browse the CDC code tables.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchApp, byTestId, screenshot, signIn } from './app.mjs';
+import { launchApp, byTestId, screenshot, signIn, agreeIfAsked } from './app.mjs';
 
 let browser;
 before(async () => {
@@ -23,6 +23,7 @@ test('a wrong password is refused with one message that names no field', async (
 
 test('a provider signs in, finds Sofia Martinez by last name and DOB and sees her immunizations', async () => {
   await signIn(browser, 'TX0001', 'tx.provider');
+  assert.ok(await agreeIfAsked(browser), 'the confidentiality statement is shown after credentials');
   const menuSearch = await byTestId(browser, 'menu-search');
   await menuSearch.waitForDisplayed({ timeout: 30_000 });
   await screenshot(browser, '02-home');

@@ -1,0 +1,256 @@
+// Account security in the real app: the lockout ladder (3 wrong passwords → CAPTCHA, 3 more →
+// Forgot Password), a reset through the demo outbox's email with the forced new password, the
+// confidentiality statement, the multi-organization portal and switching organization, and the
+// idle lock that keeps what the user typed. Uses accounts clinic-flow does not use.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchApp, byTestId, screenshot, signIn, agreeIfAsked, DEMO_PASSWORD } from './app.mjs';
+
+const NEW_PASSWORD = 'Glacier Park trail 2026';
+const NUMBERS = { zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12 };
+
+let browser;
+before(async () => {
+  browser = await launchApp();
+});
+after(async () => {
+  await browser?.deleteSession();
+});
+
+/** Answers the CAPTCHA's accessible text question ("What is seven plus two? …"). */
+function solve(question) {
+  const m = /what is (\w+) plus (\w+)/i.exec(question);
+  assert.ok(m, `a question of the expected shape: ${question}`);
+  const [a, b] = [NUMBERS[m[1].toLowerCase()], NUMBERS[m[2].toLowerCase()]];
+  assert.ok(a !== undefined && b !== undefined, question);
+  return String(a + b);
+}
+
+/** Submits and waits until the CAPTCHA changes (a new challenge) or `other` appears. */
+async function submitAndWaitForNextChallenge(answer, other) {
+  const before = await (await byTestId(browser, 'captcha-image')).getAttribute('src');
+  await signIn(browser, 'MT0001', 'mt.readonly', 'not-the-password-123', { captchaAnswer: answer });
+  await browser.waitUntil(
+    async () => {
+      if (await (await byTestId(browser, other)).isExisting()) return true;
+      const img = await byTestId(browser, 'captcha-image');
+      return (await img.isExisting()) && (await img.getAttribute('src')) !== before;
+    },
+    { timeout: 20_000, timeoutMsg: 'the sign-in attempt was not answered' },
+  );
+}
+
+/** The body of an .eml, decoded whether it is 7bit, quoted-printable or base64. */
+function decodeEmail(raw) {
+  const text = raw.replace(/\r\n/g, '\n');
+  const split = text.indexOf('\n\n');
+  const headers = split >= 0 ? text.slice(0, split) : '';
+  let body = split >= 0 ? text.slice(split + 2) : text;
+  const encoding = /content-transfer-encoding:\s*([\w-]+)/i.exec(headers)?.[1]?.toLowerCase();
+  if (encoding === 'base64') body = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  else if (encoding === 'quoted-printable') {
+    body = body
+      .replace(/=\n/g, '')
+      .replace(/=([0-9A-F]{2})/gi, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+  }
+  return body;
+}
+
+function newestEmail(folder) {
+  const files = readdirSync(folder)
+    .filter((f) => f.endsWith('.eml'))
+    .map((f) => join(folder, f))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  assert.ok(files.length > 0, `an .eml file in ${folder}`);
+  return readFileSync(files[0], 'utf8');
+}
+
+test('three wrong passwords lead to the CAPTCHA screen', async () => {
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    await signIn(browser, 'MT0001', 'mt.readonly', `wrong-password-${attempt}`);
+    const error = await byTestId(browser, 'sign-in-error');
+    await error.waitForDisplayed({ timeout: 20_000 });
+    assert.match(await error.getText(), /organization code, username or password/i);
+    // Wait for the form to be ready again before the next attempt.
+    await (await byTestId(browser, 'sign-in-submit')).waitForEnabled({ timeout: 10_000 });
+  }
+  await signIn(browser, 'MT0001', 'mt.readonly', 'wrong-password-3');
+  const image = await byTestId(browser, 'captcha-image');
+  await image.waitForDisplayed({ timeout: 20_000 });
+  assert.match(await image.getAttribute('src'), /^data:image\//);
+  assert.match(await (await byTestId(browser, 'captcha-question')).getText(), /What is \w+ plus \w+\?/);
+  assert.ok(await (await byTestId(browser, 'captcha-new')).isDisplayed(), 'a new-image button');
+  assert.equal(await (await byTestId(browser, 'sign-in-org')).getValue(), 'MT0001', 'org code kept');
+  assert.equal(await (await byTestId(browser, 'sign-in-username')).getValue(), 'mt.readonly');
+  assert.equal(await (await byTestId(browser, 'sign-in-password')).getValue(), '', 'password cleared');
+  await screenshot(browser, '10-captcha');
+});
+
+test('"New image" replaces the challenge', async () => {
+  const image = await byTestId(browser, 'captcha-image');
+  const before = await image.getAttribute('src');
+  await (await byTestId(browser, 'captcha-new')).click();
+  await browser.waitUntil(async () => (await image.getAttribute('src')) !== before, { timeout: 10_000 });
+});
+
+test('three more failures with the CAPTCHA send the user to Forgot Password', async () => {
+  // A wrong CAPTCHA answer counts like a wrong password…
+  await submitAndWaitForNextChallenge('zzzzz', 'forgot-org');
+  const error = await byTestId(browser, 'sign-in-error');
+  assert.match(await error.getText(), /security check/i);
+  // …and so does a solved CAPTCHA with a wrong password.
+  const question = await (await byTestId(browser, 'captcha-question')).getText();
+  await submitAndWaitForNextChallenge(solve(question), 'forgot-org');
+  const question2 = await (await byTestId(browser, 'captcha-question')).getText();
+  await submitAndWaitForNextChallenge(solve(question2), 'forgot-org');
+
+  const org = await byTestId(browser, 'forgot-org');
+  await org.waitForDisplayed({ timeout: 10_000 });
+  assert.match(await (await byTestId(browser, 'forgot-reason')).getText(), /locked/i);
+  assert.equal(await org.getValue(), 'MT0001', 'org code carried over');
+  assert.equal(await (await byTestId(browser, 'forgot-username')).getValue(), 'mt.readonly');
+  await screenshot(browser, '11-forgot-password-locked');
+});
+
+test('a temporary password from the outbox email signs in, forcing a new password', async () => {
+  await (await byTestId(browser, 'forgot-email')).setValue('mt.readonly@demo.shotbook.invalid');
+  await (await byTestId(browser, 'forgot-submit')).click();
+  const message = await byTestId(browser, 'forgot-message');
+  await message.waitForDisplayed({ timeout: 20_000 });
+  assert.match(await message.getText(), /temporary password/i);
+  const shown = await (await byTestId(browser, 'forgot-outbox')).getText();
+  const outbox = process.env.SHOTBOOK_E2E_OUTBOX;
+  assert.ok(outbox, 'run.sh exports SHOTBOOK_E2E_OUTBOX');
+  assert.equal(shown.trim(), outbox, 'the screen shows where the email is');
+  await screenshot(browser, '12-forgot-password-sent');
+
+  const body = decodeEmail(newestEmail(outbox));
+  const temporary = /Temporary password:\s*([A-Za-z0-9]{4}(?:-[A-Za-z0-9]{4}){3})/.exec(body)?.[1];
+  assert.ok(temporary, `a temporary password in the email:\n${body}`);
+
+  await (await byTestId(browser, 'forgot-back')).click();
+  await signIn(browser, 'MT0001', 'mt.readonly', temporary);
+
+  const rules = await byTestId(browser, 'password-rules');
+  await rules.waitForDisplayed({ timeout: 20_000 });
+  assert.match(await rules.getText(), /12 characters/);
+  assert.equal(await (await byTestId(browser, 'new-password')).getValue(), '', 'rules shown before typing');
+  await screenshot(browser, '13-change-password');
+
+  // The two entries must match.
+  await (await byTestId(browser, 'new-password')).setValue(NEW_PASSWORD);
+  await (await byTestId(browser, 'confirm-password')).setValue(`${NEW_PASSWORD}!`);
+  await (await byTestId(browser, 'new-password-submit')).click();
+  const confirm = await byTestId(browser, 'confirm-password');
+  await browser.waitUntil(async () => (await confirm.getAttribute('aria-invalid')) === 'true', {
+    timeout: 20_000,
+    timeoutMsg: 'the mismatch is reported on the confirmation field',
+  });
+  await screenshot(browser, '14-change-password-mismatch');
+
+  await (await byTestId(browser, 'new-password')).clearValue();
+  await (await byTestId(browser, 'new-password')).setValue(NEW_PASSWORD);
+  await (await byTestId(browser, 'confirm-password')).clearValue();
+  await (await byTestId(browser, 'confirm-password')).setValue(NEW_PASSWORD);
+  await (await byTestId(browser, 'new-password-submit')).click();
+
+  const statement = await byTestId(browser, 'confidentiality-statement');
+  await statement.waitForDisplayed({ timeout: 30_000 });
+  assert.match(await statement.getText(), /confidential/i);
+  assert.equal(await (await byTestId(browser, 'menu-home')).isExisting(), false, 'no session before I Agree');
+  await screenshot(browser, '15-confidentiality');
+  await (await byTestId(browser, 'agree')).click();
+
+  const user = await byTestId(browser, 'menu-bar-user');
+  await user.waitForDisplayed({ timeout: 20_000 });
+  assert.match(await (await byTestId(browser, 'menu-bar-organization')).getText(), /MT0001/);
+  await (await byTestId(browser, 'sign-out')).click();
+  await (await byTestId(browser, 'sign-in-org')).waitForDisplayed({ timeout: 10_000 });
+
+  // The new password works from now on.
+  await signIn(browser, 'MT0001', 'mt.readonly', NEW_PASSWORD);
+  assert.ok(await agreeIfAsked(browser));
+  await (await byTestId(browser, 'menu-bar-user')).waitForDisplayed({ timeout: 20_000 });
+  await (await byTestId(browser, 'sign-out')).click();
+  await (await byTestId(browser, 'sign-in-org')).waitForDisplayed({ timeout: 10_000 });
+});
+
+test('a user of two organizations chooses one on the portal and switches from the menu bar', async () => {
+  await signIn(browser, 'TX0001', 'tx.float');
+  assert.ok(await agreeIfAsked(browser), 'the statement comes before the portal');
+  const choice = await byTestId(browser, 'org-choice-TX0002');
+  await choice.waitForDisplayed({ timeout: 20_000 });
+  assert.ok(await (await byTestId(browser, 'org-choice-TX0001')).isDisplayed());
+  await screenshot(browser, '16-portal');
+  await choice.click();
+
+  const org = await byTestId(browser, 'menu-bar-organization');
+  await org.waitForDisplayed({ timeout: 20_000 });
+  assert.match(await org.getText(), /Rio Grande Valley Family Clinic/);
+  assert.match(await org.getText(), /TX0002/);
+
+  await (await byTestId(browser, 'account-menu')).click();
+  const switchOrg = await byTestId(browser, 'menu-switch-org');
+  await switchOrg.waitForDisplayed({ timeout: 5_000 });
+  assert.ok(await (await byTestId(browser, 'menu-my-account')).isDisplayed());
+  await screenshot(browser, '17-account-menu');
+  await switchOrg.click();
+
+  const back = await byTestId(browser, 'org-choice-TX0001');
+  await back.waitForDisplayed({ timeout: 10_000 });
+  assert.equal(await (await byTestId(browser, 'org-choice-TX0002')).isExisting(), false, 'only the others');
+  await screenshot(browser, '18-switch-organization');
+  await back.click();
+  await browser.waitUntil(async () => /TX0001/.test(await org.getText()), {
+    timeout: 20_000,
+    timeoutMsg: 'the menu bar shows TX0001 after switching',
+  });
+
+  await (await byTestId(browser, 'account-menu')).click();
+  await (await byTestId(browser, 'menu-my-account')).click();
+  const email = await byTestId(browser, 'account-email');
+  await email.waitForDisplayed({ timeout: 10_000 });
+  await browser.waitUntil(async () => (await email.getValue()) !== '', { timeout: 10_000 });
+  assert.ok(await (await byTestId(browser, 'password-rules')).isDisplayed(), 'rules on the change-password form');
+  await screenshot(browser, '19-my-account');
+
+  await (await byTestId(browser, 'sign-out')).click();
+  await (await byTestId(browser, 'sign-in-org')).waitForDisplayed({ timeout: 10_000 });
+});
+
+test('the idle lock keeps what the user typed', async () => {
+  // A second app run with a six-second idle limit (one WebDriver session at a time).
+  await browser.deleteSession();
+  browser = await launchApp(['--demo', '--idle-seconds', '6']);
+
+  await signIn(browser, 'TX0001', 'tx.supervisor');
+  assert.ok(await agreeIfAsked(browser));
+  await (await byTestId(browser, 'menu-search')).click();
+  const last = await byTestId(browser, 'search-last-name');
+  await last.waitForDisplayed({ timeout: 10_000 });
+  await last.setValue('Garcia');
+
+  await browser.pause(8_000);
+  const lock = await byTestId(browser, 'lock-screen');
+  await lock.waitForDisplayed({ timeout: 10_000 });
+  await screenshot(browser, '20-idle-lock');
+
+  // A wrong password is a field error; the lock stays.
+  await (await byTestId(browser, 'unlock-password')).setValue('not-my-password-1');
+  await (await byTestId(browser, 'unlock-submit')).click();
+  const password = await byTestId(browser, 'unlock-password');
+  await browser.waitUntil(async () => (await password.getAttribute('aria-invalid')) === 'true', {
+    timeout: 20_000,
+  });
+  assert.ok(await lock.isDisplayed());
+
+  await password.setValue(DEMO_PASSWORD);
+  await (await byTestId(browser, 'unlock-submit')).click();
+  await lock.waitForExist({ reverse: true, timeout: 20_000 });
+  assert.equal(await (await byTestId(browser, 'search-last-name')).getValue(), 'Garcia', 'typed input kept');
+  await screenshot(browser, '21-unlocked');
+  await (await byTestId(browser, 'sign-out')).click();
+  await (await byTestId(browser, 'sign-in-org')).waitForDisplayed({ timeout: 10_000 });
+});
