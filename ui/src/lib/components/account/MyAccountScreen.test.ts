@@ -14,7 +14,7 @@ function setup(overrides: Partial<Api> = {}) {
     user: provider,
     route: { name: 'myAccount' },
   });
-  return { ...rendered, user: userEvent.setup() };
+  return { ...rendered, api, user: userEvent.setup() };
 }
 
 describe('MyAccountScreen', () => {
