@@ -16,7 +16,7 @@ export async function launchApp(args = ['--demo']) {
     hostname: '127.0.0.1',
     port: Number(process.env.TAURI_DRIVER_PORT ?? 4444),
     logLevel: 'warn',
-    connectionRetryTimeout: 180_000,
+    connectionRetryTimeout: 300_000,
     capabilities: {
       browserName: 'wry',
       'tauri:options': { application, args },
@@ -39,7 +39,7 @@ export async function screenshot(browser, name) {
 export async function signIn(browser, org, username, password = DEMO_PASSWORD, { captchaAnswer } = {}) {
   const orgInput = await byTestId(browser, 'sign-in-org');
   // First start seeds the demo registry before the window loads.
-  await orgInput.waitForDisplayed({ timeout: 180_000 });
+  await orgInput.waitForDisplayed({ timeout: 300_000 });
   await orgInput.clearValue();
   await orgInput.setValue(org);
   await (await byTestId(browser, 'sign-in-username')).clearValue();

@@ -218,11 +218,12 @@ export class Session {
     } catch {
       // Abandoning a sign-in that Rust already forgot is still abandoning it.
     }
+    const wasStatement = this.view.name === 'confidentiality';
     this.view = { name: 'credentials', captcha: null };
     this.newPassword = { newPassword: '', confirmPassword: '' };
     this.fieldErrors = {};
     this.error = null;
-    this.notice = { key: 'signIn.cancelled' };
+    this.notice = { key: wasStatement ? 'signIn.cancelled' : 'signIn.cancelledStep' };
   }
 
   /** Opens Forgot Password with what the sign-in form holds. */

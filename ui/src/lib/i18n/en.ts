@@ -30,6 +30,7 @@ export const en = {
   'signIn.forgot': 'Forgot password?',
   'signIn.cancelled':
     'You did not agree to the confidentiality statement, so you are not signed in.',
+  'signIn.cancelledStep': 'Sign-in cancelled: you are not signed in.',
   'signIn.captchaTitle': 'Security check',
   'signIn.captchaIntro':
     'There have been several failed sign-ins for this account. Enter your password again, and type the characters in the image or answer the question.',

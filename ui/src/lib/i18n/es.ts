@@ -29,6 +29,7 @@ export const es: { readonly [K in MessageKey]: string } = {
 
   'signIn.forgot': '¿Olvidó su contraseña?',
   'signIn.cancelled': 'No aceptó la declaración de confidencialidad, por lo que no inició sesión.',
+  'signIn.cancelledStep': 'Inicio de sesión cancelado: no inició sesión.',
   'signIn.captchaTitle': 'Verificación de seguridad',
   'signIn.captchaIntro':
     'Ha habido varios intentos fallidos de inicio de sesión en esta cuenta. Escriba de nuevo su contraseña y los caracteres de la imagen, o responda la pregunta.',
