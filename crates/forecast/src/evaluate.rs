@@ -31,7 +31,8 @@ pub(crate) struct Target {
 #[derive(Debug, Clone)]
 pub(crate) struct DoseEval {
     pub status: EvaluationStatus,
-    pub reason: Option<&'static str>,
+    /// Every failed check's CDC reason, in check order.
+    pub reasons: Vec<&'static str>,
     /// 1-based target dose number evaluated against.
     pub target: Option<u32>,
     pub inadvertent: bool,
@@ -140,7 +141,7 @@ fn run_series<'d>(
         if t >= run.targets.len() {
             run.evals[j] = Some(DoseEval {
                 status: EvaluationStatus::Extraneous,
-                reason: Some("Series Already Complete"),
+                reasons: vec!["Series Already Complete"],
                 target: None,
                 inadvertent: false,
                 trace: vec![TraceStep {
@@ -248,7 +249,7 @@ fn evaluate_dose(
         });
         return DoseEval {
             status: EvaluationStatus::NotValid,
-            reason: Some("Inadvertent Vaccine"),
+            reasons: vec!["Inadvertent Vaccine"],
             target,
             inadvertent: true,
             trace,
@@ -273,7 +274,7 @@ fn evaluate_dose(
             });
             return DoseEval {
                 status: EvaluationStatus::Extraneous,
-                reason: Some("Age: Too Old"),
+                reasons: vec!["Age: Too Old"],
                 target,
                 inadvertent: false,
                 trace,
@@ -366,10 +367,11 @@ fn evaluate_dose(
         });
         conflict_reason = Some("Live Virus Conflict");
     }
-    // When several checks fail, CDC reports the conflict first, then the interval, then age.
-    let mut reason = conflict_reason.or(interval_reason).or(age_reason);
+    // Every failed check is a reason (Table 6-31 "with evaluation reasons").
+    let mut reasons: Vec<&'static str> =
+        [age_reason, interval_reason, conflict_reason].into_iter().flatten().collect();
     // §6.8 / §6.9 preferable or allowable vaccine.
-    if reason.is_none() {
+    {
         let preferable = sd.preferable_vaccines.iter().any(|p| {
             p.vaccine.cvx == dose.cvx
                 && in_age_range(ctx.dob(), date, p.vaccine.begin_age, p.vaccine.end_age)
@@ -394,17 +396,17 @@ fn evaluate_dose(
                 rule: "§6.9",
                 detail: format!("CVX {} is neither preferable nor allowable here", dose.cvx),
             });
-            reason = Some("Not a preferable or allowable vaccine");
+            reasons.push("Not a preferable or allowable vaccine");
         }
     }
-    let status = if reason.is_some() {
+    let status = if !reasons.is_empty() {
         EvaluationStatus::NotValid
     } else {
         EvaluationStatus::Valid
     };
     DoseEval {
         status,
-        reason,
+        reasons,
         target,
         inadvertent: false,
         trace,

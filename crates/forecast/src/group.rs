@@ -51,6 +51,7 @@ fn blend_type(t: SeriesType) -> SeriesType {
 pub(crate) fn assemble(ctx: &Context<'_, '_>, outcomes: Vec<AntigenOutcome<'_>>) -> Assessment {
     let engine = ctx.engine;
     let mut groups = Vec::new();
+    let mut primary_run: Vec<Option<usize>> = vec![None; outcomes.len()];
     for g in &engine.groups {
         // FORECASTVG-1: one forecast per series group (standard and risk never blend, §4.6).
         let mut by_group: Vec<((SeriesType, &str), Vec<(usize, usize)>)> = Vec::new();
@@ -65,7 +66,7 @@ pub(crate) fn assemble(ctx: &Context<'_, '_>, outcomes: Vec<AntigenOutcome<'_>>)
                 }
             }
         }
-        let mut forecasts: Vec<(u8, GroupForecast)> = by_group
+        let mut forecasts: Vec<(u8, GroupForecast, Vec<(usize, usize)>)> = by_group
             .into_iter()
             .map(|((ty, _), members)| {
                 // Series groups the patient has not reached the start age of (e.g. the 50+
@@ -84,12 +85,17 @@ pub(crate) fn assemble(ctx: &Context<'_, '_>, outcomes: Vec<AntigenOutcome<'_>>)
                     SeriesStatus::AgedOut => 5,
                 };
                 let rank = (!started as u8) * 16 + status_rank * 2 + (ty != SeriesType::Risk) as u8;
-                (rank, f)
+                (rank, f, members)
             })
             .collect();
-        // The primary forecast comes first.
-        forecasts.sort_by_key(|(rank, f)| (*rank, f.earliest));
-        let forecasts = forecasts.into_iter().map(|(_, f)| f);
+        // The primary forecast comes first; its series are the ones doses are reported from.
+        forecasts.sort_by_key(|(rank, f, _)| (*rank, f.earliest));
+        if let Some((_, _, members)) = forecasts.first() {
+            for &(a, b) in members {
+                primary_run[a] = Some(b);
+            }
+        }
+        let forecasts = forecasts.into_iter().map(|(_, f, _)| f);
         groups.extend(forecasts);
     }
     let mut doses: Vec<DoseEvaluation> = ctx
@@ -106,11 +112,11 @@ pub(crate) fn assemble(ctx: &Context<'_, '_>, outcomes: Vec<AntigenOutcome<'_>>)
         .collect();
     for o in &outcomes {
         let list = &ctx.antigen_doses[o.antigen];
-        // Report each dose from the antigen's first best series, else from any relevant one.
-        let run = o
-            .best
-            .first()
-            .map(|&b| &o.runs[b])
+        // Report each dose from the series behind the group's primary forecast, else from the
+        // antigen's first best series, else from any relevant one.
+        let run = primary_run[o.antigen]
+            .or_else(|| o.best.first().copied())
+            .map(|b| &o.runs[b])
             .or_else(|| o.runs.first());
         let Some(run) = run else {
             continue;
@@ -127,7 +133,8 @@ pub(crate) fn assemble(ctx: &Context<'_, '_>, outcomes: Vec<AntigenOutcome<'_>>)
                 series: run.series.name.clone(),
                 series_type: run.series.series_type,
                 status: e.status,
-                reason: e.reason.map(str::to_string),
+                reason: e.reasons.first().map(|r| r.to_string()),
+                reasons: e.reasons.iter().map(|r| r.to_string()).collect(),
                 target_dose: e.target,
                 trace: e.trace.clone(),
             });

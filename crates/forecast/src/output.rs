@@ -108,8 +108,11 @@ pub struct AntigenDoseEvaluation {
     pub series_type: SeriesType,
     /// Evaluation status.
     pub status: EvaluationStatus,
-    /// CDC evaluation reason (`Age: Too Young`, `Interval: Too Soon`, …) when not simply valid.
+    /// The first CDC evaluation reason (`Age: Too Young`, `Interval: Too Soon`, …), if any.
     pub reason: Option<String>,
+    /// All evaluation reasons, in the order the checks run (age, interval, conflict, vaccine):
+    /// a dose can be both too young and too soon.
+    pub reasons: Vec<String>,
     /// The target dose number the dose was evaluated against.
     pub target_dose: Option<u32>,
     /// Why.
@@ -180,15 +183,15 @@ impl Assessment {
         self.groups.iter().find(|g| g.vaccine_group == name)
     }
 
-    /// Status and reason of dose `index` for a vaccine group: a combination vaccine is judged
+    /// Status and reasons of dose `index` for a vaccine group: a combination vaccine is judged
     /// by the group's antigens it contains (not valid if any is not valid, then extraneous).
     pub fn dose_status_for_group(
         &self,
         index: usize,
         group: &str,
-    ) -> Option<(EvaluationStatus, Option<String>)> {
+    ) -> Option<(EvaluationStatus, Vec<String>)> {
         let dose = self.doses.get(index)?;
-        let mut best: Option<(EvaluationStatus, Option<String>)> = None;
+        let mut best: Option<(EvaluationStatus, Vec<String>)> = None;
         let rank = |s: EvaluationStatus| match s {
             EvaluationStatus::Valid => 0,
             EvaluationStatus::Extraneous => 1,
@@ -197,7 +200,7 @@ impl Assessment {
         };
         for a in dose.antigens.iter().filter(|a| a.vaccine_group == group) {
             if best.as_ref().is_none_or(|(s, _)| rank(a.status) > rank(*s)) {
-                best = Some((a.status, a.reason.clone()));
+                best = Some((a.status, a.reasons.clone()));
             }
         }
         best
