@@ -7,7 +7,11 @@ use time::Date;
 
 /// Shotbook command-line tools.
 #[derive(Debug, Parser)]
-#[command(name = "shotbook", version, about = "Shotbook command-line tools: synthetic registries and benchmarks")]
+#[command(
+    name = "shotbook",
+    version,
+    about = "Shotbook command-line tools: synthetic registries and benchmarks"
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -104,11 +108,23 @@ mod tests {
     #[test]
     fn generate_takes_counts_seed_path_share_and_today() {
         let cli = Cli::try_parse_from([
-            "shotbook", "generate", "--clients", "1000000", "--seed", "42", "--db", "/tmp/x.sqlite", "--duplicates", "0.05",
-            "--today", "2026-11-22",
+            "shotbook",
+            "generate",
+            "--clients",
+            "1000000",
+            "--seed",
+            "42",
+            "--db",
+            "/tmp/x.sqlite",
+            "--duplicates",
+            "0.05",
+            "--today",
+            "2026-11-22",
         ])
         .unwrap();
-        let Command::Generate(a) = cli.command else { panic!("generate expected") };
+        let Command::Generate(a) = cli.command else {
+            panic!("generate expected")
+        };
         assert_eq!((a.clients, a.seed, a.duplicates), (1_000_000, 42, 0.05));
         assert_eq!(a.db, PathBuf::from("/tmp/x.sqlite"));
         assert_eq!(a.today, Some(time::macros::date!(2026 - 11 - 22)));
@@ -117,15 +133,51 @@ mod tests {
 
     #[test]
     fn generate_refuses_a_bad_date_and_append_with_force() {
-        assert!(Cli::try_parse_from(["shotbook", "generate", "--clients", "5", "--db", "x", "--today", "11/22/2026"]).is_err());
-        assert!(Cli::try_parse_from(["shotbook", "generate", "--clients", "5", "--db", "x", "--append", "--force"]).is_err());
-        assert!(Cli::try_parse_from(["shotbook", "generate", "--db", "x"]).is_err(), "--clients is required");
+        assert!(Cli::try_parse_from([
+            "shotbook",
+            "generate",
+            "--clients",
+            "5",
+            "--db",
+            "x",
+            "--today",
+            "11/22/2026"
+        ])
+        .is_err());
+        assert!(Cli::try_parse_from([
+            "shotbook",
+            "generate",
+            "--clients",
+            "5",
+            "--db",
+            "x",
+            "--append",
+            "--force"
+        ])
+        .is_err());
+        assert!(
+            Cli::try_parse_from(["shotbook", "generate", "--db", "x"]).is_err(),
+            "--clients is required"
+        );
     }
 
     #[test]
     fn bench_search_has_defaults_for_everything_but_the_database() {
-        let cli = Cli::try_parse_from(["shotbook", "bench", "search", "--db", "big.sqlite", "--json"]).unwrap();
-        let Command::Bench { what: BenchCommand::Search(a) } = cli.command else { panic!("bench search expected") };
+        let cli = Cli::try_parse_from([
+            "shotbook",
+            "bench",
+            "search",
+            "--db",
+            "big.sqlite",
+            "--json",
+        ])
+        .unwrap();
+        let Command::Bench {
+            what: BenchCommand::Search(a),
+        } = cli.command
+        else {
+            panic!("bench search expected")
+        };
         assert_eq!((a.queries, a.limit, a.json), (2_000, 50, true));
     }
 }
