@@ -72,8 +72,12 @@ pub(crate) fn assemble(ctx: &Context<'_, '_>, outcomes: Vec<AntigenOutcome<'_>>)
                 // Series groups the patient has not reached the start age of (e.g. the 50+
                 // pneumococcal series for a child) are listed after the others.
                 let started = members.iter().all(|&(a, b)| {
-                    let s = outcomes[a].runs[b].series;
-                    s.min_age_to_start.is_none_or(|m| ctx.assessment >= ctx.dob().add(m))
+                    let run = &outcomes[a].runs[b];
+                    run.valid_count() > 0
+                        || run
+                            .series
+                            .min_age_to_start
+                            .is_none_or(|m| ctx.assessment >= ctx.dob().add(m))
                 });
                 let f = group_forecast(ctx, g, ty, &members, &outcomes);
                 let status_rank = match f.status {
