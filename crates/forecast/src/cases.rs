@@ -118,10 +118,18 @@ impl CaseReport {
         for c in self.cases.iter().filter(|c| !c.passed()) {
             let _ = writeln!(s, "FAIL {} [{}] {}", c.id, c.vaccine_group, c.name.trim());
             for d in &c.differences {
-                let _ = writeln!(s, "    {}: expected {:?}, got {:?}", d.field, d.expected, d.actual);
+                let _ = writeln!(
+                    s,
+                    "    {}: expected {:?}, got {:?}",
+                    d.field, d.expected, d.actual
+                );
             }
         }
-        let _ = writeln!(s, "\n{:<24} {:>6} {:>6} {:>7}", "vaccine group", "passed", "failed", "rate");
+        let _ = writeln!(
+            s,
+            "\n{:<24} {:>6} {:>6} {:>7}",
+            "vaccine group", "passed", "failed", "rate"
+        );
         for (g, t) in &self.groups {
             let total = t.passed + t.failed;
             let _ = writeln!(
@@ -173,7 +181,9 @@ fn opt_date(s: &str) -> Result<Option<Date>> {
     if s.is_empty() || s == "-" {
         return Ok(None);
     }
-    Date::parse(s).map(Some).ok_or_else(|| anyhow!("bad date {s:?}"))
+    Date::parse(s)
+        .map(Some)
+        .ok_or_else(|| anyhow!("bad date {s:?}"))
 }
 
 /// Reads every case of a CSV in the CDC layout.
@@ -214,7 +224,9 @@ pub fn read_cases(csv_path: &Path) -> Result<Vec<TestCase>> {
             continue;
         }
         let ctx = || format!("case {id} (record {})", line + 1);
-        let dob = Date::parse(get(Some(c_dob))).ok_or_else(|| anyhow!("bad DOB")).with_context(ctx)?;
+        let dob = Date::parse(get(Some(c_dob)))
+            .ok_or_else(|| anyhow!("bad DOB"))
+            .with_context(ctx)?;
         let gender = match get(Some(c_gender)).to_ascii_uppercase().as_str() {
             "F" | "FEMALE" => Gender::Female,
             "M" | "MALE" => Gender::Male,
@@ -222,7 +234,9 @@ pub fn read_cases(csv_path: &Path) -> Result<Vec<TestCase>> {
         };
         let mut observations = Vec::new();
         for n in 1.. {
-            let Some(c) = col(&format!("Observation_Code_{n}")) else { break };
+            let Some(c) = col(&format!("Observation_Code_{n}")) else {
+                break;
+            };
             let code = get(Some(c));
             if !code.is_empty() {
                 observations.push(ObservationInput {
@@ -234,12 +248,16 @@ pub fn read_cases(csv_path: &Path) -> Result<Vec<TestCase>> {
         let mut doses = Vec::new();
         let mut expected = Vec::new();
         for n in 1.. {
-            let Some(c) = col(&format!("Date_Administered_{n}")) else { break };
+            let Some(c) = col(&format!("Date_Administered_{n}")) else {
+                break;
+            };
             let date = get(Some(c));
             if date.is_empty() {
                 continue;
             }
-            let date = Date::parse(date).ok_or_else(|| anyhow!("bad date administered")).with_context(ctx)?;
+            let date = Date::parse(date)
+                .ok_or_else(|| anyhow!("bad date administered"))
+                .with_context(ctx)?;
             let cvx = parse_cvx(get(col(&format!("CVX_{n}"))))
                 .ok_or_else(|| anyhow!("bad CVX in dose {n}"))
                 .with_context(ctx)?;
@@ -304,10 +322,16 @@ pub fn run_case(engine: &Engine, case: &TestCase) -> CaseResult {
     };
     let assessment = engine.evaluate(&case.patient, case.assessment_date);
     match vaccine_group_name(engine, &case.vaccine_group) {
-        None => diff("vaccine group".into(), case.vaccine_group.clone(), "unknown".into()),
+        None => diff(
+            "vaccine group".into(),
+            case.vaccine_group.clone(),
+            "unknown".into(),
+        ),
         Some(group) => {
             let f = pick(&assessment, &group);
-            let status = f.map_or("(no forecast)".to_string(), |f| f.status.as_str().to_string());
+            let status = f.map_or("(no forecast)".to_string(), |f| {
+                f.status.as_str().to_string()
+            });
             if norm(&status) != norm(&case.series_status) {
                 diff("series status".into(), case.series_status.clone(), status);
             }
@@ -321,7 +345,11 @@ pub fn run_case(engine: &Engine, case: &TestCase) -> CaseResult {
             }
             let dates = [
                 ("earliest", case.earliest, f.and_then(|f| f.earliest)),
-                ("recommended", case.recommended, f.and_then(|f| f.recommended)),
+                (
+                    "recommended",
+                    case.recommended,
+                    f.and_then(|f| f.recommended),
+                ),
                 ("past due", case.past_due, f.and_then(|f| f.past_due)),
             ];
             for (name, want, got) in dates {
@@ -344,7 +372,11 @@ pub fn run_case(engine: &Engine, case: &TestCase) -> CaseResult {
                 // CDC lists one reason; the engine reports every failed check, so the expected
                 // reason must be among them.
                 if norm(&got_status) != norm(want_status) {
-                    diff(format!("dose {} status", i + 1), want_status.clone(), got_status);
+                    diff(
+                        format!("dose {} status", i + 1),
+                        want_status.clone(),
+                        got_status,
+                    );
                 } else if !want_reason.is_empty()
                     && !got_reasons.iter().any(|r| norm(r) == norm(want_reason))
                 {

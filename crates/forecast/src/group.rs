@@ -8,7 +8,11 @@ use crate::organize::Context;
 use crate::output::*;
 use crate::select::AntigenOutcome;
 
-fn antigen_forecast(ctx: &Context<'_, '_>, o: &AntigenOutcome<'_>, r: &SeriesRun<'_>) -> AntigenForecast {
+fn antigen_forecast(
+    ctx: &Context<'_, '_>,
+    o: &AntigenOutcome<'_>,
+    r: &SeriesRun<'_>,
+) -> AntigenForecast {
     let f = &r.forecast;
     let mut trace = o.trace.clone();
     trace.extend(r.trace.iter().cloned());
@@ -40,6 +44,11 @@ fn antigen_forecast(ctx: &Context<'_, '_>, o: &AntigenOutcome<'_>, r: &SeriesRun
     }
 }
 
+/// (antigen index, index of a best run) pairs blended into one vaccine-group forecast.
+type Members = Vec<(usize, usize)>;
+/// Series type and series group a vaccine-group forecast is made for.
+type GroupKey<'a> = (SeriesType, &'a str);
+
 /// Standard and evaluation-only series blend together; risk series blend separately (§4.6).
 fn blend_type(t: SeriesType) -> SeriesType {
     match t {
@@ -48,13 +57,13 @@ fn blend_type(t: SeriesType) -> SeriesType {
     }
 }
 
-pub(crate) fn assemble(ctx: &Context<'_, '_>, outcomes: Vec<AntigenOutcome<'_>>) -> Assessment {
+pub(crate) fn assemble(ctx: &Context<'_, '_>, mut outcomes: Vec<AntigenOutcome<'_>>) -> Assessment {
     let engine = ctx.engine;
     let mut groups = Vec::new();
     let mut primary_run: Vec<Option<usize>> = vec![None; outcomes.len()];
     for g in &engine.groups {
         // FORECASTVG-1: one forecast per series group (standard and risk never blend, §4.6).
-        let mut by_group: Vec<((SeriesType, &str), Vec<(usize, usize)>)> = Vec::new();
+        let mut by_group: Vec<(GroupKey<'_>, Members)> = Vec::new();
         for &a in &g.antigens {
             let o = &outcomes[a];
             for &b in &o.best {
@@ -66,7 +75,7 @@ pub(crate) fn assemble(ctx: &Context<'_, '_>, outcomes: Vec<AntigenOutcome<'_>>)
                 }
             }
         }
-        let mut forecasts: Vec<(u8, GroupForecast, Vec<(usize, usize)>)> = by_group
+        let mut forecasts: Vec<(u8, GroupForecast, Members)> = by_group
             .into_iter()
             .map(|((ty, _), members)| {
                 // Series groups the patient has not reached the start age of (e.g. the 50+
@@ -77,7 +86,7 @@ pub(crate) fn assemble(ctx: &Context<'_, '_>, outcomes: Vec<AntigenOutcome<'_>>)
                         || run
                             .series
                             .min_age_to_start
-                            .is_none_or(|m| ctx.assessment >= ctx.dob().add(m))
+                            .is_none_or(|m| ctx.assessment >= ctx.dob().plus(m))
                 });
                 let f = group_forecast(ctx, g, ty, &members, &outcomes);
                 let status_rank = match f.status {
@@ -114,21 +123,21 @@ pub(crate) fn assemble(ctx: &Context<'_, '_>, outcomes: Vec<AntigenOutcome<'_>>)
             antigens: Vec::new(),
         })
         .collect();
-    for o in &outcomes {
+    for o in &mut outcomes {
         let list = &ctx.antigen_doses[o.antigen];
         // Report each dose from the series behind the group's primary forecast, else from the
         // antigen's first best series, else from any relevant one.
         let run = primary_run[o.antigen]
             .or_else(|| o.best.first().copied())
-            .map(|b| &o.runs[b])
-            .or_else(|| o.runs.first());
+            .or(if o.runs.is_empty() { None } else { Some(0) })
+            .map(|b| &mut o.runs[b]);
         let Some(run) = run else {
             continue;
         };
         let antigen = &engine.data.antigens[o.antigen];
         let group = &engine.groups[engine.antigen_group[o.antigen]].name;
         for (k, d) in list.iter().enumerate() {
-            let Some(e) = &run.evals[k] else {
+            let Some(e) = &mut run.evals[k] else {
                 continue;
             };
             doses[d.dose].antigens.push(AntigenDoseEvaluation {
@@ -140,7 +149,7 @@ pub(crate) fn assemble(ctx: &Context<'_, '_>, outcomes: Vec<AntigenOutcome<'_>>)
                 reason: e.reasons.first().map(|r| r.to_string()),
                 reasons: e.reasons.iter().map(|r| r.to_string()).collect(),
                 target_dose: e.target,
-                trace: e.trace.clone(),
+                trace: std::mem::take(&mut e.trace),
             });
         }
     }
@@ -221,7 +230,9 @@ fn group_forecast(
         } else {
             open.iter().filter_map(|(f, _)| f.earliest).max()
         };
-        let min_of = |sel: fn(&AntigenForecast) -> Option<Date>| open.iter().filter_map(|(f, _)| sel(f)).min();
+        let min_of = |sel: fn(&AntigenForecast) -> Option<Date>| {
+            open.iter().filter_map(|(f, _)| sel(f)).min()
+        };
         let rec = min_of(|f| f.recommended);
         let pd = min_of(|f| f.past_due);
         out.earliest = earliest;
@@ -248,11 +259,16 @@ fn group_forecast(
         vaccines.dedup();
         out.recommended_vaccines = vaccines;
         trace.push(TraceStep {
-            rule: if antigens.len() == 1 { "SINGLEANTVG-2" } else { "MULTIANTVG-1" },
+            rule: if antigens.len() == 1 {
+                "SINGLEANTVG-2"
+            } else {
+                "MULTIANTVG-1"
+            },
             detail: format!(
                 "{}: dose {} earliest {}, recommended {}, past due {}",
                 g.name,
-                out.forecast_dose_number.map_or("-".into(), |n| n.to_string()),
+                out.forecast_dose_number
+                    .map_or("-".into(), |n| n.to_string()),
                 out.earliest.map_or("-".into(), |d| d.to_string()),
                 out.recommended.map_or("-".into(), |d| d.to_string()),
                 out.past_due.map_or("-".into(), |d| d.to_string()),
@@ -260,7 +276,11 @@ fn group_forecast(
         });
     } else {
         trace.push(TraceStep {
-            rule: if antigens.len() == 1 { "SINGLEANTVG-1" } else { "Table 9-4" },
+            rule: if antigens.len() == 1 {
+                "SINGLEANTVG-1"
+            } else {
+                "Table 9-4"
+            },
             detail: format!("{}: {}", g.name, status.as_str()),
         });
     }
