@@ -292,7 +292,12 @@ pub(crate) fn select_best<'d>(
                 .copied()
                 .filter(|&o| o != p && equivalent(p, o))
                 .collect();
-            if others.iter().any(|&o| is_complete(&runs[o])) {
+            // A risk series stays needed even when an equivalent standard series is complete
+            // (CDC's underlying-condition cases expect e.g. dialysis HepB doses after a
+            // completed standard HepB series).
+            if r.series.series_type != SeriesType::Risk
+                && others.iter().any(|&o| is_complete(&runs[o]))
+            {
                 return false;
             }
             match r.series.series_type {
@@ -307,7 +312,11 @@ pub(crate) fn select_best<'d>(
     // Two complete series in equivalent groups: keep one.
     let mut i = 0;
     while i < best.len() {
-        let dup = (0..i).any(|k| equivalent(best[k], best[i]));
+        let dup = (0..i).any(|k| {
+            equivalent(best[k], best[i])
+                && is_complete(&runs[best[k]])
+                && is_complete(&runs[best[i]])
+        });
         if dup {
             best.remove(i);
         } else {
