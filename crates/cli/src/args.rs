@@ -24,6 +24,9 @@ pub enum Command {
     /// Generate a deterministic synthetic registry (clients, histories, near-duplicates) into a
     /// Shotbook database. Refuses an existing file unless --append or --force is given.
     Generate(GenerateArgs),
+    /// CDC CDSi evaluation and forecast: run a CDC test-case file, or show one client's
+    /// forecast with its explanation trace.
+    Forecast(ForecastArgs),
     /// Benchmarks.
     Bench {
         /// Which benchmark.
@@ -180,4 +183,28 @@ mod tests {
         };
         assert_eq!((a.queries, a.limit, a.json), (2_000, 50, true));
     }
+}
+
+/// `shotbook forecast`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["cdsi_cases", "client"])))]
+pub struct ForecastArgs {
+    /// A CSV in the CDC CDSi test-case layout (e.g. healthy-v4.45.csv): runs every case on its
+    /// Assessment_Date, prints each failing case, a per-vaccine-group table and
+    /// "N passed, M failed"; exits non-zero when a case fails.
+    #[arg(long, value_name = "FILE.csv")]
+    pub cdsi_cases: Option<PathBuf>,
+    /// A client (registry client ID or UUID) whose evaluation and forecast to print, with the
+    /// trace. Needs --db.
+    #[arg(long, value_name = "ID", requires = "db")]
+    pub client: Option<String>,
+    /// Database holding the client.
+    #[arg(long)]
+    pub db: Option<PathBuf>,
+    /// Assessment date for --client (YYYY-MM-DD); today by default.
+    #[arg(long)]
+    pub on: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
