@@ -13,7 +13,7 @@ use std::path::Path;
 use anyhow::{anyhow, Context as _, Result};
 use serde::Serialize;
 
-use crate::data::{parse_cvx, Gender};
+use crate::data::{parse_cvx, Gender, SeriesType};
 use crate::date::Date;
 use crate::output::{Assessment, GroupForecast};
 use crate::{DoseInput, Engine, ObservationInput, Patient};
@@ -35,6 +35,10 @@ pub struct TestCase {
     pub series_status: String,
     /// Expected evaluation per dose: (status, reason).
     pub doses: Vec<(String, String)>,
+    /// Per dose, the series type the expected evaluation was determined in (`Series_Type_n`,
+    /// underlying-condition layout only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dose_series_types: Vec<Option<SeriesType>>,
     /// Expected forecast dose number (`None` for "-" or empty).
     pub forecast_number: Option<u32>,
     /// Expected earliest date.
@@ -247,6 +251,7 @@ pub fn read_cases(csv_path: &Path) -> Result<Vec<TestCase>> {
         }
         let mut doses = Vec::new();
         let mut expected = Vec::new();
+        let mut series_types = Vec::new();
         for n in 1.. {
             let Some(c) = col(&format!("Date_Administered_{n}")) else {
                 break;
@@ -271,6 +276,16 @@ pub fn read_cases(csv_path: &Path) -> Result<Vec<TestCase>> {
                 get(col(&format!("Evaluation_Status_{n}"))).to_string(),
                 get(col(&format!("Evaluation_Reason_{n}"))).to_string(),
             ));
+            series_types.push(
+                match get(col(&format!("Series_Type_{n}")))
+                    .to_ascii_lowercase()
+                    .as_str()
+                {
+                    "risk" => Some(SeriesType::Risk),
+                    "standard" => Some(SeriesType::Standard),
+                    _ => None,
+                },
+            );
         }
         let fnum = get(Some(c_fn));
         cases.push(TestCase {
@@ -288,6 +303,11 @@ pub fn read_cases(csv_path: &Path) -> Result<Vec<TestCase>> {
                 .with_context(ctx)?,
             series_status: get(Some(c_status)).to_string(),
             doses: expected,
+            dose_series_types: if series_types.iter().any(Option::is_some) {
+                series_types
+            } else {
+                Vec::new()
+            },
             forecast_number: fnum.parse().ok(),
             earliest: opt_date(get(Some(c_e))).with_context(ctx)?,
             recommended: opt_date(get(Some(c_r))).with_context(ctx)?,
@@ -361,7 +381,8 @@ pub fn run_case(engine: &Engine, case: &TestCase) -> CaseResult {
                 if want_status.is_empty() {
                     continue;
                 }
-                let got = assessment.dose_status_for_group(i, &group);
+                let series_type = case.dose_series_types.get(i).copied().flatten();
+                let got = assessment.dose_status_in(i, &group, series_type);
                 // A dose without any antigen of the group (e.g. varicella in an MMR case) is
                 // judged in its own group's cases.
                 let (got_status, got_reasons) = match &got {

@@ -121,36 +121,47 @@ pub(crate) fn assemble(ctx: &Context<'_, '_>, mut outcomes: Vec<AntigenOutcome<'
             cvx: d.cvx,
             date: d.date,
             antigens: Vec::new(),
+            other_series: Vec::new(),
         })
         .collect();
     for o in &mut outcomes {
         let list = &ctx.antigen_doses[o.antigen];
         // Report each dose from the series behind the group's primary forecast, else from the
-        // antigen's first best series, else from any relevant one.
-        let run = primary_run[o.antigen]
+        // antigen's first best series, else from any relevant one; the antigen's other best
+        // series are reported beside it.
+        let primary = primary_run[o.antigen]
             .or_else(|| o.best.first().copied())
-            .or(if o.runs.is_empty() { None } else { Some(0) })
-            .map(|b| &mut o.runs[b]);
-        let Some(run) = run else {
+            .or(if o.runs.is_empty() { None } else { Some(0) });
+        let Some(primary) = primary else {
             continue;
         };
         let antigen = &engine.data.antigens[o.antigen];
         let group = &engine.groups[engine.antigen_group[o.antigen]].name;
-        for (k, d) in list.iter().enumerate() {
-            let Some(e) = &mut run.evals[k] else {
-                continue;
-            };
-            doses[d.dose].antigens.push(AntigenDoseEvaluation {
-                antigen: antigen.name.clone(),
-                vaccine_group: group.clone(),
-                series: run.series.name.clone(),
-                series_type: run.series.series_type,
-                status: e.status,
-                reason: e.reasons.first().map(|r| r.to_string()),
-                reasons: e.reasons.iter().map(|r| r.to_string()).collect(),
-                target_dose: e.target,
-                trace: std::mem::take(&mut e.trace),
-            });
+        let others = o.best.iter().copied().filter(|&b| b != primary);
+        for b in std::iter::once(primary).chain(others) {
+            let run = &mut o.runs[b];
+            for (k, d) in list.iter().enumerate() {
+                let Some(e) = &mut run.evals[k] else {
+                    continue;
+                };
+                let eval = AntigenDoseEvaluation {
+                    antigen: antigen.name.clone(),
+                    vaccine_group: group.clone(),
+                    series: run.series.name.clone(),
+                    series_type: run.series.series_type,
+                    status: e.status,
+                    reason: e.reasons.first().map(|r| r.to_string()),
+                    reasons: e.reasons.iter().map(|r| r.to_string()).collect(),
+                    target_dose: e.target,
+                    trace: std::mem::take(&mut e.trace),
+                };
+                let out = &mut doses[d.dose];
+                if b == primary {
+                    out.antigens.push(eval);
+                } else {
+                    out.other_series.push(eval);
+                }
+            }
         }
     }
     Assessment {

@@ -93,6 +93,10 @@ pub struct DoseEvaluation {
     pub date: Date,
     /// Per antigen (as evaluated in the antigen's best patient series).
     pub antigens: Vec<AntigenDoseEvaluation>,
+    /// The same dose as evaluated in the antigen's other best patient series, if any (e.g. the
+    /// standard series beside a risk series the group forecast is made from).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_series: Vec<AntigenDoseEvaluation>,
 }
 
 /// Evaluation of one dose for one antigen in the antigen's best patient series.
@@ -190,6 +194,18 @@ impl Assessment {
         index: usize,
         group: &str,
     ) -> Option<(EvaluationStatus, Vec<String>)> {
+        self.dose_status_in(index, group, None)
+    }
+
+    /// Like [`Assessment::dose_status_for_group`], but as evaluated in a best patient series of
+    /// the given series type when the antigen has one (CDC test cases name the series type each
+    /// expected evaluation was determined in); otherwise as reported.
+    pub fn dose_status_in(
+        &self,
+        index: usize,
+        group: &str,
+        series_type: Option<SeriesType>,
+    ) -> Option<(EvaluationStatus, Vec<String>)> {
         let dose = self.doses.get(index)?;
         let mut best: Option<(EvaluationStatus, Vec<String>)> = None;
         let rank = |s: EvaluationStatus| match s {
@@ -198,11 +214,31 @@ impl Assessment {
             EvaluationStatus::SubStandard => 2,
             EvaluationStatus::NotValid => 3,
         };
-        for a in dose.antigens.iter().filter(|a| a.vaccine_group == group) {
+        let chosen = dose
+            .antigens
+            .iter()
+            .filter(|a| a.vaccine_group == group)
+            .map(|a| {
+                // The evaluation in another best series of the wanted type, when there is one.
+                series_type
+                    .filter(|&t| blend(a.series_type) != blend(t))
+                    .and_then(|t| {
+                        dose.other_series
+                            .iter()
+                            .find(|o| o.antigen == a.antigen && blend(o.series_type) == blend(t))
+                    })
+                    .unwrap_or(a)
+            });
+        for a in chosen {
             if best.as_ref().is_none_or(|(s, _)| rank(a.status) > rank(*s)) {
                 best = Some((a.status, a.reasons.clone()));
             }
         }
         best
     }
+}
+
+/// Standard and evaluation-only series report together; risk series apart.
+fn blend(t: SeriesType) -> bool {
+    t == SeriesType::Risk
 }

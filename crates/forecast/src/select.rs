@@ -279,7 +279,7 @@ pub(crate) fn select_best<'d>(
         sa.equivalent_series_groups.contains(&sb.series_group)
             || sb.equivalent_series_groups.contains(&sa.series_group)
     };
-    let mut best: Vec<usize> = prioritized
+    let best: Vec<usize> = prioritized
         .iter()
         .copied()
         .filter(|&p| {
@@ -309,20 +309,6 @@ pub(crate) fn select_best<'d>(
             }
         })
         .collect();
-    // Two complete series in equivalent groups: keep one.
-    let mut i = 0;
-    while i < best.len() {
-        let dup = (0..i).any(|k| {
-            equivalent(best[k], best[i])
-                && is_complete(&runs[best[k]])
-                && is_complete(&runs[best[i]])
-        });
-        if dup {
-            best.remove(i);
-        } else {
-            i += 1;
-        }
-    }
     for &b in &best {
         trace.push(TraceStep {
             rule: "§8.8",
