@@ -274,10 +274,14 @@ pub(crate) fn select_best<'d>(
         }
     }
     // Table 8-14 best patient series across equivalent series groups.
-    let equivalent = |a: usize, b: usize| {
-        let (sa, sb) = (runs[a].series, runs[b].series);
-        sa.equivalent_series_groups.contains(&sb.series_group)
-            || sb.equivalent_series_groups.contains(&sa.series_group)
+    // Equivalence is read from the prioritized series' own supporting data: e.g. the HepB
+    // dialysis risk series lists no equivalent group, so a complete standard series does not
+    // make it redundant, while the standard series lists the risk group.
+    let equivalent = |p: usize, o: usize| {
+        runs[p]
+            .series
+            .equivalent_series_groups
+            .contains(&runs[o].series.series_group)
     };
     let best: Vec<usize> = prioritized
         .iter()
@@ -292,12 +296,7 @@ pub(crate) fn select_best<'d>(
                 .copied()
                 .filter(|&o| o != p && equivalent(p, o))
                 .collect();
-            // A risk series stays needed even when an equivalent standard series is complete
-            // (CDC's underlying-condition cases expect e.g. dialysis HepB doses after a
-            // completed standard HepB series).
-            if r.series.series_type != SeriesType::Risk
-                && others.iter().any(|&o| is_complete(&runs[o]))
-            {
+            if others.iter().any(|&o| is_complete(&runs[o])) {
                 return false;
             }
             match r.series.series_type {
