@@ -126,6 +126,7 @@ pub(crate) fn retrace<'d>(
                 evals: Vec::new(),
                 forecast: SeriesForecast {
                     status: r.forecast.status,
+                    completed_on: r.forecast.completed_on,
                     ..SeriesForecast::default()
                 },
                 trace: Vec::new(),
@@ -591,6 +592,7 @@ pub(crate) fn can_skip(
                     ConditionKind::CompletedSeries => done.iter().any(|r| {
                         c.series_groups.contains(&r.series.series_group)
                             && r.forecast.status == crate::output::SeriesStatus::Complete
+                            && r.forecast.completed_on.is_none_or(|d| d <= reference)
                     }),
                     ConditionKind::Interval => match previous_reference(run, limit) {
                         Some(k) => c

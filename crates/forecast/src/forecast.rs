@@ -24,6 +24,9 @@ pub(crate) struct SeriesForecast {
     pub priority: bool,
     /// SELECTB-12 forecast finish date.
     pub finish: Option<Date>,
+    /// For a complete series, the date of the last dose that satisfied a target dose: the
+    /// series counts as complete from then on (Table 6-7 at a conditional skip reference date).
+    pub completed_on: Option<Date>,
     pub recommended_vaccines: Vec<Cvx>,
     pub trace: Vec<TraceStep>,
 }
@@ -43,6 +46,7 @@ impl Default for SeriesForecast {
             unadjusted_past_due: None,
             priority: false,
             finish: None,
+            completed_on: None,
             recommended_vaccines: Vec::new(),
             trace: Vec::new(),
         }
@@ -179,6 +183,7 @@ pub(crate) fn forecast_series(
             f.status.as_str()
         );
         run.forecast = f;
+        set_completed_on(ctx, a, run);
         return;
     }
     if let Some(why) = contraindicated(ctx, a, run, Some(t)) {
@@ -438,4 +443,17 @@ pub(crate) fn forecast_series(
     }
     let _ = EvaluationStatus::Valid;
     run.forecast = f;
+    set_completed_on(ctx, a, run);
+}
+
+fn set_completed_on(ctx: &Context<'_, '_>, a: usize, run: &mut SeriesRun<'_>) {
+    if run.forecast.status == SeriesStatus::Complete {
+        let doses = &ctx.antigen_doses[a];
+        run.forecast.completed_on = run
+            .targets
+            .iter()
+            .filter_map(|t| t.satisfied_by)
+            .map(|k| doses[k].date)
+            .max();
+    }
 }
