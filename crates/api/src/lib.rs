@@ -26,6 +26,7 @@ pub mod codes;
 mod context;
 pub mod dto;
 mod error;
+pub mod forecast;
 
 pub use context::{AppConfig, AppContext};
 pub use error::{AppError, AppResult, FieldIssue};

@@ -7,4 +7,5 @@
 mod auth;
 mod clients;
 mod codes;
+mod forecast;
 mod support;
