@@ -7,6 +7,11 @@ use std::time::{Duration, Instant};
 
 use shotbook_forecast::{Date, DoseInput, Engine, Gender, Patient, SupportingData};
 
+// The `shotbook` CLI (which runs `forecast`) uses mimalloc; measure on the same allocator.
+// Remove these two lines to measure on the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A typical childhood history of 20 doses, shifted by `seed` days and with some variation.
 fn patient(seed: u32) -> Patient {
     let dob = Date::parse("2018-01-15")

@@ -50,7 +50,7 @@ impl Date {
         if offset.years == 0 && offset.months == 0 {
             return self.add_days(offset.days);
         }
-        let (y, m, d) = self.ymd();
+        let (y, m, d) = cached_ymd(self.0);
         let total_months = y * 12 + (m as i32 - 1) + offset.years * 12 + offset.months;
         let ny = total_months.div_euclid(12);
         let nm = (total_months.rem_euclid(12) + 1) as u32;
@@ -84,7 +84,27 @@ impl Date {
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (y, m, d) = self.ymd();
-        write!(f, "{y:04}-{m:02}-{d:02}")
+        if !(0..=9999).contains(&y) {
+            return write!(f, "{y:04}-{m:02}-{d:02}");
+        }
+        // Traces format many dates: write the digits directly instead of going through the
+        // integer formatting machinery.
+        let y = y as u32;
+        let digit = |v: u32| b'0' + (v % 10) as u8;
+        let buf = [
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            digit(m / 10),
+            digit(m),
+            b'-',
+            digit(d / 10),
+            digit(d),
+        ];
+        // The buffer holds ASCII digits and dashes only.
+        f.pad(std::str::from_utf8(&buf).unwrap_or_default())
     }
 }
 
@@ -112,6 +132,25 @@ impl<'de> Deserialize<'de> for Date {
         let s = String::deserialize(d)?;
         Date::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("not a date: {s:?}")))
     }
+}
+
+thread_local! {
+    /// The last date split into year, month and day by [`Date::plus`]: most offsets are applied
+    /// to the patient's date of birth, so this saves most of the conversions.
+    static LAST_YMD: std::cell::Cell<(i32, (i32, u32, u32))> =
+        const { std::cell::Cell::new((i32::MIN, (0, 0, 0))) };
+}
+
+fn cached_ymd(days: i32) -> (i32, u32, u32) {
+    LAST_YMD.with(|c| {
+        let (k, v) = c.get();
+        if k == days {
+            return v;
+        }
+        let v = civil_from_days(days);
+        c.set((days, v));
+        v
+    })
 }
 
 fn is_leap(y: i32) -> bool {

@@ -181,7 +181,7 @@ fn run_series<'d>(
                     if ctx.trace {
                         run.trace.push(TraceStep {
                             rule: "§6.2",
-                            detail: format!(
+                            detail: detail!(
                                 "target dose {} skipped when evaluating the dose of {}: {why}",
                                 t + 1,
                                 doses[j].date
@@ -203,7 +203,7 @@ fn run_series<'d>(
                 trace: if ctx.trace {
                     vec![TraceStep {
                         rule: "§4.4 step 6a",
-                        detail: format!(
+                        detail: detail!(
                             "{} has no target dose left: series already complete",
                             series.name
                         ),
@@ -303,7 +303,7 @@ fn evaluate_dose(
     if ctx.trace {
         trace.push(TraceStep {
             rule: "§6",
-            detail: format!(
+            detail: detail!(
                 "CVX {} on {date} evaluated against target dose {} of {}",
                 dose.cvx,
                 t + 1,
@@ -316,7 +316,7 @@ fn evaluate_dose(
         if ctx.trace {
             trace.push(TraceStep {
                 rule: "§6.3",
-                detail: format!("CVX {} is an inadvertent vaccine for this dose", dose.cvx),
+                detail: detail!("CVX {} is an inadvertent vaccine for this dose", dose.cvx),
             });
         }
         return DoseEval {
@@ -337,7 +337,7 @@ fn evaluate_dose(
             if ctx.trace {
                 trace.push(TraceStep {
                     rule: "CALCDTAGE-5",
-                    detail: format!(
+                    detail: detail!(
                         "given before the absolute minimum age date {abs_min}: too young"
                     ),
                 });
@@ -347,7 +347,7 @@ fn evaluate_dose(
             if ctx.trace {
                 trace.push(TraceStep {
                     rule: "CALCDTAGE-1",
-                    detail: format!("given on or after the maximum age date {max}: too old"),
+                    detail: detail!("given on or after the maximum age date {max}: too old"),
                 });
             }
             return DoseEval {
@@ -361,7 +361,7 @@ fn evaluate_dose(
             if ctx.trace {
                 trace.push(TraceStep {
                     rule: "CALCDTAGE-4",
-                    detail: format!(
+                    detail: detail!(
                         "within the 4-day grace period before the minimum age date {min}"
                     ),
                 });
@@ -370,7 +370,7 @@ fn evaluate_dose(
             if ctx.trace {
                 trace.push(TraceStep {
                     rule: "CALCDTAGE-4",
-                    detail: format!("age valid (minimum age date {min})"),
+                    detail: detail!("age valid (minimum age date {min})"),
                 });
             }
         }
@@ -401,7 +401,7 @@ fn evaluate_dose(
             if ctx.trace {
                 trace.push(TraceStep {
                 rule: "CALCDTINT-3",
-                detail: format!(
+                detail: detail!(
                     "preferable interval from {reference}: given before the absolute minimum interval date {abs_min}"
                 ),
             });
@@ -410,7 +410,7 @@ fn evaluate_dose(
             if ctx.trace {
                 trace.push(TraceStep {
                     rule: "CALCDTINT-4",
-                    detail: format!(
+                    detail: detail!(
                         "preferable interval from {reference} met (absolute minimum {abs_min})"
                     ),
                 });
@@ -444,7 +444,7 @@ fn evaluate_dose(
                     if ctx.trace {
                         trace.push(TraceStep {
                             rule: "§6.6",
-                            detail: format!("allowable interval from {reference} met ({abs_min})"),
+                            detail: detail!("allowable interval from {reference} met ({abs_min})"),
                         });
                     }
                 }
@@ -487,21 +487,21 @@ fn evaluate_dose(
             if ctx.trace {
                 trace.push(TraceStep {
                     rule: "§6.8",
-                    detail: format!("CVX {} is a preferable vaccine", dose.cvx),
+                    detail: detail!("CVX {} is a preferable vaccine", dose.cvx),
                 });
             }
         } else if allowable {
             if ctx.trace {
                 trace.push(TraceStep {
                     rule: "§6.9",
-                    detail: format!("CVX {} is an allowable vaccine", dose.cvx),
+                    detail: detail!("CVX {} is an allowable vaccine", dose.cvx),
                 });
             }
         } else {
             if ctx.trace {
                 trace.push(TraceStep {
                     rule: "§6.9",
-                    detail: format!("CVX {} is neither preferable nor allowable here", dose.cvx),
+                    detail: detail!("CVX {} is neither preferable nor allowable here", dose.cvx),
                 });
             }
             reasons.push("Not a preferable or allowable vaccine");

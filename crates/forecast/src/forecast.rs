@@ -57,7 +57,7 @@ impl Default for SeriesForecast {
 macro_rules! step {
     ($ctx:expr, $trace:expr, $rule:expr, $($fmt:tt)+) => {
         if $ctx.trace {
-            $trace.push(TraceStep { rule: $rule, detail: format!($($fmt)+) });
+            $trace.push(TraceStep { rule: $rule, detail: detail!($($fmt)+) });
         }
     };
 }
@@ -231,7 +231,7 @@ pub(crate) fn forecast_series(
                 if ctx.trace {
                     trace.push(TraceStep {
                         rule,
-                        detail: format!("{}: {d}", what()),
+                        detail: detail!("{}: {d}", what()),
                     });
                 }
                 if d > earliest {

@@ -8,15 +8,23 @@ use crate::organize::Context;
 use crate::output::*;
 use crate::select::AntigenOutcome;
 
+/// The antigen forecast of best run `b`; its traces move into the result (each best run is in
+/// exactly one vaccine-group forecast), the selection trace is shared by the antigen's best runs.
 fn antigen_forecast(
     ctx: &Context<'_, '_>,
-    o: &AntigenOutcome<'_>,
-    r: &SeriesRun<'_>,
+    o: &mut AntigenOutcome<'_>,
+    b: usize,
 ) -> AntigenForecast {
+    let r = &mut o.runs[b];
+    let mut trace = if o.best.len() == 1 {
+        std::mem::take(&mut o.trace)
+    } else {
+        o.trace.clone()
+    };
+    trace.append(&mut r.trace);
+    trace.append(&mut r.forecast.trace);
+    let r = &o.runs[b];
     let f = &r.forecast;
-    let mut trace = o.trace.clone();
-    trace.extend(r.trace.iter().cloned());
-    trace.extend(f.trace.iter().cloned());
     AntigenForecast {
         antigen: ctx.engine.data.antigens[o.antigen].name.clone(),
         series: r.series.name.clone(),
@@ -88,7 +96,7 @@ pub(crate) fn assemble(ctx: &Context<'_, '_>, mut outcomes: Vec<AntigenOutcome<'
                             .min_age_to_start
                             .is_none_or(|m| ctx.assessment >= ctx.dob().plus(m))
                 });
-                let f = group_forecast(ctx, g, ty, &members, &outcomes);
+                let f = group_forecast(ctx, g, ty, &members, &mut outcomes);
                 let status_rank = match f.status {
                     SeriesStatus::Contraindicated => 0,
                     SeriesStatus::NotComplete => 1,
@@ -176,11 +184,11 @@ fn group_forecast(
     g: &crate::GroupInfo,
     ty: SeriesType,
     members: &[(usize, usize)],
-    outcomes: &[AntigenOutcome<'_>],
+    outcomes: &mut [AntigenOutcome<'_>],
 ) -> GroupForecast {
     let antigens: Vec<AntigenForecast> = members
         .iter()
-        .map(|&(a, b)| antigen_forecast(ctx, &outcomes[a], &outcomes[a].runs[b]))
+        .map(|&(a, b)| antigen_forecast(ctx, &mut outcomes[a], b))
         .collect();
     let runs: Vec<&SeriesRun<'_>> = members.iter().map(|&(a, b)| &outcomes[a].runs[b]).collect();
     let mut trace = Vec::new();

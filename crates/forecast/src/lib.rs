@@ -37,6 +37,16 @@
 //! assert_eq!(hepb.forecast_dose_number, Some(2));
 //! ```
 
+/// `format!` for trace details with room for a typical sentence up front, so building a trace
+/// does not keep growing (reallocating) short strings.
+macro_rules! detail {
+    ($($arg:tt)+) => {{
+        let mut s = String::with_capacity(120);
+        let _ = std::fmt::Write::write_fmt(&mut s, format_args!($($arg)+));
+        s
+    }};
+}
+
 pub mod cases;
 pub mod data;
 pub mod date;

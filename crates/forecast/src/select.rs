@@ -248,7 +248,7 @@ pub(crate) fn select_best<'d>(
                     .map(|(&i, _)| i);
                 trace.push(TraceStep {
                     rule: "SELECTBEST-1",
-                    detail: format!(
+                    detail: detail!(
                         "series group {group}: scores {}",
                         scored
                             .iter()
@@ -264,7 +264,7 @@ pub(crate) fn select_best<'d>(
         if let Some(i) = chosen {
             trace.push(TraceStep {
                 rule: "§8.7",
-                detail: format!(
+                detail: detail!(
                     "series group {group}: prioritized patient series is {} ({})",
                     runs[i].series.name,
                     runs[i].forecast.status.as_str()
@@ -311,7 +311,7 @@ pub(crate) fn select_best<'d>(
     for &b in &best {
         trace.push(TraceStep {
             rule: "§8.8",
-            detail: format!("best patient series: {}", runs[b].series.name),
+            detail: detail!("best patient series: {}", runs[b].series.name),
         });
     }
     AntigenOutcome {
