@@ -48,6 +48,20 @@ test('a provider signs in, finds Sofia Martinez by last name and DOB and sees he
   assert.match(text, /03\/15\/2019/, 'dates are shown MM/DD/YYYY');
   assert.match(text, /PEDIARIX/i);
   await screenshot(browser, '03-client-record');
+
+  // "Vaccines recommended" (CDSi forecast) near the top of the immunization area.
+  const forecast = await byTestId(browser, 'forecast-section');
+  await forecast.waitForDisplayed({ timeout: 10_000 });
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="forecast-row"]')).length > 0, {
+    timeout: 15_000,
+    timeoutMsg: 'expected at least one vaccine group in "Vaccines recommended"',
+  });
+  const forecastRows = await browser.$$('[data-testid="forecast-row"]');
+  assert.ok(await forecastRows[0].isDisplayed(), 'the first forecast row is visible');
+  assert.match(await forecastRows[0].getAttribute('data-urgency'), /^[a-z_]+$/);
+  assert.equal(await (await byTestId(browser, 'schedule-select')).getValue(), 'acip');
+  await forecast.scrollIntoView({ block: 'start' });
+  await screenshot(browser, '03b-vaccines-recommended');
 });
 
 test('a last-name search lists several clients in a result table', async () => {

@@ -207,6 +207,37 @@ describe('Vaccines recommended', () => {
     expect(check).toHaveTextContent('Valid for Pertussis');
   });
 
+  it('shows a vaccine group twice when the engine forecasts two of its series', async () => {
+    const user = userEvent.setup();
+    const pcv = groupForecast({
+      vaccineGroup: 'Pneumococcal',
+      vaccines: [
+        { cvx: '133', shortDescription: 'PCV13' },
+        { cvx: '133', shortDescription: 'PCV13' },
+      ],
+    });
+    renderRecord(() =>
+      ok(
+        clientForecast([
+          pcv,
+          { ...pcv, urgency: 'complete', status: 'Complete' },
+          groupForecast({ vaccineGroup: 'RSV', urgency: 'not_recommended' }),
+          groupForecast({ vaccineGroup: 'RSV', urgency: 'not_recommended' }),
+        ]),
+      ),
+    );
+    await screen.findAllByTestId('forecast-row');
+    expect(rows().map((r) => r.dataset.urgency)).toEqual(['overdue', 'complete']);
+    await user.click(within(rows()[1]!).getByTestId('forecast-why'));
+    expect(screen.getAllByTestId('forecast-trace')).toHaveLength(1);
+    expect(within(rows()[0]!).getByTestId('forecast-why')).toHaveAttribute(
+      'aria-expanded',
+      'false',
+    );
+    await user.click(screen.getByTestId('forecast-not-recommended'));
+    expect(rows()).toHaveLength(4);
+  });
+
   it('speaks Spanish', async () => {
     renderRecord();
     await screen.findAllByTestId('forecast-row');
