@@ -62,6 +62,19 @@ test('a provider signs in, finds Sofia Martinez by last name and DOB and sees he
   assert.equal(await (await byTestId(browser, 'schedule-select')).getValue(), 'acip');
   await forecast.scrollIntoView({ block: 'start' });
   await screenshot(browser, '03b-vaccines-recommended');
+
+  // "Why?" opens the engine's trace for that vaccine group.
+  const why = await forecastRows[0].$('[data-testid="forecast-why"]');
+  await why.click();
+  const trace = await byTestId(browser, 'forecast-trace');
+  await trace.waitForDisplayed({ timeout: 5_000 });
+  assert.equal(await why.getAttribute('aria-expanded'), 'true');
+  await screenshot(browser, '03c-forecast-why');
+  await why.click();
+
+  // The history marks each dose with its CDSi evaluation.
+  await table.scrollIntoView({ block: 'start' });
+  await screenshot(browser, '03d-history-evaluations');
 });
 
 test('a last-name search lists several clients in a result table', async () => {
