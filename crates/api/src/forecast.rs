@@ -144,6 +144,11 @@ pub async fn get_forecast(
             .cmp(&rank(&b.urgency))
             .then(a.vaccine_group.cmp(&b.vaccine_group))
     });
+    // The engine forecasts each series group of a vaccine group (e.g. childhood PCV, complete,
+    // beside adult pneumococcal, due at 50). A registry screen shows one row per vaccine group:
+    // the most urgent one (the list is sorted by urgency, so the first occurrence).
+    let mut seen = std::collections::HashSet::new();
+    groups.retain(|g| seen.insert(g.vaccine_group.clone()));
 
     let dose_assessments = assessment
         .doses

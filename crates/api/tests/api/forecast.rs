@@ -43,7 +43,16 @@ async fn the_forecast_evaluates_each_dose_and_says_what_is_due_with_its_reasons(
         .find(|d| d.cvx == "94" && d.antigen == "Measles")
         .expect("MMRV evaluated");
     assert_eq!(measles.status, "Valid");
-    // Most urgent first.
+    // One row per vaccine group, most urgent first.
+    let mut names: Vec<_> = forecast
+        .groups
+        .iter()
+        .map(|g| g.vaccine_group.as_str())
+        .collect();
+    let count = names.len();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), count, "a vaccine group appears once");
     let order = ["overdue", "due", "upcoming", "complete"];
     let ranks: Vec<usize> = forecast
         .groups
