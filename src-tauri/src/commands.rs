@@ -27,6 +27,7 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
         resume_session,
         search_clients,
         get_client,
+        get_forecast,
         list_vaccines,
         list_trade_names,
         list_manufacturers,
@@ -143,6 +144,12 @@ pub async fn search_clients(
 #[specta::specta]
 pub async fn get_client(ctx: Ctx<'_>, request: GetClientRequest) -> AppResult<ClientRecord> {
     shotbook_api::clients::get_client(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_forecast(ctx: Ctx<'_>, request: GetClientRequest) -> AppResult<ClientForecast> {
+    shotbook_api::forecast::get_forecast(&ctx, request).await
 }
 
 #[tauri::command]

@@ -49,6 +49,33 @@ test('a provider signs in, finds Sofia Martinez by last name and DOB and sees he
   assert.match(text, /03\/15\/2019/, 'dates are shown MM/DD/YYYY');
   assert.match(text, /PEDIARIX/i);
   await screenshot(browser, '03-client-record');
+
+  // "Vaccines recommended" (CDSi forecast) near the top of the immunization area.
+  const forecast = await byTestId(browser, 'forecast-section');
+  await forecast.waitForDisplayed({ timeout: 10_000 });
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="forecast-row"]')).length > 0, {
+    timeout: 15_000,
+    timeoutMsg: 'expected at least one vaccine group in "Vaccines recommended"',
+  });
+  const forecastRows = await browser.$$('[data-testid="forecast-row"]');
+  assert.ok(await forecastRows[0].isDisplayed(), 'the first forecast row is visible');
+  assert.match(await forecastRows[0].getAttribute('data-urgency'), /^[a-z_]+$/);
+  assert.equal(await (await byTestId(browser, 'schedule-select')).getValue(), 'acip');
+  await forecast.scrollIntoView({ block: 'start' });
+  await screenshot(browser, '03b-vaccines-recommended');
+
+  // "Why?" opens the engine's trace for that vaccine group.
+  const why = await forecastRows[0].$('[data-testid="forecast-why"]');
+  await why.click();
+  const trace = await byTestId(browser, 'forecast-trace');
+  await trace.waitForDisplayed({ timeout: 5_000 });
+  assert.equal(await why.getAttribute('aria-expanded'), 'true');
+  await screenshot(browser, '03c-forecast-why');
+  await why.click();
+
+  // The history marks each dose with its CDSi evaluation.
+  await table.scrollIntoView({ block: 'start' });
+  await screenshot(browser, '03d-history-evaluations');
 });
 
 test('a last-name search lists several clients in a result table', async () => {

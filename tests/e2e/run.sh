@@ -12,20 +12,14 @@ export XDG_DATA_HOME="$TMP/data" XDG_CACHE_HOME="$TMP/cache" XDG_CONFIG_HOME="$T
 export SHOTBOOK_DB="$TMP/e2e-demo.sqlite" SHOTBOOK_E2E_APP="$APP"
 # The demo's embedded mail default writes .eml files next to the database.
 export SHOTBOOK_E2E_OUTBOX="$TMP/outbox"
-export TAURI_DRIVER_PORT="${TAURI_DRIVER_PORT:-4444}"
-# WebKitWebDriver listens on the next port. Refuse to start when either is taken: the tests would
-# talk to another run's driver (one session at a time) and time out.
-export TAURI_NATIVE_PORT="$((TAURI_DRIVER_PORT + 1))"
-for port in "$TAURI_DRIVER_PORT" "$TAURI_NATIVE_PORT"; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "port $port is in use (another e2e run?); set TAURI_DRIVER_PORT to a free port" >&2
-    exit 1
-  fi
-done
+# Free ports, so a second run on the machine (another checkout, a developer) does not collide.
+free_port() { node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'; }
+export TAURI_DRIVER_PORT="${TAURI_DRIVER_PORT:-$(free_port)}"
+export NATIVE_DRIVER_PORT="${NATIVE_DRIVER_PORT:-$(free_port)}"
 rm -f "$HERE"/screenshots/*.png
 
 xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
-  tauri-driver --port "$TAURI_DRIVER_PORT" --native-port "$TAURI_NATIVE_PORT" > "'"$TMP"'/tauri-driver.log" 2>&1 &
+  tauri-driver --port "$TAURI_DRIVER_PORT" --native-port "$NATIVE_DRIVER_PORT" > "'"$TMP"'/tauri-driver.log" 2>&1 &
   DRIVER=$!
   trap "kill $DRIVER 2>/dev/null || true" EXIT
   for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$TAURI_DRIVER_PORT) 2>/dev/null && break; sleep 0.1; done

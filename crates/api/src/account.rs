@@ -100,7 +100,7 @@ fn temporary_password() -> String {
 
 /// Changes the signed-in user's password (current password, then the new one twice).
 pub async fn change_password(ctx: &AppContext, request: ChangePasswordRequest) -> AppResult<()> {
-    let (_, session) = ctx.require(Permission::ViewSupportTables)?;
+    let (_, session) = ctx.require(Permission::ManageOwnAccount)?;
     required(&[("currentPassword", &request.current_password)])?;
     let account = users::account(ctx.store(), session.user_id).await?;
     if !verify_off_thread(request.current_password.clone(), account.password_hash.clone()).await? {
@@ -140,14 +140,14 @@ pub(crate) async fn set_new_password(
 
 /// The signed-in user's account details.
 pub async fn my_account(ctx: &AppContext) -> AppResult<MyAccount> {
-    let (_, session) = ctx.require(Permission::ViewSupportTables)?;
+    let (_, session) = ctx.require(Permission::ManageOwnAccount)?;
     let a = users::account(ctx.store(), session.user_id).await?;
     Ok(MyAccount { username: a.username, first_name: a.first_name, last_name: a.last_name, email: a.email, phone: a.phone })
 }
 
 /// Edits the signed-in user's name, email and phone (validated; every field reported).
 pub async fn update_my_account(ctx: &AppContext, request: UpdateMyAccountRequest) -> AppResult<MyAccount> {
-    let (_, session) = ctx.require(Permission::ViewSupportTables)?;
+    let (_, session) = ctx.require(Permission::ManageOwnAccount)?;
     let mut issues = IssueCollector::new();
     let first = issues.take(PersonName::parse_field("firstName", &request.first_name));
     let last = issues.take(PersonName::parse_field("lastName", &request.last_name));

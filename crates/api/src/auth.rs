@@ -203,7 +203,7 @@ pub async fn choose_organization(ctx: &AppContext, request: ChooseOrganizationRe
     let pending = match (ctx.pending(), ctx.current_session()) {
         (Some(p), _) if p.stage == PendingStage::ChooseOrganization => p,
         (_, Some(s)) => {
-            ctx.require(Permission::ViewSupportTables)?;
+            ctx.require(Permission::ManageOwnAccount)?;
             PendingSignIn {
                 user_id: s.user_id,
                 username: s.username.clone(),

@@ -99,7 +99,7 @@ pub async fn get_client(ctx: &AppContext, request: GetClientRequest) -> AppResul
     })
 }
 
-async fn audit_each(
+pub(crate) async fn audit_each(
     ctx: &AppContext,
     grant: &Grant,
     action: AuditAction,

@@ -475,3 +475,84 @@ pub struct VaccineGroupMember {
     /// Status.
     pub status: String,
 }
+
+/// The forecast of one vaccine group.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct VaccineGroupForecast {
+    /// Vaccine group (CDSi name, e.g. "DTaP/Tdap/Td").
+    pub vaccine_group: String,
+    /// CDC series status: Not Complete, Complete, Immune, Aged Out, Contraindicated, Not Recommended.
+    pub status: String,
+    /// overdue / due / upcoming / complete / immune / aged_out / contraindicated /
+    /// not_recommended: what the screen colours by.
+    pub urgency: String,
+    /// Next dose number.
+    pub dose_number: Option<i32>,
+    /// MM/DD/YYYY.
+    pub earliest: Option<String>,
+    /// MM/DD/YYYY.
+    pub recommended: Option<String>,
+    /// MM/DD/YYYY.
+    pub past_due: Option<String>,
+    /// MM/DD/YYYY.
+    pub latest: Option<String>,
+    /// CDC forecast reasons.
+    pub reasons: Vec<String>,
+    /// Vaccines that would satisfy the next dose.
+    pub vaccines: Vec<RecommendedVaccine>,
+    /// Why: the rules and dates the engine applied.
+    pub trace: Vec<ForecastStep>,
+}
+
+/// A vaccine that satisfies a forecast dose.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RecommendedVaccine {
+    /// CVX.
+    pub cvx: String,
+    /// CVX short description.
+    pub short_description: String,
+}
+
+/// One step of the explanation trace.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ForecastStep {
+    /// Rule of the CDSi logic specification (e.g. "CALCDTINT-4", "§6.5").
+    pub rule: String,
+    /// What was found, with the dates involved.
+    pub detail: String,
+}
+
+/// How one dose counted for one antigen.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DoseAssessment {
+    /// The immunization.
+    pub immunization_id: String,
+    /// MM/DD/YYYY.
+    pub administered_on: String,
+    /// CVX.
+    pub cvx: String,
+    /// Antigen (e.g. "Pertussis").
+    pub antigen: String,
+    /// Valid / Not Valid / Extraneous / Sub-standard.
+    pub status: String,
+    /// CDC evaluation reason, when not valid.
+    pub reason: Option<String>,
+}
+
+/// "Vaccines recommended" for a client.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientForecast {
+    /// MM/DD/YYYY.
+    pub assessed_on: String,
+    /// The tracking schedule.
+    pub schedule: String,
+    /// Vaccine groups, most urgent first.
+    pub groups: Vec<VaccineGroupForecast>,
+    /// Per dose and antigen.
+    pub doses: Vec<DoseAssessment>,
+}

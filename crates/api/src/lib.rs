@@ -28,6 +28,7 @@ pub mod codes;
 mod context;
 pub mod dto;
 mod error;
+pub mod forecast;
 pub mod mail;
 pub mod remember;
 

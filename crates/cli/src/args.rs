@@ -7,7 +7,11 @@ use time::Date;
 
 /// Shotbook command-line tools.
 #[derive(Debug, Parser)]
-#[command(name = "shotbook", version, about = "Shotbook command-line tools: synthetic registries and benchmarks")]
+#[command(
+    name = "shotbook",
+    version,
+    about = "Shotbook command-line tools: synthetic registries and benchmarks"
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -20,6 +24,9 @@ pub enum Command {
     /// Generate a deterministic synthetic registry (clients, histories, near-duplicates) into a
     /// Shotbook database. Refuses an existing file unless --append or --force is given.
     Generate(GenerateArgs),
+    /// CDC CDSi evaluation and forecast: run a CDC test-case file, or show one client's
+    /// forecast with its explanation trace.
+    Forecast(ForecastArgs),
     /// Benchmarks.
     Bench {
         /// Which benchmark.
@@ -104,11 +111,23 @@ mod tests {
     #[test]
     fn generate_takes_counts_seed_path_share_and_today() {
         let cli = Cli::try_parse_from([
-            "shotbook", "generate", "--clients", "1000000", "--seed", "42", "--db", "/tmp/x.sqlite", "--duplicates", "0.05",
-            "--today", "2026-11-22",
+            "shotbook",
+            "generate",
+            "--clients",
+            "1000000",
+            "--seed",
+            "42",
+            "--db",
+            "/tmp/x.sqlite",
+            "--duplicates",
+            "0.05",
+            "--today",
+            "2026-11-22",
         ])
         .unwrap();
-        let Command::Generate(a) = cli.command else { panic!("generate expected") };
+        let Command::Generate(a) = cli.command else {
+            panic!("generate expected")
+        };
         assert_eq!((a.clients, a.seed, a.duplicates), (1_000_000, 42, 0.05));
         assert_eq!(a.db, PathBuf::from("/tmp/x.sqlite"));
         assert_eq!(a.today, Some(time::macros::date!(2026 - 11 - 22)));
@@ -117,15 +136,75 @@ mod tests {
 
     #[test]
     fn generate_refuses_a_bad_date_and_append_with_force() {
-        assert!(Cli::try_parse_from(["shotbook", "generate", "--clients", "5", "--db", "x", "--today", "11/22/2026"]).is_err());
-        assert!(Cli::try_parse_from(["shotbook", "generate", "--clients", "5", "--db", "x", "--append", "--force"]).is_err());
-        assert!(Cli::try_parse_from(["shotbook", "generate", "--db", "x"]).is_err(), "--clients is required");
+        assert!(Cli::try_parse_from([
+            "shotbook",
+            "generate",
+            "--clients",
+            "5",
+            "--db",
+            "x",
+            "--today",
+            "11/22/2026"
+        ])
+        .is_err());
+        assert!(Cli::try_parse_from([
+            "shotbook",
+            "generate",
+            "--clients",
+            "5",
+            "--db",
+            "x",
+            "--append",
+            "--force"
+        ])
+        .is_err());
+        assert!(
+            Cli::try_parse_from(["shotbook", "generate", "--db", "x"]).is_err(),
+            "--clients is required"
+        );
     }
 
     #[test]
     fn bench_search_has_defaults_for_everything_but_the_database() {
-        let cli = Cli::try_parse_from(["shotbook", "bench", "search", "--db", "big.sqlite", "--json"]).unwrap();
-        let Command::Bench { what: BenchCommand::Search(a) } = cli.command else { panic!("bench search expected") };
+        let cli = Cli::try_parse_from([
+            "shotbook",
+            "bench",
+            "search",
+            "--db",
+            "big.sqlite",
+            "--json",
+        ])
+        .unwrap();
+        let Command::Bench {
+            what: BenchCommand::Search(a),
+        } = cli.command
+        else {
+            panic!("bench search expected")
+        };
         assert_eq!((a.queries, a.limit, a.json), (2_000, 50, true));
     }
+}
+
+/// `shotbook forecast`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["cdsi_cases", "client"])))]
+pub struct ForecastArgs {
+    /// A CSV in the CDC CDSi test-case layout (e.g. healthy-v4.45.csv): runs every case on its
+    /// Assessment_Date, prints each failing case, a per-vaccine-group table and
+    /// "N passed, M failed"; exits non-zero when a case fails.
+    #[arg(long, value_name = "FILE.csv")]
+    pub cdsi_cases: Option<PathBuf>,
+    /// A client (registry client ID or UUID) whose evaluation and forecast to print, with the
+    /// trace. Needs --db.
+    #[arg(long, value_name = "ID", requires = "db")]
+    pub client: Option<String>,
+    /// Database holding the client.
+    #[arg(long)]
+    pub db: Option<PathBuf>,
+    /// Assessment date for --client (YYYY-MM-DD); today by default.
+    #[arg(long)]
+    pub on: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }

@@ -14,9 +14,14 @@ use crate::args::GenerateArgs;
 /// Runs the command.
 pub async fn run(args: GenerateArgs) -> anyhow::Result<()> {
     anyhow::ensure!(args.clients > 0, "--clients must be at least 1");
-    anyhow::ensure!((0.0..=0.5).contains(&args.duplicates), "--duplicates must be between 0 and 0.5");
+    anyhow::ensure!(
+        (0.0..=0.5).contains(&args.duplicates),
+        "--duplicates must be between 0 and 0.5"
+    );
     prepare_file(&args.db, args.append, args.force).await?;
-    let today = args.today.unwrap_or_else(|| OffsetDateTime::now_utc().date());
+    let today = args
+        .today
+        .unwrap_or_else(|| OffsetDateTime::now_utc().date());
     let options = GenerateOptions {
         duplicate_share: args.duplicates,
         threads: args.threads,
@@ -47,7 +52,10 @@ pub async fn run(args: GenerateArgs) -> anyhow::Result<()> {
         size as f64 / (1024.0 * 1024.0)
     );
     if report.first_record > 0 {
-        println!("Appended after {} earlier generated records.", report.first_record);
+        println!(
+            "Appended after {} earlier generated records.",
+            report.first_record
+        );
     }
     Ok(())
 }
@@ -59,13 +67,21 @@ async fn prepare_file(db: &Path, append: bool, force: bool) -> anyhow::Result<()
         return Ok(());
     }
     if !force {
-        bail!("{} already exists; pass --append to add to it or --force to replace it", db.display());
+        bail!(
+            "{} already exists; pass --append to add to it or --force to replace it",
+            db.display()
+        );
     }
-    let store = Store::open(db).await.with_context(|| format!("{} is not a Shotbook database", db.display()))?;
+    let store = Store::open(db)
+        .await
+        .with_context(|| format!("{} is not a Shotbook database", db.display()))?;
     let real = shotbook_store::bulk::non_synthetic_clients(&store).await?;
     store.pool().close().await;
     if real > 0 {
-        bail!("{} holds {real} clients that were not generated; refusing to replace it", db.display());
+        bail!(
+            "{} holds {real} clients that were not generated; refusing to replace it",
+            db.display()
+        );
     }
     for suffix in ["", "-wal", "-shm"] {
         let mut name = db.as_os_str().to_owned();
@@ -73,7 +89,9 @@ async fn prepare_file(db: &Path, append: bool, force: bool) -> anyhow::Result<()
         match std::fs::remove_file(&name) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e).with_context(|| format!("removing {}", Path::new(&name).display())),
+            Err(e) => {
+                return Err(e).with_context(|| format!("removing {}", Path::new(&name).display()))
+            }
         }
     }
     Ok(())

@@ -1,22 +1,32 @@
 //! # shotbook (command line)
 //!
 //! Developer and operator tools that run without the desktop app: generating synthetic
-//! registries (`shotbook generate`) and benchmarking them (`shotbook bench search`). Each
+//! registries (`shotbook generate`), benchmarking them (`shotbook bench search`) and running
+//! the CDC CDSi forecaster (`shotbook forecast`). Each
 //! subcommand lives in its own module; this file only parses arguments and dispatches.
 //! Output never contains client names or dates of birth.
 
 mod args;
 mod bench;
+mod forecast;
 mod generate;
 
 use clap::Parser;
 
 use crate::args::{BenchCommand, Cli, Command};
 
+// Bulk loading allocates and frees millions of short strings across threads (sqlx copies every
+// bound value to its worker); mimalloc does that markedly faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Generate(a) => generate::run(a).await,
-        Command::Bench { what: BenchCommand::Search(a) } => bench::search(a).await,
+        Command::Forecast(a) => forecast::run(a).await,
+        Command::Bench {
+            what: BenchCommand::Search(a),
+        } => bench::search(a).await,
     }
 }

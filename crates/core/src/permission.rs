@@ -39,11 +39,14 @@ pub enum Permission {
     ManageOrganizations,
     /// Read the CDC code tables (Admin Support). Everyone signed in may.
     ViewSupportTables,
+    /// See and edit one's own account (name, email, phone, password) and switch between one's
+    /// organizations. Every role has it.
+    ManageOwnAccount,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 15] = [
         P::SearchClients,
         P::ViewClient,
         P::PrintRecord,
@@ -58,6 +61,7 @@ impl Permission {
         P::ApproveAccessRequests,
         P::ManageOrganizations,
         P::ViewSupportTables,
+        P::ManageOwnAccount,
     ];
 
     /// Stable snake_case code, shared with the UI (which hides what the role lacks).
@@ -77,6 +81,7 @@ impl Permission {
             P::ApproveAccessRequests => "approve_access_requests",
             P::ManageOrganizations => "manage_organizations",
             P::ViewSupportTables => "view_support_tables",
+            P::ManageOwnAccount => "manage_own_account",
         }
     }
 }
@@ -149,6 +154,9 @@ impl Role {
 
     /// Does this role grant `permission`?
     pub fn grants(&self, permission: Permission) -> bool {
+        if permission == P::ManageOwnAccount {
+            return true;
+        }
         let extra: &[Permission] = match self {
             Role::ViewOnlyNonProvider => &[P::SchoolReports],
             Role::FullAccessProvider => PROVIDER,
@@ -270,6 +278,11 @@ mod tests {
         assert!(Role::RegistryStaff.grants(P::ApproveAccessRequests));
         assert!(!Role::RegistryStaff.grants(P::ViewClient));
         assert!(!Role::RegistryStaff.grants(P::SearchClients));
+    }
+
+    #[test]
+    fn every_role_manages_its_own_account() {
+        assert!(Role::ALL.iter().all(|r| r.grants(P::ManageOwnAccount)));
     }
 
     #[test]

@@ -13,14 +13,21 @@ fn main() -> anyhow::Result<()> {
         .iter()
         .filter(|a| !a.starts_with("--") && a.ends_with(".csv"))
         .collect();
-    anyhow::ensure!(!files.is_empty(), "usage: cdsi_cases FILE.csv [FILE.csv…] [--json]");
+    anyhow::ensure!(
+        !files.is_empty(),
+        "usage: cdsi_cases FILE.csv [FILE.csv…] [--json]"
+    );
     let engine = Engine::embedded();
     // `--case ID` prints one case's full assessment for the case's vaccine group (debugging aid).
     if let Some(pos) = args.iter().position(|a| a == "--case") {
         let id = args.get(pos + 1).map(String::as_str).unwrap_or_default();
         for f in files.iter().filter(|f| f.ends_with(".csv")) {
-            for case in cases::read_cases(Path::new(f))?.iter().filter(|c| c.id == id) {
-                let group = cases::vaccine_group_name(engine, &case.vaccine_group).unwrap_or_default();
+            for case in cases::read_cases(Path::new(f))?
+                .iter()
+                .filter(|c| c.id == id)
+            {
+                let group =
+                    cases::vaccine_group_name(engine, &case.vaccine_group).unwrap_or_default();
                 let a = engine.evaluate(&case.patient, case.assessment_date);
                 println!("{}", serde_json::to_string_pretty(&case)?);
                 for g in a.groups.iter().filter(|g| g.vaccine_group == group) {

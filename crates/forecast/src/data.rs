@@ -513,7 +513,11 @@ fn parse_tree(xml: &str) -> Result<El> {
             }
             Event::End(_) => {
                 let el = stack.pop().expect("balanced");
-                stack.last_mut().ok_or_else(|| anyhow!("unbalanced"))?.children.push(el);
+                stack
+                    .last_mut()
+                    .ok_or_else(|| anyhow!("unbalanced"))?
+                    .children
+                    .push(el);
             }
             Event::Text(t) => {
                 let s = quick_xml::escape::unescape(&t)?;
@@ -531,11 +535,7 @@ fn parse_tree(xml: &str) -> Result<El> {
                 stack.last_mut().expect("root").text.push_str(s);
             }
             Event::CData(t) => {
-                stack
-                    .last_mut()
-                    .expect("root")
-                    .text
-                    .push_str(&t);
+                stack.last_mut().expect("root").text.push_str(&t);
             }
             Event::Eof => break,
             _ => {}
@@ -637,7 +637,9 @@ pub fn parse_antigen(xml: &str) -> Result<AntigenData> {
 fn parse_series(s: &El) -> Result<AntigenSeries> {
     let name = s.string("seriesName");
     let ctx = || format!("series {name:?}");
-    let sel = s.child("selectSeries").ok_or_else(|| anyhow!("no selectSeries"))?;
+    let sel = s
+        .child("selectSeries")
+        .ok_or_else(|| anyhow!("no selectSeries"))?;
     let series_type = match s.text("seriesType").unwrap_or("") {
         "Standard" => SeriesType::Standard,
         "Risk" => SeriesType::Risk,
@@ -687,7 +689,10 @@ fn parse_series(s: &El) -> Result<AntigenSeries> {
         series_group_name: sel.string("seriesGroupName"),
         series_group: sel.string("seriesGroup"),
         priority: sel.string("seriesPriority"),
-        preference: sel.text("seriesPreference").and_then(|p| p.parse().ok()).unwrap_or(1),
+        preference: sel
+            .text("seriesPreference")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1),
         min_age_to_start: sel.offset("minAgeToStart")?,
         max_age_to_start: sel.offset("maxAgeToStart")?,
         indications,
@@ -805,7 +810,10 @@ fn parse_dose(d: &El) -> Result<SeriesDose> {
                     begin_age: c.offset("beginAge")?,
                     end_age: c.offset("endAge")?,
                     interval: c.offset("interval")?,
-                    dose_count: c.text("doseCount").and_then(|t| t.parse().ok()).unwrap_or(0),
+                    dose_count: c
+                        .text("doseCount")
+                        .and_then(|t| t.parse().ok())
+                        .unwrap_or(0),
                     valid_only: c
                         .text("doseType")
                         .is_some_and(|t| t.eq_ignore_ascii_case("valid")),
@@ -830,7 +838,9 @@ fn parse_dose(d: &El) -> Result<SeriesDose> {
         }
         conditional_skips.push(ConditionalSkip {
             context,
-            set_logic_and: cs.text("setLogic").is_some_and(|t| t.eq_ignore_ascii_case("and")),
+            set_logic_and: cs
+                .text("setLogic")
+                .is_some_and(|t| t.eq_ignore_ascii_case("and")),
             sets,
         });
     }
@@ -897,7 +907,10 @@ pub fn parse_schedule(xml: &str) -> Result<Schedule> {
                 .iter_mut()
                 .find(|g| g.name == name)
                 .ok_or_else(|| anyhow!("antigen map for unknown group {name:?}"))?;
-            group.antigens = m.all("antigen").map(|a| a.text.trim().to_string()).collect();
+            group.antigens = m
+                .all("antigen")
+                .map(|a| a.text.trim().to_string())
+                .collect();
         }
     }
     let mut cvx_map = HashMap::new();
@@ -948,10 +961,36 @@ macro_rules! embedded {
 
 /// The embedded antigen documents (name, XML).
 pub const EMBEDDED_ANTIGENS: &[(&str, &str)] = embedded!(
-    "Chikungunya", "Cholera", "COVID-19", "Dengue", "Diphtheria", "Ebola", "HepA", "HepB",
-    "Hib", "HPV", "Influenza", "JE", "Measles", "Meningococcal", "Meningococcal_B", "Mumps",
-    "Orthopoxvirus", "Pertussis", "Pneumococcal", "Polio", "Rabies", "Rotavirus", "RSV",
-    "Rubella", "TBE", "Tetanus", "Typhoid", "Varicella", "YF", "Zoster",
+    "Chikungunya",
+    "Cholera",
+    "COVID-19",
+    "Dengue",
+    "Diphtheria",
+    "Ebola",
+    "HepA",
+    "HepB",
+    "Hib",
+    "HPV",
+    "Influenza",
+    "JE",
+    "Measles",
+    "Meningococcal",
+    "Meningococcal_B",
+    "Mumps",
+    "Orthopoxvirus",
+    "Pertussis",
+    "Pneumococcal",
+    "Polio",
+    "Rabies",
+    "Rotavirus",
+    "RSV",
+    "Rubella",
+    "TBE",
+    "Tetanus",
+    "Typhoid",
+    "Varicella",
+    "YF",
+    "Zoster",
 );
 
 /// The embedded schedule document.
@@ -1035,10 +1074,20 @@ mod tests {
             .collect();
         assert!(skips.iter().any(|s| s.context == SkipContext::Evaluation));
         assert!(skips.iter().any(|s| s.context == SkipContext::Forecast));
-        assert!(skips
+        let dip = data
+            .antigens
             .iter()
+            .find(|a| a.name == "Diphtheria")
+            .unwrap();
+        assert!(dip
+            .series
+            .iter()
+            .flat_map(|s| &s.doses)
+            .flat_map(|d| &d.conditional_skips)
             .flat_map(|s| &s.sets)
             .flat_map(|s| &s.conditions)
-            .any(|c| c.kind == ConditionKind::VaccineCountByAge && !c.vaccine_types.is_empty()));
+            .any(|c| c.kind == ConditionKind::VaccineCountByAge
+                && c.vaccine_types.contains(&115)
+                && c.valid_only));
     }
 }

@@ -1,9 +1,7 @@
 //! §4.4 and §6: evaluate every antigen administered record against every relevant patient
 //! series of its antigen, then forecast each series (§7, in `forecast`).
 
-use crate::data::{
-    AgeReq, AntigenSeries, ConditionKind, CountLogic, SeriesDose, SkipContext,
-};
+use crate::data::{AgeReq, AntigenSeries, ConditionKind, CountLogic, SeriesDose, SkipContext};
 use crate::date::Date;
 use crate::forecast::{self, SeriesForecast};
 use crate::organize::{in_age_range, in_effect, AntigenDose, Context};
@@ -31,7 +29,8 @@ pub(crate) struct Target {
 #[derive(Debug, Clone)]
 pub(crate) struct DoseEval {
     pub status: EvaluationStatus,
-    pub reason: Option<&'static str>,
+    /// Every failed check's CDC reason, in check order.
+    pub reasons: Vec<&'static str>,
     /// 1-based target dose number evaluated against.
     pub target: Option<u32>,
     pub inadvertent: bool,
@@ -48,6 +47,8 @@ pub(crate) struct SeriesRun<'d> {
     pub forecast: SeriesForecast,
     /// Skip trace entries (evaluation and forecast).
     pub trace: Vec<TraceStep>,
+    /// Position in the evaluation order (series that depend on others run later).
+    pub order: usize,
 }
 
 impl SeriesRun<'_> {
@@ -77,21 +78,65 @@ pub(crate) fn evaluate_antigen<'d>(ctx: &Context<'d, '_>, a: usize) -> Vec<Serie
     let depends = |s: &AntigenSeries| {
         s.doses.iter().any(|d| {
             d.conditional_skips.iter().any(|c| {
-                c.sets
-                    .iter()
-                    .any(|set| set.conditions.iter().any(|c| c.kind == ConditionKind::CompletedSeries))
+                c.sets.iter().any(|set| {
+                    set.conditions
+                        .iter()
+                        .any(|c| c.kind == ConditionKind::CompletedSeries)
+                })
             })
         })
     };
-    let mut order: Vec<usize> = relevant.iter().copied().filter(|&i| !depends(&antigen.series[i])).collect();
-    order.extend(relevant.iter().copied().filter(|&i| depends(&antigen.series[i])));
+    let mut order: Vec<usize> = relevant
+        .iter()
+        .copied()
+        .filter(|&i| !depends(&antigen.series[i]))
+        .collect();
+    order.extend(
+        relevant
+            .iter()
+            .copied()
+            .filter(|&i| depends(&antigen.series[i])),
+    );
     let mut runs: Vec<SeriesRun<'d>> = Vec::with_capacity(order.len());
-    for i in order {
-        let run = run_series(ctx, a, i, &runs);
+    for (pos, i) in order.into_iter().enumerate() {
+        let mut run = run_series(ctx, a, i, &runs);
+        run.order = pos;
         runs.push(run);
     }
     runs.sort_by_key(|r| r.series_index);
     runs
+}
+
+/// Re-runs the chosen series with tracing on (same inputs, so the same results) so that only
+/// the series shown to the user pay for building explanation strings.
+pub(crate) fn retrace<'d>(
+    ctx: &Context<'d, '_>,
+    a: usize,
+    runs: &mut [SeriesRun<'d>],
+    chosen: &[usize],
+) {
+    for &c in chosen {
+        let order = runs[c].order;
+        let mut done: Vec<SeriesRun<'d>> = Vec::new();
+        for r in runs.iter().filter(|r| r.order < order) {
+            done.push(SeriesRun {
+                series_index: r.series_index,
+                series: r.series,
+                targets: Vec::new(),
+                evals: Vec::new(),
+                forecast: SeriesForecast {
+                    status: r.forecast.status,
+                    completed_on: r.forecast.completed_on,
+                    ..SeriesForecast::default()
+                },
+                trace: Vec::new(),
+                order: r.order,
+            });
+        }
+        let mut run = run_series(ctx, a, runs[c].series_index, &done);
+        run.order = order;
+        runs[c] = run;
+    }
 }
 
 fn run_series<'d>(
@@ -115,22 +160,34 @@ fn run_series<'d>(
         evals: vec![None; doses.len()],
         forecast: SeriesForecast::default(),
         trace: Vec::new(),
+        order: 0,
     };
     let mut t = 0usize;
     for j in 0..doses.len() {
         // §6.2: skip target doses whose conditions are met at the date administered.
         while t < run.targets.len() {
             let sd = &series.doses[run.targets[t].series_dose];
-            match can_skip(ctx, a, &run, sd, SkipContext::Evaluation, doses[j].date, Some(j), done) {
+            match can_skip(
+                ctx,
+                a,
+                &run,
+                sd,
+                SkipContext::Evaluation,
+                doses[j].date,
+                Some(j),
+                done,
+            ) {
                 Some(why) => {
-                    run.trace.push(TraceStep {
-                        rule: "§6.2",
-                        detail: format!(
-                            "target dose {} skipped when evaluating the dose of {}: {why}",
-                            t + 1,
-                            doses[j].date
-                        ),
-                    });
+                    if ctx.trace {
+                        run.trace.push(TraceStep {
+                            rule: "§6.2",
+                            detail: detail!(
+                                "target dose {} skipped when evaluating the dose of {}: {why}",
+                                t + 1,
+                                doses[j].date
+                            ),
+                        });
+                    }
                     run.targets[t].status = TargetStatus::Skipped;
                     t += 1;
                 }
@@ -140,13 +197,20 @@ fn run_series<'d>(
         if t >= run.targets.len() {
             run.evals[j] = Some(DoseEval {
                 status: EvaluationStatus::Extraneous,
-                reason: Some("Series Already Complete"),
+                reasons: vec!["Series Already Complete"],
                 target: None,
                 inadvertent: false,
-                trace: vec![TraceStep {
-                    rule: "§4.4 step 6a",
-                    detail: format!("{} has no target dose left: series already complete", series.name),
-                }],
+                trace: if ctx.trace {
+                    vec![TraceStep {
+                        rule: "§4.4 step 6a",
+                        detail: detail!(
+                            "{} has no target dose left: series already complete",
+                            series.name
+                        ),
+                    }]
+                } else {
+                    Vec::new()
+                },
             });
             continue;
         }
@@ -178,14 +242,19 @@ pub(crate) fn previous_reference(run: &SeriesRun<'_>, before: usize) -> Option<u
     (0..before).rev().find(|&k| {
         run.evals[k].as_ref().is_some_and(|e| {
             !e.inadvertent
-                && matches!(e.status, EvaluationStatus::Valid | EvaluationStatus::NotValid)
+                && matches!(
+                    e.status,
+                    EvaluationStatus::Valid | EvaluationStatus::NotValid
+                )
         })
     })
 }
 
 /// Chooses the age requirement in effect at `anchor` (RELEVANT-1/2).
 pub(crate) fn age_req(sd: &SeriesDose, anchor: Date) -> Option<&AgeReq> {
-    sd.ages.iter().find(|a| in_effect(anchor, a.effective, a.cessation))
+    sd.ages
+        .iter()
+        .find(|a| in_effect(anchor, a.effective, a.cessation))
 }
 
 /// Reference date for an interval (CALCDTINT-1, -2, -8, -9); `None` when not applicable.
@@ -231,24 +300,28 @@ fn evaluate_dose(
     let sd = run.dose(&run.targets[t]);
     let mut trace = Vec::new();
     let target = Some(t as u32 + 1);
-    trace.push(TraceStep {
-        rule: "§6",
-        detail: format!(
-            "CVX {} on {date} evaluated against target dose {} of {}",
-            dose.cvx,
-            t + 1,
-            run.series.name
-        ),
-    });
+    if ctx.trace {
+        trace.push(TraceStep {
+            rule: "§6",
+            detail: detail!(
+                "CVX {} on {date} evaluated against target dose {} of {}",
+                dose.cvx,
+                t + 1,
+                run.series.name
+            ),
+        });
+    }
     // §6.3 inadvertent vaccine.
     if sd.inadvertent_vaccines.contains(&dose.cvx) {
-        trace.push(TraceStep {
-            rule: "§6.3",
-            detail: format!("CVX {} is an inadvertent vaccine for this dose", dose.cvx),
-        });
+        if ctx.trace {
+            trace.push(TraceStep {
+                rule: "§6.3",
+                detail: detail!("CVX {} is an inadvertent vaccine for this dose", dose.cvx),
+            });
+        }
         return DoseEval {
             status: EvaluationStatus::NotValid,
-            reason: Some("Inadvertent Vaccine"),
+            reasons: vec!["Inadvertent Vaccine"],
             target,
             inadvertent: true,
             trace,
@@ -261,39 +334,55 @@ fn evaluate_dose(
         let min = ctx.age_date(age.min, Date::MIN);
         let max = ctx.age_date(age.max, Date::MAX);
         if date < abs_min {
-            trace.push(TraceStep {
-                rule: "CALCDTAGE-5",
-                detail: format!("given before the absolute minimum age date {abs_min}: too young"),
-            });
+            if ctx.trace {
+                trace.push(TraceStep {
+                    rule: "CALCDTAGE-5",
+                    detail: detail!(
+                        "given before the absolute minimum age date {abs_min}: too young"
+                    ),
+                });
+            }
             age_reason = Some("Age: Too Young");
         } else if date >= max {
-            trace.push(TraceStep {
-                rule: "CALCDTAGE-1",
-                detail: format!("given on or after the maximum age date {max}: too old"),
-            });
+            if ctx.trace {
+                trace.push(TraceStep {
+                    rule: "CALCDTAGE-1",
+                    detail: detail!("given on or after the maximum age date {max}: too old"),
+                });
+            }
             return DoseEval {
                 status: EvaluationStatus::Extraneous,
-                reason: Some("Age: Too Old"),
+                reasons: vec!["Age: Too Old"],
                 target,
                 inadvertent: false,
                 trace,
             };
         } else if date < min {
-            trace.push(TraceStep {
-                rule: "CALCDTAGE-4",
-                detail: format!("within the 4-day grace period before the minimum age date {min}"),
-            });
+            if ctx.trace {
+                trace.push(TraceStep {
+                    rule: "CALCDTAGE-4",
+                    detail: detail!(
+                        "within the 4-day grace period before the minimum age date {min}"
+                    ),
+                });
+            }
         } else {
-            trace.push(TraceStep {
-                rule: "CALCDTAGE-4",
-                detail: format!("age valid (minimum age date {min})"),
-            });
+            if ctx.trace {
+                trace.push(TraceStep {
+                    rule: "CALCDTAGE-4",
+                    detail: detail!("age valid (minimum age date {min})"),
+                });
+            }
         }
     }
     // §6.5 preferable intervals: all relevant ones must be met.
     let mut preferable_ok = true;
     let mut interval_reason = None;
-    for iv in sd.intervals.iter().filter(|i| in_effect(date, i.effective, i.cessation)) {
+    for iv in sd
+        .intervals
+        .iter()
+        .filter(|i| in_effect(date, i.effective, i.cessation))
+    {
         let Some(reference) = interval_reference(
             ctx,
             run,
@@ -306,20 +395,26 @@ fn evaluate_dose(
         ) else {
             continue;
         };
-        let abs_min = iv.abs_min.map_or(Date::MIN, |o| reference.add(o));
+        let abs_min = iv.abs_min.map_or(Date::MIN, |o| reference.plus(o));
         if date < abs_min {
             preferable_ok = false;
-            trace.push(TraceStep {
+            if ctx.trace {
+                trace.push(TraceStep {
                 rule: "CALCDTINT-3",
-                detail: format!(
+                detail: detail!(
                     "preferable interval from {reference}: given before the absolute minimum interval date {abs_min}"
                 ),
             });
+            }
         } else {
-            trace.push(TraceStep {
-                rule: "CALCDTINT-4",
-                detail: format!("preferable interval from {reference} met (absolute minimum {abs_min})"),
-            });
+            if ctx.trace {
+                trace.push(TraceStep {
+                    rule: "CALCDTINT-4",
+                    detail: detail!(
+                        "preferable interval from {reference} met (absolute minimum {abs_min})"
+                    ),
+                });
+            }
         }
     }
     if !preferable_ok {
@@ -342,14 +437,16 @@ fn evaluate_dose(
                 None,
             );
             if let Some(reference) = reference {
-                let abs_min = iv.abs_min.map_or(Date::MIN, |o| reference.add(o));
+                let abs_min = iv.abs_min.map_or(Date::MIN, |o| reference.plus(o));
                 if date < abs_min {
                     allowable_ok = false;
                 } else {
-                    trace.push(TraceStep {
-                        rule: "§6.6",
-                        detail: format!("allowable interval from {reference} met ({abs_min})"),
-                    });
+                    if ctx.trace {
+                        trace.push(TraceStep {
+                            rule: "§6.6",
+                            detail: detail!("allowable interval from {reference} met ({abs_min})"),
+                        });
+                    }
                 }
             }
         }
@@ -360,51 +457,64 @@ fn evaluate_dose(
     // §6.7 vaccine conflicts.
     let mut conflict_reason = None;
     if let Some(detail) = conflict(ctx, run, doses, j) {
-        trace.push(TraceStep {
-            rule: "CONFLICT-3",
-            detail,
-        });
+        if ctx.trace {
+            trace.push(TraceStep {
+                rule: "CONFLICT-3",
+                detail,
+            });
+        }
         conflict_reason = Some("Live Virus Conflict");
     }
-    // When several checks fail, CDC reports the conflict first, then the interval, then age.
-    let mut reason = conflict_reason.or(interval_reason).or(age_reason);
+    // Every failed check is a reason (Table 6-31 "with evaluation reasons").
+    let mut reasons: Vec<&'static str> = [age_reason, interval_reason, conflict_reason]
+        .into_iter()
+        .flatten()
+        .collect();
     // §6.8 / §6.9 preferable or allowable vaccine.
-    if reason.is_none() {
+    {
         let preferable = sd.preferable_vaccines.iter().any(|p| {
             p.vaccine.cvx == dose.cvx
                 && in_age_range(ctx.dob(), date, p.vaccine.begin_age, p.vaccine.end_age)
-                && p.mvx.as_deref().is_none_or(|m| dose.mvx.is_none_or(|dm| dm.eq_ignore_ascii_case(m)))
+                && p.mvx
+                    .as_deref()
+                    .is_none_or(|m| dose.mvx.is_none_or(|dm| dm.eq_ignore_ascii_case(m)))
         });
         let allowable = !preferable
             && sd.allowable_vaccines.iter().any(|v| {
                 v.cvx == dose.cvx && in_age_range(ctx.dob(), date, v.begin_age, v.end_age)
             });
         if preferable {
-            trace.push(TraceStep {
-                rule: "§6.8",
-                detail: format!("CVX {} is a preferable vaccine", dose.cvx),
-            });
+            if ctx.trace {
+                trace.push(TraceStep {
+                    rule: "§6.8",
+                    detail: detail!("CVX {} is a preferable vaccine", dose.cvx),
+                });
+            }
         } else if allowable {
-            trace.push(TraceStep {
-                rule: "§6.9",
-                detail: format!("CVX {} is an allowable vaccine", dose.cvx),
-            });
+            if ctx.trace {
+                trace.push(TraceStep {
+                    rule: "§6.9",
+                    detail: detail!("CVX {} is an allowable vaccine", dose.cvx),
+                });
+            }
         } else {
-            trace.push(TraceStep {
-                rule: "§6.9",
-                detail: format!("CVX {} is neither preferable nor allowable here", dose.cvx),
-            });
-            reason = Some("Not a preferable or allowable vaccine");
+            if ctx.trace {
+                trace.push(TraceStep {
+                    rule: "§6.9",
+                    detail: detail!("CVX {} is neither preferable nor allowable here", dose.cvx),
+                });
+            }
+            reasons.push("Not a preferable or allowable vaccine");
         }
     }
-    let status = if reason.is_some() {
+    let status = if !reasons.is_empty() {
         EvaluationStatus::NotValid
     } else {
         EvaluationStatus::Valid
     };
     DoseEval {
         status,
-        reason,
+        reasons,
         target,
         inadvertent: false,
         trace,
@@ -419,7 +529,7 @@ fn conflict(
     j: usize,
 ) -> Option<String> {
     let cur = &doses[j];
-    for c in ctx.engine.data.schedule.conflicts.iter().filter(|c| c.current == cur.cvx) {
+    for c in ctx.engine.conflicts_for(cur.cvx) {
         for (pi, prev) in ctx.patient.doses.iter().enumerate() {
             if prev.cvx != c.previous || prev.date >= cur.date || pi == cur.dose {
                 continue;
@@ -432,8 +542,8 @@ fn conflict(
                         .as_ref()
                         .is_some_and(|e| e.status != EvaluationStatus::Valid)
             });
-            let begin = prev.date.add(c.begin);
-            let end = prev.date.add(if not_valid { c.end } else { c.min_end });
+            let begin = prev.date.plus(c.begin);
+            let end = prev.date.plus(if not_valid { c.end } else { c.min_end });
             if cur.date >= begin && cur.date < end {
                 return Some(format!(
                     "CVX {} on {} conflicts with CVX {} on {} (conflict window {begin} to {end})",
@@ -482,11 +592,12 @@ pub(crate) fn can_skip(
                     ConditionKind::CompletedSeries => done.iter().any(|r| {
                         c.series_groups.contains(&r.series.series_group)
                             && r.forecast.status == crate::output::SeriesStatus::Complete
+                            && r.forecast.completed_on.is_none_or(|d| d <= reference)
                     }),
                     ConditionKind::Interval => match previous_reference(run, limit) {
                         Some(k) => c
                             .interval
-                            .is_some_and(|iv| reference >= doses[k].date.add(iv)),
+                            .is_some_and(|iv| reference >= doses[k].date.plus(iv)),
                         None => false,
                     },
                     ConditionKind::VaccineCountByAge
@@ -528,7 +639,12 @@ pub(crate) fn can_skip(
                 met > 0
             };
             if set_met {
-                met_sets.push(set.description.clone());
+                // The description only matters for the trace.
+                met_sets.push(if ctx.trace {
+                    set.description.as_str()
+                } else {
+                    ""
+                });
             }
         }
         let skipped = if skip.set_logic_and {

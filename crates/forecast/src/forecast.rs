@@ -24,6 +24,9 @@ pub(crate) struct SeriesForecast {
     pub priority: bool,
     /// SELECTB-12 forecast finish date.
     pub finish: Option<Date>,
+    /// For a complete series, the date of the last dose that satisfied a target dose: the
+    /// series counts as complete from then on (Table 6-7 at a conditional skip reference date).
+    pub completed_on: Option<Date>,
     pub recommended_vaccines: Vec<Cvx>,
     pub trace: Vec<TraceStep>,
 }
@@ -43,20 +46,30 @@ impl Default for SeriesForecast {
             unadjusted_past_due: None,
             priority: false,
             finish: None,
+            completed_on: None,
             recommended_vaccines: Vec::new(),
             trace: Vec::new(),
         }
     }
 }
 
-fn step(trace: &mut Vec<TraceStep>, rule: &'static str, detail: String) {
-    trace.push(TraceStep { rule, detail });
+/// Pushes a trace step, formatting the detail only when tracing is on.
+macro_rules! step {
+    ($ctx:expr, $trace:expr, $rule:expr, $($fmt:tt)+) => {
+        if $ctx.trace {
+            $trace.push(TraceStep { rule: $rule, detail: detail!($($fmt)+) });
+        }
+    };
 }
 
 /// §7.2 evidence of immunity.
 fn immune(ctx: &Context<'_, '_>, a: usize) -> Option<String> {
     let im = &ctx.engine.data.antigens[a].immunity;
-    if let Some((code, title)) = im.clinical_history.iter().find(|(c, _)| ctx.has_observation(c)) {
+    if let Some((code, title)) = im
+        .clinical_history
+        .iter()
+        .find(|(c, _)| ctx.has_observation(c))
+    {
         return Some(format!("observation {code} ({title})"));
     }
     if let Some(born) = im.birth_date {
@@ -70,7 +83,12 @@ fn immune(ctx: &Context<'_, '_>, a: usize) -> Option<String> {
 }
 
 /// §7.3 contraindications for the series' forecast target dose.
-fn contraindicated(ctx: &Context<'_, '_>, a: usize, run: &SeriesRun<'_>, t: Option<usize>) -> Option<String> {
+fn contraindicated(
+    ctx: &Context<'_, '_>,
+    a: usize,
+    run: &SeriesRun<'_>,
+    t: Option<usize>,
+) -> Option<String> {
     let antigen = &ctx.engine.data.antigens[a];
     let at = ctx.assessment;
     for c in &antigen.antigen_contraindications {
@@ -107,92 +125,136 @@ pub(crate) fn forecast_series(
     let at = ctx.assessment;
     let series = run.series;
     // §7.1 conditional skip at the assessment date.
-    let skip_at = |run: &mut SeriesRun<'_>, t: &mut usize, reference: Date, f: &mut SeriesForecast| {
-        while *t < run.targets.len() {
-            let sd = &series.doses[run.targets[*t].series_dose];
-            match can_skip(ctx, a, run, sd, SkipContext::Forecast, reference, None, done) {
-                Some(why) => {
-                    step(
-                        &mut f.trace,
-                        "§7.1",
-                        format!("target dose {} skipped as of {reference}: {why}", *t + 1),
-                    );
-                    run.targets[*t].status = TargetStatus::Skipped;
-                    *t += 1;
+    let skip_at =
+        |run: &mut SeriesRun<'_>, t: &mut usize, reference: Date, f: &mut SeriesForecast| {
+            while *t < run.targets.len() {
+                let sd = &series.doses[run.targets[*t].series_dose];
+                match can_skip(
+                    ctx,
+                    a,
+                    run,
+                    sd,
+                    SkipContext::Forecast,
+                    reference,
+                    None,
+                    done,
+                ) {
+                    Some(why) => {
+                        step!(
+                            ctx,
+                            f.trace,
+                            "§7.1",
+                            "target dose {} skipped as of {reference}: {why}",
+                            *t + 1
+                        );
+                        run.targets[*t].status = TargetStatus::Skipped;
+                        *t += 1;
+                    }
+                    None => break,
                 }
-                None => break,
             }
-        }
-    };
+        };
     skip_at(run, &mut t, at, &mut f);
 
     if let Some(why) = immune(ctx, a) {
         f.status = SeriesStatus::Immune;
         f.reason = Some("Patient has evidence of immunity".into());
-        step(&mut f.trace, "§7.2", format!("evidence of immunity: {why}"));
+        step!(ctx, f.trace, "§7.2", "evidence of immunity: {why}");
         run.forecast = f;
         return;
     }
-    let satisfied = run.targets.iter().any(|x| x.status == TargetStatus::Satisfied);
+    let satisfied = run
+        .targets
+        .iter()
+        .any(|x| x.status == TargetStatus::Satisfied);
     if t >= run.targets.len() {
         if satisfied {
             f.status = SeriesStatus::Complete;
             f.reason = Some("Patient series is complete".into());
         } else {
             f.status = SeriesStatus::NotRecommended;
-            f.reason =
-                Some("Not recommended at this time due to past immunization history".into());
+            f.reason = Some("Not recommended at this time due to past immunization history".into());
         }
-        step(&mut f.trace, "Table 7-10", format!("{}: no target dose left", f.status.as_str()));
+        step!(
+            ctx,
+            f.trace,
+            "Table 7-10",
+            "{}: no target dose left",
+            f.status.as_str()
+        );
         run.forecast = f;
+        set_completed_on(ctx, a, run);
         return;
     }
     if let Some(why) = contraindicated(ctx, a, run, Some(t)) {
         f.status = SeriesStatus::Contraindicated;
         f.reason = Some("Patient has a contraindication".into());
-        step(&mut f.trace, "§7.3", why);
+        step!(ctx, f.trace, "§7.3", "{why}");
         run.forecast = f;
         return;
     }
     loop {
         let sd = &series.doses[run.targets[t].series_dose];
         let age = age_req(sd, at).cloned().unwrap_or_default();
-        let max_age = age.max.map(|o| ctx.dob().add(o));
+        let max_age = age.max.map(|o| ctx.dob().plus(o));
         if let Some(season) = &sd.seasonal {
             if season.end.is_some_and(|e| at > e) {
                 f.status = SeriesStatus::NotRecommended;
                 f.reason = Some("Past seasonal recommendation end date".into());
-                step(&mut f.trace, "Table 7-10", "past the seasonal recommendation end date".into());
+                step!(
+                    ctx,
+                    f.trace,
+                    "Table 7-10",
+                    "past the seasonal recommendation end date"
+                );
                 break;
             }
         }
         if max_age.is_some_and(|m| at >= m) {
             f.status = SeriesStatus::AgedOut;
             f.reason = Some("Patient has exceeded the maximum age".into());
-            step(
-                &mut f.trace,
+            step!(
+                ctx,
+                f.trace,
                 "CALCDTAGE-1",
-                format!("assessment date is on or after the maximum age date {}", max_age.unwrap_or(Date::MAX)),
+                "assessment date is on or after the maximum age date {}",
+                max_age.unwrap_or(Date::MAX)
             );
             break;
         }
         // FORECASTDTCAN-1 candidate earliest date.
         let mut trace = Vec::new();
         let mut earliest = Date::MIN;
-        let mut bump = |d: Date, rule: &'static str, what: String, trace: &mut Vec<TraceStep>| {
-            trace.push(TraceStep { rule, detail: format!("{what}: {d}") });
-            if d > earliest {
-                earliest = d;
-            }
-        };
+        // `what` is a closure so the description is only formatted when tracing.
+        let mut bump =
+            |d: Date, rule: &'static str, what: &dyn Fn() -> String, trace: &mut Vec<TraceStep>| {
+                if ctx.trace {
+                    trace.push(TraceStep {
+                        rule,
+                        detail: detail!("{}: {d}", what()),
+                    });
+                }
+                if d > earliest {
+                    earliest = d;
+                }
+            };
         if let Some(min) = age.min {
-            bump(ctx.dob().add(min), "CALCDTAGE-4", "minimum age date".into(), &mut trace);
+            bump(
+                ctx.dob().plus(min),
+                "CALCDTAGE-4",
+                &|| "minimum age date".into(),
+                &mut trace,
+            );
         }
         let mut earliest_rec_int: Option<Date> = None;
         let mut latest_rec_int: Option<Date> = None;
         let mut any_interval = false;
         let mut all_priority = true;
-        for iv in sd.intervals.iter().filter(|i| in_effect(at, i.effective, i.cessation)) {
+        for iv in sd
+            .intervals
+            .iter()
+            .filter(|i| in_effect(at, i.effective, i.cessation))
+        {
             any_interval = true;
             all_priority &= iv.priority;
             let Some(reference) = interval_reference(
@@ -209,66 +271,90 @@ pub(crate) fn forecast_series(
             };
             if let Some(min) = iv.min {
                 bump(
-                    reference.add(min),
+                    reference.plus(min),
                     "CALCDTINT-4",
-                    format!("minimum interval date ({min} from {reference})"),
+                    &|| format!("minimum interval date ({min} from {reference})"),
                     &mut trace,
                 );
             }
             if let Some(r) = iv.earliest_rec {
-                let d = reference.add(r);
+                let d = reference.plus(r);
                 earliest_rec_int = Some(earliest_rec_int.map_or(d, |x| x.max(d)));
             }
             if let Some(r) = iv.latest_rec {
-                let d = reference.add(r);
+                let d = reference.plus(r);
                 latest_rec_int = Some(latest_rec_int.map_or(d, |x| x.max(d)));
             }
         }
         f.priority = any_interval && all_priority;
         // CALCDTCONFLICT-3 forecast conflict end dates.
         for p in &sd.preferable_vaccines {
-            for c in ctx
-                .engine
-                .data
-                .schedule
-                .conflicts
-                .iter()
-                .filter(|c| c.current == p.vaccine.cvx)
-            {
-                for prev in ctx.patient.doses.iter().filter(|d| d.cvx == c.previous && d.date <= at) {
+            for c in ctx.engine.conflicts_for(p.vaccine.cvx) {
+                for prev in ctx
+                    .patient
+                    .doses
+                    .iter()
+                    .filter(|d| d.cvx == c.previous && d.date <= at)
+                {
                     bump(
-                        prev.date.add(c.end),
+                        prev.date.plus(c.end),
                         "CALCDTCONFLICT-3",
-                        format!("conflict with CVX {} on {}", prev.cvx, prev.date),
+                        &|| format!("conflict with CVX {} on {}", prev.cvx, prev.date),
                         &mut trace,
                     );
                 }
             }
         }
         if let Some(start) = sd.seasonal.as_ref().and_then(|s| s.start) {
-            bump(start, "FORECASTDTCAN-1", "seasonal recommendation start date".into(), &mut trace);
+            bump(
+                start,
+                "FORECASTDTCAN-1",
+                &|| "seasonal recommendation start date".into(),
+                &mut trace,
+            );
         }
         // Latest inadvertent dose and the most recent dose evaluated in this series.
         if let Some(last) = (0..doses.len()).rev().find(|&k| run.evals[k].is_some()) {
-            bump(doses[last].date, "FORECASTDTCAN-1", "most recent dose".into(), &mut trace);
+            bump(
+                doses[last].date,
+                "FORECASTDTCAN-1",
+                &|| "most recent dose".into(),
+                &mut trace,
+            );
         }
         if earliest == Date::MIN {
             earliest = ctx.dob();
         }
         if max_age.is_some_and(|m| earliest >= m) {
             f.status = SeriesStatus::AgedOut;
-            f.reason = Some("Patient is unable to finish the series prior to the maximum age".into());
-            step(&mut f.trace, "Table 7-10", format!("earliest date {earliest} is not before the maximum age date"));
+            f.reason =
+                Some("Patient is unable to finish the series prior to the maximum age".into());
+            step!(
+                ctx,
+                f.trace,
+                "Table 7-10",
+                "earliest date {earliest} is not before the maximum age date"
+            );
             break;
         }
         // §7.6 validate the recommendation at the earliest date.
         let sd_skip = can_skip(ctx, a, run, sd, SkipContext::Forecast, earliest, None, done);
         if let Some(why) = sd_skip {
-            step(&mut f.trace, "§7.6", format!("target dose {} skipped at the earliest date {earliest}: {why}", t + 1));
+            step!(
+                ctx,
+                f.trace,
+                "§7.6",
+                "target dose {} skipped at the earliest date {earliest}: {why}",
+                t + 1
+            );
             run.targets[t].status = TargetStatus::Skipped;
             t += 1;
             if t >= run.targets.len() {
-                f.status = if run.targets.iter().any(|x| x.status == TargetStatus::Satisfied) {
+                f.status = if run
+                    .targets
+                    .iter()
+                    .any(|x| x.status == TargetStatus::Satisfied)
+                {
                     SeriesStatus::Complete
                 } else {
                     SeriesStatus::NotRecommended
@@ -284,12 +370,12 @@ pub(crate) fn forecast_series(
         // FORECASTDT-2 … 6.
         let unadj_rec = age
             .earliest_rec
-            .map(|o| ctx.dob().add(o))
+            .map(|o| ctx.dob().plus(o))
             .or(earliest_rec_int)
             .unwrap_or(earliest);
         let unadj_pd = age
             .latest_rec
-            .map(|o| ctx.dob().add(o))
+            .map(|o| ctx.dob().plus(o))
             .or(latest_rec_int)
             .map(|d| d.add_days(-1));
         f.unadjusted_recommended = Some(unadj_rec);
@@ -297,16 +383,15 @@ pub(crate) fn forecast_series(
         f.recommended = Some(unadj_rec.max(earliest));
         f.past_due = unadj_pd.map(|d| d.max(earliest));
         f.latest = max_age.map(|d| d.add_days(-1));
-        step(
-            &mut f.trace,
+        step!(
+            ctx,
+            f.trace,
             "FORECASTDT-1",
-            format!(
-                "target dose {} of {}: earliest {earliest}, recommended {}, past due {}",
-                t + 1,
-                series.name,
-                unadj_rec.max(earliest),
-                f.past_due.map_or("-".into(), |d| d.to_string())
-            ),
+            "target dose {} of {}: earliest {earliest}, recommended {}, past due {}",
+            t + 1,
+            series.name,
+            unadj_rec.max(earliest),
+            f.past_due.map_or("-".into(), |d| d.to_string())
         );
         // FORECASTDN-1.
         let count = run
@@ -329,7 +414,12 @@ pub(crate) fn forecast_series(
             .filter(|p| p.forecast)
             .filter(|p| {
                 in_age_range(ctx.dob(), earliest, p.vaccine.begin_age, p.vaccine.end_age)
-                    || in_age_range(ctx.dob(), unadj_rec.max(earliest), p.vaccine.begin_age, p.vaccine.end_age)
+                    || in_age_range(
+                        ctx.dob(),
+                        unadj_rec.max(earliest),
+                        p.vaccine.begin_age,
+                        p.vaccine.end_age,
+                    )
             })
             .map(|p| p.vaccine.cvx)
             .collect();
@@ -342,7 +432,7 @@ pub(crate) fn forecast_series(
                 .iter()
                 .filter(|i| in_effect(at, i.effective, i.cessation))
                 .filter_map(|i| i.min)
-                .map(|o| finish.add(o))
+                .map(|o| finish.plus(o))
                 .max();
             if let Some(m) = min_int {
                 finish = m;
@@ -353,4 +443,17 @@ pub(crate) fn forecast_series(
     }
     let _ = EvaluationStatus::Valid;
     run.forecast = f;
+    set_completed_on(ctx, a, run);
+}
+
+fn set_completed_on(ctx: &Context<'_, '_>, a: usize, run: &mut SeriesRun<'_>) {
+    if run.forecast.status == SeriesStatus::Complete {
+        let doses = &ctx.antigen_doses[a];
+        run.forecast.completed_on = run
+            .targets
+            .iter()
+            .filter_map(|t| t.satisfied_by)
+            .map(|k| doses[k].date)
+            .max();
+    }
 }

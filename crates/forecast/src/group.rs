@@ -8,11 +8,23 @@ use crate::organize::Context;
 use crate::output::*;
 use crate::select::AntigenOutcome;
 
-fn antigen_forecast(ctx: &Context<'_, '_>, o: &AntigenOutcome<'_>, r: &SeriesRun<'_>) -> AntigenForecast {
+/// The antigen forecast of best run `b`; its traces move into the result (each best run is in
+/// exactly one vaccine-group forecast), the selection trace is shared by the antigen's best runs.
+fn antigen_forecast(
+    ctx: &Context<'_, '_>,
+    o: &mut AntigenOutcome<'_>,
+    b: usize,
+) -> AntigenForecast {
+    let r = &mut o.runs[b];
+    let mut trace = if o.best.len() == 1 {
+        std::mem::take(&mut o.trace)
+    } else {
+        o.trace.clone()
+    };
+    trace.append(&mut r.trace);
+    trace.append(&mut r.forecast.trace);
+    let r = &o.runs[b];
     let f = &r.forecast;
-    let mut trace = o.trace.clone();
-    trace.extend(r.trace.iter().cloned());
-    trace.extend(f.trace.iter().cloned());
     AntigenForecast {
         antigen: ctx.engine.data.antigens[o.antigen].name.clone(),
         series: r.series.name.clone(),
@@ -40,6 +52,11 @@ fn antigen_forecast(ctx: &Context<'_, '_>, o: &AntigenOutcome<'_>, r: &SeriesRun
     }
 }
 
+/// (antigen index, index of a best run) pairs blended into one vaccine-group forecast.
+type Members = Vec<(usize, usize)>;
+/// Series type and series group a vaccine-group forecast is made for.
+type GroupKey<'a> = (SeriesType, &'a str);
+
 /// Standard and evaluation-only series blend together; risk series blend separately (§4.6).
 fn blend_type(t: SeriesType) -> SeriesType {
     match t {
@@ -48,12 +65,13 @@ fn blend_type(t: SeriesType) -> SeriesType {
     }
 }
 
-pub(crate) fn assemble(ctx: &Context<'_, '_>, outcomes: Vec<AntigenOutcome<'_>>) -> Assessment {
+pub(crate) fn assemble(ctx: &Context<'_, '_>, mut outcomes: Vec<AntigenOutcome<'_>>) -> Assessment {
     let engine = ctx.engine;
     let mut groups = Vec::new();
+    let mut primary_run: Vec<Option<usize>> = vec![None; outcomes.len()];
     for g in &engine.groups {
         // FORECASTVG-1: one forecast per series group (standard and risk never blend, §4.6).
-        let mut by_group: Vec<((SeriesType, &str), Vec<(usize, usize)>)> = Vec::new();
+        let mut by_group: Vec<(GroupKey<'_>, Members)> = Vec::new();
         for &a in &g.antigens {
             let o = &outcomes[a];
             for &b in &o.best {
@@ -65,16 +83,20 @@ pub(crate) fn assemble(ctx: &Context<'_, '_>, outcomes: Vec<AntigenOutcome<'_>>)
                 }
             }
         }
-        let mut forecasts: Vec<(u8, GroupForecast)> = by_group
+        let mut forecasts: Vec<(u8, GroupForecast, Members)> = by_group
             .into_iter()
             .map(|((ty, _), members)| {
                 // Series groups the patient has not reached the start age of (e.g. the 50+
                 // pneumococcal series for a child) are listed after the others.
                 let started = members.iter().all(|&(a, b)| {
-                    let s = outcomes[a].runs[b].series;
-                    s.min_age_to_start.is_none_or(|m| ctx.assessment >= ctx.dob().add(m))
+                    let run = &outcomes[a].runs[b];
+                    run.valid_count() > 0
+                        || run
+                            .series
+                            .min_age_to_start
+                            .is_none_or(|m| ctx.assessment >= ctx.dob().plus(m))
                 });
-                let f = group_forecast(ctx, g, ty, &members, &outcomes);
+                let f = group_forecast(ctx, g, ty, &members, &mut outcomes);
                 let status_rank = match f.status {
                     SeriesStatus::Contraindicated => 0,
                     SeriesStatus::NotComplete => 1,
@@ -84,12 +106,17 @@ pub(crate) fn assemble(ctx: &Context<'_, '_>, outcomes: Vec<AntigenOutcome<'_>>)
                     SeriesStatus::AgedOut => 5,
                 };
                 let rank = (!started as u8) * 16 + status_rank * 2 + (ty != SeriesType::Risk) as u8;
-                (rank, f)
+                (rank, f, members)
             })
             .collect();
-        // The primary forecast comes first.
-        forecasts.sort_by_key(|(rank, f)| (*rank, f.earliest));
-        let forecasts = forecasts.into_iter().map(|(_, f)| f);
+        // The primary forecast comes first; its series are the ones doses are reported from.
+        forecasts.sort_by_key(|(rank, f, _)| (*rank, f.earliest));
+        if let Some((_, _, members)) = forecasts.first() {
+            for &(a, b) in members {
+                primary_run[a] = Some(b);
+            }
+        }
+        let forecasts = forecasts.into_iter().map(|(_, f, _)| f);
         groups.extend(forecasts);
     }
     let mut doses: Vec<DoseEvaluation> = ctx
@@ -102,35 +129,47 @@ pub(crate) fn assemble(ctx: &Context<'_, '_>, outcomes: Vec<AntigenOutcome<'_>>)
             cvx: d.cvx,
             date: d.date,
             antigens: Vec::new(),
+            other_series: Vec::new(),
         })
         .collect();
-    for o in &outcomes {
+    for o in &mut outcomes {
         let list = &ctx.antigen_doses[o.antigen];
-        // Report each dose from the antigen's first best series, else from any relevant one.
-        let run = o
-            .best
-            .first()
-            .map(|&b| &o.runs[b])
-            .or_else(|| o.runs.first());
-        let Some(run) = run else {
+        // Report each dose from the series behind the group's primary forecast, else from the
+        // antigen's first best series, else from any relevant one; the antigen's other best
+        // series are reported beside it.
+        let primary = primary_run[o.antigen]
+            .or_else(|| o.best.first().copied())
+            .or(if o.runs.is_empty() { None } else { Some(0) });
+        let Some(primary) = primary else {
             continue;
         };
         let antigen = &engine.data.antigens[o.antigen];
         let group = &engine.groups[engine.antigen_group[o.antigen]].name;
-        for (k, d) in list.iter().enumerate() {
-            let Some(e) = &run.evals[k] else {
-                continue;
-            };
-            doses[d.dose].antigens.push(AntigenDoseEvaluation {
-                antigen: antigen.name.clone(),
-                vaccine_group: group.clone(),
-                series: run.series.name.clone(),
-                series_type: run.series.series_type,
-                status: e.status,
-                reason: e.reason.map(str::to_string),
-                target_dose: e.target,
-                trace: e.trace.clone(),
-            });
+        let others = o.best.iter().copied().filter(|&b| b != primary);
+        for b in std::iter::once(primary).chain(others) {
+            let run = &mut o.runs[b];
+            for (k, d) in list.iter().enumerate() {
+                let Some(e) = &mut run.evals[k] else {
+                    continue;
+                };
+                let eval = AntigenDoseEvaluation {
+                    antigen: antigen.name.clone(),
+                    vaccine_group: group.clone(),
+                    series: run.series.name.clone(),
+                    series_type: run.series.series_type,
+                    status: e.status,
+                    reason: e.reasons.first().map(|r| r.to_string()),
+                    reasons: e.reasons.iter().map(|r| r.to_string()).collect(),
+                    target_dose: e.target,
+                    trace: std::mem::take(&mut e.trace),
+                };
+                let out = &mut doses[d.dose];
+                if b == primary {
+                    out.antigens.push(eval);
+                } else {
+                    out.other_series.push(eval);
+                }
+            }
         }
     }
     Assessment {
@@ -145,11 +184,11 @@ fn group_forecast(
     g: &crate::GroupInfo,
     ty: SeriesType,
     members: &[(usize, usize)],
-    outcomes: &[AntigenOutcome<'_>],
+    outcomes: &mut [AntigenOutcome<'_>],
 ) -> GroupForecast {
     let antigens: Vec<AntigenForecast> = members
         .iter()
-        .map(|&(a, b)| antigen_forecast(ctx, &outcomes[a], &outcomes[a].runs[b]))
+        .map(|&(a, b)| antigen_forecast(ctx, &mut outcomes[a], b))
         .collect();
     let runs: Vec<&SeriesRun<'_>> = members.iter().map(|&(a, b)| &outcomes[a].runs[b]).collect();
     let mut trace = Vec::new();
@@ -210,7 +249,9 @@ fn group_forecast(
         } else {
             open.iter().filter_map(|(f, _)| f.earliest).max()
         };
-        let min_of = |sel: fn(&AntigenForecast) -> Option<Date>| open.iter().filter_map(|(f, _)| sel(f)).min();
+        let min_of = |sel: fn(&AntigenForecast) -> Option<Date>| {
+            open.iter().filter_map(|(f, _)| sel(f)).min()
+        };
         let rec = min_of(|f| f.recommended);
         let pd = min_of(|f| f.past_due);
         out.earliest = earliest;
@@ -237,11 +278,16 @@ fn group_forecast(
         vaccines.dedup();
         out.recommended_vaccines = vaccines;
         trace.push(TraceStep {
-            rule: if antigens.len() == 1 { "SINGLEANTVG-2" } else { "MULTIANTVG-1" },
+            rule: if antigens.len() == 1 {
+                "SINGLEANTVG-2"
+            } else {
+                "MULTIANTVG-1"
+            },
             detail: format!(
                 "{}: dose {} earliest {}, recommended {}, past due {}",
                 g.name,
-                out.forecast_dose_number.map_or("-".into(), |n| n.to_string()),
+                out.forecast_dose_number
+                    .map_or("-".into(), |n| n.to_string()),
                 out.earliest.map_or("-".into(), |d| d.to_string()),
                 out.recommended.map_or("-".into(), |d| d.to_string()),
                 out.past_due.map_or("-".into(), |d| d.to_string()),
@@ -249,7 +295,11 @@ fn group_forecast(
         });
     } else {
         trace.push(TraceStep {
-            rule: if antigens.len() == 1 { "SINGLEANTVG-1" } else { "Table 9-4" },
+            rule: if antigens.len() == 1 {
+                "SINGLEANTVG-1"
+            } else {
+                "Table 9-4"
+            },
             detail: format!("{}: {}", g.name, status.as_str()),
         });
     }

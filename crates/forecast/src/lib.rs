@@ -37,6 +37,16 @@
 //! assert_eq!(hepb.forecast_dose_number, Some(2));
 //! ```
 
+/// `format!` for trace details with room for a typical sentence up front, so building a trace
+/// does not keep growing (reallocating) short strings.
+macro_rules! detail {
+    ($($arg:tt)+) => {{
+        let mut s = String::with_capacity(120);
+        let _ = std::fmt::Write::write_fmt(&mut s, format_args!($($arg)+));
+        s
+    }};
+}
+
 pub mod cases;
 pub mod data;
 pub mod date;
@@ -102,12 +112,18 @@ pub struct Patient {
 pub struct Engine {
     data: SupportingData,
     /// CVX → (antigen index, association begin age, end age).
-    cvx_antigens: HashMap<Cvx, Vec<(usize, Option<Offset>, Option<Offset>)>>,
+    cvx_antigens: HashMap<Cvx, Vec<CvxAntigen>>,
     /// Vaccine groups with antigen indexes.
     groups: Vec<GroupInfo>,
     /// Antigen index → vaccine group index.
     antigen_group: Vec<usize>,
+    /// Impacted (current) CVX → indexes into the schedule's conflicts; avoids scanning all
+    /// 600-odd conflicts for every dose.
+    conflicts_by_current: HashMap<Cvx, Vec<usize>>,
 }
+
+/// (antigen index, association begin age, association end age).
+type CvxAntigen = (usize, Option<Offset>, Option<Offset>);
 
 struct GroupInfo {
     name: String,
@@ -156,7 +172,12 @@ impl Engine {
         if let Some(i) = antigen_group.iter().position(|&g| g == usize::MAX) {
             anyhow::bail!("antigen {} is in no vaccine group", data.antigens[i].name);
         }
+        let mut conflicts_by_current: HashMap<Cvx, Vec<usize>> = HashMap::new();
+        for (i, c) in data.schedule.conflicts.iter().enumerate() {
+            conflicts_by_current.entry(c.current).or_default().push(i);
+        }
         Ok(Engine {
+            conflicts_by_current,
             data,
             cvx_antigens,
             groups,
@@ -171,6 +192,15 @@ impl Engine {
             let data = SupportingData::embedded().expect("embedded supporting data parses");
             Engine::new(data).expect("embedded supporting data is consistent")
         })
+    }
+
+    /// Vaccine conflicts whose impacted (current) vaccine is `cvx`.
+    pub(crate) fn conflicts_for(&self, cvx: Cvx) -> impl Iterator<Item = &data::VaccineConflict> {
+        self.conflicts_by_current
+            .get(&cvx)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.data.schedule.conflicts[i])
     }
 
     /// The supporting data the engine runs on.
@@ -196,10 +226,16 @@ impl Engine {
     /// Evaluates the patient's history and forecasts every vaccine group as of `assessment_date`.
     pub fn evaluate(&self, patient: &Patient, assessment_date: Date) -> Assessment {
         let ctx = organize::Context::new(self, patient, assessment_date);
+        let traced = ctx.traced();
         let antigen_results: Vec<select::AntigenOutcome> = (0..self.data.antigens.len())
             .map(|a| {
+                // Evaluate every relevant series without building explanation strings, then
+                // re-run only the best series with tracing on: formatting traces for every
+                // candidate series was most of the cost.
                 let runs = evaluate::evaluate_antigen(&ctx, a);
-                select::select_best(&ctx, a, runs)
+                let mut outcome = select::select_best(&ctx, a, runs);
+                evaluate::retrace(&traced, a, &mut outcome.runs, &outcome.best);
+                outcome
             })
             .collect();
         group::assemble(&ctx, antigen_results)

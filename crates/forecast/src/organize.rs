@@ -1,6 +1,6 @@
 //! §4.2 Organize immunization history and §5 Select relevant patient series.
 
-use crate::data::{AntigenSeries, Cvx, Gender, SeriesType};
+use crate::data::{AntigenSeries, Cvx, SeriesType};
 use crate::date::{Date, Offset};
 use crate::{Engine, Patient};
 
@@ -21,6 +21,8 @@ pub(crate) struct Context<'e, 'p> {
     pub assessment: Date,
     /// Antigen administered records per antigen, sorted by date (then input order).
     pub antigen_doses: Vec<Vec<AntigenDose<'p>>>,
+    /// Whether to build explanation traces.
+    pub trace: bool,
 }
 
 impl<'e, 'p> Context<'e, 'p> {
@@ -56,6 +58,18 @@ impl<'e, 'p> Context<'e, 'p> {
             patient,
             assessment,
             antigen_doses,
+            trace: false,
+        }
+    }
+
+    /// The same context with explanation traces switched on.
+    pub fn traced(&self) -> Context<'e, 'p> {
+        Context {
+            engine: self.engine,
+            patient: self.patient,
+            assessment: self.assessment,
+            antigen_doses: self.antigen_doses.clone(),
+            trace: true,
         }
     }
 
@@ -65,7 +79,7 @@ impl<'e, 'p> Context<'e, 'p> {
 
     /// DOB plus an optional age, or `default` when the age is empty.
     pub fn age_date(&self, age: Option<Offset>, default: Date) -> Date {
-        age.map_or(default, |a| self.patient.dob.add(a))
+        age.map_or(default, |a| self.patient.dob.plus(a))
     }
 
     pub fn has_observation(&self, code: &str) -> bool {
@@ -101,20 +115,16 @@ impl<'e, 'p> Context<'e, 'p> {
 }
 
 /// `dob + begin <= date < dob + end`, empty ages being open-ended.
-pub(crate) fn in_age_range(dob: Date, date: Date, begin: Option<Offset>, end: Option<Offset>) -> bool {
-    begin.is_none_or(|b| date >= dob.add(b)) && end.is_none_or(|e| date < dob.add(e))
+pub(crate) fn in_age_range(
+    dob: Date,
+    date: Date,
+    begin: Option<Offset>,
+    end: Option<Offset>,
+) -> bool {
+    begin.is_none_or(|b| date >= dob.plus(b)) && end.is_none_or(|e| date < dob.plus(e))
 }
 
 /// RELEVANT-1 / RELEVANT-2: the anchor date lies within effective..=cessation.
 pub(crate) fn in_effect(anchor: Date, effective: Option<Date>, cessation: Option<Date>) -> bool {
     effective.is_none_or(|e| anchor >= e) && cessation.is_none_or(|c| anchor <= c)
-}
-
-#[allow(dead_code)]
-pub(crate) fn gender_label(g: Gender) -> &'static str {
-    match g {
-        Gender::Female => "F",
-        Gender::Male => "M",
-        Gender::Unknown => "U",
-    }
 }

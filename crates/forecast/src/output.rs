@@ -93,6 +93,10 @@ pub struct DoseEvaluation {
     pub date: Date,
     /// Per antigen (as evaluated in the antigen's best patient series).
     pub antigens: Vec<AntigenDoseEvaluation>,
+    /// The same dose as evaluated in the antigen's other best patient series, if any (e.g. the
+    /// standard series beside a risk series the group forecast is made from).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_series: Vec<AntigenDoseEvaluation>,
 }
 
 /// Evaluation of one dose for one antigen in the antigen's best patient series.
@@ -108,8 +112,11 @@ pub struct AntigenDoseEvaluation {
     pub series_type: SeriesType,
     /// Evaluation status.
     pub status: EvaluationStatus,
-    /// CDC evaluation reason (`Age: Too Young`, `Interval: Too Soon`, …) when not simply valid.
+    /// The first CDC evaluation reason (`Age: Too Young`, `Interval: Too Soon`, …), if any.
     pub reason: Option<String>,
+    /// All evaluation reasons, in the order the checks run (age, interval, conflict, vaccine):
+    /// a dose can be both too young and too soon.
+    pub reasons: Vec<String>,
     /// The target dose number the dose was evaluated against.
     pub target_dose: Option<u32>,
     /// Why.
@@ -180,26 +187,58 @@ impl Assessment {
         self.groups.iter().find(|g| g.vaccine_group == name)
     }
 
-    /// Status and reason of dose `index` for a vaccine group: a combination vaccine is judged
+    /// Status and reasons of dose `index` for a vaccine group: a combination vaccine is judged
     /// by the group's antigens it contains (not valid if any is not valid, then extraneous).
     pub fn dose_status_for_group(
         &self,
         index: usize,
         group: &str,
-    ) -> Option<(EvaluationStatus, Option<String>)> {
+    ) -> Option<(EvaluationStatus, Vec<String>)> {
+        self.dose_status_in(index, group, None)
+    }
+
+    /// Like [`Assessment::dose_status_for_group`], but as evaluated in a best patient series of
+    /// the given series type when the antigen has one (CDC test cases name the series type each
+    /// expected evaluation was determined in); otherwise as reported.
+    pub fn dose_status_in(
+        &self,
+        index: usize,
+        group: &str,
+        series_type: Option<SeriesType>,
+    ) -> Option<(EvaluationStatus, Vec<String>)> {
         let dose = self.doses.get(index)?;
-        let mut best: Option<(EvaluationStatus, Option<String>)> = None;
+        let mut best: Option<(EvaluationStatus, Vec<String>)> = None;
         let rank = |s: EvaluationStatus| match s {
             EvaluationStatus::Valid => 0,
             EvaluationStatus::Extraneous => 1,
             EvaluationStatus::SubStandard => 2,
             EvaluationStatus::NotValid => 3,
         };
-        for a in dose.antigens.iter().filter(|a| a.vaccine_group == group) {
+        let chosen = dose
+            .antigens
+            .iter()
+            .filter(|a| a.vaccine_group == group)
+            .map(|a| {
+                // The evaluation in another best series of the wanted type, when there is one.
+                series_type
+                    .filter(|&t| blend(a.series_type) != blend(t))
+                    .and_then(|t| {
+                        dose.other_series
+                            .iter()
+                            .find(|o| o.antigen == a.antigen && blend(o.series_type) == blend(t))
+                    })
+                    .unwrap_or(a)
+            });
+        for a in chosen {
             if best.as_ref().is_none_or(|(s, _)| rank(a.status) > rank(*s)) {
-                best = Some((a.status, a.reason.clone()));
+                best = Some((a.status, a.reasons.clone()));
             }
         }
         best
     }
+}
+
+/// Standard and evaluation-only series report together; risk series apart.
+fn blend(t: SeriesType) -> bool {
+    t == SeriesType::Risk
 }

@@ -30,16 +30,29 @@ fn completable(ctx: &Context<'_, '_>, r: &SeriesRun<'_>) -> bool {
     let Some(finish) = r.forecast.finish else {
         return false;
     };
-    let last = r.series.doses.last().and_then(|d| d.ages.first()).and_then(|a| a.max);
-    last.is_none_or(|m| finish < ctx.dob().add(m))
+    let last = r
+        .series
+        .doses
+        .last()
+        .and_then(|d| d.ages.first())
+        .and_then(|a| a.max);
+    last.is_none_or(|m| finish < ctx.dob().plus(m))
 }
 
 /// Awards `+win` when only one series has the best value, 0 when tied, `-win` otherwise.
-fn award<T: PartialOrd + Copy>(vals: &[Option<T>], better: impl Fn(T, T) -> bool, win: i32) -> Vec<i32> {
-    let best = vals.iter().flatten().copied().fold(None::<T>, |acc, v| match acc {
-        Some(a) if !better(v, a) => Some(a),
-        _ => Some(v),
-    });
+fn award<T: PartialOrd + Copy>(
+    vals: &[Option<T>],
+    better: impl Fn(T, T) -> bool,
+    win: i32,
+) -> Vec<i32> {
+    let best = vals
+        .iter()
+        .flatten()
+        .copied()
+        .fold(None::<T>, |acc, v| match acc {
+            Some(a) if !better(v, a) => Some(a),
+            _ => Some(v),
+        });
     let n_best = vals
         .iter()
         .filter(|v| v.is_some_and(|v| best.is_some_and(|b| !better(b, v))))
@@ -66,7 +79,10 @@ pub(crate) fn select_best<'d>(
     let mut trace = Vec::new();
     let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, r) in runs.iter().enumerate() {
-        groups.entry(r.series.series_group.as_str()).or_default().push(i);
+        groups
+            .entry(r.series.series_group.as_str())
+            .or_default()
+            .push(i);
     }
     let doses = &ctx.antigen_doses[antigen];
     let mut prioritized: Vec<usize> = Vec::new();
@@ -83,7 +99,10 @@ pub(crate) fn select_best<'d>(
             .min()
             .unwrap_or("A");
         let none_valid = members.iter().all(|&i| runs[i].valid_count() == 0);
-        let default = members.iter().copied().find(|&i| runs[i].series.default_series);
+        let default = members
+            .iter()
+            .copied()
+            .find(|&i| runs[i].series.default_series);
         // SELECTSCORE-2 scorable series.
         let scorable: Vec<usize> = members
             .iter()
@@ -98,13 +117,14 @@ pub(crate) fn select_best<'d>(
                             .iter()
                             .enumerate()
                             .find(|(_, e)| {
-                                e.as_ref().is_some_and(|e| e.status == EvaluationStatus::Valid)
+                                e.as_ref()
+                                    .is_some_and(|e| e.status == EvaluationStatus::Valid)
                             })
                             .map(|(k, _)| doses[k].date);
                         let by_valid = first_valid.is_some_and(|d| {
                             r.series
                                 .max_age_to_start
-                                .is_none_or(|m| d < ctx.dob().add(m))
+                                .is_none_or(|m| d < ctx.dob().plus(m))
                         });
                         (by_valid || (none_valid && default.is_none())) && candidate(i)
                     }
@@ -112,9 +132,16 @@ pub(crate) fn select_best<'d>(
                 }
             })
             .collect();
-        let complete: Vec<usize> = scorable.iter().copied().filter(|&i| is_complete(&runs[i])).collect();
-        let in_process: Vec<usize> =
-            scorable.iter().copied().filter(|&i| is_in_process(&runs[i])).collect();
+        let complete: Vec<usize> = scorable
+            .iter()
+            .copied()
+            .filter(|&i| is_complete(&runs[i]))
+            .collect();
+        let in_process: Vec<usize> = scorable
+            .iter()
+            .copied()
+            .filter(|&i| is_in_process(&runs[i]))
+            .collect();
         // Table 8-3.
         let single = match scorable.len() {
             0 => default,
@@ -144,8 +171,10 @@ pub(crate) fn select_best<'d>(
                         *s += p;
                     }
                 };
-                let valid: Vec<Option<usize>> =
-                    scored.iter().map(|&i| Some(runs[i].valid_count())).collect();
+                let valid: Vec<Option<usize>> = scored
+                    .iter()
+                    .map(|&i| Some(runs[i].valid_count()))
+                    .collect();
                 let comp: Vec<bool> = scored.iter().map(|&i| completable(ctx, &runs[i])).collect();
                 match kind {
                     0 => add(&mut score, award(&valid, |a, b| a > b, 1)),
@@ -154,9 +183,11 @@ pub(crate) fn select_best<'d>(
                             .iter()
                             .map(|&i| {
                                 let r = &runs[i];
-                                let all_valid = r.evals.iter().flatten().all(|e| {
-                                    e.status == EvaluationStatus::Valid
-                                });
+                                let all_valid = r
+                                    .evals
+                                    .iter()
+                                    .flatten()
+                                    .all(|e| e.status == EvaluationStatus::Valid);
                                 if r.series.product_path && all_valid {
                                     2
                                 } else {
@@ -165,7 +196,10 @@ pub(crate) fn select_best<'d>(
                             })
                             .collect();
                         add(&mut score, pts);
-                        add(&mut score, comp.iter().map(|&c| if c { 3 } else { -3 }).collect());
+                        add(
+                            &mut score,
+                            comp.iter().map(|&c| if c { 3 } else { -3 }).collect(),
+                        );
                         add(&mut score, award(&valid, |a, b| a > b, 2));
                         let remaining: Vec<Option<usize>> = scored
                             .iter()
@@ -191,7 +225,10 @@ pub(crate) fn select_best<'d>(
                         let start: Vec<Option<Date>> =
                             scored.iter().map(|&i| runs[i].forecast.earliest).collect();
                         add(&mut score, award(&start, |a, b| a < b, 1));
-                        add(&mut score, comp.iter().map(|&c| if c { 1 } else { -1 }).collect());
+                        add(
+                            &mut score,
+                            comp.iter().map(|&c| if c { 1 } else { -1 }).collect(),
+                        );
                         let pts = scored
                             .iter()
                             .map(|&i| if runs[i].series.product_path { -1 } else { 1 })
@@ -211,7 +248,7 @@ pub(crate) fn select_best<'d>(
                     .map(|(&i, _)| i);
                 trace.push(TraceStep {
                     rule: "SELECTBEST-1",
-                    detail: format!(
+                    detail: detail!(
                         "series group {group}: scores {}",
                         scored
                             .iter()
@@ -227,7 +264,7 @@ pub(crate) fn select_best<'d>(
         if let Some(i) = chosen {
             trace.push(TraceStep {
                 rule: "§8.7",
-                detail: format!(
+                detail: detail!(
                     "series group {group}: prioritized patient series is {} ({})",
                     runs[i].series.name,
                     runs[i].forecast.status.as_str()
@@ -237,12 +274,16 @@ pub(crate) fn select_best<'d>(
         }
     }
     // Table 8-14 best patient series across equivalent series groups.
-    let equivalent = |a: usize, b: usize| {
-        let (sa, sb) = (runs[a].series, runs[b].series);
-        sa.equivalent_series_groups.contains(&sb.series_group)
-            || sb.equivalent_series_groups.contains(&sa.series_group)
+    // Equivalence is read from the prioritized series' own supporting data: e.g. the HepB
+    // dialysis risk series lists no equivalent group, so a complete standard series does not
+    // make it redundant, while the standard series lists the risk group.
+    let equivalent = |p: usize, o: usize| {
+        runs[p]
+            .series
+            .equivalent_series_groups
+            .contains(&runs[o].series.series_group)
     };
-    let mut best: Vec<usize> = prioritized
+    let best: Vec<usize> = prioritized
         .iter()
         .copied()
         .filter(|&p| {
@@ -267,20 +308,10 @@ pub(crate) fn select_best<'d>(
             }
         })
         .collect();
-    // Two complete series in equivalent groups: keep one.
-    let mut i = 0;
-    while i < best.len() {
-        let dup = (0..i).any(|k| equivalent(best[k], best[i]));
-        if dup {
-            best.remove(i);
-        } else {
-            i += 1;
-        }
-    }
     for &b in &best {
         trace.push(TraceStep {
             rule: "§8.8",
-            detail: format!("best patient series: {}", runs[b].series.name),
+            detail: detail!("best patient series: {}", runs[b].series.name),
         });
     }
     AntigenOutcome {

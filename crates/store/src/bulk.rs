@@ -77,9 +77,17 @@ impl BulkWriter {
         // A bigger page cache keeps the two client search indexes (random insert order) in
         // memory; a rarer WAL checkpoint avoids copying every few megabytes of pages twice.
         // Durability is unchanged: synchronous stays as the store opened it.
-        sqlx::query("PRAGMA cache_size = -262144").execute(&mut *conn).await?;
-        sqlx::query("PRAGMA wal_autocheckpoint = 16384").execute(&mut *conn).await?;
-        Ok(Self { conn, recorded_at, counts: BulkCounts::default() })
+        sqlx::query("PRAGMA cache_size = -262144")
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("PRAGMA wal_autocheckpoint = 16384")
+            .execute(&mut *conn)
+            .await?;
+        Ok(Self {
+            conn,
+            recorded_at,
+            counts: BulkCounts::default(),
+        })
     }
 
     /// Writes one batch in its own transaction.
@@ -100,9 +108,15 @@ impl BulkWriter {
 
     /// Checkpoints the WAL, restores the connection's settings and returns the counts.
     pub async fn finish(mut self) -> StoreResult<BulkCounts> {
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut *self.conn).await?;
-        sqlx::query("PRAGMA wal_autocheckpoint = 1000").execute(&mut *self.conn).await?;
-        sqlx::query("PRAGMA cache_size = -65536").execute(&mut *self.conn).await?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&mut *self.conn)
+            .await?;
+        sqlx::query("PRAGMA wal_autocheckpoint = 1000")
+            .execute(&mut *self.conn)
+            .await?;
+        sqlx::query("PRAGMA cache_size = -65536")
+            .execute(&mut *self.conn)
+            .await?;
         Ok(self.counts)
     }
 }
@@ -110,7 +124,11 @@ impl BulkWriter {
 /// Writes one batch on `conn`, which must be inside a transaction (the change_log rows are found
 /// by rowid, which needs the write lock held throughout): clients, then doses, then truth rows,
 /// clients and doses each with their `change_log` rows.
-pub async fn write_batch(conn: &mut SqliteConnection, batch: &Batch, recorded_at: OffsetDateTime) -> StoreResult<()> {
+pub async fn write_batch(
+    conn: &mut SqliteConnection,
+    batch: &Batch,
+    recorded_at: OffsetDateTime,
+) -> StoreResult<()> {
     let now = timestamp(recorded_at);
     for rows in batch.clients.chunks(CLIENT_ROWS_PER_INSERT) {
         let mark = max_rowid(conn, "clients").await?;
@@ -122,7 +140,9 @@ pub async fn write_batch(conn: &mut SqliteConnection, batch: &Batch, recorded_at
     for rows in batch.immunizations.chunks(DOSE_ROWS_PER_INSERT) {
         let mark = max_rowid(conn, "immunizations").await?;
         let mut qb: QueryBuilder<'_, Sqlite> = QueryBuilder::new(immunizations::INSERT_COLUMNS);
-        qb.push_values(rows, |mut b, i| immunizations::push_immunization(&mut b, i, &now));
+        qb.push_values(rows, |mut b, i| {
+            immunizations::push_immunization(&mut b, i, &now)
+        });
         qb.build().execute(&mut *conn).await?;
         log_inserted_since(conn, "immunizations", "immunization", mark, &now).await?;
     }
@@ -132,7 +152,9 @@ pub async fn write_batch(conn: &mut SqliteConnection, batch: &Batch, recorded_at
         let mut qb: QueryBuilder<'_, Sqlite> =
             QueryBuilder::new("INSERT INTO synthetic_truth (client_id, person_key, variant) ");
         qb.push_values(rows, |mut b, t| {
-            b.push_bind(t.client_id.to_string()).push_bind(t.person_key).push_bind(t.variant.as_str());
+            b.push_bind(t.client_id.to_string())
+                .push_bind(t.person_key)
+                .push_bind(t.variant.as_str());
         });
         qb.build().execute(&mut *conn).await?;
     }
@@ -161,8 +183,9 @@ pub async fn non_synthetic_clients(store: &Store) -> StoreResult<i64> {
 }
 
 async fn max_rowid(conn: &mut SqliteConnection, table: &'static str) -> StoreResult<i64> {
-    let (max,): (Option<i64>,) =
-        sqlx::query_as(&format!("SELECT max(rowid) FROM {table}")).fetch_one(&mut *conn).await?;
+    let (max,): (Option<i64>,) = sqlx::query_as(&format!("SELECT max(rowid) FROM {table}"))
+        .fetch_one(&mut *conn)
+        .await?;
     Ok(max.unwrap_or(0))
 }
 
@@ -224,9 +247,17 @@ mod tests {
         let truth = clients
             .iter()
             .enumerate()
-            .map(|(i, c)| SyntheticTruth { client_id: c.id, person_key: i as i64, variant: "original".into() })
+            .map(|(i, c)| SyntheticTruth {
+                client_id: c.id,
+                person_key: i as i64,
+                variant: "original".into(),
+            })
             .collect();
-        Batch { clients, immunizations, truth }
+        Batch {
+            clients,
+            immunizations,
+            truth,
+        }
     }
 
     async fn count(store: &Store, sql: &str) -> i64 {
@@ -243,10 +274,23 @@ mod tests {
         let mut writer = BulkWriter::begin(&store, NOW).await.unwrap();
         writer.write(&b).await.unwrap();
         let counts = writer.finish().await.unwrap();
-        assert_eq!(counts, BulkCounts { clients: 1_500, immunizations: 3_000, truth: 1_500 });
+        assert_eq!(
+            counts,
+            BulkCounts {
+                clients: 1_500,
+                immunizations: 3_000,
+                truth: 1_500
+            }
+        );
         assert_eq!(count(&store, "SELECT count(*) FROM clients").await, 1_500);
-        assert_eq!(count(&store, "SELECT count(*) FROM immunizations").await, 3_000);
-        assert_eq!(count(&store, "SELECT count(*) FROM synthetic_truth").await, 1_500);
+        assert_eq!(
+            count(&store, "SELECT count(*) FROM immunizations").await,
+            3_000
+        );
+        assert_eq!(
+            count(&store, "SELECT count(*) FROM synthetic_truth").await,
+            1_500
+        );
         assert_eq!(
             count(&store, "SELECT count(*) FROM change_log WHERE entity = 'client' AND op = 'insert' AND source = 'import'").await,
             1_500
@@ -270,12 +314,27 @@ mod tests {
         let second = batch(10, 7, 3);
         writer.write(&second).await.unwrap();
         writer.finish().await.unwrap();
-        assert_eq!(count(&store, "SELECT count(*) FROM change_log WHERE entity = 'client'").await, 17);
-        assert_eq!(count(&store, "SELECT count(*) FROM change_log WHERE entity = 'immunization'").await, 31);
-        let (last,): (String,) = sqlx::query_as("SELECT entity_id FROM change_log ORDER BY seq DESC LIMIT 1")
-            .fetch_one(store.pool())
-            .await
-            .unwrap();
+        assert_eq!(
+            count(
+                &store,
+                "SELECT count(*) FROM change_log WHERE entity = 'client'"
+            )
+            .await,
+            17
+        );
+        assert_eq!(
+            count(
+                &store,
+                "SELECT count(*) FROM change_log WHERE entity = 'immunization'"
+            )
+            .await,
+            31
+        );
+        let (last,): (String,) =
+            sqlx::query_as("SELECT entity_id FROM change_log ORDER BY seq DESC LIMIT 1")
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
         assert_eq!(last, second.immunizations.last().unwrap().id.to_string());
     }
 

@@ -65,7 +65,9 @@ impl GenerateOptions {
             seed,
             duplicate_share: 0.03,
             today,
-            recorded_at: today.with_time(Time::from_hms(12, 0, 0).expect("noon")).assume_utc(),
+            recorded_at: today
+                .with_time(Time::from_hms(12, 0, 0).expect("noon"))
+                .assume_utc(),
             threads: 0,
         }
     }
@@ -113,14 +115,24 @@ fn mix(mut z: u64) -> u64 {
 /// A registry client number: ten digits, unique per record number, not sequential on screen.
 fn registry_number(record: u64) -> String {
     // 7,919 is coprime with 9,000,000,000, so this is a bijection on record numbers below it.
-    format!("{}", 1_000_000_000 + (record.wrapping_mul(7_919).wrapping_add(104_729)) % 9_000_000_000)
+    format!(
+        "{}",
+        1_000_000_000 + (record.wrapping_mul(7_919).wrapping_add(104_729)) % 9_000_000_000
+    )
 }
 
 impl Generator {
     /// A generator whose first record number is `first_record` (0 for a new database), giving
     /// doses to the provider and health-department organizations among `orgs`.
-    pub fn new(options: GenerateOptions, orgs: &[OrganizationRow], first_record: u64) -> anyhow::Result<Self> {
-        anyhow::ensure!((0.0..=0.5).contains(&options.duplicate_share), "the duplicate share must be between 0 and 0.5");
+    pub fn new(
+        options: GenerateOptions,
+        orgs: &[OrganizationRow],
+        first_record: u64,
+    ) -> anyhow::Result<Self> {
+        anyhow::ensure!(
+            (0.0..=0.5).contains(&options.duplicate_share),
+            "the duplicate share must be between 0 and 0.5"
+        );
         let mut by_state: [Vec<AdminOrg>; 2] = [Vec::new(), Vec::new()];
         let mut clinician_rng = ChaCha8Rng::seed_from_u64(0x5107);
         let mut sorted: Vec<&OrganizationRow> = orgs.iter().collect();
@@ -134,10 +146,18 @@ impl Generator {
             if !matches!(org.kind.as_str(), "provider" | "health_department") {
                 continue;
             }
-            let state = if slot == 0 { tables::State::Mt } else { tables::State::Tx };
+            let state = if slot == 0 {
+                tables::State::Mt
+            } else {
+                tables::State::Tx
+            };
             let clinicians = (0..4)
                 .map(|i| {
-                    let sex = if i % 3 == 0 { tables::Sex::M } else { tables::Sex::F };
+                    let sex = if i % 3 == 0 {
+                        tables::Sex::M
+                    } else {
+                        tables::Sex::F
+                    };
                     let first = tables::tables().first_name(&mut clinician_rng, sex, 1980);
                     let last = tables::tables().surname(&mut clinician_rng, state).name;
                     let credential = ["RN", "LPN", "MA", "NP"][i];
@@ -145,13 +165,20 @@ impl Generator {
                 })
                 .collect();
             by_state[slot].push(AdminOrg {
-                id: org.id.parse::<OrganizationId>().with_context(|| format!("organization {} has a bad id", org.code))?,
+                id: org
+                    .id
+                    .parse::<OrganizationId>()
+                    .with_context(|| format!("organization {} has a bad id", org.code))?,
                 code: org.code.clone(),
                 vfc: org.vfc_pin.is_some(),
                 clinicians,
             });
         }
-        Ok(Self { options, orgs: by_state, first_record })
+        Ok(Self {
+            options,
+            orgs: by_state,
+            first_record,
+        })
     }
 
     /// Number of chunks of the run.
@@ -178,14 +205,21 @@ impl Generator {
             duplicates = size.saturating_sub(1);
         }
         let originals = size - duplicates;
-        let mut rng = ChaCha8Rng::seed_from_u64(mix(self.options.seed ^ mix(self.first_record + start)));
-        let ctx = Context { today: self.options.today, orgs: &self.orgs };
+        let mut rng =
+            ChaCha8Rng::seed_from_u64(mix(self.options.seed ^ mix(self.first_record + start)));
+        let ctx = Context {
+            today: self.options.today,
+            orgs: &self.orgs,
+        };
 
         let mut people: Vec<(Person, i64)> = Vec::with_capacity(originals as usize);
         for local in start..start + originals {
             let record = self.first_record + local;
             let ids = IdMaker::new(self.millis_of(local));
-            people.push((person::person(&mut rng, &ctx, &ids, registry_number(record)), record as i64));
+            people.push((
+                person::person(&mut rng, &ctx, &ids, registry_number(record)),
+                record as i64,
+            ));
         }
 
         let mut batch = Batch::default();
@@ -195,17 +229,31 @@ impl Generator {
             let record = self.first_record + local;
             let (original, key) = &people[rand::Rng::random_range(&mut rng, 0..people.len())];
             let ids = IdMaker::new(self.millis_of(local));
-            let d = duplicates::duplicate(&mut rng, original, self.options.today, &ids, registry_number(record));
+            let d = duplicates::duplicate(
+                &mut rng,
+                original,
+                self.options.today,
+                &ids,
+                registry_number(record),
+            );
             dups.push((d, *key, original.profile));
         }
         for (p, key) in people {
-            batch.truth.push(SyntheticTruth { client_id: p.client.id, person_key: key, variant: "original".into() });
+            batch.truth.push(SyntheticTruth {
+                client_id: p.client.id,
+                person_key: key,
+                variant: "original".into(),
+            });
             batch.immunizations.extend(p.doses);
             batch.clients.push(p.client);
             profiles.push(p.profile);
         }
         for (d, key, profile) in dups {
-            batch.truth.push(SyntheticTruth { client_id: d.client.id, person_key: key, variant: d.variant.into() });
+            batch.truth.push(SyntheticTruth {
+                client_id: d.client.id,
+                person_key: key,
+                variant: d.variant.into(),
+            });
             batch.immunizations.extend(d.doses);
             batch.clients.push(d.client);
             profiles.push(profile);
@@ -228,7 +276,9 @@ pub async fn generate_into(
     let generator = Arc::new(Generator::new(options.clone(), &orgs, first_record)?);
     let chunks = generator.chunks();
     let threads = match options.threads {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1)).max(1),
+        0 => std::thread::available_parallelism()
+            .map_or(1, |n| n.get().saturating_sub(1))
+            .max(1),
         n => n,
     }
     .min(chunks.max(1) as usize);
@@ -255,11 +305,18 @@ pub async fn generate_into(
     }
 
     let mut writer = BulkWriter::begin(store, options.recorded_at).await?;
-    let mut report = GenerateReport { clients: 0, duplicates: 0, immunizations: 0, first_record };
+    let mut report = GenerateReport {
+        clients: 0,
+        duplicates: 0,
+        immunizations: 0,
+        first_record,
+    };
     let mut failure = None;
     for index in 0..chunks {
         let Some(chunk) = receivers[(index % threads as u64) as usize].recv().await else {
-            failure = Some(anyhow::anyhow!("generator thread stopped before chunk {index}"));
+            failure = Some(anyhow::anyhow!(
+                "generator thread stopped before chunk {index}"
+            ));
             break;
         };
         if let Err(e) = writer.write(&chunk.batch).await {
@@ -267,7 +324,12 @@ pub async fn generate_into(
             break;
         }
         report.clients += chunk.batch.clients.len() as u64;
-        report.duplicates += chunk.batch.truth.iter().filter(|t| t.variant != "original").count() as u64;
+        report.duplicates += chunk
+            .batch
+            .truth
+            .iter()
+            .filter(|t| t.variant != "original")
+            .count() as u64;
         report.immunizations += chunk.batch.immunizations.len() as u64;
         progress(report.clients);
     }

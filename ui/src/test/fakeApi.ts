@@ -3,13 +3,16 @@ import type {
   Api,
   AppError,
   AppInfo,
+  ClientForecast,
   ClientRecord,
   ClientSummary,
+  DoseAssessment,
   ImmunizationEntry,
   MyAccount,
   Result,
   SignedInUser,
   SignInStep,
+  VaccineGroupForecast,
 } from '$lib/api';
 
 export const ok = <T>(data: T): Promise<Result<T, AppError>> =>
@@ -156,6 +159,53 @@ export function clientRecord(immunizations: ImmunizationEntry[] = [dose()]): Cli
   };
 }
 
+export function groupForecast(overrides: Partial<VaccineGroupForecast> = {}): VaccineGroupForecast {
+  return {
+    vaccineGroup: 'DTaP/Tdap/Td',
+    status: 'Not Complete',
+    urgency: 'overdue',
+    doseNumber: 5,
+    earliest: '03/14/2023',
+    recommended: '03/14/2023',
+    pastDue: '03/14/2026',
+    latest: null,
+    reasons: [],
+    vaccines: [
+      { cvx: '20', shortDescription: 'DTaP' },
+      { cvx: '130', shortDescription: 'DTaP-IPV' },
+    ],
+    trace: [
+      { rule: 'SELECT-1', detail: 'Best series: DTaP childhood series' },
+      { rule: 'FORECAST-5', detail: 'Past due date 03/14/2026 from age 7 years' },
+    ],
+    ...overrides,
+  };
+}
+
+export function doseAssessment(overrides: Partial<DoseAssessment> = {}): DoseAssessment {
+  return {
+    immunizationId: 'd-1',
+    administeredOn: '05/15/2019',
+    cvx: '110',
+    antigen: 'Pertussis',
+    status: 'Valid',
+    reason: null,
+    ...overrides,
+  };
+}
+
+export function clientForecast(
+  groups: VaccineGroupForecast[] = [groupForecast()],
+  doses: DoseAssessment[] = [doseAssessment()],
+): ClientForecast {
+  return {
+    assessedOn: '04/01/2026',
+    schedule: 'ACIP (CDC CDSi supporting data 4.64)',
+    groups,
+    doses,
+  };
+}
+
 /** The fake command object: every command is a spy. */
 export type FakeApi = { [K in keyof Api]: Mock<Api[K]> };
 
@@ -188,6 +238,7 @@ export function fakeApi(overrides: Partial<Api> = {}): FakeApi {
     resumeSession: () => ok<SignedInUser | null>(null),
     searchClients: () => ok({ clients: [], truncated: false, limit: 100 }),
     getClient: () => fail<ClientRecord>({ code: 'not_found', entity: 'client' }),
+    getForecast: () => fail<ClientForecast>({ code: 'not_found', entity: 'client' }),
     listVaccines: () => ok([]),
     listTradeNames: () => ok([]),
     listManufacturers: () => ok([]),

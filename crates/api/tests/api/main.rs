@@ -10,4 +10,5 @@ mod account;
 mod auth;
 mod clients;
 mod codes;
+mod forecast;
 mod support;

@@ -8,7 +8,7 @@ use shotbook_store::immunizations::NewImmunization;
 use time::{Date, Month};
 
 use super::ids::IdMaker;
-use super::person::{iso, other_surname, Person};
+use super::person::{bare_dose, iso, other_surname, Person};
 use super::tables::tables;
 
 /// A near-duplicate record and its variant name for `synthetic_truth`.
@@ -24,7 +24,9 @@ pub struct Duplicate {
 /// One typing slip in a name: two letters swapped, one dropped, one doubled or one replaced.
 pub fn typo(rng: &mut impl Rng, name: &str) -> Option<String> {
     let chars: Vec<char> = name.chars().collect();
-    let letters: Vec<usize> = (1..chars.len()).filter(|&i| chars[i].is_alphabetic()).collect();
+    let letters: Vec<usize> = (1..chars.len())
+        .filter(|&i| chars[i].is_alphabetic())
+        .collect();
     if letters.len() < 3 {
         return None;
     }
@@ -32,7 +34,9 @@ pub fn typo(rng: &mut impl Rng, name: &str) -> Option<String> {
         let i = letters[rng.random_range(0..letters.len())];
         let mut out = chars.clone();
         match rng.random_range(0..4) {
-            0 if i + 1 < out.len() && out[i + 1].is_alphabetic() && out[i] != out[i + 1] => out.swap(i, i + 1),
+            0 if i + 1 < out.len() && out[i + 1].is_alphabetic() && out[i] != out[i + 1] => {
+                out.swap(i, i + 1)
+            }
             1 => {
                 out.remove(i);
             }
@@ -65,12 +69,21 @@ pub fn swapped_day_month(dob: Date, today: Date) -> Option<Date> {
 }
 
 /// Derives a near-duplicate of `original`.
-pub fn duplicate(rng: &mut impl Rng, original: &Person, today: Date, ids: &IdMaker, registry_id: String) -> Duplicate {
+pub fn duplicate(
+    rng: &mut impl Rng,
+    original: &Person,
+    today: Date,
+    ids: &IdMaker,
+    registry_id: String,
+) -> Duplicate {
     let mut client = original.client.clone();
     client.id = ClientId::from_uuid(ids.next(rng));
     client.registry_id = Some(registry_id);
-    let dob = Date::parse(&client.date_of_birth, time::macros::format_description!("[year]-[month]-[day]"))
-        .expect("generated dates are ISO");
+    let dob = Date::parse(
+        &client.date_of_birth,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .expect("generated dates are ISO");
     let nicknames = tables().nicknames(&client.first_name);
 
     let wanted = match rng.random::<f64>() {
@@ -97,13 +110,21 @@ pub fn duplicate(rng: &mut impl Rng, original: &Person, today: Date, ids: &IdMak
         _ => {
             variant = "typo";
             let in_first = rng.random_bool(0.5);
-            let target = if in_first { &client.first_name } else { &client.last_name };
+            let target = if in_first {
+                &client.first_name
+            } else {
+                &client.last_name
+            };
             match typo(rng, target) {
                 Some(t) if in_first => client.first_name = t,
                 Some(t) => client.last_name = t,
                 None => {
                     // Names too short to mistype: misspell the other one.
-                    let other = if in_first { &client.last_name } else { &client.first_name };
+                    let other = if in_first {
+                        &client.last_name
+                    } else {
+                        &client.first_name
+                    };
                     if let Some(t) = typo(rng, other) {
                         if in_first {
                             client.last_name = t;
@@ -111,7 +132,11 @@ pub fn duplicate(rng: &mut impl Rng, original: &Person, today: Date, ids: &IdMak
                             client.first_name = t;
                         }
                     } else {
-                        client.last_name = format!("{}-{}", client.last_name, other_surname(rng, original.state, &client.last_name));
+                        client.last_name = format!(
+                            "{}-{}",
+                            client.last_name,
+                            other_surname(rng, original.state, &client.last_name)
+                        );
                         variant = "hyphenated";
                     }
                 }
@@ -126,23 +151,30 @@ pub fn duplicate(rng: &mut impl Rng, original: &Person, today: Date, ids: &IdMak
         client.phone = None;
     }
 
-    let keep = if rng.random_bool(0.5) { 0.0 } else { rng.random_range(0.3..1.0) };
+    let keep = if rng.random_bool(0.5) {
+        0.0
+    } else {
+        rng.random_range(0.3..1.0)
+    };
     let mut doses = Vec::new();
     for d in &original.doses {
         if !rng.random_bool(keep) {
             continue;
         }
-        doses.push(NewImmunization {
-            id: ImmunizationId::from_uuid(ids.next(rng)),
-            client_id: client.id,
-            cvx: d.cvx.clone(),
-            mvx: d.mvx.clone().filter(|_| rng.random_bool(0.35)),
-            administered_on: d.administered_on.clone(),
-            source: "historical".to_string(),
-            ..Default::default()
-        });
+        let mut dose = bare_dose(
+            ImmunizationId::from_uuid(ids.next(rng)),
+            client.id,
+            &d.cvx,
+            d.administered_on.clone(),
+        );
+        dose.mvx = d.mvx.clone().filter(|_| rng.random_bool(0.35));
+        doses.push(dose);
     }
-    Duplicate { client, doses, variant }
+    Duplicate {
+        client,
+        doses,
+        variant,
+    }
 }
 
 #[cfg(test)]
@@ -159,8 +191,14 @@ mod tests {
             for _ in 0..50 {
                 if let Some(t) = typo(&mut rng, name) {
                     assert_ne!(t, name);
-                    assert!(shotbook_core::person::PersonName::parse_field("n", &t).is_ok(), "{t}");
-                    assert!(t.chars().count().abs_diff(name.chars().count()) <= 1, "{name} -> {t}");
+                    assert!(
+                        shotbook_core::person::PersonName::parse_field("n", &t).is_ok(),
+                        "{t}"
+                    );
+                    assert!(
+                        t.chars().count().abs_diff(name.chars().count()) <= 1,
+                        "{name} -> {t}"
+                    );
                 }
             }
         }
@@ -170,9 +208,16 @@ mod tests {
     #[test]
     fn day_and_month_swap_only_when_the_result_is_a_different_real_date() {
         let today = date!(2026 - 11 - 22);
-        assert_eq!(swapped_day_month(date!(2019 - 03 - 07), today), Some(date!(2019 - 07 - 03)));
+        assert_eq!(
+            swapped_day_month(date!(2019 - 03 - 07), today),
+            Some(date!(2019 - 07 - 03))
+        );
         assert_eq!(swapped_day_month(date!(2019 - 03 - 14), today), None);
         assert_eq!(swapped_day_month(date!(2019 - 05 - 05), today), None);
-        assert_eq!(swapped_day_month(date!(2026 - 01 - 12), today), None, "12/01/2026 is after today");
+        assert_eq!(
+            swapped_day_month(date!(2026 - 01 - 12), today),
+            None,
+            "12/01/2026 is after today"
+        );
     }
 }

@@ -90,18 +90,44 @@ const EVER: Date = date!(1900 - 01 - 01);
 const FOREVER: Date = date!(2200 - 01 - 01);
 
 #[allow(clippy::too_many_arguments)]
-const fn p(cvx: &'static str, mvx: &'static str, from: Date, until: Date, weight: f64, ml: f64, route: Route) -> Product {
+const fn p(
+    cvx: &'static str,
+    mvx: &'static str,
+    from: Date,
+    until: Date,
+    weight: f64,
+    ml: f64,
+    route: Route,
+) -> Product {
     let mvx = if mvx.is_empty() { None } else { Some(mvx) };
-    Product { cvx, mvx, from, until, weight, ml, route }
+    Product {
+        cvx,
+        mvx,
+        from,
+        until,
+        weight,
+        ml,
+        route,
+    }
 }
 
 use Route::{Im, In, Po, Sc};
 
-const HEPB_PED: &[Product] =
-    &[p("08", "MSD", EVER, FOREVER, 1.0, 0.5, Im), p("08", "SKB", EVER, FOREVER, 1.0, 0.5, Im)];
+const HEPB_PED: &[Product] = &[
+    p("08", "MSD", EVER, FOREVER, 1.0, 0.5, Im),
+    p("08", "SKB", EVER, FOREVER, 1.0, 0.5, Im),
+];
 const DTAP: &[Product] = &[
     p("01", "", EVER, date!(1997 - 01 - 01), 1.0, 0.5, Im),
-    p("20", "PMC", date!(1997 - 01 - 01), date!(2011 - 07 - 01), 1.0, 0.5, Im),
+    p(
+        "20",
+        "PMC",
+        date!(1997 - 01 - 01),
+        date!(2011 - 07 - 01),
+        1.0,
+        0.5,
+        Im,
+    ),
     p("20", "SKB", date!(1997 - 01 - 29), FOREVER, 1.0, 0.5, Im),
     p("106", "PMC", date!(2002 - 05 - 14), FOREVER, 1.0, 0.5, Im),
 ];
@@ -115,8 +141,24 @@ const POLIO: &[Product] = &[
     p("10", "PMC", date!(1996 - 01 - 01), FOREVER, 1.0, 0.5, Im),
 ];
 const PCV_CHILD: &[Product] = &[
-    p("100", "WAL", date!(2000 - 02 - 17), date!(2010 - 04 - 01), 1.0, 0.5, Im),
-    p("133", "PFR", date!(2010 - 02 - 24), date!(2024 - 07 - 01), 1.0, 0.5, Im),
+    p(
+        "100",
+        "WAL",
+        date!(2000 - 02 - 17),
+        date!(2010 - 04 - 01),
+        1.0,
+        0.5,
+        Im,
+    ),
+    p(
+        "133",
+        "PFR",
+        date!(2010 - 02 - 24),
+        date!(2024 - 07 - 01),
+        1.0,
+        0.5,
+        Im,
+    ),
     p("215", "MSD", date!(2022 - 06 - 22), FOREVER, 0.7, 0.5, Im),
     p("216", "PFR", date!(2023 - 04 - 27), FOREVER, 1.5, 0.5, Im),
 ];
@@ -134,9 +176,33 @@ const HEPA_PED: &[Product] = &[
     p("83", "SKB", date!(1995 - 02 - 22), FOREVER, 1.0, 0.5, Im),
     p("83", "MSD", date!(1996 - 03 - 29), FOREVER, 1.0, 0.5, Im),
 ];
-const PEDIARIX: &[Product] = &[p("110", "SKB", date!(2002 - 12 - 13), FOREVER, 1.0, 0.5, Im)];
-const PENTACEL: &[Product] = &[p("120", "PMC", date!(2008 - 06 - 20), FOREVER, 1.0, 0.5, Im)];
-const VAXELIS: &[Product] = &[p("146", "MSP", date!(2021 - 06 - 01), FOREVER, 1.0, 0.5, Im)];
+const PEDIARIX: &[Product] = &[p(
+    "110",
+    "SKB",
+    date!(2002 - 12 - 13),
+    FOREVER,
+    1.0,
+    0.5,
+    Im,
+)];
+const PENTACEL: &[Product] = &[p(
+    "120",
+    "PMC",
+    date!(2008 - 06 - 20),
+    FOREVER,
+    1.0,
+    0.5,
+    Im,
+)];
+const VAXELIS: &[Product] = &[p(
+    "146",
+    "MSP",
+    date!(2021 - 06 - 01),
+    FOREVER,
+    1.0,
+    0.5,
+    Im,
+)];
 const DTAP_IPV: &[Product] = &[
     p("130", "SKB", date!(2008 - 06 - 24), FOREVER, 1.0, 0.5, Im),
     p("130", "PMC", date!(2015 - 03 - 24), FOREVER, 1.0, 0.5, Im),
@@ -151,8 +217,24 @@ const TD: &[Product] = &[
     p("09", "MBL", date!(2018 - 01 - 01), FOREVER, 0.5, 0.5, Im),
 ];
 const MENACWY: &[Product] = &[
-    p("114", "PMC", date!(2005 - 01 - 14), date!(2022 - 07 - 01), 1.2, 0.5, Im),
-    p("136", "NOV", date!(2010 - 02 - 19), date!(2016 - 12 - 01), 0.8, 0.5, Im),
+    p(
+        "114",
+        "PMC",
+        date!(2005 - 01 - 14),
+        date!(2022 - 07 - 01),
+        1.2,
+        0.5,
+        Im,
+    ),
+    p(
+        "136",
+        "NOV",
+        date!(2010 - 02 - 19),
+        date!(2016 - 12 - 01),
+        0.8,
+        0.5,
+        Im,
+    ),
     p("136", "SKB", date!(2016 - 12 - 01), FOREVER, 0.8, 0.5, Im),
     p("203", "PMC", date!(2020 - 04 - 23), FOREVER, 1.0, 0.5, Im),
 ];
@@ -161,14 +243,46 @@ const MENB: &[Product] = &[
     p("163", "SKB", date!(2015 - 01 - 23), FOREVER, 1.0, 0.5, Im),
 ];
 const HPV: &[Product] = &[
-    p("62", "MSD", date!(2006 - 06 - 08), date!(2017 - 01 - 01), 1.0, 0.5, Im),
+    p(
+        "62",
+        "MSD",
+        date!(2006 - 06 - 08),
+        date!(2017 - 01 - 01),
+        1.0,
+        0.5,
+        Im,
+    ),
     p("165", "MSD", date!(2014 - 12 - 10), FOREVER, 2.0, 0.5, Im),
 ];
-const ZOSTER_LIVE: &[Product] = &[p("121", "MSD", date!(2006 - 05 - 25), date!(2020 - 11 - 18), 1.0, 0.65, Sc)];
-const ZOSTER_RECOMBINANT: &[Product] = &[p("187", "SKB", date!(2017 - 10 - 20), FOREVER, 1.0, 0.5, Im)];
+const ZOSTER_LIVE: &[Product] = &[p(
+    "121",
+    "MSD",
+    date!(2006 - 05 - 25),
+    date!(2020 - 11 - 18),
+    1.0,
+    0.65,
+    Sc,
+)];
+const ZOSTER_RECOMBINANT: &[Product] = &[p(
+    "187",
+    "SKB",
+    date!(2017 - 10 - 20),
+    FOREVER,
+    1.0,
+    0.5,
+    Im,
+)];
 const PPSV23: &[Product] = &[p("33", "MSD", EVER, FOREVER, 1.0, 0.5, Im)];
 const PCV_ADULT: &[Product] = &[
-    p("133", "PFR", date!(2014 - 09 - 01), date!(2021 - 11 - 01), 1.0, 0.5, Im),
+    p(
+        "133",
+        "PFR",
+        date!(2014 - 09 - 01),
+        date!(2021 - 11 - 01),
+        1.0,
+        0.5,
+        Im,
+    ),
     p("216", "PFR", date!(2021 - 10 - 20), FOREVER, 1.6, 0.5, Im),
     p("215", "MSD", date!(2021 - 10 - 20), FOREVER, 0.5, 0.5, Im),
     p("327", "MSD", date!(2024 - 06 - 17), FOREVER, 1.0, 0.5, Im),
@@ -191,38 +305,302 @@ const HEPB_ADULT: &[Product] = &[
 /// Influenza products: (product, youngest age in months, oldest age in years).
 const FLU: &[(Product, i64, i64)] = &[
     // Trivalent era.
-    (p("140", "PMC", EVER, date!(2013 - 07 - 01), 0.5, 0.25, Im), 6, 2),
-    (p("140", "PMC", EVER, date!(2013 - 07 - 01), 1.0, 0.5, Im), 36, 200),
-    (p("140", "SKB", date!(2005 - 08 - 31), date!(2013 - 07 - 01), 0.8, 0.5, Im), 36, 200),
-    (p("141", "PMC", EVER, date!(2013 - 07 - 01), 0.8, 0.5, Im), 36, 200),
-    (p("111", "MED", date!(2003 - 06 - 17), date!(2013 - 07 - 01), 0.4, 0.2, In), 24, 49),
-    (p("135", "PMC", date!(2009 - 12 - 23), date!(2020 - 07 - 01), 1.2, 0.5, Im), 780, 200),
-    (p("168", "SEQ", date!(2016 - 07 - 01), date!(2020 - 07 - 01), 0.5, 0.5, Im), 780, 200),
+    (
+        p("140", "PMC", EVER, date!(2013 - 07 - 01), 0.5, 0.25, Im),
+        6,
+        2,
+    ),
+    (
+        p("140", "PMC", EVER, date!(2013 - 07 - 01), 1.0, 0.5, Im),
+        36,
+        200,
+    ),
+    (
+        p(
+            "140",
+            "SKB",
+            date!(2005 - 08 - 31),
+            date!(2013 - 07 - 01),
+            0.8,
+            0.5,
+            Im,
+        ),
+        36,
+        200,
+    ),
+    (
+        p("141", "PMC", EVER, date!(2013 - 07 - 01), 0.8, 0.5, Im),
+        36,
+        200,
+    ),
+    (
+        p(
+            "111",
+            "MED",
+            date!(2003 - 06 - 17),
+            date!(2013 - 07 - 01),
+            0.4,
+            0.2,
+            In,
+        ),
+        24,
+        49,
+    ),
+    (
+        p(
+            "135",
+            "PMC",
+            date!(2009 - 12 - 23),
+            date!(2020 - 07 - 01),
+            1.2,
+            0.5,
+            Im,
+        ),
+        780,
+        200,
+    ),
+    (
+        p(
+            "168",
+            "SEQ",
+            date!(2016 - 07 - 01),
+            date!(2020 - 07 - 01),
+            0.5,
+            0.5,
+            Im,
+        ),
+        780,
+        200,
+    ),
     // Quadrivalent era (2013–14 to 2023–24 seasons).
-    (p("161", "PMC", date!(2013 - 07 - 01), date!(2024 - 07 - 01), 1.0, 0.25, Im), 6, 2),
-    (p("161", "SEQ", date!(2017 - 07 - 01), date!(2024 - 07 - 01), 0.4, 0.25, Im), 6, 2),
-    (p("150", "PMC", date!(2013 - 07 - 01), date!(2024 - 07 - 01), 1.0, 0.5, Im), 36, 64),
-    (p("150", "SKB", date!(2013 - 07 - 01), date!(2024 - 07 - 01), 0.8, 0.5, Im), 36, 64),
-    (p("150", "IDB", date!(2013 - 07 - 01), date!(2024 - 07 - 01), 0.5, 0.5, Im), 36, 64),
-    (p("150", "SEQ", date!(2016 - 07 - 01), date!(2024 - 07 - 01), 0.5, 0.5, Im), 36, 64),
-    (p("158", "PMC", date!(2013 - 07 - 01), date!(2024 - 07 - 01), 0.5, 0.5, Im), 36, 64),
-    (p("149", "MED", date!(2013 - 07 - 01), date!(2016 - 06 - 01), 0.5, 0.2, In), 24, 49),
-    (p("149", "MED", date!(2018 - 07 - 01), date!(2024 - 07 - 01), 0.3, 0.2, In), 24, 49),
-    (p("171", "SEQ", date!(2016 - 07 - 01), date!(2024 - 07 - 01), 0.6, 0.5, Im), 48, 64),
-    (p("185", "PMC", date!(2019 - 07 - 01), date!(2024 - 07 - 01), 0.3, 0.5, Im), 216, 200),
-    (p("197", "PMC", date!(2020 - 07 - 01), date!(2024 - 07 - 01), 1.5, 0.7, Im), 780, 200),
-    (p("205", "SEQ", date!(2020 - 07 - 01), date!(2024 - 07 - 01), 0.8, 0.5, Im), 780, 200),
-    (p("150", "PMC", date!(2013 - 07 - 01), date!(2020 - 07 - 01), 0.3, 0.5, Im), 780, 200),
+    (
+        p(
+            "161",
+            "PMC",
+            date!(2013 - 07 - 01),
+            date!(2024 - 07 - 01),
+            1.0,
+            0.25,
+            Im,
+        ),
+        6,
+        2,
+    ),
+    (
+        p(
+            "161",
+            "SEQ",
+            date!(2017 - 07 - 01),
+            date!(2024 - 07 - 01),
+            0.4,
+            0.25,
+            Im,
+        ),
+        6,
+        2,
+    ),
+    (
+        p(
+            "150",
+            "PMC",
+            date!(2013 - 07 - 01),
+            date!(2024 - 07 - 01),
+            1.0,
+            0.5,
+            Im,
+        ),
+        36,
+        64,
+    ),
+    (
+        p(
+            "150",
+            "SKB",
+            date!(2013 - 07 - 01),
+            date!(2024 - 07 - 01),
+            0.8,
+            0.5,
+            Im,
+        ),
+        36,
+        64,
+    ),
+    (
+        p(
+            "150",
+            "IDB",
+            date!(2013 - 07 - 01),
+            date!(2024 - 07 - 01),
+            0.5,
+            0.5,
+            Im,
+        ),
+        36,
+        64,
+    ),
+    (
+        p(
+            "150",
+            "SEQ",
+            date!(2016 - 07 - 01),
+            date!(2024 - 07 - 01),
+            0.5,
+            0.5,
+            Im,
+        ),
+        36,
+        64,
+    ),
+    (
+        p(
+            "158",
+            "PMC",
+            date!(2013 - 07 - 01),
+            date!(2024 - 07 - 01),
+            0.5,
+            0.5,
+            Im,
+        ),
+        36,
+        64,
+    ),
+    (
+        p(
+            "149",
+            "MED",
+            date!(2013 - 07 - 01),
+            date!(2016 - 06 - 01),
+            0.5,
+            0.2,
+            In,
+        ),
+        24,
+        49,
+    ),
+    (
+        p(
+            "149",
+            "MED",
+            date!(2018 - 07 - 01),
+            date!(2024 - 07 - 01),
+            0.3,
+            0.2,
+            In,
+        ),
+        24,
+        49,
+    ),
+    (
+        p(
+            "171",
+            "SEQ",
+            date!(2016 - 07 - 01),
+            date!(2024 - 07 - 01),
+            0.6,
+            0.5,
+            Im,
+        ),
+        48,
+        64,
+    ),
+    (
+        p(
+            "185",
+            "PMC",
+            date!(2019 - 07 - 01),
+            date!(2024 - 07 - 01),
+            0.3,
+            0.5,
+            Im,
+        ),
+        216,
+        200,
+    ),
+    (
+        p(
+            "197",
+            "PMC",
+            date!(2020 - 07 - 01),
+            date!(2024 - 07 - 01),
+            1.5,
+            0.7,
+            Im,
+        ),
+        780,
+        200,
+    ),
+    (
+        p(
+            "205",
+            "SEQ",
+            date!(2020 - 07 - 01),
+            date!(2024 - 07 - 01),
+            0.8,
+            0.5,
+            Im,
+        ),
+        780,
+        200,
+    ),
+    (
+        p(
+            "150",
+            "PMC",
+            date!(2013 - 07 - 01),
+            date!(2020 - 07 - 01),
+            0.3,
+            0.5,
+            Im,
+        ),
+        780,
+        200,
+    ),
     // Trivalent again from the 2024–25 season.
-    (p("140", "PMC", date!(2024 - 07 - 01), FOREVER, 1.0, 0.5, Im), 6, 64),
-    (p("140", "SKB", date!(2024 - 07 - 01), FOREVER, 0.8, 0.5, Im), 6, 64),
-    (p("140", "IDB", date!(2024 - 07 - 01), FOREVER, 0.4, 0.5, Im), 6, 64),
-    (p("140", "SEQ", date!(2024 - 07 - 01), FOREVER, 0.4, 0.5, Im), 36, 64),
-    (p("153", "SEQ", date!(2024 - 07 - 01), FOREVER, 0.6, 0.5, Im), 6, 64),
-    (p("155", "PMC", date!(2024 - 07 - 01), FOREVER, 0.3, 0.5, Im), 216, 200),
-    (p("111", "MED", date!(2024 - 07 - 01), FOREVER, 0.3, 0.2, In), 24, 49),
-    (p("135", "PMC", date!(2024 - 07 - 01), FOREVER, 1.5, 0.5, Im), 780, 200),
-    (p("168", "SEQ", date!(2024 - 07 - 01), FOREVER, 0.8, 0.5, Im), 780, 200),
+    (
+        p("140", "PMC", date!(2024 - 07 - 01), FOREVER, 1.0, 0.5, Im),
+        6,
+        64,
+    ),
+    (
+        p("140", "SKB", date!(2024 - 07 - 01), FOREVER, 0.8, 0.5, Im),
+        6,
+        64,
+    ),
+    (
+        p("140", "IDB", date!(2024 - 07 - 01), FOREVER, 0.4, 0.5, Im),
+        6,
+        64,
+    ),
+    (
+        p("140", "SEQ", date!(2024 - 07 - 01), FOREVER, 0.4, 0.5, Im),
+        36,
+        64,
+    ),
+    (
+        p("153", "SEQ", date!(2024 - 07 - 01), FOREVER, 0.6, 0.5, Im),
+        6,
+        64,
+    ),
+    (
+        p("155", "PMC", date!(2024 - 07 - 01), FOREVER, 0.3, 0.5, Im),
+        216,
+        200,
+    ),
+    (
+        p("111", "MED", date!(2024 - 07 - 01), FOREVER, 0.3, 0.2, In),
+        24,
+        49,
+    ),
+    (
+        p("135", "PMC", date!(2024 - 07 - 01), FOREVER, 1.5, 0.5, Im),
+        780,
+        200,
+    ),
+    (
+        p("168", "SEQ", date!(2024 - 07 - 01), FOREVER, 0.8, 0.5, Im),
+        780,
+        200,
+    ),
 ];
 
 /// The product a practice uses for the 2, 4 and 6 month doses.
@@ -263,9 +641,33 @@ pub struct PlannedDose {
 /// Every (CVX, MVX) pair the generator can emit, for tests against the code tables.
 pub fn all_products() -> Vec<Product> {
     let lists: &[&[Product]] = &[
-        HEPB_PED, DTAP, HIB_PRP_T, HIB_PRP_OMP, POLIO, PCV_CHILD, ROTAVIRUS, MMR, VARICELLA, MMRV, HEPA_PED, PEDIARIX,
-        PENTACEL, VAXELIS, DTAP_IPV, TDAP, TD, MENACWY, MENB, HPV, ZOSTER_LIVE, ZOSTER_RECOMBINANT, PPSV23, PCV_ADULT,
-        RSV_ADULT, NIRSEVIMAB, HEPB_ADULT,
+        HEPB_PED,
+        DTAP,
+        HIB_PRP_T,
+        HIB_PRP_OMP,
+        POLIO,
+        PCV_CHILD,
+        ROTAVIRUS,
+        MMR,
+        VARICELLA,
+        MMRV,
+        HEPA_PED,
+        PEDIARIX,
+        PENTACEL,
+        VAXELIS,
+        DTAP_IPV,
+        TDAP,
+        TD,
+        MENACWY,
+        MENB,
+        HPV,
+        ZOSTER_LIVE,
+        ZOSTER_RECOMBINANT,
+        PPSV23,
+        PCV_ADULT,
+        RSV_ADULT,
+        NIRSEVIMAB,
+        HEPB_ADULT,
     ];
     let mut all: Vec<Product> = lists.iter().flat_map(|l| l.iter().copied()).collect();
     all.extend(FLU.iter().map(|(p, _, _)| *p));
@@ -274,7 +676,11 @@ pub fn all_products() -> Vec<Product> {
 }
 
 fn choose(rng: &mut impl Rng, list: &[Product], on: Date) -> Option<Product> {
-    let total: f64 = list.iter().filter(|p| p.from <= on && on < p.until).map(|p| p.weight).sum();
+    let total: f64 = list
+        .iter()
+        .filter(|p| p.from <= on && on < p.until)
+        .map(|p| p.weight)
+        .sum();
     if total <= 0.0 {
         return None;
     }
@@ -285,7 +691,10 @@ fn choose(rng: &mut impl Rng, list: &[Product], on: Date) -> Option<Product> {
             return Some(*product);
         }
     }
-    list.iter().rev().find(|p| p.from <= on && on < p.until).copied()
+    list.iter()
+        .rev()
+        .find(|p| p.from <= on && on < p.until)
+        .copied()
 }
 
 fn days(n: i64) -> Duration {
@@ -326,8 +735,22 @@ const CHILD_RECORDS_FROM: Date = date!(1996 - 01 - 01);
 
 impl<'r, R: Rng> Planner<'r, R> {
     /// Plans the whole history of a client born on `dob` as of `today`.
-    pub fn plan(rng: &'r mut R, dob: Date, today: Date, profile: Profile, female: bool) -> Vec<PlannedDose> {
-        let mut planner = Self { rng, dob, today, profile, last_visit: None, stopped: false, out: Vec::new() };
+    pub fn plan(
+        rng: &'r mut R,
+        dob: Date,
+        today: Date,
+        profile: Profile,
+        female: bool,
+    ) -> Vec<PlannedDose> {
+        let mut planner = Self {
+            rng,
+            dob,
+            today,
+            profile,
+            last_visit: None,
+            stopped: false,
+            out: Vec::new(),
+        };
         if profile != Profile::Refuser {
             planner.childhood();
             planner.adolescence(female);
@@ -396,13 +819,21 @@ impl<'r, R: Rng> Planner<'r, R> {
             return None;
         }
         let product = choose(self.rng, list, on)?;
-        self.out.push(PlannedDose { on, product, at_birth_hospital: false });
+        self.out.push(PlannedDose {
+            on,
+            product,
+            at_birth_hospital: false,
+        });
         Some(product)
     }
 
     fn give_product(&mut self, on: Date, product: Product) {
         if !self.rng.random_bool(self.profile.miss_chance()) {
-            self.out.push(PlannedDose { on, product, at_birth_hospital: false });
+            self.out.push(PlannedDose {
+                on,
+                product,
+                at_birth_hospital: false,
+            });
         }
     }
 
@@ -410,7 +841,11 @@ impl<'r, R: Rng> Planner<'r, R> {
         let on = self.dob + days(self.rng.random_range(0..2));
         if on >= CHILD_RECORDS_FROM {
             if let Some(product) = choose(self.rng, HEPB_PED, on) {
-                self.out.push(PlannedDose { on, product, at_birth_hospital: true });
+                self.out.push(PlannedDose {
+                    on,
+                    product,
+                    at_birth_hospital: true,
+                });
             }
         }
     }
@@ -423,10 +858,22 @@ impl<'r, R: Rng> Planner<'r, R> {
             self.birth_dose_only();
             hepb_doses += usize::from(self.out.last().is_some_and(|d| d.at_birth_hospital));
         }
-        let in_season = matches!(dob.month(), Month::October | Month::November | Month::December | Month::January | Month::February | Month::March);
+        let in_season = matches!(
+            dob.month(),
+            Month::October
+                | Month::November
+                | Month::December
+                | Month::January
+                | Month::February
+                | Month::March
+        );
         if in_season && dob >= date!(2023 - 08 - 01) && self.rng.random_bool(0.45) {
             if let Some(product) = choose(self.rng, NIRSEVIMAB, dob) {
-                self.out.push(PlannedDose { on: dob + days(1), product, at_birth_hospital: true });
+                self.out.push(PlannedDose {
+                    on: dob + days(1),
+                    product,
+                    at_birth_hospital: true,
+                });
             }
         }
 
@@ -451,7 +898,11 @@ impl<'r, R: Rng> Planner<'r, R> {
                 x <= 0.0
             })
             .map_or(Combo::Separate, |(c, _)| *c);
-        let hib_list = if combo == Combo::Vaxelis || self.rng.random_bool(0.35) { HIB_PRP_OMP } else { HIB_PRP_T };
+        let hib_list = if combo == Combo::Vaxelis || self.rng.random_bool(0.35) {
+            HIB_PRP_OMP
+        } else {
+            HIB_PRP_T
+        };
         let hepb_in_combo = matches!(combo, Combo::Pediarix | Combo::Vaxelis);
         let rv = choose(self.rng, ROTAVIRUS, two_months);
         let rv_doses = match rv {
@@ -480,7 +931,7 @@ impl<'r, R: Rng> Planner<'r, R> {
             }
             // Pentacel and Vaxelis carry Hib; PRP-OMP needs no third primary dose.
             let hib_in_combo = matches!(combo, Combo::Pentacel | Combo::Vaxelis);
-            if !hib_in_combo && !(i == 2 && hib_list[0].cvx == "49") {
+            if !(hib_in_combo || (i == 2 && hib_list[0].cvx == "49")) {
                 self.give(on, hib_list);
             }
             self.give(on, PCV_CHILD);
@@ -489,7 +940,10 @@ impl<'r, R: Rng> Planner<'r, R> {
                     self.give_product(on, product);
                 }
             }
-            if !hepb_in_combo && ((i == 0 && hepb_doses < 2) || i == 2) && self.give(on, HEPB_PED).is_some() {
+            if !hepb_in_combo
+                && ((i == 0 && hepb_doses < 2) || i == 2)
+                && self.give(on, HEPB_PED).is_some()
+            {
                 hepb_doses += 1;
             }
         }
@@ -557,12 +1011,20 @@ impl<'r, R: Rng> Planner<'r, R> {
             self.give(on, TD);
         }
         self.give(on, MENACWY);
-        let hpv_from = if female { date!(2006 - 06 - 08) } else { date!(2011 - 10 - 25) };
+        let hpv_from = if female {
+            date!(2006 - 06 - 08)
+        } else {
+            date!(2011 - 10 - 25)
+        };
         if on >= hpv_from && self.rng.random_bool(0.65) {
             if let Some(product) = self.give(on, HPV) {
                 let three_doses = on < date!(2016 - 12 - 16);
                 let mut prev = on;
-                for gap in if three_doses { &[60, 120][..] } else { &[183][..] } {
+                for gap in if three_doses {
+                    &[60, 120][..]
+                } else {
+                    &[183][..]
+                } {
                     let due = self.age_days(prev) + gap + self.rng.random_range(0..90);
                     match self.visit(due) {
                         Some(next) => {
@@ -609,22 +1071,42 @@ impl<'r, R: Rng> Planner<'r, R> {
             let start = Date::from_calendar_date(season, Month::September, 1).expect("valid");
             let on = start + days(self.rng.random_range(0..100));
             let age_months = self.age_days(on) * 12 / 365;
-            let recorded_from = if age_months >= 19 * 12 { ADULT_RECORDS_FROM } else { CHILD_RECORDS_FROM };
-            if on > self.today || age_months < 6 || on < recorded_from || !self.rng.random_bool(0.78) {
+            let recorded_from = if age_months >= 19 * 12 {
+                ADULT_RECORDS_FROM
+            } else {
+                CHILD_RECORDS_FROM
+            };
+            if on > self.today
+                || age_months < 6
+                || on < recorded_from
+                || !self.rng.random_bool(0.78)
+            {
                 continue;
             }
             let years = age_months / 12;
             let options: Vec<Product> = FLU
                 .iter()
-                .filter(|(_, min_months, max_years)| age_months >= *min_months && years <= *max_years)
+                .filter(|(_, min_months, max_years)| {
+                    age_months >= *min_months && years <= *max_years
+                })
                 .map(|(p, _, _)| *p)
                 .collect();
-            let Some(product) = choose(self.rng, &options, on) else { continue };
-            self.out.push(PlannedDose { on, product, at_birth_hospital: false });
+            let Some(product) = choose(self.rng, &options, on) else {
+                continue;
+            };
+            self.out.push(PlannedDose {
+                on,
+                product,
+                at_birth_hospital: false,
+            });
             // Children under 9 need two doses in their first season.
             if first_season && years < 9 && self.rng.random_bool(0.7) {
                 let second = on + days(28 + self.rng.random_range(0..21));
-                self.out.push(PlannedDose { on: second, product, at_birth_hospital: false });
+                self.out.push(PlannedDose {
+                    on: second,
+                    product,
+                    at_birth_hospital: false,
+                });
             }
             first_season = false;
         }
@@ -634,7 +1116,9 @@ impl<'r, R: Rng> Planner<'r, R> {
         let age_at = |d: Date| (d - self.dob).whole_days() / 365;
         let primary_age = age_at(date!(2021 - 06 - 01));
         let (chance, window): (f64, (Date, Date)) = match primary_age {
-            _ if self.profile.is_under_immunized() => (0.05, (date!(2021 - 04 - 01), date!(2021 - 09 - 01))),
+            _ if self.profile.is_under_immunized() => {
+                (0.05, (date!(2021 - 04 - 01), date!(2021 - 09 - 01)))
+            }
             65.. => (0.78, (date!(2021 - 01 - 05), date!(2021 - 03 - 31))),
             50..=64 => (0.65, (date!(2021 - 02 - 15), date!(2021 - 05 - 31))),
             18..=49 => (0.55, (date!(2021 - 04 - 01), date!(2021 - 08 - 31))),
@@ -660,7 +1144,11 @@ impl<'r, R: Rng> Planner<'r, R> {
         };
         let mut on = first;
         for _ in 0..doses {
-            self.out.push(PlannedDose { on, product: primary.product, at_birth_hospital: false });
+            self.out.push(PlannedDose {
+                on,
+                product: primary.product,
+                at_birth_hospital: false,
+            });
             on += days(gap + self.rng.random_range(0..14));
         }
         // Later shots: monovalent booster, bivalent, and the yearly updated vaccines.
@@ -679,7 +1167,11 @@ impl<'r, R: Rng> Planner<'r, R> {
             }
             let on = between(self.rng, from, to);
             if let Some(c) = pick_covid(self.rng, on, age_at(on), false) {
-                self.out.push(PlannedDose { on, product: c.product, at_birth_hospital: false });
+                self.out.push(PlannedDose {
+                    on,
+                    product: c.product,
+                    at_birth_hospital: false,
+                });
             }
         }
     }
@@ -732,7 +1224,11 @@ impl<'r, R: Rng> Planner<'r, R> {
         }
         // RSV from 60 (shared decision) and 75 (recommended), one dose.
         let sixty = years(self.dob, 60).max(date!(2023 - 09 - 01));
-        let chance = if years(self.dob, 75) <= self.today { 0.4 } else { 0.2 };
+        let chance = if years(self.dob, 75) <= self.today {
+            0.4
+        } else {
+            0.2
+        };
         if sixty <= self.today && self.rng.random_bool(chance) {
             let on = between(self.rng, sixty, self.today);
             self.give(on, RSV_ADULT);
@@ -741,7 +1237,11 @@ impl<'r, R: Rng> Planner<'r, R> {
         if years(self.dob, 60) > self.today && self.rng.random_bool(0.08) {
             let on = between(self.rng, from.max(date!(2015 - 01 - 01)), self.today);
             if let Some(product) = self.give(on, HEPB_ADULT) {
-                let gaps: &[i64] = if product.cvx == "189" { &[30] } else { &[30, 150] };
+                let gaps: &[i64] = if product.cvx == "189" {
+                    &[30]
+                } else {
+                    &[30, 150]
+                };
                 let mut next = on;
                 for gap in gaps {
                     next += days(gap + self.rng.random_range(0..30));
@@ -760,32 +1260,212 @@ struct Covid {
     booster: bool,
 }
 
-const fn c(cvx: &'static str, mvx: &'static str, from: Date, until: Date, weight: f64, ml: f64, ages: (i64, i64), primary: bool, booster: bool) -> Covid {
-    Covid { product: p(cvx, mvx, from, until, weight, ml, Im), min_age: ages.0, max_age: ages.1, primary, booster }
+#[allow(clippy::too_many_arguments)]
+const fn c(
+    cvx: &'static str,
+    mvx: &'static str,
+    from: Date,
+    until: Date,
+    weight: f64,
+    ml: f64,
+    ages: (i64, i64),
+    primary: bool,
+    booster: bool,
+) -> Covid {
+    Covid {
+        product: p(cvx, mvx, from, until, weight, ml, Im),
+        min_age: ages.0,
+        max_age: ages.1,
+        primary,
+        booster,
+    }
 }
 
 const COVID: &[Covid] = &[
-    c("208", "PFR", date!(2020 - 12 - 11), date!(2022 - 09 - 01), 1.1, 0.3, (12, 200), true, true),
-    c("207", "MOD", date!(2020 - 12 - 18), date!(2022 - 09 - 01), 0.8, 0.5, (18, 200), true, false),
-    c("207", "MOD", date!(2021 - 10 - 20), date!(2022 - 09 - 01), 0.8, 0.25, (18, 200), false, true),
-    c("212", "JSN", date!(2021 - 02 - 27), date!(2022 - 05 - 05), 0.12, 0.5, (18, 200), true, false),
-    c("218", "PFR", date!(2021 - 10 - 29), date!(2022 - 10 - 12), 1.0, 0.2, (5, 11), true, true),
-    c("219", "PFR", date!(2022 - 06 - 17), date!(2023 - 09 - 12), 1.0, 0.2, (0, 4), true, false),
-    c("228", "MOD", date!(2022 - 06 - 17), date!(2023 - 09 - 12), 0.7, 0.25, (0, 4), true, false),
-    c("300", "PFR", date!(2022 - 08 - 31), date!(2023 - 09 - 12), 1.1, 0.3, (12, 200), false, true),
-    c("229", "MOD", date!(2022 - 08 - 31), date!(2023 - 09 - 12), 0.8, 0.5, (18, 200), false, true),
-    c("301", "PFR", date!(2022 - 10 - 12), date!(2023 - 09 - 12), 1.0, 0.2, (5, 11), false, true),
-    c("309", "PFR", date!(2023 - 09 - 12), FOREVER, 1.1, 0.3, (12, 200), true, true),
-    c("312", "MOD", date!(2023 - 09 - 12), FOREVER, 0.8, 0.5, (12, 200), true, true),
-    c("313", "NVX", date!(2023 - 10 - 03), FOREVER, 0.08, 0.5, (12, 200), true, true),
-    c("310", "PFR", date!(2023 - 09 - 12), FOREVER, 1.0, 0.3, (5, 11), true, true),
-    c("311", "MOD", date!(2023 - 09 - 12), FOREVER, 0.6, 0.25, (0, 11), true, true),
-    c("334", "MOD", date!(2025 - 05 - 31), FOREVER, 0.3, 0.2, (65, 200), false, true),
+    c(
+        "208",
+        "PFR",
+        date!(2020 - 12 - 11),
+        date!(2022 - 09 - 01),
+        1.1,
+        0.3,
+        (12, 200),
+        true,
+        true,
+    ),
+    c(
+        "207",
+        "MOD",
+        date!(2020 - 12 - 18),
+        date!(2022 - 09 - 01),
+        0.8,
+        0.5,
+        (18, 200),
+        true,
+        false,
+    ),
+    c(
+        "207",
+        "MOD",
+        date!(2021 - 10 - 20),
+        date!(2022 - 09 - 01),
+        0.8,
+        0.25,
+        (18, 200),
+        false,
+        true,
+    ),
+    c(
+        "212",
+        "JSN",
+        date!(2021 - 02 - 27),
+        date!(2022 - 05 - 05),
+        0.12,
+        0.5,
+        (18, 200),
+        true,
+        false,
+    ),
+    c(
+        "218",
+        "PFR",
+        date!(2021 - 10 - 29),
+        date!(2022 - 10 - 12),
+        1.0,
+        0.2,
+        (5, 11),
+        true,
+        true,
+    ),
+    c(
+        "219",
+        "PFR",
+        date!(2022 - 06 - 17),
+        date!(2023 - 09 - 12),
+        1.0,
+        0.2,
+        (0, 4),
+        true,
+        false,
+    ),
+    c(
+        "228",
+        "MOD",
+        date!(2022 - 06 - 17),
+        date!(2023 - 09 - 12),
+        0.7,
+        0.25,
+        (0, 4),
+        true,
+        false,
+    ),
+    c(
+        "300",
+        "PFR",
+        date!(2022 - 08 - 31),
+        date!(2023 - 09 - 12),
+        1.1,
+        0.3,
+        (12, 200),
+        false,
+        true,
+    ),
+    c(
+        "229",
+        "MOD",
+        date!(2022 - 08 - 31),
+        date!(2023 - 09 - 12),
+        0.8,
+        0.5,
+        (18, 200),
+        false,
+        true,
+    ),
+    c(
+        "301",
+        "PFR",
+        date!(2022 - 10 - 12),
+        date!(2023 - 09 - 12),
+        1.0,
+        0.2,
+        (5, 11),
+        false,
+        true,
+    ),
+    c(
+        "309",
+        "PFR",
+        date!(2023 - 09 - 12),
+        FOREVER,
+        1.1,
+        0.3,
+        (12, 200),
+        true,
+        true,
+    ),
+    c(
+        "312",
+        "MOD",
+        date!(2023 - 09 - 12),
+        FOREVER,
+        0.8,
+        0.5,
+        (12, 200),
+        true,
+        true,
+    ),
+    c(
+        "313",
+        "NVX",
+        date!(2023 - 10 - 03),
+        FOREVER,
+        0.08,
+        0.5,
+        (12, 200),
+        true,
+        true,
+    ),
+    c(
+        "310",
+        "PFR",
+        date!(2023 - 09 - 12),
+        FOREVER,
+        1.0,
+        0.3,
+        (5, 11),
+        true,
+        true,
+    ),
+    c(
+        "311",
+        "MOD",
+        date!(2023 - 09 - 12),
+        FOREVER,
+        0.6,
+        0.25,
+        (0, 11),
+        true,
+        true,
+    ),
+    c(
+        "334",
+        "MOD",
+        date!(2025 - 05 - 31),
+        FOREVER,
+        0.3,
+        0.2,
+        (65, 200),
+        false,
+        true,
+    ),
 ];
 
 fn pick_covid(rng: &mut impl Rng, on: Date, age: i64, primary: bool) -> Option<&'static Covid> {
     let fits = |c: &&Covid| {
-        c.product.from <= on && on < c.product.until && (c.min_age..=c.max_age).contains(&age) && if primary { c.primary } else { c.booster }
+        c.product.from <= on
+            && on < c.product.until
+            && (c.min_age..=c.max_age).contains(&age)
+            && if primary { c.primary } else { c.booster }
     };
     let total: f64 = COVID.iter().filter(fits).map(|c| c.product.weight).sum();
     let mut x = rng.random::<f64>() * total;
@@ -810,10 +1490,28 @@ mod tests {
     fn an_on_time_seven_year_old_has_a_full_childhood_series() {
         let mut rng = ChaCha8Rng::seed_from_u64(1);
         for _ in 0..200 {
-            let doses = Planner::plan(&mut rng, date!(2019 - 05 - 02), TODAY, Profile::OnTime, true);
-            let childhood = doses.iter().filter(|d| d.on < date!(2024 - 05 - 02) + days(700)).count();
-            assert!(childhood >= 15, "{childhood} doses: {:?}", doses.iter().map(|d| d.product.cvx).collect::<Vec<_>>());
-            assert!(doses.iter().any(|d| d.product.cvx == "03" || d.product.cvx == "94"), "MMR given");
+            let doses = Planner::plan(
+                &mut rng,
+                date!(2019 - 05 - 02),
+                TODAY,
+                Profile::OnTime,
+                true,
+            );
+            let childhood = doses
+                .iter()
+                .filter(|d| d.on < date!(2024 - 05 - 02) + days(700))
+                .count();
+            assert!(
+                childhood >= 15,
+                "{childhood} doses: {:?}",
+                doses.iter().map(|d| d.product.cvx).collect::<Vec<_>>()
+            );
+            assert!(
+                doses
+                    .iter()
+                    .any(|d| d.product.cvx == "03" || d.product.cvx == "94"),
+                "MMR given"
+            );
         }
     }
 
@@ -822,8 +1520,19 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(2);
         for year in [1997, 2001, 2008, 2012, 2020, 2023, 2025] {
             for _ in 0..100 {
-                for d in Planner::plan(&mut rng, date!(2000 - 01 - 01).replace_year(year).unwrap(), TODAY, Profile::OnTime, false) {
-                    assert!(d.product.from <= d.on && d.on < d.product.until, "CVX {} on {}", d.product.cvx, d.on);
+                for d in Planner::plan(
+                    &mut rng,
+                    date!(2000 - 01 - 01).replace_year(year).unwrap(),
+                    TODAY,
+                    Profile::OnTime,
+                    false,
+                ) {
+                    assert!(
+                        d.product.from <= d.on && d.on < d.product.until,
+                        "CVX {} on {}",
+                        d.product.cvx,
+                        d.on
+                    );
                 }
             }
         }
@@ -833,7 +1542,13 @@ mod tests {
     fn pcv20_is_not_given_to_children_before_2023() {
         let mut rng = ChaCha8Rng::seed_from_u64(3);
         for _ in 0..300 {
-            for d in Planner::plan(&mut rng, date!(2021 - 03 - 01), TODAY, Profile::OnTime, true) {
+            for d in Planner::plan(
+                &mut rng,
+                date!(2021 - 03 - 01),
+                TODAY,
+                Profile::OnTime,
+                true,
+            ) {
                 if d.product.cvx == "216" {
                     assert!(d.on >= date!(2023 - 04 - 27), "PCV20 on {}", d.on);
                 }
@@ -845,9 +1560,22 @@ mod tests {
     fn a_refusing_family_gets_no_childhood_series() {
         let mut rng = ChaCha8Rng::seed_from_u64(4);
         for _ in 0..100 {
-            let doses = Planner::plan(&mut rng, date!(2018 - 02 - 02), TODAY, Profile::Refuser, true);
-            let childhood = ["20", "106", "110", "120", "146", "130", "03", "94", "21", "10", "48", "49", "133", "215", "216", "116", "119"];
-            let given: Vec<_> = doses.iter().map(|d| d.product.cvx).filter(|c| childhood.contains(c)).collect();
+            let doses = Planner::plan(
+                &mut rng,
+                date!(2018 - 02 - 02),
+                TODAY,
+                Profile::Refuser,
+                true,
+            );
+            let childhood = [
+                "20", "106", "110", "120", "146", "130", "03", "94", "21", "10", "48", "49", "133",
+                "215", "216", "116", "119",
+            ];
+            let given: Vec<_> = doses
+                .iter()
+                .map(|d| d.product.cvx)
+                .filter(|c| childhood.contains(c))
+                .collect();
             assert!(given.is_empty(), "{given:?}");
         }
     }

@@ -23,7 +23,10 @@ pub struct IdMaker {
 impl IdMaker {
     /// Ids stamped with `millis` (Unix milliseconds).
     pub fn new(millis: u64) -> Self {
-        Self { millis, counter: Cell::new(0) }
+        Self {
+            millis,
+            counter: Cell::new(0),
+        }
     }
 
     /// The next id.
@@ -50,8 +53,13 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(9);
         let a = IdMaker::new(1_700_000_000_000);
         let ids: Vec<Uuid> = (0..40).map(|_| a.next(&mut rng)).collect();
-        assert!(ids.iter().all(|u| u.get_version_num() == 7 && u.get_variant() == uuid::Variant::RFC4122));
-        assert!(ids.windows(2).all(|w| w[0] < w[1]), "a record's ids sort in creation order");
+        assert!(ids
+            .iter()
+            .all(|u| u.get_version_num() == 7 && u.get_variant() == uuid::Variant::RFC4122));
+        assert!(
+            ids.windows(2).all(|w| w[0] < w[1]),
+            "a record's ids sort in creation order"
+        );
         let later = IdMaker::new(1_700_000_000_001).next(&mut rng);
         assert!(later > ids[39]);
     }

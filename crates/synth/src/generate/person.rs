@@ -100,13 +100,43 @@ fn pick_age_days(rng: &mut impl Rng) -> i64 {
 fn first_name(rng: &mut impl Rng, sex: Sex, birth_year: i32, group: Group) -> String {
     let t = tables();
     let from_group = matches!(group, Group::Hispanic | Group::Asian) && rng.random_bool(0.5);
-    let name = if from_group { t.group_first_name(rng, group, sex) } else { None }
-        .unwrap_or_else(|| t.first_name(rng, sex, birth_year));
+    let name = if from_group {
+        t.group_first_name(rng, group, sex)
+    } else {
+        None
+    }
+    .unwrap_or_else(|| t.first_name(rng, sex, birth_year));
     maybe_drop_accents(rng, name)
 }
 
-const MIDDLE_F: &[&str] = &["Marie", "Ann", "Lynn", "Elizabeth", "Grace", "Rose", "Nicole", "Michelle", "Jean", "Louise", "Mae", "Renee"];
-const MIDDLE_M: &[&str] = &["James", "Michael", "Lee", "Allen", "Wayne", "Ray", "Alexander", "Joseph", "Edward", "Dean", "Scott", "Thomas"];
+const MIDDLE_F: &[&str] = &[
+    "Marie",
+    "Ann",
+    "Lynn",
+    "Elizabeth",
+    "Grace",
+    "Rose",
+    "Nicole",
+    "Michelle",
+    "Jean",
+    "Louise",
+    "Mae",
+    "Renee",
+];
+const MIDDLE_M: &[&str] = &[
+    "James",
+    "Michael",
+    "Lee",
+    "Allen",
+    "Wayne",
+    "Ray",
+    "Alexander",
+    "Joseph",
+    "Edward",
+    "Dean",
+    "Scott",
+    "Thomas",
+];
 
 fn middle_name(rng: &mut impl Rng, sex: Sex, birth_year: i32, first: &str) -> Option<String> {
     if !rng.random_bool(0.65) {
@@ -133,7 +163,9 @@ pub fn other_surname(rng: &mut impl Rng, state: State, not: &str) -> String {
 }
 
 fn address(rng: &mut impl Rng, state: State) -> String {
-    const SUFFIXES: &[&str] = &["St", "Ave", "Dr", "Rd", "Ln", "Blvd", "Ct", "Way", "Pl", "Cir", "Trl"];
+    const SUFFIXES: &[&str] = &[
+        "St", "Ave", "Dr", "Rd", "Ln", "Blvd", "Ct", "Way", "Pl", "Cir", "Trl",
+    ];
     let t = tables();
     let street = t.street(rng, state);
     let number = if state == State::Mt && rng.random_bool(0.15) {
@@ -189,7 +221,11 @@ fn vfc_eligibility(rng: &mut impl Rng, state: State, group: Group) -> &'static s
 /// Generates one person (an "original" record).
 pub fn person(rng: &mut impl Rng, ctx: &Context<'_>, ids: &IdMaker, registry_id: String) -> Person {
     let t = tables();
-    let state = if rng.random_bool(0.3) { State::Mt } else { State::Tx };
+    let state = if rng.random_bool(0.3) {
+        State::Mt
+    } else {
+        State::Tx
+    };
     let place = t.place(rng, state);
     let surname = t.surname(rng, state);
     let last_name = maybe_drop_accents(rng, surname.name);
@@ -197,11 +233,15 @@ pub fn person(rng: &mut impl Rng, ctx: &Context<'_>, ids: &IdMaker, registry_id:
     let dob = ctx.today - Duration::days(pick_age_days(rng));
     let first = first_name(rng, sex, dob.year(), surname.group);
     let middle = middle_name(rng, sex, dob.year(), &first);
-    let suffix = (sex == Sex::M && rng.random_bool(0.03)).then(|| ["Jr", "Jr", "II", "III"][rng.random_range(0..4)].to_string());
-    let mut mother_maiden_name = rng.random_bool(0.65).then(|| other_surname(rng, state, surname.name));
+    let suffix = (sex == Sex::M && rng.random_bool(0.03))
+        .then(|| ["Jr", "Jr", "II", "III"][rng.random_range(0..4)].to_string());
+    let mut mother_maiden_name = rng
+        .random_bool(0.65)
+        .then(|| other_surname(rng, state, surname.name));
 
     let age_years = (ctx.today - dob).whole_days() / 365;
-    let (mut guardian_first_name, mut guardian_last_name, mut guardian_relationship) = (None, None, None);
+    let (mut guardian_first_name, mut guardian_last_name, mut guardian_relationship) =
+        (None, None, None);
     if age_years < 18 {
         let x: f64 = rng.random();
         let (relationship, sex, age_gap, same_surname) = if x < 0.62 {
@@ -209,13 +249,27 @@ pub fn person(rng: &mut impl Rng, ctx: &Context<'_>, ids: &IdMaker, registry_id:
         } else if x < 0.9 {
             ("father", Sex::M, 30, 0.92)
         } else if x < 0.96 {
-            ("grandparent", if rng.random_bool(0.7) { Sex::F } else { Sex::M }, 55, 0.6)
+            (
+                "grandparent",
+                if rng.random_bool(0.7) { Sex::F } else { Sex::M },
+                55,
+                0.6,
+            )
         } else {
-            ("guardian", if rng.random_bool(0.6) { Sex::F } else { Sex::M }, 40, 0.3)
+            (
+                "guardian",
+                if rng.random_bool(0.6) { Sex::F } else { Sex::M },
+                40,
+                0.3,
+            )
         };
         let year = dob.year() - age_gap - rng.random_range(-6..7);
         guardian_first_name = Some(first_name(rng, sex, year, surname.group));
-        let last = if rng.random_bool(same_surname) { last_name.clone() } else { other_surname(rng, state, surname.name) };
+        let last = if rng.random_bool(same_surname) {
+            last_name.clone()
+        } else {
+            other_surname(rng, state, surname.name)
+        };
         if relationship == "mother" && last != last_name && mother_maiden_name.is_some() {
             // She kept her name: it is her maiden name.
             mother_maiden_name = Some(last.clone());
@@ -225,7 +279,11 @@ pub fn person(rng: &mut impl Rng, ctx: &Context<'_>, ids: &IdMaker, registry_id:
     }
 
     let zip = place.zips[rng.random_range(0..place.zips.len())];
-    let zip = if rng.random_bool(0.12) { format!("{zip}-{:04}", rng.random_range(1..10_000)) } else { zip.to_string() };
+    let zip = if rng.random_bool(0.12) {
+        format!("{zip}-{:04}", rng.random_range(1..10_000))
+    } else {
+        zip.to_string()
+    };
     let phone = rng.random_bool(0.9).then(|| {
         let area = place.area_codes[rng.random_range(0..place.area_codes.len())];
         format!("{area}-555-01{:02}", rng.random_range(0..100))
@@ -276,9 +334,22 @@ pub fn person(rng: &mut impl Rng, ctx: &Context<'_>, ids: &IdMaker, registry_id:
         from + Duration::days(rng.random_range(0..=(ctx.today - from).whole_days().max(0)))
     };
     let vfc = vfc_eligibility(rng, state, surname.group);
-    let recorder = DoseRecorder { ctx, state, dob, registered_on, home, vfc, client_id };
+    let recorder = DoseRecorder {
+        ctx,
+        state,
+        dob,
+        registered_on,
+        home,
+        vfc,
+        client_id,
+    };
     let doses = recorder.rows(rng, ids, &planned);
-    Person { client, doses, profile, state }
+    Person {
+        client,
+        doses,
+        profile,
+        state,
+    }
 }
 
 struct DoseRecorder<'a> {
@@ -292,7 +363,12 @@ struct DoseRecorder<'a> {
 }
 
 impl DoseRecorder<'_> {
-    fn rows(&self, rng: &mut impl Rng, ids: &IdMaker, planned: &[PlannedDose]) -> Vec<NewImmunization> {
+    fn rows(
+        &self,
+        rng: &mut impl Rng,
+        ids: &IdMaker,
+        planned: &[PlannedDose],
+    ) -> Vec<NewImmunization> {
         let orgs = state_orgs(self.ctx, self.state);
         let mut rows = Vec::with_capacity(planned.len());
         let mut shots_that_day = (Date::MIN, 0usize);
@@ -305,17 +381,19 @@ impl DoseRecorder<'_> {
                 && dose.on >= self.registered_on
                 && !orgs.is_empty()
                 && rng.random_bool(0.9);
-            let mut row = NewImmunization {
-                id: ImmunizationId::from_uuid(ids.next(rng)),
-                client_id: self.client_id,
-                cvx: product.cvx.to_string(),
-                administered_on: iso(dose.on),
-                ..Default::default()
-            };
+            let mut row = bare_dose(
+                ImmunizationId::from_uuid(ids.next(rng)),
+                self.client_id,
+                product.cvx,
+                iso(dose.on),
+            );
             if !given_here {
                 // A shot-card entry: what and when, sometimes the brand, nothing else.
                 row.source = "historical".to_string();
-                row.mvx = product.mvx.filter(|_| rng.random_bool(0.35)).map(str::to_string);
+                row.mvx = product
+                    .mvx
+                    .filter(|_| rng.random_bool(0.35))
+                    .map(str::to_string);
                 rows.push(row);
                 continue;
             }
@@ -330,14 +408,18 @@ impl DoseRecorder<'_> {
                 shots_that_day = (dose.on, 0);
             }
             let age_days = (dose.on - self.dob).whole_days();
-            let (lot, expires) = lot_number(&org.code, product.cvx, product.mvx.unwrap_or(""), dose.on);
+            let (lot, expires) =
+                lot_number(&org.code, product.cvx, product.mvx.unwrap_or(""), dose.on);
             row.source = "administered".to_string();
             row.mvx = product.mvx.map(str::to_string);
             row.lot_number = Some(lot);
             row.expiration_date = Some(iso(expires));
             row.dose_volume_ml = Some(product.ml);
             row.route = Some(product.route.code().to_string());
-            row.site = product.route.has_site().then(|| site(age_days, product.route.code(), shots_that_day.1).to_string());
+            row.site = product
+                .route
+                .has_site()
+                .then(|| site(age_days, product.route.code(), shots_that_day.1).to_string());
             row.organization_id = Some(org.id);
             row.clinician = Some(org.clinicians[rng.random_range(0..org.clinicians.len())].clone());
             if age_days < 19 * 365 {
@@ -345,7 +427,14 @@ impl DoseRecorder<'_> {
                 row.funding_source = Some(if public { "VXC50" } else { "VXC51" }.to_string());
                 row.vfc_eligibility = org.vfc.then(|| self.vfc.to_string());
             } else {
-                row.funding_source = Some(if rng.random_bool(0.15) { "VXC50" } else { "VXC51" }.to_string());
+                row.funding_source = Some(
+                    if rng.random_bool(0.15) {
+                        "VXC50"
+                    } else {
+                        "VXC51"
+                    }
+                    .to_string(),
+                );
             }
             rows.push(row);
         }
@@ -353,9 +442,37 @@ impl DoseRecorder<'_> {
     }
 }
 
+/// A dose with only its identity, vaccine and date; the caller fills in the rest. (Built field by
+/// field because `Default` would draw a fresh UUIDv7 from the system clock and entropy for each
+/// id, which costs two system calls per row and is thrown away.)
+pub fn bare_dose(
+    id: ImmunizationId,
+    client_id: ClientId,
+    cvx: &str,
+    administered_on: String,
+) -> NewImmunization {
+    NewImmunization {
+        id,
+        client_id,
+        cvx: cvx.to_string(),
+        mvx: None,
+        administered_on,
+        lot_number: None,
+        expiration_date: None,
+        dose_volume_ml: None,
+        route: None,
+        site: None,
+        source: "historical".to_string(),
+        organization_id: None,
+        clinician: None,
+        funding_source: None,
+        vfc_eligibility: None,
+    }
+}
+
 /// HL7 table 0163: thighs under three years, arms from three; sides alternate within a visit.
 fn site(age_days: i64, route: &str, nth_that_day: usize) -> &'static str {
-    let left = nth_that_day % 2 == 0;
+    let left = nth_that_day.is_multiple_of(2);
     match (age_days < 3 * 365, route, left) {
         (true, _, true) => "LT",
         (true, _, false) => "RT",
@@ -402,20 +519,43 @@ fn mix(mut z: u64) -> u64 {
 /// product per quarter, so the lot is a function of clinic, product and quarter.
 pub fn lot_number(org: &str, cvx: &str, mvx: &str, on: Date) -> (String, Date) {
     let quarter = (u8::from(on.month()) - 1) / 3;
-    let mut digits = Digits(fnv(&[org.as_bytes(), cvx.as_bytes(), mvx.as_bytes(), &on.year().to_le_bytes(), &[quarter]]));
+    let mut digits = Digits(fnv(&[
+        org.as_bytes(),
+        cvx.as_bytes(),
+        mvx.as_bytes(),
+        &on.year().to_le_bytes(),
+        &[quarter],
+    ]));
     let d = &mut digits;
     let lot = match mvx {
         "MSD" => format!("{}{:06}", d.letter(), d.below(1_000_000)),
-        "SKB" => format!("A{}{:02}B{:03}{}{}", d.letter(), d.below(100), d.below(1000), d.letter(), d.letter()),
-        "PMC" | "MSP" => format!("{}{:04}{}{}", d.letter(), d.below(10_000), d.letter(), d.letter()),
+        "SKB" => format!(
+            "A{}{:02}B{:03}{}{}",
+            d.letter(),
+            d.below(100),
+            d.below(1000),
+            d.letter(),
+            d.letter()
+        ),
+        "PMC" | "MSP" => format!(
+            "{}{:04}{}{}",
+            d.letter(),
+            d.below(10_000),
+            d.letter(),
+            d.letter()
+        ),
         "PFR" => format!("{}{}{:04}", d.letter(), d.letter(), d.below(10_000)),
         "MOD" => format!("{:03}{}{:02}A", d.below(1000), d.letter(), d.below(100)),
         "JSN" => format!("{:07}", d.below(10_000_000)),
         "DVX" => format!("{:06}", d.below(1_000_000)),
         _ => format!("{}{}{:05}", d.letter(), d.letter(), d.below(100_000)),
     };
-    let quarter_start = Date::from_calendar_date(on.year(), time::Month::try_from(quarter * 3 + 1).expect("1..=10"), 1)
-        .expect("first of a month");
+    let quarter_start = Date::from_calendar_date(
+        on.year(),
+        time::Month::try_from(quarter * 3 + 1).expect("1..=10"),
+        1,
+    )
+    .expect("first of a month");
     let expires = quarter_start + Duration::days(365 + digits.below(500) as i64);
     (lot, expires)
 }
@@ -440,7 +580,11 @@ mod tests {
         let c = lot_number("MT0001", "03", "MSD", date!(2024 - 04 - 01));
         assert_eq!(a, b);
         assert_ne!(a.0, c.0);
-        assert!(a.0.len() == 7 && a.0[1..].bytes().all(|b| b.is_ascii_digit()), "Merck lots look like U004583: {}", a.0);
+        assert!(
+            a.0.len() == 7 && a.0[1..].bytes().all(|b| b.is_ascii_digit()),
+            "Merck lots look like U004583: {}",
+            a.0
+        );
     }
 
     #[test]

@@ -148,7 +148,10 @@ impl<T: Copy> Weighted<T> {
                 cumulative.push(total);
             }
         }
-        assert!(!items.is_empty(), "a weighted table needs at least one item");
+        assert!(
+            !items.is_empty(),
+            "a weighted table needs at least one item"
+        );
         Self { items, cumulative }
     }
 
@@ -176,7 +179,10 @@ pub struct Tables {
 }
 
 fn rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
-    text.lines().skip(1).filter(|l| !l.trim().is_empty()).map(|l| l.split(',').map(str::trim).collect())
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.split(',').map(str::trim).collect())
 }
 
 /// Rank weight of the r-th (0-based) most popular name: a Zipf-like curve (see SOURCE.md).
@@ -200,7 +206,12 @@ impl Tables {
             .into_iter()
             .map(|(_, [f, m])| {
                 let w = |names: Vec<&'static str>| {
-                    Weighted::new(names.into_iter().enumerate().map(|(i, n)| (n, rank_weight(i))))
+                    Weighted::new(
+                        names
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, n)| (n, rank_weight(i))),
+                    )
                 };
                 [w(f), w(m)]
             })
@@ -209,26 +220,49 @@ impl Tables {
         let mut group_lists: HashMap<(Group, usize), Vec<&'static str>> = HashMap::new();
         for r in rows(GROUP_FIRST_NAMES) {
             let sex = if r[1] == "F" { Sex::F } else { Sex::M };
-            group_lists.entry((Group::parse(r[0]), sex.index())).or_default().push(r[2]);
+            group_lists
+                .entry((Group::parse(r[0]), sex.index()))
+                .or_default()
+                .push(r[2]);
         }
         let group_first = group_lists
             .into_iter()
-            .map(|(k, names)| (k, Weighted::new(names.into_iter().enumerate().map(|(i, n)| (n, rank_weight(i))))))
+            .map(|(k, names)| {
+                (
+                    k,
+                    Weighted::new(
+                        names
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, n)| (n, rank_weight(i))),
+                    ),
+                )
+            })
             .collect();
 
         let mut surnames = Vec::new();
         let mut counts = Vec::new();
         for r in rows(SURNAMES) {
-            surnames.push(Surname { name: r[0], group: Group::parse(r[2]) });
+            surnames.push(Surname {
+                name: r[0],
+                group: Group::parse(r[2]),
+            });
             counts.push(r[1].parse::<f64>().expect("surnames.csv count is a number"));
         }
         let by_state = |state: State| {
-            Weighted::new(surnames.iter().zip(&counts).enumerate().map(|(i, (s, c))| (i, c * s.group.weight_in(state))))
+            Weighted::new(
+                surnames
+                    .iter()
+                    .zip(&counts)
+                    .enumerate()
+                    .map(|(i, (s, c))| (i, c * s.group.weight_in(state))),
+            )
         };
         let surnames_by_state = [by_state(State::Mt), by_state(State::Tx)];
 
-        let nicknames =
-            rows(NICKNAMES).map(|r| (r[0], r[1].split('|').map(str::trim).collect::<Vec<_>>())).collect();
+        let nicknames = rows(NICKNAMES)
+            .map(|r| (r[0], r[1].split('|').map(str::trim).collect::<Vec<_>>()))
+            .collect();
 
         let mut places = Vec::new();
         let mut place_weights = Vec::new();
@@ -244,7 +278,12 @@ impl Tables {
         }
         let places_in = |state: State| {
             Weighted::new(
-                places.iter().zip(&place_weights).enumerate().filter(|(_, (p, _))| p.state == state).map(|(i, (_, w))| (i, *w)),
+                places
+                    .iter()
+                    .zip(&place_weights)
+                    .enumerate()
+                    .filter(|(_, (p, _))| p.state == state)
+                    .map(|(i, (_, w))| (i, *w)),
             )
         };
         let places_by_state = [places_in(State::Mt), places_in(State::Tx)];
@@ -274,13 +313,24 @@ impl Tables {
 
     /// A popular first name for a baby of `sex` born in `birth_year`.
     pub fn first_name(&self, rng: &mut impl Rng, sex: Sex, birth_year: i32) -> &'static str {
-        let era = self.era_starts.iter().rposition(|&start| start <= birth_year).unwrap_or(0);
+        let era = self
+            .era_starts
+            .iter()
+            .rposition(|&start| start <= birth_year)
+            .unwrap_or(0);
         self.first[era][sex.index()].pick(rng)
     }
 
     /// A first name typical of `group`, if the bundled lists have one for it.
-    pub fn group_first_name(&self, rng: &mut impl Rng, group: Group, sex: Sex) -> Option<&'static str> {
-        self.group_first.get(&(group, sex.index())).map(|w| w.pick(rng))
+    pub fn group_first_name(
+        &self,
+        rng: &mut impl Rng,
+        group: Group,
+        sex: Sex,
+    ) -> Option<&'static str> {
+        self.group_first
+            .get(&(group, sex.index()))
+            .map(|w| w.pick(rng))
     }
 
     /// A surname, weighted by US frequency and the state's mix.
@@ -290,7 +340,10 @@ impl Tables {
 
     /// Nicknames of a first name (empty when none is known).
     pub fn nicknames(&self, first_name: &str) -> &[&'static str] {
-        self.nicknames.get(first_name).map(Vec::as_slice).unwrap_or(&[])
+        self.nicknames
+            .get(first_name)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// A place in `state`, weighted by population.
@@ -326,17 +379,41 @@ mod tests {
     fn the_bundled_tables_have_the_promised_coverage() {
         let t = tables();
         let counties = |s: State| {
-            t.places.iter().filter(|p| p.state == s).map(|p| p.county).collect::<std::collections::HashSet<_>>().len()
+            t.places
+                .iter()
+                .filter(|p| p.state == s)
+                .map(|p| p.county)
+                .collect::<std::collections::HashSet<_>>()
+                .len()
         };
-        assert!(counties(State::Mt) >= 12, "Montana counties: {}", counties(State::Mt));
-        assert!(counties(State::Tx) >= 20, "Texas counties: {}", counties(State::Tx));
+        assert!(
+            counties(State::Mt) >= 12,
+            "Montana counties: {}",
+            counties(State::Mt)
+        );
+        assert!(
+            counties(State::Tx) >= 20,
+            "Texas counties: {}",
+            counties(State::Tx)
+        );
         assert!(t.surnames.len() >= 200, "surnames: {}", t.surnames.len());
         assert!(t.surnames.iter().any(|s| s.name == "Running Crane"));
         assert!(t.surnames.iter().any(|s| s.name == "Núñez"));
         for p in &t.places {
-            assert!(p.zips.iter().all(|z| z.len() == 5 && z.bytes().all(|b| b.is_ascii_digit())), "{}", p.city);
+            assert!(
+                p.zips
+                    .iter()
+                    .all(|z| z.len() == 5 && z.bytes().all(|b| b.is_ascii_digit())),
+                "{}",
+                p.city
+            );
             let prefix = if p.state == State::Mt { "59" } else { "7" };
-            assert!(p.zips.iter().all(|z| z.starts_with(prefix)), "{} ZIPs belong to {}", p.city, p.state.code());
+            assert!(
+                p.zips.iter().all(|z| z.starts_with(prefix)),
+                "{} ZIPs belong to {}",
+                p.city,
+                p.state.code()
+            );
         }
         assert_eq!(t.nicknames("William"), &["Bill", "Will", "Billy", "Liam"]);
     }
@@ -345,10 +422,18 @@ mod tests {
     fn popular_names_are_picked_more_often_than_rare_ones() {
         let t = tables();
         let mut rng = ChaCha8Rng::seed_from_u64(7);
-        let picks: Vec<_> = (0..20_000).map(|_| t.first_name(&mut rng, Sex::F, 2019)).collect();
+        let picks: Vec<_> = (0..20_000)
+            .map(|_| t.first_name(&mut rng, Sex::F, 2019))
+            .collect();
         let olivia = picks.iter().filter(|n| **n == "Olivia").count();
         let elena = picks.iter().filter(|n| **n == "Elena").count();
-        assert!(olivia > 3 * elena, "rank 1 ({olivia}) should be far more common than rank 60 ({elena})");
-        assert!(!picks.contains(&"Linda"), "1940s names do not appear for 2019 births");
+        assert!(
+            olivia > 3 * elena,
+            "rank 1 ({olivia}) should be far more common than rank 60 ({elena})"
+        );
+        assert!(
+            !picks.contains(&"Linda"),
+            "1940s names do not appear for 2019 births"
+        );
     }
 }

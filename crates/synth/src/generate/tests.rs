@@ -10,12 +10,17 @@ use crate::demo::DEMO_ORGANIZATIONS;
 const TODAY: Date = date!(2026 - 11 - 22);
 
 fn options(clients: u64, seed: u64) -> GenerateOptions {
-    GenerateOptions { recorded_at: datetime!(2026-11-22 9:00 UTC), ..GenerateOptions::new(clients, seed, TODAY) }
+    GenerateOptions {
+        recorded_at: datetime!(2026-11-22 9:00 UTC),
+        ..GenerateOptions::new(clients, seed, TODAY)
+    }
 }
 
 async fn generated(clients: u64, seed: u64) -> Store {
     let store = Store::open_in_memory().await.unwrap();
-    generate_into(&store, &options(clients, seed), |_| {}).await.unwrap();
+    generate_into(&store, &options(clients, seed), |_| {})
+        .await
+        .unwrap();
     store
 }
 
@@ -43,7 +48,17 @@ async fn strings(store: &Store, sql: &str) -> Vec<String> {
         .await
         .unwrap()
         .iter()
-        .map(|row| (0..row.len()).map(|i| format!("{:?}", row.try_get_unchecked::<Option<String>, _>(i).ok().flatten())).collect::<Vec<_>>().join("|"))
+        .map(|row| {
+            (0..row.len())
+                .map(|i| {
+                    format!(
+                        "{:?}",
+                        row.try_get_unchecked::<Option<String>, _>(i).ok().flatten()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("|")
+        })
         .collect()
 }
 
@@ -82,21 +97,42 @@ async fn the_same_seed_gives_the_same_rows_and_another_seed_does_not() {
     let a = dump(&generated(400, 42).await).await;
     let b = dump(&generated(400, 42).await).await;
     let c = dump(&generated(400, 43).await).await;
-    assert!(a.len() > 400 * 3, "clients, doses and truth rows: {}", a.len());
+    assert!(
+        a.len() > 400 * 3,
+        "clients, doses and truth rows: {}",
+        a.len()
+    );
     assert_eq!(a, b);
     assert_ne!(a, c);
-    let shared = a.iter().collect::<HashSet<_>>().intersection(&c.iter().collect()).count();
+    let shared = a
+        .iter()
+        .collect::<HashSet<_>>()
+        .intersection(&c.iter().collect())
+        .count();
     assert_eq!(shared, 0, "a different seed shares no row");
 }
 
 #[test]
 fn the_number_of_threads_does_not_change_the_data_because_chunks_are_independent() {
-    let g = Generator::new(GenerateOptions { clients: 2_500, ..options(2_500, 7) }, &fixed_orgs(), 0).unwrap();
-    let forward: Vec<_> = (0..g.chunks()).map(|i| g.chunk(i).batch.clients.len()).collect();
+    let g = Generator::new(
+        GenerateOptions {
+            clients: 2_500,
+            ..options(2_500, 7)
+        },
+        &fixed_orgs(),
+        0,
+    )
+    .unwrap();
+    let forward: Vec<_> = (0..g.chunks())
+        .map(|i| g.chunk(i).batch.clients.len())
+        .collect();
     assert_eq!(forward, vec![1_000, 1_000, 500]);
     let late = g.chunk(2);
     let _ = g.chunk(0);
-    assert_eq!(format!("{:?}", late.batch), format!("{:?}", g.chunk(2).batch));
+    assert_eq!(
+        format!("{:?}", late.batch),
+        format!("{:?}", g.chunk(2).batch)
+    );
 }
 
 #[tokio::test]
@@ -110,7 +146,14 @@ async fn a_dose_is_never_before_birth_nor_after_today_and_nobody_is_born_after_t
     )
     .await;
     assert_eq!(bad, 0);
-    assert_eq!(count(&store, "SELECT count(*) FROM clients WHERE date_of_birth > '2026-11-22'").await, 0);
+    assert_eq!(
+        count(
+            &store,
+            "SELECT count(*) FROM clients WHERE date_of_birth > '2026-11-22'"
+        )
+        .await,
+        0
+    );
 }
 
 #[tokio::test]
@@ -142,7 +185,11 @@ async fn every_vaccine_and_manufacturer_is_in_the_cdc_code_tables() {
     for p in history::all_products() {
         if let Some(mvx) = p.mvx {
             let key = (format!("{:?}", Some(p.cvx)), format!("{:?}", Some(mvx)));
-            assert!(products.contains(&key), "CVX {} MVX {mvx} is not a CDC product", p.cvx);
+            assert!(
+                products.contains(&key),
+                "CVX {} MVX {mvx} is not a CDC product",
+                p.cvx
+            );
         }
     }
 }
@@ -150,11 +197,21 @@ async fn every_vaccine_and_manufacturer_is_in_the_cdc_code_tables() {
 #[tokio::test]
 async fn the_duplicate_share_is_honoured_and_truth_keys_link_each_variant_to_its_original() {
     let store = Store::open_in_memory().await.unwrap();
-    let opts = GenerateOptions { duplicate_share: 0.05, ..options(3_000, 5) };
+    let opts = GenerateOptions {
+        duplicate_share: 0.05,
+        ..options(3_000, 5)
+    };
     let report = generate_into(&store, &opts, |_| {}).await.unwrap();
     assert_eq!(report.clients, 3_000);
     assert_eq!(report.duplicates, 150);
-    assert_eq!(count(&store, "SELECT count(*) FROM synthetic_truth WHERE variant <> 'original'").await, 150);
+    assert_eq!(
+        count(
+            &store,
+            "SELECT count(*) FROM synthetic_truth WHERE variant <> 'original'"
+        )
+        .await,
+        150
+    );
     let rows: Vec<(String, String, String, String, String, i64)> = sqlx::query_as(
         "SELECT t.variant, c.first_name, c.last_name, c.date_of_birth, c.registry_id, t.person_key
          FROM synthetic_truth t JOIN clients c ON c.id = t.client_id ORDER BY t.rowid",
@@ -162,17 +219,29 @@ async fn the_duplicate_share_is_honoured_and_truth_keys_link_each_variant_to_its
     .fetch_all(store.pool())
     .await
     .unwrap();
-    let originals: HashMap<i64, &(String, String, String, String, String, i64)> =
-        rows.iter().filter(|r| r.0 == "original").map(|r| (r.5, r)).collect();
+    let originals: HashMap<i64, &(String, String, String, String, String, i64)> = rows
+        .iter()
+        .filter(|r| r.0 == "original")
+        .map(|r| (r.5, r))
+        .collect();
     assert_eq!(originals.len(), 2_850, "one original per person");
     let mut kinds = HashSet::new();
     for dup in rows.iter().filter(|r| r.0 != "original") {
-        let orig = originals.get(&dup.5).unwrap_or_else(|| panic!("variant without an original: key {}", dup.5));
+        let orig = originals
+            .get(&dup.5)
+            .unwrap_or_else(|| panic!("variant without an original: key {}", dup.5));
         kinds.insert(dup.0.as_str());
         assert_ne!(dup.4, orig.4, "a duplicate has its own registry number");
         match dup.0.as_str() {
             "nickname" => {
-                assert!(tables::tables().nicknames(&orig.1).contains(&dup.1.as_str()), "{} is a nickname of {}", dup.1, orig.1);
+                assert!(
+                    tables::tables()
+                        .nicknames(&orig.1)
+                        .contains(&dup.1.as_str()),
+                    "{} is a nickname of {}",
+                    dup.1,
+                    orig.1
+                );
                 assert_eq!((&dup.2, &dup.3), (&orig.2, &orig.3));
             }
             "dob_swap" => {
@@ -181,13 +250,22 @@ async fn the_duplicate_share_is_honoured_and_truth_keys_link_each_variant_to_its
                 assert_eq!((&o[5..7], &o[8..10]), (&d[8..10], &d[5..7]), "{o} vs {d}");
             }
             "hyphenated" => {
-                assert!(dup.2.starts_with(&format!("{}-", orig.2)), "{} from {}", dup.2, orig.2);
+                assert!(
+                    dup.2.starts_with(&format!("{}-", orig.2)),
+                    "{} from {}",
+                    dup.2,
+                    orig.2
+                );
                 assert_eq!((&dup.1, &dup.3), (&orig.1, &orig.3));
             }
             "typo" => {
                 assert_eq!(dup.3, orig.3);
                 let changed = usize::from(dup.1 != orig.1) + usize::from(dup.2 != orig.2);
-                assert_eq!(changed, 1, "one name mistyped: {}/{} vs {}/{}", dup.1, dup.2, orig.1, orig.2);
+                assert_eq!(
+                    changed, 1,
+                    "one name mistyped: {}/{} vs {}/{}",
+                    dup.1, dup.2, orig.1, orig.2
+                );
             }
             other => panic!("unknown variant {other}"),
         }
@@ -198,7 +276,11 @@ async fn the_duplicate_share_is_honoured_and_truth_keys_link_each_variant_to_its
 #[tokio::test]
 async fn minors_have_guardians_and_adults_do_not() {
     let store = generated(1_500, 3).await;
-    let minors = count(&store, "SELECT count(*) FROM clients WHERE date_of_birth > '2008-11-23'").await;
+    let minors = count(
+        &store,
+        "SELECT count(*) FROM clients WHERE date_of_birth > '2008-11-23'",
+    )
+    .await;
     assert!(minors > 400, "{minors} minors");
     let without = count(
         &store,
@@ -208,8 +290,15 @@ async fn minors_have_guardians_and_adults_do_not() {
     .await;
     assert_eq!(without, 0);
     assert_eq!(count(&store, "SELECT count(*) FROM clients WHERE date_of_birth < '2008-11-22' AND guardian_last_name IS NOT NULL").await, 0);
-    let same_surname = count(&store, "SELECT count(*) FROM clients WHERE guardian_last_name = last_name").await;
-    assert!(same_surname * 10 > minors * 6, "guardians usually share the surname: {same_surname} of {minors}");
+    let same_surname = count(
+        &store,
+        "SELECT count(*) FROM clients WHERE guardian_last_name = last_name",
+    )
+    .await;
+    assert!(
+        same_surname * 10 > minors * 6,
+        "guardians usually share the surname: {same_surname} of {minors}"
+    );
 }
 
 #[tokio::test]
@@ -218,34 +307,76 @@ async fn addresses_phones_and_zips_come_from_the_bundled_places() {
     let places: HashSet<(String, String, String, String)> = tables::tables()
         .places()
         .iter()
-        .flat_map(|p| p.zips.iter().map(|z| (p.state.code().to_string(), p.county.to_string(), p.city.to_string(), z.to_string())))
+        .flat_map(|p| {
+            p.zips.iter().map(|z| {
+                (
+                    p.state.code().to_string(),
+                    p.county.to_string(),
+                    p.city.to_string(),
+                    z.to_string(),
+                )
+            })
+        })
         .collect();
     let area_codes: HashMap<(String, String), Vec<String>> = tables::tables()
         .places()
         .iter()
-        .map(|p| ((p.state.code().to_string(), p.city.to_string()), p.area_codes.iter().map(|a| a.to_string()).collect()))
+        .map(|p| {
+            (
+                (p.state.code().to_string(), p.city.to_string()),
+                p.area_codes.iter().map(|a| a.to_string()).collect(),
+            )
+        })
         .collect();
     let rows: Vec<(String, String, String, String, Option<String>, String)> =
-        sqlx::query_as("SELECT state, county, city, zip, phone, address_line1 FROM clients").fetch_all(store.pool()).await.unwrap();
+        sqlx::query_as("SELECT state, county, city, zip, phone, address_line1 FROM clients")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
     let mut zip4 = 0;
     let mut mt = 0;
     for (state, county, city, zip, phone, line1) in &rows {
         let zip5 = &zip[..5];
-        assert!(places.contains(&(state.clone(), county.clone(), city.clone(), zip5.to_string())), "{state} {county} {city} {zip}");
+        assert!(
+            places.contains(&(
+                state.clone(),
+                county.clone(),
+                city.clone(),
+                zip5.to_string()
+            )),
+            "{state} {county} {city} {zip}"
+        );
         if zip.len() > 5 {
             zip4 += 1;
-            assert!(zip.len() == 10 && &zip[5..6] == "-" && zip[6..].bytes().all(|b| b.is_ascii_digit()), "{zip}");
+            assert!(
+                zip.len() == 10
+                    && &zip[5..6] == "-"
+                    && zip[6..].bytes().all(|b| b.is_ascii_digit()),
+                "{zip}"
+            );
         }
         if let Some(phone) = phone {
-            assert!(area_codes[&(state.clone(), city.clone())].contains(&phone[..3].to_string()), "{phone} in {city}");
-            assert!(phone[3..].starts_with("-555-01") && phone.len() == 12, "{phone}");
+            assert!(
+                area_codes[&(state.clone(), city.clone())].contains(&phone[..3].to_string()),
+                "{phone} in {city}"
+            );
+            assert!(
+                phone[3..].starts_with("-555-01") && phone.len() == 12,
+                "{phone}"
+            );
         }
-        assert!(line1.split(' ').next().unwrap().parse::<u32>().is_ok(), "street number first: {line1}");
+        assert!(
+            line1.split(' ').next().unwrap().parse::<u32>().is_ok(),
+            "street number first: {line1}"
+        );
         mt += usize::from(state == "MT");
     }
     assert!(zip4 > 50 && zip4 < rows.len() / 4, "some ZIP+4: {zip4}");
     let mt_share = mt as f64 / rows.len() as f64;
-    assert!((0.25..0.35).contains(&mt_share), "about 30% Montana: {mt_share}");
+    assert!(
+        (0.25..0.35).contains(&mt_share),
+        "about 30% Montana: {mt_share}"
+    );
 }
 
 #[test]
@@ -255,16 +386,30 @@ fn a_child_of_seven_has_at_least_fifteen_doses_unless_deliberately_under_immuniz
     for index in 0..g.chunks() {
         let chunk = g.chunk(index);
         for (client, profile) in chunk.batch.clients.iter().zip(&chunk.profiles) {
-            let truth = chunk.batch.truth.iter().find(|t| t.client_id == client.id).unwrap();
+            let truth = chunk
+                .batch
+                .truth
+                .iter()
+                .find(|t| t.client_id == client.id)
+                .unwrap();
             if truth.variant != "original" || profile.is_under_immunized() {
                 continue;
             }
-            let dob = Date::parse(&client.date_of_birth, time::macros::format_description!("[year]-[month]-[day]")).unwrap();
+            let dob = Date::parse(
+                &client.date_of_birth,
+                time::macros::format_description!("[year]-[month]-[day]"),
+            )
+            .unwrap();
             let age = (TODAY - dob).whole_days() / 365;
             if age != 7 {
                 continue;
             }
-            let doses = chunk.batch.immunizations.iter().filter(|i| i.client_id == client.id).count();
+            let doses = chunk
+                .batch
+                .immunizations
+                .iter()
+                .filter(|i| i.client_id == client.id)
+                .count();
             assert!(doses >= 15, "a 7-year-old ({profile:?}) has {doses} doses");
             checked += 1;
         }
@@ -275,11 +420,29 @@ fn a_child_of_seven_has_at_least_fifteen_doses_unless_deliberately_under_immuniz
 #[tokio::test]
 async fn about_45_percent_are_children_and_ages_reach_90() {
     let store = generated(2_000, 8).await;
-    let children = count(&store, "SELECT count(*) FROM clients WHERE date_of_birth > '2007-11-22'").await;
+    let children = count(
+        &store,
+        "SELECT count(*) FROM clients WHERE date_of_birth > '2007-11-22'",
+    )
+    .await;
     let share = children as f64 / 2_000.0;
     assert!((0.40..0.50).contains(&share), "{share}");
-    assert!(count(&store, "SELECT count(*) FROM clients WHERE date_of_birth < '1946-01-01'").await > 0);
-    assert_eq!(count(&store, "SELECT count(*) FROM clients WHERE date_of_birth < '1935-11-01'").await, 0);
+    assert!(
+        count(
+            &store,
+            "SELECT count(*) FROM clients WHERE date_of_birth < '1946-01-01'"
+        )
+        .await
+            > 0
+    );
+    assert_eq!(
+        count(
+            &store,
+            "SELECT count(*) FROM clients WHERE date_of_birth < '1935-11-01'"
+        )
+        .await,
+        0
+    );
 }
 
 #[tokio::test]
@@ -300,9 +463,20 @@ async fn historical_doses_are_bare_and_administered_ones_carry_lot_org_and_fundi
     )
     .await;
     assert_eq!(incomplete, 0);
-    let administered = count(&store, "SELECT count(*) FROM immunizations WHERE source = 'administered'").await;
-    let historical = count(&store, "SELECT count(*) FROM immunizations WHERE source = 'historical'").await;
-    assert!(administered > historical && historical > 1_000, "{administered} administered, {historical} historical");
+    let administered = count(
+        &store,
+        "SELECT count(*) FROM immunizations WHERE source = 'administered'",
+    )
+    .await;
+    let historical = count(
+        &store,
+        "SELECT count(*) FROM immunizations WHERE source = 'historical'",
+    )
+    .await;
+    assert!(
+        administered > historical && historical > 1_000,
+        "{administered} administered, {historical} historical"
+    );
     let pediatric_vfc = count(
         &store,
         "SELECT count(*) FROM immunizations i JOIN clients c ON c.id = i.client_id
@@ -312,7 +486,10 @@ async fn historical_doses_are_bare_and_administered_ones_carry_lot_org_and_fundi
     .await;
     assert!(pediatric_vfc > 1_000, "{pediatric_vfc}");
     let combos = count(&store, "SELECT count(DISTINCT cvx) FROM immunizations WHERE cvx IN ('110', '120', '94', '130', '146')").await;
-    assert_eq!(combos, 5, "Pediarix, Pentacel, ProQuad, Kinrix/Quadracel and Vaxelis are all used");
+    assert_eq!(
+        combos, 5,
+        "Pediarix, Pentacel, ProQuad, Kinrix/Quadracel and Vaxelis are all used"
+    );
 }
 
 #[tokio::test]
@@ -325,18 +502,38 @@ async fn every_generated_row_is_in_the_change_log_as_an_import() {
             (l.entity = 'immunization' AND l.entity_id IN (SELECT id FROM immunizations)))",
     )
     .await;
-    let rows = count(&store, "SELECT (SELECT count(*) FROM clients) + (SELECT count(*) FROM immunizations)").await;
+    let rows = count(
+        &store,
+        "SELECT (SELECT count(*) FROM clients) + (SELECT count(*) FROM immunizations)",
+    )
+    .await;
     assert_eq!(logged, rows);
 }
 
 #[tokio::test]
 async fn appending_continues_the_numbering_and_ids_stay_valid_uuid_v7() {
     let store = generated(250, 11).await;
-    let report = generate_into(&store, &options(120, 11), |_| {}).await.unwrap();
+    let report = generate_into(&store, &options(120, 11), |_| {})
+        .await
+        .unwrap();
     assert_eq!(report.first_record, 250);
-    assert_eq!(count(&store, "SELECT count(DISTINCT registry_id) FROM clients").await, 370);
-    assert!(count(&store, "SELECT count(*) FROM clients WHERE length(registry_id) <> 10").await == 0);
-    let ids = strings(&store, "SELECT id FROM clients UNION ALL SELECT id FROM immunizations").await;
+    assert_eq!(
+        count(&store, "SELECT count(DISTINCT registry_id) FROM clients").await,
+        370
+    );
+    assert!(
+        count(
+            &store,
+            "SELECT count(*) FROM clients WHERE length(registry_id) <> 10"
+        )
+        .await
+            == 0
+    );
+    let ids = strings(
+        &store,
+        "SELECT id FROM clients UNION ALL SELECT id FROM immunizations",
+    )
+    .await;
     for id in ids {
         let id = id.trim_start_matches("Some(\"").trim_end_matches("\")");
         let uuid = uuid::Uuid::parse_str(id).unwrap();
@@ -348,6 +545,10 @@ async fn appending_continues_the_numbering_and_ids_stay_valid_uuid_v7() {
 async fn progress_is_reported_after_each_chunk_up_to_the_total() {
     let store = Store::open_in_memory().await.unwrap();
     let seen = std::sync::Mutex::new(Vec::new());
-    generate_into(&store, &options(2_300, 12), |n| seen.lock().unwrap().push(n)).await.unwrap();
+    generate_into(&store, &options(2_300, 12), |n| {
+        seen.lock().unwrap().push(n)
+    })
+    .await
+    .unwrap();
     assert_eq!(*seen.lock().unwrap(), vec![1_000, 2_000, 2_300]);
 }

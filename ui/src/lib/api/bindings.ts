@@ -26,6 +26,7 @@ export const commands = {
 	resumeSession: () => typedError<SignedInUser | null, AppError>(__TAURI_INVOKE("resume_session")),
 	searchClients: (request: SearchClientsRequest) => typedError<SearchClientsResponse_Serialize, AppError>(__TAURI_INVOKE("search_clients", { request })),
 	getClient: (request: GetClientRequest) => typedError<ClientRecord_Serialize, AppError>(__TAURI_INVOKE("get_client", { request })),
+	getForecast: (request: GetClientRequest) => typedError<ClientForecast_Serialize, AppError>(__TAURI_INVOKE("get_forecast", { request })),
 	listVaccines: () => typedError<VaccineCode_Serialize[], AppError>(__TAURI_INVOKE("list_vaccines")),
 	listTradeNames: () => typedError<TradeName_Serialize[], AppError>(__TAURI_INVOKE("list_trade_names")),
 	listManufacturers: () => typedError<Manufacturer_Serialize[], AppError>(__TAURI_INVOKE("list_manufacturers")),
@@ -253,6 +254,33 @@ export type ClientDetails_Serialize = {
 	organizationName: string | null,
 };
 
+/**  "Vaccines recommended" for a client. */
+export type ClientForecast = ClientForecast_Serialize | ClientForecast_Deserialize;
+
+/**  "Vaccines recommended" for a client. */
+export type ClientForecast_Deserialize = {
+	/**  MM/DD/YYYY. */
+	assessedOn: string,
+	/**  The tracking schedule. */
+	schedule: string,
+	/**  Vaccine groups, most urgent first. */
+	groups: VaccineGroupForecast_Deserialize[],
+	/**  Per dose and antigen. */
+	doses: DoseAssessment_Deserialize[],
+};
+
+/**  "Vaccines recommended" for a client. */
+export type ClientForecast_Serialize = {
+	/**  MM/DD/YYYY. */
+	assessedOn: string,
+	/**  The tracking schedule. */
+	schedule: string,
+	/**  Vaccine groups, most urgent first. */
+	groups: VaccineGroupForecast_Serialize[],
+	/**  Per dose and antigen. */
+	doses: DoseAssessment_Serialize[],
+};
+
 /**  A client's record: demographics and immunization history. */
 export type ClientRecord = ClientRecord_Serialize | ClientRecord_Deserialize;
 
@@ -323,12 +351,55 @@ export type ClientSummary_Serialize = {
 	organizationName: string | null,
 };
 
+/**  How one dose counted for one antigen. */
+export type DoseAssessment = DoseAssessment_Serialize | DoseAssessment_Deserialize;
+
+/**  How one dose counted for one antigen. */
+export type DoseAssessment_Deserialize = {
+	/**  The immunization. */
+	immunizationId: string,
+	/**  MM/DD/YYYY. */
+	administeredOn: string,
+	/**  CVX. */
+	cvx: string,
+	/**  Antigen (e.g. "Pertussis"). */
+	antigen: string,
+	/**  Valid / Not Valid / Extraneous / Sub-standard. */
+	status: string,
+	/**  CDC evaluation reason, when not valid. */
+	reason?: string | null,
+};
+
+/**  How one dose counted for one antigen. */
+export type DoseAssessment_Serialize = {
+	/**  The immunization. */
+	immunizationId: string,
+	/**  MM/DD/YYYY. */
+	administeredOn: string,
+	/**  CVX. */
+	cvx: string,
+	/**  Antigen (e.g. "Pertussis"). */
+	antigen: string,
+	/**  Valid / Not Valid / Extraneous / Sub-standard. */
+	status: string,
+	/**  CDC evaluation reason, when not valid. */
+	reason: string | null,
+};
+
 /**  One invalid field, as the form shows it. */
 export type FieldIssue = {
 	/**  Path of the request field (`lastName`, `doses[2].administeredOn`). */
 	field: string,
 	/**  What is wrong, in a sentence. */
 	message: string,
+};
+
+/**  One step of the explanation trace. */
+export type ForecastStep = {
+	/**  Rule of the CDSi logic specification (e.g. "CALCDTINT-4", "§6.5"). */
+	rule: string,
+	/**  What was found, with the dates involved. */
+	detail: string,
 };
 
 /**  Forgot Password form. */
@@ -547,6 +618,14 @@ export type PasswordRules = {
 	rules: string[],
 	/**  Minimum length. */
 	minLength: number,
+};
+
+/**  A vaccine that satisfies a forecast dose. */
+export type RecommendedVaccine = {
+	/**  CVX. */
+	cvx: string,
+	/**  CVX short description. */
+	shortDescription: string,
 };
 
 /**  What this workstation remembers for the sign-in form. */
@@ -787,6 +866,67 @@ export type VaccineGroup = {
 	groupCvx: string,
 	/**  Members. */
 	members: VaccineGroupMember[],
+};
+
+/**  The forecast of one vaccine group. */
+export type VaccineGroupForecast = VaccineGroupForecast_Serialize | VaccineGroupForecast_Deserialize;
+
+/**  The forecast of one vaccine group. */
+export type VaccineGroupForecast_Deserialize = {
+	/**  Vaccine group (CDSi name, e.g. "DTaP/Tdap/Td"). */
+	vaccineGroup: string,
+	/**  CDC series status: Not Complete, Complete, Immune, Aged Out, Contraindicated, Not Recommended. */
+	status: string,
+	/**
+	 *  overdue / due / upcoming / complete / immune / aged_out / contraindicated /
+	 *  not_recommended: what the screen colours by.
+	 */
+	urgency: string,
+	/**  Next dose number. */
+	doseNumber?: number | null,
+	/**  MM/DD/YYYY. */
+	earliest?: string | null,
+	/**  MM/DD/YYYY. */
+	recommended?: string | null,
+	/**  MM/DD/YYYY. */
+	pastDue?: string | null,
+	/**  MM/DD/YYYY. */
+	latest?: string | null,
+	/**  CDC forecast reasons. */
+	reasons: string[],
+	/**  Vaccines that would satisfy the next dose. */
+	vaccines: RecommendedVaccine[],
+	/**  Why: the rules and dates the engine applied. */
+	trace: ForecastStep[],
+};
+
+/**  The forecast of one vaccine group. */
+export type VaccineGroupForecast_Serialize = {
+	/**  Vaccine group (CDSi name, e.g. "DTaP/Tdap/Td"). */
+	vaccineGroup: string,
+	/**  CDC series status: Not Complete, Complete, Immune, Aged Out, Contraindicated, Not Recommended. */
+	status: string,
+	/**
+	 *  overdue / due / upcoming / complete / immune / aged_out / contraindicated /
+	 *  not_recommended: what the screen colours by.
+	 */
+	urgency: string,
+	/**  Next dose number. */
+	doseNumber: number | null,
+	/**  MM/DD/YYYY. */
+	earliest: string | null,
+	/**  MM/DD/YYYY. */
+	recommended: string | null,
+	/**  MM/DD/YYYY. */
+	pastDue: string | null,
+	/**  MM/DD/YYYY. */
+	latest: string | null,
+	/**  CDC forecast reasons. */
+	reasons: string[],
+	/**  Vaccines that would satisfy the next dose. */
+	vaccines: RecommendedVaccine[],
+	/**  Why: the rules and dates the engine applied. */
+	trace: ForecastStep[],
 };
 
 /**  A CVX in a vaccine group. */

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { dose } from '../../test/fakeApi';
-import { groupByVaccineGroup } from './clientRecord.svelte';
+import { dose, doseAssessment, groupForecast } from '../../test/fakeApi';
+import {
+  assessmentsByDose,
+  doseProblems,
+  groupByVaccineGroup,
+  splitForecastGroups,
+} from './clientRecord.svelte';
 import { autoSlashDate } from './dateInput';
 import { listName } from './names';
 
@@ -47,5 +52,50 @@ describe('listName', () => {
     expect(listName({ lastName: 'Martinez', firstName: 'Sofia', middleName: null })).toBe(
       'Martinez, Sofia',
     );
+  });
+});
+
+describe('forecast helpers', () => {
+  it('keeps not-recommended groups apart, in the engine order', () => {
+    const groups = [
+      groupForecast({ vaccineGroup: 'A', urgency: 'overdue' }),
+      groupForecast({ vaccineGroup: 'T', urgency: 'not_recommended' }),
+      groupForecast({ vaccineGroup: 'B', urgency: 'complete' }),
+    ];
+    const split = splitForecastGroups(groups);
+    expect(split.shown.map((g) => g.vaccineGroup)).toEqual(['A', 'B']);
+    expect(split.notRecommended.map((g) => g.vaccineGroup)).toEqual(['T']);
+  });
+
+  it('indexes evaluations by dose and merges antigens that share a problem', () => {
+    const evaluations = [
+      doseAssessment({ immunizationId: 'd1', antigen: 'Diphtheria' }),
+      doseAssessment({
+        immunizationId: 'd1',
+        antigen: 'Tetanus',
+        status: 'Not Valid',
+        reason: 'Age: Too Young',
+      }),
+      doseAssessment({
+        immunizationId: 'd1',
+        antigen: 'Pertussis',
+        status: 'Not Valid',
+        reason: 'Age: Too Young',
+      }),
+      doseAssessment({
+        immunizationId: 'd1',
+        antigen: 'Hep B',
+        status: 'Extraneous',
+        reason: null,
+      }),
+      doseAssessment({ immunizationId: 'd2', antigen: 'Measles' }),
+    ];
+    const byDose = assessmentsByDose(evaluations);
+    expect(byDose['d1']).toHaveLength(4);
+    expect(doseProblems(byDose['d1']!)).toEqual([
+      { status: 'Not Valid', reason: 'Age: Too Young', antigens: ['Tetanus', 'Pertussis'] },
+      { status: 'Extraneous', reason: null, antigens: ['Hep B'] },
+    ]);
+    expect(doseProblems(byDose['d2']!)).toEqual([]);
   });
 });

@@ -1,0 +1,176 @@
+//! "Vaccines recommended": the CDC CDSi evaluation and forecast of a client's record, with the
+//! explanation trace the screen's "why" view shows.
+
+use std::collections::HashMap;
+
+use shotbook_core::audit::AuditAction;
+use shotbook_core::date::UsDate;
+use shotbook_core::ids::ClientId;
+use shotbook_core::permission::Permission;
+use shotbook_forecast::{Date, DoseInput, Engine, Gender, Patient, SeriesStatus};
+use shotbook_store::{clients, codes, immunizations};
+
+use crate::dto::{
+    ClientForecast, DoseAssessment, ForecastStep, GetClientRequest, RecommendedVaccine,
+    VaccineGroupForecast,
+};
+use crate::error::{AppError, AppResult, FieldIssue};
+use crate::AppContext;
+
+/// Evaluates every dose and forecasts every vaccine group for the client, as of today (ACIP
+/// schedule, CDSi supporting data 4.64). Audited as a read of the record.
+pub async fn get_forecast(
+    ctx: &AppContext,
+    request: GetClientRequest,
+) -> AppResult<ClientForecast> {
+    let (grant, _) = ctx.require(Permission::ViewClient)?;
+    let id: ClientId = request
+        .client_id
+        .parse()
+        .map_err(|_| AppError::Validation {
+            issues: vec![FieldIssue {
+                field: "clientId".into(),
+                message: "Not a client id.".into(),
+            }],
+        })?;
+    let client = clients::get(ctx.store(), id).await?;
+    let doses: Vec<_> = immunizations::for_client(ctx.store(), id)
+        .await?
+        .into_iter()
+        .filter(|d| d.status == "completed")
+        .collect();
+    let today = ctx.clock().today();
+    let iso = |s: &str| {
+        Date::parse(s).ok_or_else(|| AppError::internal(format!("stored date {s} is not ISO")))
+    };
+    let mut inputs = Vec::with_capacity(doses.len());
+    for d in &doses {
+        let Ok(cvx) = d.cvx.parse() else { continue };
+        inputs.push(DoseInput {
+            cvx,
+            mvx: d.mvx.clone(),
+            date: iso(&d.administered_on)?,
+        });
+    }
+    let patient = Patient {
+        dob: iso(&client.date_of_birth)?,
+        gender: match client.gender.as_str() {
+            "F" => Gender::Female,
+            "M" => Gender::Male,
+            _ => Gender::Unknown,
+        },
+        doses: inputs,
+        observations: Vec::new(),
+    };
+    let on = iso(&UsDate::from_date(today).iso())?;
+    let engine = Engine::embedded();
+    let assessment = tokio::task::spawn_blocking(move || engine.evaluate(&patient, on))
+        .await
+        .map_err(AppError::internal)?;
+
+    let names: HashMap<String, String> = codes::vaccines(ctx.store())
+        .await?
+        .into_iter()
+        .map(|v| (v.cvx, v.short_description))
+        .collect();
+    let us =
+        |d: Date| UsDate::parse(&d.to_string()).map_or_else(|_| d.to_string(), |u| u.to_string());
+    let mut groups: Vec<VaccineGroupForecast> = assessment
+        .groups
+        .iter()
+        .map(|g| {
+            let urgency = match g.status {
+                SeriesStatus::NotComplete => match (g.past_due, g.recommended, g.earliest) {
+                    (Some(p), _, _) if p <= on => "overdue",
+                    (_, Some(r), _) if r <= on => "due",
+                    (_, _, Some(e)) if e <= on => "due",
+                    _ => "upcoming",
+                },
+                SeriesStatus::Complete => "complete",
+                SeriesStatus::Immune => "immune",
+                SeriesStatus::AgedOut => "aged_out",
+                SeriesStatus::Contraindicated => "contraindicated",
+                SeriesStatus::NotRecommended => "not_recommended",
+            };
+            VaccineGroupForecast {
+                vaccine_group: g.vaccine_group.clone(),
+                status: g.status.as_str().to_string(),
+                urgency: urgency.to_string(),
+                dose_number: g.forecast_dose_number.and_then(|n| i32::try_from(n).ok()),
+                earliest: g.earliest.map(us),
+                recommended: g.recommended.map(us),
+                past_due: g.past_due.map(us),
+                latest: g.latest.map(us),
+                reasons: g.reasons.clone(),
+                vaccines: g
+                    .recommended_vaccines
+                    .iter()
+                    .map(|cvx| {
+                        let code = format!("{cvx:02}");
+                        RecommendedVaccine {
+                            short_description: names.get(&code).cloned().unwrap_or_default(),
+                            cvx: code,
+                        }
+                    })
+                    .collect(),
+                trace: g
+                    .trace
+                    .iter()
+                    .map(|t| ForecastStep {
+                        rule: t.rule.to_string(),
+                        detail: t.detail.clone(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    // What needs doing first: overdue, due, upcoming, then the settled groups.
+    let rank = |u: &str| {
+        [
+            "overdue",
+            "due",
+            "upcoming",
+            "complete",
+            "immune",
+            "aged_out",
+            "contraindicated",
+        ]
+        .iter()
+        .position(|x| *x == u)
+        .unwrap_or(9)
+    };
+    groups.sort_by(|a, b| {
+        rank(&a.urgency)
+            .cmp(&rank(&b.urgency))
+            .then(a.vaccine_group.cmp(&b.vaccine_group))
+    });
+    // The engine forecasts each series group of a vaccine group (e.g. childhood PCV, complete,
+    // beside adult pneumococcal, due at 50). A registry screen shows one row per vaccine group:
+    // the most urgent one (the list is sorted by urgency, so the first occurrence).
+    let mut seen = std::collections::HashSet::new();
+    groups.retain(|g| seen.insert(g.vaccine_group.clone()));
+
+    let dose_assessments = assessment
+        .doses
+        .iter()
+        .flat_map(|d| {
+            let dose = doses.get(d.index);
+            d.antigens.iter().map(move |a| DoseAssessment {
+                immunization_id: dose.map(|x| x.id.clone()).unwrap_or_default(),
+                administered_on: us(d.date),
+                cvx: format!("{:02}", d.cvx),
+                antigen: a.antigen.clone(),
+                status: a.status.as_str().to_string(),
+                reason: a.reason.clone(),
+            })
+        })
+        .collect();
+
+    crate::clients::audit_each(ctx, &grant, AuditAction::ViewClient, &[id]).await?;
+    Ok(ClientForecast {
+        assessed_on: UsDate::from_date(today).to_string(),
+        schedule: "ACIP (CDC CDSi supporting data 4.64)".into(),
+        groups,
+        doses: dose_assessments,
+    })
+}

@@ -1,0 +1,66 @@
+//! Runs both CDC CDSi test-case files and guards the pass rates reached so far: the floors are
+//! the measured figures, so any regression fails the test.
+//!
+//! The CSVs are read from `shared/data/cdsi/test-cases/` next to the repository, or from the
+//! directory named by `SHOTBOOK_CDSI_CASES_DIR`.
+
+use std::path::PathBuf;
+
+use shotbook_forecast::{cases, Engine};
+
+fn cases_dir() -> PathBuf {
+    std::env::var_os("SHOTBOOK_CDSI_CASES_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/cdsi/test-cases")
+        })
+}
+
+fn run(file: &str) -> cases::CaseReport {
+    let path = cases_dir().join(file);
+    assert!(
+        path.exists(),
+        "CDC test cases not found at {}",
+        path.display()
+    );
+    cases::run_cases(Engine::embedded(), &path).expect("test cases run")
+}
+
+#[test]
+fn every_healthy_childhood_and_adult_case_passes() {
+    let report = run("healthy-v4.45.csv");
+    assert_eq!(report.passed + report.failed, 706);
+    assert!(
+        report.pass_rate() >= 1.0,
+        "healthy pass rate fell to {:.4}:\n{}",
+        report.pass_rate(),
+        report.render_text()
+    );
+}
+
+#[test]
+fn underlying_condition_cases_stay_at_or_above_the_reached_rate() {
+    let report = run("underlying-conditions-v4.6.csv");
+    assert_eq!(report.passed + report.failed, 228);
+    const FLOOR: f64 = 0.912; // 208 of 228 reached
+    assert!(
+        report.pass_rate() >= FLOOR,
+        "underlying-conditions pass rate fell to {:.4} (floor {FLOOR}):\n{}",
+        report.pass_rate(),
+        report.render_text()
+    );
+}
+
+#[test]
+fn the_text_report_ends_with_the_pass_fail_line_and_json_round_trips() {
+    let report = run("healthy-v4.45.csv");
+    let text = report.render_text();
+    let last = text.lines().last().unwrap();
+    assert_eq!(
+        last,
+        format!("{} passed, {} failed", report.passed, report.failed)
+    );
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["passed"], report.passed);
+    assert!(json["groups"]["DTAP"]["passed"].as_u64().unwrap() > 0);
+}
