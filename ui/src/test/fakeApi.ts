@@ -245,6 +245,9 @@ export function fakeApi(overrides: Partial<Api> = {}): FakeApi {
     listVaccineGroups: () => ok([]),
   };
   const merged = { ...defaults, ...overrides };
+  // Start-up asks resumeSession (the open session, or a remembered one); tests that start
+  // signed in override currentUser, which a resumed session answers like.
+  if (!overrides.resumeSession) merged.resumeSession = () => merged.currentUser();
   return Object.fromEntries(
     Object.entries(merged).map(([name, fn]) => [name, vi.fn(fn)]),
   ) as unknown as FakeApi;

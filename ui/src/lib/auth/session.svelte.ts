@@ -24,6 +24,8 @@ export type SignInForm = {
   username: string;
   password: string;
   captchaAnswer: string;
+  /** Keep the org code and username (never the password) and the session in the OS keyring. */
+  remember: boolean;
 };
 
 /** A new password, entered twice. */
@@ -36,11 +38,12 @@ export type SignInView =
   | { name: 'confidentiality'; statement: string }
   | { name: 'chooseOrganization'; organizations: OrganizationChoice[] };
 
-const emptyForm = (organizationCode = '', username = ''): SignInForm => ({
+const emptyForm = (organizationCode = '', username = '', remember = false): SignInForm => ({
   organizationCode,
   username,
   password: '',
   captchaAnswer: '',
+  remember,
 });
 
 /**
@@ -54,6 +57,8 @@ export class Session {
   appInfo = $state<AppInfo | null>(null);
   /** False until `start` has asked Rust who is signed in. */
   ready = $state(false);
+  /** Whether this workstation has an OS credential store for "Remember me" (null: unknown). */
+  keyringAvailable = $state<boolean | null>(null);
 
   view = $state<SignInView>({ name: 'credentials', captcha: null });
   form = $state<SignInForm>(emptyForm());
@@ -117,15 +122,23 @@ export class Session {
   /** Loads the app info and resumes a session that is still open in Rust. */
   async start(): Promise<void> {
     try {
-      const [info, user] = await Promise.all([
+      const [info, user, remembered] = await Promise.all([
         call(this.#api.appInfo()),
-        call(this.#api.currentUser()).catch((err: unknown) => {
+        // The session still open in Rust, or one remembered in the OS keyring after a restart.
+        call(this.#api.resumeSession()).catch((err: unknown) => {
           if (isSignedOutError(err)) return null;
           throw err;
         }),
+        call(this.#api.rememberedSignIn()).catch(() => null),
       ]);
       this.appInfo = info;
       this.user = user;
+      if (remembered) {
+        this.keyringAvailable = remembered.keyringAvailable;
+        if (remembered.organizationCode && remembered.username && !this.form.organizationCode) {
+          this.form = emptyForm(remembered.organizationCode, remembered.username, true);
+        }
+      }
       this.#router.go(user ? { name: 'home' } : { name: 'signIn' });
     } catch (err) {
       this.error = errorMessage(err);
@@ -143,6 +156,7 @@ export class Session {
       username: this.form.username,
       password: this.form.password,
       captcha: captcha ? { challengeId: captcha.id, answer: this.form.captchaAnswer } : null,
+      remember: this.form.remember && this.keyringAvailable !== false,
     };
     await this.#step(
       () => this.#api.signIn(request),
@@ -357,7 +371,7 @@ export class Session {
       case 'signed_in':
         this.user = step.user;
         this.locked = false;
-        this.form = emptyForm(this.form.organizationCode);
+        this.form = emptyForm(this.form.organizationCode, '', this.form.remember);
         this.view = { name: 'credentials', captcha: null };
         this.#router.go({ name: 'home' });
         break;

@@ -28,6 +28,11 @@ export const en = {
     'This system contains confidential health information. Use it only for the purposes your organization is authorized for.',
 
   'signIn.forgot': 'Forgot password?',
+  'signIn.remember': 'Remember me on this computer',
+  'signIn.rememberHint':
+    'Keeps your organization code and username (never your password) in this computer’s credential store.',
+  'signIn.rememberUnavailable':
+    'Remember me is not available: this computer has no credential store (keyring) for Shotbook to use.',
   'signIn.cancelled':
     'You did not agree to the confidentiality statement, so you are not signed in.',
   'signIn.cancelledStep': 'Sign-in cancelled: you are not signed in.',

@@ -28,6 +28,11 @@ export const es: { readonly [K in MessageKey]: string } = {
     'Este sistema contiene información de salud confidencial. Úselo solo para los fines autorizados a su organización.',
 
   'signIn.forgot': '¿Olvidó su contraseña?',
+  'signIn.remember': 'Recordarme en esta computadora',
+  'signIn.rememberHint':
+    'Guarda su código de organización y su nombre de usuario (nunca su contraseña) en el almacén de credenciales de esta computadora.',
+  'signIn.rememberUnavailable':
+    'La opción Recordarme no está disponible: esta computadora no tiene un almacén de credenciales (llavero) que Shotbook pueda usar.',
   'signIn.cancelled': 'No aceptó la declaración de confidencialidad, por lo que no inició sesión.',
   'signIn.cancelledStep': 'Inicio de sesión cancelado: no inició sesión.',
   'signIn.captchaTitle': 'Verificación de seguridad',

@@ -63,6 +63,7 @@ describe('sign-in flow', () => {
       username: 'mt.readonly',
       password: 'right-password',
       captcha: { challengeId: 'ch-1', answer: '9' },
+      remember: false,
     });
   });
 

@@ -43,6 +43,7 @@ describe('SignInScreen', () => {
       username: 'tx.provider',
       password: 'secret-pass',
       captcha: null,
+      remember: false,
     });
   });
 
@@ -92,5 +93,29 @@ describe('SignInScreen', () => {
     expect(screen.getByLabelText('Código de organización')).toBeInTheDocument();
     expect(screen.getByTestId('sign-in-submit')).toHaveTextContent('Iniciar sesión');
     await user.click(screen.getByTestId('locale-en'));
+  });
+
+  it('pre-fills a remembered sign-in and sends "remember" when kept checked', async () => {
+    const api = fakeApi({
+      rememberedSignIn: () =>
+        ok({ organizationCode: 'MT0001', username: 'mt.records', keyringAvailable: true }),
+    });
+    const { services } = renderWithServices(SignInScreen, { api });
+    await services.session.start();
+    await waitFor(() => expect(screen.getByTestId('sign-in-org')).toHaveValue('MT0001'));
+    expect(screen.getByTestId('sign-in-username')).toHaveValue('mt.records');
+    expect(screen.getByTestId('sign-in-remember')).toBeChecked();
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Password'), 'secret-pass{Enter}');
+    await waitFor(() => expect(api.signIn).toHaveBeenCalledTimes(1));
+    expect(api.signIn).toHaveBeenCalledWith(expect.objectContaining({ remember: true }));
+  });
+
+  it('explains and disables Remember me when the computer has no credential store', async () => {
+    const api = fakeApi();
+    const { services } = renderWithServices(SignInScreen, { api });
+    await services.session.start();
+    await waitFor(() => expect(screen.getByTestId('sign-in-remember')).toBeDisabled());
+    expect(screen.getByTestId('remember-hint')).toHaveTextContent('no credential store');
   });
 });
