@@ -21,6 +21,7 @@ cat <<INFO
     MT0001    mt.records      Record Maintenance
     MT0002    mt.vaccines     Vaccine Mgmt (Last Chance Pediatrics, Helena MT)
     MTREG     mt.registry     Registry Staff (no access to client records)
+    TX0001    tx.float        Full Access Providers at TX0001 and TX0002 (organization portal)
 
   Try: sign in as TX0001 / tx.provider, Search client, last name Martinez, DOB 03/14/2019.
 
