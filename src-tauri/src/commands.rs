@@ -55,13 +55,19 @@ pub async fn accept_confidentiality(ctx: Ctx<'_>) -> AppResult<SignInStep> {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn change_temporary_password(ctx: Ctx<'_>, request: NewPasswordRequest) -> AppResult<SignInStep> {
+pub async fn change_temporary_password(
+    ctx: Ctx<'_>,
+    request: NewPasswordRequest,
+) -> AppResult<SignInStep> {
     shotbook_api::auth::change_temporary_password(&ctx, request).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn choose_organization(ctx: Ctx<'_>, request: ChooseOrganizationRequest) -> AppResult<SignedInUser> {
+pub async fn choose_organization(
+    ctx: Ctx<'_>,
+    request: ChooseOrganizationRequest,
+) -> AppResult<SignedInUser> {
     shotbook_api::auth::choose_organization(&ctx, request).await
 }
 
@@ -79,7 +85,10 @@ pub async fn password_rules(ctx: Ctx<'_>) -> AppResult<PasswordRules> {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn forgot_password(ctx: Ctx<'_>, request: ForgotPasswordRequest) -> AppResult<ForgotPasswordResponse> {
+pub async fn forgot_password(
+    ctx: Ctx<'_>,
+    request: ForgotPasswordRequest,
+) -> AppResult<ForgotPasswordResponse> {
     shotbook_api::account::forgot_password(&ctx, request).await
 }
 
@@ -97,7 +106,10 @@ pub async fn my_account(ctx: Ctx<'_>) -> AppResult<MyAccount> {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn update_my_account(ctx: Ctx<'_>, request: UpdateMyAccountRequest) -> AppResult<MyAccount> {
+pub async fn update_my_account(
+    ctx: Ctx<'_>,
+    request: UpdateMyAccountRequest,
+) -> AppResult<MyAccount> {
     shotbook_api::account::update_my_account(&ctx, request).await
 }
 

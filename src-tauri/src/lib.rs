@@ -52,7 +52,9 @@ fn parse_args() -> Args {
             Some("--db") => args.db = it.next().map(PathBuf::from),
             Some("--export-bindings") => args.export_bindings = it.next().map(PathBuf::from),
             Some("--idle-seconds") => {
-                args.idle_seconds = it.next().and_then(|s| s.to_str().and_then(|s| s.parse().ok()))
+                args.idle_seconds = it
+                    .next()
+                    .and_then(|s| s.to_str().and_then(|s| s.parse().ok()))
             }
             _ => {}
         }

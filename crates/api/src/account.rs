@@ -2,7 +2,10 @@
 //! password, editing name/email/phone, and unlocking an idle-locked session.
 
 use rand::Rng;
-use shotbook_core::account::{check_new_password, LockoutStage, FAILURES_BEFORE_LOCK, MIN_PASSWORD_LENGTH, PASSWORD_HISTORY, PASSWORD_RULES};
+use shotbook_core::account::{
+    check_new_password, LockoutStage, FAILURES_BEFORE_LOCK, MIN_PASSWORD_LENGTH, PASSWORD_HISTORY,
+    PASSWORD_RULES,
+};
 use shotbook_core::audit::AuditAction;
 use shotbook_core::contact::{EmailAddress, UsPhone};
 use shotbook_core::error::{Issue, IssueCollector};
@@ -14,8 +17,8 @@ use shotbook_store::users;
 
 use crate::auth::{audit_event, required, verify_off_thread};
 use crate::dto::{
-    CaptchaChallenge, ChangePasswordRequest, ForgotPasswordRequest, ForgotPasswordResponse, MyAccount, PasswordRules,
-    UnlockRequest, UpdateMyAccountRequest,
+    CaptchaChallenge, ChangePasswordRequest, ForgotPasswordRequest, ForgotPasswordResponse,
+    MyAccount, PasswordRules, UnlockRequest, UpdateMyAccountRequest,
 };
 use crate::error::{AppError, AppResult};
 use crate::mail::Mailer;
@@ -42,7 +45,10 @@ pub async fn new_captcha(ctx: &AppContext) -> AppResult<CaptchaChallenge> {
 /// Forgot Password: when org code, username and email on file match, emails a temporary
 /// password valid for 24 hours (this also lifts a lockout). The answer never says whether the
 /// account exists.
-pub async fn forgot_password(ctx: &AppContext, request: ForgotPasswordRequest) -> AppResult<ForgotPasswordResponse> {
+pub async fn forgot_password(
+    ctx: &AppContext,
+    request: ForgotPasswordRequest,
+) -> AppResult<ForgotPasswordResponse> {
     required(&[
         ("organizationCode", &request.organization_code),
         ("username", &request.username),
@@ -50,12 +56,15 @@ pub async fn forgot_password(ctx: &AppContext, request: ForgotPasswordRequest) -
     ])?;
     let email = EmailAddress::parse_field("email", &request.email).map_err(single)?;
     let now = ctx.clock().now();
-    let account = users::find_for_sign_in(ctx.store(), &request.organization_code, &request.username).await?;
+    let account =
+        users::find_for_sign_in(ctx.store(), &request.organization_code, &request.username).await?;
     // Hash even when nothing matches, so both paths take as long.
     let temporary = temporary_password();
     let hash = {
         let t = temporary.clone();
-        tokio::task::spawn_blocking(move || hash_password(&t)).await.map_err(AppError::internal)?
+        tokio::task::spawn_blocking(move || hash_password(&t))
+            .await
+            .map_err(AppError::internal)?
     };
     match account.filter(|a| email.same_as(&a.email)) {
         Some(account) => {
@@ -73,10 +82,26 @@ pub async fn forgot_password(ctx: &AppContext, request: ForgotPasswordRequest) -
                 .send(&account.email, "Your temporary Shotbook password", &body)
                 .map_err(|e| AppError::internal(format!("{e:#}")))?;
             let org = account.organization_id.parse().ok();
-            audit_event(ctx, now, Some(user_id), org, AuditAction::PasswordResetRequested, "temporary password emailed").await?;
+            audit_event(
+                ctx,
+                now,
+                Some(user_id),
+                org,
+                AuditAction::PasswordResetRequested,
+                "temporary password emailed",
+            )
+            .await?;
         }
         None => {
-            audit_event(ctx, now, None, None, AuditAction::PasswordResetRequested, "no matching account").await?;
+            audit_event(
+                ctx,
+                now,
+                None,
+                None,
+                AuditAction::PasswordResetRequested,
+                "no matching account",
+            )
+            .await?;
         }
     }
     Ok(ForgotPasswordResponse {
@@ -93,7 +118,11 @@ fn temporary_password() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     let mut rng = rand::rng();
     let groups: Vec<String> = (0..4)
-        .map(|_| (0..4).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect())
+        .map(|_| {
+            (0..4)
+                .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+                .collect()
+        })
         .collect();
     groups.join("-")
 }
@@ -103,10 +132,25 @@ pub async fn change_password(ctx: &AppContext, request: ChangePasswordRequest) -
     let (_, session) = ctx.require(Permission::ManageOwnAccount)?;
     required(&[("currentPassword", &request.current_password)])?;
     let account = users::account(ctx.store(), session.user_id).await?;
-    if !verify_off_thread(request.current_password.clone(), account.password_hash.clone()).await? {
-        return Err(single(Issue::new("currentPassword", "The current password is not correct.")));
+    if !verify_off_thread(
+        request.current_password.clone(),
+        account.password_hash.clone(),
+    )
+    .await?
+    {
+        return Err(single(Issue::new(
+            "currentPassword",
+            "The current password is not correct.",
+        )));
     }
-    set_new_password(ctx, session.user_id, &session.username, &request.new_password, &request.confirm_password).await
+    set_new_password(
+        ctx,
+        session.user_id,
+        &session.username,
+        &request.new_password,
+        &request.confirm_password,
+    )
+    .await
 }
 
 /// Checks the rules (length, username, common passwords, the two entries match, not one of
@@ -120,18 +164,28 @@ pub(crate) async fn set_new_password(
 ) -> AppResult<()> {
     check_new_password("newPassword", new_password, username).map_err(single)?;
     if new_password != confirm_password {
-        return Err(single(Issue::new("confirmPassword", "The two passwords do not match.")));
+        return Err(single(Issue::new(
+            "confirmPassword",
+            "The two passwords do not match.",
+        )));
     }
     let previous = users::recent_password_hashes(ctx.store(), user, PASSWORD_HISTORY).await?;
     let candidate = new_password.to_string();
-    let reused = tokio::task::spawn_blocking(move || previous.iter().any(|h| verify_password(&candidate, h)))
-        .await
-        .map_err(AppError::internal)?;
+    let reused = tokio::task::spawn_blocking(move || {
+        previous.iter().any(|h| verify_password(&candidate, h))
+    })
+    .await
+    .map_err(AppError::internal)?;
     if reused {
-        return Err(single(Issue::new("newPassword", "Choose a password you have not used for your last 5 passwords.")));
+        return Err(single(Issue::new(
+            "newPassword",
+            "Choose a password you have not used for your last 5 passwords.",
+        )));
     }
     let candidate = new_password.to_string();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&candidate)).await.map_err(AppError::internal)?;
+    let hash = tokio::task::spawn_blocking(move || hash_password(&candidate))
+        .await
+        .map_err(AppError::internal)?;
     let now = ctx.clock().now();
     users::set_password(ctx.store(), user, &hash, false, now).await?;
     let org = ctx.current_session().map(|s| s.organization_id);
@@ -142,17 +196,32 @@ pub(crate) async fn set_new_password(
 pub async fn my_account(ctx: &AppContext) -> AppResult<MyAccount> {
     let (_, session) = ctx.require(Permission::ManageOwnAccount)?;
     let a = users::account(ctx.store(), session.user_id).await?;
-    Ok(MyAccount { username: a.username, first_name: a.first_name, last_name: a.last_name, email: a.email, phone: a.phone })
+    Ok(MyAccount {
+        username: a.username,
+        first_name: a.first_name,
+        last_name: a.last_name,
+        email: a.email,
+        phone: a.phone,
+    })
 }
 
 /// Edits the signed-in user's name, email and phone (validated; every field reported).
-pub async fn update_my_account(ctx: &AppContext, request: UpdateMyAccountRequest) -> AppResult<MyAccount> {
+pub async fn update_my_account(
+    ctx: &AppContext,
+    request: UpdateMyAccountRequest,
+) -> AppResult<MyAccount> {
     let (_, session) = ctx.require(Permission::ManageOwnAccount)?;
     let mut issues = IssueCollector::new();
     let first = issues.take(PersonName::parse_field("firstName", &request.first_name));
     let last = issues.take(PersonName::parse_field("lastName", &request.last_name));
     let email = issues.take(EmailAddress::parse_field("email", &request.email));
-    let phone = if request.phone.trim().is_empty() { Some(None) } else { issues.take(UsPhone::parse_field("phone", &request.phone)).map(Some) };
+    let phone = if request.phone.trim().is_empty() {
+        Some(None)
+    } else {
+        issues
+            .take(UsPhone::parse_field("phone", &request.phone))
+            .map(Some)
+    };
     issues.finish()?;
     let (Some(first), Some(last), Some(email), Some(phone)) = (first, last, email, phone) else {
         return Err(AppError::internal("validated fields missing"));
@@ -168,7 +237,15 @@ pub async fn update_my_account(ctx: &AppContext, request: UpdateMyAccountRequest
         now,
     )
     .await?;
-    audit_event(ctx, now, Some(session.user_id), Some(session.organization_id), AuditAction::AccountUpdated, "").await?;
+    audit_event(
+        ctx,
+        now,
+        Some(session.user_id),
+        Some(session.organization_id),
+        AuditAction::AccountUpdated,
+        "",
+    )
+    .await?;
     my_account(ctx).await
 }
 
@@ -182,21 +259,45 @@ pub async fn unlock_session(ctx: &AppContext, request: UnlockRequest) -> AppResu
     if verify_off_thread(request.password, account.password_hash).await? {
         ctx.touch_session()?;
         users::record_sign_in(ctx.store(), session.user_id, now).await?;
-        return audit_event(ctx, now, Some(session.user_id), Some(session.organization_id), AuditAction::SessionUnlocked, "")
-            .await;
+        return audit_event(
+            ctx,
+            now,
+            Some(session.user_id),
+            Some(session.organization_id),
+            AuditAction::SessionUnlocked,
+            "",
+        )
+        .await;
     }
-    let failures = users::record_failed_sign_in(ctx.store(), session.user_id, FAILURES_BEFORE_LOCK, now).await?;
-    audit_event(ctx, now, Some(session.user_id), Some(session.organization_id), AuditAction::SignInFailed, "unlock: wrong password")
-        .await?;
+    let failures =
+        users::record_failed_sign_in(ctx.store(), session.user_id, FAILURES_BEFORE_LOCK, now)
+            .await?;
+    audit_event(
+        ctx,
+        now,
+        Some(session.user_id),
+        Some(session.organization_id),
+        AuditAction::SignInFailed,
+        "unlock: wrong password",
+    )
+    .await?;
     if LockoutStage::after_failures(failures) == LockoutStage::Locked {
         crate::auth::sign_out(ctx).await?;
         return Err(AppError::AccountLocked);
     }
-    Err(single(Issue::new("password", "The password is not correct.")))
+    Err(single(Issue::new(
+        "password",
+        "The password is not correct.",
+    )))
 }
 
 fn single(issue: Issue) -> AppError {
-    AppError::Validation { issues: vec![crate::error::FieldIssue { field: issue.field, message: issue.message }] }
+    AppError::Validation {
+        issues: vec![crate::error::FieldIssue {
+            field: issue.field,
+            message: issue.message,
+        }],
+    }
 }
 
 #[cfg(test)]

@@ -24,11 +24,11 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use crate::dto::{
-    ChooseOrganizationRequest, NewPasswordRequest, OrganizationChoice, RememberedSignIn, SignInRequest, SignInStep,
-    SignedInUser,
+    ChooseOrganizationRequest, NewPasswordRequest, OrganizationChoice, RememberedSignIn,
+    SignInRequest, SignInStep, SignedInUser,
 };
-use crate::remember;
 use crate::error::{AppError, AppResult, FieldIssue};
+use crate::remember;
 use crate::AppContext;
 
 /// The statement every user accepts before each session (imMTrax user agreement, ImmTrac2
@@ -65,22 +65,43 @@ pub async fn sign_in(ctx: &AppContext, request: SignInRequest) -> AppResult<Sign
         ("password", &request.password),
     ])?;
     let now = ctx.clock().now();
-    let candidate = users::find_for_sign_in(ctx.store(), &request.organization_code, &request.username).await?;
+    let candidate =
+        users::find_for_sign_in(ctx.store(), &request.organization_code, &request.username).await?;
     let Some(account) = candidate else {
         // Same work as a real account: verify against a dummy hash, then refuse.
         verify_off_thread(request.password, DUMMY_HASH.to_string()).await?;
-        audit_event(ctx, now, None, None, AuditAction::SignInFailed, "unknown account").await?;
+        audit_event(
+            ctx,
+            now,
+            None,
+            None,
+            AuditAction::SignInFailed,
+            "unknown account",
+        )
+        .await?;
         return Err(AppError::InvalidCredentials);
     };
     let user_id: UserId = account.user_id.parse().map_err(AppError::internal)?;
-    let organization_id: OrganizationId = account.organization_id.parse().map_err(AppError::internal)?;
+    let organization_id: OrganizationId = account
+        .organization_id
+        .parse()
+        .map_err(AppError::internal)?;
     let who = (Some(user_id), Some(organization_id));
 
     if account.locked_at.is_some() {
-        audit_event(ctx, now, who.0, who.1, AuditAction::SignInFailed, "account locked").await?;
+        audit_event(
+            ctx,
+            now,
+            who.0,
+            who.1,
+            AuditAction::SignInFailed,
+            "account locked",
+        )
+        .await?;
         return Err(AppError::AccountLocked);
     }
-    let stage = LockoutStage::after_failures(u32::try_from(account.failed_attempts).unwrap_or(u32::MAX));
+    let stage =
+        LockoutStage::after_failures(u32::try_from(account.failed_attempts).unwrap_or(u32::MAX));
     let captcha_solved = request
         .captcha
         .as_ref()
@@ -88,41 +109,102 @@ pub async fn sign_in(ctx: &AppContext, request: SignInRequest) -> AppResult<Sign
     if stage == LockoutStage::CaptchaRequired && !captcha_solved {
         if request.captcha.is_some() {
             // A wrong CAPTCHA is a failed attempt like a wrong password.
-            return fail(ctx, &account, user_id, organization_id, now, "wrong captcha").await;
+            return fail(
+                ctx,
+                &account,
+                user_id,
+                organization_id,
+                now,
+                "wrong captcha",
+            )
+            .await;
         }
-        return Err(AppError::CaptchaRequired { challenge: ctx.captchas().issue(now) });
+        return Err(AppError::CaptchaRequired {
+            challenge: ctx.captchas().issue(now),
+        });
     }
 
     let matches = verify_off_thread(request.password, account.password_hash.clone()).await?;
     if !matches {
-        return fail(ctx, &account, user_id, organization_id, now, "wrong password").await;
+        return fail(
+            ctx,
+            &account,
+            user_id,
+            organization_id,
+            now,
+            "wrong password",
+        )
+        .await;
     }
 
-    if let Some(issued) = account.temporary_password_issued_at.as_deref().filter(|_| account.must_change_password) {
+    if let Some(issued) = account
+        .temporary_password_issued_at
+        .as_deref()
+        .filter(|_| account.must_change_password)
+    {
         let issued = OffsetDateTime::parse(issued, &Rfc3339).map_err(AppError::internal)?;
         if account::temporary_password_expired(issued, now) {
-            audit_event(ctx, now, who.0, who.1, AuditAction::SignInFailed, "temporary password expired").await?;
+            audit_event(
+                ctx,
+                now,
+                who.0,
+                who.1,
+                AuditAction::SignInFailed,
+                "temporary password expired",
+            )
+            .await?;
             return Err(AppError::TemporaryPasswordExpired);
         }
     }
     if !account.active {
-        audit_event(ctx, now, who.0, who.1, AuditAction::SignInFailed, "account inactive").await?;
+        audit_event(
+            ctx,
+            now,
+            who.0,
+            who.1,
+            AuditAction::SignInFailed,
+            "account inactive",
+        )
+        .await?;
         return Err(AppError::AccountInactive);
     }
-    let last_used = account.last_sign_in_at.as_deref().unwrap_or(&account.created_at);
+    let last_used = account
+        .last_sign_in_at
+        .as_deref()
+        .unwrap_or(&account.created_at);
     let last_used = OffsetDateTime::parse(last_used, &Rfc3339).map_err(AppError::internal)?;
     if account::inactive_since(last_used.date(), now.date()) {
         users::inactivate(ctx.store(), user_id, "not used for 6 months", now).await?;
-        audit_event(ctx, now, who.0, who.1, AuditAction::AccountInactivated, "not used for 6 months").await?;
+        audit_event(
+            ctx,
+            now,
+            who.0,
+            who.1,
+            AuditAction::AccountInactivated,
+            "not used for 6 months",
+        )
+        .await?;
         return Err(AppError::AccountInactive);
     }
     if access_ended(account.access_end_date.as_deref(), now) {
-        audit_event(ctx, now, who.0, who.1, AuditAction::SignInFailed, "access end date reached").await?;
+        audit_event(
+            ctx,
+            now,
+            who.0,
+            who.1,
+            AuditAction::SignInFailed,
+            "access end date reached",
+        )
+        .await?;
         return Err(AppError::AccessEnded);
     }
 
     users::record_sign_in(ctx.store(), user_id, now).await?;
-    let stage = if account.must_change_password { PendingStage::MustChangePassword } else { PendingStage::Confidentiality };
+    let stage = if account.must_change_password {
+        PendingStage::MustChangePassword
+    } else {
+        PendingStage::Confidentiality
+    };
     ctx.set_session(None);
     ctx.set_pending(Some(PendingSignIn {
         user_id,
@@ -138,10 +220,12 @@ pub async fn sign_in(ctx: &AppContext, request: SignInRequest) -> AppResult<Sign
 
 fn step_for(stage: PendingStage) -> SignInStep {
     match stage {
-        PendingStage::MustChangePassword => {
-            SignInStep::ChangePassword { rules: PASSWORD_RULES.iter().map(|r| r.to_string()).collect() }
-        }
-        _ => SignInStep::Confidentiality { statement: CONFIDENTIALITY_STATEMENT.to_string() },
+        PendingStage::MustChangePassword => SignInStep::ChangePassword {
+            rules: PASSWORD_RULES.iter().map(|r| r.to_string()).collect(),
+        },
+        _ => SignInStep::Confidentiality {
+            statement: CONFIDENTIALITY_STATEMENT.to_string(),
+        },
     }
 }
 
@@ -153,41 +237,90 @@ async fn fail(
     now: OffsetDateTime,
     why: &str,
 ) -> AppResult<SignInStep> {
-    let failures = users::record_failed_sign_in(ctx.store(), user_id, FAILURES_BEFORE_LOCK, now).await?;
-    audit_event(ctx, now, Some(user_id), Some(organization_id), AuditAction::SignInFailed, why).await?;
+    let failures =
+        users::record_failed_sign_in(ctx.store(), user_id, FAILURES_BEFORE_LOCK, now).await?;
+    audit_event(
+        ctx,
+        now,
+        Some(user_id),
+        Some(organization_id),
+        AuditAction::SignInFailed,
+        why,
+    )
+    .await?;
     tracing::info!(user = %user_id, failures, "sign-in failed");
     match LockoutStage::after_failures(failures) {
         LockoutStage::Locked => {
             if u32::try_from(account.failed_attempts).unwrap_or(u32::MAX) < FAILURES_BEFORE_LOCK {
-                audit_event(ctx, now, Some(user_id), Some(organization_id), AuditAction::AccountLocked, "").await?;
+                audit_event(
+                    ctx,
+                    now,
+                    Some(user_id),
+                    Some(organization_id),
+                    AuditAction::AccountLocked,
+                    "",
+                )
+                .await?;
             }
             Err(AppError::AccountLocked)
         }
-        LockoutStage::CaptchaRequired => Err(AppError::CaptchaRequired { challenge: ctx.captchas().issue(now) }),
+        LockoutStage::CaptchaRequired => Err(AppError::CaptchaRequired {
+            challenge: ctx.captchas().issue(now),
+        }),
         LockoutStage::Open => Err(AppError::InvalidCredentials),
     }
 }
 
 /// Step 3: replace a temporary password (the new one entered twice).
-pub async fn change_temporary_password(ctx: &AppContext, request: NewPasswordRequest) -> AppResult<SignInStep> {
-    let pending = ctx.pending().filter(|p| p.stage == PendingStage::MustChangePassword).ok_or(AppError::NotSignedIn)?;
-    crate::account::set_new_password(ctx, pending.user_id, &pending.username, &request.new_password, &request.confirm_password)
-        .await?;
-    let next = PendingSignIn { stage: PendingStage::Confidentiality, ..pending };
+pub async fn change_temporary_password(
+    ctx: &AppContext,
+    request: NewPasswordRequest,
+) -> AppResult<SignInStep> {
+    let pending = ctx
+        .pending()
+        .filter(|p| p.stage == PendingStage::MustChangePassword)
+        .ok_or(AppError::NotSignedIn)?;
+    crate::account::set_new_password(
+        ctx,
+        pending.user_id,
+        &pending.username,
+        &request.new_password,
+        &request.confirm_password,
+    )
+    .await?;
+    let next = PendingSignIn {
+        stage: PendingStage::Confidentiality,
+        ..pending
+    };
     ctx.set_pending(Some(next));
     Ok(step_for(PendingStage::Confidentiality))
 }
 
 /// Step 4: "I Agree". Starts the session, or asks for the organization when there are several.
 pub async fn accept_confidentiality(ctx: &AppContext) -> AppResult<SignInStep> {
-    let pending = ctx.pending().filter(|p| p.stage == PendingStage::Confidentiality).ok_or(AppError::NotSignedIn)?;
+    let pending = ctx
+        .pending()
+        .filter(|p| p.stage == PendingStage::Confidentiality)
+        .ok_or(AppError::NotSignedIn)?;
     let now = ctx.clock().now();
-    audit_event(ctx, now, Some(pending.user_id), Some(pending.organization_id), AuditAction::ConfidentialityAccepted, "")
-        .await?;
+    audit_event(
+        ctx,
+        now,
+        Some(pending.user_id),
+        Some(pending.organization_id),
+        AuditAction::ConfidentialityAccepted,
+        "",
+    )
+    .await?;
     let memberships = open_memberships(ctx, pending.user_id, now).await?;
     if memberships.len() > 1 {
-        ctx.set_pending(Some(PendingSignIn { stage: PendingStage::ChooseOrganization, ..pending }));
-        return Ok(SignInStep::ChooseOrganization { organizations: memberships.iter().map(choice).collect() });
+        ctx.set_pending(Some(PendingSignIn {
+            stage: PendingStage::ChooseOrganization,
+            ..pending
+        }));
+        return Ok(SignInStep::ChooseOrganization {
+            organizations: memberships.iter().map(choice).collect(),
+        });
     }
     let membership = memberships
         .into_iter()
@@ -198,7 +331,10 @@ pub async fn accept_confidentiality(ctx: &AppContext) -> AppResult<SignInStep> {
 }
 
 /// Step 5 (and "switch organization" from the menu bar): work for another organization.
-pub async fn choose_organization(ctx: &AppContext, request: ChooseOrganizationRequest) -> AppResult<SignedInUser> {
+pub async fn choose_organization(
+    ctx: &AppContext,
+    request: ChooseOrganizationRequest,
+) -> AppResult<SignedInUser> {
     let now = ctx.clock().now();
     let pending = match (ctx.pending(), ctx.current_session()) {
         (Some(p), _) if p.stage == PendingStage::ChooseOrganization => p,
@@ -218,7 +354,10 @@ pub async fn choose_organization(ctx: &AppContext, request: ChooseOrganizationRe
     let memberships = open_memberships(ctx, pending.user_id, now).await?;
     let membership = memberships
         .into_iter()
-        .find(|m| m.code.eq_ignore_ascii_case(request.organization_code.trim()))
+        .find(|m| {
+            m.code
+                .eq_ignore_ascii_case(request.organization_code.trim())
+        })
         .ok_or_else(|| AppError::Validation {
             issues: vec![FieldIssue {
                 field: "organizationCode".into(),
@@ -236,7 +375,10 @@ async fn start_session(
 ) -> AppResult<SignedInUser> {
     let role = Role::from_code(&membership.role)
         .ok_or_else(|| AppError::internal(format!("unknown role code {}", membership.role)))?;
-    let organization_id: OrganizationId = membership.organization_id.parse().map_err(AppError::internal)?;
+    let organization_id: OrganizationId = membership
+        .organization_id
+        .parse()
+        .map_err(AppError::internal)?;
     let session = Session {
         user_id: pending.user_id,
         username: pending.username.clone(),
@@ -248,7 +390,15 @@ async fn start_session(
         started_at: now,
         last_active_at: now,
     };
-    audit_event(ctx, now, Some(pending.user_id), Some(organization_id), AuditAction::SignIn, "").await?;
+    audit_event(
+        ctx,
+        now,
+        Some(pending.user_id),
+        Some(organization_id),
+        AuditAction::SignIn,
+        "",
+    )
+    .await?;
     tracing::info!(user = %pending.user_id, organization = %organization_id, "session started");
     end_persisted_session(ctx, now).await?;
     let token = remember::new_token();
@@ -268,7 +418,10 @@ fn remember_or_forget(ctx: &AppContext, pending: &PendingSignIn, org_code: &str,
     let secrets = ctx.secrets();
     let result = if pending.remember {
         secrets
-            .set(remember::REMEMBERED_SIGN_IN, &format!("{org_code}\t{}", pending.username))
+            .set(
+                remember::REMEMBERED_SIGN_IN,
+                &format!("{org_code}\t{}", pending.username),
+            )
             .and_then(|()| secrets.set(remember::SESSION_TOKEN, token))
     } else if pending.stage == PendingStage::ChooseOrganization && ctx.current_session().is_some() {
         // Switching organization keeps what the user chose at sign-in; only the token moves.
@@ -277,7 +430,9 @@ fn remember_or_forget(ctx: &AppContext, pending: &PendingSignIn, org_code: &str,
             other => other.map(|_| ()),
         }
     } else {
-        secrets.delete(remember::REMEMBERED_SIGN_IN).and_then(|()| secrets.delete(remember::SESSION_TOKEN))
+        secrets
+            .delete(remember::REMEMBERED_SIGN_IN)
+            .and_then(|()| secrets.delete(remember::SESSION_TOKEN))
     };
     if let Err(e) = result {
         tracing::warn!(error = %e, "the credential store is not available; the sign-in is not remembered");
@@ -300,7 +455,11 @@ pub async fn remembered_sign_in(ctx: &AppContext) -> AppResult<RememberedSignIn>
         Some((org, user)) => (Some(org.to_string()), Some(user.to_string())),
         None => (None, None),
     };
-    Ok(RememberedSignIn { organization_code, username, keyring_available: secrets.available() })
+    Ok(RememberedSignIn {
+        organization_code,
+        username,
+        keyring_available: secrets.available(),
+    })
 }
 
 /// Resumes the remembered session after a restart, if its token is in the credential store,
@@ -309,11 +468,16 @@ pub async fn resume_session(ctx: &AppContext) -> AppResult<Option<SignedInUser>>
     if let Some(session) = ctx.current_session() {
         return Ok(Some(signed_in_user(ctx, &session).await?));
     }
-    let Ok(Some(token)) = ctx.secrets().get(remember::SESSION_TOKEN) else { return Ok(None) };
+    let Ok(Some(token)) = ctx.secrets().get(remember::SESSION_TOKEN) else {
+        return Ok(None);
+    };
     let hash = remember::token_hash(&token);
     let now = ctx.clock().now();
-    let Some(row) = sessions::find(ctx.store(), &hash).await? else { return Ok(None) };
-    let last_active = OffsetDateTime::parse(&row.last_active_at, &Rfc3339).map_err(AppError::internal)?;
+    let Some(row) = sessions::find(ctx.store(), &hash).await? else {
+        return Ok(None);
+    };
+    let last_active =
+        OffsetDateTime::parse(&row.last_active_at, &Rfc3339).map_err(AppError::internal)?;
     if row.ended_at.is_some() || now - last_active > ctx.idle_limit_for_resume() {
         return Ok(None);
     }
@@ -329,8 +493,12 @@ pub async fn resume_session(ctx: &AppContext) -> AppResult<Option<SignedInUser>>
     if !users::is_active(ctx.store(), user_id).await? {
         return Ok(None);
     }
-    let role = Role::from_code(&membership.role).ok_or_else(|| AppError::internal("unknown role code"))?;
-    let organization_id: OrganizationId = membership.organization_id.parse().map_err(AppError::internal)?;
+    let role =
+        Role::from_code(&membership.role).ok_or_else(|| AppError::internal("unknown role code"))?;
+    let organization_id: OrganizationId = membership
+        .organization_id
+        .parse()
+        .map_err(AppError::internal)?;
     let session = Session {
         user_id,
         username: account.username.clone(),
@@ -344,17 +512,30 @@ pub async fn resume_session(ctx: &AppContext) -> AppResult<Option<SignedInUser>>
     };
     sessions::touch(ctx.store(), &hash, now).await?;
     ctx.set_session_token(Some((hash, now)));
-    audit_event(ctx, now, Some(user_id), Some(organization_id), AuditAction::SignIn, "resumed remembered session").await?;
+    audit_event(
+        ctx,
+        now,
+        Some(user_id),
+        Some(organization_id),
+        AuditAction::SignIn,
+        "resumed remembered session",
+    )
+    .await?;
     ctx.set_session(Some(session.clone()));
     Ok(Some(signed_in_user(ctx, &session).await?))
 }
 
 /// The imMTrax rule, applied at start-up: accounts not used for 6 months are inactivated
 /// (audited), before anyone tries to sign in with them.
-pub async fn inactivate_dormant_accounts(store: &shotbook_store::Store, now: OffsetDateTime) -> AppResult<usize> {
+pub async fn inactivate_dormant_accounts(
+    store: &shotbook_store::Store,
+    now: OffsetDateTime,
+) -> AppResult<usize> {
     let mut count = 0;
     for (id, last_used) in users::last_used(store).await? {
-        let Ok(last_used) = OffsetDateTime::parse(&last_used, &Rfc3339) else { continue };
+        let Ok(last_used) = OffsetDateTime::parse(&last_used, &Rfc3339) else {
+            continue;
+        };
         if account::inactive_since(last_used.date(), now.date()) {
             let user: UserId = id.parse().map_err(AppError::internal)?;
             users::inactivate(store, user, "not used for 6 months", now).await?;
@@ -383,8 +564,15 @@ pub async fn sign_out(ctx: &AppContext) -> AppResult<()> {
     }
     if let Some(session) = ctx.current_session() {
         ctx.set_session(None);
-        audit_event(ctx, ctx.clock().now(), Some(session.user_id), Some(session.organization_id), AuditAction::SignOut, "")
-            .await?;
+        audit_event(
+            ctx,
+            ctx.clock().now(),
+            Some(session.user_id),
+            Some(session.organization_id),
+            AuditAction::SignOut,
+            "",
+        )
+        .await?;
     }
     Ok(())
 }
@@ -420,7 +608,11 @@ async fn signed_in_user(ctx: &AppContext, session: &Session) -> AppResult<Signed
     })
 }
 
-async fn open_memberships(ctx: &AppContext, user: UserId, now: OffsetDateTime) -> AppResult<Vec<MembershipRow>> {
+async fn open_memberships(
+    ctx: &AppContext,
+    user: UserId,
+    now: OffsetDateTime,
+) -> AppResult<Vec<MembershipRow>> {
     Ok(users::memberships(ctx.store(), user)
         .await?
         .into_iter()
@@ -437,7 +629,9 @@ fn choice(m: &MembershipRow) -> OrganizationChoice {
 }
 
 fn access_ended(end_date: Option<&str>, now: OffsetDateTime) -> bool {
-    let end = end_date.and_then(|d| UsDate::parse(d).ok()).map(|d| d.date());
+    let end = end_date
+        .and_then(|d| UsDate::parse(d).ok())
+        .map(|d| d.date());
     account::access_ended(end, now.date())
 }
 
@@ -445,7 +639,10 @@ pub(crate) fn required(fields: &[(&str, &String)]) -> AppResult<()> {
     let issues: Vec<FieldIssue> = fields
         .iter()
         .filter(|(_, value)| value.trim().is_empty())
-        .map(|(field, _)| FieldIssue { field: (*field).into(), message: "This field is required.".into() })
+        .map(|(field, _)| FieldIssue {
+            field: (*field).into(),
+            message: "This field is required.".into(),
+        })
         .collect();
     if issues.is_empty() {
         Ok(())
@@ -455,7 +652,9 @@ pub(crate) fn required(fields: &[(&str, &String)]) -> AppResult<()> {
 }
 
 pub(crate) async fn verify_off_thread(password: String, hash: String) -> AppResult<bool> {
-    tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(AppError::internal)
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(AppError::internal)
 }
 
 pub(crate) async fn audit_event(
@@ -475,6 +674,8 @@ pub(crate) async fn audit_event(
         client_id: None,
         detail: (!detail.is_empty()).then(|| detail.to_string()),
     };
-    audit::append(ctx.store().pool(), &event).await.map_err(|e: StoreError| AppError::from(e))?;
+    audit::append(ctx.store().pool(), &event)
+        .await
+        .map_err(|e: StoreError| AppError::from(e))?;
     Ok(())
 }

@@ -38,7 +38,13 @@ impl AppConfig {
         let outbox_dir = database_path
             .parent()
             .map_or_else(|| PathBuf::from("outbox"), |dir| dir.join("outbox"));
-        Self { database_path, demo, demo_clients: 5_000, idle_limit: Duration::minutes(15), outbox_dir }
+        Self {
+            database_path,
+            demo,
+            demo_clients: 5_000,
+            idle_limit: Duration::minutes(15),
+            outbox_dir,
+        }
     }
 }
 
@@ -158,7 +164,10 @@ impl AppContext {
     /// The session even when idle past the limit (for unlocking), without touching it.
     pub(crate) fn touch_session(&self) -> AppResult<()> {
         let now = self.clock.now();
-        let mut guard = self.session.write().map_err(|_| AppError::internal("session lock poisoned"))?;
+        let mut guard = self
+            .session
+            .write()
+            .map_err(|_| AppError::internal("session lock poisoned"))?;
         let session = guard.as_mut().ok_or(AppError::NotSignedIn)?;
         session.last_active_at = now;
         Ok(())
@@ -200,7 +209,9 @@ impl AppContext {
     /// Records activity in the sessions table at most once a minute, so a remembered session can
     /// be resumed after a restart while it is not idle.
     fn persist_activity(&self, now: time::OffsetDateTime) {
-        let Some((hash, persisted)) = self.session_token() else { return };
+        let Some((hash, persisted)) = self.session_token() else {
+            return;
+        };
         if now - persisted < Duration::minutes(1) {
             return;
         }

@@ -34,7 +34,10 @@ impl Mailer {
         match std::env::var("SHOTBOOK_SMTP_HOST") {
             Ok(host) if !host.trim().is_empty() => Mailer::Smtp {
                 host,
-                port: std::env::var("SHOTBOOK_SMTP_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(587),
+                port: std::env::var("SHOTBOOK_SMTP_PORT")
+                    .ok()
+                    .and_then(|p| p.parse().ok())
+                    .unwrap_or(587),
                 credentials: std::env::var("SHOTBOOK_SMTP_USER")
                     .ok()
                     .zip(std::env::var("SHOTBOOK_SMTP_PASSWORD").ok()),
@@ -47,21 +50,35 @@ impl Mailer {
     pub fn send(&self, to: &str, subject: &str, body: &str) -> anyhow::Result<()> {
         let message = Message::builder()
             .from(FROM.parse::<Mailbox>().context("sender address")?)
-            .to(to.parse::<Mailbox>().context("recipient address on file is not valid")?)
+            .to(to
+                .parse::<Mailbox>()
+                .context("recipient address on file is not valid")?)
             .subject(subject)
             .body(body.to_string())
             .context("building the message")?;
         match self {
             Mailer::Outbox(dir) => {
-                std::fs::create_dir_all(dir).with_context(|| format!("creating the outbox {}", dir.display()))?;
-                FileTransport::new(dir).send(&message).context("writing to the outbox")?;
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating the outbox {}", dir.display()))?;
+                FileTransport::new(dir)
+                    .send(&message)
+                    .context("writing to the outbox")?;
             }
-            Mailer::Smtp { host, port, credentials } => {
-                let mut builder = SmtpTransport::starttls_relay(host).context("SMTP relay")?.port(*port);
+            Mailer::Smtp {
+                host,
+                port,
+                credentials,
+            } => {
+                let mut builder = SmtpTransport::starttls_relay(host)
+                    .context("SMTP relay")?
+                    .port(*port);
                 if let Some((user, password)) = credentials {
                     builder = builder.credentials((user.clone(), password.clone()).into());
                 }
-                builder.build().send(&message).context("sending through SMTP")?;
+                builder
+                    .build()
+                    .send(&message)
+                    .context("sending through SMTP")?;
             }
         }
         Ok(())

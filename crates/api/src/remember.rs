@@ -48,7 +48,9 @@ impl SecretStore for KeyringStore {
     }
 
     fn set(&self, key: &str, value: &str) -> Result<(), String> {
-        Self::entry(key)?.set_password(value).map_err(|e| e.to_string())
+        Self::entry(key)?
+            .set_password(value)
+            .map_err(|e| e.to_string())
     }
 
     fn delete(&self, key: &str) -> Result<(), String> {
@@ -76,7 +78,10 @@ pub struct MemoryStore {
 impl MemoryStore {
     /// A store that refuses everything, like a workstation without a keyring service.
     pub fn unavailable() -> Self {
-        Self { values: Mutex::default(), unavailable: true }
+        Self {
+            values: Mutex::default(),
+            unavailable: true,
+        }
     }
 }
 
@@ -85,14 +90,22 @@ impl SecretStore for MemoryStore {
         if self.unavailable {
             return Err("no credential store".into());
         }
-        Ok(self.values.lock().map_err(|e| e.to_string())?.get(key).cloned())
+        Ok(self
+            .values
+            .lock()
+            .map_err(|e| e.to_string())?
+            .get(key)
+            .cloned())
     }
 
     fn set(&self, key: &str, value: &str) -> Result<(), String> {
         if self.unavailable {
             return Err("no credential store".into());
         }
-        self.values.lock().map_err(|e| e.to_string())?.insert(key.into(), value.into());
+        self.values
+            .lock()
+            .map_err(|e| e.to_string())?
+            .insert(key.into(), value.into());
         Ok(())
     }
 

@@ -77,21 +77,41 @@ pub fn is_common_password(candidate: &str) -> bool {
 pub fn check_new_password(field: &str, password: &str, username: &str) -> Result<(), Issue> {
     let length = password.chars().count();
     if length < MIN_PASSWORD_LENGTH {
-        return Err(Issue::new(field, format!("Use at least {MIN_PASSWORD_LENGTH} characters ({length} now).")));
+        return Err(Issue::new(
+            field,
+            format!("Use at least {MIN_PASSWORD_LENGTH} characters ({length} now)."),
+        ));
     }
     if length > MAX_PASSWORD_LENGTH {
-        return Err(Issue::new(field, format!("Use at most {MAX_PASSWORD_LENGTH} characters.")));
+        return Err(Issue::new(
+            field,
+            format!("Use at most {MAX_PASSWORD_LENGTH} characters."),
+        ));
     }
     let lower = password.to_lowercase();
     let user = username.trim().to_lowercase();
     if !user.is_empty() && lower.contains(&user) {
-        return Err(Issue::new(field, "The password must not contain your username."));
+        return Err(Issue::new(
+            field,
+            "The password must not contain your username.",
+        ));
     }
-    if is_common_password(password) || is_common_password(password.trim_end_matches(|c: char| c.is_ascii_digit() || c == '!')) {
-        return Err(Issue::new(field, "This password is too common or has appeared in a data breach; choose another."));
+    if is_common_password(password)
+        || is_common_password(password.trim_end_matches(|c: char| c.is_ascii_digit() || c == '!'))
+    {
+        return Err(Issue::new(
+            field,
+            "This password is too common or has appeared in a data breach; choose another.",
+        ));
     }
-    if password.chars().all(|c| c == password.chars().next().unwrap_or(' ')) {
-        return Err(Issue::new(field, "The password must not repeat one character."));
+    if password
+        .chars()
+        .all(|c| c == password.chars().next().unwrap_or(' '))
+    {
+        return Err(Issue::new(
+            field,
+            "The password must not repeat one character.",
+        ));
     }
     Ok(())
 }
@@ -107,7 +127,8 @@ pub fn temporary_password_expired(issued_at: OffsetDateTime, now: OffsetDateTime
 /// Is an account last used on `last_used` inactive on `today`? imMTrax inactivates accounts
 /// not used for 6 months (calendar months: last used March 3 ⇒ inactive from September 3).
 pub fn inactive_since(last_used: Date, today: Date) -> bool {
-    let months = (today.year() - last_used.year()) * 12 + (today.month() as i32 - last_used.month() as i32);
+    let months =
+        (today.year() - last_used.year()) * 12 + (today.month() as i32 - last_used.month() as i32);
     months > 6 || (months == 6 && today.day() >= last_used.day())
 }
 
@@ -125,14 +146,30 @@ mod tests {
     fn the_ladder_asks_for_a_captcha_after_three_failures_and_locks_after_six() {
         let stages: Vec<_> = (0..=7).map(LockoutStage::after_failures).collect();
         use LockoutStage::*;
-        assert_eq!(stages, vec![Open, Open, Open, CaptchaRequired, CaptchaRequired, CaptchaRequired, Locked, Locked]);
+        assert_eq!(
+            stages,
+            vec![
+                Open,
+                Open,
+                Open,
+                CaptchaRequired,
+                CaptchaRequired,
+                CaptchaRequired,
+                Locked,
+                Locked
+            ]
+        );
     }
 
     #[test]
     fn a_short_password_reports_its_length() {
         let issue = check_new_password("newPassword", "short-pw", "nurse").unwrap_err();
         assert_eq!(issue.field, "newPassword");
-        assert!(issue.message.contains("12") && issue.message.contains("8 now"), "{}", issue.message);
+        assert!(
+            issue.message.contains("12") && issue.message.contains("8 now"),
+            "{}",
+            issue.message
+        );
     }
 
     #[test]
@@ -161,8 +198,14 @@ mod tests {
     #[test]
     fn a_temporary_password_expires_after_exactly_24_hours() {
         let issued = datetime!(2026-11-22 9:00 UTC);
-        assert!(!temporary_password_expired(issued, issued + Duration::hours(23) + Duration::minutes(59)));
-        assert!(temporary_password_expired(issued, issued + Duration::hours(24)));
+        assert!(!temporary_password_expired(
+            issued,
+            issued + Duration::hours(23) + Duration::minutes(59)
+        ));
+        assert!(temporary_password_expired(
+            issued,
+            issued + Duration::hours(24)
+        ));
     }
 
     #[test]

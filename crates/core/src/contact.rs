@@ -21,12 +21,23 @@ impl UsPhone {
             _ => digits,
         };
         if digits.len() != 10 || input.chars().any(|c| c.is_alphabetic()) {
-            return Err(Issue::new(field, "Enter a 10-digit phone number, like 406-444-4444."));
+            return Err(Issue::new(
+                field,
+                "Enter a 10-digit phone number, like 406-444-4444.",
+            ));
         }
         if digits.starts_with('0') || digits.starts_with('1') {
-            return Err(Issue::new(field, "A US area code does not start with 0 or 1."));
+            return Err(Issue::new(
+                field,
+                "A US area code does not start with 0 or 1.",
+            ));
         }
-        Ok(Self(format!("{}-{}-{}", &digits[0..3], &digits[3..6], &digits[6..])))
+        Ok(Self(format!(
+            "{}-{}-{}",
+            &digits[0..3],
+            &digits[3..6],
+            &digits[6..]
+        )))
     }
 
     /// `406-444-4444`.
@@ -49,7 +60,9 @@ impl EmailAddress {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains("..")
-            && domain.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+            && domain
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
         if local.is_empty() || local.contains(char::is_whitespace) || !domain_ok || s.len() > 254 {
             return Err(bad());
         }
@@ -76,15 +89,33 @@ mod tests {
         assert!(UsPhone::parse_field("phone", "406-444-444").is_err());
         assert!(UsPhone::parse_field("phone", "406-GOT-SHOT").is_err());
         assert!(UsPhone::parse_field("phone", "106-444-4444").is_err());
-        assert_eq!(UsPhone::parse_field("phone", "4064444444").unwrap().as_str(), "406-444-4444");
+        assert_eq!(
+            UsPhone::parse_field("phone", "4064444444")
+                .unwrap()
+                .as_str(),
+            "406-444-4444"
+        );
     }
 
     #[test]
     fn email_addresses_need_a_local_part_and_a_dotted_domain() {
-        assert_eq!(EmailAddress::parse_field("email", " Ann@Clinic.ORG ").unwrap().as_str(), "Ann@clinic.org");
-        for bad in ["ann", "ann@clinic", "@clinic.org", "ann @clinic.org", "ann@clinic..org"] {
+        assert_eq!(
+            EmailAddress::parse_field("email", " Ann@Clinic.ORG ")
+                .unwrap()
+                .as_str(),
+            "Ann@clinic.org"
+        );
+        for bad in [
+            "ann",
+            "ann@clinic",
+            "@clinic.org",
+            "ann @clinic.org",
+            "ann@clinic..org",
+        ] {
             assert!(EmailAddress::parse_field("email", bad).is_err(), "{bad}");
         }
-        assert!(EmailAddress::parse_field("email", "ann@clinic.org").unwrap().same_as("ANN@clinic.org"));
+        assert!(EmailAddress::parse_field("email", "ann@clinic.org")
+            .unwrap()
+            .same_as("ANN@clinic.org"));
     }
 }

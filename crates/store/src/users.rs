@@ -191,7 +191,12 @@ pub async fn find_for_sign_in(
 
 /// Records a failed sign-in; returns the new count of consecutive failures. Locks the account
 /// (sets `locked_at`) when the count reaches `lock_at`.
-pub async fn record_failed_sign_in(store: &Store, user: UserId, lock_at: u32, now: OffsetDateTime) -> StoreResult<u32> {
+pub async fn record_failed_sign_in(
+    store: &Store,
+    user: UserId,
+    lock_at: u32,
+    now: OffsetDateTime,
+) -> StoreResult<u32> {
     let mut tx = store.begin().await?;
     let (count,): (i64,) = sqlx::query_as(
         "UPDATE users SET failed_attempts = failed_attempts + 1,
@@ -205,7 +210,15 @@ pub async fn record_failed_sign_in(store: &Store, user: UserId, lock_at: u32, no
     .bind(user.to_string())
     .fetch_one(&mut *tx)
     .await?;
-    change_log::append_in_tx(&mut tx, "user", &user.to_string(), ChangeOp::Update, ChangeSource::Local, now).await?;
+    change_log::append_in_tx(
+        &mut tx,
+        "user",
+        &user.to_string(),
+        ChangeOp::Update,
+        ChangeSource::Local,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(u32::try_from(count).unwrap_or(u32::MAX))
 }
@@ -213,13 +226,23 @@ pub async fn record_failed_sign_in(store: &Store, user: UserId, lock_at: u32, no
 /// Records a successful sign-in: clears the failure count and stamps the time.
 pub async fn record_sign_in(store: &Store, user: UserId, now: OffsetDateTime) -> StoreResult<()> {
     let mut tx = store.begin().await?;
-    sqlx::query("UPDATE users SET failed_attempts = 0, last_sign_in_at = ?, updated_at = ? WHERE id = ?")
-        .bind(timestamp(now))
-        .bind(timestamp(now))
-        .bind(user.to_string())
-        .execute(&mut *tx)
-        .await?;
-    change_log::append_in_tx(&mut tx, "user", &user.to_string(), ChangeOp::Update, ChangeSource::Local, now).await?;
+    sqlx::query(
+        "UPDATE users SET failed_attempts = 0, last_sign_in_at = ?, updated_at = ? WHERE id = ?",
+    )
+    .bind(timestamp(now))
+    .bind(timestamp(now))
+    .bind(user.to_string())
+    .execute(&mut *tx)
+    .await?;
+    change_log::append_in_tx(
+        &mut tx,
+        "user",
+        &user.to_string(),
+        ChangeOp::Update,
+        ChangeSource::Local,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -253,13 +276,25 @@ pub async fn set_password(
     .bind(user.to_string())
     .execute(&mut *tx)
     .await?;
-    change_log::append_in_tx(&mut tx, "user", &user.to_string(), ChangeOp::Update, ChangeSource::Local, now).await?;
+    change_log::append_in_tx(
+        &mut tx,
+        "user",
+        &user.to_string(),
+        ChangeOp::Update,
+        ChangeSource::Local,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// The current hash and the `keep - 1` previous ones, newest first (for the reuse rule).
-pub async fn recent_password_hashes(store: &Store, user: UserId, keep: usize) -> StoreResult<Vec<String>> {
+pub async fn recent_password_hashes(
+    store: &Store,
+    user: UserId,
+    keep: usize,
+) -> StoreResult<Vec<String>> {
     let rows: Vec<(String,)> = sqlx::query_as(
         "SELECT password_hash FROM (
              SELECT password_hash, updated_at AS at, 1 AS current FROM users WHERE id = ?1
@@ -275,7 +310,12 @@ pub async fn recent_password_hashes(store: &Store, user: UserId, keep: usize) ->
 }
 
 /// Inactivates an account (inactivity, end of employment) with a reason.
-pub async fn inactivate(store: &Store, user: UserId, reason: &str, now: OffsetDateTime) -> StoreResult<()> {
+pub async fn inactivate(
+    store: &Store,
+    user: UserId,
+    reason: &str,
+    now: OffsetDateTime,
+) -> StoreResult<()> {
     let mut tx = store.begin().await?;
     sqlx::query("UPDATE users SET active = 0, inactivated_at = ?, inactivation_reason = ?, updated_at = ? WHERE id = ? AND active = 1")
         .bind(timestamp(now))
@@ -284,7 +324,15 @@ pub async fn inactivate(store: &Store, user: UserId, reason: &str, now: OffsetDa
         .bind(user.to_string())
         .execute(&mut *tx)
         .await?;
-    change_log::append_in_tx(&mut tx, "user", &user.to_string(), ChangeOp::Update, ChangeSource::Local, now).await?;
+    change_log::append_in_tx(
+        &mut tx,
+        "user",
+        &user.to_string(),
+        ChangeOp::Update,
+        ChangeSource::Local,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -330,7 +378,15 @@ pub async fn update_profile(
         .bind(user.to_string())
         .execute(&mut *tx)
         .await?;
-    change_log::append_in_tx(&mut tx, "user", &user.to_string(), ChangeOp::Update, ChangeSource::Local, now).await?;
+    change_log::append_in_tx(
+        &mut tx,
+        "user",
+        &user.to_string(),
+        ChangeOp::Update,
+        ChangeSource::Local,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -344,14 +400,23 @@ pub async fn set_access_end_date(
     now: OffsetDateTime,
 ) -> StoreResult<()> {
     let mut tx = store.begin().await?;
-    sqlx::query("UPDATE user_roles SET access_end_date = ? WHERE user_id = ? AND organization_id = ?")
-        .bind(end_date)
-        .bind(user.to_string())
-        .bind(organization.to_string())
-        .execute(&mut *tx)
-        .await?;
-    change_log::append_in_tx(&mut tx, "user_role", &format!("{user}:{organization}"), ChangeOp::Update, ChangeSource::Local, now)
-        .await?;
+    sqlx::query(
+        "UPDATE user_roles SET access_end_date = ? WHERE user_id = ? AND organization_id = ?",
+    )
+    .bind(end_date)
+    .bind(user.to_string())
+    .bind(organization.to_string())
+    .execute(&mut *tx)
+    .await?;
+    change_log::append_in_tx(
+        &mut tx,
+        "user_role",
+        &format!("{user}:{organization}"),
+        ChangeOp::Update,
+        ChangeSource::Local,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -359,9 +424,11 @@ pub async fn set_access_end_date(
 /// Every active account with its last use (last sign-in, or creation if never used), for the
 /// inactivity sweep.
 pub async fn last_used(store: &Store) -> StoreResult<Vec<(String, String)>> {
-    Ok(sqlx::query_as("SELECT id, coalesce(last_sign_in_at, created_at) FROM users WHERE active = 1")
-        .fetch_all(store.pool())
-        .await?)
+    Ok(sqlx::query_as(
+        "SELECT id, coalesce(last_sign_in_at, created_at) FROM users WHERE active = 1",
+    )
+    .fetch_all(store.pool())
+    .await?)
 }
 
 /// Whether the account is active.

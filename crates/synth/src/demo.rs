@@ -250,8 +250,20 @@ pub const DEMO_USERS: &[DemoUser] = &[
 
 /// Demo users who also work for a second organization (they see the organization portal).
 pub const DEMO_SECOND_ROLES: &[DemoUser] = &[
-    user("tx.float", "Priya", "Raman", Role::FullAccessProvider, "TX0001"),
-    user("tx.float", "Priya", "Raman", Role::FullAccessProvider, "TX0002"),
+    user(
+        "tx.float",
+        "Priya",
+        "Raman",
+        Role::FullAccessProvider,
+        "TX0001",
+    ),
+    user(
+        "tx.float",
+        "Priya",
+        "Raman",
+        Role::FullAccessProvider,
+        "TX0002",
+    ),
 ];
 
 /// Creates the demo organizations and users unless the database already has users. Returns the
@@ -323,7 +335,15 @@ pub async fn seed_organizations_and_users(
             .iter()
             .find(|(code, _)| *code == u.organization_code)
             .with_context(|| format!("demo user {} names unknown organization", u.username))?;
-        users::grant_role_in_tx(&mut tx, float_id, *org_id, u.role, ChangeSource::Import, now).await?;
+        users::grant_role_in_tx(
+            &mut tx,
+            float_id,
+            *org_id,
+            u.role,
+            ChangeSource::Import,
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(organizations::all(store).await?)
@@ -647,7 +667,10 @@ mod tests {
         let orgs = seed_organizations_and_users(&store, now).await.unwrap();
         assert_eq!(orgs.len(), DEMO_ORGANIZATIONS.len());
         seed_organizations_and_users(&store, now).await.unwrap();
-        assert_eq!(users::count(&store).await.unwrap(), DEMO_USERS.len() as i64 + 1);
+        assert_eq!(
+            users::count(&store).await.unwrap(),
+            DEMO_USERS.len() as i64 + 1
+        );
         let c = users::find_for_sign_in(&store, "tx0001", "TX.Provider")
             .await
             .unwrap()

@@ -1,9 +1,12 @@
 use shotbook_api::account::{change_password, forgot_password, unlock_session, update_my_account};
-use shotbook_api::auth::{accept_confidentiality, change_temporary_password, choose_organization, sign_in};
+use shotbook_api::auth::{
+    accept_confidentiality, change_temporary_password, choose_organization, sign_in,
+};
 use shotbook_api::clients::search_clients;
 use shotbook_api::dto::{
-    CaptchaAnswer, ChangePasswordRequest, ChooseOrganizationRequest, ForgotPasswordRequest, NewPasswordRequest,
-    SearchClientsRequest, SignInRequest, SignInStep, UnlockRequest, UpdateMyAccountRequest,
+    CaptchaAnswer, ChangePasswordRequest, ChooseOrganizationRequest, ForgotPasswordRequest,
+    NewPasswordRequest, SearchClientsRequest, SignInRequest, SignInStep, UnlockRequest,
+    UpdateMyAccountRequest,
 };
 use shotbook_api::mail::Mailer;
 use shotbook_api::{AppContext, AppError};
@@ -13,10 +16,15 @@ use shotbook_store::change_log::ChangeSource;
 use shotbook_store::users;
 use time::Duration;
 
-use crate::support::{audit_actions, complete_sign_in, credentials, fixture, signed_in_as, Fixture, START};
+use crate::support::{
+    audit_actions, complete_sign_in, credentials, fixture, signed_in_as, Fixture, START,
+};
 
 fn wrong(org: &str, user: &str) -> SignInRequest {
-    SignInRequest { password: "definitely-wrong-password".into(), ..credentials(org, user) }
+    SignInRequest {
+        password: "definitely-wrong-password".into(),
+        ..credentials(org, user)
+    }
 }
 
 fn challenge_of(err: AppError) -> shotbook_api::dto::CaptchaChallenge {
@@ -26,53 +34,109 @@ fn challenge_of(err: AppError) -> shotbook_api::dto::CaptchaChallenge {
     }
 }
 
-fn solved(ctx: &AppContext, challenge: &shotbook_api::dto::CaptchaChallenge) -> Option<CaptchaAnswer> {
-    let (image_text, _) = ctx.captchas_for_tests().answers_for_tests(&challenge.id).unwrap();
-    Some(CaptchaAnswer { challenge_id: challenge.id.clone(), answer: image_text })
+fn solved(
+    ctx: &AppContext,
+    challenge: &shotbook_api::dto::CaptchaChallenge,
+) -> Option<CaptchaAnswer> {
+    let (image_text, _) = ctx
+        .captchas_for_tests()
+        .answers_for_tests(&challenge.id)
+        .unwrap();
+    Some(CaptchaAnswer {
+        challenge_id: challenge.id.clone(),
+        answer: image_text,
+    })
 }
 
 fn outbox_fixture(f: Fixture) -> (Fixture, std::path::PathBuf) {
     let dir = std::env::temp_dir().join(format!("shotbook-outbox-{}", uuid::Uuid::now_v7()));
     let Fixture { ctx, clock, ana } = f;
-    (Fixture { ctx: ctx.with_mailer(Mailer::Outbox(dir.clone())), clock, ana }, dir)
+    (
+        Fixture {
+            ctx: ctx.with_mailer(Mailer::Outbox(dir.clone())),
+            clock,
+            ana,
+        },
+        dir,
+    )
 }
 
 fn emailed_temporary_password(outbox: &std::path::Path) -> String {
-    let mut emails: Vec<_> = std::fs::read_dir(outbox).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut emails: Vec<_> = std::fs::read_dir(outbox)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     emails.sort();
     let text = std::fs::read_to_string(emails.last().expect("an email in the outbox")).unwrap();
-    let line = text.lines().find(|l| l.starts_with("Temporary password: ")).expect("the password line");
-    line.trim_start_matches("Temporary password: ").trim().to_string()
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("Temporary password: "))
+        .expect("the password line");
+    line.trim_start_matches("Temporary password: ")
+        .trim()
+        .to_string()
 }
 
 #[tokio::test]
 async fn three_failures_require_a_captcha_and_three_more_lock_the_account() {
     let f = fixture().await;
     for attempt in 1..=2 {
-        assert_eq!(sign_in(&f.ctx, wrong("TX0001", "tx.provider")).await.unwrap_err(), AppError::InvalidCredentials, "{attempt}");
+        assert_eq!(
+            sign_in(&f.ctx, wrong("TX0001", "tx.provider"))
+                .await
+                .unwrap_err(),
+            AppError::InvalidCredentials,
+            "{attempt}"
+        );
     }
-    let challenge = challenge_of(sign_in(&f.ctx, wrong("TX0001", "tx.provider")).await.unwrap_err());
+    let challenge = challenge_of(
+        sign_in(&f.ctx, wrong("TX0001", "tx.provider"))
+            .await
+            .unwrap_err(),
+    );
     assert!(challenge.image_data_url.starts_with("data:image/"));
     assert!(challenge.text_question.contains("plus"));
 
     // Without an answer the password is not even tried, and nothing is counted.
-    let again = challenge_of(sign_in(&f.ctx, credentials("TX0001", "tx.provider")).await.unwrap_err());
+    let again = challenge_of(
+        sign_in(&f.ctx, credentials("TX0001", "tx.provider"))
+            .await
+            .unwrap_err(),
+    );
     // Two more wrong passwords with solved CAPTCHAs, then a wrong CAPTCHA: six failures.
     let mut current = again;
     for _ in 0..2 {
-        let request = SignInRequest { captcha: solved(&f.ctx, &current), ..wrong("TX0001", "tx.provider") };
+        let request = SignInRequest {
+            captcha: solved(&f.ctx, &current),
+            ..wrong("TX0001", "tx.provider")
+        };
         current = challenge_of(sign_in(&f.ctx, request).await.unwrap_err());
     }
     let bad_captcha = SignInRequest {
-        captcha: Some(CaptchaAnswer { challenge_id: current.id.clone(), answer: "zzzzz".into() }),
+        captcha: Some(CaptchaAnswer {
+            challenge_id: current.id.clone(),
+            answer: "zzzzz".into(),
+        }),
         ..credentials("TX0001", "tx.provider")
     };
-    assert_eq!(sign_in(&f.ctx, bad_captcha).await.unwrap_err(), AppError::AccountLocked);
+    assert_eq!(
+        sign_in(&f.ctx, bad_captcha).await.unwrap_err(),
+        AppError::AccountLocked
+    );
 
     // The right password does not open a locked account, also after a restart.
     let restarted = AppContext::new(f.ctx.store().clone(), std::sync::Arc::new(f.clock.clone()));
-    assert_eq!(sign_in(&restarted, credentials("TX0001", "tx.provider")).await.unwrap_err(), AppError::AccountLocked);
-    let actions: Vec<_> = audit_actions(&f.ctx).await.into_iter().map(|(a, _)| a).collect();
+    assert_eq!(
+        sign_in(&restarted, credentials("TX0001", "tx.provider"))
+            .await
+            .unwrap_err(),
+        AppError::AccountLocked
+    );
+    let actions: Vec<_> = audit_actions(&f.ctx)
+        .await
+        .into_iter()
+        .map(|(a, _)| a)
+        .collect();
     assert_eq!(actions.iter().filter(|a| *a == "account_locked").count(), 1);
     assert_eq!(actions.iter().filter(|a| *a == "sign_in_failed").count(), 7);
 }
@@ -85,30 +149,60 @@ async fn a_solved_captcha_and_the_right_password_sign_in_and_reset_the_count() {
         last = sign_in(&f.ctx, wrong("MT0001", "mt.records")).await.err();
     }
     let challenge = challenge_of(last.unwrap());
-    let (_, spoken) = f.ctx.captchas_for_tests().answers_for_tests(&challenge.id).unwrap();
+    let (_, spoken) = f
+        .ctx
+        .captchas_for_tests()
+        .answers_for_tests(&challenge.id)
+        .unwrap();
     let request = SignInRequest {
-        captcha: Some(CaptchaAnswer { challenge_id: challenge.id, answer: spoken }),
+        captcha: Some(CaptchaAnswer {
+            challenge_id: challenge.id,
+            answer: spoken,
+        }),
         ..credentials("MT0001", "mt.records")
     };
-    assert!(matches!(sign_in(&f.ctx, request).await.unwrap(), SignInStep::Confidentiality { .. }));
+    assert!(matches!(
+        sign_in(&f.ctx, request).await.unwrap(),
+        SignInStep::Confidentiality { .. }
+    ));
     // Counter reset: two more failures do not bring the CAPTCHA back.
     for _ in 0..2 {
-        assert_eq!(sign_in(&f.ctx, wrong("MT0001", "mt.records")).await.unwrap_err(), AppError::InvalidCredentials);
+        assert_eq!(
+            sign_in(&f.ctx, wrong("MT0001", "mt.records"))
+                .await
+                .unwrap_err(),
+            AppError::InvalidCredentials
+        );
     }
 }
 
 #[tokio::test]
 async fn the_session_starts_only_after_i_agree_and_the_agreement_is_audited() {
     let f = fixture().await;
-    let step = sign_in(&f.ctx, credentials("TX0001", "tx.provider")).await.unwrap();
-    let SignInStep::Confidentiality { statement } = step else { panic!("{step:?}") };
+    let step = sign_in(&f.ctx, credentials("TX0001", "tx.provider"))
+        .await
+        .unwrap();
+    let SignInStep::Confidentiality { statement } = step else {
+        panic!("{step:?}")
+    };
     assert!(statement.contains("confidential"));
-    let search = SearchClientsRequest { last_name: "garcia".into(), ..Default::default() };
-    assert_eq!(search_clients(&f.ctx, search.clone()).await.unwrap_err(), AppError::NotSignedIn);
-    let SignInStep::SignedIn { user } = accept_confidentiality(&f.ctx).await.unwrap() else { panic!() };
+    let search = SearchClientsRequest {
+        last_name: "garcia".into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        search_clients(&f.ctx, search.clone()).await.unwrap_err(),
+        AppError::NotSignedIn
+    );
+    let SignInStep::SignedIn { user } = accept_confidentiality(&f.ctx).await.unwrap() else {
+        panic!()
+    };
     assert_eq!(user.organization_code, "TX0001");
     assert!(search_clients(&f.ctx, search).await.is_ok());
-    assert!(audit_actions(&f.ctx).await.iter().any(|(a, _)| a == "confidentiality_accepted"));
+    assert!(audit_actions(&f.ctx)
+        .await
+        .iter()
+        .any(|(a, _)| a == "confidentiality_accepted"));
 }
 
 #[tokio::test]
@@ -132,20 +226,58 @@ async fn forgot_password_emails_a_temporary_password_that_forces_a_new_one() {
     };
     let same = forgot_password(&f.ctx, unknown).await.unwrap();
     assert_eq!(answer.message, same.message, "no account enumeration");
-    assert_eq!(std::fs::read_dir(&outbox).unwrap().count(), 1, "no email for an unknown account");
+    assert_eq!(
+        std::fs::read_dir(&outbox).unwrap().count(),
+        1,
+        "no email for an unknown account"
+    );
 
-    let with_temporary = SignInRequest { password: temporary.clone(), ..credentials("TX0001", "tx.provider") };
+    let with_temporary = SignInRequest {
+        password: temporary.clone(),
+        ..credentials("TX0001", "tx.provider")
+    };
     let step = sign_in(&f.ctx, with_temporary).await.unwrap();
-    assert!(matches!(step, SignInStep::ChangePassword { .. }), "{step:?}");
-    let mismatch = NewPasswordRequest { new_password: "Big Sky clinic 2027".into(), confirm_password: "Big Sky clinic 2028".into() };
-    let AppError::Validation { issues } = change_temporary_password(&f.ctx, mismatch).await.unwrap_err() else { panic!() };
+    assert!(
+        matches!(step, SignInStep::ChangePassword { .. }),
+        "{step:?}"
+    );
+    let mismatch = NewPasswordRequest {
+        new_password: "Big Sky clinic 2027".into(),
+        confirm_password: "Big Sky clinic 2028".into(),
+    };
+    let AppError::Validation { issues } = change_temporary_password(&f.ctx, mismatch)
+        .await
+        .unwrap_err()
+    else {
+        panic!()
+    };
     assert_eq!(issues[0].field, "confirmPassword");
-    let reuse = NewPasswordRequest { new_password: temporary.clone(), confirm_password: temporary };
-    let AppError::Validation { issues } = change_temporary_password(&f.ctx, reuse).await.unwrap_err() else { panic!() };
-    assert!(issues[0].message.contains("last 5"), "{}", issues[0].message);
-    let good = NewPasswordRequest { new_password: "Big Sky clinic 2027".into(), confirm_password: "Big Sky clinic 2027".into() };
-    assert!(matches!(change_temporary_password(&f.ctx, good).await.unwrap(), SignInStep::Confidentiality { .. }));
-    assert!(matches!(accept_confidentiality(&f.ctx).await.unwrap(), SignInStep::SignedIn { .. }));
+    let reuse = NewPasswordRequest {
+        new_password: temporary.clone(),
+        confirm_password: temporary,
+    };
+    let AppError::Validation { issues } =
+        change_temporary_password(&f.ctx, reuse).await.unwrap_err()
+    else {
+        panic!()
+    };
+    assert!(
+        issues[0].message.contains("last 5"),
+        "{}",
+        issues[0].message
+    );
+    let good = NewPasswordRequest {
+        new_password: "Big Sky clinic 2027".into(),
+        confirm_password: "Big Sky clinic 2027".into(),
+    };
+    assert!(matches!(
+        change_temporary_password(&f.ctx, good).await.unwrap(),
+        SignInStep::Confidentiality { .. }
+    ));
+    assert!(matches!(
+        accept_confidentiality(&f.ctx).await.unwrap(),
+        SignInStep::SignedIn { .. }
+    ));
     std::fs::remove_dir_all(outbox).ok();
 }
 
@@ -160,8 +292,14 @@ async fn a_temporary_password_expires_after_24_hours() {
     forgot_password(&f.ctx, request).await.unwrap();
     let temporary = emailed_temporary_password(&outbox);
     f.clock.advance(Duration::hours(24));
-    let late = SignInRequest { password: temporary, ..credentials("MT0001", "mt.readonly") };
-    assert_eq!(sign_in(&f.ctx, late).await.unwrap_err(), AppError::TemporaryPasswordExpired);
+    let late = SignInRequest {
+        password: temporary,
+        ..credentials("MT0001", "mt.readonly")
+    };
+    assert_eq!(
+        sign_in(&f.ctx, late).await.unwrap_err(),
+        AppError::TemporaryPasswordExpired
+    );
     std::fs::remove_dir_all(outbox).ok();
 }
 
@@ -173,56 +311,103 @@ async fn changing_the_password_checks_the_current_one_and_refuses_the_last_five(
         new_password: new.into(),
         confirm_password: new.into(),
     };
-    let AppError::Validation { issues } =
-        change_password(&f.ctx, change("wrong current password", "Fresh passphrase one")).await.unwrap_err()
-    else {
+    let AppError::Validation { issues } = change_password(
+        &f.ctx,
+        change("wrong current password", "Fresh passphrase one"),
+    )
+    .await
+    .unwrap_err() else {
         panic!()
     };
     assert_eq!(issues[0].field, "currentPassword");
     let demo = shotbook_synth::demo::DEMO_PASSWORD;
-    change_password(&f.ctx, change(demo, "Fresh passphrase one")).await.unwrap();
-    change_password(&f.ctx, change("Fresh passphrase one", "Fresh passphrase two")).await.unwrap();
+    change_password(&f.ctx, change(demo, "Fresh passphrase one"))
+        .await
+        .unwrap();
+    change_password(
+        &f.ctx,
+        change("Fresh passphrase one", "Fresh passphrase two"),
+    )
+    .await
+    .unwrap();
     let AppError::Validation { issues } =
-        change_password(&f.ctx, change("Fresh passphrase two", demo)).await.unwrap_err()
+        change_password(&f.ctx, change("Fresh passphrase two", demo))
+            .await
+            .unwrap_err()
     else {
         panic!()
     };
     assert!(issues[0].message.contains("last 5"));
     let AppError::Validation { issues } =
-        change_password(&f.ctx, change("Fresh passphrase two", "password")).await.unwrap_err()
+        change_password(&f.ctx, change("Fresh passphrase two", "password"))
+            .await
+            .unwrap_err()
     else {
         panic!()
     };
     assert!(issues[0].message.contains("12"), "{}", issues[0].message);
-    assert_eq!(audit_actions(&f.ctx).await.iter().filter(|(a, _)| a == "password_changed").count(), 2);
+    assert_eq!(
+        audit_actions(&f.ctx)
+            .await
+            .iter()
+            .filter(|(a, _)| a == "password_changed")
+            .count(),
+        2
+    );
 }
 
 #[tokio::test]
 async fn an_account_unused_for_six_months_is_inactivated_and_stays_so() {
     let f = fixture().await;
     f.clock.advance(Duration::days(200));
-    assert_eq!(sign_in(&f.ctx, credentials("TXSCH1", "tx.school")).await.unwrap_err(), AppError::AccountInactive);
-    assert!(audit_actions(&f.ctx).await.iter().any(|(a, _)| a == "account_inactivated"));
-    assert_eq!(sign_in(&f.ctx, credentials("TXSCH1", "tx.school")).await.unwrap_err(), AppError::AccountInactive);
+    assert_eq!(
+        sign_in(&f.ctx, credentials("TXSCH1", "tx.school"))
+            .await
+            .unwrap_err(),
+        AppError::AccountInactive
+    );
+    assert!(audit_actions(&f.ctx)
+        .await
+        .iter()
+        .any(|(a, _)| a == "account_inactivated"));
+    assert_eq!(
+        sign_in(&f.ctx, credentials("TXSCH1", "tx.school"))
+            .await
+            .unwrap_err(),
+        AppError::AccountInactive
+    );
 }
 
 #[tokio::test]
 async fn access_ends_on_its_end_date() {
     let f = fixture().await;
-    let account = users::find_for_sign_in(f.ctx.store(), "MT0002", "mt.vaccines").await.unwrap().unwrap();
+    let account = users::find_for_sign_in(f.ctx.store(), "MT0002", "mt.vaccines")
+        .await
+        .unwrap()
+        .unwrap();
     let user: UserId = account.user_id.parse().unwrap();
     let org: OrganizationId = account.organization_id.parse().unwrap();
-    users::set_access_end_date(f.ctx.store(), user, org, Some("2026-11-23"), START).await.unwrap();
+    users::set_access_end_date(f.ctx.store(), user, org, Some("2026-11-23"), START)
+        .await
+        .unwrap();
     complete_sign_in(&f.ctx, credentials("MT0002", "mt.vaccines")).await;
     shotbook_api::auth::sign_out(&f.ctx).await.unwrap();
     f.clock.advance(Duration::days(1));
-    assert_eq!(sign_in(&f.ctx, credentials("MT0002", "mt.vaccines")).await.unwrap_err(), AppError::AccessEnded);
+    assert_eq!(
+        sign_in(&f.ctx, credentials("MT0002", "mt.vaccines"))
+            .await
+            .unwrap_err(),
+        AppError::AccessEnded
+    );
 }
 
 #[tokio::test]
 async fn a_user_of_two_organizations_chooses_one_and_can_switch() {
     let f = fixture().await;
-    let account = users::find_for_sign_in(f.ctx.store(), "TX0001", "tx.provider").await.unwrap().unwrap();
+    let account = users::find_for_sign_in(f.ctx.store(), "TX0001", "tx.provider")
+        .await
+        .unwrap()
+        .unwrap();
     let user: UserId = account.user_id.parse().unwrap();
     let rgv = shotbook_store::organizations::all(f.ctx.store())
         .await
@@ -231,23 +416,54 @@ async fn a_user_of_two_organizations_chooses_one_and_can_switch() {
         .find(|o| o.code == "TX0002")
         .unwrap();
     let mut tx = f.ctx.store().begin().await.unwrap();
-    users::grant_role_in_tx(&mut tx, user, rgv.id.parse().unwrap(), Role::FullAccessProvider, ChangeSource::Local, START)
-        .await
-        .unwrap();
+    users::grant_role_in_tx(
+        &mut tx,
+        user,
+        rgv.id.parse().unwrap(),
+        Role::FullAccessProvider,
+        ChangeSource::Local,
+        START,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
 
-    sign_in(&f.ctx, credentials("TX0001", "tx.provider")).await.unwrap();
-    let SignInStep::ChooseOrganization { organizations } = accept_confidentiality(&f.ctx).await.unwrap() else {
+    sign_in(&f.ctx, credentials("TX0001", "tx.provider"))
+        .await
+        .unwrap();
+    let SignInStep::ChooseOrganization { organizations } =
+        accept_confidentiality(&f.ctx).await.unwrap()
+    else {
         panic!("expected the organization portal")
     };
     let codes: Vec<_> = organizations.iter().map(|o| o.code.as_str()).collect();
     assert_eq!(codes, vec!["TX0001", "TX0002"]);
-    let user = choose_organization(&f.ctx, ChooseOrganizationRequest { organization_code: "tx0002".into() }).await.unwrap();
+    let user = choose_organization(
+        &f.ctx,
+        ChooseOrganizationRequest {
+            organization_code: "tx0002".into(),
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(user.organization_name, "Rio Grande Valley Family Clinic");
     assert_eq!(user.other_organizations.len(), 1);
-    let switched = choose_organization(&f.ctx, ChooseOrganizationRequest { organization_code: "TX0001".into() }).await.unwrap();
+    let switched = choose_organization(
+        &f.ctx,
+        ChooseOrganizationRequest {
+            organization_code: "TX0001".into(),
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(switched.organization_code, "TX0001");
-    let refused = choose_organization(&f.ctx, ChooseOrganizationRequest { organization_code: "MT0001".into() }).await;
+    let refused = choose_organization(
+        &f.ctx,
+        ChooseOrganizationRequest {
+            organization_code: "MT0001".into(),
+        },
+    )
+    .await;
     assert!(matches!(refused.unwrap_err(), AppError::Validation { .. }));
 }
 
@@ -255,11 +471,31 @@ async fn a_user_of_two_organizations_chooses_one_and_can_switch() {
 async fn an_idle_locked_session_unlocks_with_the_password_only() {
     let f = signed_in_as("TX0001", "tx.provider").await;
     f.clock.advance(Duration::minutes(16));
-    let search = SearchClientsRequest { last_name: "garcia".into(), ..Default::default() };
-    assert_eq!(search_clients(&f.ctx, search.clone()).await.unwrap_err(), AppError::SessionExpired { minutes: 15 });
-    let wrong = unlock_session(&f.ctx, UnlockRequest { password: "nope-not-it-at-all".into() }).await.unwrap_err();
+    let search = SearchClientsRequest {
+        last_name: "garcia".into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        search_clients(&f.ctx, search.clone()).await.unwrap_err(),
+        AppError::SessionExpired { minutes: 15 }
+    );
+    let wrong = unlock_session(
+        &f.ctx,
+        UnlockRequest {
+            password: "nope-not-it-at-all".into(),
+        },
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(wrong, AppError::Validation { .. }));
-    unlock_session(&f.ctx, UnlockRequest { password: shotbook_synth::demo::DEMO_PASSWORD.into() }).await.unwrap();
+    unlock_session(
+        &f.ctx,
+        UnlockRequest {
+            password: shotbook_synth::demo::DEMO_PASSWORD.into(),
+        },
+    )
+    .await
+    .unwrap();
     assert!(search_clients(&f.ctx, search).await.is_ok());
 }
 
@@ -272,7 +508,9 @@ async fn own_account_edits_are_validated_field_by_field_and_phones_normalised() 
         email: "karen@".into(),
         phone: "406-444-44".into(),
     };
-    let AppError::Validation { issues } = update_my_account(&f.ctx, bad).await.unwrap_err() else { panic!() };
+    let AppError::Validation { issues } = update_my_account(&f.ctx, bad).await.unwrap_err() else {
+        panic!()
+    };
     let fields: Vec<_> = issues.iter().map(|i| i.field.as_str()).collect();
     assert_eq!(fields, vec!["lastName", "email", "phone"]);
     let good = UpdateMyAccountRequest {
@@ -287,14 +525,18 @@ async fn own_account_edits_are_validated_field_by_field_and_phones_normalised() 
 }
 
 fn remembering(org: &str, user: &str) -> SignInRequest {
-    SignInRequest { remember: true, ..credentials(org, user) }
+    SignInRequest {
+        remember: true,
+        ..credentials(org, user)
+    }
 }
 
 #[tokio::test]
 async fn remember_me_keeps_org_code_username_and_token_but_never_the_password() {
     let secrets = std::sync::Arc::new(shotbook_api::remember::MemoryStore::default());
     let f = fixture().await;
-    let ctx = AppContext::new(f.ctx.store().clone(), std::sync::Arc::new(f.clock.clone())).with_secrets(secrets.clone());
+    let ctx = AppContext::new(f.ctx.store().clone(), std::sync::Arc::new(f.clock.clone()))
+        .with_secrets(secrets.clone());
     complete_sign_in(&ctx, remembering("MT0001", "mt.records")).await;
     let remembered = shotbook_api::auth::remembered_sign_in(&ctx).await.unwrap();
     assert_eq!(remembered.organization_code.as_deref(), Some("MT0001"));
@@ -303,41 +545,72 @@ async fn remember_me_keeps_org_code_username_and_token_but_never_the_password() 
     use shotbook_api::remember::{SecretStore, REMEMBERED_SIGN_IN, SESSION_TOKEN};
     for key in [REMEMBERED_SIGN_IN, SESSION_TOKEN] {
         let value = secrets.get(key).unwrap().unwrap();
-        assert!(!value.contains(shotbook_synth::demo::DEMO_PASSWORD), "{key} holds no password");
+        assert!(
+            !value.contains(shotbook_synth::demo::DEMO_PASSWORD),
+            "{key} holds no password"
+        );
     }
 
     // A restart within the idle limit resumes the session from the keyring token.
     f.clock.advance(Duration::minutes(5));
-    let restarted = AppContext::new(f.ctx.store().clone(), std::sync::Arc::new(f.clock.clone())).with_secrets(secrets.clone());
-    let resumed = shotbook_api::auth::resume_session(&restarted).await.unwrap().expect("resumed");
-    assert_eq!(resumed.username, "mt.records");
-    assert!(search_clients(&restarted, SearchClientsRequest { last_name: "garcia".into(), ..Default::default() })
+    let restarted = AppContext::new(f.ctx.store().clone(), std::sync::Arc::new(f.clock.clone()))
+        .with_secrets(secrets.clone());
+    let resumed = shotbook_api::auth::resume_session(&restarted)
         .await
-        .is_ok());
+        .unwrap()
+        .expect("resumed");
+    assert_eq!(resumed.username, "mt.records");
+    assert!(search_clients(
+        &restarted,
+        SearchClientsRequest {
+            last_name: "garcia".into(),
+            ..Default::default()
+        }
+    )
+    .await
+    .is_ok());
 
     // Signing out ends the session for good but keeps the remembered org code and username.
     shotbook_api::auth::sign_out(&restarted).await.unwrap();
-    let again = AppContext::new(f.ctx.store().clone(), std::sync::Arc::new(f.clock.clone())).with_secrets(secrets.clone());
-    assert!(shotbook_api::auth::resume_session(&again).await.unwrap().is_none());
-    assert_eq!(shotbook_api::auth::remembered_sign_in(&again).await.unwrap().username.as_deref(), Some("mt.records"));
+    let again = AppContext::new(f.ctx.store().clone(), std::sync::Arc::new(f.clock.clone()))
+        .with_secrets(secrets.clone());
+    assert!(shotbook_api::auth::resume_session(&again)
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        shotbook_api::auth::remembered_sign_in(&again)
+            .await
+            .unwrap()
+            .username
+            .as_deref(),
+        Some("mt.records")
+    );
 }
 
 #[tokio::test]
 async fn a_remembered_session_idle_past_the_limit_is_not_resumed() {
     let secrets = std::sync::Arc::new(shotbook_api::remember::MemoryStore::default());
     let f = fixture().await;
-    let ctx = AppContext::new(f.ctx.store().clone(), std::sync::Arc::new(f.clock.clone())).with_secrets(secrets.clone());
+    let ctx = AppContext::new(f.ctx.store().clone(), std::sync::Arc::new(f.clock.clone()))
+        .with_secrets(secrets.clone());
     complete_sign_in(&ctx, remembering("TX0001", "tx.provider")).await;
     f.clock.advance(Duration::minutes(16));
-    let restarted = AppContext::new(f.ctx.store().clone(), std::sync::Arc::new(f.clock.clone())).with_secrets(secrets);
-    assert!(shotbook_api::auth::resume_session(&restarted).await.unwrap().is_none());
+    let restarted = AppContext::new(f.ctx.store().clone(), std::sync::Arc::new(f.clock.clone()))
+        .with_secrets(secrets);
+    assert!(shotbook_api::auth::resume_session(&restarted)
+        .await
+        .unwrap()
+        .is_none());
 }
 
 #[tokio::test]
 async fn without_a_credential_store_sign_in_works_and_says_nothing_is_remembered() {
     let f = fixture().await;
     let ctx = AppContext::new(f.ctx.store().clone(), std::sync::Arc::new(f.clock.clone()))
-        .with_secrets(std::sync::Arc::new(shotbook_api::remember::MemoryStore::unavailable()));
+        .with_secrets(std::sync::Arc::new(
+            shotbook_api::remember::MemoryStore::unavailable(),
+        ));
     complete_sign_in(&ctx, remembering("TX0001", "tx.provider")).await;
     let remembered = shotbook_api::auth::remembered_sign_in(&ctx).await.unwrap();
     assert!(!remembered.keyring_available);
@@ -347,9 +620,18 @@ async fn without_a_credential_store_sign_in_works_and_says_nothing_is_remembered
 #[tokio::test]
 async fn the_start_up_sweep_inactivates_dormant_accounts_and_audits_it() {
     let f = fixture().await;
-    let swept = shotbook_api::auth::inactivate_dormant_accounts(f.ctx.store(), START + Duration::days(30)).await.unwrap();
+    let swept =
+        shotbook_api::auth::inactivate_dormant_accounts(f.ctx.store(), START + Duration::days(30))
+            .await
+            .unwrap();
     assert_eq!(swept, 0, "fresh accounts stay active");
-    let swept = shotbook_api::auth::inactivate_dormant_accounts(f.ctx.store(), START + Duration::days(190)).await.unwrap();
+    let swept =
+        shotbook_api::auth::inactivate_dormant_accounts(f.ctx.store(), START + Duration::days(190))
+            .await
+            .unwrap();
     assert_eq!(swept, shotbook_synth::demo::DEMO_USERS.len() + 1);
-    assert!(audit_actions(&f.ctx).await.iter().any(|(a, _)| a == "account_inactivated"));
+    assert!(audit_actions(&f.ctx)
+        .await
+        .iter()
+        .any(|(a, _)| a == "account_inactivated"));
 }

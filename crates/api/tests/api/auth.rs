@@ -90,7 +90,15 @@ async fn signing_out_ends_the_session_and_is_audited() {
         .into_iter()
         .map(|(a, _)| a)
         .collect();
-    assert_eq!(actions, vec!["credentials_accepted", "confidentiality_accepted", "sign_in", "sign_out"]);
+    assert_eq!(
+        actions,
+        vec![
+            "credentials_accepted",
+            "confidentiality_accepted",
+            "sign_in",
+            "sign_out"
+        ]
+    );
 }
 
 #[tokio::test]

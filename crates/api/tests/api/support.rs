@@ -102,13 +102,23 @@ pub fn credentials(org: &str, user: &str) -> SignInRequest {
 /// Signs in all the way: credentials, "I Agree", and the typed organization if asked.
 pub async fn complete_sign_in(ctx: &AppContext, request: SignInRequest) -> SignedInUser {
     let org = request.organization_code.clone();
-    let step = shotbook_api::auth::sign_in(ctx, request).await.expect("credentials accepted");
-    assert!(matches!(step, SignInStep::Confidentiality { .. }), "{step:?}");
-    match shotbook_api::auth::accept_confidentiality(ctx).await.unwrap() {
+    let step = shotbook_api::auth::sign_in(ctx, request)
+        .await
+        .expect("credentials accepted");
+    assert!(
+        matches!(step, SignInStep::Confidentiality { .. }),
+        "{step:?}"
+    );
+    match shotbook_api::auth::accept_confidentiality(ctx)
+        .await
+        .unwrap()
+    {
         SignInStep::SignedIn { user } => user,
         SignInStep::ChooseOrganization { .. } => shotbook_api::auth::choose_organization(
             ctx,
-            shotbook_api::dto::ChooseOrganizationRequest { organization_code: org },
+            shotbook_api::dto::ChooseOrganizationRequest {
+                organization_code: org,
+            },
         )
         .await
         .unwrap(),
