@@ -21,6 +21,7 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
         my_account,
         update_my_account,
         unlock_session,
+        keep_alive,
         sign_out,
         current_user,
         remembered_sign_in,
@@ -129,6 +130,12 @@ pub async fn remembered_sign_in(ctx: Ctx<'_>) -> AppResult<RememberedSignIn> {
 #[specta::specta]
 pub async fn resume_session(ctx: Ctx<'_>) -> AppResult<Option<SignedInUser>> {
     shotbook_api::auth::resume_session(&ctx).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn keep_alive(ctx: Ctx<'_>) -> AppResult<()> {
+    shotbook_api::auth::keep_alive(&ctx).await
 }
 
 #[tauri::command]

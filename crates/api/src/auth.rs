@@ -555,6 +555,14 @@ pub async fn inactivate_dormant_accounts(
     Ok(count)
 }
 
+/// Tells Rust the user is active (typing or pointing) without running a command, so a long
+/// form being filled in does not lock at the next save. Refused once the session is idle past
+/// the limit, like any command.
+pub async fn keep_alive(ctx: &AppContext) -> AppResult<()> {
+    ctx.require(Permission::ManageOwnAccount)?;
+    Ok(())
+}
+
 /// Ends the session (or abandons a half-finished sign-in). Not an error when signed out.
 pub async fn sign_out(ctx: &AppContext) -> AppResult<()> {
     ctx.set_pending(None);

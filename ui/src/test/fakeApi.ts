@@ -232,6 +232,7 @@ export function fakeApi(overrides: Partial<Api> = {}): FakeApi {
     myAccount: () => ok(myAccount),
     updateMyAccount: (request) => ok({ ...myAccount, ...request, phone: request.phone || null }),
     unlockSession: () => ok(null),
+    keepAlive: () => ok(null),
     signOut: () => ok(null),
     currentUser: () => ok<SignedInUser | null>(null),
     rememberedSignIn: () => ok({ organizationCode: null, username: null, keyringAvailable: false }),

@@ -635,3 +635,24 @@ async fn the_start_up_sweep_inactivates_dormant_accounts_and_audits_it() {
         .iter()
         .any(|(a, _)| a == "account_inactivated"));
 }
+
+#[tokio::test]
+async fn keep_alive_resets_the_idle_clock_but_cannot_revive_an_idle_session() {
+    let f = signed_in_as("TX0001", "tx.provider").await;
+    let search = SearchClientsRequest {
+        last_name: "garcia".into(),
+        ..Default::default()
+    };
+    f.clock.advance(Duration::minutes(10));
+    shotbook_api::auth::keep_alive(&f.ctx).await.unwrap();
+    f.clock.advance(Duration::minutes(10));
+    assert!(
+        search_clients(&f.ctx, search).await.is_ok(),
+        "20 minutes in, but active 10 minutes ago"
+    );
+    f.clock.advance(Duration::minutes(16));
+    assert_eq!(
+        shotbook_api::auth::keep_alive(&f.ctx).await.unwrap_err(),
+        AppError::SessionExpired { minutes: 15 }
+    );
+}

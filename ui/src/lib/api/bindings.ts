@@ -20,6 +20,7 @@ export const commands = {
 	myAccount: () => typedError<MyAccount_Serialize, AppError>(__TAURI_INVOKE("my_account")),
 	updateMyAccount: (request: UpdateMyAccountRequest) => typedError<MyAccount_Serialize, AppError>(__TAURI_INVOKE("update_my_account", { request })),
 	unlockSession: (request: UnlockRequest) => typedError<null, AppError>(__TAURI_INVOKE("unlock_session", { request })),
+	keepAlive: () => typedError<null, AppError>(__TAURI_INVOKE("keep_alive")),
 	signOut: () => typedError<null, AppError>(__TAURI_INVOKE("sign_out")),
 	currentUser: () => typedError<SignedInUser | null, AppError>(__TAURI_INVOKE("current_user")),
 	rememberedSignIn: () => typedError<RememberedSignIn_Serialize, AppError>(__TAURI_INVOKE("remembered_sign_in")),

@@ -12,7 +12,12 @@ export const ACTIVITY_EVENTS = [
  * Returns a function that stops watching. One timer, rescheduled only when it fires, so constant
  * mouse movement costs nothing but a timestamp.
  */
-export function watchIdle(target: EventTarget, limitMs: number, onIdle: () => void): () => void {
+export function watchIdle(
+  target: EventTarget,
+  limitMs: number,
+  onIdle: () => void,
+  onActivity: () => void = () => {},
+): () => void {
   let last = Date.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -21,17 +26,18 @@ export function watchIdle(target: EventTarget, limitMs: number, onIdle: () => vo
     if (idle >= limitMs) onIdle();
     else timer = setTimeout(check, limitMs - idle);
   };
-  const onActivity = () => {
+  const activity = () => {
     last = Date.now();
+    onActivity();
   };
 
   for (const type of ACTIVITY_EVENTS) {
-    target.addEventListener(type, onActivity, { capture: true, passive: true });
+    target.addEventListener(type, activity, { capture: true, passive: true });
   }
   timer = setTimeout(check, limitMs);
 
   return () => {
     clearTimeout(timer);
-    for (const type of ACTIVITY_EVENTS) target.removeEventListener(type, onActivity, true);
+    for (const type of ACTIVITY_EVENTS) target.removeEventListener(type, activity, true);
   };
 }

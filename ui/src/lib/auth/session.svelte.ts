@@ -273,6 +273,23 @@ export class Session {
     this.#end({ key: 'session.signedOut' });
   }
 
+  #lastKeepAlive = 0;
+
+  /**
+   * The user typed or pointed: tell Rust (at most every minute, or every third of a short idle
+   * limit), so filling in a long form does not lock at the next save.
+   */
+  activity(): void {
+    if (this.user === null || this.locked) return;
+    const limitMs = (this.appInfo?.idleSeconds ?? 900) * 1000;
+    const now = Date.now();
+    if (now - this.#lastKeepAlive < Math.min(60_000, limitMs / 3)) return;
+    this.#lastKeepAlive = now;
+    void call(this.#api.keepAlive()).catch((err: unknown) => {
+      if (appErrorOf(err)?.code === 'session_expired') this.lock();
+    });
+  }
+
   /** Locks the screen (idle): the current screen stays mounted underneath. */
   lock(): void {
     if (this.user === null || this.locked) return;

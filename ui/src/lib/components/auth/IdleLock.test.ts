@@ -27,6 +27,16 @@ describe('watchIdle', () => {
     stop();
   });
 
+  it('reports every activity to the caller', () => {
+    const target = new EventTarget();
+    const onActivity = vi.fn();
+    const stop = watchIdle(target, 6000, vi.fn(), onActivity);
+    target.dispatchEvent(new Event('pointerdown'));
+    target.dispatchEvent(new Event('keydown'));
+    expect(onActivity).toHaveBeenCalledTimes(2);
+    stop();
+  });
+
   it('stops watching', () => {
     const onIdle = vi.fn();
     const stop = watchIdle(new EventTarget(), 1000, onIdle);
@@ -140,5 +150,28 @@ describe('idle lock', () => {
     await user.click(await screen.findByTestId('lock-sign-out'));
     expect(await screen.findByTestId('sign-in-notice')).toHaveTextContent('signed out');
     expect(api.signOut).toHaveBeenCalled();
+  });
+});
+
+describe('keep-alive', () => {
+  it('tells Rust about activity at most once a minute and locks if Rust says the session expired', async () => {
+    let expired = false;
+    const api = fakeApi({
+      currentUser: () => ok(provider),
+      keepAlive: () => (expired ? fail<null>({ code: 'session_expired', minutes: 15 }) : ok(null)),
+    });
+    render(App, { props: { api } });
+    await screen.findByTestId('menu-search');
+    const user = userEvent.setup();
+    await user.keyboard('a');
+    await user.keyboard('b');
+    await waitFor(() => expect(api.keepAlive).toHaveBeenCalledTimes(1));
+    expired = true;
+    const now = Date.now();
+    vi.spyOn(Date, 'now').mockReturnValue(now + 61_000);
+    await user.keyboard('c');
+    await waitFor(() => expect(api.keepAlive).toHaveBeenCalledTimes(2));
+    await screen.findByTestId('lock-screen');
+    vi.restoreAllMocks();
   });
 });
