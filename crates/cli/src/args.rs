@@ -27,6 +27,9 @@ pub enum Command {
     /// CDC CDSi evaluation and forecast: run a CDC test-case file, or show one client's
     /// forecast with its explanation trace.
     Forecast(ForecastArgs),
+    /// Measure the Smart-search matcher on labelled files (FEBRL, pseudopeople): precision,
+    /// recall, F1, recall@1 and the false-"found" rate for people not in the master.
+    MatchEval(MatchEvalArgs),
     /// Benchmarks.
     Bench {
         /// Which benchmark.
@@ -88,6 +91,31 @@ pub struct BenchSearchArgs {
     #[arg(long, default_value_t = 50)]
     pub limit: i64,
     /// Print the report as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `shotbook match-eval`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("truth").required(true).args(["key", "links"])))]
+pub struct MatchEvalArgs {
+    /// The records to look up (CSV; FEBRL or pseudopeople columns, detected by header name).
+    #[arg(long, value_name = "A.csv")]
+    pub query: PathBuf,
+    /// The records to look them up in. May be the query file itself (deduplication): a record
+    /// never matches itself.
+    #[arg(long, value_name = "B.csv")]
+    pub master: PathBuf,
+    /// Truth column present in both files (e.g. simulant_id, entity_id).
+    #[arg(long, value_name = "COLUMN")]
+    pub key: Option<String>,
+    /// Truth as a CSV with two id columns: query record id, master record id (rec_id).
+    #[arg(long, value_name = "LINKS.csv")]
+    pub links: Option<PathBuf>,
+    /// Score at or above which the best candidate counts as found.
+    #[arg(long, default_value_t = shotbook_core::matching::DEFAULT_THRESHOLD)]
+    pub threshold: f64,
+    /// Print the figures as JSON.
     #[arg(long)]
     pub json: bool,
 }

@@ -10,6 +10,7 @@ mod args;
 mod bench;
 mod forecast;
 mod generate;
+mod match_eval;
 
 use clap::Parser;
 
@@ -25,6 +26,7 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Generate(a) => generate::run(a).await,
         Command::Forecast(a) => forecast::run(a).await,
+        Command::MatchEval(a) => match_eval::run(a),
         Command::Bench {
             what: BenchCommand::Search(a),
         } => bench::search(a).await,

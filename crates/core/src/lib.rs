@@ -21,6 +21,7 @@ pub mod contact;
 pub mod date;
 pub mod error;
 pub mod ids;
+pub mod matching;
 pub mod normalize;
 pub mod password;
 pub mod permission;

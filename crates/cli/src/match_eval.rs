@@ -1,0 +1,303 @@
+//! `shotbook match-eval`: measures the Smart-search matcher on labelled files (FEBRL,
+//! pseudopeople) — precision, recall, F1, recall@1 and the false-"found" rate.
+//!
+//! Every query record is matched against the master records; the best-scoring candidate at or
+//! above the threshold is the matcher's answer ("found"). A query whose person is in the master
+//! (by the truth key or the links file) is correct when that answer is one of its records.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use anyhow::{bail, Context};
+use serde::Serialize;
+use shotbook_core::matching::{Dob, MatchIndex, PersonRecord, Sex};
+
+use crate::args::MatchEvalArgs;
+
+/// One file's records with their ids and truth keys.
+struct Table {
+    ids: Vec<String>,
+    keys: Vec<String>,
+    records: Vec<PersonRecord>,
+}
+
+fn column(headers: &csv::StringRecord, names: &[&str]) -> Option<usize> {
+    names.iter().find_map(|n| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(n))
+    })
+}
+
+fn load(path: &Path, key: Option<&str>) -> anyhow::Result<Table> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    let headers = reader.headers()?.clone();
+    let given = column(
+        &headers,
+        &["given_name", "first_name", "firstname", "given"],
+    );
+    let family = column(
+        &headers,
+        &["surname", "last_name", "lastname", "family_name"],
+    );
+    let (Some(given), Some(family)) = (given, family) else {
+        bail!(
+            "{}: no given/first name or surname/last name column",
+            path.display()
+        );
+    };
+    let middle = column(&headers, &["middle_name", "middle_initial", "middle"]);
+    let dob = column(&headers, &["date_of_birth", "dob", "birth_date"]);
+    let sex = column(&headers, &["sex", "gender"]);
+    let zip = column(&headers, &["zipcode", "postcode", "zip"]);
+    let maiden = column(&headers, &["mother_maiden_name", "mothers_maiden_name"]);
+    let id = column(&headers, &["rec_id", "id", "record_id"]).unwrap_or(0);
+    let key = match key {
+        Some(k) => Some(
+            column(&headers, &[k]).with_context(|| format!("{}: no column {k}", path.display()))?,
+        ),
+        None => None,
+    };
+    let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>()?;
+    let field = |r: &csv::StringRecord, c: Option<usize>| -> String {
+        c.and_then(|c| r.get(c)).unwrap_or("").trim().to_owned()
+    };
+    // Date order: whichever reading gives plausible dates for more rows.
+    let plausible = |d: Option<Dob>| {
+        d.is_some_and(|d| (1850..=2100).contains(&d.year) && (1..=12).contains(&d.month))
+    };
+    let (mut ymd, mut mdy) = (0usize, 0usize);
+    for r in rows.iter().take(2000) {
+        let t = field(r, dob);
+        ymd += usize::from(plausible(Dob::parse_digits(&t, false)));
+        mdy += usize::from(plausible(Dob::parse_digits(&t, true)));
+    }
+    let month_first = mdy > ymd;
+    let mut table = Table {
+        ids: Vec::with_capacity(rows.len()),
+        keys: Vec::with_capacity(rows.len()),
+        records: Vec::with_capacity(rows.len()),
+    };
+    for r in &rows {
+        let dob_text = field(r, dob);
+        // Slashed US dates are month first whatever the file's majority says.
+        let mdy = month_first || dob_text.contains('/');
+        let mut p = PersonRecord::new(&field(r, Some(given)), &field(r, Some(family)), None);
+        p.dob = Dob::parse_digits(&dob_text, mdy);
+        p.middle = field(r, middle);
+        p.sex = Sex::parse(&field(r, sex));
+        p.zip = field(r, zip);
+        p.mother_maiden = field(r, maiden);
+        table.ids.push(field(r, Some(id)));
+        table.keys.push(field(r, key));
+        table.records.push(p);
+    }
+    Ok(table)
+}
+
+/// The figures `match-eval` prints.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// Query records.
+    pub queries: usize,
+    /// Master records.
+    pub master: usize,
+    /// Queries whose person is in the master.
+    pub queries_in_master: usize,
+    /// Score threshold for "found".
+    pub threshold: f64,
+    /// Found and right.
+    pub true_positives: usize,
+    /// Found but wrong (another person, or a person not in the master).
+    pub false_positives: usize,
+    /// In the master but not found, or found as somebody else.
+    pub false_negatives: usize,
+    /// TP / (TP + FP).
+    pub precision: f64,
+    /// TP / queries in the master.
+    pub recall: f64,
+    /// Harmonic mean of precision and recall.
+    pub f1: f64,
+    /// Share of queries in the master whose top-ranked candidate is right (any score).
+    pub recall_at_1: f64,
+    /// Queries whose person is not in the master.
+    pub queries_not_in_master: usize,
+    /// Share of those reported as found.
+    pub false_found_rate: f64,
+    /// Mean candidates scored per query (blocking efficiency).
+    pub mean_candidates: f64,
+    /// Wall time of the matching, milliseconds.
+    pub elapsed_ms: u128,
+}
+
+/// Runs the evaluation.
+pub fn evaluate(args: &MatchEvalArgs) -> anyhow::Result<Report> {
+    let key = args.key.as_deref();
+    let query = load(&args.query, key)?;
+    let same_file = args.query.canonicalize().ok() == args.master.canonicalize().ok();
+    let master = if same_file {
+        None
+    } else {
+        Some(load(&args.master, key)?)
+    };
+    let master = master.as_ref().unwrap_or(&query);
+    // Truth: for each query row, the master rows that are the same person.
+    let truth: Vec<HashSet<usize>> = if let Some(links) = &args.links {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_path(links)
+            .with_context(|| format!("opening {}", links.display()))?;
+        let mut by_master_id: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, id) in master.ids.iter().enumerate() {
+            by_master_id.entry(id).or_default().push(i);
+        }
+        let mut linked: HashMap<String, HashSet<usize>> = HashMap::new();
+        for r in reader.records() {
+            let r = r?;
+            let (Some(q), Some(m)) = (r.get(0), r.get(1)) else {
+                continue;
+            };
+            for &i in by_master_id.get(m.trim()).into_iter().flatten() {
+                linked.entry(q.trim().to_owned()).or_default().insert(i);
+                if same_file {
+                    // A dedup links file is symmetric.
+                    linked.entry(m.trim().to_owned()).or_default();
+                }
+            }
+        }
+        if same_file {
+            let pairs: Vec<(String, usize)> = linked
+                .iter()
+                .flat_map(|(q, ms)| ms.iter().map(move |&m| (q.clone(), m)))
+                .collect();
+            for (q, m) in pairs {
+                for (i, id) in master.ids.iter().enumerate() {
+                    if *id == q {
+                        linked.entry(master.ids[m].clone()).or_default().insert(i);
+                    }
+                }
+            }
+        }
+        query
+            .ids
+            .iter()
+            .enumerate()
+            .map(|(qi, id)| {
+                let mut set = linked.get(id).cloned().unwrap_or_default();
+                if same_file {
+                    set.remove(&qi);
+                }
+                set
+            })
+            .collect()
+    } else if key.is_some() {
+        let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, k) in master.keys.iter().enumerate() {
+            if !k.is_empty() {
+                by_key.entry(k).or_default().push(i);
+            }
+        }
+        query
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(qi, k)| {
+                by_key
+                    .get(k.as_str())
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|&m| !(same_file && m == qi))
+                    .collect()
+            })
+            .collect()
+    } else {
+        bail!("give --key COLUMN or --links FILE");
+    };
+
+    let start = std::time::Instant::now();
+    let index = MatchIndex::new(&master.records);
+    let (mut tp, mut fp, mut fn_, mut top1, mut in_master, mut false_found) = (0, 0, 0, 0, 0, 0);
+    let mut scored = 0usize;
+    for (qi, q) in query.records.iter().enumerate() {
+        scored += index.candidates(q).len();
+        let best = index.search(q, 1, |m| same_file && m == qi);
+        let right = &truth[qi];
+        let top = best.first();
+        let found = top.filter(|c| c.score.score >= args.threshold);
+        if right.is_empty() {
+            if found.is_some() {
+                fp += 1;
+                false_found += 1;
+            }
+            continue;
+        }
+        in_master += 1;
+        if top.is_some_and(|c| right.contains(&c.index)) {
+            top1 += 1;
+        }
+        match found {
+            Some(c) if right.contains(&c.index) => tp += 1,
+            Some(_) => {
+                fp += 1;
+                fn_ += 1;
+            }
+            None => fn_ += 1,
+        }
+    }
+    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+    let precision = ratio(tp, tp + fp);
+    let recall = ratio(tp, in_master);
+    let f1 = if precision + recall > 0.0 {
+        2.0 * precision * recall / (precision + recall)
+    } else {
+        0.0
+    };
+    let not_in = query.records.len() - in_master;
+    Ok(Report {
+        queries: query.records.len(),
+        master: master.records.len(),
+        queries_in_master: in_master,
+        threshold: args.threshold,
+        true_positives: tp,
+        false_positives: fp,
+        false_negatives: fn_,
+        precision,
+        recall,
+        f1,
+        recall_at_1: ratio(top1, in_master),
+        queries_not_in_master: not_in,
+        false_found_rate: ratio(false_found, not_in),
+        mean_candidates: ratio(scored, query.records.len()),
+        elapsed_ms: start.elapsed().as_millis(),
+    })
+}
+
+/// Runs the subcommand.
+pub fn run(args: MatchEvalArgs) -> anyhow::Result<()> {
+    let r = evaluate(&args)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+    } else {
+        println!(
+            "{} queries ({} in the master of {}), threshold {}",
+            r.queries, r.queries_in_master, r.master, r.threshold
+        );
+        println!(
+            "precision {:.4}  recall {:.4}  F1 {:.4}  recall@1 {:.4}",
+            r.precision, r.recall, r.f1, r.recall_at_1
+        );
+        println!(
+            "false \"found\" rate {:.4} of {} queries not in the master",
+            r.false_found_rate, r.queries_not_in_master
+        );
+        println!(
+            "TP {} FP {} FN {}; {:.1} candidates per query; {} ms",
+            r.true_positives, r.false_positives, r.false_negatives, r.mean_candidates, r.elapsed_ms
+        );
+    }
+    Ok(())
+}
