@@ -53,6 +53,8 @@ fn load(path: &Path, key: Option<&str>) -> anyhow::Result<Table> {
     let dob = column(&headers, &["date_of_birth", "dob", "birth_date"]);
     let sex = column(&headers, &["sex", "gender"]);
     let zip = column(&headers, &["zipcode", "postcode", "zip"]);
+    let street_number = column(&headers, &["street_number"]);
+    let street = column(&headers, &["address_1", "street_name", "street", "address"]);
     let maiden = column(&headers, &["mother_maiden_name", "mothers_maiden_name"]);
     let id = column(&headers, &["rec_id", "id", "record_id"]).unwrap_or(0);
     let key = match key {
@@ -91,6 +93,9 @@ fn load(path: &Path, key: Option<&str>) -> anyhow::Result<Table> {
         p.sex = Sex::parse(&field(r, sex));
         p.zip = field(r, zip);
         p.mother_maiden = field(r, maiden);
+        p.street = format!("{} {}", field(r, street_number), field(r, street))
+            .trim()
+            .to_owned();
         table.ids.push(field(r, Some(id)));
         table.keys.push(field(r, key));
         table.records.push(p);

@@ -105,6 +105,8 @@ pub struct PersonRecord {
     pub mother_maiden: String,
     /// ZIP or postcode.
     pub zip: String,
+    /// Street address line (number and street).
+    pub street: String,
 }
 
 impl PersonRecord {
@@ -136,6 +138,7 @@ pub struct Prepared {
     sex: Option<Sex>,
     mother_maiden: String,
     zip: String,
+    street: String,
 }
 
 const PLACEHOLDERS: &[&str] = &[
@@ -222,6 +225,12 @@ impl Prepared {
             sex: r.sex,
             mother_maiden: fold_name(&r.mother_maiden).replace(' ', ""),
             zip: r.zip.chars().filter(char::is_ascii_alphanumeric).collect(),
+            street: r
+                .street
+                .split_whitespace()
+                .map(str::to_ascii_uppercase)
+                .collect::<Vec<_>>()
+                .join(" "),
         }
     }
 
@@ -259,6 +268,13 @@ impl Prepared {
             if !self.family_sx.is_empty() {
                 out.push(format!("M{}{:02}{:02}", self.family_sx, d.month, d.day));
             }
+        }
+        // Same ZIP and surname, or same ZIP and street (a wrong date and a changed name).
+        if !self.zip.is_empty() && !self.family_sx.is_empty() {
+            out.push(format!("Z{}|{}", self.zip, self.family_sx));
+        }
+        if !self.zip.is_empty() && !self.street.is_empty() {
+            out.push(format!("A{}|{}", self.zip, self.street));
         }
         // The full name, whatever the date says (a wrong or missing date of birth).
         if !self.given_sx.is_empty() && !self.family_sx.is_empty() {
@@ -578,6 +594,13 @@ fn compare_with(q: &Prepared, m: &Prepared, freq: Option<&Frequencies>) -> Match
             parts.push((2.0, "ZIP agrees".to_owned()));
         } else {
             parts.push((-0.5, "ZIP differs".to_owned()));
+        }
+    }
+    if !q.street.is_empty() && !m.street.is_empty() {
+        if q.street == m.street || jaro_winkler(&q.street, &m.street) >= 0.92 {
+            parts.push((3.0, "street address agrees".to_owned()));
+        } else {
+            parts.push((-0.5, "street address differs".to_owned()));
         }
     }
     let score = parts.iter().map(|(w, _)| w).sum();

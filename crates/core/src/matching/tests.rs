@@ -171,3 +171,17 @@ fn the_index_finds_the_person_despite_a_swapped_dob_and_a_nickname() {
     let excluded = index.search(&master[2], 5, |i| i == 2);
     assert!(excluded.iter().all(|c| c.index != 2));
 }
+
+#[test]
+fn an_agreeing_street_address_adds_evidence() {
+    let mut a = person("Connor", "Shepherd", dob(1932, 9, 7));
+    let mut b = person("Stirling", "Shepherd", dob(1932, 9, 7));
+    let without = compare(&a, &b).score;
+    a.street = "12 Banks Street".into();
+    b.street = "12 banks st reet".into();
+    let with = compare(&a, &b);
+    assert!(with.score > without + 2.0, "{with:?}");
+    assert!(with.reasons.contains(&"street address agrees".to_owned()));
+    b.street = "7 Kent Road".into();
+    assert!(compare(&a, &b).score < without);
+}
