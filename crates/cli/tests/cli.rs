@@ -167,11 +167,12 @@ fn match_eval_finds_wic_clients_in_the_ssa_birth_file() {
     let f = |k: &str| r[k].as_f64().unwrap();
     assert_eq!(r["queries"], 3092, "{r}");
     assert_eq!(r["queries_not_in_master"], 94, "{r}");
-    // Measured: F1 0.990, recall@1 0.992, false "found" 0.032 (splink: F1 0.994, recall@1 0.992).
-    assert!(f("f1") >= 0.988, "{r}");
-    assert!(f("recall_at_1") >= 0.990, "{r}");
-    assert!(f("precision") >= 0.995, "{r}");
-    assert!(f("false_found_rate") <= 0.05, "{r}");
+    // Measured: precision 0.9976, recall 0.9860, F1 0.9918, recall@1 0.9923, false "found"
+    // 3 of 94 (splink on the same task: F1 0.994, recall@1 0.992).
+    assert!(f("f1") >= 0.990, "{r}");
+    assert!(f("recall_at_1") >= 0.991, "{r}");
+    assert!(f("precision") >= 0.996, "{r}");
+    assert!(f("false_found_rate") <= 0.04, "{r}");
 }
 
 #[test]
@@ -179,7 +180,8 @@ fn match_eval_deduplicates_a_febrl_file_against_itself_with_a_links_file_too() {
     let febrl = matching_data("febrl1.csv");
     let by_key = match_eval(&["--query", &febrl, "--master", &febrl, "--key", "entity_id"]);
     // A record never matches itself, so the right answer is its duplicate.
-    assert!(by_key["recall_at_1"].as_f64().unwrap() >= 0.95, "{by_key}");
+    // Measured: recall@1 0.992, precision 1.0.
+    assert!(by_key["recall_at_1"].as_f64().unwrap() >= 0.98, "{by_key}");
     assert!(by_key["precision"].as_f64().unwrap() >= 0.99, "{by_key}");
 
     let dir = std::env::temp_dir().join(format!("shotbook-cli-links-{}", std::process::id()));

@@ -127,7 +127,7 @@ pub struct Prepared {
     given: String,
     given_sx: String,
     given_formal: Vec<&'static str>,
-    /// "Baby Girl", "Baby Boy", "Infant" …: the given name is a placeholder.
+    /// "Baby Girl", "Baby Boy", "Infant", "Son of" …: the given name is a placeholder.
     infant_placeholder: bool,
     middle: String,
     family: String,
@@ -160,11 +160,25 @@ const PLACEHOLDERS: &[&str] = &[
     "MALE CHILD",
     "FEMALE",
     "MALE",
-    "DAUGHTER OF",
-    "SON OF",
+    "DAUGHTER",
+    "SON",
     "NO NAME",
     "NONAME",
     "NONE",
+    "GRANDCHILD",
+    "PERSON",
+    "MOM",
+    "DAD",
+    "MINOR",
+    "MR",
+    "MRS",
+    "MS",
+    "RESIDENT",
+    "OCCUPANT",
+    "WIFE",
+    "HUSBAND",
+    "TWIN",
+    "NFN",
 ];
 
 /// Surnames that are not names ("Declined", "No Name" …): treated as not recorded.
@@ -191,8 +205,17 @@ impl Prepared {
     pub fn new(r: &PersonRecord) -> Self {
         let given = fold_name(&r.given);
         let infant_placeholder = PLACEHOLDERS.contains(&given.as_str())
-            || given.starts_with("BABY ")
-            || given.starts_with("INFANT ");
+            || [
+                "BABY ",
+                "INFANT ",
+                "MAN OF",
+                "LADY OF",
+                "CHILD OF",
+                "SON OF",
+                "DAUGHTER OF",
+            ]
+            .iter()
+            .any(|p| given.starts_with(p));
         let given = if infant_placeholder {
             String::new()
         } else {
@@ -540,7 +563,7 @@ fn compare_with(q: &Prepared, m: &Prepared, freq: Option<&Frequencies>) -> Match
         parts.push((sg + sf - 1.0, "first and last names swapped".to_owned()));
     } else {
         if q.infant_placeholder || m.infant_placeholder {
-            parts.push((0.0, "infant registered without a given name".to_owned()));
+            parts.push((0.0, "given name is a placeholder (Baby Girl …)".to_owned()));
         } else {
             let (w, why) = given_weight(given);
             // Given name against the other's middle name.
