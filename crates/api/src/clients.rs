@@ -63,7 +63,9 @@ pub async fn get_client(ctx: &AppContext, request: GetClientRequest) -> AppResul
     let row = clients::get(ctx.store(), id).await?;
     let doses = immunizations::for_client(ctx.store(), id).await?;
     audit_each(ctx, &grant, AuditAction::ViewClient, &[id]).await?;
-    let dob = UsDate::parse(&row.date_of_birth).map_err(AppError::internal)?;
+    // Never quote the stored value: it is a date of birth, and internal errors are logged.
+    let dob = UsDate::parse(&row.date_of_birth)
+        .map_err(|_| AppError::internal("a stored date of birth is not a date"))?;
     let today = ctx.clock().today();
     Ok(ClientRecord {
         immunizations: doses
