@@ -8,6 +8,8 @@ use shotbook_core::date::UsDate;
 use shotbook_core::ids::ClientId;
 use shotbook_core::permission::Permission;
 use shotbook_forecast::{Date, DoseInput, Engine, Gender, Patient, SeriesStatus};
+use shotbook_store::clients::ClientRow;
+use shotbook_store::immunizations::ImmunizationRow;
 use shotbook_store::{clients, codes, immunizations};
 
 use crate::dto::{
@@ -34,35 +36,11 @@ pub async fn get_forecast(
             }],
         })?;
     let client = clients::get(ctx.store(), id).await?;
-    let doses: Vec<_> = immunizations::for_client(ctx.store(), id)
-        .await?
-        .into_iter()
-        .filter(|d| d.status == "completed")
-        .collect();
+    let doses = immunizations::for_client(ctx.store(), id).await?;
     let today = ctx.clock().today();
-    let iso = |s: &str| {
-        Date::parse(s).ok_or_else(|| AppError::internal(format!("stored date {s} is not ISO")))
-    };
-    let mut inputs = Vec::with_capacity(doses.len());
-    for d in &doses {
-        let Ok(cvx) = d.cvx.parse() else { continue };
-        inputs.push(DoseInput {
-            cvx,
-            mvx: d.mvx.clone(),
-            date: iso(&d.administered_on)?,
-        });
-    }
-    let patient = Patient {
-        dob: iso(&client.date_of_birth)?,
-        gender: match client.gender.as_str() {
-            "F" => Gender::Female,
-            "M" => Gender::Male,
-            _ => Gender::Unknown,
-        },
-        doses: inputs,
-        observations: Vec::new(),
-    };
-    let on = iso(&UsDate::from_date(today).iso())?;
+    let (patient, dose_ids) = patient_of(&client, &doses).map_err(AppError::internal)?;
+    let on = Date::parse(&UsDate::from_date(today).iso())
+        .ok_or_else(|| AppError::internal("today is not a forecast date"))?;
     let engine = Engine::embedded();
     let assessment = tokio::task::spawn_blocking(move || engine.evaluate(&patient, on))
         .await
@@ -154,9 +132,9 @@ pub async fn get_forecast(
         .doses
         .iter()
         .flat_map(|d| {
-            let dose = doses.get(d.index);
+            let dose_id = dose_ids.get(d.index);
             d.antigens.iter().map(move |a| DoseAssessment {
-                immunization_id: dose.map(|x| x.id.clone()).unwrap_or_default(),
+                immunization_id: dose_id.cloned().unwrap_or_default(),
                 administered_on: us(d.date),
                 cvx: format!("{:02}", d.cvx),
                 antigen: a.antigen.clone(),
@@ -173,4 +151,39 @@ pub async fn get_forecast(
         groups,
         doses: dose_assessments,
     })
+}
+
+/// The forecaster's view of a stored client: date of birth, sex and every dose not voided,
+/// with the immunization id of each `Patient::doses` entry (the engine reports doses by index).
+/// Shared by the app and `shotbook forecast --client`. Errors never quote the stored values
+/// (they are dates of birth).
+pub fn patient_of(
+    client: &ClientRow,
+    doses: &[ImmunizationRow],
+) -> Result<(Patient, Vec<String>), &'static str> {
+    let dob = Date::parse(&client.date_of_birth).ok_or("a stored date of birth is not ISO")?;
+    let mut inputs = Vec::with_capacity(doses.len());
+    let mut ids = Vec::with_capacity(doses.len());
+    for d in doses.iter().filter(|d| d.status == "completed") {
+        // Placeholder or unknown codes (998, 999) are not vaccines the forecaster can count.
+        let Ok(cvx) = d.cvx.parse() else { continue };
+        let date = Date::parse(&d.administered_on).ok_or("a stored dose date is not ISO")?;
+        inputs.push(DoseInput {
+            cvx,
+            mvx: d.mvx.clone(),
+            date,
+        });
+        ids.push(d.id.clone());
+    }
+    let patient = Patient {
+        dob,
+        gender: match client.gender.as_str() {
+            "F" => Gender::Female,
+            "M" => Gender::Male,
+            _ => Gender::Unknown,
+        },
+        doses: inputs,
+        observations: Vec::new(),
+    };
+    Ok((patient, ids))
 }

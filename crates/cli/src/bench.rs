@@ -156,9 +156,7 @@ pub async fn run(
 }
 
 async fn sample(store: &Store, n: usize, seed: u64) -> anyhow::Result<Vec<Sample>> {
-    let (max_rowid,): (i64,) = sqlx::query_as("SELECT coalesce(max(rowid), 0) FROM clients")
-        .fetch_one(store.pool())
-        .await?;
+    let max_rowid = shotbook_store::clients::max_rowid(store).await?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut out = Vec::with_capacity(n);
     let mut attempts = 0;
@@ -166,12 +164,7 @@ async fn sample(store: &Store, n: usize, seed: u64) -> anyhow::Result<Vec<Sample
         attempts += 1;
         anyhow::ensure!(attempts < n * 20 + 1000, "could not sample {n} clients");
         let rowid = rng.random_range(1..=max_rowid.max(1));
-        let row: Option<(String, String, String)> = sqlx::query_as(
-            "SELECT last_name, first_name, date_of_birth FROM clients WHERE rowid = ?",
-        )
-        .bind(rowid)
-        .fetch_optional(store.pool())
-        .await?;
+        let row = shotbook_store::clients::search_keys_at(store, rowid).await?;
         if let Some((last, first, dob)) = row {
             let dob = crate::args::parse_iso_date(&dob).map_err(anyhow::Error::msg)?;
             out.push(Sample { last, first, dob });

@@ -2,7 +2,7 @@
 
 use anyhow::{bail, Context};
 use shotbook_core::audit::{AuditAction, AuditEvent};
-use shotbook_forecast::{Date, DoseInput, Engine, Gender, Patient};
+use shotbook_forecast::{Date, Engine};
 use shotbook_store::Store;
 
 use crate::args::ForecastArgs;
@@ -30,39 +30,15 @@ pub async fn run(args: ForecastArgs) -> anyhow::Result<()> {
         bail!("no database at {}", db.display());
     }
     let store = Store::open(db).await?;
-    let (id, dob, gender): (String, String, String) = shotbook_store::sqlx::query_as(
-        "SELECT id, date_of_birth, gender FROM clients WHERE registry_id = ?1 OR id = ?1",
-    )
-    .bind(client)
-    .fetch_optional(store.pool())
-    .await?
-    .with_context(|| format!("no client with id {client}"))?;
-    let doses: Vec<(String, Option<String>, String)> = shotbook_store::sqlx::query_as(
-        "SELECT cvx, mvx, administered_on FROM immunizations WHERE client_id = ? AND status = 'completed' ORDER BY administered_on",
-    )
-    .bind(&id)
-    .fetch_all(store.pool())
-    .await?;
-    let date = |s: &str| Date::parse(s).with_context(|| format!("not a date: {s}"));
-    let patient = Patient {
-        dob: date(&dob)?,
-        gender: match gender.as_str() {
-            "F" => Gender::Female,
-            "M" => Gender::Male,
-            _ => Gender::Unknown,
-        },
-        doses: doses
-            .iter()
-            .map(|(cvx, mvx, on)| {
-                Ok(DoseInput {
-                    cvx: cvx.parse().with_context(|| format!("CVX {cvx}"))?,
-                    mvx: mvx.clone(),
-                    date: date(on)?,
-                })
-            })
-            .collect::<anyhow::Result<_>>()?,
-        observations: Vec::new(),
-    };
+    // Client data stays out of messages: ids only.
+    let id = shotbook_store::clients::find_id(&store, client)
+        .await?
+        .with_context(|| format!("no client with registry number or id {client}"))?;
+    let record = shotbook_store::clients::get(&store, id).await?;
+    let doses = shotbook_store::immunizations::for_client(&store, id).await?;
+    let (patient, _) =
+        shotbook_api::forecast::patient_of(&record, &doses).map_err(anyhow::Error::msg)?;
+    let date = |s: &str| Date::parse(s).with_context(|| format!("--on {s} is not YYYY-MM-DD"));
     let on = match &args.on {
         Some(s) => date(s)?,
         None => date(&time::OffsetDateTime::now_utc().date().to_string())?,
@@ -76,7 +52,7 @@ pub async fn run(args: ForecastArgs) -> anyhow::Result<()> {
             organization_id: None,
             workstation: "shotbook forecast (command line)".into(),
             action: AuditAction::ViewClient,
-            client_id: id.parse().ok(),
+            client_id: Some(id),
             detail: Some("forecast".into()),
         },
     )

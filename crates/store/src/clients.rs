@@ -250,6 +250,42 @@ pub async fn get(store: &Store, id: ClientId) -> StoreResult<ClientRow> {
     .ok_or(StoreError::NotFound("client"))
 }
 
+/// The client whose registry client number, or id, is `registry_id_or_id`.
+pub async fn find_id(store: &Store, registry_id_or_id: &str) -> StoreResult<Option<ClientId>> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM clients WHERE registry_id = ?1 OR id = ?1")
+            .bind(registry_id_or_id.trim())
+            .fetch_optional(store.pool())
+            .await?;
+    row.map(|(id,)| {
+        id.parse()
+            .map_err(|e: uuid::Error| StoreError::Unexpected(e.into()))
+    })
+    .transpose()
+}
+
+/// Highest rowid of `clients` (benchmarks sample rowids up to it).
+pub async fn max_rowid(store: &Store) -> StoreResult<i64> {
+    let (max,): (i64,) = sqlx::query_as("SELECT coalesce(max(rowid), 0) FROM clients")
+        .fetch_one(store.pool())
+        .await?;
+    Ok(max)
+}
+
+/// Last name, first name and ISO date of birth of the client at `rowid`, if any (benchmarks
+/// build realistic queries from them).
+pub async fn search_keys_at(
+    store: &Store,
+    rowid: i64,
+) -> StoreResult<Option<(String, String, String)>> {
+    Ok(
+        sqlx::query_as("SELECT last_name, first_name, date_of_birth FROM clients WHERE rowid = ?")
+            .bind(rowid)
+            .fetch_optional(store.pool())
+            .await?,
+    )
+}
+
 /// Number of clients.
 pub async fn count(store: &Store) -> StoreResult<i64> {
     let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM clients")
@@ -363,6 +399,19 @@ mod tests {
             (entity.as_str(), op.as_str(), source.as_str()),
             ("client", "insert", "local")
         );
+    }
+
+    #[tokio::test]
+    async fn a_client_is_found_by_registry_number_or_by_id() {
+        let mut c = client("Ana", "Smith", "2019-03-14");
+        c.registry_id = Some("1000000042".into());
+        let store = store_with(std::slice::from_ref(&c)).await;
+        assert_eq!(find_id(&store, "1000000042").await.unwrap(), Some(c.id));
+        assert_eq!(
+            find_id(&store, &c.id.to_string()).await.unwrap(),
+            Some(c.id)
+        );
+        assert_eq!(find_id(&store, "999").await.unwrap(), None);
     }
 
     #[tokio::test]

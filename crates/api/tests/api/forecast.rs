@@ -83,3 +83,52 @@ async fn registry_staff_get_no_forecast() {
         }
     );
 }
+
+#[tokio::test]
+async fn dose_evaluations_point_at_their_own_immunization_when_an_earlier_dose_is_voided() {
+    let f = signed_in_as("TX0001", "tx.provider").await;
+    let doses = shotbook_store::immunizations::for_client(f.ctx.store(), f.ana)
+        .await
+        .unwrap();
+    let hep_b = doses.iter().find(|d| d.cvx == "08").unwrap();
+    let mmrv = doses.iter().find(|d| d.cvx == "94").unwrap();
+    // Looked up before the transaction: the in-memory database has one connection.
+    let by: shotbook_core::ids::UserId =
+        shotbook_store::users::find_for_sign_in(f.ctx.store(), "TX0001", "tx.provider")
+            .await
+            .unwrap()
+            .unwrap()
+            .user_id
+            .parse()
+            .unwrap();
+    let mut tx = f.ctx.store().begin().await.unwrap();
+    shotbook_store::immunizations::void_in_tx(
+        &mut tx,
+        hep_b.id.parse().unwrap(),
+        "wrong client",
+        by,
+        crate::support::START,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let forecast = get_forecast(
+        &f.ctx,
+        GetClientRequest {
+            client_id: f.ana.to_string(),
+        },
+    )
+    .await
+    .unwrap();
+    assert!(
+        forecast.doses.iter().all(|d| d.immunization_id != hep_b.id),
+        "a voided dose is not evaluated"
+    );
+    let measles = forecast
+        .doses
+        .iter()
+        .find(|d| d.antigen == "Measles")
+        .unwrap();
+    assert_eq!(measles.immunization_id, mmrv.id);
+    assert_eq!(measles.cvx, "94");
+}
