@@ -294,56 +294,37 @@ pub async fn seed_organizations_and_users(
         organizations::insert_in_tx(&mut tx, &new, ChangeSource::Import, now).await?;
         ids.push((o.code, id));
     }
-    for u in DEMO_USERS {
-        let id = UserId::new();
-        let area_code = if u.organization_code.starts_with("MT") {
-            "406-444"
-        } else {
-            "512-776"
+    // A user with roles at several organizations is created once, at its first role.
+    let mut user_ids: Vec<(&str, UserId)> = Vec::new();
+    for u in DEMO_USERS.iter().chain(DEMO_SECOND_ROLES) {
+        let id = match user_ids.iter().find(|(name, _)| *name == u.username) {
+            Some((_, id)) => *id,
+            None => {
+                let id = UserId::new();
+                let area_code = if u.organization_code.starts_with("MT") {
+                    "406-444"
+                } else {
+                    "512-776"
+                };
+                let new = NewUser {
+                    id,
+                    username: u.username.into(),
+                    password_hash: hash.clone(),
+                    first_name: u.first_name.into(),
+                    last_name: u.last_name.into(),
+                    email: format!("{}@demo.shotbook.invalid", u.username),
+                    phone: Some(format!("{area_code}-{:04}", 1001 + user_ids.len())),
+                };
+                users::insert_in_tx(&mut tx, &new, ChangeSource::Import, now).await?;
+                user_ids.push((u.username, id));
+                id
+            }
         };
-        let new = NewUser {
-            id,
-            username: u.username.into(),
-            password_hash: hash.clone(),
-            first_name: u.first_name.into(),
-            last_name: u.last_name.into(),
-            email: format!("{}@demo.shotbook.invalid", u.username),
-            phone: Some(format!("{area_code}-{:04}", 1000 + ids.len())),
-        };
-        users::insert_in_tx(&mut tx, &new, ChangeSource::Import, now).await?;
         let (_, org_id) = ids
             .iter()
             .find(|(code, _)| *code == u.organization_code)
             .with_context(|| format!("demo user {} names unknown organization", u.username))?;
         users::grant_role_in_tx(&mut tx, id, *org_id, u.role, ChangeSource::Import, now).await?;
-    }
-    let float_id = UserId::new();
-    for (i, u) in DEMO_SECOND_ROLES.iter().enumerate() {
-        if i == 0 {
-            let new = NewUser {
-                id: float_id,
-                username: u.username.into(),
-                password_hash: hash.clone(),
-                first_name: u.first_name.into(),
-                last_name: u.last_name.into(),
-                email: format!("{}@demo.shotbook.invalid", u.username),
-                phone: Some("512-776-1099".into()),
-            };
-            users::insert_in_tx(&mut tx, &new, ChangeSource::Import, now).await?;
-        }
-        let (_, org_id) = ids
-            .iter()
-            .find(|(code, _)| *code == u.organization_code)
-            .with_context(|| format!("demo user {} names unknown organization", u.username))?;
-        users::grant_role_in_tx(
-            &mut tx,
-            float_id,
-            *org_id,
-            u.role,
-            ChangeSource::Import,
-            now,
-        )
-        .await?;
     }
     tx.commit().await?;
     Ok(organizations::all(store).await?)
