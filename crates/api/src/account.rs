@@ -8,7 +8,7 @@ use shotbook_core::account::{
 };
 use shotbook_core::audit::AuditAction;
 use shotbook_core::contact::{EmailAddress, UsPhone};
-use shotbook_core::error::{Issue, IssueCollector};
+use shotbook_core::error::{Issue, IssueCollector, ValidationError};
 use shotbook_core::ids::UserId;
 use shotbook_core::password::{hash_password, verify_password};
 use shotbook_core::permission::Permission;
@@ -292,12 +292,10 @@ pub async fn unlock_session(ctx: &AppContext, request: UnlockRequest) -> AppResu
 }
 
 fn single(issue: Issue) -> AppError {
-    AppError::Validation {
-        issues: vec![crate::error::FieldIssue {
-            field: issue.field,
-            message: issue.message,
-        }],
+    ValidationError {
+        issues: vec![issue],
     }
+    .into()
 }
 
 #[cfg(test)]

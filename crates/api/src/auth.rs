@@ -478,7 +478,7 @@ pub async fn resume_session(ctx: &AppContext) -> AppResult<Option<SignedInUser>>
     };
     let last_active =
         OffsetDateTime::parse(&row.last_active_at, &Rfc3339).map_err(AppError::internal)?;
-    if row.ended_at.is_some() || now - last_active > ctx.idle_limit_for_resume() {
+    if row.ended_at.is_some() || now - last_active > ctx.idle_limit() {
         return Ok(None);
     }
     let user_id: UserId = row.user_id.parse().map_err(AppError::internal)?;

@@ -133,7 +133,7 @@ impl AppContext {
         self
     }
 
-    pub(crate) fn idle_limit_for_resume(&self) -> Duration {
+    pub(crate) fn idle_limit(&self) -> Duration {
         self.idle_limit
     }
 
@@ -161,15 +161,19 @@ impl AppContext {
         }
     }
 
-    /// The session even when idle past the limit (for unlocking), without touching it.
+    /// Marks the session active even when it is idle past the limit: only for unlocking, after
+    /// the password was checked.
     pub(crate) fn touch_session(&self) -> AppResult<()> {
         let now = self.clock.now();
-        let mut guard = self
-            .session
-            .write()
-            .map_err(|_| AppError::internal("session lock poisoned"))?;
-        let session = guard.as_mut().ok_or(AppError::NotSignedIn)?;
-        session.last_active_at = now;
+        {
+            let mut guard = self
+                .session
+                .write()
+                .map_err(|_| AppError::internal("session lock poisoned"))?;
+            let session = guard.as_mut().ok_or(AppError::NotSignedIn)?;
+            session.last_active_at = now;
+        }
+        self.persist_activity(now);
         Ok(())
     }
 
