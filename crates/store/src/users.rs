@@ -189,6 +189,17 @@ pub async fn find_for_sign_in(
     .await?)
 }
 
+/// Every change a user makes to an account (sign-in counters, password, profile) is logged the
+/// same way for sync.
+async fn log_user_update_in_tx(
+    tx: &mut Transaction<'_, Sqlite>,
+    user: UserId,
+    now: OffsetDateTime,
+) -> StoreResult<()> {
+    let id = user.to_string();
+    change_log::append_in_tx(tx, "user", &id, ChangeOp::Update, ChangeSource::Local, now).await
+}
+
 /// Records a failed sign-in; returns the new count of consecutive failures. Locks the account
 /// (sets `locked_at`) when the count reaches `lock_at`.
 pub async fn record_failed_sign_in(
@@ -210,15 +221,7 @@ pub async fn record_failed_sign_in(
     .bind(user.to_string())
     .fetch_one(&mut *tx)
     .await?;
-    change_log::append_in_tx(
-        &mut tx,
-        "user",
-        &user.to_string(),
-        ChangeOp::Update,
-        ChangeSource::Local,
-        now,
-    )
-    .await?;
+    log_user_update_in_tx(&mut tx, user, now).await?;
     tx.commit().await?;
     Ok(u32::try_from(count).unwrap_or(u32::MAX))
 }
@@ -234,15 +237,7 @@ pub async fn record_sign_in(store: &Store, user: UserId, now: OffsetDateTime) ->
     .bind(user.to_string())
     .execute(&mut *tx)
     .await?;
-    change_log::append_in_tx(
-        &mut tx,
-        "user",
-        &user.to_string(),
-        ChangeOp::Update,
-        ChangeSource::Local,
-        now,
-    )
-    .await?;
+    log_user_update_in_tx(&mut tx, user, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -276,15 +271,7 @@ pub async fn set_password(
     .bind(user.to_string())
     .execute(&mut *tx)
     .await?;
-    change_log::append_in_tx(
-        &mut tx,
-        "user",
-        &user.to_string(),
-        ChangeOp::Update,
-        ChangeSource::Local,
-        now,
-    )
-    .await?;
+    log_user_update_in_tx(&mut tx, user, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -324,15 +311,7 @@ pub async fn inactivate(
         .bind(user.to_string())
         .execute(&mut *tx)
         .await?;
-    change_log::append_in_tx(
-        &mut tx,
-        "user",
-        &user.to_string(),
-        ChangeOp::Update,
-        ChangeSource::Local,
-        now,
-    )
-    .await?;
+    log_user_update_in_tx(&mut tx, user, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -378,15 +357,7 @@ pub async fn update_profile(
         .bind(user.to_string())
         .execute(&mut *tx)
         .await?;
-    change_log::append_in_tx(
-        &mut tx,
-        "user",
-        &user.to_string(),
-        ChangeOp::Update,
-        ChangeSource::Local,
-        now,
-    )
-    .await?;
+    log_user_update_in_tx(&mut tx, user, now).await?;
     tx.commit().await?;
     Ok(())
 }
