@@ -166,7 +166,9 @@ async fn sample(store: &Store, n: usize, seed: u64) -> anyhow::Result<Vec<Sample
         let rowid = rng.random_range(1..=max_rowid.max(1));
         let row = shotbook_store::clients::search_keys_at(store, rowid).await?;
         if let Some((last, first, dob)) = row {
-            let dob = crate::args::parse_iso_date(&dob).map_err(anyhow::Error::msg)?;
+            // The stored value is a date of birth: never quote it.
+            let dob = crate::args::parse_iso_date(&dob)
+                .map_err(|_| anyhow::anyhow!("a stored date of birth is not YYYY-MM-DD"))?;
             out.push(Sample { last, first, dob });
         }
     }
