@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::data::{parse_cvx, Gender, SeriesType};
 use crate::date::Date;
-use crate::output::{Assessment, GroupForecast};
+use crate::output::{Assessment, GroupForecast, SeriesStatus};
 use crate::{DoseInput, Engine, ObservationInput, Patient};
 
 /// One test case, as read from the CSV.
@@ -325,9 +325,23 @@ fn show(d: Option<Date>) -> String {
     d.map_or(String::new(), |d| d.to_string())
 }
 
-/// The vaccine-group forecast a case is compared with: the group's primary forecast.
+/// The vaccine-group forecast a case is compared with. A patient with an underlying condition
+/// can have best series of both types (a risk series now, the standard series later in life);
+/// CDC's underlying-condition cases test the condition-driven recommendation, so the risk
+/// series' forecast is compared when there is one that still applies (not aged out or no longer
+/// recommended).
 fn pick<'a>(a: &'a Assessment, group: &str) -> Option<&'a GroupForecast> {
-    a.group(group)
+    a.groups
+        .iter()
+        .find(|g| {
+            g.vaccine_group == group
+                && g.series_type == SeriesType::Risk
+                && !matches!(
+                    g.status,
+                    SeriesStatus::AgedOut | SeriesStatus::NotRecommended
+                )
+        })
+        .or_else(|| a.group(group))
 }
 
 /// Runs one case and lists its differences.

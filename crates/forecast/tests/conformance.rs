@@ -42,7 +42,7 @@ fn every_healthy_childhood_and_adult_case_passes() {
 fn underlying_condition_cases_stay_at_or_above_the_reached_rate() {
     let report = run("underlying-conditions-v4.6.csv");
     assert_eq!(report.passed + report.failed, 228);
-    const FLOOR: f64 = 0.912; // 208 of 228 reached
+    const FLOOR: f64 = 0.921; // 210 of 228 reached
     assert!(
         report.pass_rate() >= FLOOR,
         "underlying-conditions pass rate fell to {:.4} (floor {FLOOR}):\n{}",
