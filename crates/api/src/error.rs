@@ -60,8 +60,9 @@ pub enum AppError {
     /// The session was idle too long. Present the lock screen; keep unsaved input.
     #[error("the session timed out")]
     SessionExpired {
-        /// Idle limit in minutes.
-        minutes: i32,
+        /// The idle limit, in seconds.
+        #[serde(rename = "idleSeconds")]
+        idle_seconds: i32,
     },
     /// The user's role does not allow this. Present as a page-level notice.
     #[error("not permitted: {permission}")]
@@ -127,8 +128,8 @@ impl From<StoreError> for AppError {
 impl From<SessionError> for AppError {
     fn from(e: SessionError) -> Self {
         match e {
-            SessionError::Expired { minutes } => AppError::SessionExpired {
-                minutes: i32::try_from(minutes).unwrap_or(i32::MAX),
+            SessionError::Expired { idle_seconds } => AppError::SessionExpired {
+                idle_seconds: i32::try_from(idle_seconds).unwrap_or(i32::MAX),
             },
             SessionError::Forbidden(p) => AppError::Forbidden {
                 permission: p.code().to_string(),

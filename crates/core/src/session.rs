@@ -59,10 +59,10 @@ impl Grant {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SessionError {
     /// The session was idle too long; the user must enter the password again.
-    #[error("the session timed out after {minutes} minutes without activity")]
+    #[error("the session timed out after {idle_seconds} seconds without activity")]
     Expired {
-        /// The idle limit.
-        minutes: i64,
+        /// The idle limit, in seconds (tests and kiosks configure limits shorter than a minute).
+        idle_seconds: i64,
     },
     /// The role does not include the permission.
     #[error("the role does not allow {0:?}")]
@@ -79,7 +79,7 @@ impl Session {
     ) -> Result<Grant, SessionError> {
         if now - self.last_active_at > idle_limit {
             return Err(SessionError::Expired {
-                minutes: idle_limit.whole_minutes(),
+                idle_seconds: idle_limit.whole_seconds(),
             });
         }
         if !self.role.grants(permission) {
@@ -142,6 +142,6 @@ mod tests {
         let s = session(Role::FullAccessState);
         let later = s.last_active_at + Duration::minutes(16);
         let e = s.require(Permission::ViewClient, later, Duration::minutes(15));
-        assert_eq!(e.unwrap_err(), SessionError::Expired { minutes: 15 });
+        assert_eq!(e.unwrap_err(), SessionError::Expired { idle_seconds: 900 });
     }
 }

@@ -477,7 +477,7 @@ async fn an_idle_locked_session_unlocks_with_the_password_only() {
     };
     assert_eq!(
         search_clients(&f.ctx, search.clone()).await.unwrap_err(),
-        AppError::SessionExpired { minutes: 15 }
+        AppError::SessionExpired { idle_seconds: 900 }
     );
     let wrong = unlock_session(
         &f.ctx,
@@ -653,6 +653,6 @@ async fn keep_alive_resets_the_idle_clock_but_cannot_revive_an_idle_session() {
     f.clock.advance(Duration::minutes(16));
     assert_eq!(
         shotbook_api::auth::keep_alive(&f.ctx).await.unwrap_err(),
-        AppError::SessionExpired { minutes: 15 }
+        AppError::SessionExpired { idle_seconds: 900 }
     );
 }

@@ -124,6 +124,6 @@ async fn a_session_idle_past_the_limit_expires_but_activity_keeps_it_alive() {
     f.clock.advance(Duration::minutes(16));
     assert_eq!(
         search().await.unwrap_err(),
-        AppError::SessionExpired { minutes: 15 }
+        AppError::SessionExpired { idle_seconds: 900 }
     );
 }

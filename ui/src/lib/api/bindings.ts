@@ -77,8 +77,8 @@ challenge: CaptchaChallenge } |
 { code: "not_signed_in" } | 
 /**  The session was idle too long. Present the lock screen; keep unsaved input. */
 { code: "session_expired"; 
-/**  Idle limit in minutes. */
-minutes: number } | 
+/**  The idle limit, in seconds. */
+idleSeconds: number } | 
 /**  The user's role does not allow this. Present as a page-level notice. */
 { code: "forbidden"; 
 /**  The permission that was needed. */

@@ -53,7 +53,7 @@ describe('idle lock', () => {
       currentUser: () => ok(provider),
       searchClients: () =>
         expired
-          ? fail({ code: 'session_expired', minutes: 15 })
+          ? fail({ code: 'session_expired', idleSeconds: 900 })
           : ok({ clients: [summary(), summary({ id: 'c-2' })], truncated: false, limit: 100 }),
       unlockSession: ({ password }) =>
         password === 'right'
@@ -116,7 +116,7 @@ describe('idle lock', () => {
   it('goes to sign-in when the account is locked while unlocking', async () => {
     const api = fakeApi({
       currentUser: () => ok(provider),
-      searchClients: () => fail({ code: 'session_expired', minutes: 15 }),
+      searchClients: () => fail({ code: 'session_expired', idleSeconds: 900 }),
       unlockSession: () => fail({ code: 'account_locked' }),
     });
     render(App, { props: { api } });
@@ -141,7 +141,7 @@ describe('idle lock', () => {
   it('signs out from the lock screen', async () => {
     const api = fakeApi({
       currentUser: () => ok(provider),
-      searchClients: () => fail({ code: 'session_expired', minutes: 15 }),
+      searchClients: () => fail({ code: 'session_expired', idleSeconds: 900 }),
     });
     render(App, { props: { api } });
     const user = userEvent.setup();
@@ -158,7 +158,7 @@ describe('keep-alive', () => {
     let expired = false;
     const api = fakeApi({
       currentUser: () => ok(provider),
-      keepAlive: () => (expired ? fail<null>({ code: 'session_expired', minutes: 15 }) : ok(null)),
+      keepAlive: () => (expired ? fail<null>({ code: 'session_expired', idleSeconds: 900 }) : ok(null)),
     });
     render(App, { props: { api } });
     await screen.findByTestId('menu-search');
