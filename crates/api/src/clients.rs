@@ -14,7 +14,7 @@ use crate::dto::{
     ClientDetails, ClientRecord, ClientSummary, GetClientRequest, ImmunizationEntry,
     SearchClientsRequest, SearchClientsResponse,
 };
-use crate::error::{AppError, AppResult, FieldIssue};
+use crate::error::{AppError, AppResult};
 use crate::AppContext;
 
 /// Most rows a search shows; beyond that the user is asked to refine.
@@ -48,26 +48,37 @@ pub async fn search_clients(
     })
 }
 
-/// Opens a client's record: demographics and immunization history. Audited.
+/// Opens a client's record: demographics and immunization history, as far as the consent rule
+/// allows (identification only, without doses, for another organization when consent is not
+/// granted). Audited, with the restriction in the detail.
 pub async fn get_client(ctx: &AppContext, request: GetClientRequest) -> AppResult<ClientRecord> {
-    let (grant, _) = ctx.require(Permission::ViewClient)?;
-    let id: ClientId = request
-        .client_id
-        .parse()
-        .map_err(|_| AppError::Validation {
-            issues: vec![FieldIssue {
-                field: "clientId".into(),
-                message: "Not a client id.".into(),
-            }],
-        })?;
+    let (grant, session) = ctx.require(Permission::ViewClient)?;
+    let id = crate::consent::parse_client_id(&request.client_id)?;
     let row = clients::get(ctx.store(), id).await?;
-    let doses = immunizations::for_client(ctx.store(), id).await?;
-    audit_each(ctx, &grant, AuditAction::ViewClient, &[id]).await?;
+    let access = crate::consent::access_to(ctx, &session, id).await?;
+    let doses = if access.is_full() {
+        immunizations::for_client(ctx.store(), id).await?
+    } else {
+        Vec::new()
+    };
+    crate::consent::audit_client(
+        ctx,
+        &grant,
+        AuditAction::ViewClient,
+        id,
+        access.restriction.map(|r| format!("identification only: {}", r.code())),
+    )
+    .await?;
     // Never quote the stored value: it is a date of birth, and internal errors are logged.
     let dob = UsDate::parse(&row.date_of_birth)
         .map_err(|_| AppError::internal("a stored date of birth is not a date"))?;
     let today = ctx.clock().today();
+    let mut client = details(row, dob, today);
+    if !access.is_full() {
+        client = identification_only(client);
+    }
     Ok(ClientRecord {
+        access: crate::consent::record_access(&access),
         immunizations: doses
             .into_iter()
             .map(|d| {
@@ -97,8 +108,26 @@ pub async fn get_client(ctx: &AppContext, request: GetClientRequest) -> AppResul
                 }
             })
             .collect(),
-        client: details(row, dob, today),
+        client,
     })
+}
+
+/// What a user of another organization sees of a client without consent: name, date of birth,
+/// age, gender, client ID and the consent status.
+fn identification_only(c: ClientDetails) -> ClientDetails {
+    ClientDetails {
+        mother_maiden_name: None,
+        address_line1: None,
+        city: None,
+        state: None,
+        county: None,
+        zip: None,
+        phone: None,
+        guardian_name: None,
+        guardian_relationship: None,
+        organization_name: None,
+        ..c
+    }
 }
 
 pub(crate) async fn audit_each(
@@ -127,7 +156,7 @@ pub(crate) async fn audit_each(
     Ok(())
 }
 
-fn us_date(iso: &str) -> String {
+pub(crate) fn us_date(iso: &str) -> String {
     UsDate::parse(iso).map_or_else(|_| iso.to_string(), |d| d.to_string())
 }
 
@@ -157,7 +186,7 @@ pub fn age_text(dob: UsDate, on: Date) -> String {
     }
 }
 
-fn summary(r: ClientSummaryRow) -> ClientSummary {
+pub(crate) fn summary(r: ClientSummaryRow) -> ClientSummary {
     let place = [r.city.as_deref(), r.state.as_deref()]
         .into_iter()
         .flatten()
@@ -208,7 +237,7 @@ fn details(r: ClientRow, dob: UsDate, today: Date) -> ClientDetails {
         phone: r.phone,
         guardian_name,
         guardian_relationship: r.guardian_relationship,
-        consent: r.consent,
+        consent: r.consent_status,
         status: r.status,
         organization_name: r.organization_name,
     }

@@ -4,6 +4,9 @@
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+mod demographics;
+pub use demographics::*;
+
 /// About the running app.
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -332,7 +335,7 @@ pub struct ClientDetails {
     pub guardian_name: Option<String>,
     /// Guardian's relationship.
     pub guardian_relationship: Option<String>,
-    /// granted / refused / unknown.
+    /// granted / not_granted / withdrawn.
     pub consent: String,
     /// active / inactive / deceased.
     pub status: String,
@@ -392,6 +395,9 @@ pub struct ImmunizationEntry {
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ClientRecord {
+    /// What the consent rule lets the user see: with `access.view` = "identification" the
+    /// demographics hold identification only and there are no immunizations.
+    pub access: RecordAccess,
     /// Demographics.
     pub client: ClientDetails,
     /// Doses, oldest first.

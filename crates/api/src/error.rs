@@ -70,6 +70,14 @@ pub enum AppError {
         /// The permission that was needed.
         permission: String,
     },
+    /// The client has not granted consent (or withdrew it) and the user is at another
+    /// organization: only identification may be shown. Present the consent notice in place of
+    /// the restricted content.
+    #[error("restricted by consent: {restriction}")]
+    ConsentRestricted {
+        /// consent_not_granted / consent_withdrawn.
+        restriction: String,
+    },
     /// The record does not exist (or no longer does). Present as a page-level notice.
     #[error("{entity} not found")]
     NotFound {

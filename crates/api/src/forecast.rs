@@ -16,7 +16,7 @@ use crate::dto::{
     ClientForecast, DoseAssessment, ForecastStep, GetClientRequest, RecommendedVaccine,
     VaccineGroupForecast,
 };
-use crate::error::{AppError, AppResult, FieldIssue};
+use crate::error::{AppError, AppResult};
 use crate::AppContext;
 
 /// Evaluates every dose and forecasts every vaccine group for the client, as of today (ACIP
@@ -25,16 +25,10 @@ pub async fn get_forecast(
     ctx: &AppContext,
     request: GetClientRequest,
 ) -> AppResult<ClientForecast> {
-    let (grant, _) = ctx.require(Permission::ViewClient)?;
-    let id: ClientId = request
-        .client_id
-        .parse()
-        .map_err(|_| AppError::Validation {
-            issues: vec![FieldIssue {
-                field: "clientId".into(),
-                message: "Not a client id.".into(),
-            }],
-        })?;
+    let (grant, session) = ctx.require(Permission::ViewClient)?;
+    let id: ClientId = crate::consent::parse_client_id(&request.client_id)?;
+    // The forecast reveals the doses: it needs the whole record under the consent rule.
+    crate::consent::require_full_record(ctx, &session, id).await?;
     let client = clients::get(ctx.store(), id).await?;
     let doses = immunizations::for_client(ctx.store(), id).await?;
     let today = ctx.clock().today();

@@ -45,6 +45,16 @@ pub enum AuditAction {
     UpdateClient,
     /// An immunization was added, changed or voided.
     UpdateImmunization,
+    /// A client was added to the registry.
+    AddClient,
+    /// A client's consent status changed (the detail gives the new status).
+    UpdateConsent,
+    /// Two client records were merged (the client is the survivor; the detail names the merge).
+    MergeClients,
+    /// A merge was undone.
+    UnmergeClients,
+    /// A likely duplicate pair was marked as two different people.
+    DismissDuplicate,
 }
 
 impl AuditAction {
@@ -67,6 +77,11 @@ impl AuditAction {
             AuditAction::PrintRecord => "print_record",
             AuditAction::UpdateClient => "update_client",
             AuditAction::UpdateImmunization => "update_immunization",
+            AuditAction::AddClient => "add_client",
+            AuditAction::UpdateConsent => "update_consent",
+            AuditAction::MergeClients => "merge_clients",
+            AuditAction::UnmergeClients => "unmerge_clients",
+            AuditAction::DismissDuplicate => "dismiss_duplicate",
         }
     }
 }

@@ -21,6 +21,9 @@ pub enum Permission {
     UpdateConsent,
     /// Add clients and edit their demographics.
     EditDemographics,
+    /// Work the duplicates queue: merge two records of one person, undo a merge, or mark a pair
+    /// as two people. Supervisors and state staff: a merge moves doses between records.
+    MergeClients,
     /// Record administered and historical doses.
     AddImmunizations,
     /// Edit and void immunizations.
@@ -46,12 +49,13 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 16] = [
         P::SearchClients,
         P::ViewClient,
         P::PrintRecord,
         P::UpdateConsent,
         P::EditDemographics,
+        P::MergeClients,
         P::AddImmunizations,
         P::EditImmunizations,
         P::ManageLots,
@@ -72,6 +76,7 @@ impl Permission {
             P::PrintRecord => "print_record",
             P::UpdateConsent => "update_consent",
             P::EditDemographics => "edit_demographics",
+            P::MergeClients => "merge_clients",
             P::AddImmunizations => "add_immunizations",
             P::EditImmunizations => "edit_immunizations",
             P::ManageLots => "manage_lots",
@@ -164,6 +169,7 @@ impl Role {
                 return READ.contains(&permission)
                     || PROVIDER.contains(&permission)
                     || permission == P::ManageOrganizationUsers
+                    || permission == P::MergeClients
             }
             Role::ModifiedAccessSubState => &[P::RunReports, P::ManageOrganizations],
             Role::FullAccessState => return true,
@@ -278,6 +284,15 @@ mod tests {
         assert!(Role::RegistryStaff.grants(P::ApproveAccessRequests));
         assert!(!Role::RegistryStaff.grants(P::ViewClient));
         assert!(!Role::RegistryStaff.grants(P::SearchClients));
+    }
+
+    #[test]
+    fn only_supervisors_and_state_staff_merge_duplicate_clients() {
+        let mergers: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.grants(P::MergeClients))
+            .collect();
+        assert_eq!(mergers, vec![Role::ProviderSupervisor, Role::FullAccessState]);
     }
 
     #[test]

@@ -47,7 +47,8 @@ pub struct NewClient {
     pub guardian_last_name: Option<String>,
     /// Relationship (mother, father, guardian, grandparent).
     pub guardian_relationship: Option<String>,
-    /// granted / refused / unknown.
+    /// Consent status: granted / not_granted / withdrawn (the older granted / refused / unknown
+    /// are read as granted / not_granted / not_granted). See [`consent_columns`].
     pub consent: String,
     /// Organization that registered the client.
     pub home_organization_id: Option<OrganizationId>,
@@ -121,12 +122,34 @@ pub struct ClientRow {
     pub guardian_last_name: Option<String>,
     /// Guardian relationship.
     pub guardian_relationship: Option<String>,
-    /// Consent status.
-    pub consent: String,
+    /// Consent status: granted / not_granted / withdrawn.
+    pub consent_status: String,
     /// Record status.
     pub status: String,
     /// Home organization's name.
     pub organization_name: Option<String>,
+    /// Home (registering) organization.
+    pub home_organization_id: Option<String>,
+    /// Apartment, suite.
+    pub address_line2: Option<String>,
+    /// Part of a multiple birth.
+    pub multiple_birth: Option<bool>,
+    /// Birth order in a multiple birth.
+    pub birth_order: Option<i64>,
+    /// USPS code of the birth state.
+    pub birth_state: Option<String>,
+    /// ISO alpha-3 birth country.
+    pub birth_country: Option<String>,
+    /// CDC race code.
+    pub race: Option<String>,
+    /// CDC ethnicity code.
+    pub ethnicity: Option<String>,
+    /// ISO 639-2 language.
+    pub language: Option<String>,
+    /// The record this one was merged into, if any.
+    pub merged_into: Option<String>,
+    /// RFC 3339; the optimistic-concurrency token of an edit.
+    pub updated_at: String,
 }
 
 /// Inserts a client and logs the change.
@@ -155,11 +178,24 @@ pub async fn insert_in_tx(
 /// Column list of a client insert, shared with the bulk loader.
 pub const INSERT_COLUMNS: &str = "INSERT INTO clients (id, registry_id, first_name, middle_name, last_name, suffix, \
     first_name_folded, last_name_folded, date_of_birth, gender, mother_maiden_name, address_line1, city, state, \
-    county, zip, phone, guardian_first_name, guardian_last_name, guardian_relationship, consent, \
+    county, zip, phone, guardian_first_name, guardian_last_name, guardian_relationship, consent, consent_status, \
     home_organization_id, created_at, updated_at) ";
 
 /// Number of values [`push_client`] binds per row.
-pub const INSERT_BINDS_PER_ROW: usize = 24;
+pub const INSERT_BINDS_PER_ROW: usize = 25;
+
+/// The two consent columns for a status code: (`consent`, read by builds before the
+/// demographics migration, and `consent_status`). Accepts the current codes (granted /
+/// not_granted / withdrawn) and the older ones (granted / refused / unknown); anything else is
+/// stored as not granted, so an unknown value never opens a record.
+pub fn consent_columns(code: &str) -> (&'static str, &'static str) {
+    match code {
+        "granted" => ("granted", "granted"),
+        "withdrawn" => ("refused", "withdrawn"),
+        "refused" => ("refused", "not_granted"),
+        _ => ("unknown", "not_granted"),
+    }
+}
 
 /// Binds one client's values (in [`INSERT_COLUMNS`] order) into a multi-row insert.
 pub fn push_client<'a>(
@@ -188,7 +224,8 @@ pub fn push_client<'a>(
         .push_bind(c.guardian_first_name.as_deref())
         .push_bind(c.guardian_last_name.as_deref())
         .push_bind(c.guardian_relationship.as_deref())
-        .push_bind(c.consent.as_str())
+        .push_bind(consent_columns(&c.consent).0)
+        .push_bind(consent_columns(&c.consent).1)
         .push_bind(c.home_organization_id.map(|o| o.to_string()))
         .push_bind(now.to_string())
         .push_bind(now.to_string());
@@ -235,13 +272,33 @@ pub async fn search_basic(
     Ok(qb.build_query_as().fetch_all(store.pool()).await?)
 }
 
+/// Gives a client the registry client number `candidate` unless another client has it; returns
+/// whether it did (the caller draws another number otherwise).
+pub async fn try_set_registry_id_in_tx(
+    tx: &mut Transaction<'_, Sqlite>,
+    client: ClientId,
+    candidate: &str,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE clients SET registry_id = ?1 WHERE id = ?2
+         AND NOT EXISTS (SELECT 1 FROM clients WHERE registry_id = ?1)",
+    )
+    .bind(candidate)
+    .bind(client.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// The client with `id`.
 pub async fn get(store: &Store, id: ClientId) -> StoreResult<ClientRow> {
     sqlx::query_as(
         "SELECT c.id, c.registry_id, c.first_name, c.middle_name, c.last_name, c.suffix, c.date_of_birth, c.gender,
                 c.mother_maiden_name, c.address_line1, c.city, c.state, c.county, c.zip, c.phone,
-                c.guardian_first_name, c.guardian_last_name, c.guardian_relationship, c.consent, c.status,
-                o.name AS organization_name
+                c.guardian_first_name, c.guardian_last_name, c.guardian_relationship, c.consent_status, c.status,
+                o.name AS organization_name, c.home_organization_id, c.address_line2, c.multiple_birth,
+                c.birth_order, c.birth_state, c.birth_country, c.race, c.ethnicity, c.language,
+                c.merged_into, c.updated_at
          FROM clients c LEFT JOIN organizations o ON o.id = c.home_organization_id WHERE c.id = ?",
     )
     .bind(id.to_string())

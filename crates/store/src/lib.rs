@@ -16,6 +16,8 @@ pub mod bulk;
 pub mod change_log;
 pub mod clients;
 pub mod codes;
+pub mod demographics;
+pub mod duplicates;
 pub mod immunizations;
 pub mod organizations;
 pub mod sessions;

@@ -1,0 +1,196 @@
+//! Opt-in consent: the rule applied to every read of a client (see
+//! [`shotbook_core::consent::client_access`]), and recording consent, granted or withdrawn.
+
+use shotbook_core::audit::{AuditAction, AuditEvent};
+use shotbook_core::consent::{client_access, ClientAccess, ConsentFacts, RecordView, Viewer};
+use shotbook_core::demographics::{ConsentEntry, ConsentInput};
+use shotbook_core::error::IssueCollector;
+use shotbook_core::ids::ClientId;
+use shotbook_core::permission::Permission;
+use shotbook_core::session::{Grant, Session};
+use shotbook_store::{audit, demographics};
+
+use crate::dto::{ConsentHistoryEntry, RecordAccess, UpdateConsentRequest};
+use crate::error::{AppError, AppResult, FieldIssue};
+use crate::AppContext;
+
+/// What the signed-in user may see and do with `client`, by the consent rule.
+///
+/// Every command that returns or prints client data calls this after its permission check and
+/// refuses (or trims to identification) what the answer does not allow. The check reads the
+/// consent status at the moment of the call, so a withdrawal takes effect on the next read.
+pub async fn access_to(
+    ctx: &AppContext,
+    session: &Session,
+    client: ClientId,
+) -> AppResult<ClientAccess> {
+    let (status, organizations) = demographics::consent_facts(ctx.store(), client).await?;
+    Ok(client_access(
+        Viewer {
+            role: session.role,
+            organization_id: session.organization_id,
+        },
+        ConsentFacts {
+            status,
+            organizations: &organizations,
+        },
+    ))
+}
+
+/// Refuses with [`AppError::ConsentRestricted`] unless the whole record may be shown: for
+/// reads that have nothing to show at identification level (immunizations, forecast, print).
+pub async fn require_full_record(
+    ctx: &AppContext,
+    session: &Session,
+    client: ClientId,
+) -> AppResult<ClientAccess> {
+    let access = access_to(ctx, session, client).await?;
+    match access.restriction {
+        Some(r) if !access.is_full() => Err(AppError::ConsentRestricted {
+            restriction: r.code().to_string(),
+        }),
+        _ if access.view == RecordView::None => Err(AppError::Forbidden {
+            permission: Permission::ViewClient.code().to_string(),
+        }),
+        _ => Ok(access),
+    }
+}
+
+/// The access decision as the UI receives it.
+pub fn record_access(access: &ClientAccess) -> RecordAccess {
+    RecordAccess {
+        view: match access.view {
+            RecordView::Full => "full",
+            RecordView::IdentificationOnly => "identification",
+            RecordView::None => "none",
+        }
+        .to_string(),
+        restriction: access.restriction.map(|r| r.code().to_string()),
+        may_print: access.may_print,
+        may_update_consent: access.may_update_consent,
+        may_edit_demographics: access.may_edit_demographics,
+    }
+}
+
+pub(crate) fn parse_client_id(text: &str) -> AppResult<ClientId> {
+    text.parse().map_err(|_| AppError::Validation {
+        issues: vec![FieldIssue {
+            field: "clientId".into(),
+            message: "Not a client id.".into(),
+        }],
+    })
+}
+
+/// Audits one event about one client, with a non-identifying detail.
+pub(crate) async fn audit_client(
+    ctx: &AppContext,
+    grant: &Grant,
+    action: AuditAction,
+    client: ClientId,
+    detail: Option<String>,
+) -> AppResult<()> {
+    audit::append(
+        ctx.store().pool(),
+        &AuditEvent {
+            at: ctx.clock().now(),
+            user_id: Some(grant.user_id()),
+            organization_id: Some(grant.organization_id()),
+            workstation: ctx.workstation().to_string(),
+            action,
+            client_id: Some(client),
+            detail,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Records a consent entry (granted, not granted or withdrawn). Takes effect at once: the next
+/// read by another organization is restricted. Audited with the new status. Allowed to every
+/// role with [`Permission::UpdateConsent`], Montana's "Read Only with Consent" included, even
+/// on a record they see at identification level only (that is how consent gets recorded).
+pub async fn update_consent(
+    ctx: &AppContext,
+    request: UpdateConsentRequest,
+) -> AppResult<Vec<ConsentHistoryEntry>> {
+    let (grant, session) = ctx.require(Permission::UpdateConsent)?;
+    let client = parse_client_id(&request.client_id)?;
+    let access = access_to(ctx, &session, client).await?;
+    if !access.may_update_consent {
+        return Err(AppError::Forbidden {
+            permission: Permission::UpdateConsent.code().to_string(),
+        });
+    }
+    let mut issues = IssueCollector::new();
+    let entry = ConsentEntry::parse(
+        "",
+        ConsentInput {
+            status: &request.status,
+            effective_on: &request.effective_on,
+            method: &request.method,
+            given_by: &request.given_by,
+        },
+        ctx.clock().today(),
+        &mut issues,
+    );
+    issues.finish()?;
+    let entry = entry.ok_or_else(|| AppError::internal("consent parsed without a value"))?;
+    let now = ctx.clock().now();
+    let mut tx = ctx.store().begin().await?;
+    demographics::record_consent_in_tx(
+        &mut tx,
+        client,
+        &demographics::NewConsent {
+            status: entry.status,
+            effective_on: entry.effective_on.iso(),
+            method: entry.method.code(),
+            given_by: entry.given_by.clone(),
+            recorded_by: Some(grant.user_id()),
+            organization_id: Some(grant.organization_id()),
+        },
+        now,
+    )
+    .await?;
+    audit::append(
+        &mut *tx,
+        &AuditEvent {
+            at: now,
+            user_id: Some(grant.user_id()),
+            organization_id: Some(grant.organization_id()),
+            workstation: ctx.workstation().to_string(),
+            action: AuditAction::UpdateConsent,
+            client_id: Some(client),
+            detail: Some(format!(
+                "consent {} ({})",
+                entry.status.code(),
+                entry.method.code()
+            )),
+        },
+    )
+    .await?;
+    tx.commit()
+        .await
+        .map_err(|e| AppError::from(shotbook_store::StoreError::from(e)))?;
+    tracing::info!(status = entry.status.code(), "consent recorded");
+    consent_history_unchecked(ctx, client).await
+}
+
+/// The consent history, newest first (read with the client's demographics; no check here).
+pub(crate) async fn consent_history_unchecked(
+    ctx: &AppContext,
+    client: ClientId,
+) -> AppResult<Vec<ConsentHistoryEntry>> {
+    Ok(demographics::consent_history(ctx.store(), client)
+        .await?
+        .into_iter()
+        .map(|r| ConsentHistoryEntry {
+            id: r.id,
+            status: r.status,
+            effective_on: crate::clients::us_date(&r.effective_on),
+            method: r.method,
+            given_by: r.given_by,
+            recorded_by: r.recorded_by_name,
+            organization_name: r.organization_name,
+        })
+        .collect())
+}

@@ -1,0 +1,476 @@
+//! Duplicate prevention: the likely matches shown before a client is added, and the duplicates
+//! queue (scan, merge, undo, dismiss) for roles with [`Permission::MergeClients`].
+//!
+//! Matching is the person matcher behind Smart search ([`shotbook_core::matching`]) applied to
+//! candidates the store finds by date of birth (also day/month swapped), surname (also AKA) and
+//! first name within the birth year.
+
+use shotbook_core::audit::{AuditAction, AuditEvent};
+use shotbook_core::consent::ClientAccess;
+use shotbook_core::demographics::{Address, Personal};
+use shotbook_core::ids::ClientId;
+use shotbook_core::matching::{compare, Dob, MatchIndex, PersonRecord, Sex, DEFAULT_THRESHOLD};
+use shotbook_core::permission::Permission;
+use shotbook_core::session::{Grant, Session};
+use shotbook_core::ValidationError;
+use shotbook_store::duplicates::{self as store, CandidateKeys, MatchRow};
+use shotbook_store::{audit, immunizations};
+
+use crate::clients::us_date;
+use crate::consent::{access_to, parse_client_id};
+use crate::dto::{
+    ClientSummary, DismissDuplicateRequest, DuplicatePair, DuplicateQueue, DuplicateSide,
+    LikelyMatch, MergeClientsRequest, MergeEntry, UnmergeClientsRequest,
+};
+use crate::error::{AppError, AppResult};
+use crate::AppContext;
+
+/// Score from which a record is shown as a likely match when adding a client: a little below
+/// the matcher's "found" threshold, because a missed duplicate costs more than a second look.
+pub const LIKELY_MATCH_SCORE: f64 = DEFAULT_THRESHOLD - 2.0;
+
+/// Most likely matches shown when adding a client.
+const MAX_LIKELY_MATCHES: usize = 5;
+
+/// Open pairs listed at once.
+const QUEUE_LIMIT: i64 = 100;
+
+/// A likely match with its id.
+pub(crate) struct Found {
+    pub id: ClientId,
+    pub shown: LikelyMatch,
+}
+
+fn person_of(row: &MatchRow) -> PersonRecord {
+    PersonRecord {
+        given: row.first_name.clone(),
+        middle: row.middle_name.clone().unwrap_or_default(),
+        family: row.last_name.clone(),
+        dob: Dob::parse_digits(&row.date_of_birth, false),
+        sex: Sex::parse(&row.gender),
+        mother_maiden: row.mother_maiden_name.clone().unwrap_or_default(),
+        zip: row
+            .zip
+            .as_deref()
+            .map(|z| z.chars().take(5).collect())
+            .unwrap_or_default(),
+        street: row.address_line1.clone().unwrap_or_default(),
+    }
+}
+
+/// The summary line of a record, trimmed to identification when the consent rule says so.
+fn summary_of(row: &MatchRow, access: &ClientAccess) -> ClientSummary {
+    let full = access.is_full();
+    let place = [row.city.as_deref(), row.state.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let address = match (place.is_empty(), row.zip.as_deref()) {
+        (true, None) => None,
+        (true, Some(z)) => Some(z.to_string()),
+        (false, None) => Some(place),
+        (false, Some(z)) => Some(format!("{place} {z}")),
+    };
+    ClientSummary {
+        id: row.id.clone(),
+        registry_id: row.registry_id.clone(),
+        first_name: row.first_name.clone(),
+        middle_name: row.middle_name.clone(),
+        last_name: row.last_name.clone(),
+        date_of_birth: us_date(&row.date_of_birth),
+        gender: row.gender.clone(),
+        guardian_name: row.guardian_name.clone().filter(|_| full),
+        address: address.filter(|_| full),
+        organization_name: row.organization_name.clone().filter(|_| full),
+    }
+}
+
+/// Records that may be the person about to be added, best first, at most five.
+pub(crate) async fn likely_matches(
+    ctx: &AppContext,
+    session: &Session,
+    personal: &Personal,
+    address: &Address,
+) -> AppResult<Vec<Found>> {
+    let dob = personal.date_of_birth.date().date();
+    let swapped = time::Month::try_from(dob.day())
+        .ok()
+        .and_then(|m| time::Date::from_calendar_date(dob.year(), m, u8::from(dob.month())).ok())
+        .filter(|d| *d != dob)
+        .map(|d| shotbook_core::date::UsDate::from_date(d).iso());
+    let keys = CandidateKeys {
+        last_folded: personal.last_name.folded(),
+        first_folded: personal.first_name.folded(),
+        dob: personal.date_of_birth.date().iso(),
+        dob_swapped: swapped,
+    };
+    let rows = store::candidates(ctx.store(), &keys, 500).await?;
+    let query = PersonRecord {
+        given: personal.first_name.as_str().into(),
+        middle: personal
+            .middle_name
+            .as_ref()
+            .map(|n| n.as_str().into())
+            .unwrap_or_default(),
+        family: personal.last_name.as_str().into(),
+        dob: Dob::parse_digits(&keys.dob, false),
+        sex: Sex::parse(personal.gender.code()),
+        mother_maiden: personal
+            .mother_maiden_name
+            .as_ref()
+            .map(|n| n.as_str().into())
+            .unwrap_or_default(),
+        zip: address
+            .zip
+            .as_ref()
+            .map(|z| z.as_str().chars().take(5).collect())
+            .unwrap_or_default(),
+        street: address.line1.clone().unwrap_or_default(),
+    };
+    let mut scored: Vec<(f64, Vec<String>, &MatchRow)> = rows
+        .iter()
+        .map(|r| {
+            let s = compare(&query, &person_of(r));
+            (s.score, s.reasons, r)
+        })
+        .filter(|(score, _, _)| *score >= LIKELY_MATCH_SCORE)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored.truncate(MAX_LIKELY_MATCHES);
+    let mut out = Vec::with_capacity(scored.len());
+    for (score, reasons, row) in scored {
+        let id = parse_client_id(&row.id)?;
+        let access = access_to(ctx, session, id).await?;
+        out.push(Found {
+            id,
+            shown: LikelyMatch {
+                client: summary_of(row, &access),
+                score: (score * 10.0).round() / 10.0,
+                reasons,
+            },
+        });
+    }
+    Ok(out)
+}
+
+async fn audit_many(
+    ctx: &AppContext,
+    grant: &Grant,
+    action: AuditAction,
+    clients: &[ClientId],
+    detail: &str,
+) -> AppResult<()> {
+    let now = ctx.clock().now();
+    let mut tx = ctx.store().begin().await?;
+    for c in clients {
+        audit::append(
+            &mut *tx,
+            &AuditEvent {
+                at: now,
+                user_id: Some(grant.user_id()),
+                organization_id: Some(grant.organization_id()),
+                workstation: ctx.workstation().to_string(),
+                action,
+                client_id: Some(*c),
+                detail: Some(detail.into()),
+            },
+        )
+        .await?;
+    }
+    tx.commit()
+        .await
+        .map_err(|e| AppError::from(shotbook_store::StoreError::from(e)))?;
+    Ok(())
+}
+
+/// The duplicates queue: open pairs, best score first (each client shown is audited), and the
+/// merges that can still be undone.
+pub async fn duplicate_queue(ctx: &AppContext) -> AppResult<DuplicateQueue> {
+    let (grant, session) = ctx.require(Permission::MergeClients)?;
+    let pairs = store::open_pairs(ctx.store(), QUEUE_LIMIT).await?;
+    let merges = store::recent_merges(ctx.store(), 20).await?;
+    let mut ids: Vec<String> = pairs
+        .iter()
+        .flat_map(|p| [p.client_a.clone(), p.client_b.clone()])
+        .chain(
+            merges
+                .iter()
+                .flat_map(|m| [m.survivor_id.clone(), m.merged_id.clone()]),
+        )
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let rows = store::match_rows(ctx.store(), &ids).await?;
+    let mut sides = std::collections::HashMap::new();
+    let mut shown = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let id = parse_client_id(&row.id)?;
+        let access = access_to(ctx, &session, id).await?;
+        let doses = if access.is_full() {
+            immunizations::for_client(ctx.store(), id).await?.len() as i32
+        } else {
+            0
+        };
+        sides.insert(
+            row.id.clone(),
+            DuplicateSide {
+                client: summary_of(row, &access),
+                dose_count: doses,
+                full_view: access.is_full(),
+            },
+        );
+        shown.push(id);
+    }
+    audit_many(
+        ctx,
+        &grant,
+        AuditAction::SearchClients,
+        &shown,
+        "duplicates queue",
+    )
+    .await?;
+    let side = |id: &str| {
+        sides
+            .get(id)
+            .cloned()
+            .ok_or_else(|| AppError::internal("a queued client has no row"))
+    };
+    let mut out_pairs = Vec::with_capacity(pairs.len());
+    for p in &pairs {
+        out_pairs.push(DuplicatePair {
+            id: p.id.clone(),
+            score: (p.score * 10.0).round() / 10.0,
+            reasons: p.reasons.split(", ").map(Into::into).collect(),
+            first: side(&p.client_a)?,
+            second: side(&p.client_b)?,
+        });
+    }
+    let mut out_merges = Vec::with_capacity(merges.len());
+    for m in &merges {
+        out_merges.push(MergeEntry {
+            id: m.id.clone(),
+            survivor: side(&m.survivor_id)?.client,
+            merged: side(&m.merged_id)?.client,
+            merged_on: us_date(m.merged_at.get(..10).unwrap_or_default()),
+            merged_by: m.merged_by_name.clone(),
+        });
+    }
+    Ok(DuplicateQueue {
+        pairs: out_pairs,
+        open_count: i32::try_from(store::open_count(ctx.store()).await?).unwrap_or(i32::MAX),
+        merges: out_merges,
+    })
+}
+
+/// Scans the registry for likely duplicate pairs (records born the same year whose match score
+/// reaches the matcher's threshold) and adds them to the queue; returns the queue.
+pub async fn scan_duplicates(ctx: &AppContext) -> AppResult<DuplicateQueue> {
+    ctx.require(Permission::MergeClients)?;
+    let started = std::time::Instant::now();
+    let mut found = 0usize;
+    for year in store::birth_years(ctx.store()).await? {
+        let rows = store::born_in(ctx.store(), year).await?;
+        let pairs = tokio::task::spawn_blocking(move || {
+            let records: Vec<PersonRecord> = rows.iter().map(person_of).collect();
+            let index = MatchIndex::new(&records);
+            let mut pairs = Vec::new();
+            for (i, r) in records.iter().enumerate() {
+                for c in index.search(r, 3, |j| j == i) {
+                    if c.score.score >= DEFAULT_THRESHOLD && i < c.index {
+                        pairs.push((
+                            rows[i].id.clone(),
+                            rows[c.index].id.clone(),
+                            c.score.score,
+                            c.score.explain(),
+                        ));
+                    }
+                }
+            }
+            pairs
+        })
+        .await
+        .map_err(AppError::internal)?;
+        if pairs.is_empty() {
+            continue;
+        }
+        let now = ctx.clock().now();
+        let mut tx = ctx.store().begin().await?;
+        for (a, b, score, reasons) in &pairs {
+            store::record_pair_in_tx(
+                &mut tx,
+                parse_client_id(a)?,
+                parse_client_id(b)?,
+                *score,
+                reasons,
+                now,
+            )
+            .await?;
+        }
+        tx.commit()
+            .await
+            .map_err(|e| AppError::from(shotbook_store::StoreError::from(e)))?;
+        found += pairs.len();
+    }
+    tracing::info!(
+        pairs = found,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "duplicate scan"
+    );
+    duplicate_queue(ctx).await
+}
+
+/// Merges a queued pair into `survivor_id`: every dose and name (as AKA) and organization of
+/// the other record moves to it; the other record stays, marked merged. Both records must be
+/// visible in full to the user and have the same consent status. Audited on both records.
+pub async fn merge_clients(
+    ctx: &AppContext,
+    request: MergeClientsRequest,
+) -> AppResult<DuplicateQueue> {
+    let (grant, session) = ctx.require(Permission::MergeClients)?;
+    let pair = store::pair(ctx.store(), &request.pair_id).await?;
+    if pair.status != "open" {
+        return Err(ValidationError::single("pairId", "This pair is already resolved.").into());
+    }
+    let survivor = parse_client_id(&request.survivor_id)?;
+    let other = if request.survivor_id == pair.client_a {
+        &pair.client_b
+    } else if request.survivor_id == pair.client_b {
+        &pair.client_a
+    } else {
+        return Err(ValidationError::single(
+            "survivorId",
+            "Keep one of the pair's two records.",
+        )
+        .into());
+    };
+    let merged = parse_client_id(other)?;
+    for id in [survivor, merged] {
+        let access = access_to(ctx, &session, id).await?;
+        if !access.is_full() {
+            return Err(AppError::ConsentRestricted {
+                restriction: access
+                    .restriction
+                    .map_or("consent_not_granted", |r| r.code())
+                    .into(),
+            });
+        }
+    }
+    let (a, _) = shotbook_store::demographics::consent_facts(ctx.store(), survivor).await?;
+    let (b, _) = shotbook_store::demographics::consent_facts(ctx.store(), merged).await?;
+    if a != b {
+        return Err(ValidationError::single(
+            "survivorId",
+            format!(
+                "The records' consent differs ({} and {}). Record the client's current consent on both first.",
+                a.code().replace('_', " "),
+                b.code().replace('_', " ")
+            ),
+        )
+        .into());
+    }
+    let now = ctx.clock().now();
+    let mut tx = ctx.store().begin().await?;
+    let merge = store::merge_in_tx(
+        &mut tx,
+        survivor,
+        merged,
+        Some(&pair.id),
+        grant.user_id(),
+        now,
+    )
+    .await?;
+    store::set_pair_status_in_tx(&mut tx, &pair.id, "merged", grant.user_id(), now).await?;
+    for (client, detail) in [
+        (survivor, format!("merge {merge}: kept, received {merged}")),
+        (merged, format!("merge {merge}: merged into {survivor}")),
+    ] {
+        audit::append(
+            &mut *tx,
+            &AuditEvent {
+                at: now,
+                user_id: Some(grant.user_id()),
+                organization_id: Some(grant.organization_id()),
+                workstation: ctx.workstation().to_string(),
+                action: AuditAction::MergeClients,
+                client_id: Some(client),
+                detail: Some(detail),
+            },
+        )
+        .await?;
+    }
+    tx.commit()
+        .await
+        .map_err(|e| AppError::from(shotbook_store::StoreError::from(e)))?;
+    tracing::info!(%merge, "clients merged");
+    duplicate_queue(ctx).await
+}
+
+/// Undoes a merge: the doses it moved go back (unless voided or moved since), the AKAs and
+/// organizations it added are voided, the merged record returns and its pair reopens. Audited.
+pub async fn unmerge_clients(
+    ctx: &AppContext,
+    request: UnmergeClientsRequest,
+) -> AppResult<DuplicateQueue> {
+    let (grant, _) = ctx.require(Permission::MergeClients)?;
+    let merge = store::merge(ctx.store(), &request.merge_id).await?;
+    if merge.undone_at.is_some() {
+        return Err(ValidationError::single("mergeId", "This merge was already undone.").into());
+    }
+    let moves = store::merge_moves(ctx.store(), &merge.id).await?;
+    let now = ctx.clock().now();
+    let mut tx = ctx.store().begin().await?;
+    store::unmerge_in_tx(&mut tx, &merge, &moves, grant.user_id(), now).await?;
+    for client in [&merge.survivor_id, &merge.merged_id] {
+        audit::append(
+            &mut *tx,
+            &AuditEvent {
+                at: now,
+                user_id: Some(grant.user_id()),
+                organization_id: Some(grant.organization_id()),
+                workstation: ctx.workstation().to_string(),
+                action: AuditAction::UnmergeClients,
+                client_id: Some(parse_client_id(client)?),
+                detail: Some(format!(
+                    "merge {} undone: {} doses back",
+                    merge.id,
+                    moves.immunizations.len()
+                )),
+            },
+        )
+        .await?;
+    }
+    tx.commit()
+        .await
+        .map_err(|e| AppError::from(shotbook_store::StoreError::from(e)))?;
+    duplicate_queue(ctx).await
+}
+
+/// Marks a queued pair as two different people. Audited on both records.
+pub async fn dismiss_duplicate(
+    ctx: &AppContext,
+    request: DismissDuplicateRequest,
+) -> AppResult<DuplicateQueue> {
+    let (grant, _) = ctx.require(Permission::MergeClients)?;
+    let pair = store::pair(ctx.store(), &request.pair_id).await?;
+    let now = ctx.clock().now();
+    let mut tx = ctx.store().begin().await?;
+    store::set_pair_status_in_tx(&mut tx, &pair.id, "not_duplicate", grant.user_id(), now)
+        .await?;
+    tx.commit()
+        .await
+        .map_err(|e| AppError::from(shotbook_store::StoreError::from(e)))?;
+    let ids = [
+        parse_client_id(&pair.client_a)?,
+        parse_client_id(&pair.client_b)?,
+    ];
+    audit_many(
+        ctx,
+        &grant,
+        AuditAction::DismissDuplicate,
+        &ids,
+        &format!("pair {}", pair.id),
+    )
+    .await?;
+    duplicate_queue(ctx).await
+}

@@ -1,0 +1,438 @@
+//! Opt-in consent: who may see how much of a client's record.
+//!
+//! Montana (imMTrax) is an opt-in registry: a client's immunizations are shared only with the
+//! client's (or guardian's) consent, obtained verbally or in writing. Without granted consent,
+//! users of *other* organizations see identification only (name, date of birth, gender, client
+//! ID: enough to know the record exists and to record consent), never the immunizations, the
+//! address, the guardians or the notes, and they cannot print the record. The organizations the
+//! client belongs to keep seeing the record they hold.
+//!
+//! [`client_access`] is the only place this rule is written. Every command that returns or prints
+//! client data asks it first.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::OrganizationId;
+use crate::permission::{Permission, Role, Scope};
+
+/// A client's consent to share the record through the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentStatus {
+    /// The client or guardian agreed to share the record.
+    Granted,
+    /// Consent was never given (not asked yet, or refused).
+    NotGranted,
+    /// Consent was given and later taken back; takes effect immediately.
+    Withdrawn,
+}
+
+impl ConsentStatus {
+    /// Every status, in the order the UI lists them.
+    pub const ALL: [ConsentStatus; 3] = [Self::Granted, Self::NotGranted, Self::Withdrawn];
+
+    /// Stable code stored in the database and shared with the UI.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Granted => "granted",
+            Self::NotGranted => "not_granted",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// Parses a stored code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// How consent (or its withdrawal) was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentMethod {
+    /// Said to a staff member, who recorded it.
+    Verbal,
+    /// A signed form (the DPHHS IIS consent form or equivalent).
+    Written,
+}
+
+impl ConsentMethod {
+    /// Stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Verbal => "verbal",
+            Self::Written => "written",
+        }
+    }
+
+    /// Parses a code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Verbal, Self::Written]
+            .into_iter()
+            .find(|m| m.code() == code.trim())
+    }
+}
+
+/// Who is looking: the role and the organization of the current session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Viewer {
+    /// Role at the organization.
+    pub role: Role,
+    /// The organization signed in for.
+    pub organization_id: OrganizationId,
+}
+
+/// What the rule needs to know about a client.
+#[derive(Debug, Clone, Copy)]
+pub struct ConsentFacts<'a> {
+    /// Current consent status.
+    pub status: ConsentStatus,
+    /// Organizations the client belongs to (registering organization and every provider-client
+    /// relationship, whatever its status).
+    pub organizations: &'a [OrganizationId],
+}
+
+/// How much of the record the viewer may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordView {
+    /// Nothing (the role does not open client records).
+    None,
+    /// Name, date of birth, gender, client ID and the consent status.
+    IdentificationOnly,
+    /// Everything.
+    Full,
+}
+
+/// Why the record is restricted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Restriction {
+    /// Consent was never given and the viewer is at another organization.
+    ConsentNotGranted,
+    /// Consent was withdrawn and the viewer is at another organization.
+    ConsentWithdrawn,
+}
+
+impl Restriction {
+    /// Stable code, shared with the UI (which shows the notice in words).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::ConsentNotGranted => "consent_not_granted",
+            Self::ConsentWithdrawn => "consent_withdrawn",
+        }
+    }
+}
+
+/// The decision for one viewer and one client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ClientAccess {
+    /// How much may be shown.
+    pub view: RecordView,
+    /// Why less than everything, when the role could otherwise see it all.
+    pub restriction: Option<Restriction>,
+    /// The Official Immunization Record may be printed.
+    pub may_print: bool,
+    /// The consent status and its history may be changed.
+    pub may_update_consent: bool,
+    /// Demographics may be edited (and the client merged).
+    pub may_edit_demographics: bool,
+}
+
+impl ClientAccess {
+    /// Nothing at all.
+    pub const NONE: ClientAccess = ClientAccess {
+        view: RecordView::None,
+        restriction: None,
+        may_print: false,
+        may_update_consent: false,
+        may_edit_demographics: false,
+    };
+
+    /// The whole record may be shown.
+    pub fn is_full(&self) -> bool {
+        self.view == RecordView::Full
+    }
+}
+
+/// The consent rule: what `viewer` may see and do with a client's record.
+///
+/// - A role that cannot open client records (registry staff) gets nothing.
+/// - The client's own organizations, and the state registry staff who hold every record
+///   (Full Access State), see the full record whatever the consent says.
+/// - Anyone else sees the full record only with granted consent; otherwise identification only
+///   (with the reason), and no printing.
+/// - Consent can be viewed by anyone who sees identification and changed by roles with
+///   [`Permission::UpdateConsent`], Montana's "Read Only with Consent" included: that role's
+///   only change to a record is its consent status.
+/// - Demographics can be edited only by roles with [`Permission::EditDemographics`], and only on
+///   a record they may see in full.
+///
+/// ```
+/// use shotbook_core::consent::*;
+/// use shotbook_core::ids::OrganizationId;
+/// use shotbook_core::permission::Role;
+/// let (clinic, other) = (OrganizationId::new(), OrganizationId::new());
+/// let facts = ConsentFacts { status: ConsentStatus::Withdrawn, organizations: &[clinic] };
+/// let elsewhere = Viewer { role: Role::FullAccessProvider, organization_id: other };
+/// assert_eq!(client_access(elsewhere, facts).view, RecordView::IdentificationOnly);
+/// let at_home = Viewer { role: Role::FullAccessProvider, organization_id: clinic };
+/// assert_eq!(client_access(at_home, facts).view, RecordView::Full);
+/// ```
+pub fn client_access(viewer: Viewer, client: ConsentFacts<'_>) -> ClientAccess {
+    let role = viewer.role;
+    if !role.grants(Permission::ViewClient) {
+        return ClientAccess::NONE;
+    }
+    let own = client.organizations.contains(&viewer.organization_id);
+    let registry_wide = role.scope() == Scope::State;
+    let restriction = match client.status {
+        _ if own || registry_wide => None,
+        ConsentStatus::Granted => None,
+        ConsentStatus::NotGranted => Some(Restriction::ConsentNotGranted),
+        ConsentStatus::Withdrawn => Some(Restriction::ConsentWithdrawn),
+    };
+    let full = restriction.is_none();
+    ClientAccess {
+        view: if full {
+            RecordView::Full
+        } else {
+            RecordView::IdentificationOnly
+        },
+        restriction,
+        may_print: full && role.grants(Permission::PrintRecord),
+        may_update_consent: role.grants(Permission::UpdateConsent),
+        may_edit_demographics: full && role.grants(Permission::EditDemographics),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ConsentStatus::{Granted, NotGranted, Withdrawn};
+
+    /// The viewer's organization relative to the client's.
+    #[derive(Clone, Copy, Debug)]
+    enum Where {
+        ClientsOrganization,
+        OtherOrganization,
+    }
+    use Where::*;
+
+    fn decide(role: Role, at: Where, status: ConsentStatus) -> ClientAccess {
+        let (home, second, other) = (
+            OrganizationId::new(),
+            OrganizationId::new(),
+            OrganizationId::new(),
+        );
+        let viewer = Viewer {
+            role,
+            organization_id: match at {
+                // The second of the client's organizations, so membership is not "the first".
+                ClientsOrganization => second,
+                OtherOrganization => other,
+            },
+        };
+        client_access(
+            viewer,
+            ConsentFacts {
+                status,
+                organizations: &[home, second],
+            },
+        )
+    }
+
+    /// (view, restriction, print, update consent, edit demographics) for a compact table.
+    fn summary(
+        a: ClientAccess,
+    ) -> (RecordView, Option<Restriction>, bool, bool, bool) {
+        (
+            a.view,
+            a.restriction,
+            a.may_print,
+            a.may_update_consent,
+            a.may_edit_demographics,
+        )
+    }
+
+    use RecordView::{Full, IdentificationOnly};
+
+    #[test]
+    fn a_provider_at_another_organization_sees_identification_only_without_consent() {
+        for (status, why) in [
+            (NotGranted, Restriction::ConsentNotGranted),
+            (Withdrawn, Restriction::ConsentWithdrawn),
+        ] {
+            assert_eq!(
+                summary(decide(Role::FullAccessProvider, OtherOrganization, status)),
+                (IdentificationOnly, Some(why), false, true, false),
+                "{status:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn with_granted_consent_another_organization_sees_and_prints_the_full_record() {
+        assert_eq!(
+            summary(decide(Role::FullAccessProvider, OtherOrganization, Granted)),
+            (Full, None, true, true, true)
+        );
+    }
+
+    #[test]
+    fn the_clients_own_organizations_see_the_full_record_whatever_the_consent() {
+        for status in ConsentStatus::ALL {
+            assert_eq!(
+                summary(decide(Role::FullAccessProvider, ClientsOrganization, status)),
+                (Full, None, true, true, true),
+                "{status:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn read_only_with_consent_changes_nothing_but_the_consent_status() {
+        for at in [ClientsOrganization, OtherOrganization] {
+            for status in ConsentStatus::ALL {
+                let a = decide(Role::ReadOnlyWithConsent, at, status);
+                assert!(a.may_update_consent, "{at:?} {status:?}");
+                assert!(!a.may_edit_demographics, "{at:?} {status:?}");
+            }
+        }
+        // It reads and prints like any other user, within the consent rule.
+        assert_eq!(
+            summary(decide(Role::ReadOnlyWithConsent, OtherOrganization, Withdrawn)),
+            (
+                IdentificationOnly,
+                Some(Restriction::ConsentWithdrawn),
+                false,
+                true,
+                false
+            )
+        );
+        assert_eq!(
+            summary(decide(Role::ReadOnlyWithConsent, OtherOrganization, Granted)),
+            (Full, None, true, true, false)
+        );
+    }
+
+    #[test]
+    fn a_school_sees_identification_only_of_a_child_without_consent_and_cannot_change_it() {
+        assert_eq!(
+            summary(decide(Role::ViewOnlyNonProvider, OtherOrganization, NotGranted)),
+            (
+                IdentificationOnly,
+                Some(Restriction::ConsentNotGranted),
+                false,
+                false,
+                false
+            )
+        );
+        assert_eq!(
+            summary(decide(Role::ViewOnlyNonProvider, OtherOrganization, Granted)),
+            (Full, None, true, false, false)
+        );
+    }
+
+    #[test]
+    fn state_registry_staff_see_every_record_in_full() {
+        for status in ConsentStatus::ALL {
+            assert_eq!(
+                summary(decide(Role::FullAccessState, OtherOrganization, status)),
+                (Full, None, true, true, true),
+                "{status:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn regional_staff_are_another_organization() {
+        assert_eq!(
+            decide(Role::ModifiedAccessSubState, OtherOrganization, Withdrawn).view,
+            IdentificationOnly
+        );
+    }
+
+    #[test]
+    fn registry_help_desk_staff_see_nothing_whatever_the_consent() {
+        for at in [ClientsOrganization, OtherOrganization] {
+            for status in ConsentStatus::ALL {
+                assert_eq!(
+                    decide(Role::RegistryStaff, at, status),
+                    ClientAccess::NONE,
+                    "{at:?} {status:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_role_organization_and_status_follows_the_rule() {
+        // The rule restated case by case, so a change to one branch shows up here.
+        for role in Role::ALL {
+            for at in [ClientsOrganization, OtherOrganization] {
+                for status in ConsentStatus::ALL {
+                    let a = decide(role, at, status);
+                    let reads = role.grants(Permission::ViewClient);
+                    let sees_all = reads
+                        && (matches!(at, ClientsOrganization)
+                            || status == Granted
+                            || role == Role::FullAccessState);
+                    let case = format!("{role:?} {at:?} {status:?}");
+                    assert_eq!(a.is_full(), sees_all, "{case}");
+                    assert_eq!(
+                        a.view == IdentificationOnly,
+                        reads && !sees_all,
+                        "{case}"
+                    );
+                    assert_eq!(a.restriction.is_some(), reads && !sees_all, "{case}");
+                    assert_eq!(
+                        a.may_print,
+                        sees_all && role.grants(Permission::PrintRecord),
+                        "{case}"
+                    );
+                    assert_eq!(
+                        a.may_edit_demographics,
+                        sees_all && role.grants(Permission::EditDemographics),
+                        "{case}"
+                    );
+                    assert_eq!(
+                        a.may_update_consent,
+                        reads && role.grants(Permission::UpdateConsent),
+                        "{case}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_client_with_no_organization_is_visible_in_full_only_with_consent() {
+        let viewer = Viewer {
+            role: Role::RecordMaintenance,
+            organization_id: OrganizationId::new(),
+        };
+        let facts = |status| ConsentFacts {
+            status,
+            organizations: &[],
+        };
+        assert_eq!(client_access(viewer, facts(Granted)).view, Full);
+        assert_eq!(
+            client_access(viewer, facts(NotGranted)).view,
+            IdentificationOnly
+        );
+    }
+
+    #[test]
+    fn status_and_method_codes_round_trip() {
+        for s in ConsentStatus::ALL {
+            assert_eq!(ConsentStatus::from_code(s.code()), Some(s));
+        }
+        assert_eq!(ConsentStatus::from_code("refused"), None);
+        assert_eq!(
+            ConsentMethod::from_code("written"),
+            Some(ConsentMethod::Written)
+        );
+        assert_eq!(ConsentMethod::from_code("email"), None);
+    }
+}

@@ -1,0 +1,207 @@
+use super::*;
+use crate::clients::{self, NewClient};
+use crate::immunizations::{self, NewImmunization};
+use crate::organizations::{self, NewOrganization};
+use time::macros::datetime;
+
+const NOW: OffsetDateTime = datetime!(2026-11-22 9:00 UTC);
+
+struct World {
+    store: Store,
+    survivor: ClientId,
+    merged: ClientId,
+    user: UserId,
+    clinic_a: OrganizationId,
+    clinic_b: OrganizationId,
+}
+
+async fn world() -> World {
+    let store = Store::open_in_memory().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let mut orgs = Vec::new();
+    for code in ["MT0001", "MT0002"] {
+        let id = OrganizationId::new();
+        organizations::insert_in_tx(
+            &mut tx,
+            &NewOrganization {
+                id,
+                code: code.into(),
+                name: format!("Clinic {code}"),
+                kind: "provider".into(),
+                state: "MT".into(),
+                county: "Yellowstone".into(),
+                city: "Billings".into(),
+                vfc_pin: None,
+            },
+            ChangeSource::Local,
+            NOW,
+        )
+        .await
+        .unwrap();
+        orgs.push(id);
+    }
+    let user = UserId::new();
+    crate::users::insert_in_tx(
+        &mut tx,
+        &crate::users::NewUser {
+            id: user,
+            username: "sup".into(),
+            password_hash: "x".into(),
+            first_name: "Sue".into(),
+            last_name: "Pervisor".into(),
+            email: "sup@example.org".into(),
+            phone: None,
+        },
+        ChangeSource::Local,
+        NOW,
+    )
+    .await
+    .unwrap();
+    let mut ids = Vec::new();
+    for (first, dob, org) in [
+        ("William", "2019-03-14", orgs[0]),
+        ("Bill", "2019-14-03", orgs[1]),
+    ] {
+        let c = NewClient {
+            first_name: first.into(),
+            last_name: "Garcia".into(),
+            date_of_birth: dob.into(),
+            gender: "M".into(),
+            consent: "granted".into(),
+            home_organization_id: Some(org),
+            ..Default::default()
+        };
+        clients::insert_in_tx(&mut tx, &c, ChangeSource::Local, NOW)
+            .await
+            .unwrap();
+        for (cvx, on) in [("08", "2019-03-15"), ("110", "2019-05-16")] {
+            immunizations::insert_in_tx(
+                &mut tx,
+                &NewImmunization {
+                    client_id: c.id,
+                    cvx: cvx.into(),
+                    administered_on: on.into(),
+                    source: "administered".into(),
+                    ..Default::default()
+                },
+                ChangeSource::Local,
+                NOW,
+            )
+            .await
+            .unwrap();
+        }
+        ids.push(c.id);
+    }
+    tx.commit().await.unwrap();
+    World {
+        store,
+        survivor: ids[0],
+        merged: ids[1],
+        user,
+        clinic_a: orgs[0],
+        clinic_b: orgs[1],
+    }
+}
+
+async fn doses_of(store: &Store, client: ClientId) -> usize {
+    immunizations::for_client(store, client).await.unwrap().len()
+}
+
+#[tokio::test]
+async fn a_merge_keeps_every_dose_and_name_and_unmerge_puts_them_back() {
+    let w = world().await;
+    let mut tx = w.store.begin().await.unwrap();
+    let pair = record_pair_in_tx(&mut tx, w.merged, w.survivor, 21.5, "surname exact", NOW)
+        .await
+        .unwrap();
+    let again = record_pair_in_tx(&mut tx, w.survivor, w.merged, 25.0, "better", NOW)
+        .await
+        .unwrap();
+    assert_eq!(pair, again, "a pair is one row whatever the order");
+    let merge_id = merge_in_tx(&mut tx, w.survivor, w.merged, Some(&pair), w.user, NOW)
+        .await
+        .unwrap();
+    set_pair_status_in_tx(&mut tx, &pair, "merged", w.user, NOW)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    assert_eq!(doses_of(&w.store, w.survivor).await, 4);
+    assert_eq!(doses_of(&w.store, w.merged).await, 0);
+    let akas = demographics::names(&w.store, w.survivor).await.unwrap();
+    assert_eq!(akas.len(), 1);
+    assert_eq!(
+        (akas[0].first_name.as_str(), akas[0].kind.as_str()),
+        ("Bill", "merged")
+    );
+    assert!(demographics::is_member(&w.store, w.survivor, w.clinic_b)
+        .await
+        .unwrap());
+    assert_eq!(
+        merged_into(&w.store, w.merged).await.unwrap(),
+        Some(w.survivor.to_string())
+    );
+    assert!(open_pairs(&w.store, 10).await.unwrap().is_empty());
+
+    let m = merge(&w.store, &merge_id).await.unwrap();
+    let moves = merge_moves(&w.store, &merge_id).await.unwrap();
+    assert_eq!(
+        (
+            moves.immunizations.len(),
+            moves.names.len(),
+            moves.organizations.len()
+        ),
+        (2, 1, 1)
+    );
+    let mut tx = w.store.begin().await.unwrap();
+    unmerge_in_tx(&mut tx, &m, &moves, w.user, NOW)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    assert_eq!(doses_of(&w.store, w.survivor).await, 2);
+    assert_eq!(doses_of(&w.store, w.merged).await, 2);
+    assert!(!demographics::is_member(&w.store, w.survivor, w.clinic_b)
+        .await
+        .unwrap());
+    assert!(demographics::is_member(&w.store, w.survivor, w.clinic_a)
+        .await
+        .unwrap());
+    let akas = demographics::names(&w.store, w.survivor).await.unwrap();
+    assert!(akas[0].voided_at.is_some(), "the AKA is voided, not deleted");
+    assert_eq!(merged_into(&w.store, w.merged).await.unwrap(), None);
+    assert_eq!(open_pairs(&w.store, 10).await.unwrap().len(), 1);
+    let mut tx = w.store.begin().await.unwrap();
+    let twice = unmerge_in_tx(&mut tx, &m, &moves, w.user, NOW).await;
+    assert!(matches!(twice, Err(StoreError::NotFound("merge"))));
+}
+
+#[tokio::test]
+async fn candidates_share_a_date_of_birth_a_swapped_one_or_a_surname() {
+    let w = world().await;
+    let keys = CandidateKeys {
+        last_folded: "NOBODY".into(),
+        first_folded: "WILLIAM".into(),
+        dob: "2019-03-14".into(),
+        dob_swapped: None,
+    };
+    let found = candidates(&w.store, &keys, 50).await.unwrap();
+    assert_eq!(found.len(), 1);
+    let keys = CandidateKeys {
+        last_folded: "GARCIA".into(),
+        first_folded: "X".into(),
+        dob: "1990-01-01".into(),
+        dob_swapped: None,
+    };
+    assert_eq!(candidates(&w.store, &keys, 50).await.unwrap().len(), 2);
+    let mut tx = w.store.begin().await.unwrap();
+    merge_in_tx(&mut tx, w.survivor, w.merged, None, w.user, NOW)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        candidates(&w.store, &keys, 50).await.unwrap().len(),
+        1,
+        "a merged-away record is no candidate"
+    );
+}
