@@ -33,6 +33,16 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
         list_trade_names,
         list_manufacturers,
         list_vaccine_groups,
+        update_consent,
+        demographic_codes,
+        get_demographics,
+        change_demographics,
+        add_client,
+        duplicate_queue,
+        scan_duplicates,
+        merge_clients,
+        unmerge_clients,
+        dismiss_duplicate,
     ])
 }
 
@@ -193,4 +203,84 @@ pub async fn list_manufacturers(ctx: Ctx<'_>) -> AppResult<Vec<Manufacturer>> {
 #[specta::specta]
 pub async fn list_vaccine_groups(ctx: Ctx<'_>) -> AppResult<Vec<VaccineGroup>> {
     shotbook_api::codes::list_vaccine_groups(&ctx).await
+}
+
+// Demographics, consent and duplicates.
+
+#[tauri::command]
+#[specta::specta]
+pub async fn update_consent(
+    ctx: Ctx<'_>,
+    request: UpdateConsentRequest,
+) -> AppResult<Vec<ConsentHistoryEntry>> {
+    shotbook_api::consent::update_consent(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn demographic_codes(ctx: Ctx<'_>) -> AppResult<DemographicCodes> {
+    shotbook_api::demographics::demographic_codes(&ctx).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_demographics(
+    ctx: Ctx<'_>,
+    request: GetClientRequest,
+) -> AppResult<ClientDemographics> {
+    shotbook_api::demographics::get_demographics(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn change_demographics(
+    ctx: Ctx<'_>,
+    request: ChangeDemographicsRequest,
+) -> AppResult<ClientDemographics> {
+    shotbook_api::demographics::change_demographics(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn add_client(ctx: Ctx<'_>, request: AddClientRequest) -> AppResult<AddClientOutcome> {
+    shotbook_api::demographics::add_client(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn duplicate_queue(ctx: Ctx<'_>) -> AppResult<DuplicateQueue> {
+    shotbook_api::duplicates::duplicate_queue(&ctx).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn scan_duplicates(ctx: Ctx<'_>) -> AppResult<DuplicateQueue> {
+    shotbook_api::duplicates::scan_duplicates(&ctx).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn merge_clients(
+    ctx: Ctx<'_>,
+    request: MergeClientsRequest,
+) -> AppResult<DuplicateQueue> {
+    shotbook_api::duplicates::merge_clients(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn unmerge_clients(
+    ctx: Ctx<'_>,
+    request: UnmergeClientsRequest,
+) -> AppResult<DuplicateQueue> {
+    shotbook_api::duplicates::unmerge_clients(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn dismiss_duplicate(
+    ctx: Ctx<'_>,
+    request: DismissDuplicateRequest,
+) -> AppResult<DuplicateQueue> {
+    shotbook_api::duplicates::dismiss_duplicate(&ctx, request).await
 }

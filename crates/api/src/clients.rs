@@ -66,7 +66,9 @@ pub async fn get_client(ctx: &AppContext, request: GetClientRequest) -> AppResul
         &grant,
         AuditAction::ViewClient,
         id,
-        access.restriction.map(|r| format!("identification only: {}", r.code())),
+        access
+            .restriction
+            .map(|r| format!("identification only: {}", r.code())),
     )
     .await?;
     // Never quote the stored value: it is a date of birth, and internal errors are logged.

@@ -334,6 +334,11 @@ pub async fn change_demographics(
     let today = ctx.clock().today();
     let now = ctx.clock().now();
     let mut issues = IssueCollector::new();
+    // Read what the change needs before the write transaction takes the connection.
+    let organizations = match &request.change {
+        DemographicsChange::OrganizationStatus { .. } => organizations::all(ctx.store()).await?,
+        _ => Vec::new(),
+    };
     let mut tx = ctx.store().begin().await?;
     let what = match &request.change {
         DemographicsChange::Personal { personal } => {
@@ -386,8 +391,7 @@ pub async fn change_demographics(
             let on = issues.take(shotbook_core::date::UsDate::parse_field(
                 "statusOn", status_on,
             ));
-            let org = organizations::all(ctx.store())
-                .await?
+            let org = organizations
                 .into_iter()
                 .find(|o| o.code.eq_ignore_ascii_case(organization_code.trim()));
             if org.is_none() {
@@ -455,9 +459,7 @@ pub async fn change_demographics(
                 "responsible_person" => Voidable::ResponsiblePerson,
                 "comment" => Voidable::Comment,
                 "note" => Voidable::Note,
-                _ => {
-                    return Err(ValidationError::single("entryKind", "Not an entry kind.").into())
-                }
+                _ => return Err(ValidationError::single("entryKind", "Not an entry kind.").into()),
             };
             if reason.trim().is_empty() {
                 return Err(ValidationError::single("reason", "Say why it is voided.").into());
@@ -547,7 +549,10 @@ pub async fn add_client(
         suffix: personal.suffix.clone(),
         date_of_birth: personal.date_of_birth.date().iso(),
         gender: personal.gender.code().into(),
-        mother_maiden_name: personal.mother_maiden_name.as_ref().map(|n| n.as_str().into()),
+        mother_maiden_name: personal
+            .mother_maiden_name
+            .as_ref()
+            .map(|n| n.as_str().into()),
         address_line1: address.line1.clone(),
         city: address.city.clone(),
         state: address.state.map(Into::into),
@@ -648,5 +653,7 @@ async fn assign_registry_id(
             return Ok(candidate);
         }
     }
-    Err(AppError::internal("no free registry client number after 20 draws"))
+    Err(AppError::internal(
+        "no free registry client number after 20 draws",
+    ))
 }

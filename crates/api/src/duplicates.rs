@@ -338,11 +338,9 @@ pub async fn merge_clients(
     } else if request.survivor_id == pair.client_b {
         &pair.client_a
     } else {
-        return Err(ValidationError::single(
-            "survivorId",
-            "Keep one of the pair's two records.",
-        )
-        .into());
+        return Err(
+            ValidationError::single("survivorId", "Keep one of the pair's two records.").into(),
+        );
     };
     let merged = parse_client_id(other)?;
     for id in [survivor, merged] {
@@ -455,8 +453,7 @@ pub async fn dismiss_duplicate(
     let pair = store::pair(ctx.store(), &request.pair_id).await?;
     let now = ctx.clock().now();
     let mut tx = ctx.store().begin().await?;
-    store::set_pair_status_in_tx(&mut tx, &pair.id, "not_duplicate", grant.user_id(), now)
-        .await?;
+    store::set_pair_status_in_tx(&mut tx, &pair.id, "not_duplicate", grant.user_id(), now).await?;
     tx.commit()
         .await
         .map_err(|e| AppError::from(shotbook_store::StoreError::from(e)))?;

@@ -243,9 +243,7 @@ mod tests {
     }
 
     /// (view, restriction, print, update consent, edit demographics) for a compact table.
-    fn summary(
-        a: ClientAccess,
-    ) -> (RecordView, Option<Restriction>, bool, bool, bool) {
+    fn summary(a: ClientAccess) -> (RecordView, Option<Restriction>, bool, bool, bool) {
         (
             a.view,
             a.restriction,
@@ -283,7 +281,11 @@ mod tests {
     fn the_clients_own_organizations_see_the_full_record_whatever_the_consent() {
         for status in ConsentStatus::ALL {
             assert_eq!(
-                summary(decide(Role::FullAccessProvider, ClientsOrganization, status)),
+                summary(decide(
+                    Role::FullAccessProvider,
+                    ClientsOrganization,
+                    status
+                )),
                 (Full, None, true, true, true),
                 "{status:?}"
             );
@@ -301,7 +303,11 @@ mod tests {
         }
         // It reads and prints like any other user, within the consent rule.
         assert_eq!(
-            summary(decide(Role::ReadOnlyWithConsent, OtherOrganization, Withdrawn)),
+            summary(decide(
+                Role::ReadOnlyWithConsent,
+                OtherOrganization,
+                Withdrawn
+            )),
             (
                 IdentificationOnly,
                 Some(Restriction::ConsentWithdrawn),
@@ -311,7 +317,11 @@ mod tests {
             )
         );
         assert_eq!(
-            summary(decide(Role::ReadOnlyWithConsent, OtherOrganization, Granted)),
+            summary(decide(
+                Role::ReadOnlyWithConsent,
+                OtherOrganization,
+                Granted
+            )),
             (Full, None, true, true, false)
         );
     }
@@ -319,7 +329,11 @@ mod tests {
     #[test]
     fn a_school_sees_identification_only_of_a_child_without_consent_and_cannot_change_it() {
         assert_eq!(
-            summary(decide(Role::ViewOnlyNonProvider, OtherOrganization, NotGranted)),
+            summary(decide(
+                Role::ViewOnlyNonProvider,
+                OtherOrganization,
+                NotGranted
+            )),
             (
                 IdentificationOnly,
                 Some(Restriction::ConsentNotGranted),
@@ -329,7 +343,11 @@ mod tests {
             )
         );
         assert_eq!(
-            summary(decide(Role::ViewOnlyNonProvider, OtherOrganization, Granted)),
+            summary(decide(
+                Role::ViewOnlyNonProvider,
+                OtherOrganization,
+                Granted
+            )),
             (Full, None, true, false, false)
         );
     }
@@ -380,11 +398,7 @@ mod tests {
                             || role == Role::FullAccessState);
                     let case = format!("{role:?} {at:?} {status:?}");
                     assert_eq!(a.is_full(), sees_all, "{case}");
-                    assert_eq!(
-                        a.view == IdentificationOnly,
-                        reads && !sees_all,
-                        "{case}"
-                    );
+                    assert_eq!(a.view == IdentificationOnly, reads && !sees_all, "{case}");
                     assert_eq!(a.restriction.is_some(), reads && !sees_all, "{case}");
                     assert_eq!(
                         a.may_print,

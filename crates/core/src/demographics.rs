@@ -190,21 +190,9 @@ pub const COMMENT_CODES: &[CommentCode] = &[
         "immunity",
         "Laboratory evidence of immunity",
     ),
-    comment(
-        "immunity_measles",
-        "immunity",
-        "History of measles disease",
-    ),
-    comment(
-        "exemption_medical",
-        "exemption",
-        "Medical exemption",
-    ),
-    comment(
-        "exemption_religious",
-        "exemption",
-        "Religious exemption",
-    ),
+    comment("immunity_measles", "immunity", "History of measles disease"),
+    comment("exemption_medical", "exemption", "Medical exemption"),
+    comment("exemption_religious", "exemption", "Religious exemption"),
     comment(
         "exemption_conscience",
         "exemption",
@@ -285,7 +273,10 @@ fn free_text(field: &str, input: &str, max: usize) -> Result<Option<String>, Iss
         return Err(Issue::new(field, format!("Use at most {max} characters.")));
     }
     if s.chars().any(char::is_control) {
-        return Err(Issue::new(field, "Use letters, digits and punctuation only."));
+        return Err(Issue::new(
+            field,
+            "Use letters, digits and punctuation only.",
+        ));
     }
     Ok(Some(s.split_whitespace().collect::<Vec<_>>().join(" ")))
 }
@@ -383,7 +374,9 @@ impl Address {
             }
             (Some(typed), Some(st)) => {
                 let known = counties(st);
-                let typed = typed.trim_end_matches(" County").trim_end_matches(" county");
+                let typed = typed
+                    .trim_end_matches(" County")
+                    .trim_end_matches(" county");
                 if known.is_empty() {
                     issues.take(free_text(&f("county"), typed, 60)).flatten()
                 } else if let Some(c) = known.iter().find(|c| c.eq_ignore_ascii_case(typed)) {
@@ -573,7 +566,12 @@ impl Personal {
             "country",
         ));
         let race = issues.take(in_list("race", input.race, RACES, "race"));
-        let ethnicity = issues.take(in_list("ethnicity", input.ethnicity, ETHNICITIES, "ethnicity"));
+        let ethnicity = issues.take(in_list(
+            "ethnicity",
+            input.ethnicity,
+            ETHNICITIES,
+            "ethnicity",
+        ));
         let language = issues.take(in_list("language", input.language, LANGUAGES, "language"));
         let phone = issues.take(
             optional(input.phone)
@@ -861,7 +859,10 @@ impl Aka {
             .into_iter()
             .find(|k| *k == input.kind.trim());
         if kind.is_none() {
-            issues.push(Issue::new("kind", "Choose previous name, alias or birth name."));
+            issues.push(Issue::new(
+                "kind",
+                "Choose previous name, alias or birth name.",
+            ));
         }
         issues.finish()?;
         match (first, middle, last, kind) {
@@ -1129,7 +1130,10 @@ mod tests {
     #[test]
     fn notes_and_akas_are_checked() {
         assert!(parse_note("   ").is_err());
-        assert_eq!(parse_note(" Mom asks for reminders by text. ").unwrap(), "Mom asks for reminders by text.");
+        assert_eq!(
+            parse_note(" Mom asks for reminders by text. ").unwrap(),
+            "Mom asks for reminders by text."
+        );
         let a = Aka::parse(AkaInput {
             first_name: "Baby Boy",
             last_name: "Running Crane",

@@ -292,7 +292,10 @@ mod tests {
             .into_iter()
             .filter(|r| r.grants(P::MergeClients))
             .collect();
-        assert_eq!(mergers, vec![Role::ProviderSupervisor, Role::FullAccessState]);
+        assert_eq!(
+            mergers,
+            vec![Role::ProviderSupervisor, Role::FullAccessState]
+        );
     }
 
     #[test]

@@ -442,7 +442,14 @@ pub async fn set_membership_in_tx(
     } else {
         ChangeOp::Insert
     };
-    log(tx, "client_organization", &format!("{client}/{org}"), op, now).await
+    log(
+        tx,
+        "client_organization",
+        &format!("{client}/{org}"),
+        op,
+        now,
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------

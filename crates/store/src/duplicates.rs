@@ -213,10 +213,9 @@ pub async fn open_pairs(store: &Store, limit: i64) -> StoreResult<Vec<PairRow>> 
 
 /// Number of open pairs.
 pub async fn open_count(store: &Store) -> StoreResult<i64> {
-    let (n,): (i64,) =
-        sqlx::query_as("SELECT count(*) FROM duplicate_pairs WHERE status = 'open'")
-            .fetch_one(store.pool())
-            .await?;
+    let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM duplicate_pairs WHERE status = 'open'")
+        .fetch_one(store.pool())
+        .await?;
     Ok(n)
 }
 

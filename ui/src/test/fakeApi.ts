@@ -4,8 +4,11 @@ import type {
   AppError,
   AppInfo,
   ClientForecast,
+  ClientDemographics,
   ClientRecord,
   ClientSummary,
+  DuplicateQueue,
+  RecordAccess,
   DoseAssessment,
   ImmunizationEntry,
   MyAccount,
@@ -130,8 +133,25 @@ export function dose(overrides: Partial<ImmunizationEntry> = {}): ImmunizationEn
   };
 }
 
+export const fullAccess: RecordAccess = {
+  view: 'full',
+  restriction: null,
+  mayPrint: true,
+  mayUpdateConsent: true,
+  mayEditDemographics: true,
+};
+
+export const restrictedAccess: RecordAccess = {
+  view: 'identification',
+  restriction: 'consent_withdrawn',
+  mayPrint: false,
+  mayUpdateConsent: true,
+  mayEditDemographics: false,
+};
+
 export function clientRecord(immunizations: ImmunizationEntry[] = [dose()]): ClientRecord {
   return {
+    access: fullAccess,
     client: {
       id: 'c-1',
       registryId: 'TX100001',
@@ -244,6 +264,16 @@ export function fakeApi(overrides: Partial<Api> = {}): FakeApi {
     listTradeNames: () => ok([]),
     listManufacturers: () => ok([]),
     listVaccineGroups: () => ok([]),
+    updateConsent: () => ok([]),
+    demographicCodes: () => ok(demographicCodes()),
+    getDemographics: () => fail<ClientDemographics>({ code: 'not_found', entity: 'client' }),
+    changeDemographics: () => fail<ClientDemographics>({ code: 'not_found', entity: 'client' }),
+    addClient: () => fail({ code: 'forbidden', permission: 'edit_demographics' }),
+    duplicateQueue: () => ok(emptyQueue()),
+    scanDuplicates: () => ok(emptyQueue()),
+    mergeClients: () => ok(emptyQueue()),
+    unmergeClients: () => ok(emptyQueue()),
+    dismissDuplicate: () => ok(emptyQueue()),
   };
   const merged = { ...defaults, ...overrides };
   // Start-up asks resumeSession (the open session, or a remembered one); tests that start
@@ -252,4 +282,125 @@ export function fakeApi(overrides: Partial<Api> = {}): FakeApi {
   return Object.fromEntries(
     Object.entries(merged).map(([name, fn]) => [name, vi.fn(fn)]),
   ) as unknown as FakeApi;
+}
+
+export function emptyQueue(): DuplicateQueue {
+  return { pairs: [], openCount: 0, merges: [] };
+}
+
+export function demographicCodes() {
+  return {
+    states: [
+      { code: 'MT', name: 'Montana' },
+      { code: 'TX', name: 'Texas' },
+      { code: 'WY', name: 'Wyoming' },
+    ],
+    counties: [
+      { state: 'MT', counties: ['Lewis and Clark', 'Yellowstone'] },
+      { state: 'TX', counties: ['Harris', 'Travis'] },
+    ],
+    races: [
+      { code: '1002-5', name: 'American Indian or Alaska Native' },
+      { code: '2106-3', name: 'White' },
+    ],
+    ethnicities: [
+      { code: '2135-2', name: 'Hispanic or Latino' },
+      { code: '2186-5', name: 'Not Hispanic or Latino' },
+    ],
+    languages: [
+      { code: 'eng', name: 'English' },
+      { code: 'spa', name: 'Spanish' },
+    ],
+    countries: [{ code: 'USA', name: 'United States' }],
+    relationships: ['mother', 'father', 'guardian'],
+    providerClientStatuses: ['active', 'inactive', 'moved', 'deceased'],
+    commentCodes: [
+      {
+        code: 'immunity_varicella',
+        category: 'immunity',
+        label: 'History of varicella (chickenpox) disease',
+      },
+      { code: 'exemption_medical', category: 'exemption', label: 'Medical exemption' },
+    ],
+    organizations: [
+      { code: 'MT0001', name: 'Big Sky Family Medicine' },
+      { code: 'TX0001', name: 'Lone Star Pediatrics' },
+    ],
+  };
+}
+
+export function demographics(overrides: Partial<ClientDemographics> = {}): ClientDemographics {
+  return {
+    clientId: 'c-1',
+    registryId: '9000000002',
+    access: fullAccess,
+    personal: {
+      firstName: 'Liam',
+      middleName: 'Joseph',
+      lastName: 'Running Crane',
+      suffix: '',
+      dateOfBirth: '05/02/2026',
+      gender: 'M',
+      motherMaidenName: 'Old Elk',
+      multipleBirth: '',
+      birthOrder: '',
+      birthState: 'MT',
+      birthCountry: 'USA',
+      race: '1002-5',
+      ethnicity: '2186-5',
+      language: 'eng',
+      phone: '406-555-0172',
+    },
+    address: {
+      addressLine1: '415 N 27th St',
+      addressLine2: '',
+      city: 'Billings',
+      state: 'MT',
+      county: 'Yellowstone',
+      zip: '59101',
+    },
+    consentStatus: 'granted',
+    consentHistory: [
+      {
+        id: 'k-1',
+        status: 'granted',
+        effectiveOn: '05/02/2026',
+        method: 'written',
+        givenBy: 'Marie Running Crane, mother',
+        recordedBy: 'Karen Lindqvist',
+        organizationName: 'Big Sky Family Medicine',
+      },
+    ],
+    akas: [],
+    organizations: [
+      {
+        organizationId: 'o-1',
+        code: 'MT0001',
+        name: 'Big Sky Family Medicine',
+        status: 'active',
+        statusOn: null,
+        isHome: true,
+      },
+    ],
+    addressHistory: [],
+    responsiblePersons: [
+      {
+        id: '',
+        person: {
+          firstName: 'Marie',
+          middleName: '',
+          lastName: 'Running Crane',
+          relationship: 'mother',
+          phone: '',
+        },
+        isPrimary: true,
+        voided: false,
+        voidReason: null,
+      },
+    ],
+    comments: [],
+    notes: [],
+    mergedInto: null,
+    ...overrides,
+  };
 }

@@ -5,10 +5,13 @@
 //!   dates, the organization portal, own account.
 //! - `clients`: basic search and the client record, with permissions and audit.
 //! - `codes`: Admin Support tables.
+//! - `demographics`: consent enforcement, the demographics tabs, adding a client with the
+//!   duplicate warning, the duplicates queue.
 
 mod account;
 mod auth;
 mod clients;
 mod codes;
+mod demographics;
 mod forecast;
 mod support;

@@ -154,7 +154,11 @@ async fn the_clients_organizations_are_the_home_one_and_every_relationship() {
         vec![("MT0001", "inactive", true), ("MT0002", "moved", false)]
     );
     let (_, orgs) = consent_facts(&store, id).await.unwrap();
-    assert_eq!(orgs.len(), 3, "home + two rows (home also has a status row)");
+    assert_eq!(
+        orgs.len(),
+        3,
+        "home + two rows (home also has a status row)"
+    );
     assert!(orgs.contains(&other));
 }
 

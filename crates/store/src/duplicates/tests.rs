@@ -104,7 +104,10 @@ async fn world() -> World {
 }
 
 async fn doses_of(store: &Store, client: ClientId) -> usize {
-    immunizations::for_client(store, client).await.unwrap().len()
+    immunizations::for_client(store, client)
+        .await
+        .unwrap()
+        .len()
 }
 
 #[tokio::test]
@@ -168,7 +171,10 @@ async fn a_merge_keeps_every_dose_and_name_and_unmerge_puts_them_back() {
         .await
         .unwrap());
     let akas = demographics::names(&w.store, w.survivor).await.unwrap();
-    assert!(akas[0].voided_at.is_some(), "the AKA is voided, not deleted");
+    assert!(
+        akas[0].voided_at.is_some(),
+        "the AKA is voided, not deleted"
+    );
     assert_eq!(merged_into(&w.store, w.merged).await.unwrap(), None);
     assert_eq!(open_pairs(&w.store, 10).await.unwrap().len(), 1);
     let mut tx = w.store.begin().await.unwrap();

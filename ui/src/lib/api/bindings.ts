@@ -32,9 +32,130 @@ export const commands = {
 	listTradeNames: () => typedError<TradeName_Serialize[], AppError>(__TAURI_INVOKE("list_trade_names")),
 	listManufacturers: () => typedError<Manufacturer_Serialize[], AppError>(__TAURI_INVOKE("list_manufacturers")),
 	listVaccineGroups: () => typedError<VaccineGroup[], AppError>(__TAURI_INVOKE("list_vaccine_groups")),
+	updateConsent: (request: UpdateConsentRequest) => typedError<ConsentHistoryEntry_Serialize[], AppError>(__TAURI_INVOKE("update_consent", { request })),
+	demographicCodes: () => typedError<DemographicCodes, AppError>(__TAURI_INVOKE("demographic_codes")),
+	getDemographics: (request: GetClientRequest) => typedError<ClientDemographics_Serialize, AppError>(__TAURI_INVOKE("get_demographics", { request })),
+	changeDemographics: (request: ChangeDemographicsRequest) => typedError<ClientDemographics_Serialize, AppError>(__TAURI_INVOKE("change_demographics", { request })),
+	addClient: (request: AddClientRequest) => typedError<AddClientOutcome_Serialize, AppError>(__TAURI_INVOKE("add_client", { request })),
+	duplicateQueue: () => typedError<DuplicateQueue_Serialize, AppError>(__TAURI_INVOKE("duplicate_queue")),
+	scanDuplicates: () => typedError<DuplicateQueue_Serialize, AppError>(__TAURI_INVOKE("scan_duplicates")),
+	mergeClients: (request: MergeClientsRequest) => typedError<DuplicateQueue_Serialize, AppError>(__TAURI_INVOKE("merge_clients", { request })),
+	unmergeClients: (request: UnmergeClientsRequest) => typedError<DuplicateQueue_Serialize, AppError>(__TAURI_INVOKE("unmerge_clients", { request })),
+	dismissDuplicate: (request: DismissDuplicateRequest) => typedError<DuplicateQueue_Serialize, AppError>(__TAURI_INVOKE("dismiss_duplicate", { request })),
 };
 
 /* Types */
+/**  What adding a client did. */
+export type AddClientOutcome = AddClientOutcome_Serialize | AddClientOutcome_Deserialize;
+
+/**  What adding a client did. */
+export type AddClientOutcome_Deserialize = 
+/**
+ *  Smart search found records that may be this person: nothing was added. Open one of them,
+ *  or confirm a new person.
+ */
+{ outcome: "likely_matches"; 
+/**  Best first. */
+matches: LikelyMatch_Deserialize[] } | 
+/**  The client was added. */
+{ outcome: "added"; 
+/**  The new client's id. */
+clientId: string };
+
+/**  What adding a client did. */
+export type AddClientOutcome_Serialize = 
+/**
+ *  Smart search found records that may be this person: nothing was added. Open one of them,
+ *  or confirm a new person.
+ */
+{ outcome: "likely_matches"; 
+/**  Best first. */
+matches: LikelyMatch_Serialize[] } | 
+/**  The client was added. */
+{ outcome: "added"; 
+/**  The new client's id. */
+clientId: string };
+
+/**  Adding a client. */
+export type AddClientRequest = {
+	/**  Personal information. */
+	personal: PersonalFields,
+	/**  Current address. */
+	address: AddressFields,
+	/**  Primary parent or guardian (all fields empty for none). */
+	guardian: ResponsiblePersonFields,
+	/**  Consent. */
+	consent: ConsentFields,
+	/**
+	 *  The user saw the likely matches and confirms this is a different person. The matches
+	 *  go to the duplicates queue.
+	 */
+	confirmedNewPerson: boolean,
+};
+
+/**  A previous address. */
+export type AddressEntry = {
+	/**  The address. */
+	address: AddressFields,
+	/**  MM/DD/YYYY the client moved away. */
+	endedOn: string,
+};
+
+/**  An address form; "" = none. */
+export type AddressFields = {
+	/**  Street and number. */
+	addressLine1: string,
+	/**  Apartment, suite. */
+	addressLine2: string,
+	/**  City. */
+	city: string,
+	/**  USPS code. */
+	state: string,
+	/**  County (a real county of the state). */
+	county: string,
+	/**  5 or 9 digits. */
+	zip: string,
+};
+
+/**  A name the client is also known as. */
+export type AkaEntry = AkaEntry_Serialize | AkaEntry_Deserialize;
+
+/**  A name the client is also known as. */
+export type AkaEntry_Deserialize = {
+	/**  Id. */
+	id: string,
+	/**  First name. */
+	firstName: string,
+	/**  Middle name. */
+	middleName?: string | null,
+	/**  Last name. */
+	lastName: string,
+	/**  previous / alias / birth / merged. */
+	kind: string,
+	/**  Voided (shown struck through). */
+	voided: boolean,
+	/**  Why. */
+	voidReason?: string | null,
+};
+
+/**  A name the client is also known as. */
+export type AkaEntry_Serialize = {
+	/**  Id. */
+	id: string,
+	/**  First name. */
+	firstName: string,
+	/**  Middle name. */
+	middleName: string | null,
+	/**  Last name. */
+	lastName: string,
+	/**  previous / alias / birth / merged. */
+	kind: string,
+	/**  Voided (shown struck through). */
+	voided: boolean,
+	/**  Why. */
+	voidReason: string | null,
+};
+
 /**
  *  Every way a command can fail. Serialized as `{ "code": "…", …fields }`; the UI switches on
  *  `code`, never on text.
@@ -83,6 +204,14 @@ idleSeconds: number } |
 { code: "forbidden"; 
 /**  The permission that was needed. */
 permission: string } | 
+/**
+ *  The client has not granted consent (or withdrew it) and the user is at another
+ *  organization: only identification may be shown. Present the consent notice in place of
+ *  the restricted content.
+ */
+{ code: "consent_restricted"; 
+/**  consent_not_granted / consent_withdrawn. */
+restriction: string } | 
 /**  The record does not exist (or no longer does). Present as a page-level notice. */
 { code: "not_found"; 
 /**  What was looked for. */
@@ -144,6 +273,14 @@ export type CaptchaChallenge = {
 	textQuestion: string,
 };
 
+/**  A change to one client's demographics. */
+export type ChangeDemographicsRequest = {
+	/**  Client id. */
+	clientId: string,
+	/**  What changes. */
+	change: DemographicsChange,
+};
+
 /**  Changing one's password while signed in. */
 export type ChangePasswordRequest = {
 	/**  The current password. */
@@ -158,6 +295,82 @@ export type ChangePasswordRequest = {
 export type ChooseOrganizationRequest = {
 	/**  Org code. */
 	organizationCode: string,
+};
+
+/**
+ *  Everything the Demographics screen shows. With `access.view` = "identification" only the
+ *  legal name, date of birth, gender, client ID and consent are filled in; the lists are empty.
+ */
+export type ClientDemographics = ClientDemographics_Serialize | ClientDemographics_Deserialize;
+
+/**
+ *  Everything the Demographics screen shows. With `access.view` = "identification" only the
+ *  legal name, date of birth, gender, client ID and consent are filled in; the lists are empty.
+ */
+export type ClientDemographics_Deserialize = {
+	/**  Client id. */
+	clientId: string,
+	/**  Registry client number. */
+	registryId?: string | null,
+	/**  What the user may see and do. */
+	access: RecordAccess_Deserialize,
+	/**  Personal information, in form shape (the edit form starts from it). */
+	personal: PersonalFields,
+	/**  Current address. */
+	address: AddressFields,
+	/**  granted / not_granted / withdrawn. */
+	consentStatus: string,
+	/**  Newest first. */
+	consentHistory: ConsentHistoryEntry_Deserialize[],
+	/**  Names also known as. */
+	akas: AkaEntry_Deserialize[],
+	/**  The client's organizations. */
+	organizations: ClientOrganizationEntry_Deserialize[],
+	/**  Previous addresses, most recent first. */
+	addressHistory: AddressEntry[],
+	/**  Parents and guardians. */
+	responsiblePersons: ResponsiblePersonEntry_Deserialize[],
+	/**  Coded comments. */
+	comments: CommentEntry_Deserialize[],
+	/**  Notes, newest first. */
+	notes: NoteEntry_Deserialize[],
+	/**  When this record was merged into another: the survivor's id. */
+	mergedInto?: string | null,
+};
+
+/**
+ *  Everything the Demographics screen shows. With `access.view` = "identification" only the
+ *  legal name, date of birth, gender, client ID and consent are filled in; the lists are empty.
+ */
+export type ClientDemographics_Serialize = {
+	/**  Client id. */
+	clientId: string,
+	/**  Registry client number. */
+	registryId: string | null,
+	/**  What the user may see and do. */
+	access: RecordAccess_Serialize,
+	/**  Personal information, in form shape (the edit form starts from it). */
+	personal: PersonalFields,
+	/**  Current address. */
+	address: AddressFields,
+	/**  granted / not_granted / withdrawn. */
+	consentStatus: string,
+	/**  Newest first. */
+	consentHistory: ConsentHistoryEntry_Serialize[],
+	/**  Names also known as. */
+	akas: AkaEntry_Serialize[],
+	/**  The client's organizations. */
+	organizations: ClientOrganizationEntry_Serialize[],
+	/**  Previous addresses, most recent first. */
+	addressHistory: AddressEntry[],
+	/**  Parents and guardians. */
+	responsiblePersons: ResponsiblePersonEntry_Serialize[],
+	/**  Coded comments. */
+	comments: CommentEntry_Serialize[],
+	/**  Notes, newest first. */
+	notes: NoteEntry_Serialize[],
+	/**  When this record was merged into another: the survivor's id. */
+	mergedInto: string | null,
 };
 
 /**  A client's demographics. */
@@ -201,7 +414,7 @@ export type ClientDetails_Deserialize = {
 	guardianName?: string | null,
 	/**  Guardian's relationship. */
 	guardianRelationship?: string | null,
-	/**  granted / refused / unknown. */
+	/**  granted / not_granted / withdrawn. */
 	consent: string,
 	/**  active / inactive / deceased. */
 	status: string,
@@ -247,7 +460,7 @@ export type ClientDetails_Serialize = {
 	guardianName: string | null,
 	/**  Guardian's relationship. */
 	guardianRelationship: string | null,
-	/**  granted / refused / unknown. */
+	/**  granted / not_granted / withdrawn. */
 	consent: string,
 	/**  active / inactive / deceased. */
 	status: string,
@@ -282,11 +495,51 @@ export type ClientForecast_Serialize = {
 	doses: DoseAssessment_Serialize[],
 };
 
+/**  One of the client's organizations. */
+export type ClientOrganizationEntry = ClientOrganizationEntry_Serialize | ClientOrganizationEntry_Deserialize;
+
+/**  One of the client's organizations. */
+export type ClientOrganizationEntry_Deserialize = {
+	/**  Organization id. */
+	organizationId: string,
+	/**  Org code. */
+	code: string,
+	/**  Name. */
+	name: string,
+	/**  Provider-client status (active, inactive, moved, deceased …). */
+	status: string,
+	/**  MM/DD/YYYY. */
+	statusOn?: string | null,
+	/**  The organization that registered the client. */
+	isHome: boolean,
+};
+
+/**  One of the client's organizations. */
+export type ClientOrganizationEntry_Serialize = {
+	/**  Organization id. */
+	organizationId: string,
+	/**  Org code. */
+	code: string,
+	/**  Name. */
+	name: string,
+	/**  Provider-client status (active, inactive, moved, deceased …). */
+	status: string,
+	/**  MM/DD/YYYY. */
+	statusOn: string | null,
+	/**  The organization that registered the client. */
+	isHome: boolean,
+};
+
 /**  A client's record: demographics and immunization history. */
 export type ClientRecord = ClientRecord_Serialize | ClientRecord_Deserialize;
 
 /**  A client's record: demographics and immunization history. */
 export type ClientRecord_Deserialize = {
+	/**
+	 *  What the consent rule lets the user see: with `access.view` = "identification" the
+	 *  demographics hold identification only and there are no immunizations.
+	 */
+	access: RecordAccess_Deserialize,
 	/**  Demographics. */
 	client: ClientDetails_Deserialize,
 	/**  Doses, oldest first. */
@@ -295,6 +548,11 @@ export type ClientRecord_Deserialize = {
 
 /**  A client's record: demographics and immunization history. */
 export type ClientRecord_Serialize = {
+	/**
+	 *  What the consent rule lets the user see: with `access.view` = "identification" the
+	 *  demographics hold identification only and there are no immunizations.
+	 */
+	access: RecordAccess_Serialize,
 	/**  Demographics. */
 	client: ClientDetails_Serialize,
 	/**  Doses, oldest first. */
@@ -352,6 +610,210 @@ export type ClientSummary_Serialize = {
 	organizationName: string | null,
 };
 
+/**  A code and its English name. */
+export type CodeName = {
+	/**  Code. */
+	code: string,
+	/**  Name. */
+	name: string,
+};
+
+/**  A comment code. */
+export type CommentCodeEntry = {
+	/**  Code. */
+	code: string,
+	/**  Category. */
+	category: string,
+	/**  English label. */
+	label: string,
+};
+
+/**  A coded comment. */
+export type CommentEntry = CommentEntry_Serialize | CommentEntry_Deserialize;
+
+/**  A coded comment. */
+export type CommentEntry_Deserialize = {
+	/**  Id. */
+	id: string,
+	/**  Code (see the comment code list). */
+	code: string,
+	/**  immunity / exemption / contraindication / precaution / refusal / other. */
+	category: string,
+	/**  MM/DD/YYYY. */
+	appliesFrom: string,
+	/**  MM/DD/YYYY. */
+	appliesUntil?: string | null,
+	/**  Details. */
+	text?: string | null,
+	/**  Who recorded it. */
+	recordedBy?: string | null,
+	/**  Voided. */
+	voided: boolean,
+};
+
+/**  A coded comment. */
+export type CommentEntry_Serialize = {
+	/**  Id. */
+	id: string,
+	/**  Code (see the comment code list). */
+	code: string,
+	/**  immunity / exemption / contraindication / precaution / refusal / other. */
+	category: string,
+	/**  MM/DD/YYYY. */
+	appliesFrom: string,
+	/**  MM/DD/YYYY. */
+	appliesUntil: string | null,
+	/**  Details. */
+	text: string | null,
+	/**  Who recorded it. */
+	recordedBy: string | null,
+	/**  Voided. */
+	voided: boolean,
+};
+
+/**  A consent form. */
+export type ConsentFields = {
+	/**  granted / not_granted / withdrawn. */
+	status: string,
+	/**  MM/DD/YYYY. */
+	effectiveOn: string,
+	/**  verbal / written. */
+	method: string,
+	/**  Who gave or withdrew it. */
+	givenBy: string,
+};
+
+/**  One entry of the consent history. */
+export type ConsentHistoryEntry = ConsentHistoryEntry_Serialize | ConsentHistoryEntry_Deserialize;
+
+/**  One entry of the consent history. */
+export type ConsentHistoryEntry_Deserialize = {
+	/**  Id. */
+	id: string,
+	/**  granted / not_granted / withdrawn. */
+	status: string,
+	/**  MM/DD/YYYY. */
+	effectiveOn: string,
+	/**  verbal / written. */
+	method: string,
+	/**  Who gave or withdrew it. */
+	givenBy?: string | null,
+	/**  The user who recorded it. */
+	recordedBy?: string | null,
+	/**  At which organization. */
+	organizationName?: string | null,
+};
+
+/**  One entry of the consent history. */
+export type ConsentHistoryEntry_Serialize = {
+	/**  Id. */
+	id: string,
+	/**  granted / not_granted / withdrawn. */
+	status: string,
+	/**  MM/DD/YYYY. */
+	effectiveOn: string,
+	/**  verbal / written. */
+	method: string,
+	/**  Who gave or withdrew it. */
+	givenBy: string | null,
+	/**  The user who recorded it. */
+	recordedBy: string | null,
+	/**  At which organization. */
+	organizationName: string | null,
+};
+
+/**  The choices the demographics forms offer. */
+export type DemographicCodes = {
+	/**  States: (USPS code, name). */
+	states: CodeName[],
+	/**  Counties of the states whose list the registry holds. */
+	counties: StateCounties[],
+	/**  CDC race codes. */
+	races: CodeName[],
+	/**  CDC ethnicity codes. */
+	ethnicities: CodeName[],
+	/**  ISO 639-2 languages. */
+	languages: CodeName[],
+	/**  ISO 3166 alpha-3 countries. */
+	countries: CodeName[],
+	/**  Relationship codes. */
+	relationships: string[],
+	/**  Provider-client statuses. */
+	providerClientStatuses: string[],
+	/**  Comment codes. */
+	commentCodes: CommentCodeEntry[],
+	/**  Organizations a client can belong to (providers, schools …). */
+	organizations: CodeName[],
+};
+
+/**  One change on the Demographics screen. */
+export type DemographicsChange = 
+/**  Replace the personal information. */
+{ kind: "personal"; 
+/**  The form. */
+personal: PersonalFields } | 
+/**  The client moved: the current address joins the history. */
+{ kind: "address"; 
+/**  The new address. */
+address: AddressFields; 
+/**  MM/DD/YYYY of the move. */
+movedOn: string } | 
+/**  Add a name also known as. */
+{ kind: "aka"; 
+/**  First name. */
+firstName: string; 
+/**  Middle name. */
+middleName: string; 
+/**  Last name. */
+lastName: string; 
+/**  previous / alias / birth. */
+nameKind: string } | 
+/**  Add a parent or guardian. */
+{ kind: "responsible_person"; 
+/**  The person. */
+person: ResponsiblePersonFields; 
+/**  Make them the primary contact. */
+primary: boolean } | 
+/**
+ *  Set the provider-client status at an organization (adds it to the client's
+ *  organizations if new).
+ */
+{ kind: "organization_status"; 
+/**  Org code. */
+organizationCode: string; 
+/**  active / inactive / lost_to_follow_up / moved / permanently_inactive / deceased / unknown. */
+status: string; 
+/**  MM/DD/YYYY. */
+statusOn: string } | 
+/**  Add a coded comment. */
+{ kind: "comment"; 
+/**  Comment code. */
+code: string; 
+/**  MM/DD/YYYY. */
+appliesFrom: string; 
+/**  MM/DD/YYYY or "". */
+appliesUntil: string; 
+/**  Details. */
+text: string } | 
+/**  Add a note. */
+{ kind: "note"; 
+/**  Text. */
+text: string } | 
+/**  Void an AKA, responsible person, comment or note with a reason. */
+{ kind: "void"; 
+/**  aka / responsible_person / comment / note. */
+entryKind: string; 
+/**  The entry's id. */
+entryId: string; 
+/**  Why. */
+reason: string };
+
+/**  Resolving a pair as two people. */
+export type DismissDuplicateRequest = {
+	/**  The pair. */
+	pairId: string,
+};
+
 /**  How one dose counted for one antigen. */
 export type DoseAssessment = DoseAssessment_Serialize | DoseAssessment_Deserialize;
 
@@ -385,6 +847,83 @@ export type DoseAssessment_Serialize = {
 	status: string,
 	/**  CDC evaluation reason, when not valid. */
 	reason: string | null,
+};
+
+/**  A likely duplicate pair. */
+export type DuplicatePair = DuplicatePair_Serialize | DuplicatePair_Deserialize;
+
+/**  A likely duplicate pair. */
+export type DuplicatePair_Deserialize = {
+	/**  Id. */
+	id: string,
+	/**  Match score. */
+	score: number | null,
+	/**  Why. */
+	reasons: string[],
+	/**  One record. */
+	first: DuplicateSide_Deserialize,
+	/**  The other. */
+	second: DuplicateSide_Deserialize,
+};
+
+/**  A likely duplicate pair. */
+export type DuplicatePair_Serialize = {
+	/**  Id. */
+	id: string,
+	/**  Match score. */
+	score: number | null,
+	/**  Why. */
+	reasons: string[],
+	/**  One record. */
+	first: DuplicateSide_Serialize,
+	/**  The other. */
+	second: DuplicateSide_Serialize,
+};
+
+/**  The duplicates queue. */
+export type DuplicateQueue = DuplicateQueue_Serialize | DuplicateQueue_Deserialize;
+
+/**  The duplicates queue. */
+export type DuplicateQueue_Deserialize = {
+	/**  Open pairs, best score first. */
+	pairs: DuplicatePair_Deserialize[],
+	/**  Open pairs in all (the list shows at most 100). */
+	openCount: number,
+	/**  Recent merges, newest first. */
+	merges: MergeEntry_Deserialize[],
+};
+
+/**  The duplicates queue. */
+export type DuplicateQueue_Serialize = {
+	/**  Open pairs, best score first. */
+	pairs: DuplicatePair_Serialize[],
+	/**  Open pairs in all (the list shows at most 100). */
+	openCount: number,
+	/**  Recent merges, newest first. */
+	merges: MergeEntry_Serialize[],
+};
+
+/**  One side of a likely duplicate pair. */
+export type DuplicateSide = DuplicateSide_Serialize | DuplicateSide_Deserialize;
+
+/**  One side of a likely duplicate pair. */
+export type DuplicateSide_Deserialize = {
+	/**  The record (identification only when consent restricts it). */
+	client: ClientSummary_Deserialize,
+	/**  Number of doses (0 when restricted). */
+	doseCount: number,
+	/**  Whether the user sees the whole record (a merge needs both). */
+	fullView: boolean,
+};
+
+/**  One side of a likely duplicate pair. */
+export type DuplicateSide_Serialize = {
+	/**  The record (identification only when consent restricts it). */
+	client: ClientSummary_Serialize,
+	/**  Number of doses (0 when restricted). */
+	doseCount: number,
+	/**  Whether the user sees the whole record (a merge needs both). */
+	fullView: boolean,
 };
 
 /**  One invalid field, as the form shows it. */
@@ -533,6 +1072,29 @@ export type ImmunizationEntry_Serialize = {
 	voidReason: string | null,
 };
 
+/**  A record that may be the person being added. */
+export type LikelyMatch = LikelyMatch_Serialize | LikelyMatch_Deserialize;
+
+/**  A record that may be the person being added. */
+export type LikelyMatch_Deserialize = {
+	/**  The record (identification only when consent restricts it: no guardian, no address). */
+	client: ClientSummary_Deserialize,
+	/**  Match score (log-likelihood; above 12 is a likely match). */
+	score: number | null,
+	/**  Why, strongest first ("DOB exact", "surname sounds alike"). */
+	reasons: string[],
+};
+
+/**  A record that may be the person being added. */
+export type LikelyMatch_Serialize = {
+	/**  The record (identification only when consent restricts it: no guardian, no address). */
+	client: ClientSummary_Serialize,
+	/**  Match score (log-likelihood; above 12 is a likely match). */
+	score: number | null,
+	/**  Why, strongest first ("DOB exact", "surname sounds alike"). */
+	reasons: string[],
+};
+
 /**  An MVX code. */
 export type Manufacturer = Manufacturer_Serialize | Manufacturer_Deserialize;
 
@@ -562,6 +1124,45 @@ export type Manufacturer_Serialize = {
 	status: string,
 	/**  MM/DD/YYYY. */
 	lastUpdated: string | null,
+};
+
+/**  Merging a pair. */
+export type MergeClientsRequest = {
+	/**  The pair. */
+	pairId: string,
+	/**  Which of its two records to keep. */
+	survivorId: string,
+};
+
+/**  A merge that can be undone. */
+export type MergeEntry = MergeEntry_Serialize | MergeEntry_Deserialize;
+
+/**  A merge that can be undone. */
+export type MergeEntry_Deserialize = {
+	/**  Id. */
+	id: string,
+	/**  The record kept. */
+	survivor: ClientSummary_Deserialize,
+	/**  The record merged into it. */
+	merged: ClientSummary_Deserialize,
+	/**  MM/DD/YYYY. */
+	mergedOn: string,
+	/**  Who merged. */
+	mergedBy?: string | null,
+};
+
+/**  A merge that can be undone. */
+export type MergeEntry_Serialize = {
+	/**  Id. */
+	id: string,
+	/**  The record kept. */
+	survivor: ClientSummary_Serialize,
+	/**  The record merged into it. */
+	merged: ClientSummary_Serialize,
+	/**  MM/DD/YYYY. */
+	mergedOn: string,
+	/**  Who merged. */
+	mergedBy: string | null,
 };
 
 /**  The signed-in user's own account. */
@@ -603,6 +1204,41 @@ export type NewPasswordRequest = {
 	confirmPassword: string,
 };
 
+/**  A client note. */
+export type NoteEntry = NoteEntry_Serialize | NoteEntry_Deserialize;
+
+/**  A client note. */
+export type NoteEntry_Deserialize = {
+	/**  Id. */
+	id: string,
+	/**  Text. */
+	text: string,
+	/**  Author. */
+	author?: string | null,
+	/**  Author's organization. */
+	organizationName?: string | null,
+	/**  MM/DD/YYYY. */
+	writtenOn: string,
+	/**  Voided. */
+	voided: boolean,
+};
+
+/**  A client note. */
+export type NoteEntry_Serialize = {
+	/**  Id. */
+	id: string,
+	/**  Text. */
+	text: string,
+	/**  Author. */
+	author: string | null,
+	/**  Author's organization. */
+	organizationName: string | null,
+	/**  MM/DD/YYYY. */
+	writtenOn: string,
+	/**  Voided. */
+	voided: boolean,
+};
+
 /**  An organization the user may work for. */
 export type OrganizationChoice = {
 	/**  Org code. */
@@ -621,12 +1257,77 @@ export type PasswordRules = {
 	minLength: number,
 };
 
+/**  The personal-information form (add and edit), every field a string as typed; "" = none. */
+export type PersonalFields = {
+	/**  Legal first name. */
+	firstName: string,
+	/**  Legal middle name. */
+	middleName: string,
+	/**  Legal last name. */
+	lastName: string,
+	/**  Jr, Sr, II … */
+	suffix: string,
+	/**  MM/DD/YYYY. */
+	dateOfBirth: string,
+	/**  F, M, X, U. */
+	gender: string,
+	/**  Mother's maiden name. */
+	motherMaidenName: string,
+	/**  "yes", "no" or "". */
+	multipleBirth: string,
+	/**  1–9 or "". */
+	birthOrder: string,
+	/**  USPS code. */
+	birthState: string,
+	/**  ISO 3166 alpha-3. */
+	birthCountry: string,
+	/**  CDC race code. */
+	race: string,
+	/**  CDC ethnicity code. */
+	ethnicity: string,
+	/**  ISO 639-2 code. */
+	language: string,
+	/**  406-444-4444. */
+	phone: string,
+};
+
 /**  A vaccine that satisfies a forecast dose. */
 export type RecommendedVaccine = {
 	/**  CVX. */
 	cvx: string,
 	/**  CVX short description. */
 	shortDescription: string,
+};
+
+/**  What the consent rule lets the user see and do with one client. */
+export type RecordAccess = RecordAccess_Serialize | RecordAccess_Deserialize;
+
+/**  What the consent rule lets the user see and do with one client. */
+export type RecordAccess_Deserialize = {
+	/**  "full", "identification" (name, DOB, gender, client ID and consent only) or "none". */
+	view: string,
+	/**  Why the view is limited: "consent_not_granted" / "consent_withdrawn". */
+	restriction?: string | null,
+	/**  The Official Immunization Record may be printed. */
+	mayPrint: boolean,
+	/**  Consent may be recorded. */
+	mayUpdateConsent: boolean,
+	/**  Demographics may be edited. */
+	mayEditDemographics: boolean,
+};
+
+/**  What the consent rule lets the user see and do with one client. */
+export type RecordAccess_Serialize = {
+	/**  "full", "identification" (name, DOB, gender, client ID and consent only) or "none". */
+	view: string,
+	/**  Why the view is limited: "consent_not_granted" / "consent_withdrawn". */
+	restriction: string | null,
+	/**  The Official Immunization Record may be printed. */
+	mayPrint: boolean,
+	/**  Consent may be recorded. */
+	mayUpdateConsent: boolean,
+	/**  Demographics may be edited. */
+	mayEditDemographics: boolean,
 };
 
 /**  What this workstation remembers for the sign-in form. */
@@ -656,6 +1357,51 @@ export type RememberedSignIn_Serialize = {
 	 *  is unavailable and the UI says so.
 	 */
 	keyringAvailable: boolean,
+};
+
+/**  A parent or guardian. */
+export type ResponsiblePersonEntry = ResponsiblePersonEntry_Serialize | ResponsiblePersonEntry_Deserialize;
+
+/**  A parent or guardian. */
+export type ResponsiblePersonEntry_Deserialize = {
+	/**  Id ("" for the guardian recorded at registration). */
+	id: string,
+	/**  The person. */
+	person: ResponsiblePersonFields,
+	/**  Primary contact. */
+	isPrimary: boolean,
+	/**  Voided. */
+	voided: boolean,
+	/**  Why. */
+	voidReason?: string | null,
+};
+
+/**  A parent or guardian. */
+export type ResponsiblePersonEntry_Serialize = {
+	/**  Id ("" for the guardian recorded at registration). */
+	id: string,
+	/**  The person. */
+	person: ResponsiblePersonFields,
+	/**  Primary contact. */
+	isPrimary: boolean,
+	/**  Voided. */
+	voided: boolean,
+	/**  Why. */
+	voidReason: string | null,
+};
+
+/**  A responsible-person form. */
+export type ResponsiblePersonFields = {
+	/**  First name. */
+	firstName: string,
+	/**  Middle name. */
+	middleName: string,
+	/**  Last name. */
+	lastName: string,
+	/**  mother, father, guardian … */
+	relationship: string,
+	/**  406-444-4444. */
+	phone: string,
 };
 
 /**  Basic search form; empty strings mean "not given". */
@@ -767,6 +1513,14 @@ export type SignedInUser = {
 	otherOrganizations: OrganizationChoice[],
 };
 
+/**  The counties of one state. */
+export type StateCounties = {
+	/**  USPS code. */
+	state: string,
+	/**  County names. */
+	counties: string[],
+};
+
 /**  A product (trade name). */
 export type TradeName = TradeName_Serialize | TradeName_Deserialize;
 
@@ -810,6 +1564,26 @@ export type TradeName_Serialize = {
 export type UnlockRequest = {
 	/**  The password. */
 	password: string,
+};
+
+/**  Undoing a merge. */
+export type UnmergeClientsRequest = {
+	/**  The merge. */
+	mergeId: string,
+};
+
+/**  Recording consent for a client. */
+export type UpdateConsentRequest = {
+	/**  Client id. */
+	clientId: string,
+	/**  granted / not_granted / withdrawn. */
+	status: string,
+	/**  MM/DD/YYYY. */
+	effectiveOn: string,
+	/**  verbal / written. */
+	method: string,
+	/**  Who gave or withdrew it. */
+	givenBy: string,
 };
 
 /**  Editing one's own account. */

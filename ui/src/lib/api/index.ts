@@ -52,6 +52,28 @@ export type TradeName = Ok<'listTradeNames'>[number];
 export type Manufacturer = Ok<'listManufacturers'>[number];
 export type VaccineGroup = Ok<'listVaccineGroups'>[number];
 export type VaccineGroupMember = VaccineGroup['members'][number];
+export type RecordAccess = ClientRecord['access'];
+export type UpdateConsentRequest = Parameters<Api['updateConsent']>[0];
+export type ConsentHistoryEntry = Ok<'updateConsent'>[number];
+export type DemographicCodes = Ok<'demographicCodes'>;
+export type CodeName = DemographicCodes['states'][number];
+export type ClientDemographics = Ok<'getDemographics'>;
+export type PersonalFields = ClientDemographics['personal'];
+export type AddressFields = ClientDemographics['address'];
+export type ResponsiblePersonFields = ClientDemographics['responsiblePersons'][number]['person'];
+export type ChangeDemographicsRequest = Parameters<Api['changeDemographics']>[0];
+export type DemographicsChange = ChangeDemographicsRequest['change'];
+export type AddClientRequest = Parameters<Api['addClient']>[0];
+export type ConsentFields = AddClientRequest['consent'];
+export type AddClientOutcome = Ok<'addClient'>;
+export type LikelyMatch = Extract<
+  AddClientOutcome,
+  { outcome: 'likely_matches' }
+>['matches'][number];
+export type DuplicateQueue = Ok<'duplicateQueue'>;
+export type DuplicatePair = DuplicateQueue['pairs'][number];
+export type DuplicateSide = DuplicatePair['first'];
+export type MergeEntry = DuplicateQueue['merges'][number];
 
 export { call, CommandError, fieldErrors, isSignedOutError, appErrorOf } from './call';
 

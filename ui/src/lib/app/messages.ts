@@ -28,9 +28,21 @@ export function appErrorMessage(error: AppError): Message {
       return { key: 'session.timedOut' };
     case 'forbidden':
       return { key: 'error.forbidden', params: { permission: error.permission } };
+    case 'consent_restricted':
+      return {
+        key:
+          restrictionOf(error.restriction) === 'withdrawn'
+            ? 'consent.restricted.withdrawn'
+            : 'consent.restricted.notGranted',
+      };
     case 'not_found':
       return { key: 'error.notFound', params: { entity: error.entity } };
     case 'internal':
       return { key: 'error.internal', params: { reference: error.reference } };
   }
+}
+
+/** The consent restriction codes the UI explains (anything else reads as "not granted"). */
+export function restrictionOf(code: string | null | undefined): 'withdrawn' | 'notGranted' {
+  return code === 'consent_withdrawn' ? 'withdrawn' : 'notGranted';
 }

@@ -2,6 +2,19 @@
 export const SUPPORT_TABS = ['vaccines', 'tradeNames', 'manufacturers', 'vaccineGroups'] as const;
 export type SupportTab = (typeof SUPPORT_TABS)[number];
 
+/** The tabs of the Demographics screen, in ImmTrac2's order. */
+export const DEMOGRAPHICS_TABS = [
+  'personal',
+  'consent',
+  'aka',
+  'organizations',
+  'addresses',
+  'responsible',
+  'comments',
+  'notes',
+] as const;
+export type DemographicsTab = (typeof DEMOGRAPHICS_TABS)[number];
+
 /** Every screen, with its parameters. */
 export type Route =
   | { name: 'signIn' }
@@ -11,6 +24,9 @@ export type Route =
   | { name: 'home' }
   | { name: 'clientSearch' }
   | { name: 'clientRecord'; clientId: string }
+  | { name: 'clientDemographics'; clientId: string; tab?: DemographicsTab }
+  | { name: 'addClient' }
+  | { name: 'duplicates' }
   | { name: 'adminSupport'; tab: SupportTab };
 
 /** A state-based router: the current screen is a value, not a URL. */

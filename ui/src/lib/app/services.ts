@@ -5,6 +5,9 @@ import { MyAccountState } from '$lib/auth/myAccount.svelte';
 import { Session } from '$lib/auth/session.svelte';
 import { ClientRecordState } from '$lib/clients/clientRecord.svelte';
 import { ClientSearch } from '$lib/clients/clientSearch.svelte';
+import { AddClientState } from '$lib/clients/addClient.svelte';
+import { DemographicsState } from '$lib/clients/demographics.svelte';
+import { DuplicatesState } from '$lib/clients/duplicates.svelte';
 import { SupportTables } from '$lib/support/supportTables.svelte';
 import { Router } from './router.svelte';
 
@@ -17,6 +20,9 @@ export type Services = {
   clientSearch: ClientSearch;
   clientRecord: ClientRecordState;
   supportTables: SupportTables;
+  demographics: DemographicsState;
+  addClient: AddClientState;
+  duplicates: DuplicatesState;
 };
 
 /**
@@ -32,13 +38,30 @@ export function createServices(api: Api): Services {
   const clientSearch = new ClientSearch(api, session, router);
   const clientRecord = new ClientRecordState(api, session);
   const supportTables = new SupportTables(api, session);
+  const demographics = new DemographicsState(api, session);
+  const addClient = new AddClientState(api, session, router);
+  const duplicates = new DuplicatesState(api, session);
   session.onEnd(() => {
+    demographics.reset();
+    addClient.reset();
+    duplicates.reset();
     clientSearch.reset();
     clientRecord.reset();
     supportTables.reset();
     myAccount.reset();
   });
-  return { router, session, forgotPassword, myAccount, clientSearch, clientRecord, supportTables };
+  return {
+    router,
+    session,
+    forgotPassword,
+    myAccount,
+    clientSearch,
+    clientRecord,
+    supportTables,
+    demographics,
+    addClient,
+    duplicates,
+  };
 }
 
 export const [getRouter, setRouter] = createContext<Router>();
@@ -48,6 +71,9 @@ export const [getMyAccount, setMyAccount] = createContext<MyAccountState>();
 export const [getClientSearch, setClientSearch] = createContext<ClientSearch>();
 export const [getClientRecord, setClientRecord] = createContext<ClientRecordState>();
 export const [getSupportTables, setSupportTables] = createContext<SupportTables>();
+export const [getDemographics, setDemographics] = createContext<DemographicsState>();
+export const [getAddClient, setAddClient] = createContext<AddClientState>();
+export const [getDuplicates, setDuplicates] = createContext<DuplicatesState>();
 
 /** Puts every service into context. Call during a component's initialisation. */
 export function provideServices(services: Services): void {
@@ -58,4 +84,7 @@ export function provideServices(services: Services): void {
   setClientSearch(services.clientSearch);
   setClientRecord(services.clientRecord);
   setSupportTables(services.supportTables);
+  setDemographics(services.demographics);
+  setAddClient(services.addClient);
+  setDuplicates(services.duplicates);
 }

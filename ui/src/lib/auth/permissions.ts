@@ -5,6 +5,7 @@ export const PERMISSIONS = {
   printRecord: 'print_record',
   updateConsent: 'update_consent',
   editDemographics: 'edit_demographics',
+  mergeClients: 'merge_clients',
   addImmunizations: 'add_immunizations',
   editImmunizations: 'edit_immunizations',
   manageLots: 'manage_lots',

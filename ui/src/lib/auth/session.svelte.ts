@@ -113,7 +113,12 @@ export class Session {
       case 'clientSearch':
         return this.can(PERMISSIONS.searchClients);
       case 'clientRecord':
+      case 'clientDemographics':
         return this.can(PERMISSIONS.viewClient);
+      case 'addClient':
+        return this.can(PERMISSIONS.editDemographics);
+      case 'duplicates':
+        return this.can(PERMISSIONS.mergeClients);
       case 'adminSupport':
         return this.can(PERMISSIONS.viewSupportTables);
     }

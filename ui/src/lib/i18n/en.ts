@@ -2,6 +2,8 @@
  * English messages: the source of message keys. Placeholders are `{name}`; `es.ts` must define
  * exactly the same keys (checked by the type system and by `i18n.test.ts`).
  */
+import { demographicsEn } from './demographics';
+
 export const en = {
   'app.name': 'Shotbook',
   'app.subtitle': 'Immunization Information System',
@@ -197,9 +199,6 @@ export const en = {
   'record.homeOrganization': 'Home organization',
   'record.status': 'Status',
   'record.notRecorded': 'Not recorded',
-  'record.consent.granted': 'Consent granted',
-  'record.consent.refused': 'Consent refused',
-  'record.consent.unknown': 'Consent unknown',
   'record.history': 'Immunization record',
   'record.doseCount.one': '1 dose',
   'record.doseCount.other': '{count} doses',
@@ -307,6 +306,7 @@ export const en = {
   'error.validation': 'Some entries are not valid.',
   'error.notAvailable': 'This screen is not available for your role.',
   'error.retry': 'Try again',
+  ...demographicsEn,
 } as const;
 
 /** Every message key. */

@@ -1,3 +1,4 @@
+import { demographicsEs } from './demographics';
 import type { MessageKey } from './en';
 
 /** Spanish messages. The type forces exactly the keys of `en.ts`: none missing, none extra. */
@@ -199,9 +200,6 @@ export const es: { readonly [K in MessageKey]: string } = {
   'record.homeOrganization': 'Organización principal',
   'record.status': 'Estado',
   'record.notRecorded': 'Sin registrar',
-  'record.consent.granted': 'Consentimiento otorgado',
-  'record.consent.refused': 'Consentimiento rechazado',
-  'record.consent.unknown': 'Consentimiento desconocido',
   'record.history': 'Registro de vacunación',
   'record.doseCount.one': '1 dosis',
   'record.doseCount.other': '{count} dosis',
@@ -310,4 +308,5 @@ export const es: { readonly [K in MessageKey]: string } = {
   'error.validation': 'Algunos datos no son válidos.',
   'error.notAvailable': 'Esta pantalla no está disponible para su función.',
   'error.retry': 'Reintentar',
+  ...demographicsEs,
 };

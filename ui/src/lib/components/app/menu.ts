@@ -37,6 +37,22 @@ export const MENU: MenuSection[] = [
         permission: PERMISSIONS.searchClients,
         testid: 'menu-search',
       },
+      {
+        id: 'addClient',
+        label: 'menu.addClient',
+        description: 'home.addClient',
+        route: { name: 'addClient' },
+        permission: PERMISSIONS.editDemographics,
+        testid: 'menu-add-client',
+      },
+      {
+        id: 'duplicates',
+        label: 'menu.duplicates',
+        description: 'home.duplicates',
+        route: { name: 'duplicates' },
+        permission: PERMISSIONS.mergeClients,
+        testid: 'menu-duplicates',
+      },
     ],
   },
   {
@@ -64,7 +80,11 @@ export function isCurrent(item: MenuItem, route: Route): boolean {
     return route.name === 'adminSupport' && route.tab === item.route.tab;
   }
   if (item.route.name === 'clientSearch') {
-    return route.name === 'clientSearch' || route.name === 'clientRecord';
+    return (
+      route.name === 'clientSearch' ||
+      route.name === 'clientRecord' ||
+      route.name === 'clientDemographics'
+    );
   }
   return item.route.name === route.name;
 }

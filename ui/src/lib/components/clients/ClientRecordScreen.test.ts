@@ -1,6 +1,13 @@
 import { screen, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
-import { clientRecord, dose, fakeApi, ok, provider } from '../../../test/fakeApi';
+import {
+  clientRecord,
+  dose,
+  fakeApi,
+  ok,
+  provider,
+  restrictedAccess,
+} from '../../../test/fakeApi';
 import { renderWithServices } from '../../../test/render';
 import ClientRecordScreen from './ClientRecordScreen.svelte';
 
@@ -39,13 +46,26 @@ describe('ClientRecordScreen', () => {
     expect(screen.getByTestId('client-name')).toHaveFocus();
   });
 
-  it('highlights refused consent', async () => {
+  it('highlights withdrawn consent', async () => {
     const record = clientRecord();
-    record.client.consent = 'refused';
+    record.client.consent = 'withdrawn';
     renderRecord(record);
     const badge = await screen.findByTestId('client-consent');
-    expect(badge).toHaveTextContent('Consent refused');
+    expect(badge).toHaveTextContent('Consent withdrawn');
     expect(badge.closest('.badge')).toHaveClass('danger');
+  });
+
+  it('shows the consent notice instead of the history and forecast of a restricted record', async () => {
+    const record = clientRecord([]);
+    record.access = restrictedAccess;
+    record.client.consent = 'withdrawn';
+    const { api } = renderRecord(record);
+    const notice = await screen.findByTestId('consent-restricted');
+    expect(notice).toHaveTextContent('withdrew consent');
+    expect(screen.queryByTestId('no-immunizations')).not.toBeInTheDocument();
+    expect(screen.queryByText('Immunization record')).not.toBeInTheDocument();
+    expect(within(notice).getByTestId('record-consent')).toBeInTheDocument();
+    expect(api.getClient).toHaveBeenCalledTimes(1);
   });
 
   it('groups doses by vaccine group, listing a combination dose under each group', async () => {

@@ -1,0 +1,500 @@
+//! Consent enforcement, the demographics tabs, adding a client with the duplicate warning, and
+//! the duplicates queue.
+
+use shotbook_api::auth::sign_out;
+use shotbook_api::clients::get_client;
+use shotbook_api::consent::update_consent;
+use shotbook_api::demographics::{add_client, change_demographics, get_demographics};
+use shotbook_api::dto::*;
+use shotbook_api::duplicates::{
+    dismiss_duplicate, duplicate_queue, merge_clients, unmerge_clients,
+};
+use shotbook_api::forecast::get_forecast;
+use shotbook_api::{AppContext, AppError};
+
+use crate::support::{audit_actions, complete_sign_in, credentials, fixture, signed_in_as};
+
+async fn switch_to(ctx: &AppContext, org: &str, user: &str) {
+    sign_out(ctx).await.unwrap();
+    complete_sign_in(ctx, credentials(org, user)).await;
+}
+
+fn child(first: &str, last: &str, dob: &str) -> AddClientRequest {
+    AddClientRequest {
+        personal: PersonalFields {
+            first_name: first.into(),
+            last_name: last.into(),
+            date_of_birth: dob.into(),
+            gender: "M".into(),
+            race: "1002-5".into(),
+            language: "eng".into(),
+            phone: "406-444-4444".into(),
+            ..Default::default()
+        },
+        address: AddressFields {
+            address_line1: "415 N 27th St".into(),
+            city: "Billings".into(),
+            state: "MT".into(),
+            county: "Yellowstone".into(),
+            zip: "59101".into(),
+            ..Default::default()
+        },
+        guardian: ResponsiblePersonFields {
+            first_name: "Marie".into(),
+            last_name: last.into(),
+            relationship: "mother".into(),
+            phone: "406-444-4445".into(),
+            ..Default::default()
+        },
+        consent: ConsentFields {
+            status: "granted".into(),
+            effective_on: "11/20/2026".into(),
+            method: "written".into(),
+            given_by: "Marie, mother".into(),
+        },
+        confirmed_new_person: false,
+    }
+}
+
+async fn added(ctx: &AppContext, request: AddClientRequest) -> String {
+    match add_client(ctx, request).await.unwrap() {
+        AddClientOutcome::Added { client_id } => client_id,
+        other => panic!("expected the client to be added, got {other:?}"),
+    }
+}
+
+fn withdraw(client_id: &str) -> UpdateConsentRequest {
+    UpdateConsentRequest {
+        client_id: client_id.into(),
+        status: "withdrawn".into(),
+        effective_on: "11/22/2026".into(),
+        method: "verbal".into(),
+        given_by: "Marie Running Crane, mother".into(),
+    }
+}
+
+fn open(id: &str) -> GetClientRequest {
+    GetClientRequest {
+        client_id: id.into(),
+    }
+}
+
+#[tokio::test]
+async fn after_withdrawal_another_organization_sees_identification_only_at_once() {
+    let f = signed_in_as("MT0001", "mt.records").await;
+    let id = added(&f.ctx, child("Liam", "Running Crane", "05/02/2026")).await;
+
+    switch_to(&f.ctx, "TX0001", "tx.provider").await;
+    let before = get_client(&f.ctx, open(&id)).await.unwrap();
+    assert_eq!(before.access.view, "full", "consent granted: shared");
+    assert_eq!(before.client.city.as_deref(), Some("Billings"));
+
+    switch_to(&f.ctx, "MT0001", "mt.records").await;
+    update_consent(&f.ctx, withdraw(&id)).await.unwrap();
+    let own = get_client(&f.ctx, open(&id)).await.unwrap();
+    assert_eq!(
+        own.access.view, "full",
+        "the client's own clinic keeps the record"
+    );
+
+    switch_to(&f.ctx, "TX0001", "tx.provider").await;
+    let after = get_client(&f.ctx, open(&id)).await.unwrap();
+    assert_eq!(after.access.view, "identification");
+    assert_eq!(
+        after.access.restriction.as_deref(),
+        Some("consent_withdrawn")
+    );
+    assert!(!after.access.may_print && !after.access.may_edit_demographics);
+    assert_eq!(
+        (
+            after.client.last_name.as_str(),
+            after.client.date_of_birth.as_str()
+        ),
+        ("Running Crane", "05/02/2026")
+    );
+    assert_eq!(after.client.consent, "withdrawn");
+    assert!(after.client.city.is_none() && after.client.guardian_name.is_none());
+    assert!(after.client.phone.is_none() && after.client.organization_name.is_none());
+    assert!(after.immunizations.is_empty());
+
+    let forecast = get_forecast(&f.ctx, open(&id)).await.unwrap_err();
+    assert_eq!(
+        forecast,
+        AppError::ConsentRestricted {
+            restriction: "consent_withdrawn".into()
+        }
+    );
+    let demographics = get_demographics(&f.ctx, open(&id)).await.unwrap();
+    assert_eq!(demographics.access.view, "identification");
+    assert!(demographics.address.city.is_empty());
+    assert!(demographics.responsible_persons.is_empty());
+    assert_eq!(demographics.personal.phone, "");
+    let edit = change_demographics(
+        &f.ctx,
+        ChangeDemographicsRequest {
+            client_id: id.clone(),
+            change: DemographicsChange::Note {
+                text: "seen today".into(),
+            },
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(edit, AppError::ConsentRestricted { .. }),
+        "{edit:?}"
+    );
+
+    let audited = audit_actions(&f.ctx).await;
+    assert!(audited.contains(&("update_consent".to_string(), Some(id.clone()))));
+    let restricted_reads = shotbook_store::audit::recent(f.ctx.store(), 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| {
+            r.action == "view_client"
+                && r.detail
+                    .as_deref()
+                    .is_some_and(|d| d.contains("identification only"))
+        })
+        .count();
+    assert!(
+        restricted_reads >= 2,
+        "restricted reads are audited as such"
+    );
+}
+
+#[tokio::test]
+async fn read_only_with_consent_records_consent_but_edits_nothing_else() {
+    let f = signed_in_as("MT0002", "mt.vaccines").await;
+    let id = added(&f.ctx, child("Noah", "Old Elk", "01/15/2025")).await;
+    update_consent(&f.ctx, withdraw(&id)).await.unwrap();
+
+    switch_to(&f.ctx, "MT0001", "mt.readonly").await;
+    let seen = get_client(&f.ctx, open(&id)).await.unwrap();
+    assert_eq!(seen.access.view, "identification");
+    assert!(seen.access.may_update_consent);
+    let history = update_consent(
+        &f.ctx,
+        UpdateConsentRequest {
+            status: "granted".into(),
+            method: "written".into(),
+            ..withdraw(&id)
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        history.len(),
+        3,
+        "granted at registration, withdrawn, granted"
+    );
+    assert_eq!(history[0].status, "granted");
+    assert_eq!(
+        history[0].recorded_by.as_deref(),
+        Some("Tyler Running Crane")
+    );
+    let now = get_client(&f.ctx, open(&id)).await.unwrap();
+    assert_eq!(now.access.view, "full", "granting opens the record at once");
+    let edit = change_demographics(
+        &f.ctx,
+        ChangeDemographicsRequest {
+            client_id: id.clone(),
+            change: DemographicsChange::Note { text: "x".into() },
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(edit, AppError::Forbidden { .. }), "{edit:?}");
+}
+
+#[tokio::test]
+async fn a_bad_consent_entry_names_each_field() {
+    let f = signed_in_as("MT0001", "mt.records").await;
+    let AppError::Validation { issues } = update_consent(
+        &f.ctx,
+        UpdateConsentRequest {
+            client_id: f.ana.to_string(),
+            status: "maybe".into(),
+            effective_on: "12/01/2026".into(),
+            method: "email".into(),
+            given_by: String::new(),
+        },
+    )
+    .await
+    .unwrap_err() else {
+        panic!("expected a validation error")
+    };
+    let fields: Vec<&str> = issues.iter().map(|i| i.field.as_str()).collect();
+    assert_eq!(fields, vec!["status", "effectiveOn", "method"]);
+}
+
+#[tokio::test]
+async fn adding_a_client_reports_every_bad_field_and_stores_nothing() {
+    let f = signed_in_as("MT0001", "mt.records").await;
+    let mut bad = child("L1am", "Running Crane", "05/02/2031");
+    bad.address.county = "Travis".into();
+    bad.guardian.relationship = "neighbour".into();
+    bad.consent.method = String::new();
+    let AppError::Validation { issues } = add_client(&f.ctx, bad).await.unwrap_err() else {
+        panic!("expected a validation error")
+    };
+    let fields: Vec<&str> = issues.iter().map(|i| i.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        vec![
+            "firstName",
+            "dateOfBirth",
+            "address.county",
+            "guardian.relationship",
+            "consent.method"
+        ]
+    );
+    assert_eq!(
+        shotbook_store::clients::count(f.ctx.store()).await.unwrap(),
+        3
+    );
+}
+
+#[tokio::test]
+async fn every_tab_can_be_edited_and_each_change_is_audited() {
+    let f = signed_in_as("MT0001", "mt.records").await;
+    let id = added(&f.ctx, child("Liam", "Running Crane", "05/02/2026")).await;
+    let change = |change| ChangeDemographicsRequest {
+        client_id: id.clone(),
+        change,
+    };
+    let mut personal = get_demographics(&f.ctx, open(&id)).await.unwrap().personal;
+    assert_eq!(personal.race, "1002-5");
+    personal.multiple_birth = "yes".into();
+    personal.birth_order = "2".into();
+    personal.middle_name = "Joseph".into();
+    change_demographics(&f.ctx, change(DemographicsChange::Personal { personal }))
+        .await
+        .unwrap();
+    change_demographics(
+        &f.ctx,
+        change(DemographicsChange::Aka {
+            first_name: "Baby Boy".into(),
+            middle_name: String::new(),
+            last_name: "Running Crane".into(),
+            name_kind: "birth".into(),
+        }),
+    )
+    .await
+    .unwrap();
+    change_demographics(
+        &f.ctx,
+        change(DemographicsChange::Address {
+            address: AddressFields {
+                address_line1: "2550 Broadway St".into(),
+                city: "Helena".into(),
+                state: "MT".into(),
+                county: "Lewis and Clark".into(),
+                zip: "59601".into(),
+                ..Default::default()
+            },
+            moved_on: "11/01/2026".into(),
+        }),
+    )
+    .await
+    .unwrap();
+    change_demographics(
+        &f.ctx,
+        change(DemographicsChange::OrganizationStatus {
+            organization_code: "MT0001".into(),
+            status: "moved".into(),
+            status_on: "11/01/2026".into(),
+        }),
+    )
+    .await
+    .unwrap();
+    change_demographics(
+        &f.ctx,
+        change(DemographicsChange::Comment {
+            code: "immunity_varicella".into(),
+            applies_from: "10/01/2026".into(),
+            applies_until: String::new(),
+            text: "Chickenpox confirmed by the pediatrician".into(),
+        }),
+    )
+    .await
+    .unwrap();
+    let d = change_demographics(
+        &f.ctx,
+        change(DemographicsChange::Note {
+            text: "Mother prefers reminders by text.".into(),
+        }),
+    )
+    .await
+    .unwrap();
+
+    assert_eq!(d.personal.birth_order, "2");
+    assert_eq!(d.personal.middle_name, "Joseph");
+    assert_eq!(d.akas[0].first_name, "Baby Boy");
+    assert_eq!(d.address.county, "Lewis and Clark");
+    assert_eq!(d.address_history[0].address.county, "Yellowstone");
+    assert_eq!(d.address_history[0].ended_on, "11/01/2026");
+    assert_eq!(d.organizations[0].status, "moved");
+    assert_eq!(d.responsible_persons[0].person.first_name, "Marie");
+    assert_eq!(d.comments[0].category, "immunity");
+    assert_eq!(d.notes[0].author.as_deref(), Some("Karen Lindqvist"));
+    assert_eq!(d.consent_history[0].status, "granted");
+
+    let note_id = d.notes[0].id.clone();
+    let d = change_demographics(
+        &f.ctx,
+        change(DemographicsChange::Void {
+            entry_kind: "note".into(),
+            entry_id: note_id,
+            reason: "wrong client".into(),
+        }),
+    )
+    .await
+    .unwrap();
+    assert!(d.notes[0].voided, "voided, still listed");
+
+    let updates = audit_actions(&f.ctx)
+        .await
+        .into_iter()
+        .filter(|(a, c)| a == "update_client" && c.as_deref() == Some(id.as_str()))
+        .count();
+    assert_eq!(updates, 7);
+
+    let AppError::Validation { issues } = change_demographics(
+        &f.ctx,
+        change(DemographicsChange::Address {
+            address: AddressFields {
+                state: "TX".into(),
+                county: "Yellowstone".into(),
+                zip: "7870".into(),
+                ..Default::default()
+            },
+            moved_on: "11/01/2026".into(),
+        }),
+    )
+    .await
+    .unwrap_err() else {
+        panic!("expected a validation error")
+    };
+    let fields: Vec<&str> = issues.iter().map(|i| i.field.as_str()).collect();
+    assert_eq!(fields, vec!["county", "zip"]);
+}
+
+#[tokio::test]
+async fn adding_a_known_child_again_shows_the_existing_record_first() {
+    let f = signed_in_as("TX0001", "tx.provider").await;
+    let mut again = child("Ana", "Garcia", "03/14/2019");
+    again.personal.gender = "F".into();
+    let AddClientOutcome::LikelyMatches { matches } =
+        add_client(&f.ctx, again.clone()).await.unwrap()
+    else {
+        panic!("expected likely matches")
+    };
+    assert_eq!(matches[0].client.id, f.ana.to_string());
+    assert!(
+        matches[0].reasons.iter().any(|r| r == "DOB exact"),
+        "{:?}",
+        matches[0].reasons
+    );
+    assert_eq!(
+        shotbook_store::clients::count(f.ctx.store()).await.unwrap(),
+        3
+    );
+
+    again.confirmed_new_person = true;
+    let new_id = added(&f.ctx, again).await;
+    switch_to(&f.ctx, "TX0001", "tx.supervisor").await;
+    let queue = duplicate_queue(&f.ctx).await.unwrap();
+    assert_eq!(
+        queue.pairs.len(),
+        1,
+        "the confirmed duplicate waits in the queue"
+    );
+    let pair = &queue.pairs[0];
+    let ids = [pair.first.client.id.clone(), pair.second.client.id.clone()];
+    assert!(ids.contains(&new_id) && ids.contains(&f.ana.to_string()));
+
+    let queue = merge_clients(
+        &f.ctx,
+        MergeClientsRequest {
+            pair_id: pair.id.clone(),
+            survivor_id: f.ana.to_string(),
+        },
+    )
+    .await
+    .unwrap();
+    assert!(queue.pairs.is_empty());
+    assert_eq!(queue.merges.len(), 1);
+    let merged = get_demographics(&f.ctx, open(&f.ana.to_string()))
+        .await
+        .unwrap();
+    assert!(merged
+        .akas
+        .iter()
+        .any(|a| a.kind == "merged" && a.last_name == "Garcia"));
+
+    let queue = unmerge_clients(
+        &f.ctx,
+        UnmergeClientsRequest {
+            merge_id: queue.merges[0].id.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(queue.pairs.len(), 1, "undoing the merge reopens the pair");
+    let queue = dismiss_duplicate(
+        &f.ctx,
+        DismissDuplicateRequest {
+            pair_id: queue.pairs[0].id.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    assert!(queue.pairs.is_empty());
+    let actions: Vec<String> = audit_actions(&f.ctx)
+        .await
+        .into_iter()
+        .map(|a| a.0)
+        .collect();
+    for a in [
+        "add_client",
+        "merge_clients",
+        "unmerge_clients",
+        "dismiss_duplicate",
+    ] {
+        assert!(actions.iter().any(|x| x == a), "{a} audited");
+    }
+
+    switch_to(&f.ctx, "TX0001", "tx.provider").await;
+    assert!(matches!(
+        duplicate_queue(&f.ctx).await.unwrap_err(),
+        AppError::Forbidden { .. }
+    ));
+}
+
+#[tokio::test]
+async fn a_merge_keeps_every_dose_on_the_kept_record() {
+    let f = fixture().await;
+    complete_sign_in(&f.ctx, credentials("TX0001", "tx.provider")).await;
+    let mut again = child("Anna", "Garcia", "03/14/2019");
+    again.personal.gender = "F".into();
+    again.confirmed_new_person = true;
+    let new_id = added(&f.ctx, again).await;
+    switch_to(&f.ctx, "TX0001", "tx.supervisor").await;
+    let queue = duplicate_queue(&f.ctx).await.unwrap();
+    let pair = &queue.pairs[0];
+    merge_clients(
+        &f.ctx,
+        MergeClientsRequest {
+            pair_id: pair.id.clone(),
+            survivor_id: new_id.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    let kept = get_client(&f.ctx, open(&new_id)).await.unwrap();
+    assert_eq!(kept.immunizations.len(), 3, "Ana's three doses moved");
+    let gone = get_client(&f.ctx, open(&f.ana.to_string())).await.unwrap();
+    assert!(gone.immunizations.is_empty());
+}
