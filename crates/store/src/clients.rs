@@ -234,7 +234,7 @@ pub fn push_client<'a>(
 const SUMMARY_COLUMNS: &str = "SELECT c.id, c.registry_id, c.first_name, c.middle_name, c.last_name, c.date_of_birth, c.gender, \
     CASE WHEN c.guardian_last_name IS NULL THEN NULL ELSE c.guardian_first_name || ' ' || c.guardian_last_name END AS guardian_name, \
     c.city, c.state, c.zip, o.name AS organization_name \
-    FROM clients c LEFT JOIN organizations o ON o.id = c.home_organization_id WHERE 1 = 1";
+    FROM clients c LEFT JOIN organizations o ON o.id = c.home_organization_id WHERE c.merged_into IS NULL";
 
 /// Upper bound of a prefix range over folded names (which hold only A–Z and spaces).
 fn prefix_end(prefix: &str) -> String {

@@ -59,7 +59,9 @@ describe('fieldErrors', () => {
 
 describe('isSignedOutError', () => {
   it('is true for session_expired and not_signed_in only', () => {
-    expect(isSignedOutError(new CommandError({ code: 'session_expired', idleSeconds: 900 }))).toBe(true);
+    expect(isSignedOutError(new CommandError({ code: 'session_expired', idleSeconds: 900 }))).toBe(
+      true,
+    );
     expect(isSignedOutError(new CommandError({ code: 'not_signed_in' }))).toBe(true);
     expect(isSignedOutError(new CommandError({ code: 'forbidden', permission: 'x' }))).toBe(false);
     expect(isSignedOutError(new Error('x'))).toBe(false);

@@ -136,6 +136,10 @@ export class DemographicsState {
       if (request !== this.#request) return;
       this.codes = codes;
       this.#show(data);
+      // Offer the change that is likely next: withdrawal of a granted consent, or granting.
+      if (this.saved !== 'consent') {
+        this.consent = newConsent(data.consentStatus === 'granted' ? 'withdrawn' : 'granted');
+      }
     } catch (err) {
       if (request === this.#request) this.error = errorMessage(err);
     } finally {

@@ -158,7 +158,8 @@ describe('keep-alive', () => {
     let expired = false;
     const api = fakeApi({
       currentUser: () => ok(provider),
-      keepAlive: () => (expired ? fail<null>({ code: 'session_expired', idleSeconds: 900 }) : ok(null)),
+      keepAlive: () =>
+        expired ? fail<null>({ code: 'session_expired', idleSeconds: 900 }) : ok(null),
     });
     render(App, { props: { api } });
     await screen.findByTestId('menu-search');

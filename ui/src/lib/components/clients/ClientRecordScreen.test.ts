@@ -1,13 +1,6 @@
 import { screen, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
-import {
-  clientRecord,
-  dose,
-  fakeApi,
-  ok,
-  provider,
-  restrictedAccess,
-} from '../../../test/fakeApi';
+import { clientRecord, dose, fakeApi, ok, provider, restrictedAccess } from '../../../test/fakeApi';
 import { renderWithServices } from '../../../test/render';
 import ClientRecordScreen from './ClientRecordScreen.svelte';
 

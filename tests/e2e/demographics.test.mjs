@@ -1,0 +1,128 @@
+// Duplicate prevention and opt-in consent: a Montana clinic tries to add a child the registry
+// already holds and is shown the existing record; the parent withdraws consent; a user of
+// another organization then sees identification only. Consent is granted again at the end so
+// the other test files find the demo registry as it was.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchApp, byTestId, screenshot, signInAndAgree } from './app.mjs';
+
+let browser;
+before(async () => {
+  browser = await launchApp();
+});
+after(async () => {
+  await browser?.deleteSession();
+});
+
+async function type(id, value) {
+  const input = await byTestId(browser, id);
+  await input.waitForDisplayed({ timeout: 15_000 });
+  await input.clearValue();
+  await input.setValue(value);
+}
+
+async function choose(id, value) {
+  const select = await byTestId(browser, id);
+  await select.waitForDisplayed({ timeout: 15_000 });
+  await select.selectByAttribute('value', value);
+}
+
+async function signOut() {
+  await (await byTestId(browser, 'sign-out')).click();
+  await (await byTestId(browser, 'sign-in-org')).waitForDisplayed({ timeout: 15_000 });
+}
+
+/** Opens Liam Running Crane's record through Basic search. */
+async function openLiam() {
+  await (await byTestId(browser, 'menu-search')).click();
+  await type('search-last-name', 'Running Crane');
+  await type('search-dob', '05/02/2026');
+  await (await byTestId(browser, 'search-submit')).click();
+  const name = await byTestId(browser, 'client-name');
+  await name.waitForDisplayed({ timeout: 15_000 });
+  assert.match(await name.getText(), /Liam/);
+}
+
+test('adding a child the registry already holds shows the existing record first', async () => {
+  await signInAndAgree(browser, 'MT0001', 'mt.records');
+  const add = await byTestId(browser, 'menu-add-client');
+  await add.waitForDisplayed({ timeout: 30_000 });
+  await add.click();
+
+  // A typo in the first name and the nickname-free surname: Smart search still finds him.
+  await type('add-first-name', 'Lliam');
+  await type('add-last-name', 'Running Crane');
+  await type('add-dob', '05/02/2026');
+  await choose('add-gender', 'M');
+  await choose('add-address-state', 'MT');
+  await choose('add-address-county', 'Yellowstone');
+  await type('add-address-zip', '59101');
+  await screenshot(browser, '30-add-client-form');
+  await (await byTestId(browser, 'add-client-submit')).click();
+
+  const matches = await byTestId(browser, 'likely-matches');
+  await matches.waitForDisplayed({ timeout: 15_000 });
+  const names = await browser.$$('[data-testid="likely-match-name"]');
+  assert.ok(names.length >= 1, 'at least one likely match');
+  assert.match(await names[0].getText(), /Liam Joseph Running Crane/);
+  assert.match(await matches.getText(), /DOB exact/);
+  await matches.scrollIntoView({ block: 'start' });
+  await screenshot(browser, '31-add-client-likely-match');
+
+  // Pick the existing record instead of creating a duplicate.
+  await (await browser.$$('[data-testid="use-existing"]'))[0].click();
+  const name = await byTestId(browser, 'client-name');
+  await name.waitForDisplayed({ timeout: 15_000 });
+  assert.match(await name.getText(), /Liam/);
+  assert.ok(await (await byTestId(browser, 'immunization-table')).isExisting());
+});
+
+test("the client's clinic records the withdrawal of consent in the demographics", async () => {
+  await (await byTestId(browser, 'open-demographics')).click();
+  await (await byTestId(browser, 'demog-name')).waitForDisplayed({ timeout: 15_000 });
+  await screenshot(browser, '32-demographics-personal');
+  await (await byTestId(browser, 'demog-tab-consent')).click();
+  await choose('consent-status', 'withdrawn');
+  await choose('consent-method', 'verbal');
+  await type('consent-given-by', 'Marie Running Crane, mother');
+  await (await byTestId(browser, 'consent-save')).click();
+  const status = await byTestId(browser, 'demog-consent-status');
+  await browser.waitUntil(async () => (await status.getAttribute('data-consent')) === 'withdrawn', {
+    timeout: 15_000,
+    timeoutMsg: 'the consent status did not change to withdrawn',
+  });
+  assert.match(await (await byTestId(browser, 'consent-history')).getText(), /Karen Lindqvist/);
+  await screenshot(browser, '33-consent-withdrawn');
+  await signOut();
+});
+
+test('a user of another organization now sees identification only', async () => {
+  await signInAndAgree(browser, 'MT0002', 'mt.vaccines');
+  await (await byTestId(browser, 'menu-search')).waitForDisplayed({ timeout: 30_000 });
+  await openLiam();
+  const notice = await byTestId(browser, 'consent-restricted');
+  await notice.waitForDisplayed({ timeout: 15_000 });
+  assert.match(await notice.getText(), /withdrew consent/);
+  assert.equal(await (await byTestId(browser, 'immunization-table')).isExisting(), false);
+  assert.equal(await (await byTestId(browser, 'forecast-section')).isExisting(), false);
+  assert.match(await (await byTestId(browser, 'client-dob')).getText(), /05\/02\/2026/);
+  await screenshot(browser, '34-record-restricted-by-consent');
+  await signOut();
+});
+
+test('consent granted again opens the record to other organizations at once', async () => {
+  await signInAndAgree(browser, 'MT0001', 'mt.records');
+  await (await byTestId(browser, 'menu-search')).waitForDisplayed({ timeout: 30_000 });
+  await openLiam();
+  await (await byTestId(browser, 'open-demographics')).click();
+  await (await byTestId(browser, 'demog-tab-consent')).click();
+  await choose('consent-status', 'granted');
+  await choose('consent-method', 'written');
+  await (await byTestId(browser, 'consent-save')).click();
+  const status = await byTestId(browser, 'demog-consent-status');
+  await browser.waitUntil(async () => (await status.getAttribute('data-consent')) === 'granted', {
+    timeout: 15_000,
+    timeoutMsg: 'the consent status did not change to granted',
+  });
+  await signOut();
+});
