@@ -25,7 +25,7 @@ pub async fn search_clients(
     ctx: &AppContext,
     request: SearchClientsRequest,
 ) -> AppResult<SearchClientsResponse> {
-    let (grant, _) = ctx.require(Permission::SearchClients)?;
+    let (grant, session) = ctx.require(Permission::SearchClients)?;
     let criteria = BasicSearch::parse(
         BasicSearchInput {
             last_name: &request.last_name,
@@ -38,11 +38,20 @@ pub async fn search_clients(
         clients::search_basic(ctx.store(), &criteria, i64::from(SEARCH_LIMIT) + 1).await?;
     let truncated = rows.len() > SEARCH_LIMIT as usize;
     rows.truncate(SEARCH_LIMIT as usize);
-    let shown: Vec<ClientId> = rows.iter().filter_map(|r| r.id.parse().ok()).collect();
+    let shown: Vec<ClientId> = rows
+        .iter()
+        .map(|r| crate::consent::parse_client_id(&r.id))
+        .collect::<AppResult<_>>()?;
+    // Clients without consent for this organization are listed by identification only.
+    let access = crate::consent::access_to_each(ctx, &session, &shown).await?;
     audit_each(ctx, &grant, AuditAction::SearchClients, &shown).await?;
     tracing::info!(results = rows.len(), truncated, "basic search");
     Ok(SearchClientsResponse {
-        clients: rows.into_iter().map(summary).collect(),
+        clients: rows
+            .into_iter()
+            .zip(&access)
+            .map(|(r, a)| crate::consent::summary_for(a, summary(r)))
+            .collect(),
         truncated,
         limit: SEARCH_LIMIT,
     })

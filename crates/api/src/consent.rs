@@ -10,7 +10,7 @@ use shotbook_core::permission::Permission;
 use shotbook_core::session::{Grant, Session};
 use shotbook_store::{audit, demographics};
 
-use crate::dto::{ConsentHistoryEntry, RecordAccess, UpdateConsentRequest};
+use crate::dto::{ClientSummary, ConsentHistoryEntry, RecordAccess, UpdateConsentRequest};
 use crate::error::{AppError, AppResult, FieldIssue};
 use crate::AppContext;
 
@@ -35,6 +35,33 @@ pub async fn access_to(
             organizations: &organizations,
         },
     ))
+}
+
+/// [`access_to`] for each client of a result list, in order.
+pub async fn access_to_each(
+    ctx: &AppContext,
+    session: &Session,
+    clients: &[ClientId],
+) -> AppResult<Vec<ClientAccess>> {
+    let mut out = Vec::with_capacity(clients.len());
+    for client in clients {
+        out.push(access_to(ctx, session, *client).await?);
+    }
+    Ok(out)
+}
+
+/// A result-list line trimmed to what identification-only access shows (no guardian, address
+/// or organization); unchanged when the record may be seen in full.
+pub fn summary_for(access: &ClientAccess, summary: ClientSummary) -> ClientSummary {
+    if access.is_full() {
+        return summary;
+    }
+    ClientSummary {
+        guardian_name: None,
+        address: None,
+        organization_name: None,
+        ..summary
+    }
 }
 
 /// Refuses with [`AppError::ConsentRestricted`] unless the whole record may be shown: for

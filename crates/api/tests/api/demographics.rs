@@ -117,6 +117,23 @@ async fn after_withdrawal_another_organization_sees_identification_only_at_once(
     assert!(after.client.phone.is_none() && after.client.organization_name.is_none());
     assert!(after.immunizations.is_empty());
 
+    let listed = shotbook_api::clients::search_clients(
+        &f.ctx,
+        SearchClientsRequest {
+            last_name: "Running Crane".into(),
+            first_name: "Liam".into(),
+            date_of_birth: "05/02/2026".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let line = listed.clients.iter().find(|c| c.id == id).unwrap();
+    assert!(line.address.is_none() && line.guardian_name.is_none());
+    assert_eq!(
+        line.date_of_birth, "05/02/2026",
+        "identification stays in the list"
+    );
+
     let forecast = get_forecast(&f.ctx, open(&id)).await.unwrap_err();
     assert_eq!(
         forecast,
