@@ -515,3 +515,54 @@ async fn a_merge_keeps_every_dose_on_the_kept_record() {
     let gone = get_client(&f.ctx, open(&f.ana.to_string())).await.unwrap();
     assert!(gone.immunizations.is_empty());
 }
+
+/// Quality of the duplicate scan on generator output, whose near-duplicates (typos, nicknames,
+/// swapped day/month, hyphenated surnames) carry the truth key in `synthetic_truth`.
+#[tokio::test]
+async fn the_duplicate_scan_finds_the_generators_near_duplicates() {
+    use shotbook_store::sqlx;
+    let store = shotbook_store::Store::open_in_memory().await.unwrap();
+    shotbook_synth::demo::seed_demo_registry(&store, 3_000, crate::support::START)
+        .await
+        .unwrap();
+    let ctx = AppContext::new(store, std::sync::Arc::new(crate::support::clock_at_start()));
+    complete_sign_in(&ctx, credentials("TX0001", "tx.supervisor")).await;
+    duplicate_queue(&ctx).await.unwrap();
+    let started = std::time::Instant::now();
+    shotbook_api::duplicates::scan_duplicates(&ctx)
+        .await
+        .unwrap();
+    let elapsed = started.elapsed();
+    let count = |sql: &'static str| {
+        let pool = ctx.store().pool().clone();
+        async move {
+            let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&pool).await.unwrap();
+            n as f64
+        }
+    };
+    let found = count("SELECT count(*) FROM duplicate_pairs").await;
+    let right = count(
+        "SELECT count(*) FROM duplicate_pairs p
+         JOIN synthetic_truth a ON a.client_id = p.client_a
+         JOIN synthetic_truth b ON b.client_id = p.client_b
+         WHERE a.person_key = b.person_key",
+    )
+    .await;
+    let truth = count(
+        "SELECT count(*) FROM synthetic_truth a JOIN synthetic_truth b
+         ON a.person_key = b.person_key AND a.client_id < b.client_id",
+    )
+    .await;
+    let (precision, recall) = (right / found.max(1.0), right / truth.max(1.0));
+    eprintln!(
+        "duplicate scan, 3,000 generated clients: {truth} true pairs, {found} found, {right} right; \
+         precision {precision:.3}, recall {recall:.3}, {} ms",
+        elapsed.as_millis()
+    );
+    assert!(
+        truth >= 50.0,
+        "the generator made near-duplicates ({truth})"
+    );
+    assert!(precision >= 0.95, "precision {precision:.3}");
+    assert!(recall >= 0.95, "recall {recall:.3}");
+}

@@ -21,6 +21,11 @@ pub const START: OffsetDateTime = datetime!(2026-11-22 14:00 UTC);
 #[derive(Debug, Clone)]
 pub struct TestClock(Arc<Mutex<OffsetDateTime>>);
 
+/// A test clock at [`START`].
+pub fn clock_at_start() -> TestClock {
+    TestClock(Arc::new(Mutex::new(START)))
+}
+
 impl TestClock {
     pub fn advance(&self, by: Duration) {
         *self.0.lock().unwrap() += by;
