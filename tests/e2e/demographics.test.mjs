@@ -126,3 +126,41 @@ test('consent granted again opens the record to other organizations at once', as
   });
   await signOut();
 });
+
+test('a supervisor finds likely duplicates, merges a pair and undoes the merge', async () => {
+  await signInAndAgree(browser, 'TX0001', 'tx.supervisor');
+  const menu = await byTestId(browser, 'menu-duplicates');
+  await menu.waitForDisplayed({ timeout: 30_000 });
+  await menu.click();
+  await (await byTestId(browser, 'dupes-scan')).click();
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="dupe-pair"]')).length > 0, {
+    timeout: 60_000,
+    timeoutMsg: 'the scan found no likely duplicate pairs in the demo registry',
+  });
+  const pairs = await browser.$$('[data-testid="dupe-pair"]');
+  assert.match(await pairs[0].getText(), /Score \d+\.\d/);
+  await screenshot(browser, '35-duplicates-queue');
+
+  // Merge the first pair whose two records the supervisor may see in full.
+  let merged = false;
+  for (const pair of await browser.$$('[data-testid="dupe-pair"]')) {
+    const keep = await pair.$$('[data-testid="dupe-keep"]');
+    if (keep.length === 2 && (await keep[0].isEnabled())) {
+      await keep[0].click();
+      merged = true;
+      break;
+    }
+  }
+  assert.ok(merged, 'a pair visible in full to the supervisor exists');
+  const done = await byTestId(browser, 'dupes-done');
+  await done.waitForDisplayed({ timeout: 15_000 });
+  assert.match(await done.getText(), /Merged/);
+  await (await byTestId(browser, 'dupe-merge')).scrollIntoView({ block: 'center' });
+  await screenshot(browser, '36-duplicates-merged');
+  await (await byTestId(browser, 'dupe-undo')).click();
+  await browser.waitUntil(async () => /Merge undone/.test(await (await byTestId(browser, 'dupes-done')).getText()), {
+    timeout: 15_000,
+    timeoutMsg: 'the merge was not undone',
+  });
+  await signOut();
+});
