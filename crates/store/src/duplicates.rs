@@ -64,9 +64,11 @@ pub struct CandidateKeys {
     pub dob_swapped: Option<String>,
 }
 
-/// Records that could be the same person (not merged away), for the matcher to score: same
-/// or day/month-swapped date of birth; same last name (legal or AKA); same first name born
-/// the same year. At most `limit`.
+/// Records that could be the same person (not merged away), for the matcher to score: same or
+/// day/month-swapped date of birth; same surname born the same year; same first name born the
+/// same year; same first and last name (legal or AKA) whatever the date. Each arm is an index
+/// range (`clients_by_dob`, `clients_by_name`, `client_names_by_name`), so even a common
+/// surname in a million-client registry yields a few hundred rows. At most `limit`.
 pub async fn candidates(
     store: &Store,
     keys: &CandidateKeys,
@@ -76,9 +78,11 @@ pub async fn candidates(
     let sql = format!(
         "{MATCH_COLUMNS} WHERE c.merged_into IS NULL AND c.id IN (
             SELECT id FROM clients WHERE date_of_birth IN (?1, ?2)
-            UNION SELECT id FROM clients WHERE last_name_folded = ?3
-            UNION SELECT client_id FROM client_names WHERE last_name_folded = ?3 AND voided_at IS NULL
+            UNION SELECT id FROM clients WHERE last_name_folded = ?3 AND date_of_birth BETWEEN ?5 AND ?6
             UNION SELECT id FROM clients WHERE date_of_birth BETWEEN ?5 AND ?6 AND first_name_folded = ?4
+            UNION SELECT id FROM clients WHERE last_name_folded = ?3 AND first_name_folded = ?4
+            UNION SELECT client_id FROM client_names
+                  WHERE last_name_folded = ?3 AND first_name_folded = ?4 AND voided_at IS NULL
          ) LIMIT ?7"
     );
     Ok(sqlx::query_as(&sql)

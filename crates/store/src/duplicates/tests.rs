@@ -60,7 +60,7 @@ async fn world() -> World {
     let mut ids = Vec::new();
     for (first, dob, org) in [
         ("William", "2019-03-14", orgs[0]),
-        ("Bill", "2019-14-03", orgs[1]),
+        ("Bill", "2019-03-15", orgs[1]),
     ] {
         let c = NewClient {
             first_name: first.into(),
@@ -196,10 +196,25 @@ async fn candidates_share_a_date_of_birth_a_swapped_one_or_a_surname() {
     let keys = CandidateKeys {
         last_folded: "GARCIA".into(),
         first_folded: "X".into(),
-        dob: "1990-01-01".into(),
+        dob: "2019-07-01".into(),
         dob_swapped: None,
     };
-    assert_eq!(candidates(&w.store, &keys, 50).await.unwrap().len(), 2);
+    assert_eq!(
+        candidates(&w.store, &keys, 50).await.unwrap().len(),
+        2,
+        "same surname, born the same year"
+    );
+    let elsewhere = CandidateKeys {
+        dob: "1990-01-01".into(),
+        ..keys.clone()
+    };
+    assert!(
+        candidates(&w.store, &elsewhere, 50)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a surname alone, decades apart, is no candidate"
+    );
     let mut tx = w.store.begin().await.unwrap();
     merge_in_tx(&mut tx, w.survivor, w.merged, None, w.user, NOW)
         .await
