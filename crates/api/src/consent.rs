@@ -199,14 +199,19 @@ pub async fn update_consent(
         .await
         .map_err(|e| AppError::from(shotbook_store::StoreError::from(e)))?;
     tracing::info!(status = entry.status.code(), "consent recorded");
-    consent_history_unchecked(ctx, client).await
+    // Granting may have opened the record; withdrawing may have closed it.
+    let access = access_to(ctx, &session, client).await?;
+    consent_history_for(ctx, client, &access).await
 }
 
-/// The consent history, newest first (read with the client's demographics; no check here).
-pub(crate) async fn consent_history_unchecked(
+/// The consent history, newest first, as `access` allows: who gave or withdrew consent (a
+/// guardian's name) is beyond identification, so a restricted view leaves it out.
+pub(crate) async fn consent_history_for(
     ctx: &AppContext,
     client: ClientId,
+    access: &ClientAccess,
 ) -> AppResult<Vec<ConsentHistoryEntry>> {
+    let full = access.is_full();
     Ok(demographics::consent_history(ctx.store(), client)
         .await?
         .into_iter()
@@ -215,7 +220,7 @@ pub(crate) async fn consent_history_unchecked(
             status: r.status,
             effective_on: crate::clients::us_date(&r.effective_on),
             method: r.method,
-            given_by: r.given_by,
+            given_by: r.given_by.filter(|_| full),
             recorded_by: r.recorded_by_name,
             organization_name: r.organization_name,
         })

@@ -118,7 +118,7 @@ async fn demographics_of(
         ..Default::default()
     };
     let mut address = AddressFields::default();
-    let consent_history = crate::consent::consent_history_unchecked(ctx, id).await?;
+    let consent_history = crate::consent::consent_history_for(ctx, id, access).await?;
     let mut out = ClientDemographics {
         client_id: r.id.clone(),
         registry_id: r.registry_id.clone(),

@@ -145,6 +145,14 @@ async fn after_withdrawal_another_organization_sees_identification_only_at_once(
     assert_eq!(demographics.access.view, "identification");
     assert!(demographics.address.city.is_empty());
     assert!(demographics.responsible_persons.is_empty());
+    assert_eq!(demographics.consent_history[0].status, "withdrawn");
+    assert!(
+        demographics
+            .consent_history
+            .iter()
+            .all(|h| h.given_by.is_none()),
+        "a guardian's name is beyond identification"
+    );
     assert_eq!(demographics.personal.phone, "");
     let edit = change_demographics(
         &f.ctx,
