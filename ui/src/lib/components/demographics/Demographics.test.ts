@@ -133,6 +133,22 @@ describe('AddClientScreen', () => {
   });
 });
 
+describe('AddClientScreen address', () => {
+  it('offers the real counties of Montana and Texas and takes other counties as typed', async () => {
+    renderWithServices(AddClientScreen, { user: editor, route: { name: 'addClient' } });
+    const user = userEvent.setup();
+    const state = await screen.findByTestId('add-address-state');
+    await waitFor(() => expect(within(state).getByText('Texas')).toBeInTheDocument());
+    await user.selectOptions(state, 'TX');
+    const county = screen.getByTestId('add-address-county');
+    expect(county.tagName).toBe('SELECT');
+    expect(within(county).getByText('Travis')).toBeInTheDocument();
+    expect(within(county).queryByText('Yellowstone')).not.toBeInTheDocument();
+    await user.selectOptions(state, 'WY');
+    expect(screen.getByTestId('add-address-county').tagName).toBe('INPUT');
+  });
+});
+
 describe('DuplicatesScreen', () => {
   it('merges a pair into the record the user keeps', async () => {
     const pair = {
