@@ -5,12 +5,14 @@ use std::collections::HashMap;
 
 use shotbook_core::audit::AuditAction;
 use shotbook_core::date::UsDate;
+use shotbook_core::demographics::comment_code;
 use shotbook_core::ids::ClientId;
 use shotbook_core::permission::Permission;
-use shotbook_forecast::{Date, DoseInput, Engine, Gender, Patient, SeriesStatus};
+use shotbook_forecast::{Date, DoseInput, Engine, Gender, ObservationInput, Patient, SeriesStatus};
 use shotbook_store::clients::ClientRow;
+use shotbook_store::demographics::CommentRow;
 use shotbook_store::immunizations::ImmunizationRow;
-use shotbook_store::{clients, codes, immunizations};
+use shotbook_store::{clients, codes, demographics, immunizations};
 
 use crate::dto::{
     ClientForecast, DoseAssessment, ForecastStep, GetClientRequest, RecommendedVaccine,
@@ -31,10 +33,12 @@ pub async fn get_forecast(
     crate::consent::require_full_record(ctx, &session, id).await?;
     let client = clients::get(ctx.store(), id).await?;
     let doses = immunizations::for_client(ctx.store(), id).await?;
+    let comments = demographics::comments(ctx.store(), id).await?;
     let today = ctx.clock().today();
-    let (patient, dose_ids) = patient_of(&client, &doses).map_err(AppError::internal)?;
     let on = Date::parse(&UsDate::from_date(today).iso())
         .ok_or_else(|| AppError::internal("today is not a forecast date"))?;
+    let (patient, dose_ids) =
+        patient_of(&client, &doses, &comments, on).map_err(AppError::internal)?;
     let engine = Engine::embedded();
     let assessment = tokio::task::spawn_blocking(move || engine.evaluate(&patient, on))
         .await
@@ -154,6 +158,8 @@ pub async fn get_forecast(
 pub fn patient_of(
     client: &ClientRow,
     doses: &[ImmunizationRow],
+    comments: &[CommentRow],
+    on: Date,
 ) -> Result<(Patient, Vec<String>), &'static str> {
     let dob = Date::parse(&client.date_of_birth).ok_or("a stored date of birth is not ISO")?;
     let mut inputs = Vec::with_capacity(doses.len());
@@ -169,6 +175,26 @@ pub fn patient_of(
         });
         ids.push(d.id.clone());
     }
+    // Coded comments in force on the assessment date become CDSi observations (immunity,
+    // contraindications, underlying conditions); the date they apply from is the observation
+    // date some intervals count from (e.g. onset of pregnancy).
+    let mut observations = Vec::new();
+    for c in comments.iter().filter(|c| c.voided_at.is_none()) {
+        let Some(code) = comment_code(&c.code).and_then(|k| k.cdsi_observation) else {
+            continue;
+        };
+        let from = Date::parse(&c.applies_from).ok_or("a stored comment date is not ISO")?;
+        let until = match &c.applies_until {
+            Some(u) => Some(Date::parse(u).ok_or("a stored comment date is not ISO")?),
+            None => None,
+        };
+        if from <= on && until.is_none_or(|u| on <= u) {
+            observations.push(ObservationInput {
+                code: code.to_string(),
+                date: Some(from),
+            });
+        }
+    }
     let patient = Patient {
         dob,
         gender: match client.gender.as_str() {
@@ -177,7 +203,7 @@ pub fn patient_of(
             _ => Gender::Unknown,
         },
         doses: inputs,
-        observations: Vec::new(),
+        observations,
     };
     Ok((patient, ids))
 }

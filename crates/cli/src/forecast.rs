@@ -36,13 +36,14 @@ pub async fn run(args: ForecastArgs) -> anyhow::Result<()> {
         .with_context(|| format!("no client with registry number or id {client}"))?;
     let record = shotbook_store::clients::get(&store, id).await?;
     let doses = shotbook_store::immunizations::for_client(&store, id).await?;
-    let (patient, _) =
-        shotbook_api::forecast::patient_of(&record, &doses).map_err(anyhow::Error::msg)?;
+    let comments = shotbook_store::demographics::comments(&store, id).await?;
     let date = |s: &str| Date::parse(s).with_context(|| format!("--on {s} is not YYYY-MM-DD"));
     let on = match &args.on {
         Some(s) => date(s)?,
         None => date(&time::OffsetDateTime::now_utc().date().to_string())?,
     };
+    let (patient, _) = shotbook_api::forecast::patient_of(&record, &doses, &comments, on)
+        .map_err(anyhow::Error::msg)?;
     // Reading a client's record from the command line is audited like any other read.
     shotbook_store::audit::append(
         store.pool(),

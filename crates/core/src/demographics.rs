@@ -164,10 +164,13 @@ pub const PROVIDER_CLIENT_STATUSES: &[&str] = &[
 pub struct CommentCode {
     /// Stable code.
     pub code: &'static str,
-    /// immunity / exemption / contraindication / precaution / refusal / other.
+    /// immunity / exemption / contraindication / precaution / refusal / condition / other.
     pub category: &'static str,
     /// English label (the UI translates by code).
     pub label: &'static str,
+    /// The CDC CDSi observation code the forecaster reads this comment as (immunity evidence,
+    /// contraindication, underlying condition), when there is one.
+    pub cdsi_observation: Option<&'static str>,
 }
 
 const fn comment(code: &'static str, category: &'static str, label: &'static str) -> CommentCode {
@@ -175,22 +178,51 @@ const fn comment(code: &'static str, category: &'static str, label: &'static str
         code,
         category,
         label,
+        cdsi_observation: None,
     }
+}
+
+/// A comment the forecaster reads as CDSi observation `cdsi`.
+const fn observed(
+    code: &'static str,
+    category: &'static str,
+    label: &'static str,
+    cdsi: &'static str,
+) -> CommentCode {
+    CommentCode {
+        code,
+        category,
+        label,
+        cdsi_observation: Some(cdsi),
+    }
+}
+
+/// The comment code `code`, if it is one.
+pub fn comment_code(code: &str) -> Option<&'static CommentCode> {
+    COMMENT_CODES.iter().find(|c| c.code == code)
 }
 
 /// Client comment codes, after the comment lists of ImmTrac2 and IWeb registries.
 pub const COMMENT_CODES: &[CommentCode] = &[
-    comment(
+    // Evidence of immunity. "Laboratory evidence" without the disease named maps to nothing:
+    // the forecaster needs to know which antigen it covers.
+    observed(
         "immunity_varicella",
         "immunity",
         "History of varicella (chickenpox) disease",
+        "024",
     ),
     comment(
         "immunity_serology",
         "immunity",
         "Laboratory evidence of immunity",
     ),
-    comment("immunity_measles", "immunity", "History of measles disease"),
+    observed(
+        "immunity_measles",
+        "immunity",
+        "History of measles disease",
+        "020",
+    ),
     comment("exemption_medical", "exemption", "Medical exemption"),
     comment("exemption_religious", "exemption", "Religious exemption"),
     comment(
@@ -203,15 +235,17 @@ pub const COMMENT_CODES: &[CommentCode] = &[
         "contraindication",
         "Severe allergic reaction (anaphylaxis) after a previous dose",
     ),
-    comment(
+    observed(
         "contraindication_immunodeficiency",
         "contraindication",
         "Severe immunodeficiency (live vaccines)",
+        "246",
     ),
-    comment(
+    observed(
         "contraindication_pregnancy",
         "contraindication",
         "Pregnancy (live vaccines)",
+        "007",
     ),
     comment(
         "precaution_moderate_illness",
@@ -222,6 +256,76 @@ pub const COMMENT_CODES: &[CommentCode] = &[
         "refusal_parent",
         "refusal",
         "Parent or guardian refused vaccination",
+    ),
+    // Underlying conditions and risk groups that change the schedule (CDSi observation codes).
+    observed(
+        "condition_asplenia",
+        "condition",
+        "Anatomical or functional asplenia",
+        "160",
+    ),
+    observed(
+        "condition_sickle_cell",
+        "condition",
+        "Sickle cell disease",
+        "259",
+    ),
+    observed("condition_hiv", "condition", "HIV infection", "186"),
+    observed(
+        "condition_complement_deficiency",
+        "condition",
+        "Persistent complement, properdin, or factor B deficiency",
+        "151",
+    ),
+    observed("condition_diabetes", "condition", "Diabetes", "014"),
+    observed(
+        "condition_chronic_heart",
+        "condition",
+        "Chronic heart disease",
+        "016",
+    ),
+    observed(
+        "condition_chronic_lung",
+        "condition",
+        "Chronic lung disease",
+        "017",
+    ),
+    observed(
+        "condition_chronic_liver",
+        "condition",
+        "Chronic liver disease",
+        "015",
+    ),
+    observed(
+        "condition_chronic_kidney",
+        "condition",
+        "Chronic kidney disease",
+        "161",
+    ),
+    observed("condition_dialysis", "condition", "Dialysis patient", "032"),
+    observed(
+        "condition_cochlear_implant",
+        "condition",
+        "Cochlear implants",
+        "011",
+    ),
+    observed(
+        "condition_cystic_fibrosis",
+        "condition",
+        "Cystic fibrosis",
+        "200",
+    ),
+    observed(
+        "condition_health_care_personnel",
+        "condition",
+        "Health care personnel",
+        "055",
+    ),
+    observed(
+        "condition_travel",
+        "condition",
+        "Travelling internationally",
+        "048",
     ),
     comment("other", "other", "Other"),
 ];

@@ -213,7 +213,7 @@ pub struct CommentEntry {
     pub id: String,
     /// Code (see the comment code list).
     pub code: String,
-    /// immunity / exemption / contraindication / precaution / refusal / other.
+    /// immunity / exemption / contraindication / precaution / refusal / condition / other.
     pub category: String,
     /// MM/DD/YYYY.
     pub applies_from: String,

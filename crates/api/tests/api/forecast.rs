@@ -132,3 +132,48 @@ async fn dose_evaluations_point_at_their_own_immunization_when_an_earlier_dose_i
     assert_eq!(measles.immunization_id, mmrv.id);
     assert_eq!(measles.cvx, "94");
 }
+
+#[tokio::test]
+async fn a_coded_underlying_condition_changes_the_forecast() {
+    use shotbook_api::demographics::change_demographics;
+    use shotbook_api::dto::{ChangeDemographicsRequest, DemographicsChange};
+
+    let f = signed_in_as("TX0001", "tx.provider").await;
+    let meningococcal = |forecast: &shotbook_api::dto::ClientForecast| {
+        forecast
+            .groups
+            .iter()
+            .find(|g| g.vaccine_group == "Meningococcal")
+            .cloned()
+            .expect("a meningococcal forecast")
+    };
+    let open = || GetClientRequest {
+        client_id: f.ana.to_string(),
+    };
+    // Ana is 7: without a risk condition MenACWY waits for the 11-year dose.
+    let before = meningococcal(&get_forecast(&f.ctx, open()).await.unwrap());
+    assert_eq!(before.urgency, "upcoming", "{before:?}");
+
+    change_demographics(
+        &f.ctx,
+        ChangeDemographicsRequest {
+            client_id: f.ana.to_string(),
+            change: DemographicsChange::Comment {
+                code: "condition_asplenia".into(),
+                applies_from: "09/01/2026".into(),
+                applies_until: String::new(),
+                text: String::new(),
+            },
+        },
+    )
+    .await
+    .unwrap();
+    // Asplenia (CDSi observation 160) starts the MenACWY risk series now.
+    let after = meningococcal(&get_forecast(&f.ctx, open()).await.unwrap());
+    assert_eq!(after.status, "Not Complete");
+    assert!(
+        matches!(after.urgency.as_str(), "due" | "overdue"),
+        "{after:?}"
+    );
+    assert_eq!(after.dose_number, Some(1));
+}

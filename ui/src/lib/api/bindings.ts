@@ -637,7 +637,7 @@ export type CommentEntry_Deserialize = {
 	id: string,
 	/**  Code (see the comment code list). */
 	code: string,
-	/**  immunity / exemption / contraindication / precaution / refusal / other. */
+	/**  immunity / exemption / contraindication / precaution / refusal / condition / other. */
 	category: string,
 	/**  MM/DD/YYYY. */
 	appliesFrom: string,
@@ -657,7 +657,7 @@ export type CommentEntry_Serialize = {
 	id: string,
 	/**  Code (see the comment code list). */
 	code: string,
-	/**  immunity / exemption / contraindication / precaution / refusal / other. */
+	/**  immunity / exemption / contraindication / precaution / refusal / condition / other. */
 	category: string,
 	/**  MM/DD/YYYY. */
 	appliesFrom: string,

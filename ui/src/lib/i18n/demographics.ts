@@ -133,6 +133,7 @@ export const demographicsEn = {
   'comment.category.contraindication': 'Contraindication',
   'comment.category.precaution': 'Precaution',
   'comment.category.refusal': 'Refusal',
+  'comment.category.condition': 'Underlying condition',
   'comment.category.other': 'Other',
 
   'demog.addressCurrent': 'Current address',
@@ -324,6 +325,7 @@ export const demographicsEs: { readonly [K in keyof typeof demographicsEn]: stri
   'comment.category.contraindication': 'Contraindicación',
   'comment.category.precaution': 'Precaución',
   'comment.category.refusal': 'Rechazo',
+  'comment.category.condition': 'Condición subyacente',
   'comment.category.other': 'Otro',
 
   'demog.addressCurrent': 'Dirección actual',
