@@ -1,6 +1,7 @@
 //! One-line adapters from Tauri commands to `shotbook_api`. Logic belongs in the api crate.
 
 use shotbook_api::dto::*;
+use shotbook_api::immunization_dto::*;
 use shotbook_api::{AppContext, AppResult};
 use tauri::State;
 
@@ -29,6 +30,16 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
         search_clients,
         get_client,
         get_forecast,
+        record_administered_dose,
+        record_historical_doses,
+        edit_immunization,
+        void_immunization,
+        dose_entry_options,
+        scan_vial_barcode,
+        list_lots,
+        receive_lot,
+        adjust_lot,
+        list_vis_documents,
         list_vaccines,
         list_trade_names,
         list_manufacturers,
@@ -283,4 +294,78 @@ pub async fn dismiss_duplicate(
     request: DismissDuplicateRequest,
 ) -> AppResult<DuplicateQueue> {
     shotbook_api::duplicates::dismiss_duplicate(&ctx, request).await
+}
+
+// Immunizations: dose entry, vial scans, lot inventory, VIS documents.
+
+#[tauri::command]
+#[specta::specta]
+pub async fn record_administered_dose(
+    ctx: Ctx<'_>,
+    request: RecordAdministeredDoseRequest,
+) -> AppResult<RecordDosesResponse> {
+    shotbook_api::immunizations::record_administered_dose(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn record_historical_doses(
+    ctx: Ctx<'_>,
+    request: RecordHistoricalDosesRequest,
+) -> AppResult<RecordDosesResponse> {
+    shotbook_api::immunizations::record_historical_doses(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn edit_immunization(
+    ctx: Ctx<'_>,
+    request: EditImmunizationRequest,
+) -> AppResult<RecordDosesResponse> {
+    shotbook_api::immunizations::edit_immunization(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn void_immunization(ctx: Ctx<'_>, request: VoidImmunizationRequest) -> AppResult<()> {
+    shotbook_api::immunizations::void_immunization(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn dose_entry_options(ctx: Ctx<'_>) -> AppResult<DoseEntryOptions> {
+    shotbook_api::immunizations::dose_entry_options(&ctx).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn scan_vial_barcode(
+    ctx: Ctx<'_>,
+    request: ScanVialRequest,
+) -> AppResult<VialScanResult> {
+    shotbook_api::immunizations::scan_vial_barcode(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_vis_documents(ctx: Ctx<'_>) -> AppResult<Vec<VisDocument>> {
+    shotbook_api::immunizations::list_vis_documents(&ctx).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_lots(ctx: Ctx<'_>) -> AppResult<LotInventory> {
+    shotbook_api::vaccine_lots::list_lots(&ctx).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn receive_lot(ctx: Ctx<'_>, request: ReceiveLotRequest) -> AppResult<VaccineLot> {
+    shotbook_api::vaccine_lots::receive_lot(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn adjust_lot(ctx: Ctx<'_>, request: AdjustLotRequest) -> AppResult<VaccineLot> {
+    shotbook_api::vaccine_lots::adjust_lot(&ctx, request).await
 }

@@ -114,8 +114,22 @@ pub async fn get_client(ctx: &AppContext, request: GetClientRequest) -> AppResul
                     clinician: d.clinician,
                     funding_source: d.funding_source,
                     vfc_eligibility: d.vfc_eligibility,
+                    can_change: d.status == "completed"
+                        && crate::immunizations::may_change(
+                            &session,
+                            d.recorded_by_organization_id
+                                .as_deref()
+                                .or(d.organization_id.as_deref()),
+                        ),
                     status: d.status,
                     void_reason: d.void_reason,
+                    ndc: d.ndc,
+                    vis_document_name: d.vis_document_name,
+                    vis_edition_date: d.vis_edition_date.as_deref().map(us_date),
+                    vis_given_on: d.vis_given_on.as_deref().map(us_date),
+                    historical_provider: d.historical_provider,
+                    from_inventory_lot: d.lot_id.is_some(),
+                    revision: i32::try_from(d.revision).unwrap_or(i32::MAX),
                 }
             })
             .collect(),

@@ -389,6 +389,22 @@ pub struct ImmunizationEntry {
     pub status: String,
     /// Why it was voided.
     pub void_reason: Option<String>,
+    /// NDC of the product given.
+    pub ndc: Option<String>,
+    /// Name of the VIS given.
+    pub vis_document_name: Option<String>,
+    /// MM/DD/YYYY edition of that VIS.
+    pub vis_edition_date: Option<String>,
+    /// MM/DD/YYYY the VIS was given.
+    pub vis_given_on: Option<String>,
+    /// Who gave a historical dose (from the shot card).
+    pub historical_provider: Option<String>,
+    /// Drawn from an inventory lot (its vaccine and lot cannot be edited).
+    pub from_inventory_lot: bool,
+    /// Edit count + 1; sent back with an edit.
+    pub revision: i32,
+    /// Whether the signed-in user may edit or void it (their organization's entry).
+    pub can_change: bool,
 }
 
 /// A client's record: demographics and immunization history.

@@ -32,8 +32,11 @@ pub mod dto;
 pub mod duplicates;
 mod error;
 pub mod forecast;
+pub mod immunization_dto;
+pub mod immunizations;
 pub mod mail;
 pub mod remember;
+pub mod vaccine_lots;
 
 pub use context::{AppConfig, AppContext};
 pub use error::{AppError, AppResult, FieldIssue};

@@ -72,6 +72,10 @@ id_type!(
     /// One entry of the append-only audit log.
     AuditEntryId
 );
+id_type!(
+    /// A lot of vaccine in an organization's inventory.
+    VaccineLotId
+);
 
 #[cfg(test)]
 mod tests {

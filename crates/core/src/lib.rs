@@ -23,6 +23,7 @@ pub mod date;
 pub mod demographics;
 pub mod error;
 pub mod ids;
+pub mod immunization;
 pub mod matching;
 pub mod normalize;
 pub mod password;

@@ -1,10 +1,11 @@
 //! Immunizations (doses): insert, list for a client, void with a reason.
 
-use shotbook_core::ids::{ClientId, ImmunizationId, OrganizationId, UserId};
+use shotbook_core::ids::{ClientId, ImmunizationId, OrganizationId, UserId, VaccineLotId};
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 use time::OffsetDateTime;
 
 use crate::change_log::{self, ChangeOp, ChangeSource};
+use crate::vaccine_lots;
 use crate::{timestamp, Store, StoreError, StoreResult};
 
 /// A dose to insert.
@@ -85,6 +86,26 @@ pub struct ImmunizationRow {
     pub status: String,
     /// Why it was voided.
     pub void_reason: Option<String>,
+    /// Administering organization's id.
+    pub organization_id: Option<String>,
+    /// Organization whose user recorded the dose (absent for imported doses).
+    pub recorded_by_organization_id: Option<String>,
+    /// Inventory lot the dose was drawn from.
+    pub lot_id: Option<String>,
+    /// NDC given.
+    pub ndc: Option<String>,
+    /// GS1 string of the VIS given.
+    pub vis_document: Option<String>,
+    /// Name of that VIS.
+    pub vis_document_name: Option<String>,
+    /// ISO edition date of the VIS.
+    pub vis_edition_date: Option<String>,
+    /// ISO date the VIS was given.
+    pub vis_given_on: Option<String>,
+    /// Who gave a historical dose (from the shot card).
+    pub historical_provider: Option<String>,
+    /// 1 + number of edits.
+    pub revision: i64,
 }
 
 /// Column list of an immunization insert, shared with the bulk loader.
@@ -184,8 +205,11 @@ pub async fn for_client(store: &Store, client: ClientId) -> StoreResult<Vec<Immu
                 (SELECT group_concat(g.vaccine_group, ', ') FROM vaccine_group_members g WHERE g.cvx = i.cvx) AS vaccine_groups,
                 i.mvx, m.name AS manufacturer, i.administered_on, i.lot_number, i.expiration_date, i.dose_volume_ml,
                 i.route, i.site, i.source, o.name AS organization_name, i.clinician, i.funding_source,
-                i.vfc_eligibility, i.status, i.void_reason
+                i.vfc_eligibility, i.status, i.void_reason, i.organization_id, i.recorded_by_organization_id,
+                i.lot_id, i.ndc, i.vis_document, vd.document_name AS vis_document_name, i.vis_edition_date,
+                i.vis_given_on, i.historical_provider, i.revision
          FROM immunizations i
+         LEFT JOIN vis_documents vd ON vd.encoded_string = i.vis_document
          LEFT JOIN vaccines v ON v.cvx = i.cvx
          LEFT JOIN manufacturers m ON m.mvx = i.mvx
          LEFT JOIN organizations o ON o.id = i.organization_id
@@ -193,6 +217,279 @@ pub async fn for_client(store: &Store, client: ClientId) -> StoreResult<Vec<Immu
          ORDER BY i.administered_on, i.id",
     )
     .bind(client.to_string())
+    .fetch_all(store.pool())
+    .await?)
+}
+
+/// What a dose recorded at this workstation carries beyond [`NewImmunization`] (the fields
+/// imported and generated doses do not have).
+#[derive(Debug, Clone)]
+pub struct EntryDetails {
+    /// Inventory lot the dose was drawn from.
+    pub lot_id: Option<VaccineLotId>,
+    /// NDC of the product given.
+    pub ndc: Option<String>,
+    /// GS1 string of the VIS given.
+    pub vis_document: Option<String>,
+    /// ISO edition date of that VIS.
+    pub vis_edition_date: Option<String>,
+    /// ISO date the VIS was given.
+    pub vis_given_on: Option<String>,
+    /// Who gave a historical dose.
+    pub historical_provider: Option<String>,
+    /// The user recording it.
+    pub recorded_by: UserId,
+    /// That user's organization: it alone (and state staff) may edit or void the dose.
+    pub recorded_by_organization_id: OrganizationId,
+}
+
+/// Inserts a dose entered by a user, with its entry details, and logs the change.
+pub async fn insert_entry_in_tx(
+    tx: &mut Transaction<'_, Sqlite>,
+    dose: &NewImmunization,
+    details: &EntryDetails,
+    now: OffsetDateTime,
+) -> StoreResult<()> {
+    insert_in_tx(tx, dose, ChangeSource::Local, now).await?;
+    sqlx::query(
+        "UPDATE immunizations SET lot_id = ?, ndc = ?, vis_document = ?, vis_edition_date = ?, vis_given_on = ?,
+                historical_provider = ?, recorded_by = ?, recorded_by_organization_id = ?
+         WHERE id = ?",
+    )
+    .bind(details.lot_id.map(|l| l.to_string()))
+    .bind(details.ndc.as_deref())
+    .bind(details.vis_document.as_deref())
+    .bind(details.vis_edition_date.as_deref())
+    .bind(details.vis_given_on.as_deref())
+    .bind(details.historical_provider.as_deref())
+    .bind(details.recorded_by.to_string())
+    .bind(details.recorded_by_organization_id.to_string())
+    .bind(dose.id.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Records a dose given from an inventory lot: takes one dose from the lot (first, so the
+/// transaction holds the write lock from its first statement), inserts the dose and logs the
+/// movement. Returns `false`, changing nothing, when the lot is not `organization`'s, is expired
+/// on the date given, or is empty.
+pub async fn insert_from_lot_in_tx(
+    tx: &mut Transaction<'_, Sqlite>,
+    dose: &NewImmunization,
+    details: &EntryDetails,
+    lot: VaccineLotId,
+    now: OffsetDateTime,
+) -> StoreResult<bool> {
+    let organization = details.recorded_by_organization_id;
+    if !vaccine_lots::draw_dose_in_tx(tx, lot, organization, &dose.administered_on, now).await? {
+        return Ok(false);
+    }
+    let details = EntryDetails {
+        lot_id: Some(lot),
+        ..details.clone()
+    };
+    insert_entry_in_tx(tx, dose, &details, now).await?;
+    vaccine_lots::record_administration_in_tx(tx, lot, dose.id, details.recorded_by, now).await?;
+    Ok(true)
+}
+
+/// Voids a dose and, when it was drawn from a lot, puts the dose back into the lot.
+pub async fn void_entry_in_tx(
+    tx: &mut Transaction<'_, Sqlite>,
+    id: ImmunizationId,
+    reason: &str,
+    by: UserId,
+    now: OffsetDateTime,
+) -> StoreResult<()> {
+    void_in_tx(tx, id, reason, by, now).await?;
+    let lot: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT lot_id FROM immunizations WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&mut **tx)
+            .await?;
+    if let Some((Some(lot),)) = lot {
+        let lot: VaccineLotId = lot
+            .parse()
+            .map_err(|_| anyhow::anyhow!("a stored lot id is not a UUID"))?;
+        vaccine_lots::restore_dose_in_tx(tx, lot, id, by, now).await?;
+    }
+    Ok(())
+}
+
+/// What deciding on an edit or a void needs to know about a dose.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DoseForChange {
+    /// Id.
+    pub id: String,
+    /// Client.
+    pub client_id: String,
+    /// CVX.
+    pub cvx: String,
+    /// ISO date given.
+    pub administered_on: String,
+    /// administered / historical.
+    pub source: String,
+    /// completed / entered_in_error.
+    pub status: String,
+    /// Inventory lot.
+    pub lot_id: Option<String>,
+    /// Administering organization.
+    pub organization_id: Option<String>,
+    /// Recording organization.
+    pub recorded_by_organization_id: Option<String>,
+    /// Current revision.
+    pub revision: i64,
+}
+
+impl DoseForChange {
+    /// The organization that owns the entry: the one that recorded it, or for imported doses
+    /// the one that gave it.
+    pub fn owner(&self) -> Option<&str> {
+        self.recorded_by_organization_id
+            .as_deref()
+            .or(self.organization_id.as_deref())
+    }
+}
+
+/// One dose, for an edit or a void.
+pub async fn for_change(store: &Store, id: ImmunizationId) -> StoreResult<DoseForChange> {
+    sqlx::query_as(
+        "SELECT id, client_id, cvx, administered_on, source, status, lot_id, organization_id,
+                recorded_by_organization_id, revision
+         FROM immunizations WHERE id = ?",
+    )
+    .bind(id.to_string())
+    .fetch_optional(store.pool())
+    .await?
+    .ok_or(StoreError::NotFound("immunization"))
+}
+
+/// The new values of an edited dose (every editable column; unchanged ones repeat the old).
+#[derive(Debug, Clone, Default)]
+pub struct DoseEdit {
+    /// ISO date given.
+    pub administered_on: String,
+    /// CVX.
+    pub cvx: String,
+    /// MVX.
+    pub mvx: Option<String>,
+    /// Lot.
+    pub lot_number: Option<String>,
+    /// ISO expiry.
+    pub expiration_date: Option<String>,
+    /// mL.
+    pub dose_volume_ml: Option<f64>,
+    /// HL7 0162.
+    pub route: Option<String>,
+    /// HL7 0163.
+    pub site: Option<String>,
+    /// Clinician.
+    pub clinician: Option<String>,
+    /// Who gave a historical dose.
+    pub historical_provider: Option<String>,
+    /// VIS GS1 string.
+    pub vis_document: Option<String>,
+    /// ISO VIS edition.
+    pub vis_edition_date: Option<String>,
+    /// ISO date the VIS was given.
+    pub vis_given_on: Option<String>,
+    /// VFC eligibility.
+    pub vfc_eligibility: Option<String>,
+}
+
+/// Changes a dose, first copying its current values into `immunization_revisions` with the
+/// reason. Returns `false`, changing nothing, when the dose is voided or is no longer at
+/// `expected_revision` (someone else changed it meanwhile).
+pub async fn edit_in_tx(
+    tx: &mut Transaction<'_, Sqlite>,
+    id: ImmunizationId,
+    expected_revision: i64,
+    edit: &DoseEdit,
+    reason: &str,
+    by: UserId,
+    now: OffsetDateTime,
+) -> StoreResult<bool> {
+    let kept = sqlx::query(
+        "INSERT INTO immunization_revisions (id, immunization_id, revision, previous_values, reason, changed_by, changed_at)
+         SELECT ?, id, revision,
+                json_object('administered_on', administered_on, 'cvx', cvx, 'mvx', mvx, 'lot_number', lot_number,
+                            'expiration_date', expiration_date, 'dose_volume_ml', dose_volume_ml, 'route', route,
+                            'site', site, 'clinician', clinician, 'historical_provider', historical_provider,
+                            'vis_document', vis_document, 'vis_edition_date', vis_edition_date,
+                            'vis_given_on', vis_given_on, 'vfc_eligibility', vfc_eligibility),
+                ?, ?, ?
+         FROM immunizations WHERE id = ? AND revision = ? AND status = 'completed'",
+    )
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(reason)
+    .bind(by.to_string())
+    .bind(timestamp(now))
+    .bind(id.to_string())
+    .bind(expected_revision)
+    .execute(&mut **tx)
+    .await?;
+    if kept.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE immunizations SET administered_on = ?, cvx = ?, mvx = ?, lot_number = ?, expiration_date = ?,
+                dose_volume_ml = ?, route = ?, site = ?, clinician = ?, historical_provider = ?, vis_document = ?,
+                vis_edition_date = ?, vis_given_on = ?, vfc_eligibility = ?, revision = revision + 1, updated_at = ?
+         WHERE id = ?",
+    )
+    .bind(&edit.administered_on)
+    .bind(&edit.cvx)
+    .bind(edit.mvx.as_deref())
+    .bind(edit.lot_number.as_deref())
+    .bind(edit.expiration_date.as_deref())
+    .bind(edit.dose_volume_ml)
+    .bind(edit.route.as_deref())
+    .bind(edit.site.as_deref())
+    .bind(edit.clinician.as_deref())
+    .bind(edit.historical_provider.as_deref())
+    .bind(edit.vis_document.as_deref())
+    .bind(edit.vis_edition_date.as_deref())
+    .bind(edit.vis_given_on.as_deref())
+    .bind(edit.vfc_eligibility.as_deref())
+    .bind(timestamp(now))
+    .bind(id.to_string())
+    .execute(&mut **tx)
+    .await?;
+    change_log::append_in_tx(
+        tx,
+        "immunization",
+        &id.to_string(),
+        ChangeOp::Update,
+        ChangeSource::Local,
+        now,
+    )
+    .await?;
+    Ok(true)
+}
+
+/// An earlier state of an edited dose.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RevisionRow {
+    /// The revision these values were.
+    pub revision: i64,
+    /// JSON object of the values.
+    pub previous_values: String,
+    /// Why it was changed.
+    pub reason: String,
+    /// Who changed it.
+    pub changed_by: Option<String>,
+    /// RFC 3339.
+    pub changed_at: String,
+}
+
+/// The earlier states of a dose, oldest first.
+pub async fn revisions(store: &Store, id: ImmunizationId) -> StoreResult<Vec<RevisionRow>> {
+    Ok(sqlx::query_as(
+        "SELECT revision, previous_values, reason, changed_by, changed_at FROM immunization_revisions
+         WHERE immunization_id = ? ORDER BY revision",
+    )
+    .bind(id.to_string())
     .fetch_all(store.pool())
     .await?)
 }
@@ -326,5 +623,51 @@ mod tests {
             .unwrap();
         let again = void_in_tx(&mut tx, d.id, "duplicate", user, NOW).await;
         assert!(matches!(again, Err(StoreError::NotFound("immunization"))));
+    }
+
+    #[tokio::test]
+    async fn an_edit_keeps_the_previous_values_and_refuses_a_stale_revision() {
+        let (store, client, user) = store_with_client().await;
+        let d = dose(client, "08", "MSD", "2020-01-02");
+        let mut tx = store.begin().await.unwrap();
+        insert_in_tx(&mut tx, &d, ChangeSource::Local, NOW)
+            .await
+            .unwrap();
+        let edit = DoseEdit {
+            administered_on: "2020-01-03".into(),
+            cvx: "08".into(),
+            mvx: Some("MSD".into()),
+            lot_number: Some("Y003311".into()),
+            ..Default::default()
+        };
+        assert!(
+            edit_in_tx(&mut tx, d.id, 1, &edit, "typo in the date", user, NOW)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !edit_in_tx(&mut tx, d.id, 1, &edit, "again", user, NOW)
+                .await
+                .unwrap(),
+            "revision 1 is gone"
+        );
+        tx.commit().await.unwrap();
+        let row = &for_client(&store, client).await.unwrap()[0];
+        assert_eq!(
+            (row.administered_on.as_str(), row.revision),
+            ("2020-01-03", 2)
+        );
+        let history = revisions(&store, d.id).await.unwrap();
+        assert_eq!(history.len(), 1);
+        assert_eq!(history[0].reason, "typo in the date");
+        assert!(history[0]
+            .previous_values
+            .contains("\"administered_on\":\"2020-01-02\""));
+        assert!(
+            sqlx::query("UPDATE immunization_revisions SET reason = 'x'")
+                .execute(store.pool())
+                .await
+                .is_err()
+        );
     }
 }

@@ -22,6 +22,8 @@ pub mod immunizations;
 pub mod organizations;
 pub mod sessions;
 pub mod users;
+pub mod vaccine_lots;
+pub mod vaccine_products;
 
 /// Re-exported so tests and tools above the store can run ad-hoc queries on its pool.
 pub use sqlx;
@@ -117,6 +119,7 @@ impl Store {
             .context("running database migrations")?;
         let store = Self { pool };
         codes::load_bundled_if_missing(&store).await?;
+        vaccine_products::load_bundled_if_missing(&store).await?;
         Ok(store)
     }
 

@@ -5,4 +5,5 @@
 //! `shotbook generate`.
 
 pub mod demo;
+pub mod demo_lots;
 pub mod generate;

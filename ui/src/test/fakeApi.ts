@@ -129,6 +129,14 @@ export function dose(overrides: Partial<ImmunizationEntry> = {}): ImmunizationEn
     vfcEligibility: null,
     status: 'completed',
     voidReason: null,
+    ndc: null,
+    visDocumentName: null,
+    visEditionDate: null,
+    visGivenOn: null,
+    historicalProvider: null,
+    fromInventoryLot: false,
+    revision: 1,
+    canChange: false,
     ...overrides,
   };
 }
@@ -274,6 +282,25 @@ export function fakeApi(overrides: Partial<Api> = {}): FakeApi {
     mergeClients: () => ok(emptyQueue()),
     unmergeClients: () => ok(emptyQueue()),
     dismissDuplicate: () => ok(emptyQueue()),
+    recordAdministeredDose: () => ok({ saved: true, warnings: [], immunizationIds: ['d-new'] }),
+    recordHistoricalDoses: () => ok({ saved: true, warnings: [], immunizationIds: ['d-new'] }),
+    editImmunization: () => ok({ saved: true, warnings: [], immunizationIds: ['d-1'] }),
+    voidImmunization: () => ok(null),
+    doseEntryOptions: () =>
+      ok({
+        lots: [],
+        routes: [],
+        sites: [],
+        vfcEligibility: [],
+        vis: [],
+        clinician: 'Dana Provider',
+      }),
+    scanVialBarcode: () =>
+      fail({ code: 'validation', issues: [{ field: 'barcode', message: 'Not a barcode.' }] }),
+    listLots: () => ok({ lots: [], alertDays: 30, asOf: '11/22/2026' }),
+    receiveLot: () => fail({ code: 'forbidden', permission: 'manage_lots' }),
+    adjustLot: () => fail({ code: 'forbidden', permission: 'manage_lots' }),
+    listVisDocuments: () => ok([]),
   };
   const merged = { ...defaults, ...overrides };
   // Start-up asks resumeSession (the open session, or a remembered one); tests that start

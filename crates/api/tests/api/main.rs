@@ -7,6 +7,7 @@
 //! - `codes`: Admin Support tables.
 //! - `demographics`: consent enforcement, the demographics tabs, adding a client with the
 //!   duplicate warning, the duplicates queue.
+//! - `immunizations`: dose entry, edit and void, vial scans, vaccine lot inventory.
 
 mod account;
 mod auth;
@@ -14,4 +15,5 @@ mod clients;
 mod codes;
 mod demographics;
 mod forecast;
+mod immunizations;
 mod support;

@@ -74,6 +74,14 @@ export type DuplicateQueue = Ok<'duplicateQueue'>;
 export type DuplicatePair = DuplicateQueue['pairs'][number];
 export type DuplicateSide = DuplicatePair['first'];
 export type MergeEntry = DuplicateQueue['merges'][number];
+export type RecordAdministeredDoseRequest = Parameters<Api['recordAdministeredDose']>[0];
+export type RecordDosesResponse = Ok<'recordAdministeredDose'>;
+export type FieldWarning = RecordDosesResponse['warnings'][number];
+export type DoseEntryOptions = Ok<'doseEntryOptions'>;
+export type VaccineLot = Ok<'receiveLot'>;
+export type LotInventory = Ok<'listLots'>;
+export type VialScanResult = Ok<'scanVialBarcode'>;
+export type VisDocument = Ok<'listVisDocuments'>[number];
 
 export { call, CommandError, fieldErrors, isSignedOutError, appErrorOf } from './call';
 

@@ -1,5 +1,11 @@
 /** The tables of the Admin Support screen. */
-export const SUPPORT_TABS = ['vaccines', 'tradeNames', 'manufacturers', 'vaccineGroups'] as const;
+export const SUPPORT_TABS = [
+  'vaccines',
+  'tradeNames',
+  'manufacturers',
+  'vaccineGroups',
+  'visDocuments',
+] as const;
 export type SupportTab = (typeof SUPPORT_TABS)[number];
 
 /** The tabs of the Demographics screen, in ImmTrac2's order. */
@@ -27,7 +33,8 @@ export type Route =
   | { name: 'clientDemographics'; clientId: string; tab?: DemographicsTab }
   | { name: 'addClient' }
   | { name: 'duplicates' }
-  | { name: 'adminSupport'; tab: SupportTab };
+  | { name: 'adminSupport'; tab: SupportTab }
+  | { name: 'lotInventory' };
 
 /** A state-based router: the current screen is a value, not a URL. */
 export class Router {

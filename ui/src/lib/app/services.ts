@@ -8,6 +8,8 @@ import { ClientSearch } from '$lib/clients/clientSearch.svelte';
 import { AddClientState } from '$lib/clients/addClient.svelte';
 import { DemographicsState } from '$lib/clients/demographics.svelte';
 import { DuplicatesState } from '$lib/clients/duplicates.svelte';
+import { DoseEntryState } from '$lib/immunizations/doseEntry.svelte';
+import { LotInventoryState } from '$lib/immunizations/lotInventory.svelte';
 import { SupportTables } from '$lib/support/supportTables.svelte';
 import { Router } from './router.svelte';
 
@@ -23,6 +25,8 @@ export type Services = {
   demographics: DemographicsState;
   addClient: AddClientState;
   duplicates: DuplicatesState;
+  doseEntry: DoseEntryState;
+  lotInventory: LotInventoryState;
 };
 
 /**
@@ -41,10 +45,15 @@ export function createServices(api: Api): Services {
   const demographics = new DemographicsState(api, session);
   const addClient = new AddClientState(api, session, router);
   const duplicates = new DuplicatesState(api, session);
+  // A recorded, edited or voided dose reloads the record, which recomputes the forecast.
+  const doseEntry = new DoseEntryState(api, session, (clientId) => clientRecord.load(clientId));
+  const lotInventory = new LotInventoryState(api, session);
   session.onEnd(() => {
     demographics.reset();
     addClient.reset();
     duplicates.reset();
+    doseEntry.reset();
+    lotInventory.reset();
     clientSearch.reset();
     clientRecord.reset();
     supportTables.reset();
@@ -61,6 +70,8 @@ export function createServices(api: Api): Services {
     demographics,
     addClient,
     duplicates,
+    doseEntry,
+    lotInventory,
   };
 }
 
@@ -74,6 +85,8 @@ export const [getSupportTables, setSupportTables] = createContext<SupportTables>
 export const [getDemographics, setDemographics] = createContext<DemographicsState>();
 export const [getAddClient, setAddClient] = createContext<AddClientState>();
 export const [getDuplicates, setDuplicates] = createContext<DuplicatesState>();
+export const [getDoseEntry, setDoseEntry] = createContext<DoseEntryState>();
+export const [getLotInventory, setLotInventory] = createContext<LotInventoryState>();
 
 /** Puts every service into context. Call during a component's initialisation. */
 export function provideServices(services: Services): void {
@@ -87,4 +100,6 @@ export function provideServices(services: Services): void {
   setDemographics(services.demographics);
   setAddClient(services.addClient);
   setDuplicates(services.duplicates);
+  setDoseEntry(services.doseEntry);
+  setLotInventory(services.lotInventory);
 }

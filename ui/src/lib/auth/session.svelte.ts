@@ -121,6 +121,8 @@ export class Session {
         return this.can(PERMISSIONS.mergeClients);
       case 'adminSupport':
         return this.can(PERMISSIONS.viewSupportTables);
+      case 'lotInventory':
+        return this.can(PERMISSIONS.manageLots);
     }
   }
 

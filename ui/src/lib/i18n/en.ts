@@ -1,3 +1,5 @@
+import { enImmunizations } from './en-immunizations';
+
 /**
  * English messages: the source of message keys. Placeholders are `{name}`; `es.ts` must define
  * exactly the same keys (checked by the type system and by `i18n.test.ts`).
@@ -5,6 +7,7 @@
 import { demographicsEn } from './demographics';
 
 export const en = {
+  ...enImmunizations,
   'app.name': 'Shotbook',
   'app.subtitle': 'Immunization Information System',
   'app.version': 'Version {version}',

@@ -1,8 +1,10 @@
 import { demographicsEs } from './demographics';
 import type { MessageKey } from './en';
+import { esImmunizations } from './es-immunizations';
 
 /** Spanish messages. The type forces exactly the keys of `en.ts`: none missing, none extra. */
 export const es: { readonly [K in MessageKey]: string } = {
+  ...esImmunizations,
   'app.name': 'Shotbook',
   'app.subtitle': 'Sistema de Información de Inmunizaciones',
   'app.version': 'Versión {version}',

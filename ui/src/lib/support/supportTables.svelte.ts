@@ -1,4 +1,11 @@
-import type { Api, Manufacturer, TradeName, VaccineCode, VaccineGroup } from '$lib/api';
+import type {
+  Api,
+  Manufacturer,
+  TradeName,
+  VaccineCode,
+  VaccineGroup,
+  VisDocument,
+} from '$lib/api';
 import { errorMessage } from '$lib/app/messages';
 import type { SupportTab } from '$lib/app/router.svelte';
 import type { Session } from '$lib/auth/session.svelte';
@@ -9,6 +16,7 @@ type Rows = {
   tradeNames: TradeName[];
   manufacturers: Manufacturer[];
   vaccineGroups: VaccineGroup[];
+  visDocuments: VisDocument[];
 };
 
 /** One reference table: rows loaded once per session, and its own filter text. */
@@ -63,6 +71,7 @@ export class SupportTables {
   readonly tradeNames: SupportTable<TradeName>;
   readonly manufacturers: SupportTable<Manufacturer>;
   readonly vaccineGroups: SupportTable<VaccineGroup>;
+  readonly visDocuments: SupportTable<VisDocument>;
 
   constructor(api: Api, session: Session) {
     this.vaccines = new SupportTable(
@@ -81,6 +90,10 @@ export class SupportTables {
       () => session.call(() => api.listVaccineGroups()),
       (g) => [g.name, g.groupCvx, ...g.members.flatMap((m) => [m.cvx, m.shortDescription])],
     );
+    this.visDocuments = new SupportTable(
+      () => session.call(() => api.listVisDocuments()),
+      (d) => [d.documentName, d.editionDate, d.status, d.cvxCodes, d.encodedString],
+    );
   }
 
   table<K extends SupportTab>(tab: K): SupportTable<Rows[K][number]> {
@@ -92,5 +105,6 @@ export class SupportTables {
     this.tradeNames.reset();
     this.manufacturers.reset();
     this.vaccineGroups.reset();
+    this.visDocuments.reset();
   }
 }

@@ -63,6 +63,21 @@ export const MENU: MenuSection[] = [
       support('tradeNames', 'menu.tradeNames', 'home.tradeNames', 'menu-trade-names'),
       support('manufacturers', 'menu.manufacturers', 'home.manufacturers', 'menu-manufacturers'),
       support('vaccineGroups', 'menu.vaccineGroups', 'home.vaccineGroups', 'menu-vaccine-groups'),
+      support('visDocuments', 'menu.visDocuments', 'home.visDocuments', 'menu-vis-documents'),
+    ],
+  },
+  {
+    id: 'vaccineManagement',
+    label: 'menu.vaccineManagement',
+    items: [
+      {
+        id: 'lotInventory',
+        label: 'menu.vaccineInventory',
+        description: 'home.vaccineInventory',
+        route: { name: 'lotInventory' },
+        permission: PERMISSIONS.manageLots,
+        testid: 'menu-lot-inventory',
+      },
     ],
   },
 ];
