@@ -76,8 +76,19 @@ async fn vaccine_facts(
     )
 }
 
-/// The client's doses that count (not voided), with their ids.
-async fn current_doses(ctx: &AppContext, client: ClientId) -> AppResult<Vec<(String, OtherDose)>> {
+/// The client's doses that count (not voided), with their ids. Empty when the consent rule
+/// hides the history from this user: a duplicate warning would otherwise reveal it.
+async fn current_doses(
+    ctx: &AppContext,
+    session: &Session,
+    client: ClientId,
+) -> AppResult<Vec<(String, OtherDose)>> {
+    if !crate::consent::access_to(ctx, session, client)
+        .await?
+        .is_full()
+    {
+        return Ok(Vec::new());
+    }
     let rows = immunizations::for_client(ctx.store(), client).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows.into_iter().filter(|r| r.status == "completed") {
@@ -262,7 +273,7 @@ pub async fn record_administered_dose(
         }),
         None => None,
     };
-    let others: Vec<OtherDose> = current_doses(ctx, client)
+    let others: Vec<OtherDose> = current_doses(ctx, &session, client)
         .await?
         .into_iter()
         .map(|(_, d)| d)
@@ -412,7 +423,7 @@ pub async fn record_historical_doses(
         })
         .collect();
 
-    let recorded: Vec<OtherDose> = current_doses(ctx, client)
+    let recorded: Vec<OtherDose> = current_doses(ctx, &session, client)
         .await?
         .into_iter()
         .map(|(_, d)| d)
@@ -618,7 +629,7 @@ pub async fn edit_immunization(
     }
 
     let born = client_birth(ctx, client).await?;
-    let others: Vec<OtherDose> = current_doses(ctx, client)
+    let others: Vec<OtherDose> = current_doses(ctx, &session, client)
         .await?
         .into_iter()
         .filter(|(other, _)| *other != dose.id)

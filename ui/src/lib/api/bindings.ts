@@ -28,6 +28,16 @@ export const commands = {
 	searchClients: (request: SearchClientsRequest) => typedError<SearchClientsResponse_Serialize, AppError>(__TAURI_INVOKE("search_clients", { request })),
 	getClient: (request: GetClientRequest) => typedError<ClientRecord_Serialize, AppError>(__TAURI_INVOKE("get_client", { request })),
 	getForecast: (request: GetClientRequest) => typedError<ClientForecast_Serialize, AppError>(__TAURI_INVOKE("get_forecast", { request })),
+	recordAdministeredDose: (request: RecordAdministeredDoseRequest_Deserialize) => typedError<RecordDosesResponse, AppError>(__TAURI_INVOKE("record_administered_dose", { request })),
+	recordHistoricalDoses: (request: RecordHistoricalDosesRequest_Deserialize) => typedError<RecordDosesResponse, AppError>(__TAURI_INVOKE("record_historical_doses", { request })),
+	editImmunization: (request: EditImmunizationRequest_Deserialize) => typedError<RecordDosesResponse, AppError>(__TAURI_INVOKE("edit_immunization", { request })),
+	voidImmunization: (request: VoidImmunizationRequest) => typedError<null, AppError>(__TAURI_INVOKE("void_immunization", { request })),
+	doseEntryOptions: () => typedError<DoseEntryOptions_Serialize, AppError>(__TAURI_INVOKE("dose_entry_options")),
+	scanVialBarcode: (request: ScanVialRequest) => typedError<VialScanResult_Serialize, AppError>(__TAURI_INVOKE("scan_vial_barcode", { request })),
+	listLots: () => typedError<LotInventory_Serialize, AppError>(__TAURI_INVOKE("list_lots")),
+	receiveLot: (request: ReceiveLotRequest_Deserialize) => typedError<VaccineLot_Serialize, AppError>(__TAURI_INVOKE("receive_lot", { request })),
+	adjustLot: (request: AdjustLotRequest_Deserialize) => typedError<VaccineLot_Serialize, AppError>(__TAURI_INVOKE("adjust_lot", { request })),
+	listVisDocuments: () => typedError<VisDocument[], AppError>(__TAURI_INVOKE("list_vis_documents")),
 	listVaccines: () => typedError<VaccineCode_Serialize[], AppError>(__TAURI_INVOKE("list_vaccines")),
 	listTradeNames: () => typedError<TradeName_Serialize[], AppError>(__TAURI_INVOKE("list_trade_names")),
 	listManufacturers: () => typedError<Manufacturer_Serialize[], AppError>(__TAURI_INVOKE("list_manufacturers")),
@@ -115,6 +125,37 @@ export type AddressFields = {
 	county: string,
 	/**  5 or 9 digits. */
 	zip: string,
+};
+
+/**  Adjusting a lot's count. */
+export type AdjustLotRequest = AdjustLotRequest_Serialize | AdjustLotRequest_Deserialize;
+
+/**  Adjusting a lot's count. */
+export type AdjustLotRequest_Deserialize = {
+	/**  The lot. */
+	lotId: string,
+	/**  Doses. */
+	quantity: string,
+	/**  remove / add (only a count correction may add). */
+	direction: string,
+	/**  wastage / expired / returned / transfer / count_correction. */
+	reason: string,
+	/**  Optional note. */
+	note?: string,
+};
+
+/**  Adjusting a lot's count. */
+export type AdjustLotRequest_Serialize = {
+	/**  The lot. */
+	lotId: string,
+	/**  Doses. */
+	quantity: string,
+	/**  remove / add (only a count correction may add). */
+	direction: string,
+	/**  wastage / expired / returned / transfer / count_correction. */
+	reason: string,
+	/**  Optional note. */
+	note: string,
 };
 
 /**  A name the client is also known as. */
@@ -610,6 +651,12 @@ export type ClientSummary_Serialize = {
 	organizationName: string | null,
 };
 
+/**  A coded choice of a form (the UI translates the code's label). */
+export type CodeChoice = {
+	/**  The code. */
+	code: string,
+};
+
 /**  A code and its English name. */
 export type CodeName = {
 	/**  Code. */
@@ -849,6 +896,41 @@ export type DoseAssessment_Serialize = {
 	reason: string | null,
 };
 
+/**  What the dose forms offer: the organization's usable lots and the coded lists. */
+export type DoseEntryOptions = DoseEntryOptions_Serialize | DoseEntryOptions_Deserialize;
+
+/**  What the dose forms offer: the organization's usable lots and the coded lists. */
+export type DoseEntryOptions_Deserialize = {
+	/**  Lots on hand and not expired, soonest expiry first. */
+	lots: VaccineLot_Deserialize[],
+	/**  HL7 0162 routes. */
+	routes: CodeChoice[],
+	/**  HL7 0163 sites. */
+	sites: CodeChoice[],
+	/**  HL7 0064 VFC eligibility. */
+	vfcEligibility: CodeChoice[],
+	/**  Current VIS editions. */
+	vis: VisChoice[],
+	/**  The signed-in user's name, the default clinician. */
+	clinician: string,
+};
+
+/**  What the dose forms offer: the organization's usable lots and the coded lists. */
+export type DoseEntryOptions_Serialize = {
+	/**  Lots on hand and not expired, soonest expiry first. */
+	lots: VaccineLot_Serialize[],
+	/**  HL7 0162 routes. */
+	routes: CodeChoice[],
+	/**  HL7 0163 sites. */
+	sites: CodeChoice[],
+	/**  HL7 0064 VFC eligibility. */
+	vfcEligibility: CodeChoice[],
+	/**  Current VIS editions. */
+	vis: VisChoice[],
+	/**  The signed-in user's name, the default clinician. */
+	clinician: string,
+};
+
 /**  A likely duplicate pair. */
 export type DuplicatePair = DuplicatePair_Serialize | DuplicatePair_Deserialize;
 
@@ -926,11 +1008,91 @@ export type DuplicateSide_Serialize = {
 	fullView: boolean,
 };
 
+/**  Editing a dose: every editable value, the revision it was read at, and why. */
+export type EditImmunizationRequest = EditImmunizationRequest_Serialize | EditImmunizationRequest_Deserialize;
+
+/**  Editing a dose: every editable value, the revision it was read at, and why. */
+export type EditImmunizationRequest_Deserialize = {
+	/**  The dose. */
+	immunizationId: string,
+	/**  The revision shown (an edit of a dose changed meanwhile is refused). */
+	revision: number,
+	/**  Date given, MM/DD/YYYY. */
+	administeredOn: string,
+	/**  CVX (cannot change for a dose drawn from an inventory lot). */
+	cvx: string,
+	/**  MVX. */
+	mvx?: string,
+	/**  Lot number (cannot change for a dose drawn from an inventory lot). */
+	lotNumber?: string,
+	/**  mL. */
+	doseVolumeMl?: number | null,
+	/**  Route. */
+	route?: string,
+	/**  Site. */
+	site?: string,
+	/**  Clinician. */
+	clinician?: string,
+	/**  Who gave a historical dose. */
+	historicalProvider?: string,
+	/**  VFC eligibility. */
+	vfcEligibility?: string,
+	/**  Why the dose is changed. */
+	reason: string,
+	/**  The user saw the warnings and saves anyway. */
+	confirmWarnings?: boolean,
+};
+
+/**  Editing a dose: every editable value, the revision it was read at, and why. */
+export type EditImmunizationRequest_Serialize = {
+	/**  The dose. */
+	immunizationId: string,
+	/**  The revision shown (an edit of a dose changed meanwhile is refused). */
+	revision: number,
+	/**  Date given, MM/DD/YYYY. */
+	administeredOn: string,
+	/**  CVX (cannot change for a dose drawn from an inventory lot). */
+	cvx: string,
+	/**  MVX. */
+	mvx: string,
+	/**  Lot number (cannot change for a dose drawn from an inventory lot). */
+	lotNumber: string,
+	/**  mL. */
+	doseVolumeMl: number | null,
+	/**  Route. */
+	route: string,
+	/**  Site. */
+	site: string,
+	/**  Clinician. */
+	clinician: string,
+	/**  Who gave a historical dose. */
+	historicalProvider: string,
+	/**  VFC eligibility. */
+	vfcEligibility: string,
+	/**  Why the dose is changed. */
+	reason: string,
+	/**  The user saw the warnings and saves anyway. */
+	confirmWarnings: boolean,
+};
+
 /**  One invalid field, as the form shows it. */
 export type FieldIssue = {
 	/**  Path of the request field (`lastName`, `doses[2].administeredOn`). */
 	field: string,
 	/**  What is wrong, in a sentence. */
+	message: string,
+};
+
+/**
+ *  Something unusual about an entry that the user confirms before it is saved. Present next to
+ *  its field with a "Save anyway" confirmation.
+ */
+export type FieldWarning = {
+	/**  Path of the request field (`administeredOn`, `doses[1].cvx`). */
+	field: string,
+	/**  possible_duplicate / outside_licensed_age / inactive_vaccine. */
+	kind: string,
+	/**  What is unusual, in a sentence. */
 	message: string,
 };
 
@@ -975,6 +1137,29 @@ export type ForgotPasswordResponse_Serialize = {
 export type GetClientRequest = {
 	/**  Client id. */
 	clientId: string,
+};
+
+/**  One line of a shot card. */
+export type HistoricalDoseInput = HistoricalDoseInput_Serialize | HistoricalDoseInput_Deserialize;
+
+/**  One line of a shot card. */
+export type HistoricalDoseInput_Deserialize = {
+	/**  CVX. */
+	cvx: string,
+	/**  Date given, MM/DD/YYYY. */
+	administeredOn: string,
+	/**  Who gave it (clinic or clinician), optional. */
+	provider?: string,
+};
+
+/**  One line of a shot card. */
+export type HistoricalDoseInput_Serialize = {
+	/**  CVX. */
+	cvx: string,
+	/**  Date given, MM/DD/YYYY. */
+	administeredOn: string,
+	/**  Who gave it (clinic or clinician), optional. */
+	provider: string,
 };
 
 /**  One dose in the history table. */
@@ -1024,6 +1209,22 @@ export type ImmunizationEntry_Deserialize = {
 	status: string,
 	/**  Why it was voided. */
 	voidReason?: string | null,
+	/**  NDC of the product given. */
+	ndc?: string | null,
+	/**  Name of the VIS given. */
+	visDocumentName?: string | null,
+	/**  MM/DD/YYYY edition of that VIS. */
+	visEditionDate?: string | null,
+	/**  MM/DD/YYYY the VIS was given. */
+	visGivenOn?: string | null,
+	/**  Who gave a historical dose (from the shot card). */
+	historicalProvider?: string | null,
+	/**  Drawn from an inventory lot (its vaccine and lot cannot be edited). */
+	fromInventoryLot: boolean,
+	/**  Edit count + 1; sent back with an edit. */
+	revision: number,
+	/**  Whether the signed-in user may edit or void it (their organization's entry). */
+	canChange: boolean,
 };
 
 /**  One dose in the history table. */
@@ -1070,6 +1271,22 @@ export type ImmunizationEntry_Serialize = {
 	status: string,
 	/**  Why it was voided. */
 	voidReason: string | null,
+	/**  NDC of the product given. */
+	ndc: string | null,
+	/**  Name of the VIS given. */
+	visDocumentName: string | null,
+	/**  MM/DD/YYYY edition of that VIS. */
+	visEditionDate: string | null,
+	/**  MM/DD/YYYY the VIS was given. */
+	visGivenOn: string | null,
+	/**  Who gave a historical dose (from the shot card). */
+	historicalProvider: string | null,
+	/**  Drawn from an inventory lot (its vaccine and lot cannot be edited). */
+	fromInventoryLot: boolean,
+	/**  Edit count + 1; sent back with an edit. */
+	revision: number,
+	/**  Whether the signed-in user may edit or void it (their organization's entry). */
+	canChange: boolean,
 };
 
 /**  A record that may be the person being added. */
@@ -1093,6 +1310,29 @@ export type LikelyMatch_Serialize = {
 	score: number | null,
 	/**  Why, strongest first ("DOB exact", "surname sounds alike"). */
 	reasons: string[],
+};
+
+/**  The inventory screen: lots, expiry alerts and reconciliation. */
+export type LotInventory = LotInventory_Serialize | LotInventory_Deserialize;
+
+/**  The inventory screen: lots, expiry alerts and reconciliation. */
+export type LotInventory_Deserialize = {
+	/**  Every lot of the organization, soonest expiry first. */
+	lots: VaccineLot_Deserialize[],
+	/**  Alert window in days. */
+	alertDays: number,
+	/**  MM/DD/YYYY the figures are as of. */
+	asOf: string,
+};
+
+/**  The inventory screen: lots, expiry alerts and reconciliation. */
+export type LotInventory_Serialize = {
+	/**  Every lot of the organization, soonest expiry first. */
+	lots: VaccineLot_Serialize[],
+	/**  Alert window in days. */
+	alertDays: number,
+	/**  MM/DD/YYYY the figures are as of. */
+	asOf: string,
 };
 
 /**  An MVX code. */
@@ -1291,6 +1531,49 @@ export type PersonalFields = {
 	phone: string,
 };
 
+/**  Receiving a lot. */
+export type ReceiveLotRequest = ReceiveLotRequest_Serialize | ReceiveLotRequest_Deserialize;
+
+/**  Receiving a lot. */
+export type ReceiveLotRequest_Deserialize = {
+	/**  CVX. */
+	cvx: string,
+	/**  MVX. */
+	mvx: string,
+	/**  Trade name. */
+	tradeName?: string,
+	/**  NDC. */
+	ndc?: string,
+	/**  Lot number. */
+	lotNumber: string,
+	/**  MM/DD/YYYY. */
+	expirationDate: string,
+	/**  Doses. */
+	quantity: string,
+	/**  vfc / state / private. */
+	fundingSource: string,
+};
+
+/**  Receiving a lot. */
+export type ReceiveLotRequest_Serialize = {
+	/**  CVX. */
+	cvx: string,
+	/**  MVX. */
+	mvx: string,
+	/**  Trade name. */
+	tradeName: string,
+	/**  NDC. */
+	ndc: string,
+	/**  Lot number. */
+	lotNumber: string,
+	/**  MM/DD/YYYY. */
+	expirationDate: string,
+	/**  Doses. */
+	quantity: string,
+	/**  vfc / state / private. */
+	fundingSource: string,
+};
+
 /**  A vaccine that satisfies a forecast dose. */
 export type RecommendedVaccine = {
 	/**  CVX. */
@@ -1328,6 +1611,114 @@ export type RecordAccess_Serialize = {
 	mayUpdateConsent: boolean,
 	/**  Demographics may be edited. */
 	mayEditDemographics: boolean,
+};
+
+/**  Recording a dose given here (new administration), usually from an inventory lot. */
+export type RecordAdministeredDoseRequest = RecordAdministeredDoseRequest_Serialize | RecordAdministeredDoseRequest_Deserialize;
+
+/**  Recording a dose given here (new administration), usually from an inventory lot. */
+export type RecordAdministeredDoseRequest_Deserialize = {
+	/**  Client id. */
+	clientId: string,
+	/**  Inventory lot the dose came from; empty when the lot is typed instead. */
+	lotId?: string,
+	/**  CVX (taken from the lot when one is chosen). */
+	cvx?: string,
+	/**  MVX (taken from the lot when one is chosen). */
+	mvx?: string,
+	/**  NDC, from a vial scan. */
+	ndc?: string,
+	/**  Lot number, when no inventory lot is chosen. */
+	lotNumber?: string,
+	/**  Lot expiry MM/DD/YYYY, when no inventory lot is chosen. */
+	expirationDate?: string,
+	/**  Date given, MM/DD/YYYY. */
+	administeredOn: string,
+	/**  mL. */
+	doseVolumeMl?: number | null,
+	/**  HL7 0162 route. */
+	route?: string,
+	/**  HL7 0163 site. */
+	site?: string,
+	/**  Administering clinician. */
+	clinician?: string,
+	/**  GS1 string of the VIS given. */
+	visDocument?: string,
+	/**  Date the VIS was given, MM/DD/YYYY. */
+	visGivenOn?: string,
+	/**  VFC eligibility V01–V07. */
+	vfcEligibility?: string,
+	/**  The user saw the warnings and saves anyway. */
+	confirmWarnings?: boolean,
+};
+
+/**  Recording a dose given here (new administration), usually from an inventory lot. */
+export type RecordAdministeredDoseRequest_Serialize = {
+	/**  Client id. */
+	clientId: string,
+	/**  Inventory lot the dose came from; empty when the lot is typed instead. */
+	lotId: string,
+	/**  CVX (taken from the lot when one is chosen). */
+	cvx: string,
+	/**  MVX (taken from the lot when one is chosen). */
+	mvx: string,
+	/**  NDC, from a vial scan. */
+	ndc: string,
+	/**  Lot number, when no inventory lot is chosen. */
+	lotNumber: string,
+	/**  Lot expiry MM/DD/YYYY, when no inventory lot is chosen. */
+	expirationDate: string,
+	/**  Date given, MM/DD/YYYY. */
+	administeredOn: string,
+	/**  mL. */
+	doseVolumeMl: number | null,
+	/**  HL7 0162 route. */
+	route: string,
+	/**  HL7 0163 site. */
+	site: string,
+	/**  Administering clinician. */
+	clinician: string,
+	/**  GS1 string of the VIS given. */
+	visDocument: string,
+	/**  Date the VIS was given, MM/DD/YYYY. */
+	visGivenOn: string,
+	/**  VFC eligibility V01–V07. */
+	vfcEligibility: string,
+	/**  The user saw the warnings and saves anyway. */
+	confirmWarnings: boolean,
+};
+
+/**  The result of recording doses: saved, or warnings to confirm first. */
+export type RecordDosesResponse = {
+	/**  Whether the doses were saved (false: confirm the warnings and send again). */
+	saved: boolean,
+	/**  Warnings; when `saved` is false, nothing was written. */
+	warnings: FieldWarning[],
+	/**  Ids of the saved doses. */
+	immunizationIds: string[],
+};
+
+/**  Several historical doses at once (a shot card). */
+export type RecordHistoricalDosesRequest = RecordHistoricalDosesRequest_Serialize | RecordHistoricalDosesRequest_Deserialize;
+
+/**  Several historical doses at once (a shot card). */
+export type RecordHistoricalDosesRequest_Deserialize = {
+	/**  Client id. */
+	clientId: string,
+	/**  The doses; issues name them `doses[i].field`. */
+	doses: HistoricalDoseInput_Deserialize[],
+	/**  The user saw the warnings and saves anyway. */
+	confirmWarnings?: boolean,
+};
+
+/**  Several historical doses at once (a shot card). */
+export type RecordHistoricalDosesRequest_Serialize = {
+	/**  Client id. */
+	clientId: string,
+	/**  The doses; issues name them `doses[i].field`. */
+	doses: HistoricalDoseInput_Serialize[],
+	/**  The user saw the warnings and saves anyway. */
+	confirmWarnings: boolean,
 };
 
 /**  What this workstation remembers for the sign-in form. */
@@ -1402,6 +1793,12 @@ export type ResponsiblePersonFields = {
 	relationship: string,
 	/**  406-444-4444. */
 	phone: string,
+};
+
+/**  What a scanned vial barcode names. */
+export type ScanVialRequest = {
+	/**  What the scanner typed. */
+	data: string,
 };
 
 /**  Basic search form; empty strings mean "not given". */
@@ -1712,6 +2109,174 @@ export type VaccineGroupMember = {
 	shortDescription: string,
 	/**  Status. */
 	status: string,
+};
+
+/**  A lot in an organization's inventory with its reconciliation figures. */
+export type VaccineLot = VaccineLot_Serialize | VaccineLot_Deserialize;
+
+/**  A lot in an organization's inventory with its reconciliation figures. */
+export type VaccineLot_Deserialize = {
+	/**  Id. */
+	id: string,
+	/**  CVX. */
+	cvx: string,
+	/**  CVX short description. */
+	vaccine: string,
+	/**  MVX. */
+	mvx: string,
+	/**  Manufacturer. */
+	manufacturer?: string | null,
+	/**  Trade name. */
+	tradeName?: string | null,
+	/**  NDC. */
+	ndc?: string | null,
+	/**  Lot number. */
+	lotNumber: string,
+	/**  MM/DD/YYYY. */
+	expirationDate: string,
+	/**  expired / expiring_soon / good. */
+	expiryStatus: string,
+	/**  Days until expiry (negative once expired). */
+	daysToExpiry: number,
+	/**  vfc / state / private. */
+	fundingSource: string,
+	/**  Doses on hand. */
+	quantityOnHand: number,
+	/**  Doses received. */
+	received: number,
+	/**  Doses given. */
+	administered: number,
+	/**  Doses put back by voids. */
+	restored: number,
+	/**  Net adjustments. */
+	adjusted: number,
+	/**  Whether received − given + restored + adjusted equals the count on hand. */
+	balanced: boolean,
+};
+
+/**  A lot in an organization's inventory with its reconciliation figures. */
+export type VaccineLot_Serialize = {
+	/**  Id. */
+	id: string,
+	/**  CVX. */
+	cvx: string,
+	/**  CVX short description. */
+	vaccine: string,
+	/**  MVX. */
+	mvx: string,
+	/**  Manufacturer. */
+	manufacturer: string | null,
+	/**  Trade name. */
+	tradeName: string | null,
+	/**  NDC. */
+	ndc: string | null,
+	/**  Lot number. */
+	lotNumber: string,
+	/**  MM/DD/YYYY. */
+	expirationDate: string,
+	/**  expired / expiring_soon / good. */
+	expiryStatus: string,
+	/**  Days until expiry (negative once expired). */
+	daysToExpiry: number,
+	/**  vfc / state / private. */
+	fundingSource: string,
+	/**  Doses on hand. */
+	quantityOnHand: number,
+	/**  Doses received. */
+	received: number,
+	/**  Doses given. */
+	administered: number,
+	/**  Doses put back by voids. */
+	restored: number,
+	/**  Net adjustments. */
+	adjusted: number,
+	/**  Whether received − given + restored + adjusted equals the count on hand. */
+	balanced: boolean,
+};
+
+/**  The product, lot and expiry read from a vial, from CDC's NDC tables. */
+export type VialScanResult = VialScanResult_Serialize | VialScanResult_Deserialize;
+
+/**  The product, lot and expiry read from a vial, from CDC's NDC tables. */
+export type VialScanResult_Deserialize = {
+	/**  GTIN-14. */
+	gtin: string,
+	/**  NDC as CDC prints it. */
+	ndc: string,
+	/**  Trade name. */
+	tradeName: string,
+	/**  CVX. */
+	cvx: string,
+	/**  CVX short description. */
+	vaccine?: string | null,
+	/**  MVX. */
+	mvx?: string | null,
+	/**  Manufacturer. */
+	manufacturer?: string | null,
+	/**  Lot number, when the barcode has one. */
+	lotNumber?: string | null,
+	/**  MM/DD/YYYY, when the barcode has one. */
+	expirationDate?: string | null,
+	/**  The organization's inventory lot with this product and lot number, if any. */
+	matchingLotId?: string | null,
+};
+
+/**  The product, lot and expiry read from a vial, from CDC's NDC tables. */
+export type VialScanResult_Serialize = {
+	/**  GTIN-14. */
+	gtin: string,
+	/**  NDC as CDC prints it. */
+	ndc: string,
+	/**  Trade name. */
+	tradeName: string,
+	/**  CVX. */
+	cvx: string,
+	/**  CVX short description. */
+	vaccine: string | null,
+	/**  MVX. */
+	mvx: string | null,
+	/**  Manufacturer. */
+	manufacturer: string | null,
+	/**  Lot number, when the barcode has one. */
+	lotNumber: string | null,
+	/**  MM/DD/YYYY, when the barcode has one. */
+	expirationDate: string | null,
+	/**  The organization's inventory lot with this product and lot number, if any. */
+	matchingLotId: string | null,
+};
+
+/**  A current VIS a dose form may record as given. */
+export type VisChoice = {
+	/**  GS1 string. */
+	encodedString: string,
+	/**  Name. */
+	documentName: string,
+	/**  MM/DD/YYYY. */
+	editionDate: string,
+	/**  CVX codes it covers. */
+	cvxCodes: string[],
+};
+
+/**  A VIS edition (Admin Support). */
+export type VisDocument = {
+	/**  GS1 string printed on the VIS. */
+	encodedString: string,
+	/**  Name. */
+	documentName: string,
+	/**  MM/DD/YYYY. */
+	editionDate: string,
+	/**  Current / Historic. */
+	status: string,
+	/**  CVX codes covered ("03, 94"). */
+	cvxCodes: string,
+};
+
+/**  Voiding a dose entered in error. */
+export type VoidImmunizationRequest = {
+	/**  The dose. */
+	immunizationId: string,
+	/**  Why (required). */
+	reason: string,
 };
 
 /* Tauri Specta runtime */
