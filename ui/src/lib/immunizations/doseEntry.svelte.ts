@@ -305,8 +305,9 @@ export class DoseEntryState {
         this.#api.voidImmunization({ immunizationId: dose.id, reason: this.voidReason }),
       );
       this.panel = null;
-      this.notice = { key: 'dose.voided' };
       await this.#changed(clientId);
+      // After the reload, so the notice and the changed record appear together.
+      this.notice = { key: 'dose.voided' };
     } catch (err) {
       this.#failed(err);
     } finally {
@@ -338,10 +339,10 @@ export class DoseEntryState {
         return;
       }
       this.panel = null;
-      this.notice = done;
       // Options hold on-hand counts, which the save changed.
       this.options = null;
       await this.#changed(clientId);
+      this.notice = done;
     } catch (err) {
       this.#failed(err);
     } finally {
