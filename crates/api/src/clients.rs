@@ -94,6 +94,8 @@ pub async fn get_client(ctx: &AppContext, request: GetClientRequest) -> AppResul
             .into_iter()
             .map(|d| {
                 let on = UsDate::parse(&d.administered_on).ok();
+                let can_change = d.status == "completed"
+                    && crate::immunizations::may_change(&session, d.owner());
                 ImmunizationEntry {
                     age_at_dose: on.map(|on| age_text(dob, on.date())).unwrap_or_default(),
                     administered_on: on.map_or(d.administered_on.clone(), |on| on.to_string()),
@@ -114,13 +116,7 @@ pub async fn get_client(ctx: &AppContext, request: GetClientRequest) -> AppResul
                     clinician: d.clinician,
                     funding_source: d.funding_source,
                     vfc_eligibility: d.vfc_eligibility,
-                    can_change: d.status == "completed"
-                        && crate::immunizations::may_change(
-                            &session,
-                            d.recorded_by_organization_id
-                                .as_deref()
-                                .or(d.organization_id.as_deref()),
-                        ),
+                    can_change,
                     status: d.status,
                     void_reason: d.void_reason,
                     ndc: d.ndc,

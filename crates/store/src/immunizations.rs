@@ -108,6 +108,15 @@ pub struct ImmunizationRow {
     pub revision: i64,
 }
 
+impl ImmunizationRow {
+    /// The organization that owns the entry (see [`DoseForChange::owner`]).
+    pub fn owner(&self) -> Option<&str> {
+        self.recorded_by_organization_id
+            .as_deref()
+            .or(self.organization_id.as_deref())
+    }
+}
+
 /// Column list of an immunization insert, shared with the bulk loader.
 pub const INSERT_COLUMNS: &str = "INSERT INTO immunizations (id, client_id, cvx, mvx, administered_on, lot_number, \
     expiration_date, dose_volume_ml, route, site, source, organization_id, clinician, funding_source, vfc_eligibility, \
