@@ -261,6 +261,7 @@ fn details(r: ClientRow, dob: UsDate, today: Date) -> ClientDetails {
         consent: r.consent_status,
         status: r.status,
         organization_name: r.organization_name,
+        merged_into: r.merged_into,
     }
 }
 

@@ -341,6 +341,8 @@ pub struct ClientDetails {
     pub status: String,
     /// Home organization.
     pub organization_name: Option<String>,
+    /// Set when this record was merged into another: the kept record's id.
+    pub merged_into: Option<String>,
 }
 
 /// One dose in the history table.

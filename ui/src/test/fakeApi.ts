@@ -182,6 +182,7 @@ export function clientRecord(immunizations: ImmunizationEntry[] = [dose()]): Cli
       consent: 'granted',
       status: 'active',
       organizationName: 'Lone Star Pediatrics',
+      mergedInto: null,
     },
     immunizations,
   };

@@ -522,6 +522,7 @@ async fn a_merge_keeps_every_dose_on_the_kept_record() {
     assert_eq!(kept.immunizations.len(), 3, "Ana's three doses moved");
     let gone = get_client(&f.ctx, open(&f.ana.to_string())).await.unwrap();
     assert!(gone.immunizations.is_empty());
+    assert_eq!(gone.client.merged_into.as_deref(), Some(new_id.as_str()));
 }
 
 /// Quality of the duplicate scan on generator output, whose near-duplicates (typos, nicknames,

@@ -461,6 +461,8 @@ export type ClientDetails_Deserialize = {
 	status: string,
 	/**  Home organization. */
 	organizationName?: string | null,
+	/**  Set when this record was merged into another: the kept record's id. */
+	mergedInto?: string | null,
 };
 
 /**  A client's demographics. */
@@ -507,6 +509,8 @@ export type ClientDetails_Serialize = {
 	status: string,
 	/**  Home organization. */
 	organizationName: string | null,
+	/**  Set when this record was merged into another: the kept record's id. */
+	mergedInto: string | null,
 };
 
 /**  "Vaccines recommended" for a client. */
