@@ -181,3 +181,39 @@ test('Vaccine Mgmt sees the lot inventory with the expiry alert and reconciliati
   assert.match(await table.getText(), /Balanced/);
   await screenshot(browser, '38-lot-inventory');
 });
+
+test('a lot is received by scanning the carton and adjusted for wastage', async () => {
+  await (await byTestId(browser, 'lots-receive')).click();
+  const scan = await byTestId(browser, 'receive-scan-input');
+  await scan.waitForDisplayed({ timeout: 10_000 });
+  // The product list loads after the form opens.
+  await browser.waitUntil(
+    async () => (await (await byTestId(browser, 'receive-product')).$$('option')).length > 10,
+    { timeout: 15_000 },
+  );
+  await scan.setValue('010030006468101717280630|10Z77120');
+  await browser.keys('Enter');
+  await (await byTestId(browser, 'receive-scan-result')).waitForDisplayed({ timeout: 10_000 });
+  assert.equal(await (await byTestId(browser, 'receive-lot')).getValue(), 'Z77120');
+  assert.equal(await (await byTestId(browser, 'receive-expiry')).getValue(), '06/30/2028');
+  assert.match(await (await byTestId(browser, 'receive-product')).getValue(), /^03\|MSD\|/);
+  await (await byTestId(browser, 'receive-quantity')).setValue('10');
+  await screenshot(browser, '39-receive-lot-scanned');
+  await (await byTestId(browser, 'receive-submit')).click();
+  const row = await browser.$('[data-testid="lot-row"][data-lot="Z77120"]');
+  await row.waitForDisplayed({ timeout: 15_000 });
+  assert.equal(await (await row.$('[data-testid="lot-on-hand"]')).getText(), '10');
+
+  await browser.execute((el) => el.focus(), await row.$('[data-testid="lot-adjust"]'));
+  await browser.keys('Enter');
+  const quantity = await byTestId(browser, 'adjust-quantity');
+  await quantity.waitForDisplayed({ timeout: 10_000 });
+  await quantity.setValue('2');
+  await (await byTestId(browser, 'adjust-submit')).click();
+  await browser.waitUntil(
+    async () => (await (await row.$('[data-testid="lot-on-hand"]')).getText()) === '8',
+    { timeout: 15_000, timeoutMsg: 'wastage of 2 leaves 8 on hand' },
+  );
+  assert.match(await row.getText(), /Balanced/);
+  await screenshot(browser, '40-lot-adjusted');
+});

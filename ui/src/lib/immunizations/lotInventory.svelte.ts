@@ -64,6 +64,8 @@ export class LotInventoryState {
   receive = $state<ReceiveForm>(emptyReceive());
   adjusting = $state<VaccineLot | null>(null);
   adjust = $state<AdjustForm>(emptyAdjust());
+  scanText = $state('');
+  scanned = $state<Message | null>(null);
 
   readonly alerts = $derived(expiryAlerts(this.inventory?.lots ?? []));
 
@@ -93,11 +95,45 @@ export class LotInventoryState {
     this.receive = emptyReceive();
     this.errors = {};
     this.notice = null;
+    this.scanText = '';
+    this.scanned = null;
     if (!this.products) {
       void this.#session
         .call(() => this.#api.listTradeNames())
         .then((rows) => (this.products = rows.filter((p) => p.status === 'Active')))
         .catch((err: unknown) => (this.error = errorMessage(err)));
+    }
+  }
+
+  /** Reads a carton's or vial's barcode into the receive form. */
+  async scan(): Promise<void> {
+    const data = this.scanText;
+    if (!data.trim() || this.busy) return;
+    this.busy = true;
+    this.scanned = null;
+    delete this.errors.barcode;
+    try {
+      const read = await this.#session.call(() => this.#api.scanVialBarcode({ data }));
+      const product =
+        this.products?.find(
+          (p) =>
+            p.cvx === read.cvx && p.mvx === read.mvx && sameName(p.productName, read.tradeName),
+        ) ?? this.products?.find((p) => p.cvx === read.cvx && p.mvx === read.mvx);
+      if (product) this.receive.product = productKey(product);
+      this.receive.ndc = read.ndc;
+      if (read.lotNumber) this.receive.lotNumber = read.lotNumber;
+      if (read.expirationDate) this.receive.expirationDate = read.expirationDate;
+      this.scanned = {
+        key: 'dose.scan.filled',
+        params: { product: read.tradeName, cvx: read.cvx, ndc: read.ndc },
+      };
+      this.scanText = '';
+    } catch (err) {
+      const fields = fieldErrors(err);
+      if (fields.barcode) this.errors = { ...this.errors, barcode: fields.barcode };
+      else this.error = errorMessage(err);
+    } finally {
+      this.busy = false;
     }
   }
 
@@ -197,6 +233,13 @@ export class LotInventoryState {
       this.busy = false;
     }
   }
+}
+
+const folded = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/** CDC's NDC and product-name tables spell names differently ("ProQuad" / "PROQUAD"). */
+function sameName(a: string, b: string): boolean {
+  return folded(a) === folded(b);
 }
 
 function emptyReceive(): ReceiveForm {
