@@ -28,6 +28,8 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
         remembered_sign_in,
         resume_session,
         search_clients,
+        smart_search,
+        quick_search,
         get_client,
         get_forecast,
         record_administered_dose,
@@ -178,6 +180,24 @@ pub async fn search_clients(
     request: SearchClientsRequest,
 ) -> AppResult<SearchClientsResponse> {
     shotbook_api::clients::search_clients(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn smart_search(
+    ctx: Ctx<'_>,
+    request: SmartSearchRequest,
+) -> AppResult<SmartSearchResponse> {
+    shotbook_api::search::smart_search(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn quick_search(
+    ctx: Ctx<'_>,
+    request: QuickSearchRequest,
+) -> AppResult<QuickSearchResponse> {
+    shotbook_api::search::quick_search(&ctx, request).await
 }
 
 #[tauri::command]

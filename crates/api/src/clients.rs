@@ -5,7 +5,7 @@ use shotbook_core::date::UsDate;
 use shotbook_core::ids::ClientId;
 use shotbook_core::permission::Permission;
 use shotbook_core::search::{BasicSearch, BasicSearchInput};
-use shotbook_core::session::Grant;
+use shotbook_core::session::{Grant, Session};
 use shotbook_store::clients::{self, ClientRow, ClientSummaryRow};
 use shotbook_store::{audit, immunizations};
 use time::Date;
@@ -17,10 +17,13 @@ use crate::dto::{
 use crate::error::{AppError, AppResult};
 use crate::AppContext;
 
+pub use crate::search::smart_search;
+
 /// Most rows a search shows; beyond that the user is asked to refine.
 pub const SEARCH_LIMIT: i32 = 50;
 
-/// Basic search (last name, first name, date of birth). Every client shown is audited.
+/// Basic search (names, date of birth, gender, mother's maiden name, guardian, phone, address,
+/// ZIP, client ID). Every client shown is audited.
 pub async fn search_clients(
     ctx: &AppContext,
     request: SearchClientsRequest,
@@ -30,12 +33,31 @@ pub async fn search_clients(
         BasicSearchInput {
             last_name: &request.last_name,
             first_name: &request.first_name,
+            middle_name: &request.middle_name,
             date_of_birth: &request.date_of_birth,
+            gender: &request.gender,
+            mother_maiden_name: &request.mother_maiden_name,
+            guardian_name: &request.guardian_name,
+            phone: &request.phone,
+            address: &request.address,
+            zip: &request.zip,
+            client_id: &request.client_id,
         },
         ctx.clock().today(),
     )?;
+    basic_search(ctx, &grant, &session, &criteria).await
+}
+
+/// Runs a parsed Basic search, trims each line to what the consent rule lets this user see,
+/// and audits every client shown (Quick search runs it too).
+pub(crate) async fn basic_search(
+    ctx: &AppContext,
+    grant: &Grant,
+    session: &Session,
+    criteria: &BasicSearch,
+) -> AppResult<SearchClientsResponse> {
     let mut rows =
-        clients::search_basic(ctx.store(), &criteria, i64::from(SEARCH_LIMIT) + 1).await?;
+        clients::search_basic(ctx.store(), criteria, i64::from(SEARCH_LIMIT) + 1).await?;
     let truncated = rows.len() > SEARCH_LIMIT as usize;
     rows.truncate(SEARCH_LIMIT as usize);
     let shown: Vec<ClientId> = rows
@@ -43,8 +65,8 @@ pub async fn search_clients(
         .map(|r| crate::consent::parse_client_id(&r.id))
         .collect::<AppResult<_>>()?;
     // Clients without consent for this organization are listed by identification only.
-    let access = crate::consent::access_to_each(ctx, &session, &shown).await?;
-    audit_each(ctx, &grant, AuditAction::SearchClients, &shown).await?;
+    let access = crate::consent::access_to_each(ctx, session, &shown).await?;
+    audit_each(ctx, grant, AuditAction::SearchClients, &shown).await?;
     tracing::info!(results = rows.len(), truncated, "basic search");
     Ok(SearchClientsResponse {
         clients: rows

@@ -237,16 +237,32 @@ pub struct SignedInUser {
     pub other_organizations: Vec<OrganizationChoice>,
 }
 
-/// Basic search form; empty strings mean "not given".
+/// Basic search form; empty strings mean "not given" (and may be left out).
 #[derive(Debug, Clone, Default, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 pub struct SearchClientsRequest {
     /// Last name (prefix).
     pub last_name: String,
     /// First name (prefix).
     pub first_name: String,
+    /// Middle name (prefix).
+    pub middle_name: String,
     /// Date of birth, MM/DD/YYYY.
     pub date_of_birth: String,
+    /// F, M, X or U.
+    pub gender: String,
+    /// Mother's maiden name (prefix).
+    pub mother_maiden_name: String,
+    /// Guardian's first or last name (prefix).
+    pub guardian_name: String,
+    /// Phone, 406-444-4444.
+    pub phone: String,
+    /// Words of the street line.
+    pub address: String,
+    /// ZIP (5 or 9 digits, or the first 3).
+    pub zip: String,
+    /// Registry client ID.
+    pub client_id: String,
 }
 
 /// One line of the result list.
@@ -579,4 +595,75 @@ pub struct ClientForecast {
     pub groups: Vec<VaccineGroupForecast>,
     /// Per dose and antigen.
     pub doses: Vec<DoseAssessment>,
+}
+
+/// Smart search form; empty strings mean "not given". The matcher tolerates typos, nicknames,
+/// swapped names and day/month, so the date may be typed as the client's family wrote it.
+#[derive(Debug, Clone, Default, Deserialize, Type)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SmartSearchRequest {
+    /// Last name.
+    pub last_name: String,
+    /// First name.
+    pub first_name: String,
+    /// Middle name or initial.
+    pub middle_name: String,
+    /// Date of birth, MM/DD/YYYY (other common forms are read too).
+    pub date_of_birth: String,
+    /// F or M; anything else is "not given".
+    pub gender: String,
+    /// Mother's maiden name.
+    pub mother_maiden_name: String,
+    /// Street line.
+    pub address: String,
+    /// ZIP.
+    pub zip: String,
+}
+
+/// One Smart-search result: the list line, the match score and why.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ScoredClient {
+    /// The list line.
+    pub client: ClientSummary,
+    /// Match score (sum of log-likelihood weights); at or above `likelyScore` is a likely match.
+    pub score: f64,
+    /// What agreed or disagreed, strongest first ("DOB exact", "surname sounds alike").
+    pub reasons: Vec<String>,
+    /// The score reaches the likely-match threshold.
+    pub likely: bool,
+}
+
+/// Smart-search results, best first.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SmartSearchResponse {
+    /// Candidates scoring at least the listing threshold, best first, at most `limit`.
+    pub clients: Vec<ScoredClient>,
+    /// More candidates than shown: ask the user to refine.
+    pub truncated: bool,
+    /// Most rows a search returns.
+    pub limit: i32,
+    /// Score from which a candidate is a likely match.
+    pub likely_score: f64,
+}
+
+/// Quick search: one box.
+#[derive(Debug, Clone, Default, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct QuickSearchRequest {
+    /// What was typed: a name, a date of birth, a client ID, a phone number, or a name with a
+    /// date ("garcia 3/14/2019").
+    pub query: String,
+}
+
+/// Quick-search results: exactly one of `basic` (exact search found clients, or nothing more
+/// could be tried) and `smart` (Basic found nobody; ranked probable matches).
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct QuickSearchResponse {
+    /// Basic-search results.
+    pub basic: Option<SearchClientsResponse>,
+    /// Smart-search results.
+    pub smart: Option<SmartSearchResponse>,
 }

@@ -36,6 +36,7 @@ pub mod immunization_dto;
 pub mod immunizations;
 pub mod mail;
 pub mod remember;
+pub mod search;
 pub mod vaccine_lots;
 
 pub use context::{AppConfig, AppContext};

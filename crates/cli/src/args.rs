@@ -30,6 +30,10 @@ pub enum Command {
     /// Measure the Smart-search matcher on labelled files (FEBRL, pseudopeople): precision,
     /// recall, F1, recall@1 and the false-"found" rate for people not in the master.
     MatchEval(MatchEvalArgs),
+    /// Search a registry as the Quick search box does (a name, a date of birth, a client ID,
+    /// a phone number, or "garcia 3/14/2019"), or rank by the Smart-search matcher with
+    /// --smart. Prints one JSON object per match: id, client ID, name, DOB, score, reasons.
+    Search(SearchArgs),
     /// Benchmarks.
     Bench {
         /// Which benchmark.
@@ -41,7 +45,7 @@ pub enum Command {
 /// Benchmarks.
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
-    /// Time Basic search (name prefixes and date of birth) on a generated database.
+    /// Time Basic, Smart and Quick search on a generated database.
     Search(BenchSearchArgs),
 }
 
@@ -93,6 +97,24 @@ pub struct BenchSearchArgs {
     /// Print the report as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `shotbook search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Database to search.
+    #[arg(long)]
+    pub db: PathBuf,
+    /// Rank by the Smart-search matcher (typos, nicknames, swapped dates) even when an exact
+    /// Basic search would find someone.
+    #[arg(long)]
+    pub smart: bool,
+    /// Most matches printed.
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    /// What to look for, as typed in the Quick search box.
+    #[arg(required = true, num_args = 1.., value_name = "QUERY")]
+    pub query: Vec<String>,
 }
 
 /// `shotbook match-eval`.

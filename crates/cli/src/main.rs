@@ -1,16 +1,18 @@
 //! # shotbook (command line)
 //!
 //! Developer and operator tools that run without the desktop app: generating synthetic
-//! registries (`shotbook generate`), benchmarking them (`shotbook bench search`) and running
-//! the CDC CDSi forecaster (`shotbook forecast`). Each
-//! subcommand lives in its own module; this file only parses arguments and dispatches.
-//! Output never contains client names or dates of birth.
+//! registries (`shotbook generate`), benchmarking them (`shotbook bench search`), searching
+//! them (`shotbook search`), measuring the matcher (`shotbook match-eval`) and running the CDC
+//! CDSi forecaster (`shotbook forecast`). Each subcommand lives in its own module; this file
+//! only parses arguments and dispatches. Only `shotbook search` prints client names and dates
+//! of birth (that is its purpose, and it audits them); logs and errors never do.
 
 mod args;
 mod bench;
 mod forecast;
 mod generate;
 mod match_eval;
+mod search;
 
 use clap::Parser;
 
@@ -26,7 +28,8 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Generate(a) => generate::run(a).await,
         Command::Forecast(a) => forecast::run(a).await,
-        Command::MatchEval(a) => match_eval::run(a),
+        Command::MatchEval(a) => match_eval::run(a).await,
+        Command::Search(a) => search::run(a).await,
         Command::Bench {
             what: BenchCommand::Search(a),
         } => bench::search(a).await,

@@ -1,8 +1,10 @@
 //! `shotbook match-eval`: measures the Smart-search matcher on labelled files (FEBRL,
 //! pseudopeople) — precision, recall, F1, recall@1 and the false-"found" rate.
 //!
-//! Every query record is matched against the master records; the best-scoring candidate at or
-//! above the threshold is the matcher's answer ("found"). A query whose person is in the master
+//! The master records are loaded into a fresh in-memory registry through the bulk loader, and
+//! every query record runs the real Smart search (`match_index::smart_search`: indexed
+//! blocking keys, then the core matcher); the best-scoring candidate at or above the threshold
+//! is the answer ("found"). A query whose person is in the master
 //! (by the truth key or the links file) is correct when that answer is one of its records.
 
 use std::collections::{HashMap, HashSet};
@@ -10,7 +12,12 @@ use std::path::Path;
 
 use anyhow::{bail, Context};
 use serde::Serialize;
-use shotbook_core::matching::{Dob, MatchIndex, PersonRecord, Sex};
+use shotbook_core::ids::ClientId;
+use shotbook_core::matching::{Dob, PersonRecord, Sex};
+use shotbook_store::bulk::{Batch, BulkWriter};
+use shotbook_store::clients::NewClient;
+use shotbook_store::{match_index, Store};
+use time::OffsetDateTime;
 
 use crate::args::MatchEvalArgs;
 
@@ -132,14 +139,64 @@ pub struct Report {
     pub queries_not_in_master: usize,
     /// Share of those reported as found.
     pub false_found_rate: f64,
-    /// Mean candidates scored per query (blocking efficiency).
-    pub mean_candidates: f64,
-    /// Wall time of the matching, milliseconds.
+    /// Mean time of one Smart search, milliseconds.
+    pub mean_query_ms: f64,
+    /// Wall time of the searches, milliseconds.
     pub elapsed_ms: u128,
 }
 
+/// Loads the master records into `store` as clients; returns each client's record index.
+async fn load_registry(
+    store: &Store,
+    records: &[PersonRecord],
+) -> anyhow::Result<HashMap<String, usize>> {
+    let mut by_client_id = HashMap::with_capacity(records.len());
+    let mut writer = BulkWriter::begin(store, OffsetDateTime::now_utc()).await?;
+    for (chunk_no, chunk) in records.chunks(5_000).enumerate() {
+        let clients: Vec<NewClient> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let client = NewClient {
+                    id: ClientId::new(),
+                    first_name: r.given.clone(),
+                    middle_name: Some(r.middle.clone()).filter(|m| !m.is_empty()),
+                    last_name: r.family.clone(),
+                    // Kept digit for digit, impossible dates included: the matcher compares
+                    // digits, and a typo'd date is what the evaluation is about.
+                    date_of_birth: r
+                        .dob
+                        .map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day))
+                        .unwrap_or_default(),
+                    gender: match r.sex {
+                        Some(Sex::Female) => "F",
+                        Some(Sex::Male) => "M",
+                        None => "U",
+                    }
+                    .into(),
+                    mother_maiden_name: Some(r.mother_maiden.clone()).filter(|m| !m.is_empty()),
+                    address_line1: Some(r.street.clone()).filter(|s| !s.is_empty()),
+                    zip: Some(r.zip.clone()).filter(|z| !z.is_empty()),
+                    consent: "granted".into(),
+                    ..NewClient::default()
+                };
+                by_client_id.insert(client.id.to_string(), chunk_no * 5_000 + i);
+                client
+            })
+            .collect();
+        writer
+            .write(&Batch {
+                clients,
+                ..Batch::default()
+            })
+            .await?;
+    }
+    writer.finish().await?;
+    Ok(by_client_id)
+}
+
 /// Runs the evaluation.
-pub fn evaluate(args: &MatchEvalArgs) -> anyhow::Result<Report> {
+pub async fn evaluate(args: &MatchEvalArgs) -> anyhow::Result<Report> {
     let key = args.key.as_deref();
     let query = load(&args.query, key)?;
     let same_file = args.query.canonicalize().ok() == args.master.canonicalize().ok();
@@ -223,16 +280,21 @@ pub fn evaluate(args: &MatchEvalArgs) -> anyhow::Result<Report> {
         bail!("give --key COLUMN or --links FILE");
     };
 
+    // The master file becomes a registry: loaded through the bulk path (which files every
+    // client in the Smart-search index), then each query runs the real Smart search.
+    let store = Store::open_in_memory().await?;
+    let by_client_id = load_registry(&store, &master.records).await?;
     let start = std::time::Instant::now();
-    let index = MatchIndex::new(&master.records);
     let (mut tp, mut fp, mut fn_, mut top1, mut in_master, mut false_found) = (0, 0, 0, 0, 0, 0);
-    let mut scored = 0usize;
     for (qi, q) in query.records.iter().enumerate() {
-        scored += index.candidates(q).len();
-        let best = index.search(q, 1, |m| same_file && m == qi);
+        let ranked = match_index::smart_search(&store, q, f64::NEG_INFINITY, 2).await?;
+        // Deduplicating a file against itself: a record never answers for itself.
+        let best = ranked
+            .iter()
+            .map(|m| (by_client_id[&m.client_id], m.score.score))
+            .find(|&(m, _)| !(same_file && m == qi));
         let right = &truth[qi];
-        let top = best.first();
-        let found = top.filter(|c| c.score.score >= args.threshold);
+        let found = best.filter(|&(_, score)| score >= args.threshold);
         if right.is_empty() {
             if found.is_some() {
                 fp += 1;
@@ -241,11 +303,11 @@ pub fn evaluate(args: &MatchEvalArgs) -> anyhow::Result<Report> {
             continue;
         }
         in_master += 1;
-        if top.is_some_and(|c| right.contains(&c.index)) {
+        if best.is_some_and(|(m, _)| right.contains(&m)) {
             top1 += 1;
         }
         match found {
-            Some(c) if right.contains(&c.index) => tp += 1,
+            Some((m, _)) if right.contains(&m) => tp += 1,
             Some(_) => {
                 fp += 1;
                 fn_ += 1;
@@ -253,6 +315,7 @@ pub fn evaluate(args: &MatchEvalArgs) -> anyhow::Result<Report> {
             None => fn_ += 1,
         }
     }
+    let elapsed = start.elapsed();
     let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
     let precision = ratio(tp, tp + fp);
     let recall = ratio(tp, in_master);
@@ -276,14 +339,18 @@ pub fn evaluate(args: &MatchEvalArgs) -> anyhow::Result<Report> {
         recall_at_1: ratio(top1, in_master),
         queries_not_in_master: not_in,
         false_found_rate: ratio(false_found, not_in),
-        mean_candidates: ratio(scored, query.records.len()),
-        elapsed_ms: start.elapsed().as_millis(),
+        mean_query_ms: if query.records.is_empty() {
+            0.0
+        } else {
+            elapsed.as_secs_f64() * 1000.0 / query.records.len() as f64
+        },
+        elapsed_ms: elapsed.as_millis(),
     })
 }
 
 /// Runs the subcommand.
-pub fn run(args: MatchEvalArgs) -> anyhow::Result<()> {
-    let r = evaluate(&args)?;
+pub async fn run(args: MatchEvalArgs) -> anyhow::Result<()> {
+    let r = evaluate(&args).await?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&r)?);
     } else {
@@ -300,8 +367,8 @@ pub fn run(args: MatchEvalArgs) -> anyhow::Result<()> {
             r.false_found_rate, r.queries_not_in_master
         );
         println!(
-            "TP {} FP {} FN {}; {:.1} candidates per query; {} ms",
-            r.true_positives, r.false_positives, r.false_negatives, r.mean_candidates, r.elapsed_ms
+            "TP {} FP {} FN {}; {:.2} ms per Smart search, {} ms in all",
+            r.true_positives, r.false_positives, r.false_negatives, r.mean_query_ms, r.elapsed_ms
         );
     }
     Ok(())

@@ -1,4 +1,5 @@
-//! End-to-end: the `shotbook` binary generates a small registry into a file and benchmarks it.
+//! End-to-end: the `shotbook` binary generates a small registry into a file, benchmarks and
+//! searches it, measures the matcher and runs the CDC cases.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -84,7 +85,46 @@ fn generate_writes_a_file_refuses_to_overwrite_it_and_bench_reads_it() {
     );
     let report: serde_json::Value = serde_json::from_slice(&bench.stdout).unwrap();
     assert_eq!(report["clients"], 200, "--force replaced the appended file");
-    assert_eq!(report["mixes"].as_array().unwrap().len(), 3);
+    assert_eq!(report["mixes"].as_array().unwrap().len(), 7);
+
+    // `shotbook search`: the first generated record by its client ID, then by a Smart search
+    // with its surname mistyped.
+    let search = |args: &[&str]| -> Vec<serde_json::Value> {
+        let out = shotbook()
+            .args(["search", "--db", db_arg])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let by_id = search(&["1000104729"]);
+    assert_eq!(by_id.len(), 1, "{by_id:?}");
+    let (last, first) = by_id[0]["name"].as_str().unwrap().split_once(", ").unwrap();
+    let first = first.split(' ').next().unwrap();
+    let mut typo: Vec<char> = last.chars().collect();
+    let at = typo.len() - 1;
+    typo[at] = if typo[at] == 'q' { 'x' } else { 'q' };
+    let typo: String = typo.into_iter().collect();
+    let dob = by_id[0]["dob"].as_str().unwrap();
+    let smart = search(&["--smart", &format!("{typo}, {first}"), dob]);
+    assert_eq!(smart[0]["id"], by_id[0]["id"], "{smart:?}");
+    assert!(smart[0]["score"].as_f64().unwrap() >= 12.0, "{smart:?}");
+    assert!(
+        smart[0]["reasons"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("DOB exact")),
+        "{smart:?}"
+    );
     std::fs::remove_dir_all(dir).ok();
 }
 

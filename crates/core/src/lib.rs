@@ -29,6 +29,7 @@ pub mod normalize;
 pub mod password;
 pub mod permission;
 pub mod person;
+pub mod quick_search;
 pub mod search;
 pub mod session;
 

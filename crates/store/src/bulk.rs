@@ -137,6 +137,7 @@ pub async fn write_batch(
         qb.build().execute(&mut *conn).await?;
         log_inserted_since(conn, "clients", "client", mark, &now).await?;
     }
+    crate::match_index::index_pending(conn).await?;
     for rows in batch.immunizations.chunks(DOSE_ROWS_PER_INSERT) {
         let mark = max_rowid(conn, "immunizations").await?;
         let mut qb: QueryBuilder<'_, Sqlite> = QueryBuilder::new(immunizations::INSERT_COLUMNS);

@@ -152,7 +152,7 @@ pub struct ClientRow {
     pub updated_at: String,
 }
 
-/// Inserts a client and logs the change.
+/// Inserts a client, files it in the Smart-search index and logs the change.
 pub async fn insert_in_tx(
     tx: &mut Transaction<'_, Sqlite>,
     client: &NewClient,
@@ -164,6 +164,7 @@ pub async fn insert_in_tx(
         push_client(&mut b, c, &timestamp(now))
     });
     qb.build().execute(&mut **tx).await?;
+    crate::match_index::index_pending(&mut **tx).await?;
     change_log::append_in_tx(
         tx,
         "client",
@@ -241,11 +242,13 @@ fn prefix_end(prefix: &str) -> String {
     format!("{prefix}~")
 }
 
-/// Basic search: name prefixes and/or exact date of birth, in name order, at most `limit` rows.
+/// Basic search: name prefixes, exact date of birth, phone, ZIP prefix or client ID, narrowed
+/// by the other fields, in name order, at most `limit` rows.
 ///
-/// Served by the `clients_by_name` and `clients_by_dob` indexes: every criterion is an equality
-/// or a prefix range on an indexed column, and the ORDER BY follows index order, so no query
-/// scans or sorts more than the rows it returns.
+/// Every query starts from an index: `clients_by_name` / `clients_by_dob` for names and dates,
+/// `clients_by_phone`, `clients_by_zip`, or the unique registry number; the narrowing fields
+/// (middle name, gender, mother's maiden name, guardian, street) are checked on those rows only.
+/// A name-only query is ordered in index order, so it never sorts more than it returns.
 pub async fn search_basic(
     store: &Store,
     criteria: &BasicSearch,
@@ -266,6 +269,46 @@ pub async fn search_basic(
     }
     if let Some(dob) = &criteria.date_of_birth {
         qb.push(" AND c.date_of_birth = ").push_bind(dob.iso());
+    }
+    if let Some(phone) = &criteria.phone {
+        qb.push(" AND c.phone = ")
+            .push_bind(phone.as_str().to_owned());
+    }
+    if let Some(zip) = &criteria.zip {
+        qb.push(" AND c.zip >= ").push_bind(zip.clone());
+        qb.push(" AND c.zip < ").push_bind(prefix_end(zip));
+    }
+    if let Some(id) = &criteria.client_id {
+        qb.push(" AND c.registry_id = ").push_bind(id.clone());
+    }
+    if let Some(gender) = &criteria.gender {
+        qb.push(" AND c.gender = ").push_bind(gender.clone());
+    }
+    // LIKE is case-insensitive for ASCII letters (accented ones must be typed as stored).
+    if let Some(middle) = &criteria.middle_name {
+        qb.push(" AND c.middle_name LIKE ")
+            .push_bind(format!("{}%", like_literal(middle)))
+            .push(" ESCAPE '\\'");
+    }
+    if let Some(maiden) = &criteria.mother_maiden_name {
+        qb.push(" AND c.mother_maiden_name LIKE ")
+            .push_bind(format!("{}%", like_literal(maiden)))
+            .push(" ESCAPE '\\'");
+    }
+    if let Some(guardian) = &criteria.guardian_name {
+        let pattern = format!("{}%", like_literal(guardian));
+        qb.push(" AND (c.guardian_last_name LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\' OR c.guardian_first_name LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\' OR (c.guardian_first_name || ' ' || c.guardian_last_name) LIKE ")
+            .push_bind(pattern)
+            .push(" ESCAPE '\\')");
+    }
+    if let Some(address) = &criteria.address {
+        qb.push(" AND c.address_line1 LIKE ")
+            .push_bind(format!("%{}%", like_literal(address)))
+            .push(" ESCAPE '\\'");
     }
     qb.push(" ORDER BY c.last_name_folded, c.first_name_folded, c.date_of_birth LIMIT ")
         .push_bind(limit);
@@ -288,6 +331,36 @@ pub async fn try_set_registry_id_in_tx(
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// `text` with LIKE's wildcards escaped (escape character `\`).
+fn like_literal(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// Result-list rows of the clients with these ids, in the order given (ids not found are
+/// skipped): Smart search ranks first, then fetches what the list shows.
+pub async fn summaries_by_id(store: &Store, ids: &[String]) -> StoreResult<Vec<ClientSummaryRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut qb: QueryBuilder<'_, Sqlite> = QueryBuilder::new(SUMMARY_COLUMNS);
+    qb.push(" AND c.id IN (");
+    let mut list = qb.separated(", ");
+    for id in ids {
+        list.push_bind(id.as_str());
+    }
+    qb.push(")");
+    let mut rows: Vec<ClientSummaryRow> = qb.build_query_as().fetch_all(store.pool()).await?;
+    let position: std::collections::HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    rows.sort_by_key(|r| position.get(r.id.as_str()).copied().unwrap_or(usize::MAX));
+    Ok(rows)
 }
 
 /// The client with `id`.
@@ -329,18 +402,34 @@ pub async fn max_rowid(store: &Store) -> StoreResult<i64> {
     Ok(max)
 }
 
-/// Last name, first name and ISO date of birth of the client at `rowid`, if any (benchmarks
-/// build realistic queries from them).
-pub async fn search_keys_at(
-    store: &Store,
-    rowid: i64,
-) -> StoreResult<Option<(String, String, String)>> {
-    Ok(
-        sqlx::query_as("SELECT last_name, first_name, date_of_birth FROM clients WHERE rowid = ?")
-            .bind(rowid)
-            .fetch_optional(store.pool())
-            .await?,
+/// What a benchmark query is built from: one client's identifying fields.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SearchKeys {
+    /// Id.
+    pub id: String,
+    /// Last name.
+    pub last_name: String,
+    /// First name.
+    pub first_name: String,
+    /// ISO date of birth.
+    pub date_of_birth: String,
+    /// Gender code.
+    pub gender: String,
+    /// Phone.
+    pub phone: Option<String>,
+    /// ZIP.
+    pub zip: Option<String>,
+}
+
+/// The identifying fields of the client at `rowid`, if any (benchmarks build realistic queries
+/// from them).
+pub async fn search_keys_at(store: &Store, rowid: i64) -> StoreResult<Option<SearchKeys>> {
+    Ok(sqlx::query_as(
+        "SELECT id, last_name, first_name, date_of_birth, gender, phone, zip FROM clients WHERE rowid = ?",
     )
+    .bind(rowid)
+    .fetch_optional(store.pool())
+    .await?)
 }
 
 /// Number of clients.
@@ -388,6 +477,7 @@ mod tests {
                 last_name: last,
                 first_name: first,
                 date_of_birth: dob,
+                ..Default::default()
             },
             date!(2026 - 11 - 22),
         )

@@ -19,6 +19,7 @@ pub mod codes;
 pub mod demographics;
 pub mod duplicates;
 pub mod immunizations;
+pub mod match_index;
 pub mod organizations;
 pub mod sessions;
 pub mod users;

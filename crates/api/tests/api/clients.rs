@@ -9,6 +9,7 @@ fn by_name(last: &str, first: &str, dob: &str) -> SearchClientsRequest {
         last_name: last.into(),
         first_name: first.into(),
         date_of_birth: dob.into(),
+        ..Default::default()
     }
 }
 

@@ -123,6 +123,7 @@ async fn after_withdrawal_another_organization_sees_identification_only_at_once(
             last_name: "Running Crane".into(),
             first_name: "Liam".into(),
             date_of_birth: "05/02/2026".into(),
+            ..Default::default()
         },
     )
     .await

@@ -8,6 +8,7 @@
 //! - `demographics`: consent enforcement, the demographics tabs, adding a client with the
 //!   duplicate warning, the duplicates queue.
 //! - `immunizations`: dose entry, edit and void, vial scans, vaccine lot inventory.
+//! - `search`: Smart and Quick search.
 
 mod account;
 mod auth;
@@ -16,4 +17,5 @@ mod codes;
 mod demographics;
 mod forecast;
 mod immunizations;
+mod search;
 mod support;

@@ -257,6 +257,36 @@ impl Prepared {
         }
     }
 
+    /// The blocking keys a stored (master) record is filed under.
+    pub fn master_keys(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.block_keys(false, &mut out);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The blocking keys a query looks up: the master keys plus the variants a clerk's error
+    /// may have produced (day/month swapped, birth year ±1, first/last swapped).
+    pub fn query_keys(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.block_keys(true, &mut out);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The folded given name whose frequency weights an exact agreement (empty for a
+    /// placeholder such as "Baby Girl").
+    pub fn given_key(&self) -> &str {
+        &self.given
+    }
+
+    /// The folded surname whose frequency weights an exact agreement.
+    pub fn family_key(&self) -> &str {
+        &self.family
+    }
+
     fn block_keys(&self, query: bool, out: &mut Vec<String>) {
         let mut given_codes = vec![self.given_sx.clone()];
         given_codes.extend(self.given_formal.iter().map(|f| soundex(f)));
@@ -327,6 +357,10 @@ impl MatchScore {
 
 /// Default score above which the best candidate counts as "found".
 pub const DEFAULT_THRESHOLD: f64 = 12.0;
+
+/// Score from which Smart search lists a candidate as possible (half the likely-match score:
+/// e.g. an exact date of birth alone, or both names without a date).
+pub const POSSIBLE_THRESHOLD: f64 = 6.0;
 
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum NameLevel {
@@ -511,6 +545,21 @@ pub struct Frequencies {
 }
 
 impl Frequencies {
+    /// Frequencies counted elsewhere (the store keeps them per name): `total` records, and
+    /// how many carry each folded given name and surname ([`Prepared::given_key`],
+    /// [`Prepared::family_key`]). Names missing from the maps count as seen once.
+    pub fn from_counts(
+        total: u32,
+        given: HashMap<String, u32>,
+        family: HashMap<String, u32>,
+    ) -> Self {
+        Self {
+            total,
+            given,
+            family,
+        }
+    }
+
     fn add(&mut self, p: &Prepared) {
         self.total += 1;
         if !p.given.is_empty() {
@@ -632,6 +681,12 @@ fn compare_with(q: &Prepared, m: &Prepared, freq: Option<&Frequencies>) -> Match
         score,
         reasons: parts.into_iter().map(|(_, r)| r).collect(),
     }
+}
+
+/// Scores a candidate for a query with term-frequency-adjusted name weights: what Smart search
+/// ranks by.
+pub fn score_candidate(query: &Prepared, candidate: &Prepared, freq: &Frequencies) -> MatchScore {
+    compare_with(query, candidate, Some(freq))
 }
 
 /// Compares a query with one candidate record.

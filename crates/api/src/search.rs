@@ -1,0 +1,174 @@
+//! Smart search (probabilistic, typo-tolerant) and Quick search (one box that reads what was
+//! typed). Basic search lives in [`crate::clients`].
+
+use shotbook_core::audit::AuditAction;
+use shotbook_core::ids::ClientId;
+use shotbook_core::matching::{DEFAULT_THRESHOLD, POSSIBLE_THRESHOLD};
+use shotbook_core::permission::Permission;
+use shotbook_core::quick_search::QuickSearch;
+use shotbook_core::search::{BasicSearch, SmartSearch, SmartSearchInput};
+use shotbook_core::session::{Grant, Session};
+use shotbook_store::{clients, match_index};
+
+use crate::clients::{audit_each, basic_search, summary, SEARCH_LIMIT};
+use crate::dto::{
+    QuickSearchRequest, QuickSearchResponse, ScoredClient, SearchClientsResponse,
+    SmartSearchRequest, SmartSearchResponse,
+};
+use crate::error::AppResult;
+use crate::AppContext;
+
+/// Smart search: the clients most likely to be the person described, best first, each with
+/// its score and the reasons. Every client shown is audited. Add-client's duplicate check
+/// calls this too.
+pub async fn smart_search(
+    ctx: &AppContext,
+    request: SmartSearchRequest,
+) -> AppResult<SmartSearchResponse> {
+    let (grant, session) = ctx.require(Permission::SearchClients)?;
+    let criteria = SmartSearch::parse(
+        SmartSearchInput {
+            last_name: &request.last_name,
+            first_name: &request.first_name,
+            middle_name: &request.middle_name,
+            date_of_birth: &request.date_of_birth,
+            gender: &request.gender,
+            mother_maiden_name: &request.mother_maiden_name,
+            address: &request.address,
+            zip: &request.zip,
+        },
+        ctx.clock().today(),
+    )?;
+    run_smart(ctx, &grant, &session, &criteria).await
+}
+
+/// Quick search: reads the box (see [`QuickSearch::parse`]) and runs the search it asks for —
+/// a client ID or phone number directly, a name and/or date by Basic search, and Smart search
+/// when Basic finds nobody (a typo, a swapped date). Errors name the field `query`.
+pub async fn quick_search(
+    ctx: &AppContext,
+    request: QuickSearchRequest,
+) -> AppResult<QuickSearchResponse> {
+    let (grant, session) = ctx.require(Permission::SearchClients)?;
+    let (granted, signed_in) = (&grant, &session);
+    let basic = |criteria: BasicSearch| async move {
+        basic_search(ctx, granted, signed_in, &criteria).await
+    };
+    let only_basic = |r| QuickSearchResponse {
+        basic: Some(r),
+        smart: None,
+    };
+    match QuickSearch::parse(&request.query, ctx.clock().today())? {
+        QuickSearch::ClientId { registry_id, phone } => {
+            let by_id = basic(BasicSearch {
+                client_id: Some(registry_id),
+                ..BasicSearch::default()
+            })
+            .await?;
+            match phone {
+                Some(phone) if by_id.clients.is_empty() => Ok(only_basic(
+                    basic(BasicSearch {
+                        phone: Some(phone),
+                        ..BasicSearch::default()
+                    })
+                    .await?,
+                )),
+                _ => Ok(only_basic(by_id)),
+            }
+        }
+        QuickSearch::Phone(phone) => Ok(only_basic(
+            basic(BasicSearch {
+                phone: Some(phone),
+                ..BasicSearch::default()
+            })
+            .await?,
+        )),
+        QuickSearch::Person {
+            basic: exact,
+            person,
+            smart,
+        } => {
+            let smart = smart.then_some(person);
+            let exact = match exact {
+                Some(criteria) => Some(basic(criteria).await?),
+                None => None,
+            };
+            match (exact, smart) {
+                (Some(found), _) if !found.clients.is_empty() => Ok(only_basic(found)),
+                (_, Some(person)) => Ok(QuickSearchResponse {
+                    basic: None,
+                    smart: Some(run_smart(ctx, &grant, &session, &SmartSearch { person }).await?),
+                }),
+                (found, None) => Ok(only_basic(found.unwrap_or(SearchClientsResponse {
+                    clients: Vec::new(),
+                    truncated: false,
+                    limit: SEARCH_LIMIT,
+                }))),
+            }
+        }
+    }
+}
+
+/// Runs a parsed Smart search, trims each line to what the consent rule lets this user see,
+/// and audits every client shown.
+async fn run_smart(
+    ctx: &AppContext,
+    grant: &Grant,
+    session: &Session,
+    criteria: &SmartSearch,
+) -> AppResult<SmartSearchResponse> {
+    let mut clients = scored(ctx, criteria).await?;
+    let truncated = clients.len() > SEARCH_LIMIT as usize;
+    clients.truncate(SEARCH_LIMIT as usize);
+    let shown: Vec<ClientId> = clients
+        .iter()
+        .map(|c| crate::consent::parse_client_id(&c.client.id))
+        .collect::<AppResult<_>>()?;
+    // Clients without consent for this organization are listed by identification only.
+    let access = crate::consent::access_to_each(ctx, session, &shown).await?;
+    let clients: Vec<ScoredClient> = clients
+        .into_iter()
+        .zip(&access)
+        .map(|(c, a)| ScoredClient {
+            client: crate::consent::summary_for(a, c.client),
+            ..c
+        })
+        .collect();
+    audit_each(ctx, grant, AuditAction::SearchClients, &shown).await?;
+    tracing::info!(results = clients.len(), truncated, "smart search");
+    Ok(SmartSearchResponse {
+        clients,
+        truncated,
+        limit: SEARCH_LIMIT,
+        likely_score: DEFAULT_THRESHOLD,
+    })
+}
+
+/// Ranked candidates (one more than the limit, to tell whether the list is truncated), not
+/// yet audited.
+async fn scored(ctx: &AppContext, criteria: &SmartSearch) -> AppResult<Vec<ScoredClient>> {
+    let matches = match_index::smart_search(
+        ctx.store(),
+        &criteria.person,
+        POSSIBLE_THRESHOLD,
+        SEARCH_LIMIT as usize + 1,
+    )
+    .await?;
+    let ids: Vec<String> = matches.iter().map(|m| m.client_id.clone()).collect();
+    let mut rows: std::collections::HashMap<String, _> =
+        clients::summaries_by_id(ctx.store(), &ids)
+            .await?
+            .into_iter()
+            .map(|r| (r.id.clone(), r))
+            .collect();
+    Ok(matches
+        .into_iter()
+        .filter_map(|m| rows.remove(&m.client_id).map(|row| (row, m)))
+        .map(|(row, m)| ScoredClient {
+            client: summary(row),
+            likely: m.score.score >= DEFAULT_THRESHOLD,
+            score: (m.score.score * 10.0).round() / 10.0,
+            reasons: m.score.reasons,
+        })
+        .collect())
+}

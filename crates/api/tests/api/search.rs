@@ -1,0 +1,119 @@
+use shotbook_api::dto::{QuickSearchRequest, SmartSearchRequest};
+use shotbook_api::search::{quick_search, smart_search};
+use shotbook_api::AppError;
+
+use crate::support::{audit_actions, signed_in_as};
+
+fn smart(last: &str, first: &str, dob: &str) -> SmartSearchRequest {
+    SmartSearchRequest {
+        last_name: last.into(),
+        first_name: first.into(),
+        date_of_birth: dob.into(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn a_typo_and_a_swapped_date_still_find_the_child_first_with_reasons_and_audit() {
+    let f = signed_in_as("TX0001", "tx.provider").await;
+    let found = smart_search(&f.ctx, smart("Garsia", "Anna", "14/03/2019"))
+        .await
+        .unwrap();
+    let first = &found.clients[0];
+    assert_eq!(first.client.id, f.ana.to_string(), "{found:?}");
+    assert!(
+        first.likely && first.score >= found.likely_score,
+        "{first:?}"
+    );
+    assert!(
+        first
+            .reasons
+            .contains(&"DOB day and month swapped".to_string()),
+        "{:?}",
+        first.reasons
+    );
+    assert_eq!(first.client.date_of_birth, "03/14/2019");
+    assert!(found.clients.windows(2).all(|w| w[0].score >= w[1].score));
+    assert!(audit_actions(&f.ctx)
+        .await
+        .contains(&("search_clients".to_string(), Some(f.ana.to_string()))));
+}
+
+#[tokio::test]
+async fn nobody_like_the_query_gives_an_empty_list() {
+    let f = signed_in_as("TX0001", "tx.provider").await;
+    let found = smart_search(&f.ctx, smart("Quux", "Zed", "01/01/1931"))
+        .await
+        .unwrap();
+    assert!(found.clients.is_empty(), "{found:?}");
+    assert!(!found.truncated);
+}
+
+#[tokio::test]
+async fn smart_search_names_the_field_it_cannot_read() {
+    let f = signed_in_as("TX0001", "tx.provider").await;
+    let AppError::Validation { issues } = smart_search(&f.ctx, smart("Garcia", "", "someday"))
+        .await
+        .unwrap_err()
+    else {
+        panic!("expected a validation error");
+    };
+    assert_eq!(issues[0].field, "dateOfBirth");
+}
+
+#[tokio::test]
+async fn registry_staff_cannot_run_a_smart_search() {
+    let f = signed_in_as("MTREG", "mt.registry").await;
+    assert_eq!(
+        smart_search(&f.ctx, smart("Garcia", "Ana", "03/14/2019"))
+            .await
+            .unwrap_err(),
+        AppError::Forbidden {
+            permission: "search_clients".into()
+        }
+    );
+}
+
+fn quick(text: &str) -> QuickSearchRequest {
+    QuickSearchRequest { query: text.into() }
+}
+
+#[tokio::test]
+async fn quick_search_runs_basic_search_when_it_finds_the_client_exactly() {
+    let f = signed_in_as("TX0001", "tx.provider").await;
+    for text in [
+        "garcia 3/14/2019",
+        "031419 García",
+        "Garcia, Ana 2019-03-14",
+    ] {
+        let found = quick_search(&f.ctx, quick(text)).await.unwrap();
+        let basic = found.basic.expect("exact search answered");
+        assert!(found.smart.is_none());
+        let ids: Vec<_> = basic.clients.iter().map(|c| c.id.clone()).collect();
+        assert_eq!(ids, vec![f.ana.to_string()], "{text}");
+    }
+}
+
+#[tokio::test]
+async fn quick_search_falls_back_to_smart_search_for_a_typo() {
+    let f = signed_in_as("TX0001", "tx.provider").await;
+    let found = quick_search(&f.ctx, quick("Anna Garsia 03/14/2019"))
+        .await
+        .unwrap();
+    assert!(found.basic.is_none(), "{found:?}");
+    let smart = found.smart.unwrap();
+    assert_eq!(smart.clients[0].client.id, f.ana.to_string());
+    assert!(smart.clients[0].likely);
+}
+
+#[tokio::test]
+async fn quick_search_reports_what_it_cannot_read_on_the_query_field() {
+    let f = signed_in_as("TX0001", "tx.provider").await;
+    let AppError::Validation { issues } = quick_search(&f.ctx, quick("garcia 12/34"))
+        .await
+        .unwrap_err()
+    else {
+        panic!("expected a validation error");
+    };
+    assert_eq!(issues[0].field, "query");
+}

@@ -1,0 +1,541 @@
+//! The Smart-search index: every client's matching fields filed under the blocking keys of
+//! [`shotbook_core::matching`], and the retrieval that turns a query into ranked candidates.
+//!
+//! Writing: triggers queue every inserted or edited client in `client_match_pending` (SQL cannot
+//! compute Soundex or nicknames); [`index_pending`] computes the queued clients' keys in Rust.
+//! The store's own insert paths call it in the writing transaction, and [`smart_search`] calls
+//! it first, so a client edited by any code path is searchable on its new values.
+//!
+//! Reading: the query's keys are looked up in one statement (each key's block read up to
+//! [`BLOCK_CAP`] rows; a larger block — "Maria Garcia" across all years — says too little to be
+//! worth reading whole), the clients sharing the most keys with the query are kept (at most
+//! [`MAX_SCORED`]), and those are scored by the core matcher with name-frequency weights.
+
+use std::collections::HashMap;
+
+use shotbook_core::matching::{
+    score_candidate, Dob, Frequencies, MatchScore, PersonRecord, Prepared, Sex,
+};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+
+use crate::{Store, StoreResult};
+
+/// Queued clients indexed per round.
+const PENDING_PER_ROUND: i64 = 2_000;
+
+/// Rows read per blocking key; a key with more clients than this is not used unless the query
+/// has nothing better (a name-only search for a common name).
+pub const BLOCK_CAP: i64 = 1_500;
+
+/// Candidates scored per query: those sharing the most keys with it.
+pub const MAX_SCORED: usize = 400;
+
+/// SQLite's bound-parameter limit, with room to spare.
+const MAX_BINDS: usize = 30_000;
+
+/// One ranked Smart-search candidate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SmartMatch {
+    /// The client's id.
+    pub client_id: String,
+    /// Score and reasons.
+    pub score: MatchScore,
+}
+
+#[derive(sqlx::FromRow)]
+struct MatchFields {
+    client_id: String,
+    first_name: String,
+    middle_name: Option<String>,
+    last_name: String,
+    date_of_birth: String,
+    gender: String,
+    mother_maiden_name: Option<String>,
+    address_line1: Option<String>,
+    zip: Option<String>,
+}
+
+impl MatchFields {
+    fn person(&self) -> PersonRecord {
+        PersonRecord {
+            given: self.first_name.clone(),
+            middle: self.middle_name.clone().unwrap_or_default(),
+            family: self.last_name.clone(),
+            // ISO as stored; a generated or imported record may hold an impossible date, which
+            // the matcher still compares digit by digit.
+            dob: Dob::parse_digits(&self.date_of_birth, false),
+            sex: Sex::parse(&self.gender),
+            mother_maiden: self.mother_maiden_name.clone().unwrap_or_default(),
+            zip: self.zip.clone().unwrap_or_default(),
+            street: self.address_line1.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// Indexes every queued client on `conn` (which should be inside a transaction, so the queue,
+/// the rows and their keys change together). Returns how many clients were indexed.
+pub async fn index_pending(conn: &mut SqliteConnection) -> StoreResult<u64> {
+    let mut indexed = 0u64;
+    loop {
+        let queued: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT client_id, is_new FROM client_match_pending ORDER BY client_id LIMIT ?",
+        )
+        .bind(PENDING_PER_ROUND)
+        .fetch_all(&mut *conn)
+        .await?;
+        if queued.is_empty() {
+            return Ok(indexed);
+        }
+        let mut qb: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
+            "SELECT id AS client_id, first_name, middle_name, last_name, date_of_birth, gender, \
+             mother_maiden_name, address_line1, zip FROM clients WHERE id IN (",
+        );
+        let mut ids = qb.separated(", ");
+        for (id, _) in &queued {
+            ids.push_bind(id.as_str());
+        }
+        qb.push(")");
+        let rows: Vec<MatchFields> = qb.build_query_as().fetch_all(&mut *conn).await?;
+        let new: std::collections::HashSet<&str> = queued
+            .iter()
+            .filter(|(_, is_new)| *is_new == 1)
+            .map(|(id, _)| id.as_str())
+            .collect();
+
+        let mut numbers: HashMap<String, i64> = HashMap::with_capacity(rows.len());
+        for chunk in rows.chunks(MAX_BINDS / 9) {
+            let mut qb: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
+                "INSERT INTO client_match_records (client_id, first_name, middle_name, last_name, \
+                 date_of_birth, gender, mother_maiden_name, address_line1, zip) ",
+            );
+            qb.push_values(chunk, |mut b, r| {
+                b.push_bind(r.client_id.as_str())
+                    .push_bind(r.first_name.as_str())
+                    .push_bind(r.middle_name.as_deref())
+                    .push_bind(r.last_name.as_str())
+                    .push_bind(r.date_of_birth.as_str())
+                    .push_bind(r.gender.as_str())
+                    .push_bind(r.mother_maiden_name.as_deref())
+                    .push_bind(r.address_line1.as_deref())
+                    .push_bind(r.zip.as_deref());
+            });
+            qb.push(
+                " ON CONFLICT (client_id) DO UPDATE SET first_name = excluded.first_name, \
+                 middle_name = excluded.middle_name, last_name = excluded.last_name, \
+                 date_of_birth = excluded.date_of_birth, gender = excluded.gender, \
+                 mother_maiden_name = excluded.mother_maiden_name, \
+                 address_line1 = excluded.address_line1, zip = excluded.zip \
+                 RETURNING client_id, client_no",
+            );
+            let returned: Vec<(String, i64)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+            numbers.extend(returned);
+        }
+
+        let mut keys: Vec<(String, i64)> = Vec::with_capacity(rows.len() * 10);
+        let mut counts: HashMap<(&'static str, String), i64> = HashMap::new();
+        for r in &rows {
+            let prepared = Prepared::new(&r.person());
+            let no = numbers[&r.client_id];
+            keys.extend(prepared.master_keys().into_iter().map(|k| (k, no)));
+            if new.contains(r.client_id.as_str()) {
+                for (kind, name) in [
+                    ("given", prepared.given_key()),
+                    ("family", prepared.family_key()),
+                ] {
+                    if !name.is_empty() {
+                        *counts.entry((kind, name.to_owned())).or_default() += 1;
+                    }
+                }
+            }
+        }
+        // Key order makes the B-tree inserts sequential within the batch.
+        keys.sort_unstable();
+        for chunk in keys.chunks(MAX_BINDS / 2) {
+            let mut qb: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
+                "INSERT OR IGNORE INTO client_match_keys (match_key, client_no) ",
+            );
+            qb.push_values(chunk, |mut b, (k, no)| {
+                b.push_bind(k.as_str()).push_bind(*no);
+            });
+            qb.build().execute(&mut *conn).await?;
+        }
+        let counts: Vec<_> = counts.into_iter().collect();
+        for chunk in counts.chunks(MAX_BINDS / 3) {
+            let mut qb: QueryBuilder<'_, Sqlite> =
+                QueryBuilder::new("INSERT INTO client_name_counts (kind, name, clients) ");
+            qb.push_values(chunk, |mut b, ((kind, name), n)| {
+                b.push_bind(*kind).push_bind(name.as_str()).push_bind(*n);
+            });
+            qb.push(" ON CONFLICT (kind, name) DO UPDATE SET clients = clients + excluded.clients");
+            qb.build().execute(&mut *conn).await?;
+        }
+
+        let mut qb: QueryBuilder<'_, Sqlite> =
+            QueryBuilder::new("DELETE FROM client_match_pending WHERE client_id IN (");
+        let mut ids = qb.separated(", ");
+        for (id, _) in &queued {
+            ids.push_bind(id.as_str());
+        }
+        qb.push(")");
+        qb.build().execute(&mut *conn).await?;
+        indexed += rows.len() as u64;
+    }
+}
+
+/// Indexes queued clients, if any, in a transaction of its own.
+pub async fn refresh(store: &Store) -> StoreResult<u64> {
+    let (any,): (bool,) = sqlx::query_as("SELECT EXISTS (SELECT 1 FROM client_match_pending)")
+        .fetch_one(store.pool())
+        .await?;
+    if !any {
+        return Ok(0);
+    }
+    let mut tx = store.begin().await?;
+    let n = index_pending(&mut tx).await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// Smart search: the clients most likely to be the person described, best first, at most
+/// `limit`, each scoring at least `min_score`. Indexes queued clients first.
+pub async fn smart_search(
+    store: &Store,
+    query: &PersonRecord,
+    min_score: f64,
+    limit: usize,
+) -> StoreResult<Vec<SmartMatch>> {
+    refresh(store).await?;
+    let query = Prepared::new(query);
+    let keys = query.query_keys();
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let candidates = candidates(store, &keys).await?;
+    if candidates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let freq = frequencies(store, &query).await?;
+
+    let mut qb: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
+        "SELECT client_no, client_id, first_name, middle_name, last_name, date_of_birth, gender, \
+         mother_maiden_name, address_line1, zip FROM client_match_records WHERE client_no IN (",
+    );
+    let mut nos = qb.separated(", ");
+    for no in &candidates {
+        nos.push_bind(*no);
+    }
+    qb.push(")");
+    let rows: Vec<(i64, MatchFieldsRow)> = qb
+        .build_query_as::<MatchFieldsRow>()
+        .fetch_all(store.pool())
+        .await?
+        .into_iter()
+        .map(|r| (r.client_no, r))
+        .collect();
+    let mut scored: Vec<(i64, SmartMatch)> = rows
+        .into_iter()
+        .map(|(no, r)| {
+            let fields = r.fields;
+            let score = score_candidate(&query, &Prepared::new(&fields.person()), &freq);
+            (
+                no,
+                SmartMatch {
+                    client_id: fields.client_id,
+                    score,
+                },
+            )
+        })
+        .filter(|(_, m)| m.score.score >= min_score)
+        .collect();
+    scored.sort_by(|(a_no, a), (b_no, b)| {
+        b.score.score.total_cmp(&a.score.score).then(a_no.cmp(b_no))
+    });
+    scored.truncate(limit);
+    Ok(scored.into_iter().map(|(_, m)| m).collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct MatchFieldsRow {
+    client_no: i64,
+    #[sqlx(flatten)]
+    fields: MatchFields,
+}
+
+/// The clients sharing the most blocking keys with the query, at most [`MAX_SCORED`].
+async fn candidates(store: &Store, keys: &[String]) -> StoreResult<Vec<i64>> {
+    // One statement: each key's block read through the primary key, capped.
+    let mut qb: QueryBuilder<'_, Sqlite> = QueryBuilder::new("");
+    for (i, key) in keys.iter().enumerate() {
+        if i > 0 {
+            qb.push(" UNION ALL ");
+        }
+        qb.push("SELECT * FROM (SELECT ")
+            .push(i.to_string())
+            .push(" AS k, client_no FROM client_match_keys WHERE match_key = ")
+            .push_bind(key.as_str())
+            .push(" LIMIT ")
+            .push(BLOCK_CAP + 1)
+            .push(")");
+    }
+    let hits: Vec<(i64, i64)> = qb.build_query_as().fetch_all(store.pool()).await?;
+    let mut per_key = vec![0usize; keys.len()];
+    for (k, _) in &hits {
+        per_key[*k as usize] += 1;
+    }
+    let oversized = |k: i64| per_key[k as usize] > BLOCK_CAP as usize;
+    let all_oversized = per_key
+        .iter()
+        .filter(|n| **n > 0)
+        .all(|n| *n > BLOCK_CAP as usize);
+    let mut shared: HashMap<i64, u32> = HashMap::new();
+    for (k, no) in hits {
+        if all_oversized || !oversized(k) {
+            *shared.entry(no).or_default() += 1;
+        }
+    }
+    let mut ranked: Vec<(i64, u32)> = shared.into_iter().collect();
+    ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked.truncate(MAX_SCORED);
+    Ok(ranked.into_iter().map(|(no, _)| no).collect())
+}
+
+/// Name frequencies for the query's own names (only an exact agreement with them is weighted
+/// by frequency) and the number of indexed clients.
+async fn frequencies(store: &Store, query: &Prepared) -> StoreResult<Frequencies> {
+    let (total,): (i64,) =
+        sqlx::query_as("SELECT coalesce(max(client_no), 0) FROM client_match_records")
+            .fetch_one(store.pool())
+            .await?;
+    let counts: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT kind, clients FROM client_name_counts \
+         WHERE (kind = 'given' AND name = ?1) OR (kind = 'family' AND name = ?2)",
+    )
+    .bind(query.given_key())
+    .bind(query.family_key())
+    .fetch_all(store.pool())
+    .await?;
+    let mut given = HashMap::new();
+    let mut family = HashMap::new();
+    for (kind, n) in counts {
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        if kind == "given" {
+            given.insert(query.given_key().to_owned(), n);
+        } else {
+            family.insert(query.family_key().to_owned(), n);
+        }
+    }
+    Ok(Frequencies::from_counts(
+        u32::try_from(total).unwrap_or(u32::MAX),
+        given,
+        family,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bulk::{Batch, BulkWriter};
+    use crate::change_log::ChangeSource;
+    use crate::clients::{self, NewClient};
+    use shotbook_core::matching::DEFAULT_THRESHOLD;
+    use time::macros::datetime;
+    use time::OffsetDateTime;
+
+    const NOW: OffsetDateTime = datetime!(2026-11-22 9:00 UTC);
+
+    fn client(first: &str, last: &str, dob: &str, gender: &str) -> NewClient {
+        NewClient {
+            first_name: first.into(),
+            last_name: last.into(),
+            date_of_birth: dob.into(),
+            gender: gender.into(),
+            consent: "granted".into(),
+            ..Default::default()
+        }
+    }
+
+    fn query(first: &str, last: &str, dob: Option<Dob>) -> PersonRecord {
+        PersonRecord::new(first, last, dob)
+    }
+
+    async fn store_with(clients: &[NewClient]) -> Store {
+        let store = Store::open_in_memory().await.unwrap();
+        let mut tx = store.begin().await.unwrap();
+        for c in clients {
+            clients::insert_in_tx(&mut tx, c, ChangeSource::Local, NOW)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        store
+    }
+
+    async fn pending(store: &Store) -> i64 {
+        let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM client_match_pending")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        n
+    }
+
+    #[tokio::test]
+    async fn a_typo_and_a_swapped_day_and_month_still_find_the_child_first() {
+        let store = store_with(&[
+            client("Sofia", "Martinez", "2019-03-14", "F"),
+            client("Sofia", "Martin", "2019-03-15", "F"),
+            client("Lucas", "Martinez", "2019-03-14", "M"),
+            client("Robert", "Stone", "1988-12-01", "M"),
+        ])
+        .await;
+        let found = smart_search(
+            &store,
+            &query("Sophia", "Martines", Some(Dob::new(2019, 14, 3))),
+            0.0,
+            10,
+        )
+        .await
+        .unwrap();
+        let sofia = clients::find_id(&store, &found[0].client_id).await.unwrap();
+        let row = clients::get(&store, sofia.unwrap()).await.unwrap();
+        assert_eq!(
+            (row.first_name.as_str(), row.last_name.as_str()),
+            ("Sofia", "Martinez")
+        );
+        assert!(found[0].score.score >= DEFAULT_THRESHOLD, "{found:?}");
+        assert!(
+            found[0]
+                .score
+                .reasons
+                .contains(&"DOB day and month swapped".to_owned()),
+            "{found:?}"
+        );
+        assert!(
+            found.iter().all(|m| m.score.score <= found[0].score.score),
+            "ranked best first"
+        );
+        assert!(
+            !found
+                .iter()
+                .any(|m| m.client_id == row.id && m != &found[0]),
+            "each client listed once"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_minimum_score_and_the_limit_cut_the_list() {
+        let store = store_with(&[
+            client("Ana", "Lopez", "2018-04-11", "F"),
+            client("Ana", "Lopez", "2018-04-12", "F"),
+            client("Bea", "Lopez", "2018-04-11", "F"),
+        ])
+        .await;
+        let q = query("Ana", "Lopez", Some(Dob::new(2018, 4, 11)));
+        assert_eq!(smart_search(&store, &q, -100.0, 10).await.unwrap().len(), 3);
+        assert_eq!(smart_search(&store, &q, -100.0, 2).await.unwrap().len(), 2);
+        let likely = smart_search(&store, &q, DEFAULT_THRESHOLD, 10)
+            .await
+            .unwrap();
+        assert!(likely.len() < 3, "Bea is not Ana: {likely:?}");
+        assert!(smart_search(
+            &store,
+            &query("Zed", "Quux", Some(Dob::new(1901, 1, 1))),
+            -100.0,
+            10
+        )
+        .await
+        .unwrap()
+        .is_empty());
+    }
+
+    #[tokio::test]
+    async fn inserted_clients_are_indexed_in_the_writing_transaction() {
+        let store = store_with(&[client("Ana", "Lopez", "2018-04-11", "F")]).await;
+        assert_eq!(pending(&store).await, 0);
+        let (keys,): (i64,) = sqlx::query_as("SELECT count(*) FROM client_match_keys")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert!(
+            keys >= 4,
+            "DOB, surname, given name and full-name keys: {keys}"
+        );
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT clients FROM client_name_counts WHERE kind = 'family' AND name = 'LOPEZ'",
+        )
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+        assert_eq!(n, 1);
+    }
+
+    #[tokio::test]
+    async fn an_edited_client_is_found_under_the_new_name_and_not_the_old_one() {
+        let ana = client("Ana", "Lopez", "2018-04-11", "F");
+        let store = store_with(std::slice::from_ref(&ana)).await;
+        sqlx::query(
+            "UPDATE clients SET last_name = 'Okafor', last_name_folded = 'OKAFOR' WHERE id = ?",
+        )
+        .bind(ana.id.to_string())
+        .execute(store.pool())
+        .await
+        .unwrap();
+        assert_eq!(pending(&store).await, 1, "the trigger queued the edit");
+        let found = smart_search(
+            &store,
+            &query("Ana", "Okafor", Some(Dob::new(2018, 4, 11))),
+            0.0,
+            5,
+        )
+        .await
+        .unwrap();
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].score.reasons.contains(&"surname exact".to_owned()),
+            "{found:?}"
+        );
+        assert_eq!(pending(&store).await, 0);
+        let old = smart_search(
+            &store,
+            &query("Ana", "Lopez", Some(Dob::new(2018, 4, 11))),
+            0.0,
+            5,
+        )
+        .await
+        .unwrap();
+        assert!(
+            old.iter()
+                .all(|m| !m.score.reasons.contains(&"surname exact".to_owned())),
+            "scored on the current surname: {old:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_bulk_load_indexes_every_client_it_writes() {
+        let store = Store::open_in_memory().await.unwrap();
+        let clients: Vec<_> = (0..50)
+            .map(|i| {
+                client(
+                    &format!("Kid{}", "a".repeat(i % 7)),
+                    "Nakamura",
+                    &format!("2015-01-{:02}", i % 28 + 1),
+                    "M",
+                )
+            })
+            .collect();
+        let mut writer = BulkWriter::begin(&store, NOW).await.unwrap();
+        writer
+            .write(&Batch {
+                clients: clients.clone(),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        writer.finish().await.unwrap();
+        assert_eq!(pending(&store).await, 0);
+        let (records,): (i64,) = sqlx::query_as("SELECT count(*) FROM client_match_records")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(records, 50);
+    }
+}
