@@ -33,7 +33,8 @@ describe('App', () => {
     await user.click(screen.getByTestId('back-to-results'));
     expect(screen.getByTestId('search-last-name')).toHaveValue('Martinez');
     expect(screen.getAllByTestId('search-result-row')).toHaveLength(1);
-  });
+    // The first test renders every screen for the first time: slow on a loaded machine.
+  }, 20_000);
 
   it('returns to sign-in with a notice when the session is gone', async () => {
     const api = fakeApi({

@@ -12,8 +12,26 @@ const three = [
   summary({ id: 'c', lastName: 'Smith', firstName: 'Cy', middleName: null, guardianName: null }),
 ];
 
-function setup(searchClients?: Api['searchClients']) {
-  const api = fakeApi(searchClients ? { searchClients } : {});
+/** The Basic-search request with every field empty but `fields`. */
+function basicRequest(fields: Record<string, string>) {
+  return {
+    lastName: '',
+    firstName: '',
+    middleName: '',
+    dateOfBirth: '',
+    gender: '',
+    motherMaidenName: '',
+    guardianName: '',
+    phone: '',
+    address: '',
+    zip: '',
+    clientId: '',
+    ...fields,
+  };
+}
+
+function setup(searchClients?: Api['searchClients'], more: Partial<Api> = {}) {
+  const api = fakeApi({ ...(searchClients ? { searchClients } : {}), ...more });
   const rendered = renderWithServices(ClientSearchScreen, {
     api,
     user: provider,
@@ -25,16 +43,12 @@ function setup(searchClients?: Api['searchClients']) {
 describe('ClientSearchScreen', () => {
   it('lists the matching clients and announces the count', async () => {
     const { user, api } = setup(() => ok({ clients: three, truncated: false, limit: 100 }));
-    expect(screen.getByTestId('search-last-name')).toHaveFocus();
+    expect(screen.getByTestId('quick-search-input')).toHaveFocus();
     await user.type(screen.getByTestId('search-last-name'), 'smith{Enter}');
 
     const rows = await screen.findAllByTestId('search-result-row');
     expect(rows).toHaveLength(3);
-    expect(api.searchClients).toHaveBeenCalledWith({
-      lastName: 'smith',
-      firstName: '',
-      dateOfBirth: '',
-    });
+    expect(api.searchClients).toHaveBeenCalledWith(basicRequest({ lastName: 'smith' }));
     const second = within(rows[1]!);
     expect(second.getByRole('rowheader')).toHaveTextContent('Smith, Ben J');
     expect(second.getByText('Male')).toBeInTheDocument();
@@ -145,11 +159,93 @@ describe('ClientSearchScreen with values changed behind its back', () => {
     (screen.getByTestId('search-dob') as HTMLInputElement).value = '';
     await user.click(screen.getByTestId('search-submit'));
     await waitFor(() =>
-      expect(api.searchClients).toHaveBeenCalledWith({
-        lastName: 'Smith',
-        firstName: '',
-        dateOfBirth: '',
-      }),
+      expect(api.searchClients).toHaveBeenCalledWith(basicRequest({ lastName: 'Smith' })),
     );
+  });
+});
+
+describe('ClientSearchScreen quick and smart search', () => {
+  const scored = (id: string, score: number, likely: boolean, reasons: string[]) => ({
+    client: summary({ id, lastName: 'Martinez', firstName: id === 'a' ? 'Sofia' : 'Sofía' }),
+    score,
+    reasons,
+    likely,
+  });
+
+  it('sends the quick box as typed and lists Basic results', async () => {
+    const { user, api } = setup(undefined, {
+      quickSearch: () =>
+        ok({ basic: { clients: three, truncated: false, limit: 100 }, smart: null }),
+    });
+    await user.type(screen.getByTestId('quick-search-input'), 'smith 3/14/2019{Enter}');
+    expect(await screen.findAllByTestId('search-result-row')).toHaveLength(3);
+    expect(api.quickSearch).toHaveBeenCalledWith({ query: 'smith 3/14/2019' });
+    expect(screen.queryByTestId('search-result-score')).not.toBeInTheDocument();
+  });
+
+  it('shows the score and the reasons of Smart-search results in score order', async () => {
+    const { user, api } = setup(undefined, {
+      smartSearch: () =>
+        ok({
+          clients: [
+            scored('a', 21.5, true, ['DOB exact', 'surname sounds alike']),
+            scored('b', 7, false, ['DOB day and month swapped']),
+          ],
+          truncated: false,
+          limit: 100,
+          likelyScore: 12,
+        }),
+    });
+    await user.click(screen.getByTestId('search-smart-toggle'));
+    expect(screen.queryByTestId('search-phone')).not.toBeInTheDocument();
+    await user.type(screen.getByTestId('search-last-name'), 'Martines');
+    await user.type(screen.getByTestId('search-dob'), '03142019{Enter}');
+    const rows = await screen.findAllByTestId('search-result-row');
+    expect(rows).toHaveLength(2);
+    expect(api.smartSearch).toHaveBeenCalledWith(
+      expect.objectContaining({ lastName: 'Martines', dateOfBirth: '03/14/2019' }),
+    );
+    expect(within(rows[0]!).getByTestId('search-result-score')).toHaveTextContent('21.5');
+    expect(within(rows[0]!).getByTestId('search-result-reasons')).toHaveTextContent(
+      'DOB exact, surname sounds alike',
+    );
+    expect(screen.getByTestId('search-count')).toHaveTextContent('2 possible matches, best first.');
+  });
+
+  it('opens one likely Smart match but lists a single weak one', async () => {
+    let likely = true;
+    const { user, services } = setup(undefined, {
+      smartSearch: () =>
+        ok({
+          clients: [scored('a', likely ? 20 : 7, likely, ['DOB exact'])],
+          truncated: false,
+          limit: 100,
+          likelyScore: 12,
+        }),
+    });
+    await user.click(screen.getByTestId('search-smart-toggle'));
+    await user.type(screen.getByTestId('search-last-name'), 'Martinez{Enter}');
+    await waitFor(() =>
+      expect(services.router.route).toEqual({ name: 'clientRecord', clientId: 'a' }),
+    );
+    services.router.go({ name: 'clientSearch' });
+    likely = false;
+    await user.click(screen.getByTestId('search-submit'));
+    expect(await screen.findAllByTestId('search-result-row')).toHaveLength(1);
+    expect(services.router.route).toEqual({ name: 'clientSearch' });
+  });
+
+  it('shows what the quick box could not read under it', async () => {
+    const { user } = setup(undefined, {
+      quickSearch: () =>
+        fail({
+          code: 'validation',
+          issues: [{ field: 'query', message: '"12/34" is not a date (MM/DD/YYYY).' }],
+        }),
+    });
+    await user.type(screen.getByTestId('quick-search-input'), 'garcia 12/34{Enter}');
+    const box = screen.getByTestId('quick-search-input');
+    await waitFor(() => expect(box).toHaveAttribute('aria-invalid', 'true'));
+    expect(box).toHaveValue('garcia 12/34');
   });
 });
