@@ -164,7 +164,7 @@ pub async fn insert_in_tx(
         push_client(&mut b, c, &timestamp(now))
     });
     qb.build().execute(&mut **tx).await?;
-    crate::match_index::index_pending(&mut **tx).await?;
+    crate::match_index::index_pending(tx).await?;
     change_log::append_in_tx(
         tx,
         "client",
