@@ -165,9 +165,8 @@ export class ClientSearch {
     );
     this.truncated = response.truncated;
     this.limit = response.limit;
-    // One likely match is the client; a single weak candidate is shown, not opened.
-    const only = response.clients.length === 1 && !response.truncated ? response.clients[0] : null;
-    if (only?.likely) this.open(only.client.id);
+    // A probable match is not an exact one: even a single candidate is listed with its score
+    // and reasons for the user to confirm, never opened directly.
   }
 
   open(clientId: string): void {
