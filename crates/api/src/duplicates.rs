@@ -1,20 +1,20 @@
 //! Duplicate prevention: the likely matches shown before a client is added, and the duplicates
 //! queue (scan, merge, undo, dismiss) for roles with [`Permission::MergeClients`].
 //!
-//! Matching is the person matcher behind Smart search ([`shotbook_core::matching`]) applied to
-//! candidates the store finds by date of birth (also day/month swapped), surname (also AKA) and
-//! first name within the birth year.
+//! Matching is the person matcher behind Smart search ([`shotbook_core::matching`]): Smart
+//! search's own index for a client about to be added, and one birth year at a time for the
+//! registry-wide scan.
 
 use shotbook_core::audit::{AuditAction, AuditEvent};
 use shotbook_core::consent::ClientAccess;
 use shotbook_core::demographics::{Address, Personal};
 use shotbook_core::ids::ClientId;
-use shotbook_core::matching::{compare, Dob, MatchIndex, PersonRecord, Sex, DEFAULT_THRESHOLD};
+use shotbook_core::matching::{Dob, MatchIndex, PersonRecord, Sex, DEFAULT_THRESHOLD};
 use shotbook_core::permission::Permission;
 use shotbook_core::session::{Grant, Session};
 use shotbook_core::ValidationError;
-use shotbook_store::duplicates::{self as store, CandidateKeys, MatchRow};
-use shotbook_store::{audit, immunizations};
+use shotbook_store::duplicates::{self as store, MatchRow};
+use shotbook_store::{audit, immunizations, match_index};
 
 use crate::clients::us_date;
 use crate::consent::{access_to, parse_client_id};
@@ -86,41 +86,26 @@ fn summary_of(row: &MatchRow, access: &ClientAccess) -> ClientSummary {
     }
 }
 
-/// Records that may be the person about to be added, best first, at most five.
+/// Records that may be the person about to be added, best first, at most five: Smart search
+/// (the blocking-key index of [`shotbook_store::match_index`]) at the likely-match score.
 pub(crate) async fn likely_matches(
     ctx: &AppContext,
     session: &Session,
     personal: &Personal,
     address: &Address,
 ) -> AppResult<Vec<Found>> {
-    let dob = personal.date_of_birth.date().date();
-    let swapped = time::Month::try_from(dob.day())
-        .ok()
-        .and_then(|m| time::Date::from_calendar_date(dob.year(), m, u8::from(dob.month())).ok())
-        .filter(|d| *d != dob)
-        .map(|d| shotbook_core::date::UsDate::from_date(d).iso());
-    let keys = CandidateKeys {
-        last_folded: personal.last_name.folded(),
-        first_folded: personal.first_name.folded(),
-        dob: personal.date_of_birth.date().iso(),
-        dob_swapped: swapped,
+    let optional = |n: &Option<shotbook_core::person::PersonName>| {
+        n.as_ref()
+            .map(|n| n.as_str().to_owned())
+            .unwrap_or_default()
     };
-    let rows = store::candidates(ctx.store(), &keys, 500).await?;
     let query = PersonRecord {
         given: personal.first_name.as_str().into(),
-        middle: personal
-            .middle_name
-            .as_ref()
-            .map(|n| n.as_str().into())
-            .unwrap_or_default(),
+        middle: optional(&personal.middle_name),
         family: personal.last_name.as_str().into(),
-        dob: Dob::parse_digits(&keys.dob, false),
+        dob: Dob::parse_digits(&personal.date_of_birth.date().iso(), false),
         sex: Sex::parse(personal.gender.code()),
-        mother_maiden: personal
-            .mother_maiden_name
-            .as_ref()
-            .map(|n| n.as_str().into())
-            .unwrap_or_default(),
+        mother_maiden: optional(&personal.mother_maiden_name),
         zip: address
             .zip
             .as_ref()
@@ -128,28 +113,39 @@ pub(crate) async fn likely_matches(
             .unwrap_or_default(),
         street: address.line1.clone().unwrap_or_default(),
     };
-    let mut scored: Vec<(f64, Vec<String>, &MatchRow)> = rows
-        .iter()
-        .map(|r| {
-            let s = compare(&query, &person_of(r));
-            (s.score, s.reasons, r)
-        })
-        .filter(|(score, _, _)| *score >= LIKELY_MATCH_SCORE)
+    // A few more than shown: merged-away records are dropped below.
+    let matches = match_index::smart_search(
+        ctx.store(),
+        &query,
+        LIKELY_MATCH_SCORE,
+        MAX_LIKELY_MATCHES + 5,
+    )
+    .await?;
+    let ids: Vec<String> = matches.iter().map(|m| m.client_id.clone()).collect();
+    let rows: std::collections::HashMap<String, MatchRow> = store::match_rows(ctx.store(), &ids)
+        .await?
+        .into_iter()
+        .filter(|r| r.merged_into.is_none())
+        .map(|r| (r.id.clone(), r))
         .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    scored.truncate(MAX_LIKELY_MATCHES);
-    let mut out = Vec::with_capacity(scored.len());
-    for (score, reasons, row) in scored {
+    let mut out = Vec::with_capacity(MAX_LIKELY_MATCHES);
+    for m in matches {
+        let Some(row) = rows.get(&m.client_id) else {
+            continue;
+        };
         let id = parse_client_id(&row.id)?;
         let access = access_to(ctx, session, id).await?;
         out.push(Found {
             id,
             shown: LikelyMatch {
                 client: summary_of(row, &access),
-                score: (score * 10.0).round() / 10.0,
-                reasons,
+                score: (m.score.score * 10.0).round() / 10.0,
+                reasons: m.score.reasons,
             },
         });
+        if out.len() == MAX_LIKELY_MATCHES {
+            break;
+        }
     }
     Ok(out)
 }

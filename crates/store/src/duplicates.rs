@@ -1,4 +1,4 @@
-//! Duplicate prevention: candidate records for the matcher, the queue of likely duplicate pairs,
+//! Duplicate prevention: records for the duplicate scan, the queue of likely duplicate pairs,
 //! and merge / unmerge. A merge moves the merged record's doses, names (as AKAs) and
 //! organizations to the survivor and lists each move, so unmerge puts back exactly that.
 //! Nothing is deleted: the merged record stays, marked `merged_into`.
@@ -43,59 +43,15 @@ pub struct MatchRow {
     pub guardian_name: Option<String>,
     /// Home organization's name.
     pub organization_name: Option<String>,
+    /// The record this one was merged into, if any.
+    pub merged_into: Option<String>,
 }
 
 const MATCH_COLUMNS: &str = "SELECT c.id, c.registry_id, c.first_name, c.middle_name, c.last_name, c.date_of_birth, c.gender,
     c.mother_maiden_name, c.address_line1, c.city, c.state, c.zip,
     CASE WHEN c.guardian_last_name IS NULL THEN NULL ELSE coalesce(c.guardian_first_name || ' ', '') || c.guardian_last_name END AS guardian_name,
-    o.name AS organization_name
+    o.name AS organization_name, c.merged_into
     FROM clients c LEFT JOIN organizations o ON o.id = c.home_organization_id";
-
-/// What a new client is matched on before it is added.
-#[derive(Debug, Clone, Default)]
-pub struct CandidateKeys {
-    /// Folded last name.
-    pub last_folded: String,
-    /// Folded first name.
-    pub first_folded: String,
-    /// ISO date of birth.
-    pub dob: String,
-    /// ISO date of birth with day and month swapped, when that is a date.
-    pub dob_swapped: Option<String>,
-}
-
-/// Records that could be the same person (not merged away), for the matcher to score: same or
-/// day/month-swapped date of birth; same surname born the same year; same first name born the
-/// same year; same first and last name (legal or AKA) whatever the date. Each arm is an index
-/// range (`clients_by_dob`, `clients_by_name`, `client_names_by_name`), so even a common
-/// surname in a million-client registry yields a few hundred rows. At most `limit`.
-pub async fn candidates(
-    store: &Store,
-    keys: &CandidateKeys,
-    limit: i64,
-) -> StoreResult<Vec<MatchRow>> {
-    let year = keys.dob.get(..4).unwrap_or("0000");
-    let sql = format!(
-        "{MATCH_COLUMNS} WHERE c.merged_into IS NULL AND c.id IN (
-            SELECT id FROM clients WHERE date_of_birth IN (?1, ?2)
-            UNION SELECT id FROM clients WHERE last_name_folded = ?3 AND date_of_birth BETWEEN ?5 AND ?6
-            UNION SELECT id FROM clients WHERE date_of_birth BETWEEN ?5 AND ?6 AND first_name_folded = ?4
-            UNION SELECT id FROM clients WHERE last_name_folded = ?3 AND first_name_folded = ?4
-            UNION SELECT client_id FROM client_names
-                  WHERE last_name_folded = ?3 AND first_name_folded = ?4 AND voided_at IS NULL
-         ) LIMIT ?7"
-    );
-    Ok(sqlx::query_as(&sql)
-        .bind(&keys.dob)
-        .bind(keys.dob_swapped.as_deref().unwrap_or(&keys.dob))
-        .bind(&keys.last_folded)
-        .bind(&keys.first_folded)
-        .bind(format!("{year}-01-01"))
-        .bind(format!("{year}-12-31"))
-        .bind(limit)
-        .fetch_all(store.pool())
-        .await?)
-}
 
 /// Clients born in `year` that are not merged away (the duplicate scan compares them).
 pub async fn born_in(store: &Store, year: i32) -> StoreResult<Vec<MatchRow>> {

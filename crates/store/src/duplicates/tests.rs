@@ -183,46 +183,18 @@ async fn a_merge_keeps_every_dose_and_name_and_unmerge_puts_them_back() {
 }
 
 #[tokio::test]
-async fn candidates_share_a_date_of_birth_a_swapped_one_or_a_surname() {
+async fn the_scan_reads_one_birth_year_without_merged_records() {
     let w = world().await;
-    let keys = CandidateKeys {
-        last_folded: "NOBODY".into(),
-        first_folded: "WILLIAM".into(),
-        dob: "2019-03-14".into(),
-        dob_swapped: None,
-    };
-    let found = candidates(&w.store, &keys, 50).await.unwrap();
-    assert_eq!(found.len(), 1);
-    let keys = CandidateKeys {
-        last_folded: "GARCIA".into(),
-        first_folded: "X".into(),
-        dob: "2019-07-01".into(),
-        dob_swapped: None,
-    };
-    assert_eq!(
-        candidates(&w.store, &keys, 50).await.unwrap().len(),
-        2,
-        "same surname, born the same year"
-    );
-    let elsewhere = CandidateKeys {
-        dob: "1990-01-01".into(),
-        ..keys.clone()
-    };
-    assert!(
-        candidates(&w.store, &elsewhere, 50)
-            .await
-            .unwrap()
-            .is_empty(),
-        "a surname alone, decades apart, is no candidate"
-    );
+    assert_eq!(birth_years(&w.store).await.unwrap(), vec![2019]);
+    assert_eq!(born_in(&w.store, 2019).await.unwrap().len(), 2);
     let mut tx = w.store.begin().await.unwrap();
     merge_in_tx(&mut tx, w.survivor, w.merged, None, w.user, NOW)
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    assert_eq!(
-        candidates(&w.store, &keys, 50).await.unwrap().len(),
-        1,
-        "a merged-away record is no candidate"
-    );
+    let left = born_in(&w.store, 2019).await.unwrap();
+    assert_eq!(left.len(), 1, "a merged-away record is not scanned");
+    assert_eq!(left[0].id, w.survivor.to_string());
+    let shown = match_rows(&w.store, &[w.merged.to_string()]).await.unwrap();
+    assert_eq!(shown[0].merged_into, Some(w.survivor.to_string()));
 }
