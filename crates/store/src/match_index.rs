@@ -6,10 +6,11 @@
 //! The store's own insert paths call it in the writing transaction, and [`smart_search`] calls
 //! it first, so a client edited by any code path is searchable on its new values.
 //!
-//! Reading: the query's keys are looked up in one statement (each key's block read up to
-//! [`BLOCK_CAP`] rows; a larger block — "Maria Garcia" across all years — says too little to be
-//! worth reading whole), the clients sharing the most keys with the query are kept (at most
-//! [`MAX_SCORED`]), and those are scored by the core matcher with name-frequency weights.
+//! Reading: the size of each of the query's key blocks is counted (up to [`BLOCK_CAP`] + 1; a
+//! larger block — "Maria Garcia" across all years — says too little to be worth reading), the
+//! clients sharing the most keys with the query are ranked inside SQLite (at most
+//! [`MAX_SCORED`]) and fetched with their matching fields in the same statement, and those are
+//! scored by the core matcher with name-frequency weights.
 
 use std::collections::HashMap;
 
@@ -25,10 +26,10 @@ const PENDING_PER_ROUND: i64 = 2_000;
 
 /// Rows read per blocking key; a key with more clients than this is not used unless the query
 /// has nothing better (a name-only search for a common name).
-pub const BLOCK_CAP: i64 = 1_500;
+pub const BLOCK_CAP: i64 = 1_000;
 
 /// Candidates scored per query: those sharing the most keys with it.
-pub const MAX_SCORED: usize = 400;
+pub const MAX_SCORED: usize = 200;
 
 /// SQLite's bound-parameter limit, with room to spare.
 const MAX_BINDS: usize = 30_000;
@@ -210,32 +211,15 @@ pub async fn smart_search(
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let candidates = candidates(store, &keys).await?;
-    if candidates.is_empty() {
+    let rows = candidates(store, &keys).await?;
+    if rows.is_empty() {
         return Ok(Vec::new());
     }
     let freq = frequencies(store, &query).await?;
-
-    let mut qb: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
-        "SELECT client_no, client_id, first_name, middle_name, last_name, date_of_birth, gender, \
-         mother_maiden_name, address_line1, zip FROM client_match_records WHERE client_no IN (",
-    );
-    let mut nos = qb.separated(", ");
-    for no in &candidates {
-        nos.push_bind(*no);
-    }
-    qb.push(")");
-    let rows: Vec<(i64, MatchFieldsRow)> = qb
-        .build_query_as::<MatchFieldsRow>()
-        .fetch_all(store.pool())
-        .await?
-        .into_iter()
-        .map(|r| (r.client_no, r))
-        .collect();
     let mut scored: Vec<(i64, SmartMatch)> = rows
         .into_iter()
-        .map(|(no, r)| {
-            let fields = r.fields;
+        .map(|r| {
+            let (no, fields) = (r.client_no, r.fields);
             let score = score_candidate(&query, &Prepared::new(&fields.person()), &freq);
             (
                 no,
@@ -261,74 +245,96 @@ struct MatchFieldsRow {
     fields: MatchFields,
 }
 
-/// The clients sharing the most blocking keys with the query, at most [`MAX_SCORED`].
-async fn candidates(store: &Store, keys: &[String]) -> StoreResult<Vec<i64>> {
-    // One statement: each key's block read through the primary key, capped.
+/// The matching fields of the clients sharing the most blocking keys with the query, at most
+/// [`MAX_SCORED`].
+///
+/// Two statements: the size of each key's block (counted up to [`BLOCK_CAP`] + 1 in the
+/// index), then — over the blocks that are not oversized — the clients ranked by how many keys
+/// they share, joined to their compact rows. Counting and ranking stay inside SQLite, so only
+/// the chosen rows cross into Rust.
+async fn candidates(store: &Store, keys: &[String]) -> StoreResult<Vec<MatchFieldsRow>> {
     let mut qb: QueryBuilder<'_, Sqlite> = QueryBuilder::new("");
     for (i, key) in keys.iter().enumerate() {
         if i > 0 {
             qb.push(" UNION ALL ");
         }
-        qb.push("SELECT * FROM (SELECT ")
+        qb.push("SELECT ")
             .push(i.to_string())
-            .push(" AS k, client_no FROM client_match_keys WHERE match_key = ")
+            .push(", count(*) FROM (SELECT 1 FROM client_match_keys WHERE match_key = ")
             .push_bind(key.as_str())
             .push(" LIMIT ")
             .push(BLOCK_CAP + 1)
             .push(")");
     }
-    let hits: Vec<(i64, i64)> = qb.build_query_as().fetch_all(store.pool()).await?;
-    let mut per_key = vec![0usize; keys.len()];
-    for (k, _) in &hits {
-        per_key[*k as usize] += 1;
-    }
-    let oversized = |k: i64| per_key[k as usize] > BLOCK_CAP as usize;
-    let all_oversized = per_key
+    let sizes: Vec<(i64, i64)> = qb.build_query_as().fetch_all(store.pool()).await?;
+    let mut usable: Vec<&str> = sizes
         .iter()
-        .filter(|n| **n > 0)
-        .all(|n| *n > BLOCK_CAP as usize);
-    let mut shared: HashMap<i64, u32> = HashMap::new();
-    for (k, no) in hits {
-        if all_oversized || !oversized(k) {
-            *shared.entry(no).or_default() += 1;
-        }
+        .filter(|(_, n)| (1..=BLOCK_CAP).contains(n))
+        .map(|(k, _)| keys[*k as usize].as_str())
+        .collect();
+    // Only oversized blocks (a name-only search for a common name): read them, capped.
+    let capped = usable.is_empty();
+    if capped {
+        usable = sizes
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(k, _)| keys[*k as usize].as_str())
+            .collect();
     }
-    let mut ranked: Vec<(i64, u32)> = shared.into_iter().collect();
-    ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    ranked.truncate(MAX_SCORED);
-    Ok(ranked.into_iter().map(|(no, _)| no).collect())
+    if usable.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut qb: QueryBuilder<'_, Sqlite> = QueryBuilder::new("WITH hits (client_no) AS (");
+    for (i, key) in usable.iter().enumerate() {
+        if i > 0 {
+            qb.push(" UNION ALL ");
+        }
+        qb.push("SELECT * FROM (SELECT client_no FROM client_match_keys WHERE match_key = ")
+            .push_bind(*key);
+        if capped {
+            qb.push(" LIMIT ").push(BLOCK_CAP);
+        }
+        qb.push(")");
+    }
+    qb.push(
+        "), ranked AS (SELECT client_no, count(*) AS shared FROM hits GROUP BY client_no \
+         ORDER BY shared DESC, client_no LIMIT ",
+    )
+    .push(MAX_SCORED.to_string())
+    .push(
+        ") SELECT r.client_no, r.client_id, r.first_name, r.middle_name, r.last_name, \
+         r.date_of_birth, r.gender, r.mother_maiden_name, r.address_line1, r.zip \
+         FROM ranked JOIN client_match_records r ON r.client_no = ranked.client_no",
+    );
+    Ok(qb.build_query_as().fetch_all(store.pool()).await?)
 }
 
 /// Name frequencies for the query's own names (only an exact agreement with them is weighted
 /// by frequency) and the number of indexed clients.
 async fn frequencies(store: &Store, query: &Prepared) -> StoreResult<Frequencies> {
-    let (total,): (i64,) =
-        sqlx::query_as("SELECT coalesce(max(client_no), 0) FROM client_match_records")
-            .fetch_one(store.pool())
-            .await?;
     let counts: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT kind, clients FROM client_name_counts \
+        "SELECT 'total', coalesce(max(client_no), 0) FROM client_match_records \
+         UNION ALL SELECT kind, clients FROM client_name_counts \
          WHERE (kind = 'given' AND name = ?1) OR (kind = 'family' AND name = ?2)",
     )
     .bind(query.given_key())
     .bind(query.family_key())
     .fetch_all(store.pool())
     .await?;
+    let mut total = 0;
     let mut given = HashMap::new();
     let mut family = HashMap::new();
     for (kind, n) in counts {
         let n = u32::try_from(n).unwrap_or(u32::MAX);
-        if kind == "given" {
+        if kind == "total" {
+            total = n;
+        } else if kind == "given" {
             given.insert(query.given_key().to_owned(), n);
         } else {
             family.insert(query.family_key().to_owned(), n);
         }
     }
-    Ok(Frequencies::from_counts(
-        u32::try_from(total).unwrap_or(u32::MAX),
-        given,
-        family,
-    ))
+    Ok(Frequencies::from_counts(total, given, family))
 }
 
 #[cfg(test)]
