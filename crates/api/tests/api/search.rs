@@ -117,3 +117,105 @@ async fn quick_search_reports_what_it_cannot_read_on_the_query_field() {
     };
     assert_eq!(issues[0].field, "query");
 }
+
+#[tokio::test]
+async fn smart_and_quick_results_show_another_organizations_unconsented_client_by_identification_only(
+) {
+    use shotbook_api::auth::sign_out;
+    use shotbook_api::consent::update_consent;
+    use shotbook_api::demographics::add_client;
+    use shotbook_api::dto::*;
+
+    use crate::support::{complete_sign_in, credentials};
+
+    let f = signed_in_as("MT0001", "mt.records").await;
+    let request = AddClientRequest {
+        personal: PersonalFields {
+            first_name: "Liam".into(),
+            last_name: "Running Crane".into(),
+            date_of_birth: "05/02/2026".into(),
+            gender: "M".into(),
+            race: "1002-5".into(),
+            language: "eng".into(),
+            ..Default::default()
+        },
+        address: AddressFields {
+            address_line1: "415 N 27th St".into(),
+            city: "Billings".into(),
+            state: "MT".into(),
+            county: "Yellowstone".into(),
+            zip: "59101".into(),
+            ..Default::default()
+        },
+        guardian: ResponsiblePersonFields {
+            first_name: "Marie".into(),
+            last_name: "Running Crane".into(),
+            relationship: "mother".into(),
+            phone: "406-444-4445".into(),
+            ..Default::default()
+        },
+        consent: ConsentFields {
+            status: "granted".into(),
+            effective_on: "11/20/2026".into(),
+            method: "written".into(),
+            given_by: "Marie, mother".into(),
+        },
+        confirmed_new_person: true,
+    };
+    let AddClientOutcome::Added { client_id: id } = add_client(&f.ctx, request).await.unwrap()
+    else {
+        panic!("expected the client to be added")
+    };
+    update_consent(
+        &f.ctx,
+        UpdateConsentRequest {
+            client_id: id.clone(),
+            status: "withdrawn".into(),
+            effective_on: "11/22/2026".into(),
+            method: "verbal".into(),
+            given_by: "Marie Running Crane, mother".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let own = smart_search(&f.ctx, smart("Runing Crane", "Liam", "05/02/2026"))
+        .await
+        .unwrap();
+    let line = &own
+        .clients
+        .iter()
+        .find(|c| c.client.id == id)
+        .unwrap()
+        .client;
+    assert!(
+        line.address.is_some(),
+        "the client's own clinic sees it all"
+    );
+
+    sign_out(&f.ctx).await.unwrap();
+    complete_sign_in(&f.ctx, credentials("TX0001", "tx.provider")).await;
+    let found = smart_search(&f.ctx, smart("Runing Crane", "Liam", "05/02/2026"))
+        .await
+        .unwrap();
+    let hit = found.clients.iter().find(|c| c.client.id == id).unwrap();
+    assert!(hit.likely, "{hit:?}");
+    assert!(
+        hit.client.address.is_none()
+            && hit.client.guardian_name.is_none()
+            && hit.client.organization_name.is_none(),
+        "identification only: {hit:?}"
+    );
+    assert_eq!(hit.client.date_of_birth, "05/02/2026");
+    let quick = quick_search(&f.ctx, quick("Runing Crane, Liam 05/02/2026"))
+        .await
+        .unwrap();
+    let line = quick
+        .smart
+        .expect("the typo sends Quick search to Smart search")
+        .clients
+        .into_iter()
+        .find(|c| c.client.id == id)
+        .unwrap()
+        .client;
+    assert!(line.address.is_none() && line.guardian_name.is_none());
+}
