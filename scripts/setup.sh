@@ -9,10 +9,12 @@ log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
 SUDO=""; if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 # 1. Debian packages: Tauri's WebKitGTK prerequisites, plus Xvfb and WebKitWebDriver for e2e
-#    and poppler-utils for looking at PDFs.
+#    poppler-utils (pdftotext/pdftoppm: the record tests read the PDFs), zbar-tools (zbarimg
+#    decodes the record's QR code in tests) and cups-client (lp/lpstat: printing).
 APT_PACKAGES=(libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev
   libayatana-appindicator3-dev libxdo-dev libssl-dev build-essential pkg-config file curl
-  xvfb xauth webkit2gtk-driver x11-apps imagemagick fonts-dejavu-core)
+  xvfb xauth webkit2gtk-driver x11-apps imagemagick fonts-dejavu-core
+  poppler-utils zbar-tools cups-client)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

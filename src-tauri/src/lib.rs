@@ -8,10 +8,13 @@
 //!   trainer never opens real clinic data by accident.
 //! - `--db PATH` (or `SHOTBOOK_DB`) overrides the database file.
 //! - `--idle-seconds N` sets the idle timeout (default 15 minutes; the e2e tests use seconds).
+//! - `SHOTBOOK_TEST_SAVE_PATH` / `_OPEN_PATH` / `_FOLDER` answer the native file dialogs
+//!   for the end-to-end tests (see `dialog`).
 //! - `--export-bindings PATH` writes the TypeScript bindings and exits (used by the test command
 //!   to check that `ui/src/lib/api/bindings.ts` is current).
 
 pub mod commands;
+mod dialog;
 
 use std::path::PathBuf;
 
@@ -81,6 +84,8 @@ pub fn run() {
     }
     let builder = commands::builder();
     tauri::Builder::default()
+        // Dialogs open from Rust only: the capability grants the web view no dialog permission.
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);

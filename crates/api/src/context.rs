@@ -63,6 +63,8 @@ pub struct AppContext {
     mailer: Mailer,
     secrets: Arc<dyn SecretStore>,
     session_token: RwLock<Option<(String, time::OffsetDateTime)>>,
+    kept_records: crate::records::KeptRecords,
+    demo_record_key: std::sync::atomic::AtomicBool,
 }
 
 impl AppContext {
@@ -97,7 +99,27 @@ impl AppContext {
             mailer: Mailer::Outbox(std::env::temp_dir().join("shotbook-outbox")),
             secrets: Arc::new(MemoryStore::default()),
             session_token: RwLock::new(None),
+            kept_records: crate::records::KeptRecords::default(),
+            demo_record_key: std::sync::atomic::AtomicBool::new(false),
         }
+    }
+
+    /// Signs printed records with the public demo key from now on (demo and synthetic
+    /// databases: the CLI's `--demo-key`, tests). The app does so on the demo registry.
+    pub fn sign_records_with_demo_key(&self) {
+        self.demo_record_key
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub(crate) fn signs_with_demo_key(&self) -> bool {
+        self.demo
+            || self
+                .demo_record_key
+                .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub(crate) fn kept_records(&self) -> &crate::records::KeptRecords {
+        &self.kept_records
     }
 
     /// Keeps remembered sign-ins and session tokens in `secrets`.

@@ -84,6 +84,13 @@ pub enum AppError {
         /// What was looked for.
         entity: String,
     },
+    /// Printing or signing is not possible on this workstation (no printer configured, CUPS
+    /// missing, no record-signing key). Present the reason as a notice; "Save as PDF…" stays.
+    #[error("cannot print: {reason}")]
+    PrinterUnavailable {
+        /// What is missing, in a sentence.
+        reason: String,
+    },
     /// Something failed inside Shotbook. Present a generic apology with the reference, which
     /// support can find in the log.
     #[error("internal error, reference {reference}")]

@@ -35,6 +35,7 @@ pub mod forecast;
 pub mod immunization_dto;
 pub mod immunizations;
 pub mod mail;
+pub mod records;
 pub mod remember;
 pub mod search;
 pub mod vaccine_lots;

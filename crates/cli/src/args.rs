@@ -34,6 +34,12 @@ pub enum Command {
     /// a phone number, or "garcia 3/14/2019"), or rank by the Smart-search matcher with
     /// --smart. Prints one JSON object per match: id, client ID, name, DOB, score, reasons.
     Search(SearchArgs),
+    /// Print clients' Official Immunization Records as PDF files, signed in as a registry user
+    /// (audited as prints by that user).
+    PrintRecord(PrintRecordArgs),
+    /// Check a printed record: a PDF Shotbook saved, or the text of its scanned QR code
+    /// (`-` reads it from standard input). Prints VALID or INVALID and why; exits 1 when invalid.
+    Verify(VerifyArgs),
     /// Benchmarks.
     Bench {
         /// Which benchmark.
@@ -47,6 +53,74 @@ pub enum Command {
 pub enum BenchCommand {
     /// Time Basic, Smart and Quick search on a generated database.
     Search(BenchSearchArgs),
+    /// Time printing Official Immunization Records: per record and a batch.
+    Print(BenchPrintArgs),
+}
+
+/// Who prints: a registry user of the database.
+#[derive(Debug, Args)]
+pub struct SignInArgs {
+    /// Organization code to sign in with.
+    #[arg(long)]
+    pub org: String,
+    /// Username (password from SHOTBOOK_PASSWORD, or typed on standard input).
+    #[arg(long)]
+    pub user: String,
+    /// Sign with the public demo key (demo and synthetic databases), instead of the registry key
+    /// from SHOTBOOK_RECORD_SIGNING_KEY or the keyring.
+    #[arg(long)]
+    pub demo_key: bool,
+}
+
+/// `shotbook print-record`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("clients").required(true).multiple(true).args(["client", "clients_file"])))]
+pub struct PrintRecordArgs {
+    /// Database.
+    #[arg(long)]
+    pub db: PathBuf,
+    /// Client (registry client ID or UUID); repeat or separate with commas for several.
+    #[arg(long, value_name = "ID")]
+    pub client: Vec<String>,
+    /// A file with one client ID per line (batch).
+    #[arg(long, value_name = "FILE")]
+    pub clients_file: Option<PathBuf>,
+    /// The PDF to write (one client).
+    #[arg(long, value_name = "FILE.pdf", conflicts_with = "out_dir")]
+    pub out: Option<PathBuf>,
+    /// Folder for one PDF per client (batch).
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// Who prints.
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+}
+
+/// `shotbook verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// FILE.pdf, the scanned text (SHOTBOOK-OIR1:…), or - to read that text from standard input.
+    pub input: String,
+    /// Print the verdict as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `shotbook bench print`.
+#[derive(Debug, Args)]
+pub struct BenchPrintArgs {
+    /// Database (e.g. one made by `shotbook generate`).
+    #[arg(long)]
+    pub db: PathBuf,
+    /// Records to print in the batch.
+    #[arg(long, default_value_t = 1_000)]
+    pub records: usize,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Who prints.
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
 }
 
 /// `shotbook generate`.

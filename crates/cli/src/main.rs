@@ -13,6 +13,7 @@ mod forecast;
 mod generate;
 mod match_eval;
 mod search;
+mod print_record;
 
 use clap::Parser;
 
@@ -30,8 +31,13 @@ async fn main() -> anyhow::Result<()> {
         Command::Forecast(a) => forecast::run(a).await,
         Command::MatchEval(a) => match_eval::run(a).await,
         Command::Search(a) => search::run(a).await,
+        Command::PrintRecord(a) => print_record::print(a).await,
+        Command::Verify(a) => print_record::verify(a),
         Command::Bench {
             what: BenchCommand::Search(a),
         } => bench::search(a).await,
+        Command::Bench {
+            what: BenchCommand::Print(a),
+        } => print_record::bench(a).await,
     }
 }

@@ -30,6 +30,7 @@ pub mod password;
 pub mod permission;
 pub mod person;
 pub mod quick_search;
+pub mod record_document;
 pub mod search;
 pub mod session;
 

@@ -432,6 +432,20 @@ pub async fn search_keys_at(store: &Store, rowid: i64) -> StoreResult<Option<Sea
     .await?)
 }
 
+/// Ids of the first `limit` clients in insertion (rowid) order: batch printing and benchmarks.
+pub async fn first_ids(store: &Store, limit: i64) -> StoreResult<Vec<ClientId>> {
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT id FROM clients ORDER BY rowid LIMIT ?")
+        .bind(limit)
+        .fetch_all(store.pool())
+        .await?;
+    rows.into_iter()
+        .map(|(id,)| {
+            id.parse()
+                .map_err(|e: uuid::Error| StoreError::Unexpected(e.into()))
+        })
+        .collect()
+}
+
 /// Number of clients.
 pub async fn count(store: &Store) -> StoreResult<i64> {
     let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM clients")

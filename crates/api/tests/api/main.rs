@@ -9,6 +9,7 @@
 //!   duplicate warning, the duplicates queue.
 //! - `immunizations`: dose entry, edit and void, vial scans, vaccine lot inventory.
 //! - `search`: Smart and Quick search.
+//! - `records`: printing, saving and verifying the Official Immunization Record.
 
 mod account;
 mod auth;
@@ -18,4 +19,5 @@ mod demographics;
 mod forecast;
 mod immunizations;
 mod search;
+mod records;
 mod support;
