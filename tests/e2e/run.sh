@@ -12,6 +12,10 @@ export XDG_DATA_HOME="$TMP/data" XDG_CACHE_HOME="$TMP/cache" XDG_CONFIG_HOME="$T
 export SHOTBOOK_DB="$TMP/e2e-demo.sqlite" SHOTBOOK_E2E_APP="$APP"
 # The demo's embedded mail default writes .eml files next to the database.
 export SHOTBOOK_E2E_OUTBOX="$TMP/outbox"
+# Answers for the native file dialogs, which WebDriver cannot drive (src-tauri/src/dialog.rs):
+# "Save as PDF…" writes here, "Open a PDF…" on Verify a record opens the same file.
+export SHOTBOOK_TEST_SAVE_PATH="$TMP/saved-record.pdf" SHOTBOOK_TEST_OPEN_PATH="$TMP/saved-record.pdf"
+export SHOTBOOK_TEST_FOLDER="$TMP/batch"
 # Free ports, so a second run on the machine (another checkout, a developer) does not collide.
 free_port() { node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'; }
 export TAURI_DRIVER_PORT="${TAURI_DRIVER_PORT:-$(free_port)}"

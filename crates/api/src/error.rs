@@ -86,10 +86,13 @@ pub enum AppError {
     },
     /// Printing or signing is not possible on this workstation (no printer configured, CUPS
     /// missing, no record-signing key). Present the reason as a notice; "Save as PDF…" stays.
-    #[error("cannot print: {reason}")]
+    #[error("cannot print: {detail}")]
     PrinterUnavailable {
-        /// What is missing, in a sentence.
+        /// What is missing: `no_printer`, `no_cups`, `printer_refused`, `no_signing_key` or
+        /// `bad_signing_key` (the UI words it).
         reason: String,
+        /// The same in an English sentence (command line, logs).
+        detail: String,
     },
     /// Something failed inside Shotbook. Present a generic apology with the reference, which
     /// support can find in the log.

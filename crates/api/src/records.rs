@@ -351,9 +351,9 @@ pub async fn send_record_to_printer(
         .output()
         .await;
     let _ = tokio::fs::remove_file(&file).await;
-    let out = out.map_err(|_| unavailable("the lp command (CUPS) is not installed"))?;
+    let out = out.map_err(|_| unavailable("no_cups", "the lp command (CUPS) is not installed"))?;
     if !out.status.success() {
-        return Err(unavailable(&format!(
+        return Err(unavailable("printer_refused", &format!(
             "the printer {printer} refused the job: {}",
             String::from_utf8_lossy(&out.stderr).trim()
         )));
@@ -376,7 +376,7 @@ async fn default_printer() -> AppResult<String> {
         .arg("-d")
         .output()
         .await
-        .map_err(|_| unavailable("CUPS is not installed on this workstation (no lpstat)"))?;
+        .map_err(|_| unavailable("no_cups", "CUPS is not installed on this workstation (no lpstat)"))?;
     let text = String::from_utf8_lossy(&out.stdout);
     // "system default destination: Office_Laser"
     text.lines()
@@ -387,14 +387,16 @@ async fn default_printer() -> AppResult<String> {
         .filter(|p| !p.is_empty())
         .ok_or_else(|| {
             unavailable(
+                "no_printer",
                 "no printer is configured on this workstation (CUPS has no default printer)",
             )
         })
 }
 
-fn unavailable(reason: &str) -> AppError {
+fn unavailable(reason: &str, detail: &str) -> AppError {
     AppError::PrinterUnavailable {
         reason: reason.to_string(),
+        detail: detail.to_string(),
     }
 }
 
@@ -550,11 +552,12 @@ impl AppContext {
             .or_else(|| self.secrets().get(SIGNING_KEY_ENTRY).ok().flatten())
             .ok_or_else(|| {
                 unavailable(
+                    "no_signing_key",
                     "no record-signing key is configured on this workstation \
                      (set SHOTBOOK_RECORD_SIGNING_KEY or the keyring entry record-signing-key)",
                 )
             })?;
-        RecordKey::from_text(&text).map_err(|e| unavailable(&e))
+        RecordKey::from_text(&text).map_err(|e| unavailable("bad_signing_key", &e))
     }
 
     /// Keys whose signatures verify: see [`trusted_keys`]; with this workstation's registry key.

@@ -1,11 +1,13 @@
 //! # shotbook (command line)
 //!
 //! Developer and operator tools that run without the desktop app: generating synthetic
-//! registries (`shotbook generate`), benchmarking them (`shotbook bench search`), searching
-//! them (`shotbook search`), measuring the matcher (`shotbook match-eval`) and running the CDC
-//! CDSi forecaster (`shotbook forecast`). Each subcommand lives in its own module; this file
-//! only parses arguments and dispatches. Only `shotbook search` prints client names and dates
-//! of birth (that is its purpose, and it audits them); logs and errors never do.
+//! registries (`shotbook generate`), benchmarking them (`shotbook bench search`, `bench print`),
+//! searching them (`shotbook search`), measuring the matcher (`shotbook match-eval`), running the
+//! CDC CDSi forecaster (`shotbook forecast`), and printing and verifying the Official
+//! Immunization Record (`shotbook print-record`, `shotbook verify`). Each subcommand lives in its
+//! own module; this file only parses arguments and dispatches. Only `shotbook search` (audited)
+//! and `shotbook verify` (the facts the record's own code carries) print client names and dates
+//! of birth; logs and errors never do.
 
 mod args;
 mod bench;

@@ -86,7 +86,7 @@ async fn signed_in(db: &Path, who: &SignInArgs) -> anyhow::Result<AppContext> {
 
 fn explain(e: AppError) -> anyhow::Error {
     match e {
-        AppError::PrinterUnavailable { reason } => anyhow::anyhow!("cannot print: {reason}"),
+        AppError::PrinterUnavailable { detail, .. } => anyhow::anyhow!("cannot print: {detail}"),
         AppError::Forbidden { permission } => anyhow::anyhow!("not permitted: {permission}"),
         other => anyhow::anyhow!("{other}"),
     }

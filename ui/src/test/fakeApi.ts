@@ -12,6 +12,8 @@ import type {
   DoseAssessment,
   ImmunizationEntry,
   MyAccount,
+  PrintedRecord,
+  RecordVerification,
   Result,
   SignedInUser,
   SignInStep,
@@ -235,6 +237,65 @@ export function clientForecast(
   };
 }
 
+export function printedRecord(): PrintedRecord {
+  return {
+    documentId: 'doc-1',
+    fileName: 'Official-Immunization-Record-TX100001.pdf',
+    byteCount: 41234,
+    demoKey: true,
+    preview: {
+      registryName: 'ImmTrac2 — Texas Immunization Registry',
+      jurisdiction: 'Texas Department of State Health Services',
+      title: 'Official Immunization Record',
+      clientName: 'Martinez, Sofia Ana',
+      dateOfBirth: '03/14/2019',
+      gender: 'Female',
+      clientId: 'TX100001',
+      guardian: 'Maria Martinez (Mother)',
+      qrSvg: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"></svg>',
+      printedLine:
+        'Printed 11/22/2026 09:41 UTC by Dana Provider, Lone Star Pediatrics · Document doc-1',
+      pages: [
+        {
+          label: 'Page 1 of 1',
+          blocks: [
+            { kind: 'client', lines: [], row: null },
+            { kind: 'groupHeading', lines: ['Hepatitis B'], row: null },
+            {
+              kind: 'tableHeader',
+              lines: ['Date given', 'Vaccine', 'CVX', 'Dose', 'Given by'],
+              row: null,
+            },
+            {
+              kind: 'row',
+              lines: [],
+              row: {
+                date: '05/15/2019',
+                vaccine: ['PEDIARIX (DTaP-Hep B-IPV)'],
+                cvx: '110',
+                dose: '2',
+                provider: ['Lone Star Pediatrics'],
+                historical: false,
+              },
+            },
+            { kind: 'consent', lines: ['Consent: this record is released…'], row: null },
+          ],
+        },
+      ],
+    },
+  };
+}
+
+export function verification(overrides: Partial<RecordVerification> = {}): RecordVerification {
+  return {
+    valid: true,
+    reason: 'signed by the registry (key 0a1b2c3d4e5f6a7b); compare the facts below with the paper',
+    demoKey: false,
+    statement: ['Name Martinez, Sofia Ana', 'Born 03/14/2019', '05/15/2019 CVX 110'],
+    ...overrides,
+  };
+}
+
 /** The fake command object: every command is a spy. */
 export type FakeApi = { [K in keyof Api]: Mock<Api[K]> };
 
@@ -304,6 +365,15 @@ export function fakeApi(overrides: Partial<Api> = {}): FakeApi {
     receiveLot: () => fail({ code: 'forbidden', permission: 'manage_lots' }),
     adjustLot: () => fail({ code: 'forbidden', permission: 'manage_lots' }),
     listVisDocuments: () => ok([]),
+    printRecord: () => ok(printedRecord()),
+    saveRecordPdf: () => ok({ path: '/home/dana/Official-Immunization-Record-TX100001.pdf' }),
+    sendRecordToPrinter: () =>
+      fail({ code: 'printer_unavailable', reason: 'no_printer', detail: 'no printer' }),
+    chooseBatchFolder: () => ok({ path: '/home/dana/records' }),
+    printRecordToBatchFolder: ({ client }) =>
+      ok({ fileName: `Official-Immunization-Record-${client}.pdf`, pages: 1 }),
+    verifyRecord: () => ok(verification()),
+    verifyRecordFile: () => ok(verification()),
   };
   const merged = { ...defaults, ...overrides };
   // Start-up asks resumeSession (the open session, or a remembered one); tests that start

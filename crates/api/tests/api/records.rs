@@ -151,7 +151,7 @@ async fn outside_the_demo_registry_printing_needs_a_configured_signing_key() {
     }
     let refused = print_record(&f.ctx, request(&f)).await.unwrap_err();
     assert!(
-        matches!(&refused, AppError::PrinterUnavailable { reason } if reason.contains("signing key")),
+        matches!(&refused, AppError::PrinterUnavailable { reason, .. } if reason == "no_signing_key"),
         "{refused:?}"
     );
 }

@@ -86,6 +86,15 @@ export type VaccineLot = Ok<'receiveLot'>;
 export type LotInventory = Ok<'listLots'>;
 export type VialScanResult = Ok<'scanVialBarcode'>;
 export type VisDocument = Ok<'listVisDocuments'>[number];
+export type PrintedRecord = Ok<'printRecord'>;
+export type RecordPreview = PrintedRecord['preview'];
+export type PreviewPage = RecordPreview['pages'][number];
+export type PreviewBlock = PreviewPage['blocks'][number];
+export type PreviewRow = NonNullable<PreviewBlock['row']>;
+export type SavedRecord = NonNullable<Ok<'saveRecordPdf'>>;
+export type PrintJob = Ok<'sendRecordToPrinter'>;
+export type RecordVerification = Ok<'verifyRecord'>;
+export type BatchItemResult = Ok<'printRecordToBatchFolder'>;
 
 export { call, CommandError, fieldErrors, isSignedOutError, appErrorOf } from './call';
 

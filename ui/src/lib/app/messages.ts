@@ -37,6 +37,8 @@ export function appErrorMessage(error: AppError): Message {
       };
     case 'not_found':
       return { key: 'error.notFound', params: { entity: error.entity } };
+    case 'printer_unavailable':
+      return { key: 'print.unavailable.other', params: { detail: error.detail } };
     case 'internal':
       return { key: 'error.internal', params: { reference: error.reference } };
   }

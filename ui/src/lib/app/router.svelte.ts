@@ -34,7 +34,9 @@ export type Route =
   | { name: 'addClient' }
   | { name: 'duplicates' }
   | { name: 'adminSupport'; tab: SupportTab }
-  | { name: 'lotInventory' };
+  | { name: 'lotInventory' }
+  | { name: 'verifyRecord' }
+  | { name: 'printBatch' };
 
 /** A state-based router: the current screen is a value, not a URL. */
 export class Router {

@@ -10,6 +10,9 @@ import { DemographicsState } from '$lib/clients/demographics.svelte';
 import { DuplicatesState } from '$lib/clients/duplicates.svelte';
 import { DoseEntryState } from '$lib/immunizations/doseEntry.svelte';
 import { LotInventoryState } from '$lib/immunizations/lotInventory.svelte';
+import { RecordBatch } from '$lib/records/recordBatch.svelte';
+import { RecordPrint } from '$lib/records/recordPrint.svelte';
+import { RecordVerify } from '$lib/records/recordVerify.svelte';
 import { SupportTables } from '$lib/support/supportTables.svelte';
 import { Router } from './router.svelte';
 
@@ -27,6 +30,9 @@ export type Services = {
   duplicates: DuplicatesState;
   doseEntry: DoseEntryState;
   lotInventory: LotInventoryState;
+  recordPrint: RecordPrint;
+  recordVerify: RecordVerify;
+  recordBatch: RecordBatch;
 };
 
 /**
@@ -48,6 +54,9 @@ export function createServices(api: Api): Services {
   // A recorded, edited or voided dose reloads the record, which recomputes the forecast.
   const doseEntry = new DoseEntryState(api, session, (clientId) => clientRecord.load(clientId));
   const lotInventory = new LotInventoryState(api, session);
+  const recordPrint = new RecordPrint(api, session);
+  const recordVerify = new RecordVerify(api, session);
+  const recordBatch = new RecordBatch(api, session);
   session.onEnd(() => {
     demographics.reset();
     addClient.reset();
@@ -58,6 +67,9 @@ export function createServices(api: Api): Services {
     clientRecord.reset();
     supportTables.reset();
     myAccount.reset();
+    recordPrint.reset();
+    recordVerify.reset();
+    recordBatch.reset();
   });
   return {
     router,
@@ -72,6 +84,9 @@ export function createServices(api: Api): Services {
     duplicates,
     doseEntry,
     lotInventory,
+    recordPrint,
+    recordVerify,
+    recordBatch,
   };
 }
 
@@ -87,6 +102,9 @@ export const [getAddClient, setAddClient] = createContext<AddClientState>();
 export const [getDuplicates, setDuplicates] = createContext<DuplicatesState>();
 export const [getDoseEntry, setDoseEntry] = createContext<DoseEntryState>();
 export const [getLotInventory, setLotInventory] = createContext<LotInventoryState>();
+export const [getRecordPrint, setRecordPrint] = createContext<RecordPrint>();
+export const [getRecordVerify, setRecordVerify] = createContext<RecordVerify>();
+export const [getRecordBatch, setRecordBatch] = createContext<RecordBatch>();
 
 /** Puts every service into context. Call during a component's initialisation. */
 export function provideServices(services: Services): void {
@@ -102,4 +120,7 @@ export function provideServices(services: Services): void {
   setDuplicates(services.duplicates);
   setDoseEntry(services.doseEntry);
   setLotInventory(services.lotInventory);
+  setRecordPrint(services.recordPrint);
+  setRecordVerify(services.recordVerify);
+  setRecordBatch(services.recordBatch);
 }

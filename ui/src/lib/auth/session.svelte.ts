@@ -123,6 +123,10 @@ export class Session {
         return this.can(PERMISSIONS.viewSupportTables);
       case 'lotInventory':
         return this.can(PERMISSIONS.manageLots);
+      case 'verifyRecord':
+        return this.can(PERMISSIONS.printRecord);
+      case 'printBatch':
+        return this.can(PERMISSIONS.printRecord);
     }
   }
 

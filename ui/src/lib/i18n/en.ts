@@ -121,6 +121,8 @@ export const en = {
   'menu.tradeNames': 'Trade names',
   'menu.manufacturers': 'Manufacturers',
   'menu.vaccineGroups': 'Vaccine groups',
+  'menu.printBatch': 'Print records (batch)',
+  'menu.verifyRecord': 'Verify a record',
 
   'account.title': 'My account',
   'account.intro':
@@ -151,6 +153,8 @@ export const en = {
   'home.tradeNames': 'Products, their CVX codes and manufacturers.',
   'home.manufacturers': 'MVX manufacturer codes.',
   'home.vaccineGroups': 'Vaccine groups and the CVX codes in each.',
+  'home.printBatch': 'Print the Official Immunization Record of several clients into a folder.',
+  'home.verifyRecord': 'Check that a printed record is genuine: scan its QR code or open the PDF.',
   'home.nothing': 'Your role has no functions in this version of Shotbook.',
 
   'search.title': 'Client search',
@@ -334,6 +338,55 @@ export const en = {
   'error.notAvailable': 'This screen is not available for your role.',
   'error.retry': 'Try again',
   ...demographicsEn,
+
+  'print.button': 'Print record',
+  'print.preparing': 'Preparing the record…',
+  'print.previewTitle': 'Official Immunization Record — print preview',
+  'print.pages': '{count} page(s)',
+  'print.save': 'Save as PDF…',
+  'print.saving': 'Saving…',
+  'print.send': 'Print',
+  'print.sending': 'Sending to the printer…',
+  'print.close': 'Close',
+  'print.saved': 'Saved to {path}.',
+  'print.sent': 'Sent to the printer {printer}.',
+  'print.demoKey':
+    'Demo registry: this record is signed with the public demo key. It verifies as a demo record, not as an official one.',
+  'print.unavailable.no_printer':
+    'No printer is configured on this computer. Use Save as PDF… and print the file from another computer, or ask your administrator to set up a printer.',
+  'print.unavailable.no_cups':
+    'This computer has no printing system (CUPS). Use Save as PDF… instead.',
+  'print.unavailable.printer_refused': 'The printer refused the job: {detail}',
+  'print.unavailable.no_signing_key':
+    'Records cannot be printed on this computer: the registry’s record-signing key is not configured. Contact your registry administrator.',
+  'print.unavailable.bad_signing_key':
+    'Records cannot be printed on this computer: the configured record-signing key is not valid. Contact your registry administrator.',
+  'print.unavailable.other': 'Printing is not possible: {detail}',
+
+  'verify.title': 'Verify a record',
+  'verify.intro':
+    'Scan the QR code on page 1 of an Official Immunization Record and paste the text here, or open a PDF saved by Shotbook. The check says whether the registry signed it and lists the facts it signed: compare them with the paper.',
+  'verify.payload': 'Scanned QR code text (starts with SHOTBOOK-OIR1:)',
+  'verify.check': 'Verify',
+  'verify.file': 'Open a PDF…',
+  'verify.empty': 'Paste the text of the scanned QR code first.',
+  'verify.valid': 'Valid.',
+  'verify.invalid': 'Not valid.',
+  'verify.facts': 'Facts signed by the registry',
+
+  'batch.title': 'Print records (batch)',
+  'batch.intro':
+    'Enter client IDs, one per line (or separated by commas), choose a folder, and Shotbook saves each client’s Official Immunization Record there as a PDF. Every record is audited as a print.',
+  'batch.clients': 'Client IDs',
+  'batch.count': '{count} client(s)',
+  'batch.chooseFolder': 'Choose folder…',
+  'batch.noFolderYet': 'No folder chosen',
+  'batch.run': 'Print all',
+  'batch.stop': 'Stop',
+  'batch.progress': '{done} of {total} done, {printed} printed',
+  'batch.noClients': 'Enter at least one client ID.',
+  'batch.noFolder': 'Choose the folder the records are saved in.',
+  'batch.failedWith': '{reason}',
 } as const;
 
 /** Every message key. */

@@ -118,6 +118,8 @@ export const es: { readonly [K in MessageKey]: string } = {
   'menu.tradeNames': 'Nombres comerciales',
   'menu.manufacturers': 'Fabricantes',
   'menu.vaccineGroups': 'Grupos de vacunas',
+  'menu.printBatch': 'Imprimir registros (lote)',
+  'menu.verifyRecord': 'Verificar un registro',
 
   'account.title': 'Mi cuenta',
   'account.intro':
@@ -149,6 +151,9 @@ export const es: { readonly [K in MessageKey]: string } = {
   'home.tradeNames': 'Productos con su código CVX y su fabricante.',
   'home.manufacturers': 'Códigos MVX de fabricantes.',
   'home.vaccineGroups': 'Grupos de vacunas y los códigos CVX de cada uno.',
+  'home.printBatch': 'Imprima el Registro Oficial de Vacunación de varios clientes en una carpeta.',
+  'home.verifyRecord':
+    'Compruebe que un registro impreso es auténtico: escanee su código QR o abra el PDF.',
   'home.nothing': 'Su función no tiene opciones disponibles en esta versión de Shotbook.',
 
   'search.title': 'Búsqueda de clientes',
@@ -335,4 +340,53 @@ export const es: { readonly [K in MessageKey]: string } = {
   'error.notAvailable': 'Esta pantalla no está disponible para su función.',
   'error.retry': 'Reintentar',
   ...demographicsEs,
+
+  'print.button': 'Imprimir registro',
+  'print.preparing': 'Preparando el registro…',
+  'print.previewTitle': 'Registro Oficial de Vacunación — vista previa',
+  'print.pages': '{count} página(s)',
+  'print.save': 'Guardar como PDF…',
+  'print.saving': 'Guardando…',
+  'print.send': 'Imprimir',
+  'print.sending': 'Enviando a la impresora…',
+  'print.close': 'Cerrar',
+  'print.saved': 'Guardado en {path}.',
+  'print.sent': 'Enviado a la impresora {printer}.',
+  'print.demoKey':
+    'Registro de demostración: este registro está firmado con la clave pública de demostración. Se verifica como registro de demostración, no como oficial.',
+  'print.unavailable.no_printer':
+    'No hay ninguna impresora configurada en esta computadora. Use Guardar como PDF… e imprima el archivo desde otra computadora, o pida a su administrador que configure una impresora.',
+  'print.unavailable.no_cups':
+    'Esta computadora no tiene sistema de impresión (CUPS). Use Guardar como PDF… en su lugar.',
+  'print.unavailable.printer_refused': 'La impresora rechazó el trabajo: {detail}',
+  'print.unavailable.no_signing_key':
+    'No se pueden imprimir registros en esta computadora: la clave de firma del registro no está configurada. Comuníquese con el administrador del registro.',
+  'print.unavailable.bad_signing_key':
+    'No se pueden imprimir registros en esta computadora: la clave de firma configurada no es válida. Comuníquese con el administrador del registro.',
+  'print.unavailable.other': 'No es posible imprimir: {detail}',
+
+  'verify.title': 'Verificar un registro',
+  'verify.intro':
+    'Escanee el código QR de la página 1 de un Registro Oficial de Vacunación y pegue el texto aquí, o abra un PDF guardado por Shotbook. La comprobación indica si el registro lo firmó y muestra los datos firmados: compárelos con el papel.',
+  'verify.payload': 'Texto del código QR escaneado (empieza con SHOTBOOK-OIR1:)',
+  'verify.check': 'Verificar',
+  'verify.file': 'Abrir un PDF…',
+  'verify.empty': 'Primero pegue el texto del código QR escaneado.',
+  'verify.valid': 'Válido.',
+  'verify.invalid': 'No válido.',
+  'verify.facts': 'Datos firmados por el registro',
+
+  'batch.title': 'Imprimir registros (lote)',
+  'batch.intro':
+    'Escriba los números de cliente, uno por línea (o separados por comas), elija una carpeta y Shotbook guardará allí el Registro Oficial de Vacunación de cada cliente en PDF. Cada registro queda auditado como impresión.',
+  'batch.clients': 'Números de cliente',
+  'batch.count': '{count} cliente(s)',
+  'batch.chooseFolder': 'Elegir carpeta…',
+  'batch.noFolderYet': 'Ninguna carpeta elegida',
+  'batch.run': 'Imprimir todos',
+  'batch.stop': 'Detener',
+  'batch.progress': '{done} de {total} procesados, {printed} impresos',
+  'batch.noClients': 'Escriba al menos un número de cliente.',
+  'batch.noFolder': 'Elija la carpeta donde se guardarán los registros.',
+  'batch.failedWith': '{reason}',
 };

@@ -53,6 +53,22 @@ export const MENU: MenuSection[] = [
         permission: PERMISSIONS.mergeClients,
         testid: 'menu-duplicates',
       },
+      {
+        id: 'printBatch',
+        label: 'menu.printBatch',
+        description: 'home.printBatch',
+        route: { name: 'printBatch' },
+        permission: PERMISSIONS.printRecord,
+        testid: 'menu-print-batch',
+      },
+      {
+        id: 'verifyRecord',
+        label: 'menu.verifyRecord',
+        description: 'home.verifyRecord',
+        route: { name: 'verifyRecord' },
+        permission: PERMISSIONS.printRecord,
+        testid: 'menu-verify-record',
+      },
     ],
   },
   {
