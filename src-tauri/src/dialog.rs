@@ -11,10 +11,13 @@ use std::path::PathBuf;
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_dialog::{DialogExt, FileDialogBuilder, FilePath};
 
+/// What a dialog calls back with the user's choice.
+type Answered = Box<dyn FnOnce(Option<FilePath>) + Send>;
+
 async fn answer<R: Runtime>(
     override_var: &str,
     dialog: FileDialogBuilder<R>,
-    show: fn(FileDialogBuilder<R>, Box<dyn FnOnce(Option<FilePath>) + Send>),
+    show: fn(FileDialogBuilder<R>, Answered),
 ) -> Option<PathBuf> {
     if let Some(path) = std::env::var_os(override_var) {
         return Some(PathBuf::from(path));

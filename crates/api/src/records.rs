@@ -183,34 +183,42 @@ pub struct RecordVerification {
     pub statement: Vec<String>,
 }
 
+/// A rendered record kept for Save / Print.
+struct KeptRecord {
+    document_id: String,
+    file_name: String,
+    client: ClientId,
+    pdf: Vec<u8>,
+}
+
 /// Rendered records kept for Save / Print (newest last), and the batch folder.
 #[derive(Default)]
-pub struct KeptRecords(
-    Mutex<Vec<(String, String, ClientId, Vec<u8>)>>,
-    Mutex<Option<PathBuf>>,
-);
+pub struct KeptRecords {
+    records: Mutex<Vec<KeptRecord>>,
+    batch_folder: Mutex<Option<PathBuf>>,
+}
 
 impl std::fmt::Debug for KeptRecords {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let count = self.0.lock().map_or(0, |k| k.len());
+        let count = self.records.lock().map_or(0, |k| k.len());
         write!(f, "KeptRecords({count} documents)")
     }
 }
 
 impl KeptRecords {
-    fn keep(&self, document_id: String, file_name: String, client: ClientId, pdf: Vec<u8>) {
-        if let Ok(mut kept) = self.0.lock() {
-            kept.push((document_id, file_name, client, pdf));
+    fn keep(&self, record: KeptRecord) {
+        if let Ok(mut kept) = self.records.lock() {
+            kept.push(record);
             let excess = kept.len().saturating_sub(KEPT_RECORDS);
             kept.drain(..excess);
         }
     }
 
     fn get(&self, document_id: &str) -> Option<(String, ClientId, Vec<u8>)> {
-        let kept = self.0.lock().ok()?;
+        let kept = self.records.lock().ok()?;
         kept.iter()
-            .find(|(id, ..)| id == document_id)
-            .map(|(_, name, client, pdf)| (name.clone(), *client, pdf.clone()))
+            .find(|r| r.document_id == document_id)
+            .map(|r| (r.file_name.clone(), r.client, r.pdf.clone()))
     }
 }
 
@@ -247,8 +255,12 @@ pub async fn print_record(
         demo_key: rendered.demo_key,
         preview,
     };
-    ctx.kept_records()
-        .keep(rendered.document_id, rendered.file_name, id, rendered.pdf);
+    ctx.kept_records().keep(KeptRecord {
+        document_id: rendered.document_id,
+        file_name: rendered.file_name,
+        client: id,
+        pdf: rendered.pdf,
+    });
     Ok(printed)
 }
 
@@ -353,10 +365,13 @@ pub async fn send_record_to_printer(
     let _ = tokio::fs::remove_file(&file).await;
     let out = out.map_err(|_| unavailable("no_cups", "the lp command (CUPS) is not installed"))?;
     if !out.status.success() {
-        return Err(unavailable("printer_refused", &format!(
-            "the printer {printer} refused the job: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        )));
+        return Err(unavailable(
+            "printer_refused",
+            &format!(
+                "the printer {printer} refused the job: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ),
+        ));
     }
     audit_print(
         ctx,
@@ -376,7 +391,12 @@ async fn default_printer() -> AppResult<String> {
         .arg("-d")
         .output()
         .await
-        .map_err(|_| unavailable("no_cups", "CUPS is not installed on this workstation (no lpstat)"))?;
+        .map_err(|_| {
+            unavailable(
+                "no_cups",
+                "CUPS is not installed on this workstation (no lpstat)",
+            )
+        })?;
     let text = String::from_utf8_lossy(&out.stdout);
     // "system default destination: Office_Laser"
     text.lines()
@@ -430,7 +450,7 @@ pub struct BatchItemResult {
 pub fn choose_batch_folder(ctx: &AppContext, folder: PathBuf) -> AppResult<BatchFolder> {
     ctx.require(Permission::PrintRecord)?;
     let path = folder.display().to_string();
-    if let Ok(mut chosen) = ctx.kept_records().1.lock() {
+    if let Ok(mut chosen) = ctx.kept_records().batch_folder.lock() {
         *chosen = Some(folder);
     }
     Ok(BatchFolder { path })
@@ -445,7 +465,7 @@ pub async fn print_record_to_batch_folder(
     ctx.require(Permission::PrintRecord)?;
     let folder = ctx
         .kept_records()
-        .1
+        .batch_folder
         .lock()
         .ok()
         .and_then(|f| f.clone())
