@@ -258,27 +258,6 @@ pub async fn update_consent(
     request: UpdateConsentRequest,
 ) -> AppResult<Vec<ConsentHistoryEntry>> {
     shotbook_api::consent::update_consent(&ctx, request).await
-#[tauri::command]
-#[specta::specta]
-pub async fn print_record(ctx: Ctx<'_>, request: PrintRecordRequest) -> AppResult<PrintedRecord> {
-    shotbook_api::records::print_record(&ctx, request).await
-}
-
-/// "Save as PDF…": `None` when the dialog was cancelled.
-#[tauri::command]
-#[specta::specta]
-pub async fn save_record_pdf(
-    app: AppHandle,
-    ctx: Ctx<'_>,
-    request: PrintedRecordRequest,
-) -> AppResult<Option<SavedRecord>> {
-    let name = shotbook_api::records::kept_file_name(&ctx, &request.document_id)?;
-    let Some(path) = dialog::save_pdf(&app, &name).await else {
-        return Ok(None);
-    };
-    shotbook_api::records::save_record_pdf(&ctx, request, &path)
-        .await
-        .map(Some)
 }
 
 #[tauri::command]
@@ -294,21 +273,6 @@ pub async fn get_demographics(
     request: GetClientRequest,
 ) -> AppResult<ClientDemographics> {
     shotbook_api::demographics::get_demographics(&ctx, request).await
-pub async fn send_record_to_printer(
-    ctx: Ctx<'_>,
-    request: PrintedRecordRequest,
-) -> AppResult<PrintJob> {
-    shotbook_api::records::send_record_to_printer(&ctx, request).await
-}
-
-/// The folder a batch prints into: `None` when the dialog was cancelled.
-#[tauri::command]
-#[specta::specta]
-pub async fn choose_batch_folder(app: AppHandle, ctx: Ctx<'_>) -> AppResult<Option<BatchFolder>> {
-    let Some(path) = dialog::pick_folder(&app).await else {
-        return Ok(None);
-    };
-    shotbook_api::records::choose_batch_folder(&ctx, path).map(Some)
 }
 
 #[tauri::command]
@@ -318,11 +282,6 @@ pub async fn change_demographics(
     request: ChangeDemographicsRequest,
 ) -> AppResult<ClientDemographics> {
     shotbook_api::demographics::change_demographics(&ctx, request).await
-pub async fn print_record_to_batch_folder(
-    ctx: Ctx<'_>,
-    request: BatchItemRequest,
-) -> AppResult<BatchItemResult> {
-    shotbook_api::records::print_record_to_batch_folder(&ctx, request).await
 }
 
 #[tauri::command]
@@ -442,6 +401,63 @@ pub async fn receive_lot(ctx: Ctx<'_>, request: ReceiveLotRequest) -> AppResult<
 #[specta::specta]
 pub async fn adjust_lot(ctx: Ctx<'_>, request: AdjustLotRequest) -> AppResult<VaccineLot> {
     shotbook_api::vaccine_lots::adjust_lot(&ctx, request).await
+}
+
+// The Official Immunization Record.
+
+#[tauri::command]
+#[specta::specta]
+pub async fn print_record(ctx: Ctx<'_>, request: PrintRecordRequest) -> AppResult<PrintedRecord> {
+    shotbook_api::records::print_record(&ctx, request).await
+}
+
+/// "Save as PDF…": `None` when the dialog was cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_record_pdf(
+    app: AppHandle,
+    ctx: Ctx<'_>,
+    request: PrintedRecordRequest,
+) -> AppResult<Option<SavedRecord>> {
+    let name = shotbook_api::records::kept_file_name(&ctx, &request.document_id)?;
+    let Some(path) = dialog::save_pdf(&app, &name).await else {
+        return Ok(None);
+    };
+    shotbook_api::records::save_record_pdf(&ctx, request, &path)
+        .await
+        .map(Some)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn send_record_to_printer(
+    ctx: Ctx<'_>,
+    request: PrintedRecordRequest,
+) -> AppResult<PrintJob> {
+    shotbook_api::records::send_record_to_printer(&ctx, request).await
+}
+
+/// The folder a batch prints into: `None` when the dialog was cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn choose_batch_folder(app: AppHandle, ctx: Ctx<'_>) -> AppResult<Option<BatchFolder>> {
+    let Some(path) = dialog::pick_folder(&app).await else {
+        return Ok(None);
+    };
+    shotbook_api::records::choose_batch_folder(&ctx, path).map(Some)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn print_record_to_batch_folder(
+    ctx: Ctx<'_>,
+    request: BatchItemRequest,
+) -> AppResult<BatchItemResult> {
+    shotbook_api::records::print_record_to_batch_folder(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
 pub async fn verify_record(
     ctx: Ctx<'_>,
     request: VerifyRecordRequest,

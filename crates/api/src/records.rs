@@ -23,6 +23,7 @@ use shotbook_core::session::Grant;
 use shotbook_print::qr::QrMatrix;
 use shotbook_print::{KeyKind, RecordKey, TrustedKeys};
 use shotbook_store::clients::ClientRow;
+use shotbook_store::demographics::{self, CommentRow};
 use shotbook_store::immunizations::ImmunizationRow;
 use shotbook_store::{audit, clients, immunizations, organizations};
 use specta::Type;
@@ -268,8 +269,14 @@ pub async fn print_record(
 /// benchmark.
 pub async fn render_record(ctx: &AppContext, id: ClientId) -> AppResult<RenderedRecord> {
     let (grant, session) = ctx.require(Permission::PrintRecord)?;
+    // The consent rule (shotbook_core::consent): the whole record, and the print right on it.
+    let access = crate::consent::require_full_record(ctx, &session, id).await?;
+    if !access.may_print {
+        return Err(AppError::Forbidden {
+            permission: Permission::PrintRecord.code().to_string(),
+        });
+    }
     let client = clients::get(ctx.store(), id).await?;
-    require_consent(&client)?;
     let doses = immunizations::for_client(ctx.store(), id).await?;
     let state = organizations::all(ctx.store())
         .await?
@@ -277,7 +284,8 @@ pub async fn render_record(ctx: &AppContext, id: ClientId) -> AppResult<Rendered
         .find(|o| o.id == session.organization_id.to_string())
         .map_or_else(|| "US".to_string(), |o| o.state);
     let document_id = uuid::Uuid::now_v7().to_string();
-    let valid = valid_doses(&client, &doses, ctx.clock().today());
+    let comments = demographics::comments(ctx.store(), id).await?;
+    let valid = valid_doses(&client, &doses, &comments, ctx.clock().today());
     let input = record_input(
         &client,
         &doses,
@@ -626,17 +634,6 @@ fn parse_client_id(text: &str) -> AppResult<ClientId> {
     })
 }
 
-/// The registry releases a record only with the participation consent on file.
-fn require_consent(client: &ClientRow) -> AppResult<()> {
-    if client.consent == "granted" {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden {
-            permission: "print_record: no registry consent on file for this client".into(),
-        })
-    }
-}
-
 async fn audit_print(
     ctx: &AppContext,
     grant: &Grant,
@@ -660,12 +657,13 @@ async fn audit_print(
 pub fn valid_doses(
     client: &ClientRow,
     doses: &[ImmunizationRow],
+    comments: &[CommentRow],
     today: time::Date,
 ) -> HashSet<String> {
-    let Ok((patient, ids)) = crate::forecast::patient_of(client, doses) else {
+    let Some(on) = shotbook_forecast::Date::parse(&UsDate::from_date(today).iso()) else {
         return HashSet::new();
     };
-    let Some(on) = shotbook_forecast::Date::parse(&UsDate::from_date(today).iso()) else {
+    let Ok((patient, ids)) = crate::forecast::patient_of(client, doses, comments, on) else {
         return HashSet::new();
     };
     let assessment = shotbook_forecast::Engine::embedded().evaluate(&patient, on);

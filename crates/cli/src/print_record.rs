@@ -88,6 +88,9 @@ fn explain(e: AppError) -> anyhow::Error {
     match e {
         AppError::PrinterUnavailable { detail, .. } => anyhow::anyhow!("cannot print: {detail}"),
         AppError::Forbidden { permission } => anyhow::anyhow!("not permitted: {permission}"),
+        AppError::ConsentRestricted { restriction } => {
+            anyhow::anyhow!("not released without the client's consent ({restriction})")
+        }
         other => anyhow::anyhow!("{other}"),
     }
 }
@@ -281,7 +284,7 @@ pub async fn bench(args: BenchPrintArgs) -> anyhow::Result<()> {
                 doses += r.document.dose_count();
                 bytes += r.pdf.len();
             }
-            Err(AppError::Forbidden { .. }) => skipped += 1,
+            Err(AppError::Forbidden { .. } | AppError::ConsentRestricted { .. }) => skipped += 1,
             Err(e) => return Err(explain(e)),
         }
     }

@@ -123,7 +123,7 @@ async fn a_client_without_registry_consent_is_not_printed() {
         last_name: "Private".into(),
         date_of_birth: "2015-06-01".into(),
         gender: "M".into(),
-        consent: "refused".into(),
+        consent: "not_granted".into(),
         ..Default::default()
     };
     let mut tx = f.ctx.store().begin().await.unwrap();
@@ -139,7 +139,14 @@ async fn a_client_without_registry_consent_is_not_printed() {
     )
     .await
     .unwrap_err();
-    assert!(matches!(refused, AppError::Forbidden { .. }), "{refused:?}");
+    assert!(
+        matches!(refused, AppError::ConsentRestricted { .. }),
+        "another organization's client without consent is not released: {refused:?}"
+    );
+    assert!(!audit_actions(&f.ctx)
+        .await
+        .iter()
+        .any(|(a, _)| a == "print_record"));
 }
 
 #[tokio::test]

@@ -25,9 +25,7 @@ export const commands = {
 	currentUser: () => typedError<SignedInUser | null, AppError>(__TAURI_INVOKE("current_user")),
 	rememberedSignIn: () => typedError<RememberedSignIn_Serialize, AppError>(__TAURI_INVOKE("remembered_sign_in")),
 	resumeSession: () => typedError<SignedInUser | null, AppError>(__TAURI_INVOKE("resume_session")),
-	searchClients: (request: SearchClientsRequest_Deserialize) => typedError<SearchClientsResponse_Serialize, AppError>(__TAURI_INVOKE("search_clients", { request })),
-	smartSearch: (request: SmartSearchRequest_Deserialize) => typedError<SmartSearchResponse_Serialize, AppError>(__TAURI_INVOKE("smart_search", { request })),
-	quickSearch: (request: QuickSearchRequest) => typedError<QuickSearchResponse_Serialize, AppError>(__TAURI_INVOKE("quick_search", { request })),
+	searchClients: (request: SearchClientsRequest) => typedError<SearchClientsResponse_Serialize, AppError>(__TAURI_INVOKE("search_clients", { request })),
 	getClient: (request: GetClientRequest) => typedError<ClientRecord_Serialize, AppError>(__TAURI_INVOKE("get_client", { request })),
 	getForecast: (request: GetClientRequest) => typedError<ClientForecast_Serialize, AppError>(__TAURI_INVOKE("get_forecast", { request })),
 	recordAdministeredDose: (request: RecordAdministeredDoseRequest_Deserialize) => typedError<RecordDosesResponse, AppError>(__TAURI_INVOKE("record_administered_dose", { request })),
@@ -54,6 +52,16 @@ export const commands = {
 	mergeClients: (request: MergeClientsRequest) => typedError<DuplicateQueue_Serialize, AppError>(__TAURI_INVOKE("merge_clients", { request })),
 	unmergeClients: (request: UnmergeClientsRequest) => typedError<DuplicateQueue_Serialize, AppError>(__TAURI_INVOKE("unmerge_clients", { request })),
 	dismissDuplicate: (request: DismissDuplicateRequest) => typedError<DuplicateQueue_Serialize, AppError>(__TAURI_INVOKE("dismiss_duplicate", { request })),
+	printRecord: (request: PrintRecordRequest) => typedError<PrintedRecord_Serialize, AppError>(__TAURI_INVOKE("print_record", { request })),
+	/**  "Save as PDF…": `None` when the dialog was cancelled. */
+	saveRecordPdf: (request: PrintedRecordRequest) => typedError<SavedRecord | null, AppError>(__TAURI_INVOKE("save_record_pdf", { request })),
+	sendRecordToPrinter: (request: PrintedRecordRequest) => typedError<PrintJob, AppError>(__TAURI_INVOKE("send_record_to_printer", { request })),
+	/**  The folder a batch prints into: `None` when the dialog was cancelled. */
+	chooseBatchFolder: () => typedError<BatchFolder | null, AppError>(__TAURI_INVOKE("choose_batch_folder")),
+	printRecordToBatchFolder: (request: BatchItemRequest) => typedError<BatchItemResult, AppError>(__TAURI_INVOKE("print_record_to_batch_folder", { request })),
+	verifyRecord: (request: VerifyRecordRequest) => typedError<RecordVerification, AppError>(__TAURI_INVOKE("verify_record", { request })),
+	/**  Verifies a saved PDF picked in the Open dialog: `None` when cancelled. */
+	verifyRecordFile: () => typedError<RecordVerification | null, AppError>(__TAURI_INVOKE("verify_record_file")),
 };
 
 /* Types */
@@ -260,6 +268,18 @@ restriction: string } |
 /**  What was looked for. */
 entity: string } | 
 /**
+ *  Printing or signing is not possible on this workstation (no printer configured, CUPS
+ *  missing, no record-signing key). Present the reason as a notice; "Save as PDF…" stays.
+ */
+{ code: "printer_unavailable"; 
+/**
+ *  What is missing: `no_printer`, `no_cups`, `printer_refused`, `no_signing_key` or
+ *  `bad_signing_key` (the UI words it).
+ */
+reason: string; 
+/**  The same in an English sentence (command line, logs). */
+detail: string } | 
+/**
  *  Something failed inside Shotbook. Present a generic apology with the reference, which
  *  support can find in the log.
  */
@@ -296,6 +316,26 @@ export type AppInfo_Serialize = {
 	databasePath: string | null,
 	/**  Idle seconds before the screen locks (15 minutes unless configured). */
 	idleSeconds: number,
+};
+
+/**  The folder a batch of records is printed into. */
+export type BatchFolder = {
+	/**  The folder chosen. */
+	path: string,
+};
+
+/**  One client of a batch. */
+export type BatchItemRequest = {
+	/**  Registry client ID (or client UUID), as typed or pasted. */
+	client: string,
+};
+
+/**  One printed record of a batch. */
+export type BatchItemResult = {
+	/**  The file written in the batch folder. */
+	fileName: string,
+	/**  Pages. */
+	pages: number,
 };
 
 /**  An answer to a CAPTCHA (the image's letters or the text question's number). */
@@ -1537,41 +1577,125 @@ export type PersonalFields = {
 	phone: string,
 };
 
-/**  Quick search: one box. */
-export type QuickSearchRequest = {
-	/**
-	 *  What was typed: a name, a date of birth, a client ID, a phone number, or a name with a
-	 *  date ("garcia 3/14/2019").
-	 */
-	query: string,
+/**
+ *  One block of a page. `kind` is `client`, `reminder`, `groupHeading`, `tableHeader`, `row`,
+ *  `noImmunizations`, `legend` or `consent`; `lines` holds its text (the table header's column
+ *  names; a row's cells are in `row`).
+ */
+export type PreviewBlock = PreviewBlock_Serialize | PreviewBlock_Deserialize;
+
+/**
+ *  One block of a page. `kind` is `client`, `reminder`, `groupHeading`, `tableHeader`, `row`,
+ *  `noImmunizations`, `legend` or `consent`; `lines` holds its text (the table header's column
+ *  names; a row's cells are in `row`).
+ */
+export type PreviewBlock_Deserialize = {
+	/**  What the block is. */
+	kind: string,
+	/**  Its text. */
+	lines: string[],
+	/**  A dose row's cells. */
+	row?: PreviewRow | null,
 };
 
 /**
- *  Quick-search results: exactly one of `basic` (exact search found clients, or nothing more
- *  could be tried) and `smart` (Basic found nobody; ranked probable matches).
+ *  One block of a page. `kind` is `client`, `reminder`, `groupHeading`, `tableHeader`, `row`,
+ *  `noImmunizations`, `legend` or `consent`; `lines` holds its text (the table header's column
+ *  names; a row's cells are in `row`).
  */
-export type QuickSearchResponse = QuickSearchResponse_Serialize | QuickSearchResponse_Deserialize;
-
-/**
- *  Quick-search results: exactly one of `basic` (exact search found clients, or nothing more
- *  could be tried) and `smart` (Basic found nobody; ranked probable matches).
- */
-export type QuickSearchResponse_Deserialize = {
-	/**  Basic-search results. */
-	basic?: SearchClientsResponse_Deserialize | null,
-	/**  Smart-search results. */
-	smart?: SmartSearchResponse_Deserialize | null,
+export type PreviewBlock_Serialize = {
+	/**  What the block is. */
+	kind: string,
+	/**  Its text. */
+	lines: string[],
+	/**  A dose row's cells. */
+	row: PreviewRow | null,
 };
 
-/**
- *  Quick-search results: exactly one of `basic` (exact search found clients, or nothing more
- *  could be tried) and `smart` (Basic found nobody; ranked probable matches).
- */
-export type QuickSearchResponse_Serialize = {
-	/**  Basic-search results. */
-	basic: SearchClientsResponse_Serialize | null,
-	/**  Smart-search results. */
-	smart: SmartSearchResponse_Serialize | null,
+/**  One page of the preview. */
+export type PreviewPage = PreviewPage_Serialize | PreviewPage_Deserialize;
+
+/**  One page of the preview. */
+export type PreviewPage_Deserialize = {
+	/**  "Page 1 of 2". */
+	label: string,
+	/**  Blocks, top to bottom. */
+	blocks: PreviewBlock_Deserialize[],
+};
+
+/**  One page of the preview. */
+export type PreviewPage_Serialize = {
+	/**  "Page 1 of 2". */
+	label: string,
+	/**  Blocks, top to bottom. */
+	blocks: PreviewBlock_Serialize[],
+};
+
+/**  A dose row of the preview. */
+export type PreviewRow = {
+	/**  MM/DD/YYYY. */
+	date: string,
+	/**  Vaccine lines. */
+	vaccine: string[],
+	/**  CVX. */
+	cvx: string,
+	/**  Dose number or empty. */
+	dose: string,
+	/**  Provider lines. */
+	provider: string[],
+	/**  Historical dose. */
+	historical: boolean,
+};
+
+/**  A print job handed to CUPS. */
+export type PrintJob = {
+	/**  The printer. */
+	printer: string,
+	/**  What `lp` answered ("request id is …"). */
+	message: string,
+};
+
+/**  Which client's record to print. */
+export type PrintRecordRequest = {
+	/**  Client id (UUID). */
+	clientId: string,
+};
+
+/**  A printed record, ready to preview, save or send to a printer. */
+export type PrintedRecord = PrintedRecord_Serialize | PrintedRecord_Deserialize;
+
+/**  A kept print to save or send. */
+export type PrintedRecordRequest = {
+	/**  Document id from [`PrintedRecord`]. */
+	documentId: string,
+};
+
+/**  A printed record, ready to preview, save or send to a printer. */
+export type PrintedRecord_Deserialize = {
+	/**  This document's id (audited; printed in the footer). */
+	documentId: string,
+	/**  Suggested file name ("Official-Immunization-Record-9000000003.pdf"). */
+	fileName: string,
+	/**  Size of the PDF. */
+	byteCount: number,
+	/**  Signed with the public demo key (demo registry): not an official record. */
+	demoKey: boolean,
+	/**  The pages as the preview draws them. */
+	preview: RecordPreview_Deserialize,
+};
+
+/**  A printed record, ready to preview, save or send to a printer. */
+export type PrintedRecord_Serialize = {
+	/**  This document's id (audited; printed in the footer). */
+	documentId: string,
+	/**  Suggested file name ("Official-Immunization-Record-9000000003.pdf"). */
+	fileName: string,
+	/**  Size of the PDF. */
+	byteCount: number,
+	/**  Signed with the public demo key (demo registry): not an official record. */
+	demoKey: boolean,
+	/**  The pages as the preview draws them. */
+	preview: RecordPreview_Serialize,
 };
 
 /**  Receiving a lot. */
@@ -1764,6 +1888,73 @@ export type RecordHistoricalDosesRequest_Serialize = {
 	confirmWarnings: boolean,
 };
 
+/**  The document model, page by page, for the in-app preview (the web view cannot show PDFs). */
+export type RecordPreview = RecordPreview_Serialize | RecordPreview_Deserialize;
+
+/**  The document model, page by page, for the in-app preview (the web view cannot show PDFs). */
+export type RecordPreview_Deserialize = {
+	/**  Registry name. */
+	registryName: string,
+	/**  Its public-health authority. */
+	jurisdiction: string,
+	/**  "Official Immunization Record". */
+	title: string,
+	/**  Client name. */
+	clientName: string,
+	/**  MM/DD/YYYY. */
+	dateOfBirth: string,
+	/**  "Female" … */
+	gender: string,
+	/**  Registry client number. */
+	clientId: string,
+	/**  Parent or guardian. */
+	guardian?: string | null,
+	/**  The QR code as an SVG image. */
+	qrSvg: string,
+	/**  "Printed 11/22/2026 09:41 UTC by …". */
+	printedLine: string,
+	/**  Pages. */
+	pages: PreviewPage_Deserialize[],
+};
+
+/**  The document model, page by page, for the in-app preview (the web view cannot show PDFs). */
+export type RecordPreview_Serialize = {
+	/**  Registry name. */
+	registryName: string,
+	/**  Its public-health authority. */
+	jurisdiction: string,
+	/**  "Official Immunization Record". */
+	title: string,
+	/**  Client name. */
+	clientName: string,
+	/**  MM/DD/YYYY. */
+	dateOfBirth: string,
+	/**  "Female" … */
+	gender: string,
+	/**  Registry client number. */
+	clientId: string,
+	/**  Parent or guardian. */
+	guardian: string | null,
+	/**  The QR code as an SVG image. */
+	qrSvg: string,
+	/**  "Printed 11/22/2026 09:41 UTC by …". */
+	printedLine: string,
+	/**  Pages. */
+	pages: PreviewPage_Serialize[],
+};
+
+/**  The verdict on a printed record. */
+export type RecordVerification = {
+	/**  The signature checks out with a trusted key. */
+	valid: boolean,
+	/**  Why it is or is not valid, in a sentence. */
+	reason: string,
+	/**  Signed with the public demo key: genuine demo output, not an official record. */
+	demoKey: boolean,
+	/**  The signed facts, one per line, to compare with the paper (empty when invalid). */
+	statement: string[],
+};
+
 /**  What this workstation remembers for the sign-in form. */
 export type RememberedSignIn = RememberedSignIn_Serialize | RememberedSignIn_Deserialize;
 
@@ -1838,92 +2029,26 @@ export type ResponsiblePersonFields = {
 	phone: string,
 };
 
+/**  Where a record was saved. */
+export type SavedRecord = {
+	/**  The file written. */
+	path: string,
+};
+
 /**  What a scanned vial barcode names. */
 export type ScanVialRequest = {
 	/**  What the scanner typed. */
 	data: string,
 };
 
-/**  One Smart-search result: the list line, the match score and why. */
-export type ScoredClient = ScoredClient_Serialize | ScoredClient_Deserialize;
-
-/**  One Smart-search result: the list line, the match score and why. */
-export type ScoredClient_Deserialize = {
-	/**  The list line. */
-	client: ClientSummary_Deserialize,
-	/**  Match score (sum of log-likelihood weights); at or above `likelyScore` is a likely match. */
-	score: number | null,
-	/**  What agreed or disagreed, strongest first ("DOB exact", "surname sounds alike"). */
-	reasons: string[],
-	/**  The score reaches the likely-match threshold. */
-	likely: boolean,
-};
-
-/**  One Smart-search result: the list line, the match score and why. */
-export type ScoredClient_Serialize = {
-	/**  The list line. */
-	client: ClientSummary_Serialize,
-	/**  Match score (sum of log-likelihood weights); at or above `likelyScore` is a likely match. */
-	score: number | null,
-	/**  What agreed or disagreed, strongest first ("DOB exact", "surname sounds alike"). */
-	reasons: string[],
-	/**  The score reaches the likely-match threshold. */
-	likely: boolean,
-};
-
-/**  Basic search form; empty strings mean "not given" (and may be left out). */
-export type SearchClientsRequest = SearchClientsRequest_Serialize | SearchClientsRequest_Deserialize;
-
-/**  Basic search form; empty strings mean "not given" (and may be left out). */
-export type SearchClientsRequest_Deserialize = {
-	/**  Last name (prefix). */
-	lastName?: string,
-	/**  First name (prefix). */
-	firstName?: string,
-	/**  Middle name (prefix). */
-	middleName?: string,
-	/**  Date of birth, MM/DD/YYYY. */
-	dateOfBirth?: string,
-	/**  F, M, X or U. */
-	gender?: string,
-	/**  Mother's maiden name (prefix). */
-	motherMaidenName?: string,
-	/**  Guardian's first or last name (prefix). */
-	guardianName?: string,
-	/**  Phone, 406-444-4444. */
-	phone?: string,
-	/**  Words of the street line. */
-	address?: string,
-	/**  ZIP (5 or 9 digits, or the first 3). */
-	zip?: string,
-	/**  Registry client ID. */
-	clientId?: string,
-};
-
-/**  Basic search form; empty strings mean "not given" (and may be left out). */
-export type SearchClientsRequest_Serialize = {
+/**  Basic search form; empty strings mean "not given". */
+export type SearchClientsRequest = {
 	/**  Last name (prefix). */
 	lastName: string,
 	/**  First name (prefix). */
 	firstName: string,
-	/**  Middle name (prefix). */
-	middleName: string,
 	/**  Date of birth, MM/DD/YYYY. */
 	dateOfBirth: string,
-	/**  F, M, X or U. */
-	gender: string,
-	/**  Mother's maiden name (prefix). */
-	motherMaidenName: string,
-	/**  Guardian's first or last name (prefix). */
-	guardianName: string,
-	/**  Phone, 406-444-4444. */
-	phone: string,
-	/**  Words of the street line. */
-	address: string,
-	/**  ZIP (5 or 9 digits, or the first 3). */
-	zip: string,
-	/**  Registry client ID. */
-	clientId: string,
 };
 
 /**  Search results. */
@@ -2023,85 +2148,6 @@ export type SignedInUser = {
 	permissions: string[],
 	/**  Other organizations the user may switch to. */
 	otherOrganizations: OrganizationChoice[],
-};
-
-/**
- *  Smart search form; empty strings mean "not given". The matcher tolerates typos, nicknames,
- *  swapped names and day/month, so the date may be typed as the client's family wrote it.
- */
-export type SmartSearchRequest = SmartSearchRequest_Serialize | SmartSearchRequest_Deserialize;
-
-/**
- *  Smart search form; empty strings mean "not given". The matcher tolerates typos, nicknames,
- *  swapped names and day/month, so the date may be typed as the client's family wrote it.
- */
-export type SmartSearchRequest_Deserialize = {
-	/**  Last name. */
-	lastName?: string,
-	/**  First name. */
-	firstName?: string,
-	/**  Middle name or initial. */
-	middleName?: string,
-	/**  Date of birth, MM/DD/YYYY (other common forms are read too). */
-	dateOfBirth?: string,
-	/**  F or M; anything else is "not given". */
-	gender?: string,
-	/**  Mother's maiden name. */
-	motherMaidenName?: string,
-	/**  Street line. */
-	address?: string,
-	/**  ZIP. */
-	zip?: string,
-};
-
-/**
- *  Smart search form; empty strings mean "not given". The matcher tolerates typos, nicknames,
- *  swapped names and day/month, so the date may be typed as the client's family wrote it.
- */
-export type SmartSearchRequest_Serialize = {
-	/**  Last name. */
-	lastName: string,
-	/**  First name. */
-	firstName: string,
-	/**  Middle name or initial. */
-	middleName: string,
-	/**  Date of birth, MM/DD/YYYY (other common forms are read too). */
-	dateOfBirth: string,
-	/**  F or M; anything else is "not given". */
-	gender: string,
-	/**  Mother's maiden name. */
-	motherMaidenName: string,
-	/**  Street line. */
-	address: string,
-	/**  ZIP. */
-	zip: string,
-};
-
-/**  Smart-search results, best first. */
-export type SmartSearchResponse = SmartSearchResponse_Serialize | SmartSearchResponse_Deserialize;
-
-/**  Smart-search results, best first. */
-export type SmartSearchResponse_Deserialize = {
-	/**  Candidates scoring at least the listing threshold, best first, at most `limit`. */
-	clients: ScoredClient_Deserialize[],
-	/**  More candidates than shown: ask the user to refine. */
-	truncated: boolean,
-	/**  Most rows a search returns. */
-	limit: number,
-	/**  Score from which a candidate is a likely match. */
-	likelyScore: number | null,
-};
-
-/**  Smart-search results, best first. */
-export type SmartSearchResponse_Serialize = {
-	/**  Candidates scoring at least the listing threshold, best first, at most `limit`. */
-	clients: ScoredClient_Serialize[],
-	/**  More candidates than shown: ask the user to refine. */
-	truncated: boolean,
-	/**  Most rows a search returns. */
-	limit: number,
-	/**  Score from which a candidate is a likely match. */
-	likelyScore: number | null,
 };
 
 /**  The counties of one state. */
@@ -2386,6 +2432,12 @@ export type VaccineLot_Serialize = {
 	adjusted: number,
 	/**  Whether received − given + restored + adjusted equals the count on hand. */
 	balanced: boolean,
+};
+
+/**  A scanned or pasted QR payload to check. */
+export type VerifyRecordRequest = {
+	/**  The text the QR code holds (`SHOTBOOK-OIR1:…`). */
+	payload: string,
 };
 
 /**  The product, lot and expiry read from a vial, from CDC's NDC tables. */
