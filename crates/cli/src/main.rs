@@ -14,8 +14,8 @@ mod bench;
 mod forecast;
 mod generate;
 mod match_eval;
-mod search;
 mod print_record;
+mod search;
 
 use clap::Parser;
 

@@ -18,6 +18,6 @@ mod codes;
 mod demographics;
 mod forecast;
 mod immunizations;
-mod search;
 mod records;
+mod search;
 mod support;

@@ -25,7 +25,9 @@ export const commands = {
 	currentUser: () => typedError<SignedInUser | null, AppError>(__TAURI_INVOKE("current_user")),
 	rememberedSignIn: () => typedError<RememberedSignIn_Serialize, AppError>(__TAURI_INVOKE("remembered_sign_in")),
 	resumeSession: () => typedError<SignedInUser | null, AppError>(__TAURI_INVOKE("resume_session")),
-	searchClients: (request: SearchClientsRequest) => typedError<SearchClientsResponse_Serialize, AppError>(__TAURI_INVOKE("search_clients", { request })),
+	searchClients: (request: SearchClientsRequest_Deserialize) => typedError<SearchClientsResponse_Serialize, AppError>(__TAURI_INVOKE("search_clients", { request })),
+	smartSearch: (request: SmartSearchRequest_Deserialize) => typedError<SmartSearchResponse_Serialize, AppError>(__TAURI_INVOKE("smart_search", { request })),
+	quickSearch: (request: QuickSearchRequest) => typedError<QuickSearchResponse_Serialize, AppError>(__TAURI_INVOKE("quick_search", { request })),
 	getClient: (request: GetClientRequest) => typedError<ClientRecord_Serialize, AppError>(__TAURI_INVOKE("get_client", { request })),
 	getForecast: (request: GetClientRequest) => typedError<ClientForecast_Serialize, AppError>(__TAURI_INVOKE("get_forecast", { request })),
 	recordAdministeredDose: (request: RecordAdministeredDoseRequest_Deserialize) => typedError<RecordDosesResponse, AppError>(__TAURI_INVOKE("record_administered_dose", { request })),
@@ -1698,6 +1700,43 @@ export type PrintedRecord_Serialize = {
 	preview: RecordPreview_Serialize,
 };
 
+/**  Quick search: one box. */
+export type QuickSearchRequest = {
+	/**
+	 *  What was typed: a name, a date of birth, a client ID, a phone number, or a name with a
+	 *  date ("garcia 3/14/2019").
+	 */
+	query: string,
+};
+
+/**
+ *  Quick-search results: exactly one of `basic` (exact search found clients, or nothing more
+ *  could be tried) and `smart` (Basic found nobody; ranked probable matches).
+ */
+export type QuickSearchResponse = QuickSearchResponse_Serialize | QuickSearchResponse_Deserialize;
+
+/**
+ *  Quick-search results: exactly one of `basic` (exact search found clients, or nothing more
+ *  could be tried) and `smart` (Basic found nobody; ranked probable matches).
+ */
+export type QuickSearchResponse_Deserialize = {
+	/**  Basic-search results. */
+	basic?: SearchClientsResponse_Deserialize | null,
+	/**  Smart-search results. */
+	smart?: SmartSearchResponse_Deserialize | null,
+};
+
+/**
+ *  Quick-search results: exactly one of `basic` (exact search found clients, or nothing more
+ *  could be tried) and `smart` (Basic found nobody; ranked probable matches).
+ */
+export type QuickSearchResponse_Serialize = {
+	/**  Basic-search results. */
+	basic: SearchClientsResponse_Serialize | null,
+	/**  Smart-search results. */
+	smart: SmartSearchResponse_Serialize | null,
+};
+
 /**  Receiving a lot. */
 export type ReceiveLotRequest = ReceiveLotRequest_Serialize | ReceiveLotRequest_Deserialize;
 
@@ -2041,14 +2080,86 @@ export type ScanVialRequest = {
 	data: string,
 };
 
-/**  Basic search form; empty strings mean "not given". */
-export type SearchClientsRequest = {
+/**  One Smart-search result: the list line, the match score and why. */
+export type ScoredClient = ScoredClient_Serialize | ScoredClient_Deserialize;
+
+/**  One Smart-search result: the list line, the match score and why. */
+export type ScoredClient_Deserialize = {
+	/**  The list line. */
+	client: ClientSummary_Deserialize,
+	/**  Match score (sum of log-likelihood weights); at or above `likelyScore` is a likely match. */
+	score: number | null,
+	/**  What agreed or disagreed, strongest first ("DOB exact", "surname sounds alike"). */
+	reasons: string[],
+	/**  The score reaches the likely-match threshold. */
+	likely: boolean,
+};
+
+/**  One Smart-search result: the list line, the match score and why. */
+export type ScoredClient_Serialize = {
+	/**  The list line. */
+	client: ClientSummary_Serialize,
+	/**  Match score (sum of log-likelihood weights); at or above `likelyScore` is a likely match. */
+	score: number | null,
+	/**  What agreed or disagreed, strongest first ("DOB exact", "surname sounds alike"). */
+	reasons: string[],
+	/**  The score reaches the likely-match threshold. */
+	likely: boolean,
+};
+
+/**  Basic search form; empty strings mean "not given" (and may be left out). */
+export type SearchClientsRequest = SearchClientsRequest_Serialize | SearchClientsRequest_Deserialize;
+
+/**  Basic search form; empty strings mean "not given" (and may be left out). */
+export type SearchClientsRequest_Deserialize = {
+	/**  Last name (prefix). */
+	lastName?: string,
+	/**  First name (prefix). */
+	firstName?: string,
+	/**  Middle name (prefix). */
+	middleName?: string,
+	/**  Date of birth, MM/DD/YYYY. */
+	dateOfBirth?: string,
+	/**  F, M, X or U. */
+	gender?: string,
+	/**  Mother's maiden name (prefix). */
+	motherMaidenName?: string,
+	/**  Guardian's first or last name (prefix). */
+	guardianName?: string,
+	/**  Phone, 406-444-4444. */
+	phone?: string,
+	/**  Words of the street line. */
+	address?: string,
+	/**  ZIP (5 or 9 digits, or the first 3). */
+	zip?: string,
+	/**  Registry client ID. */
+	clientId?: string,
+};
+
+/**  Basic search form; empty strings mean "not given" (and may be left out). */
+export type SearchClientsRequest_Serialize = {
 	/**  Last name (prefix). */
 	lastName: string,
 	/**  First name (prefix). */
 	firstName: string,
+	/**  Middle name (prefix). */
+	middleName: string,
 	/**  Date of birth, MM/DD/YYYY. */
 	dateOfBirth: string,
+	/**  F, M, X or U. */
+	gender: string,
+	/**  Mother's maiden name (prefix). */
+	motherMaidenName: string,
+	/**  Guardian's first or last name (prefix). */
+	guardianName: string,
+	/**  Phone, 406-444-4444. */
+	phone: string,
+	/**  Words of the street line. */
+	address: string,
+	/**  ZIP (5 or 9 digits, or the first 3). */
+	zip: string,
+	/**  Registry client ID. */
+	clientId: string,
 };
 
 /**  Search results. */
@@ -2148,6 +2259,85 @@ export type SignedInUser = {
 	permissions: string[],
 	/**  Other organizations the user may switch to. */
 	otherOrganizations: OrganizationChoice[],
+};
+
+/**
+ *  Smart search form; empty strings mean "not given". The matcher tolerates typos, nicknames,
+ *  swapped names and day/month, so the date may be typed as the client's family wrote it.
+ */
+export type SmartSearchRequest = SmartSearchRequest_Serialize | SmartSearchRequest_Deserialize;
+
+/**
+ *  Smart search form; empty strings mean "not given". The matcher tolerates typos, nicknames,
+ *  swapped names and day/month, so the date may be typed as the client's family wrote it.
+ */
+export type SmartSearchRequest_Deserialize = {
+	/**  Last name. */
+	lastName?: string,
+	/**  First name. */
+	firstName?: string,
+	/**  Middle name or initial. */
+	middleName?: string,
+	/**  Date of birth, MM/DD/YYYY (other common forms are read too). */
+	dateOfBirth?: string,
+	/**  F or M; anything else is "not given". */
+	gender?: string,
+	/**  Mother's maiden name. */
+	motherMaidenName?: string,
+	/**  Street line. */
+	address?: string,
+	/**  ZIP. */
+	zip?: string,
+};
+
+/**
+ *  Smart search form; empty strings mean "not given". The matcher tolerates typos, nicknames,
+ *  swapped names and day/month, so the date may be typed as the client's family wrote it.
+ */
+export type SmartSearchRequest_Serialize = {
+	/**  Last name. */
+	lastName: string,
+	/**  First name. */
+	firstName: string,
+	/**  Middle name or initial. */
+	middleName: string,
+	/**  Date of birth, MM/DD/YYYY (other common forms are read too). */
+	dateOfBirth: string,
+	/**  F or M; anything else is "not given". */
+	gender: string,
+	/**  Mother's maiden name. */
+	motherMaidenName: string,
+	/**  Street line. */
+	address: string,
+	/**  ZIP. */
+	zip: string,
+};
+
+/**  Smart-search results, best first. */
+export type SmartSearchResponse = SmartSearchResponse_Serialize | SmartSearchResponse_Deserialize;
+
+/**  Smart-search results, best first. */
+export type SmartSearchResponse_Deserialize = {
+	/**  Candidates scoring at least the listing threshold, best first, at most `limit`. */
+	clients: ScoredClient_Deserialize[],
+	/**  More candidates than shown: ask the user to refine. */
+	truncated: boolean,
+	/**  Most rows a search returns. */
+	limit: number,
+	/**  Score from which a candidate is a likely match. */
+	likelyScore: number | null,
+};
+
+/**  Smart-search results, best first. */
+export type SmartSearchResponse_Serialize = {
+	/**  Candidates scoring at least the listing threshold, best first, at most `limit`. */
+	clients: ScoredClient_Serialize[],
+	/**  More candidates than shown: ask the user to refine. */
+	truncated: boolean,
+	/**  Most rows a search returns. */
+	limit: number,
+	/**  Score from which a candidate is a likely match. */
+	likelyScore: number | null,
 };
 
 /**  The counties of one state. */
