@@ -237,8 +237,10 @@ impl<'a> From<&'a RecordVerification> for VerdictJson<'a> {
 /// Timings of `shotbook bench print`.
 #[derive(Debug, Serialize)]
 pub struct PrintReport {
-    /// Records printed.
+    /// Records printed in the batch.
     pub records: usize,
+    /// Records timed one at a time for the per-record figures.
+    pub latency_sample: usize,
     /// Clients skipped (no consent on file).
     pub skipped: usize,
     /// Pages in all.
@@ -257,8 +259,9 @@ pub struct PrintReport {
     pub batch_seconds: f64,
 }
 
-/// `shotbook bench print`: prints `--records` records (the first clients of the database) as a
-/// batch into a scratch folder and reports per-record and batch times.
+/// `shotbook bench print`: times records one at a time (up to 200), then prints `--records`
+/// records (the first clients of the database) as a batch into a scratch folder, and reports
+/// per-record and batch times. Every record is audited, as any print.
 pub async fn bench(args: BenchPrintArgs) -> anyhow::Result<()> {
     let ctx = signed_in(&args.db, &args.sign_in).await?;
     let candidates = clients::first_ids(ctx.store(), (args.records as i64) * 5 / 4 + 10).await?;
@@ -268,24 +271,49 @@ pub async fn bench(args: BenchPrintArgs) -> anyhow::Result<()> {
     if let Some(first) = candidates.first() {
         let _ = records::render_record(&ctx, *first).await;
     }
-    let mut times: Vec<Duration> = Vec::with_capacity(args.records);
-    let (mut skipped, mut pages, mut doses, mut bytes) = (0, 0, 0, 0);
-    let started = Instant::now();
-    for id in candidates {
-        if times.len() == args.records {
+    // One record at a time: the latency a user waits for after pressing Print.
+    let latency_sample = args.records.min(200);
+    let mut times: Vec<Duration> = Vec::with_capacity(latency_sample);
+    for id in &candidates {
+        if times.len() == latency_sample {
             break;
         }
         let one = Instant::now();
-        match records::render_record(&ctx, id).await {
-            Ok(r) => {
-                times.push(one.elapsed());
-                std::fs::write(dir.join(&r.file_name), &r.pdf)?;
-                pages += r.document.pages.len();
-                doses += r.document.dose_count();
-                bytes += r.pdf.len();
+        if records::render_record(&ctx, *id).await.is_ok() {
+            times.push(one.elapsed());
+        }
+    }
+    // The batch: two records in flight (their PDFs render on the blocking pool, one per core),
+    // files written as they come.
+    let (mut printed, mut skipped, mut pages, mut doses, mut bytes) = (0, 0, 0, 0, 0);
+    let started = Instant::now();
+    let mut queue = candidates.into_iter();
+    while printed < args.records {
+        let (Some(a), b) = (queue.next(), queue.next()) else {
+            break;
+        };
+        let second = async {
+            match b {
+                Some(b) => Some(records::render_record(&ctx, b).await),
+                None => None,
             }
-            Err(AppError::Forbidden { .. } | AppError::ConsentRestricted { .. }) => skipped += 1,
-            Err(e) => return Err(explain(e)),
+        };
+        let (ra, rb) = tokio::join!(records::render_record(&ctx, a), second);
+        for result in std::iter::once(ra).chain(rb) {
+            match result {
+                Ok(r) if printed < args.records => {
+                    printed += 1;
+                    std::fs::write(dir.join(&r.file_name), &r.pdf)?;
+                    pages += r.document.pages.len();
+                    doses += r.document.dose_count();
+                    bytes += r.pdf.len();
+                }
+                Ok(_) => {}
+                Err(AppError::Forbidden { .. } | AppError::ConsentRestricted { .. }) => {
+                    skipped += 1
+                }
+                Err(e) => return Err(explain(e)),
+            }
         }
     }
     let batch = started.elapsed();
@@ -295,7 +323,8 @@ pub async fn bench(args: BenchPrintArgs) -> anyhow::Result<()> {
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let at = |q: f64| ms(times[((times.len() - 1) as f64 * q).round() as usize]);
     let report = PrintReport {
-        records: times.len(),
+        records: printed,
+        latency_sample: times.len(),
         skipped,
         pages,
         doses,
@@ -310,10 +339,10 @@ pub async fn bench(args: BenchPrintArgs) -> anyhow::Result<()> {
     } else {
         println!("Official Immunization Record: {} records, {} pages, {} doses, {:.1} MiB of PDF ({} skipped: no consent)",
             report.records, report.pages, report.doses, report.bytes as f64 / 1_048_576.0, report.skipped);
-        println!("one record (read, evaluate, build, sign, render, audit): median {:.1} ms, p95 {:.1} ms, max {:.1} ms  (target ≤ 50 ms)",
-            report.median_ms, report.p95_ms, report.max_ms);
+        println!("one record (read, evaluate, build, sign, render, audit; {} timed one at a time): median {:.1} ms, p95 {:.1} ms, max {:.1} ms  (target ≤ 50 ms)",
+            report.latency_sample, report.median_ms, report.p95_ms, report.max_ms);
         println!(
-            "batch of {} including writing the files: {:.2} s  (target for 1,000: ≤ 20 s)",
+            "batch of {} (two in flight) including writing the files: {:.2} s  (target for 1,000: ≤ 20 s)",
             report.records, report.batch_seconds
         );
     }
