@@ -18,5 +18,8 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['src/**/*.test.ts'],
     setupFiles: ['./src/test/setup.ts'],
+    // jsdom re-renders whole tables per keystroke; on a 2-core CI machine shared with Rust builds
+    // the 5 s default timed out tests that pass in under a second on an idle one.
+    testTimeout: 20_000,
   },
 });
