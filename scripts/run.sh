@@ -20,7 +20,8 @@ cat <<INFO
     MT0001    mt.readonly     Read Only with Consent (Big Sky Family Medicine, Billings MT)
     MT0001    mt.records      Record Maintenance
     MT0002    mt.vaccines     Vaccine Mgmt (Last Chance Pediatrics, Helena MT)
-    MTREG     mt.registry     Registry Staff (no access to client records)
+    MT0001    mt.supervisor   Authorizing Official (requests and ends access for staff)
+    MTREG     mt.registry     Registry Staff (access request queue; no client records)
     TX0001    tx.float        Full Access Providers at TX0001 and TX0002 (organization portal)
 
   Try: sign in as TX0001 / tx.provider, Search client, last name Martinez, DOB 03/14/2019.

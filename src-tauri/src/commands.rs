@@ -69,6 +69,21 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
         print_record_to_batch_folder,
         verify_record,
         verify_record_file,
+        access_request_options,
+        save_access_request_draft,
+        submit_access_request,
+        list_access_requests,
+        access_request_queue,
+        get_access_request,
+        approve_access_request,
+        return_access_request,
+        reject_access_request,
+        open_user_agreement,
+        sign_user_agreement,
+        resend_user_agreement,
+        list_organization_users,
+        end_user_access,
+        list_organizations,
     ])
 }
 
@@ -478,4 +493,94 @@ pub async fn verify_record_file(
     shotbook_api::records::verify_record_file(&ctx, &path)
         .await
         .map(Some)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn access_request_options(ctx: Ctx<'_>) -> AppResult<AccessRequestOptions> {
+    shotbook_api::access_requests::access_request_options(&ctx).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_access_request_draft(ctx: Ctx<'_>, request: SaveAccessRequestRequest) -> AppResult<AccessRequestDetail> {
+    shotbook_api::access_requests::save_access_request_draft(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn submit_access_request(ctx: Ctx<'_>, request: SaveAccessRequestRequest) -> AppResult<AccessRequestDetail> {
+    shotbook_api::access_requests::submit_access_request(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_access_requests(ctx: Ctx<'_>) -> AppResult<Vec<AccessRequestSummary>> {
+    shotbook_api::access_requests::list_access_requests(&ctx).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn access_request_queue(ctx: Ctx<'_>) -> AppResult<Vec<AccessRequestSummary>> {
+    shotbook_api::access_requests::access_request_queue(&ctx).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_access_request(ctx: Ctx<'_>, request: AccessRequestIdRequest) -> AppResult<AccessRequestDetail> {
+    shotbook_api::access_requests::get_access_request(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn approve_access_request(ctx: Ctx<'_>, request: AccessRequestIdRequest) -> AppResult<AccessRequestDetail> {
+    shotbook_api::access_requests::approve_access_request(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn return_access_request(ctx: Ctx<'_>, request: DecideAccessRequestRequest) -> AppResult<AccessRequestDetail> {
+    shotbook_api::access_requests::return_access_request(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn reject_access_request(ctx: Ctx<'_>, request: DecideAccessRequestRequest) -> AppResult<AccessRequestDetail> {
+    shotbook_api::access_requests::reject_access_request(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn open_user_agreement(ctx: Ctx<'_>, request: OpenUserAgreementRequest) -> AppResult<UserAgreement> {
+    shotbook_api::access_requests::open_user_agreement(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_user_agreement(ctx: Ctx<'_>, request: SignUserAgreementRequest) -> AppResult<UserAgreementSigned> {
+    shotbook_api::access_requests::sign_user_agreement(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn resend_user_agreement(ctx: Ctx<'_>, request: AccessRequestIdRequest) -> AppResult<AccessRequestDetail> {
+    shotbook_api::access_requests::resend_user_agreement(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_organization_users(ctx: Ctx<'_>, request: OrganizationUsersRequest) -> AppResult<OrganizationUsers> {
+    shotbook_api::organization_users::list_organization_users(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn end_user_access(ctx: Ctx<'_>, request: EndUserAccessRequest) -> AppResult<OrganizationUsers> {
+    shotbook_api::organization_users::end_user_access(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_organizations(ctx: Ctx<'_>) -> AppResult<Vec<OrganizationInfo>> {
+    shotbook_api::organization_users::list_organizations(&ctx).await
 }

@@ -10,6 +10,8 @@
 //! - `--idle-seconds N` sets the idle timeout (default 15 minutes; the e2e tests use seconds).
 //! - `SHOTBOOK_TEST_SAVE_PATH` / `_OPEN_PATH` / `_FOLDER` answer the native file dialogs
 //!   for the end-to-end tests (see `dialog`).
+//! - `--jurisdiction montana|texas` (or `SHOTBOOK_JURISDICTION`) fixes the registry profile;
+//!   without it each organization's state chooses (the demo registry holds both states).
 //! - `--export-bindings PATH` writes the TypeScript bindings and exits (used by the test command
 //!   to check that `ui/src/lib/api/bindings.ts` is current).
 
@@ -39,6 +41,7 @@ struct Args {
     db: Option<PathBuf>,
     export_bindings: Option<PathBuf>,
     idle_seconds: Option<i64>,
+    jurisdiction: Option<String>,
 }
 
 fn parse_args() -> Args {
@@ -47,6 +50,7 @@ fn parse_args() -> Args {
         db: std::env::var_os("SHOTBOOK_DB").map(PathBuf::from),
         export_bindings: None,
         idle_seconds: None,
+        jurisdiction: std::env::var("SHOTBOOK_JURISDICTION").ok(),
     };
     let mut it = std::env::args_os().skip(1);
     while let Some(arg) = it.next() {
@@ -54,6 +58,9 @@ fn parse_args() -> Args {
             Some("--demo") => args.demo = true,
             Some("--db") => args.db = it.next().map(PathBuf::from),
             Some("--export-bindings") => args.export_bindings = it.next().map(PathBuf::from),
+            Some("--jurisdiction") => {
+                args.jurisdiction = it.next().and_then(|s| s.to_str().map(String::from))
+            }
             Some("--idle-seconds") => {
                 args.idle_seconds = it
                     .next()
@@ -103,6 +110,16 @@ pub fn run() {
             let mut config = AppConfig::new(path, args.demo);
             if let Some(seconds) = args.idle_seconds {
                 config.idle_limit = time::Duration::seconds(seconds);
+            }
+            if let Some(name) = args
+                .jurisdiction
+                .as_deref()
+                .filter(|s| !s.trim().is_empty())
+            {
+                config.jurisdiction =
+                    Some(shotbook_api::Jurisdiction::parse(name).ok_or_else(|| {
+                        anyhow::anyhow!("unknown jurisdiction {name:?}: use montana or texas")
+                    })?);
             }
             let ctx = tauri::async_runtime::block_on(AppContext::open(&config))
                 .map_err(|e| anyhow::anyhow!("could not open the database: {e}"))?;

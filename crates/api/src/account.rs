@@ -113,7 +113,7 @@ pub async fn forgot_password(
     })
 }
 
-fn temporary_password() -> String {
+pub(crate) fn temporary_password() -> String {
     // No look-alike characters (0/O, 1/l/I): it is read from an email and typed.
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     let mut rng = rand::rng();

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 use shotbook_core::clock::{Clock, SystemClock};
+use shotbook_core::jurisdiction::Jurisdiction;
 use shotbook_core::permission::Permission;
 use shotbook_core::session::{Grant, Session};
 use shotbook_store::Store;
@@ -30,6 +31,9 @@ pub struct AppConfig {
     pub idle_limit: Duration,
     /// Where emails go when no SMTP relay is configured.
     pub outbox_dir: PathBuf,
+    /// The registry this installation serves (role templates, registry name, agreement
+    /// wording). `None`: taken from each organization's state (the two-state demo registry).
+    pub jurisdiction: Option<Jurisdiction>,
 }
 
 impl AppConfig {
@@ -44,6 +48,7 @@ impl AppConfig {
             demo_clients: 5_000,
             idle_limit: Duration::minutes(15),
             outbox_dir,
+            jurisdiction: None,
         }
     }
 }
@@ -65,6 +70,7 @@ pub struct AppContext {
     session_token: RwLock<Option<(String, time::OffsetDateTime)>>,
     kept_records: crate::records::KeptRecords,
     demo_record_key: std::sync::atomic::AtomicBool,
+    jurisdiction: Option<Jurisdiction>,
 }
 
 impl AppContext {
@@ -81,6 +87,7 @@ impl AppContext {
         ctx.idle_limit = config.idle_limit;
         ctx.demo = config.demo;
         ctx.database_path = Some(config.database_path.clone());
+        ctx.jurisdiction = config.jurisdiction;
         Ok(ctx)
     }
 
@@ -101,7 +108,23 @@ impl AppContext {
             session_token: RwLock::new(None),
             kept_records: crate::records::KeptRecords::default(),
             demo_record_key: std::sync::atomic::AtomicBool::new(false),
+            jurisdiction: None,
         }
+    }
+
+    /// Serves one registry's profile instead of choosing it by organization state.
+    pub fn with_jurisdiction(mut self, jurisdiction: Option<Jurisdiction>) -> Self {
+        self.jurisdiction = jurisdiction;
+        self
+    }
+
+    /// The profile for an organization in `state`: the configured one, or the state's own.
+    pub fn jurisdiction_for(&self, state: &str) -> AppResult<Jurisdiction> {
+        self.jurisdiction
+            .or_else(|| Jurisdiction::of_state(state))
+            .ok_or_else(|| AppError::Conflict {
+                reason: format!("Shotbook has no registry profile for the state {state}."),
+            })
     }
 
     /// Signs printed records with the public demo key from now on (demo and synthetic

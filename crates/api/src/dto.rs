@@ -6,6 +6,8 @@ use specta::Type;
 
 mod demographics;
 pub use demographics::*;
+mod access;
+pub use access::*;
 
 /// About the running app.
 #[derive(Debug, Clone, Serialize, Type)]

@@ -94,6 +94,14 @@ pub enum AppError {
         /// The same in an English sentence (command line, logs).
         detail: String,
     },
+    /// The action does not apply to the record as it stands now (approving a request that was
+    /// already approved, signing an agreement twice). Present the reason as a page-level notice
+    /// and reload the record.
+    #[error("conflict: {reason}")]
+    Conflict {
+        /// A sentence for the user.
+        reason: String,
+    },
     /// Something failed inside Shotbook. Present a generic apology with the reference, which
     /// support can find in the log.
     #[error("internal error, reference {reference}")]

@@ -20,6 +20,7 @@
 //!    the TypeScript bindings regenerate on the next build (`scripts/bindings.sh`).
 #![deny(missing_docs)]
 
+pub mod access_requests;
 pub mod account;
 pub mod auth;
 pub mod captcha;
@@ -36,12 +37,15 @@ pub mod immunization_dto;
 pub mod immunizations;
 pub mod mail;
 pub mod records;
+pub mod organization_users;
 pub mod remember;
 pub mod search;
 pub mod vaccine_lots;
+pub mod scope;
 
 pub use context::{AppConfig, AppContext};
 pub use error::{AppError, AppResult, FieldIssue};
+pub use shotbook_core::jurisdiction::Jurisdiction;
 
 /// Information about the running application, shown on the sign-in screen. Needs no session.
 pub async fn app_info(ctx: &AppContext) -> AppResult<dto::AppInfo> {

@@ -55,6 +55,26 @@ pub enum AuditAction {
     UnmergeClients,
     /// A likely duplicate pair was marked as two different people.
     DismissDuplicate,
+    /// An access request was saved as a draft (detail: the request number).
+    AccessRequestSaved,
+    /// An access request was submitted or resubmitted.
+    AccessRequestSubmitted,
+    /// The prospective user signed the User Agreement of a request.
+    UserAgreementSigned,
+    /// A wrong request number or agreement code was entered.
+    UserAgreementRefused,
+    /// Registry staff opened a request for review.
+    AccessRequestViewed,
+    /// Registry staff approved a request (the account change is in the detail).
+    AccessRequestApproved,
+    /// Registry staff returned a request to the supervisor.
+    AccessRequestReturned,
+    /// Registry staff rejected a request.
+    AccessRequestRejected,
+    /// An account was created (by an approved request).
+    AccountCreated,
+    /// A user's access at an organization changed (role, end date) or ended.
+    AccessChanged,
 }
 
 impl AuditAction {
@@ -82,6 +102,16 @@ impl AuditAction {
             AuditAction::MergeClients => "merge_clients",
             AuditAction::UnmergeClients => "unmerge_clients",
             AuditAction::DismissDuplicate => "dismiss_duplicate",
+            AuditAction::AccessRequestSaved => "access_request_saved",
+            AuditAction::AccessRequestSubmitted => "access_request_submitted",
+            AuditAction::UserAgreementSigned => "user_agreement_signed",
+            AuditAction::UserAgreementRefused => "user_agreement_refused",
+            AuditAction::AccessRequestViewed => "access_request_viewed",
+            AuditAction::AccessRequestApproved => "access_request_approved",
+            AuditAction::AccessRequestReturned => "access_request_returned",
+            AuditAction::AccessRequestRejected => "access_request_rejected",
+            AuditAction::AccountCreated => "account_created",
+            AuditAction::AccessChanged => "access_changed",
         }
     }
 }

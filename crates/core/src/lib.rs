@@ -13,6 +13,7 @@
 //! - Add a new domain concept as its own module with its tests in the same file.
 #![deny(missing_docs)]
 
+pub mod access_request;
 pub mod account;
 pub mod audit;
 pub mod clock;
@@ -24,8 +25,10 @@ pub mod demographics;
 pub mod error;
 pub mod ids;
 pub mod immunization;
+pub mod jurisdiction;
 pub mod matching;
 pub mod normalize;
+pub mod organization;
 pub mod password;
 pub mod permission;
 pub mod person;

@@ -123,6 +123,10 @@ pub enum Role {
     RecordMaintenance,
     /// Montana: record maintenance + vaccine lot management.
     VaccineManagement,
+    /// Montana: the clinic supervisor who, as authorizing official, requests and ends access for
+    /// the organization's staff (imMTrax does this outside the registry, through its state
+    /// sign-on; Shotbook keeps it inside): read-only with consent + manage organization users.
+    AuthorizingOfficial,
     /// Registry help-desk staff who process access requests.
     RegistryStaff,
 }
@@ -145,7 +149,7 @@ const PROVIDER: &[Permission] = &[
 
 impl Role {
     /// Every role, in the order the UI lists them.
-    pub const ALL: [Role; 9] = [
+    pub const ALL: [Role; 10] = [
         Role::ViewOnlyNonProvider,
         Role::FullAccessProvider,
         Role::ProviderSupervisor,
@@ -154,6 +158,7 @@ impl Role {
         Role::ReadOnlyWithConsent,
         Role::RecordMaintenance,
         Role::VaccineManagement,
+        Role::AuthorizingOfficial,
         Role::RegistryStaff,
     ];
 
@@ -171,7 +176,16 @@ impl Role {
                     || permission == P::ManageOrganizationUsers
                     || permission == P::MergeClients
             }
-            Role::ModifiedAccessSubState => &[P::RunReports, P::ManageOrganizations],
+            // ImmTrac2: "same as Provider Supervisor, plus reports and organization information
+            // for their responsible area".
+            Role::ModifiedAccessSubState => {
+                return READ.contains(&permission)
+                    || PROVIDER.contains(&permission)
+                    || matches!(
+                        permission,
+                        P::ManageOrganizationUsers | P::MergeClients | P::ManageOrganizations
+                    )
+            }
             Role::FullAccessState => return true,
             Role::ReadOnlyWithConsent => &[P::UpdateConsent],
             Role::RecordMaintenance => {
@@ -183,6 +197,7 @@ impl Role {
                 P::AddImmunizations,
                 P::ManageLots,
             ],
+            Role::AuthorizingOfficial => &[P::UpdateConsent, P::ManageOrganizationUsers],
             Role::RegistryStaff => {
                 return matches!(
                     permission,
@@ -213,6 +228,7 @@ impl Role {
             Role::ReadOnlyWithConsent => "read_only_with_consent",
             Role::RecordMaintenance => "record_maintenance",
             Role::VaccineManagement => "vaccine_management",
+            Role::AuthorizingOfficial => "authorizing_official",
             Role::RegistryStaff => "registry_staff",
         }
     }
@@ -228,6 +244,7 @@ impl Role {
             Role::ReadOnlyWithConsent => "Read Only with Consent",
             Role::RecordMaintenance => "Record Maintenance",
             Role::VaccineManagement => "Vaccine Mgmt",
+            Role::AuthorizingOfficial => "Authorizing Official",
             Role::RegistryStaff => "Registry Staff",
         }
     }
@@ -252,14 +269,19 @@ mod tests {
     }
 
     #[test]
-    fn only_supervisors_and_state_staff_manage_organization_users() {
+    fn only_supervisors_regional_and_state_staff_manage_organization_users() {
         let managers: Vec<Role> = Role::ALL
             .into_iter()
             .filter(|r| r.grants(P::ManageOrganizationUsers))
             .collect();
         assert_eq!(
             managers,
-            vec![Role::ProviderSupervisor, Role::FullAccessState]
+            vec![
+                Role::ProviderSupervisor,
+                Role::ModifiedAccessSubState,
+                Role::FullAccessState,
+                Role::AuthorizingOfficial
+            ]
         );
     }
 
@@ -287,14 +309,18 @@ mod tests {
     }
 
     #[test]
-    fn only_supervisors_and_state_staff_merge_duplicate_clients() {
+    fn only_supervisors_regional_and_state_staff_merge_duplicate_clients() {
         let mergers: Vec<Role> = Role::ALL
             .into_iter()
             .filter(|r| r.grants(P::MergeClients))
             .collect();
         assert_eq!(
             mergers,
-            vec![Role::ProviderSupervisor, Role::FullAccessState]
+            vec![
+                Role::ProviderSupervisor,
+                Role::ModifiedAccessSubState,
+                Role::FullAccessState
+            ]
         );
     }
 

@@ -11,6 +11,7 @@
 //! - To add a table: add a migration file `migrations/local/YYYYMMDDHHMMSS_what.sql` (never edit
 //!   a released one), then a module here with its tests against a real database.
 
+pub mod access_requests;
 pub mod audit;
 pub mod bulk;
 pub mod change_log;
@@ -20,6 +21,7 @@ pub mod demographics;
 pub mod duplicates;
 pub mod immunizations;
 pub mod match_index;
+pub mod memberships;
 pub mod organizations;
 pub mod sessions;
 pub mod users;

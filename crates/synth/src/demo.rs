@@ -240,6 +240,13 @@ pub const DEMO_USERS: &[DemoUser] = &[
         "MT0002",
     ),
     user(
+        "mt.supervisor",
+        "Stacy",
+        "Halvorsen",
+        Role::AuthorizingOfficial,
+        "MT0001",
+    ),
+    user(
         "mt.registry",
         "Ann",
         "Sorensen",
@@ -265,6 +272,76 @@ pub const DEMO_SECOND_ROLES: &[DemoUser] = &[
         "TX0002",
     ),
 ];
+
+/// The demo organizations' main locations: org code, site name, street, ZIP (city, state and
+/// county are the organization's).
+pub const DEMO_LOCATIONS: &[(&str, &str, &str, &str)] = &[
+    (
+        "MT0001",
+        "Big Sky Family Medicine - Grand Ave",
+        "2900 Grand Ave",
+        "59102",
+    ),
+    (
+        "MT0001",
+        "Big Sky Family Medicine - Heights",
+        "1233 Main St",
+        "59105",
+    ),
+    (
+        "MT0002",
+        "Last Chance Pediatrics",
+        "2550 Broadway St",
+        "59601",
+    ),
+    (
+        "MT0003",
+        "Five Valleys Public Health",
+        "301 W Alder St",
+        "59802",
+    ),
+    ("MTREG", "imMTrax Help Desk", "1400 Broadway", "59601"),
+    (
+        "TX0001",
+        "Lone Star Pediatrics - East Austin",
+        "1801 E 6th St",
+        "78702",
+    ),
+    (
+        "TX0002",
+        "Rio Grande Valley Family Clinic",
+        "1100 N 10th St",
+        "78501",
+    ),
+    (
+        "TXSCH1",
+        "Bluebonnet Elementary School",
+        "7400 Bellfort Ave",
+        "77087",
+    ),
+    (
+        "TXCC01",
+        "Little Acorns Child Care",
+        "2300 W Commerce St",
+        "78207",
+    ),
+    (
+        "TXHSR7",
+        "Health Service Region 7",
+        "2408 S 37th St",
+        "76504",
+    ),
+    (
+        "TXDSHS",
+        "DSHS Immunization Unit",
+        "1100 W 49th St",
+        "78756",
+    ),
+];
+
+/// The demo's sub-state area: the counties each regional organization is responsible for.
+pub const DEMO_SERVICE_AREAS: &[(&str, &[&str])] =
+    &[("TXHSR7", shotbook_core::organization::TEXAS_HSR7_COUNTIES)];
 
 /// Creates the demo organizations and users unless the database already has users. Returns the
 /// organizations in the database.
@@ -293,6 +370,33 @@ pub async fn seed_organizations_and_users(
         };
         organizations::insert_in_tx(&mut tx, &new, ChangeSource::Import, now).await?;
         ids.push((o.code, id));
+        for (_, name, street, zip) in DEMO_LOCATIONS.iter().filter(|l| l.0 == o.code) {
+            let location = organizations::NewLocation {
+                id: uuid::Uuid::now_v7(),
+                organization_id: id,
+                name: (*name).into(),
+                address_line1: (*street).into(),
+                city: o.city.into(),
+                state: o.state.into(),
+                county: o.county.into(),
+                zip: (*zip).into(),
+                vfc_pin: o.vfc_pin.map(Into::into),
+            };
+            organizations::insert_location_in_tx(&mut tx, &location, ChangeSource::Import, now)
+                .await?;
+        }
+        for (_, counties) in DEMO_SERVICE_AREAS.iter().filter(|a| a.0 == o.code) {
+            for county in *counties {
+                organizations::add_service_county_in_tx(
+                    &mut tx,
+                    id,
+                    county,
+                    ChangeSource::Import,
+                    now,
+                )
+                .await?;
+            }
+        }
     }
     // A user with roles at several organizations is created once, at its first role.
     let mut user_ids: Vec<(&str, UserId)> = Vec::new();

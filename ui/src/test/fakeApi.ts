@@ -374,6 +374,36 @@ export function fakeApi(overrides: Partial<Api> = {}): FakeApi {
       ok({ fileName: `Official-Immunization-Record-${client}.pdf`, pages: 1 }),
     verifyRecord: () => ok(verification()),
     verifyRecordFile: () => ok(verification()),
+    accessRequestOptions: () =>
+      fail({ code: 'forbidden', permission: 'manage_organization_users' }),
+    saveAccessRequestDraft: () =>
+      fail({ code: 'forbidden', permission: 'manage_organization_users' }),
+    submitAccessRequest: () => fail({ code: 'forbidden', permission: 'manage_organization_users' }),
+    listAccessRequests: () => ok([]),
+    accessRequestQueue: () => ok([]),
+    getAccessRequest: () => fail({ code: 'not_found', entity: 'access request' }),
+    approveAccessRequest: () => fail({ code: 'forbidden', permission: 'approve_access_requests' }),
+    returnAccessRequest: () => fail({ code: 'forbidden', permission: 'approve_access_requests' }),
+    rejectAccessRequest: () => fail({ code: 'forbidden', permission: 'approve_access_requests' }),
+    resendUserAgreement: () => fail({ code: 'forbidden', permission: 'manage_organization_users' }),
+    openUserAgreement: () =>
+      fail({
+        code: 'validation',
+        issues: [
+          { field: 'code', message: 'The request number and code do not match a User Agreement.' },
+        ],
+      }),
+    signUserAgreement: () =>
+      fail({
+        code: 'validation',
+        issues: [
+          { field: 'code', message: 'The request number and code do not match a User Agreement.' },
+        ],
+      }),
+    listOrganizationUsers: () =>
+      fail({ code: 'forbidden', permission: 'manage_organization_users' }),
+    endUserAccess: () => fail({ code: 'forbidden', permission: 'manage_organization_users' }),
+    listOrganizations: () => ok([]),
   };
   const merged = { ...defaults, ...overrides };
   // Start-up asks resumeSession (the open session, or a remembered one); tests that start

@@ -10,9 +10,14 @@
 //! - `immunizations`: dose entry, edit and void, vial scans, vaccine lot inventory.
 //! - `search`: Smart and Quick search.
 //! - `records`: printing, saving and verifying the Official Immunization Record.
+//! - `access_requests`: the access-request workflow, User Agreement, review and approval.
+//! - `organization_users`: supervisors' user management and scope.
+//! - `authorization`: the matrix of every command × role × in/out-of-scope organization.
 
+mod access_requests;
 mod account;
 mod auth;
+mod authorization;
 mod clients;
 mod codes;
 mod demographics;
@@ -20,4 +25,5 @@ mod forecast;
 mod immunizations;
 mod records;
 mod search;
+mod organization_users;
 mod support;

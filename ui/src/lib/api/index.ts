@@ -96,6 +96,19 @@ export type PrintJob = Ok<'sendRecordToPrinter'>;
 export type RecordVerification = Ok<'verifyRecord'>;
 export type BatchItemResult = Ok<'printRecordToBatchFolder'>;
 
+export type AccessRequestOptions = Ok<'accessRequestOptions'>;
+export type AccessRequestForm = AccessRequestOptions['blankForm'];
+export type RoleOption = AccessRequestOptions['roles'][number];
+export type OrganizationInfo = AccessRequestOptions['organization'];
+export type AccessRequestDetail = Ok<'getAccessRequest'>;
+export type AccessRequestSummary = Ok<'listAccessRequests'>[number];
+export type SignedAgreementView = NonNullable<AccessRequestDetail['agreement']>;
+export type UserAgreement = Ok<'openUserAgreement'>;
+export type SignUserAgreementRequest = Parameters<Api['signUserAgreement']>[0];
+export type UserAgreementSigned = Ok<'signUserAgreement'>;
+export type OrganizationUsers = Ok<'listOrganizationUsers'>;
+export type OrganizationUser = OrganizationUsers['users'][number];
+
 export { call, CommandError, fieldErrors, isSignedOutError, appErrorOf } from './call';
 
 /** The real commands, talking to Rust over Tauri IPC. */

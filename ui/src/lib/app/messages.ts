@@ -39,6 +39,8 @@ export function appErrorMessage(error: AppError): Message {
       return { key: 'error.notFound', params: { entity: error.entity } };
     case 'printer_unavailable':
       return { key: 'print.unavailable.other', params: { detail: error.detail } };
+    case 'conflict':
+      return { key: 'error.conflict', params: { reason: error.reason } };
     case 'internal':
       return { key: 'error.internal', params: { reference: error.reference } };
   }

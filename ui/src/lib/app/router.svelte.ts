@@ -36,7 +36,13 @@ export type Route =
   | { name: 'adminSupport'; tab: SupportTab }
   | { name: 'lotInventory' }
   | { name: 'verifyRecord' }
-  | { name: 'printBatch' };
+  | { name: 'printBatch' }
+  | { name: 'userAgreement' }
+  | { name: 'accessRequests' }
+  | { name: 'accessRequestForm'; requestId: string | null; username?: string; requestType?: string }
+  | { name: 'accessQueue' }
+  | { name: 'accessReview'; requestId: string }
+  | { name: 'organizationUsers' };
 
 /** A state-based router: the current screen is a value, not a URL. */
 export class Router {

@@ -14,6 +14,10 @@ import { RecordBatch } from '$lib/records/recordBatch.svelte';
 import { RecordPrint } from '$lib/records/recordPrint.svelte';
 import { RecordVerify } from '$lib/records/recordVerify.svelte';
 import { SupportTables } from '$lib/support/supportTables.svelte';
+import { AccessRequests } from '$lib/access/accessRequests.svelte';
+import { AccessReview } from '$lib/access/accessReview.svelte';
+import { OrganizationUsersState } from '$lib/access/organizationUsers.svelte';
+import { UserAgreementState } from '$lib/access/userAgreement.svelte';
 import { Router } from './router.svelte';
 
 /** Everything the screens use, built once per app from one command object. */
@@ -33,6 +37,10 @@ export type Services = {
   recordPrint: RecordPrint;
   recordVerify: RecordVerify;
   recordBatch: RecordBatch;
+  accessRequests: AccessRequests;
+  accessReview: AccessReview;
+  organizationUsers: OrganizationUsersState;
+  userAgreement: UserAgreementState;
 };
 
 /**
@@ -57,12 +65,19 @@ export function createServices(api: Api): Services {
   const recordPrint = new RecordPrint(api, session);
   const recordVerify = new RecordVerify(api, session);
   const recordBatch = new RecordBatch(api, session);
+  const accessRequests = new AccessRequests(api, session, router);
+  const accessReview = new AccessReview(api, session);
+  const organizationUsers = new OrganizationUsersState(api, session);
+  const userAgreement = new UserAgreementState(api);
   session.onEnd(() => {
     demographics.reset();
     addClient.reset();
     duplicates.reset();
     doseEntry.reset();
     lotInventory.reset();
+    accessRequests.reset();
+    accessReview.reset();
+    organizationUsers.reset();
     clientSearch.reset();
     clientRecord.reset();
     supportTables.reset();
@@ -87,6 +102,10 @@ export function createServices(api: Api): Services {
     recordPrint,
     recordVerify,
     recordBatch,
+    accessRequests,
+    accessReview,
+    organizationUsers,
+    userAgreement,
   };
 }
 
@@ -105,6 +124,10 @@ export const [getLotInventory, setLotInventory] = createContext<LotInventoryStat
 export const [getRecordPrint, setRecordPrint] = createContext<RecordPrint>();
 export const [getRecordVerify, setRecordVerify] = createContext<RecordVerify>();
 export const [getRecordBatch, setRecordBatch] = createContext<RecordBatch>();
+export const [getAccessRequests, setAccessRequests] = createContext<AccessRequests>();
+export const [getAccessReview, setAccessReview] = createContext<AccessReview>();
+export const [getOrganizationUsers, setOrganizationUsers] = createContext<OrganizationUsersState>();
+export const [getUserAgreement, setUserAgreement] = createContext<UserAgreementState>();
 
 /** Puts every service into context. Call during a component's initialisation. */
 export function provideServices(services: Services): void {
@@ -123,4 +146,8 @@ export function provideServices(services: Services): void {
   setRecordPrint(services.recordPrint);
   setRecordVerify(services.recordVerify);
   setRecordBatch(services.recordBatch);
+  setAccessRequests(services.accessRequests);
+  setAccessReview(services.accessReview);
+  setOrganizationUsers(services.organizationUsers);
+  setUserAgreement(services.userAgreement);
 }

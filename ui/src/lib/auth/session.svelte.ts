@@ -104,7 +104,19 @@ export class Session {
     switch (route.name) {
       case 'signIn':
       case 'forgotPassword':
+      case 'userAgreement':
         return true;
+      case 'accessRequests':
+      case 'accessRequestForm':
+      case 'organizationUsers':
+        return this.can(PERMISSIONS.manageOrganizationUsers);
+      case 'accessQueue':
+        return this.can(PERMISSIONS.approveAccessRequests);
+      case 'accessReview':
+        return (
+          this.can(PERMISSIONS.approveAccessRequests) ||
+          this.can(PERMISSIONS.manageOrganizationUsers)
+        );
       case 'home':
       case 'myAccount':
         return this.user !== null;
@@ -249,6 +261,13 @@ export class Session {
     this.fieldErrors = {};
     this.error = null;
     this.notice = { key: wasStatement ? 'signIn.cancelled' : 'signIn.cancelledStep' };
+  }
+
+  /** Opens the User Agreement screen (a prospective user with the emailed request number and
+   * code; no sign-in). */
+  openUserAgreement(): void {
+    this.error = null;
+    this.#router.go({ name: 'userAgreement' });
   }
 
   /** Opens Forgot Password with what the sign-in form holds. */

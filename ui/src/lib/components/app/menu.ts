@@ -72,6 +72,44 @@ export const MENU: MenuSection[] = [
     ],
   },
   {
+    id: 'access',
+    label: 'menu.access',
+    items: [
+      {
+        id: 'requestAccess',
+        label: 'menu.requestAccess',
+        description: 'home.requestAccess',
+        route: { name: 'accessRequestForm', requestId: null },
+        permission: PERMISSIONS.manageOrganizationUsers,
+        testid: 'menu-request-access',
+      },
+      {
+        id: 'accessRequests',
+        label: 'menu.accessRequests',
+        description: 'home.accessRequests',
+        route: { name: 'accessRequests' },
+        permission: PERMISSIONS.manageOrganizationUsers,
+        testid: 'menu-access-requests',
+      },
+      {
+        id: 'organizationUsers',
+        label: 'menu.organizationUsers',
+        description: 'home.organizationUsers',
+        route: { name: 'organizationUsers' },
+        permission: PERMISSIONS.manageOrganizationUsers,
+        testid: 'menu-organization-users',
+      },
+      {
+        id: 'accessQueue',
+        label: 'menu.accessQueue',
+        description: 'home.accessQueue',
+        route: { name: 'accessQueue' },
+        permission: PERMISSIONS.approveAccessRequests,
+        testid: 'menu-access-queue',
+      },
+    ],
+  },
+  {
     id: 'adminSupport',
     label: 'menu.adminSupport',
     items: [
@@ -109,6 +147,12 @@ export function visibleMenu(can: (p: Permission) => boolean): MenuSection[] {
 export function isCurrent(item: MenuItem, route: Route): boolean {
   if (item.route.name === 'adminSupport') {
     return route.name === 'adminSupport' && route.tab === item.route.tab;
+  }
+  if (item.route.name === 'accessQueue') {
+    return route.name === 'accessQueue' || route.name === 'accessReview';
+  }
+  if (item.route.name === 'accessRequestForm') {
+    return route.name === 'accessRequestForm' && route.requestId === null;
   }
   if (item.route.name === 'clientSearch') {
     return (

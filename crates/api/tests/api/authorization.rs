@@ -1,0 +1,587 @@
+//! The authorization matrix: every command the app exposes × every role of both registry
+//! profiles (one demo user per role) × an organization in and out of the role's scope.
+//!
+//! Each command has one row saying what it needs. The test reads the command list from
+//! `src-tauri/src/commands.rs`, so adding a command without a row here fails.
+//!
+//! "Allowed" means the command got past authorization: it answered, or refused the (probe)
+//! input as invalid, missing or not applicable — anything but `forbidden` / `not_signed_in`.
+
+use shotbook_api::dto::*;
+use shotbook_api::{AppContext, AppError, AppResult};
+use shotbook_core::access_request::{RequestStatus, RequestType};
+use shotbook_core::ids::{OrganizationId, UserId};
+use shotbook_core::permission::{Permission, Role};
+use shotbook_store::access_requests::{self, NewAccessRequest};
+use shotbook_store::organizations;
+use shotbook_synth::demo::DEMO_USERS;
+
+use crate::access_requests::as_user;
+use crate::support::{fixture, START};
+
+/// What a command needs.
+#[derive(Debug, Clone, Copy)]
+enum Needs {
+    /// Nothing: works signed out (sign-in steps, the User Agreement, app info).
+    Nothing,
+    /// Any signed-in user (own account, organization list).
+    SignedIn,
+    /// This permission.
+    Permission(Permission),
+    /// Either permission (supervisors and registry staff both open a request).
+    Either(Permission, Permission),
+}
+
+/// Whether the command acts on an organization named in the request (then an organization out
+/// of the role's scope is refused even when the permission is held).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// The session's own organization, or none.
+    Own,
+    /// An organization named by the request.
+    Named,
+}
+
+use Needs::*;
+use Permission as P;
+use Target::*;
+
+const MATRIX: &[(&str, Needs, Target)] = &[
+    ("app_info", Nothing, Own),
+    ("sign_in", Nothing, Own),
+    ("accept_confidentiality", Nothing, Own),
+    ("change_temporary_password", Nothing, Own),
+    ("choose_organization", SignedIn, Own),
+    ("new_captcha", Nothing, Own),
+    ("password_rules", Nothing, Own),
+    ("forgot_password", Nothing, Own),
+    ("change_password", SignedIn, Own),
+    ("my_account", SignedIn, Own),
+    ("update_my_account", SignedIn, Own),
+    ("unlock_session", SignedIn, Own),
+    ("keep_alive", SignedIn, Own),
+    ("sign_out", Nothing, Own),
+    ("current_user", Nothing, Own),
+    ("remembered_sign_in", Nothing, Own),
+    ("resume_session", Nothing, Own),
+    ("search_clients", Permission(P::SearchClients), Own),
+    ("get_client", Permission(P::ViewClient), Own),
+    ("get_forecast", Permission(P::ViewClient), Own),
+    ("list_vaccines", Permission(P::ViewSupportTables), Own),
+    ("list_trade_names", Permission(P::ViewSupportTables), Own),
+    ("list_manufacturers", Permission(P::ViewSupportTables), Own),
+    ("list_vaccine_groups", Permission(P::ViewSupportTables), Own),
+    ("update_consent", Permission(P::UpdateConsent), Own),
+    ("demographic_codes", Permission(P::ViewClient), Own),
+    ("get_demographics", Permission(P::ViewClient), Own),
+    ("change_demographics", Permission(P::EditDemographics), Own),
+    ("add_client", Permission(P::EditDemographics), Own),
+    ("duplicate_queue", Permission(P::MergeClients), Own),
+    ("scan_duplicates", Permission(P::MergeClients), Own),
+    ("merge_clients", Permission(P::MergeClients), Own),
+    ("unmerge_clients", Permission(P::MergeClients), Own),
+    ("dismiss_duplicate", Permission(P::MergeClients), Own),
+    (
+        "access_request_options",
+        Permission(P::ManageOrganizationUsers),
+        Own,
+    ),
+    (
+        "save_access_request_draft",
+        Permission(P::ManageOrganizationUsers),
+        Named,
+    ),
+    (
+        "submit_access_request",
+        Permission(P::ManageOrganizationUsers),
+        Named,
+    ),
+    (
+        "list_access_requests",
+        Permission(P::ManageOrganizationUsers),
+        Own,
+    ),
+    (
+        "access_request_queue",
+        Permission(P::ApproveAccessRequests),
+        Own,
+    ),
+    (
+        "get_access_request",
+        Either(P::ApproveAccessRequests, P::ManageOrganizationUsers),
+        Named,
+    ),
+    (
+        "approve_access_request",
+        Permission(P::ApproveAccessRequests),
+        Named,
+    ),
+    (
+        "return_access_request",
+        Permission(P::ApproveAccessRequests),
+        Named,
+    ),
+    (
+        "reject_access_request",
+        Permission(P::ApproveAccessRequests),
+        Named,
+    ),
+    (
+        "resend_user_agreement",
+        Permission(P::ManageOrganizationUsers),
+        Named,
+    ),
+    ("open_user_agreement", Nothing, Own),
+    ("sign_user_agreement", Nothing, Own),
+    (
+        "list_organization_users",
+        Permission(P::ManageOrganizationUsers),
+        Named,
+    ),
+    (
+        "end_user_access",
+        Permission(P::ManageOrganizationUsers),
+        Named,
+    ),
+    ("list_organizations", SignedIn, Own),
+];
+
+/// The commands registered with the app, read from the Tauri builder list.
+fn registered_commands() -> Vec<String> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../src-tauri/src/commands.rs"
+    );
+    let source = std::fs::read_to_string(path).expect("src-tauri/src/commands.rs");
+    let start = source
+        .find("collect_commands![")
+        .expect("the builder's collect_commands! list");
+    let list = &source[start + "collect_commands![".len()..];
+    let list = &list[..list.find(']').expect("the end of the list")];
+    list.split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+#[test]
+fn every_registered_command_has_exactly_one_row() {
+    let registered = registered_commands();
+    assert!(
+        registered.len() > 20,
+        "read the builder list: {registered:?}"
+    );
+    for command in &registered {
+        let rows = MATRIX.iter().filter(|(name, _, _)| name == command).count();
+        assert_eq!(
+            rows, 1,
+            "command `{command}` needs exactly one row in the authorization matrix (tests/api/authorization.rs)"
+        );
+    }
+    for (name, _, _) in MATRIX {
+        assert!(
+            registered.iter().any(|c| c == name),
+            "row `{name}` names no registered command"
+        );
+    }
+}
+
+/// Ids the probes need: a client, and a request waiting for review at each organization.
+struct Probes {
+    client_id: String,
+    request_at: Vec<(String, String)>,
+}
+
+impl Probes {
+    fn request_at(&self, org_code: &str) -> String {
+        self.request_at
+            .iter()
+            .find(|(code, _)| code == org_code)
+            .map(|(_, id)| id.clone())
+            .unwrap_or_else(|| panic!("a probe request at {org_code}"))
+    }
+}
+
+async fn seed_probe_requests(ctx: &AppContext) -> Vec<(String, String)> {
+    // Requested by the Montana supervisor, who never decides: nobody else's own request.
+    let requester: UserId =
+        shotbook_store::memberships::user_id_by_username(ctx.store(), "mt.supervisor")
+            .await
+            .unwrap()
+            .unwrap();
+    let form = serde_json::to_string(&AccessRequestForm::default()).unwrap();
+    let mut out = Vec::new();
+    for org in organizations::all(ctx.store()).await.unwrap() {
+        let id = uuid::Uuid::now_v7();
+        let organization: OrganizationId = org.id.parse().unwrap();
+        let mut tx = ctx.store().begin().await.unwrap();
+        let request = NewAccessRequest {
+            id,
+            request_type: RequestType::PermissionsChange,
+            status: RequestStatus::Draft,
+            organization_id: organization,
+            requested_by: requester,
+            form: form.clone(),
+        };
+        access_requests::insert_in_tx(&mut tx, &request, START)
+            .await
+            .unwrap();
+        access_requests::submit_in_tx(
+            &mut tx,
+            id,
+            RequestStatus::AwaitingReview,
+            None,
+            None,
+            START,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        out.push((org.code, id.to_string()));
+    }
+    out
+}
+
+fn form_for(org_code: &str) -> AccessRequestForm {
+    AccessRequestForm {
+        request_type: "new_access".into(),
+        organization_code: org_code.into(),
+        ..AccessRequestForm::default()
+    }
+}
+
+/// Runs `command` with a harmless input aimed at `org_code`; the answer without its data.
+async fn probe(
+    ctx: &AppContext,
+    command: &str,
+    org_code: &str,
+    probes: &Probes,
+) -> Option<AppResult<()>> {
+    use shotbook_api::{
+        access_requests as ar, account, auth, clients, codes, consent, demographics, duplicates,
+        forecast, organization_users as ou,
+    };
+    let request_id = || AccessRequestIdRequest {
+        request_id: probes.request_at(org_code),
+    };
+    let decide = || DecideAccessRequestRequest {
+        request_id: probes.request_at(org_code),
+        reason: String::new(),
+    };
+    let done = |r: AppResult<()>| Some(r);
+    match command {
+        "choose_organization" => done(
+            auth::choose_organization(
+                ctx,
+                ChooseOrganizationRequest {
+                    organization_code: "NONE".into(),
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "change_password" => done(
+            account::change_password(
+                ctx,
+                ChangePasswordRequest {
+                    current_password: "not the password".into(),
+                    new_password: String::new(),
+                    confirm_password: String::new(),
+                },
+            )
+            .await,
+        ),
+        "my_account" => done(account::my_account(ctx).await.map(drop)),
+        "update_my_account" => done(
+            account::update_my_account(
+                ctx,
+                UpdateMyAccountRequest {
+                    first_name: String::new(),
+                    last_name: String::new(),
+                    email: String::new(),
+                    phone: String::new(),
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "unlock_session" => done(
+            account::unlock_session(
+                ctx,
+                UnlockRequest {
+                    password: String::new(),
+                },
+            )
+            .await,
+        ),
+        "keep_alive" => done(auth::keep_alive(ctx).await),
+        "search_clients" => done(
+            clients::search_clients(
+                ctx,
+                SearchClientsRequest {
+                    last_name: "Garcia".into(),
+                    first_name: String::new(),
+                    date_of_birth: String::new(),
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "get_client" => done(
+            clients::get_client(
+                ctx,
+                GetClientRequest {
+                    client_id: probes.client_id.clone(),
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "get_forecast" => done(
+            forecast::get_forecast(
+                ctx,
+                GetClientRequest {
+                    client_id: probes.client_id.clone(),
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "list_vaccines" => done(codes::list_vaccines(ctx).await.map(drop)),
+        "list_trade_names" => done(codes::list_trade_names(ctx).await.map(drop)),
+        "list_manufacturers" => done(codes::list_manufacturers(ctx).await.map(drop)),
+        "list_vaccine_groups" => done(codes::list_vaccine_groups(ctx).await.map(drop)),
+        "update_consent" => done(
+            consent::update_consent(
+                ctx,
+                UpdateConsentRequest {
+                    client_id: probes.client_id.clone(),
+                    status: String::new(),
+                    effective_on: String::new(),
+                    method: String::new(),
+                    given_by: String::new(),
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "demographic_codes" => done(demographics::demographic_codes(ctx).await.map(drop)),
+        "get_demographics" => done(
+            demographics::get_demographics(
+                ctx,
+                GetClientRequest {
+                    client_id: probes.client_id.clone(),
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "change_demographics" => done(
+            demographics::change_demographics(
+                ctx,
+                ChangeDemographicsRequest {
+                    client_id: probes.client_id.clone(),
+                    change: DemographicsChange::Aka {
+                        first_name: String::new(),
+                        middle_name: String::new(),
+                        last_name: String::new(),
+                        name_kind: String::new(),
+                    },
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "add_client" => done(
+            demographics::add_client(
+                ctx,
+                AddClientRequest {
+                    personal: PersonalFields::default(),
+                    address: AddressFields::default(),
+                    guardian: ResponsiblePersonFields::default(),
+                    consent: ConsentFields::default(),
+                    confirmed_new_person: false,
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "duplicate_queue" => done(duplicates::duplicate_queue(ctx).await.map(drop)),
+        "scan_duplicates" => done(duplicates::scan_duplicates(ctx).await.map(drop)),
+        "merge_clients" => done(
+            duplicates::merge_clients(
+                ctx,
+                MergeClientsRequest {
+                    pair_id: "not-a-pair".into(),
+                    survivor_id: "not-a-client".into(),
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "unmerge_clients" => done(
+            duplicates::unmerge_clients(
+                ctx,
+                UnmergeClientsRequest {
+                    merge_id: "not-a-merge".into(),
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "dismiss_duplicate" => done(
+            duplicates::dismiss_duplicate(
+                ctx,
+                DismissDuplicateRequest {
+                    pair_id: "not-a-pair".into(),
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "access_request_options" => done(ar::access_request_options(ctx).await.map(drop)),
+        "save_access_request_draft" => done(
+            ar::save_access_request_draft(
+                ctx,
+                SaveAccessRequestRequest {
+                    request_id: None,
+                    form: form_for(org_code),
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "submit_access_request" => done(
+            ar::submit_access_request(
+                ctx,
+                SaveAccessRequestRequest {
+                    request_id: None,
+                    form: form_for(org_code),
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "list_access_requests" => done(ar::list_access_requests(ctx).await.map(drop)),
+        "access_request_queue" => done(ar::access_request_queue(ctx).await.map(drop)),
+        "get_access_request" => done(ar::get_access_request(ctx, request_id()).await.map(drop)),
+        "resend_user_agreement" => {
+            done(ar::resend_user_agreement(ctx, request_id()).await.map(drop))
+        }
+        "approve_access_request" => done(
+            ar::approve_access_request(ctx, request_id())
+                .await
+                .map(drop),
+        ),
+        "return_access_request" => done(ar::return_access_request(ctx, decide()).await.map(drop)),
+        "reject_access_request" => done(ar::reject_access_request(ctx, decide()).await.map(drop)),
+        "list_organization_users" => done(
+            ou::list_organization_users(
+                ctx,
+                OrganizationUsersRequest {
+                    organization_code: org_code.into(),
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "end_user_access" => done(
+            ou::end_user_access(
+                ctx,
+                EndUserAccessRequest {
+                    organization_code: org_code.into(),
+                    username: "nobody.here".into(),
+                    reason: "probe".into(),
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "list_organizations" => done(ou::list_organizations(ctx).await.map(drop)),
+        // Sign-in steps, sign-out and the signed-out screens are not probed inside a session.
+        _ => None,
+    }
+}
+
+fn refused(result: &AppResult<()>) -> bool {
+    matches!(
+        result,
+        Err(AppError::Forbidden { .. } | AppError::NotSignedIn)
+    )
+}
+
+/// An organization outside every role's scope: the other state's.
+fn out_of_scope(org_code: &str) -> &'static str {
+    if org_code.starts_with("MT") {
+        "TX0002"
+    } else {
+        "MT0002"
+    }
+}
+
+#[tokio::test]
+async fn every_command_allows_exactly_the_roles_and_organizations_it_should() {
+    let f = fixture().await;
+    let ctx = &f.ctx;
+    let probes = Probes {
+        client_id: f.ana.to_string(),
+        request_at: seed_probe_requests(ctx).await,
+    };
+    let mut checked = 0;
+    let roles: Vec<Role> = DEMO_USERS.iter().map(|u| u.role).collect();
+    for role in Role::ALL {
+        assert!(roles.contains(&role), "a demo user for {role:?}");
+    }
+    for user in DEMO_USERS {
+        as_user(ctx, user.organization_code, user.username).await;
+        for (command, needs, target) in MATRIX {
+            let allowed = match needs {
+                Nothing => continue,
+                SignedIn => true,
+                Permission(p) => user.role.grants(*p),
+                Either(a, b) => user.role.grants(*a) || user.role.grants(*b),
+            };
+            let Some(result) = probe(ctx, command, user.organization_code, &probes).await else {
+                panic!("no probe for `{command}`");
+            };
+            assert_eq!(
+                !refused(&result),
+                allowed,
+                "{command} as {} ({:?}) at its own organization: {result:?}",
+                user.username,
+                user.role
+            );
+            checked += 1;
+            if *target == Named && allowed {
+                let elsewhere = out_of_scope(user.organization_code);
+                let result = probe(ctx, command, elsewhere, &probes).await.unwrap();
+                assert!(
+                    matches!(result, Err(AppError::Forbidden { .. })),
+                    "{command} as {} ({:?}) at {elsewhere}, out of scope: {result:?}",
+                    user.username,
+                    user.role
+                );
+                checked += 1;
+            }
+            // A probe may sign the user out (a wrong password on unlock counts on the ladder
+            // but never locks at one try); stay signed in for the next row.
+            if ctx.current_session().is_none() {
+                as_user(ctx, user.organization_code, user.username).await;
+            }
+        }
+    }
+    // Signed out, everything but the signed-out commands is refused.
+    shotbook_api::auth::sign_out(ctx).await.unwrap();
+    for (command, needs, _) in MATRIX {
+        if matches!(needs, Nothing) {
+            continue;
+        }
+        let result = probe(ctx, command, "MT0001", &probes).await.unwrap();
+        assert!(
+            matches!(result, Err(AppError::NotSignedIn)),
+            "{command} signed out: {result:?}"
+        );
+        checked += 1;
+    }
+    assert!(checked > 300, "{checked} cells checked");
+}
