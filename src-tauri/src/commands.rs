@@ -503,13 +503,19 @@ pub async fn access_request_options(ctx: Ctx<'_>) -> AppResult<AccessRequestOpti
 
 #[tauri::command]
 #[specta::specta]
-pub async fn save_access_request_draft(ctx: Ctx<'_>, request: SaveAccessRequestRequest) -> AppResult<AccessRequestDetail> {
+pub async fn save_access_request_draft(
+    ctx: Ctx<'_>,
+    request: SaveAccessRequestRequest,
+) -> AppResult<AccessRequestDetail> {
     shotbook_api::access_requests::save_access_request_draft(&ctx, request).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn submit_access_request(ctx: Ctx<'_>, request: SaveAccessRequestRequest) -> AppResult<AccessRequestDetail> {
+pub async fn submit_access_request(
+    ctx: Ctx<'_>,
+    request: SaveAccessRequestRequest,
+) -> AppResult<AccessRequestDetail> {
     shotbook_api::access_requests::submit_access_request(&ctx, request).await
 }
 
@@ -527,55 +533,82 @@ pub async fn access_request_queue(ctx: Ctx<'_>) -> AppResult<Vec<AccessRequestSu
 
 #[tauri::command]
 #[specta::specta]
-pub async fn get_access_request(ctx: Ctx<'_>, request: AccessRequestIdRequest) -> AppResult<AccessRequestDetail> {
+pub async fn get_access_request(
+    ctx: Ctx<'_>,
+    request: AccessRequestIdRequest,
+) -> AppResult<AccessRequestDetail> {
     shotbook_api::access_requests::get_access_request(&ctx, request).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn approve_access_request(ctx: Ctx<'_>, request: AccessRequestIdRequest) -> AppResult<AccessRequestDetail> {
+pub async fn approve_access_request(
+    ctx: Ctx<'_>,
+    request: AccessRequestIdRequest,
+) -> AppResult<AccessRequestDetail> {
     shotbook_api::access_requests::approve_access_request(&ctx, request).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn return_access_request(ctx: Ctx<'_>, request: DecideAccessRequestRequest) -> AppResult<AccessRequestDetail> {
+pub async fn return_access_request(
+    ctx: Ctx<'_>,
+    request: DecideAccessRequestRequest,
+) -> AppResult<AccessRequestDetail> {
     shotbook_api::access_requests::return_access_request(&ctx, request).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn reject_access_request(ctx: Ctx<'_>, request: DecideAccessRequestRequest) -> AppResult<AccessRequestDetail> {
+pub async fn reject_access_request(
+    ctx: Ctx<'_>,
+    request: DecideAccessRequestRequest,
+) -> AppResult<AccessRequestDetail> {
     shotbook_api::access_requests::reject_access_request(&ctx, request).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn open_user_agreement(ctx: Ctx<'_>, request: OpenUserAgreementRequest) -> AppResult<UserAgreement> {
+pub async fn open_user_agreement(
+    ctx: Ctx<'_>,
+    request: OpenUserAgreementRequest,
+) -> AppResult<UserAgreement> {
     shotbook_api::access_requests::open_user_agreement(&ctx, request).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn sign_user_agreement(ctx: Ctx<'_>, request: SignUserAgreementRequest) -> AppResult<UserAgreementSigned> {
+pub async fn sign_user_agreement(
+    ctx: Ctx<'_>,
+    request: SignUserAgreementRequest,
+) -> AppResult<UserAgreementSigned> {
     shotbook_api::access_requests::sign_user_agreement(&ctx, request).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn resend_user_agreement(ctx: Ctx<'_>, request: AccessRequestIdRequest) -> AppResult<AccessRequestDetail> {
+pub async fn resend_user_agreement(
+    ctx: Ctx<'_>,
+    request: AccessRequestIdRequest,
+) -> AppResult<AccessRequestDetail> {
     shotbook_api::access_requests::resend_user_agreement(&ctx, request).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn list_organization_users(ctx: Ctx<'_>, request: OrganizationUsersRequest) -> AppResult<OrganizationUsers> {
+pub async fn list_organization_users(
+    ctx: Ctx<'_>,
+    request: OrganizationUsersRequest,
+) -> AppResult<OrganizationUsers> {
     shotbook_api::organization_users::list_organization_users(&ctx, request).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn end_user_access(ctx: Ctx<'_>, request: EndUserAccessRequest) -> AppResult<OrganizationUsers> {
+pub async fn end_user_access(
+    ctx: Ctx<'_>,
+    request: EndUserAccessRequest,
+) -> AppResult<OrganizationUsers> {
     shotbook_api::organization_users::end_user_access(&ctx, request).await
 }
 

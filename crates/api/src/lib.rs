@@ -42,6 +42,7 @@ pub mod remember;
 pub mod search;
 pub mod vaccine_lots;
 pub mod scope;
+pub mod vaccine_lots;
 
 pub use context::{AppConfig, AppContext};
 pub use error::{AppError, AppResult, FieldIssue};

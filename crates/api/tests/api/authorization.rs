@@ -8,6 +8,7 @@
 //! input as invalid, missing or not applicable — anything but `forbidden` / `not_signed_in`.
 
 use shotbook_api::dto::*;
+use shotbook_api::immunization_dto::*;
 use shotbook_api::{AppContext, AppError, AppResult};
 use shotbook_core::access_request::{RequestStatus, RequestType};
 use shotbook_core::ids::{OrganizationId, UserId};
@@ -81,6 +82,28 @@ const MATRIX: &[(&str, Needs, Target)] = &[
     ("merge_clients", Permission(P::MergeClients), Own),
     ("unmerge_clients", Permission(P::MergeClients), Own),
     ("dismiss_duplicate", Permission(P::MergeClients), Own),
+    (
+        "record_administered_dose",
+        Permission(P::AddImmunizations),
+        Own,
+    ),
+    (
+        "record_historical_doses",
+        Permission(P::AddImmunizations),
+        Own,
+    ),
+    ("edit_immunization", Permission(P::EditImmunizations), Own),
+    ("void_immunization", Permission(P::EditImmunizations), Own),
+    ("dose_entry_options", Permission(P::AddImmunizations), Own),
+    (
+        "scan_vial_barcode",
+        Either(P::AddImmunizations, P::ManageLots),
+        Own,
+    ),
+    ("list_lots", Permission(P::ManageLots), Own),
+    ("receive_lot", Permission(P::ManageLots), Own),
+    ("adjust_lot", Permission(P::ManageLots), Own),
+    ("list_vis_documents", Permission(P::ViewSupportTables), Own),
     (
         "access_request_options",
         Permission(P::ManageOrganizationUsers),
@@ -259,7 +282,7 @@ async fn probe(
 ) -> Option<AppResult<()>> {
     use shotbook_api::{
         access_requests as ar, account, auth, clients, codes, consent, demographics, duplicates,
-        forecast, organization_users as ou,
+        forecast, immunizations, organization_users as ou, vaccine_lots,
     };
     let request_id = || AccessRequestIdRequest {
         request_id: probes.request_at(org_code),
@@ -439,6 +462,73 @@ async fn probe(
             .await
             .map(drop),
         ),
+        "record_administered_dose" => done(
+            immunizations::record_administered_dose(
+                ctx,
+                RecordAdministeredDoseRequest {
+                    client_id: probes.client_id.clone(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "record_historical_doses" => done(
+            immunizations::record_historical_doses(
+                ctx,
+                RecordHistoricalDosesRequest {
+                    client_id: probes.client_id.clone(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "edit_immunization" => done(
+            immunizations::edit_immunization(
+                ctx,
+                EditImmunizationRequest {
+                    immunization_id: "not-a-dose".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "void_immunization" => done(
+            immunizations::void_immunization(
+                ctx,
+                VoidImmunizationRequest {
+                    immunization_id: "not-a-dose".into(),
+                    reason: String::new(),
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "dose_entry_options" => done(immunizations::dose_entry_options(ctx).await.map(drop)),
+        "scan_vial_barcode" => done(
+            immunizations::scan_vial_barcode(
+                ctx,
+                ScanVialRequest {
+                    data: "not a barcode".into(),
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "list_lots" => done(vaccine_lots::list_lots(ctx).await.map(drop)),
+        "receive_lot" => done(
+            vaccine_lots::receive_lot(ctx, ReceiveLotRequest::default())
+                .await
+                .map(drop),
+        ),
+        "adjust_lot" => done(
+            vaccine_lots::adjust_lot(ctx, AdjustLotRequest::default())
+                .await
+                .map(drop),
+        ),
+        "list_vis_documents" => done(immunizations::list_vis_documents(ctx).await.map(drop)),
         "access_request_options" => done(ar::access_request_options(ctx).await.map(drop)),
         "save_access_request_draft" => done(
             ar::save_access_request_draft(
