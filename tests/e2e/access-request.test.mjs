@@ -78,7 +78,13 @@ test('a supervisor submits a New Access request, after the form reports each mis
   await menu.click();
   const first = await byTestId(browser, 'access-first-name');
   // The first screen after the demo registry is seeded can be slow on a loaded machine.
-  await first.waitForDisplayed({ timeout: 60_000 });
+  try {
+    await first.waitForDisplayed({ timeout: 60_000 });
+  } catch (err) {
+    await screenshot(browser, 'access-00-form-missing');
+    console.error('main:', await (await browser.$('main')).getText());
+    throw err;
+  }
   assert.equal(await (await byTestId(browser, 'access-employer')).getValue(), 'Big Sky Family Medicine');
   await screenshot(browser, 'access-01-request-form');
 
