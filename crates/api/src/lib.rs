@@ -36,12 +36,11 @@ pub mod forecast;
 pub mod immunization_dto;
 pub mod immunizations;
 pub mod mail;
-pub mod records;
 pub mod organization_users;
+pub mod records;
 pub mod remember;
-pub mod search;
-pub mod vaccine_lots;
 pub mod scope;
+pub mod search;
 pub mod vaccine_lots;
 
 pub use context::{AppConfig, AppContext};

@@ -104,6 +104,19 @@ const MATRIX: &[(&str, Needs, Target)] = &[
     ("receive_lot", Permission(P::ManageLots), Own),
     ("adjust_lot", Permission(P::ManageLots), Own),
     ("list_vis_documents", Permission(P::ViewSupportTables), Own),
+    ("smart_search", Permission(P::SearchClients), Own),
+    ("quick_search", Permission(P::SearchClients), Own),
+    ("print_record", Permission(P::PrintRecord), Own),
+    ("save_record_pdf", Permission(P::PrintRecord), Own),
+    ("send_record_to_printer", Permission(P::PrintRecord), Own),
+    ("choose_batch_folder", Permission(P::PrintRecord), Own),
+    (
+        "print_record_to_batch_folder",
+        Permission(P::PrintRecord),
+        Own,
+    ),
+    ("verify_record", SignedIn, Own),
+    ("verify_record_file", SignedIn, Own),
     (
         "access_request_options",
         Permission(P::ManageOrganizationUsers),
@@ -282,7 +295,7 @@ async fn probe(
 ) -> Option<AppResult<()>> {
     use shotbook_api::{
         access_requests as ar, account, auth, clients, codes, consent, demographics, duplicates,
-        forecast, immunizations, organization_users as ou, vaccine_lots,
+        forecast, immunizations, organization_users as ou, records, search, vaccine_lots,
     };
     let request_id = || AccessRequestIdRequest {
         request_id: probes.request_at(org_code),
@@ -343,8 +356,7 @@ async fn probe(
                 ctx,
                 SearchClientsRequest {
                     last_name: "Garcia".into(),
-                    first_name: String::new(),
-                    date_of_birth: String::new(),
+                    ..Default::default()
                 },
             )
             .await
@@ -529,6 +541,95 @@ async fn probe(
                 .map(drop),
         ),
         "list_vis_documents" => done(immunizations::list_vis_documents(ctx).await.map(drop)),
+        "smart_search" => done(
+            search::smart_search(
+                ctx,
+                SmartSearchRequest {
+                    last_name: "Garcia".into(),
+                    first_name: String::new(),
+                    middle_name: String::new(),
+                    date_of_birth: String::new(),
+                    gender: String::new(),
+                    mother_maiden_name: String::new(),
+                    address: String::new(),
+                    zip: String::new(),
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "quick_search" => done(
+            search::quick_search(
+                ctx,
+                QuickSearchRequest {
+                    query: "Garcia".into(),
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "print_record" => done(
+            records::print_record(
+                ctx,
+                records::PrintRecordRequest {
+                    client_id: probes.client_id.clone(),
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "save_record_pdf" => done(
+            records::save_record_pdf(
+                ctx,
+                records::PrintedRecordRequest {
+                    document_id: "not-a-document".into(),
+                },
+                &std::env::temp_dir().join("shotbook-matrix-probe.pdf"),
+            )
+            .await
+            .map(drop),
+        ),
+        "send_record_to_printer" => done(
+            records::send_record_to_printer(
+                ctx,
+                records::PrintedRecordRequest {
+                    document_id: "not-a-document".into(),
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "choose_batch_folder" => {
+            done(records::choose_batch_folder(ctx, std::env::temp_dir()).map(drop))
+        }
+        "print_record_to_batch_folder" => done(
+            records::print_record_to_batch_folder(
+                ctx,
+                records::BatchItemRequest {
+                    client: "not-a-client".into(),
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "verify_record" => done(
+            records::verify_record(
+                ctx,
+                records::VerifyRecordRequest {
+                    payload: "not a payload".into(),
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "verify_record_file" => done(
+            records::verify_record_file(
+                ctx,
+                &std::env::temp_dir().join("shotbook-no-such-record.pdf"),
+            )
+            .await
+            .map(drop),
+        ),
         "access_request_options" => done(ar::access_request_options(ctx).await.map(drop)),
         "save_access_request_draft" => done(
             ar::save_access_request_draft(

@@ -23,7 +23,7 @@ mod codes;
 mod demographics;
 mod forecast;
 mod immunizations;
+mod organization_users;
 mod records;
 mod search;
-mod organization_users;
 mod support;
