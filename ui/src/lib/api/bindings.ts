@@ -64,9 +64,241 @@ export const commands = {
 	verifyRecord: (request: VerifyRecordRequest) => typedError<RecordVerification, AppError>(__TAURI_INVOKE("verify_record", { request })),
 	/**  Verifies a saved PDF picked in the Open dialog: `None` when cancelled. */
 	verifyRecordFile: () => typedError<RecordVerification | null, AppError>(__TAURI_INVOKE("verify_record_file")),
+	accessRequestOptions: () => typedError<AccessRequestOptions_Serialize, AppError>(__TAURI_INVOKE("access_request_options")),
+	saveAccessRequestDraft: (request: SaveAccessRequestRequest_Deserialize) => typedError<AccessRequestDetail_Serialize, AppError>(__TAURI_INVOKE("save_access_request_draft", { request })),
+	submitAccessRequest: (request: SaveAccessRequestRequest_Deserialize) => typedError<AccessRequestDetail_Serialize, AppError>(__TAURI_INVOKE("submit_access_request", { request })),
+	listAccessRequests: () => typedError<AccessRequestSummary_Serialize[], AppError>(__TAURI_INVOKE("list_access_requests")),
+	accessRequestQueue: () => typedError<AccessRequestSummary_Serialize[], AppError>(__TAURI_INVOKE("access_request_queue")),
+	getAccessRequest: (request: AccessRequestIdRequest) => typedError<AccessRequestDetail_Serialize, AppError>(__TAURI_INVOKE("get_access_request", { request })),
+	approveAccessRequest: (request: AccessRequestIdRequest) => typedError<AccessRequestDetail_Serialize, AppError>(__TAURI_INVOKE("approve_access_request", { request })),
+	returnAccessRequest: (request: DecideAccessRequestRequest) => typedError<AccessRequestDetail_Serialize, AppError>(__TAURI_INVOKE("return_access_request", { request })),
+	rejectAccessRequest: (request: DecideAccessRequestRequest) => typedError<AccessRequestDetail_Serialize, AppError>(__TAURI_INVOKE("reject_access_request", { request })),
+	openUserAgreement: (request: OpenUserAgreementRequest) => typedError<UserAgreement, AppError>(__TAURI_INVOKE("open_user_agreement", { request })),
+	signUserAgreement: (request: SignUserAgreementRequest) => typedError<UserAgreementSigned, AppError>(__TAURI_INVOKE("sign_user_agreement", { request })),
+	resendUserAgreement: (request: AccessRequestIdRequest) => typedError<AccessRequestDetail_Serialize, AppError>(__TAURI_INVOKE("resend_user_agreement", { request })),
+	listOrganizationUsers: (request: OrganizationUsersRequest) => typedError<OrganizationUsers_Serialize, AppError>(__TAURI_INVOKE("list_organization_users", { request })),
+	endUserAccess: (request: EndUserAccessRequest) => typedError<OrganizationUsers_Serialize, AppError>(__TAURI_INVOKE("end_user_access", { request })),
+	listOrganizations: () => typedError<OrganizationInfo_Serialize[], AppError>(__TAURI_INVOKE("list_organizations")),
 };
 
 /* Types */
+/**  One request in full: the form beside the signed agreement. */
+export type AccessRequestDetail = AccessRequestDetail_Serialize | AccessRequestDetail_Deserialize;
+
+/**  One request in full: the form beside the signed agreement. */
+export type AccessRequestDetail_Deserialize = {
+	/**  The list entry. */
+	summary: AccessRequestSummary_Deserialize,
+	/**  The form. */
+	form: AccessRequestForm,
+	/**  Who submitted it. */
+	requestedByName: string,
+	/**  The signed agreement, once signed. */
+	agreement?: SignedAgreementView | null,
+	/**  The existing account the request names (or the one approval created). */
+	subjectAccount?: SubjectAccount | null,
+	/**  When decided, MM/DD/YYYY. */
+	decidedOn?: string | null,
+	/**  The supervisor may still edit and (re)submit it. */
+	editable: boolean,
+	/**  Registry staff may approve it now. */
+	approvable: boolean,
+	/**  Where the emails of the embedded default went (absent with SMTP). */
+	outboxFolder?: string | null,
+};
+
+/**  One request in full: the form beside the signed agreement. */
+export type AccessRequestDetail_Serialize = {
+	/**  The list entry. */
+	summary: AccessRequestSummary_Serialize,
+	/**  The form. */
+	form: AccessRequestForm,
+	/**  Who submitted it. */
+	requestedByName: string,
+	/**  The signed agreement, once signed. */
+	agreement: SignedAgreementView | null,
+	/**  The existing account the request names (or the one approval created). */
+	subjectAccount: SubjectAccount | null,
+	/**  When decided, MM/DD/YYYY. */
+	decidedOn: string | null,
+	/**  The supervisor may still edit and (re)submit it. */
+	editable: boolean,
+	/**  Registry staff may approve it now. */
+	approvable: boolean,
+	/**  Where the emails of the embedded default went (absent with SMTP). */
+	outboxFolder: string | null,
+};
+
+/**  Every field of the imMTrax access request form, as typed. Drafts may be half-filled. */
+export type AccessRequestForm = {
+	/**  `new_access`, `change_employer`, `permissions_change` or `access_deletion`. */
+	requestType: string,
+	/**  Org code of the organization the access is for; empty means the session's. */
+	organizationCode: string,
+	/**  Username of the existing account (every type except New Access). */
+	existingUsername: string,
+	/**  Legal first name. */
+	legalFirstName: string,
+	/**  Legal middle name (optional). */
+	legalMiddleName: string,
+	/**  Legal last name. */
+	legalLastName: string,
+	/**  Date of birth, MM/DD/YYYY. */
+	dateOfBirth: string,
+	/**  Phone, 406-444-4444. */
+	phone: string,
+	/**  Email: the User Agreement link and the credentials go there. */
+	email: string,
+	/**  `yes` or `no`: has the user ever had access to the registry? */
+	priorAccess: string,
+	/**  Employer. */
+	employer: string,
+	/**  Job title. */
+	jobTitle: string,
+	/**  Location name. */
+	locationName: string,
+	/**  VFC PIN (optional). */
+	vfcPin: string,
+	/**  Street address. */
+	address: string,
+	/**  City. */
+	city: string,
+	/**  State (MT, TX …). */
+	state: string,
+	/**  County. */
+	county: string,
+	/**  ZIP code, 5 or 9 digits. */
+	zip: string,
+	/**  Start date, MM/DD/YYYY. */
+	startDate: string,
+	/**  End date, MM/DD/YYYY (optional; for Access Deletion the day access ends). */
+	endDate: string,
+	/**  Role code of the access requested. */
+	accessRequested: string,
+	/**  Why access is needed. */
+	justification: string,
+	/**  Supervisor's name. */
+	supervisorName: string,
+	/**  Supervisor's job title. */
+	supervisorTitle: string,
+	/**  The authorizing-official statement is checked. */
+	attestation: boolean,
+};
+
+/**  One request by id. */
+export type AccessRequestIdRequest = {
+	/**  Request id. */
+	requestId: string,
+};
+
+/**  What the request form offers: the registry, its role templates, the organization. */
+export type AccessRequestOptions = AccessRequestOptions_Serialize | AccessRequestOptions_Deserialize;
+
+/**  What the request form offers: the registry, its role templates, the organization. */
+export type AccessRequestOptions_Deserialize = {
+	/**  `montana` or `texas`. */
+	jurisdiction: string,
+	/**  imMTrax or ImmTrac2. */
+	registryName: string,
+	/**  The roles that may be requested. */
+	roles: RoleOption[],
+	/**  The request types. */
+	requestTypes: CodeTitle[],
+	/**  The organization the request is for (the session's). */
+	organization: OrganizationInfo_Deserialize,
+	/**  The authorizing-official statement the supervisor checks. */
+	attestationStatement: string,
+	/**  A blank form with the organization's details and the supervisor's name filled in. */
+	blankForm: AccessRequestForm,
+};
+
+/**  What the request form offers: the registry, its role templates, the organization. */
+export type AccessRequestOptions_Serialize = {
+	/**  `montana` or `texas`. */
+	jurisdiction: string,
+	/**  imMTrax or ImmTrac2. */
+	registryName: string,
+	/**  The roles that may be requested. */
+	roles: RoleOption[],
+	/**  The request types. */
+	requestTypes: CodeTitle[],
+	/**  The organization the request is for (the session's). */
+	organization: OrganizationInfo_Serialize,
+	/**  The authorizing-official statement the supervisor checks. */
+	attestationStatement: string,
+	/**  A blank form with the organization's details and the supervisor's name filled in. */
+	blankForm: AccessRequestForm,
+};
+
+/**  A request in a list (the supervisor's requests, the registry queue). */
+export type AccessRequestSummary = AccessRequestSummary_Serialize | AccessRequestSummary_Deserialize;
+
+/**  A request in a list (the supervisor's requests, the registry queue). */
+export type AccessRequestSummary_Deserialize = {
+	/**  Id. */
+	id: string,
+	/**  `REQ0100387`. */
+	requestNumber: string,
+	/**  Type code. */
+	requestType: string,
+	/**  Type as shown. */
+	requestTypeTitle: string,
+	/**
+	 *  Status code: `draft`, `awaiting_agreement`, `awaiting_review`, `approved`, `returned`,
+	 *  `rejected`.
+	 */
+	status: string,
+	/**  The user the request is for (legal first and last name). */
+	userName: string,
+	/**  Org code. */
+	organizationCode: string,
+	/**  Organization name. */
+	organizationName: string,
+	/**  Title of the role requested (empty for Access Deletion). */
+	accessRequested: string,
+	/**  When submitted, MM/DD/YYYY. */
+	submittedOn?: string | null,
+	/**  Business days since submission (weekends not counted). */
+	ageBusinessDays: number,
+	/**  Waiting longer than 3 business days. */
+	overdue: boolean,
+	/**  The reason given when returned or rejected. */
+	decisionReason?: string | null,
+};
+
+/**  A request in a list (the supervisor's requests, the registry queue). */
+export type AccessRequestSummary_Serialize = {
+	/**  Id. */
+	id: string,
+	/**  `REQ0100387`. */
+	requestNumber: string,
+	/**  Type code. */
+	requestType: string,
+	/**  Type as shown. */
+	requestTypeTitle: string,
+	/**
+	 *  Status code: `draft`, `awaiting_agreement`, `awaiting_review`, `approved`, `returned`,
+	 *  `rejected`.
+	 */
+	status: string,
+	/**  The user the request is for (legal first and last name). */
+	userName: string,
+	/**  Org code. */
+	organizationCode: string,
+	/**  Organization name. */
+	organizationName: string,
+	/**  Title of the role requested (empty for Access Deletion). */
+	accessRequested: string,
+	/**  When submitted, MM/DD/YYYY. */
+	submittedOn: string | null,
+	/**  Business days since submission (weekends not counted). */
+	ageBusinessDays: number,
+	/**  Waiting longer than 3 business days. */
+	overdue: boolean,
+	/**  The reason given when returned or rejected. */
+	decisionReason: string | null,
+};
+
 /**  What adding a client did. */
 export type AddClientOutcome = AddClientOutcome_Serialize | AddClientOutcome_Deserialize;
 
@@ -168,6 +400,14 @@ export type AdjustLotRequest_Serialize = {
 	reason: string,
 	/**  Optional note. */
 	note: string,
+};
+
+/**  A statement of the agreement. */
+export type AgreementStatementView = {
+	/**  Id, sent back when checked (`statements.<id>` in field errors). */
+	id: string,
+	/**  Text. */
+	text: string,
 };
 
 /**  A name the client is also known as. */
@@ -281,6 +521,14 @@ entity: string } |
 reason: string; 
 /**  The same in an English sentence (command line, logs). */
 detail: string } | 
+/**
+ *  The action does not apply to the record as it stands now (approving a request that was
+ *  already approved, signing an agreement twice). Present the reason as a page-level notice
+ *  and reload the record.
+ */
+{ code: "conflict"; 
+/**  A sentence for the user. */
+reason: string } | 
 /**
  *  Something failed inside Shotbook. Present a generic apology with the reference, which
  *  support can find in the log.
@@ -713,6 +961,14 @@ export type CodeName = {
 	name: string,
 };
 
+/**  A code with its title (request types, statuses). */
+export type CodeTitle = {
+	/**  Code. */
+	code: string,
+	/**  Title. */
+	title: string,
+};
+
 /**  A comment code. */
 export type CommentCodeEntry = {
 	/**  Code. */
@@ -815,6 +1071,14 @@ export type ConsentHistoryEntry_Serialize = {
 	recordedBy: string | null,
 	/**  At which organization. */
 	organizationName: string | null,
+};
+
+/**  Returning or rejecting a request. */
+export type DecideAccessRequestRequest = {
+	/**  Request id. */
+	requestId: string,
+	/**  Why (the supervisor sees it). Required. */
+	reason: string,
 };
 
 /**  The choices the demographics forms offer. */
@@ -1123,6 +1387,16 @@ export type EditImmunizationRequest_Serialize = {
 	confirmWarnings: boolean,
 };
 
+/**  Ending a user's access at an organization today. */
+export type EndUserAccessRequest = {
+	/**  Org code, or empty for the session's organization. */
+	organizationCode: string,
+	/**  Username. */
+	username: string,
+	/**  Why (left employment …). Required; recorded in the audit log. */
+	reason: string,
+};
+
 /**  One invalid field, as the form shows it. */
 export type FieldIssue = {
 	/**  Path of the request field (`lastName`, `doses[2].administeredOn`). */
@@ -1360,6 +1634,45 @@ export type LikelyMatch_Serialize = {
 	reasons: string[],
 };
 
+/**  A location (site) of an organization. */
+export type LocationInfo = LocationInfo_Serialize | LocationInfo_Deserialize;
+
+/**  A location (site) of an organization. */
+export type LocationInfo_Deserialize = {
+	/**  Name. */
+	name: string,
+	/**  Street address. */
+	address: string,
+	/**  City. */
+	city: string,
+	/**  State. */
+	state: string,
+	/**  County. */
+	county: string,
+	/**  ZIP. */
+	zip: string,
+	/**  VFC PIN. */
+	vfcPin?: string | null,
+};
+
+/**  A location (site) of an organization. */
+export type LocationInfo_Serialize = {
+	/**  Name. */
+	name: string,
+	/**  Street address. */
+	address: string,
+	/**  City. */
+	city: string,
+	/**  State. */
+	state: string,
+	/**  County. */
+	county: string,
+	/**  ZIP. */
+	zip: string,
+	/**  VFC PIN. */
+	vfcPin: string | null,
+};
+
 /**  The inventory screen: lots, expiry alerts and reconciliation. */
 export type LotInventory = LotInventory_Serialize | LotInventory_Deserialize;
 
@@ -1527,6 +1840,14 @@ export type NoteEntry_Serialize = {
 	voided: boolean,
 };
 
+/**  Opening the User Agreement from the emailed request number and code (no sign-in). */
+export type OpenUserAgreementRequest = {
+	/**  `REQ0100387`. */
+	requestNumber: string,
+	/**  The code from the email. */
+	code: string,
+};
+
 /**  An organization the user may work for. */
 export type OrganizationChoice = {
 	/**  Org code. */
@@ -1535,6 +1856,133 @@ export type OrganizationChoice = {
 	name: string,
 	/**  The user's role there. */
 	roleTitle: string,
+};
+
+/**  An organization, with its locations. */
+export type OrganizationInfo = OrganizationInfo_Serialize | OrganizationInfo_Deserialize;
+
+/**  An organization, with its locations. */
+export type OrganizationInfo_Deserialize = {
+	/**  Org code. */
+	code: string,
+	/**  Name. */
+	name: string,
+	/**  `provider`, `school`, `child_care`, `health_department`, `registry`. */
+	kind: string,
+	/**  Kind, as shown. */
+	kindTitle: string,
+	/**  State. */
+	state: string,
+	/**  County. */
+	county: string,
+	/**  City. */
+	city: string,
+	/**  VFC PIN. */
+	vfcPin?: string | null,
+	/**  Locations. */
+	locations: LocationInfo_Deserialize[],
+	/**  For regional organizations: the counties they are responsible for. */
+	serviceCounties: string[],
+};
+
+/**  An organization, with its locations. */
+export type OrganizationInfo_Serialize = {
+	/**  Org code. */
+	code: string,
+	/**  Name. */
+	name: string,
+	/**  `provider`, `school`, `child_care`, `health_department`, `registry`. */
+	kind: string,
+	/**  Kind, as shown. */
+	kindTitle: string,
+	/**  State. */
+	state: string,
+	/**  County. */
+	county: string,
+	/**  City. */
+	city: string,
+	/**  VFC PIN. */
+	vfcPin: string | null,
+	/**  Locations. */
+	locations: LocationInfo_Serialize[],
+	/**  For regional organizations: the counties they are responsible for. */
+	serviceCounties: string[],
+};
+
+/**  A user of an organization. */
+export type OrganizationUser = OrganizationUser_Serialize | OrganizationUser_Deserialize;
+
+/**  A user of an organization. */
+export type OrganizationUser_Deserialize = {
+	/**  Username. */
+	username: string,
+	/**  First and last name. */
+	name: string,
+	/**  Email. */
+	email: string,
+	/**  Role code. */
+	role: string,
+	/**  Role title. */
+	roleTitle: string,
+	/**  `active`, `locked`, `inactive`, `ended` or `ending` (an end date is set). */
+	status: string,
+	/**  Last sign-in, MM/DD/YYYY. */
+	lastSignIn?: string | null,
+	/**  Access end date, MM/DD/YYYY. */
+	accessEndDate?: string | null,
+	/**  This is the signed-in user. */
+	isMe: boolean,
+};
+
+/**  A user of an organization. */
+export type OrganizationUser_Serialize = {
+	/**  Username. */
+	username: string,
+	/**  First and last name. */
+	name: string,
+	/**  Email. */
+	email: string,
+	/**  Role code. */
+	role: string,
+	/**  Role title. */
+	roleTitle: string,
+	/**  `active`, `locked`, `inactive`, `ended` or `ending` (an end date is set). */
+	status: string,
+	/**  Last sign-in, MM/DD/YYYY. */
+	lastSignIn: string | null,
+	/**  Access end date, MM/DD/YYYY. */
+	accessEndDate: string | null,
+	/**  This is the signed-in user. */
+	isMe: boolean,
+};
+
+/**  The users of an organization. */
+export type OrganizationUsers = OrganizationUsers_Serialize | OrganizationUsers_Deserialize;
+
+/**  Which organization's users to list; empty means the session's. */
+export type OrganizationUsersRequest = {
+	/**  Org code, or empty. */
+	organizationCode: string,
+};
+
+/**  The users of an organization. */
+export type OrganizationUsers_Deserialize = {
+	/**  Org code. */
+	organizationCode: string,
+	/**  Name. */
+	organizationName: string,
+	/**  Users, by name. */
+	users: OrganizationUser_Deserialize[],
+};
+
+/**  The users of an organization. */
+export type OrganizationUsers_Serialize = {
+	/**  Org code. */
+	organizationCode: string,
+	/**  Name. */
+	organizationName: string,
+	/**  Users, by name. */
+	users: OrganizationUser_Serialize[],
 };
 
 /**  The password rules, for forms that set a password. */
@@ -2068,6 +2516,35 @@ export type ResponsiblePersonFields = {
 	phone: string,
 };
 
+/**  A role a supervisor may request. */
+export type RoleOption = {
+	/**  Role code. */
+	code: string,
+	/**  Title as the registry writes it. */
+	title: string,
+	/**  What it allows. */
+	description: string,
+};
+
+/**  Saving a draft or submitting: the form, and the request it belongs to once saved. */
+export type SaveAccessRequestRequest = SaveAccessRequestRequest_Serialize | SaveAccessRequestRequest_Deserialize;
+
+/**  Saving a draft or submitting: the form, and the request it belongs to once saved. */
+export type SaveAccessRequestRequest_Deserialize = {
+	/**  Id of the draft or returned request being edited; `null` for a new one. */
+	requestId?: string | null,
+	/**  The form. */
+	form: AccessRequestForm,
+};
+
+/**  Saving a draft or submitting: the form, and the request it belongs to once saved. */
+export type SaveAccessRequestRequest_Serialize = {
+	/**  Id of the draft or returned request being edited; `null` for a new one. */
+	requestId: string | null,
+	/**  The form. */
+	form: AccessRequestForm,
+};
+
 /**  Where a record was saved. */
 export type SavedRecord = {
 	/**  The file written. */
@@ -2241,6 +2718,42 @@ organizations: OrganizationChoice[] } |
 /**  Who, where, in which role. */
 user: SignedInUser };
 
+/**  Signing the User Agreement. */
+export type SignUserAgreementRequest = {
+	/**  `REQ0100387`. */
+	requestNumber: string,
+	/**  The code from the email. */
+	code: string,
+	/**  Ids of the checked statements. */
+	accepted: string[],
+	/**  Facility / employer name. */
+	facilityName: string,
+	/**  Job title. */
+	jobTitle: string,
+	/**  Full legal name (the signature). */
+	fullLegalName: string,
+	/**  Today's date, MM/DD/YYYY. */
+	date: string,
+	/**  "My name, typed above, is my electronic signature." is checked. */
+	signatureConfirmed: boolean,
+};
+
+/**  The signed User Agreement, for review. */
+export type SignedAgreementView = {
+	/**  The statements, each checked by the user. */
+	statements: string[],
+	/**  Facility / employer name. */
+	facilityName: string,
+	/**  Job title. */
+	jobTitle: string,
+	/**  Full legal name (the typed signature). */
+	fullLegalName: string,
+	/**  Date signed, MM/DD/YYYY. */
+	signedOn: string,
+	/**  The electronic-signature statement. */
+	signatureStatement: string,
+};
+
 /**  The signed-in user, for the menu bar and for hiding what the role cannot do. */
 export type SignedInUser = {
 	/**  Username. */
@@ -2348,6 +2861,20 @@ export type StateCounties = {
 	counties: string[],
 };
 
+/**  The account a request names, as it stands now. */
+export type SubjectAccount = {
+	/**  Username. */
+	username: string,
+	/**  Name on the account. */
+	name: string,
+	/**  Email on the account. */
+	email: string,
+	/**  Active. */
+	active: boolean,
+	/**  Current organizations and roles. */
+	organizations: OrganizationChoice[],
+};
+
 /**  A product (trade name). */
 export type TradeName = TradeName_Serialize | TradeName_Deserialize;
 
@@ -2423,6 +2950,34 @@ export type UpdateMyAccountRequest = {
 	email: string,
 	/**  Phone (empty for none). */
 	phone: string,
+};
+
+/**  The User Agreement to sign. */
+export type UserAgreement = {
+	/**  Request number. */
+	requestNumber: string,
+	/**  imMTrax or ImmTrac2. */
+	registryName: string,
+	/**  The user's legal name on the request. */
+	userName: string,
+	/**  Employer on the request (pre-fills the facility). */
+	employer: string,
+	/**  Job title on the request. */
+	jobTitle: string,
+	/**  The statements, each to be checked. */
+	statements: AgreementStatementView[],
+	/**  The electronic-signature statement. */
+	signatureStatement: string,
+	/**  Today, MM/DD/YYYY (the date to type). */
+	today: string,
+};
+
+/**  After signing. */
+export type UserAgreementSigned = {
+	/**  Request number. */
+	requestNumber: string,
+	/**  What happens next. */
+	message: string,
 };
 
 /**  A CVX code. */
