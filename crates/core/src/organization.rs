@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::demographics::{counties, state_name, US_STATES};
 use crate::error::Issue;
 use crate::ids::OrganizationId;
 use crate::permission::Scope;
@@ -114,126 +115,6 @@ impl Reach {
     }
 }
 
-/// US states, the District of Columbia and the territories, by postal code.
-pub const US_STATES: &[(&str, &str)] = &[
-    ("AL", "Alabama"),
-    ("AK", "Alaska"),
-    ("AZ", "Arizona"),
-    ("AR", "Arkansas"),
-    ("CA", "California"),
-    ("CO", "Colorado"),
-    ("CT", "Connecticut"),
-    ("DE", "Delaware"),
-    ("DC", "District of Columbia"),
-    ("FL", "Florida"),
-    ("GA", "Georgia"),
-    ("HI", "Hawaii"),
-    ("ID", "Idaho"),
-    ("IL", "Illinois"),
-    ("IN", "Indiana"),
-    ("IA", "Iowa"),
-    ("KS", "Kansas"),
-    ("KY", "Kentucky"),
-    ("LA", "Louisiana"),
-    ("ME", "Maine"),
-    ("MD", "Maryland"),
-    ("MA", "Massachusetts"),
-    ("MI", "Michigan"),
-    ("MN", "Minnesota"),
-    ("MS", "Mississippi"),
-    ("MO", "Missouri"),
-    ("MT", "Montana"),
-    ("NE", "Nebraska"),
-    ("NV", "Nevada"),
-    ("NH", "New Hampshire"),
-    ("NJ", "New Jersey"),
-    ("NM", "New Mexico"),
-    ("NY", "New York"),
-    ("NC", "North Carolina"),
-    ("ND", "North Dakota"),
-    ("OH", "Ohio"),
-    ("OK", "Oklahoma"),
-    ("OR", "Oregon"),
-    ("PA", "Pennsylvania"),
-    ("RI", "Rhode Island"),
-    ("SC", "South Carolina"),
-    ("SD", "South Dakota"),
-    ("TN", "Tennessee"),
-    ("TX", "Texas"),
-    ("UT", "Utah"),
-    ("VT", "Vermont"),
-    ("VA", "Virginia"),
-    ("WA", "Washington"),
-    ("WV", "West Virginia"),
-    ("WI", "Wisconsin"),
-    ("WY", "Wyoming"),
-    ("AS", "American Samoa"),
-    ("GU", "Guam"),
-    ("MP", "Northern Mariana Islands"),
-    ("PR", "Puerto Rico"),
-    ("VI", "U.S. Virgin Islands"),
-];
-
-/// Montana's 56 counties.
-pub const MONTANA_COUNTIES: &[&str] = &[
-    "Beaverhead",
-    "Big Horn",
-    "Blaine",
-    "Broadwater",
-    "Carbon",
-    "Carter",
-    "Cascade",
-    "Chouteau",
-    "Custer",
-    "Daniels",
-    "Dawson",
-    "Deer Lodge",
-    "Fallon",
-    "Fergus",
-    "Flathead",
-    "Gallatin",
-    "Garfield",
-    "Glacier",
-    "Golden Valley",
-    "Granite",
-    "Hill",
-    "Jefferson",
-    "Judith Basin",
-    "Lake",
-    "Lewis and Clark",
-    "Liberty",
-    "Lincoln",
-    "McCone",
-    "Madison",
-    "Meagher",
-    "Mineral",
-    "Missoula",
-    "Musselshell",
-    "Park",
-    "Petroleum",
-    "Phillips",
-    "Pondera",
-    "Powder River",
-    "Powell",
-    "Prairie",
-    "Ravalli",
-    "Richland",
-    "Roosevelt",
-    "Rosebud",
-    "Sanders",
-    "Sheridan",
-    "Silver Bow",
-    "Stillwater",
-    "Sweet Grass",
-    "Teton",
-    "Toole",
-    "Treasure",
-    "Valley",
-    "Wheatland",
-    "Wibaux",
-    "Yellowstone",
-];
-
 /// Texas Health Service Region 7 (Temple): the demo's sub-state area.
 pub const TEXAS_HSR7_COUNTIES: &[&str] = &[
     "Bastrop",
@@ -314,12 +195,18 @@ impl County {
                 "Enter the county name, like Yellowstone.",
             ));
         }
-        if state.is_some_and(|st| st.code() == "MT") {
-            return MONTANA_COUNTIES
-                .iter()
-                .find(|c| c.eq_ignore_ascii_case(s))
-                .map(|c| Self((*c).to_string()))
-                .ok_or_else(|| Issue::new(field, format!("{s} is not a Montana county.")));
+        // Checked against the county list for the states the registry holds one for (Montana
+        // and Texas); elsewhere any well-formed name is accepted.
+        if let Some(st) = state {
+            let known = counties(st.code());
+            if !known.is_empty() {
+                let name = state_name(st.code()).unwrap_or(st.code());
+                return known
+                    .iter()
+                    .find(|c| c.eq_ignore_ascii_case(s))
+                    .map(|c| Self((*c).to_string()))
+                    .ok_or_else(|| Issue::new(field, format!("{s} is not a {name} county.")));
+            }
         }
         Ok(Self(s.split_whitespace().collect::<Vec<_>>().join(" ")))
     }
@@ -443,7 +330,16 @@ mod tests {
         );
         let issue = County::parse_field("county", "Travis", mt).unwrap_err();
         assert!(issue.message.contains("not a Montana county"));
-        assert_eq!(MONTANA_COUNTIES.len(), 56);
+        assert_eq!(counties("MT").len(), 56);
+        let tx = Some(UsState::parse_field("state", "TX").unwrap());
+        assert_eq!(
+            County::parse_field("county", "travis", tx)
+                .unwrap()
+                .as_str(),
+            "Travis"
+        );
+        let issue = County::parse_field("county", "Yellowstone", tx).unwrap_err();
+        assert!(issue.message.contains("not a Texas county"));
     }
 
     #[test]
