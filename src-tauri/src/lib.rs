@@ -121,7 +121,7 @@ pub fn run() {
                         anyhow::anyhow!("unknown jurisdiction {name:?}: use montana or texas")
                     })?);
             }
-            let ctx = tauri::async_runtime::block_on(AppContext::open(&config))
+            let ctx = tauri::async_runtime::block_on(open_registry(&config))
                 .map_err(|e| anyhow::anyhow!("could not open the database: {e}"))?;
             tracing::info!(demo = args.demo, "database ready");
             app.manage(ctx);
@@ -129,4 +129,27 @@ pub fn run() {
         })
         .run(tauri::generate_context!())
         .expect("error while running Shotbook");
+}
+
+/// Opens the database, seeds the demo registry into it when asked (the composition root's
+/// decision: the desktop host never links the demo generator), and builds the context.
+async fn open_registry(config: &AppConfig) -> anyhow::Result<AppContext> {
+    let store = AppContext::open_store(config).await?;
+    if config.demo {
+        let started = std::time::Instant::now();
+        let created = shotbook_synth::demo::seed_demo_registry(
+            &store,
+            config.demo_clients,
+            time::OffsetDateTime::now_utc(),
+        )
+        .await?;
+        if created > 0 {
+            tracing::info!(
+                clients = created,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "seeded the demo registry"
+            );
+        }
+    }
+    Ok(AppContext::with_store(store, config).await?)
 }

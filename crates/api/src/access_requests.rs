@@ -27,11 +27,10 @@ use shotbook_core::permission::{Permission, Role};
 use shotbook_core::session::Session;
 use shotbook_core::ValidationError;
 use shotbook_store::access_requests::{self, AccessRequestRow, NewAccessRequest};
-use shotbook_store::change_log::ChangeSource;
 use shotbook_store::organizations::{self, OrganizationRow};
-use shotbook_store::sqlx::{Sqlite, Transaction};
 use shotbook_store::users::{self, NewUser};
 use shotbook_store::StoreError;
+use shotbook_store::Work;
 use shotbook_store::{audit, memberships};
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
@@ -470,7 +469,7 @@ pub async fn approve_access_request(
                 email: parsed.email.as_str().to_string(),
                 phone: Some(parsed.phone.as_str().to_string()),
             };
-            users::insert_in_tx(&mut tx, &new, ChangeSource::Local, now).await?;
+            users::insert_in_tx(&mut tx, &new, now).await?;
             memberships::require_password_change_in_tx(&mut tx, user, now).await?;
             let role =
                 role.ok_or_else(|| AppError::internal("a New Access request without a role"))?;
@@ -1049,7 +1048,7 @@ pub(crate) fn kind_of(org: &OrganizationRow) -> AppResult<OrganizationKind> {
 }
 
 async fn audit_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     ctx: &AppContext,
     session: &Session,
     organization: OrganizationId,

@@ -3,6 +3,7 @@
 use shotbook_core::audit::{AuditAction, AuditEvent};
 use shotbook_core::date::UsDate;
 use shotbook_core::ids::ClientId;
+use shotbook_core::immunization::dose::may_change;
 use shotbook_core::permission::Permission;
 use shotbook_core::search::{BasicSearch, BasicSearchInput};
 use shotbook_core::session::{Grant, Session};
@@ -117,7 +118,11 @@ pub async fn get_client(ctx: &AppContext, request: GetClientRequest) -> AppResul
             .map(|d| {
                 let on = UsDate::parse(&d.administered_on).ok();
                 let can_change = d.status == "completed"
-                    && crate::immunizations::may_change(&session, d.owner());
+                    && may_change(
+                        session.role,
+                        session.organization_id,
+                        d.owner().and_then(|o| o.parse().ok()),
+                    );
                 ImmunizationEntry {
                     age_at_dose: on.map(|on| age_text(dob, on.date())).unwrap_or_default(),
                     administered_on: on.map_or(d.administered_on.clone(), |on| on.to_string()),

@@ -9,6 +9,7 @@ use shotbook_core::jurisdiction::Jurisdiction;
 use shotbook_core::permission::Permission;
 use shotbook_core::session::{Grant, Session};
 use shotbook_store::Store;
+use shotbook_usecases::{Actor, Need, Permit};
 use time::Duration;
 
 use crate::auth::PendingSignIn;
@@ -74,13 +75,25 @@ pub struct AppContext {
 }
 
 impl AppContext {
-    /// Opens the database (creating and migrating it), seeding the demo registry if asked.
+    /// Opens the database (creating and migrating it). The composition root seeds a demo
+    /// registry into it, when asked, before [`AppContext::with_store`] (the desktop host never
+    /// links the demo generator).
+    pub async fn open_store(config: &AppConfig) -> AppResult<Store> {
+        Ok(Store::open(&config.database_path)
+            .await?
+            .with_node(&workstation_name()))
+    }
+
+    /// Opens the database and the context over it (no demo seeding: see
+    /// [`AppContext::open_store`]).
     pub async fn open(config: &AppConfig) -> AppResult<Self> {
-        let store = Store::open(&config.database_path).await?;
+        let store = Self::open_store(config).await?;
+        Self::with_store(store, config).await
+    }
+
+    /// The context over an opened `store`, configured by `config`.
+    pub async fn with_store(store: Store, config: &AppConfig) -> AppResult<Self> {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        if config.demo {
-            seed_demo(&store, clock.as_ref(), config.demo_clients).await?;
-        }
         crate::auth::inactivate_dormant_accounts(&store, clock.now()).await?;
         let mut ctx = Self::new(store, clock).with_secrets(Arc::new(KeyringStore));
         ctx.mailer = Mailer::from_env(&config.outbox_dir);
@@ -255,6 +268,14 @@ impl AppContext {
         Ok((grant, session))
     }
 
+    /// [`AppContext::require`] as a use-case permit: the signed-in user at this workstation,
+    /// checked for `P`'s permission (and the idle limit).
+    pub fn permit<P: Need>(&self) -> AppResult<(Permit<P>, Session)> {
+        let (_, session) = self.require(P::PERMISSION)?;
+        let actor = Actor::at_workstation(&session, &self.workstation);
+        Ok((Permit::check(actor)?, session))
+    }
+
     /// Records activity in the sessions table at most once a minute, so a remembered session can
     /// be resumed after a restart while it is not idle.
     fn persist_activity(&self, now: time::OffsetDateTime) {
@@ -295,21 +316,6 @@ impl AppContext {
             idle_seconds: i32::try_from(self.idle_limit.whole_seconds()).unwrap_or(i32::MAX),
         }
     }
-}
-
-async fn seed_demo(store: &Store, clock: &dyn Clock, clients: usize) -> AppResult<()> {
-    let started = std::time::Instant::now();
-    let created = shotbook_synth::demo::seed_demo_registry(store, clients, clock.now())
-        .await
-        .map_err(AppError::internal)?;
-    if created > 0 {
-        tracing::info!(
-            clients = created,
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "seeded the demo registry"
-        );
-    }
-    Ok(())
 }
 
 fn workstation_name() -> String {

@@ -10,7 +10,6 @@ use shotbook_core::error::{Issue, IssueCollector};
 use shotbook_core::ids::{ClientId, OrganizationId};
 use shotbook_core::permission::Permission;
 use shotbook_core::ValidationError;
-use shotbook_store::change_log::ChangeSource;
 use shotbook_store::clients::{self, NewClient};
 use shotbook_store::demographics::{self as store, Voidable};
 use shotbook_store::{audit, organizations};
@@ -566,7 +565,7 @@ pub async fn add_client(
         home_organization_id: Some(grant.organization_id()),
     };
     let mut tx = ctx.store().begin().await?;
-    clients::insert_in_tx(&mut tx, &client, ChangeSource::Local, now).await?;
+    clients::insert_in_tx(&mut tx, &client, now).await?;
     let registry_id = assign_registry_id(&mut tx, client.id).await?;
     store::update_personal_in_tx(&mut tx, client.id, &personal, now).await?;
     store::set_current_address_in_tx(&mut tx, client.id, &address, now).await?;
@@ -640,10 +639,7 @@ pub async fn add_client(
 }
 
 /// A random unused ten-digit registry client number (generated clients use the same range).
-async fn assign_registry_id(
-    tx: &mut shotbook_store::sqlx::Transaction<'_, shotbook_store::sqlx::Sqlite>,
-    client: ClientId,
-) -> AppResult<String> {
+async fn assign_registry_id(tx: &mut shotbook_store::Work, client: ClientId) -> AppResult<String> {
     use rand::Rng;
     for _ in 0..20 {
         let candidate = rand::rng()

@@ -163,3 +163,25 @@ impl From<SessionError> for AppError {
         }
     }
 }
+
+impl From<shotbook_usecases::UseCaseError> for AppError {
+    fn from(e: shotbook_usecases::UseCaseError) -> Self {
+        use shotbook_usecases::{PortError, UseCaseError};
+        match e {
+            UseCaseError::Invalid(v) => v.into(),
+            UseCaseError::Forbidden { permission } => AppError::Forbidden {
+                permission: permission.to_string(),
+            },
+            UseCaseError::ConsentRestricted(r) => AppError::ConsentRestricted {
+                restriction: r.code().to_string(),
+            },
+            UseCaseError::NotFound(entity) => AppError::NotFound {
+                entity: entity.to_string(),
+            },
+            UseCaseError::Storage(PortError::NotFound(entity)) => AppError::NotFound {
+                entity: entity.to_string(),
+            },
+            UseCaseError::Storage(PortError::Failed(e)) => AppError::internal(format!("{e:#}")),
+        }
+    }
+}

@@ -2,23 +2,23 @@
 //! shot card, edits and voids, and reading a vial's barcode. Every change is checked against
 //! the entry rules of `shotbook_core::immunization::entry`, audited, and logged for sync.
 
-use shotbook_core::audit::{AuditAction, AuditEvent};
 use shotbook_core::codes::{Cvx, Mvx};
 use shotbook_core::date::UsDate;
 use shotbook_core::error::{Issue, IssueCollector, ValidationError};
 use shotbook_core::ids::{ClientId, ImmunizationId, VaccineLotId};
-use shotbook_core::immunization::entry::{
-    self, check_dose, DoseFacts, DoseSource, LotFacts, OtherDose, VaccineFacts, Warning,
+use shotbook_core::immunization::dose::{
+    AdministeredDose, DoseCorrection, DoseDetails, DoseProduct, HistoricalDose, VisGiven,
 };
+use shotbook_core::immunization::entry::{self, Warning};
 use shotbook_core::immunization::gs1::VialScan;
-use shotbook_core::immunization::lot::{FundingSource, LotNumber};
-use shotbook_core::permission::{Permission, Scope};
-use shotbook_core::session::{Grant, Session};
-use shotbook_store::immunizations::{self, DoseEdit, EntryDetails, NewImmunization};
-use shotbook_store::{audit, clients, vaccine_lots, vaccine_products, StoreError};
+use shotbook_core::immunization::lot::LotNumber;
+use shotbook_core::permission::Permission;
+use shotbook_store::{vaccine_lots, vaccine_products};
+use shotbook_usecases::immunizations::{self as usecases, DosesOutcome};
+use shotbook_usecases::need;
 use time::Date;
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::immunization_dto::{
     CodeChoice, DoseEntryOptions, EditImmunizationRequest, FieldWarning,
     RecordAdministeredDoseRequest, RecordDosesResponse, RecordHistoricalDosesRequest,
@@ -26,20 +26,12 @@ use crate::immunization_dto::{
 };
 use crate::AppContext;
 
-/// Most doses one shot card may add at once.
-pub const MAX_HISTORICAL_DOSES: usize = 40;
+pub use shotbook_usecases::immunizations::MAX_HISTORICAL_DOSES;
 
 fn parse_id<T: std::str::FromStr>(field: &str, text: &str, what: &str) -> Result<T, Issue> {
     text.trim()
         .parse()
         .map_err(|_| Issue::new(field, format!("Not a {what} id.")))
-}
-
-fn iso_date(text: &str) -> AppResult<Date> {
-    // Never quote the value: it may be a date of birth, and internal errors are logged.
-    UsDate::parse(text)
-        .map(|d| d.date())
-        .map_err(|_| AppError::internal("a stored date is not a date"))
 }
 
 fn us(iso: &str) -> String {
@@ -54,53 +46,61 @@ fn groups_of(text: Option<&str>) -> Vec<String> {
         .collect()
 }
 
-/// The CDC facts of `cvx`, or an issue on `field` when CDC does not list it.
-async fn vaccine_facts(
-    ctx: &AppContext,
-    field: &str,
-    cvx: &Cvx,
-) -> AppResult<Result<VaccineFacts, Issue>> {
-    Ok(
-        match vaccine_products::vaccine(ctx.store(), cvx.as_str()).await? {
-            Some(row) => Ok(VaccineFacts {
-                cvx: cvx.clone(),
-                short_description: row.short_description,
-                status: row.status,
-                groups: groups_of(row.groups.as_deref()),
-            }),
-            None => Err(Issue::new(
-                field,
-                format!("CVX {cvx} is not in CDC's vaccine table; choose a listed vaccine."),
-            )),
-        },
-    )
+fn optional_date(field: &str, text: &str, today: Date) -> Result<Option<UsDate>, Issue> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let date = UsDate::parse_field(field, text)?;
+    if date.date() > today {
+        return Err(Issue::new(field, format!("{date} is in the future.")));
+    }
+    Ok(Some(date))
 }
 
-/// The client's doses that count (not voided), with their ids. Empty when the consent rule
-/// hides the history from this user: a duplicate warning would otherwise reveal it.
-async fn current_doses(
-    ctx: &AppContext,
-    session: &Session,
-    client: ClientId,
-) -> AppResult<Vec<(String, OtherDose)>> {
-    if !crate::consent::access_to(ctx, session, client)
-        .await?
-        .is_full()
-    {
-        return Ok(Vec::new());
+fn optional_mvx(issues: &mut IssueCollector, text: &str) -> Option<Mvx> {
+    if text.trim().is_empty() {
+        return None;
     }
-    let rows = immunizations::for_client(ctx.store(), client).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows.into_iter().filter(|r| r.status == "completed") {
-        out.push((
-            row.id,
-            OtherDose {
-                administered_on: iso_date(&row.administered_on)?,
-                groups: groups_of(row.vaccine_groups.as_deref()),
-            },
-        ));
+    issues.take(Mvx::parse(text).map_err(|m| Issue::new("mvx", m)))
+}
+
+fn optional_lot_number(issues: &mut IssueCollector, text: &str) -> Option<LotNumber> {
+    if text.trim().is_empty() {
+        return None;
     }
-    Ok(out)
+    issues.take(LotNumber::parse_field("lotNumber", text))
+}
+
+/// Volume, route, site, VFC eligibility and clinician, as both dose forms type them.
+fn dose_details(
+    issues: &mut IssueCollector,
+    volume: Option<f64>,
+    route: &str,
+    site: &str,
+    vfc_eligibility: &str,
+    clinician: &str,
+) -> DoseDetails {
+    DoseDetails {
+        volume_ml: issues
+            .take(entry::optional_volume("doseVolumeMl", volume))
+            .flatten(),
+        route: issues
+            .take(entry::optional_code("route", route, &entry::ROUTES))
+            .flatten(),
+        site: issues
+            .take(entry::optional_code("site", site, &entry::SITES))
+            .flatten(),
+        vfc_eligibility: issues
+            .take(entry::optional_code(
+                "vfcEligibility",
+                vfc_eligibility,
+                &entry::VFC_ELIGIBILITY,
+            ))
+            .flatten(),
+        clinician: issues
+            .take(entry::optional_text("clinician", clinician))
+            .flatten(),
+    }
 }
 
 fn warnings_out(warnings: Vec<Warning>) -> Vec<FieldWarning> {
@@ -114,53 +114,79 @@ fn warnings_out(warnings: Vec<Warning>) -> Vec<FieldWarning> {
         .collect()
 }
 
-fn audit_event(ctx: &AppContext, grant: &Grant, client: ClientId, detail: String) -> AuditEvent {
-    AuditEvent {
-        at: ctx.clock().now(),
-        user_id: Some(grant.user_id()),
-        organization_id: Some(grant.organization_id()),
-        workstation: ctx.workstation().to_string(),
-        action: AuditAction::UpdateImmunization,
-        client_id: Some(client),
-        detail: Some(detail),
+fn doses_response(outcome: DosesOutcome) -> RecordDosesResponse {
+    RecordDosesResponse {
+        saved: outcome.saved,
+        warnings: warnings_out(outcome.warnings),
+        immunization_ids: outcome.ids.iter().map(ToString::to_string).collect(),
     }
 }
 
-async fn client_birth(ctx: &AppContext, client: ClientId) -> AppResult<Date> {
-    let row = clients::get(ctx.store(), client).await?;
-    iso_date(&row.date_of_birth)
+fn client_id(text: &str) -> AppResult<ClientId> {
+    parse_id("clientId", text, "client").map_err(|i| ValidationError { issues: vec![i] }.into())
 }
 
-/// The VIS with this GS1 string, as the dose stores it (string, ISO edition).
-async fn vis_given(
-    ctx: &AppContext,
-    field: &str,
-    encoded: &str,
-) -> AppResult<Result<Option<(String, String)>, Issue>> {
-    let encoded = encoded.trim();
-    if encoded.is_empty() {
-        return Ok(Ok(None));
-    }
-    Ok(
-        match vaccine_products::vis_document(ctx.store(), encoded).await? {
-            Some(doc) => Ok(Some((doc.encoded_string, doc.edition_date))),
-            None => Err(Issue::new(
-                field,
-                "This VIS is not in CDC's VIS table; choose one from the list.",
-            )),
-        },
-    )
-}
-
-fn optional_date(field: &str, text: &str, today: Date) -> Result<Option<UsDate>, Issue> {
-    if text.trim().is_empty() {
-        return Ok(None);
-    }
-    let date = UsDate::parse_field(field, text)?;
-    if date.date() > today {
-        return Err(Issue::new(field, format!("{date} is in the future.")));
-    }
-    Ok(Some(date))
+/// The administered-dose form as the use case takes it.
+fn administered_dose(
+    request: &RecordAdministeredDoseRequest,
+    client: ClientId,
+    today: Date,
+) -> AppResult<AdministeredDose> {
+    let mut issues = IssueCollector::new();
+    let on = issues.take(UsDate::parse_field(
+        "administeredOn",
+        &request.administered_on,
+    ));
+    let product = if request.lot_id.trim().is_empty() {
+        let cvx = issues.take(Cvx::parse_field("cvx", &request.cvx));
+        let mvx = optional_mvx(&mut issues, &request.mvx);
+        let lot_number = optional_lot_number(&mut issues, &request.lot_number);
+        let expires_on = if request.expiration_date.trim().is_empty() {
+            None
+        } else {
+            issues.take(UsDate::parse_field(
+                "expirationDate",
+                &request.expiration_date,
+            ))
+        };
+        cvx.map(|cvx| DoseProduct::Typed {
+            cvx,
+            mvx,
+            lot_number,
+            expires_on: expires_on.map(|d| d.date()),
+            ndc: Some(request.ndc.trim().to_string()).filter(|n| !n.is_empty()),
+        })
+    } else {
+        issues
+            .take(parse_id::<VaccineLotId>("lotId", &request.lot_id, "lot"))
+            .map(DoseProduct::FromLot)
+    };
+    let details = dose_details(
+        &mut issues,
+        request.dose_volume_ml,
+        &request.route,
+        &request.site,
+        &request.vfc_eligibility,
+        &request.clinician,
+    );
+    let vis_given_on = issues
+        .take(optional_date("visGivenOn", &request.vis_given_on, today))
+        .flatten();
+    issues.finish()?;
+    let (Some(on), Some(product)) = (on, product) else {
+        unreachable!("every missing value recorded an issue")
+    };
+    let document = request.vis_document.trim();
+    Ok(AdministeredDose {
+        client,
+        administered_on: on.date(),
+        product,
+        details,
+        vis: (!document.is_empty()).then(|| VisGiven {
+            document: document.to_string(),
+            given_on: vis_given_on.map(|d| d.date()),
+        }),
+    })
 }
 
 /// Records a dose given here. With a lot from the organization's inventory, the lot's count
@@ -170,209 +196,18 @@ pub async fn record_administered_dose(
     ctx: &AppContext,
     request: RecordAdministeredDoseRequest,
 ) -> AppResult<RecordDosesResponse> {
-    let (grant, session) = ctx.require(Permission::AddImmunizations)?;
-    let today = ctx.clock().today();
-    let mut issues = IssueCollector::new();
-    let client: ClientId = parse_id("clientId", &request.client_id, "client")
-        .map_err(|i| ValidationError { issues: vec![i] })?;
-    let born = client_birth(ctx, client).await?;
-
-    let on = issues.take(UsDate::parse_field(
-        "administeredOn",
-        &request.administered_on,
-    ));
-    let lot = if request.lot_id.trim().is_empty() {
-        None
-    } else {
-        match issues.take(parse_id::<VaccineLotId>("lotId", &request.lot_id, "lot")) {
-            Some(id) => match vaccine_lots::get(ctx.store(), id).await {
-                Ok(row) => Some((id, row)),
-                Err(StoreError::NotFound(_)) => {
-                    issues.push(Issue::new("lotId", "This lot is not in the inventory."));
-                    None
-                }
-                Err(e) => return Err(e.into()),
-            },
-            None => None,
-        }
-    };
-    let (cvx_text, mvx_text) = match &lot {
-        Some((_, row)) => (row.cvx.clone(), row.mvx.clone()),
-        None => (request.cvx.clone(), request.mvx.clone()),
-    };
-    let cvx = issues.take(Cvx::parse_field("cvx", &cvx_text));
-    let mvx = if mvx_text.trim().is_empty() {
-        None
-    } else {
-        issues.take(Mvx::parse(&mvx_text).map_err(|m| Issue::new("mvx", m)))
-    };
-    let typed_lot = if lot.is_none() && !request.lot_number.trim().is_empty() {
-        issues.take(LotNumber::parse_field("lotNumber", &request.lot_number))
-    } else {
-        None
-    };
-    let typed_expiry = if lot.is_none() && !request.expiration_date.trim().is_empty() {
-        issues.take(UsDate::parse_field(
-            "expirationDate",
-            &request.expiration_date,
-        ))
-    } else {
-        None
-    };
-    let volume = issues
-        .take(entry::optional_volume(
-            "doseVolumeMl",
-            request.dose_volume_ml,
-        ))
-        .flatten();
-    let route = issues
-        .take(entry::optional_code(
-            "route",
-            &request.route,
-            &entry::ROUTES,
-        ))
-        .flatten();
-    let site = issues
-        .take(entry::optional_code("site", &request.site, &entry::SITES))
-        .flatten();
-    let vfc = issues
-        .take(entry::optional_code(
-            "vfcEligibility",
-            &request.vfc_eligibility,
-            &entry::VFC_ELIGIBILITY,
-        ))
-        .flatten();
-    let clinician = issues
-        .take(entry::optional_text("clinician", &request.clinician))
-        .flatten();
-    let vis = issues
-        .take(vis_given(ctx, "visDocument", &request.vis_document).await?)
-        .flatten();
-    let vis_given_on = issues
-        .take(optional_date("visGivenOn", &request.vis_given_on, today))
-        .flatten();
-    let vaccine = match &cvx {
-        Some(cvx) => issues.take(vaccine_facts(ctx, "cvx", cvx).await?),
-        None => None,
-    };
-    issues.finish()?;
-    let (Some(on), Some(vaccine)) = (on, vaccine) else {
-        unreachable!("every missing value recorded an issue")
-    };
-
-    let lot_facts = match &lot {
-        Some((_, row)) => Some(LotFacts {
-            lot_number: row.lot_number.clone(),
-            organization_id: row
-                .organization_id
-                .parse()
-                .map_err(|_| AppError::internal("a stored organization id is not a UUID"))?,
-            cvx: Cvx::parse(&row.cvx).map_err(AppError::internal)?,
-            expires_on: iso_date(&row.expiration_date)?,
-            on_hand: row.quantity_on_hand,
-        }),
-        None => None,
-    };
-    let others: Vec<OtherDose> = current_doses(ctx, &session, client)
-        .await?
-        .into_iter()
-        .map(|(_, d)| d)
-        .collect();
-    let warnings = check_dose(&DoseFacts {
-        field_prefix: "",
-        date_of_birth: born,
-        today,
-        administered_on: on.date(),
-        source: DoseSource::Administered,
-        vaccine: &vaccine,
-        lot: lot_facts.as_ref(),
-        organization_id: session.organization_id,
-        other_doses: &others,
-    })
-    .map_err(|issues| ValidationError { issues })?;
-    if !warnings.is_empty() && !request.confirm_warnings {
-        return Ok(RecordDosesResponse {
-            saved: false,
-            warnings: warnings_out(warnings),
-            immunization_ids: Vec::new(),
-        });
-    }
-
-    let funding = lot
-        .as_ref()
-        .and_then(|(_, row)| FundingSource::parse_field("fundingSource", &row.funding_source).ok());
-    let dose = NewImmunization {
-        id: ImmunizationId::new(),
-        client_id: client,
-        cvx: vaccine.cvx.as_str().to_string(),
-        mvx: mvx.map(|m| m.as_str().to_string()),
-        administered_on: on.iso(),
-        lot_number: match &lot {
-            Some((_, row)) => Some(row.lot_number.clone()),
-            None => typed_lot.map(|l| l.as_str().to_string()),
-        },
-        expiration_date: match &lot {
-            Some((_, row)) => Some(row.expiration_date.clone()),
-            None => typed_expiry.map(|d| d.iso()),
-        },
-        dose_volume_ml: volume,
-        route,
-        site,
-        source: DoseSource::Administered.code().to_string(),
-        organization_id: Some(session.organization_id),
-        clinician,
-        funding_source: funding.map(|f| f.hl7_code().to_string()),
-        vfc_eligibility: vfc,
-    };
-    let ndc = match &lot {
-        Some((_, row)) => row.ndc.clone(),
-        None => Some(request.ndc.trim().to_string()).filter(|n| !n.is_empty()),
-    };
-    let details = EntryDetails {
-        lot_id: None,
-        ndc,
-        vis_edition_date: vis.as_ref().map(|(_, edition)| edition.clone()),
-        vis_document: vis.map(|(encoded, _)| encoded),
-        vis_given_on: vis_given_on.map(|d| d.iso()),
-        historical_provider: None,
-        recorded_by: grant.user_id(),
-        recorded_by_organization_id: session.organization_id,
-    };
-    let now = ctx.clock().now();
-    let mut tx = ctx.store().begin().await?;
-    match &lot {
-        Some((lot_id, row)) => {
-            if !immunizations::insert_from_lot_in_tx(&mut tx, &dose, &details, *lot_id, now).await?
-            {
-                // Someone took the last dose (or the lot changed) since it was read.
-                return Err(ValidationError::single(
-                    "lotId",
-                    format!(
-                        "Lot {} has no doses left on hand; choose another lot.",
-                        row.lot_number
-                    ),
-                )
-                .into());
-            }
-        }
-        None => immunizations::insert_entry_in_tx(&mut tx, &dose, &details, now).await?,
-    }
-    audit::append(
-        &mut *tx,
-        &audit_event(
-            ctx,
-            &grant,
-            client,
-            format!("administered dose {} recorded", dose.id),
-        ),
+    let (permit, _) = ctx.permit::<need::AddImmunizations>()?;
+    let client = client_id(&request.client_id)?;
+    let dose = administered_dose(&request, client, ctx.clock().today())?;
+    let outcome = usecases::record_administered(
+        ctx.store(),
+        &permit,
+        ctx.clock(),
+        dose,
+        request.confirm_warnings,
     )
     .await?;
-    tx.commit().await.map_err(StoreError::from)?;
-    Ok(RecordDosesResponse {
-        saved: true,
-        warnings: warnings_out(warnings),
-        immunization_ids: vec![dose.id.to_string()],
-    })
+    Ok(doses_response(outcome))
 }
 
 /// Records several historical doses at once (vaccine and date, optionally who gave them), in
@@ -381,23 +216,10 @@ pub async fn record_historical_doses(
     ctx: &AppContext,
     request: RecordHistoricalDosesRequest,
 ) -> AppResult<RecordDosesResponse> {
-    let (grant, session) = ctx.require(Permission::AddImmunizations)?;
-    let today = ctx.clock().today();
-    let client: ClientId = parse_id("clientId", &request.client_id, "client")
-        .map_err(|i| ValidationError { issues: vec![i] })?;
-    let born = client_birth(ctx, client).await?;
-    if request.doses.is_empty() {
-        return Err(ValidationError::single("doses", "Add at least one dose.").into());
-    }
-    if request.doses.len() > MAX_HISTORICAL_DOSES {
-        return Err(ValidationError::single(
-            "doses",
-            format!("Add at most {MAX_HISTORICAL_DOSES} doses at a time."),
-        )
-        .into());
-    }
+    let (permit, _) = ctx.permit::<need::AddImmunizations>()?;
+    let client = client_id(&request.client_id)?;
     let mut issues = IssueCollector::new();
-    let mut parsed = Vec::with_capacity(request.doses.len());
+    let mut doses = Vec::with_capacity(request.doses.len());
     for (i, input) in request.doses.iter().enumerate() {
         let field = |name: &str| format!("doses[{i}].{name}");
         let on = issues.take(UsDate::parse_field(
@@ -408,135 +230,25 @@ pub async fn record_historical_doses(
         let provider = issues
             .take(entry::optional_text(&field("provider"), &input.provider))
             .flatten();
-        let vaccine = match &cvx {
-            Some(cvx) => issues.take(vaccine_facts(ctx, &field("cvx"), cvx).await?),
-            None => None,
-        };
-        parsed.push((on, vaccine, provider));
-    }
-    issues.finish()?;
-    let parsed: Vec<(UsDate, VaccineFacts, Option<String>)> = parsed
-        .into_iter()
-        .map(|(on, vaccine, provider)| match (on, vaccine) {
-            (Some(on), Some(vaccine)) => (on, vaccine, provider),
-            _ => unreachable!("every missing value recorded an issue"),
-        })
-        .collect();
-
-    let recorded: Vec<OtherDose> = current_doses(ctx, &session, client)
-        .await?
-        .into_iter()
-        .map(|(_, d)| d)
-        .collect();
-    let mut refusals = Vec::new();
-    let mut warnings = Vec::new();
-    for (i, (on, vaccine, _)) in parsed.iter().enumerate() {
-        let mut others = recorded.clone();
-        others.extend(parsed.iter().enumerate().filter(|(j, _)| *j != i).map(
-            |(_, (on, vaccine, _))| OtherDose {
+        if let (Some(on), Some(cvx)) = (on, cvx) {
+            doses.push(HistoricalDose {
+                cvx,
                 administered_on: on.date(),
-                groups: vaccine.groups.clone(),
-            },
-        ));
-        let prefix = format!("doses[{i}].");
-        match check_dose(&DoseFacts {
-            field_prefix: &prefix,
-            date_of_birth: born,
-            today,
-            administered_on: on.date(),
-            source: DoseSource::Historical,
-            vaccine,
-            lot: None,
-            organization_id: session.organization_id,
-            other_doses: &others,
-        }) {
-            Ok(w) => warnings.extend(w),
-            Err(issues) => refusals.extend(issues),
+                provider,
+            });
         }
     }
-    if !refusals.is_empty() {
-        return Err(ValidationError { issues: refusals }.into());
-    }
-    if !warnings.is_empty() && !request.confirm_warnings {
-        return Ok(RecordDosesResponse {
-            saved: false,
-            warnings: warnings_out(warnings),
-            immunization_ids: Vec::new(),
-        });
-    }
-
-    let now = ctx.clock().now();
-    let mut tx = ctx.store().begin().await?;
-    let mut ids = Vec::with_capacity(parsed.len());
-    for (on, vaccine, provider) in parsed {
-        let dose = NewImmunization {
-            id: ImmunizationId::new(),
-            client_id: client,
-            cvx: vaccine.cvx.as_str().to_string(),
-            administered_on: on.iso(),
-            source: DoseSource::Historical.code().to_string(),
-            ..Default::default()
-        };
-        let details = EntryDetails {
-            lot_id: None,
-            ndc: None,
-            vis_document: None,
-            vis_edition_date: None,
-            vis_given_on: None,
-            historical_provider: provider,
-            recorded_by: grant.user_id(),
-            recorded_by_organization_id: session.organization_id,
-        };
-        immunizations::insert_entry_in_tx(&mut tx, &dose, &details, now).await?;
-        ids.push(dose.id.to_string());
-    }
-    audit::append(
-        &mut *tx,
-        &audit_event(
-            ctx,
-            &grant,
-            client,
-            format!("{} historical doses recorded: {}", ids.len(), ids.join(" ")),
-        ),
+    issues.finish()?;
+    let outcome = usecases::record_historical(
+        ctx.store(),
+        &permit,
+        ctx.clock(),
+        client,
+        doses,
+        request.confirm_warnings,
     )
     .await?;
-    tx.commit().await.map_err(StoreError::from)?;
-    Ok(RecordDosesResponse {
-        saved: true,
-        warnings: warnings_out(warnings),
-        immunization_ids: ids,
-    })
-}
-
-/// Whether the session may edit or void a dose owned by `owner` (the organization that
-/// recorded it): state staff may change any; others only their own organization's entries.
-pub fn may_change(session: &Session, owner: Option<&str>) -> bool {
-    session.role.grants(Permission::EditImmunizations)
-        && (session.role.scope() == Scope::State
-            || owner == Some(session.organization_id.to_string().as_str()))
-}
-
-async fn dose_to_change(
-    ctx: &AppContext,
-    session: &Session,
-    id_text: &str,
-) -> AppResult<(ImmunizationId, immunizations::DoseForChange)> {
-    let id: ImmunizationId = parse_id("immunizationId", id_text, "dose")
-        .map_err(|i| ValidationError { issues: vec![i] })?;
-    let dose = immunizations::for_change(ctx.store(), id).await?;
-    if !may_change(session, dose.owner()) {
-        return Err(AppError::Forbidden {
-            permission: "edit_other_organizations_immunizations".into(),
-        });
-    }
-    if dose.status != "completed" {
-        return Err(ValidationError::single(
-            "immunizationId",
-            "This dose was voided; it cannot be changed.",
-        )
-        .into());
-    }
-    Ok((id, dose))
+    Ok(doses_response(outcome))
 }
 
 /// Edits a dose of the user's organization, keeping the previous values with the reason.
@@ -544,62 +256,25 @@ pub async fn edit_immunization(
     ctx: &AppContext,
     request: EditImmunizationRequest,
 ) -> AppResult<RecordDosesResponse> {
-    let (grant, session) = ctx.require(Permission::EditImmunizations)?;
-    let (id, dose) = dose_to_change(ctx, &session, &request.immunization_id).await?;
-    let client: ClientId = dose
-        .client_id
-        .parse()
-        .map_err(|_| AppError::internal("a stored client id is not a UUID"))?;
-    let today = ctx.clock().today();
+    let (permit, _) = ctx.permit::<need::EditImmunizations>()?;
+    let id: ImmunizationId = parse_id("immunizationId", &request.immunization_id, "dose")
+        .map_err(|i| ValidationError { issues: vec![i] })?;
     let mut issues = IssueCollector::new();
     let on = issues.take(UsDate::parse_field(
         "administeredOn",
         &request.administered_on,
     ));
     let cvx = issues.take(Cvx::parse_field("cvx", &request.cvx));
-    let from_lot = dose.lot_id.is_some();
-    if from_lot && cvx.as_ref().is_some_and(|c| c.as_str() != dose.cvx) {
-        issues.push(Issue::new(
-            "cvx",
-            "This dose was drawn from an inventory lot, so its vaccine cannot change; void it and record the right vaccine.",
-        ));
-    }
-    let mvx = if request.mvx.trim().is_empty() {
-        None
-    } else {
-        issues.take(Mvx::parse(&request.mvx).map_err(|m| Issue::new("mvx", m)))
-    };
-    let lot_number = if request.lot_number.trim().is_empty() {
-        None
-    } else {
-        issues.take(LotNumber::parse_field("lotNumber", &request.lot_number))
-    };
-    let volume = issues
-        .take(entry::optional_volume(
-            "doseVolumeMl",
-            request.dose_volume_ml,
-        ))
-        .flatten();
-    let route = issues
-        .take(entry::optional_code(
-            "route",
-            &request.route,
-            &entry::ROUTES,
-        ))
-        .flatten();
-    let site = issues
-        .take(entry::optional_code("site", &request.site, &entry::SITES))
-        .flatten();
-    let vfc = issues
-        .take(entry::optional_code(
-            "vfcEligibility",
-            &request.vfc_eligibility,
-            &entry::VFC_ELIGIBILITY,
-        ))
-        .flatten();
-    let clinician = issues
-        .take(entry::optional_text("clinician", &request.clinician))
-        .flatten();
+    let mvx = optional_mvx(&mut issues, &request.mvx);
+    let lot_number = optional_lot_number(&mut issues, &request.lot_number);
+    let details = dose_details(
+        &mut issues,
+        request.dose_volume_ml,
+        &request.route,
+        &request.site,
+        &request.vfc_eligibility,
+        &request.clinician,
+    );
     let provider = issues
         .take(entry::optional_text(
             "historicalProvider",
@@ -607,102 +282,30 @@ pub async fn edit_immunization(
         ))
         .flatten();
     let reason = issues.take(entry::change_reason("reason", &request.reason));
-    let vaccine = match &cvx {
-        Some(cvx) => issues.take(vaccine_facts(ctx, "cvx", cvx).await?),
-        None => None,
-    };
     issues.finish()?;
-    let (Some(on), Some(vaccine), Some(reason)) = (on, vaccine, reason) else {
+    let (Some(on), Some(cvx), Some(reason)) = (on, cvx, reason) else {
         unreachable!("every missing value recorded an issue")
     };
-    let stored = immunizations::for_client(ctx.store(), client)
-        .await?
-        .into_iter()
-        .find(|r| r.id == dose.id)
-        .ok_or(StoreError::NotFound("immunization"))?;
-    if from_lot && lot_number.as_ref().map(|l| l.as_str()) != stored.lot_number.as_deref() {
-        return Err(ValidationError::single(
-            "lotNumber",
-            "This dose was drawn from an inventory lot, so its lot cannot change; void it and record it from the right lot.",
-        )
-        .into());
-    }
-
-    let born = client_birth(ctx, client).await?;
-    let others: Vec<OtherDose> = current_doses(ctx, &session, client)
-        .await?
-        .into_iter()
-        .filter(|(other, _)| *other != dose.id)
-        .map(|(_, d)| d)
-        .collect();
-    let source = if dose.source == "administered" {
-        DoseSource::Administered
-    } else {
-        DoseSource::Historical
-    };
-    let warnings = check_dose(&DoseFacts {
-        field_prefix: "",
-        date_of_birth: born,
-        today,
+    let correction = DoseCorrection {
+        immunization: id,
+        expected_revision: i64::from(request.revision),
         administered_on: on.date(),
-        source,
-        vaccine: &vaccine,
-        lot: None,
-        organization_id: session.organization_id,
-        other_doses: &others,
-    })
-    .map_err(|issues| ValidationError { issues })?;
-    if !warnings.is_empty() && !request.confirm_warnings {
-        return Ok(RecordDosesResponse {
-            saved: false,
-            warnings: warnings_out(warnings),
-            immunization_ids: Vec::new(),
-        });
-    }
-    let edit = DoseEdit {
-        administered_on: on.iso(),
-        cvx: vaccine.cvx.as_str().to_string(),
-        mvx: mvx.map(|m| m.as_str().to_string()),
-        lot_number: lot_number.map(|l| l.as_str().to_string()),
-        expiration_date: stored.expiration_date.clone(),
-        dose_volume_ml: volume,
-        route,
-        site,
-        clinician,
+        cvx,
+        mvx,
+        lot_number,
+        details,
         historical_provider: provider,
-        vis_document: stored.vis_document.clone(),
-        vis_edition_date: stored.vis_edition_date.clone(),
-        vis_given_on: stored.vis_given_on.clone(),
-        vfc_eligibility: vfc,
+        reason,
     };
-    let now = ctx.clock().now();
-    let mut tx = ctx.store().begin().await?;
-    let revision = i64::from(request.revision);
-    if !immunizations::edit_in_tx(&mut tx, id, revision, &edit, &reason, grant.user_id(), now)
-        .await?
-    {
-        return Err(ValidationError::single(
-            "immunizationId",
-            "Someone changed or voided this dose meanwhile; reopen the record and try again.",
-        )
-        .into());
-    }
-    audit::append(
-        &mut *tx,
-        &audit_event(
-            ctx,
-            &grant,
-            client,
-            format!("dose {id} edited to revision {}", revision + 1),
-        ),
+    let outcome = usecases::correct(
+        ctx.store(),
+        &permit,
+        ctx.clock(),
+        correction,
+        request.confirm_warnings,
     )
     .await?;
-    tx.commit().await.map_err(StoreError::from)?;
-    Ok(RecordDosesResponse {
-        saved: true,
-        warnings: warnings_out(warnings),
-        immunization_ids: vec![id.to_string()],
-    })
+    Ok(doses_response(outcome))
 }
 
 /// Voids a dose entered in error (it stays in the record, struck through, with the reason).
@@ -711,23 +314,12 @@ pub async fn void_immunization(
     ctx: &AppContext,
     request: VoidImmunizationRequest,
 ) -> AppResult<()> {
-    let (grant, session) = ctx.require(Permission::EditImmunizations)?;
+    let (permit, _) = ctx.permit::<need::EditImmunizations>()?;
     let reason = entry::change_reason("reason", &request.reason)
         .map_err(|i| ValidationError { issues: vec![i] })?;
-    let (id, dose) = dose_to_change(ctx, &session, &request.immunization_id).await?;
-    let client: ClientId = dose
-        .client_id
-        .parse()
-        .map_err(|_| AppError::internal("a stored client id is not a UUID"))?;
-    let now = ctx.clock().now();
-    let mut tx = ctx.store().begin().await?;
-    immunizations::void_entry_in_tx(&mut tx, id, &reason, grant.user_id(), now).await?;
-    audit::append(
-        &mut *tx,
-        &audit_event(ctx, &grant, client, format!("dose {id} voided")),
-    )
-    .await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    let id: ImmunizationId = parse_id("immunizationId", &request.immunization_id, "dose")
+        .map_err(|i| ValidationError { issues: vec![i] })?;
+    usecases::void(ctx.store(), &permit, ctx.clock(), id, reason).await?;
     Ok(())
 }
 

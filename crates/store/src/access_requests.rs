@@ -1,13 +1,13 @@
 //! Access requests (New Access, Change Employer, User Permissions Change, Access Deletion) and
 //! their User Agreements. Requests are never deleted; every write is logged for sync.
 
+use crate::Work;
 use shotbook_core::access_request::{request_number, RequestStatus, RequestType};
 use shotbook_core::ids::{OrganizationId, UserId};
-use sqlx::{Sqlite, Transaction};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::change_log::{self, ChangeOp, ChangeSource};
+use crate::change_log::{self, ChangeOp, Entity};
 use crate::{timestamp, Store, StoreError, StoreResult};
 
 /// A stored request, with its organization's code and name and the requester's name.
@@ -109,7 +109,7 @@ pub struct NewAccessRequest {
 
 /// Inserts a request with the next request number; returns the number.
 pub async fn insert_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     request: &NewAccessRequest,
     now: OffsetDateTime,
 ) -> StoreResult<String> {
@@ -138,26 +138,13 @@ pub async fn insert_in_tx(
     Ok(number)
 }
 
-async fn log_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
-    id: Uuid,
-    op: ChangeOp,
-    now: OffsetDateTime,
-) -> StoreResult<()> {
-    change_log::append_in_tx(
-        tx,
-        "access_request",
-        &id.to_string(),
-        op,
-        ChangeSource::Local,
-        now,
-    )
-    .await
+async fn log_in_tx(tx: &mut Work, id: Uuid, op: ChangeOp, now: OffsetDateTime) -> StoreResult<()> {
+    change_log::append_in_tx(tx, Entity::AccessRequest, &id.to_string(), op, now).await
 }
 
 /// Replaces the form (and type) of a draft or returned request.
 pub async fn update_form_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     id: Uuid,
     request_type: RequestType,
     form: &str,
@@ -178,7 +165,7 @@ pub async fn update_form_in_tx(
 /// Marks a request submitted: its status, the existing account it names, a new agreement
 /// code (hash) when the user must sign, and the first submission time.
 pub async fn submit_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     id: Uuid,
     status: RequestStatus,
     subject_user: Option<UserId>,
@@ -229,7 +216,7 @@ pub async fn record_agreement(
 
 /// Records the registry's decision (approve, return, reject) with its reason.
 pub async fn decide_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     id: Uuid,
     status: RequestStatus,
     decided_by: UserId,
@@ -320,7 +307,6 @@ mod tests {
                 city: "Billings".into(),
                 vfc_pin: None,
             },
-            ChangeSource::Local,
             now,
         )
         .await
@@ -336,7 +322,6 @@ mod tests {
                 email: "s@example.org".into(),
                 phone: None,
             },
-            ChangeSource::Local,
             now,
         )
         .await

@@ -1,11 +1,12 @@
 //! Clients (patients): insert, basic search, read.
 
+use crate::Work;
 use shotbook_core::ids::{ClientId, OrganizationId};
 use shotbook_core::search::BasicSearch;
-use sqlx::{QueryBuilder, Sqlite, Transaction};
+use sqlx::{QueryBuilder, Sqlite};
 use time::OffsetDateTime;
 
-use crate::change_log::{self, ChangeOp, ChangeSource};
+use crate::change_log::{self, ChangeOp, Entity};
 use crate::{timestamp, Store, StoreError, StoreResult};
 
 /// A client to insert. Names are stored as entered; the folded search keys are computed here.
@@ -154,9 +155,8 @@ pub struct ClientRow {
 
 /// Inserts a client, files it in the Smart-search index and logs the change.
 pub async fn insert_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     client: &NewClient,
-    source: ChangeSource,
     now: OffsetDateTime,
 ) -> StoreResult<()> {
     let mut qb = QueryBuilder::new(INSERT_COLUMNS);
@@ -167,10 +167,9 @@ pub async fn insert_in_tx(
     crate::match_index::index_pending(tx).await?;
     change_log::append_in_tx(
         tx,
-        "client",
+        Entity::Client,
         &client.id.to_string(),
         ChangeOp::Insert,
-        source,
         now,
     )
     .await
@@ -318,7 +317,7 @@ pub async fn search_basic(
 /// Gives a client the registry client number `candidate` unless another client has it; returns
 /// whether it did (the caller draws another number otherwise).
 pub async fn try_set_registry_id_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     client: ClientId,
     candidate: &str,
 ) -> StoreResult<bool> {
@@ -477,9 +476,7 @@ mod tests {
         let store = Store::open_in_memory().await.unwrap();
         let mut tx = store.begin().await.unwrap();
         for c in clients {
-            insert_in_tx(&mut tx, c, ChangeSource::Local, NOW)
-                .await
-                .unwrap();
+            insert_in_tx(&mut tx, c, NOW).await.unwrap();
         }
         tx.commit().await.unwrap();
         store

@@ -3,15 +3,15 @@
 //! information. Nothing here is deleted: rows are voided or ended, and every write appends to
 //! `change_log` in its transaction.
 
+use crate::Work;
 use shotbook_core::consent::ConsentStatus;
 use shotbook_core::demographics::{Address, Aka, Comment, Personal, ResponsiblePerson};
 use shotbook_core::ids::{ClientId, OrganizationId, UserId};
 use shotbook_core::normalize::fold_name;
-use sqlx::{Sqlite, Transaction};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::change_log::{self, ChangeOp, ChangeSource};
+use crate::change_log::{self, ChangeOp, Entity};
 use crate::clients::consent_columns;
 use crate::{timestamp, Store, StoreError, StoreResult};
 
@@ -19,22 +19,8 @@ fn new_id() -> String {
     Uuid::now_v7().to_string()
 }
 
-async fn log(
-    tx: &mut Transaction<'_, Sqlite>,
-    entity: &str,
-    id: &str,
-    op: ChangeOp,
-    now: OffsetDateTime,
-) -> StoreResult<()> {
-    change_log::append_in_tx(tx, entity, id, op, ChangeSource::Local, now).await
-}
-
 /// Marks the client row changed (its `updated_at`) and logs it.
-async fn touch_client(
-    tx: &mut Transaction<'_, Sqlite>,
-    client: ClientId,
-    now: OffsetDateTime,
-) -> StoreResult<()> {
+async fn touch_client(tx: &mut Work, client: ClientId, now: OffsetDateTime) -> StoreResult<()> {
     let done = sqlx::query("UPDATE clients SET updated_at = ? WHERE id = ?")
         .bind(timestamp(now))
         .bind(client.to_string())
@@ -43,7 +29,14 @@ async fn touch_client(
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound("client"));
     }
-    log(tx, "client", &client.to_string(), ChangeOp::Update, now).await
+    change_log::append_in_tx(
+        tx,
+        Entity::Client,
+        &client.to_string(),
+        ChangeOp::Update,
+        now,
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -95,7 +88,7 @@ pub struct NewConsent {
 
 /// Appends a consent entry and makes its status the client's current one, at once.
 pub async fn record_consent_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     client: ClientId,
     consent: &NewConsent,
     now: OffsetDateTime,
@@ -118,7 +111,7 @@ pub async fn record_consent_in_tx(
     .bind(timestamp(now))
     .execute(&mut **tx)
     .await?;
-    log(tx, "client_consent", &id, ChangeOp::Insert, now).await?;
+    change_log::append_in_tx(tx, Entity::ClientConsent, &id, ChangeOp::Insert, now).await?;
     let (legacy, status) = consent_columns(consent.status.code());
     sqlx::query("UPDATE clients SET consent = ?, consent_status = ? WHERE id = ?")
         .bind(legacy)
@@ -172,7 +165,7 @@ pub async fn consent_history(store: &Store, client: ClientId) -> StoreResult<Vec
 /// Replaces the personal information (legal name, date of birth, gender, birth facts, race,
 /// ethnicity, language, phone).
 pub async fn update_personal_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     client: ClientId,
     p: &Personal,
     now: OffsetDateTime,
@@ -232,7 +225,7 @@ pub struct NameRow {
 
 /// Adds a name the client is also known as; returns its id.
 pub async fn add_name_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     client: ClientId,
     first: &str,
     middle: Option<&str>,
@@ -258,13 +251,13 @@ pub async fn add_name_in_tx(
     .bind(timestamp(now))
     .execute(&mut **tx)
     .await?;
-    log(tx, "client_name", &id, ChangeOp::Insert, now).await?;
+    change_log::append_in_tx(tx, Entity::ClientName, &id, ChangeOp::Insert, now).await?;
     Ok(id)
 }
 
 /// Adds a validated AKA.
 pub async fn add_aka_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     client: ClientId,
     aka: &Aka,
     now: OffsetDateTime,
@@ -315,12 +308,12 @@ impl Voidable {
         }
     }
 
-    fn entity(self) -> &'static str {
+    fn entity(self) -> Entity {
         match self {
-            Voidable::Name => "client_name",
-            Voidable::ResponsiblePerson => "client_responsible_person",
-            Voidable::Comment => "client_comment",
-            Voidable::Note => "client_note",
+            Voidable::Name => Entity::ClientName,
+            Voidable::ResponsiblePerson => Entity::ClientResponsiblePerson,
+            Voidable::Comment => Entity::ClientComment,
+            Voidable::Note => Entity::ClientNote,
         }
     }
 }
@@ -328,7 +321,7 @@ impl Voidable {
 /// Voids a row of `client`'s with a reason. `NotFound` when it is not the client's or is
 /// already voided.
 pub async fn void_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     what: Voidable,
     client: ClientId,
     id: &str,
@@ -348,9 +341,9 @@ pub async fn void_in_tx(
         .execute(&mut **tx)
         .await?;
     if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound(what.entity()));
+        return Err(StoreError::NotFound(what.entity().code()));
     }
-    log(tx, what.entity(), id, ChangeOp::Void, now).await?;
+    change_log::append_in_tx(tx, what.entity(), id, ChangeOp::Void, now).await?;
     if what == Voidable::ResponsiblePerson {
         mirror_primary_guardian_in_tx(tx, client).await?;
     }
@@ -410,7 +403,7 @@ pub async fn is_member(store: &Store, client: ClientId, org: OrganizationId) -> 
 
 /// Sets the provider-client status at `org` (adding the relationship if new).
 pub async fn set_membership_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     client: ClientId,
     org: OrganizationId,
     status: &str,
@@ -442,9 +435,9 @@ pub async fn set_membership_in_tx(
     } else {
         ChangeOp::Insert
     };
-    log(
+    change_log::append_in_tx(
         tx,
-        "client_organization",
+        Entity::ClientOrganization,
         &format!("{client}/{org}"),
         op,
         now,
@@ -490,7 +483,7 @@ pub async fn previous_addresses(store: &Store, client: ClientId) -> StoreResult<
 /// Records a move: the current address joins the history (ended `moved_on`, ISO) unless it is
 /// empty, and `address` becomes current.
 pub async fn move_address_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     client: ClientId,
     address: &Address,
     moved_on: &str,
@@ -511,14 +504,14 @@ pub async fn move_address_in_tx(
     .execute(&mut **tx)
     .await?;
     if archived.rows_affected() > 0 {
-        log(tx, "client_address", &id, ChangeOp::Insert, now).await?;
+        change_log::append_in_tx(tx, Entity::ClientAddress, &id, ChangeOp::Insert, now).await?;
     }
     set_current_address_in_tx(tx, client, address, now).await
 }
 
 /// Sets the current address without adding to the history (a new client, or a correction).
 pub async fn set_current_address_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     client: ClientId,
     address: &Address,
     now: OffsetDateTime,
@@ -607,7 +600,7 @@ pub async fn responsible_persons(
 /// Adds a responsible person; the first one (or one marked primary) becomes the primary
 /// contact, mirrored into the client row for search.
 pub async fn add_responsible_person_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     client: ClientId,
     person: &ResponsiblePerson,
     primary: bool,
@@ -647,7 +640,14 @@ pub async fn add_responsible_person_in_tx(
     .bind(timestamp(now))
     .execute(&mut **tx)
     .await?;
-    log(tx, "client_responsible_person", &id, ChangeOp::Insert, now).await?;
+    change_log::append_in_tx(
+        tx,
+        Entity::ClientResponsiblePerson,
+        &id,
+        ChangeOp::Insert,
+        now,
+    )
+    .await?;
     mirror_primary_guardian_in_tx(tx, client).await?;
     touch_client(tx, client, now).await?;
     Ok(id)
@@ -655,10 +655,7 @@ pub async fn add_responsible_person_in_tx(
 
 /// Copies the primary responsible person (or the first one not voided) into the client row's
 /// guardian columns, which search and the result list read.
-async fn mirror_primary_guardian_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
-    client: ClientId,
-) -> StoreResult<()> {
+async fn mirror_primary_guardian_in_tx(tx: &mut Work, client: ClientId) -> StoreResult<()> {
     sqlx::query(
         "UPDATE clients SET (guardian_first_name, guardian_last_name, guardian_relationship) =
             (SELECT first_name, last_name, relationship FROM client_responsible_persons
@@ -697,7 +694,7 @@ pub struct CommentRow {
 
 /// Adds a coded comment.
 pub async fn add_comment_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     client: ClientId,
     comment: &Comment,
     by: UserId,
@@ -722,7 +719,7 @@ pub async fn add_comment_in_tx(
     .bind(timestamp(now))
     .execute(&mut **tx)
     .await?;
-    log(tx, "client_comment", &id, ChangeOp::Insert, now).await?;
+    change_log::append_in_tx(tx, Entity::ClientComment, &id, ChangeOp::Insert, now).await?;
     Ok(id)
 }
 
@@ -760,7 +757,7 @@ pub struct NoteRow {
 
 /// Adds a note.
 pub async fn add_note_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     client: ClientId,
     text: &str,
     by: UserId,
@@ -781,7 +778,7 @@ pub async fn add_note_in_tx(
     .bind(timestamp(now))
     .execute(&mut **tx)
     .await?;
-    log(tx, "client_note", &id, ChangeOp::Insert, now).await?;
+    change_log::append_in_tx(tx, Entity::ClientNote, &id, ChangeOp::Insert, now).await?;
     Ok(id)
 }
 

@@ -3,12 +3,12 @@
 //! organizations to the survivor and lists each move, so unmerge puts back exactly that.
 //! Nothing is deleted: the merged record stays, marked `merged_into`.
 
+use crate::Work;
 use shotbook_core::ids::{ClientId, OrganizationId, UserId};
-use sqlx::{Sqlite, Transaction};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::change_log::{self, ChangeOp, ChangeSource};
+use crate::change_log::{self, ChangeOp, Entity};
 use crate::demographics;
 use crate::{timestamp, Store, StoreError, StoreResult};
 
@@ -78,7 +78,7 @@ pub async fn birth_years(store: &Store) -> StoreResult<Vec<i32>> {
 /// Records a likely duplicate pair (any order), or raises the score of an open one. Resolved
 /// pairs stay resolved. Returns the pair's id.
 pub async fn record_pair_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     one: ClientId,
     other: ClientId,
     score: f64,
@@ -120,15 +120,7 @@ pub async fn record_pair_in_tx(
     .bind(timestamp(now))
     .execute(&mut **tx)
     .await?;
-    change_log::append_in_tx(
-        tx,
-        "duplicate_pair",
-        &id,
-        ChangeOp::Insert,
-        ChangeSource::Local,
-        now,
-    )
-    .await?;
+    change_log::append_in_tx(tx, Entity::DuplicatePair, &id, ChangeOp::Insert, now).await?;
     Ok(id)
 }
 
@@ -206,7 +198,7 @@ pub async fn match_rows(store: &Store, ids: &[String]) -> StoreResult<Vec<MatchR
 
 /// Marks a pair resolved (`merged` or `not_duplicate`), or reopens it (`open`).
 pub async fn set_pair_status_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     id: &str,
     status: &str,
     by: UserId,
@@ -228,15 +220,7 @@ pub async fn set_pair_status_in_tx(
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound("duplicate pair"));
     }
-    change_log::append_in_tx(
-        tx,
-        "duplicate_pair",
-        id,
-        ChangeOp::Update,
-        ChangeSource::Local,
-        now,
-    )
-    .await
+    change_log::append_in_tx(tx, Entity::DuplicatePair, id, ChangeOp::Update, now).await
 }
 
 /// Whether the client was merged into another record.
@@ -260,12 +244,7 @@ pub struct MergeMoves {
     pub organizations: Vec<String>,
 }
 
-async fn note_move(
-    tx: &mut Transaction<'_, Sqlite>,
-    merge: &str,
-    entity: &str,
-    id: &str,
-) -> StoreResult<()> {
+async fn note_move(tx: &mut Work, merge: &str, entity: &str, id: &str) -> StoreResult<()> {
     sqlx::query("INSERT INTO client_merge_moves (merge_id, entity, entity_id) VALUES (?, ?, ?)")
         .bind(merge)
         .bind(entity)
@@ -279,7 +258,7 @@ async fn note_move(
 /// name and AKAs become the survivor's AKAs, its organizations become the survivor's, and it is
 /// marked `merged_into`. Returns the merge id.
 pub async fn merge_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     survivor: ClientId,
     merged: ClientId,
     pair_id: Option<&str>,
@@ -302,15 +281,7 @@ pub async fn merge_in_tx(
     .bind(&at)
     .execute(&mut **tx)
     .await?;
-    change_log::append_in_tx(
-        tx,
-        "client_merge",
-        &merge,
-        ChangeOp::Insert,
-        ChangeSource::Local,
-        now,
-    )
-    .await?;
+    change_log::append_in_tx(tx, Entity::ClientMerge, &merge, ChangeOp::Insert, now).await?;
 
     let doses: Vec<(String,)> = sqlx::query_as("SELECT id FROM immunizations WHERE client_id = ?")
         .bind(merged.to_string())
@@ -375,7 +346,7 @@ pub async fn merge_in_tx(
 }
 
 async fn move_dose(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     dose: &str,
     to: ClientId,
     now: OffsetDateTime,
@@ -386,19 +357,11 @@ async fn move_dose(
         .bind(dose)
         .execute(&mut **tx)
         .await?;
-    change_log::append_in_tx(
-        tx,
-        "immunization",
-        dose,
-        ChangeOp::Update,
-        ChangeSource::Local,
-        now,
-    )
-    .await
+    change_log::append_in_tx(tx, Entity::Immunization, dose, ChangeOp::Update, now).await
 }
 
 async fn set_merged_into(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     client: ClientId,
     into: Option<ClientId>,
     now: OffsetDateTime,
@@ -411,10 +374,9 @@ async fn set_merged_into(
         .await?;
     change_log::append_in_tx(
         tx,
-        "client",
+        Entity::Client,
         &client.to_string(),
         ChangeOp::Update,
-        ChangeSource::Local,
         now,
     )
     .await
@@ -488,7 +450,7 @@ pub async fn merge_moves(store: &Store, id: &str) -> StoreResult<MergeMoves> {
 /// organizations it added are voided on the survivor, and the merged record returns. Doses
 /// recorded on the survivor after the merge stay there.
 pub async fn unmerge_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     merge: &MergeRow,
     moves: &MergeMoves,
     by: UserId,
@@ -509,15 +471,7 @@ pub async fn unmerge_in_tx(
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound("merge"));
     }
-    change_log::append_in_tx(
-        tx,
-        "client_merge",
-        &merge.id,
-        ChangeOp::Update,
-        ChangeSource::Local,
-        now,
-    )
-    .await?;
+    change_log::append_in_tx(tx, Entity::ClientMerge, &merge.id, ChangeOp::Update, now).await?;
     for dose in &moves.immunizations {
         let (on_survivor,): (i64,) =
             sqlx::query_as("SELECT count(*) FROM immunizations WHERE id = ? AND client_id = ?")
@@ -558,10 +512,9 @@ pub async fn unmerge_in_tx(
         .await?;
         change_log::append_in_tx(
             tx,
-            "client_organization",
+            Entity::ClientOrganization,
             &format!("{}/{org}", merge.survivor_id),
             ChangeOp::Void,
-            ChangeSource::Local,
             now,
         )
         .await?;

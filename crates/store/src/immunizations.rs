@@ -1,10 +1,11 @@
 //! Immunizations (doses): insert, list for a client, void with a reason.
 
+use crate::Work;
 use shotbook_core::ids::{ClientId, ImmunizationId, OrganizationId, UserId, VaccineLotId};
-use sqlx::{QueryBuilder, Sqlite, Transaction};
+use sqlx::{QueryBuilder, Sqlite};
 use time::OffsetDateTime;
 
-use crate::change_log::{self, ChangeOp, ChangeSource};
+use crate::change_log::{self, ChangeOp, Entity};
 use crate::vaccine_lots;
 use crate::{timestamp, Store, StoreError, StoreResult};
 
@@ -152,9 +153,8 @@ pub fn push_immunization<'a>(
 
 /// Inserts a dose and logs the change.
 pub async fn insert_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     dose: &NewImmunization,
-    source: ChangeSource,
     now: OffsetDateTime,
 ) -> StoreResult<()> {
     let mut qb = QueryBuilder::new(INSERT_COLUMNS);
@@ -164,10 +164,9 @@ pub async fn insert_in_tx(
     qb.build().execute(&mut **tx).await?;
     change_log::append_in_tx(
         tx,
-        "immunization",
+        Entity::Immunization,
         &dose.id.to_string(),
         ChangeOp::Insert,
-        source,
         now,
     )
     .await
@@ -175,7 +174,7 @@ pub async fn insert_in_tx(
 
 /// Marks a dose entered in error, keeping it and recording who, when and why.
 pub async fn void_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     id: ImmunizationId,
     reason: &str,
     by: UserId,
@@ -197,10 +196,9 @@ pub async fn void_in_tx(
     }
     change_log::append_in_tx(
         tx,
-        "immunization",
+        Entity::Immunization,
         &id.to_string(),
         ChangeOp::Void,
-        ChangeSource::Local,
         now,
     )
     .await
@@ -254,12 +252,12 @@ pub struct EntryDetails {
 
 /// Inserts a dose entered by a user, with its entry details, and logs the change.
 pub async fn insert_entry_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     dose: &NewImmunization,
     details: &EntryDetails,
     now: OffsetDateTime,
 ) -> StoreResult<()> {
-    insert_in_tx(tx, dose, ChangeSource::Local, now).await?;
+    insert_in_tx(tx, dose, now).await?;
     sqlx::query(
         "UPDATE immunizations SET lot_id = ?, ndc = ?, vis_document = ?, vis_edition_date = ?, vis_given_on = ?,
                 historical_provider = ?, recorded_by = ?, recorded_by_organization_id = ?
@@ -284,7 +282,7 @@ pub async fn insert_entry_in_tx(
 /// movement. Returns `false`, changing nothing, when the lot is not `organization`'s, is expired
 /// on the date given, or is empty.
 pub async fn insert_from_lot_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     dose: &NewImmunization,
     details: &EntryDetails,
     lot: VaccineLotId,
@@ -305,7 +303,7 @@ pub async fn insert_from_lot_in_tx(
 
 /// Voids a dose and, when it was drawn from a lot, puts the dose back into the lot.
 pub async fn void_entry_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     id: ImmunizationId,
     reason: &str,
     by: UserId,
@@ -411,7 +409,7 @@ pub struct DoseEdit {
 /// reason. Returns `false`, changing nothing, when the dose is voided or is no longer at
 /// `expected_revision` (someone else changed it meanwhile).
 pub async fn edit_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     id: ImmunizationId,
     expected_revision: i64,
     edit: &DoseEdit,
@@ -467,10 +465,9 @@ pub async fn edit_in_tx(
     .await?;
     change_log::append_in_tx(
         tx,
-        "immunization",
+        Entity::Immunization,
         &id.to_string(),
         ChangeOp::Update,
-        ChangeSource::Local,
         now,
     )
     .await?;
@@ -532,12 +529,8 @@ mod tests {
             phone: None,
         };
         let mut tx = store.begin().await.unwrap();
-        clients::insert_in_tx(&mut tx, &client, ChangeSource::Local, NOW)
-            .await
-            .unwrap();
-        users::insert_in_tx(&mut tx, &user, ChangeSource::Local, NOW)
-            .await
-            .unwrap();
+        clients::insert_in_tx(&mut tx, &client, NOW).await.unwrap();
+        users::insert_in_tx(&mut tx, &user, NOW).await.unwrap();
         tx.commit().await.unwrap();
         (store, client.id, user.id)
     }
@@ -557,22 +550,12 @@ mod tests {
     async fn doses_list_oldest_first_with_vaccine_manufacturer_trade_name_and_group() {
         let (store, client, _) = store_with_client().await;
         let mut tx = store.begin().await.unwrap();
-        insert_in_tx(
-            &mut tx,
-            &dose(client, "94", "MSD", "2021-01-05"),
-            ChangeSource::Local,
-            NOW,
-        )
-        .await
-        .unwrap();
-        insert_in_tx(
-            &mut tx,
-            &dose(client, "08", "MSD", "2020-01-02"),
-            ChangeSource::Local,
-            NOW,
-        )
-        .await
-        .unwrap();
+        insert_in_tx(&mut tx, &dose(client, "94", "MSD", "2021-01-05"), NOW)
+            .await
+            .unwrap();
+        insert_in_tx(&mut tx, &dose(client, "08", "MSD", "2020-01-02"), NOW)
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
         let rows = for_client(&store, client).await.unwrap();
         assert_eq!(
@@ -594,9 +577,7 @@ mod tests {
         let (store, client, user) = store_with_client().await;
         let d = dose(client, "08", "MSD", "2020-01-02");
         let mut tx = store.begin().await.unwrap();
-        insert_in_tx(&mut tx, &d, ChangeSource::Local, NOW)
-            .await
-            .unwrap();
+        insert_in_tx(&mut tx, &d, NOW).await.unwrap();
         void_in_tx(&mut tx, d.id, "entered on the wrong client", user, NOW)
             .await
             .unwrap();
@@ -624,9 +605,7 @@ mod tests {
         let (store, client, user) = store_with_client().await;
         let d = dose(client, "08", "MSD", "2020-01-02");
         let mut tx = store.begin().await.unwrap();
-        insert_in_tx(&mut tx, &d, ChangeSource::Local, NOW)
-            .await
-            .unwrap();
+        insert_in_tx(&mut tx, &d, NOW).await.unwrap();
         void_in_tx(&mut tx, d.id, "duplicate", user, NOW)
             .await
             .unwrap();
@@ -639,9 +618,7 @@ mod tests {
         let (store, client, user) = store_with_client().await;
         let d = dose(client, "08", "MSD", "2020-01-02");
         let mut tx = store.begin().await.unwrap();
-        insert_in_tx(&mut tx, &d, ChangeSource::Local, NOW)
-            .await
-            .unwrap();
+        insert_in_tx(&mut tx, &d, NOW).await.unwrap();
         let edit = DoseEdit {
             administered_on: "2020-01-03".into(),
             cvx: "08".into(),

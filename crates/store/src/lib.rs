@@ -23,6 +23,7 @@ pub mod immunizations;
 pub mod match_index;
 pub mod memberships;
 pub mod organizations;
+pub mod ports;
 pub mod sessions;
 pub mod users;
 pub mod vaccine_lots;
@@ -32,6 +33,9 @@ pub mod vaccine_products;
 pub use sqlx;
 
 use std::path::Path;
+use std::sync::Arc;
+
+use shotbook_protocol::{ChangeSource, Origin};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -71,6 +75,58 @@ pub type StoreResult<T> = Result<T, StoreError>;
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// This workstation's name, recorded as the node of every change it writes.
+    node: Arc<str>,
+}
+
+/// A unit of work: one write transaction and the [`Origin`] of every change it logs. The
+/// origin belongs to the work, not to each write, so changes pulled from the registry go
+/// through the same writes as local ones and are never pushed back.
+///
+/// Dereferences to the transaction's connection (`&mut **work` in queries).
+#[derive(Debug)]
+pub struct Work {
+    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    origin: Origin,
+    at: OffsetDateTime,
+}
+
+impl Work {
+    /// Who the changes of this work come from.
+    pub fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    /// When the work happens: the time its rows and change-log entries carry when it is done
+    /// through the use-case ports.
+    pub fn now(&self) -> OffsetDateTime {
+        self.at
+    }
+
+    /// Commits every write of the work.
+    pub async fn commit(self) -> StoreResult<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    /// Undoes every write of the work (also done when the work is dropped uncommitted).
+    pub async fn rollback(self) -> StoreResult<()> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for Work {
+    type Target = sqlx::SqliteConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for Work {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/local");
@@ -120,7 +176,10 @@ impl Store {
             .run(&pool)
             .await
             .context("running database migrations")?;
-        let store = Self { pool };
+        let store = Self {
+            pool,
+            node: Arc::from("workstation"),
+        };
         codes::load_bundled_if_missing(&store).await?;
         vaccine_products::load_bundled_if_missing(&store).await?;
         Ok(store)
@@ -131,9 +190,34 @@ impl Store {
         &self.pool
     }
 
-    /// Starts a write transaction.
-    pub async fn begin(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
-        Ok(self.pool.begin().await?)
+    /// Names this workstation in the changes it logs.
+    pub fn with_node(mut self, node: &str) -> Self {
+        self.node = Arc::from(node);
+        self
+    }
+
+    /// Starts a unit of work whose changes are this workstation's own ([`ChangeSource::Local`]).
+    pub async fn begin(&self) -> StoreResult<Work> {
+        self.begin_as(ChangeSource::Local).await
+    }
+
+    /// Starts a unit of work whose changes come from `source` (a pull from the registry, an
+    /// import, an interface message).
+    pub async fn begin_as(&self, source: ChangeSource) -> StoreResult<Work> {
+        let origin = Origin {
+            source,
+            node: self.node.to_string(),
+        };
+        self.begin_with(origin, OffsetDateTime::now_utc()).await
+    }
+
+    /// Starts a unit of work for a use case: its changes carry `origin` and happen `at`.
+    pub async fn begin_with(&self, origin: Origin, at: OffsetDateTime) -> StoreResult<Work> {
+        Ok(Work {
+            tx: self.pool.begin().await?,
+            origin,
+            at,
+        })
     }
 
     /// Size of the database file in bytes (pages × page size).

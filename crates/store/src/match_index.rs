@@ -341,7 +341,6 @@ async fn frequencies(store: &Store, query: &Prepared) -> StoreResult<Frequencies
 mod tests {
     use super::*;
     use crate::bulk::{Batch, BulkWriter};
-    use crate::change_log::ChangeSource;
     use crate::clients::{self, NewClient};
     use shotbook_core::matching::DEFAULT_THRESHOLD;
     use time::macros::datetime;
@@ -368,9 +367,7 @@ mod tests {
         let store = Store::open_in_memory().await.unwrap();
         let mut tx = store.begin().await.unwrap();
         for c in clients {
-            clients::insert_in_tx(&mut tx, c, ChangeSource::Local, NOW)
-                .await
-                .unwrap();
+            clients::insert_in_tx(&mut tx, c, NOW).await.unwrap();
         }
         tx.commit().await.unwrap();
         store

@@ -2,12 +2,12 @@
 //! access-request workflow and supervisors change. Rows are never deleted; ended access keeps
 //! its end date, so the history stays readable.
 
+use crate::Work;
 use shotbook_core::ids::{OrganizationId, UserId};
 use shotbook_core::permission::Role;
-use sqlx::{Sqlite, Transaction};
 use time::OffsetDateTime;
 
-use crate::change_log::{self, ChangeOp, ChangeSource};
+use crate::change_log::{self, ChangeOp, Entity};
 use crate::{timestamp, Store, StoreResult};
 
 /// A user of an organization, as the supervisor's screen lists them.
@@ -93,7 +93,7 @@ pub async fn usernames_like(store: &Store, base: &str) -> StoreResult<Vec<String
 }
 
 async fn log_membership_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     user: UserId,
     organization: OrganizationId,
     op: ChangeOp,
@@ -101,10 +101,9 @@ async fn log_membership_in_tx(
 ) -> StoreResult<()> {
     change_log::append_in_tx(
         tx,
-        "user_role",
+        Entity::UserRole,
         &format!("{user}:{organization}"),
         op,
-        ChangeSource::Local,
         now,
     )
     .await
@@ -113,7 +112,7 @@ async fn log_membership_in_tx(
 /// Gives `user` `role` at `organization` until `end_date` (ISO, inclusive of nothing: access
 /// stops that day), creating the membership or replacing its role and end date.
 pub async fn set_role_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     user: UserId,
     organization: OrganizationId,
     role: Role,
@@ -148,7 +147,7 @@ pub async fn set_role_in_tx(
 /// Ends `user`'s access at `organization` on `end_date` (ISO). An earlier end date already set
 /// is kept.
 pub async fn end_access_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     user: UserId,
     organization: OrganizationId,
     end_date: &str,
@@ -170,7 +169,7 @@ pub async fn end_access_in_tx(
 /// The organizations (ids) where `user`'s access has not ended by `today` (ISO), other than
 /// `except`.
 pub async fn open_organizations_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     user: UserId,
     except: OrganizationId,
     today: &str,
@@ -195,7 +194,7 @@ pub async fn open_organizations_in_tx(
 /// Reactivates an inactive account and gives it a temporary password (hash) that must be
 /// changed at the next sign-in; clears the lock.
 pub async fn reactivate_with_temporary_password_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     user: UserId,
     temporary_hash: &str,
     now: OffsetDateTime,
@@ -222,21 +221,13 @@ pub async fn reactivate_with_temporary_password_in_tx(
     .bind(user.to_string())
     .execute(&mut **tx)
     .await?;
-    change_log::append_in_tx(
-        tx,
-        "user",
-        &user.to_string(),
-        ChangeOp::Update,
-        ChangeSource::Local,
-        now,
-    )
-    .await
+    change_log::append_in_tx(tx, Entity::User, &user.to_string(), ChangeOp::Update, now).await
 }
 
 /// Marks a new account's password as temporary: valid 24 hours, to be replaced at the first
 /// sign-in.
 pub async fn require_password_change_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     user: UserId,
     now: OffsetDateTime,
 ) -> StoreResult<()> {
@@ -248,15 +239,7 @@ pub async fn require_password_change_in_tx(
     .bind(user.to_string())
     .execute(&mut **tx)
     .await?;
-    change_log::append_in_tx(
-        tx,
-        "user",
-        &user.to_string(),
-        ChangeOp::Update,
-        ChangeSource::Local,
-        now,
-    )
-    .await
+    change_log::append_in_tx(tx, Entity::User, &user.to_string(), ChangeOp::Update, now).await
 }
 
 /// The account's state, for deciding whether an approval must reactivate it: (active, locked).

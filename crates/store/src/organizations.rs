@@ -1,10 +1,10 @@
 //! Organizations: providers, schools, child-care centres, health departments, registries.
 
+use crate::Work;
 use shotbook_core::ids::OrganizationId;
-use sqlx::{Sqlite, Transaction};
 use time::OffsetDateTime;
 
-use crate::change_log::{self, ChangeOp, ChangeSource};
+use crate::change_log::{self, ChangeOp, Entity};
 use crate::{timestamp, Store, StoreResult};
 
 /// A new organization.
@@ -51,9 +51,8 @@ pub struct OrganizationRow {
 
 /// Inserts an organization.
 pub async fn insert_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     org: &NewOrganization,
-    source: ChangeSource,
     now: OffsetDateTime,
 ) -> StoreResult<()> {
     sqlx::query(
@@ -74,10 +73,9 @@ pub async fn insert_in_tx(
     .await?;
     change_log::append_in_tx(
         tx,
-        "organization",
+        Entity::Organization,
         &org.id.to_string(),
         ChangeOp::Insert,
-        source,
         now,
     )
     .await
@@ -157,9 +155,8 @@ pub struct NewLocation {
 
 /// Adds a location to an organization.
 pub async fn insert_location_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     location: &NewLocation,
-    source: ChangeSource,
     now: OffsetDateTime,
 ) -> StoreResult<()> {
     sqlx::query(
@@ -181,10 +178,9 @@ pub async fn insert_location_in_tx(
     .await?;
     change_log::append_in_tx(
         tx,
-        "organization_location",
+        Entity::OrganizationLocation,
         &location.id.to_string(),
         ChangeOp::Insert,
-        source,
         now,
     )
     .await
@@ -203,10 +199,9 @@ pub async fn locations(store: &Store, id: OrganizationId) -> StoreResult<Vec<Loc
 
 /// Makes `county` part of the area `organization` is responsible for.
 pub async fn add_service_county_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     organization: OrganizationId,
     county: &str,
-    source: ChangeSource,
     now: OffsetDateTime,
 ) -> StoreResult<()> {
     sqlx::query(
@@ -219,10 +214,9 @@ pub async fn add_service_county_in_tx(
     .await?;
     change_log::append_in_tx(
         tx,
-        "organization_service_county",
+        Entity::OrganizationServiceCounty,
         &format!("{organization}:{county}"),
         ChangeOp::Insert,
-        source,
         now,
     )
     .await

@@ -1,11 +1,11 @@
 //! User accounts and their roles at organizations.
 
+use crate::Work;
 use shotbook_core::ids::{OrganizationId, UserId};
 use shotbook_core::permission::Role;
-use sqlx::{Sqlite, Transaction};
 use time::OffsetDateTime;
 
-use crate::change_log::{self, ChangeOp, ChangeSource};
+use crate::change_log::{self, ChangeOp, Entity};
 use crate::{timestamp, Store, StoreResult};
 
 /// A new user account.
@@ -105,12 +105,7 @@ pub struct AccountRow {
 }
 
 /// Inserts a user.
-pub async fn insert_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
-    user: &NewUser,
-    source: ChangeSource,
-    now: OffsetDateTime,
-) -> StoreResult<()> {
+pub async fn insert_in_tx(tx: &mut Work, user: &NewUser, now: OffsetDateTime) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO users (id, username, password_hash, first_name, last_name, email, phone, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -128,10 +123,9 @@ pub async fn insert_in_tx(
     .await?;
     change_log::append_in_tx(
         tx,
-        "user",
+        Entity::User,
         &user.id.to_string(),
         ChangeOp::Insert,
-        source,
         now,
     )
     .await
@@ -139,11 +133,10 @@ pub async fn insert_in_tx(
 
 /// Gives `user` a role at `organization`.
 pub async fn grant_role_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     user: UserId,
     organization: OrganizationId,
     role: Role,
-    source: ChangeSource,
     now: OffsetDateTime,
 ) -> StoreResult<()> {
     sqlx::query(
@@ -157,10 +150,9 @@ pub async fn grant_role_in_tx(
     .await?;
     change_log::append_in_tx(
         tx,
-        "user_role",
+        Entity::UserRole,
         &format!("{user}:{organization}"),
         ChangeOp::Insert,
-        source,
         now,
     )
     .await
@@ -192,12 +184,12 @@ pub async fn find_for_sign_in(
 /// Every change a user makes to an account (sign-in counters, password, profile) is logged the
 /// same way for sync.
 async fn log_user_update_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     user: UserId,
     now: OffsetDateTime,
 ) -> StoreResult<()> {
     let id = user.to_string();
-    change_log::append_in_tx(tx, "user", &id, ChangeOp::Update, ChangeSource::Local, now).await
+    change_log::append_in_tx(tx, Entity::User, &id, ChangeOp::Update, now).await
 }
 
 /// Records a failed sign-in; returns the new count of consecutive failures. Locks the account
@@ -381,10 +373,9 @@ pub async fn set_access_end_date(
     .await?;
     change_log::append_in_tx(
         &mut tx,
-        "user_role",
+        Entity::UserRole,
         &format!("{user}:{organization}"),
         ChangeOp::Update,
-        ChangeSource::Local,
         now,
     )
     .await?;

@@ -6,12 +6,12 @@
 //! neither overdraw a lot nor lose a decrement. Each change appends a movement in the same
 //! transaction; the movements of a lot always add up to its count on hand.
 
+use crate::Work;
 use shotbook_core::ids::{ImmunizationId, OrganizationId, UserId, VaccineLotId};
 use shotbook_core::immunization::lot::{AdjustmentReason, ReceiveLot};
-use sqlx::{Sqlite, Transaction};
 use time::OffsetDateTime;
 
-use crate::change_log::{self, ChangeOp, ChangeSource};
+use crate::change_log::{self, ChangeOp, Entity};
 use crate::{timestamp, Store, StoreError, StoreResult};
 
 /// A lot with its product names and movement totals (the inventory screen and reconciliation).
@@ -72,7 +72,7 @@ const LOT_SELECT: &str = "SELECT l.id, l.organization_id, l.cvx, v.short_descrip
 /// Receives a lot: creates it with its quantity and records the receipt. Receiving more of a
 /// lot already held (same product, lot and funding) adds to it.
 pub async fn receive_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     organization: OrganizationId,
     lot: &ReceiveLot,
     trade_name: Option<&str>,
@@ -111,10 +111,9 @@ pub async fn receive_in_tx(
     movement_in_tx(tx, id, "received", lot.quantity, None, None, None, by, now).await?;
     change_log::append_in_tx(
         tx,
-        "vaccine_lot",
+        Entity::VaccineLot,
         &id.to_string(),
         ChangeOp::Update,
-        ChangeSource::Local,
         now,
     )
     .await?;
@@ -123,7 +122,7 @@ pub async fn receive_in_tx(
 
 #[allow(clippy::too_many_arguments)]
 async fn movement_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     lot: VaccineLotId,
     kind: &str,
     quantity: i64,
@@ -149,22 +148,14 @@ async fn movement_in_tx(
     .bind(timestamp(now))
     .execute(&mut **tx)
     .await?;
-    change_log::append_in_tx(
-        tx,
-        "vaccine_lot_movement",
-        &id,
-        ChangeOp::Insert,
-        ChangeSource::Local,
-        now,
-    )
-    .await
+    change_log::append_in_tx(tx, Entity::VaccineLotMovement, &id, ChangeOp::Insert, now).await
 }
 
 /// Takes one dose out of `lot` for an administration, if the lot belongs to `organization`, is
 /// not expired on `given_on` (ISO) and has a dose left. Returns `false`, changing nothing, when
 /// it does not qualify (re-read the lot to say why). Make this the transaction's first write.
 pub async fn draw_dose_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     lot: VaccineLotId,
     organization: OrganizationId,
     given_on: &str,
@@ -185,7 +176,7 @@ pub async fn draw_dose_in_tx(
 
 /// Records the movement of a dose drawn with [`draw_dose_in_tx`], once the dose row exists.
 pub async fn record_administration_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     lot: VaccineLotId,
     immunization: ImmunizationId,
     by: UserId,
@@ -205,10 +196,9 @@ pub async fn record_administration_in_tx(
     .await?;
     change_log::append_in_tx(
         tx,
-        "vaccine_lot",
+        Entity::VaccineLot,
         &lot.to_string(),
         ChangeOp::Update,
-        ChangeSource::Local,
         now,
     )
     .await
@@ -216,7 +206,7 @@ pub async fn record_administration_in_tx(
 
 /// Puts the dose of a voided administration back into its lot.
 pub async fn restore_dose_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     lot: VaccineLotId,
     immunization: ImmunizationId,
     by: UserId,
@@ -246,10 +236,9 @@ pub async fn restore_dose_in_tx(
     .await?;
     change_log::append_in_tx(
         tx,
-        "vaccine_lot",
+        Entity::VaccineLot,
         &lot.to_string(),
         ChangeOp::Update,
-        ChangeSource::Local,
         now,
     )
     .await
@@ -269,7 +258,7 @@ pub enum AdjustOutcome {
 /// Changes the count of `lot` by `change` (negative takes doses out) for `reason`.
 #[allow(clippy::too_many_arguments)]
 pub async fn adjust_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Work,
     lot: VaccineLotId,
     organization: OrganizationId,
     change: i64,
@@ -317,10 +306,9 @@ pub async fn adjust_in_tx(
     .await?;
     change_log::append_in_tx(
         tx,
-        "vaccine_lot",
+        Entity::VaccineLot,
         &lot.to_string(),
         ChangeOp::Update,
-        ChangeSource::Local,
         now,
     )
     .await?;
@@ -410,12 +398,10 @@ mod tests {
             phone: None,
         };
         let mut tx = store.begin().await.unwrap();
-        organizations::insert_in_tx(&mut tx, &org, ChangeSource::Local, NOW)
+        organizations::insert_in_tx(&mut tx, &org, NOW)
             .await
             .unwrap();
-        users::insert_in_tx(&mut tx, &user, ChangeSource::Local, NOW)
-            .await
-            .unwrap();
+        users::insert_in_tx(&mut tx, &user, NOW).await.unwrap();
         tx.commit().await.unwrap();
         (org.id, user.id)
     }
@@ -565,9 +551,7 @@ mod tests {
             ..Default::default()
         };
         let mut tx = store.begin().await.unwrap();
-        clients::insert_in_tx(&mut tx, &client, ChangeSource::Local, NOW)
-            .await
-            .unwrap();
+        clients::insert_in_tx(&mut tx, &client, NOW).await.unwrap();
         tx.commit().await.unwrap();
         let lot = receive(&store, org, user, "20").await;
 

@@ -354,7 +354,7 @@ pub async fn seed_organizations_and_users(
     }
     // One hash for all demo users: Argon2 is slow on purpose and they share the password.
     let hash = hash_password(DEMO_PASSWORD);
-    let mut tx = store.begin().await?;
+    let mut tx = store.begin_as(ChangeSource::Import).await?;
     let mut ids = Vec::new();
     for o in DEMO_ORGANIZATIONS {
         let id = OrganizationId::new();
@@ -368,7 +368,7 @@ pub async fn seed_organizations_and_users(
             city: o.city.into(),
             vfc_pin: o.vfc_pin.map(Into::into),
         };
-        organizations::insert_in_tx(&mut tx, &new, ChangeSource::Import, now).await?;
+        organizations::insert_in_tx(&mut tx, &new, now).await?;
         ids.push((o.code, id));
         for (_, name, street, zip) in DEMO_LOCATIONS.iter().filter(|l| l.0 == o.code) {
             let location = organizations::NewLocation {
@@ -382,19 +382,11 @@ pub async fn seed_organizations_and_users(
                 zip: (*zip).into(),
                 vfc_pin: o.vfc_pin.map(Into::into),
             };
-            organizations::insert_location_in_tx(&mut tx, &location, ChangeSource::Import, now)
-                .await?;
+            organizations::insert_location_in_tx(&mut tx, &location, now).await?;
         }
         for (_, counties) in DEMO_SERVICE_AREAS.iter().filter(|a| a.0 == o.code) {
             for county in *counties {
-                organizations::add_service_county_in_tx(
-                    &mut tx,
-                    id,
-                    county,
-                    ChangeSource::Import,
-                    now,
-                )
-                .await?;
+                organizations::add_service_county_in_tx(&mut tx, id, county, now).await?;
             }
         }
     }
@@ -419,7 +411,7 @@ pub async fn seed_organizations_and_users(
                     email: format!("{}@demo.shotbook.invalid", u.username),
                     phone: Some(format!("{area_code}-{:04}", 1001 + user_ids.len())),
                 };
-                users::insert_in_tx(&mut tx, &new, ChangeSource::Import, now).await?;
+                users::insert_in_tx(&mut tx, &new, now).await?;
                 user_ids.push((u.username, id));
                 id
             }
@@ -428,7 +420,7 @@ pub async fn seed_organizations_and_users(
             .iter()
             .find(|(code, _)| *code == u.organization_code)
             .with_context(|| format!("demo user {} names unknown organization", u.username))?;
-        users::grant_role_in_tx(&mut tx, id, *org_id, u.role, ChangeSource::Import, now).await?;
+        users::grant_role_in_tx(&mut tx, id, *org_id, u.role, now).await?;
     }
     tx.commit().await?;
     Ok(organizations::all(store).await?)
@@ -614,7 +606,7 @@ pub async fn seed_training_clients(store: &Store, now: OffsetDateTime) -> anyhow
             .with_context(|| format!("organization {code}"))?;
         Ok(row.id.parse()?)
     };
-    let mut tx = store.begin().await?;
+    let mut tx = store.begin_as(ChangeSource::Import).await?;
     for t in TRAINING_CLIENTS {
         let (street, city, state, county, zip, phone) = t.address;
         let client = NewClient {
@@ -639,7 +631,7 @@ pub async fn seed_training_clients(store: &Store, now: OffsetDateTime) -> anyhow
             consent: "granted".into(),
             home_organization_id: Some(org_id(t.organization_code)?),
         };
-        clients::insert_in_tx(&mut tx, &client, ChangeSource::Import, now).await?;
+        clients::insert_in_tx(&mut tx, &client, now).await?;
         for (on, cvx, mvx, lot, source) in t.doses {
             let administered = *source == "administered";
             let dose = NewImmunization {
@@ -670,7 +662,7 @@ pub async fn seed_training_clients(store: &Store, now: OffsetDateTime) -> anyhow
                     .filter(|s: &String| !s.is_empty()),
                 ..Default::default()
             };
-            immunizations::insert_in_tx(&mut tx, &dose, ChangeSource::Import, now).await?;
+            immunizations::insert_in_tx(&mut tx, &dose, now).await?;
         }
     }
     tx.commit().await?;

@@ -4,6 +4,7 @@
 
 use shotbook_core::ids::OrganizationId;
 use shotbook_core::immunization::lot::{ReceiveLot, ReceiveLotInput};
+use shotbook_store::change_log::ChangeSource;
 use shotbook_store::organizations;
 use shotbook_store::vaccine_lots;
 use shotbook_store::Store;
@@ -31,7 +32,7 @@ pub async fn seed_demo_lots(store: &Store, now: OffsetDateTime) -> anyhow::Resul
             empty.push(org_id);
         }
     }
-    let mut tx = store.begin().await?;
+    let mut tx = store.begin_as(ChangeSource::Import).await?;
     for org_id in empty {
         for lot in DEMO_LOTS {
             let expiry = today + Duration::days(lot.expires_in_days);

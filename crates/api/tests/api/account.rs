@@ -12,7 +12,6 @@ use shotbook_api::mail::Mailer;
 use shotbook_api::{AppContext, AppError};
 use shotbook_core::ids::{OrganizationId, UserId};
 use shotbook_core::permission::Role;
-use shotbook_store::change_log::ChangeSource;
 use shotbook_store::users;
 use time::Duration;
 
@@ -421,7 +420,6 @@ async fn a_user_of_two_organizations_chooses_one_and_can_switch() {
         user,
         rgv.id.parse().unwrap(),
         Role::FullAccessProvider,
-        ChangeSource::Local,
         START,
     )
     .await

@@ -3,7 +3,6 @@ use shotbook_api::records::{
     PrintedRecordRequest, VerifyRecordRequest,
 };
 use shotbook_api::AppError;
-use shotbook_store::change_log::ChangeSource;
 use shotbook_store::clients::{self, NewClient};
 
 use crate::support::{audit_actions, fixture, signed_in_as, START};
@@ -127,7 +126,7 @@ async fn a_client_without_registry_consent_is_not_printed() {
         ..Default::default()
     };
     let mut tx = f.ctx.store().begin().await.unwrap();
-    clients::insert_in_tx(&mut tx, &refused_client, ChangeSource::Local, START)
+    clients::insert_in_tx(&mut tx, &refused_client, START)
         .await
         .unwrap();
     tx.commit().await.unwrap();

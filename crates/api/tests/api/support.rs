@@ -7,7 +7,6 @@ use shotbook_api::dto::{SignInRequest, SignInStep, SignedInUser};
 use shotbook_api::AppContext;
 use shotbook_core::clock::Clock;
 use shotbook_core::ids::ClientId;
-use shotbook_store::change_log::ChangeSource;
 use shotbook_store::clients::{self, NewClient};
 use shotbook_store::immunizations::{self, NewImmunization};
 use shotbook_store::Store;
@@ -64,7 +63,7 @@ pub async fn fixture() -> Fixture {
             source: source.into(),
             ..Default::default()
         };
-        immunizations::insert_in_tx(&mut tx, &dose, ChangeSource::Local, START)
+        immunizations::insert_in_tx(&mut tx, &dose, START)
             .await
             .unwrap();
     }
@@ -87,7 +86,7 @@ async fn add_client(store: &Store, first: &str, last: &str, dob: &str) -> Client
         ..Default::default()
     };
     let mut tx = store.begin().await.unwrap();
-    clients::insert_in_tx(&mut tx, &client, ChangeSource::Local, START)
+    clients::insert_in_tx(&mut tx, &client, START)
         .await
         .unwrap();
     tx.commit().await.unwrap();

@@ -25,9 +25,7 @@ async fn store_with_client(consent: &str) -> (Store, ClientId) {
         ..Default::default()
     };
     let mut tx = store.begin().await.unwrap();
-    clients::insert_in_tx(&mut tx, &client, ChangeSource::Local, NOW)
-        .await
-        .unwrap();
+    clients::insert_in_tx(&mut tx, &client, NOW).await.unwrap();
     tx.commit().await.unwrap();
     (store, client.id)
 }
@@ -47,7 +45,6 @@ async fn org(store: &Store, code: &str) -> OrganizationId {
             city: "Billings".into(),
             vfc_pin: None,
         },
-        ChangeSource::Local,
         NOW,
     )
     .await
@@ -257,9 +254,7 @@ async fn voiding_someone_elses_row_or_twice_is_not_found() {
     };
     let other = sister.id;
     let mut tx = store.begin().await.unwrap();
-    clients::insert_in_tx(&mut tx, &sister, ChangeSource::Local, NOW)
-        .await
-        .unwrap();
+    clients::insert_in_tx(&mut tx, &sister, NOW).await.unwrap();
     let name = add_name_in_tx(&mut tx, id, "Baby Boy", None, "Running Crane", "birth", NOW)
         .await
         .unwrap();

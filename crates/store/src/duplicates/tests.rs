@@ -33,7 +33,6 @@ async fn world() -> World {
                 city: "Billings".into(),
                 vfc_pin: None,
             },
-            ChangeSource::Local,
             NOW,
         )
         .await
@@ -52,7 +51,6 @@ async fn world() -> World {
             email: "sup@example.org".into(),
             phone: None,
         },
-        ChangeSource::Local,
         NOW,
     )
     .await
@@ -71,9 +69,7 @@ async fn world() -> World {
             home_organization_id: Some(org),
             ..Default::default()
         };
-        clients::insert_in_tx(&mut tx, &c, ChangeSource::Local, NOW)
-            .await
-            .unwrap();
+        clients::insert_in_tx(&mut tx, &c, NOW).await.unwrap();
         for (cvx, on) in [("08", "2019-03-15"), ("110", "2019-05-16")] {
             immunizations::insert_in_tx(
                 &mut tx,
@@ -84,7 +80,6 @@ async fn world() -> World {
                     source: "administered".into(),
                     ..Default::default()
                 },
-                ChangeSource::Local,
                 NOW,
             )
             .await

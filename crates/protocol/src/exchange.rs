@@ -1,0 +1,167 @@
+//! What a workstation and the registry exchange: the handshake, pushed batches and pulled
+//! pages, and the conflicts a push can meet.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{ChangeEnvelope, Entity};
+
+/// The version of this contract. Both sides send it in the [`Handshake`]; a mismatch is refused
+/// before any change moves.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// The first message of every sync session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Handshake {
+    /// [`PROTOCOL_VERSION`] of the sender.
+    pub protocol: u32,
+    /// The schema line of the sender's database (`shotbook_store::SCHEMA_LINE`).
+    pub schema_line: u32,
+    /// The sender (workstation name or server id).
+    pub node: String,
+}
+
+/// Why two nodes cannot sync.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VersionMismatch {
+    /// The contracts differ.
+    #[error("this workstation speaks sync protocol {ours}; the registry speaks {theirs}. Update Shotbook.")]
+    Protocol {
+        /// Ours.
+        ours: u32,
+        /// Theirs.
+        theirs: u32,
+    },
+    /// The databases are on different schema lines.
+    #[error("this workstation's database is on schema line {ours}; the registry's is on {theirs}. Update Shotbook.")]
+    SchemaLine {
+        /// Ours.
+        ours: u32,
+        /// Theirs.
+        theirs: u32,
+    },
+}
+
+impl Handshake {
+    /// Whether `self` may sync with `theirs`.
+    pub fn check(&self, theirs: &Handshake) -> Result<(), VersionMismatch> {
+        if self.protocol != theirs.protocol {
+            return Err(VersionMismatch::Protocol {
+                ours: self.protocol,
+                theirs: theirs.protocol,
+            });
+        }
+        if self.schema_line != theirs.schema_line {
+            return Err(VersionMismatch::SchemaLine {
+                ours: self.schema_line,
+                theirs: theirs.schema_line,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Changes a workstation sends. Idempotent: the registry remembers `(node, seq)`, so a batch
+/// replayed after a lost answer changes nothing twice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushBatch {
+    /// Who sends.
+    pub handshake: Handshake,
+    /// Oldest first, by `seq`.
+    pub changes: Vec<ChangeEnvelope>,
+}
+
+/// The registry's answer to a push.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushOutcome {
+    /// Every change up to this outbox `seq` is settled (applied, already applied, or answered
+    /// by a conflict below); the workstation may mark them sent.
+    pub acknowledged_through: i64,
+    /// Changes the registry did not apply as sent.
+    pub conflicts: Vec<Conflict>,
+}
+
+/// A change the registry did not apply as sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Conflict {
+    /// The outbox `seq` of the change.
+    pub seq: i64,
+    /// The record.
+    pub entity: Entity,
+    /// Its id.
+    pub entity_id: String,
+    /// The registry's revision of the record, when it keeps one.
+    pub server_revision: Option<i64>,
+    /// What happened.
+    pub kind: ConflictKind,
+}
+
+/// How a pushed change conflicted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictKind {
+    /// The record changed on the registry since the workstation read it; a person decides.
+    StaleRevision,
+    /// The record was voided on the registry; a void wins over an edit.
+    Voided,
+    /// The client was merged into another record; the change was moved to the survivor.
+    MovedToSurvivor,
+    /// The registry's rules refused the change (permission, consent, entry rules).
+    Refused,
+}
+
+/// What a workstation asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PullRequest {
+    /// Who asks.
+    pub handshake: Handshake,
+    /// The last server `seq` applied (0 at first).
+    pub cursor: i64,
+    /// Most changes per page.
+    pub limit: u32,
+}
+
+/// One page of the registry's change log, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PullPage {
+    /// The changes.
+    pub changes: Vec<ChangeEnvelope>,
+    /// The cursor to send next (the last change's `seq`, or the request's cursor when empty).
+    pub next_cursor: i64,
+    /// More changes wait beyond this page.
+    pub more: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hello(protocol: u32, schema_line: u32) -> Handshake {
+        Handshake {
+            protocol,
+            schema_line,
+            node: "n".into(),
+        }
+    }
+
+    #[test]
+    fn nodes_on_the_same_protocol_and_schema_line_may_sync() {
+        assert_eq!(hello(1, 1).check(&hello(1, 1)), Ok(()));
+    }
+
+    #[test]
+    fn a_protocol_or_schema_mismatch_is_refused_with_both_versions_named() {
+        let e = hello(1, 1).check(&hello(2, 1)).unwrap_err();
+        assert_eq!(e, VersionMismatch::Protocol { ours: 1, theirs: 2 });
+        assert!(e.to_string().contains("protocol 1") && e.to_string().contains("speaks 2"));
+        assert_eq!(
+            hello(1, 1).check(&hello(1, 3)).unwrap_err(),
+            VersionMismatch::SchemaLine { ours: 1, theirs: 3 }
+        );
+    }
+}
