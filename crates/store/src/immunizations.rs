@@ -151,17 +151,22 @@ pub fn push_immunization<'a>(
         .push_bind(now.to_string());
 }
 
+async fn insert_row(tx: &mut Work, dose: &NewImmunization, now: OffsetDateTime) -> StoreResult<()> {
+    let mut qb = QueryBuilder::new(INSERT_COLUMNS);
+    qb.push_values(std::iter::once(dose), |mut b, d| {
+        push_immunization(&mut b, d, &timestamp(now))
+    });
+    qb.build().execute(&mut **tx).await?;
+    Ok(())
+}
+
 /// Inserts a dose and logs the change.
 pub async fn insert_in_tx(
     tx: &mut Work,
     dose: &NewImmunization,
     now: OffsetDateTime,
 ) -> StoreResult<()> {
-    let mut qb = QueryBuilder::new(INSERT_COLUMNS);
-    qb.push_values(std::iter::once(dose), |mut b, d| {
-        push_immunization(&mut b, d, &timestamp(now))
-    });
-    qb.build().execute(&mut **tx).await?;
+    insert_row(tx, dose, now).await?;
     change_log::append_in_tx(
         tx,
         Entity::Immunization,
@@ -257,7 +262,7 @@ pub async fn insert_entry_in_tx(
     details: &EntryDetails,
     now: OffsetDateTime,
 ) -> StoreResult<()> {
-    insert_in_tx(tx, dose, now).await?;
+    insert_row(tx, dose, now).await?;
     sqlx::query(
         "UPDATE immunizations SET lot_id = ?, ndc = ?, vis_document = ?, vis_edition_date = ?, vis_given_on = ?,
                 historical_provider = ?, recorded_by = ?, recorded_by_organization_id = ?
@@ -274,7 +279,15 @@ pub async fn insert_entry_in_tx(
     .bind(dose.id.to_string())
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    // Logged once the entry details are in, so the change carries the whole dose.
+    change_log::append_in_tx(
+        tx,
+        Entity::Immunization,
+        &dose.id.to_string(),
+        ChangeOp::Insert,
+        now,
+    )
+    .await
 }
 
 /// Records a dose given from an inventory lot: takes one dose from the lot (first, so the

@@ -27,6 +27,8 @@
 
 pub mod access;
 mod actor;
+#[cfg(any(test, feature = "contract"))]
+pub mod contract;
 mod error;
 pub mod immunizations;
 pub mod memory;
