@@ -19,10 +19,22 @@ step "Rust tests (nextest) and doctests"
 cargo nextest run --workspace --exclude shotbook-app --locked --no-fail-fast
 cargo test --workspace --exclude shotbook-app --doc --locked
 
-step "dependency rule: the core stays free of Tauri, sqlx and IO crates"
-if cargo tree -p shotbook-core -e normal --prefix none | grep -E '^(tauri|sqlx|tokio|printpdf) ' ; then
-  echo "shotbook-core must not depend on the crates above" >&2; exit 1
-fi
+step "dependency rules (cargo tree): each layer links only what it may"
+# forbid CRATE REGEX WHY: fails when CRATE's normal (non-dev) dependency tree names a crate
+# matching REGEX.
+forbid() {
+  local crate="$1" pattern="$2" why="$3" found
+  found="$(cargo tree -p "$crate" -e normal --prefix none --locked | sed 's/ .*//' | sort -u | grep -E "^($pattern)$" || true)"
+  if [ -n "$found" ]; then
+    echo "$crate must not depend on: $(echo $found) ($why)" >&2; exit 1
+  fi
+}
+HOSTS='sqlx|sqlx-core|libsqlite3-sys|tauri|specta|keyring|lettre|printpdf|axum'
+forbid shotbook-core "tauri|sqlx|tokio|printpdf|shotbook-(protocol|usecases|store|api|synth|print|forecast)" "the core is pure: no IO, no other crate of ours"
+forbid shotbook-protocol "$HOSTS|tokio|shotbook-(store|usecases|api|synth)" "the sync contract is serde only"
+forbid shotbook-usecases "$HOSTS|tokio|shotbook-(store|api|synth|print)" "use cases are host-free"
+forbid shotbook-api "tauri|shotbook-synth" "the desktop host is Tauri-free and links no demo generator"
+echo "core, protocol, usecases and api keep their dependency rules"
 
 step "desktop app build"
 cargo build -p shotbook-app --locked

@@ -29,7 +29,6 @@ use shotbook_core::ValidationError;
 use shotbook_store::access_requests::{self, AccessRequestRow, NewAccessRequest};
 use shotbook_store::organizations::{self, OrganizationRow};
 use shotbook_store::users::{self, NewUser};
-use shotbook_store::StoreError;
 use shotbook_store::Work;
 use shotbook_store::{audit, memberships};
 use time::format_description::well_known::Rfc3339;
@@ -146,7 +145,7 @@ pub async fn save_access_request_draft(
         now,
     )
     .await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     detail_of(ctx, access_requests::get(ctx.store(), id).await?).await
 }
 
@@ -223,7 +222,7 @@ pub async fn submit_access_request(
     if let Some(code) = &code {
         email_agreement_code(ctx, &parsed, &org, jurisdiction, &number, code)?;
     }
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     tracing::info!(request = %number, status = status.code(), "access request submitted");
     detail_of(ctx, access_requests::get(ctx.store(), id).await?).await
 }
@@ -314,7 +313,7 @@ pub async fn resend_user_agreement(
     )
     .await?;
     email_agreement_code(ctx, &parsed, &org, jurisdiction, &row.request_number, &code)?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     detail_of(ctx, access_requests::get(ctx.store(), id).await?).await
 }
 
@@ -373,7 +372,7 @@ pub async fn get_access_request(
             ctx.clock().now(),
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
     }
     detail_of(ctx, row).await
 }
@@ -610,7 +609,7 @@ pub async fn approve_access_request(
         &format!("Your {registry} access request {number}"),
         &body,
     )?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     tracing::info!(request = %number, "access request approved");
     detail_of(ctx, access_requests::get(ctx.store(), id).await?).await
 }
@@ -705,7 +704,7 @@ async fn decide(
             row.request_number
         ),
     )?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     detail_of(ctx, access_requests::get(ctx.store(), id).await?).await
 }
 

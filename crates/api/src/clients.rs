@@ -198,9 +198,7 @@ pub(crate) async fn audit_each(
         };
         audit::append(&mut *tx, &event).await?;
     }
-    tx.commit()
-        .await
-        .map_err(|e| AppError::from(shotbook_store::StoreError::from(e)))?;
+    tx.commit().await.map_err(AppError::from)?;
     Ok(())
 }
 

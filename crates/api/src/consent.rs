@@ -2,13 +2,14 @@
 //! [`shotbook_core::consent::client_access`]), and recording consent, granted or withdrawn.
 
 use shotbook_core::audit::{AuditAction, AuditEvent};
-use shotbook_core::consent::{client_access, ClientAccess, ConsentFacts, RecordView, Viewer};
+use shotbook_core::consent::{ClientAccess, RecordView};
 use shotbook_core::demographics::{ConsentEntry, ConsentInput};
 use shotbook_core::error::IssueCollector;
 use shotbook_core::ids::ClientId;
 use shotbook_core::permission::Permission;
 use shotbook_core::session::{Grant, Session};
 use shotbook_store::{audit, demographics};
+use shotbook_usecases::Actor;
 
 use crate::dto::{ClientSummary, ConsentHistoryEntry, RecordAccess, UpdateConsentRequest};
 use crate::error::{AppError, AppResult, FieldIssue};
@@ -24,17 +25,8 @@ pub async fn access_to(
     session: &Session,
     client: ClientId,
 ) -> AppResult<ClientAccess> {
-    let (status, organizations) = demographics::consent_facts(ctx.store(), client).await?;
-    Ok(client_access(
-        Viewer {
-            role: session.role,
-            organization_id: session.organization_id,
-        },
-        ConsentFacts {
-            status,
-            organizations: &organizations,
-        },
-    ))
+    let actor = Actor::at_workstation(session, ctx.workstation());
+    Ok(shotbook_usecases::access::access_to(ctx.store(), &actor, client).await?)
 }
 
 /// [`access_to`] for each client of a result list, in order.
@@ -71,16 +63,8 @@ pub async fn require_full_record(
     session: &Session,
     client: ClientId,
 ) -> AppResult<ClientAccess> {
-    let access = access_to(ctx, session, client).await?;
-    match access.restriction {
-        Some(r) if !access.is_full() => Err(AppError::ConsentRestricted {
-            restriction: r.code().to_string(),
-        }),
-        _ if access.view == RecordView::None => Err(AppError::Forbidden {
-            permission: Permission::ViewClient.code().to_string(),
-        }),
-        _ => Ok(access),
-    }
+    let actor = Actor::at_workstation(session, ctx.workstation());
+    Ok(shotbook_usecases::access::require_full_record(ctx.store(), &actor, client).await?)
 }
 
 /// The access decision as the UI receives it.
@@ -195,9 +179,7 @@ pub async fn update_consent(
         },
     )
     .await?;
-    tx.commit()
-        .await
-        .map_err(|e| AppError::from(shotbook_store::StoreError::from(e)))?;
+    tx.commit().await.map_err(AppError::from)?;
     tracing::info!(status = entry.status.code(), "consent recorded");
     // Granting may have opened the record; withdrawing may have closed it.
     let access = access_to(ctx, &session, client).await?;

@@ -480,9 +480,7 @@ pub async fn change_demographics(
         },
     )
     .await?;
-    tx.commit()
-        .await
-        .map_err(|e| AppError::from(shotbook_store::StoreError::from(e)))?;
+    tx.commit().await.map_err(AppError::from)?;
     tracing::info!(change = what, "demographics changed");
     demographics_of(ctx, id, &access).await
 }
@@ -629,9 +627,7 @@ pub async fn add_client(
         ),
     )
     .await?;
-    tx.commit()
-        .await
-        .map_err(|e| AppError::from(shotbook_store::StoreError::from(e)))?;
+    tx.commit().await.map_err(AppError::from)?;
     tracing::info!(duplicates = matches.len(), "client added");
     Ok(AddClientOutcome::Added {
         client_id: client.id.to_string(),

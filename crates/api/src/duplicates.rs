@@ -174,9 +174,7 @@ async fn audit_many(
         )
         .await?;
     }
-    tx.commit()
-        .await
-        .map_err(|e| AppError::from(shotbook_store::StoreError::from(e)))?;
+    tx.commit().await.map_err(AppError::from)?;
     Ok(())
 }
 
@@ -303,9 +301,7 @@ pub async fn scan_duplicates(ctx: &AppContext) -> AppResult<DuplicateQueue> {
             )
             .await?;
         }
-        tx.commit()
-            .await
-            .map_err(|e| AppError::from(shotbook_store::StoreError::from(e)))?;
+        tx.commit().await.map_err(AppError::from)?;
         found += pairs.len();
     }
     tracing::info!(
@@ -393,9 +389,7 @@ pub async fn merge_clients(
         )
         .await?;
     }
-    tx.commit()
-        .await
-        .map_err(|e| AppError::from(shotbook_store::StoreError::from(e)))?;
+    tx.commit().await.map_err(AppError::from)?;
     tracing::info!(%merge, "clients merged");
     duplicate_queue(ctx).await
 }
@@ -434,9 +428,7 @@ pub async fn unmerge_clients(
         )
         .await?;
     }
-    tx.commit()
-        .await
-        .map_err(|e| AppError::from(shotbook_store::StoreError::from(e)))?;
+    tx.commit().await.map_err(AppError::from)?;
     duplicate_queue(ctx).await
 }
 
@@ -450,9 +442,7 @@ pub async fn dismiss_duplicate(
     let now = ctx.clock().now();
     let mut tx = ctx.store().begin().await?;
     store::set_pair_status_in_tx(&mut tx, &pair.id, "not_duplicate", grant.user_id(), now).await?;
-    tx.commit()
-        .await
-        .map_err(|e| AppError::from(shotbook_store::StoreError::from(e)))?;
+    tx.commit().await.map_err(AppError::from)?;
     let ids = [
         parse_client_id(&pair.client_a)?,
         parse_client_id(&pair.client_b)?,

@@ -16,8 +16,10 @@
 //! 1. Write `pub async fn verb_noun(ctx: &AppContext, request: VerbNounRequest) -> AppResult<…>`
 //!    in the module of its feature, with the DTOs in [`dto`].
 //! 2. Test it in `tests/api/` against a real database.
-//! 3. Add the one-line adapter in `src-tauri/src/commands.rs` and list it in `commands::all()`;
-//!    the TypeScript bindings regenerate on the next build (`scripts/bindings.sh`).
+//! 3. List it in [`with_commands!`] (`commands.rs`), add the one-line adapter in
+//!    `src-tauri/src/commands.rs` and a row in the authorization matrix
+//!    (`tests/api/authorization.rs`); the TypeScript bindings regenerate on the next build
+//!    (`scripts/bindings.sh`).
 #![deny(missing_docs)]
 
 pub mod access_requests;
@@ -26,6 +28,7 @@ pub mod auth;
 pub mod captcha;
 pub mod clients;
 pub mod codes;
+pub mod commands;
 pub mod consent;
 mod context;
 pub mod demographics;

@@ -8,7 +8,7 @@ use shotbook_core::date::UsDate;
 use shotbook_core::permission::{Permission, Role};
 use shotbook_core::ValidationError;
 use shotbook_store::organizations::{self, OrganizationRow};
-use shotbook_store::{audit, memberships, StoreError};
+use shotbook_store::{audit, memberships};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
@@ -145,7 +145,7 @@ pub async fn end_user_access(
         detail: Some(format!("user {user}: access ended by supervisor: {reason}")),
     };
     audit::append(&mut *tx, &event).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     tracing::info!(user = %user, organization = %target, "access ended by supervisor");
     users_of(ctx, &org, &session.user_id.to_string()).await
 }

@@ -3,14 +3,16 @@
 //! Lots are the organization's own; every command needs `ManageLots`.
 
 use shotbook_core::date::UsDate;
-use shotbook_core::error::{Issue, IssueCollector, ValidationError};
+use shotbook_core::error::{Issue, IssueCollector};
 use shotbook_core::ids::VaccineLotId;
 use shotbook_core::immunization::lot::{
-    parse_quantity, AdjustmentReason, ExpiryStatus, ReceiveLot, ReceiveLotInput, EXPIRY_ALERT_DAYS,
+    parse_quantity, AdjustmentReason, ExpiryStatus, LotAdjustment, ReceiveLot, ReceiveLotInput,
+    EXPIRY_ALERT_DAYS,
 };
 use shotbook_core::permission::Permission;
-use shotbook_store::vaccine_lots::{self, AdjustOutcome, LotRow};
-use shotbook_store::StoreError;
+use shotbook_store::vaccine_lots::{self, LotRow};
+use shotbook_usecases::need;
+use shotbook_usecases::vaccine_lots as usecases;
 use time::Date;
 
 use crate::error::AppResult;
@@ -66,7 +68,7 @@ pub async fn list_lots(ctx: &AppContext) -> AppResult<LotInventory> {
 
 /// Receives a lot into the organization's inventory (more of a lot already held adds to it).
 pub async fn receive_lot(ctx: &AppContext, request: ReceiveLotRequest) -> AppResult<VaccineLot> {
-    let (grant, session) = ctx.require(Permission::ManageLots)?;
+    let (permit, _) = ctx.permit::<need::ManageLots>()?;
     let today = ctx.clock().today();
     let lot = ReceiveLot::parse(
         ReceiveLotInput {
@@ -80,29 +82,8 @@ pub async fn receive_lot(ctx: &AppContext, request: ReceiveLotRequest) -> AppRes
         },
         today,
     )?;
-    if shotbook_store::vaccine_products::vaccine(ctx.store(), lot.cvx.as_str())
-        .await?
-        .is_none()
-    {
-        return Err(ValidationError::single(
-            "cvx",
-            format!("CVX {} is not in CDC's vaccine table.", lot.cvx),
-        )
-        .into());
-    }
     let trade_name = Some(request.trade_name.trim()).filter(|t| !t.is_empty());
-    let now = ctx.clock().now();
-    let mut tx = ctx.store().begin().await?;
-    let id = vaccine_lots::receive_in_tx(
-        &mut tx,
-        session.organization_id,
-        &lot,
-        trade_name,
-        Some(grant.user_id()),
-        now,
-    )
-    .await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    let id = usecases::receive(ctx.store(), &permit, ctx.clock(), &lot, trade_name).await?;
     tracing::info!(lot = %id, quantity = lot.quantity, "vaccine lot received");
     Ok(lot_view(vaccine_lots::get(ctx.store(), id).await?, today))
 }
@@ -110,7 +91,7 @@ pub async fn receive_lot(ctx: &AppContext, request: ReceiveLotRequest) -> AppRes
 /// Adjusts a lot's count: wastage, expired, returned and transfer take doses out; a count
 /// correction may add or remove. Never below zero.
 pub async fn adjust_lot(ctx: &AppContext, request: AdjustLotRequest) -> AppResult<VaccineLot> {
-    let (grant, session) = ctx.require(Permission::ManageLots)?;
+    let (permit, _) = ctx.permit::<need::ManageLots>()?;
     let mut issues = IssueCollector::new();
     let lot: Option<VaccineLotId> = issues.take(
         request
@@ -149,31 +130,13 @@ pub async fn adjust_lot(ctx: &AppContext, request: AdjustLotRequest) -> AppResul
     else {
         unreachable!("every missing value recorded an issue")
     };
-    let change = if adding { quantity } else { -quantity };
-    let now = ctx.clock().now();
-    let mut tx = ctx.store().begin().await?;
-    let outcome = vaccine_lots::adjust_in_tx(
-        &mut tx,
+    let adjustment = LotAdjustment {
         lot,
-        session.organization_id,
-        change,
+        change: if adding { quantity } else { -quantity },
         reason,
-        Some(note).filter(|n| !n.is_empty()),
-        grant.user_id(),
-        now,
-    )
-    .await?;
-    match outcome {
-        AdjustOutcome::Applied(_) => tx.commit().await.map_err(StoreError::from)?,
-        AdjustOutcome::NotFound => return Err(StoreError::NotFound("vaccine lot").into()),
-        AdjustOutcome::NotEnough(on_hand) => {
-            return Err(ValidationError::single(
-                "quantity",
-                format!("Only {on_hand} doses are on hand; enter at most {on_hand}."),
-            )
-            .into())
-        }
-    }
+        note: Some(note.to_string()).filter(|n| !n.is_empty()),
+    };
+    usecases::adjust(ctx.store(), &permit, ctx.clock(), &adjustment).await?;
     Ok(lot_view(
         vaccine_lots::get(ctx.store(), lot).await?,
         ctx.clock().today(),

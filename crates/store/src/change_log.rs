@@ -77,20 +77,23 @@ pub async fn append_in_tx(
     Ok(())
 }
 
+#[derive(sqlx::FromRow)]
+struct OutboxRow {
+    seq: i64,
+    entity: String,
+    entity_id: String,
+    op: String,
+    source: String,
+    at: String,
+    node: String,
+    revision: Option<i64>,
+    payload: Option<String>,
+}
+
 /// The changes after `after_seq` that a workstation pushes to the registry (written here or
 /// received by an interface, never those pulled from the registry), oldest first.
 pub async fn outbox(store: &Store, after_seq: i64, limit: u32) -> StoreResult<Vec<ChangeEnvelope>> {
-    let rows: Vec<(
-        i64,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        Option<i64>,
-        Option<String>,
-    )> = sqlx::query_as(
+    let rows: Vec<OutboxRow> = sqlx::query_as(
         "SELECT seq, entity, entity_id, op, source, at, node, revision, payload FROM change_log
              WHERE seq > ? AND source IN ('local', 'interface') ORDER BY seq LIMIT ?",
     )
@@ -100,7 +103,17 @@ pub async fn outbox(store: &Store, after_seq: i64, limit: u32) -> StoreResult<Ve
     .await?;
     rows.into_iter()
         .map(
-            |(seq, entity, entity_id, op, source, at, node, revision, payload)| {
+            |OutboxRow {
+                 seq,
+                 entity,
+                 entity_id,
+                 op,
+                 source,
+                 at,
+                 node,
+                 revision,
+                 payload,
+             }| {
                 let bad =
                     |what: &str| anyhow::anyhow!("change_log row {seq} has an unknown {what}");
                 Ok(ChangeEnvelope {

@@ -7,11 +7,12 @@ use shotbook_core::codes::Cvx;
 use shotbook_core::date::UsDate;
 use shotbook_core::ids::{ClientId, ImmunizationId, OrganizationId, UserId, VaccineLotId};
 use shotbook_core::immunization::entry::{DoseSource, LotFacts, VaccineFacts};
-use shotbook_core::immunization::lot::FundingSource;
+use shotbook_core::immunization::lot::{FundingSource, LotAdjustment, ReceiveLot};
 use shotbook_protocol::Origin;
 use shotbook_usecases::ports::{
     AuditWrites, CatalogReads, ClientFacts, ClientReads, DoseChange, DoseRecord, ImmunizationReads,
-    ImmunizationWrites, LotReads, Registry, StoredDose, StoredLot, UnitOfWork, VisEdition,
+    ImmunizationWrites, LotAdjusted, LotReads, LotWrites, Registry, StoredDose, StoredLot,
+    UnitOfWork, VisEdition,
 };
 use shotbook_usecases::{PortError, PortResult};
 use time::{Date, OffsetDateTime};
@@ -295,6 +296,44 @@ impl ImmunizationWrites for Work {
     async fn void_dose(&mut self, id: ImmunizationId, reason: &str, by: UserId) -> PortResult<()> {
         let now = self.now();
         Ok(immunizations::void_entry_in_tx(self, id, reason, by, now).await?)
+    }
+}
+
+impl LotWrites for Work {
+    async fn receive_lot(
+        &mut self,
+        organization: OrganizationId,
+        lot: &ReceiveLot,
+        trade_name: Option<&str>,
+        by: UserId,
+    ) -> PortResult<VaccineLotId> {
+        let now = self.now();
+        Ok(vaccine_lots::receive_in_tx(self, organization, lot, trade_name, Some(by), now).await?)
+    }
+
+    async fn adjust_lot(
+        &mut self,
+        organization: OrganizationId,
+        adjustment: &LotAdjustment,
+        by: UserId,
+    ) -> PortResult<LotAdjusted> {
+        let now = self.now();
+        let outcome = vaccine_lots::adjust_in_tx(
+            self,
+            adjustment.lot,
+            organization,
+            adjustment.change,
+            adjustment.reason,
+            adjustment.note.as_deref(),
+            by,
+            now,
+        )
+        .await?;
+        Ok(match outcome {
+            vaccine_lots::AdjustOutcome::Applied(n) => LotAdjusted::Applied(n),
+            vaccine_lots::AdjustOutcome::NotFound => LotAdjusted::NotFound,
+            vaccine_lots::AdjustOutcome::NotEnough(n) => LotAdjusted::NotEnough(n),
+        })
     }
 }
 

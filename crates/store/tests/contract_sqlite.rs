@@ -166,3 +166,9 @@ async fn payloads_leave_secrets_out() {
     assert_eq!(payload["username"], "contract.nurse");
     assert!(payload.get("password_hash").is_none(), "{payload}");
 }
+
+#[tokio::test]
+async fn lots_are_received_and_adjusted_within_the_organization() {
+    let (r, setup) = registry().await;
+    contract::lots_are_received_and_adjusted_within_the_organization(&r, &setup).await;
+}

@@ -276,3 +276,73 @@ pub fn interface_actor(setup: &Setup) -> Actor {
 
 /// The source an interface actor's changes carry.
 pub const INTERFACE_SOURCE: ChangeSource = ChangeSource::Interface;
+
+/// Receiving more of a held lot adds to it; an adjustment never takes the count below zero;
+/// another organization's lot cannot be adjusted.
+pub async fn lots_are_received_and_adjusted_within_the_organization<R: Registry>(
+    registry: &R,
+    setup: &Setup,
+) {
+    use crate::vaccine_lots::{adjust, receive};
+    use shotbook_core::immunization::lot::{
+        AdjustmentReason, LotAdjustment, ReceiveLot, ReceiveLotInput,
+    };
+    let clock = clock();
+    let manager = Actor {
+        role: Role::VaccineManagement,
+        ..nurse(setup, setup.clinic)
+    };
+    let permit = Permit::<need::ManageLots>::check(manager).unwrap();
+    let before = on_hand(registry, setup).await;
+    let more = ReceiveLot::parse(
+        ReceiveLotInput {
+            cvx: "03",
+            mvx: "MSD",
+            ndc: "00006-4681-01",
+            lot_number: "R024551",
+            expiration_date: "12/31/2027",
+            quantity: "10",
+            funding_source: "vfc",
+        },
+        date!(2026 - 12 - 06),
+    )
+    .unwrap();
+    let id = receive(registry, &permit, &clock, &more, Some("M-M-R II"))
+        .await
+        .expect("a lot of a listed vaccine is received");
+    assert_eq!(
+        id, setup.lot,
+        "the same product, lot and funding is one lot"
+    );
+    assert_eq!(on_hand(registry, setup).await, before + 10);
+    let too_many = LotAdjustment {
+        lot: setup.lot,
+        change: -(before + 11),
+        reason: AdjustmentReason::Wastage,
+        note: None,
+    };
+    let refused = adjust(registry, &permit, &clock, &too_many).await;
+    match refused {
+        Err(UseCaseError::Invalid(e)) => assert_eq!(e.issues[0].field, "quantity"),
+        other => panic!("more than on hand is refused: {other:?}"),
+    }
+    let wasted = LotAdjustment {
+        change: -2,
+        ..too_many
+    };
+    assert_eq!(
+        adjust(registry, &permit, &clock, &wasted).await.unwrap(),
+        before + 8
+    );
+    let elsewhere = Permit::<need::ManageLots>::check(Actor {
+        role: Role::VaccineManagement,
+        ..nurse(setup, OrganizationId::new())
+    })
+    .unwrap();
+    let not_theirs = adjust(registry, &elsewhere, &clock, &wasted).await;
+    assert!(
+        matches!(not_theirs, Err(UseCaseError::NotFound("vaccine lot"))),
+        "{not_theirs:?}"
+    );
+    assert_eq!(on_hand(registry, setup).await, before + 8);
+}

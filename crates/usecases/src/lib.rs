@@ -33,6 +33,7 @@ mod error;
 pub mod immunizations;
 pub mod memory;
 pub mod ports;
+pub mod vaccine_lots;
 
 pub use actor::{need, Actor, Need, Permit, Via};
 pub use error::{PortError, PortResult, UseCaseError, UseCaseResult};

@@ -10,13 +10,16 @@ use std::sync::{Arc, Mutex};
 
 use shotbook_core::audit::AuditEvent;
 use shotbook_core::codes::Cvx;
-use shotbook_core::ids::{ClientId, ImmunizationId, UserId, VaccineLotId};
+use shotbook_core::ids::{ClientId, ImmunizationId, OrganizationId, UserId, VaccineLotId};
+use shotbook_core::immunization::entry::LotFacts;
 use shotbook_core::immunization::entry::VaccineFacts;
+use shotbook_core::immunization::lot::{LotAdjustment, ReceiveLot};
 use shotbook_protocol::{ChangeOp, Entity, Origin};
 
 use crate::ports::{
     AuditWrites, CatalogReads, ClientFacts, ClientReads, DoseChange, DoseRecord, ImmunizationReads,
-    ImmunizationWrites, LotReads, Registry, StoredDose, StoredLot, UnitOfWork, VisEdition,
+    ImmunizationWrites, LotAdjusted, LotReads, LotWrites, Registry, StoredDose, StoredLot,
+    UnitOfWork, VisEdition,
 };
 use crate::{PortError, PortResult};
 
@@ -248,6 +251,78 @@ impl ImmunizationWrites for MemoryWork {
             self.log(Entity::VaccineLot, lot.to_string(), ChangeOp::Update);
         }
         Ok(())
+    }
+}
+
+impl LotWrites for MemoryWork {
+    async fn receive_lot(
+        &mut self,
+        organization: OrganizationId,
+        lot: &ReceiveLot,
+        _trade_name: Option<&str>,
+        _by: UserId,
+    ) -> PortResult<VaccineLotId> {
+        let held = self.state.lots.values_mut().find(|held| {
+            held.facts.organization_id == organization
+                && held.facts.cvx == lot.cvx
+                && held.facts.lot_number == lot.lot_number.as_str()
+                && held.funding == Some(lot.funding)
+        });
+        let id = match held {
+            Some(held) => {
+                held.facts.on_hand += lot.quantity;
+                held.id
+            }
+            None => {
+                let id = VaccineLotId::new();
+                self.state.lots.insert(
+                    id,
+                    StoredLot {
+                        id,
+                        facts: LotFacts {
+                            lot_number: lot.lot_number.as_str().to_string(),
+                            organization_id: organization,
+                            cvx: lot.cvx.clone(),
+                            expires_on: lot.expires_on.date(),
+                            on_hand: lot.quantity,
+                        },
+                        mvx: Some(lot.mvx.as_str().to_string()),
+                        ndc: lot.ndc.clone(),
+                        funding: Some(lot.funding),
+                    },
+                );
+                id
+            }
+        };
+        self.log(Entity::VaccineLot, id.to_string(), ChangeOp::Update);
+        Ok(id)
+    }
+
+    async fn adjust_lot(
+        &mut self,
+        organization: OrganizationId,
+        adjustment: &LotAdjustment,
+        _by: UserId,
+    ) -> PortResult<LotAdjusted> {
+        let Some(lot) = self
+            .state
+            .lots
+            .get_mut(&adjustment.lot)
+            .filter(|l| l.facts.organization_id == organization)
+        else {
+            return Ok(LotAdjusted::NotFound);
+        };
+        if lot.facts.on_hand + adjustment.change < 0 {
+            return Ok(LotAdjusted::NotEnough(lot.facts.on_hand));
+        }
+        lot.facts.on_hand += adjustment.change;
+        let on_hand = lot.facts.on_hand;
+        self.log(
+            Entity::VaccineLot,
+            adjustment.lot.to_string(),
+            ChangeOp::Update,
+        );
+        Ok(LotAdjusted::Applied(on_hand))
     }
 }
 

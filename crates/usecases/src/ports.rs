@@ -13,7 +13,7 @@ use shotbook_core::codes::Cvx;
 use shotbook_core::consent::ConsentStatus;
 use shotbook_core::ids::{ClientId, ImmunizationId, OrganizationId, UserId, VaccineLotId};
 use shotbook_core::immunization::entry::{DoseSource, LotFacts, VaccineFacts};
-use shotbook_core::immunization::lot::FundingSource;
+use shotbook_core::immunization::lot::{FundingSource, LotAdjustment, ReceiveLot};
 use shotbook_protocol::Origin;
 use time::{Date, OffsetDateTime};
 
@@ -223,6 +223,37 @@ pub trait ImmunizationWrites {
     ) -> impl Future<Output = PortResult<()>> + Send;
 }
 
+/// How a lot adjustment went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LotAdjusted {
+    /// Applied; the new count on hand.
+    Applied(i64),
+    /// The lot is not the organization's (or does not exist).
+    NotFound,
+    /// It would take more doses than are on hand (how many are).
+    NotEnough(i64),
+}
+
+/// Writes of vaccine lots. Each logs its change and the lot's movement.
+pub trait LotWrites {
+    /// Receives `lot` into `organization`'s inventory; more of a lot already held (same
+    /// product, lot number and funding) adds to it. Returns the lot's id.
+    fn receive_lot(
+        &mut self,
+        organization: OrganizationId,
+        lot: &ReceiveLot,
+        trade_name: Option<&str>,
+        by: UserId,
+    ) -> impl Future<Output = PortResult<VaccineLotId>> + Send;
+    /// Changes the count of the organization's lot; never below zero.
+    fn adjust_lot(
+        &mut self,
+        organization: OrganizationId,
+        adjustment: &LotAdjustment,
+        by: UserId,
+    ) -> impl Future<Output = PortResult<LotAdjusted>> + Send;
+}
+
 /// The audit trail.
 pub trait AuditWrites {
     /// Appends one event, in the unit of work: no change without its audit row.
@@ -230,7 +261,7 @@ pub trait AuditWrites {
 }
 
 /// One write transaction.
-pub trait UnitOfWork: ImmunizationWrites + AuditWrites + Send {
+pub trait UnitOfWork: ImmunizationWrites + LotWrites + AuditWrites + Send {
     /// Commits every write of the work (dropping it uncommitted undoes them).
     fn commit(self) -> impl Future<Output = PortResult<()>> + Send;
 }

@@ -116,3 +116,9 @@ async fn an_interface_message_logs_its_changes_as_interface_and_audits_the_sende
     assert_eq!(state.audit.len(), 1);
     assert_eq!(state.audit[0].workstation, "interface:EHR-CONTRACT");
 }
+
+#[tokio::test]
+async fn lots_are_received_and_adjusted_within_the_organization() {
+    let (r, setup) = registry();
+    contract::lots_are_received_and_adjusted_within_the_organization(&r, &setup).await;
+}

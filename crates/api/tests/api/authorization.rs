@@ -182,21 +182,11 @@ const MATRIX: &[(&str, Needs, Target)] = &[
     ("list_organizations", SignedIn, Own),
 ];
 
-/// The commands registered with the app, read from the Tauri builder list.
+/// The commands the app registers (the desktop's command list).
 fn registered_commands() -> Vec<String> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../src-tauri/src/commands.rs"
-    );
-    let source = std::fs::read_to_string(path).expect("src-tauri/src/commands.rs");
-    let start = source
-        .find("collect_commands![")
-        .expect("the builder's collect_commands! list");
-    let list = &source[start + "collect_commands![".len()..];
-    let list = &list[..list.find(']').expect("the end of the list")];
-    list.split(',')
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
+    shotbook_api::commands::COMMANDS
+        .iter()
+        .map(|c| c.to_string())
         .collect()
 }
 

@@ -154,6 +154,19 @@ pub fn parse_quantity(field: &str, input: &str) -> Result<i64, Issue> {
     }
 }
 
+/// A change of a lot's count other than by a dose, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LotAdjustment {
+    /// The lot.
+    pub lot: crate::ids::VaccineLotId,
+    /// Doses added (positive) or taken out (negative).
+    pub change: i64,
+    /// Why.
+    pub reason: AdjustmentReason,
+    /// A note (at most 200 characters).
+    pub note: Option<String>,
+}
+
 /// A lot being received into inventory, as typed on the form.
 #[derive(Debug, Clone, Default)]
 pub struct ReceiveLotInput<'a> {
