@@ -64,7 +64,7 @@ macro_rules! step {
 
 /// §7.2 evidence of immunity.
 fn immune(ctx: &Context<'_, '_>, a: usize) -> Option<String> {
-    let im = &ctx.engine.data.antigens[a].immunity;
+    let im = &ctx.antigens[a].immunity;
     if let Some((code, title)) = im
         .clinical_history
         .iter()
@@ -89,7 +89,7 @@ fn contraindicated(
     run: &SeriesRun<'_>,
     t: Option<usize>,
 ) -> Option<String> {
-    let antigen = &ctx.engine.data.antigens[a];
+    let antigen = ctx.antigens[a];
     let at = ctx.assessment;
     for c in &antigen.antigen_contraindications {
         if ctx.has_observation(&c.code) && in_age_range(ctx.dob(), at, c.begin_age, c.end_age) {

@@ -26,7 +26,7 @@ fn antigen_forecast(
     let r = &o.runs[b];
     let f = &r.forecast;
     AntigenForecast {
-        antigen: ctx.engine.data.antigens[o.antigen].name.clone(),
+        antigen: ctx.antigens[o.antigen].name.clone(),
         series: r.series.name.clone(),
         series_type: r.series.series_type,
         status: f.status,
@@ -36,6 +36,8 @@ fn antigen_forecast(
         past_due: f.past_due,
         latest: f.latest,
         reason: f.reason.clone(),
+        season_assumed: ctx.seasons[o.antigen]
+            .filter(|_| r.series.doses.iter().any(|d| d.seasonal.is_some())),
         target_doses: r
             .targets
             .iter()
@@ -143,7 +145,7 @@ pub(crate) fn assemble(ctx: &Context<'_, '_>, mut outcomes: Vec<AntigenOutcome<'
         let Some(primary) = primary else {
             continue;
         };
-        let antigen = &engine.data.antigens[o.antigen];
+        let antigen = ctx.antigens[o.antigen];
         let group = &engine.groups[engine.antigen_group[o.antigen]].name;
         let others = o.best.iter().copied().filter(|&b| b != primary);
         for b in std::iter::once(primary).chain(others) {
@@ -176,6 +178,7 @@ pub(crate) fn assemble(ctx: &Context<'_, '_>, mut outcomes: Vec<AntigenOutcome<'
         assessment_date: ctx.assessment,
         doses,
         groups,
+        data_release: engine.data.version.release.clone(),
     }
 }
 
@@ -228,9 +231,19 @@ fn group_forecast(
         latest: None,
         reasons: antigens.iter().filter_map(|f| f.reason.clone()).collect(),
         recommended_vaccines: Vec::new(),
+        season_assumed: antigens.iter().find_map(|f| f.season_assumed),
         antigens: Vec::new(),
         trace: Vec::new(),
     };
+    if let Some(s) = out.season_assumed {
+        trace.push(TraceStep {
+            rule: "SEASON-ASSUMED",
+            detail: format!(
+                "the supporting data defines the season only through {}: season {} to {} assumed from it ({} year(s) later)",
+                s.data_end, s.start, s.end, s.years_moved
+            ),
+        });
+    }
     if status == SeriesStatus::NotComplete && !open.is_empty() {
         let earliest = if antigens.len() == 1 {
             open.iter().filter_map(|(f, _)| f.earliest).min()

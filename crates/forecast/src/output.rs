@@ -80,6 +80,8 @@ pub struct Assessment {
     pub doses: Vec<DoseEvaluation>,
     /// Vaccine-group forecasts (one per vaccine group and series type).
     pub groups: Vec<GroupForecast>,
+    /// The supporting-data release the assessment was made with (e.g. `4.64`).
+    pub data_release: String,
 }
 
 /// Evaluation of one administered dose for each antigen it contains.
@@ -146,6 +148,9 @@ pub struct GroupForecast {
     pub reasons: Vec<String>,
     /// Recommended vaccines (CVX).
     pub recommended_vaccines: Vec<Cvx>,
+    /// Set when the supporting data's last season had ended on the assessment date and the
+    /// season was assumed from it (moved forward by whole years): say so beside the dates.
+    pub season_assumed: Option<crate::AssumedSeason>,
     /// The per-antigen patient series forecasts this was built from.
     pub antigens: Vec<AntigenForecast>,
     /// Why.
@@ -175,6 +180,8 @@ pub struct AntigenForecast {
     pub latest: Option<Date>,
     /// Forecast reason.
     pub reason: Option<String>,
+    /// Set when the series is seasonal and its season was assumed from an earlier season's data.
+    pub season_assumed: Option<crate::AssumedSeason>,
     /// Target dose statuses in order (`Satisfied`, `Skipped`, `Not Satisfied`).
     pub target_doses: Vec<String>,
     /// Why (series selection, skips, date derivation).
