@@ -35,7 +35,16 @@ fn antigen_forecast(
         recommended: f.recommended,
         past_due: f.past_due,
         latest: f.latest,
-        reason: f.reason.clone(),
+        reason: f.reason.map(|r| r.as_str().to_string()),
+        reason_code: f.reason,
+        valid_doses: r.valid_count() as u32,
+        minimum_age_date: f
+            .target
+            .and_then(|t| crate::evaluate::age_req(r.dose(&r.targets[t]), ctx.assessment))
+            .and_then(|a| a.min)
+            .map(|m| ctx.dob().plus(m)),
+        shared_decision: ctx.engine.shared_decision[o.antigen][r.series_index],
+        admin_guidance: r.series.admin_guidance.clone(),
         season_assumed: ctx.seasons[o.antigen]
             .filter(|_| r.series.doses.iter().any(|d| d.seasonal.is_some())),
         target_doses: r
@@ -51,6 +60,22 @@ fn antigen_forecast(
             })
             .collect(),
         trace,
+    }
+}
+
+/// Shared clinical decision-making as the supporting data says it: in the series name (the
+/// whole series) or in its administrative guidance (part of it).
+pub(crate) fn shared_decision(series: &crate::data::AntigenSeries) -> SharedDecision {
+    let says = |t: &str| {
+        let t = t.to_ascii_lowercase();
+        t.contains("shared clinical decision") || t.contains("(scdm)")
+    };
+    if says(&series.name) {
+        SharedDecision::Series
+    } else if series.admin_guidance.as_deref().is_some_and(says) {
+        SharedDecision::Guidance
+    } else {
+        SharedDecision::No
     }
 }
 
@@ -230,6 +255,7 @@ fn group_forecast(
         past_due: None,
         latest: None,
         reasons: antigens.iter().filter_map(|f| f.reason.clone()).collect(),
+        reason_codes: antigens.iter().filter_map(|f| f.reason_code).collect(),
         recommended_vaccines: Vec::new(),
         season_assumed: antigens.iter().find_map(|f| f.season_assumed),
         antigens: Vec::new(),

@@ -57,6 +57,7 @@ mod organize;
 mod output;
 mod season;
 mod select;
+mod summary;
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
@@ -65,6 +66,7 @@ pub use data::{Cvx, DataSource, DataVersion, Gender, SeriesType, SupportingData}
 pub use date::{Date, Offset};
 pub use output::*;
 pub use season::AssumedSeason;
+pub use summary::{GroupRow, NotChosen, RowStatus, Why};
 
 /// An administered dose as recorded for the patient.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -124,6 +126,8 @@ pub struct Engine {
     conflicts_by_current: HashMap<Cvx, Vec<usize>>,
     /// Per antigen, its season when it has seasonal doses (see `season`).
     seasonal: Vec<Option<season::SeasonalAntigen>>,
+    /// Per antigen and series, shared clinical decision-making as the data says it.
+    shared_decision: Vec<Vec<SharedDecision>>,
 }
 
 /// The engine installed at run time, if any (see [`Engine::install`]).
@@ -188,7 +192,13 @@ impl Engine {
             .iter()
             .map(season::SeasonalAntigen::of)
             .collect();
+        let shared_decision = data
+            .antigens
+            .iter()
+            .map(|a| a.series.iter().map(group::shared_decision).collect())
+            .collect();
         Ok(Engine {
+            shared_decision,
             seasonal,
             conflicts_by_current,
             data,
