@@ -407,10 +407,21 @@ pub(crate) fn forecast_series(
             .count();
         f.dose_number = Some(count as u32 + 1);
         // FORECASTRECVAC-1.
+        let antigen = ctx.antigens[a];
         f.recommended_vaccines = sd
             .preferable_vaccines
             .iter()
             .filter(|p| p.forecast)
+            // No vaccine contraindication involving the vaccine type.
+            .filter(|p| {
+                !antigen.vaccine_contraindications.iter().any(|c| {
+                    ctx.has_observation(&c.code)
+                        && c.vaccines.iter().any(|v| {
+                            v.cvx == p.vaccine.cvx
+                                && in_age_range(ctx.dob(), at, v.begin_age, v.end_age)
+                        })
+                })
+            })
             .filter(|p| {
                 in_age_range(ctx.dob(), earliest, p.vaccine.begin_age, p.vaccine.end_age)
                     || in_age_range(
