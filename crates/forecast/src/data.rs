@@ -29,7 +29,30 @@ pub struct SupportingData {
     pub antigens: Vec<AntigenData>,
     /// Live virus conflicts, vaccine groups, CVX map and observations.
     pub schedule: Schedule,
+    /// Which release this is and where it was read from.
+    pub version: DataVersion,
 }
+
+/// The supporting-data release in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DataVersion {
+    /// CDC release number, e.g. `4.64`; `unknown` when a loaded directory does not say.
+    pub release: String,
+    /// Where the data came from.
+    pub source: DataSource,
+}
+
+/// Where supporting data was read from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum DataSource {
+    /// Compiled into the engine.
+    Embedded,
+    /// Read at run time from this directory.
+    Directory(std::path::PathBuf),
+}
+
+/// The release embedded in the crate.
+pub const EMBEDDED_RELEASE: &str = "4.64";
 
 /// One antigen's supporting data (`antigenSupportingData`).
 #[derive(Debug, Clone, Serialize)]
@@ -1005,8 +1028,113 @@ impl SupportingData {
             .collect::<Result<Vec<_>>>()?;
         antigens.sort_by(|a, b| a.name.cmp(&b.name));
         let schedule = parse_schedule(EMBEDDED_SCHEDULE).context("schedule file")?;
-        Ok(SupportingData { antigens, schedule })
+        Ok(SupportingData {
+            antigens,
+            schedule,
+            version: DataVersion {
+                release: EMBEDDED_RELEASE.to_string(),
+                source: DataSource::Embedded,
+            },
+        })
     }
+
+    /// Reads a CDC supporting-data release from a directory at run time (no rebuild): every
+    /// `*.xml` file in it is read, `<antigenSupportingData>` documents as antigens and the one
+    /// `<scheduleSupportingData>` document as the schedule, whatever the files are called (CDC's
+    /// `AntigenSupportingData- HepA-508.xml` names work as they are). The release number comes
+    /// from a `RELEASE-NOTES-<release>.txt` file in the directory or its parent, else from a
+    /// `<digits>.<digits>` at the end of the directory's (or its parent's) name, else `unknown`.
+    pub fn from_dir(dir: &std::path::Path) -> Result<SupportingData> {
+        let mut antigens = Vec::new();
+        let mut schedule = None;
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .with_context(|| format!("reading {}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("xml")))
+            .collect();
+        files.sort();
+        for path in &files {
+            let xml = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let head = xml.trim_start_matches('\u{feff}').trim_start();
+            let head = if head.starts_with("<?xml") {
+                head.split_once("?>")
+                    .map_or(head, |(_, rest)| rest.trim_start())
+            } else {
+                head
+            };
+            if head.starts_with("<antigenSupportingData") {
+                antigens.push(
+                    parse_antigen(&xml)
+                        .with_context(|| format!("antigen file {}", path.display()))?,
+                );
+            } else if head.starts_with("<scheduleSupportingData") {
+                anyhow::ensure!(
+                    schedule.is_none(),
+                    "two schedule files in {}",
+                    dir.display()
+                );
+                schedule = Some(
+                    parse_schedule(&xml)
+                        .with_context(|| format!("schedule file {}", path.display()))?,
+                );
+            }
+        }
+        let schedule = schedule
+            .ok_or_else(|| anyhow!("no ScheduleSupportingData XML in {}", dir.display()))?;
+        anyhow::ensure!(
+            !antigens.is_empty(),
+            "no AntigenSupportingData XML in {}",
+            dir.display()
+        );
+        antigens.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(SupportingData {
+            antigens,
+            schedule,
+            version: DataVersion {
+                release: release_of(dir).unwrap_or_else(|| "unknown".to_string()),
+                source: DataSource::Directory(dir.to_path_buf()),
+            },
+        })
+    }
+}
+
+/// The release number of a supporting-data directory (see [`SupportingData::from_dir`]).
+fn release_of(dir: &std::path::Path) -> Option<String> {
+    let version_in = |s: &str| -> Option<String> {
+        // The trailing `<digits>.<digits>` of a name, e.g. `supporting-data-v4.64` -> `4.64`.
+        let tail: String = s
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let tail = tail.trim_matches('.');
+        let (a, b) = tail.split_once('.')?;
+        (!a.is_empty() && !b.is_empty() && b.chars().all(|c| c.is_ascii_digit()))
+            .then(|| tail.to_string())
+    };
+    let dirs = [Some(dir), dir.parent()];
+    for d in dirs.iter().flatten() {
+        let Ok(entries) = std::fs::read_dir(d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().to_string();
+            let upper = name.to_ascii_uppercase();
+            if let Some(rest) = upper.strip_prefix("RELEASE-NOTES-") {
+                if let Some(v) = version_in(rest.trim_end_matches(".TXT")) {
+                    return Some(v);
+                }
+            }
+        }
+    }
+    dirs.iter()
+        .flatten()
+        .filter_map(|d| d.file_name())
+        .find_map(|n| version_in(&n.to_string_lossy()))
 }
 
 #[cfg(test)]

@@ -65,7 +65,7 @@ impl SeriesRun<'_> {
 
 /// Evaluates and forecasts all relevant series of antigen `a`.
 pub(crate) fn evaluate_antigen<'d>(ctx: &Context<'d, '_>, a: usize) -> Vec<SeriesRun<'d>> {
-    let antigen = &ctx.engine.data.antigens[a];
+    let antigen = ctx.antigens[a];
     let relevant: Vec<usize> = antigen
         .series
         .iter()
@@ -145,7 +145,7 @@ fn run_series<'d>(
     series_index: usize,
     done: &[SeriesRun<'d>],
 ) -> SeriesRun<'d> {
-    let series = &ctx.engine.data.antigens[a].series[series_index];
+    let series = &ctx.antigens[a].series[series_index];
     let doses = &ctx.antigen_doses[a];
     let mut run = SeriesRun {
         series_index,

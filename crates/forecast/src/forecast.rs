@@ -4,13 +4,13 @@ use crate::data::{Cvx, SkipContext};
 use crate::date::Date;
 use crate::evaluate::{age_req, can_skip, interval_reference, SeriesRun, TargetStatus};
 use crate::organize::{in_age_range, in_effect, Context};
-use crate::output::{EvaluationStatus, SeriesStatus, TraceStep};
+use crate::output::{EvaluationStatus, ForecastReason, SeriesStatus, TraceStep};
 
 /// The patient series forecast.
 #[derive(Debug, Clone)]
 pub(crate) struct SeriesForecast {
     pub status: SeriesStatus,
-    pub reason: Option<String>,
+    pub reason: Option<ForecastReason>,
     /// Index of the forecast target dose.
     pub target: Option<usize>,
     pub dose_number: Option<u32>,
@@ -64,7 +64,7 @@ macro_rules! step {
 
 /// §7.2 evidence of immunity.
 fn immune(ctx: &Context<'_, '_>, a: usize) -> Option<String> {
-    let im = &ctx.engine.data.antigens[a].immunity;
+    let im = &ctx.antigens[a].immunity;
     if let Some((code, title)) = im
         .clinical_history
         .iter()
@@ -89,7 +89,7 @@ fn contraindicated(
     run: &SeriesRun<'_>,
     t: Option<usize>,
 ) -> Option<String> {
-    let antigen = &ctx.engine.data.antigens[a];
+    let antigen = ctx.antigens[a];
     let at = ctx.assessment;
     for c in &antigen.antigen_contraindications {
         if ctx.has_observation(&c.code) && in_age_range(ctx.dob(), at, c.begin_age, c.end_age) {
@@ -158,7 +158,7 @@ pub(crate) fn forecast_series(
 
     if let Some(why) = immune(ctx, a) {
         f.status = SeriesStatus::Immune;
-        f.reason = Some("Patient has evidence of immunity".into());
+        f.reason = Some(ForecastReason::EvidenceOfImmunity);
         step!(ctx, f.trace, "§7.2", "evidence of immunity: {why}");
         run.forecast = f;
         return;
@@ -170,10 +170,10 @@ pub(crate) fn forecast_series(
     if t >= run.targets.len() {
         if satisfied {
             f.status = SeriesStatus::Complete;
-            f.reason = Some("Patient series is complete".into());
+            f.reason = Some(ForecastReason::SeriesComplete);
         } else {
             f.status = SeriesStatus::NotRecommended;
-            f.reason = Some("Not recommended at this time due to past immunization history".into());
+            f.reason = Some(ForecastReason::NotRecommendedDueToHistory);
         }
         step!(
             ctx,
@@ -188,7 +188,7 @@ pub(crate) fn forecast_series(
     }
     if let Some(why) = contraindicated(ctx, a, run, Some(t)) {
         f.status = SeriesStatus::Contraindicated;
-        f.reason = Some("Patient has a contraindication".into());
+        f.reason = Some(ForecastReason::Contraindication);
         step!(ctx, f.trace, "§7.3", "{why}");
         run.forecast = f;
         return;
@@ -200,7 +200,7 @@ pub(crate) fn forecast_series(
         if let Some(season) = &sd.seasonal {
             if season.end.is_some_and(|e| at > e) {
                 f.status = SeriesStatus::NotRecommended;
-                f.reason = Some("Past seasonal recommendation end date".into());
+                f.reason = Some(ForecastReason::PastSeasonalEndDate);
                 step!(
                     ctx,
                     f.trace,
@@ -212,7 +212,7 @@ pub(crate) fn forecast_series(
         }
         if max_age.is_some_and(|m| at >= m) {
             f.status = SeriesStatus::AgedOut;
-            f.reason = Some("Patient has exceeded the maximum age".into());
+            f.reason = Some(ForecastReason::ExceededMaximumAge);
             step!(
                 ctx,
                 f.trace,
@@ -327,8 +327,7 @@ pub(crate) fn forecast_series(
         }
         if max_age.is_some_and(|m| earliest >= m) {
             f.status = SeriesStatus::AgedOut;
-            f.reason =
-                Some("Patient is unable to finish the series prior to the maximum age".into());
+            f.reason = Some(ForecastReason::CannotFinishBeforeMaximumAge);
             step!(
                 ctx,
                 f.trace,
@@ -408,10 +407,21 @@ pub(crate) fn forecast_series(
             .count();
         f.dose_number = Some(count as u32 + 1);
         // FORECASTRECVAC-1.
+        let antigen = ctx.antigens[a];
         f.recommended_vaccines = sd
             .preferable_vaccines
             .iter()
             .filter(|p| p.forecast)
+            // No vaccine contraindication involving the vaccine type.
+            .filter(|p| {
+                !antigen.vaccine_contraindications.iter().any(|c| {
+                    ctx.has_observation(&c.code)
+                        && c.vaccines.iter().any(|v| {
+                            v.cvx == p.vaccine.cvx
+                                && in_age_range(ctx.dob(), at, v.begin_age, v.end_age)
+                        })
+                })
+            })
             .filter(|p| {
                 in_age_range(ctx.dob(), earliest, p.vaccine.begin_age, p.vaccine.end_age)
                     || in_age_range(

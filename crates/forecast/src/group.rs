@@ -26,7 +26,7 @@ fn antigen_forecast(
     let r = &o.runs[b];
     let f = &r.forecast;
     AntigenForecast {
-        antigen: ctx.engine.data.antigens[o.antigen].name.clone(),
+        antigen: ctx.antigens[o.antigen].name.clone(),
         series: r.series.name.clone(),
         series_type: r.series.series_type,
         status: f.status,
@@ -35,7 +35,18 @@ fn antigen_forecast(
         recommended: f.recommended,
         past_due: f.past_due,
         latest: f.latest,
-        reason: f.reason.clone(),
+        reason: f.reason.map(|r| r.as_str().to_string()),
+        reason_code: f.reason,
+        valid_doses: r.valid_count() as u32,
+        minimum_age_date: f
+            .target
+            .and_then(|t| crate::evaluate::age_req(r.dose(&r.targets[t]), ctx.assessment))
+            .and_then(|a| a.min)
+            .map(|m| ctx.dob().plus(m)),
+        shared_decision: ctx.engine.shared_decision[o.antigen][r.series_index],
+        admin_guidance: r.series.admin_guidance.clone(),
+        season_assumed: ctx.seasons[o.antigen]
+            .filter(|_| r.series.doses.iter().any(|d| d.seasonal.is_some())),
         target_doses: r
             .targets
             .iter()
@@ -49,6 +60,22 @@ fn antigen_forecast(
             })
             .collect(),
         trace,
+    }
+}
+
+/// Shared clinical decision-making as the supporting data says it: in the series name (the
+/// whole series) or in its administrative guidance (part of it).
+pub(crate) fn shared_decision(series: &crate::data::AntigenSeries) -> SharedDecision {
+    let says = |t: &str| {
+        let t = t.to_ascii_lowercase();
+        t.contains("shared clinical decision") || t.contains("(scdm)")
+    };
+    if says(&series.name) {
+        SharedDecision::Series
+    } else if series.admin_guidance.as_deref().is_some_and(says) {
+        SharedDecision::Guidance
+    } else {
+        SharedDecision::No
     }
 }
 
@@ -143,7 +170,7 @@ pub(crate) fn assemble(ctx: &Context<'_, '_>, mut outcomes: Vec<AntigenOutcome<'
         let Some(primary) = primary else {
             continue;
         };
-        let antigen = &engine.data.antigens[o.antigen];
+        let antigen = ctx.antigens[o.antigen];
         let group = &engine.groups[engine.antigen_group[o.antigen]].name;
         let others = o.best.iter().copied().filter(|&b| b != primary);
         for b in std::iter::once(primary).chain(others) {
@@ -176,6 +203,7 @@ pub(crate) fn assemble(ctx: &Context<'_, '_>, mut outcomes: Vec<AntigenOutcome<'
         assessment_date: ctx.assessment,
         doses,
         groups,
+        data_release: engine.data.version.release.clone(),
     }
 }
 
@@ -227,10 +255,21 @@ fn group_forecast(
         past_due: None,
         latest: None,
         reasons: antigens.iter().filter_map(|f| f.reason.clone()).collect(),
+        reason_codes: antigens.iter().filter_map(|f| f.reason_code).collect(),
         recommended_vaccines: Vec::new(),
+        season_assumed: antigens.iter().find_map(|f| f.season_assumed),
         antigens: Vec::new(),
         trace: Vec::new(),
     };
+    if let Some(s) = out.season_assumed {
+        trace.push(TraceStep {
+            rule: "SEASON-ASSUMED",
+            detail: format!(
+                "the supporting data defines the season only through {}: season {} to {} assumed from it ({} year(s) later)",
+                s.data_end, s.start, s.end, s.years_moved
+            ),
+        });
+    }
     if status == SeriesStatus::NotComplete && !open.is_empty() {
         let earliest = if antigens.len() == 1 {
             open.iter().filter_map(|(f, _)| f.earliest).min()

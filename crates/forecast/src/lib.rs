@@ -55,14 +55,18 @@ mod forecast;
 mod group;
 mod organize;
 mod output;
+mod season;
 mod select;
+mod summary;
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock, RwLock};
 
-pub use data::{Cvx, Gender, SeriesType, SupportingData};
+pub use data::{Cvx, DataSource, DataVersion, Gender, SeriesType, SupportingData};
 pub use date::{Date, Offset};
 pub use output::*;
+pub use season::AssumedSeason;
+pub use summary::{GroupRow, NotChosen, RowStatus, Why};
 
 /// An administered dose as recorded for the patient.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -120,7 +124,14 @@ pub struct Engine {
     /// Impacted (current) CVX → indexes into the schedule's conflicts; avoids scanning all
     /// 600-odd conflicts for every dose.
     conflicts_by_current: HashMap<Cvx, Vec<usize>>,
+    /// Per antigen, its season when it has seasonal doses (see `season`).
+    seasonal: Vec<Option<season::SeasonalAntigen>>,
+    /// Per antigen and series, shared clinical decision-making as the data says it.
+    shared_decision: Vec<Vec<SharedDecision>>,
 }
+
+/// The engine installed at run time, if any (see [`Engine::install`]).
+static INSTALLED: RwLock<Option<Arc<Engine>>> = RwLock::new(None);
 
 /// (antigen index, association begin age, association end age).
 type CvxAntigen = (usize, Option<Offset>, Option<Offset>);
@@ -176,7 +187,19 @@ impl Engine {
         for (i, c) in data.schedule.conflicts.iter().enumerate() {
             conflicts_by_current.entry(c.current).or_default().push(i);
         }
+        let seasonal = data
+            .antigens
+            .iter()
+            .map(season::SeasonalAntigen::of)
+            .collect();
+        let shared_decision = data
+            .antigens
+            .iter()
+            .map(|a| a.series.iter().map(group::shared_decision).collect())
+            .collect();
         Ok(Engine {
+            shared_decision,
+            seasonal,
             conflicts_by_current,
             data,
             cvx_antigens,
@@ -192,6 +215,60 @@ impl Engine {
             let data = SupportingData::embedded().expect("embedded supporting data parses");
             Engine::new(data).expect("embedded supporting data is consistent")
         })
+    }
+
+    /// Builds an engine from a CDC supporting-data directory read at run time (see
+    /// [`SupportingData::from_dir`]), e.g. a release newer than the embedded one.
+    pub fn from_dir(dir: &std::path::Path) -> anyhow::Result<Engine> {
+        Engine::new(SupportingData::from_dir(dir)?)
+    }
+
+    /// The engine hosts should use: the one installed with [`Engine::install`] (e.g. a newer
+    /// CDC release loaded at run time), else the embedded one.
+    pub fn current() -> Arc<Engine> {
+        let installed = INSTALLED.read().unwrap_or_else(|e| e.into_inner());
+        match &*installed {
+            Some(e) => Arc::clone(e),
+            None => {
+                static EMBEDDED: OnceLock<Arc<Engine>> = OnceLock::new();
+                Arc::clone(EMBEDDED.get_or_init(|| {
+                    let data = SupportingData::embedded().expect("embedded supporting data parses");
+                    Arc::new(Engine::new(data).expect("embedded supporting data is consistent"))
+                }))
+            }
+        }
+    }
+
+    /// Makes `engine` the one [`Engine::current`] returns from now on (assessments already
+    /// running finish on the engine they started with); returns its data version.
+    pub fn install(engine: Engine) -> DataVersion {
+        let version = engine.version().clone();
+        *INSTALLED.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(engine));
+        version
+    }
+
+    /// Goes back to the embedded data for [`Engine::current`].
+    pub fn uninstall() {
+        *INSTALLED.write().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    /// The supporting-data release this engine runs on and where it was read from.
+    pub fn version(&self) -> &DataVersion {
+        &self.data.version
+    }
+
+    /// The antigen's supporting data as it applies on `at`: for a seasonal antigen whose data's
+    /// season has ended, a copy with the season moved forward (see `season`), with the move.
+    pub(crate) fn antigen_on(
+        &self,
+        a: usize,
+        at: Date,
+    ) -> (&data::AntigenData, Option<AssumedSeason>) {
+        let original = &self.data.antigens[a];
+        match &self.seasonal[a] {
+            Some(s) => s.for_date(original, at),
+            None => (original, None),
+        }
     }
 
     /// Vaccine conflicts whose impacted (current) vaccine is `cvx`.

@@ -1,7 +1,8 @@
 //! §4.2 Organize immunization history and §5 Select relevant patient series.
 
-use crate::data::{AntigenSeries, Cvx, SeriesType};
+use crate::data::{AntigenData, AntigenSeries, Cvx, SeriesType};
 use crate::date::{Date, Offset};
+use crate::season::AssumedSeason;
 use crate::{Engine, Patient};
 
 /// An antigen administered record (§4.2): one antigen of one administered dose.
@@ -23,6 +24,10 @@ pub(crate) struct Context<'e, 'p> {
     pub antigen_doses: Vec<Vec<AntigenDose<'p>>>,
     /// Whether to build explanation traces.
     pub trace: bool,
+    /// Each antigen's supporting data as it applies on the assessment date.
+    pub antigens: Vec<&'e AntigenData>,
+    /// Per antigen, the season assumed from an earlier season's data, if any.
+    pub seasons: Vec<Option<AssumedSeason>>,
 }
 
 impl<'e, 'p> Context<'e, 'p> {
@@ -53,12 +58,17 @@ impl<'e, 'p> Context<'e, 'p> {
         for list in &mut antigen_doses {
             list.sort_by_key(|d| (d.date, d.dose));
         }
+        let (antigens, seasons) = (0..engine.data.antigens.len())
+            .map(|a| engine.antigen_on(a, assessment))
+            .unzip();
         Context {
             engine,
             patient,
             assessment,
             antigen_doses,
             trace: false,
+            antigens,
+            seasons,
         }
     }
 
@@ -70,6 +80,8 @@ impl<'e, 'p> Context<'e, 'p> {
             assessment: self.assessment,
             antigen_doses: self.antigen_doses.clone(),
             trace: true,
+            antigens: self.antigens.clone(),
+            seasons: self.seasons.clone(),
         }
     }
 

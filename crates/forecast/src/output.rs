@@ -62,6 +62,58 @@ impl SeriesStatus {
     }
 }
 
+/// Why a patient series forecast has no next dose (Table 7-10 forecast reasons).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum ForecastReason {
+    /// `Patient has evidence of immunity`.
+    EvidenceOfImmunity,
+    /// `Patient series is complete`.
+    SeriesComplete,
+    /// `Not recommended at this time due to past immunization history`.
+    NotRecommendedDueToHistory,
+    /// `Patient has a contraindication`.
+    Contraindication,
+    /// `Past seasonal recommendation end date`.
+    PastSeasonalEndDate,
+    /// `Patient has exceeded the maximum age`.
+    ExceededMaximumAge,
+    /// `Patient is unable to finish the series prior to the maximum age`.
+    CannotFinishBeforeMaximumAge,
+}
+
+impl ForecastReason {
+    /// The CDC wording.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ForecastReason::EvidenceOfImmunity => "Patient has evidence of immunity",
+            ForecastReason::SeriesComplete => "Patient series is complete",
+            ForecastReason::NotRecommendedDueToHistory => {
+                "Not recommended at this time due to past immunization history"
+            }
+            ForecastReason::Contraindication => "Patient has a contraindication",
+            ForecastReason::PastSeasonalEndDate => "Past seasonal recommendation end date",
+            ForecastReason::ExceededMaximumAge => "Patient has exceeded the maximum age",
+            ForecastReason::CannotFinishBeforeMaximumAge => {
+                "Patient is unable to finish the series prior to the maximum age"
+            }
+        }
+    }
+}
+
+/// Whether a recommendation is made on the basis of shared clinical decision-making (the
+/// clinician and patient decide together; not a routine "due" dose).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum SharedDecision {
+    /// A routine or risk-based recommendation.
+    No,
+    /// The whole series is a shared clinical decision-making recommendation (the supporting
+    /// data names it so, e.g. COVID-19 2025–2026, MenB 16–23 years).
+    Series,
+    /// The series' administrative guidance makes some of its doses or ages a shared clinical
+    /// decision (e.g. HPV 27–45 years, an extra pneumococcal dose): show the guidance.
+    Guidance,
+}
+
 /// One step of an explanation: the business rule (spec id or section) and what it found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TraceStep {
@@ -80,6 +132,8 @@ pub struct Assessment {
     pub doses: Vec<DoseEvaluation>,
     /// Vaccine-group forecasts (one per vaccine group and series type).
     pub groups: Vec<GroupForecast>,
+    /// The supporting-data release the assessment was made with (e.g. `4.64`).
+    pub data_release: String,
 }
 
 /// Evaluation of one administered dose for each antigen it contains.
@@ -142,10 +196,15 @@ pub struct GroupForecast {
     pub past_due: Option<Date>,
     /// Latest date.
     pub latest: Option<Date>,
-    /// Forecast reasons.
+    /// Forecast reasons (CDC wording).
     pub reasons: Vec<String>,
+    /// The same reasons as codes.
+    pub reason_codes: Vec<ForecastReason>,
     /// Recommended vaccines (CVX).
     pub recommended_vaccines: Vec<Cvx>,
+    /// Set when the supporting data's last season had ended on the assessment date and the
+    /// season was assumed from it (moved forward by whole years): say so beside the dates.
+    pub season_assumed: Option<crate::AssumedSeason>,
     /// The per-antigen patient series forecasts this was built from.
     pub antigens: Vec<AntigenForecast>,
     /// Why.
@@ -173,8 +232,21 @@ pub struct AntigenForecast {
     pub past_due: Option<Date>,
     /// Latest date.
     pub latest: Option<Date>,
-    /// Forecast reason.
+    /// Forecast reason (CDC wording).
     pub reason: Option<String>,
+    /// The same reason as a code.
+    pub reason_code: Option<ForecastReason>,
+    /// Target doses satisfied by valid doses in this series.
+    pub valid_doses: u32,
+    /// Minimum age date of the forecast target dose, when it has a minimum age.
+    pub minimum_age_date: Option<Date>,
+    /// The series is a shared clinical decision-making recommendation, or its guidance says
+    /// part of it is.
+    pub shared_decision: SharedDecision,
+    /// The series' administrative guidance (CDC text), if any.
+    pub admin_guidance: Option<String>,
+    /// Set when the series is seasonal and its season was assumed from an earlier season's data.
+    pub season_assumed: Option<crate::AssumedSeason>,
     /// Target dose statuses in order (`Satisfied`, `Skipped`, `Not Satisfied`).
     pub target_doses: Vec<String>,
     /// Why (series selection, skips, date derivation).

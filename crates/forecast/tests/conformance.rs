@@ -38,6 +38,50 @@ fn every_healthy_childhood_and_adult_case_passes() {
     );
 }
 
+/// Case ids listed in `KNOWN-DISAGREEMENTS.md` (first column of its tables).
+fn known_disagreements() -> Vec<String> {
+    let text = include_str!("../KNOWN-DISAGREEMENTS.md");
+    text.lines()
+        .filter_map(|l| l.strip_prefix("| "))
+        .filter_map(|l| l.split(" |").next())
+        .filter(|id| id.contains("-UC-") || id.contains("-HC-") || id.starts_with("20"))
+        .map(|id| id.trim().to_string())
+        .collect()
+}
+
+#[test]
+fn every_failing_case_is_a_listed_known_disagreement_and_listed_cases_still_fail() {
+    let known = known_disagreements();
+    assert!(!known.is_empty());
+    for file in ["healthy-v4.45.csv", "underlying-conditions-v4.6.csv"] {
+        let report = run(file);
+        let failing: Vec<&str> = report
+            .cases
+            .iter()
+            .filter(|c| !c.passed())
+            .map(|c| c.id.as_str())
+            .collect();
+        let unlisted: Vec<&&str> = failing
+            .iter()
+            .filter(|id| !known.iter().any(|k| k == *id))
+            .collect();
+        assert!(
+            unlisted.is_empty(),
+            "{file}: failing cases not in KNOWN-DISAGREEMENTS.md: {unlisted:?}\n{}",
+            report.render_text()
+        );
+        // A listed case of this file that passes now should leave the list.
+        let fixed: Vec<&String> = known
+            .iter()
+            .filter(|k| report.cases.iter().any(|c| &c.id == *k && c.passed()))
+            .collect();
+        assert!(
+            fixed.is_empty(),
+            "{file}: listed as known disagreements but passing now: {fixed:?}"
+        );
+    }
+}
+
 #[test]
 fn underlying_condition_cases_stay_at_or_above_the_reached_rate() {
     let report = run("underlying-conditions-v4.6.csv");

@@ -1,0 +1,346 @@
+//! One row per vaccine group that means what it says, as structured data a host renders in
+//! the user's language (codes and dates, no sentences).
+//!
+//! A vaccine group can have several forecasts: one per series group and series type (the
+//! childhood pneumococcal series beside the 50+ series, a risk series beside the standard one,
+//! the infant RSV series beside the 75+ series). [`Assessment::rows`] picks the forecast that
+//! applies to the client now and keeps the others, each with its status, for "Why?":
+//!
+//! 1. A forecast *applies now* when its series is under way (a valid dose), is a risk series
+//!    (the client has the indication), can be given now (earliest date on or before the
+//!    assessment date), or states something about now (complete, immune, contraindicated,
+//!    aged out, not recommended).
+//! 2. Among those, a contraindication first, then an open series, then complete, then immune
+//!    (risk before standard at equal status, then the earliest date).
+//! 3. When the best of them is only "aged out" or "not recommended", or none applies now, an
+//!    open series the client will reach later in life is the row instead, as
+//!    [`RowStatus::NotYetEligible`] with the date it starts (RSV from 75 for an adult, zoster
+//!    from 50 for a child): the client has nothing to do now, and the host can fold it away.
+
+use serde::Serialize;
+
+use crate::data::{Cvx, SeriesType};
+use crate::date::Date;
+use crate::output::{Assessment, ForecastReason, GroupForecast, SeriesStatus, SharedDecision};
+use crate::season::AssumedSeason;
+
+/// What the row asks of the clinic, from the chosen forecast and the assessment date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum RowStatus {
+    /// A dose is past its past-due date.
+    Overdue,
+    /// A dose is due: on or after its recommended date.
+    Due,
+    /// A dose may be given now (on or after the earliest date) but is recommended later.
+    Allowed,
+    /// The next dose of a series under way (or startable) is due later.
+    Upcoming,
+    /// No dose yet: the series starts at an age the client has not reached
+    /// (see [`GroupRow::eligible_from`]).
+    NotYetEligible,
+    /// Every recommended dose has been given.
+    Complete,
+    /// Evidence of immunity.
+    Immune,
+    /// A contraindication stops the series.
+    Contraindicated,
+    /// Past the maximum age before completing.
+    AgedOut,
+    /// No dose recommended at this time.
+    NotRecommended,
+}
+
+/// One vaccine group's row.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupRow {
+    /// Vaccine group (supporting-data name).
+    pub vaccine_group: String,
+    /// What the row asks of the clinic.
+    pub status: RowStatus,
+    /// The CDSi status of the chosen forecast.
+    pub series_status: SeriesStatus,
+    /// Series type of the chosen forecast.
+    pub series_type: SeriesType,
+    /// The patient series the chosen forecast is made from (one per antigen of the group).
+    pub series: Vec<String>,
+    /// Index of the chosen forecast in [`Assessment::groups`].
+    pub forecast: usize,
+    /// Next dose number.
+    pub dose_number: Option<u32>,
+    /// Earliest date the next dose may be given.
+    pub earliest: Option<Date>,
+    /// Recommended date.
+    pub recommended: Option<Date>,
+    /// Past-due date.
+    pub past_due: Option<Date>,
+    /// Last date the dose may be given (the day before the maximum age, e.g. rotavirus); after
+    /// it the dose must not be given.
+    pub latest_allowed: Option<Date>,
+    /// For [`RowStatus::NotYetEligible`]: the date the series can start.
+    pub eligible_from: Option<Date>,
+    /// Shared clinical decision-making.
+    pub shared_decision: SharedDecision,
+    /// Administrative guidance of the chosen series (CDC text, English).
+    pub admin_guidance: Vec<String>,
+    /// Set when the season was assumed from the supporting data's previous season.
+    pub season_assumed: Option<AssumedSeason>,
+    /// Recommended vaccines (CVX).
+    pub recommended_vaccines: Vec<Cvx>,
+    /// Forecast reasons as codes.
+    pub reasons: Vec<ForecastReason>,
+    /// Why this row says what it says, as typed steps.
+    pub why: Vec<Why>,
+}
+
+/// A typed explanation step for a row (render it in the user's language).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Why {
+    /// The row shows this forecast because it applies to the client now.
+    Chosen {
+        /// Series (one per antigen).
+        series: Vec<String>,
+        /// Series type.
+        series_type: SeriesType,
+        /// CDSi status.
+        status: SeriesStatus,
+    },
+    /// Another forecast of the same vaccine group, not shown as the row.
+    OtherSeries {
+        /// Index in [`Assessment::groups`].
+        forecast: usize,
+        /// Series (one per antigen).
+        series: Vec<String>,
+        /// Series type.
+        series_type: SeriesType,
+        /// CDSi status.
+        status: SeriesStatus,
+        /// Its earliest date, if open.
+        earliest: Option<Date>,
+        /// Why it is not the row.
+        because: NotChosen,
+    },
+    /// The next dose's dates.
+    NextDose {
+        /// Dose number.
+        dose_number: Option<u32>,
+        /// Earliest date.
+        earliest: Option<Date>,
+        /// Recommended date.
+        recommended: Option<Date>,
+        /// Past-due date.
+        past_due: Option<Date>,
+        /// Latest allowed date.
+        latest_allowed: Option<Date>,
+    },
+    /// The series starts at an age the client has not reached.
+    StartsAtAge {
+        /// The date the client reaches it.
+        from: Date,
+    },
+    /// No further dose, for this reason.
+    NoDose(ForecastReason),
+    /// The season was assumed from the supporting data's previous season.
+    SeasonAssumed(AssumedSeason),
+    /// A shared clinical decision-making recommendation.
+    SharedDecision(SharedDecision),
+}
+
+/// Why a forecast of the group is not the row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum NotChosen {
+    /// The client has not reached the age this series starts at.
+    StartsLater,
+    /// The chosen forecast ranks first (status, then risk before standard, then date).
+    LowerRank,
+}
+
+fn status_rank(s: SeriesStatus) -> u8 {
+    match s {
+        SeriesStatus::Contraindicated => 0,
+        SeriesStatus::NotComplete => 1,
+        SeriesStatus::Complete => 2,
+        SeriesStatus::Immune => 3,
+        SeriesStatus::NotRecommended => 4,
+        SeriesStatus::AgedOut => 5,
+    }
+}
+
+/// Whether a forecast applies to the client on `at` (see the module documentation).
+fn applies_now(g: &GroupForecast, at: Date) -> bool {
+    g.status != SeriesStatus::NotComplete
+        || g.series_type == SeriesType::Risk
+        || g.antigens.iter().any(|a| a.valid_doses > 0)
+        || g.earliest.is_some_and(|e| e <= at)
+}
+
+/// The date an open forecast that does not apply now starts: its earliest date when the
+/// minimum age decides it.
+fn starts_at_age(g: &GroupForecast, at: Date) -> Option<Date> {
+    if g.status != SeriesStatus::NotComplete || applies_now(g, at) {
+        return None;
+    }
+    let earliest = g.earliest?;
+    g.antigens
+        .iter()
+        .any(|a| a.minimum_age_date == Some(earliest))
+        .then_some(earliest)
+}
+
+impl Assessment {
+    /// One row per vaccine group, in supporting-data order (see the `summary` module).
+    pub fn rows(&self) -> Vec<GroupRow> {
+        let at = self.assessment_date;
+        let mut names: Vec<&str> = Vec::new();
+        for g in &self.groups {
+            if !names.contains(&g.vaccine_group.as_str()) {
+                names.push(&g.vaccine_group);
+            }
+        }
+        names.into_iter().map(|n| self.row(n, at)).collect()
+    }
+
+    /// The row of one vaccine group, `None` when the group has no forecast.
+    pub fn row_for(&self, vaccine_group: &str) -> Option<GroupRow> {
+        self.groups
+            .iter()
+            .any(|g| g.vaccine_group == vaccine_group)
+            .then(|| self.row(vaccine_group, self.assessment_date))
+    }
+
+    fn row(&self, name: &str, at: Date) -> GroupRow {
+        let members: Vec<usize> = (0..self.groups.len())
+            .filter(|&i| self.groups[i].vaccine_group == name)
+            .collect();
+        let key = |i: usize| {
+            let g = &self.groups[i];
+            (
+                status_rank(g.status),
+                g.series_type != SeriesType::Risk,
+                g.earliest.unwrap_or(Date::MAX),
+                i,
+            )
+        };
+        let now = members
+            .iter()
+            .copied()
+            .filter(|&i| applies_now(&self.groups[i], at))
+            .min_by_key(|&i| key(i));
+        let later = members
+            .iter()
+            .copied()
+            .filter(|&i| !applies_now(&self.groups[i], at))
+            .min_by_key(|&i| key(i));
+        let settled_for_now = |i: usize| {
+            matches!(
+                self.groups[i].status,
+                SeriesStatus::AgedOut | SeriesStatus::NotRecommended
+            )
+        };
+        let chosen = match (now, later) {
+            (Some(n), Some(l)) if settled_for_now(n) => l,
+            (Some(n), _) => n,
+            (None, Some(l)) => l,
+            (None, None) => unreachable!("a row is only built for a group with forecasts"),
+        };
+        let g = &self.groups[chosen];
+        let eligible_from = starts_at_age(g, at);
+        let status = match g.status {
+            SeriesStatus::NotComplete => {
+                if eligible_from.is_some() {
+                    RowStatus::NotYetEligible
+                } else if g.past_due.is_some_and(|p| p <= at) {
+                    RowStatus::Overdue
+                } else if g.recommended.is_some_and(|r| r <= at) {
+                    RowStatus::Due
+                } else if g.earliest.is_some_and(|e| e <= at) {
+                    RowStatus::Allowed
+                } else {
+                    RowStatus::Upcoming
+                }
+            }
+            SeriesStatus::Complete => RowStatus::Complete,
+            SeriesStatus::Immune => RowStatus::Immune,
+            SeriesStatus::Contraindicated => RowStatus::Contraindicated,
+            SeriesStatus::AgedOut => RowStatus::AgedOut,
+            SeriesStatus::NotRecommended => RowStatus::NotRecommended,
+        };
+        let series: Vec<String> = g.antigens.iter().map(|a| a.series.clone()).collect();
+        let shared_decision = g
+            .antigens
+            .iter()
+            .map(|a| a.shared_decision)
+            .max_by_key(|s| match s {
+                SharedDecision::Series => 2,
+                SharedDecision::Guidance => 1,
+                SharedDecision::No => 0,
+            })
+            .unwrap_or(SharedDecision::No);
+        let mut admin_guidance: Vec<String> = Vec::new();
+        for a in &g.antigens {
+            if let Some(t) = &a.admin_guidance {
+                if !admin_guidance.contains(t) {
+                    admin_guidance.push(t.clone());
+                }
+            }
+        }
+        let mut why = vec![Why::Chosen {
+            series: series.clone(),
+            series_type: g.series_type,
+            status: g.status,
+        }];
+        if let Some(from) = eligible_from {
+            why.push(Why::StartsAtAge { from });
+        }
+        if g.status == SeriesStatus::NotComplete {
+            why.push(Why::NextDose {
+                dose_number: g.forecast_dose_number,
+                earliest: g.earliest,
+                recommended: g.recommended,
+                past_due: g.past_due,
+                latest_allowed: g.latest,
+            });
+        }
+        why.extend(g.reason_codes.iter().map(|&r| Why::NoDose(r)));
+        if let Some(s) = g.season_assumed {
+            why.push(Why::SeasonAssumed(s));
+        }
+        if shared_decision != SharedDecision::No {
+            why.push(Why::SharedDecision(shared_decision));
+        }
+        for &i in members.iter().filter(|&&i| i != chosen) {
+            let o = &self.groups[i];
+            why.push(Why::OtherSeries {
+                forecast: i,
+                series: o.antigens.iter().map(|a| a.series.clone()).collect(),
+                series_type: o.series_type,
+                status: o.status,
+                earliest: o.earliest,
+                because: if starts_at_age(o, at).is_some() {
+                    NotChosen::StartsLater
+                } else {
+                    NotChosen::LowerRank
+                },
+            });
+        }
+        GroupRow {
+            vaccine_group: name.to_string(),
+            status,
+            series_status: g.status,
+            series_type: g.series_type,
+            series,
+            forecast: chosen,
+            dose_number: g.forecast_dose_number,
+            earliest: g.earliest,
+            recommended: g.recommended,
+            past_due: g.past_due,
+            latest_allowed: g.latest,
+            eligible_from,
+            shared_decision,
+            admin_guidance,
+            season_assumed: g.season_assumed,
+            recommended_vaccines: g.recommended_vaccines.clone(),
+            reasons: g.reason_codes.clone(),
+            why,
+        }
+    }
+}
