@@ -15,6 +15,8 @@ use shotbook_core::session::{Grant, Session};
 use shotbook_core::ValidationError;
 use shotbook_store::duplicates::{self as store, MatchRow};
 use shotbook_store::{audit, immunizations, match_index};
+use shotbook_usecases::duplicates as usecases;
+use shotbook_usecases::need;
 
 use crate::clients::us_date;
 use crate::consent::{access_to, parse_client_id};
@@ -319,77 +321,18 @@ pub async fn merge_clients(
     ctx: &AppContext,
     request: MergeClientsRequest,
 ) -> AppResult<DuplicateQueue> {
-    let (grant, session) = ctx.require(Permission::MergeClients)?;
-    let pair = store::pair(ctx.store(), &request.pair_id).await?;
-    if pair.status != "open" {
-        return Err(ValidationError::single("pairId", "This pair is already resolved.").into());
-    }
-    let survivor = parse_client_id(&request.survivor_id)?;
-    let other = if request.survivor_id == pair.client_a {
-        &pair.client_b
-    } else if request.survivor_id == pair.client_b {
-        &pair.client_a
-    } else {
-        return Err(
-            ValidationError::single("survivorId", "Keep one of the pair's two records.").into(),
-        );
-    };
-    let merged = parse_client_id(other)?;
-    for id in [survivor, merged] {
-        let access = access_to(ctx, &session, id).await?;
-        if !access.is_full() {
-            return Err(AppError::ConsentRestricted {
-                restriction: access
-                    .restriction
-                    .map_or("consent_not_granted", |r| r.code())
-                    .into(),
-            });
-        }
-    }
-    let (a, _) = shotbook_store::demographics::consent_facts(ctx.store(), survivor).await?;
-    let (b, _) = shotbook_store::demographics::consent_facts(ctx.store(), merged).await?;
-    if a != b {
-        return Err(ValidationError::single(
-            "survivorId",
-            format!(
-                "The records' consent differs ({} and {}). Record the client's current consent on both first.",
-                a.code().replace('_', " "),
-                b.code().replace('_', " ")
-            ),
-        )
-        .into());
-    }
-    let now = ctx.clock().now();
-    let mut tx = ctx.store().begin().await?;
-    let merge = store::merge_in_tx(
-        &mut tx,
+    let (permit, _) = ctx.permit::<need::MergeClients>()?;
+    let survivor = request.survivor_id.trim().parse().map_err(|_| {
+        ValidationError::single("survivorId", "Keep one of the pair's two records.")
+    })?;
+    let merge = usecases::merge(
+        ctx.store(),
+        &permit,
+        ctx.clock(),
+        request.pair_id.trim(),
         survivor,
-        merged,
-        Some(&pair.id),
-        grant.user_id(),
-        now,
     )
     .await?;
-    store::set_pair_status_in_tx(&mut tx, &pair.id, "merged", grant.user_id(), now).await?;
-    for (client, detail) in [
-        (survivor, format!("merge {merge}: kept, received {merged}")),
-        (merged, format!("merge {merge}: merged into {survivor}")),
-    ] {
-        audit::append(
-            &mut *tx,
-            &AuditEvent {
-                at: now,
-                user_id: Some(grant.user_id()),
-                organization_id: Some(grant.organization_id()),
-                workstation: ctx.workstation().to_string(),
-                action: AuditAction::MergeClients,
-                client_id: Some(client),
-                detail: Some(detail),
-            },
-        )
-        .await?;
-    }
-    tx.commit().await.map_err(AppError::from)?;
     tracing::info!(%merge, "clients merged");
     duplicate_queue(ctx).await
 }
@@ -400,35 +343,8 @@ pub async fn unmerge_clients(
     ctx: &AppContext,
     request: UnmergeClientsRequest,
 ) -> AppResult<DuplicateQueue> {
-    let (grant, _) = ctx.require(Permission::MergeClients)?;
-    let merge = store::merge(ctx.store(), &request.merge_id).await?;
-    if merge.undone_at.is_some() {
-        return Err(ValidationError::single("mergeId", "This merge was already undone.").into());
-    }
-    let moves = store::merge_moves(ctx.store(), &merge.id).await?;
-    let now = ctx.clock().now();
-    let mut tx = ctx.store().begin().await?;
-    store::unmerge_in_tx(&mut tx, &merge, &moves, grant.user_id(), now).await?;
-    for client in [&merge.survivor_id, &merge.merged_id] {
-        audit::append(
-            &mut *tx,
-            &AuditEvent {
-                at: now,
-                user_id: Some(grant.user_id()),
-                organization_id: Some(grant.organization_id()),
-                workstation: ctx.workstation().to_string(),
-                action: AuditAction::UnmergeClients,
-                client_id: Some(parse_client_id(client)?),
-                detail: Some(format!(
-                    "merge {} undone: {} doses back",
-                    merge.id,
-                    moves.immunizations.len()
-                )),
-            },
-        )
-        .await?;
-    }
-    tx.commit().await.map_err(AppError::from)?;
+    let (permit, _) = ctx.permit::<need::MergeClients>()?;
+    usecases::unmerge(ctx.store(), &permit, ctx.clock(), request.merge_id.trim()).await?;
     duplicate_queue(ctx).await
 }
 
@@ -437,23 +353,7 @@ pub async fn dismiss_duplicate(
     ctx: &AppContext,
     request: DismissDuplicateRequest,
 ) -> AppResult<DuplicateQueue> {
-    let (grant, _) = ctx.require(Permission::MergeClients)?;
-    let pair = store::pair(ctx.store(), &request.pair_id).await?;
-    let now = ctx.clock().now();
-    let mut tx = ctx.store().begin().await?;
-    store::set_pair_status_in_tx(&mut tx, &pair.id, "not_duplicate", grant.user_id(), now).await?;
-    tx.commit().await.map_err(AppError::from)?;
-    let ids = [
-        parse_client_id(&pair.client_a)?,
-        parse_client_id(&pair.client_b)?,
-    ];
-    audit_many(
-        ctx,
-        &grant,
-        AuditAction::DismissDuplicate,
-        &ids,
-        &format!("pair {}", pair.id),
-    )
-    .await?;
+    let (permit, _) = ctx.permit::<need::MergeClients>()?;
+    usecases::dismiss(ctx.store(), &permit, ctx.clock(), request.pair_id.trim()).await?;
     duplicate_queue(ctx).await
 }

@@ -223,6 +223,33 @@ pub async fn set_pair_status_in_tx(
     change_log::append_in_tx(tx, Entity::DuplicatePair, id, ChangeOp::Update, now).await
 }
 
+/// Resolves the pair (`merged` or `not_duplicate`) only if it is still open; `false` when it
+/// was resolved meanwhile. The guard is the statement itself, so two clicks resolve it once.
+pub async fn resolve_open_pair_in_tx(
+    tx: &mut Work,
+    id: &str,
+    status: &str,
+    by: UserId,
+    now: OffsetDateTime,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE duplicate_pairs SET status = ?, resolved_at = ?, resolved_by = ?, updated_at = ?
+         WHERE id = ? AND status = 'open'",
+    )
+    .bind(status)
+    .bind(timestamp(now))
+    .bind(by.to_string())
+    .bind(timestamp(now))
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    change_log::append_in_tx(tx, Entity::DuplicatePair, id, ChangeOp::Update, now).await?;
+    Ok(true)
+}
+
 /// Whether the client was merged into another record.
 pub async fn merged_into(store: &Store, client: ClientId) -> StoreResult<Option<String>> {
     let row: Option<(Option<String>,)> =
@@ -429,11 +456,23 @@ pub async fn recent_merges(store: &Store, limit: i64) -> StoreResult<Vec<MergeRo
 
 /// What merge `id` moved.
 pub async fn merge_moves(store: &Store, id: &str) -> StoreResult<MergeMoves> {
+    merge_moves_on(store.pool(), id).await
+}
+
+/// [`merge_moves`], read in a unit of work's own transaction.
+pub async fn merge_moves_in_tx(tx: &mut Work, id: &str) -> StoreResult<MergeMoves> {
+    merge_moves_on(&mut **tx, id).await
+}
+
+async fn merge_moves_on<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    id: &str,
+) -> StoreResult<MergeMoves> {
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT entity, entity_id FROM client_merge_moves WHERE merge_id = ? ORDER BY rowid",
     )
     .bind(id)
-    .fetch_all(store.pool())
+    .fetch_all(executor)
     .await?;
     let mut moves = MergeMoves::default();
     for (entity, id) in rows {

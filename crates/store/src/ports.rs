@@ -17,6 +17,8 @@ use shotbook_usecases::ports::{
 use shotbook_usecases::{PortError, PortResult};
 use time::{Date, OffsetDateTime};
 
+mod duplicates;
+
 use crate::immunizations::{self, DoseEdit, EntryDetails, NewImmunization};
 use crate::{
     audit, clients, demographics, vaccine_lots, vaccine_products, Store, StoreError, Work,

@@ -172,3 +172,39 @@ async fn lots_are_received_and_adjusted_within_the_organization() {
     let (r, setup) = registry().await;
     contract::lots_are_received_and_adjusted_within_the_organization(&r, &setup).await;
 }
+
+#[tokio::test]
+async fn a_merge_happens_once_and_its_undo_moves_the_doses_back() {
+    let (r, setup) = registry().await;
+    let now = datetime!(2026-11-22 9:00 UTC);
+    let second = NewClient {
+        id: ClientId::new(),
+        first_name: "Anna".into(),
+        last_name: "Contract".into(),
+        date_of_birth: contract::BORN.to_string(),
+        gender: "F".into(),
+        consent: "granted".into(),
+        home_organization_id: Some(setup.clinic),
+        ..Default::default()
+    };
+    let mut work = r.begin().await.unwrap();
+    clients::insert_in_tx(&mut work, &second, now)
+        .await
+        .unwrap();
+    let pair = shotbook_store::duplicates::record_pair_in_tx(
+        &mut work,
+        setup.client,
+        second.id,
+        14.0,
+        "same DOB",
+        now,
+    )
+    .await
+    .unwrap();
+    work.commit().await.unwrap();
+    let twin = contract::Twin {
+        client: second.id,
+        pair,
+    };
+    contract::a_merge_happens_once_and_its_undo_moves_the_doses_back(&r, &setup, &twin).await;
+}

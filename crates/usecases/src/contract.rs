@@ -346,3 +346,85 @@ pub async fn lots_are_received_and_adjusted_within_the_organization<R: Registry>
     );
     assert_eq!(on_hand(registry, setup).await, before + 8);
 }
+
+/// A second record of the setup's client (consent granted, same clinic) queued as a pair with
+/// it, for the merge contract.
+#[derive(Debug, Clone)]
+pub struct Twin {
+    /// The second record.
+    pub client: ClientId,
+    /// The queued pair of the two.
+    pub pair: String,
+}
+
+/// A merge moves the other record's doses to the survivor, resolves the pair once (a second
+/// merge of the same pair is refused), and an undo moves them back once.
+pub async fn a_merge_happens_once_and_its_undo_moves_the_doses_back<R: Registry>(
+    registry: &R,
+    setup: &Setup,
+    twin: &Twin,
+) {
+    use crate::duplicates::{dismiss, merge, unmerge};
+    let clock = clock();
+    let adder = Permit::<need::AddImmunizations>::check(nurse(setup, setup.clinic)).unwrap();
+    let on_twin = record_historical(
+        registry,
+        &adder,
+        &clock,
+        twin.client,
+        vec![HistoricalDose {
+            cvx: Cvx::parse("03").unwrap(),
+            administered_on: date!(2021 - 01 - 15),
+            provider: None,
+        }],
+        true,
+    )
+    .await
+    .unwrap()
+    .ids[0];
+    let supervisor = Permit::<need::MergeClients>::check(Actor {
+        role: Role::ProviderSupervisor,
+        ..nurse(setup, setup.clinic)
+    })
+    .unwrap();
+    let merge_id = merge(registry, &supervisor, &clock, &twin.pair, setup.client)
+        .await
+        .expect("a supervisor merges two records of one client of the clinic");
+    assert_eq!(
+        registry.dose(on_twin).await.unwrap().unwrap().client,
+        setup.client,
+        "the dose moved to the survivor"
+    );
+    let again = merge(registry, &supervisor, &clock, &twin.pair, setup.client).await;
+    assert!(
+        matches!(again, Err(UseCaseError::Invalid(_))),
+        "a resolved pair is not merged twice: {again:?}"
+    );
+    let dismissed = dismiss(registry, &supervisor, &clock, &twin.pair).await;
+    assert!(
+        matches!(dismissed, Err(UseCaseError::Invalid(_))),
+        "a merged pair cannot be dismissed: {dismissed:?}"
+    );
+    unmerge(registry, &supervisor, &clock, &merge_id)
+        .await
+        .expect("the merge is undone");
+    assert_eq!(
+        registry.dose(on_twin).await.unwrap().unwrap().client,
+        twin.client,
+        "the dose went back"
+    );
+    let twice = unmerge(registry, &supervisor, &clock, &merge_id).await;
+    assert!(
+        matches!(twice, Err(UseCaseError::Invalid(_))),
+        "an undone merge is not undone twice: {twice:?}"
+    );
+    assert!(
+        registry.pair(&twin.pair).await.unwrap().unwrap().open,
+        "the pair is open again"
+    );
+    let nurse_only = Permit::<need::MergeClients>::check(nurse(setup, setup.clinic));
+    assert!(
+        nurse_only.is_err(),
+        "a provider without the merge permission gets no permit"
+    );
+}

@@ -23,6 +23,9 @@ use crate::ports::{
 };
 use crate::{PortError, PortResult};
 
+mod duplicates;
+pub use duplicates::MemoryMerge;
+
 /// One logged change: what the SQLite store's `change_log` would hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoggedChange {
@@ -53,6 +56,10 @@ pub struct MemoryState {
     pub audit: Vec<AuditEvent>,
     /// The change log.
     pub changes: Vec<LoggedChange>,
+    /// The duplicates queue, by pair id.
+    pub pairs: HashMap<String, crate::ports::DuplicatePair>,
+    /// Merges, by id.
+    pub merges: HashMap<String, MemoryMerge>,
 }
 
 /// The registry.

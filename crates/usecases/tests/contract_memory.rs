@@ -122,3 +122,26 @@ async fn lots_are_received_and_adjusted_within_the_organization() {
     let (r, setup) = registry();
     contract::lots_are_received_and_adjusted_within_the_organization(&r, &setup).await;
 }
+
+#[tokio::test]
+async fn a_merge_happens_once_and_its_undo_moves_the_doses_back() {
+    let (r, setup) = registry();
+    let twin = contract::Twin {
+        client: ClientId::new(),
+        pair: "pair-1".into(),
+    };
+    let mut state = r.snapshot();
+    let facts = state.clients[&setup.client].clone();
+    state.clients.insert(twin.client, facts);
+    state.pairs.insert(
+        twin.pair.clone(),
+        shotbook_usecases::ports::DuplicatePair {
+            id: twin.pair.clone(),
+            a: setup.client,
+            b: twin.client,
+            open: true,
+        },
+    );
+    let r = MemoryRegistry::new(state);
+    contract::a_merge_happens_once_and_its_undo_moves_the_doses_back(&r, &setup, &twin).await;
+}
