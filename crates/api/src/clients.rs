@@ -9,6 +9,8 @@ use shotbook_core::search::{BasicSearch, BasicSearchInput};
 use shotbook_core::session::{Grant, Session};
 use shotbook_store::clients::{self, ClientRow, ClientSummaryRow};
 use shotbook_store::{audit, immunizations};
+use shotbook_usecases::clients as usecases;
+use shotbook_usecases::need;
 use time::Date;
 
 use crate::dto::{
@@ -84,25 +86,15 @@ pub(crate) async fn basic_search(
 /// allows (identification only, without doses, for another organization when consent is not
 /// granted). Audited, with the restriction in the detail.
 pub async fn get_client(ctx: &AppContext, request: GetClientRequest) -> AppResult<ClientRecord> {
-    let (grant, session) = ctx.require(Permission::ViewClient)?;
+    let (permit, session) = ctx.permit::<need::ViewClient>()?;
     let id = crate::consent::parse_client_id(&request.client_id)?;
+    let access = usecases::open_record(ctx.store(), &permit, ctx.clock(), id).await?;
     let row = clients::get(ctx.store(), id).await?;
-    let access = crate::consent::access_to(ctx, &session, id).await?;
     let doses = if access.is_full() {
         immunizations::for_client(ctx.store(), id).await?
     } else {
         Vec::new()
     };
-    crate::consent::audit_client(
-        ctx,
-        &grant,
-        AuditAction::ViewClient,
-        id,
-        access
-            .restriction
-            .map(|r| format!("identification only: {}", r.code())),
-    )
-    .await?;
     // Never quote the stored value: it is a date of birth, and internal errors are logged.
     let dob = UsDate::parse(&row.date_of_birth)
         .map_err(|_| AppError::internal("a stored date of birth is not a date"))?;

@@ -3,11 +3,9 @@
 
 use std::collections::HashMap;
 
-use shotbook_core::audit::AuditAction;
 use shotbook_core::date::UsDate;
 use shotbook_core::demographics::comment_code;
 use shotbook_core::ids::ClientId;
-use shotbook_core::permission::Permission;
 use shotbook_forecast::{Date, DoseInput, Engine, Gender, ObservationInput, Patient, SeriesStatus};
 use shotbook_store::clients::ClientRow;
 use shotbook_store::demographics::CommentRow;
@@ -20,6 +18,7 @@ use crate::dto::{
 };
 use crate::error::{AppError, AppResult};
 use crate::AppContext;
+use shotbook_usecases::need;
 
 /// Evaluates every dose and forecasts every vaccine group for the client, as of today (ACIP
 /// schedule, CDSi supporting data 4.64). Audited as a read of the record.
@@ -27,10 +26,11 @@ pub async fn get_forecast(
     ctx: &AppContext,
     request: GetClientRequest,
 ) -> AppResult<ClientForecast> {
-    let (grant, session) = ctx.require(Permission::ViewClient)?;
+    let (permit, _) = ctx.permit::<need::ViewClient>()?;
     let id: ClientId = crate::consent::parse_client_id(&request.client_id)?;
-    // The forecast reveals the doses: it needs the whole record under the consent rule.
-    crate::consent::require_full_record(ctx, &session, id).await?;
+    // The forecast reveals the doses: it needs the whole record under the consent rule, and
+    // is audited as a read of it before anything is computed.
+    shotbook_usecases::clients::open_full_record(ctx.store(), &permit, ctx.clock(), id).await?;
     let client = clients::get(ctx.store(), id).await?;
     let doses = immunizations::for_client(ctx.store(), id).await?;
     let comments = demographics::comments(ctx.store(), id).await?;
@@ -142,7 +142,6 @@ pub async fn get_forecast(
         })
         .collect();
 
-    crate::clients::audit_each(ctx, &grant, AuditAction::ViewClient, &[id]).await?;
     Ok(ClientForecast {
         assessed_on: UsDate::from_date(today).to_string(),
         schedule: "ACIP (CDC CDSi supporting data 4.64)".into(),

@@ -27,6 +27,7 @@
 
 pub mod access;
 mod actor;
+pub mod clients;
 #[cfg(any(test, feature = "contract"))]
 pub mod contract;
 pub mod duplicates;

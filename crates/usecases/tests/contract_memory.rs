@@ -145,3 +145,42 @@ async fn a_merge_happens_once_and_its_undo_moves_the_doses_back() {
     let r = MemoryRegistry::new(state);
     contract::a_merge_happens_once_and_its_undo_moves_the_doses_back(&r, &setup, &twin).await;
 }
+
+#[tokio::test]
+async fn a_read_is_audited_before_it_is_shown_and_restricted_reads_show_identification_only() {
+    use shotbook_core::consent::RecordView;
+    use shotbook_core::permission::Role;
+    use shotbook_usecases::{clients, Actor, UseCaseError, Via};
+    let (r, setup) = registry();
+    let mut state = r.snapshot();
+    state.clients.get_mut(&setup.client).unwrap().consent = ConsentStatus::Withdrawn;
+    let r = MemoryRegistry::new(state);
+    let elsewhere = Actor {
+        user_id: UserId::new(),
+        organization_id: OrganizationId::new(),
+        role: Role::FullAccessProvider,
+        via: Via::Workstation { name: "pc".into() },
+    };
+    let permit = Permit::<need::ViewClient>::check(elsewhere).unwrap();
+    let clock = contract::clock();
+    let access = clients::open_record(&r, &permit, &clock, setup.client)
+        .await
+        .unwrap();
+    assert_eq!(access.view, RecordView::IdentificationOnly);
+    let audit = r.snapshot().audit;
+    assert_eq!(audit.len(), 1, "the read is audited");
+    assert_eq!(
+        audit[0].detail.as_deref(),
+        Some("identification only: consent_withdrawn")
+    );
+    let full = clients::open_full_record(&r, &permit, &clock, setup.client).await;
+    assert!(
+        matches!(full, Err(UseCaseError::ConsentRestricted(_))),
+        "{full:?}"
+    );
+    assert_eq!(
+        r.snapshot().audit.len(),
+        1,
+        "nothing shown, nothing more audited"
+    );
+}

@@ -1,0 +1,63 @@
+//! Reading a client: the consent rule decides what the actor may see, and the read is audited
+//! before anything is shown (no audit row, no data: a failed audit write fails the read).
+
+use shotbook_core::audit::{AuditAction, AuditEvent};
+use shotbook_core::clock::Clock;
+use shotbook_core::consent::ClientAccess;
+use shotbook_core::ids::ClientId;
+
+use crate::ports::{AuditWrites, Registry, UnitOfWork};
+use crate::{access, need, Actor, Permit, UseCaseResult};
+
+async fn audit_read<R: Registry>(
+    registry: &R,
+    actor: &Actor,
+    clock: &dyn Clock,
+    client: ClientId,
+    detail: Option<String>,
+) -> UseCaseResult<()> {
+    let mut work = registry.begin(actor.origin(), clock.now()).await?;
+    work.audit(&AuditEvent {
+        at: clock.now(),
+        user_id: Some(actor.user_id),
+        organization_id: Some(actor.organization_id),
+        workstation: actor.audit_place(),
+        action: AuditAction::ViewClient,
+        client_id: Some(client),
+        detail,
+    })
+    .await?;
+    work.commit().await?;
+    Ok(())
+}
+
+/// Opens a client's record: what the actor may see of it (the whole record, or identification
+/// only for another organization without consent), audited with the restriction.
+pub async fn open_record<R: Registry>(
+    registry: &R,
+    permit: &Permit<need::ViewClient>,
+    clock: &dyn Clock,
+    client: ClientId,
+) -> UseCaseResult<ClientAccess> {
+    let actor = permit.actor();
+    let access = access::access_to(registry, actor, client).await?;
+    let detail = access
+        .restriction
+        .map(|r| format!("identification only: {}", r.code()));
+    audit_read(registry, actor, clock, client, detail).await?;
+    Ok(access)
+}
+
+/// Opens what only the whole record shows (doses, the forecast): refused with
+/// `ConsentRestricted` when the actor may see identification only; audited otherwise.
+pub async fn open_full_record<R: Registry>(
+    registry: &R,
+    permit: &Permit<need::ViewClient>,
+    clock: &dyn Clock,
+    client: ClientId,
+) -> UseCaseResult<ClientAccess> {
+    let actor = permit.actor();
+    let access = access::require_full_record(registry, actor, client).await?;
+    audit_read(registry, actor, clock, client, None).await?;
+    Ok(access)
+}
