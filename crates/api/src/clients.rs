@@ -1,7 +1,7 @@
 //! Finding and reading clients.
 
 use shotbook_core::audit::{AuditAction, AuditEvent};
-use shotbook_core::date::UsDate;
+use shotbook_core::date::{Age, UsDate};
 use shotbook_core::ids::ClientId;
 use shotbook_core::immunization::dose::may_change;
 use shotbook_core::permission::Permission;
@@ -13,6 +13,7 @@ use shotbook_usecases::clients as usecases;
 use shotbook_usecases::need;
 use time::Date;
 
+pub(crate) use crate::convert::us_date;
 use crate::dto::{
     ClientDetails, ClientRecord, ClientSummary, GetClientRequest, ImmunizationEntry,
     SearchClientsRequest, SearchClientsResponse,
@@ -194,33 +195,21 @@ pub(crate) async fn audit_each(
     Ok(())
 }
 
-pub(crate) fn us_date(iso: &str) -> String {
-    UsDate::parse(iso).map_or_else(|_| iso.to_string(), |d| d.to_string())
-}
-
-/// "14 months" under two years, "7 years" after; "3 weeks" / "5 days" for newborns.
+/// [`Age`] in English: "14 months" under two years, "7 years" after; "3 weeks" / "5 days" for
+/// newborns.
 pub fn age_text(dob: UsDate, on: Date) -> String {
-    let years = dob.years_until(on);
-    if years >= 2 {
-        return format!("{years} years");
-    }
-    let mut months =
-        (on.year() - dob.date().year()) * 12 + (on.month() as i32 - dob.date().month() as i32);
-    if on.day() < dob.date().day() {
-        months -= 1;
-    }
-    if months >= 1 {
-        return if months == 1 {
-            "1 month".into()
+    let unit = |n: i64, one: &str, many: &str| {
+        if n == 1 {
+            format!("1 {one}")
         } else {
-            format!("{months} months")
-        };
-    }
-    let days = (on - dob.date()).whole_days();
-    match days {
-        d if d >= 14 => format!("{} weeks", d / 7),
-        1 => "1 day".into(),
-        d => format!("{d} days"),
+            format!("{n} {many}")
+        }
+    };
+    match Age::on(dob, on) {
+        Age::Years(y) => unit(i64::from(y), "year", "years"),
+        Age::Months(m) => unit(i64::from(m), "month", "months"),
+        Age::Weeks(w) => unit(w, "week", "weeks"),
+        Age::Days(d) => unit(d, "day", "days"),
     }
 }
 

@@ -2,17 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use shotbook_core::date::UsDate;
 use shotbook_core::permission::Permission;
 use shotbook_store::codes;
 
+use crate::convert::us_date_opt;
 use crate::dto::{Manufacturer, TradeName, VaccineCode, VaccineGroup, VaccineGroupMember};
 use crate::error::AppResult;
 use crate::AppContext;
-
-fn us_date(iso: Option<String>) -> Option<String> {
-    iso.map(|d| UsDate::parse(&d).map_or(d, |u| u.to_string()))
-}
 
 /// CVX codes.
 pub async fn list_vaccines(ctx: &AppContext) -> AppResult<Vec<VaccineCode>> {
@@ -26,7 +22,7 @@ pub async fn list_vaccines(ctx: &AppContext) -> AppResult<Vec<VaccineCode>> {
             full_name: v.full_name,
             notes: v.notes,
             status: v.status,
-            last_updated: us_date(v.last_updated),
+            last_updated: us_date_opt(v.last_updated),
         })
         .collect())
 }
@@ -42,7 +38,7 @@ pub async fn list_manufacturers(ctx: &AppContext) -> AppResult<Vec<Manufacturer>
             name: m.name,
             notes: m.notes,
             status: m.status,
-            last_updated: us_date(m.last_updated),
+            last_updated: us_date_opt(m.last_updated),
         })
         .collect())
 }
@@ -60,7 +56,7 @@ pub async fn list_trade_names(ctx: &AppContext) -> AppResult<Vec<TradeName>> {
             manufacturer: t.manufacturer,
             mvx: t.mvx,
             status: t.product_status,
-            last_updated: us_date(t.last_updated),
+            last_updated: us_date_opt(t.last_updated),
         })
         .collect())
 }

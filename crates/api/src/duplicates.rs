@@ -18,8 +18,8 @@ use shotbook_store::{audit, immunizations, match_index};
 use shotbook_usecases::duplicates as usecases;
 use shotbook_usecases::need;
 
-use crate::clients::us_date;
 use crate::consent::{access_to, parse_client_id};
+use crate::convert::us_date;
 use crate::dto::{
     ClientSummary, DismissDuplicateRequest, DuplicatePair, DuplicateQueue, DuplicateSide,
     LikelyMatch, MergeClientsRequest, MergeEntry, UnmergeClientsRequest,

@@ -18,6 +18,7 @@ use shotbook_usecases::immunizations::{self as usecases, DosesOutcome};
 use shotbook_usecases::need;
 use time::Date;
 
+use crate::convert::{client_id, parse_id, us_date};
 use crate::error::AppResult;
 use crate::immunization_dto::{
     CodeChoice, DoseEntryOptions, EditImmunizationRequest, FieldWarning,
@@ -27,16 +28,6 @@ use crate::immunization_dto::{
 use crate::AppContext;
 
 pub use shotbook_usecases::immunizations::MAX_HISTORICAL_DOSES;
-
-fn parse_id<T: std::str::FromStr>(field: &str, text: &str, what: &str) -> Result<T, Issue> {
-    text.trim()
-        .parse()
-        .map_err(|_| Issue::new(field, format!("Not a {what} id.")))
-}
-
-fn us(iso: &str) -> String {
-    UsDate::parse(iso).map_or_else(|_| iso.to_string(), |d| d.to_string())
-}
 
 fn groups_of(text: Option<&str>) -> Vec<String> {
     text.unwrap_or_default()
@@ -120,10 +111,6 @@ fn doses_response(outcome: DosesOutcome) -> RecordDosesResponse {
         warnings: warnings_out(outcome.warnings),
         immunization_ids: outcome.ids.iter().map(ToString::to_string).collect(),
     }
-}
-
-fn client_id(text: &str) -> AppResult<ClientId> {
-    parse_id("clientId", text, "client").map_err(|i| ValidationError { issues: vec![i] }.into())
 }
 
 /// The administered-dose form as the use case takes it.
@@ -346,7 +333,7 @@ pub async fn dose_entry_options(ctx: &AppContext) -> AppResult<DoseEntryOptions>
         .into_iter()
         .filter(|d| d.status == "Current")
         .map(|d| VisChoice {
-            edition_date: us(&d.edition_date),
+            edition_date: us_date(&d.edition_date),
             encoded_string: d.encoded_string,
             document_name: d.document_name,
             cvx_codes: groups_of(d.cvx_codes.as_deref()),
@@ -423,7 +410,7 @@ pub async fn list_vis_documents(
         .await?
         .into_iter()
         .map(|d| crate::immunization_dto::VisDocument {
-            edition_date: us(&d.edition_date),
+            edition_date: us_date(&d.edition_date),
             encoded_string: d.encoded_string,
             document_name: d.document_name,
             status: d.status,

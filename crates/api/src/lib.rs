@@ -31,6 +31,7 @@ pub mod codes;
 pub mod commands;
 pub mod consent;
 mod context;
+mod convert;
 pub mod demographics;
 pub mod dto;
 pub mod duplicates;

@@ -28,6 +28,7 @@ use shotbook_store::immunizations::ImmunizationRow;
 use shotbook_store::{audit, clients, immunizations, organizations};
 use specta::Type;
 
+use crate::convert::client_id;
 use crate::error::{AppError, AppResult, FieldIssue};
 use crate::AppContext;
 
@@ -246,7 +247,7 @@ pub async fn print_record(
     ctx: &AppContext,
     request: PrintRecordRequest,
 ) -> AppResult<PrintedRecord> {
-    let id = parse_client_id(&request.client_id)?;
+    let id = client_id(&request.client_id)?;
     let rendered = render_record(ctx, id).await?;
     let preview = preview_of(&rendered.document, &rendered.payload)?;
     let printed = PrintedRecord {
@@ -623,15 +624,6 @@ fn kept(ctx: &AppContext, document_id: &str) -> AppResult<(String, ClientId, Vec
         .ok_or_else(|| AppError::NotFound {
             entity: "printed record".into(),
         })
-}
-
-fn parse_client_id(text: &str) -> AppResult<ClientId> {
-    text.parse().map_err(|_| AppError::Validation {
-        issues: vec![FieldIssue {
-            field: "clientId".into(),
-            message: "Not a client id.".into(),
-        }],
-    })
 }
 
 async fn audit_print(

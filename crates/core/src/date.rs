@@ -83,6 +83,43 @@ impl UsDate {
     }
 }
 
+/// An age as a clinician says it: days for the first two weeks, then weeks, months under two
+/// years, years after. Hosts word it in the user's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Age {
+    /// Under 14 days.
+    Days(i64),
+    /// 14 days to one month.
+    Weeks(i64),
+    /// One month to two years.
+    Months(i32),
+    /// Two years and over.
+    Years(i32),
+}
+
+impl Age {
+    /// The age on `on` of someone born `born`.
+    pub fn on(born: UsDate, on: Date) -> Age {
+        let years = born.years_until(on);
+        if years >= 2 {
+            return Age::Years(years);
+        }
+        let birth = born.date();
+        let mut months =
+            (on.year() - birth.year()) * 12 + (on.month() as i32 - birth.month() as i32);
+        if on.day() < birth.day() {
+            months -= 1;
+        }
+        if months >= 1 {
+            return Age::Months(months);
+        }
+        match (on - birth).whole_days() {
+            d if d >= 14 => Age::Weeks(d / 7),
+            d => Age::Days(d),
+        }
+    }
+}
+
 impl fmt::Display for UsDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -150,6 +187,53 @@ impl DateOfBirth {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_age_is_said_in_days_weeks_months_then_years() {
+        let born = |iso: &str| UsDate::parse(iso).unwrap();
+        assert_eq!(
+            Age::on(born("2026-11-01"), date!(2026 - 11 - 05)),
+            Age::Days(4)
+        );
+        assert_eq!(
+            Age::on(born("2026-10-01"), date!(2026 - 10 - 20)),
+            Age::Weeks(2)
+        );
+        assert_eq!(
+            Age::on(born("2026-09-22"), date!(2026 - 11 - 21)),
+            Age::Months(1)
+        );
+        assert_eq!(
+            Age::on(born("2025-09-23"), date!(2026 - 11 - 22)),
+            Age::Months(13)
+        );
+        assert_eq!(
+            Age::on(born("2024-11-22"), date!(2026 - 11 - 21)),
+            Age::Months(23)
+        );
+        assert_eq!(
+            Age::on(born("2024-11-22"), date!(2026 - 11 - 22)),
+            Age::Years(2)
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn an_age_never_goes_down_as_time_passes(born in 0i64..40_000, a in 0i64..40_000, b in 0i64..40_000) {
+            let epoch = time::macros::date!(1940 - 01 - 01);
+            let birth = UsDate::from_date(epoch + time::Duration::days(born));
+            let (early, late) = (a.min(b), a.max(b));
+            let rank = |age: Age| match age {
+                Age::Days(d) => d,
+                Age::Weeks(w) => w * 7,
+                Age::Months(m) => i64::from(m) * 31,
+                Age::Years(y) => i64::from(y) * 366,
+            };
+            let first = Age::on(birth, birth.date() + time::Duration::days(early));
+            let second = Age::on(birth, birth.date() + time::Duration::days(late));
+            proptest::prop_assert!(rank(first) <= rank(second), "{first:?} then {second:?}");
+        }
+    }
     use super::*;
     use time::macros::date;
 
