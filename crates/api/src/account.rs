@@ -3,19 +3,18 @@
 
 use rand::Rng;
 use shotbook_core::account::{
-    check_new_password, LockoutStage, FAILURES_BEFORE_LOCK, MIN_PASSWORD_LENGTH, PASSWORD_HISTORY,
-    PASSWORD_RULES,
+    LockoutStage, FAILURES_BEFORE_LOCK, MIN_PASSWORD_LENGTH, PASSWORD_RULES,
 };
 use shotbook_core::audit::AuditAction;
 use shotbook_core::contact::{EmailAddress, UsPhone};
-use shotbook_core::error::{Issue, IssueCollector, ValidationError};
+use shotbook_core::error::{Issue, IssueCollector};
 use shotbook_core::ids::UserId;
-use shotbook_core::password::{hash_password, verify_password};
+use shotbook_core::password::hash_password;
 use shotbook_core::permission::Permission;
 use shotbook_core::person::PersonName;
 use shotbook_store::users;
 
-use crate::auth::{audit_event, required, verify_off_thread};
+use crate::credentials::{audit_event, required, set_new_password, single, verify_off_thread};
 use crate::dto::{
     CaptchaChallenge, ChangePasswordRequest, ForgotPasswordRequest, ForgotPasswordResponse,
     MyAccount, PasswordRules, UnlockRequest, UpdateMyAccountRequest,
@@ -153,45 +152,6 @@ pub async fn change_password(ctx: &AppContext, request: ChangePasswordRequest) -
     .await
 }
 
-/// Checks the rules (length, username, common passwords, the two entries match, not one of
-/// the last five) and stores the new password. Shared by the forced and voluntary changes.
-pub(crate) async fn set_new_password(
-    ctx: &AppContext,
-    user: UserId,
-    username: &str,
-    new_password: &str,
-    confirm_password: &str,
-) -> AppResult<()> {
-    check_new_password("newPassword", new_password, username).map_err(single)?;
-    if new_password != confirm_password {
-        return Err(single(Issue::new(
-            "confirmPassword",
-            "The two passwords do not match.",
-        )));
-    }
-    let previous = users::recent_password_hashes(ctx.store(), user, PASSWORD_HISTORY).await?;
-    let candidate = new_password.to_string();
-    let reused = tokio::task::spawn_blocking(move || {
-        previous.iter().any(|h| verify_password(&candidate, h))
-    })
-    .await
-    .map_err(AppError::internal)?;
-    if reused {
-        return Err(single(Issue::new(
-            "newPassword",
-            "Choose a password you have not used for your last 5 passwords.",
-        )));
-    }
-    let candidate = new_password.to_string();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&candidate))
-        .await
-        .map_err(AppError::internal)?;
-    let now = ctx.clock().now();
-    users::set_password(ctx.store(), user, &hash, false, now).await?;
-    let org = ctx.current_session().map(|s| s.organization_id);
-    audit_event(ctx, now, Some(user), org, AuditAction::PasswordChanged, "").await
-}
-
 /// The signed-in user's account details.
 pub async fn my_account(ctx: &AppContext) -> AppResult<MyAccount> {
     let (_, session) = ctx.require(Permission::ManageOwnAccount)?;
@@ -291,16 +251,10 @@ pub async fn unlock_session(ctx: &AppContext, request: UnlockRequest) -> AppResu
     )))
 }
 
-fn single(issue: Issue) -> AppError {
-    ValidationError {
-        issues: vec![issue],
-    }
-    .into()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shotbook_core::account::check_new_password;
 
     #[test]
     fn temporary_passwords_are_long_unambiguous_and_pass_the_rules() {

@@ -15,14 +15,15 @@ use shotbook_core::account::{self, LockoutStage, FAILURES_BEFORE_LOCK, PASSWORD_
 use shotbook_core::audit::{AuditAction, AuditEvent};
 use shotbook_core::date::UsDate;
 use shotbook_core::ids::{OrganizationId, UserId};
-use shotbook_core::password::{verify_password, DUMMY_HASH};
+use shotbook_core::password::DUMMY_HASH;
 use shotbook_core::permission::{Permission, Role};
 use shotbook_core::session::Session;
 use shotbook_store::users::{self, MembershipRow, SignInCandidate};
-use shotbook_store::{audit, sessions, StoreError};
+use shotbook_store::{audit, sessions};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+use crate::credentials::{audit_event, required, verify_off_thread};
 use crate::dto::{
     ChooseOrganizationRequest, NewPasswordRequest, OrganizationChoice, RememberedSignIn,
     SignInRequest, SignInStep, SignedInUser,
@@ -280,7 +281,7 @@ pub async fn change_temporary_password(
         .pending()
         .filter(|p| p.stage == PendingStage::MustChangePassword)
         .ok_or(AppError::NotSignedIn)?;
-    crate::account::set_new_password(
+    crate::credentials::set_new_password(
         ctx,
         pending.user_id,
         &pending.username,
@@ -641,49 +642,4 @@ fn access_ended(end_date: Option<&str>, now: OffsetDateTime) -> bool {
         .and_then(|d| UsDate::parse(d).ok())
         .map(|d| d.date());
     account::access_ended(end, now.date())
-}
-
-pub(crate) fn required(fields: &[(&str, &String)]) -> AppResult<()> {
-    let issues: Vec<FieldIssue> = fields
-        .iter()
-        .filter(|(_, value)| value.trim().is_empty())
-        .map(|(field, _)| FieldIssue {
-            field: (*field).into(),
-            message: "This field is required.".into(),
-        })
-        .collect();
-    if issues.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation { issues })
-    }
-}
-
-pub(crate) async fn verify_off_thread(password: String, hash: String) -> AppResult<bool> {
-    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(AppError::internal)
-}
-
-pub(crate) async fn audit_event(
-    ctx: &AppContext,
-    at: OffsetDateTime,
-    user_id: Option<UserId>,
-    organization_id: Option<OrganizationId>,
-    action: AuditAction,
-    detail: &str,
-) -> AppResult<()> {
-    let event = AuditEvent {
-        at,
-        user_id,
-        organization_id,
-        workstation: ctx.workstation().to_string(),
-        action,
-        client_id: None,
-        detail: (!detail.is_empty()).then(|| detail.to_string()),
-    };
-    audit::append(ctx.store().pool(), &event)
-        .await
-        .map_err(|e: StoreError| AppError::from(e))?;
-    Ok(())
 }

@@ -32,6 +32,7 @@ pub mod commands;
 pub mod consent;
 mod context;
 mod convert;
+mod credentials;
 pub mod demographics;
 pub mod dto;
 pub mod duplicates;
