@@ -1,67 +1,15 @@
 //! §4.4 and §6: evaluate every antigen administered record against every relevant patient
 //! series of its antigen, then forecast each series (§7, in `forecast`).
 
-use crate::data::{AgeReq, AntigenSeries, ConditionKind, CountLogic, SeriesDose, SkipContext};
+use crate::data::{AntigenSeries, ConditionKind, SkipContext};
 use crate::date::Date;
-use crate::forecast::{self, SeriesForecast};
+use crate::forecast;
 use crate::organize::{in_age_range, in_effect, AntigenDose, Context};
 use crate::output::{EvaluationStatus, TraceStep};
-
-/// Target dose status (Table 3-2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TargetStatus {
-    NotSatisfied,
-    Satisfied,
-    Skipped,
-}
-
-/// A patient-specific target dose tracking a series dose.
-#[derive(Debug, Clone)]
-pub(crate) struct Target {
-    /// Index into the series' doses.
-    pub series_dose: usize,
-    pub status: TargetStatus,
-    /// Antigen dose index that satisfied it.
-    pub satisfied_by: Option<usize>,
-}
-
-/// Evaluation of one antigen dose in one patient series.
-#[derive(Debug, Clone)]
-pub(crate) struct DoseEval {
-    pub status: EvaluationStatus,
-    /// Every failed check's CDC reason, in check order.
-    pub reasons: Vec<&'static str>,
-    /// 1-based target dose number evaluated against.
-    pub target: Option<u32>,
-    pub inadvertent: bool,
-    pub trace: Vec<TraceStep>,
-}
-
-/// A relevant patient series with its evaluation and forecast.
-pub(crate) struct SeriesRun<'d> {
-    pub series_index: usize,
-    pub series: &'d AntigenSeries,
-    pub targets: Vec<Target>,
-    /// Parallel to the antigen's dose list.
-    pub evals: Vec<Option<DoseEval>>,
-    pub forecast: SeriesForecast,
-    /// Skip trace entries (evaluation and forecast).
-    pub trace: Vec<TraceStep>,
-    /// Position in the evaluation order (series that depend on others run later).
-    pub order: usize,
-}
-
-impl SeriesRun<'_> {
-    pub fn dose(&self, t: &Target) -> &SeriesDose {
-        &self.series.doses[t.series_dose]
-    }
-    pub fn valid_count(&self) -> usize {
-        self.targets
-            .iter()
-            .filter(|t| t.status == TargetStatus::Satisfied)
-            .count()
-    }
-}
+use crate::series::{
+    age_req, can_skip, interval_reference, DoseEval, SeriesForecast, SeriesRun, Target,
+    TargetStatus,
+};
 
 /// Evaluates and forecasts all relevant series of antigen `a`.
 pub(crate) fn evaluate_antigen<'d>(ctx: &Context<'d, '_>, a: usize) -> Vec<SeriesRun<'d>> {
@@ -234,58 +182,6 @@ fn run_series<'d>(
     }
     forecast::forecast_series(ctx, a, &mut run, t, done);
     run
-}
-
-/// Previous antigen dose usable as interval reference (CALCDTINT-1): valid or not valid,
-/// and not an inadvertent administration.
-pub(crate) fn previous_reference(run: &SeriesRun<'_>, before: usize) -> Option<usize> {
-    (0..before).rev().find(|&k| {
-        run.evals[k].as_ref().is_some_and(|e| {
-            !e.inadvertent
-                && matches!(
-                    e.status,
-                    EvaluationStatus::Valid | EvaluationStatus::NotValid
-                )
-        })
-    })
-}
-
-/// Chooses the age requirement in effect at `anchor` (RELEVANT-1/2).
-pub(crate) fn age_req(sd: &SeriesDose, anchor: Date) -> Option<&AgeReq> {
-    sd.ages
-        .iter()
-        .find(|a| in_effect(anchor, a.effective, a.cessation))
-}
-
-/// Reference date for an interval (CALCDTINT-1, -2, -8, -9); `None` when not applicable.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn interval_reference(
-    ctx: &Context<'_, '_>,
-    run: &SeriesRun<'_>,
-    doses: &[AntigenDose<'_>],
-    before: usize,
-    from_previous: bool,
-    from_target: Option<u32>,
-    from_most_recent: &[crate::data::Cvx],
-    from_obs: Option<&str>,
-) -> Option<Date> {
-    if from_previous {
-        return previous_reference(run, before).map(|k| doses[k].date);
-    }
-    if let Some(n) = from_target {
-        let target = run.targets.get(n as usize - 1)?;
-        return target.satisfied_by.map(|k| doses[k].date);
-    }
-    if !from_most_recent.is_empty() {
-        return (0..before).rev().find_map(|k| {
-            let inadvertent = run.evals[k].as_ref().is_some_and(|e| e.inadvertent);
-            (!inadvertent && from_most_recent.contains(&doses[k].cvx)).then_some(doses[k].date)
-        });
-    }
-    if let Some(code) = from_obs {
-        return ctx.observation_date(code);
-    }
-    None
 }
 
 fn evaluate_dose(
@@ -550,110 +446,6 @@ fn conflict(
                     cur.cvx, cur.date, prev.cvx, prev.date
                 ));
             }
-        }
-    }
-    None
-}
-
-/// §6.2 / §7.1 / §7.6: can the target dose be skipped at `reference`? Returns the met set's
-/// description. `before` limits counted doses to those evaluated before the current one.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn can_skip(
-    ctx: &Context<'_, '_>,
-    a: usize,
-    run: &SeriesRun<'_>,
-    sd: &SeriesDose,
-    context: SkipContext,
-    reference: Date,
-    before: Option<usize>,
-    done: &[SeriesRun<'_>],
-) -> Option<String> {
-    let doses = &ctx.antigen_doses[a];
-    let limit = before.unwrap_or(doses.len());
-    for skip in sd
-        .conditional_skips
-        .iter()
-        .filter(|s| s.context == context || s.context == SkipContext::Both)
-    {
-        let mut met_sets = Vec::new();
-        let mut relevant_sets = 0;
-        for set in skip
-            .sets
-            .iter()
-            .filter(|s| in_effect(reference, s.effective, s.cessation))
-        {
-            relevant_sets += 1;
-            let mut met = 0;
-            for c in &set.conditions {
-                let ok = match c.kind {
-                    ConditionKind::Age => {
-                        in_age_range(ctx.dob(), reference, c.begin_age, c.end_age)
-                    }
-                    ConditionKind::CompletedSeries => done.iter().any(|r| {
-                        c.series_groups.contains(&r.series.series_group)
-                            && r.forecast.status == crate::output::SeriesStatus::Complete
-                            && r.forecast.completed_on.is_none_or(|d| d <= reference)
-                    }),
-                    ConditionKind::Interval => match previous_reference(run, limit) {
-                        Some(k) => c
-                            .interval
-                            .is_some_and(|iv| reference >= doses[k].date.plus(iv)),
-                        None => false,
-                    },
-                    ConditionKind::VaccineCountByAge
-                    | ConditionKind::VaccineCountByDate
-                    | ConditionKind::VaccineCountByDateAndAge => {
-                        let begin = ctx.age_date(c.begin_age, Date::MIN);
-                        let end = ctx.age_date(c.end_age, Date::MAX);
-                        let start = c.start_date.unwrap_or(Date::MIN);
-                        let stop = c.end_date.unwrap_or(Date::MAX);
-                        let count = (0..limit)
-                            .filter(|&k| {
-                                let d = &doses[k];
-                                // An empty vaccine type list counts doses of any vaccine type.
-                                (c.vaccine_types.is_empty() || c.vaccine_types.contains(&d.cvx))
-                                    && d.date >= begin
-                                    && d.date < end
-                                    && d.date >= start
-                                    && d.date < stop
-                                    && (!c.valid_only
-                                        || run.evals[k]
-                                            .as_ref()
-                                            .is_some_and(|e| e.status == EvaluationStatus::Valid))
-                            })
-                            .count() as u32;
-                        match c.count_logic {
-                            CountLogic::GreaterThan => count > c.dose_count,
-                            CountLogic::Equal => count == c.dose_count,
-                            CountLogic::LessThan => count < c.dose_count,
-                        }
-                    }
-                };
-                if ok {
-                    met += 1;
-                }
-            }
-            let set_met = if set.condition_logic_and {
-                met == set.conditions.len() && met > 0
-            } else {
-                met > 0
-            };
-            if set_met {
-                // The description only matters for the trace.
-                met_sets.push(if ctx.trace {
-                    set.description.as_str()
-                } else {
-                    ""
-                });
-            }
-        }
-        let skipped = if skip.set_logic_and {
-            relevant_sets > 0 && met_sets.len() == relevant_sets
-        } else {
-            !met_sets.is_empty()
-        };
-        if skipped {
-            return Some(met_sets.join("; "));
         }
     }
     None

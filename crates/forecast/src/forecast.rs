@@ -1,35 +1,12 @@
 //! §7 Forecast dates and reasons for one relevant patient series.
 
-use crate::data::{Cvx, SkipContext};
+use crate::data::SkipContext;
 use crate::date::Date;
-use crate::evaluate::{age_req, can_skip, interval_reference, SeriesRun, TargetStatus};
 use crate::organize::{in_age_range, in_effect, Context};
 use crate::output::{EvaluationStatus, ForecastReason, SeriesStatus, TraceStep};
-
-/// The patient series forecast.
-#[derive(Debug, Clone)]
-pub(crate) struct SeriesForecast {
-    pub status: SeriesStatus,
-    pub reason: Option<ForecastReason>,
-    /// Index of the forecast target dose.
-    pub target: Option<usize>,
-    pub dose_number: Option<u32>,
-    pub earliest: Option<Date>,
-    pub recommended: Option<Date>,
-    pub past_due: Option<Date>,
-    pub latest: Option<Date>,
-    pub unadjusted_recommended: Option<Date>,
-    pub unadjusted_past_due: Option<Date>,
-    /// FORECASTPRIORITY-1.
-    pub priority: bool,
-    /// SELECTB-12 forecast finish date.
-    pub finish: Option<Date>,
-    /// For a complete series, the date of the last dose that satisfied a target dose: the
-    /// series counts as complete from then on (Table 6-7 at a conditional skip reference date).
-    pub completed_on: Option<Date>,
-    pub recommended_vaccines: Vec<Cvx>,
-    pub trace: Vec<TraceStep>,
-}
+use crate::series::{
+    age_req, can_skip, interval_reference, SeriesForecast, SeriesRun, TargetStatus,
+};
 
 impl Default for SeriesForecast {
     fn default() -> Self {

@@ -3,10 +3,10 @@
 
 use crate::data::SeriesType;
 use crate::date::Date;
-use crate::evaluate::{SeriesRun, TargetStatus};
 use crate::organize::Context;
 use crate::output::*;
 use crate::select::AntigenOutcome;
+use crate::series::{SeriesRun, TargetStatus};
 
 /// The antigen forecast of best run `b`; its traces move into the result (each best run is in
 /// exactly one vaccine-group forecast), the selection trace is shared by the antigen's best runs.
@@ -40,7 +40,7 @@ fn antigen_forecast(
         valid_doses: r.valid_count() as u32,
         minimum_age_date: f
             .target
-            .and_then(|t| crate::evaluate::age_req(r.dose(&r.targets[t]), ctx.assessment))
+            .and_then(|t| crate::series::age_req(r.dose(&r.targets[t]), ctx.assessment))
             .and_then(|a| a.min)
             .map(|m| ctx.dob().plus(m)),
         shared_decision: ctx.engine.shared_decision[o.antigen][r.series_index],

@@ -57,6 +57,7 @@ mod organize;
 mod output;
 mod season;
 mod select;
+mod series;
 mod summary;
 
 use std::collections::HashMap;

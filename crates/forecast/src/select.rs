@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 
 use crate::data::SeriesType;
 use crate::date::Date;
-use crate::evaluate::{SeriesRun, TargetStatus};
 use crate::organize::Context;
 use crate::output::{EvaluationStatus, SeriesStatus, TraceStep};
+use crate::series::{SeriesRun, TargetStatus};
 
 /// The evaluated series of an antigen and which of them are best.
 pub(crate) struct AntigenOutcome<'d> {

@@ -5,5 +5,4 @@
 //! `shotbook generate`.
 
 pub mod demo;
-pub mod demo_lots;
 pub mod generate;

@@ -14,7 +14,7 @@ use shotbook_api::immunizations::{
 use shotbook_api::vaccine_lots::{adjust_lot, list_lots, receive_lot};
 use shotbook_api::{AppContext, AppError, FieldIssue};
 use shotbook_core::ids::ClientId;
-use shotbook_synth::demo_lots::seed_demo_lots;
+use shotbook_synth::demo::seed_demo_lots;
 
 use crate::support::{audit_actions, complete_sign_in, credentials, signed_in_as, Fixture, START};
 

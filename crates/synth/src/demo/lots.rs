@@ -10,7 +10,70 @@ use shotbook_store::vaccine_lots;
 use shotbook_store::Store;
 use time::{Duration, OffsetDateTime};
 
-use crate::demo::DEMO_LOTS;
+/// A vaccine lot every demo provider holds (see [`crate::demo_lots`]).
+#[derive(Debug, Clone, Copy)]
+pub struct DemoLot {
+    /// CVX.
+    pub cvx: &'static str,
+    /// MVX.
+    pub mvx: &'static str,
+    /// NDC (CDC NDC table, unit of use).
+    pub ndc: &'static str,
+    /// Trade name.
+    pub trade_name: &'static str,
+    /// Lot number (distributors ship one lot to many clinics, so every provider holds it).
+    pub lot_number: &'static str,
+    /// Expiry, days after seeding.
+    pub expires_in_days: i64,
+    /// Doses received.
+    pub quantity: i64,
+    /// vfc / state / private.
+    pub funding: &'static str,
+}
+
+/// The demo lots: MMR, DTaP-IPV-Hib-HepB, Tdap, and a flu lot expiring within 30 days.
+pub const DEMO_LOTS: &[DemoLot] = &[
+    DemoLot {
+        cvx: "03",
+        mvx: "MSD",
+        ndc: "00006-4681-01",
+        trade_name: "M-M-R II",
+        lot_number: "Y015329",
+        expires_in_days: 420,
+        quantity: 20,
+        funding: "vfc",
+    },
+    DemoLot {
+        cvx: "146",
+        mvx: "MSP",
+        ndc: "63361-0243-58",
+        trade_name: "VAXELIS",
+        lot_number: "U7463AA",
+        expires_in_days: 300,
+        quantity: 15,
+        funding: "vfc",
+    },
+    DemoLot {
+        cvx: "115",
+        mvx: "SKB",
+        ndc: "58160-0842-43",
+        trade_name: "BOOSTRIX",
+        lot_number: "9P2C7",
+        expires_in_days: 540,
+        quantity: 10,
+        funding: "state",
+    },
+    DemoLot {
+        cvx: "140",
+        mvx: "PMC",
+        ndc: "49281-0425-88",
+        trade_name: "FLUZONE TRIVALENT NORTHERN HEMISPHERE",
+        lot_number: "UT8512AA",
+        expires_in_days: 21,
+        quantity: 8,
+        funding: "private",
+    },
+];
 
 /// Receives [`DEMO_LOTS`] at every demo provider organization (once: skipped when the
 /// organization already holds lots). Returns the number of lots created.
