@@ -1,11 +1,6 @@
 //! One-line adapters from Tauri commands to `shotbook_api`. Logic belongs in the api crate.
 
 use shotbook_api::dto::*;
-use shotbook_api::immunization_dto::*;
-use shotbook_api::records::{
-    BatchFolder, BatchItemRequest, BatchItemResult, PrintJob, PrintRecordRequest, PrintedRecord,
-    PrintedRecordRequest, RecordVerification, SavedRecord, VerifyRecordRequest,
-};
 use shotbook_api::{AppContext, AppResult};
 use tauri::{AppHandle, State};
 

@@ -8,6 +8,10 @@ mod demographics;
 pub use demographics::*;
 mod access;
 pub use access::*;
+mod immunizations;
+pub use immunizations::*;
+mod records;
+pub use records::*;
 
 /// About the running app.
 #[derive(Debug, Clone, Serialize, Type)]

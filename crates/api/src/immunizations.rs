@@ -19,12 +19,12 @@ use shotbook_usecases::need;
 use time::Date;
 
 use crate::convert::{client_id, parse_id, us_date};
-use crate::error::AppResult;
-use crate::immunization_dto::{
+use crate::dto::{
     CodeChoice, DoseEntryOptions, EditImmunizationRequest, FieldWarning,
     RecordAdministeredDoseRequest, RecordDosesResponse, RecordHistoricalDosesRequest,
     ScanVialRequest, VialScanResult, VisChoice, VoidImmunizationRequest,
 };
+use crate::error::AppResult;
 use crate::AppContext;
 
 pub use shotbook_usecases::immunizations::MAX_HISTORICAL_DOSES;
@@ -402,14 +402,12 @@ pub async fn scan_vial_barcode(
 }
 
 /// Admin Support: every VIS edition, current ones first.
-pub async fn list_vis_documents(
-    ctx: &AppContext,
-) -> AppResult<Vec<crate::immunization_dto::VisDocument>> {
+pub async fn list_vis_documents(ctx: &AppContext) -> AppResult<Vec<crate::dto::VisDocument>> {
     ctx.require(Permission::ViewSupportTables)?;
     Ok(vaccine_products::vis_documents(ctx.store())
         .await?
         .into_iter()
-        .map(|d| crate::immunization_dto::VisDocument {
+        .map(|d| crate::dto::VisDocument {
             edition_date: us_date(&d.edition_date),
             encoded_string: d.encoded_string,
             document_name: d.document_name,

@@ -38,7 +38,6 @@ pub mod dto;
 pub mod duplicates;
 mod error;
 pub mod forecast;
-pub mod immunization_dto;
 pub mod immunizations;
 pub mod mail;
 pub mod organization_users;

@@ -15,8 +15,8 @@ use shotbook_usecases::need;
 use shotbook_usecases::vaccine_lots as usecases;
 use time::Date;
 
+use crate::dto::{AdjustLotRequest, LotInventory, ReceiveLotRequest, VaccineLot};
 use crate::error::AppResult;
-use crate::immunization_dto::{AdjustLotRequest, LotInventory, ReceiveLotRequest, VaccineLot};
 use crate::AppContext;
 
 fn clamp(n: i64) -> i32 {

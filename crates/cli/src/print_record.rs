@@ -13,8 +13,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use serde::Serialize;
+use shotbook_api::dto::RecordVerification;
 use shotbook_api::dto::{ChooseOrganizationRequest, SignInRequest, SignInStep};
-use shotbook_api::records::{self, RecordVerification};
+use shotbook_api::records;
 use shotbook_api::remember::KeyringStore;
 use shotbook_api::{AppContext, AppError};
 use shotbook_core::clock::SystemClock;

@@ -10,7 +10,6 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use serde::{Deserialize, Serialize};
 use shotbook_core::audit::{AuditAction, AuditEvent};
 use shotbook_core::date::UsDate;
 use shotbook_core::ids::ClientId;
@@ -26,9 +25,13 @@ use shotbook_store::clients::ClientRow;
 use shotbook_store::demographics::{self, CommentRow};
 use shotbook_store::immunizations::ImmunizationRow;
 use shotbook_store::{audit, clients, immunizations, organizations};
-use specta::Type;
 
 use crate::convert::client_id;
+use crate::dto::{
+    BatchFolder, BatchItemRequest, BatchItemResult, PreviewBlock, PreviewPage, PreviewRow,
+    PrintJob, PrintRecordRequest, PrintedRecord, PrintedRecordRequest, RecordPreview,
+    RecordVerification, SavedRecord, VerifyRecordRequest,
+};
 use crate::error::{AppError, AppResult, FieldIssue};
 use crate::AppContext;
 
@@ -42,13 +45,11 @@ pub const SIGNING_KEY_ENTRY: &str = "record-signing-key";
 pub const TRUSTED_KEYS_VAR: &str = "SHOTBOOK_TRUSTED_RECORD_KEYS";
 
 mod document;
-mod dto;
 mod kept;
 mod printer;
 mod verify;
 
 pub use document::*;
-pub use dto::*;
 pub use kept::*;
 pub use printer::*;
 pub use verify::*;
@@ -179,32 +180,6 @@ pub async fn save_record_pdf(
 /// The suggested file name of a kept record (for the Save dialog).
 pub fn kept_file_name(ctx: &AppContext, document_id: &str) -> AppResult<String> {
     kept(ctx, document_id).map(|(name, ..)| name)
-}
-
-/// The folder a batch of records is printed into.
-#[derive(Debug, Clone, Serialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct BatchFolder {
-    /// The folder chosen.
-    pub path: String,
-}
-
-/// One client of a batch.
-#[derive(Debug, Clone, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct BatchItemRequest {
-    /// Registry client ID (or client UUID), as typed or pasted.
-    pub client: String,
-}
-
-/// One printed record of a batch.
-#[derive(Debug, Clone, Serialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct BatchItemResult {
-    /// The file written in the batch folder.
-    pub file_name: String,
-    /// Pages.
-    pub pages: i32,
 }
 
 /// Remembers the folder (chosen in the native dialog) the next batch prints into.

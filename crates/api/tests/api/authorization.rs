@@ -8,7 +8,6 @@
 //! input as invalid, missing or not applicable — anything but `forbidden` / `not_signed_in`.
 
 use shotbook_api::dto::*;
-use shotbook_api::immunization_dto::*;
 use shotbook_api::{AppContext, AppError, AppResult};
 use shotbook_core::access_request::{RequestStatus, RequestType};
 use shotbook_core::ids::{OrganizationId, UserId};
@@ -561,7 +560,7 @@ async fn probe(
         "print_record" => done(
             records::print_record(
                 ctx,
-                records::PrintRecordRequest {
+                shotbook_api::dto::PrintRecordRequest {
                     client_id: probes.client_id.clone(),
                 },
             )
@@ -571,7 +570,7 @@ async fn probe(
         "save_record_pdf" => done(
             records::save_record_pdf(
                 ctx,
-                records::PrintedRecordRequest {
+                shotbook_api::dto::PrintedRecordRequest {
                     document_id: "not-a-document".into(),
                 },
                 &std::env::temp_dir().join("shotbook-matrix-probe.pdf"),
@@ -582,7 +581,7 @@ async fn probe(
         "send_record_to_printer" => done(
             records::send_record_to_printer(
                 ctx,
-                records::PrintedRecordRequest {
+                shotbook_api::dto::PrintedRecordRequest {
                     document_id: "not-a-document".into(),
                 },
             )
@@ -595,7 +594,7 @@ async fn probe(
         "print_record_to_batch_folder" => done(
             records::print_record_to_batch_folder(
                 ctx,
-                records::BatchItemRequest {
+                shotbook_api::dto::BatchItemRequest {
                     client: "not-a-client".into(),
                 },
             )
@@ -605,7 +604,7 @@ async fn probe(
         "verify_record" => done(
             records::verify_record(
                 ctx,
-                records::VerifyRecordRequest {
+                shotbook_api::dto::VerifyRecordRequest {
                     payload: "not a payload".into(),
                 },
             )

@@ -2,7 +2,7 @@
 
 use shotbook_api::clients::get_client;
 use shotbook_api::dto::GetClientRequest;
-use shotbook_api::immunization_dto::{
+use shotbook_api::dto::{
     AdjustLotRequest, EditImmunizationRequest, HistoricalDoseInput, ReceiveLotRequest,
     RecordAdministeredDoseRequest, RecordHistoricalDosesRequest, ScanVialRequest,
     VoidImmunizationRequest,

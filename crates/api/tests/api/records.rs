@@ -1,7 +1,5 @@
-use shotbook_api::records::{
-    print_record, save_record_pdf, verify_record, verify_record_file, PrintRecordRequest,
-    PrintedRecordRequest, VerifyRecordRequest,
-};
+use shotbook_api::dto::{PrintRecordRequest, PrintedRecordRequest, VerifyRecordRequest};
+use shotbook_api::records::{print_record, save_record_pdf, verify_record, verify_record_file};
 use shotbook_api::AppError;
 use shotbook_store::clients::{self, NewClient};
 

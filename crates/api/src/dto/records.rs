@@ -1,6 +1,7 @@
 //! What the print, save and verify commands take and answer.
 
-use super::*;
+use serde::{Deserialize, Serialize};
+use specta::Type;
 
 /// Which client's record to print.
 #[derive(Debug, Clone, Deserialize, Type)]
@@ -142,4 +143,30 @@ pub struct RecordVerification {
     pub demo_key: bool,
     /// The signed facts, one per line, to compare with the paper (empty when invalid).
     pub statement: Vec<String>,
+}
+
+/// The folder a batch of records is printed into.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchFolder {
+    /// The folder chosen.
+    pub path: String,
+}
+
+/// One client of a batch.
+#[derive(Debug, Clone, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchItemRequest {
+    /// Registry client ID (or client UUID), as typed or pasted.
+    pub client: String,
+}
+
+/// One printed record of a batch.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchItemResult {
+    /// The file written in the batch folder.
+    pub file_name: String,
+    /// Pages.
+    pub pages: i32,
 }
