@@ -2,7 +2,7 @@
 //! shot card, edits and voids, and reading a vial's barcode. Every change is checked against
 //! the entry rules of `shotbook_core::immunization::entry`, audited, and logged for sync.
 
-use shotbook_core::codes::{Cvx, Mvx};
+use shotbook_core::codes::{comma_list, Cvx, Mvx};
 use shotbook_core::date::UsDate;
 use shotbook_core::error::{Issue, IssueCollector, ValidationError};
 use shotbook_core::ids::{ClientId, ImmunizationId, VaccineLotId};
@@ -28,14 +28,6 @@ use crate::error::AppResult;
 use crate::AppContext;
 
 pub use shotbook_usecases::immunizations::MAX_HISTORICAL_DOSES;
-
-fn groups_of(text: Option<&str>) -> Vec<String> {
-    text.unwrap_or_default()
-        .split(',')
-        .map(|g| g.trim().to_string())
-        .filter(|g| !g.is_empty())
-        .collect()
-}
 
 fn optional_date(field: &str, text: &str, today: Date) -> Result<Option<UsDate>, Issue> {
     if text.trim().is_empty() {
@@ -336,7 +328,7 @@ pub async fn dose_entry_options(ctx: &AppContext) -> AppResult<DoseEntryOptions>
             edition_date: us_date(&d.edition_date),
             encoded_string: d.encoded_string,
             document_name: d.document_name,
-            cvx_codes: groups_of(d.cvx_codes.as_deref()),
+            cvx_codes: comma_list(d.cvx_codes.as_deref()),
         })
         .collect();
     Ok(DoseEntryOptions {

@@ -76,6 +76,16 @@ impl fmt::Display for Mvx {
     }
 }
 
+/// The items of a comma-separated list as the code tables store them ("MMR, VARICELLA"),
+/// trimmed, empty items dropped.
+pub fn comma_list(text: Option<&str>) -> Vec<String> {
+    text.unwrap_or_default()
+        .split(',')
+        .map(|g| g.trim().to_string())
+        .filter(|g| !g.is_empty())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

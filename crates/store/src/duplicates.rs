@@ -204,23 +204,10 @@ pub async fn set_pair_status_in_tx(
     by: UserId,
     now: OffsetDateTime,
 ) -> StoreResult<()> {
-    let done = sqlx::query(
-        "UPDATE duplicate_pairs SET status = ?, resolved_at = CASE WHEN ? = 'open' THEN NULL ELSE ? END,
-                resolved_by = CASE WHEN ? = 'open' THEN NULL ELSE ? END, updated_at = ? WHERE id = ?",
-    )
-    .bind(status)
-    .bind(status)
-    .bind(timestamp(now))
-    .bind(status)
-    .bind(by.to_string())
-    .bind(timestamp(now))
-    .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    if done.rows_affected() == 0 {
+    if !update_pair_status(tx, id, status, by, now, false).await? {
         return Err(StoreError::NotFound("duplicate pair"));
     }
-    change_log::append_in_tx(tx, Entity::DuplicatePair, id, ChangeOp::Update, now).await
+    Ok(())
 }
 
 /// Resolves the pair (`merged` or `not_duplicate`) only if it is still open; `false` when it
@@ -232,12 +219,30 @@ pub async fn resolve_open_pair_in_tx(
     by: UserId,
     now: OffsetDateTime,
 ) -> StoreResult<bool> {
-    let done = sqlx::query(
-        "UPDATE duplicate_pairs SET status = ?, resolved_at = ?, resolved_by = ?, updated_at = ?
-         WHERE id = ? AND status = 'open'",
-    )
+    update_pair_status(tx, id, status, by, now, true).await
+}
+
+async fn update_pair_status(
+    tx: &mut Work,
+    id: &str,
+    status: &str,
+    by: UserId,
+    now: OffsetDateTime,
+    only_if_open: bool,
+) -> StoreResult<bool> {
+    let guard = if only_if_open {
+        " AND status = 'open'"
+    } else {
+        ""
+    };
+    let done = sqlx::query(&format!(
+        "UPDATE duplicate_pairs SET status = ?, resolved_at = CASE WHEN ? = 'open' THEN NULL ELSE ? END,
+                resolved_by = CASE WHEN ? = 'open' THEN NULL ELSE ? END, updated_at = ? WHERE id = ?{guard}"
+    ))
+    .bind(status)
     .bind(status)
     .bind(timestamp(now))
+    .bind(status)
     .bind(by.to_string())
     .bind(timestamp(now))
     .bind(id)

@@ -3,7 +3,7 @@
 //! and turned into core types here, once.
 
 use shotbook_core::audit::AuditEvent;
-use shotbook_core::codes::Cvx;
+use shotbook_core::codes::{comma_list, Cvx};
 use shotbook_core::date::UsDate;
 use shotbook_core::ids::{ClientId, ImmunizationId, OrganizationId, UserId, VaccineLotId};
 use shotbook_core::immunization::entry::{DoseSource, LotFacts, VaccineFacts};
@@ -57,14 +57,6 @@ fn uuid<T: std::str::FromStr>(text: &str, what: &'static str) -> PortResult<T> {
     text.parse().map_err(|_| damaged(what))
 }
 
-fn groups_of(text: Option<&str>) -> Vec<String> {
-    text.unwrap_or_default()
-        .split(',')
-        .map(|g| g.trim().to_string())
-        .filter(|g| !g.is_empty())
-        .collect()
-}
-
 impl ClientReads for Store {
     async fn client_facts(&self, client: ClientId) -> PortResult<ClientFacts> {
         let row = clients::get(self, client).await?;
@@ -85,7 +77,7 @@ impl CatalogReads for Store {
                 cvx: cvx.clone(),
                 short_description: row.short_description,
                 status: row.status,
-                groups: groups_of(row.groups.as_deref()),
+                groups: comma_list(row.groups.as_deref()),
             }))
     }
 
@@ -162,7 +154,7 @@ impl DoseRow {
         Ok(StoredDose {
             id: uuid(&self.id, "immunization id")?,
             client: uuid(&self.client_id, "client id")?,
-            groups: groups_of(self.groups.as_deref()),
+            groups: comma_list(self.groups.as_deref()),
             cvx: self.cvx,
             administered_on: date(&self.administered_on)?,
             source: if self.source == DoseSource::Administered.code() {

@@ -372,8 +372,7 @@ mod tests {
     use super::*;
     use crate::organizations::{self, NewOrganization};
     use crate::users::{self, NewUser};
-    use shotbook_core::immunization::lot::ReceiveLotInput;
-    use time::macros::{date, datetime};
+    use time::macros::datetime;
 
     const NOW: OffsetDateTime = datetime!(2026-11-22 9:00 UTC);
 
@@ -407,19 +406,7 @@ mod tests {
     }
 
     pub(crate) fn mmr_lot(quantity: &str) -> ReceiveLot {
-        ReceiveLot::parse(
-            ReceiveLotInput {
-                cvx: "03",
-                mvx: "MSD",
-                ndc: "00006-4681-01",
-                lot_number: "R024551",
-                expiration_date: "12/31/2027",
-                quantity,
-                funding_source: "vfc",
-            },
-            date!(2026 - 11 - 22),
-        )
-        .unwrap()
+        shotbook_usecases::contract::mmr_lot(quantity)
     }
 
     async fn receive(store: &Store, org: OrganizationId, user: UserId, n: &str) -> VaccineLotId {

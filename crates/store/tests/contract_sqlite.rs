@@ -2,15 +2,12 @@
 //! the same functions the in-memory registry passes.
 
 use shotbook_core::ids::{ClientId, OrganizationId, UserId};
-use shotbook_core::immunization::dose::{AdministeredDose, DoseProduct};
-use shotbook_core::immunization::lot::{ReceiveLot, ReceiveLotInput};
 use shotbook_store::clients::{self, NewClient};
 use shotbook_store::organizations::{self, NewOrganization};
 use shotbook_store::users::{self, NewUser};
 use shotbook_store::{vaccine_lots, Store};
 use shotbook_usecases::contract::{self, Setup};
-use shotbook_usecases::{immunizations, need, Permit};
-use time::macros::{date, datetime};
+use time::macros::datetime;
 
 async fn registry() -> (Store, Setup) {
     let store = Store::open_in_memory().await.unwrap();
@@ -44,19 +41,7 @@ async fn registry() -> (Store, Setup) {
         home_organization_id: Some(clinic.id),
         ..Default::default()
     };
-    let lot = ReceiveLot::parse(
-        ReceiveLotInput {
-            cvx: "03",
-            mvx: "MSD",
-            ndc: "00006-4681-01",
-            lot_number: "R024551",
-            expiration_date: "12/31/2027",
-            quantity: "3",
-            funding_source: "vfc",
-        },
-        date!(2026 - 11 - 22),
-    )
-    .unwrap();
+    let lot = contract::mmr_lot("3");
     let mut work = store.begin().await.unwrap();
     organizations::insert_in_tx(&mut work, &clinic, now)
         .await
@@ -113,24 +98,13 @@ async fn a_shot_card_is_saved_whole_or_not_at_all() {
 async fn an_interface_message_logs_envelopes_with_the_interface_as_source_and_the_dose_as_payload()
 {
     let (r, setup) = registry().await;
-    let permit =
-        Permit::<need::AddImmunizations>::check(contract::interface_actor(&setup)).unwrap();
-    let dose = AdministeredDose {
-        client: setup.client,
-        administered_on: date!(2026 - 12 - 01),
-        product: DoseProduct::FromLot(setup.lot),
-        details: Default::default(),
-        vis: None,
-    };
-    let saved = immunizations::record_administered(&r, &permit, &contract::clock(), dose, true)
-        .await
-        .unwrap();
+    let dose = contract::record_through_an_interface(&r, &setup).await;
     let outbox = shotbook_store::change_log::outbox(&r, 0, 1000)
         .await
         .unwrap();
     let insert = outbox
         .iter()
-        .find(|c| c.entity_id == saved.ids[0].to_string())
+        .find(|c| c.entity_id == dose.to_string())
         .expect("the dose is in the outbox");
     assert_eq!(insert.origin.source, contract::INTERFACE_SOURCE);
     assert_eq!(insert.origin.node, "EHR-CONTRACT");

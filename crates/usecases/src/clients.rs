@@ -7,15 +7,20 @@ use shotbook_core::consent::ClientAccess;
 use shotbook_core::ids::ClientId;
 
 use crate::ports::{AuditWrites, Registry, UnitOfWork};
-use crate::{access, need, Actor, Permit, UseCaseResult};
+use crate::{access, need, Permit, UseCaseResult};
 
+/// Audits the read `access` allows (with the restriction, if any), then hands it back.
 async fn audit_read<R: Registry>(
     registry: &R,
-    actor: &Actor,
+    permit: &Permit<need::ViewClient>,
     clock: &dyn Clock,
     client: ClientId,
-    detail: Option<String>,
-) -> UseCaseResult<()> {
+    access: &ClientAccess,
+) -> UseCaseResult<ClientAccess> {
+    let actor = permit.actor();
+    let detail = access
+        .restriction
+        .map(|r| format!("identification only: {}", r.code()));
     let mut work = registry.begin(actor.origin(), clock.now()).await?;
     work.audit(&AuditEvent {
         at: clock.now(),
@@ -28,7 +33,7 @@ async fn audit_read<R: Registry>(
     })
     .await?;
     work.commit().await?;
-    Ok(())
+    Ok(*access)
 }
 
 /// Opens a client's record: what the actor may see of it (the whole record, or identification
@@ -39,13 +44,8 @@ pub async fn open_record<R: Registry>(
     clock: &dyn Clock,
     client: ClientId,
 ) -> UseCaseResult<ClientAccess> {
-    let actor = permit.actor();
-    let access = access::access_to(registry, actor, client).await?;
-    let detail = access
-        .restriction
-        .map(|r| format!("identification only: {}", r.code()));
-    audit_read(registry, actor, clock, client, detail).await?;
-    Ok(access)
+    let access = access::access_to(registry, permit.actor(), client).await?;
+    audit_read(registry, permit, clock, client, &access).await
 }
 
 /// Opens what only the whole record shows (doses, the forecast): refused with
@@ -56,8 +56,6 @@ pub async fn open_full_record<R: Registry>(
     clock: &dyn Clock,
     client: ClientId,
 ) -> UseCaseResult<ClientAccess> {
-    let actor = permit.actor();
-    let access = access::require_full_record(registry, actor, client).await?;
-    audit_read(registry, actor, clock, client, None).await?;
-    Ok(access)
+    let access = access::require_full_record(registry, permit.actor(), client).await?;
+    audit_read(registry, permit, clock, client, &access).await
 }

@@ -34,6 +34,45 @@ pub struct Setup {
     pub lot: VaccineLotId,
 }
 
+/// `quantity` doses of the setup's lot: M-M-R II (CVX 03, MVX MSD, NDC 00006-4681-01), lot
+/// R024551, expiring 12/31/2027, VFC-funded.
+pub fn mmr_lot(quantity: &str) -> shotbook_core::immunization::lot::ReceiveLot {
+    use shotbook_core::immunization::lot::{ReceiveLot, ReceiveLotInput};
+    ReceiveLot::parse(
+        ReceiveLotInput {
+            cvx: "03",
+            mvx: "MSD",
+            ndc: "00006-4681-01",
+            lot_number: "R024551",
+            expiration_date: "12/31/2027",
+            quantity,
+            funding_source: "vfc",
+        },
+        date!(2026 - 11 - 22),
+    )
+    .expect("the contract's lot parses")
+}
+
+/// Records a dose from the setup's lot as an EHR's interface message would (the actor comes
+/// through [`Via::Interface`] with the sender `EHR-CONTRACT`); each registry's test then checks
+/// its own change log and audit trail.
+pub async fn record_through_an_interface<R: Registry>(
+    registry: &R,
+    setup: &Setup,
+) -> ImmunizationId {
+    let permit = Permit::<need::AddImmunizations>::check(interface_actor(setup)).unwrap();
+    record_administered(
+        registry,
+        &permit,
+        &clock(),
+        from_lot(setup, date!(2026 - 12 - 01)),
+        true,
+    )
+    .await
+    .expect("an interface's dose from the clinic's lot is recorded")
+    .ids[0]
+}
+
 /// The client's date of birth.
 pub const BORN: Date = date!(2020 - 01 - 01);
 
@@ -284,9 +323,7 @@ pub async fn lots_are_received_and_adjusted_within_the_organization<R: Registry>
     setup: &Setup,
 ) {
     use crate::vaccine_lots::{adjust, receive};
-    use shotbook_core::immunization::lot::{
-        AdjustmentReason, LotAdjustment, ReceiveLot, ReceiveLotInput,
-    };
+    use shotbook_core::immunization::lot::{AdjustmentReason, LotAdjustment};
     let clock = clock();
     let manager = Actor {
         role: Role::VaccineManagement,
@@ -294,19 +331,7 @@ pub async fn lots_are_received_and_adjusted_within_the_organization<R: Registry>
     };
     let permit = Permit::<need::ManageLots>::check(manager).unwrap();
     let before = on_hand(registry, setup).await;
-    let more = ReceiveLot::parse(
-        ReceiveLotInput {
-            cvx: "03",
-            mvx: "MSD",
-            ndc: "00006-4681-01",
-            lot_number: "R024551",
-            expiration_date: "12/31/2027",
-            quantity: "10",
-            funding_source: "vfc",
-        },
-        date!(2026 - 12 - 06),
-    )
-    .unwrap();
+    let more = mmr_lot("10");
     let id = receive(registry, &permit, &clock, &more, Some("M-M-R II"))
         .await
         .expect("a lot of a listed vaccine is received");

@@ -3,14 +3,13 @@
 use shotbook_core::codes::Cvx;
 use shotbook_core::consent::ConsentStatus;
 use shotbook_core::ids::{ClientId, OrganizationId, UserId, VaccineLotId};
-use shotbook_core::immunization::dose::{AdministeredDose, DoseProduct};
 use shotbook_core::immunization::entry::{LotFacts, VaccineFacts};
 use shotbook_core::immunization::lot::FundingSource;
 use shotbook_protocol::{ChangeOp, Entity};
 use shotbook_usecases::contract::{self, Setup, BORN};
 use shotbook_usecases::memory::{MemoryRegistry, MemoryState};
 use shotbook_usecases::ports::{ClientFacts, StoredLot};
-use shotbook_usecases::{immunizations, need, Permit};
+use shotbook_usecases::{need, Permit};
 use time::macros::date;
 
 fn vaccine(cvx: &str, name: &str, group: &str) -> (String, VaccineFacts) {
@@ -91,18 +90,7 @@ async fn a_shot_card_is_saved_whole_or_not_at_all() {
 #[tokio::test]
 async fn an_interface_message_logs_its_changes_as_interface_and_audits_the_sender() {
     let (r, setup) = registry();
-    let permit =
-        Permit::<need::AddImmunizations>::check(contract::interface_actor(&setup)).unwrap();
-    let dose = AdministeredDose {
-        client: setup.client,
-        administered_on: date!(2026 - 12 - 01),
-        product: DoseProduct::FromLot(setup.lot),
-        details: Default::default(),
-        vis: None,
-    };
-    let saved = immunizations::record_administered(&r, &permit, &contract::clock(), dose, true)
-        .await
-        .unwrap();
+    let dose = contract::record_through_an_interface(&r, &setup).await;
     let state = r.snapshot();
     let logged: Vec<_> = state
         .changes
@@ -110,7 +98,7 @@ async fn an_interface_message_logs_its_changes_as_interface_and_audits_the_sende
         .filter(|c| c.entity == Entity::Immunization && c.op == ChangeOp::Insert)
         .collect();
     assert_eq!(logged.len(), 1);
-    assert_eq!(logged[0].id, saved.ids[0].to_string());
+    assert_eq!(logged[0].id, dose.to_string());
     assert_eq!(logged[0].origin.source, contract::INTERFACE_SOURCE);
     assert_eq!(logged[0].origin.node, "EHR-CONTRACT");
     assert_eq!(state.audit.len(), 1);
