@@ -58,6 +58,18 @@ pub(crate) enum PendingStage {
     ChooseOrganization,
 }
 
+/// Audits a refused sign-in with `why` (never the password) and refuses it with `error`.
+async fn refuse<T>(
+    ctx: &AppContext,
+    now: OffsetDateTime,
+    (user, organization): (Option<UserId>, Option<OrganizationId>),
+    why: &str,
+    error: AppError,
+) -> AppResult<T> {
+    audit_event(ctx, now, user, organization, AuditAction::SignInFailed, why).await?;
+    Err(error)
+}
+
 /// Step 1: credentials (and the CAPTCHA once required).
 pub async fn sign_in(ctx: &AppContext, request: SignInRequest) -> AppResult<SignInStep> {
     required(&[
@@ -71,16 +83,14 @@ pub async fn sign_in(ctx: &AppContext, request: SignInRequest) -> AppResult<Sign
     let Some(account) = candidate else {
         // Same work as a real account: verify against a dummy hash, then refuse.
         verify_off_thread(request.password, DUMMY_HASH.to_string()).await?;
-        audit_event(
+        return refuse(
             ctx,
             now,
-            None,
-            None,
-            AuditAction::SignInFailed,
+            (None, None),
             "unknown account",
+            AppError::InvalidCredentials,
         )
-        .await?;
-        return Err(AppError::InvalidCredentials);
+        .await;
     };
     let user_id: UserId = account.user_id.parse().map_err(AppError::internal)?;
     let organization_id: OrganizationId = account
@@ -90,16 +100,7 @@ pub async fn sign_in(ctx: &AppContext, request: SignInRequest) -> AppResult<Sign
     let who = (Some(user_id), Some(organization_id));
 
     if account.locked_at.is_some() {
-        audit_event(
-            ctx,
-            now,
-            who.0,
-            who.1,
-            AuditAction::SignInFailed,
-            "account locked",
-        )
-        .await?;
-        return Err(AppError::AccountLocked);
+        return refuse(ctx, now, who, "account locked", AppError::AccountLocked).await;
     }
     let stage =
         LockoutStage::after_failures(u32::try_from(account.failed_attempts).unwrap_or(u32::MAX));
@@ -145,29 +146,18 @@ pub async fn sign_in(ctx: &AppContext, request: SignInRequest) -> AppResult<Sign
     {
         let issued = OffsetDateTime::parse(issued, &Rfc3339).map_err(AppError::internal)?;
         if account::temporary_password_expired(issued, now) {
-            audit_event(
+            return refuse(
                 ctx,
                 now,
-                who.0,
-                who.1,
-                AuditAction::SignInFailed,
+                who,
                 "temporary password expired",
+                AppError::TemporaryPasswordExpired,
             )
-            .await?;
-            return Err(AppError::TemporaryPasswordExpired);
+            .await;
         }
     }
     if !account.active {
-        audit_event(
-            ctx,
-            now,
-            who.0,
-            who.1,
-            AuditAction::SignInFailed,
-            "account inactive",
-        )
-        .await?;
-        return Err(AppError::AccountInactive);
+        return refuse(ctx, now, who, "account inactive", AppError::AccountInactive).await;
     }
     let last_used = account
         .last_sign_in_at
@@ -188,16 +178,14 @@ pub async fn sign_in(ctx: &AppContext, request: SignInRequest) -> AppResult<Sign
         return Err(AppError::AccountInactive);
     }
     if access_ended(account.access_end_date.as_deref(), now) {
-        audit_event(
+        return refuse(
             ctx,
             now,
-            who.0,
-            who.1,
-            AuditAction::SignInFailed,
+            who,
             "access end date reached",
+            AppError::AccessEnded,
         )
-        .await?;
-        return Err(AppError::AccessEnded);
+        .await;
     }
 
     users::record_sign_in(ctx.store(), user_id, now).await?;
