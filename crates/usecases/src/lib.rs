@@ -26,6 +26,7 @@
 #![deny(missing_docs)]
 
 pub mod access;
+pub mod access_requests;
 mod actor;
 #[cfg(any(test, feature = "contract"))]
 pub mod contract;
@@ -33,6 +34,7 @@ mod error;
 pub mod immunizations;
 pub mod memory;
 pub mod ports;
+pub mod scope;
 pub mod vaccine_lots;
 
 pub use actor::{need, Actor, Need, Permit, Via};

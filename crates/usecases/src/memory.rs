@@ -23,6 +23,9 @@ use crate::ports::{
 };
 use crate::{PortError, PortResult};
 
+mod access;
+pub use access::{MemoryAccount, MemoryHost};
+
 /// One logged change: what the SQLite store's `change_log` would hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoggedChange {
@@ -53,6 +56,16 @@ pub struct MemoryState {
     pub audit: Vec<AuditEvent>,
     /// The change log.
     pub changes: Vec<LoggedChange>,
+    /// Organizations.
+    pub organizations: HashMap<OrganizationId, crate::ports::OrganizationFacts>,
+    /// The counties sub-state organizations serve.
+    pub service_counties: HashMap<OrganizationId, Vec<String>>,
+    /// Access requests, in insertion order.
+    pub access_requests: Vec<crate::ports::StoredAccessRequest>,
+    /// Accounts.
+    pub accounts: HashMap<UserId, MemoryAccount>,
+    /// Memberships.
+    pub memberships: HashMap<(UserId, OrganizationId), crate::ports::Membership>,
 }
 
 /// The registry.
@@ -67,6 +80,7 @@ pub struct MemoryWork {
     registry: MemoryRegistry,
     state: MemoryState,
     origin: Origin,
+    at: time::OffsetDateTime,
 }
 
 fn poisoned() -> PortError {
@@ -133,11 +147,12 @@ impl ImmunizationReads for MemoryRegistry {
 
 impl Registry for MemoryRegistry {
     type Work = MemoryWork;
-    async fn begin(&self, origin: Origin, _at: time::OffsetDateTime) -> PortResult<MemoryWork> {
+    async fn begin(&self, origin: Origin, at: time::OffsetDateTime) -> PortResult<MemoryWork> {
         Ok(MemoryWork {
             registry: self.clone(),
             state: self.read(Clone::clone)?,
             origin,
+            at,
         })
     }
 }
