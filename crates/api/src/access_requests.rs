@@ -346,8 +346,6 @@ pub async fn resend_user_agreement(
     detail_by_id(ctx, id).await
 }
 
-
-
 /// The requests of the supervisor's organization, newest first, with status and any reason
 /// given by the registry.
 pub async fn list_access_requests(ctx: &AppContext) -> AppResult<Vec<AccessRequestSummary>> {

@@ -5,8 +5,8 @@
 
 use shotbook_core::date::UsDate;
 use shotbook_core::permission::{Permission, Role};
-use shotbook_store::organizations::{self, OrganizationRow};
 use shotbook_store::memberships;
+use shotbook_store::organizations::{self, OrganizationRow};
 use shotbook_usecases::access_requests as usecases;
 use shotbook_usecases::need;
 use time::format_description::well_known::Rfc3339;

@@ -168,7 +168,10 @@ impl AccessWrites for Work {
     ) -> PortResult<()> {
         let form = json(form)?;
         let now = self.now();
-        Ok(access_requests::update_form_in_tx(self, id.as_uuid(), request_type, &form, now).await?)
+        Ok(
+            access_requests::update_form_in_tx(self, id.as_uuid(), request_type, &form, now)
+                .await?,
+        )
     }
 
     async fn submit_request(
