@@ -373,8 +373,6 @@ pub async fn access_request_queue(ctx: &AppContext) -> AppResult<Vec<AccessReque
 }
 
 /// One request in full, with the signed agreement beside it: for the supervisors of its
-
-/// One request in full, with the signed agreement beside it: for the supervisors of its
 /// organization and for registry staff of its state (the review is audited).
 pub async fn get_access_request(
     ctx: &AppContext,
