@@ -178,6 +178,7 @@ impl From<shotbook_usecases::UseCaseError> for AppError {
             UseCaseError::NotFound(entity) => AppError::NotFound {
                 entity: entity.to_string(),
             },
+            UseCaseError::Conflict(reason) => AppError::Conflict { reason },
             UseCaseError::Storage(PortError::NotFound(entity)) => AppError::NotFound {
                 entity: entity.to_string(),
             },

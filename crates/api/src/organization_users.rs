@@ -3,12 +3,12 @@
 //! `ManageOrganizationUsers`, scoped (a provider supervisor: their organization; regional
 //! staff: their area; state staff: the state).
 
-use shotbook_core::audit::{AuditAction, AuditEvent};
 use shotbook_core::date::UsDate;
 use shotbook_core::permission::{Permission, Role};
-use shotbook_core::ValidationError;
+use shotbook_store::memberships;
 use shotbook_store::organizations::{self, OrganizationRow};
-use shotbook_store::{audit, memberships};
+use shotbook_usecases::access_requests as usecases;
+use shotbook_usecases::need;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
@@ -90,64 +90,19 @@ pub async fn end_user_access(
     ctx: &AppContext,
     request: EndUserAccessRequest,
 ) -> AppResult<OrganizationUsers> {
-    let target = target_organization(ctx, &request.organization_code).await?;
-    let (_, session, org) =
-        require_in_scope(ctx, Permission::ManageOrganizationUsers, target).await?;
-    let reason = request
-        .reason
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if reason.is_empty() || reason.chars().count() > 500 {
-        return Err(ValidationError::single(
-            "reason",
-            "Say why access ends (for example: left employment), in at most 500 characters.",
-        )
-        .into());
-    }
-    let user = memberships::user_id_by_username(ctx.store(), &request.username)
-        .await?
-        .ok_or_else(|| AppError::NotFound {
-            entity: "user".into(),
-        })?;
-    if memberships::membership(ctx.store(), user, target)
-        .await?
-        .is_none()
-    {
-        return Err(AppError::NotFound {
-            entity: "user".into(),
-        });
-    }
-    if user == session.user_id {
-        return Err(ValidationError::single(
-            "username",
-            "You cannot end your own access; ask another supervisor or the registry.",
-        )
-        .into());
-    }
-    let now = ctx.clock().now();
-    let mut tx = ctx.store().begin().await?;
-    memberships::end_access_in_tx(
-        &mut tx,
-        user,
-        target,
-        &UsDate::from_date(now.date()).iso(),
-        now,
+    let (permit, session) = ctx.permit::<need::ManageOrganizationUsers>()?;
+    let org = usecases::end_user_access(
+        ctx.store(),
+        &permit,
+        ctx.clock(),
+        &request.organization_code,
+        &request.username,
+        &request.reason,
     )
     .await?;
-    let event = AuditEvent {
-        at: now,
-        user_id: Some(session.user_id),
-        organization_id: Some(target),
-        workstation: ctx.workstation().to_string(),
-        action: AuditAction::AccessChanged,
-        client_id: None,
-        detail: Some(format!("user {user}: access ended by supervisor: {reason}")),
-    };
-    audit::append(&mut *tx, &event).await?;
-    tx.commit().await?;
-    tracing::info!(user = %user, organization = %target, "access ended by supervisor");
-    users_of(ctx, &org, &session.user_id.to_string()).await
+    tracing::info!(organization = %org.id, "access ended by supervisor");
+    let row = organizations::get(ctx.store(), org.id).await?;
+    users_of(ctx, &row, &session.user_id.to_string()).await
 }
 
 /// The organizations within the signed-in role's reach (its own; its area's; its state's),

@@ -12,6 +12,13 @@
 //! ([`SignedAgreement::parse`]), the state machine ([`RequestStatus::after`]) and the queue's
 //! business-day age ([`business_days_between`]).
 
+mod record;
+
+pub use record::{
+    agreement_code, free_username, normalize_agreement_code, AgreementRecord, RequestForm,
+    AGREEMENT_CODE_ALPHABET,
+};
+
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration, Weekday};
 

@@ -76,6 +76,10 @@ id_type!(
     /// A lot of vaccine in an organization's inventory.
     VaccineLotId
 );
+id_type!(
+    /// An access request (New Access, Change Employer, Permissions Change, Access Deletion).
+    AccessRequestId
+);
 
 #[cfg(test)]
 mod tests {

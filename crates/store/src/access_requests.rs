@@ -199,6 +199,19 @@ pub async fn record_agreement(
     now: OffsetDateTime,
 ) -> StoreResult<()> {
     let mut tx = store.begin().await?;
+    record_agreement_in_tx(&mut tx, id, agreement, status, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`record_agreement`] in a unit of work.
+pub async fn record_agreement_in_tx(
+    tx: &mut Work,
+    id: Uuid,
+    agreement: &str,
+    status: RequestStatus,
+    now: OffsetDateTime,
+) -> StoreResult<()> {
     sqlx::query(
         "UPDATE access_requests SET agreement = ?, agreement_signed_at = ?, status = ?, updated_at = ? WHERE id = ?",
     )
@@ -207,11 +220,9 @@ pub async fn record_agreement(
     .bind(status.code())
     .bind(timestamp(now))
     .bind(id.to_string())
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    log_in_tx(&mut tx, id, ChangeOp::Update, now).await?;
-    tx.commit().await?;
-    Ok(())
+    log_in_tx(tx, id, ChangeOp::Update, now).await
 }
 
 /// Records the registry's decision (approve, return, reject) with its reason.

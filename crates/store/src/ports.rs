@@ -24,6 +24,8 @@ use crate::{
     audit, clients, demographics, vaccine_lots, vaccine_products, Store, StoreError, Work,
 };
 
+mod access;
+
 impl From<StoreError> for PortError {
     fn from(e: StoreError) -> Self {
         match e {

@@ -182,3 +182,132 @@ async fn a_merge_happens_once_and_its_undo_moves_the_doses_back() {
     };
     contract::a_merge_happens_once_and_its_undo_moves_the_doses_back(&r, &setup, &twin).await;
 }
+
+async fn access_registry() -> (Store, contract::AccessSetup) {
+    use shotbook_core::permission::Role;
+
+    let store = Store::open_in_memory().await.unwrap();
+    let now = datetime!(2026-11-22 9:00 UTC);
+    let setup = contract::AccessSetup {
+        clinic: OrganizationId::new(),
+        other_clinic: OrganizationId::new(),
+        registry: OrganizationId::new(),
+        supervisor: UserId::new(),
+        other_supervisor: UserId::new(),
+        staff: UserId::new(),
+        state_admin: UserId::new(),
+    };
+    let mut work = store.begin().await.unwrap();
+    for (id, code, kind, county, city) in [
+        (
+            setup.clinic,
+            "MT9001",
+            "provider",
+            "Yellowstone",
+            "Billings",
+        ),
+        (
+            setup.other_clinic,
+            "MT9002",
+            "provider",
+            "Cascade",
+            "Great Falls",
+        ),
+        (
+            setup.registry,
+            "MT0000",
+            "registry",
+            "Lewis and Clark",
+            "Helena",
+        ),
+    ] {
+        let org = NewOrganization {
+            id,
+            code: code.into(),
+            name: format!("Organization {code}"),
+            kind: kind.into(),
+            state: "MT".into(),
+            county: county.into(),
+            city: city.into(),
+            vfc_pin: None,
+        };
+        organizations::insert_in_tx(&mut work, &org, now)
+            .await
+            .unwrap();
+    }
+    for (user, username, organization, role) in [
+        (
+            setup.supervisor,
+            "contract.supervisor",
+            setup.clinic,
+            Role::AuthorizingOfficial,
+        ),
+        (
+            setup.other_supervisor,
+            "other.supervisor",
+            setup.other_clinic,
+            Role::AuthorizingOfficial,
+        ),
+        (
+            setup.staff,
+            "contract.staff",
+            setup.registry,
+            Role::RegistryStaff,
+        ),
+        (
+            setup.state_admin,
+            "contract.admin",
+            setup.registry,
+            Role::FullAccessState,
+        ),
+    ] {
+        let new = NewUser {
+            id: user,
+            username: username.into(),
+            password_hash: "x".into(),
+            first_name: "Contract".into(),
+            last_name: username.into(),
+            email: format!("{username}@example.org"),
+            phone: None,
+        };
+        users::insert_in_tx(&mut work, &new, now).await.unwrap();
+        users::grant_role_in_tx(&mut work, user, organization, role, now)
+            .await
+            .unwrap();
+    }
+    work.commit().await.unwrap();
+    (store, setup)
+}
+
+#[tokio::test]
+async fn submit_sign_approve_creates_the_account_with_a_temporary_password() {
+    let (r, setup) = access_registry().await;
+    contract::submit_sign_approve_creates_the_account_with_a_temporary_password(&r, &setup).await;
+    let (must_change, hash): (bool, String) = shotbook_store::sqlx::query_as(
+        "SELECT must_change_password, password_hash FROM users WHERE username = 'nancy.nurse'",
+    )
+    .fetch_one(r.pool())
+    .await
+    .unwrap();
+    assert!(must_change);
+    assert!(hash.starts_with("hash:Temp-"));
+    let logged = shotbook_store::change_log::outbox(&r, 0, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.entity == shotbook_protocol::Entity::AccessRequest)
+        .count();
+    assert!(logged >= 4, "insert, submit, sign, decide: {logged}");
+}
+
+#[tokio::test]
+async fn nobody_decides_their_own_request() {
+    let (r, setup) = access_registry().await;
+    contract::nobody_decides_their_own_request(&r, &setup).await;
+}
+
+#[tokio::test]
+async fn scope_refuses_another_organizations_request() {
+    let (r, setup) = access_registry().await;
+    contract::scope_refuses_another_organizations_request(&r, &setup).await;
+}

@@ -57,7 +57,19 @@ impl Actor {
 
     /// The origin of the changes this actor writes.
     pub fn origin(&self) -> Origin {
-        match &self.via {
+        self.via.origin()
+    }
+
+    /// What the audit log records as the place of the event.
+    pub fn audit_place(&self) -> String {
+        self.via.audit_place()
+    }
+}
+
+impl Via {
+    /// The origin of the changes written through this door.
+    pub fn origin(&self) -> Origin {
+        match self {
             Via::Workstation { name } => Origin {
                 source: ChangeSource::Local,
                 node: name.clone(),
@@ -75,7 +87,7 @@ impl Actor {
 
     /// What the audit log records as the place of the event.
     pub fn audit_place(&self) -> String {
-        match &self.via {
+        match self {
             Via::Workstation { name } => name.clone(),
             Via::Interface { sender } => format!("interface:{sender}"),
             Via::SyncPeer { node } => format!("sync:{node}"),

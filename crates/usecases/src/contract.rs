@@ -14,6 +14,9 @@ use shotbook_protocol::ChangeSource;
 use time::macros::{date, datetime};
 use time::Date;
 
+mod access;
+pub use access::*;
+
 use crate::immunizations::{record_administered, record_historical, void};
 use crate::ports::Registry;
 use crate::{need, Actor, Permit, UseCaseError, Via};

@@ -37,6 +37,10 @@ pub enum UseCaseError {
     /// The record does not exist.
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// The step does not apply to the record as it stands now (approving a request already
+    /// approved); a sentence for the user.
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// The storage failed.
     #[error(transparent)]
     Storage(PortError),

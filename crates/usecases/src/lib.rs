@@ -26,6 +26,7 @@
 #![deny(missing_docs)]
 
 pub mod access;
+pub mod access_requests;
 mod actor;
 pub mod clients;
 #[cfg(any(test, feature = "contract"))]
@@ -35,6 +36,7 @@ mod error;
 pub mod immunizations;
 pub mod memory;
 pub mod ports;
+pub mod scope;
 pub mod vaccine_lots;
 
 pub use actor::{need, Actor, Need, Permit, Via};

@@ -25,6 +25,8 @@ use crate::{PortError, PortResult};
 
 mod duplicates;
 pub use duplicates::MemoryMerge;
+mod access;
+pub use access::{MemoryAccount, MemoryHost};
 
 /// One logged change: what the SQLite store's `change_log` would hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +62,16 @@ pub struct MemoryState {
     pub pairs: HashMap<String, crate::ports::DuplicatePair>,
     /// Merges, by id.
     pub merges: HashMap<String, MemoryMerge>,
+    /// Organizations.
+    pub organizations: HashMap<OrganizationId, crate::ports::OrganizationFacts>,
+    /// The counties sub-state organizations serve.
+    pub service_counties: HashMap<OrganizationId, Vec<String>>,
+    /// Access requests, in insertion order.
+    pub access_requests: Vec<crate::ports::StoredAccessRequest>,
+    /// Accounts.
+    pub accounts: HashMap<UserId, MemoryAccount>,
+    /// Memberships.
+    pub memberships: HashMap<(UserId, OrganizationId), crate::ports::Membership>,
 }
 
 /// The registry.
@@ -74,6 +86,7 @@ pub struct MemoryWork {
     registry: MemoryRegistry,
     state: MemoryState,
     origin: Origin,
+    at: time::OffsetDateTime,
 }
 
 fn poisoned() -> PortError {
@@ -140,11 +153,12 @@ impl ImmunizationReads for MemoryRegistry {
 
 impl Registry for MemoryRegistry {
     type Work = MemoryWork;
-    async fn begin(&self, origin: Origin, _at: time::OffsetDateTime) -> PortResult<MemoryWork> {
+    async fn begin(&self, origin: Origin, at: time::OffsetDateTime) -> PortResult<MemoryWork> {
         Ok(MemoryWork {
             registry: self.clone(),
             state: self.read(Clone::clone)?,
             origin,
+            at,
         })
     }
 }

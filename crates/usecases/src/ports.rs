@@ -21,6 +21,8 @@ use crate::PortResult;
 
 mod duplicates;
 pub use duplicates::*;
+mod access;
+pub use access::*;
 
 /// What the use cases need to know about a client to apply the rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -265,7 +267,7 @@ pub trait AuditWrites {
 
 /// One write transaction.
 pub trait UnitOfWork:
-    ImmunizationWrites + LotWrites + DuplicateWrites + AuditWrites + Send
+    ImmunizationWrites + LotWrites + DuplicateWrites + AccessWrites + AuditWrites + Send
 {
     /// Commits every write of the work (dropping it uncommitted undoes them).
     fn commit(self) -> impl Future<Output = PortResult<()>> + Send;
@@ -273,7 +275,14 @@ pub trait UnitOfWork:
 
 /// A registry database: its reads, and units of work for its writes.
 pub trait Registry:
-    ClientReads + CatalogReads + LotReads + ImmunizationReads + DuplicateReads + Send + Sync
+    ClientReads
+    + CatalogReads
+    + LotReads
+    + ImmunizationReads
+    + DuplicateReads
+    + AccessReads
+    + Send
+    + Sync
 {
     /// Its unit of work.
     type Work: UnitOfWork;

@@ -172,3 +172,129 @@ async fn a_read_is_audited_before_it_is_shown_and_restricted_reads_show_identifi
         "nothing shown, nothing more audited"
     );
 }
+
+fn access_registry() -> (MemoryRegistry, contract::AccessSetup) {
+    use shotbook_core::organization::OrganizationKind;
+    use shotbook_core::permission::Role;
+    use shotbook_usecases::memory::MemoryAccount;
+    use shotbook_usecases::ports::{AccountFacts, Membership, OrganizationFacts};
+
+    let setup = contract::AccessSetup {
+        clinic: OrganizationId::new(),
+        other_clinic: OrganizationId::new(),
+        registry: OrganizationId::new(),
+        supervisor: UserId::new(),
+        other_supervisor: UserId::new(),
+        staff: UserId::new(),
+        state_admin: UserId::new(),
+    };
+    let mut state = MemoryState::default();
+    for (id, code, kind, county) in [
+        (
+            setup.clinic,
+            "MT9001",
+            OrganizationKind::Provider,
+            "Yellowstone",
+        ),
+        (
+            setup.other_clinic,
+            "MT9002",
+            OrganizationKind::Provider,
+            "Cascade",
+        ),
+        (
+            setup.registry,
+            "MT0000",
+            OrganizationKind::Registry,
+            "Lewis and Clark",
+        ),
+    ] {
+        state.organizations.insert(
+            id,
+            OrganizationFacts {
+                id,
+                code: code.into(),
+                name: format!("Organization {code}"),
+                kind,
+                state: "MT".into(),
+                county: county.into(),
+            },
+        );
+    }
+    for (user, username, organization, role) in [
+        (
+            setup.supervisor,
+            "contract.supervisor",
+            setup.clinic,
+            Role::AuthorizingOfficial,
+        ),
+        (
+            setup.other_supervisor,
+            "other.supervisor",
+            setup.other_clinic,
+            Role::AuthorizingOfficial,
+        ),
+        (
+            setup.staff,
+            "contract.staff",
+            setup.registry,
+            Role::RegistryStaff,
+        ),
+        (
+            setup.state_admin,
+            "contract.admin",
+            setup.registry,
+            Role::FullAccessState,
+        ),
+    ] {
+        state.accounts.insert(
+            user,
+            MemoryAccount {
+                facts: AccountFacts {
+                    username: username.into(),
+                    first_name: "Contract".into(),
+                    last_name: username.into(),
+                    email: format!("{username}@example.org"),
+                    active: true,
+                    locked: false,
+                },
+                password_hash: "x".into(),
+                must_change_password: false,
+            },
+        );
+        state.memberships.insert(
+            (user, organization),
+            Membership {
+                role: role.code().into(),
+                access_ends: None,
+            },
+        );
+    }
+    (MemoryRegistry::new(state), setup)
+}
+
+#[tokio::test]
+async fn submit_sign_approve_creates_the_account_with_a_temporary_password() {
+    let (r, setup) = access_registry();
+    contract::submit_sign_approve_creates_the_account_with_a_temporary_password(&r, &setup).await;
+    let state = r.snapshot();
+    let nancy = state
+        .accounts
+        .values()
+        .find(|a| a.facts.username == "nancy.nurse")
+        .unwrap();
+    assert!(nancy.must_change_password);
+    assert!(nancy.password_hash.starts_with("hash:Temp-"));
+}
+
+#[tokio::test]
+async fn nobody_decides_their_own_request() {
+    let (r, setup) = access_registry();
+    contract::nobody_decides_their_own_request(&r, &setup).await;
+}
+
+#[tokio::test]
+async fn scope_refuses_another_organizations_request() {
+    let (r, setup) = access_registry();
+    contract::scope_refuses_another_organizations_request(&r, &setup).await;
+}
