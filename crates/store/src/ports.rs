@@ -18,9 +18,9 @@ use shotbook_usecases::{PortError, PortResult};
 use time::{Date, OffsetDateTime};
 
 use crate::immunizations::{self, DoseEdit, EntryDetails, NewImmunization};
-use crate::{
-    audit, clients, demographics, vaccine_lots, vaccine_products, Store, StoreError, Work,
-};
+use crate::{audit, clients, vaccine_lots, vaccine_products, Store, StoreError, Work};
+
+mod demographics;
 
 impl From<StoreError> for PortError {
     fn from(e: StoreError) -> Self {
@@ -66,7 +66,7 @@ fn groups_of(text: Option<&str>) -> Vec<String> {
 impl ClientReads for Store {
     async fn client_facts(&self, client: ClientId) -> PortResult<ClientFacts> {
         let row = clients::get(self, client).await?;
-        let (consent, organizations) = demographics::consent_facts(self, client).await?;
+        let (consent, organizations) = crate::demographics::consent_facts(self, client).await?;
         Ok(ClientFacts {
             date_of_birth: date(&row.date_of_birth)?,
             consent,

@@ -29,6 +29,7 @@ pub mod access;
 mod actor;
 #[cfg(any(test, feature = "contract"))]
 pub mod contract;
+pub mod demographics;
 mod error;
 pub mod immunizations;
 pub mod memory;

@@ -23,6 +23,9 @@ use crate::ports::{
 };
 use crate::{PortError, PortResult};
 
+mod demographics;
+pub use demographics::{Entry, MemoryDemographics};
+
 /// One logged change: what the SQLite store's `change_log` would hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoggedChange {
@@ -53,6 +56,14 @@ pub struct MemoryState {
     pub audit: Vec<AuditEvent>,
     /// The change log.
     pub changes: Vec<LoggedChange>,
+    /// Organizations by code.
+    pub organizations: HashMap<String, OrganizationId>,
+    /// Clients' demographics beyond their [`ClientFacts`].
+    pub demographics: HashMap<ClientId, MemoryDemographics>,
+    /// The duplicates queue: pairs of clients (lower id first) and their score.
+    pub possible_duplicates: Vec<(ClientId, ClientId, f64)>,
+    /// The last number given to a new entry or registry client number.
+    pub next_entry: u64,
 }
 
 /// The registry.

@@ -19,6 +19,9 @@ use time::{Date, OffsetDateTime};
 
 use crate::PortResult;
 
+mod demographics;
+pub use demographics::*;
+
 /// What the use cases need to know about a client to apply the rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientFacts {
@@ -261,14 +264,16 @@ pub trait AuditWrites {
 }
 
 /// One write transaction.
-pub trait UnitOfWork: ImmunizationWrites + LotWrites + AuditWrites + Send {
+pub trait UnitOfWork:
+    ImmunizationWrites + LotWrites + DemographicsWrites + AuditWrites + Send
+{
     /// Commits every write of the work (dropping it uncommitted undoes them).
     fn commit(self) -> impl Future<Output = PortResult<()>> + Send;
 }
 
 /// A registry database: its reads, and units of work for its writes.
 pub trait Registry:
-    ClientReads + CatalogReads + LotReads + ImmunizationReads + Send + Sync
+    ClientReads + CatalogReads + LotReads + ImmunizationReads + DemographicsReads + Send + Sync
 {
     /// Its unit of work.
     type Work: UnitOfWork;
