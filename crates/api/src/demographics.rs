@@ -1,7 +1,6 @@
 //! The Demographics screen (personal information, consent, AKAs, organizations, addresses,
 //! responsible persons, comments, notes) and adding a client, which runs Smart search first.
 
-use shotbook_core::audit::AuditAction;
 use shotbook_core::date::UsDate;
 use shotbook_core::demographics::{
     self as dem, Address, AddressInput, Aka, AkaInput, Comment, CommentInput, ConsentEntry,
@@ -19,7 +18,7 @@ use shotbook_usecases::demographics::{self as usecases, AddedClient, PossibleDup
 use shotbook_usecases::need;
 
 use crate::clients::us_date;
-use crate::consent::{access_to, audit_client, parse_client_id, record_access};
+use crate::consent::{parse_client_id, record_access};
 use crate::dto::{
     AddClientOutcome, AddClientRequest, AddressEntry, AddressFields, AkaEntry,
     ChangeDemographicsRequest, ClientDemographics, ClientOrganizationEntry, CodeName,
@@ -81,25 +80,14 @@ pub async fn demographic_codes(ctx: &AppContext) -> AppResult<DemographicCodes> 
 }
 
 /// Everything the Demographics screen shows, as far as the consent rule allows. Audited as a
-/// read of the record.
+/// read of the record ([`usecases::open`]).
 pub async fn get_demographics(
     ctx: &AppContext,
     request: GetClientRequest,
 ) -> AppResult<ClientDemographics> {
-    let (grant, session) = ctx.require(Permission::ViewClient)?;
+    let (permit, _) = ctx.permit::<need::ViewClient>()?;
     let id = parse_client_id(&request.client_id)?;
-    let access = access_to(ctx, &session, id).await?;
-    audit_client(
-        ctx,
-        &grant,
-        AuditAction::ViewClient,
-        id,
-        Some(match access.restriction {
-            Some(r) => format!("demographics, identification only: {}", r.code()),
-            None => "demographics".into(),
-        }),
-    )
-    .await?;
+    let access = usecases::open(ctx.store(), &permit, ctx.clock(), id).await?;
     demographics_of(ctx, id, &access).await
 }
 

@@ -37,6 +37,29 @@ fn consent_detail(entry: &ConsentEntry) -> String {
     format!("consent {} ({})", entry.status.code(), entry.method.code())
 }
 
+/// Opens a client's demographics: what the actor may see of the client by the consent rule, the
+/// read audited (`view_client`, "demographics", or "demographics, identification only: …" with
+/// the restriction) in its own unit of work. The host shows what the answer allows.
+pub async fn open<R: Registry>(
+    registry: &R,
+    permit: &Permit<need::ViewClient>,
+    clock: &dyn Clock,
+    client: ClientId,
+) -> UseCaseResult<ClientAccess> {
+    let actor = permit.actor();
+    let access = access_to(registry, actor, client).await?;
+    let detail = match access.restriction {
+        Some(r) => format!("demographics, identification only: {}", r.code()),
+        None => "demographics".into(),
+    };
+    let now = clock.now();
+    let mut work = registry.begin(actor.origin(), now).await?;
+    work.audit(&event(now, actor, AuditAction::ViewClient, client, detail))
+        .await?;
+    work.commit().await?;
+    Ok(access)
+}
+
 /// Records a consent entry (granted, not granted or withdrawn). It takes effect at once: the
 /// next read by another organization is restricted. Allowed to every role with
 /// [`Permission::UpdateConsent`], Montana's "Read Only with Consent" included, even on a record

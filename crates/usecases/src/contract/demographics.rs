@@ -1,7 +1,7 @@
 //! The demographics and consent contract: what every registry must do when consent is recorded,
 //! entries are added and voided, and clients are added.
 
-use shotbook_core::consent::{ConsentStatus, RecordView};
+use shotbook_core::consent::{ConsentStatus, RecordView, Restriction};
 use shotbook_core::date::UsDate;
 use shotbook_core::demographics::{
     Address, AddressInput, Aka, AkaInput, ConsentEntry, ConsentInput, DemographicsEdit,
@@ -14,7 +14,9 @@ use time::macros::date;
 
 use super::{clock, nurse, Setup};
 use crate::access::access_to;
-use crate::demographics::{add_client, change, record_consent, AddedClient, PossibleDuplicate};
+use crate::demographics::{
+    add_client, change, open, record_consent, AddedClient, PossibleDuplicate,
+};
 use crate::ports::Registry;
 use crate::{need, Permit, UseCaseError};
 
@@ -62,8 +64,10 @@ pub async fn withdrawn_consent_restricts_other_organizations_at_once<R: Registry
     assert_eq!(facts.consent, ConsentStatus::Withdrawn);
 
     let elsewhere = nurse(setup, OrganizationId::new());
-    let seen = access_to(registry, &elsewhere, setup.client).await.unwrap();
+    let viewer = Permit::<need::ViewClient>::check(elsewhere.clone()).unwrap();
+    let seen = open(registry, &viewer, &clock, setup.client).await.unwrap();
     assert_eq!(seen.view, RecordView::IdentificationOnly);
+    assert_eq!(seen.restriction, Some(Restriction::ConsentWithdrawn));
     let editor = Permit::<need::EditDemographics>::check(elsewhere.clone()).unwrap();
     let refused = change(
         registry,
