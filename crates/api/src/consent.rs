@@ -1,15 +1,14 @@
 //! Opt-in consent: the rule applied to every read of a client (see
 //! [`shotbook_core::consent::client_access`]), and recording consent, granted or withdrawn.
 
-use shotbook_core::audit::{AuditAction, AuditEvent};
 use shotbook_core::consent::{ClientAccess, RecordView};
 use shotbook_core::demographics::{ConsentEntry, ConsentInput};
 use shotbook_core::error::IssueCollector;
 use shotbook_core::ids::ClientId;
-use shotbook_core::permission::Permission;
-use shotbook_core::session::{Grant, Session};
-use shotbook_store::{audit, demographics};
-use shotbook_usecases::Actor;
+use shotbook_core::session::Session;
+use shotbook_store::demographics;
+use shotbook_usecases::demographics as usecases;
+use shotbook_usecases::{need, Actor};
 
 use crate::dto::{ClientSummary, ConsentHistoryEntry, RecordAccess, UpdateConsentRequest};
 use crate::error::{AppError, AppResult, FieldIssue};
@@ -92,46 +91,18 @@ pub(crate) fn parse_client_id(text: &str) -> AppResult<ClientId> {
     })
 }
 
-/// Audits one event about one client, with a non-identifying detail.
-pub(crate) async fn audit_client(
-    ctx: &AppContext,
-    grant: &Grant,
-    action: AuditAction,
-    client: ClientId,
-    detail: Option<String>,
-) -> AppResult<()> {
-    audit::append(
-        ctx.store().pool(),
-        &AuditEvent {
-            at: ctx.clock().now(),
-            user_id: Some(grant.user_id()),
-            organization_id: Some(grant.organization_id()),
-            workstation: ctx.workstation().to_string(),
-            action,
-            client_id: Some(client),
-            detail,
-        },
-    )
-    .await?;
-    Ok(())
-}
-
 /// Records a consent entry (granted, not granted or withdrawn). Takes effect at once: the next
 /// read by another organization is restricted. Audited with the new status. Allowed to every
-/// role with [`Permission::UpdateConsent`], Montana's "Read Only with Consent" included, even
-/// on a record they see at identification level only (that is how consent gets recorded).
+/// role with [`UpdateConsent`](shotbook_core::permission::Permission::UpdateConsent),
+/// Montana's "Read Only with Consent" included, even on a record they see at identification
+/// level only (that is how consent gets recorded). The rule and the audit are
+/// [`shotbook_usecases::demographics::record_consent`]'s.
 pub async fn update_consent(
     ctx: &AppContext,
     request: UpdateConsentRequest,
 ) -> AppResult<Vec<ConsentHistoryEntry>> {
-    let (grant, session) = ctx.require(Permission::UpdateConsent)?;
+    let (permit, _) = ctx.permit::<need::UpdateConsent>()?;
     let client = parse_client_id(&request.client_id)?;
-    let access = access_to(ctx, &session, client).await?;
-    if !access.may_update_consent {
-        return Err(AppError::Forbidden {
-            permission: Permission::UpdateConsent.code().to_string(),
-        });
-    }
     let mut issues = IssueCollector::new();
     let entry = ConsentEntry::parse(
         "",
@@ -146,43 +117,10 @@ pub async fn update_consent(
     );
     issues.finish()?;
     let entry = entry.ok_or_else(|| AppError::internal("consent parsed without a value"))?;
-    let now = ctx.clock().now();
-    let mut tx = ctx.store().begin().await?;
-    demographics::record_consent_in_tx(
-        &mut tx,
-        client,
-        &demographics::NewConsent {
-            status: entry.status,
-            effective_on: entry.effective_on.iso(),
-            method: entry.method.code(),
-            given_by: entry.given_by.clone(),
-            recorded_by: Some(grant.user_id()),
-            organization_id: Some(grant.organization_id()),
-        },
-        now,
-    )
-    .await?;
-    audit::append(
-        &mut *tx,
-        &AuditEvent {
-            at: now,
-            user_id: Some(grant.user_id()),
-            organization_id: Some(grant.organization_id()),
-            workstation: ctx.workstation().to_string(),
-            action: AuditAction::UpdateConsent,
-            client_id: Some(client),
-            detail: Some(format!(
-                "consent {} ({})",
-                entry.status.code(),
-                entry.method.code()
-            )),
-        },
-    )
-    .await?;
-    tx.commit().await.map_err(AppError::from)?;
-    tracing::info!(status = entry.status.code(), "consent recorded");
     // Granting may have opened the record; withdrawing may have closed it.
-    let access = access_to(ctx, &session, client).await?;
+    let access =
+        usecases::record_consent(ctx.store(), &permit, ctx.clock(), client, &entry).await?;
+    tracing::info!(status = entry.status.code(), "consent recorded");
     consent_history_for(ctx, client, &access).await
 }
 

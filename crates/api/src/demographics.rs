@@ -1,21 +1,24 @@
 //! The Demographics screen (personal information, consent, AKAs, organizations, addresses,
 //! responsible persons, comments, notes) and adding a client, which runs Smart search first.
 
-use shotbook_core::audit::AuditAction;
+use shotbook_core::date::UsDate;
 use shotbook_core::demographics::{
     self as dem, Address, AddressInput, Aka, AkaInput, Comment, CommentInput, ConsentEntry,
-    ConsentInput, Personal, PersonalInput, ResponsiblePerson, ResponsiblePersonInput,
+    ConsentInput, DemographicsEdit, NewClientEntry, Personal, PersonalInput, ResponsiblePerson,
+    ResponsiblePersonInput, VoidableEntry,
 };
 use shotbook_core::error::{Issue, IssueCollector};
-use shotbook_core::ids::{ClientId, OrganizationId};
+use shotbook_core::ids::ClientId;
 use shotbook_core::permission::Permission;
 use shotbook_core::ValidationError;
-use shotbook_store::clients::{self, NewClient};
-use shotbook_store::demographics::{self as store, Voidable};
-use shotbook_store::{audit, organizations};
+use shotbook_store::clients;
+use shotbook_store::demographics as store;
+use shotbook_store::organizations;
+use shotbook_usecases::demographics::{self as usecases, AddedClient, PossibleDuplicate};
+use shotbook_usecases::need;
 
 use crate::clients::us_date;
-use crate::consent::{access_to, audit_client, parse_client_id, record_access};
+use crate::consent::{parse_client_id, record_access};
 use crate::dto::{
     AddClientOutcome, AddClientRequest, AddressEntry, AddressFields, AkaEntry,
     ChangeDemographicsRequest, ClientDemographics, ClientOrganizationEntry, CodeName,
@@ -77,25 +80,14 @@ pub async fn demographic_codes(ctx: &AppContext) -> AppResult<DemographicCodes> 
 }
 
 /// Everything the Demographics screen shows, as far as the consent rule allows. Audited as a
-/// read of the record.
+/// read of the record ([`usecases::open`]).
 pub async fn get_demographics(
     ctx: &AppContext,
     request: GetClientRequest,
 ) -> AppResult<ClientDemographics> {
-    let (grant, session) = ctx.require(Permission::ViewClient)?;
+    let (permit, _) = ctx.permit::<need::ViewClient>()?;
     let id = parse_client_id(&request.client_id)?;
-    let access = access_to(ctx, &session, id).await?;
-    audit_client(
-        ctx,
-        &grant,
-        AuditAction::ViewClient,
-        id,
-        Some(match access.restriction {
-            Some(r) => format!("demographics, identification only: {}", r.code()),
-            None => "demographics".into(),
-        }),
-    )
-    .await?;
+    let access = usecases::open(ctx.store(), &permit, ctx.clock(), id).await?;
     demographics_of(ctx, id, &access).await
 }
 
@@ -309,77 +301,48 @@ fn parsed<T>(value: Option<T>) -> AppResult<T> {
     value.ok_or_else(|| AppError::internal("a form parsed without issues gave no value"))
 }
 
-/// Changes one part of a client's demographics (personal information, address, AKA,
-/// responsible person, organization status, comment, note, or voids an entry). Needs
-/// [`Permission::EditDemographics`] and the whole record under the consent rule. Audited and
-/// logged for sync; returns the screen's new content. A refused change stores nothing.
-pub async fn change_demographics(
-    ctx: &AppContext,
-    request: ChangeDemographicsRequest,
-) -> AppResult<ClientDemographics> {
-    let (grant, session) = ctx.require(Permission::EditDemographics)?;
-    let id = parse_client_id(&request.client_id)?;
-    let access = access_to(ctx, &session, id).await?;
-    if !access.may_edit_demographics {
-        return Err(match access.restriction {
-            Some(r) => AppError::ConsentRestricted {
-                restriction: r.code().into(),
-            },
-            None => AppError::Forbidden {
-                permission: Permission::EditDemographics.code().into(),
-            },
-        });
-    }
-    let today = ctx.clock().today();
-    let now = ctx.clock().now();
+/// The Demographics screen's change, parsed into core's [`DemographicsEdit`], every bad field
+/// reported at once.
+fn parse_change(change: &DemographicsChange, today: time::Date) -> AppResult<DemographicsEdit> {
     let mut issues = IssueCollector::new();
-    // Read what the change needs before the write transaction takes the connection.
-    let organizations = match &request.change {
-        DemographicsChange::OrganizationStatus { .. } => organizations::all(ctx.store()).await?,
-        _ => Vec::new(),
-    };
-    let mut tx = ctx.store().begin().await?;
-    let what = match &request.change {
+    let edit = match change {
         DemographicsChange::Personal { personal } => {
             let p = Personal::parse(personal_input(personal), today, &mut issues);
             issues.finish()?;
-            store::update_personal_in_tx(&mut tx, id, &parsed(p)?, now).await?;
-            "personal information"
+            DemographicsEdit::Personal(parsed(p)?)
         }
         DemographicsChange::Address { address, moved_on } => {
-            let a = Address::parse("", address_input(address), &mut issues);
-            let on = issues.take(shotbook_core::date::UsDate::parse_field(
-                "movedOn", moved_on,
-            ));
+            let address = Address::parse("", address_input(address), &mut issues);
+            let on = issues.take(UsDate::parse_field("movedOn", moved_on));
             if let Some(d) = on {
                 if d.date() > today {
                     issues.push(Issue::new("movedOn", format!("{d} is in the future.")));
                 }
             }
             issues.finish()?;
-            store::move_address_in_tx(&mut tx, id, &a, &parsed(on)?.iso(), now).await?;
-            "address"
+            DemographicsEdit::Address {
+                address,
+                moved_on: parsed(on)?,
+            }
         }
         DemographicsChange::Aka {
             first_name,
             middle_name,
             last_name,
             name_kind,
-        } => {
-            let aka = Aka::parse(AkaInput {
-                first_name,
-                middle_name,
-                last_name,
-                kind: name_kind,
-            })?;
-            store::add_aka_in_tx(&mut tx, id, &aka, now).await?;
-            "name also known as"
-        }
+        } => DemographicsEdit::Aka(Aka::parse(AkaInput {
+            first_name,
+            middle_name,
+            last_name,
+            kind: name_kind,
+        })?),
         DemographicsChange::ResponsiblePerson { person, primary } => {
             let p = ResponsiblePerson::parse("", person_input(person), &mut issues);
             issues.finish()?;
-            store::add_responsible_person_in_tx(&mut tx, id, &parsed(p)?, *primary, now).await?;
-            "responsible person"
+            DemographicsEdit::ResponsiblePerson {
+                person: parsed(p)?,
+                primary: *primary,
+            }
         }
         DemographicsChange::OrganizationStatus {
             organization_code,
@@ -387,113 +350,81 @@ pub async fn change_demographics(
             status_on,
         } => {
             let status = issues.take(dem::provider_client_status("status", status));
-            let on = issues.take(shotbook_core::date::UsDate::parse_field(
-                "statusOn", status_on,
-            ));
-            let org = organizations
-                .into_iter()
-                .find(|o| o.code.eq_ignore_ascii_case(organization_code.trim()));
-            if org.is_none() {
+            let on = issues.take(UsDate::parse_field("statusOn", status_on));
+            if organization_code.trim().is_empty() {
                 issues.push(Issue::new(
                     "organizationCode",
                     "Choose an organization from the list.",
                 ));
             }
             issues.finish()?;
-            let org_id: OrganizationId = parsed(org)?.id.parse().map_err(AppError::internal)?;
-            store::set_membership_in_tx(
-                &mut tx,
-                id,
-                org_id,
-                parsed(status)?,
-                &parsed(on)?.iso(),
-                now,
-            )
-            .await?;
-            "organization status"
+            // Whether the code names an organization is the use case's check.
+            DemographicsEdit::OrganizationStatus {
+                organization_code: organization_code.trim().to_string(),
+                status: parsed(status)?,
+                status_on: parsed(on)?,
+            }
         }
         DemographicsChange::Comment {
             code,
             applies_from,
             applies_until,
             text,
-        } => {
-            let c = Comment::parse(CommentInput {
-                code,
-                applies_from,
-                applies_until,
-                text,
-            })?;
-            store::add_comment_in_tx(
-                &mut tx,
-                id,
-                &c,
-                grant.user_id(),
-                grant.organization_id(),
-                now,
-            )
-            .await?;
-            "comment"
-        }
-        DemographicsChange::Note { text } => {
-            let text = dem::parse_note(text).map_err(|i| ValidationError { issues: vec![i] })?;
-            store::add_note_in_tx(
-                &mut tx,
-                id,
-                &text,
-                grant.user_id(),
-                grant.organization_id(),
-                now,
-            )
-            .await?;
-            "note"
-        }
+        } => DemographicsEdit::Comment(Comment::parse(CommentInput {
+            code,
+            applies_from,
+            applies_until,
+            text,
+        })?),
+        DemographicsChange::Note { text } => DemographicsEdit::Note(
+            dem::parse_note(text).map_err(|i| ValidationError { issues: vec![i] })?,
+        ),
         DemographicsChange::Void {
             entry_kind,
             entry_id,
             reason,
         } => {
-            let what = match entry_kind.as_str() {
-                "aka" => Voidable::Name,
-                "responsible_person" => Voidable::ResponsiblePerson,
-                "comment" => Voidable::Comment,
-                "note" => Voidable::Note,
-                _ => return Err(ValidationError::single("entryKind", "Not an entry kind.").into()),
-            };
+            let entry = issues.take(VoidableEntry::parse_field("entryKind", entry_kind));
             if reason.trim().is_empty() {
-                return Err(ValidationError::single("reason", "Say why it is voided.").into());
+                issues.push(Issue::new("reason", "Say why it is voided."));
             }
-            store::void_in_tx(&mut tx, what, id, entry_id, reason.trim(), now).await?;
-            "void"
+            issues.finish()?;
+            DemographicsEdit::Void {
+                entry: parsed(entry)?,
+                id: entry_id.clone(),
+                reason: reason.trim().to_string(),
+            }
         }
     };
-    audit::append(
-        &mut *tx,
-        &shotbook_core::audit::AuditEvent {
-            at: now,
-            user_id: Some(grant.user_id()),
-            organization_id: Some(grant.organization_id()),
-            workstation: ctx.workstation().to_string(),
-            action: AuditAction::UpdateClient,
-            client_id: Some(id),
-            detail: Some(what.into()),
-        },
-    )
-    .await?;
-    tx.commit().await.map_err(AppError::from)?;
-    tracing::info!(change = what, "demographics changed");
-    demographics_of(ctx, id, &access).await
+    Ok(edit)
+}
+
+/// Changes one part of a client's demographics (personal information, address, AKA,
+/// responsible person, organization status, comment, note, or voids an entry). Needs
+/// [`Permission::EditDemographics`] and the whole record under the consent rule. Audited and
+/// logged for sync ([`usecases::change`]); returns the screen's new content. A refused change
+/// stores nothing.
+pub async fn change_demographics(
+    ctx: &AppContext,
+    request: ChangeDemographicsRequest,
+) -> AppResult<ClientDemographics> {
+    let (permit, _) = ctx.permit::<need::EditDemographics>()?;
+    let id = parse_client_id(&request.client_id)?;
+    let edit = parse_change(&request.change, ctx.clock().today())?;
+    let changed = usecases::change(ctx.store(), &permit, ctx.clock(), id, &edit).await?;
+    tracing::info!(change = edit.what(), "demographics changed");
+    demographics_of(ctx, id, &changed.access).await
 }
 
 /// Adds a client. Smart search runs first: when records that may be this person exist, nothing
 /// is added and they come back to choose from, unless the user confirmed a new person (then the
 /// matches go to the duplicates queue). Consent is recorded in the history from the start; the
-/// user's organization becomes the client's. Audited.
+/// user's organization becomes the client's. Audited ([`usecases::add_client`]).
 pub async fn add_client(
     ctx: &AppContext,
     request: AddClientRequest,
 ) -> AppResult<AddClientOutcome> {
-    let (grant, session) = ctx.require(Permission::EditDemographics)?;
+    let (permit, session) = ctx.permit::<need::EditDemographics>()?;
     let today = ctx.clock().today();
     let mut issues = IssueCollector::new();
     let personal = Personal::parse(personal_input(&request.personal), today, &mut issues);
@@ -515,137 +446,41 @@ pub async fn add_client(
         &mut issues,
     );
     issues.finish()?;
-    let personal = parsed(personal)?;
-    let consent = parsed(consent)?;
+    let entry = NewClientEntry {
+        personal: parsed(personal)?,
+        address,
+        guardian,
+        consent: parsed(consent)?,
+    };
 
-    let matches = crate::duplicates::likely_matches(ctx, &session, &personal, &address).await?;
-    if !matches.is_empty() && !request.confirmed_new_person {
-        let shown: Vec<ClientId> = matches.iter().map(|m| m.id).collect();
-        for m in &shown {
-            audit_client(
-                ctx,
-                &grant,
-                AuditAction::SearchClients,
-                *m,
-                Some("duplicate check".into()),
-            )
-            .await?;
-        }
-        return Ok(AddClientOutcome::LikelyMatches {
+    let matches =
+        crate::duplicates::likely_matches(ctx, &session, &entry.personal, &entry.address).await?;
+    let possible: Vec<PossibleDuplicate> = matches
+        .iter()
+        .map(|m| PossibleDuplicate {
+            client: m.id,
+            score: m.shown.score,
+            reasons: m.shown.reasons.clone(),
+        })
+        .collect();
+    match usecases::add_client(
+        ctx.store(),
+        &permit,
+        ctx.clock(),
+        &entry,
+        &possible,
+        request.confirmed_new_person,
+    )
+    .await?
+    {
+        AddedClient::LikelyMatches => Ok(AddClientOutcome::LikelyMatches {
             matches: matches.into_iter().map(|m| m.shown).collect(),
-        });
-    }
-
-    let now = ctx.clock().now();
-    let client = NewClient {
-        id: ClientId::new(),
-        registry_id: None,
-        first_name: personal.first_name.as_str().into(),
-        middle_name: personal.middle_name.as_ref().map(|n| n.as_str().into()),
-        last_name: personal.last_name.as_str().into(),
-        suffix: personal.suffix.clone(),
-        date_of_birth: personal.date_of_birth.date().iso(),
-        gender: personal.gender.code().into(),
-        mother_maiden_name: personal
-            .mother_maiden_name
-            .as_ref()
-            .map(|n| n.as_str().into()),
-        address_line1: address.line1.clone(),
-        city: address.city.clone(),
-        state: address.state.map(Into::into),
-        county: address.county.clone(),
-        zip: address.zip.as_ref().map(|z| z.as_str().into()),
-        phone: personal.phone.as_ref().map(|p| p.as_str().into()),
-        guardian_first_name: None,
-        guardian_last_name: None,
-        guardian_relationship: None,
-        consent: consent.status.code().into(),
-        home_organization_id: Some(grant.organization_id()),
-    };
-    let mut tx = ctx.store().begin().await?;
-    clients::insert_in_tx(&mut tx, &client, now).await?;
-    let registry_id = assign_registry_id(&mut tx, client.id).await?;
-    store::update_personal_in_tx(&mut tx, client.id, &personal, now).await?;
-    store::set_current_address_in_tx(&mut tx, client.id, &address, now).await?;
-    if let Some(g) = &guardian {
-        store::add_responsible_person_in_tx(&mut tx, client.id, g, true, now).await?;
-    }
-    store::record_consent_in_tx(
-        &mut tx,
-        client.id,
-        &store::NewConsent {
-            status: consent.status,
-            effective_on: consent.effective_on.iso(),
-            method: consent.method.code(),
-            given_by: consent.given_by.clone(),
-            recorded_by: Some(grant.user_id()),
-            organization_id: Some(grant.organization_id()),
-        },
-        now,
-    )
-    .await?;
-    for m in &matches {
-        shotbook_store::duplicates::record_pair_in_tx(
-            &mut tx,
-            client.id,
-            m.id,
-            m.shown.score,
-            &m.shown.reasons.join(", "),
-            now,
-        )
-        .await?;
-    }
-    let event = |action, detail: String| shotbook_core::audit::AuditEvent {
-        at: now,
-        user_id: Some(grant.user_id()),
-        organization_id: Some(grant.organization_id()),
-        workstation: ctx.workstation().to_string(),
-        action,
-        client_id: Some(client.id),
-        detail: Some(detail),
-    };
-    audit::append(
-        &mut *tx,
-        &event(
-            AuditAction::AddClient,
-            format!(
-                "registry id {registry_id}; {} possible duplicate(s) confirmed as a new person",
-                matches.len()
-            ),
-        ),
-    )
-    .await?;
-    audit::append(
-        &mut *tx,
-        &event(
-            AuditAction::UpdateConsent,
-            format!(
-                "consent {} ({})",
-                consent.status.code(),
-                consent.method.code()
-            ),
-        ),
-    )
-    .await?;
-    tx.commit().await.map_err(AppError::from)?;
-    tracing::info!(duplicates = matches.len(), "client added");
-    Ok(AddClientOutcome::Added {
-        client_id: client.id.to_string(),
-    })
-}
-
-/// A random unused ten-digit registry client number (generated clients use the same range).
-async fn assign_registry_id(tx: &mut shotbook_store::Work, client: ClientId) -> AppResult<String> {
-    use rand::Rng;
-    for _ in 0..20 {
-        let candidate = rand::rng()
-            .random_range(1_000_000_000u64..10_000_000_000)
-            .to_string();
-        if clients::try_set_registry_id_in_tx(tx, client, &candidate).await? {
-            return Ok(candidate);
+        }),
+        AddedClient::Added { client, .. } => {
+            tracing::info!(duplicates = possible.len(), "client added");
+            Ok(AddClientOutcome::Added {
+                client_id: client.to_string(),
+            })
         }
     }
-    Err(AppError::internal(
-        "no free registry client number after 20 draws",
-    ))
 }

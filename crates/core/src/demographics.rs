@@ -981,6 +981,108 @@ impl Aka {
     }
 }
 
+/// An entry of a client's demographics that is voided rather than deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VoidableEntry {
+    /// A name also known as.
+    Aka,
+    /// A parent or guardian.
+    ResponsiblePerson,
+    /// A coded comment.
+    Comment,
+    /// A note.
+    Note,
+}
+
+impl VoidableEntry {
+    /// Parses the entry kind the screens send (`aka`, `responsible_person`, `comment`, `note`).
+    pub fn parse_field(field: &str, input: &str) -> Result<Self, Issue> {
+        match input {
+            "aka" => Ok(Self::Aka),
+            "responsible_person" => Ok(Self::ResponsiblePerson),
+            "comment" => Ok(Self::Comment),
+            "note" => Ok(Self::Note),
+            _ => Err(Issue::new(field, "Not an entry kind.")),
+        }
+    }
+}
+
+/// One change to a client's demographics, parsed: what the Demographics screen, an HL7 update
+/// (PID, NK1) or a sync peer asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DemographicsEdit {
+    /// New personal information.
+    Personal(Personal),
+    /// A move: the current address becomes history, ended on `moved_on`.
+    Address {
+        /// The new address.
+        address: Address,
+        /// The day of the move (not in the future).
+        moved_on: UsDate,
+    },
+    /// A name the client is also known as.
+    Aka(Aka),
+    /// A parent or guardian.
+    ResponsiblePerson {
+        /// Who.
+        person: ResponsiblePerson,
+        /// Whether they become the primary responsible person.
+        primary: bool,
+    },
+    /// The status of the client's relationship with an organization (checked against the
+    /// registry's organizations by the use case).
+    OrganizationStatus {
+        /// The organization's code, as typed.
+        organization_code: String,
+        /// The provider-client status.
+        status: &'static str,
+        /// Since when.
+        status_on: UsDate,
+    },
+    /// A coded comment.
+    Comment(Comment),
+    /// A note (see [`parse_note`]).
+    Note(String),
+    /// Voids an entry, which stays listed as voided.
+    Void {
+        /// Which kind of entry.
+        entry: VoidableEntry,
+        /// Its id.
+        id: String,
+        /// Why (not blank).
+        reason: String,
+    },
+}
+
+impl DemographicsEdit {
+    /// What changed, as the audit log names it (never client data).
+    pub fn what(&self) -> &'static str {
+        match self {
+            Self::Personal(_) => "personal information",
+            Self::Address { .. } => "address",
+            Self::Aka(_) => "name also known as",
+            Self::ResponsiblePerson { .. } => "responsible person",
+            Self::OrganizationStatus { .. } => "organization status",
+            Self::Comment(_) => "comment",
+            Self::Note(_) => "note",
+            Self::Void { .. } => "void",
+        }
+    }
+}
+
+/// A new client, parsed: the Add Client form, or a new patient in an HL7 VXU.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewClientEntry {
+    /// Personal information.
+    pub personal: Personal,
+    /// Current address.
+    pub address: Address,
+    /// The primary parent or guardian, when given.
+    pub guardian: Option<ResponsiblePerson>,
+    /// Consent as given at registration.
+    pub consent: ConsentEntry,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

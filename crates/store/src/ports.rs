@@ -20,9 +20,9 @@ use time::{Date, OffsetDateTime};
 mod duplicates;
 
 use crate::immunizations::{self, DoseEdit, EntryDetails, NewImmunization};
-use crate::{
-    audit, clients, demographics, vaccine_lots, vaccine_products, Store, StoreError, Work,
-};
+use crate::{audit, clients, vaccine_lots, vaccine_products, Store, StoreError, Work};
+
+mod demographics;
 
 mod access;
 
@@ -62,7 +62,7 @@ fn uuid<T: std::str::FromStr>(text: &str, what: &'static str) -> PortResult<T> {
 impl ClientReads for Store {
     async fn client_facts(&self, client: ClientId) -> PortResult<ClientFacts> {
         let row = clients::get(self, client).await?;
-        let (consent, organizations) = demographics::consent_facts(self, client).await?;
+        let (consent, organizations) = crate::demographics::consent_facts(self, client).await?;
         Ok(ClientFacts {
             date_of_birth: date(&row.date_of_birth)?,
             consent,

@@ -311,3 +311,68 @@ async fn scope_refuses_another_organizations_request() {
     let (r, setup) = access_registry().await;
     contract::scope_refuses_another_organizations_request(&r, &setup).await;
 }
+
+#[tokio::test]
+async fn withdrawn_consent_restricts_other_organizations_at_once() {
+    let (r, setup) = registry().await;
+    contract::withdrawn_consent_restricts_other_organizations_at_once(&r, &setup).await;
+}
+
+#[tokio::test]
+async fn entries_are_voided_once_with_a_reason() {
+    let (r, setup) = registry().await;
+    contract::entries_are_voided_once_with_a_reason(&r, &setup).await;
+}
+
+#[tokio::test]
+async fn personal_information_moves_and_organization_statuses_are_checked() {
+    let (r, setup) = registry().await;
+    contract::personal_information_moves_and_organization_statuses_are_checked(&r, &setup).await;
+}
+
+#[tokio::test]
+async fn a_possible_duplicate_is_added_only_once_confirmed() {
+    let (r, setup) = registry().await;
+    contract::a_possible_duplicate_is_added_only_once_confirmed(&r, &setup).await;
+}
+
+#[tokio::test]
+async fn a_new_client_is_logged_and_audited_in_one_unit_of_work() {
+    let (r, setup) = registry().await;
+    contract::a_possible_duplicate_is_added_only_once_confirmed(&r, &setup).await;
+    let rows: Vec<(String, Option<String>)> =
+        shotbook_store::sqlx::query_as("SELECT action, detail FROM audit_log ORDER BY rowid")
+            .fetch_all(r.pool())
+            .await
+            .unwrap();
+    let actions: Vec<&str> = rows.iter().map(|(a, _)| a.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["search_clients", "add_client", "update_consent"],
+        "{rows:?}"
+    );
+    assert_eq!(rows[0].1.as_deref(), Some("duplicate check"));
+    assert!(rows[1]
+        .1
+        .as_deref()
+        .is_some_and(|d| d.ends_with("1 possible duplicate(s) confirmed as a new person")));
+    assert_eq!(rows[2].1.as_deref(), Some("consent not_granted (verbal)"));
+    let (pairs,): (i64,) = shotbook_store::sqlx::query_as("SELECT count(*) FROM duplicate_pairs")
+        .fetch_one(r.pool())
+        .await
+        .unwrap();
+    assert_eq!(pairs, 1, "the match went to the duplicates queue");
+    let entities: Vec<_> = shotbook_store::change_log::outbox(&r, 0, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.entity)
+        .collect();
+    for e in [
+        shotbook_protocol::Entity::ClientResponsiblePerson,
+        shotbook_protocol::Entity::ClientConsent,
+        shotbook_protocol::Entity::DuplicatePair,
+    ] {
+        assert!(entities.contains(&e), "{e:?} logged");
+    }
+}

@@ -27,6 +27,8 @@ mod duplicates;
 pub use duplicates::MemoryMerge;
 mod access;
 pub use access::{MemoryAccount, MemoryHost};
+mod demographics;
+pub use demographics::{Entry, MemoryDemographics};
 
 /// One logged change: what the SQLite store's `change_log` would hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +74,14 @@ pub struct MemoryState {
     pub accounts: HashMap<UserId, MemoryAccount>,
     /// Memberships.
     pub memberships: HashMap<(UserId, OrganizationId), crate::ports::Membership>,
+    /// Organization ids by code.
+    pub organization_codes: HashMap<String, OrganizationId>,
+    /// Clients' demographics beyond their [`ClientFacts`].
+    pub demographics: HashMap<ClientId, MemoryDemographics>,
+    /// The duplicates queue: pairs of clients (lower id first) and their score.
+    pub possible_duplicates: Vec<(ClientId, ClientId, f64)>,
+    /// The last number given to a new entry or registry client number.
+    pub next_entry: u64,
 }
 
 /// The registry.

@@ -23,6 +23,8 @@ mod duplicates;
 pub use duplicates::*;
 mod access;
 pub use access::*;
+mod demographics;
+pub use demographics::*;
 
 /// What the use cases need to know about a client to apply the rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -267,7 +269,13 @@ pub trait AuditWrites {
 
 /// One write transaction.
 pub trait UnitOfWork:
-    ImmunizationWrites + LotWrites + DuplicateWrites + AccessWrites + AuditWrites + Send
+    ImmunizationWrites
+    + LotWrites
+    + DuplicateWrites
+    + AccessWrites
+    + DemographicsWrites
+    + AuditWrites
+    + Send
 {
     /// Commits every write of the work (dropping it uncommitted undoes them).
     fn commit(self) -> impl Future<Output = PortResult<()>> + Send;
@@ -281,6 +289,7 @@ pub trait Registry:
     + ImmunizationReads
     + DuplicateReads
     + AccessReads
+    + DemographicsReads
     + Send
     + Sync
 {

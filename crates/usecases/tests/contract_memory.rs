@@ -9,7 +9,7 @@ use shotbook_protocol::{ChangeOp, Entity};
 use shotbook_usecases::contract::{self, Setup, BORN};
 use shotbook_usecases::memory::{MemoryRegistry, MemoryState};
 use shotbook_usecases::ports::{ClientFacts, StoredLot};
-use shotbook_usecases::{need, Permit};
+use shotbook_usecases::{demographics, need, Permit};
 use time::macros::date;
 
 fn vaccine(cvx: &str, name: &str, group: &str) -> (String, VaccineFacts) {
@@ -40,6 +40,9 @@ fn registry() -> (MemoryRegistry, Setup) {
             organizations: vec![setup.clinic],
         },
     );
+    state
+        .organization_codes
+        .insert(contract::CLINIC_CODE.into(), setup.clinic);
     state.vaccines.extend([
         vaccine("03", "MMR", "MMR"),
         vaccine("21", "varicella", "VARICELLA"),
@@ -297,4 +300,60 @@ async fn nobody_decides_their_own_request() {
 async fn scope_refuses_another_organizations_request() {
     let (r, setup) = access_registry();
     contract::scope_refuses_another_organizations_request(&r, &setup).await;
+}
+
+#[tokio::test]
+async fn withdrawn_consent_restricts_other_organizations_at_once() {
+    let (r, setup) = registry();
+    contract::withdrawn_consent_restricts_other_organizations_at_once(&r, &setup).await;
+}
+
+#[tokio::test]
+async fn entries_are_voided_once_with_a_reason() {
+    let (r, setup) = registry();
+    contract::entries_are_voided_once_with_a_reason(&r, &setup).await;
+}
+
+#[tokio::test]
+async fn personal_information_moves_and_organization_statuses_are_checked() {
+    let (r, setup) = registry();
+    contract::personal_information_moves_and_organization_statuses_are_checked(&r, &setup).await;
+}
+
+#[tokio::test]
+async fn a_possible_duplicate_is_added_only_once_confirmed() {
+    let (r, setup) = registry();
+    contract::a_possible_duplicate_is_added_only_once_confirmed(&r, &setup).await;
+}
+
+#[tokio::test]
+async fn a_consent_change_is_audited_in_its_unit_of_work_with_the_interface_as_place() {
+    let (r, setup) = registry();
+    let permit = Permit::<need::UpdateConsent>::check(contract::interface_actor(&setup)).unwrap();
+    let entry = shotbook_core::demographics::ConsentEntry {
+        status: ConsentStatus::Withdrawn,
+        effective_on: shotbook_core::date::UsDate::parse("12/01/2026").unwrap(),
+        method: shotbook_core::consent::ConsentMethod::Verbal,
+        given_by: None,
+    };
+    demographics::record_consent(&r, &permit, &contract::clock(), setup.client, &entry)
+        .await
+        .unwrap();
+    let state = r.snapshot();
+    assert_eq!(state.audit.len(), 1);
+    assert_eq!(state.audit[0].workstation, "interface:EHR-CONTRACT");
+    assert_eq!(
+        state.audit[0].detail.as_deref(),
+        Some("consent withdrawn (verbal)")
+    );
+    let consent = state
+        .changes
+        .iter()
+        .find(|c| c.entity == Entity::ClientConsent)
+        .expect("the consent entry is logged");
+    assert_eq!(consent.origin.source, contract::INTERFACE_SOURCE);
+    assert_eq!(
+        state.clients[&setup.client].consent,
+        ConsentStatus::Withdrawn
+    );
 }
