@@ -58,13 +58,8 @@ fn event(
     detail: String,
 ) -> AuditEvent {
     AuditEvent {
-        at,
-        user_id: Some(actor.user_id),
         organization_id: Some(organization),
-        workstation: actor.audit_place(),
-        action,
-        client_id: None,
-        detail: Some(detail),
+        ..actor.audit_event(at, action, None, Some(detail))
     }
 }
 

@@ -60,6 +60,25 @@ impl Actor {
         self.via.origin()
     }
 
+    /// An audit event of this actor acting for its organization, at its place.
+    pub fn audit_event(
+        &self,
+        at: time::OffsetDateTime,
+        action: shotbook_core::audit::AuditAction,
+        client: Option<shotbook_core::ids::ClientId>,
+        detail: Option<String>,
+    ) -> shotbook_core::audit::AuditEvent {
+        shotbook_core::audit::AuditEvent {
+            at,
+            user_id: Some(self.user_id),
+            organization_id: Some(self.organization_id),
+            workstation: self.audit_place(),
+            action,
+            client_id: client,
+            detail,
+        }
+    }
+
     /// What the audit log records as the place of the event.
     pub fn audit_place(&self) -> String {
         self.via.audit_place()

@@ -1,7 +1,7 @@
 //! Reading a client: the consent rule decides what the actor may see, and the read is audited
 //! before anything is shown (no audit row, no data: a failed audit write fails the read).
 
-use shotbook_core::audit::{AuditAction, AuditEvent};
+use shotbook_core::audit::AuditAction;
 use shotbook_core::clock::Clock;
 use shotbook_core::consent::ClientAccess;
 use shotbook_core::ids::ClientId;
@@ -22,16 +22,8 @@ async fn audit_read<R: Registry>(
         .restriction
         .map(|r| format!("identification only: {}", r.code()));
     let mut work = registry.begin(actor.origin(), clock.now()).await?;
-    work.audit(&AuditEvent {
-        at: clock.now(),
-        user_id: Some(actor.user_id),
-        organization_id: Some(actor.organization_id),
-        workstation: actor.audit_place(),
-        action: AuditAction::ViewClient,
-        client_id: Some(client),
-        detail,
-    })
-    .await?;
+    work.audit(&actor.audit_event(clock.now(), AuditAction::ViewClient, Some(client), detail))
+        .await?;
     work.commit().await?;
     Ok(*access)
 }

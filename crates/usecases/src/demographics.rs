@@ -22,15 +22,7 @@ fn event(
     client: ClientId,
     detail: String,
 ) -> AuditEvent {
-    AuditEvent {
-        at,
-        user_id: Some(actor.user_id),
-        organization_id: Some(actor.organization_id),
-        workstation: actor.audit_place(),
-        action,
-        client_id: Some(client),
-        detail: Some(detail),
-    }
+    actor.audit_event(at, action, Some(client), Some(detail))
 }
 
 fn consent_detail(entry: &ConsentEntry) -> String {

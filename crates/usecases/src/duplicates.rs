@@ -17,15 +17,7 @@ fn audit_event(
     client: ClientId,
     detail: String,
 ) -> AuditEvent {
-    AuditEvent {
-        at: clock.now(),
-        user_id: Some(actor.user_id),
-        organization_id: Some(actor.organization_id),
-        workstation: actor.audit_place(),
-        action,
-        client_id: Some(client),
-        detail: Some(detail),
-    }
+    actor.audit_event(clock.now(), action, Some(client), Some(detail))
 }
 
 fn already_resolved() -> UseCaseError {

@@ -46,15 +46,12 @@ impl DosesOutcome {
 }
 
 fn audit_event(clock: &dyn Clock, actor: &Actor, client: ClientId, detail: String) -> AuditEvent {
-    AuditEvent {
-        at: clock.now(),
-        user_id: Some(actor.user_id),
-        organization_id: Some(actor.organization_id),
-        workstation: actor.audit_place(),
-        action: AuditAction::UpdateImmunization,
-        client_id: Some(client),
-        detail: Some(detail),
-    }
+    actor.audit_event(
+        clock.now(),
+        AuditAction::UpdateImmunization,
+        Some(client),
+        Some(detail),
+    )
 }
 
 /// CDC's facts about `cvx`, or an issue on `field` when CDC does not list it.
