@@ -47,27 +47,57 @@ pub enum Permission {
     ManageOwnAccount,
 }
 
-impl Permission {
-    /// Every permission.
-    pub const ALL: [Permission; 16] = [
-        P::SearchClients,
-        P::ViewClient,
-        P::PrintRecord,
-        P::UpdateConsent,
-        P::EditDemographics,
-        P::MergeClients,
-        P::AddImmunizations,
-        P::EditImmunizations,
-        P::ManageLots,
-        P::RunReports,
-        P::SchoolReports,
-        P::ManageOrganizationUsers,
-        P::ApproveAccessRequests,
-        P::ManageOrganizations,
-        P::ViewSupportTables,
-        P::ManageOwnAccount,
-    ];
+/// Every permission, listed once: [`Permission::ALL`] and the marker types of [`need`] come
+/// from this list.
+macro_rules! every_permission {
+    ($($name:ident),* $(,)?) => {
+        impl Permission {
+            /// Every permission.
+            pub const ALL: [Permission; [$(Permission::$name),*].len()] = [$(Permission::$name),*];
+        }
 
+        /// Marker types, one per [`Permission`]: a use case that needs a permission takes a
+        /// permit typed by its marker (`Permit<need::AddImmunizations>` in `shotbook-usecases`).
+        pub mod need {
+            use super::{Need, Permission};
+            $(
+                #[doc = concat!("Needs [`Permission::", stringify!($name), "`].")]
+                #[derive(Debug, Clone, Copy)]
+                pub struct $name;
+                impl Need for $name {
+                    const PERMISSION: Permission = Permission::$name;
+                }
+            )*
+        }
+    };
+}
+
+every_permission!(
+    SearchClients,
+    ViewClient,
+    PrintRecord,
+    UpdateConsent,
+    EditDemographics,
+    MergeClients,
+    AddImmunizations,
+    EditImmunizations,
+    ManageLots,
+    RunReports,
+    SchoolReports,
+    ManageOrganizationUsers,
+    ApproveAccessRequests,
+    ManageOrganizations,
+    ViewSupportTables,
+    ManageOwnAccount,
+);
+
+/// A permission as a type (see [`need`]).
+pub trait Need {
+    /// The permission.
+    const PERMISSION: Permission;
+}
+
+impl Permission {
     /// Stable snake_case code, shared with the UI (which hides what the role lacks).
     pub fn code(&self) -> &'static str {
         match self {

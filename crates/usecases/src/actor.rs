@@ -3,7 +3,7 @@
 use std::marker::PhantomData;
 
 use shotbook_core::ids::{OrganizationId, UserId};
-use shotbook_core::permission::{Permission, Role};
+use shotbook_core::permission::Role;
 use shotbook_core::session::Session;
 use shotbook_protocol::{ChangeSource, Origin};
 
@@ -114,47 +114,7 @@ impl Via {
     }
 }
 
-/// A permission a use case needs, as a type: `Permit<need::AddImmunizations>`.
-pub trait Need {
-    /// The permission.
-    const PERMISSION: Permission;
-}
-
-/// Marker types, one per [`Permission`], for [`Permit`].
-pub mod need {
-    use super::Need;
-    use shotbook_core::permission::Permission;
-
-    macro_rules! needs {
-        ($($name:ident),* $(,)?) => {$(
-            #[doc = concat!("Needs [`Permission::", stringify!($name), "`].")]
-            #[derive(Debug, Clone, Copy)]
-            pub struct $name;
-            impl Need for $name {
-                const PERMISSION: Permission = Permission::$name;
-            }
-        )*};
-    }
-
-    needs!(
-        SearchClients,
-        ViewClient,
-        PrintRecord,
-        UpdateConsent,
-        EditDemographics,
-        MergeClients,
-        AddImmunizations,
-        EditImmunizations,
-        ManageLots,
-        RunReports,
-        SchoolReports,
-        ManageOrganizationUsers,
-        ApproveAccessRequests,
-        ManageOrganizations,
-        ViewSupportTables,
-        ManageOwnAccount,
-    );
-}
+pub use shotbook_core::permission::{need, Need};
 
 /// Proof that an actor's role holds the permission `P`. Made only by [`Permit::check`]; every
 /// use case that writes takes one, so skipping the check does not compile.
