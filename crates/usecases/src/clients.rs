@@ -51,3 +51,45 @@ pub async fn open_full_record<R: Registry>(
     let access = access::require_full_record(registry, permit.actor(), client).await?;
     audit_read(registry, permit, clock, client, &access).await
 }
+
+/// Authorizes printing a client's Official Immunization Record: the whole record under the
+/// consent rule and the print right on it. The print is audited with `detail` before the
+/// document is made (no audit row, no document).
+pub async fn print_record<R: Registry>(
+    registry: &R,
+    permit: &Permit<need::PrintRecord>,
+    clock: &dyn Clock,
+    client: ClientId,
+    detail: String,
+) -> UseCaseResult<ClientAccess> {
+    let access = access::require_full_record(registry, permit.actor(), client).await?;
+    if !access.may_print {
+        return Err(crate::UseCaseError::Forbidden {
+            permission: <need::PrintRecord as crate::Need>::PERMISSION.code(),
+        });
+    }
+    audit_print(registry, permit, clock, client, detail).await?;
+    Ok(access)
+}
+
+/// Audits one more output of a printed record (saved as a PDF, sent to a printer), before it
+/// happens.
+pub async fn audit_print<R: Registry>(
+    registry: &R,
+    permit: &Permit<need::PrintRecord>,
+    clock: &dyn Clock,
+    client: ClientId,
+    detail: String,
+) -> UseCaseResult<()> {
+    let actor = permit.actor();
+    let mut work = registry.begin(actor.origin(), clock.now()).await?;
+    work.audit(&actor.audit_event(
+        clock.now(),
+        AuditAction::PrintRecord,
+        Some(client),
+        Some(detail),
+    ))
+    .await?;
+    work.commit().await?;
+    Ok(())
+}

@@ -357,3 +357,48 @@ async fn a_consent_change_is_audited_in_its_unit_of_work_with_the_interface_as_p
         ConsentStatus::Withdrawn
     );
 }
+
+#[tokio::test]
+async fn a_print_is_audited_before_the_document_exists_and_refused_without_the_whole_record() {
+    use shotbook_core::permission::Role;
+    use shotbook_usecases::{clients, Actor, UseCaseError, Via};
+    let (r, setup) = registry();
+    let clock = contract::clock();
+    let at = |organization| Actor {
+        user_id: setup.nurse,
+        organization_id: organization,
+        role: Role::FullAccessProvider,
+        via: Via::Workstation { name: "pc".into() },
+    };
+    let home = Permit::<need::PrintRecord>::check(at(setup.clinic)).unwrap();
+    clients::print_record(
+        &r,
+        &home,
+        &clock,
+        setup.client,
+        "rendered document D1".into(),
+    )
+    .await
+    .expect("the client's own clinic prints the record");
+    let audit = r.snapshot().audit;
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].detail.as_deref(), Some("rendered document D1"));
+
+    let mut state = r.snapshot();
+    state.clients.get_mut(&setup.client).unwrap().consent = ConsentStatus::NotGranted;
+    let r = MemoryRegistry::new(state);
+    let elsewhere = Permit::<need::PrintRecord>::check(at(OrganizationId::new())).unwrap();
+    let refused = clients::print_record(
+        &r,
+        &elsewhere,
+        &clock,
+        setup.client,
+        "rendered document D2".into(),
+    )
+    .await;
+    assert!(
+        matches!(refused, Err(UseCaseError::ConsentRestricted(_))),
+        "{refused:?}"
+    );
+    assert_eq!(r.snapshot().audit.len(), 1, "no print, no print audit");
+}

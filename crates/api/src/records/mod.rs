@@ -10,7 +10,6 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use shotbook_core::audit::{AuditAction, AuditEvent};
 use shotbook_core::date::UsDate;
 use shotbook_core::ids::ClientId;
 use shotbook_core::permission::Permission;
@@ -18,13 +17,12 @@ use shotbook_core::record_document::{
     Block, ClientIdentity, PrintedBy, RecordDocument, RecordDose, RecordInput, Registry,
     HISTORICAL_LEGEND, NO_IMMUNIZATIONS, TABLE_COLUMNS, TITLE,
 };
-use shotbook_core::session::Grant;
 use shotbook_print::qr::QrMatrix;
 use shotbook_print::{KeyKind, RecordKey, TrustedKeys};
 use shotbook_store::clients::ClientRow;
 use shotbook_store::demographics::{self, CommentRow};
 use shotbook_store::immunizations::ImmunizationRow;
-use shotbook_store::{audit, clients, immunizations, organizations};
+use shotbook_store::{clients, immunizations, organizations};
 
 use crate::convert::client_id;
 use crate::dto::{
@@ -34,6 +32,8 @@ use crate::dto::{
 };
 use crate::error::{AppError, AppResult, FieldIssue};
 use crate::AppContext;
+use shotbook_usecases::clients as usecases;
+use shotbook_usecases::need;
 
 /// Environment variable holding the registry's record-signing key (base64 of a 32-byte
 /// Ed25519 seed). Without it the OS keyring entry [`SIGNING_KEY_ENTRY`] is used.
@@ -99,14 +99,18 @@ pub async fn print_record(
 /// Renders and audits one client's record: the shared path of the app, the CLI and the
 /// benchmark.
 pub async fn render_record(ctx: &AppContext, id: ClientId) -> AppResult<RenderedRecord> {
-    let (grant, session) = ctx.require(Permission::PrintRecord)?;
-    // The consent rule (shotbook_core::consent): the whole record, and the print right on it.
-    let access = crate::consent::require_full_record(ctx, &session, id).await?;
-    if !access.may_print {
-        return Err(AppError::Forbidden {
-            permission: Permission::PrintRecord.code().to_string(),
-        });
-    }
+    let (permit, session) = ctx.permit::<need::PrintRecord>()?;
+    let document_id = uuid::Uuid::now_v7().to_string();
+    // The consent rule (shotbook_core::consent): the whole record, and the print right on it;
+    // audited before the document exists.
+    usecases::print_record(
+        ctx.store(),
+        &permit,
+        ctx.clock(),
+        id,
+        format!("rendered document {document_id}"),
+    )
+    .await?;
     let client = clients::get(ctx.store(), id).await?;
     let doses = immunizations::for_client(ctx.store(), id).await?;
     let state = organizations::all(ctx.store())
@@ -114,7 +118,6 @@ pub async fn render_record(ctx: &AppContext, id: ClientId) -> AppResult<Rendered
         .into_iter()
         .find(|o| o.id == session.organization_id.to_string())
         .map_or_else(|| "US".to_string(), |o| o.state);
-    let document_id = uuid::Uuid::now_v7().to_string();
     let comments = demographics::comments(ctx.store(), id).await?;
     let valid = valid_doses(&client, &doses, &comments, ctx.clock().today());
     let input = record_input(
@@ -139,7 +142,6 @@ pub async fn render_record(ctx: &AppContext, id: ClientId) -> AppResult<Rendered
     .await
     .map_err(AppError::internal)?;
     let pdf = pdf.map_err(AppError::internal)?;
-    audit_print(ctx, &grant, id, format!("rendered document {document_id}")).await?;
     let file_name = format!(
         "Official-Immunization-Record-{}.pdf",
         client.registry_id.as_deref().unwrap_or(&client.id)
@@ -160,18 +162,13 @@ pub async fn save_record_pdf(
     request: PrintedRecordRequest,
     path: &Path,
 ) -> AppResult<SavedRecord> {
-    let (grant, _) = ctx.require(Permission::PrintRecord)?;
+    let (permit, _) = ctx.permit::<need::PrintRecord>()?;
     let (_, client, pdf) = kept(ctx, &request.document_id)?;
+    let detail = format!("saved document {} as PDF", request.document_id);
+    usecases::audit_print(ctx.store(), &permit, ctx.clock(), client, detail).await?;
     tokio::fs::write(path, &pdf)
         .await
         .map_err(|e| AppError::internal(format!("writing a record PDF: {e}")))?;
-    audit_print(
-        ctx,
-        &grant,
-        client,
-        format!("saved document {} as PDF", request.document_id),
-    )
-    .await?;
     Ok(SavedRecord {
         path: path.display().to_string(),
     })
@@ -237,23 +234,4 @@ pub(super) fn kept(ctx: &AppContext, document_id: &str) -> AppResult<(String, Cl
         .ok_or_else(|| AppError::NotFound {
             entity: "printed record".into(),
         })
-}
-
-pub(super) async fn audit_print(
-    ctx: &AppContext,
-    grant: &Grant,
-    client: ClientId,
-    detail: String,
-) -> AppResult<()> {
-    let event = AuditEvent {
-        at: ctx.clock().now(),
-        user_id: Some(grant.user_id()),
-        organization_id: Some(grant.organization_id()),
-        workstation: ctx.workstation().to_string(),
-        action: AuditAction::PrintRecord,
-        client_id: Some(client),
-        detail: Some(detail),
-    };
-    audit::append(ctx.store().pool(), &event).await?;
-    Ok(())
 }

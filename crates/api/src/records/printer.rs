@@ -8,9 +8,11 @@ pub async fn send_record_to_printer(
     ctx: &AppContext,
     request: PrintedRecordRequest,
 ) -> AppResult<PrintJob> {
-    let (grant, _) = ctx.require(Permission::PrintRecord)?;
+    let (permit, _) = ctx.permit::<need::PrintRecord>()?;
     let (_, client, pdf) = kept(ctx, &request.document_id)?;
     let printer = default_printer().await?;
+    let detail = format!("sent document {} to printer", request.document_id);
+    usecases::audit_print(ctx.store(), &permit, ctx.clock(), client, detail).await?;
     let file = std::env::temp_dir().join(format!("shotbook-{}.pdf", request.document_id));
     tokio::fs::write(&file, &pdf)
         .await
@@ -32,13 +34,6 @@ pub async fn send_record_to_printer(
             ),
         ));
     }
-    audit_print(
-        ctx,
-        &grant,
-        client,
-        format!("sent document {} to printer", request.document_id),
-    )
-    .await?;
     Ok(PrintJob {
         printer,
         message: String::from_utf8_lossy(&out.stdout).trim().to_string(),
