@@ -1,16 +1,13 @@
 //! Finding and reading clients.
 
-use shotbook_core::audit::{AuditAction, AuditEvent};
 use shotbook_core::date::{Age, UsDate};
 use shotbook_core::ids::ClientId;
 use shotbook_core::immunization::dose::may_change;
-use shotbook_core::permission::Permission;
 use shotbook_core::search::{BasicSearch, BasicSearchInput};
-use shotbook_core::session::{Grant, Session};
 use shotbook_store::clients::{self, ClientRow, ClientSummaryRow};
-use shotbook_store::{audit, immunizations};
+use shotbook_store::immunizations;
 use shotbook_usecases::clients as usecases;
-use shotbook_usecases::need;
+use shotbook_usecases::{need, Permit};
 use time::Date;
 
 pub(crate) use crate::convert::us_date;
@@ -32,7 +29,7 @@ pub async fn search_clients(
     ctx: &AppContext,
     request: SearchClientsRequest,
 ) -> AppResult<SearchClientsResponse> {
-    let (grant, session) = ctx.require(Permission::SearchClients)?;
+    let (permit, _) = ctx.permit::<need::SearchClients>()?;
     let criteria = BasicSearch::parse(
         BasicSearchInput {
             last_name: &request.last_name,
@@ -49,15 +46,14 @@ pub async fn search_clients(
         },
         ctx.clock().today(),
     )?;
-    basic_search(ctx, &grant, &session, &criteria).await
+    basic_search(ctx, &permit, &criteria).await
 }
 
 /// Runs a parsed Basic search, trims each line to what the consent rule lets this user see,
 /// and audits every client shown (Quick search runs it too).
 pub(crate) async fn basic_search(
     ctx: &AppContext,
-    grant: &Grant,
-    session: &Session,
+    permit: &Permit<need::SearchClients>,
     criteria: &BasicSearch,
 ) -> AppResult<SearchClientsResponse> {
     let mut rows =
@@ -69,8 +65,8 @@ pub(crate) async fn basic_search(
         .map(|r| crate::consent::parse_client_id(&r.id))
         .collect::<AppResult<_>>()?;
     // Clients without consent for this organization are listed by identification only.
-    let access = crate::consent::access_to_each(ctx, session, &shown).await?;
-    audit_each(ctx, grant, AuditAction::SearchClients, &shown).await?;
+    // Clients without consent for this organization are listed by identification only.
+    let access = usecases::search_results(ctx.store(), permit, ctx.clock(), &shown).await?;
     tracing::info!(results = rows.len(), truncated, "basic search");
     Ok(SearchClientsResponse {
         clients: rows
@@ -169,30 +165,6 @@ fn identification_only(c: ClientDetails) -> ClientDetails {
         organization_name: None,
         ..c
     }
-}
-
-pub(crate) async fn audit_each(
-    ctx: &AppContext,
-    grant: &Grant,
-    action: AuditAction,
-    clients: &[ClientId],
-) -> AppResult<()> {
-    let now = ctx.clock().now();
-    let mut tx = ctx.store().begin().await?;
-    for client in clients {
-        let event = AuditEvent {
-            at: now,
-            user_id: Some(grant.user_id()),
-            organization_id: Some(grant.organization_id()),
-            workstation: ctx.workstation().to_string(),
-            action,
-            client_id: Some(*client),
-            detail: None,
-        };
-        audit::append(&mut *tx, &event).await?;
-    }
-    tx.commit().await.map_err(AppError::from)?;
-    Ok(())
 }
 
 /// [`Age`] in English: "14 months" under two years, "7 years" after; "3 weeks" / "5 days" for

@@ -28,19 +28,6 @@ pub async fn access_to(
     Ok(shotbook_usecases::access::access_to(ctx.store(), &actor, client).await?)
 }
 
-/// [`access_to`] for each client of a result list, in order.
-pub async fn access_to_each(
-    ctx: &AppContext,
-    session: &Session,
-    clients: &[ClientId],
-) -> AppResult<Vec<ClientAccess>> {
-    let mut out = Vec::with_capacity(clients.len());
-    for client in clients {
-        out.push(access_to(ctx, session, *client).await?);
-    }
-    Ok(out)
-}
-
 /// A result-list line trimmed to what identification-only access shows (no guardian, address
 /// or organization); unchanged when the record may be seen in full.
 pub fn summary_for(access: &ClientAccess, summary: ClientSummary) -> ClientSummary {

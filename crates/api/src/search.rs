@@ -1,16 +1,15 @@
 //! Smart search (probabilistic, typo-tolerant) and Quick search (one box that reads what was
 //! typed). Basic search lives in [`crate::clients`].
 
-use shotbook_core::audit::AuditAction;
 use shotbook_core::ids::ClientId;
 use shotbook_core::matching::{DEFAULT_THRESHOLD, POSSIBLE_THRESHOLD};
-use shotbook_core::permission::Permission;
 use shotbook_core::quick_search::QuickSearch;
 use shotbook_core::search::{BasicSearch, SmartSearch, SmartSearchInput};
-use shotbook_core::session::{Grant, Session};
 use shotbook_store::{clients, match_index};
+use shotbook_usecases::clients as usecases;
+use shotbook_usecases::{need, Permit};
 
-use crate::clients::{audit_each, basic_search, summary, SEARCH_LIMIT};
+use crate::clients::{basic_search, summary, SEARCH_LIMIT};
 use crate::dto::{
     QuickSearchRequest, QuickSearchResponse, ScoredClient, SearchClientsResponse,
     SmartSearchRequest, SmartSearchResponse,
@@ -25,7 +24,7 @@ pub async fn smart_search(
     ctx: &AppContext,
     request: SmartSearchRequest,
 ) -> AppResult<SmartSearchResponse> {
-    let (grant, session) = ctx.require(Permission::SearchClients)?;
+    let (permit, _) = ctx.permit::<need::SearchClients>()?;
     let criteria = SmartSearch::parse(
         SmartSearchInput {
             last_name: &request.last_name,
@@ -39,7 +38,7 @@ pub async fn smart_search(
         },
         ctx.clock().today(),
     )?;
-    run_smart(ctx, &grant, &session, &criteria).await
+    run_smart(ctx, &permit, &criteria).await
 }
 
 /// Quick search: reads the box (see [`QuickSearch::parse`]) and runs the search it asks for —
@@ -49,11 +48,9 @@ pub async fn quick_search(
     ctx: &AppContext,
     request: QuickSearchRequest,
 ) -> AppResult<QuickSearchResponse> {
-    let (grant, session) = ctx.require(Permission::SearchClients)?;
-    let (granted, signed_in) = (&grant, &session);
-    let basic = |criteria: BasicSearch| async move {
-        basic_search(ctx, granted, signed_in, &criteria).await
-    };
+    let (permit, _) = ctx.permit::<need::SearchClients>()?;
+    let permit = &permit;
+    let basic = |criteria: BasicSearch| async move { basic_search(ctx, permit, &criteria).await };
     let only_basic = |r| QuickSearchResponse {
         basic: Some(r),
         smart: None,
@@ -97,7 +94,7 @@ pub async fn quick_search(
                 (Some(found), _) if !found.clients.is_empty() => Ok(only_basic(found)),
                 (_, Some(person)) => Ok(QuickSearchResponse {
                     basic: None,
-                    smart: Some(run_smart(ctx, &grant, &session, &SmartSearch { person }).await?),
+                    smart: Some(run_smart(ctx, permit, &SmartSearch { person }).await?),
                 }),
                 (found, None) => Ok(only_basic(found.unwrap_or(SearchClientsResponse {
                     clients: Vec::new(),
@@ -113,8 +110,7 @@ pub async fn quick_search(
 /// and audits every client shown.
 async fn run_smart(
     ctx: &AppContext,
-    grant: &Grant,
-    session: &Session,
+    permit: &Permit<need::SearchClients>,
     criteria: &SmartSearch,
 ) -> AppResult<SmartSearchResponse> {
     let mut clients = scored(ctx, criteria).await?;
@@ -125,7 +121,7 @@ async fn run_smart(
         .map(|c| crate::consent::parse_client_id(&c.client.id))
         .collect::<AppResult<_>>()?;
     // Clients without consent for this organization are listed by identification only.
-    let access = crate::consent::access_to_each(ctx, session, &shown).await?;
+    let access = usecases::search_results(ctx.store(), permit, ctx.clock(), &shown).await?;
     let clients: Vec<ScoredClient> = clients
         .into_iter()
         .zip(&access)
@@ -134,7 +130,6 @@ async fn run_smart(
             ..c
         })
         .collect();
-    audit_each(ctx, grant, AuditAction::SearchClients, &shown).await?;
     tracing::info!(results = clients.len(), truncated, "smart search");
     Ok(SmartSearchResponse {
         clients,

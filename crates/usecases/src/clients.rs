@@ -93,3 +93,31 @@ pub async fn audit_print<R: Registry>(
     work.commit().await?;
     Ok(())
 }
+
+/// What a search may show of each client it found, in order (the whole line, or identification
+/// only under the consent rule); every client listed is audited as a search result before the
+/// list is shown.
+pub async fn search_results<R: Registry>(
+    registry: &R,
+    permit: &Permit<need::SearchClients>,
+    clock: &dyn Clock,
+    found: &[ClientId],
+) -> UseCaseResult<Vec<ClientAccess>> {
+    let actor = permit.actor();
+    let mut shown = Vec::with_capacity(found.len());
+    for client in found {
+        shown.push(access::access_to(registry, actor, *client).await?);
+    }
+    let mut work = registry.begin(actor.origin(), clock.now()).await?;
+    for client in found {
+        work.audit(&actor.audit_event(
+            clock.now(),
+            AuditAction::SearchClients,
+            Some(*client),
+            None,
+        ))
+        .await?;
+    }
+    work.commit().await?;
+    Ok(shown)
+}
