@@ -67,6 +67,11 @@ impl ClientReads for Store {
             date_of_birth: date(&row.date_of_birth)?,
             consent,
             organizations,
+            merged_into: row
+                .merged_into
+                .as_deref()
+                .map(|m| uuid(m, "client id"))
+                .transpose()?,
         })
     }
 }

@@ -431,6 +431,23 @@ pub async fn a_merge_happens_once_and_its_undo_moves_the_doses_back<R: Registry>
         matches!(again, Err(UseCaseError::Invalid(_))),
         "a resolved pair is not merged twice: {again:?}"
     );
+    let on_merged = record_historical(
+        registry,
+        &adder,
+        &clock,
+        twin.client,
+        vec![HistoricalDose {
+            cvx: Cvx::parse("21").unwrap(),
+            administered_on: date!(2021 - 02 - 15),
+            provider: None,
+        }],
+        true,
+    )
+    .await;
+    assert!(
+        matches!(on_merged, Err(UseCaseError::Conflict(_))),
+        "nothing is written to a merged-away record: {on_merged:?}"
+    );
     let dismissed = dismiss(registry, &supervisor, &clock, &twin.pair).await;
     assert!(
         matches!(dismissed, Err(UseCaseError::Invalid(_))),
@@ -452,6 +469,15 @@ pub async fn a_merge_happens_once_and_its_undo_moves_the_doses_back<R: Registry>
     assert!(
         registry.pair(&twin.pair).await.unwrap().unwrap().open,
         "the pair is open again"
+    );
+    assert_eq!(
+        registry
+            .client_facts(twin.client)
+            .await
+            .unwrap()
+            .merged_into,
+        None,
+        "the record is its own again"
     );
     let nurse_only = Permit::<need::MergeClients>::check(nurse(setup, setup.clinic));
     assert!(

@@ -67,6 +67,7 @@ pub async fn record_consent<R: Registry>(
 ) -> UseCaseResult<ClientAccess> {
     let actor = permit.actor();
     let access = access_to(registry, actor, client).await?;
+    registry.client_facts(client).await?.ensure_not_merged()?;
     if !access.may_update_consent {
         return Err(UseCaseError::Forbidden {
             permission: Permission::UpdateConsent.code(),
@@ -111,6 +112,7 @@ pub async fn change<R: Registry>(
 ) -> UseCaseResult<Changed> {
     let actor = permit.actor();
     let access = access_to(registry, actor, client).await?;
+    registry.client_facts(client).await?.ensure_not_merged()?;
     if !access.may_edit_demographics {
         return Err(match access.restriction {
             Some(r) => UseCaseError::ConsentRestricted(r),

@@ -105,7 +105,9 @@ pub async fn record_administered<R: Registry>(
 ) -> UseCaseResult<DosesOutcome> {
     let actor = permit.actor();
     let today = clock.today();
-    let born = registry.client_facts(dose.client).await?.date_of_birth;
+    let facts = registry.client_facts(dose.client).await?;
+    facts.ensure_not_merged()?;
+    let born = facts.date_of_birth;
     let mut issues = IssueCollector::new();
     let lot: Option<StoredLot> = match &dose.product {
         DoseProduct::FromLot(id) => {
@@ -250,7 +252,9 @@ pub async fn record_historical<R: Registry>(
 ) -> UseCaseResult<DosesOutcome> {
     let actor = permit.actor();
     let today = clock.today();
-    let born = registry.client_facts(client).await?.date_of_birth;
+    let facts = registry.client_facts(client).await?;
+    facts.ensure_not_merged()?;
+    let born = facts.date_of_birth;
     if doses.is_empty() {
         return Err(ValidationError::single("doses", "Add at least one dose.").into());
     }

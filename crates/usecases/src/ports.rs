@@ -35,6 +35,21 @@ pub struct ClientFacts {
     pub consent: ConsentStatus,
     /// The organizations the client has a relationship with (home first).
     pub organizations: Vec<OrganizationId>,
+    /// The record this one was merged into, if it was.
+    pub merged_into: Option<ClientId>,
+}
+
+impl ClientFacts {
+    /// Refuses a write to a record merged into another: its doses, names and organizations
+    /// live on the kept record now, and a write here would be lost from view.
+    pub fn ensure_not_merged(&self) -> crate::UseCaseResult<()> {
+        match self.merged_into {
+            Some(kept) => Err(crate::UseCaseError::Conflict(format!(
+                "This record was merged into client {kept}; open the kept record to change it."
+            ))),
+            None => Ok(()),
+        }
+    }
 }
 
 /// A lot of an organization's inventory.

@@ -35,6 +35,7 @@ fn registry() -> (MemoryRegistry, Setup) {
     state.clients.insert(
         setup.client,
         ClientFacts {
+            merged_into: None,
             date_of_birth: BORN,
             consent: ConsentStatus::Granted,
             organizations: vec![setup.clinic],

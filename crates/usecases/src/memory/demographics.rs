@@ -95,6 +95,7 @@ impl DemographicsWrites for MemoryWork {
         self.state.clients.insert(
             client.id,
             ClientFacts {
+                merged_into: None,
                 date_of_birth: client.personal.date_of_birth.date().date(),
                 consent: client.consent,
                 organizations: vec![client.home_organization],

@@ -57,6 +57,9 @@ impl DuplicateWrites for MemoryWork {
             dose.client = survivor;
             moved.push(dose.id);
         }
+        if let Some(facts) = self.state.clients.get_mut(&merged) {
+            facts.merged_into = Some(survivor);
+        }
         let id = format!("merge-{}", self.state.merges.len() + 1);
         self.state.merges.insert(
             id.clone(),
@@ -94,6 +97,9 @@ impl DuplicateWrites for MemoryWork {
             .filter(|d| moved.contains(&d.id) && d.client == survivor)
         {
             dose.client = merged;
+        }
+        if let Some(facts) = self.state.clients.get_mut(&merged) {
+            facts.merged_into = None;
         }
         if let Some(p) = pair.and_then(|p| self.state.pairs.get_mut(&p)) {
             p.open = true;
