@@ -10,7 +10,7 @@ use shotbook_usecases::clients as usecases;
 use shotbook_usecases::{need, Permit};
 use time::Date;
 
-pub(crate) use crate::convert::us_date;
+use crate::convert::us_date;
 use crate::dto::{
     ClientDetails, ClientRecord, ClientSummary, GetClientRequest, ImmunizationEntry,
     SearchClientsRequest, SearchClientsResponse,
@@ -62,7 +62,7 @@ pub(crate) async fn basic_search(
     rows.truncate(SEARCH_LIMIT as usize);
     let shown: Vec<ClientId> = rows
         .iter()
-        .map(|r| crate::consent::parse_client_id(&r.id))
+        .map(|r| crate::convert::client_id(&r.id))
         .collect::<AppResult<_>>()?;
     // Clients without consent for this organization are listed by identification only.
     // Clients without consent for this organization are listed by identification only.
@@ -84,7 +84,7 @@ pub(crate) async fn basic_search(
 /// granted). Audited, with the restriction in the detail.
 pub async fn get_client(ctx: &AppContext, request: GetClientRequest) -> AppResult<ClientRecord> {
     let (permit, session) = ctx.permit::<need::ViewClient>()?;
-    let id = crate::consent::parse_client_id(&request.client_id)?;
+    let id = crate::convert::client_id(&request.client_id)?;
     let access = usecases::open_record(ctx.store(), &permit, ctx.clock(), id).await?;
     let row = clients::get(ctx.store(), id).await?;
     let doses = if access.is_full() {

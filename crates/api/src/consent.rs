@@ -11,7 +11,7 @@ use shotbook_usecases::demographics as usecases;
 use shotbook_usecases::{need, Actor};
 
 use crate::dto::{ClientSummary, ConsentHistoryEntry, RecordAccess, UpdateConsentRequest};
-use crate::error::{AppError, AppResult, FieldIssue};
+use crate::error::{AppError, AppResult};
 use crate::AppContext;
 
 /// What the signed-in user may see and do with `client`, by the consent rule.
@@ -69,15 +69,6 @@ pub fn record_access(access: &ClientAccess) -> RecordAccess {
     }
 }
 
-pub(crate) fn parse_client_id(text: &str) -> AppResult<ClientId> {
-    text.parse().map_err(|_| AppError::Validation {
-        issues: vec![FieldIssue {
-            field: "clientId".into(),
-            message: "Not a client id.".into(),
-        }],
-    })
-}
-
 /// Records a consent entry (granted, not granted or withdrawn). Takes effect at once: the next
 /// read by another organization is restricted. Audited with the new status. Allowed to every
 /// role with [`UpdateConsent`](shotbook_core::permission::Permission::UpdateConsent),
@@ -89,7 +80,7 @@ pub async fn update_consent(
     request: UpdateConsentRequest,
 ) -> AppResult<Vec<ConsentHistoryEntry>> {
     let (permit, _) = ctx.permit::<need::UpdateConsent>()?;
-    let client = parse_client_id(&request.client_id)?;
+    let client = crate::convert::client_id(&request.client_id)?;
     let mut issues = IssueCollector::new();
     let entry = ConsentEntry::parse(
         "",
@@ -125,7 +116,7 @@ pub(crate) async fn consent_history_for(
         .map(|r| ConsentHistoryEntry {
             id: r.id,
             status: r.status,
-            effective_on: crate::clients::us_date(&r.effective_on),
+            effective_on: crate::convert::us_date(&r.effective_on),
             method: r.method,
             given_by: r.given_by.filter(|_| full),
             recorded_by: r.recorded_by_name,

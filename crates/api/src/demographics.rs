@@ -17,8 +17,9 @@ use shotbook_store::organizations;
 use shotbook_usecases::demographics::{self as usecases, AddedClient, PossibleDuplicate};
 use shotbook_usecases::need;
 
-use crate::clients::us_date;
-use crate::consent::{parse_client_id, record_access};
+use crate::consent::record_access;
+use crate::convert::client_id;
+use crate::convert::us_date;
 use crate::dto::{
     AddClientOutcome, AddClientRequest, AddressEntry, AddressFields, AkaEntry,
     ChangeDemographicsRequest, ClientDemographics, ClientOrganizationEntry, CodeName,
@@ -86,7 +87,7 @@ pub async fn get_demographics(
     request: GetClientRequest,
 ) -> AppResult<ClientDemographics> {
     let (permit, _) = ctx.permit::<need::ViewClient>()?;
-    let id = parse_client_id(&request.client_id)?;
+    let id = client_id(&request.client_id)?;
     let access = usecases::open(ctx.store(), &permit, ctx.clock(), id).await?;
     demographics_of(ctx, id, &access).await
 }
@@ -409,7 +410,7 @@ pub async fn change_demographics(
     request: ChangeDemographicsRequest,
 ) -> AppResult<ClientDemographics> {
     let (permit, _) = ctx.permit::<need::EditDemographics>()?;
-    let id = parse_client_id(&request.client_id)?;
+    let id = client_id(&request.client_id)?;
     let edit = parse_change(&request.change, ctx.clock().today())?;
     let changed = usecases::change(ctx.store(), &permit, ctx.clock(), id, &edit).await?;
     tracing::info!(change = edit.what(), "demographics changed");

@@ -18,7 +18,8 @@ use shotbook_store::{audit, immunizations, match_index};
 use shotbook_usecases::duplicates as usecases;
 use shotbook_usecases::need;
 
-use crate::consent::{access_to, parse_client_id};
+use crate::consent::access_to;
+use crate::convert::client_id;
 use crate::convert::us_date;
 use crate::dto::{
     ClientSummary, DismissDuplicateRequest, DuplicatePair, DuplicateQueue, DuplicateSide,
@@ -135,7 +136,7 @@ pub(crate) async fn likely_matches(
         let Some(row) = rows.get(&m.client_id) else {
             continue;
         };
-        let id = parse_client_id(&row.id)?;
+        let id = client_id(&row.id)?;
         let access = access_to(ctx, session, id).await?;
         out.push(Found {
             id,
@@ -201,7 +202,7 @@ pub async fn duplicate_queue(ctx: &AppContext) -> AppResult<DuplicateQueue> {
     let mut sides = std::collections::HashMap::new();
     let mut shown = Vec::with_capacity(rows.len());
     for row in &rows {
-        let id = parse_client_id(&row.id)?;
+        let id = client_id(&row.id)?;
         let access = access_to(ctx, &session, id).await?;
         let doses = if access.is_full() {
             immunizations::for_client(ctx.store(), id).await?.len() as i32
@@ -293,15 +294,8 @@ pub async fn scan_duplicates(ctx: &AppContext) -> AppResult<DuplicateQueue> {
         let now = ctx.clock().now();
         let mut tx = ctx.store().begin().await?;
         for (a, b, score, reasons) in &pairs {
-            store::record_pair_in_tx(
-                &mut tx,
-                parse_client_id(a)?,
-                parse_client_id(b)?,
-                *score,
-                reasons,
-                now,
-            )
-            .await?;
+            store::record_pair_in_tx(&mut tx, client_id(a)?, client_id(b)?, *score, reasons, now)
+                .await?;
         }
         tx.commit().await.map_err(AppError::from)?;
         found += pairs.len();

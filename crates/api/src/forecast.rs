@@ -27,7 +27,7 @@ pub async fn get_forecast(
     request: GetClientRequest,
 ) -> AppResult<ClientForecast> {
     let (permit, _) = ctx.permit::<need::ViewClient>()?;
-    let id: ClientId = crate::consent::parse_client_id(&request.client_id)?;
+    let id: ClientId = crate::convert::client_id(&request.client_id)?;
     // The forecast reveals the doses: it needs the whole record under the consent rule, and
     // is audited as a read of it before anything is computed.
     shotbook_usecases::clients::open_full_record(ctx.store(), &permit, ctx.clock(), id).await?;

@@ -118,7 +118,7 @@ async fn run_smart(
     clients.truncate(SEARCH_LIMIT as usize);
     let shown: Vec<ClientId> = clients
         .iter()
-        .map(|c| crate::consent::parse_client_id(&c.client.id))
+        .map(|c| crate::convert::client_id(&c.client.id))
         .collect::<AppResult<_>>()?;
     // Clients without consent for this organization are listed by identification only.
     let access = usecases::search_results(ctx.store(), permit, ctx.clock(), &shown).await?;

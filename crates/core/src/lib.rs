@@ -32,6 +32,7 @@ pub mod organization;
 pub mod password;
 pub mod permission;
 pub mod person;
+pub mod places;
 pub mod quick_search;
 pub mod record_document;
 pub mod search;
