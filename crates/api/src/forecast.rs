@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use shotbook_core::date::UsDate;
 use shotbook_core::demographics::comment_code;
 use shotbook_core::ids::ClientId;
-use shotbook_forecast::{Date, DoseInput, Engine, Gender, ObservationInput, Patient, SeriesStatus};
+use shotbook_forecast::{Date, DoseInput, Engine, Gender, ObservationInput, Patient, RowStatus};
 use shotbook_store::clients::ClientRow;
 use shotbook_store::demographics::CommentRow;
 use shotbook_store::immunizations::ImmunizationRow;
@@ -51,22 +51,23 @@ pub async fn get_forecast(
         .collect();
     let us =
         |d: Date| UsDate::parse(&d.to_string()).map_or_else(|_| d.to_string(), |u| u.to_string());
+    // One row per vaccine group, showing the series that applies to the client now (a completed
+    // childhood series rather than the adult series decades away; the other series stay in the
+    // engine's trace): the engine's own choice, `Assessment::rows`.
     let mut groups: Vec<VaccineGroupForecast> = assessment
-        .groups
-        .iter()
-        .map(|g| {
-            let urgency = match g.status {
-                SeriesStatus::NotComplete => match (g.past_due, g.recommended, g.earliest) {
-                    (Some(p), _, _) if p <= on => "overdue",
-                    (_, Some(r), _) if r <= on => "due",
-                    (_, _, Some(e)) if e <= on => "due",
-                    _ => "upcoming",
-                },
-                SeriesStatus::Complete => "complete",
-                SeriesStatus::Immune => "immune",
-                SeriesStatus::AgedOut => "aged_out",
-                SeriesStatus::Contraindicated => "contraindicated",
-                SeriesStatus::NotRecommended => "not_recommended",
+        .rows()
+        .into_iter()
+        .map(|row| {
+            let g = &assessment.groups[row.forecast];
+            let urgency = match row.status {
+                RowStatus::Overdue => "overdue",
+                RowStatus::Due | RowStatus::Allowed => "due",
+                RowStatus::Upcoming | RowStatus::NotYetEligible => "upcoming",
+                RowStatus::Complete => "complete",
+                RowStatus::Immune => "immune",
+                RowStatus::AgedOut => "aged_out",
+                RowStatus::Contraindicated => "contraindicated",
+                RowStatus::NotRecommended => "not_recommended",
             };
             VaccineGroupForecast {
                 vaccine_group: g.vaccine_group.clone(),
@@ -120,11 +121,6 @@ pub async fn get_forecast(
             .cmp(&rank(&b.urgency))
             .then(a.vaccine_group.cmp(&b.vaccine_group))
     });
-    // The engine forecasts each series group of a vaccine group (e.g. childhood PCV, complete,
-    // beside adult pneumococcal, due at 50). A registry screen shows one row per vaccine group:
-    // the most urgent one (the list is sorted by urgency, so the first occurrence).
-    let mut seen = std::collections::HashSet::new();
-    groups.retain(|g| seen.insert(g.vaccine_group.clone()));
 
     let dose_assessments = assessment
         .doses
@@ -144,7 +140,10 @@ pub async fn get_forecast(
 
     Ok(ClientForecast {
         assessed_on: UsDate::from_date(today).to_string(),
-        schedule: "ACIP (CDC CDSi supporting data 4.64)".into(),
+        schedule: format!(
+            "ACIP (CDC CDSi supporting data {})",
+            assessment.data_release
+        ),
         groups,
         doses: dose_assessments,
     })

@@ -177,3 +177,31 @@ async fn a_coded_underlying_condition_changes_the_forecast() {
     );
     assert_eq!(after.dose_number, Some(1));
 }
+
+#[tokio::test]
+async fn influenza_is_due_in_november_though_the_bundled_season_ended() {
+    let f = signed_in_as("TX0001", "tx.provider").await;
+    let forecast = get_forecast(
+        &f.ctx,
+        GetClientRequest {
+            client_id: f.ana.to_string(),
+        },
+    )
+    .await
+    .unwrap();
+    let row = |group: &str| {
+        forecast
+            .groups
+            .iter()
+            .find(|g| g.vaccine_group == group)
+            .unwrap_or_else(|| panic!("a {group} row"))
+    };
+    // Supporting data 4.64 defines influenza seasons only up to 06/30/2026; 11/22/2026 is in
+    // the next season, assumed from the last one.
+    let flu = row("Influenza");
+    assert!(
+        matches!(flu.urgency.as_str(), "due" | "overdue"),
+        "a 7-year-old's annual flu dose is due in November: {flu:?}"
+    );
+    assert!(forecast.schedule.contains("4.64"), "{}", forecast.schedule);
+}
