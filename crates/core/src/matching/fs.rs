@@ -30,8 +30,8 @@ use serde::{Deserialize, Serialize};
 use strsim::jaro_winkler;
 
 use super::{
-    compare_dob, compare_family, compare_given, compare_names, DobLevel, Frequencies, NameLevel,
-    PersonRecord, Prepared,
+    compare_dob, compare_family, compare_given, compare_names, Dob, DobLevel, Frequencies,
+    NameLevel, PersonRecord, Prepared,
 };
 
 /// Number of compared fields.
@@ -135,6 +135,7 @@ const SPECS: [FieldSpec; FIELD_COUNT] = [
                 3.0,
             ),
             ("same-year-month", "DOB same year and month", 1.5),
+            ("two-digits", "DOB two digits off", 2.0),
             ("different", "DOB differs", -6.0),
         ],
     },
@@ -240,6 +241,15 @@ fn one_char_off(a: &str, b: &str) -> bool {
             && a.as_bytes()[diff[1]] == b.as_bytes()[diff[0]])
 }
 
+/// How many of the 8 digits of two dates differ.
+fn digits_apart(a: Dob, b: Dob) -> usize {
+    a.digits()
+        .bytes()
+        .zip(b.digits().bytes())
+        .filter(|(x, y)| x != y)
+        .count()
+}
+
 /// The comparison vector of a pair, and whether first and last names were compared crossed.
 pub fn gamma(q: &Prepared, m: &Prepared) -> (Gamma, bool) {
     let mut g = [NULL; FIELD_COUNT];
@@ -263,7 +273,12 @@ pub fn gamma(q: &Prepared, m: &Prepared) -> (Gamma, bool) {
             }
             g[field::GIVEN] = level.unwrap_or(NULL);
         }
-        g[field::FAMILY] = name_level_family(family).unwrap_or(NULL);
+        // A one-letter surname ("X", an initial) is an initial at most, never a different name.
+        let initial_only = q.family.len() == 1 || m.family.len() == 1;
+        g[field::FAMILY] = match name_level_family(family) {
+            Some(family_level::DIFFERENT) if initial_only => NULL,
+            level => level.unwrap_or(NULL),
+        };
     }
     g[field::DOB] = match compare_dob(q.dob, m.dob) {
         DobLevel::Exact => 0,
@@ -275,7 +290,8 @@ pub fn gamma(q: &Prepared, m: &Prepared) -> (Gamma, bool) {
         DobLevel::Missing => NULL,
         DobLevel::Different => match (q.dob, m.dob) {
             (Some(a), Some(b)) if a.month == b.month && a.day == b.day => 5,
-            _ => 7,
+            (Some(a), Some(b)) if digits_apart(a, b) == 2 => 7,
+            _ => 8,
         },
     };
     if let (Some(a), Some(b)) = (q.sex, m.sex) {
@@ -418,7 +434,7 @@ const DEFAULT_U: [&[f64]; FIELD_COUNT] = [
     &[0.003, 0.0005, 0.002, 0.01, 0.01, 0.002, 0.0005, 0.972],
     &[0.002, 0.001, 0.005, 0.01, 0.002, 0.01, 0.97],
     &[
-        0.00005, 0.00002, 0.0001, 0.0005, 0.0001, 0.003, 0.0008, 0.99522,
+        0.00005, 0.00002, 0.0001, 0.0005, 0.0001, 0.003, 0.0008, 0.002, 0.99322,
     ],
     &[0.5, 0.5],
     &[0.01, 0.08, 0.91],

@@ -334,6 +334,16 @@ impl Prepared {
         if !self.zip.is_empty() && !self.street.is_empty() {
             out.push(format!("A{}|{}", self.zip, self.street));
         }
+        // A record without a date of birth is filed under each name alone (few records lack
+        // a date, so these blocks stay small); a query looks there by its names.
+        if self.dob.is_none() || query {
+            if !self.family_sx.is_empty() {
+                out.push(format!("F{}", self.family_sx));
+            }
+            if !self.given_sx.is_empty() {
+                out.push(format!("E{}", self.given_sx));
+            }
+        }
         // The full name, whatever the date says (a wrong or missing date of birth).
         if !self.given_sx.is_empty() && !self.family_sx.is_empty() {
             out.push(format!("N{}|{}", self.given_sx, self.family_sx));

@@ -127,11 +127,11 @@ fn without_data_the_hand_set_prior_is_the_model() {
     assert!(max_abs_diff(&fit.m, &prior) < 1e-12);
     // And a handful of pairs barely moves it.
     let mut few: Patterns = HashMap::new();
-    few.insert([7, 6, 7, 1, 2, 1, 2, 2], 3.0);
+    few.insert([7, 6, 8, 1, 2, 1, 2, 2], 3.0);
     let fit = em(&few, &u, &prior, 20.0, 0.01, 50, 1e-9);
     assert!(max_abs_diff(&fit.m, &prior) < 0.2);
     let model = FsModel::from_parts(&fit.m, &u, fit.lambda, TrainingSummary::default());
-    assert!(model.weight(field::DOB, 0) > model.weight(field::DOB, 7));
+    assert!(model.weight(field::DOB, 0) > model.weight(field::DOB, 8));
 }
 
 #[test]
@@ -197,7 +197,25 @@ fn a_common_name_weighs_less_than_a_rare_one() {
     let (common, rare) = (score("Maria"), score("Zenobia"));
     assert!(rare.bayes_factor_bits > common.bayes_factor_bits + 4.0);
     assert!(rare.probability >= common.probability);
-    assert_eq!(common.reasons[0], "DOB exact");
+    assert!(common.reasons.contains(&"given name exact".to_owned()));
+    // Reasons come strongest first.
+    let weights: Vec<f64> = common
+        .reasons
+        .iter()
+        .map(|r| {
+            let (f, l) = (0..FIELD_COUNT)
+                .flat_map(|f| (0..SPECS[f].levels.len()).map(move |l| (f, l)))
+                .find(|&(f, l)| SPECS[f].levels[l].1 == r)
+                .expect("a level's reason");
+            if l == 0 && (f == field::GIVEN || f == field::FAMILY) {
+                f64::INFINITY // frequency-adjusted; checked above
+            } else {
+                model.weight(f, l as u8).abs()
+            }
+        })
+        .filter(|w| w.is_finite())
+        .collect();
+    assert!(weights.windows(2).all(|w| w[0] >= w[1]), "{common:?}");
 }
 
 /// A small synthetic population: people, and for some of them a second record with the kind
@@ -423,4 +441,46 @@ proptest! {
             prop_assert!((0.0..=1.0).contains(&p));
         }
     }
+}
+
+#[test]
+fn two_wrong_digits_and_a_one_letter_surname_have_their_own_levels() {
+    let p = |r: &PersonRecord| Prepared::new(r);
+    let base = person("Kylie", "Bradshaw", (2013, 5, 12));
+    let (g, _) = gamma(&p(&base), &p(&person("Kylie", "Bradshaw", (2023, 5, 62))));
+    assert_eq!(g[field::DOB], 7, "two digits off");
+    let (g, _) = gamma(&p(&base), &p(&person("Kylie", "Bradshaw", (1990, 8, 30))));
+    assert_eq!(g[field::DOB], 8, "different");
+    let (g, _) = gamma(&p(&base), &p(&person("Kylie", "X", (2013, 5, 12))));
+    assert_eq!(
+        g[field::FAMILY],
+        NULL,
+        "a one-letter surname is no evidence against"
+    );
+    let (g, _) = gamma(&p(&base), &p(&person("Kylie", "B", (2013, 5, 12))));
+    assert_eq!(g[field::FAMILY], family_level::INITIAL);
+}
+
+#[test]
+fn blocking_finds_a_mistyped_birth_year_and_a_record_without_a_date() {
+    let master = [
+        person("Dax", "Stucker", (2018, 5, 6)),
+        PersonRecord::new("Asher", "Underwood", None),
+        person("Noah", "Quill", (1990, 1, 1)),
+    ];
+    let m: Vec<Prepared> = master.iter().map(Prepared::new).collect();
+    let found = |q: &PersonRecord| {
+        candidate_pairs(&[Prepared::new(q)], &m, false, 1_000, 200)
+            .into_iter()
+            .map(|(_, b)| b)
+            .collect::<Vec<_>>()
+    };
+    // Year 2118 for 2018 and no surname: only the given name + month/day key meets it.
+    assert_eq!(
+        found(&PersonRecord::new("Dax", "", Some(Dob::new(2118, 5, 6)))),
+        vec![0]
+    );
+    // A stored record without a date of birth is found by its surname alone.
+    assert_eq!(found(&person("", "Underwood", (2026, 2, 16))), vec![1]);
+    assert!(found(&person("Zed", "Quux", (1901, 1, 1))).is_empty());
 }
