@@ -249,6 +249,32 @@ mod tests {
     }
 
     #[test]
+    fn match_eval_em_takes_an_optional_probability() {
+        let em = |extra: &[&str]| {
+            let mut argv = vec![
+                "shotbook",
+                "match-eval",
+                "--query",
+                "a.csv",
+                "--master",
+                "b.csv",
+                "--key",
+                "id",
+            ];
+            argv.extend_from_slice(extra);
+            Cli::try_parse_from(argv).map(|cli| match cli.command {
+                Command::MatchEval(a) => (a.em, a.json),
+                _ => panic!("match-eval expected"),
+            })
+        };
+        assert_eq!(em(&[]).unwrap(), (None, false));
+        assert_eq!(em(&["--em"]).unwrap(), (Some(0.5), false));
+        assert_eq!(em(&["--em", "--json"]).unwrap(), (Some(0.5), true));
+        assert_eq!(em(&["--em", "0.9"]).unwrap(), (Some(0.9), false));
+        assert!(em(&["--em", "12"]).is_err(), "a probability is at most 1");
+    }
+
+    #[test]
     fn generate_takes_counts_seed_path_share_and_today() {
         let cli = Cli::try_parse_from([
             "shotbook",

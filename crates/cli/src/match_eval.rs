@@ -458,3 +458,66 @@ pub async fn run(args: MatchEvalArgs) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(given: &str, family: &str, dob: (u16, u8, u8), zip: &str) -> PersonRecord {
+        let mut p = PersonRecord::new(given, family, Some(Dob::new(dob.0, dob.1, dob.2)));
+        p.zip = zip.to_owned();
+        p
+    }
+
+    #[test]
+    fn a_trained_model_is_stored_as_json_and_scores_the_same_when_read_back() {
+        let mut records = Vec::new();
+        let names = [
+            ("Ana", "Lopez"),
+            ("Liam", "Walker"),
+            ("Maria", "Garcia"),
+            ("John", "Smith"),
+        ];
+        for (i, (g, f)) in names.iter().cycle().take(40).enumerate() {
+            let year = 1950 + (i as u16 * 7) % 70;
+            records.push(person(
+                g,
+                f,
+                (year, 1 + (i % 12) as u8, 1 + (i % 28) as u8),
+                "59601",
+            ));
+            if i % 3 == 0 {
+                records.push(person(
+                    g,
+                    &format!("{f}e"),
+                    (year, 1 + (i % 12) as u8, 1 + (i % 28) as u8),
+                    "59601",
+                ));
+            }
+        }
+        let options = TrainOptions {
+            random_pairs: 20_000,
+            ..TrainOptions::default()
+        };
+        let model = fs::train(&records, &records, true, &options);
+        let json = serde_json::to_string(&model).unwrap();
+        let back: FsModel = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.fields.len(), model.fields.len());
+        assert_eq!(
+            back.training.candidate_pairs,
+            model.training.candidate_pairs
+        );
+        let prepared: Vec<Prepared> = records.iter().map(Prepared::new).collect();
+        let freq = frequencies(&prepared);
+        for a in prepared.iter().take(10) {
+            for b in prepared.iter().take(10) {
+                let (x, y) = (
+                    model.score(a, b, Some(&freq)),
+                    back.score(a, b, Some(&freq)),
+                );
+                assert!((x.match_weight - y.match_weight).abs() < 1e-9);
+                assert_eq!(x.reasons, y.reasons);
+            }
+        }
+    }
+}
