@@ -601,6 +601,9 @@ pub struct TrainOptions {
     pub block_cap: usize,
     /// Candidate pairs kept per query record: those sharing the most keys (as in Smart search).
     pub pairs_per_query: usize,
+    /// At most this many records are used as queries (an even sample) when training, each
+    /// against all master records: bounds the training time on a large registry.
+    pub max_queries: usize,
     /// EM iteration limit.
     pub max_iterations: u32,
     /// EM stops when no parameter moves more than this.
@@ -616,6 +619,7 @@ impl Default for TrainOptions {
             prior_pairs: 20.0,
             block_cap: 1_000,
             pairs_per_query: 200,
+            max_queries: 50_000,
             max_iterations: 200,
             tolerance: 1e-6,
             seed: 0x5eed_2026,
@@ -848,6 +852,29 @@ pub fn candidate_pairs(
     block_cap: usize,
     per_query: usize,
 ) -> Vec<(u32, u32)> {
+    let all: Vec<usize> = if dedup {
+        (0..query.len()).collect()
+    } else {
+        Vec::new()
+    };
+    candidate_pairs_of(
+        query,
+        master,
+        dedup.then_some(all.as_slice()),
+        block_cap,
+        per_query,
+    )
+}
+
+/// [`candidate_pairs`] where `self_index`, when deduplicating, gives each query's position
+/// among the master records (a query is never paired with itself).
+fn candidate_pairs_of(
+    query: &[Prepared],
+    master: &[Prepared],
+    self_index: Option<&[usize]>,
+    block_cap: usize,
+    per_query: usize,
+) -> Vec<(u32, u32)> {
     let mut blocks: HashMap<String, Vec<u32>> = HashMap::new();
     let mut keys = Vec::new();
     for (i, p) in master.iter().enumerate() {
@@ -870,7 +897,7 @@ pub fn candidate_pairs(
         for k in &keys {
             if let Some(ids) = blocks.get(k).filter(|ids| ids.len() <= block_cap) {
                 for &i in ids {
-                    if !(dedup && i as usize == qi) {
+                    if self_index.is_none_or(|ix| ix[qi] != i as usize) {
                         *shared.entry(i).or_default() += 1;
                     }
                 }
@@ -908,7 +935,7 @@ pub fn train(
 fn pairs_by(
     q: &[Prepared],
     m: &[Prepared],
-    dedup: bool,
+    self_index: Option<&[usize]>,
     cap: usize,
     per_query: usize,
     key: impl Fn(&Prepared) -> Option<String>,
@@ -929,7 +956,7 @@ fn pairs_by(
         }
         out.extend(
             ids.iter()
-                .filter(|&&b| !(dedup && b as usize == a))
+                .filter(|&&b| self_index.is_none_or(|ix| ix[a] != b as usize))
                 .take(per_query)
                 .map(|&b| (a as u32, b)),
         );
@@ -973,13 +1000,28 @@ pub fn train_prepared(
     if q.is_empty() || m.is_empty() || (dedup && m.len() < 2) {
         return FsModel::hand_set();
     }
+    // A large registry trains on an even sample of its records as queries (against all).
+    let chosen: Vec<usize> = if q.len() > options.max_queries.max(1) {
+        let n = options.max_queries.max(1);
+        (0..n).map(|i| i * q.len() / n).collect()
+    } else {
+        (0..q.len()).collect()
+    };
+    let sampled: Vec<Prepared>;
+    let q: &[Prepared] = if chosen.len() < q.len() {
+        sampled = chosen.iter().map(|&i| q[i].clone()).collect();
+        &sampled
+    } else {
+        q
+    };
+    let self_index = dedup.then_some(chosen.as_slice());
     // u: comparison vectors of random pairs.
     let mut rng = SplitMix64::new(options.seed);
     let mut random: Patterns = HashMap::new();
     for _ in 0..options.random_pairs {
         let a = rng.below(q.len());
         let mut b = rng.below(m.len());
-        if dedup && a == b {
+        if dedup && chosen[a] == b {
             b = (b + 1) % m.len();
         }
         *random.entry(gamma(&q[a], &m[b]).0).or_default() += 1.0;
@@ -988,12 +1030,12 @@ pub fn train_prepared(
     let prior = prior_m(&u);
     let (cap, per_query) = (options.block_cap, options.pairs_per_query);
     // Session 1: same date of birth → names, sex, middle, maiden name, address.
-    let same_dob = pairs_by(q, m, dedup, cap, per_query, |p| {
+    let same_dob = pairs_by(q, m, self_index, cap, per_query, |p| {
         p.dob
             .map(|d| format!("{:04}{:02}{:02}", d.year, d.month, d.day))
     });
     // Session 2: given name and surname sound alike → date of birth and the rest.
-    let same_name = pairs_by(q, m, dedup, cap, per_query, |p| {
+    let same_name = pairs_by(q, m, self_index, cap, per_query, |p| {
         (!p.given_sx.is_empty() && !p.family_sx.is_empty())
             .then(|| format!("{}|{}", p.given_sx, p.family_sx))
     });
@@ -1009,7 +1051,7 @@ pub fn train_prepared(
         )
     };
     // Session 3: same given name sound and date of birth → surname.
-    let same_given_dob = pairs_by(q, m, dedup, cap, per_query, |p| {
+    let same_given_dob = pairs_by(q, m, self_index, cap, per_query, |p| {
         let d = p.dob?;
         (!p.given_sx.is_empty())
             .then(|| format!("{}|{:04}{:02}{:02}", p.given_sx, d.year, d.month, d.day))
@@ -1021,7 +1063,7 @@ pub fn train_prepared(
     let s3 = session(&same_given_dob, &[field::GIVEN, field::DOB]);
     let m_est = pool_m(&[&s1, &s2, &s3], &prior, options.prior_pairs);
     // λ over all pairs: the candidate pairs of the blocking keys, the rest non-matches.
-    let pairs = candidate_pairs(q, m, dedup, cap, per_query);
+    let pairs = candidate_pairs_of(q, m, self_index, cap, per_query);
     let candidates = patterns_of(q, m, &pairs, &[]);
     let total = q.len() as f64 * (m.len() - usize::from(dedup)) as f64;
     let lambda = estimate_lambda(&candidates, &m_est, &u, total, options.max_iterations);

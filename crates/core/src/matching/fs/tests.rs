@@ -484,3 +484,37 @@ fn blocking_finds_a_mistyped_birth_year_and_a_record_without_a_date() {
     assert_eq!(found(&person("", "Underwood", (2026, 2, 16))), vec![1]);
     assert!(found(&person("Zed", "Quux", (1901, 1, 1))).is_empty());
 }
+
+#[test]
+fn training_on_a_sample_of_the_queries_gives_nearly_the_same_model() {
+    let (people, _) = population(1_500, 23);
+    let full = TrainOptions {
+        random_pairs: 200_000,
+        ..TrainOptions::default()
+    };
+    let sampled = TrainOptions {
+        max_queries: 700,
+        ..full.clone()
+    };
+    let a = train(&people, &people, true, &full);
+    let b = train(&people, &people, true, &sampled);
+    assert!(b.training.candidate_pairs < a.training.candidate_pairs);
+    for f in [field::GIVEN, field::FAMILY, field::DOB, field::ZIP] {
+        for (la, lb) in a.fields[f].levels.iter().zip(&b.fields[f].levels) {
+            assert!(
+                (la.m - lb.m).abs() < 0.03,
+                "{}: {la:?} vs {lb:?}",
+                field_name(f)
+            );
+        }
+        let (wa, wb) = (a.weight(f, 0), b.weight(f, 0));
+        assert!((wa - wb).abs() < 1.0, "{}: {wa} vs {wb}", field_name(f));
+    }
+    let ratio = a.lambda / b.lambda;
+    assert!(
+        (0.5..2.0).contains(&ratio),
+        "λ {} vs {}",
+        a.lambda,
+        b.lambda
+    );
+}
