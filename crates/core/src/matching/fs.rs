@@ -252,6 +252,48 @@ fn digits_apart(a: Dob, b: Dob) -> usize {
 
 /// The comparison vector of a pair, and whether first and last names were compared crossed.
 pub fn gamma(q: &Prepared, m: &Prepared) -> (Gamma, bool) {
+    let (g, swapped, _) = gamma_named(q, m);
+    (g, swapped)
+}
+
+/// [`gamma`], comparing names under each side's other names too (AKA, earlier surnames) and
+/// keeping the best-agreeing pair of names (by the hand-set weights); the third value says
+/// whether that was another name.
+pub fn gamma_named(q: &Prepared, m: &Prepared) -> (Gamma, bool, bool) {
+    let (g, swapped) = gamma_as_named(q, m);
+    if q.other_names.is_empty() && m.other_names.is_empty() {
+        return (g, swapped, false);
+    }
+    let name_weight = |g: &Gamma| {
+        let w = |f: usize| match g[f] {
+            NULL => 0.0,
+            l => SPECS[f].levels[l as usize].2,
+        };
+        w(field::GIVEN) + w(field::FAMILY)
+    };
+    let qs: Vec<Prepared> = q.other_names.iter().map(|o| q.as_named(o)).collect();
+    let ms: Vec<Prepared> = m.other_names.iter().map(|o| m.as_named(o)).collect();
+    let mut best = (g, swapped, false);
+    let mut best_weight = name_weight(&g);
+    let q_names = std::iter::once(q).chain(qs.iter());
+    for (i, qn) in q_names.enumerate() {
+        let m_names = std::iter::once(m).chain(ms.iter());
+        for (j, mn) in m_names.enumerate() {
+            if i == 0 && j == 0 {
+                continue;
+            }
+            let (g, swapped) = gamma_as_named(qn, mn);
+            let w = name_weight(&g);
+            if w > best_weight {
+                best = (g, swapped, true);
+                best_weight = w;
+            }
+        }
+    }
+    best
+}
+
+fn gamma_as_named(q: &Prepared, m: &Prepared) -> (Gamma, bool) {
     let mut g = [NULL; FIELD_COUNT];
     let given = compare_given(q, m);
     let family = compare_family(q, m);
@@ -516,14 +558,14 @@ impl FsModel {
         m: &Prepared,
         freq: Option<&Frequencies>,
     ) -> MatchProbability {
-        let (g, swapped) = gamma(q, m);
+        let (g, swapped, other_name) = gamma_named(q, m);
         let mut parts: Vec<(f64, &str)> = Vec::with_capacity(FIELD_COUNT + 1);
         for (f, &level) in g.iter().enumerate() {
             if level == NULL {
                 continue;
             }
             let mut w = self.weight(f, level);
-            if level == 0 && !swapped {
+            if level == 0 && !swapped && !other_name {
                 if let Some(freq) = freq {
                     let share = match f {
                         field::GIVEN => freq.share(&freq.given, &m.given),
@@ -539,6 +581,9 @@ impl FsModel {
         }
         if swapped {
             parts.push((0.0, "first and last names swapped"));
+        }
+        if other_name {
+            parts.push((0.0, "under another name (AKA or earlier surname)"));
         }
         if g[field::GIVEN] == NULL && (q.infant_placeholder || m.infant_placeholder) {
             parts.push((0.0, "given name is a placeholder (Baby Girl …)"));

@@ -140,6 +140,17 @@ pub struct Prepared {
     mother_maiden: String,
     zip: String,
     street: String,
+    /// Other names the person is known by (AKA, earlier surnames), folded.
+    other_names: Vec<OtherName>,
+}
+
+/// One other name of a person, folded and encoded.
+#[derive(Debug, Clone, PartialEq)]
+struct OtherName {
+    given: String,
+    given_sx: String,
+    family: String,
+    family_sx: String,
 }
 
 const PLACEHOLDERS: &[&str] = &[
@@ -255,7 +266,54 @@ impl Prepared {
                 .map(str::to_ascii_uppercase)
                 .collect::<Vec<_>>()
                 .join(" "),
+            other_names: Vec::new(),
         }
+    }
+
+    /// Adds the other names the person is known by — AKA names, earlier or birth surnames —
+    /// as `(given, family)`; an empty part stands for the record's own (an earlier surname
+    /// alone keeps the given name). The record is then filed and compared under each of them
+    /// too (see [`fs::gamma`]).
+    pub fn with_other_names<'a>(
+        mut self,
+        names: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Self {
+        for (given, family) in names {
+            let given = Some(fold_name(given))
+                .filter(|g| !g.is_empty() && !PLACEHOLDERS.contains(&g.as_str()))
+                .unwrap_or_else(|| self.given.clone());
+            let family = Some(fold_name(family).replace(' ', ""))
+                .filter(|f| !f.is_empty() && !FAKE_SURNAMES.contains(&f.as_str()))
+                .unwrap_or_else(|| self.family.clone());
+            if (given == self.given && family == self.family)
+                || (given.is_empty() && family.is_empty())
+            {
+                continue;
+            }
+            let other = OtherName {
+                given_sx: soundex(&given),
+                family_sx: soundex(&family),
+                given,
+                family,
+            };
+            if !self.other_names.contains(&other) {
+                self.other_names.push(other);
+            }
+        }
+        self
+    }
+
+    /// This record under one of its other names.
+    fn as_named(&self, other: &OtherName) -> Self {
+        let mut p = self.clone();
+        p.given_formal = formal_names(&other.given);
+        p.given.clone_from(&other.given);
+        p.given_sx.clone_from(&other.given_sx);
+        p.family.clone_from(&other.family);
+        p.family_sx.clone_from(&other.family_sx);
+        p.family_parts.clear();
+        p.other_names.clear();
+        p
     }
 
     /// The blocking keys a stored (master) record is filed under.
@@ -289,6 +347,9 @@ impl Prepared {
     }
 
     fn block_keys(&self, query: bool, out: &mut Vec<String>) {
+        for other in &self.other_names {
+            self.as_named(other).block_keys(query, out);
+        }
         let mut given_codes = vec![self.given_sx.clone()];
         given_codes.extend(self.given_formal.iter().map(|f| soundex(f)));
         if let Some(d) = self.dob {

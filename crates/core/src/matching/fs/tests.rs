@@ -518,3 +518,36 @@ fn training_on_a_sample_of_the_queries_gives_nearly_the_same_model() {
         b.lambda
     );
 }
+
+#[test]
+fn a_person_is_found_and_matched_under_an_earlier_surname_or_aka() {
+    let model = FsModel::hand_set();
+    let stored = person("Maria", "Lopez", (1990, 4, 2));
+    let query = person("Maria", "Garcia", (1990, 4, 2));
+    let without = model.score(&Prepared::new(&query), &Prepared::new(&stored), None);
+    assert!(without.reasons.contains(&"surname differs".to_owned()));
+    let stored_aka = Prepared::new(&stored).with_other_names([("", "Garcia"), ("Mary", "")]);
+    let with = model.score(&Prepared::new(&query), &stored_aka, None);
+    assert!(
+        with.reasons.contains(&"surname exact".to_owned())
+            && with
+                .reasons
+                .contains(&"under another name (AKA or earlier surname)".to_owned()),
+        "{with:?}"
+    );
+    assert!(with.probability > without.probability);
+    // Filed under the earlier surname too: found without a date of birth.
+    let master = [
+        stored_aka,
+        Prepared::new(&person("Ana", "Quill", (1970, 1, 1))),
+    ];
+    let q = Prepared::new(&PersonRecord::new("Maria", "Garcia", None));
+    let found: Vec<u32> = candidate_pairs(std::slice::from_ref(&q), &master, false, 1_000, 200)
+        .into_iter()
+        .map(|(_, b)| b)
+        .collect();
+    assert_eq!(found, vec![0]);
+    // A record's own name is not repeated as another name.
+    let same = Prepared::new(&stored).with_other_names([("Maria", "Lopez"), ("", "")]);
+    assert_eq!(same.other_names.len(), 0);
+}
