@@ -1104,8 +1104,10 @@ pub fn train_prepared(
     // The surname is left out of session 1 and the given name out of session 3: twins share a
     // birthday and a surname, and would pass for matches whose given name "differs".
     let s1 = session(&same_dob, &[field::DOB, field::FAMILY]);
-    let s2 = session(&same_name, &[field::GIVEN, field::FAMILY]);
-    let s3 = session(&same_given_dob, &[field::GIVEN, field::DOB]);
+    // Sex is left out wherever the given name is blocked on: given names are mostly gendered,
+    // so namesakes agree on sex and would pass for matches.
+    let s2 = session(&same_name, &[field::GIVEN, field::FAMILY, field::SEX]);
+    let s3 = session(&same_given_dob, &[field::GIVEN, field::DOB, field::SEX]);
     let m_est = pool_m(&[&s1, &s2, &s3], &prior, options.prior_pairs);
     // λ over all pairs: the candidate pairs of the blocking keys, the rest non-matches.
     let pairs = candidate_pairs_of(q, m, self_index, cap, per_query);
