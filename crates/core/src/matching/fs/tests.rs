@@ -551,3 +551,64 @@ fn a_person_is_found_and_matched_under_an_earlier_surname_or_aka() {
     let same = Prepared::new(&stored).with_other_names([("Maria", "Lopez"), ("", "")]);
     assert_eq!(same.other_names.len(), 0);
 }
+
+#[test]
+fn namesakes_with_gendered_names_are_not_taken_for_matches() {
+    // Few names, so many namesakes; the sex follows the given name, as it mostly does.
+    const GIVEN: &[(&str, Sex)] = &[
+        ("Mary", Sex::Female),
+        ("Linda", Sex::Female),
+        ("Susan", Sex::Female),
+        ("Karen", Sex::Female),
+        ("James", Sex::Male),
+        ("Robert", Sex::Male),
+        ("David", Sex::Male),
+        ("Mark", Sex::Male),
+    ];
+    const FAMILY: &[&str] = &["Smith", "Jones", "Brown", "Garcia", "Lee", "Nguyen"];
+    let mut rng = SplitMix64::new(31);
+    let mut people = Vec::new();
+    for _ in 0..3_000 {
+        let (given, sex) = GIVEN[rng.below(GIVEN.len())];
+        let mut r = person(
+            given,
+            FAMILY[rng.below(FAMILY.len())],
+            (
+                1940 + rng.below(80) as u16,
+                1 + rng.below(12) as u8,
+                1 + rng.below(28) as u8,
+            ),
+        );
+        r.sex = Some(sex);
+        r.zip = format!("59{:03}", rng.below(500));
+        r.street = format!("{} Oak St", rng.below(9_000));
+        people.push(r);
+    }
+    // 150 duplicates, one in three with a typo in the date.
+    for i in 0..150 {
+        let mut r = people[i * 7].clone();
+        if i % 3 == 0 {
+            let d = r.dob.unwrap();
+            r.dob = Some(Dob::new(d.year, d.month, d.day % 28 + 1));
+        }
+        people.push(r);
+    }
+    let options = TrainOptions {
+        random_pairs: 200_000,
+        ..TrainOptions::default()
+    };
+    let model = train(&people, &people, true, &options);
+    let dob_exact = &model.fields[field::DOB].levels[0];
+    assert!(
+        dob_exact.m > 0.5,
+        "matches agree on the date: {dob_exact:?}"
+    );
+    // A namesake born on another day is not the same person.
+    let a = Prepared::new(&people[1]);
+    let mut other = people[1].clone();
+    other.dob = Some(Dob::new(1900, 6, 6));
+    other.zip = "00001".into();
+    other.street = "1 Elm St".into();
+    let p = model.score(&a, &Prepared::new(&other), None).probability;
+    assert!(p < thresholds::POSSIBLE, "namesake scored {p}");
+}
