@@ -211,9 +211,25 @@ pub struct MatchEvalArgs {
     /// Score at or above which the best candidate counts as found.
     #[arg(long, default_value_t = shotbook_core::matching::DEFAULT_THRESHOLD)]
     pub threshold: f64,
+    /// Fellegi–Sunter weights estimated from the query and master files themselves (u from
+    /// random pairs, m by EM; the truth column is never read for training): Smart search finds
+    /// the candidates, the trained model ranks them by match probability, and the best counts
+    /// as found at or above PROBABILITY (default 0.5, more likely than not; --threshold is
+    /// then not used).
+    #[arg(long, value_name = "PROBABILITY", num_args = 0..=1,
+          default_missing_value = "0.5", value_parser = parse_probability)]
+    pub em: Option<f64>,
     /// Print the figures as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Parses a probability in [0, 1].
+fn parse_probability(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err(format!("'{s}' is not a probability between 0 and 1")),
+    }
 }
 
 /// Parses YYYY-MM-DD.
@@ -230,6 +246,32 @@ mod tests {
     #[test]
     fn the_argument_definitions_are_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn match_eval_em_takes_an_optional_probability() {
+        let em = |extra: &[&str]| {
+            let mut argv = vec![
+                "shotbook",
+                "match-eval",
+                "--query",
+                "a.csv",
+                "--master",
+                "b.csv",
+                "--key",
+                "id",
+            ];
+            argv.extend_from_slice(extra);
+            Cli::try_parse_from(argv).map(|cli| match cli.command {
+                Command::MatchEval(a) => (a.em, a.json),
+                _ => panic!("match-eval expected"),
+            })
+        };
+        assert_eq!(em(&[]).unwrap(), (None, false));
+        assert_eq!(em(&["--em"]).unwrap(), (Some(0.5), false));
+        assert_eq!(em(&["--em", "--json"]).unwrap(), (Some(0.5), true));
+        assert_eq!(em(&["--em", "0.9"]).unwrap(), (Some(0.9), false));
+        assert!(em(&["--em", "12"]).is_err(), "a probability is at most 1");
     }
 
     #[test]

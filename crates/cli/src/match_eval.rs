@@ -13,7 +13,8 @@ use std::path::Path;
 use anyhow::{bail, Context};
 use serde::Serialize;
 use shotbook_core::ids::ClientId;
-use shotbook_core::matching::{Dob, PersonRecord, Sex};
+use shotbook_core::matching::fs::{self, FsModel, TrainOptions};
+use shotbook_core::matching::{Dob, Frequencies, PersonRecord, Prepared, Sex};
 use shotbook_store::bulk::{Batch, BulkWriter};
 use shotbook_store::clients::NewClient;
 use shotbook_store::{match_index, Store};
@@ -119,8 +120,17 @@ pub struct Report {
     pub master: usize,
     /// Queries whose person is in the master.
     pub queries_in_master: usize,
-    /// Score threshold for "found".
+    /// Score threshold for "found" (with `--em`, a match probability).
     pub threshold: f64,
+    /// "hand-set" (today's weights and score threshold) or "em" (weights estimated from the
+    /// two files, probability threshold).
+    pub mode: &'static str,
+    /// With `--em`: the trained model (m/u per level, λ, how it was trained).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<FsModel>,
+    /// With `--em`: training time, milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub training_ms: Option<u128>,
     /// Found and right.
     pub true_positives: usize,
     /// Found but wrong (another person, or a person not in the master).
@@ -284,17 +294,51 @@ pub async fn evaluate(args: &MatchEvalArgs) -> anyhow::Result<Report> {
     // client in the Smart-search index), then each query runs the real Smart search.
     let store = Store::open_in_memory().await?;
     let by_client_id = load_registry(&store, &master.records).await?;
+    // --em: the model is trained on the records alone (the truth above is not passed in).
+    let trained = args.em.map(|_| {
+        let start = std::time::Instant::now();
+        let model = fs::train(
+            &query.records,
+            &master.records,
+            same_file,
+            &TrainOptions::default(),
+        );
+        (model, start.elapsed().as_millis())
+    });
+    let em = trained.as_ref().map(|(model, _)| {
+        let prepared: Vec<Prepared> = master.records.iter().map(Prepared::new).collect();
+        let freq = frequencies(&prepared);
+        (model, prepared, freq)
+    });
+    let threshold = args.em.unwrap_or(args.threshold);
     let start = std::time::Instant::now();
     let (mut tp, mut fp, mut fn_, mut top1, mut in_master, mut false_found) = (0, 0, 0, 0, 0, 0);
     for (qi, q) in query.records.iter().enumerate() {
-        let ranked = match_index::smart_search(&store, q, f64::NEG_INFINITY, 2).await?;
         // Deduplicating a file against itself: a record never answers for itself.
-        let best = ranked
-            .iter()
-            .map(|m| (by_client_id[&m.client_id], m.score.score))
-            .find(|&(m, _)| !(same_file && m == qi));
+        let best = if let Some((model, prepared, freq)) = &em {
+            // Smart search's candidates, ranked by the trained model's match probability.
+            let ranked =
+                match_index::smart_search(&store, q, f64::NEG_INFINITY, match_index::MAX_SCORED)
+                    .await?;
+            let pq = Prepared::new(q);
+            ranked
+                .iter()
+                .map(|c| by_client_id[&c.client_id])
+                .filter(|&m| !(same_file && m == qi))
+                .map(|m| (m, model.score(&pq, &prepared[m], Some(freq)).probability))
+                .fold(None, |best: Option<(usize, f64)>, (m, p)| match best {
+                    Some((_, bp)) if bp >= p => best,
+                    _ => Some((m, p)),
+                })
+        } else {
+            let ranked = match_index::smart_search(&store, q, f64::NEG_INFINITY, 2).await?;
+            ranked
+                .iter()
+                .map(|m| (by_client_id[&m.client_id], m.score.score))
+                .find(|&(m, _)| !(same_file && m == qi))
+        };
         let right = &truth[qi];
-        let found = best.filter(|&(_, score)| score >= args.threshold);
+        let found = best.filter(|&(_, score)| score >= threshold);
         if right.is_empty() {
             if found.is_some() {
                 fp += 1;
@@ -329,7 +373,10 @@ pub async fn evaluate(args: &MatchEvalArgs) -> anyhow::Result<Report> {
         queries: query.records.len(),
         master: master.records.len(),
         queries_in_master: in_master,
-        threshold: args.threshold,
+        threshold,
+        mode: if args.em.is_some() { "em" } else { "hand-set" },
+        training_ms: trained.as_ref().map(|(_, ms)| *ms),
+        model: trained.map(|(model, _)| model),
         true_positives: tp,
         false_positives: fp,
         false_negatives: fn_,
@@ -348,6 +395,21 @@ pub async fn evaluate(args: &MatchEvalArgs) -> anyhow::Result<Report> {
     })
 }
 
+/// Name frequencies of the master records, for the model's term-frequency adjustment.
+fn frequencies(records: &[Prepared]) -> Frequencies {
+    let mut given: HashMap<String, u32> = HashMap::new();
+    let mut family: HashMap<String, u32> = HashMap::new();
+    for p in records {
+        if !p.given_key().is_empty() {
+            *given.entry(p.given_key().to_owned()).or_default() += 1;
+        }
+        if !p.family_key().is_empty() {
+            *family.entry(p.family_key().to_owned()).or_default() += 1;
+        }
+    }
+    Frequencies::from_counts(records.len() as u32, given, family)
+}
+
 /// Runs the subcommand.
 pub async fn run(args: MatchEvalArgs) -> anyhow::Result<()> {
     let r = evaluate(&args).await?;
@@ -355,9 +417,32 @@ pub async fn run(args: MatchEvalArgs) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string_pretty(&r)?);
     } else {
         println!(
-            "{} queries ({} in the master of {}), threshold {}",
-            r.queries, r.queries_in_master, r.master, r.threshold
+            "{} queries ({} in the master of {}), {} threshold {}",
+            r.queries,
+            r.queries_in_master,
+            r.master,
+            if r.model.is_some() {
+                "match probability"
+            } else {
+                "score"
+            },
+            r.threshold
         );
+        if let (Some(m), Some(ms)) = (&r.model, r.training_ms) {
+            println!(
+                "EM model trained in {ms} ms on {} candidate pairs and {} random pairs: \
+                 λ {:.5}, {} iterations{}",
+                m.training.candidate_pairs,
+                m.training.random_pairs,
+                m.lambda,
+                m.training.iterations,
+                if m.training.converged {
+                    ""
+                } else {
+                    " (not converged)"
+                }
+            );
+        }
         println!(
             "precision {:.4}  recall {:.4}  F1 {:.4}  recall@1 {:.4}",
             r.precision, r.recall, r.f1, r.recall_at_1
@@ -372,4 +457,67 @@ pub async fn run(args: MatchEvalArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(given: &str, family: &str, dob: (u16, u8, u8), zip: &str) -> PersonRecord {
+        let mut p = PersonRecord::new(given, family, Some(Dob::new(dob.0, dob.1, dob.2)));
+        p.zip = zip.to_owned();
+        p
+    }
+
+    #[test]
+    fn a_trained_model_is_stored_as_json_and_scores_the_same_when_read_back() {
+        let mut records = Vec::new();
+        let names = [
+            ("Ana", "Lopez"),
+            ("Liam", "Walker"),
+            ("Maria", "Garcia"),
+            ("John", "Smith"),
+        ];
+        for (i, (g, f)) in names.iter().cycle().take(40).enumerate() {
+            let year = 1950 + (i as u16 * 7) % 70;
+            records.push(person(
+                g,
+                f,
+                (year, 1 + (i % 12) as u8, 1 + (i % 28) as u8),
+                "59601",
+            ));
+            if i % 3 == 0 {
+                records.push(person(
+                    g,
+                    &format!("{f}e"),
+                    (year, 1 + (i % 12) as u8, 1 + (i % 28) as u8),
+                    "59601",
+                ));
+            }
+        }
+        let options = TrainOptions {
+            random_pairs: 20_000,
+            ..TrainOptions::default()
+        };
+        let model = fs::train(&records, &records, true, &options);
+        let json = serde_json::to_string(&model).unwrap();
+        let back: FsModel = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.fields.len(), model.fields.len());
+        assert_eq!(
+            back.training.candidate_pairs,
+            model.training.candidate_pairs
+        );
+        let prepared: Vec<Prepared> = records.iter().map(Prepared::new).collect();
+        let freq = frequencies(&prepared);
+        for a in prepared.iter().take(10) {
+            for b in prepared.iter().take(10) {
+                let (x, y) = (
+                    model.score(a, b, Some(&freq)),
+                    back.score(a, b, Some(&freq)),
+                );
+                assert!((x.match_weight - y.match_weight).abs() < 1e-9);
+                assert_eq!(x.reasons, y.reasons);
+            }
+        }
+    }
 }

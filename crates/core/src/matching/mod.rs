@@ -13,6 +13,7 @@
 //! with birth year; phonetic given name with birth year and month; plus the swapped variants),
 //! so a query is scored only against plausible candidates.
 
+pub mod fs;
 pub mod nicknames;
 pub mod phonetic;
 
@@ -139,6 +140,17 @@ pub struct Prepared {
     mother_maiden: String,
     zip: String,
     street: String,
+    /// Other names the person is known by (AKA, earlier surnames), folded.
+    other_names: Vec<OtherName>,
+}
+
+/// One other name of a person, folded and encoded.
+#[derive(Debug, Clone, PartialEq)]
+struct OtherName {
+    given: String,
+    given_sx: String,
+    family: String,
+    family_sx: String,
 }
 
 const PLACEHOLDERS: &[&str] = &[
@@ -254,7 +266,54 @@ impl Prepared {
                 .map(str::to_ascii_uppercase)
                 .collect::<Vec<_>>()
                 .join(" "),
+            other_names: Vec::new(),
         }
+    }
+
+    /// Adds the other names the person is known by — AKA names, earlier or birth surnames —
+    /// as `(given, family)`; an empty part stands for the record's own (an earlier surname
+    /// alone keeps the given name). The record is then filed and compared under each of them
+    /// too (see [`fs::gamma`]).
+    pub fn with_other_names<'a>(
+        mut self,
+        names: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Self {
+        for (given, family) in names {
+            let given = Some(fold_name(given))
+                .filter(|g| !g.is_empty() && !PLACEHOLDERS.contains(&g.as_str()))
+                .unwrap_or_else(|| self.given.clone());
+            let family = Some(fold_name(family).replace(' ', ""))
+                .filter(|f| !f.is_empty() && !FAKE_SURNAMES.contains(&f.as_str()))
+                .unwrap_or_else(|| self.family.clone());
+            if (given == self.given && family == self.family)
+                || (given.is_empty() && family.is_empty())
+            {
+                continue;
+            }
+            let other = OtherName {
+                given_sx: soundex(&given),
+                family_sx: soundex(&family),
+                given,
+                family,
+            };
+            if !self.other_names.contains(&other) {
+                self.other_names.push(other);
+            }
+        }
+        self
+    }
+
+    /// This record under one of its other names.
+    fn as_named(&self, other: &OtherName) -> Self {
+        let mut p = self.clone();
+        p.given_formal = formal_names(&other.given);
+        p.given.clone_from(&other.given);
+        p.given_sx.clone_from(&other.given_sx);
+        p.family.clone_from(&other.family);
+        p.family_sx.clone_from(&other.family_sx);
+        p.family_parts.clear();
+        p.other_names.clear();
+        p
     }
 
     /// The blocking keys a stored (master) record is filed under.
@@ -288,6 +347,9 @@ impl Prepared {
     }
 
     fn block_keys(&self, query: bool, out: &mut Vec<String>) {
+        for other in &self.other_names {
+            self.as_named(other).block_keys(query, out);
+        }
         let mut given_codes = vec![self.given_sx.clone()];
         given_codes.extend(self.given_formal.iter().map(|f| soundex(f)));
         if let Some(d) = self.dob {
@@ -311,8 +373,12 @@ impl Prepared {
             }
             for g in given_codes.iter().filter(|g| !g.is_empty()) {
                 out.push(format!("G{g}{}{:02}", d.year, d.month));
+                // Given name + month and day, whatever the year says (a mistyped birth year
+                // and a changed or missing surname).
+                out.push(format!("H{g}{:02}{:02}", d.month, d.day));
                 if query {
                     out.push(format!("G{g}{}{:02}", d.year, d.day));
+                    out.push(format!("H{g}{:02}{:02}", d.day, d.month));
                 }
             }
             if query && !self.family_sx.is_empty() {
@@ -328,6 +394,16 @@ impl Prepared {
         }
         if !self.zip.is_empty() && !self.street.is_empty() {
             out.push(format!("A{}|{}", self.zip, self.street));
+        }
+        // A record without a date of birth is filed under each name alone (few records lack
+        // a date, so these blocks stay small); a query looks there by its names.
+        if self.dob.is_none() || query {
+            if !self.family_sx.is_empty() {
+                out.push(format!("F{}", self.family_sx));
+            }
+            if !self.given_sx.is_empty() {
+                out.push(format!("E{}", self.given_sx));
+            }
         }
         // The full name, whatever the date says (a wrong or missing date of birth).
         if !self.given_sx.is_empty() && !self.family_sx.is_empty() {
