@@ -373,12 +373,8 @@ impl Prepared {
             }
             for g in given_codes.iter().filter(|g| !g.is_empty()) {
                 out.push(format!("G{g}{}{:02}", d.year, d.month));
-                // Given name + month and day, whatever the year says (a mistyped birth year
-                // and a changed or missing surname).
-                out.push(format!("H{g}{:02}{:02}", d.month, d.day));
                 if query {
                     out.push(format!("G{g}{}{:02}", d.year, d.day));
-                    out.push(format!("H{g}{:02}{:02}", d.day, d.month));
                 }
             }
             if query && !self.family_sx.is_empty() {

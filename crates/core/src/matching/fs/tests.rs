@@ -462,7 +462,7 @@ fn two_wrong_digits_and_a_one_letter_surname_have_their_own_levels() {
 }
 
 #[test]
-fn blocking_finds_a_mistyped_birth_year_and_a_record_without_a_date() {
+fn blocking_finds_a_record_without_a_date_by_its_surname() {
     let master = [
         person("Dax", "Stucker", (2018, 5, 6)),
         PersonRecord::new("Asher", "Underwood", None),
@@ -475,11 +475,10 @@ fn blocking_finds_a_mistyped_birth_year_and_a_record_without_a_date() {
             .map(|(_, b)| b)
             .collect::<Vec<_>>()
     };
-    // Year 2118 for 2018 and no surname: only the given name + month/day key meets it.
-    assert_eq!(
-        found(&PersonRecord::new("Dax", "", Some(Dob::new(2118, 5, 6)))),
-        vec![0]
-    );
+    // A year-free key (given name + month/day) would find "Dax, 2118" too, but it raised Smart
+    // search's false "found" on WIC → SSA from 3 to 5 of 94: left to the registry-wide
+    // deduplication job, which can afford a review step.
+    assert!(found(&PersonRecord::new("Dax", "", Some(Dob::new(2118, 5, 6)))).is_empty());
     // A stored record without a date of birth is found by its surname alone.
     assert_eq!(found(&person("", "Underwood", (2026, 2, 16))), vec![1]);
     assert!(found(&person("Zed", "Quux", (1901, 1, 1))).is_empty());
