@@ -530,8 +530,9 @@ pub struct VaccineGroupForecast {
     pub vaccine_group: String,
     /// CDC series status: Not Complete, Complete, Immune, Aged Out, Contraindicated, Not Recommended.
     pub status: String,
-    /// overdue / due / upcoming / complete / immune / aged_out / contraindicated /
-    /// not_recommended: what the screen colours by.
+    /// overdue / due / upcoming / later (not due within a year, or not before an age the
+    /// client has not reached) / complete / immune / aged_out / contraindicated /
+    /// not_recommended: what the screen colours and folds by.
     pub urgency: String,
     /// Next dose number.
     pub dose_number: Option<i32>,

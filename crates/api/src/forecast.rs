@@ -20,6 +20,9 @@ use crate::error::{AppError, AppResult};
 use crate::AppContext;
 use shotbook_usecases::need;
 
+/// Groups whose next dose is recommended further ahead than this are "later".
+pub const FORECAST_HORIZON_DAYS: i32 = 365;
+
 /// Evaluates every dose and forecasts every vaccine group for the client, as of today (ACIP
 /// schedule, CDSi supporting data 4.64). Audited as a read of the record.
 pub async fn get_forecast(
@@ -59,10 +62,18 @@ pub async fn get_forecast(
         .into_iter()
         .map(|row| {
             let g = &assessment.groups[row.forecast];
+            // Not due within a year (or not before an age the client has not reached): folded
+            // under "Later" on the screen, so the rows a nurse acts on stay in view.
+            let beyond_horizon = row
+                .recommended
+                .or(row.earliest)
+                .is_some_and(|d| d > on.add_days(FORECAST_HORIZON_DAYS));
             let urgency = match row.status {
                 RowStatus::Overdue => "overdue",
                 RowStatus::Due | RowStatus::Allowed => "due",
-                RowStatus::Upcoming | RowStatus::NotYetEligible => "upcoming",
+                RowStatus::NotYetEligible => "later",
+                RowStatus::Upcoming if beyond_horizon => "later",
+                RowStatus::Upcoming => "upcoming",
                 RowStatus::Complete => "complete",
                 RowStatus::Immune => "immune",
                 RowStatus::AgedOut => "aged_out",
@@ -107,6 +118,7 @@ pub async fn get_forecast(
             "overdue",
             "due",
             "upcoming",
+            "later",
             "complete",
             "immune",
             "aged_out",

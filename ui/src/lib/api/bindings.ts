@@ -3035,8 +3035,9 @@ export type VaccineGroupForecast_Deserialize = {
 	/**  CDC series status: Not Complete, Complete, Immune, Aged Out, Contraindicated, Not Recommended. */
 	status: string,
 	/**
-	 *  overdue / due / upcoming / complete / immune / aged_out / contraindicated /
-	 *  not_recommended: what the screen colours by.
+	 *  overdue / due / upcoming / later (not due within a year, or not before an age the
+	 *  client has not reached) / complete / immune / aged_out / contraindicated /
+	 *  not_recommended: what the screen colours and folds by.
 	 */
 	urgency: string,
 	/**  Next dose number. */
@@ -3064,8 +3065,9 @@ export type VaccineGroupForecast_Serialize = {
 	/**  CDC series status: Not Complete, Complete, Immune, Aged Out, Contraindicated, Not Recommended. */
 	status: string,
 	/**
-	 *  overdue / due / upcoming / complete / immune / aged_out / contraindicated /
-	 *  not_recommended: what the screen colours by.
+	 *  overdue / due / upcoming / later (not due within a year, or not before an age the
+	 *  client has not reached) / complete / immune / aged_out / contraindicated /
+	 *  not_recommended: what the screen colours and folds by.
 	 */
 	urgency: string,
 	/**  Next dose number. */

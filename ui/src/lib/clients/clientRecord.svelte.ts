@@ -49,13 +49,20 @@ export function groupByVaccineGroup(doses: readonly ImmunizationEntry[]): DoseGr
 export const TRACKING_SCHEDULES = ['acip'] as const;
 export type TrackingSchedule = (typeof TRACKING_SCHEDULES)[number];
 
-/** The forecast's groups split as the screen shows them: actionable/settled, and travel etc. */
+/**
+ * The forecast's groups split as the screen shows them: actionable and settled groups; groups
+ * not due within a year (folded under "Later"); travel and other vaccines not recommended.
+ */
 export function splitForecastGroups(groups: readonly VaccineGroupForecast[]): {
   shown: VaccineGroupForecast[];
+  later: VaccineGroupForecast[];
   notRecommended: VaccineGroupForecast[];
 } {
+  const folded = (g: VaccineGroupForecast) =>
+    g.urgency === 'later' || g.urgency === 'not_recommended';
   return {
-    shown: groups.filter((g) => g.urgency !== 'not_recommended'),
+    shown: groups.filter((g) => !folded(g)),
+    later: groups.filter((g) => g.urgency === 'later'),
     notRecommended: groups.filter((g) => g.urgency === 'not_recommended'),
   };
 }

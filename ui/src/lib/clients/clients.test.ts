@@ -67,6 +67,19 @@ describe('forecast helpers', () => {
     expect(split.notRecommended.map((g) => g.vaccineGroup)).toEqual(['T']);
   });
 
+  it('folds groups not due within a year under "Later", apart from the rows to act on', () => {
+    const groups = [
+      groupForecast({ vaccineGroup: 'Influenza', urgency: 'due' }),
+      groupForecast({ vaccineGroup: 'Zoster', urgency: 'later' }),
+      groupForecast({ vaccineGroup: 'HPV', urgency: 'upcoming' }),
+      groupForecast({ vaccineGroup: 'Yellow Fever', urgency: 'not_recommended' }),
+    ];
+    const split = splitForecastGroups(groups);
+    expect(split.shown.map((g) => g.vaccineGroup)).toEqual(['Influenza', 'HPV']);
+    expect(split.later.map((g) => g.vaccineGroup)).toEqual(['Zoster']);
+    expect(split.notRecommended.map((g) => g.vaccineGroup)).toEqual(['Yellow Fever']);
+  });
+
   it('indexes evaluations by dose and merges antigens that share a problem', () => {
     const evaluations = [
       doseAssessment({ immunizationId: 'd1', antigen: 'Diphtheria' }),

@@ -310,6 +310,9 @@ export const en = {
   'forecast.reasons': 'Reasons',
   'forecast.steps': 'Steps',
   'forecast.noTrace': 'The engine recorded no steps for this group.',
+  'forecast.laterGroups': 'Later ({count})',
+  'forecast.laterHint': 'Not due within the next 12 months.',
+  'forecast.urgency.later': 'Later',
   'forecast.notRecommendedGroups': 'Not recommended ({count})',
   'forecast.notRecommendedHint':
     'Travel and other vaccines not routinely recommended for this client.',

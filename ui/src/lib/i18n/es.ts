@@ -312,6 +312,9 @@ export const es: { readonly [K in MessageKey]: string } = {
   'forecast.reasons': 'Motivos',
   'forecast.steps': 'Pasos',
   'forecast.noTrace': 'El motor no registró pasos para este grupo.',
+  'forecast.laterGroups': 'Más adelante ({count})',
+  'forecast.laterHint': 'No corresponden en los próximos 12 meses.',
+  'forecast.urgency.later': 'Más adelante',
   'forecast.notRecommendedGroups': 'No recomendadas ({count})',
   'forecast.notRecommendedHint':
     'Vacunas para viajes y otras que no se recomiendan de rutina para este cliente.',

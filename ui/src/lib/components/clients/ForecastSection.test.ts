@@ -119,6 +119,30 @@ describe('Vaccines recommended', () => {
     expect(within(hidden[0]!).getByText('Not recommended')).toHaveClass('badge', 'neutral');
   });
 
+  it('folds groups not due within a year under "Later", in English and Spanish', async () => {
+    const user = userEvent.setup();
+    const zoster = groupForecast({
+      vaccineGroup: 'Zoster',
+      urgency: 'later',
+      earliest: '03/14/2069',
+      recommended: '03/14/2069',
+    });
+    renderRecord(() => ok(clientForecast([...GROUPS, zoster])));
+    const toggle = await screen.findByTestId('forecast-later');
+    expect(toggle).toHaveTextContent('Later (1)');
+    expect(rows().some((r) => r.dataset.group === 'Zoster')).toBe(false);
+    await user.click(toggle);
+    const later = rows().filter((r) => r.dataset.urgency === 'later');
+    expect(later.map((r) => r.dataset.group)).toEqual(['Zoster']);
+    expect(within(later[0]!).getByText('Later')).toHaveClass('badge', 'neutral');
+    i18n.set('es');
+    try {
+      expect(await screen.findByTestId('forecast-later')).toHaveTextContent('Más adelante (1)');
+    } finally {
+      i18n.set('en');
+    }
+  });
+
   it('"Why?" discloses the trace steps and reasons of that group', async () => {
     const user = userEvent.setup();
     renderRecord();

@@ -7,6 +7,7 @@ const URGENCY: Record<string, { key: MessageKey; tone: Tone }> = {
   overdue: { key: 'forecast.urgency.overdue', tone: 'danger' },
   due: { key: 'forecast.urgency.due', tone: 'warning' },
   upcoming: { key: 'forecast.urgency.upcoming', tone: 'info' },
+  later: { key: 'forecast.urgency.later', tone: 'neutral' },
   complete: { key: 'forecast.urgency.complete', tone: 'success' },
   immune: { key: 'forecast.urgency.immune', tone: 'success' },
   aged_out: { key: 'forecast.urgency.aged_out', tone: 'neutral' },
