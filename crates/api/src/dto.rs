@@ -546,6 +546,10 @@ pub struct VaccineGroupForecast {
     pub latest: Option<String>,
     /// CDC forecast reasons.
     pub reasons: Vec<String>,
+    /// A shared clinical decision-making recommendation (the supporting data names the whole
+    /// series so, e.g. COVID-19 2025–2026 for some ages, MenB 16–23 years): clinician and
+    /// patient decide together; not a routine "due" dose.
+    pub shared_decision: bool,
     /// Vaccines that would satisfy the next dose.
     pub vaccines: Vec<RecommendedVaccine>,
     /// Why: the rules and dates the engine applied.

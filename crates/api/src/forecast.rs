@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use shotbook_core::date::UsDate;
 use shotbook_core::demographics::comment_code;
 use shotbook_core::ids::ClientId;
-use shotbook_forecast::{Date, DoseInput, Engine, Gender, ObservationInput, Patient, RowStatus};
+use shotbook_forecast::{
+    Date, DoseInput, Engine, Gender, ObservationInput, Patient, RowStatus, SharedDecision,
+};
 use shotbook_store::clients::ClientRow;
 use shotbook_store::demographics::CommentRow;
 use shotbook_store::immunizations::ImmunizationRow;
@@ -90,6 +92,7 @@ pub async fn get_forecast(
                 past_due: g.past_due.map(us),
                 latest: g.latest.map(us),
                 reasons: g.reasons.clone(),
+                shared_decision: row.shared_decision == SharedDecision::Series,
                 vaccines: g
                     .recommended_vaccines
                     .iter()

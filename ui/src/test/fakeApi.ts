@@ -201,6 +201,7 @@ export function groupForecast(overrides: Partial<VaccineGroupForecast> = {}): Va
     pastDue: '03/14/2026',
     latest: null,
     reasons: [],
+    sharedDecision: false,
     vaccines: [
       { cvx: '20', shortDescription: 'DTaP' },
       { cvx: '130', shortDescription: 'DTaP-IPV' },

@@ -3052,6 +3052,12 @@ export type VaccineGroupForecast_Deserialize = {
 	latest?: string | null,
 	/**  CDC forecast reasons. */
 	reasons: string[],
+	/**
+	 *  A shared clinical decision-making recommendation (the supporting data names the whole
+	 *  series so, e.g. COVID-19 2025–2026 for some ages, MenB 16–23 years): clinician and
+	 *  patient decide together; not a routine "due" dose.
+	 */
+	sharedDecision: boolean,
 	/**  Vaccines that would satisfy the next dose. */
 	vaccines: RecommendedVaccine[],
 	/**  Why: the rules and dates the engine applied. */
@@ -3082,6 +3088,12 @@ export type VaccineGroupForecast_Serialize = {
 	latest: string | null,
 	/**  CDC forecast reasons. */
 	reasons: string[],
+	/**
+	 *  A shared clinical decision-making recommendation (the supporting data names the whole
+	 *  series so, e.g. COVID-19 2025–2026 for some ages, MenB 16–23 years): clinician and
+	 *  patient decide together; not a routine "due" dose.
+	 */
+	sharedDecision: boolean,
 	/**  Vaccines that would satisfy the next dose. */
 	vaccines: RecommendedVaccine[],
 	/**  Why: the rules and dates the engine applied. */

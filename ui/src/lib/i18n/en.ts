@@ -310,6 +310,7 @@ export const en = {
   'forecast.reasons': 'Reasons',
   'forecast.steps': 'Steps',
   'forecast.noTrace': 'The engine recorded no steps for this group.',
+  'forecast.sharedDecision': 'Shared decision: discuss with the patient',
   'forecast.laterGroups': 'Later ({count})',
   'forecast.laterHint': 'Not due within the next 12 months.',
   'forecast.urgency.later': 'Later',

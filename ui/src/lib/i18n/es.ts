@@ -312,6 +312,7 @@ export const es: { readonly [K in MessageKey]: string } = {
   'forecast.reasons': 'Motivos',
   'forecast.steps': 'Pasos',
   'forecast.noTrace': 'El motor no registró pasos para este grupo.',
+  'forecast.sharedDecision': 'Decisión compartida: hablarlo con el paciente',
   'forecast.laterGroups': 'Más adelante ({count})',
   'forecast.laterHint': 'No corresponden en los próximos 12 meses.',
   'forecast.urgency.later': 'Más adelante',

@@ -143,6 +143,17 @@ describe('Vaccines recommended', () => {
     }
   });
 
+  it('marks a shared clinical decision-making series, so it does not read as a routine dose', async () => {
+    const covid = groupForecast({ vaccineGroup: 'COVID-19', urgency: 'due', sharedDecision: true });
+    renderRecord(() => ok(clientForecast([covid, groupForecast({ vaccineGroup: 'MMR' })])));
+    await screen.findAllByTestId('forecast-row');
+    const marked = rows().filter((r) => within(r).queryByTestId('forecast-shared-decision'));
+    expect(marked.map((r) => r.dataset.group)).toEqual(['COVID-19']);
+    expect(within(marked[0]!).getByTestId('forecast-shared-decision')).toHaveTextContent(
+      'Shared decision: discuss with the patient',
+    );
+  });
+
   it('"Why?" discloses the trace steps and reasons of that group', async () => {
     const user = userEvent.setup();
     renderRecord();
