@@ -42,17 +42,6 @@ pub fn summary_for(access: &ClientAccess, summary: ClientSummary) -> ClientSumma
     }
 }
 
-/// Refuses with [`AppError::ConsentRestricted`] unless the whole record may be shown: for
-/// reads that have nothing to show at identification level (immunizations, forecast, print).
-pub async fn require_full_record(
-    ctx: &AppContext,
-    session: &Session,
-    client: ClientId,
-) -> AppResult<ClientAccess> {
-    let actor = Actor::at_workstation(session, ctx.workstation());
-    Ok(shotbook_usecases::access::require_full_record(ctx.store(), &actor, client).await?)
-}
-
 /// The access decision as the UI receives it.
 pub fn record_access(access: &ClientAccess) -> RecordAccess {
     RecordAccess {

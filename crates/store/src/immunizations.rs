@@ -110,7 +110,8 @@ pub struct ImmunizationRow {
 }
 
 impl ImmunizationRow {
-    /// The organization that owns the entry (see [`DoseForChange::owner`]).
+    /// The organization that owns the entry: the one that recorded it, or for imported doses
+    /// the one that gave it (see `shotbook_core::immunization::dose::may_change`).
     pub fn owner(&self) -> Option<&str> {
         self.recorded_by_organization_id
             .as_deref()
@@ -335,54 +336,6 @@ pub async fn void_entry_in_tx(
         vaccine_lots::restore_dose_in_tx(tx, lot, id, by, now).await?;
     }
     Ok(())
-}
-
-/// What deciding on an edit or a void needs to know about a dose.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct DoseForChange {
-    /// Id.
-    pub id: String,
-    /// Client.
-    pub client_id: String,
-    /// CVX.
-    pub cvx: String,
-    /// ISO date given.
-    pub administered_on: String,
-    /// administered / historical.
-    pub source: String,
-    /// completed / entered_in_error.
-    pub status: String,
-    /// Inventory lot.
-    pub lot_id: Option<String>,
-    /// Administering organization.
-    pub organization_id: Option<String>,
-    /// Recording organization.
-    pub recorded_by_organization_id: Option<String>,
-    /// Current revision.
-    pub revision: i64,
-}
-
-impl DoseForChange {
-    /// The organization that owns the entry: the one that recorded it, or for imported doses
-    /// the one that gave it.
-    pub fn owner(&self) -> Option<&str> {
-        self.recorded_by_organization_id
-            .as_deref()
-            .or(self.organization_id.as_deref())
-    }
-}
-
-/// One dose, for an edit or a void.
-pub async fn for_change(store: &Store, id: ImmunizationId) -> StoreResult<DoseForChange> {
-    sqlx::query_as(
-        "SELECT id, client_id, cvx, administered_on, source, status, lot_id, organization_id,
-                recorded_by_organization_id, revision
-         FROM immunizations WHERE id = ?",
-    )
-    .bind(id.to_string())
-    .fetch_optional(store.pool())
-    .await?
-    .ok_or(StoreError::NotFound("immunization"))
 }
 
 /// The new values of an edited dose (every editable column; unchanged ones repeat the old).
