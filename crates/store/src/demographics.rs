@@ -42,31 +42,68 @@ async fn touch_client(tx: &mut Work, client: ClientId, now: OffsetDateTime) -> S
 // ---------------------------------------------------------------------------------------------
 // Consent
 
-/// What the consent rule needs: the status and the client's organizations (the registering
-/// organization and every provider-client relationship).
+/// What the use cases' rules need of a client, in one statement: the date of birth, the
+/// consent status, the client's organizations (the registering organization and every
+/// provider-client relationship) and the record it was merged into.
+#[derive(Debug, Clone)]
+pub struct RuleFacts {
+    /// ISO date of birth.
+    pub date_of_birth: String,
+    /// Consent status (an unreadable one reads as not granted: it never opens a record).
+    pub consent: ConsentStatus,
+    /// Home organization first, then the others.
+    pub organizations: Vec<OrganizationId>,
+    /// The kept record, when this one was merged into it.
+    pub merged_into: Option<String>,
+}
+
+/// [`RuleFacts`] of `client`.
+pub async fn rule_facts(store: &Store, client: ClientId) -> StoreResult<RuleFacts> {
+    type Row = (
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT c.date_of_birth, c.consent_status, c.home_organization_id, c.merged_into,
+                (SELECT group_concat(o.organization_id, ',') FROM client_organizations o
+                 WHERE o.client_id = c.id AND o.voided_at IS NULL)
+         FROM clients c WHERE c.id = ?",
+    )
+    .bind(client.to_string())
+    .fetch_optional(store.pool())
+    .await?;
+    let (date_of_birth, status, home, merged_into, others) =
+        row.ok_or(StoreError::NotFound("client"))?;
+    let organizations = home
+        .into_iter()
+        .chain(
+            others
+                .unwrap_or_default()
+                .split(',')
+                .filter(|o| !o.is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>(),
+        )
+        .filter_map(|o| o.parse().ok())
+        .collect();
+    Ok(RuleFacts {
+        date_of_birth,
+        consent: ConsentStatus::from_code(&status).unwrap_or(ConsentStatus::NotGranted),
+        organizations,
+        merged_into,
+    })
+}
+
+/// What the consent rule needs: the status and the client's organizations.
 pub async fn consent_facts(
     store: &Store,
     client: ClientId,
 ) -> StoreResult<(ConsentStatus, Vec<OrganizationId>)> {
-    let row: Option<(String, Option<String>)> =
-        sqlx::query_as("SELECT consent_status, home_organization_id FROM clients WHERE id = ?")
-            .bind(client.to_string())
-            .fetch_optional(store.pool())
-            .await?;
-    let (status, home) = row.ok_or(StoreError::NotFound("client"))?;
-    let others: Vec<(String,)> =
-        sqlx::query_as("SELECT organization_id FROM client_organizations WHERE client_id = ? AND voided_at IS NULL")
-            .bind(client.to_string())
-            .fetch_all(store.pool())
-            .await?;
-    let organizations = home
-        .into_iter()
-        .chain(others.into_iter().map(|(o,)| o))
-        .filter_map(|o| o.parse().ok())
-        .collect();
-    // An unreadable status never opens a record.
-    let status = ConsentStatus::from_code(&status).unwrap_or(ConsentStatus::NotGranted);
-    Ok((status, organizations))
+    let facts = rule_facts(store, client).await?;
+    Ok((facts.consent, facts.organizations))
 }
 
 /// A consent entry to record.

@@ -20,7 +20,7 @@ use time::{Date, OffsetDateTime};
 mod duplicates;
 
 use crate::immunizations::{self, DoseEdit, EntryDetails, NewImmunization};
-use crate::{audit, clients, vaccine_lots, vaccine_products, Store, StoreError, Work};
+use crate::{audit, vaccine_lots, vaccine_products, Store, StoreError, Work};
 
 mod demographics;
 
@@ -61,12 +61,12 @@ fn uuid<T: std::str::FromStr>(text: &str, what: &'static str) -> PortResult<T> {
 
 impl ClientReads for Store {
     async fn client_facts(&self, client: ClientId) -> PortResult<ClientFacts> {
-        let row = clients::get(self, client).await?;
-        let (consent, organizations) = crate::demographics::consent_facts(self, client).await?;
+        // One statement: every use case reads these before it decides anything.
+        let row = crate::demographics::rule_facts(self, client).await?;
         Ok(ClientFacts {
             date_of_birth: date(&row.date_of_birth)?,
-            consent,
-            organizations,
+            consent: row.consent,
+            organizations: row.organizations,
             merged_into: row
                 .merged_into
                 .as_deref()

@@ -3,7 +3,7 @@
 use shotbook_core::consent::{client_access, ClientAccess, ConsentFacts, RecordView, Viewer};
 use shotbook_core::ids::ClientId;
 
-use crate::ports::ClientReads;
+use crate::ports::{ClientFacts, ClientReads};
 use crate::{Actor, UseCaseError, UseCaseResult};
 
 /// What `actor` may see and do with `client`, by [`client_access`], read now (a withdrawal
@@ -13,8 +13,13 @@ pub async fn access_to<R: ClientReads>(
     actor: &Actor,
     client: ClientId,
 ) -> UseCaseResult<ClientAccess> {
-    let facts = registry.client_facts(client).await?;
-    Ok(client_access(
+    Ok(access_of(actor, &registry.client_facts(client).await?))
+}
+
+/// [`client_access`] for facts already read (a use case that needs the client's facts for its
+/// own rules reads them once).
+pub fn access_of(actor: &Actor, facts: &ClientFacts) -> ClientAccess {
+    client_access(
         Viewer {
             role: actor.role,
             organization_id: actor.organization_id,
@@ -23,7 +28,7 @@ pub async fn access_to<R: ClientReads>(
             status: facts.consent,
             organizations: &facts.organizations,
         },
-    ))
+    )
 }
 
 /// [`access_to`], refusing unless the whole record may be seen (doses, forecast, print).

@@ -11,7 +11,7 @@ use shotbook_core::ids::ClientId;
 use shotbook_core::permission::Permission;
 use time::OffsetDateTime;
 
-use crate::access::access_to;
+use crate::access::{access_of, access_to};
 use crate::ports::{AuditWrites, DemographicsWrites, NewClientRecord, Registry, UnitOfWork};
 use crate::{need, Actor, Permit, UseCaseError, UseCaseResult};
 
@@ -66,8 +66,9 @@ pub async fn record_consent<R: Registry>(
     entry: &ConsentEntry,
 ) -> UseCaseResult<ClientAccess> {
     let actor = permit.actor();
-    let access = access_to(registry, actor, client).await?;
-    registry.client_facts(client).await?.ensure_not_merged()?;
+    let facts = registry.client_facts(client).await?;
+    facts.ensure_not_merged()?;
+    let access = access_of(actor, &facts);
     if !access.may_update_consent {
         return Err(UseCaseError::Forbidden {
             permission: Permission::UpdateConsent.code(),
@@ -111,8 +112,9 @@ pub async fn change<R: Registry>(
     edit: &DemographicsEdit,
 ) -> UseCaseResult<Changed> {
     let actor = permit.actor();
-    let access = access_to(registry, actor, client).await?;
-    registry.client_facts(client).await?.ensure_not_merged()?;
+    let facts = registry.client_facts(client).await?;
+    facts.ensure_not_merged()?;
+    let access = access_of(actor, &facts);
     if !access.may_edit_demographics {
         return Err(match access.restriction {
             Some(r) => UseCaseError::ConsentRestricted(r),

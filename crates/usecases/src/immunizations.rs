@@ -16,8 +16,8 @@ use shotbook_core::immunization::entry::{
 };
 
 use crate::ports::{
-    AuditWrites, DoseChange, DoseRecord, ImmunizationWrites, Registry, StoredDose, StoredLot,
-    UnitOfWork, VisEdition,
+    AuditWrites, ClientFacts, DoseChange, DoseRecord, ImmunizationWrites, Registry, StoredDose,
+    StoredLot, UnitOfWork, VisEdition,
 };
 use crate::{access, need, Actor, Permit, UseCaseError, UseCaseResult};
 
@@ -74,8 +74,9 @@ async fn counted_doses<R: Registry>(
     registry: &R,
     actor: &Actor,
     client: ClientId,
+    facts: &ClientFacts,
 ) -> UseCaseResult<Vec<StoredDose>> {
-    if !access::access_to(registry, actor, client).await?.is_full() {
+    if !access::access_of(actor, facts).is_full() {
         return Ok(Vec::new());
     }
     Ok(registry
@@ -142,7 +143,7 @@ pub async fn record_administered<R: Registry>(
         unreachable!("every missing value recorded an issue")
     };
 
-    let others: Vec<OtherDose> = counted_doses(registry, actor, dose.client)
+    let others: Vec<OtherDose> = counted_doses(registry, actor, dose.client, &facts)
         .await?
         .iter()
         .map(other)
@@ -275,7 +276,7 @@ pub async fn record_historical<R: Registry>(
     issues.finish()?;
     let vaccines: Vec<VaccineFacts> = vaccines.into_iter().flatten().collect();
 
-    let recorded: Vec<OtherDose> = counted_doses(registry, actor, client)
+    let recorded: Vec<OtherDose> = counted_doses(registry, actor, client, &facts)
         .await?
         .iter()
         .map(other)
@@ -422,8 +423,9 @@ pub async fn correct<R: Registry>(
         )
         .into());
     }
-    let born = registry.client_facts(dose.client).await?.date_of_birth;
-    let others: Vec<OtherDose> = counted_doses(registry, actor, dose.client)
+    let facts = registry.client_facts(dose.client).await?;
+    let born = facts.date_of_birth;
+    let others: Vec<OtherDose> = counted_doses(registry, actor, dose.client, &facts)
         .await?
         .iter()
         .filter(|d| d.id != dose.id)
