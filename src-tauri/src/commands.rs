@@ -79,6 +79,12 @@ pub async fn forgot_password(
 
 #[tauri::command]
 #[specta::specta]
+pub async fn reset_password(ctx: Ctx<'_>, request: ResetPasswordRequest) -> AppResult<()> {
+    shotbook_api::account::reset_password(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
 pub async fn change_password(ctx: Ctx<'_>, request: ChangePasswordRequest) -> AppResult<()> {
     shotbook_api::account::change_password(&ctx, request).await
 }
@@ -392,7 +398,9 @@ pub async fn choose_batch_folder(app: AppHandle, ctx: Ctx<'_>) -> AppResult<Opti
     let Some(path) = dialog::pick_folder(&app).await else {
         return Ok(None);
     };
-    shotbook_api::records::choose_batch_folder(&ctx, path).map(Some)
+    shotbook_api::records::choose_batch_folder(&ctx, path)
+        .await
+        .map(Some)
 }
 
 #[tauri::command]

@@ -5,7 +5,7 @@
 // user signs in with the emailed temporary password and must choose a new one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchApp, byTestId, screenshot, signIn, signInAndAgree, agreeIfAsked } from './app.mjs';
 
@@ -30,7 +30,7 @@ function today() {
 function emailsTo(address) {
   const folder = process.env.SHOTBOOK_E2E_OUTBOX;
   assert.ok(folder, 'run.sh exports SHOTBOOK_E2E_OUTBOX');
-  return readdirSync(folder)
+  return (existsSync(folder) ? readdirSync(folder) : [])
     .filter((f) => f.endsWith('.eml'))
     .map((f) => readFileSync(join(folder, f), 'utf8').replace(/\r\n/g, '\n'))
     .filter((raw) => raw.includes(`To: ${address}`))
@@ -46,14 +46,21 @@ function emailsTo(address) {
     });
 }
 
-/** The one value after `label` in the emails to `address`. */
-function emailed(address, label) {
-  const values = emailsTo(address).flatMap((body) =>
-    body
-      .split('\n')
-      .filter((line) => line.startsWith(label))
-      .map((line) => line.slice(label.length).trim()),
-  );
+/** The one value after `label` in the emails to `address`, waiting for the email: mail leaves
+ * after the change is committed, off the command. */
+async function emailed(address, label) {
+  const valuesNow = () =>
+    emailsTo(address).flatMap((body) =>
+      body
+        .split('\n')
+        .filter((line) => line.startsWith(label))
+        .map((line) => line.slice(label.length).trim()),
+    );
+  await browser.waitUntil(() => valuesNow().length > 0, {
+    timeout: 20_000,
+    timeoutMsg: `an email to ${address} with "${label}"`,
+  });
+  const values = valuesNow();
   assert.equal(values.length, 1, `one "${label}" emailed to ${address}: ${values}`);
   return values[0];
 }
@@ -128,8 +135,8 @@ test('a supervisor submits a New Access request, after the form reports each mis
 });
 
 test('the employee signs the User Agreement from the sign-in screen with the emailed code', async () => {
-  assert.equal(emailed(EMAIL, 'Request number:'), requestNumber);
-  const code = emailed(EMAIL, 'Agreement code:');
+  assert.equal(await emailed(EMAIL, 'Request number:'), requestNumber);
+  const code = await emailed(EMAIL, 'Agreement code:');
 
   await (await byTestId(browser, 'user-agreement-link')).click();
   await type('agreement-number', requestNumber);
@@ -187,10 +194,10 @@ test('registry staff approve it beside the signed agreement', async () => {
 });
 
 test('the new user signs in with the emailed temporary password and must change it', async () => {
-  const username = emailed(EMAIL, 'Username:');
+  const username = await emailed(EMAIL, 'Username:');
   assert.equal(username, 'nancy.nurse');
-  assert.equal(emailed(EMAIL, 'Organization code:'), 'MT0001');
-  const temporary = emailed(EMAIL, 'Temporary password:');
+  assert.equal(await emailed(EMAIL, 'Organization code:'), 'MT0001');
+  const temporary = await emailed(EMAIL, 'Temporary password:');
 
   await signIn(browser, 'MT0001', username, temporary);
   const rules = await byTestId(browser, 'password-rules');

@@ -1,10 +1,11 @@
 // Account security in the real app: the lockout ladder (3 wrong passwords → CAPTCHA, 3 more →
-// Forgot Password), a reset through the demo outbox's email with the forced new password, the
+// Forgot Password), a reset with the code from the demo outbox's email, the refusal of Forgot
+// Password on a real (non-demo) install without mail (the account-takeover path), the
 // confidentiality statement, the multi-organization portal and switching organization, and the
 // idle lock that keeps what the user typed. Uses accounts clinic-flow does not use.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchApp, byTestId, screenshot, signIn, agreeIfAsked, DEMO_PASSWORD } from './app.mjs';
 
@@ -58,9 +59,12 @@ function decodeEmail(raw) {
   return body;
 }
 
+function emails(folder) {
+  return readdirSync(folder).filter((f) => f.endsWith('.eml'));
+}
+
 function newestEmail(folder) {
-  const files = readdirSync(folder)
-    .filter((f) => f.endsWith('.eml'))
+  const files = emails(folder)
     .map((f) => join(folder, f))
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
   assert.ok(files.length > 0, `an .eml file in ${folder}`);
@@ -114,47 +118,51 @@ test('three more failures with the CAPTCHA send the user to Forgot Password', as
   await screenshot(browser, '11-forgot-password-locked');
 });
 
-test('a temporary password from the outbox email signs in, forcing a new password', async () => {
+test('a reset code from the demo email sets a new password and lifts the lock', async () => {
+  const outbox = process.env.SHOTBOOK_E2E_OUTBOX;
+  assert.ok(outbox, 'run.sh exports SHOTBOOK_E2E_OUTBOX');
+  const before = existsSync(outbox) ? emails(outbox).length : 0;
   await (await byTestId(browser, 'forgot-email')).setValue('mt.readonly@demo.shotbook.invalid');
   await (await byTestId(browser, 'forgot-submit')).click();
   const message = await byTestId(browser, 'forgot-message');
   await message.waitForDisplayed({ timeout: 20_000 });
-  assert.match(await message.getText(), /temporary password/i);
-  const shown = await (await byTestId(browser, 'forgot-outbox')).getText();
-  const outbox = process.env.SHOTBOOK_E2E_OUTBOX;
-  assert.ok(outbox, 'run.sh exports SHOTBOOK_E2E_OUTBOX');
-  assert.equal(shown.trim(), outbox, 'the screen shows where the email is');
+  assert.match(await message.getText(), /reset code/i);
+  assert.doesNotMatch(await message.getText(), /outbox|\.eml|\//, 'no folder is named');
   await screenshot(browser, '12-forgot-password-sent');
 
+  // The demo registry's mail is an .eml file; it is written after the answer, off the command.
+  await browser.waitUntil(() => existsSync(outbox) && emails(outbox).length > before, {
+    timeout: 20_000,
+    timeoutMsg: 'the reset email reached the demo outbox',
+  });
   const body = decodeEmail(newestEmail(outbox));
-  const temporary = /Temporary password:\s*([A-Za-z0-9]{4}(?:-[A-Za-z0-9]{4}){3})/.exec(body)?.[1];
-  assert.ok(temporary, `a temporary password in the email:\n${body}`);
+  const code = /Reset code:\s*([A-Za-z0-9]{4}(?:-[A-Za-z0-9]{4}){3})/.exec(body)?.[1];
+  assert.ok(code, `a reset code in the email:\n${body}`);
 
-  await (await byTestId(browser, 'forgot-back')).click();
-  await signIn(browser, 'MT0001', 'mt.readonly', temporary);
-
-  const rules = await byTestId(browser, 'password-rules');
-  await rules.waitForDisplayed({ timeout: 20_000 });
-  assert.match(await rules.getText(), /12 characters/);
-  assert.equal(await (await byTestId(browser, 'new-password')).getValue(), '', 'rules shown before typing');
-  await screenshot(browser, '13-change-password');
-
-  // The two entries must match.
-  await (await byTestId(browser, 'new-password')).setValue(NEW_PASSWORD);
-  await (await byTestId(browser, 'confirm-password')).setValue(`${NEW_PASSWORD}!`);
-  await (await byTestId(browser, 'new-password-submit')).click();
-  const confirm = await byTestId(browser, 'confirm-password');
+  await (await byTestId(browser, 'forgot-have-code')).click();
+  const codeField = await byTestId(browser, 'forgot-code');
+  await codeField.waitForDisplayed({ timeout: 10_000 });
+  assert.equal(await (await byTestId(browser, 'forgot-username')).getValue(), 'mt.readonly');
+  await codeField.setValue(code);
+  await (await byTestId(browser, 'forgot-new-password')).setValue(NEW_PASSWORD);
+  // The two entries must match; what was typed stays.
+  await (await byTestId(browser, 'forgot-confirm-password')).setValue(`${NEW_PASSWORD}!`);
+  await (await byTestId(browser, 'forgot-reset-submit')).click();
+  const confirm = await byTestId(browser, 'forgot-confirm-password');
   await browser.waitUntil(async () => (await confirm.getAttribute('aria-invalid')) === 'true', {
     timeout: 20_000,
     timeoutMsg: 'the mismatch is reported on the confirmation field',
   });
-  await screenshot(browser, '14-change-password-mismatch');
+  assert.equal(await codeField.getValue(), code, 'the code is kept');
+  await screenshot(browser, '13-reset-code');
+  await confirm.clearValue();
+  await confirm.setValue(NEW_PASSWORD);
+  await (await byTestId(browser, 'forgot-reset-submit')).click();
 
-  await (await byTestId(browser, 'new-password')).clearValue();
-  await (await byTestId(browser, 'new-password')).setValue(NEW_PASSWORD);
-  await (await byTestId(browser, 'confirm-password')).clearValue();
-  await (await byTestId(browser, 'confirm-password')).setValue(NEW_PASSWORD);
-  await (await byTestId(browser, 'new-password-submit')).click();
+  const org = await byTestId(browser, 'sign-in-org');
+  await org.waitForDisplayed({ timeout: 20_000 });
+  assert.equal(await org.getValue(), 'MT0001');
+  await signIn(browser, 'MT0001', 'mt.readonly', NEW_PASSWORD);
 
   const statement = await byTestId(browser, 'confidentiality-statement');
   await statement.waitForDisplayed({ timeout: 30_000 });
@@ -169,11 +177,21 @@ test('a temporary password from the outbox email signs in, forcing a new passwor
   await (await byTestId(browser, 'sign-out')).click();
   await (await byTestId(browser, 'sign-in-org')).waitForDisplayed({ timeout: 10_000 });
 
-  // The new password works from now on.
-  await signIn(browser, 'MT0001', 'mt.readonly', NEW_PASSWORD);
-  assert.ok(await agreeIfAsked(browser));
-  await (await byTestId(browser, 'menu-bar-user')).waitForDisplayed({ timeout: 20_000 });
-  await (await byTestId(browser, 'sign-out')).click();
+  // A code works once.
+  await (await byTestId(browser, 'forgot-password-link')).click();
+  await (await byTestId(browser, 'forgot-org')).waitForDisplayed({ timeout: 10_000 });
+  await (await byTestId(browser, 'forgot-have-code')).click();
+  await (await byTestId(browser, 'forgot-username')).setValue('mt.readonly');
+  await (await byTestId(browser, 'forgot-code')).setValue(code);
+  await (await byTestId(browser, 'forgot-new-password')).setValue('Another trail 2027');
+  await (await byTestId(browser, 'forgot-confirm-password')).setValue('Another trail 2027');
+  await (await byTestId(browser, 'forgot-reset-submit')).click();
+  const codeAgain = await byTestId(browser, 'forgot-code');
+  await browser.waitUntil(async () => (await codeAgain.getAttribute('aria-invalid')) === 'true', {
+    timeout: 20_000,
+    timeoutMsg: 'a spent code is refused',
+  });
+  await (await byTestId(browser, 'forgot-back')).click();
   await (await byTestId(browser, 'sign-in-org')).waitForDisplayed({ timeout: 10_000 });
 });
 
@@ -235,6 +253,8 @@ test('the idle lock keeps what the user typed', async () => {
   await browser.pause(8_000);
   const lock = await byTestId(browser, 'lock-screen');
   await lock.waitForDisplayed({ timeout: 10_000 });
+  // The record underneath stays mounted (what was typed survives) but cannot be seen.
+  assert.equal(await last.isDisplayed(), false, 'nothing of the screen shows through the lock');
   await screenshot(browser, '20-idle-lock');
 
   // A wrong password is a field error; the lock stays.
@@ -251,6 +271,36 @@ test('the idle lock keeps what the user typed', async () => {
   await lock.waitForExist({ reverse: true, timeout: 20_000 });
   assert.equal(await (await byTestId(browser, 'search-last-name')).getValue(), 'Garcia', 'typed input kept');
   await screenshot(browser, '21-unlocked');
+  await (await byTestId(browser, 'sign-out')).click();
+  await (await byTestId(browser, 'sign-in-org')).waitForDisplayed({ timeout: 10_000 });
+});
+
+test('on a real install without mail, Forgot Password refuses and no secret lands in a file', async () => {
+  // The takeover the security review found: at the sign-in screen, someone who knows a
+  // colleague's org code, username and email asks for a reset and reads it from a folder.
+  // The same database, opened as a real registry (no --demo) with no SMTP relay.
+  await browser.deleteSession();
+  browser = await launchApp([]);
+  const outbox = process.env.SHOTBOOK_E2E_OUTBOX;
+  const before = existsSync(outbox) ? emails(outbox).length : 0;
+  await (await byTestId(browser, 'forgot-password-link')).waitForDisplayed({ timeout: 30_000 });
+  await (await byTestId(browser, 'forgot-password-link')).click();
+  await (await byTestId(browser, 'forgot-org')).setValue('TX0001');
+  await (await byTestId(browser, 'forgot-username')).setValue('tx.provider');
+  await (await byTestId(browser, 'forgot-email')).setValue('tx.provider@demo.shotbook.invalid');
+  await (await byTestId(browser, 'forgot-submit')).click();
+  const error = await byTestId(browser, 'forgot-error');
+  await error.waitForDisplayed({ timeout: 20_000 });
+  assert.match(await error.getText(), /registry help desk/i);
+  await screenshot(browser, '22-forgot-password-refused-without-mail');
+  await browser.pause(1_000);
+  assert.equal(existsSync(outbox) ? emails(outbox).length : 0, before, 'no email file was written');
+
+  // The colleague's password still works: nothing was reset.
+  await (await byTestId(browser, 'forgot-back')).click();
+  await signIn(browser, 'TX0001', 'tx.provider', DEMO_PASSWORD);
+  assert.ok(await agreeIfAsked(browser));
+  await (await byTestId(browser, 'menu-bar-user')).waitForDisplayed({ timeout: 20_000 });
   await (await byTestId(browser, 'sign-out')).click();
   await (await byTestId(browser, 'sign-in-org')).waitForDisplayed({ timeout: 10_000 });
 });

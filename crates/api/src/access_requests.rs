@@ -27,7 +27,7 @@ use shotbook_store::access_requests::{self, AccessRequestRow};
 use shotbook_store::organizations::{self, OrganizationRow};
 use shotbook_store::users;
 use shotbook_usecases::access_requests::{self as usecases, AgreementProof, Decision};
-use shotbook_usecases::ports::{AccessHost, AccessMail};
+use shotbook_usecases::ports::AccessHost;
 use shotbook_usecases::{need, PortError, PortResult, Via};
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
@@ -40,7 +40,6 @@ use crate::dto::{
     UserAgreementSigned,
 };
 use crate::error::{AppError, AppResult};
-use crate::mail::Mailer;
 use crate::scope::require_in_scope;
 use crate::AppContext;
 
@@ -95,7 +94,7 @@ pub async fn access_request_options(ctx: &AppContext) -> AppResult<AccessRequest
 }
 
 /// What the desktop lends the access workflow: its registry profile, randomness, Argon2 off
-/// the async threads, and the mailer (outbox folder or SMTP).
+/// the async threads (mail is queued by the use cases and delivered after the commit).
 struct Desk<'a>(&'a AppContext);
 
 impl AccessHost for Desk<'_> {
@@ -120,101 +119,6 @@ impl AccessHost for Desk<'_> {
         tokio::task::spawn_blocking(move || hash_password(&password))
             .await
             .map_err(|e| PortError::Failed(Box::new(e)))
-    }
-
-    fn send(&self, mail: &AccessMail) -> PortResult<()> {
-        let (to, subject, body) = worded(mail);
-        self.0
-            .mailer()
-            .send(&to, &subject, &body)
-            .map_err(|e| PortError::Failed(format!("{e:#}").into()))
-    }
-}
-
-/// A message of the workflow in words: recipient, subject, body.
-fn worded(mail: &AccessMail) -> (String, String, String) {
-    match mail {
-        AccessMail::AgreementCode {
-            to,
-            first_name,
-            supervisor_name,
-            organization_name,
-            jurisdiction,
-            number,
-            code,
-        } => {
-            let registry = jurisdiction.registry_name();
-            let body = format!(
-                "Hello {first_name},\n\n{supervisor_name} ({organization_name}) has requested {registry} access for you.\n\n\
-                 Before you can receive your login credentials you must complete the {registry} User Agreement yourself \
-                 (your supervisor cannot complete it for you).\n\n\
-                 Request number: {number}\nAgreement code: {code}\n\n\
-                 Open Shotbook and choose \"Sign a User Agreement\" on the sign-in screen, then enter the request number and \
-                 the code above.\n\nQuestions: call the {registry} help desk at {phone}.\n",
-                phone = jurisdiction.help_desk_phone(),
-            );
-            (
-                to.clone(),
-                format!("{registry} User Agreement for request {number}"),
-                body,
-            )
-        }
-        AccessMail::Approved {
-            to,
-            first_name,
-            jurisdiction,
-            number,
-            request_type,
-            organization_code: code,
-            organization_name: name,
-            username,
-            temporary_password,
-        } => {
-            let registry = jurisdiction.registry_name();
-            let greeting = format!("Hello {first_name},\n\n");
-            let body = match (temporary_password, request_type) {
-                (Some(temporary), _) => format!(
-                    "{greeting}Your {registry} access request {number} has been approved.\n\n\
-                     Organization code: {code}\nUsername: {username}\nTemporary password: {temporary}\n\n\
-                     The temporary password is valid for 24 hours. Sign in with it in Shotbook and you will be asked to choose \
-                     a new password.\n\nQuestions: call the {registry} help desk at {phone}.\n",
-                    phone = jurisdiction.help_desk_phone(),
-                ),
-                (None, RequestType::AccessDeletion) => format!(
-                    "{greeting}Your {registry} access at {name} ({code}) ends as requested by your organization (request {number}).\n",
-                ),
-                (None, _) => format!(
-                    "{greeting}Your {registry} access request {number} has been approved. Sign in with organization code {code}, \
-                     your username {username} and your current password.\n",
-                ),
-            };
-            (
-                to.clone(),
-                format!("Your {registry} access request {number}"),
-                body,
-            )
-        }
-        AccessMail::Decided {
-            to,
-            jurisdiction,
-            number,
-            returned,
-            reason,
-        } => {
-            let registry = jurisdiction.registry_name();
-            let verb = if *returned {
-                "returned to you for correction"
-            } else {
-                "rejected"
-            };
-            (
-                to.clone(),
-                format!("{registry} access request {number} {verb}"),
-                format!(
-                    "{registry} access request {number} was {verb}.\n\nReason: {reason}\n\nSee \"My access requests\" in Shotbook.\n"
-                ),
-            )
-        }
     }
 }
 
@@ -299,7 +203,7 @@ pub async fn save_access_request_draft(
     ctx: &AppContext,
     request: SaveAccessRequestRequest,
 ) -> AppResult<AccessRequestDetail> {
-    let (permit, _) = ctx.permit::<need::ManageOrganizationUsers>()?;
+    let (permit, _) = ctx.permit::<need::ManageOrganizationUsers>().await?;
     let existing = optional_request_id(request.request_id.as_deref())?;
     let id = usecases::save_draft(
         ctx.store(),
@@ -319,7 +223,9 @@ pub async fn submit_access_request(
     ctx: &AppContext,
     request: SaveAccessRequestRequest,
 ) -> AppResult<AccessRequestDetail> {
-    let (permit, _) = ctx.permit::<need::ManageOrganizationUsers>()?;
+    let (permit, _) = ctx.permit::<need::ManageOrganizationUsers>().await?;
+    // The agreement code must reach the prospective user: no mail, no submission.
+    ctx.mailer().require()?;
     let existing = optional_request_id(request.request_id.as_deref())?;
     let id = usecases::submit(
         ctx.store(),
@@ -331,6 +237,7 @@ pub async fn submit_access_request(
     )
     .await?;
     tracing::info!(request = %id, "access request submitted");
+    ctx.deliver_mail_after_commit().await;
     detail_by_id(ctx, id).await
 }
 
@@ -340,9 +247,11 @@ pub async fn resend_user_agreement(
     ctx: &AppContext,
     request: AccessRequestIdRequest,
 ) -> AppResult<AccessRequestDetail> {
-    let (permit, _) = ctx.permit::<need::ManageOrganizationUsers>()?;
+    let (permit, _) = ctx.permit::<need::ManageOrganizationUsers>().await?;
+    ctx.mailer().require()?;
     let id = request_id(&request.request_id)?;
     usecases::resend_agreement(ctx.store(), &permit, ctx.clock(), &Desk(ctx), id).await?;
+    ctx.deliver_mail_after_commit().await;
     detail_by_id(ctx, id).await
 }
 
@@ -382,12 +291,12 @@ pub async fn get_access_request(
         .current_session()
         .is_some_and(|s| s.role.grants(Permission::ApproveAccessRequests));
     if reviewer {
-        let (permit, _) = ctx.permit::<need::ApproveAccessRequests>()?;
+        let (permit, _) = ctx.permit::<need::ApproveAccessRequests>().await?;
         let id = request_id(&request.request_id)?;
         usecases::request_for_review(ctx.store(), &permit, ctx.clock(), id).await?;
         detail_by_id(ctx, id).await
     } else {
-        let (permit, _) = ctx.permit::<need::ManageOrganizationUsers>()?;
+        let (permit, _) = ctx.permit::<need::ManageOrganizationUsers>().await?;
         let id = request_id(&request.request_id)?;
         usecases::request_for_supervisor(ctx.store(), &permit, id).await?;
         detail_by_id(ctx, id).await
@@ -402,10 +311,13 @@ pub async fn approve_access_request(
     ctx: &AppContext,
     request: AccessRequestIdRequest,
 ) -> AppResult<AccessRequestDetail> {
-    let (permit, _) = ctx.permit::<need::ApproveAccessRequests>()?;
+    let (permit, _) = ctx.permit::<need::ApproveAccessRequests>().await?;
+    // New credentials must reach the user: no mail, no approval.
+    ctx.mailer().require()?;
     let id = request_id(&request.request_id)?;
     usecases::approve(ctx.store(), &permit, ctx.clock(), &Desk(ctx), id).await?;
     tracing::info!(request = %id, "access request approved");
+    ctx.deliver_mail_after_commit().await;
     detail_by_id(ctx, id).await
 }
 
@@ -430,7 +342,7 @@ async fn decide(
     request: DecideAccessRequestRequest,
     decision: Decision,
 ) -> AppResult<AccessRequestDetail> {
-    let (permit, _) = ctx.permit::<need::ApproveAccessRequests>()?;
+    let (permit, _) = ctx.permit::<need::ApproveAccessRequests>().await?;
     let id = request_id(&request.request_id)?;
     usecases::decide(
         ctx.store(),
@@ -442,6 +354,7 @@ async fn decide(
         &request.reason,
     )
     .await?;
+    ctx.deliver_mail_after_commit().await;
     detail_by_id(ctx, id).await
 }
 
@@ -635,10 +548,6 @@ async fn detail_of(ctx: &AppContext, row: AccessRequestRow) -> AppResult<AccessR
             .map(|d| UsDate::from_date(d).to_string()),
         editable: status.editable(),
         approvable: reviewer && status == RequestStatus::AwaitingReview,
-        outbox_folder: match ctx.mailer() {
-            Mailer::Outbox(dir) => Some(dir.display().to_string()),
-            Mailer::Smtp { .. } => None,
-        },
     })
 }
 

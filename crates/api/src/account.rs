@@ -1,9 +1,11 @@
-//! The user's own account: Forgot Password (emailed temporary password), changing the
+//! The user's own account: Forgot Password (emailed single-use reset code), changing the
 //! password, editing name/email/phone, and unlocking an idle-locked session.
 
 use rand::Rng;
 use shotbook_core::account::{
-    LockoutStage, FAILURES_BEFORE_LOCK, MIN_PASSWORD_LENGTH, PASSWORD_RULES,
+    check_new_password, LockoutStage, FAILURES_BEFORE_LOCK, MIN_PASSWORD_LENGTH, PASSWORD_RULES,
+    RESET_CODE_ATTEMPTS, RESET_CODE_VALIDITY, RESET_REQUESTS_PER_WINDOW,
+    RESET_REQUESTS_PER_WORKSTATION, RESET_REQUEST_WINDOW,
 };
 use shotbook_core::audit::AuditAction;
 use shotbook_core::contact::{EmailAddress, UsPhone};
@@ -12,21 +14,22 @@ use shotbook_core::ids::UserId;
 use shotbook_core::password::hash_password;
 use shotbook_core::permission::Permission;
 use shotbook_core::person::PersonName;
-use shotbook_store::users;
+use shotbook_store::{password_resets, users};
+use shotbook_usecases::ports::Mail;
 
 use crate::credentials::{audit_event, required, set_new_password, single, verify_off_thread};
 use crate::dto::{
     CaptchaChallenge, ChangePasswordRequest, ForgotPasswordRequest, ForgotPasswordResponse,
-    MyAccount, PasswordRules, UnlockRequest, UpdateMyAccountRequest,
+    MyAccount, PasswordRules, ResetPasswordRequest, UnlockRequest, UpdateMyAccountRequest,
 };
 use crate::error::{AppError, AppResult};
-use crate::mail::Mailer;
+use crate::guards::account_key;
 use crate::AppContext;
 
 /// What Forgot Password always answers, whether or not the account exists.
 pub const FORGOT_PASSWORD_MESSAGE: &str = "If the organization code, username and email match an account, \
-a temporary password has been emailed to that address. It is valid for 24 hours; you will choose a new \
-password when you sign in with it.";
+a reset code has been emailed to that address. It works once, for 60 minutes. Your current password keeps \
+working until you use it.";
 
 /// The password rules, shown before the user types.
 pub async fn password_rules(_ctx: &AppContext) -> AppResult<PasswordRules> {
@@ -41,13 +44,20 @@ pub async fn new_captcha(ctx: &AppContext) -> AppResult<CaptchaChallenge> {
     Ok(ctx.captchas().issue(ctx.clock().now()))
 }
 
-/// Forgot Password: when org code, username and email on file match, emails a temporary
-/// password valid for 24 hours (this also lifts a lockout). The answer never says whether the
-/// account exists.
+/// Forgot Password, step 1: when org code, username and email on file match, emails a
+/// single-use reset code. Nothing about the account changes — its current password keeps
+/// working — so knowing a colleague's org code, username and email gains nothing but an email
+/// in the colleague's own mailbox. The answer never says whether the account exists.
+///
+/// Refused with [`AppError::MailUnavailable`] where mail cannot leave the workstation (a real
+/// install without SMTP: "ask your registry help desk"), and with
+/// [`AppError::TooManyRequests`] past the workstation's cap; an account gets at most
+/// [`RESET_REQUESTS_PER_WINDOW`] codes a day (silently: the answer is the same).
 pub async fn forgot_password(
     ctx: &AppContext,
     request: ForgotPasswordRequest,
 ) -> AppResult<ForgotPasswordResponse> {
+    ctx.mailer().require()?;
     required(&[
         ("organizationCode", &request.organization_code),
         ("username", &request.username),
@@ -55,61 +65,179 @@ pub async fn forgot_password(
     ])?;
     let email = EmailAddress::parse_field("email", &request.email).map_err(single)?;
     let now = ctx.clock().now();
+    if !ctx
+        .guards()
+        .allow_reset(now, RESET_REQUEST_WINDOW, RESET_REQUESTS_PER_WORKSTATION)
+    {
+        audit_event(
+            ctx,
+            now,
+            None,
+            None,
+            AuditAction::PasswordResetRequested,
+            "refused: workstation limit",
+        )
+        .await?;
+        return Err(AppError::TooManyRequests);
+    }
+    let key = account_key(&request.organization_code, &request.username);
+    let _one_at_a_time = ctx.guards().one_at_a_time(&key).await;
     let account =
         users::find_for_sign_in(ctx.store(), &request.organization_code, &request.username).await?;
-    // Hash even when nothing matches, so both paths take as long.
-    let temporary = temporary_password();
+    let code = reset_code();
+    let code_hash = crate::remember::token_hash(&normalize_code(&code));
+    let answer = ForgotPasswordResponse {
+        message: FORGOT_PASSWORD_MESSAGE.to_string(),
+    };
+    let Some(account) = account.filter(|a| email.same_as(&a.email)) else {
+        audit_event(
+            ctx,
+            now,
+            None,
+            None,
+            AuditAction::PasswordResetRequested,
+            "no matching account",
+        )
+        .await?;
+        return Ok(answer);
+    };
+    let user_id: UserId = account.user_id.parse().map_err(AppError::internal)?;
+    let org = account.organization_id.parse().ok();
+    let recent =
+        password_resets::requested_since(ctx.store(), user_id, now - RESET_REQUEST_WINDOW).await?;
+    if recent >= RESET_REQUESTS_PER_WINDOW {
+        audit_event(
+            ctx,
+            now,
+            Some(user_id),
+            org,
+            AuditAction::PasswordResetRequested,
+            "refused: daily limit for the account",
+        )
+        .await?;
+        return Ok(answer);
+    }
+    let mail = Mail::PasswordResetCode {
+        to: account.email.clone(),
+        first_name: account.first_name.clone(),
+        username: account.username.clone(),
+        organization_code: account.organization_code.clone(),
+        code,
+        valid_minutes: RESET_CODE_VALIDITY.whole_minutes(),
+    };
+    password_resets::issue(
+        ctx.store(),
+        user_id,
+        &code_hash,
+        now + RESET_CODE_VALIDITY,
+        ctx.workstation(),
+        &mail,
+        now,
+    )
+    .await?;
+    audit_event(
+        ctx,
+        now,
+        Some(user_id),
+        org,
+        AuditAction::PasswordResetRequested,
+        "reset code emailed",
+    )
+    .await?;
+    ctx.deliver_mail_after_commit().await;
+    Ok(answer)
+}
+
+/// Forgot Password, step 2: the emailed code and a new password (twice). The code works once,
+/// within [`RESET_CODE_VALIDITY`], for [`RESET_CODE_ATTEMPTS`] wrong tries; using it sets the
+/// password, lifts a lock and ends every session of the user. Any mismatch (unknown account,
+/// wrong, used or expired code) gets one answer on the `code` field.
+pub async fn reset_password(ctx: &AppContext, request: ResetPasswordRequest) -> AppResult<()> {
+    required(&[
+        ("organizationCode", &request.organization_code),
+        ("username", &request.username),
+        ("code", &request.code),
+        ("newPassword", &request.new_password),
+    ])?;
+    let key = account_key(&request.organization_code, &request.username);
+    let _one_at_a_time = ctx.guards().one_at_a_time(&key).await;
+    let now = ctx.clock().now();
+    let not_valid = || {
+        single(Issue::new(
+            "code",
+            "This reset code is not valid: it may be mistyped, used or expired. Ask for a new one with Forgot password.",
+        ))
+    };
+    let Some(account) =
+        users::find_for_sign_in(ctx.store(), &request.organization_code, &request.username).await?
+    else {
+        audit_event(
+            ctx,
+            now,
+            None,
+            None,
+            AuditAction::PasswordReset,
+            "refused: no matching account",
+        )
+        .await?;
+        return Err(not_valid());
+    };
+    let user_id: UserId = account.user_id.parse().map_err(AppError::internal)?;
+    let org = account.organization_id.parse().ok();
+    let code_hash = crate::remember::token_hash(&normalize_code(&request.code));
+    let open = password_resets::open_with_code(ctx.store(), user_id, &code_hash).await?;
+    let Some(reset) = open.filter(|r| !r.expired(now) && r.failed_attempts < RESET_CODE_ATTEMPTS)
+    else {
+        password_resets::count_wrong_code(ctx.store(), user_id, RESET_CODE_ATTEMPTS, now).await?;
+        audit_event(
+            ctx,
+            now,
+            Some(user_id),
+            org,
+            AuditAction::PasswordReset,
+            "refused: code not valid",
+        )
+        .await?;
+        return Err(not_valid());
+    };
+    check_new_password("newPassword", &request.new_password, &account.username).map_err(single)?;
+    if request.new_password != request.confirm_password {
+        return Err(single(Issue::new(
+            "confirmPassword",
+            "The two passwords do not match.",
+        )));
+    }
     let hash = {
-        let t = temporary.clone();
-        tokio::task::spawn_blocking(move || hash_password(&t))
+        let p = request.new_password.clone();
+        tokio::task::spawn_blocking(move || hash_password(&p))
             .await
             .map_err(AppError::internal)?
     };
-    match account.filter(|a| email.same_as(&a.email)) {
-        Some(account) => {
-            let user_id: UserId = account.user_id.parse().map_err(AppError::internal)?;
-            users::set_password(ctx.store(), user_id, &hash, true, now).await?;
-            let body = format!(
-                "Hello {first},\n\nA temporary password was requested for your Shotbook account {user} at organization {org}.\n\n\
-                 Temporary password: {temporary}\n\nIt is valid for 24 hours. Sign in with it and you will be asked to choose a \
-                 new password.\n\nIf you did not ask for this, call your registry help desk.\n",
-                first = account.first_name,
-                user = account.username,
-                org = account.organization_code,
-            );
-            ctx.mailer()
-                .send(&account.email, "Your temporary Shotbook password", &body)
-                .map_err(|e| AppError::internal(format!("{e:#}")))?;
-            let org = account.organization_id.parse().ok();
-            audit_event(
-                ctx,
-                now,
-                Some(user_id),
-                org,
-                AuditAction::PasswordResetRequested,
-                "temporary password emailed",
-            )
-            .await?;
-        }
-        None => {
-            audit_event(
-                ctx,
-                now,
-                None,
-                None,
-                AuditAction::PasswordResetRequested,
-                "no matching account",
-            )
-            .await?;
-        }
+    if !password_resets::redeem(ctx.store(), &reset.id, user_id, &hash, now).await? {
+        // Spent by a parallel request a moment ago.
+        return Err(not_valid());
     }
-    Ok(ForgotPasswordResponse {
-        message: FORGOT_PASSWORD_MESSAGE.to_string(),
-        outbox_folder: match ctx.mailer() {
-            Mailer::Outbox(dir) => Some(dir.display().to_string()),
-            Mailer::Smtp { .. } => None,
-        },
-    })
+    audit_event(
+        ctx,
+        now,
+        Some(user_id),
+        org,
+        AuditAction::PasswordReset,
+        "password reset with an emailed code",
+    )
+    .await?;
+    tracing::info!(user = %user_id, "password reset with an emailed code");
+    Ok(())
+}
+
+/// A reset code: four groups of four from an alphabet without look-alikes (about 93 bits).
+fn reset_code() -> String {
+    temporary_password()
+}
+
+/// A typed code as its hash was made: no spaces, no dashes, case kept (codes are case-sensitive).
+fn normalize_code(code: &str) -> String {
+    code.chars().filter(|c| c.is_ascii_alphanumeric()).collect()
 }
 
 pub(crate) fn temporary_password() -> String {
@@ -128,7 +256,7 @@ pub(crate) fn temporary_password() -> String {
 
 /// Changes the signed-in user's password (current password, then the new one twice).
 pub async fn change_password(ctx: &AppContext, request: ChangePasswordRequest) -> AppResult<()> {
-    let (_, session) = ctx.require(Permission::ManageOwnAccount)?;
+    let (_, session) = ctx.require(Permission::ManageOwnAccount).await?;
     required(&[("currentPassword", &request.current_password)])?;
     let account = users::account(ctx.store(), session.user_id).await?;
     if !verify_off_thread(
@@ -154,7 +282,7 @@ pub async fn change_password(ctx: &AppContext, request: ChangePasswordRequest) -
 
 /// The signed-in user's account details.
 pub async fn my_account(ctx: &AppContext) -> AppResult<MyAccount> {
-    let (_, session) = ctx.require(Permission::ManageOwnAccount)?;
+    let (_, session) = ctx.require(Permission::ManageOwnAccount).await?;
     let a = users::account(ctx.store(), session.user_id).await?;
     Ok(MyAccount {
         username: a.username,
@@ -170,7 +298,7 @@ pub async fn update_my_account(
     ctx: &AppContext,
     request: UpdateMyAccountRequest,
 ) -> AppResult<MyAccount> {
-    let (_, session) = ctx.require(Permission::ManageOwnAccount)?;
+    let (_, session) = ctx.require(Permission::ManageOwnAccount).await?;
     let mut issues = IssueCollector::new();
     let first = issues.take(PersonName::parse_field("firstName", &request.first_name));
     let last = issues.take(PersonName::parse_field("lastName", &request.last_name));

@@ -29,6 +29,7 @@ use crate::dto::{
     SignInRequest, SignInStep, SignedInUser,
 };
 use crate::error::{AppError, AppResult, FieldIssue};
+use crate::guards::account_key;
 use crate::remember;
 use crate::AppContext;
 
@@ -77,20 +78,19 @@ pub async fn sign_in(ctx: &AppContext, request: SignInRequest) -> AppResult<Sign
         ("username", &request.username),
         ("password", &request.password),
     ])?;
+    if request.password.len() > MAX_TYPED_PASSWORD_BYTES {
+        // Never a real password; Argon2 over megabytes would only tie up a core.
+        return Err(AppError::InvalidCredentials);
+    }
+    let key = account_key(&request.organization_code, &request.username);
+    // Parallel attempts on one account queue here, so each reads the failure count the one
+    // before it left: the ladder holds however many arrive at once.
+    let _one_at_a_time = ctx.guards().one_at_a_time(&key).await;
     let now = ctx.clock().now();
     let candidate =
         users::find_for_sign_in(ctx.store(), &request.organization_code, &request.username).await?;
     let Some(account) = candidate else {
-        // Same work as a real account: verify against a dummy hash, then refuse.
-        verify_off_thread(request.password, DUMMY_HASH.to_string()).await?;
-        return refuse(
-            ctx,
-            now,
-            (None, None),
-            "unknown account",
-            AppError::InvalidCredentials,
-        )
-        .await;
+        return unknown_account(ctx, &key, request, now).await;
     };
     let user_id: UserId = account.user_id.parse().map_err(AppError::internal)?;
     let organization_id: OrganizationId = account
@@ -100,6 +100,8 @@ pub async fn sign_in(ctx: &AppContext, request: SignInRequest) -> AppResult<Sign
     let who = (Some(user_id), Some(organization_id));
 
     if account.locked_at.is_some() {
+        // As long as a password check, like every other answer.
+        verify_off_thread(request.password, DUMMY_HASH.to_string()).await?;
         return refuse(ctx, now, who, "account locked", AppError::AccountLocked).await;
     }
     let stage =
@@ -121,6 +123,8 @@ pub async fn sign_in(ctx: &AppContext, request: SignInRequest) -> AppResult<Sign
             )
             .await;
         }
+        // As long as a password check, like every other answer.
+        verify_off_thread(request.password, DUMMY_HASH.to_string()).await?;
         return Err(AppError::CaptchaRequired {
             challenge: ctx.captchas().issue(now),
         });
@@ -188,7 +192,10 @@ pub async fn sign_in(ctx: &AppContext, request: SignInRequest) -> AppResult<Sign
         .await;
     }
 
-    users::record_sign_in(ctx.store(), user_id, now).await?;
+    if !users::record_sign_in_unless_locked(ctx.store(), user_id, now).await? {
+        // Locked by another attempt (another process) while this password was checked.
+        return refuse(ctx, now, who, "account locked", AppError::AccountLocked).await;
+    }
     let stage = if account.must_change_password {
         PendingStage::MustChangePassword
     } else {
@@ -205,6 +212,43 @@ pub async fn sign_in(ctx: &AppContext, request: SignInRequest) -> AppResult<Sign
     }));
     audit_event(ctx, now, who.0, who.1, AuditAction::CredentialsAccepted, "").await?;
     Ok(step_for(stage))
+}
+
+/// The longest password a sign-in checks (new passwords are capped far lower).
+const MAX_TYPED_PASSWORD_BYTES: usize = 1024;
+
+/// A name that matches no account climbs the same ladder as a real one (CAPTCHA after 3
+/// failures, "locked" after 6), counted in memory, and every answer costs a password check:
+/// nothing the screen says tells whether the account exists.
+async fn unknown_account(
+    ctx: &AppContext,
+    key: &str,
+    request: SignInRequest,
+    now: OffsetDateTime,
+) -> AppResult<SignInStep> {
+    let failures = ctx.guards().unknown_failures(key);
+    let stage = LockoutStage::after_failures(failures);
+    let captcha_solved = request
+        .captcha
+        .as_ref()
+        .is_some_and(|c| ctx.captchas().solve(&c.challenge_id, &c.answer, now));
+    verify_off_thread(request.password, DUMMY_HASH.to_string()).await?;
+    let answer = match stage {
+        LockoutStage::Locked => AppError::AccountLocked,
+        LockoutStage::CaptchaRequired if !captcha_solved && request.captcha.is_none() => {
+            AppError::CaptchaRequired {
+                challenge: ctx.captchas().issue(now),
+            }
+        }
+        _ => match LockoutStage::after_failures(ctx.guards().count_unknown_failure(key)) {
+            LockoutStage::Locked => AppError::AccountLocked,
+            LockoutStage::CaptchaRequired => AppError::CaptchaRequired {
+                challenge: ctx.captchas().issue(now),
+            },
+            LockoutStage::Open => AppError::InvalidCredentials,
+        },
+    };
+    refuse(ctx, now, (None, None), "unknown account", answer).await
 }
 
 fn step_for(stage: PendingStage) -> SignInStep {
@@ -328,7 +372,7 @@ pub async fn choose_organization(
     let pending = match (ctx.pending(), ctx.current_session()) {
         (Some(p), _) if p.stage == PendingStage::ChooseOrganization => p,
         (_, Some(s)) => {
-            ctx.require(Permission::ManageOwnAccount)?;
+            ctx.require(Permission::ManageOwnAccount).await?;
             PendingSignIn {
                 user_id: s.user_id,
                 username: s.username.clone(),
@@ -467,7 +511,11 @@ pub async fn resume_session(ctx: &AppContext) -> AppResult<Option<SignedInUser>>
     };
     let last_active =
         OffsetDateTime::parse(&row.last_active_at, &Rfc3339).map_err(AppError::internal)?;
-    if row.ended_at.is_some() || now - last_active > ctx.idle_limit() {
+    let started = OffsetDateTime::parse(&row.started_at, &Rfc3339).map_err(AppError::internal)?;
+    if row.ended_at.is_some()
+        || now - last_active > ctx.idle_limit()
+        || now - started >= account::SESSION_LIFETIME
+    {
         return Ok(None);
     }
     let user_id: UserId = row.user_id.parse().map_err(AppError::internal)?;
@@ -479,7 +527,8 @@ pub async fn resume_session(ctx: &AppContext) -> AppResult<Option<SignedInUser>>
     else {
         return Ok(None);
     };
-    if !users::is_active(ctx.store(), user_id).await? {
+    // A locked or inactive account, or one that must change its password, signs in again.
+    if !users::may_hold_session(ctx.store(), user_id).await? {
         return Ok(None);
     }
     let role =
@@ -496,7 +545,8 @@ pub async fn resume_session(ctx: &AppContext) -> AppResult<Option<SignedInUser>>
         organization_code: membership.code.clone(),
         organization_name: membership.name.clone(),
         role,
-        started_at: now,
+        // The lifetime counts from the real start, not from the restart.
+        started_at: started,
         last_active_at: now,
     };
     sessions::touch(ctx.store(), &hash, now).await?;
@@ -512,6 +562,108 @@ pub async fn resume_session(ctx: &AppContext) -> AppResult<Option<SignedInUser>>
     .await?;
     ctx.set_session(Some(session.clone()));
     Ok(Some(signed_in_user(ctx, &session).await?))
+}
+
+/// Whether the signed-in session still stands: its row not ended (a password change or reset
+/// ends every other session of the user), the account active and unlocked, and the membership
+/// it was started for still open with the same role. Otherwise the session ends here, audited,
+/// and the answer says why.
+pub(crate) async fn check_session_stands(
+    ctx: &AppContext,
+    session: &Session,
+    now: OffsetDateTime,
+) -> AppResult<()> {
+    let ended_row = match ctx.session_token() {
+        Some((hash, _)) => match sessions::find(ctx.store(), &hash).await? {
+            Some(row) if row.ended_at.is_some() => Some(match row.ended_reason.as_deref() {
+                Some("password changed") => "password_changed",
+                Some("lifetime reached") => "lifetime_reached",
+                Some("account locked") => "account_locked",
+                _ => "access_ended",
+            }),
+            Some(_) => None,
+            None => Some("access_ended"),
+        },
+        None => None,
+    };
+    let reason = match ended_row {
+        Some(reason) => Some(reason),
+        None if !users::may_hold_session(ctx.store(), session.user_id).await? => {
+            Some("account_inactive")
+        }
+        None => {
+            let membership = open_memberships(ctx, session.user_id, now)
+                .await?
+                .into_iter()
+                .find(|m| m.organization_id == session.organization_id.to_string());
+            match membership {
+                Some(m) if m.role == session.role.code() => None,
+                _ => Some("access_ended"),
+            }
+        }
+    };
+    match reason {
+        None => Ok(()),
+        Some(reason) => Err(end_session(ctx, session, reason, now).await),
+    }
+}
+
+/// Ends the signed-in session for `reason` (not the user's choice): forgets it, ends its row,
+/// audits it, and returns the error that tells the UI.
+pub(crate) async fn end_session(
+    ctx: &AppContext,
+    session: &Session,
+    reason: &str,
+    now: OffsetDateTime,
+) -> AppError {
+    ctx.set_session(None);
+    ctx.set_pending(None);
+    if let Some((hash, _)) = ctx.session_token() {
+        if let Err(e) =
+            sessions::end_with_reason(ctx.store(), &hash, &reason.replace('_', " "), now).await
+        {
+            tracing::warn!(error = %e, "could not end the session row");
+        }
+        ctx.set_session_token(None);
+    }
+    if let Err(e) = ctx.secrets().delete(remember::SESSION_TOKEN) {
+        tracing::debug!(error = %e, "no credential store to clear");
+    }
+    if let Err(e) = audit_event(
+        ctx,
+        now,
+        Some(session.user_id),
+        Some(session.organization_id),
+        AuditAction::SignOut,
+        &format!("session ended: {reason}"),
+    )
+    .await
+    {
+        return e;
+    }
+    tracing::info!(user = %session.user_id, reason, "session ended");
+    AppError::SessionEnded {
+        reason: reason.to_string(),
+    }
+}
+
+/// Audits a command the role does not allow (someone tried; the review of denials is how a
+/// probing account is noticed).
+pub(crate) async fn audit_denial(
+    ctx: &AppContext,
+    session: &Session,
+    permission: &str,
+    now: OffsetDateTime,
+) -> AppResult<()> {
+    audit_event(
+        ctx,
+        now,
+        Some(session.user_id),
+        Some(session.organization_id),
+        AuditAction::AccessDenied,
+        &format!("permission {permission}"),
+    )
+    .await
 }
 
 /// The imMTrax rule, applied at start-up: accounts not used for 6 months are inactivated
@@ -548,7 +700,7 @@ pub async fn inactivate_dormant_accounts(
 /// form being filled in does not lock at the next save. Refused once the session is idle past
 /// the limit, like any command.
 pub async fn keep_alive(ctx: &AppContext) -> AppResult<()> {
-    ctx.require(Permission::ManageOwnAccount)?;
+    ctx.require(Permission::ManageOwnAccount).await?;
     Ok(())
 }
 

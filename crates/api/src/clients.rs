@@ -1,7 +1,6 @@
 //! Finding and reading clients.
 
 use shotbook_core::date::{Age, UsDate};
-use shotbook_core::ids::ClientId;
 use shotbook_core::immunization::dose::may_change;
 use shotbook_core::search::{BasicSearch, BasicSearchInput};
 use shotbook_store::clients::{self, ClientRow, ClientSummaryRow};
@@ -29,7 +28,7 @@ pub async fn search_clients(
     ctx: &AppContext,
     request: SearchClientsRequest,
 ) -> AppResult<SearchClientsResponse> {
-    let (permit, _) = ctx.permit::<need::SearchClients>()?;
+    let (permit, _) = ctx.permit::<need::SearchClients>().await?;
     let criteria = BasicSearch::parse(
         BasicSearchInput {
             last_name: &request.last_name,
@@ -60,19 +59,29 @@ pub(crate) async fn basic_search(
         clients::search_basic(ctx.store(), criteria, i64::from(SEARCH_LIMIT) + 1).await?;
     let truncated = rows.len() > SEARCH_LIMIT as usize;
     rows.truncate(SEARCH_LIMIT as usize);
-    let shown: Vec<ClientId> = rows
+    // Basic search ANDs its fields: a client it lists matched every one of them.
+    let by_identification = !criteria.uses_restricted_fields();
+    let found: Vec<usecases::Found> = rows
         .iter()
-        .map(|r| crate::convert::client_id(&r.id))
+        .map(|r| {
+            Ok(usecases::Found {
+                client: crate::convert::client_id(&r.id)?,
+                by_identification,
+            })
+        })
         .collect::<AppResult<_>>()?;
-    // Clients without consent for this organization are listed by identification only.
-    // Clients without consent for this organization are listed by identification only.
-    let access = usecases::search_results(ctx.store(), permit, ctx.clock(), &shown).await?;
+    // Clients without consent for this organization are listed by identification only, and
+    // not at all when found through a field they restrict.
+    let access = usecases::search_results(ctx.store(), permit, ctx.clock(), &found).await?;
     tracing::info!(results = rows.len(), truncated, "basic search");
     Ok(SearchClientsResponse {
         clients: rows
             .into_iter()
             .zip(&access)
-            .map(|(r, a)| crate::consent::summary_for(a, summary(r)))
+            .filter_map(|(r, a)| {
+                a.as_ref()
+                    .map(|a| crate::consent::summary_for(a, summary(r)))
+            })
             .collect(),
         truncated,
         limit: SEARCH_LIMIT,
@@ -83,7 +92,7 @@ pub(crate) async fn basic_search(
 /// allows (identification only, without doses, for another organization when consent is not
 /// granted). Audited, with the restriction in the detail.
 pub async fn get_client(ctx: &AppContext, request: GetClientRequest) -> AppResult<ClientRecord> {
-    let (permit, session) = ctx.permit::<need::ViewClient>()?;
+    let (permit, session) = ctx.permit::<need::ViewClient>().await?;
     let id = crate::convert::client_id(&request.client_id)?;
     let access = usecases::open_record(ctx.store(), &permit, ctx.clock(), id).await?;
     let row = clients::get(ctx.store(), id).await?;

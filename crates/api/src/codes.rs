@@ -12,7 +12,7 @@ use crate::AppContext;
 
 /// CVX codes.
 pub async fn list_vaccines(ctx: &AppContext) -> AppResult<Vec<VaccineCode>> {
-    ctx.require(Permission::ViewSupportTables)?;
+    ctx.require(Permission::ViewSupportTables).await?;
     Ok(codes::vaccines(ctx.store())
         .await?
         .into_iter()
@@ -29,7 +29,7 @@ pub async fn list_vaccines(ctx: &AppContext) -> AppResult<Vec<VaccineCode>> {
 
 /// MVX codes.
 pub async fn list_manufacturers(ctx: &AppContext) -> AppResult<Vec<Manufacturer>> {
-    ctx.require(Permission::ViewSupportTables)?;
+    ctx.require(Permission::ViewSupportTables).await?;
     Ok(codes::manufacturers(ctx.store())
         .await?
         .into_iter()
@@ -45,7 +45,7 @@ pub async fn list_manufacturers(ctx: &AppContext) -> AppResult<Vec<Manufacturer>
 
 /// Products (trade names).
 pub async fn list_trade_names(ctx: &AppContext) -> AppResult<Vec<TradeName>> {
-    ctx.require(Permission::ViewSupportTables)?;
+    ctx.require(Permission::ViewSupportTables).await?;
     Ok(codes::trade_names(ctx.store())
         .await?
         .into_iter()
@@ -63,7 +63,7 @@ pub async fn list_trade_names(ctx: &AppContext) -> AppResult<Vec<TradeName>> {
 
 /// Vaccine groups with their CVX codes.
 pub async fn list_vaccine_groups(ctx: &AppContext) -> AppResult<Vec<VaccineGroup>> {
-    ctx.require(Permission::ViewSupportTables)?;
+    ctx.require(Permission::ViewSupportTables).await?;
     let mut groups: BTreeMap<String, VaccineGroup> = BTreeMap::new();
     for m in codes::vaccine_group_members(ctx.store()).await? {
         groups

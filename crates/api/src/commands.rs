@@ -17,6 +17,7 @@ macro_rules! with_commands {
             new_captcha,
             password_rules,
             forgot_password,
+            reset_password,
             change_password,
             my_account,
             update_my_account,

@@ -68,7 +68,7 @@ pub async fn update_consent(
     ctx: &AppContext,
     request: UpdateConsentRequest,
 ) -> AppResult<Vec<ConsentHistoryEntry>> {
-    let (permit, _) = ctx.permit::<need::UpdateConsent>()?;
+    let (permit, _) = ctx.permit::<need::UpdateConsent>().await?;
     let client = crate::convert::client_id(&request.client_id)?;
     let mut issues = IssueCollector::new();
     let entry = ConsentEntry::parse(

@@ -30,7 +30,8 @@ pub struct AppConfig {
     pub demo_clients: usize,
     /// Sessions lock after this long without activity.
     pub idle_limit: Duration,
-    /// Where emails go when no SMTP relay is configured.
+    /// Where emails go on the demo registry when no SMTP relay is configured (a real install
+    /// without SMTP sends no mail at all).
     pub outbox_dir: PathBuf,
     /// The registry this installation serves (role templates, registry name, agreement
     /// wording). `None`: taken from each organization's state (the two-state demo registry).
@@ -72,6 +73,10 @@ pub struct AppContext {
     kept_records: crate::records::KeptRecords,
     demo_record_key: std::sync::atomic::AtomicBool,
     jurisdiction: Option<Jurisdiction>,
+    mail_delivery: Arc<tokio::sync::Mutex<()>>,
+    deliver_in_background: bool,
+    guards: crate::guards::SignInGuards,
+    session_checked_at: RwLock<Option<time::OffsetDateTime>>,
 }
 
 impl AppContext {
@@ -96,8 +101,9 @@ impl AppContext {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         crate::auth::inactivate_dormant_accounts(&store, clock.now()).await?;
         let mut ctx = Self::new(store, clock).with_secrets(Arc::new(KeyringStore));
-        ctx.mailer = Mailer::from_env(&config.outbox_dir);
-        ctx.idle_limit = config.idle_limit;
+        ctx.mailer = Mailer::from_env(&config.outbox_dir, config.demo);
+        ctx.deliver_in_background = true;
+        ctx.idle_limit = shotbook_core::account::clamp_idle_limit(config.idle_limit);
         ctx.demo = config.demo;
         ctx.database_path = Some(config.database_path.clone());
         ctx.jurisdiction = config.jurisdiction;
@@ -116,13 +122,64 @@ impl AppContext {
             session: RwLock::new(None),
             pending: RwLock::new(None),
             captchas: Captchas::default(),
-            mailer: Mailer::Outbox(std::env::temp_dir().join("shotbook-outbox")),
+            mailer: Mailer::Disabled,
             secrets: Arc::new(MemoryStore::default()),
             session_token: RwLock::new(None),
             kept_records: crate::records::KeptRecords::default(),
             demo_record_key: std::sync::atomic::AtomicBool::new(false),
             jurisdiction: None,
+            mail_delivery: Arc::new(tokio::sync::Mutex::new(())),
+            deliver_in_background: false,
+            guards: crate::guards::SignInGuards::default(),
+            session_checked_at: RwLock::new(None),
         }
+    }
+
+    pub(crate) fn guards(&self) -> &crate::guards::SignInGuards {
+        &self.guards
+    }
+
+    /// Delivers queued mail after a commit: in the background in the app (the command answers
+    /// at once; a slow relay holds nothing), awaited in tests and the CLI. A delivery failure
+    /// leaves the mail queued and is logged, never the command's error: its change is committed.
+    pub(crate) async fn deliver_mail_after_commit(&self) {
+        if !self.mailer.available() {
+            return;
+        }
+        if self.deliver_in_background {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                let store = self.store.clone();
+                let mailer = self.mailer.clone();
+                let lock = self.mail_delivery.clone();
+                let clock = self.clock.clone();
+                runtime.spawn(async move {
+                    if let Err(e) =
+                        crate::mail::deliver_queued(&store, &mailer, &lock, || clock.now()).await
+                    {
+                        tracing::warn!(error = %e, "queued mail not delivered");
+                    }
+                });
+                return;
+            }
+        }
+        if let Err(e) = self.deliver_mail().await {
+            tracing::warn!(error = %e, "queued mail not delivered");
+        }
+    }
+
+    /// Delivers the queued mail now and says how many messages left.
+    pub async fn deliver_mail(&self) -> AppResult<usize> {
+        crate::mail::deliver_queued(&self.store, &self.mailer, &self.mail_delivery, || {
+            self.clock.now()
+        })
+        .await
+    }
+
+    /// Delivers mail in the background after each change, as the app does (tests of a slow
+    /// relay).
+    pub fn with_background_mail(mut self) -> Self {
+        self.deliver_in_background = true;
+        self
     }
 
     /// Serves one registry's profile instead of choosing it by organization state.
@@ -185,9 +242,10 @@ impl AppContext {
         self
     }
 
-    /// Locks after `limit` without activity.
+    /// Locks after `limit` without activity (clamped to what HIPAA's automatic logoff allows:
+    /// [`shotbook_core::account::IDLE_LIMIT_RANGE`]).
     pub fn with_idle_limit(mut self, limit: Duration) -> Self {
-        self.idle_limit = limit;
+        self.idle_limit = shotbook_core::account::clamp_idle_limit(limit);
         self
     }
 
@@ -250,28 +308,68 @@ impl AppContext {
         &self.workstation
     }
 
-    /// Checks that someone is signed in, that the session is not idle past the limit and that
-    /// the role grants `permission`; marks the session active. Every command touching client
-    /// data starts here.
-    pub fn require(&self, permission: Permission) -> AppResult<(Grant, Session)> {
+    /// Checks that someone is signed in, that the session is neither idle past the limit nor
+    /// past its 12-hour lifetime, that it still stands (not ended by a password change, the
+    /// account or its access still open — re-read at most once a minute), and that the role
+    /// grants `permission`; marks the session active. Every command touching client data starts
+    /// here.
+    pub async fn require(&self, permission: Permission) -> AppResult<(Grant, Session)> {
         let now = self.clock.now();
-        let mut guard = self
-            .session
-            .write()
-            .map_err(|_| AppError::internal("session lock poisoned"))?;
-        let session = guard.as_mut().ok_or(AppError::NotSignedIn)?;
-        let grant = session.require(permission, now, self.idle_limit)?;
-        session.last_active_at = now;
-        let session = session.clone();
-        drop(guard);
+        let session = self.current_session().ok_or(AppError::NotSignedIn)?;
+        match session.require(permission, now, self.idle_limit) {
+            Err(shotbook_core::session::SessionError::LifetimeReached) => {
+                return Err(
+                    crate::auth::end_session(self, &session, "lifetime_reached", now).await,
+                );
+            }
+            Err(shotbook_core::session::SessionError::Forbidden(p)) => {
+                // A refusal by role is audited like any denial: someone tried.
+                crate::auth::audit_denial(self, &session, p.code(), now).await?;
+                return Err(shotbook_core::session::SessionError::Forbidden(p).into());
+            }
+            Err(other) => return Err(other.into()),
+            Ok(_) => {}
+        }
+        if self.session_check_due(now) {
+            crate::auth::check_session_stands(self, &session, now).await?;
+            if let Ok(mut at) = self.session_checked_at.write() {
+                *at = Some(now);
+            }
+        }
+        let grant = {
+            let mut guard = self
+                .session
+                .write()
+                .map_err(|_| AppError::internal("session lock poisoned"))?;
+            let live = guard.as_mut().ok_or(AppError::NotSignedIn)?;
+            let grant = live.require(permission, now, self.idle_limit)?;
+            live.last_active_at = now;
+            grant
+        };
         self.persist_activity(now);
-        Ok((grant, session))
+        Ok((grant, self.current_session().ok_or(AppError::NotSignedIn)?))
+    }
+
+    fn session_check_due(&self, now: time::OffsetDateTime) -> bool {
+        self.session_checked_at
+            .read()
+            .ok()
+            .and_then(|at| *at)
+            .is_none_or(|at| now - at >= Duration::minutes(1) || now < at)
+    }
+
+    /// Makes the next [`AppContext::require`] re-read the session's standing (after a change
+    /// that may end it).
+    pub(crate) fn recheck_session(&self) {
+        if let Ok(mut at) = self.session_checked_at.write() {
+            *at = None;
+        }
     }
 
     /// [`AppContext::require`] as a use-case permit: the signed-in user at this workstation,
     /// checked for `P`'s permission (and the idle limit).
-    pub fn permit<P: Need>(&self) -> AppResult<(Permit<P>, Session)> {
-        let (_, session) = self.require(P::PERMISSION)?;
+    pub async fn permit<P: Need>(&self) -> AppResult<(Permit<P>, Session)> {
+        let (_, session) = self.require(P::PERMISSION).await?;
         let actor = Actor::at_workstation(&session, &self.workstation);
         Ok((Permit::check(actor)?, session))
     }
@@ -305,6 +403,7 @@ impl AppContext {
         if let Ok(mut guard) = self.session.write() {
             *guard = session;
         }
+        self.recheck_session();
     }
 
     pub(crate) fn app_info(&self) -> AppInfo {

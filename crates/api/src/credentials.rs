@@ -92,7 +92,9 @@ pub(crate) async fn set_new_password(
         .await
         .map_err(AppError::internal)?;
     let now = ctx.clock().now();
-    users::set_password(ctx.store(), user, &hash, false, now).await?;
+    // Every other session of the user ends with the old password; the one changing it stays.
+    let keep = ctx.session_token().map(|(hash, _)| hash);
+    users::set_password(ctx.store(), user, &hash, false, keep.as_deref(), now).await?;
     let org = ctx.current_session().map(|s| s.organization_id);
     audit_event(ctx, now, Some(user), org, AuditAction::PasswordChanged, "").await
 }

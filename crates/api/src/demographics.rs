@@ -32,7 +32,7 @@ use crate::AppContext;
 /// The code lists of the demographics forms (states, Montana and Texas counties, CDC race and
 /// ethnicity, languages, countries, relationships, statuses, comment codes, organizations).
 pub async fn demographic_codes(ctx: &AppContext) -> AppResult<DemographicCodes> {
-    ctx.require(Permission::ViewClient)?;
+    ctx.require(Permission::ViewClient).await?;
     let pairs = |list: &[(&str, &str)]| {
         list.iter()
             .map(|(code, name)| CodeName {
@@ -86,7 +86,7 @@ pub async fn get_demographics(
     ctx: &AppContext,
     request: GetClientRequest,
 ) -> AppResult<ClientDemographics> {
-    let (permit, _) = ctx.permit::<need::ViewClient>()?;
+    let (permit, _) = ctx.permit::<need::ViewClient>().await?;
     let id = client_id(&request.client_id)?;
     let access = usecases::open(ctx.store(), &permit, ctx.clock(), id).await?;
     demographics_of(ctx, id, &access).await
@@ -409,7 +409,7 @@ pub async fn change_demographics(
     ctx: &AppContext,
     request: ChangeDemographicsRequest,
 ) -> AppResult<ClientDemographics> {
-    let (permit, _) = ctx.permit::<need::EditDemographics>()?;
+    let (permit, _) = ctx.permit::<need::EditDemographics>().await?;
     let id = client_id(&request.client_id)?;
     let edit = parse_change(&request.change, ctx.clock().today())?;
     let changed = usecases::change(ctx.store(), &permit, ctx.clock(), id, &edit).await?;
@@ -425,7 +425,7 @@ pub async fn add_client(
     ctx: &AppContext,
     request: AddClientRequest,
 ) -> AppResult<AddClientOutcome> {
-    let (permit, session) = ctx.permit::<need::EditDemographics>()?;
+    let (permit, session) = ctx.permit::<need::EditDemographics>().await?;
     let today = ctx.clock().today();
     let mut issues = IssueCollector::new();
     let personal = Personal::parse(personal_input(&request.personal), today, &mut issues);
@@ -475,7 +475,11 @@ pub async fn add_client(
     .await?
     {
         AddedClient::LikelyMatches => Ok(AddClientOutcome::LikelyMatches {
-            matches: matches.into_iter().map(|m| m.shown).collect(),
+            matches: matches
+                .into_iter()
+                .filter(|m| m.visible)
+                .map(|m| m.shown)
+                .collect(),
         }),
         AddedClient::Added { client, .. } => {
             tracing::info!(duplicates = possible.len(), "client added");

@@ -169,8 +169,32 @@ pub struct ForgotPasswordRequest {
 pub struct ForgotPasswordResponse {
     /// What to tell the user.
     pub message: String,
-    /// Where the embedded default wrote the email (absent when mail goes through SMTP).
-    pub outbox_folder: Option<String>,
+}
+
+/// Forgot Password, step 2: the emailed code and the new password, twice.
+#[derive(Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ResetPasswordRequest {
+    /// Org code.
+    pub organization_code: String,
+    /// Username.
+    pub username: String,
+    /// The code from the email.
+    pub code: String,
+    /// New password.
+    pub new_password: String,
+    /// The same again.
+    pub confirm_password: String,
+}
+
+impl std::fmt::Debug for ResetPasswordRequest {
+    // Neither the code nor the passwords ever reach a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResetPasswordRequest")
+            .field("organization_code", &self.organization_code)
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The password rules, for forms that set a password.

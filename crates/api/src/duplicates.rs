@@ -6,6 +6,7 @@
 //! registry-wide scan.
 
 use shotbook_core::audit::{AuditAction, AuditEvent};
+use shotbook_core::consent::reason_shown_without_full_access;
 use shotbook_core::consent::ClientAccess;
 use shotbook_core::demographics::{Address, Personal};
 use shotbook_core::ids::ClientId;
@@ -42,6 +43,10 @@ const QUEUE_LIMIT: i64 = 100;
 pub(crate) struct Found {
     pub id: ClientId,
     pub shown: LikelyMatch,
+    /// Whether the user may be shown it: not when the user sees the client by identification
+    /// only and it matched only through a restricted field (address, ZIP, maiden name). It
+    /// still goes to the duplicates queue, for supervisors who may see it.
+    pub visible: bool,
 }
 
 fn person_of(row: &MatchRow) -> PersonRecord {
@@ -131,6 +136,25 @@ pub(crate) async fn likely_matches(
         .filter(|r| r.merged_into.is_none())
         .map(|r| (r.id.clone(), r))
         .collect();
+    // What identification alone matches (names, date of birth, sex), for the clients the user
+    // may see only by identification.
+    let by_identification: Option<std::collections::HashMap<String, _>> =
+        if query.has_restricted_fields() {
+            Some(
+                match_index::smart_search(
+                    ctx.store(),
+                    &query.identification_only(),
+                    LIKELY_MATCH_SCORE,
+                    MAX_LIKELY_MATCHES + 5,
+                )
+                .await?
+                .into_iter()
+                .map(|m| (m.client_id.clone(), m.score))
+                .collect(),
+            )
+        } else {
+            None
+        };
     let mut out = Vec::with_capacity(MAX_LIKELY_MATCHES);
     for m in matches {
         let Some(row) = rows.get(&m.client_id) else {
@@ -138,13 +162,27 @@ pub(crate) async fn likely_matches(
         };
         let id = client_id(&row.id)?;
         let access = access_to(ctx, session, id).await?;
+        let (score, visible) = match &by_identification {
+            _ if access.is_full() => (m.score, true),
+            None => (m.score, true),
+            Some(ids) => match ids.get(&m.client_id) {
+                Some(score) => (score.clone(), true),
+                None => (m.score, false),
+            },
+        };
+        let reasons = score
+            .reasons
+            .into_iter()
+            .filter(|r| access.is_full() || reason_shown_without_full_access(r))
+            .collect();
         out.push(Found {
             id,
             shown: LikelyMatch {
                 client: summary_of(row, &access),
-                score: (m.score.score * 10.0).round() / 10.0,
-                reasons: m.score.reasons,
+                score: (score.score * 10.0).round() / 10.0,
+                reasons,
             },
+            visible,
         });
         if out.len() == MAX_LIKELY_MATCHES {
             break;
@@ -184,7 +222,7 @@ async fn audit_many(
 /// The duplicates queue: open pairs, best score first (each client shown is audited), and the
 /// merges that can still be undone.
 pub async fn duplicate_queue(ctx: &AppContext) -> AppResult<DuplicateQueue> {
-    let (grant, session) = ctx.require(Permission::MergeClients)?;
+    let (grant, session) = ctx.require(Permission::MergeClients).await?;
     let pairs = store::open_pairs(ctx.store(), QUEUE_LIMIT).await?;
     let merges = store::recent_merges(ctx.store(), 20).await?;
     let mut ids: Vec<String> = pairs
@@ -235,12 +273,21 @@ pub async fn duplicate_queue(ctx: &AppContext) -> AppResult<DuplicateQueue> {
     };
     let mut out_pairs = Vec::with_capacity(pairs.len());
     for p in &pairs {
+        let (first, second) = (side(&p.client_a)?, side(&p.client_b)?);
+        // A reason about an address or a maiden name speaks of both records: shown only when
+        // the user sees both in full.
+        let both_full = first.full_view && second.full_view;
         out_pairs.push(DuplicatePair {
             id: p.id.clone(),
             score: (p.score * 10.0).round() / 10.0,
-            reasons: p.reasons.split(", ").map(Into::into).collect(),
-            first: side(&p.client_a)?,
-            second: side(&p.client_b)?,
+            reasons: p
+                .reasons
+                .split(", ")
+                .filter(|r| both_full || reason_shown_without_full_access(r))
+                .map(Into::into)
+                .collect(),
+            first,
+            second,
         });
     }
     let mut out_merges = Vec::with_capacity(merges.len());
@@ -263,7 +310,7 @@ pub async fn duplicate_queue(ctx: &AppContext) -> AppResult<DuplicateQueue> {
 /// Scans the registry for likely duplicate pairs (records born the same year whose match score
 /// reaches the matcher's threshold) and adds them to the queue; returns the queue.
 pub async fn scan_duplicates(ctx: &AppContext) -> AppResult<DuplicateQueue> {
-    ctx.require(Permission::MergeClients)?;
+    ctx.require(Permission::MergeClients).await?;
     let started = std::time::Instant::now();
     let mut found = 0usize;
     for year in store::birth_years(ctx.store()).await? {
@@ -315,7 +362,7 @@ pub async fn merge_clients(
     ctx: &AppContext,
     request: MergeClientsRequest,
 ) -> AppResult<DuplicateQueue> {
-    let (permit, _) = ctx.permit::<need::MergeClients>()?;
+    let (permit, _) = ctx.permit::<need::MergeClients>().await?;
     let survivor = request.survivor_id.trim().parse().map_err(|_| {
         ValidationError::single("survivorId", "Keep one of the pair's two records.")
     })?;
@@ -337,7 +384,7 @@ pub async fn unmerge_clients(
     ctx: &AppContext,
     request: UnmergeClientsRequest,
 ) -> AppResult<DuplicateQueue> {
-    let (permit, _) = ctx.permit::<need::MergeClients>()?;
+    let (permit, _) = ctx.permit::<need::MergeClients>().await?;
     usecases::unmerge(ctx.store(), &permit, ctx.clock(), request.merge_id.trim()).await?;
     duplicate_queue(ctx).await
 }
@@ -347,7 +394,7 @@ pub async fn dismiss_duplicate(
     ctx: &AppContext,
     request: DismissDuplicateRequest,
 ) -> AppResult<DuplicateQueue> {
-    let (permit, _) = ctx.permit::<need::MergeClients>()?;
+    let (permit, _) = ctx.permit::<need::MergeClients>().await?;
     usecases::dismiss(ctx.store(), &permit, ctx.clock(), request.pair_id.trim()).await?;
     duplicate_queue(ctx).await
 }

@@ -57,6 +57,23 @@ pub enum AppError {
     /// No one is signed in. Present the sign-in screen.
     #[error("not signed in")]
     NotSignedIn,
+    /// The session was ended by something other than the user: it reached its 12-hour
+    /// lifetime, the password was changed or reset, access ended, or the account was
+    /// inactivated or locked. Present the sign-in screen with the reason.
+    #[error("the session ended: {reason}")]
+    SessionEnded {
+        /// `lifetime_reached`, `password_changed`, `access_ended`, `account_inactive` or
+        /// `account_locked`.
+        reason: String,
+    },
+    /// Email is not set up on this workstation, so nothing that must be emailed (a password
+    /// reset code, an agreement code, credentials) can be sent. Present "ask your registry help
+    /// desk".
+    #[error("email is not set up on this workstation")]
+    MailUnavailable,
+    /// Too many requests of this kind for now (Forgot Password). Present "try again later".
+    #[error("too many requests")]
+    TooManyRequests,
     /// The session was idle too long. Present the lock screen; keep unsaved input.
     #[error("the session timed out")]
     SessionExpired {
@@ -156,6 +173,9 @@ impl From<SessionError> for AppError {
         match e {
             SessionError::Expired { idle_seconds } => AppError::SessionExpired {
                 idle_seconds: i32::try_from(idle_seconds).unwrap_or(i32::MAX),
+            },
+            SessionError::LifetimeReached => AppError::SessionEnded {
+                reason: "lifetime_reached".into(),
             },
             SessionError::Forbidden(p) => AppError::Forbidden {
                 permission: p.code().to_string(),

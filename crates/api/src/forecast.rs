@@ -31,7 +31,7 @@ pub async fn get_forecast(
     ctx: &AppContext,
     request: GetClientRequest,
 ) -> AppResult<ClientForecast> {
-    let (permit, _) = ctx.permit::<need::ViewClient>()?;
+    let (permit, _) = ctx.permit::<need::ViewClient>().await?;
     let id: ClientId = crate::convert::client_id(&request.client_id)?;
     // The forecast reveals the doses: it needs the whole record under the consent rule, and
     // is audited as a read of it before anything is computed.

@@ -175,7 +175,7 @@ pub async fn record_administered_dose(
     ctx: &AppContext,
     request: RecordAdministeredDoseRequest,
 ) -> AppResult<RecordDosesResponse> {
-    let (permit, _) = ctx.permit::<need::AddImmunizations>()?;
+    let (permit, _) = ctx.permit::<need::AddImmunizations>().await?;
     let client = client_id(&request.client_id)?;
     let dose = administered_dose(&request, client, ctx.clock().today())?;
     let outcome = usecases::record_administered(
@@ -195,7 +195,7 @@ pub async fn record_historical_doses(
     ctx: &AppContext,
     request: RecordHistoricalDosesRequest,
 ) -> AppResult<RecordDosesResponse> {
-    let (permit, _) = ctx.permit::<need::AddImmunizations>()?;
+    let (permit, _) = ctx.permit::<need::AddImmunizations>().await?;
     let client = client_id(&request.client_id)?;
     let mut issues = IssueCollector::new();
     let mut doses = Vec::with_capacity(request.doses.len());
@@ -235,7 +235,7 @@ pub async fn edit_immunization(
     ctx: &AppContext,
     request: EditImmunizationRequest,
 ) -> AppResult<RecordDosesResponse> {
-    let (permit, _) = ctx.permit::<need::EditImmunizations>()?;
+    let (permit, _) = ctx.permit::<need::EditImmunizations>().await?;
     let id: ImmunizationId = parse_id("immunizationId", &request.immunization_id, "dose")
         .map_err(|i| ValidationError { issues: vec![i] })?;
     let mut issues = IssueCollector::new();
@@ -293,7 +293,7 @@ pub async fn void_immunization(
     ctx: &AppContext,
     request: VoidImmunizationRequest,
 ) -> AppResult<()> {
-    let (permit, _) = ctx.permit::<need::EditImmunizations>()?;
+    let (permit, _) = ctx.permit::<need::EditImmunizations>().await?;
     let reason = entry::change_reason("reason", &request.reason)
         .map_err(|i| ValidationError { issues: vec![i] })?;
     let id: ImmunizationId = parse_id("immunizationId", &request.immunization_id, "dose")
@@ -305,7 +305,7 @@ pub async fn void_immunization(
 /// What the dose forms offer: the organization's usable lots, the HL7 code lists and the
 /// current VIS editions.
 pub async fn dose_entry_options(ctx: &AppContext) -> AppResult<DoseEntryOptions> {
-    let (_, session) = ctx.require(Permission::AddImmunizations)?;
+    let (_, session) = ctx.require(Permission::AddImmunizations).await?;
     let today = ctx.clock().today();
     let lots = vaccine_lots::for_organization(ctx.store(), session.organization_id)
         .await?
@@ -348,9 +348,16 @@ pub async fn scan_vial_barcode(
     ctx: &AppContext,
     request: ScanVialRequest,
 ) -> AppResult<VialScanResult> {
-    let (_, session) = ctx
-        .require(Permission::AddImmunizations)
-        .or_else(|_| ctx.require(Permission::ManageLots))?;
+    // Either permission lets a vial be scanned (dose entry, or receiving stock).
+    let permission = if ctx
+        .current_session()
+        .is_some_and(|s| s.role.grants(Permission::AddImmunizations))
+    {
+        Permission::AddImmunizations
+    } else {
+        Permission::ManageLots
+    };
+    let (_, session) = ctx.require(permission).await?;
     let scan = VialScan::parse(&request.data)
         .map_err(|e| ValidationError::single("barcode", e.to_string()))?;
     let products = vaccine_products::by_ndc10(ctx.store(), scan.ndc10()).await?;
@@ -395,7 +402,7 @@ pub async fn scan_vial_barcode(
 
 /// Admin Support: every VIS edition, current ones first.
 pub async fn list_vis_documents(ctx: &AppContext) -> AppResult<Vec<crate::dto::VisDocument>> {
-    ctx.require(Permission::ViewSupportTables)?;
+    ctx.require(Permission::ViewSupportTables).await?;
     Ok(vaccine_products::vis_documents(ctx.store())
         .await?
         .into_iter()

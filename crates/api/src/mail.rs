@@ -1,25 +1,46 @@
-//! Outgoing email (temporary passwords). Through SMTP when `SHOTBOOK_SMTP_HOST` is set;
-//! otherwise, as the embedded default, written as `.eml` files to the outbox folder so the demo
-//! and the tests work offline and a user can open the message.
+//! Outgoing email. Use cases queue their messages in the unit of work of their change
+//! ([`shotbook_usecases::ports::MailWrites`], the `mail_outbox` table); this module delivers
+//! the queue after the commit, asynchronously, so no write transaction ever waits on a relay
+//! and a relay that is down loses nothing (the message stays queued and is retried).
+//!
+//! Where mail goes:
+//! - SMTP (STARTTLS required) when `SHOTBOOK_SMTP_HOST` is set;
+//! - on the **demo registry only**, `.eml` files in the outbox folder next to the demo
+//!   database (synthetic accounts; the README says where);
+//! - otherwise nowhere: [`Mailer::Disabled`], and whatever must be emailed (a password reset
+//!   code, an agreement code, credentials) is refused up front with
+//!   [`crate::AppError::MailUnavailable`] ("ask your registry help desk"). A real install
+//!   never writes a secret to a file.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::Context;
 use lettre::message::Mailbox;
-use lettre::{FileTransport, Message, SmtpTransport, Transport};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use shotbook_core::access_request::RequestType;
+use shotbook_store::{mail_outbox, Store};
+use shotbook_usecases::ports::{Mail, MailReads};
+
+use crate::error::{AppError, AppResult};
+
+/// How long one SMTP exchange may take before the message is left for the next attempt.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Where mail goes.
 #[derive(Debug, Clone)]
 pub enum Mailer {
-    /// `.eml` files in a folder.
+    /// No mail on this workstation.
+    Disabled,
+    /// `.eml` files in a folder (0700, files 0600): the demo registry and tests only.
     Outbox(PathBuf),
-    /// An SMTP relay with STARTTLS (host, port, optional user and password).
+    /// An SMTP relay with STARTTLS.
     Smtp {
         /// Relay host.
         host: String,
         /// Port (587 by default).
         port: u16,
-        /// Credentials.
+        /// User and password.
         credentials: Option<(String, String)>,
     },
 }
@@ -28,9 +49,9 @@ pub enum Mailer {
 pub const FROM: &str = "Shotbook Registry <no-reply@shotbook.invalid>";
 
 impl Mailer {
-    /// SMTP from the environment (`SHOTBOOK_SMTP_HOST`, `_PORT`, `_USER`, `_PASSWORD`), else the
-    /// outbox in `outbox_dir`.
-    pub fn from_env(outbox_dir: &Path) -> Self {
+    /// SMTP from the environment (`SHOTBOOK_SMTP_HOST`, `_PORT`, `_USER`, `_PASSWORD`); else,
+    /// on the demo registry, the outbox in `outbox_dir`; else disabled.
+    pub fn from_env(outbox_dir: &Path, demo: bool) -> Self {
         match std::env::var("SHOTBOOK_SMTP_HOST") {
             Ok(host) if !host.trim().is_empty() => Mailer::Smtp {
                 host,
@@ -42,12 +63,27 @@ impl Mailer {
                     .ok()
                     .zip(std::env::var("SHOTBOOK_SMTP_PASSWORD").ok()),
             },
-            _ => Mailer::Outbox(outbox_dir.to_path_buf()),
+            _ if demo => Mailer::Outbox(outbox_dir.to_path_buf()),
+            _ => Mailer::Disabled,
         }
     }
 
-    /// Sends a plain-text message.
-    pub fn send(&self, to: &str, subject: &str, body: &str) -> anyhow::Result<()> {
+    /// Whether mail can leave this workstation at all.
+    pub fn available(&self) -> bool {
+        !matches!(self, Mailer::Disabled)
+    }
+
+    /// Refuses with [`AppError::MailUnavailable`] when mail cannot leave.
+    pub fn require(&self) -> AppResult<()> {
+        if self.available() {
+            Ok(())
+        } else {
+            Err(AppError::MailUnavailable)
+        }
+    }
+
+    /// Sends one plain-text message (async: never blocks a runtime worker).
+    pub async fn send(&self, to: &str, subject: &str, body: &str) -> anyhow::Result<()> {
         let message = Message::builder()
             .from(FROM.parse::<Mailbox>().context("sender address")?)
             .to(to
@@ -57,30 +93,176 @@ impl Mailer {
             .body(body.to_string())
             .context("building the message")?;
         match self {
-            Mailer::Outbox(dir) => {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("creating the outbox {}", dir.display()))?;
-                FileTransport::new(dir)
-                    .send(&message)
-                    .context("writing to the outbox")?;
-            }
+            Mailer::Disabled => anyhow::bail!("email is not set up on this workstation"),
+            Mailer::Outbox(dir) => write_eml(dir, &message).await,
             Mailer::Smtp {
                 host,
                 port,
                 credentials,
             } => {
-                let mut builder = SmtpTransport::starttls_relay(host)
+                let mut builder = AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)
                     .context("SMTP relay")?
-                    .port(*port);
+                    .port(*port)
+                    .timeout(Some(SMTP_TIMEOUT));
                 if let Some((user, password)) = credentials {
                     builder = builder.credentials((user.clone(), password.clone()).into());
                 }
                 builder
                     .build()
-                    .send(&message)
+                    .send(message)
+                    .await
                     .context("sending through SMTP")?;
+                Ok(())
             }
         }
-        Ok(())
+    }
+}
+
+/// Writes `message` as `<uuid>.eml` in `dir`, readable by its owner only.
+async fn write_eml(dir: &Path, message: &Message) -> anyhow::Result<()> {
+    let dir = dir.to_path_buf();
+    let bytes = message.formatted();
+    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        crate::files::private_dir(&dir).context("creating the outbox")?;
+        let path = dir.join(format!("{}.eml", uuid::Uuid::now_v7()));
+        crate::files::write_private(&path, &bytes).context("writing to the outbox")
+    })
+    .await
+    .context("the outbox writer stopped")?
+}
+
+/// Delivers every queued message, oldest first: each is sent, then marked sent and erased;
+/// a failure is counted (with the relay's error, never the message) and left for the next
+/// delivery. Returns how many were sent. One delivery at a time per store.
+pub async fn deliver_queued(
+    store: &Store,
+    mailer: &Mailer,
+    lock: &tokio::sync::Mutex<()>,
+    now: impl Fn() -> time::OffsetDateTime,
+) -> AppResult<usize> {
+    if !mailer.available() {
+        return Ok(0);
+    }
+    let _one_at_a_time = lock.lock().await;
+    let mut sent = 0;
+    for queued in store.unsent_mail().await.map_err(AppError::internal)? {
+        let (to, subject, body) = worded(&queued.mail);
+        match mailer.send(&to, &subject, &body).await {
+            Ok(()) => {
+                mail_outbox::mark_sent(store, queued.id, now()).await?;
+                sent += 1;
+            }
+            Err(e) => {
+                let error = format!("{e:#}");
+                tracing::warn!(id = queued.id, kind = queued.mail.kind(), error = %error, "mail not delivered; it stays queued");
+                mail_outbox::mark_failed(store, queued.id, &error).await?;
+            }
+        }
+    }
+    Ok(sent)
+}
+
+/// A message in words: recipient, subject, body.
+pub(crate) fn worded(mail: &Mail) -> (String, String, String) {
+    match mail {
+        Mail::AgreementCode {
+            to,
+            first_name,
+            supervisor_name,
+            organization_name,
+            jurisdiction,
+            number,
+            code,
+        } => {
+            let registry = jurisdiction.registry_name();
+            let body = format!(
+                "Hello {first_name},\n\n{supervisor_name} ({organization_name}) has requested {registry} access for you.\n\n\
+                 Before you can receive your login credentials you must complete the {registry} User Agreement yourself \
+                 (your supervisor cannot complete it for you).\n\n\
+                 Request number: {number}\nAgreement code: {code}\n\n\
+                 Open Shotbook and choose \"Sign a User Agreement\" on the sign-in screen, then enter the request number and \
+                 the code above.\n\nQuestions: call the {registry} help desk at {phone}.\n",
+                phone = jurisdiction.help_desk_phone(),
+            );
+            (
+                to.clone(),
+                format!("{registry} User Agreement for request {number}"),
+                body,
+            )
+        }
+        Mail::Approved {
+            to,
+            first_name,
+            jurisdiction,
+            number,
+            request_type,
+            organization_code: code,
+            organization_name: name,
+            username,
+            temporary_password,
+        } => {
+            let registry = jurisdiction.registry_name();
+            let greeting = format!("Hello {first_name},\n\n");
+            let body = match (temporary_password, request_type) {
+                (Some(temporary), _) => format!(
+                    "{greeting}Your {registry} access request {number} has been approved.\n\n\
+                     Organization code: {code}\nUsername: {username}\nTemporary password: {temporary}\n\n\
+                     The temporary password is valid for 24 hours. Sign in with it in Shotbook and you will be asked to choose \
+                     a new password.\n\nQuestions: call the {registry} help desk at {phone}.\n",
+                    phone = jurisdiction.help_desk_phone(),
+                ),
+                (None, RequestType::AccessDeletion) => format!(
+                    "{greeting}Your {registry} access at {name} ({code}) ends as requested by your organization (request {number}).\n",
+                ),
+                (None, _) => format!(
+                    "{greeting}Your {registry} access request {number} has been approved. Sign in with organization code {code}, \
+                     your username {username} and your current password.\n",
+                ),
+            };
+            (
+                to.clone(),
+                format!("Your {registry} access request {number}"),
+                body,
+            )
+        }
+        Mail::Decided {
+            to,
+            jurisdiction,
+            number,
+            returned,
+            reason,
+        } => {
+            let registry = jurisdiction.registry_name();
+            let verb = if *returned {
+                "returned to you for correction"
+            } else {
+                "rejected"
+            };
+            (
+                to.clone(),
+                format!("{registry} access request {number} {verb}"),
+                format!(
+                    "{registry} access request {number} was {verb}.\n\nReason: {reason}\n\nSee \"My access requests\" in Shotbook.\n"
+                ),
+            )
+        }
+        Mail::PasswordResetCode {
+            to,
+            first_name,
+            username,
+            organization_code,
+            code,
+            valid_minutes,
+        } => (
+            to.clone(),
+            "Your Shotbook password reset code".to_string(),
+            format!(
+                "Hello {first_name},\n\nSomeone (we hope you) asked to reset the password of your Shotbook account {username} \
+                 at organization {organization_code}.\n\nReset code: {code}\n\nOn the Forgot password screen choose \
+                 \"I have a code\", enter it and choose a new password. The code works once, for {valid_minutes} minutes. \
+                 Your current password keeps working until then.\n\nIf you did not ask for this, ignore this email and \
+                 tell your registry help desk.\n"
+            ),
+        ),
     }
 }

@@ -90,7 +90,7 @@ pub async fn end_user_access(
     ctx: &AppContext,
     request: EndUserAccessRequest,
 ) -> AppResult<OrganizationUsers> {
-    let (permit, session) = ctx.permit::<need::ManageOrganizationUsers>()?;
+    let (permit, session) = ctx.permit::<need::ManageOrganizationUsers>().await?;
     let org = usecases::end_user_access(
         ctx.store(),
         &permit,
@@ -108,7 +108,7 @@ pub async fn end_user_access(
 /// The organizations within the signed-in role's reach (its own; its area's; its state's),
 /// with locations: what the organization pickers of supervisors and staff offer.
 pub async fn list_organizations(ctx: &AppContext) -> AppResult<Vec<OrganizationInfo>> {
-    let (_, session) = ctx.require(Permission::ManageOwnAccount)?;
+    let (_, session) = ctx.require(Permission::ManageOwnAccount).await?;
     let reach = reach_of(ctx, &session).await?;
     let mut out = Vec::new();
     for org in organizations::all(ctx.store()).await? {

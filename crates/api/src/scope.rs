@@ -19,7 +19,7 @@ pub async fn require_in_scope(
     permission: Permission,
     target: OrganizationId,
 ) -> AppResult<(Grant, Session, OrganizationRow)> {
-    let (grant, session) = ctx.require(permission)?;
+    let (grant, session) = ctx.require(permission).await?;
     let row = organizations::get(ctx.store(), target).await?;
     let reach = reach_of(ctx, &session).await?;
     if !reach.covers(&place_of(&row)?) {

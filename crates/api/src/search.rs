@@ -1,7 +1,8 @@
 //! Smart search (probabilistic, typo-tolerant) and Quick search (one box that reads what was
 //! typed). Basic search lives in [`crate::clients`].
 
-use shotbook_core::ids::ClientId;
+use shotbook_core::consent::reason_shown_without_full_access;
+use shotbook_core::matching::PersonRecord;
 use shotbook_core::matching::{DEFAULT_THRESHOLD, POSSIBLE_THRESHOLD};
 use shotbook_core::quick_search::QuickSearch;
 use shotbook_core::search::{BasicSearch, SmartSearch, SmartSearchInput};
@@ -24,7 +25,7 @@ pub async fn smart_search(
     ctx: &AppContext,
     request: SmartSearchRequest,
 ) -> AppResult<SmartSearchResponse> {
-    let (permit, _) = ctx.permit::<need::SearchClients>()?;
+    let (permit, _) = ctx.permit::<need::SearchClients>().await?;
     let criteria = SmartSearch::parse(
         SmartSearchInput {
             last_name: &request.last_name,
@@ -48,7 +49,7 @@ pub async fn quick_search(
     ctx: &AppContext,
     request: QuickSearchRequest,
 ) -> AppResult<QuickSearchResponse> {
-    let (permit, _) = ctx.permit::<need::SearchClients>()?;
+    let (permit, _) = ctx.permit::<need::SearchClients>().await?;
     let permit = &permit;
     let basic = |criteria: BasicSearch| async move { basic_search(ctx, permit, &criteria).await };
     let only_basic = |r| QuickSearchResponse {
@@ -113,21 +114,57 @@ async fn run_smart(
     permit: &Permit<need::SearchClients>,
     criteria: &SmartSearch,
 ) -> AppResult<SmartSearchResponse> {
-    let mut clients = scored(ctx, criteria).await?;
+    let mut clients = scored(ctx, &criteria.person).await?;
     let truncated = clients.len() > SEARCH_LIMIT as usize;
     clients.truncate(SEARCH_LIMIT as usize);
-    let shown: Vec<ClientId> = clients
+    // What a search by identification alone finds (only needed when the search also compared
+    // restricted fields): a client seen by identification only is shown as that search shows
+    // it — its score and reasons from names, date of birth and sex — or not at all.
+    let by_identification: Option<std::collections::HashMap<String, ScoredClient>> =
+        if criteria.person.has_restricted_fields() {
+            Some(
+                scored(ctx, &criteria.person.identification_only())
+                    .await?
+                    .into_iter()
+                    .map(|c| (c.client.id.clone(), c))
+                    .collect(),
+            )
+        } else {
+            None
+        };
+    let found: Vec<usecases::Found> = clients
         .iter()
-        .map(|c| crate::convert::client_id(&c.client.id))
+        .map(|c| {
+            Ok(usecases::Found {
+                client: crate::convert::client_id(&c.client.id)?,
+                by_identification: by_identification
+                    .as_ref()
+                    .is_none_or(|ids| ids.contains_key(&c.client.id)),
+            })
+        })
         .collect::<AppResult<_>>()?;
-    // Clients without consent for this organization are listed by identification only.
-    let access = usecases::search_results(ctx.store(), permit, ctx.clock(), &shown).await?;
+    let access = usecases::search_results(ctx.store(), permit, ctx.clock(), &found).await?;
     let clients: Vec<ScoredClient> = clients
         .into_iter()
         .zip(&access)
-        .map(|(c, a)| ScoredClient {
-            client: crate::consent::summary_for(a, c.client),
-            ..c
+        .filter_map(|(c, a)| {
+            let a = a.as_ref()?;
+            if a.is_full() {
+                return Some(c);
+            }
+            let shown = by_identification
+                .as_ref()
+                .and_then(|ids| ids.get(&c.client.id).cloned())
+                .unwrap_or(c);
+            Some(ScoredClient {
+                client: crate::consent::summary_for(a, shown.client),
+                reasons: shown
+                    .reasons
+                    .into_iter()
+                    .filter(|r| reason_shown_without_full_access(r))
+                    .collect(),
+                ..shown
+            })
         })
         .collect();
     tracing::info!(results = clients.len(), truncated, "smart search");
@@ -141,10 +178,10 @@ async fn run_smart(
 
 /// Ranked candidates (one more than the limit, to tell whether the list is truncated), not
 /// yet audited.
-async fn scored(ctx: &AppContext, criteria: &SmartSearch) -> AppResult<Vec<ScoredClient>> {
+async fn scored(ctx: &AppContext, person: &PersonRecord) -> AppResult<Vec<ScoredClient>> {
     let matches = match_index::smart_search(
         ctx.store(),
-        &criteria.person,
+        person,
         POSSIBLE_THRESHOLD,
         SEARCH_LIMIT as usize + 1,
     )

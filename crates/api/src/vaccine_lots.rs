@@ -52,7 +52,7 @@ pub(crate) fn lot_view(row: LotRow, today: Date) -> VaccineLot {
 
 /// The organization's lots with on-hand counts, expiry status and reconciliation figures.
 pub async fn list_lots(ctx: &AppContext) -> AppResult<LotInventory> {
-    let (_, session) = ctx.require(Permission::ManageLots)?;
+    let (_, session) = ctx.require(Permission::ManageLots).await?;
     let today = ctx.clock().today();
     let lots = vaccine_lots::for_organization(ctx.store(), session.organization_id)
         .await?
@@ -68,7 +68,7 @@ pub async fn list_lots(ctx: &AppContext) -> AppResult<LotInventory> {
 
 /// Receives a lot into the organization's inventory (more of a lot already held adds to it).
 pub async fn receive_lot(ctx: &AppContext, request: ReceiveLotRequest) -> AppResult<VaccineLot> {
-    let (permit, _) = ctx.permit::<need::ManageLots>()?;
+    let (permit, _) = ctx.permit::<need::ManageLots>().await?;
     let today = ctx.clock().today();
     let lot = ReceiveLot::parse(
         ReceiveLotInput {
@@ -91,7 +91,7 @@ pub async fn receive_lot(ctx: &AppContext, request: ReceiveLotRequest) -> AppRes
 /// Adjusts a lot's count: wastage, expired, returned and transfer take doses out; a count
 /// correction may add or remove. Never below zero.
 pub async fn adjust_lot(ctx: &AppContext, request: AdjustLotRequest) -> AppResult<VaccineLot> {
-    let (permit, _) = ctx.permit::<need::ManageLots>()?;
+    let (permit, _) = ctx.permit::<need::ManageLots>().await?;
     let mut issues = IssueCollector::new();
     let lot: Option<VaccineLotId> = issues.take(
         request

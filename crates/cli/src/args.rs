@@ -104,6 +104,10 @@ pub struct VerifyArgs {
     /// Print the verdict as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Also accept records signed with the public demo key (demo and synthetic registries;
+    /// anyone can sign with it, so it proves nothing about a real record).
+    #[arg(long)]
+    pub demo_key: bool,
 }
 
 /// `shotbook bench print`.

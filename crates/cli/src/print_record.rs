@@ -185,7 +185,7 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<()> {
     let own = std::env::var(records::SIGNING_KEY_VAR)
         .ok()
         .and_then(|t| shotbook_print::RecordKey::from_text(&t).ok());
-    let trusted = records::trusted_keys(own.as_ref());
+    let trusted = records::trusted_keys(own.as_ref(), args.demo_key);
     let verdict: RecordVerification = if args.input == "-" {
         let mut text = String::new();
         std::io::stdin().lock().read_line(&mut text)?;

@@ -116,8 +116,39 @@ pub fn check_new_password(field: &str, password: &str, username: &str) -> Result
     Ok(())
 }
 
-/// A temporary password (sent by email after Forgot Password) is valid this long.
+/// A temporary password (emailed with an approved access request) is valid this long.
 pub const TEMPORARY_PASSWORD_VALIDITY: Duration = Duration::hours(24);
+
+/// A Forgot Password code is valid this long: long enough to read the email, short enough that
+/// a code left in a mailbox is worth little.
+pub const RESET_CODE_VALIDITY: Duration = Duration::hours(1);
+
+/// At most this many Forgot Password emails per account in [`RESET_REQUEST_WINDOW`]: enough for
+/// a lost email, too few to flood a colleague's mailbox.
+pub const RESET_REQUESTS_PER_WINDOW: i64 = 3;
+
+/// The window of [`RESET_REQUESTS_PER_WINDOW`].
+pub const RESET_REQUEST_WINDOW: Duration = Duration::hours(24);
+
+/// Wrong codes typed against one reset before it stops working.
+pub const RESET_CODE_ATTEMPTS: i64 = 5;
+
+/// Forgot Password requests one workstation may make in [`RESET_REQUEST_WINDOW`], whatever the
+/// accounts named (unknown ones included): slows probing of many accounts from one screen.
+pub const RESET_REQUESTS_PER_WORKSTATION: usize = 20;
+
+/// A session ends this long after it started, however active: the user signs in again (and
+/// accepts the confidentiality statement again) at least once a working day.
+pub const SESSION_LIFETIME: Duration = Duration::hours(12);
+
+/// The idle limit a workstation may configure: HIPAA's automatic logoff (45 CFR
+/// 164.312(a)(2)(iii)) allows no more than 15 minutes here; a few seconds is the floor.
+pub const IDLE_LIMIT_RANGE: (Duration, Duration) = (Duration::seconds(5), Duration::minutes(15));
+
+/// `requested` clamped to [`IDLE_LIMIT_RANGE`].
+pub fn clamp_idle_limit(requested: Duration) -> Duration {
+    requested.clamp(IDLE_LIMIT_RANGE.0, IDLE_LIMIT_RANGE.1)
+}
 
 /// Has a temporary password issued at `issued_at` expired at `now`?
 pub fn temporary_password_expired(issued_at: OffsetDateTime, now: OffsetDateTime) -> bool {
@@ -139,6 +170,14 @@ pub fn access_ended(end_date: Option<Date>, today: Date) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_idle_limit_cannot_exceed_fifteen_minutes_or_go_below_five_seconds() {
+        use super::clamp_idle_limit;
+        assert_eq!(clamp_idle_limit(Duration::hours(8)), Duration::minutes(15));
+        assert_eq!(clamp_idle_limit(Duration::seconds(0)), Duration::seconds(5));
+        assert_eq!(clamp_idle_limit(Duration::minutes(3)), Duration::minutes(3));
+    }
+
     use super::*;
     use time::macros::{date, datetime};
 

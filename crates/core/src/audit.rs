@@ -75,6 +75,16 @@ pub enum AuditAction {
     AccountCreated,
     /// A user's access at an organization changed (role, end date) or ended.
     AccessChanged,
+    /// A command was refused: the role lacks the permission, or the client's consent or the
+    /// user's reach does not allow it (the detail says which; the client is named when one is
+    /// concerned).
+    AccessDenied,
+    /// A password was reset with an emailed code.
+    PasswordReset,
+    /// Addressed to a client's home organization: another organization recorded the client's
+    /// consent as granted (from a written form), which reopened the record to other
+    /// organizations.
+    ConsentGrantedElsewhere,
 }
 
 impl AuditAction {
@@ -112,6 +122,9 @@ impl AuditAction {
             AuditAction::AccessRequestRejected => "access_request_rejected",
             AuditAction::AccountCreated => "account_created",
             AuditAction::AccessChanged => "access_changed",
+            AuditAction::AccessDenied => "access_denied",
+            AuditAction::PasswordReset => "password_reset",
+            AuditAction::ConsentGrantedElsewhere => "consent_granted_elsewhere",
         }
     }
 }

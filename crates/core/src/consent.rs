@@ -155,6 +155,61 @@ impl ClientAccess {
     }
 }
 
+/// Who may record which consent (see `docs/decisions/20261206T1900-consent-by-another-organization.md`):
+/// whoever may update consent may record a **withdrawal** (a patient's choice to restrict is
+/// honoured wherever it is told); a **grant** recorded by someone who sees the record by
+/// identification only (another organization, the client withdrew or never opted in) must come
+/// from written consent naming who gave it — a verbal "yes" at another clinic's desk does not
+/// open a record the patient closed. The home organization is told (an audit entry in its name).
+///
+/// Returns the field issues that stop the entry (empty: it may be recorded).
+pub fn consent_entry_issues(
+    access: &ClientAccess,
+    status: ConsentStatus,
+    method: ConsentMethod,
+    given_by: Option<&str>,
+    prefix: &str,
+) -> Vec<crate::error::Issue> {
+    let mut issues = Vec::new();
+    if access.is_full() || status != ConsentStatus::Granted {
+        return issues;
+    }
+    if method != ConsentMethod::Written {
+        issues.push(crate::error::Issue::new(
+            format!("{prefix}method"),
+            "Another organization may record consent only from a signed (written) consent form.",
+        ));
+    }
+    if given_by.is_none_or(|g| g.trim().is_empty()) {
+        issues.push(crate::error::Issue::new(
+            format!("{prefix}givenBy"),
+            "Name the client or guardian who signed the consent form.",
+        ));
+    }
+    issues
+}
+
+/// The search fields a viewer without full access may not search by: listing a restricted
+/// client found through one of them would confirm the value (a withdrawn client's phone or
+/// address could be guessed one query at a time).
+pub const RESTRICTED_SEARCH_FIELDS: &[&str] = &[
+    "motherMaidenName",
+    "guardianName",
+    "phone",
+    "address",
+    "zip",
+];
+
+/// Whether a match reason may be shown to a viewer without full access: only reasons about
+/// names, the date of birth and sex (never "street address agrees", "ZIP agrees", "mother's
+/// maiden name agrees", a phone or a guardian).
+pub fn reason_shown_without_full_access(reason: &str) -> bool {
+    let r = reason.to_ascii_lowercase();
+    !["maiden", "zip", "address", "street", "phone", "guardian"]
+        .iter()
+        .any(|word| r.contains(word))
+}
+
 /// The consent rule: what `viewer` may see and do with a client's record.
 ///
 /// - A role that cannot open client records (registry staff) gets nothing.
@@ -254,6 +309,39 @@ mod tests {
     }
 
     use RecordView::{Full, IdentificationOnly};
+
+    #[test]
+    fn another_organization_grants_consent_only_from_a_written_form_with_its_giver() {
+        let restricted = decide(Role::FullAccessProvider, OtherOrganization, Withdrawn);
+        let own = decide(Role::FullAccessProvider, ClientsOrganization, Withdrawn);
+        let fields = |issues: Vec<crate::error::Issue>| {
+            issues.into_iter().map(|i| i.field).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            fields(consent_entry_issues(
+                &restricted,
+                Granted,
+                ConsentMethod::Verbal,
+                None,
+                ""
+            )),
+            ["method", "givenBy"]
+        );
+        assert!(consent_entry_issues(
+            &restricted,
+            Granted,
+            ConsentMethod::Written,
+            Some("Maria Running Crane (mother)"),
+            ""
+        )
+        .is_empty());
+        // A withdrawal is honoured wherever it is told; the home organization records as before.
+        assert!(
+            consent_entry_issues(&restricted, Withdrawn, ConsentMethod::Verbal, None, "")
+                .is_empty()
+        );
+        assert!(consent_entry_issues(&own, Granted, ConsentMethod::Verbal, None, "").is_empty());
+    }
 
     #[test]
     fn a_provider_at_another_organization_sees_identification_only_without_consent() {

@@ -37,6 +37,20 @@ pub struct BasicSearch {
     pub client_id: Option<String>,
 }
 
+impl BasicSearch {
+    /// Whether it narrows by a field a viewer without full access may not see (mother's maiden
+    /// name, guardian, phone, address, ZIP): a restricted client listed by such a search would
+    /// confirm that field, so the consent rule leaves such clients out of its results (see
+    /// [`crate::consent::RESTRICTED_SEARCH_FIELDS`]).
+    pub fn uses_restricted_fields(&self) -> bool {
+        self.mother_maiden_name.is_some()
+            || self.guardian_name.is_some()
+            || self.phone.is_some()
+            || self.address.is_some()
+            || self.zip.is_some()
+    }
+}
+
 /// The raw form fields of a basic search (empty strings mean "not given").
 #[derive(Debug, Clone, Default)]
 pub struct BasicSearchInput<'a> {

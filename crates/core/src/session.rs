@@ -64,19 +64,27 @@ pub enum SessionError {
         /// The idle limit, in seconds (tests and kiosks configure limits shorter than a minute).
         idle_seconds: i64,
     },
+    /// The session reached its absolute lifetime ([`crate::account::SESSION_LIFETIME`]); the
+    /// user signs in again.
+    #[error("the session reached its maximum length")]
+    LifetimeReached,
     /// The role does not include the permission.
     #[error("the role does not allow {0:?}")]
     Forbidden(Permission),
 }
 
 impl Session {
-    /// Checks idleness against `now` and the role against `permission`, and returns a grant.
+    /// Checks the absolute lifetime and idleness against `now` and the role against
+    /// `permission`, and returns a grant.
     pub fn require(
         &self,
         permission: Permission,
         now: OffsetDateTime,
         idle_limit: Duration,
     ) -> Result<Grant, SessionError> {
+        if now - self.started_at >= crate::account::SESSION_LIFETIME {
+            return Err(SessionError::LifetimeReached);
+        }
         if now - self.last_active_at > idle_limit {
             return Err(SessionError::Expired {
                 idle_seconds: idle_limit.whole_seconds(),
@@ -121,6 +129,30 @@ mod tests {
             .unwrap();
         assert_eq!(g.user_id(), s.user_id);
         assert_eq!(g.organization_id(), s.organization_id);
+    }
+
+    #[test]
+    fn a_session_ends_twelve_hours_after_it_started_however_active() {
+        let s = session(Role::FullAccessProvider);
+        let mut busy = s.clone();
+        busy.last_active_at = s.started_at + Duration::hours(12) - Duration::seconds(1);
+        let at = |d: Duration| s.started_at + d;
+        assert!(busy
+            .require(
+                Permission::ViewClient,
+                at(Duration::hours(12) - Duration::seconds(1)),
+                Duration::minutes(15)
+            )
+            .is_ok());
+        assert_eq!(
+            busy.require(
+                Permission::ViewClient,
+                at(Duration::hours(12)),
+                Duration::minutes(15)
+            )
+            .unwrap_err(),
+            SessionError::LifetimeReached
+        );
     }
 
     #[test]

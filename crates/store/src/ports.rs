@@ -11,8 +11,8 @@ use shotbook_core::immunization::lot::{FundingSource, LotAdjustment, ReceiveLot}
 use shotbook_protocol::Origin;
 use shotbook_usecases::ports::{
     AuditWrites, CatalogReads, ClientFacts, ClientReads, DoseChange, DoseRecord, ImmunizationReads,
-    ImmunizationWrites, LotAdjusted, LotReads, LotWrites, Registry, StoredDose, StoredLot,
-    UnitOfWork, VisEdition,
+    ImmunizationWrites, LotAdjusted, LotReads, LotWrites, Mail, MailReads, MailWrites, QueuedMail,
+    Registry, StoredDose, StoredLot, UnitOfWork, VisEdition,
 };
 use shotbook_usecases::{PortError, PortResult};
 use time::{Date, OffsetDateTime};
@@ -342,6 +342,18 @@ impl AuditWrites for Work {
     async fn audit(&mut self, event: &AuditEvent) -> PortResult<()> {
         audit::append(&mut **self, event).await?;
         Ok(())
+    }
+}
+
+impl MailWrites for Work {
+    async fn queue_mail(&mut self, mail: &Mail) -> PortResult<()> {
+        Ok(crate::mail_outbox::queue_in_tx(self, mail).await?)
+    }
+}
+
+impl MailReads for Store {
+    async fn unsent_mail(&self) -> PortResult<Vec<QueuedMail>> {
+        Ok(crate::mail_outbox::unsent(self).await?)
     }
 }
 

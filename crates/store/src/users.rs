@@ -236,19 +236,35 @@ pub async fn record_sign_in(store: &Store, user: UserId, now: OffsetDateTime) ->
 
 /// Replaces the password hash, keeping the old one in the history. A temporary password sets
 /// `must_change_password` and the issue time; a chosen one clears both. Either way the ladder
-/// is reset and a lock lifted.
+/// is reset, a lock lifted, and every session of the user ended but `keep_session` (the one
+/// that changed its own password), so a stolen session dies with the old password.
 pub async fn set_password(
     store: &Store,
     user: UserId,
     new_hash: &str,
     temporary: bool,
+    keep_session: Option<&str>,
     now: OffsetDateTime,
 ) -> StoreResult<()> {
     let mut tx = store.begin().await?;
+    set_password_in_tx(&mut tx, user, new_hash, temporary, keep_session, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`set_password`] inside `tx`.
+pub async fn set_password_in_tx(
+    tx: &mut Work,
+    user: UserId,
+    new_hash: &str,
+    temporary: bool,
+    keep_session: Option<&str>,
+    now: OffsetDateTime,
+) -> StoreResult<()> {
     sqlx::query("INSERT INTO password_history (user_id, password_hash, created_at) SELECT id, password_hash, ? FROM users WHERE id = ?")
         .bind(timestamp(now))
         .bind(user.to_string())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     let issued = temporary.then(|| timestamp(now));
     sqlx::query(
@@ -261,11 +277,10 @@ pub async fn set_password(
     .bind(issued)
     .bind(timestamp(now))
     .bind(user.to_string())
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    log_user_update_in_tx(&mut tx, user, now).await?;
-    tx.commit().await?;
-    Ok(())
+    crate::sessions::end_all_in_tx(tx, user, keep_session, "password changed", now).await?;
+    log_user_update_in_tx(tx, user, now).await
 }
 
 /// The current hash and the `keep - 1` previous ones, newest first (for the reuse rule).
@@ -400,6 +415,43 @@ pub async fn is_active(store: &Store, user: UserId) -> StoreResult<bool> {
         .fetch_optional(store.pool())
         .await?;
     Ok(row.is_some_and(|(a,)| a))
+}
+
+/// Whether the account may hold a session: it exists, is active, is not locked and does not
+/// wait for a new password (a temporary one was set since).
+pub async fn may_hold_session(store: &Store, user: UserId) -> StoreResult<bool> {
+    let row: Option<(bool, Option<String>, bool)> =
+        sqlx::query_as("SELECT active, locked_at, must_change_password FROM users WHERE id = ?")
+            .bind(user.to_string())
+            .fetch_optional(store.pool())
+            .await?;
+    Ok(row.is_some_and(|(active, locked, must_change)| active && locked.is_none() && !must_change))
+}
+
+/// A successful sign-in, recorded only if no lock was set meanwhile (another attempt, in this
+/// process or another, may have locked the account while the password was being checked).
+/// Returns whether it was recorded.
+pub async fn record_sign_in_unless_locked(
+    store: &Store,
+    user: UserId,
+    now: OffsetDateTime,
+) -> StoreResult<bool> {
+    let mut tx = store.begin().await?;
+    let done = sqlx::query(
+        "UPDATE users SET failed_attempts = 0, last_sign_in_at = ?, updated_at = ?
+         WHERE id = ? AND locked_at IS NULL",
+    )
+    .bind(timestamp(now))
+    .bind(timestamp(now))
+    .bind(user.to_string())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if done == 1 {
+        log_user_update_in_tx(&mut tx, user, now).await?;
+    }
+    tx.commit().await?;
+    Ok(done == 1)
 }
 
 /// Number of user accounts (the demo seeder uses it to tell an empty database).

@@ -9,7 +9,7 @@
 //!   a request they submitted.
 //!
 //! Every step is audited with the request number (never names or dates of birth), in the unit
-//! of work of its change; mail goes through [`AccessHost::send`] before the commit.
+//! of work of its change; mail is queued in the same unit of work and leaves after the commit.
 
 use shotbook_core::access_request::{
     agreement_statements, free_username, normalize_agreement_code, username_base,
@@ -25,7 +25,7 @@ use shotbook_core::permission::Permission;
 use time::{Date, OffsetDateTime};
 
 use crate::ports::{
-    AccessHost, AccessMail, AccessWrites, AuditWrites, NewAccessRequest, NewAccount,
+    AccessHost, AccessWrites, AuditWrites, Mail, MailWrites, NewAccessRequest, NewAccount,
     OrganizationFacts, Registry, StoredAccessRequest, UnitOfWork,
 };
 use crate::scope::{require_in_scope, target_organization};
@@ -253,7 +253,8 @@ pub async fn submit<R: Registry, H: AccessHost>(
     ))
     .await?;
     if let Some(code) = code {
-        host.send(&agreement_mail(&parsed, &org, jurisdiction, number, code))?;
+        work.queue_mail(&agreement_mail(&parsed, &org, jurisdiction, number, code))
+            .await?;
     }
     work.commit().await?;
     Ok(id)
@@ -265,8 +266,8 @@ fn agreement_mail(
     jurisdiction: Jurisdiction,
     number: String,
     code: String,
-) -> AccessMail {
-    AccessMail::AgreementCode {
+) -> Mail {
+    Mail::AgreementCode {
         to: form.email.as_str().to_string(),
         first_name: form.first_name.to_string(),
         supervisor_name: form.supervisor_name.clone(),
@@ -323,13 +324,14 @@ pub async fn resend_agreement<R: Registry, H: AccessHost>(
         format!("{}: agreement code sent again", row.number),
     ))
     .await?;
-    host.send(&agreement_mail(
+    work.queue_mail(&agreement_mail(
         &parsed,
         &org,
         jurisdiction,
         row.number,
         code,
-    ))?;
+    ))
+    .await?;
     work.commit().await?;
     Ok(())
 }
@@ -537,7 +539,7 @@ pub async fn approve<R: Registry, H: AccessHost>(
         row.number.clone(),
     ))
     .await?;
-    host.send(&AccessMail::Approved {
+    work.queue_mail(&Mail::Approved {
         to: parsed.email.as_str().to_string(),
         first_name: parsed.first_name.to_string(),
         jurisdiction,
@@ -549,7 +551,8 @@ pub async fn approve<R: Registry, H: AccessHost>(
             .or(subject_account.map(|a| a.username))
             .unwrap_or_default(),
         temporary_password: temporary,
-    })?;
+    })
+    .await?;
     work.commit().await?;
     Ok(user)
 }
@@ -606,13 +609,14 @@ pub async fn decide<R: Registry, H: AccessHost>(
         row.number.clone(),
     ))
     .await?;
-    host.send(&AccessMail::Decided {
+    work.queue_mail(&Mail::Decided {
         to: supervisor_email,
         jurisdiction,
         number: row.number,
         returned: decision == Decision::Return,
         reason,
-    })?;
+    })
+    .await?;
     work.commit().await?;
     Ok(())
 }

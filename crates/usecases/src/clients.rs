@@ -94,29 +94,45 @@ pub async fn audit_print<R: Registry>(
     Ok(())
 }
 
-/// What a search may show of each client it found, in order (the whole line, or identification
-/// only under the consent rule); every client listed is audited as a search result before the
-/// list is shown.
+/// A client a search found, and whether it would have been found by identification alone
+/// (names, date of birth, sex, client ID) — not through a restricted field (mother's maiden
+/// name, guardian, phone, address, ZIP).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found {
+    /// The client.
+    pub client: ClientId,
+    /// Found by identification alone.
+    pub by_identification: bool,
+}
+
+/// What a search may show of each client it found, in order: the whole line, identification
+/// only under the consent rule, or nothing (`None`) — a client this user sees by identification
+/// only and that was found through a restricted field is left out, so a search never confirms
+/// a restricted value. Every client listed is audited as a search result before the list is
+/// shown; those left out are not listed and not audited.
 pub async fn search_results<R: Registry>(
     registry: &R,
     permit: &Permit<need::SearchClients>,
     clock: &dyn Clock,
-    found: &[ClientId],
-) -> UseCaseResult<Vec<ClientAccess>> {
+    found: &[Found],
+) -> UseCaseResult<Vec<Option<ClientAccess>>> {
     let actor = permit.actor();
     let mut shown = Vec::with_capacity(found.len());
-    for client in found {
-        shown.push(access::access_to(registry, actor, *client).await?);
+    for f in found {
+        let access = access::access_to(registry, actor, f.client).await?;
+        shown.push((access.is_full() || f.by_identification).then_some(access));
     }
     let mut work = registry.begin(actor.origin(), clock.now()).await?;
-    for client in found {
-        work.audit(&actor.audit_event(
-            clock.now(),
-            AuditAction::SearchClients,
-            Some(*client),
-            None,
-        ))
-        .await?;
+    for (f, access) in found.iter().zip(&shown) {
+        if access.is_some() {
+            work.audit(&actor.audit_event(
+                clock.now(),
+                AuditAction::SearchClients,
+                Some(f.client),
+                None,
+            ))
+            .await?;
+        }
     }
     work.commit().await?;
     Ok(shown)

@@ -4,7 +4,7 @@
 
 use shotbook_core::audit::{AuditAction, AuditEvent};
 use shotbook_core::clock::Clock;
-use shotbook_core::consent::ClientAccess;
+use shotbook_core::consent::{consent_entry_issues, ClientAccess, ConsentStatus};
 use shotbook_core::demographics::{ConsentEntry, DemographicsEdit, NewClientEntry};
 use shotbook_core::error::ValidationError;
 use shotbook_core::ids::ClientId;
@@ -74,6 +74,22 @@ pub async fn record_consent<R: Registry>(
             permission: Permission::UpdateConsent.code(),
         });
     }
+    let issues = consent_entry_issues(
+        &access,
+        entry.status,
+        entry.method,
+        entry.given_by.as_deref(),
+        "",
+    );
+    if !issues.is_empty() {
+        return Err(UseCaseError::Invalid(ValidationError { issues }));
+    }
+    // A grant from outside the client's organizations reopens the record: its home
+    // organization is told, in its own audit trail.
+    let tell_home = (!access.is_full() && entry.status == ConsentStatus::Granted)
+        .then(|| facts.organizations.first().copied())
+        .flatten()
+        .filter(|home| *home != actor.organization_id);
     let now = clock.now();
     let mut work = registry.begin(actor.origin(), now).await?;
     work.record_consent(client, entry, actor.user_id, actor.organization_id)
@@ -86,6 +102,20 @@ pub async fn record_consent<R: Registry>(
         consent_detail(entry),
     ))
     .await?;
+    if let Some(home) = tell_home {
+        let mut notice = event(
+            now,
+            actor,
+            AuditAction::ConsentGrantedElsewhere,
+            client,
+            format!(
+                "consent granted by organization {} from a written form",
+                actor.organization_id
+            ),
+        );
+        notice.organization_id = Some(home);
+        work.audit(&notice).await?;
+    }
     work.commit().await?;
     access_to(registry, actor, client).await
 }

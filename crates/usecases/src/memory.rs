@@ -18,8 +18,8 @@ use shotbook_protocol::{ChangeOp, Entity, Origin};
 
 use crate::ports::{
     AuditWrites, CatalogReads, ClientFacts, ClientReads, DoseChange, DoseRecord, ImmunizationReads,
-    ImmunizationWrites, LotAdjusted, LotReads, LotWrites, Registry, StoredDose, StoredLot,
-    UnitOfWork, VisEdition,
+    ImmunizationWrites, LotAdjusted, LotReads, LotWrites, Mail, MailReads, MailWrites, QueuedMail,
+    Registry, StoredDose, StoredLot, UnitOfWork, VisEdition,
 };
 use crate::{PortError, PortResult};
 
@@ -82,6 +82,8 @@ pub struct MemoryState {
     pub possible_duplicates: Vec<(ClientId, ClientId, f64)>,
     /// The last number given to a new entry or registry client number.
     pub next_entry: u64,
+    /// Mail queued by committed units of work, with whether it was sent.
+    pub mail: Vec<(Mail, bool)>,
 }
 
 /// The registry.
@@ -361,6 +363,30 @@ impl AuditWrites for MemoryWork {
     async fn audit(&mut self, event: &AuditEvent) -> PortResult<()> {
         self.state.audit.push(event.clone());
         Ok(())
+    }
+}
+
+impl MailWrites for MemoryWork {
+    async fn queue_mail(&mut self, mail: &Mail) -> PortResult<()> {
+        self.state.mail.push((mail.clone(), false));
+        Ok(())
+    }
+}
+
+impl MailReads for MemoryRegistry {
+    async fn unsent_mail(&self) -> PortResult<Vec<QueuedMail>> {
+        self.read(|s| {
+            s.mail
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, sent))| !sent)
+                .map(|(i, (mail, _))| QueuedMail {
+                    id: i64::try_from(i).unwrap_or(i64::MAX),
+                    mail: mail.clone(),
+                    attempts: 0,
+                })
+                .collect()
+        })
     }
 }
 

@@ -25,6 +25,8 @@ mod access;
 pub use access::*;
 mod demographics;
 pub use demographics::*;
+mod mail;
+pub use mail::*;
 
 /// What the use cases need to know about a client to apply the rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -290,6 +292,7 @@ pub trait UnitOfWork:
     + AccessWrites
     + DemographicsWrites
     + AuditWrites
+    + MailWrites
     + Send
 {
     /// Commits every write of the work (dropping it uncommitted undoes them).
@@ -305,6 +308,7 @@ pub trait Registry:
     + DuplicateReads
     + AccessReads
     + DemographicsReads
+    + MailReads
     + Send
     + Sync
 {

@@ -316,9 +316,9 @@ export function fakeApi(overrides: Partial<Api> = {}): FakeApi {
     forgotPassword: () =>
       ok({
         message:
-          'If the organization code, username and email match an account, a temporary password has been emailed.',
-        outboxFolder: '/tmp/shotbook/outbox',
+          'If the organization code, username and email match an account, a reset code has been emailed to that address.',
       }),
+    resetPassword: () => ok(null),
     changePassword: () => ok(null),
     myAccount: () => ok(myAccount),
     updateMyAccount: (request) => ok({ ...myAccount, ...request, phone: request.phone || null }),

@@ -266,8 +266,6 @@ pub struct AccessRequestDetail {
     pub editable: bool,
     /// Registry staff may approve it now.
     pub approvable: bool,
-    /// Where the emails of the embedded default went (absent with SMTP).
-    pub outbox_folder: Option<String>,
 }
 
 /// Opening the User Agreement from the emailed request number and code (no sign-in).

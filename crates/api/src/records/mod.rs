@@ -99,7 +99,7 @@ pub async fn print_record(
 /// Renders and audits one client's record: the shared path of the app, the CLI and the
 /// benchmark.
 pub async fn render_record(ctx: &AppContext, id: ClientId) -> AppResult<RenderedRecord> {
-    let (permit, session) = ctx.permit::<need::PrintRecord>()?;
+    let (permit, session) = ctx.permit::<need::PrintRecord>().await?;
     let document_id = uuid::Uuid::now_v7().to_string();
     // The consent rule (shotbook_core::consent): the whole record, and the print right on it;
     // audited before the document exists.
@@ -162,7 +162,7 @@ pub async fn save_record_pdf(
     request: PrintedRecordRequest,
     path: &Path,
 ) -> AppResult<SavedRecord> {
-    let (permit, _) = ctx.permit::<need::PrintRecord>()?;
+    let (permit, _) = ctx.permit::<need::PrintRecord>().await?;
     let (_, client, pdf) = kept(ctx, &request.document_id)?;
     let detail = format!("saved document {} as PDF", request.document_id);
     usecases::audit_print(ctx.store(), &permit, ctx.clock(), client, detail).await?;
@@ -180,8 +180,8 @@ pub fn kept_file_name(ctx: &AppContext, document_id: &str) -> AppResult<String> 
 }
 
 /// Remembers the folder (chosen in the native dialog) the next batch prints into.
-pub fn choose_batch_folder(ctx: &AppContext, folder: PathBuf) -> AppResult<BatchFolder> {
-    ctx.require(Permission::PrintRecord)?;
+pub async fn choose_batch_folder(ctx: &AppContext, folder: PathBuf) -> AppResult<BatchFolder> {
+    ctx.require(Permission::PrintRecord).await?;
     let path = folder.display().to_string();
     if let Ok(mut chosen) = ctx.kept_records().batch_folder.lock() {
         *chosen = Some(folder);
@@ -195,7 +195,7 @@ pub async fn print_record_to_batch_folder(
     ctx: &AppContext,
     request: BatchItemRequest,
 ) -> AppResult<BatchItemResult> {
-    ctx.require(Permission::PrintRecord)?;
+    ctx.require(Permission::PrintRecord).await?;
     let folder = ctx
         .kept_records()
         .batch_folder

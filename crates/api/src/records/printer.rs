@@ -8,22 +8,32 @@ pub async fn send_record_to_printer(
     ctx: &AppContext,
     request: PrintedRecordRequest,
 ) -> AppResult<PrintJob> {
-    let (permit, _) = ctx.permit::<need::PrintRecord>()?;
+    let (permit, _) = ctx.permit::<need::PrintRecord>().await?;
     let (_, client, pdf) = kept(ctx, &request.document_id)?;
     let printer = default_printer().await?;
     let detail = format!("sent document {} to printer", request.document_id);
     usecases::audit_print(ctx.store(), &permit, ctx.clock(), client, detail).await?;
-    let file = std::env::temp_dir().join(format!("shotbook-{}.pdf", request.document_id));
-    tokio::fs::write(&file, &pdf)
+    // The spool copy lives in a folder of its own that only this user can open, and goes as
+    // soon as `lp` has read it.
+    let folder = spool_folder().join(uuid::Uuid::now_v7().simple().to_string());
+    let file = folder.join(format!("shotbook-{}.pdf", request.document_id));
+    {
+        let (folder, file, pdf) = (folder.clone(), file.clone(), pdf.clone());
+        tokio::task::spawn_blocking(move || {
+            crate::files::private_dir(&folder)?;
+            crate::files::write_private(&file, &pdf)
+        })
         .await
+        .map_err(AppError::internal)?
         .map_err(|e| AppError::internal(format!("writing a record for the printer: {e}")))?;
-    let out = tokio::process::Command::new("lp")
+    }
+    let out = cups_command("lp")
         .arg("-d")
         .arg(&printer)
         .arg(&file)
         .output()
         .await;
-    let _ = tokio::fs::remove_file(&file).await;
+    let _ = tokio::fs::remove_dir_all(&folder).await;
     let out = out.map_err(|_| unavailable("no_cups", "the lp command (CUPS) is not installed"))?;
     if !out.status.success() {
         return Err(unavailable(
@@ -41,7 +51,7 @@ pub async fn send_record_to_printer(
 }
 
 pub(super) async fn default_printer() -> AppResult<String> {
-    let out = tokio::process::Command::new("lpstat")
+    let out = cups_command("lpstat")
         .arg("-d")
         .output()
         .await
@@ -72,4 +82,37 @@ pub(super) fn unavailable(reason: &str, detail: &str) -> AppError {
         reason: reason.to_string(),
         detail: detail.to_string(),
     }
+}
+
+/// A CUPS command with a clean environment: only what CUPS needs to find the printer and
+/// speak the user's language. Secrets the app was started with (a signing key, SMTP
+/// credentials) are never handed to a child process.
+fn cups_command(program: &str) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(program);
+    command.env_clear();
+    for name in [
+        "PATH",
+        "HOME",
+        "LANG",
+        "LC_ALL",
+        "LC_MESSAGES",
+        "CUPS_SERVER",
+        "CUPS_USER",
+        "XDG_RUNTIME_DIR",
+    ] {
+        if let Some(value) = std::env::var_os(name) {
+            command.env(name, value);
+        }
+    }
+    command
+}
+
+/// Where print jobs are spooled: the user's runtime folder (private, in memory on most Linux
+/// desktops), else the system temporary folder.
+fn spool_folder() -> std::path::PathBuf {
+    std::env::var_os("XDG_RUNTIME_DIR")
+        .map(std::path::PathBuf::from)
+        .filter(|p| p.is_dir())
+        .unwrap_or_else(std::env::temp_dir)
+        .join("shotbook-print")
 }

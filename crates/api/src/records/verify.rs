@@ -90,19 +90,22 @@ impl AppContext {
 
     /// Keys whose signatures verify: see [`trusted_keys`]; with this workstation's registry key.
     pub fn trusted_record_keys(&self) -> TrustedKeys {
-        let own = if self.signs_with_demo_key() {
-            None
-        } else {
-            self.record_key().ok()
-        };
-        trusted_keys(own.as_ref())
+        let demo = self.signs_with_demo_key();
+        let own = if demo { None } else { self.record_key().ok() };
+        trusted_keys(own.as_ref(), demo)
     }
 }
 
-/// Keys whose signatures verify: the demo key (reported as such), `own` (the registry key of
-/// this workstation, if any), and those listed in `SHOTBOOK_TRUSTED_RECORD_KEYS`.
-pub fn trusted_keys(own: Option<&RecordKey>) -> TrustedKeys {
-    let mut trusted = TrustedKeys::demo_only();
+/// Keys whose signatures verify: `own` (the registry key of this workstation, if any), those
+/// listed in `SHOTBOOK_TRUSTED_RECORD_KEYS`, and — on the demo registry only (`demo`) — the
+/// public demo key, reported as such. Anyone can sign with the demo key (it is published), so
+/// outside a demo a demo-signed record is a forgery and does not verify.
+pub fn trusted_keys(own: Option<&RecordKey>, demo: bool) -> TrustedKeys {
+    let mut trusted = if demo {
+        TrustedKeys::demo_only()
+    } else {
+        TrustedKeys::default()
+    };
     if let Some(key) = own {
         trusted.add_key(key);
     }

@@ -1,15 +1,18 @@
-use shotbook_api::account::{change_password, forgot_password, unlock_session, update_my_account};
+use shotbook_api::account::{
+    change_password, forgot_password, reset_password, unlock_session, update_my_account,
+};
 use shotbook_api::auth::{
     accept_confidentiality, change_temporary_password, choose_organization, sign_in,
 };
 use shotbook_api::clients::search_clients;
 use shotbook_api::dto::{
     CaptchaAnswer, ChangePasswordRequest, ChooseOrganizationRequest, ForgotPasswordRequest,
-    NewPasswordRequest, SearchClientsRequest, SignInRequest, SignInStep, UnlockRequest,
-    UpdateMyAccountRequest,
+    NewPasswordRequest, ResetPasswordRequest, SearchClientsRequest, SignInRequest, SignInStep,
+    UnlockRequest, UpdateMyAccountRequest,
 };
 use shotbook_api::mail::Mailer;
 use shotbook_api::{AppContext, AppError};
+use shotbook_core::clock::Clock;
 use shotbook_core::ids::{OrganizationId, UserId};
 use shotbook_core::permission::Role;
 use shotbook_store::users;
@@ -60,7 +63,7 @@ fn outbox_fixture(f: Fixture) -> (Fixture, std::path::PathBuf) {
     )
 }
 
-fn emailed_temporary_password(outbox: &std::path::Path) -> String {
+fn emailed_reset_code(outbox: &std::path::Path) -> String {
     let mut emails: Vec<_> = std::fs::read_dir(outbox)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -69,11 +72,31 @@ fn emailed_temporary_password(outbox: &std::path::Path) -> String {
     let text = std::fs::read_to_string(emails.last().expect("an email in the outbox")).unwrap();
     let line = text
         .lines()
-        .find(|l| l.starts_with("Temporary password: "))
-        .expect("the password line");
-    line.trim_start_matches("Temporary password: ")
-        .trim()
-        .to_string()
+        .find(|l| l.starts_with("Reset code: "))
+        .expect("the code line");
+    line.trim_start_matches("Reset code: ").trim().to_string()
+}
+
+fn forgot(org: &str, user: &str, email: &str) -> ForgotPasswordRequest {
+    ForgotPasswordRequest {
+        organization_code: org.into(),
+        username: user.into(),
+        email: email.into(),
+    }
+}
+
+fn reset(org: &str, user: &str, code: &str, new: &str) -> ResetPasswordRequest {
+    ResetPasswordRequest {
+        organization_code: org.into(),
+        username: user.into(),
+        code: code.into(),
+        new_password: new.into(),
+        confirm_password: new.into(),
+    }
+}
+
+fn code_refused(err: AppError) -> bool {
+    matches!(err, AppError::Validation { ref issues } if issues[0].field == "code")
 }
 
 #[tokio::test]
@@ -205,25 +228,23 @@ async fn the_session_starts_only_after_i_agree_and_the_agreement_is_audited() {
 }
 
 #[tokio::test]
-async fn forgot_password_emails_a_temporary_password_that_forces_a_new_one() {
+async fn forgot_password_emails_a_single_use_code_that_sets_a_new_password_and_lifts_a_lock() {
     let (f, outbox) = outbox_fixture(fixture().await);
-    // Lock the account first: the reset must lift the lock.
-    for _ in 0..3 {
-        let _ = sign_in(&f.ctx, wrong("TX0001", "tx.provider")).await;
-    }
-    let request = ForgotPasswordRequest {
-        organization_code: "TX0001".into(),
-        username: "tx.provider".into(),
-        email: "TX.Provider@demo.shotbook.invalid".into(),
-    };
-    let answer = forgot_password(&f.ctx, request).await.unwrap();
-    let temporary = emailed_temporary_password(&outbox);
-    let unknown = ForgotPasswordRequest {
-        organization_code: "TX0001".into(),
-        username: "nobody".into(),
-        email: "nobody@demo.shotbook.invalid".into(),
-    };
-    let same = forgot_password(&f.ctx, unknown).await.unwrap();
+    lock_by_wrong_passwords(&f.ctx, "TX0001", "tx.provider").await;
+
+    let answer = forgot_password(
+        &f.ctx,
+        forgot("TX0001", "tx.provider", "TX.Provider@demo.shotbook.invalid"),
+    )
+    .await
+    .unwrap();
+    let code = emailed_reset_code(&outbox);
+    let same = forgot_password(
+        &f.ctx,
+        forgot("TX0001", "nobody", "nobody@demo.shotbook.invalid"),
+    )
+    .await
+    .unwrap();
     assert_eq!(answer.message, same.message, "no account enumeration");
     assert_eq!(
         std::fs::read_dir(&outbox).unwrap().count(),
@@ -231,8 +252,263 @@ async fn forgot_password_emails_a_temporary_password_that_forces_a_new_one() {
         "no email for an unknown account"
     );
 
+    let typo = reset(
+        "TX0001",
+        "tx.provider",
+        "AAAA-BBBB-CCCC-DDDD",
+        "Big Sky clinic 2027",
+    );
+    assert!(code_refused(
+        reset_password(&f.ctx, typo).await.unwrap_err()
+    ));
+    let mismatch = ResetPasswordRequest {
+        confirm_password: "Big Sky clinic 2028".into(),
+        ..reset("TX0001", "tx.provider", &code, "Big Sky clinic 2027")
+    };
+    let AppError::Validation { issues } = reset_password(&f.ctx, mismatch).await.unwrap_err()
+    else {
+        panic!()
+    };
+    assert_eq!(issues[0].field, "confirmPassword");
+    // Typed with spaces for dashes, the code still reads the same.
+    let spaced = code.replace('-', " ");
+    reset_password(
+        &f.ctx,
+        reset("TX0001", "tx.provider", &spaced, "Big Sky clinic 2027"),
+    )
+    .await
+    .expect("the emailed code resets the password");
+    assert!(
+        code_refused(
+            reset_password(
+                &f.ctx,
+                reset("TX0001", "tx.provider", &code, "Another clinic 2028")
+            )
+            .await
+            .unwrap_err()
+        ),
+        "a code works once"
+    );
+    assert_eq!(
+        sign_in(&f.ctx, credentials("TX0001", "tx.provider"))
+            .await
+            .unwrap_err(),
+        AppError::InvalidCredentials,
+        "the old password is gone and the lock lifted"
+    );
+    let with_new = SignInRequest {
+        password: "Big Sky clinic 2027".into(),
+        ..credentials("TX0001", "tx.provider")
+    };
+    assert!(matches!(
+        sign_in(&f.ctx, with_new).await.unwrap(),
+        SignInStep::Confidentiality { .. }
+    ));
+    let details: Vec<(String, Option<String>)> =
+        shotbook_store::sqlx::query_as("SELECT action, detail FROM audit_log ORDER BY rowid")
+            .fetch_all(f.ctx.store().pool())
+            .await
+            .unwrap();
+    assert!(details.iter().any(|(a, d)| a == "password_reset"
+        && d.as_deref() == Some("password reset with an emailed code")));
+    assert!(
+        details
+            .iter()
+            .all(|(_, d)| !d.as_deref().unwrap_or("").contains(&code)),
+        "the code is never audited"
+    );
+    std::fs::remove_dir_all(outbox).ok();
+}
+
+/// Six wrong passwords (the last three with the CAPTCHA solved) lock the account.
+async fn lock_by_wrong_passwords(ctx: &AppContext, org: &str, user: &str) {
+    for _ in 0..3 {
+        let _ = sign_in(ctx, wrong(org, user)).await;
+    }
+    let mut challenge = Some(challenge_of(
+        sign_in(ctx, wrong(org, user)).await.unwrap_err(),
+    ));
+    let mut last = None;
+    for _ in 0..3 {
+        let attempt = SignInRequest {
+            captcha: solved(ctx, challenge.as_ref().expect("a challenge")),
+            ..wrong(org, user)
+        };
+        let e = sign_in(ctx, attempt).await.unwrap_err();
+        challenge = match &e {
+            AppError::CaptchaRequired { challenge } => Some(challenge.clone()),
+            _ => None,
+        };
+        last = Some(e);
+    }
+    assert_eq!(last, Some(AppError::AccountLocked));
+}
+
+#[tokio::test]
+async fn asking_for_a_reset_changes_nothing_until_the_code_is_used() {
+    let (f, outbox) = outbox_fixture(fixture().await);
+    forgot_password(
+        &f.ctx,
+        forgot("MT0001", "mt.readonly", "mt.readonly@demo.shotbook.invalid"),
+    )
+    .await
+    .unwrap();
+    assert!(!emailed_reset_code(&outbox).is_empty());
+    // A stranger who knows the org code, username and email gains nothing: the owner's
+    // password still works, and nothing was unlocked or replaced.
+    assert!(matches!(
+        sign_in(&f.ctx, credentials("MT0001", "mt.readonly"))
+            .await
+            .unwrap(),
+        SignInStep::Confidentiality { .. }
+    ));
+    std::fs::remove_dir_all(outbox).ok();
+}
+
+#[tokio::test]
+async fn a_reset_code_expires_after_an_hour_and_five_wrong_codes_spend_it() {
+    let (f, outbox) = outbox_fixture(fixture().await);
+    let ask = || forgot("MT0001", "mt.readonly", "mt.readonly@demo.shotbook.invalid");
+    forgot_password(&f.ctx, ask()).await.unwrap();
+    let code = emailed_reset_code(&outbox);
+    f.clock.advance(Duration::minutes(60));
+    assert!(code_refused(
+        reset_password(
+            &f.ctx,
+            reset("MT0001", "mt.readonly", &code, "Big Sky clinic 2027")
+        )
+        .await
+        .unwrap_err()
+    ));
+
+    forgot_password(&f.ctx, ask()).await.unwrap();
+    let code = emailed_reset_code(&outbox);
+    for _ in 0..5 {
+        let guess = reset(
+            "MT0001",
+            "mt.readonly",
+            "ZZZZ-ZZZZ-ZZZZ-ZZZZ",
+            "Big Sky clinic 2027",
+        );
+        assert!(code_refused(
+            reset_password(&f.ctx, guess).await.unwrap_err()
+        ));
+    }
+    assert!(
+        code_refused(
+            reset_password(
+                &f.ctx,
+                reset("MT0001", "mt.readonly", &code, "Big Sky clinic 2027")
+            )
+            .await
+            .unwrap_err()
+        ),
+        "after five wrong codes the right one no longer works"
+    );
+    std::fs::remove_dir_all(outbox).ok();
+}
+
+#[tokio::test]
+async fn an_account_gets_at_most_three_reset_emails_a_day() {
+    let (f, outbox) = outbox_fixture(fixture().await);
+    let ask = || forgot("MT0001", "mt.readonly", "mt.readonly@demo.shotbook.invalid");
+    for _ in 0..5 {
+        forgot_password(&f.ctx, ask())
+            .await
+            .expect("the answer does not change");
+    }
+    assert_eq!(std::fs::read_dir(&outbox).unwrap().count(), 3);
+    f.clock.advance(Duration::hours(24));
+    forgot_password(&f.ctx, ask()).await.unwrap();
+    assert_eq!(
+        std::fs::read_dir(&outbox).unwrap().count(),
+        4,
+        "a day later, one more"
+    );
+    std::fs::remove_dir_all(outbox).ok();
+}
+
+#[tokio::test]
+async fn without_mail_forgot_password_is_refused_and_nothing_is_written_anywhere() {
+    // A real install without SMTP: the context's default mailer.
+    let f = fixture().await;
+    let e = forgot_password(
+        &f.ctx,
+        forgot("TX0001", "tx.provider", "tx.provider@demo.shotbook.invalid"),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e, AppError::MailUnavailable);
+    let (resets, mail): (i64, i64) = shotbook_store::sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM password_resets), (SELECT COUNT(*) FROM mail_outbox)",
+    )
+    .fetch_one(f.ctx.store().pool())
+    .await
+    .unwrap();
+    assert_eq!((resets, mail), (0, 0));
+    assert!(matches!(
+        sign_in(&f.ctx, credentials("TX0001", "tx.provider"))
+            .await
+            .unwrap(),
+        SignInStep::Confidentiality { .. }
+    ));
+}
+
+#[tokio::test]
+async fn a_reset_elsewhere_ends_the_users_live_session_here() {
+    let (f, outbox) = outbox_fixture(fixture().await);
+    complete_sign_in(&f.ctx, credentials("TX0001", "tx.provider")).await;
+    // Another workstation on the same registry.
+    let other = AppContext::new(f.ctx.store().clone(), std::sync::Arc::new(f.clock.clone()))
+        .with_mailer(Mailer::Outbox(outbox.clone()));
+    forgot_password(
+        &other,
+        forgot("TX0001", "tx.provider", "tx.provider@demo.shotbook.invalid"),
+    )
+    .await
+    .unwrap();
+    let code = emailed_reset_code(&outbox);
+    reset_password(
+        &other,
+        reset("TX0001", "tx.provider", &code, "Big Sky clinic 2027"),
+    )
+    .await
+    .unwrap();
+    f.clock.advance(Duration::seconds(61));
+    let search = SearchClientsRequest {
+        last_name: "garcia".into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        search_clients(&f.ctx, search).await.unwrap_err(),
+        AppError::SessionEnded {
+            reason: "password_changed".into()
+        }
+    );
+    assert!(f.ctx.current_session().is_none());
+    std::fs::remove_dir_all(outbox).ok();
+}
+
+/// Gives `user` the temporary password `temporary`, as an approved access request does.
+async fn with_temporary_password(f: &Fixture, org: &str, user: &str, temporary: &str) {
+    let account = users::find_for_sign_in(f.ctx.store(), org, user)
+        .await
+        .unwrap()
+        .unwrap();
+    let id: UserId = account.user_id.parse().unwrap();
+    let hash = shotbook_core::password::hash_password(temporary);
+    users::set_password(f.ctx.store(), id, &hash, true, None, f.clock.now())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_temporary_password_forces_a_new_one_and_expires_after_24_hours() {
+    let f = fixture().await;
+    let temporary = "Tmp4-Kx9Q-Zr2M-Wd7P";
+    with_temporary_password(&f, "TX0001", "tx.provider", temporary).await;
     let with_temporary = SignInRequest {
-        password: temporary.clone(),
+        password: temporary.into(),
         ..credentials("TX0001", "tx.provider")
     };
     let step = sign_in(&f.ctx, with_temporary).await.unwrap();
@@ -252,8 +528,8 @@ async fn forgot_password_emails_a_temporary_password_that_forces_a_new_one() {
     };
     assert_eq!(issues[0].field, "confirmPassword");
     let reuse = NewPasswordRequest {
-        new_password: temporary.clone(),
-        confirm_password: temporary,
+        new_password: temporary.into(),
+        confirm_password: temporary.into(),
     };
     let AppError::Validation { issues } =
         change_temporary_password(&f.ctx, reuse).await.unwrap_err()
@@ -273,33 +549,17 @@ async fn forgot_password_emails_a_temporary_password_that_forces_a_new_one() {
         change_temporary_password(&f.ctx, good).await.unwrap(),
         SignInStep::Confidentiality { .. }
     ));
-    assert!(matches!(
-        accept_confidentiality(&f.ctx).await.unwrap(),
-        SignInStep::SignedIn { .. }
-    ));
-    std::fs::remove_dir_all(outbox).ok();
-}
 
-#[tokio::test]
-async fn a_temporary_password_expires_after_24_hours() {
-    let (f, outbox) = outbox_fixture(fixture().await);
-    let request = ForgotPasswordRequest {
-        organization_code: "MT0001".into(),
-        username: "mt.readonly".into(),
-        email: "mt.readonly@demo.shotbook.invalid".into(),
-    };
-    forgot_password(&f.ctx, request).await.unwrap();
-    let temporary = emailed_temporary_password(&outbox);
+    with_temporary_password(&f, "MT0001", "mt.readonly", temporary).await;
     f.clock.advance(Duration::hours(24));
     let late = SignInRequest {
-        password: temporary,
+        password: temporary.into(),
         ..credentials("MT0001", "mt.readonly")
     };
     assert_eq!(
         sign_in(&f.ctx, late).await.unwrap_err(),
         AppError::TemporaryPasswordExpired
     );
-    std::fs::remove_dir_all(outbox).ok();
 }
 
 #[tokio::test]

@@ -55,6 +55,7 @@ const MATRIX: &[(&str, Needs, Target)] = &[
     ("new_captcha", Nothing, Own),
     ("password_rules", Nothing, Own),
     ("forgot_password", Nothing, Own),
+    ("reset_password", Nothing, Own),
     ("change_password", SignedIn, Own),
     ("my_account", SignedIn, Own),
     ("update_my_account", SignedIn, Own),
@@ -588,9 +589,11 @@ async fn probe(
             .await
             .map(drop),
         ),
-        "choose_batch_folder" => {
-            done(records::choose_batch_folder(ctx, std::env::temp_dir()).map(drop))
-        }
+        "choose_batch_folder" => done(
+            records::choose_batch_folder(ctx, std::env::temp_dir())
+                .await
+                .map(drop),
+        ),
         "print_record_to_batch_folder" => done(
             records::print_record_to_batch_folder(
                 ctx,
@@ -702,7 +705,12 @@ fn out_of_scope(org_code: &str) -> &'static str {
 #[tokio::test]
 async fn every_command_allows_exactly_the_roles_and_organizations_it_should() {
     let f = fixture().await;
-    let ctx = &f.ctx;
+    // Mail can leave (the demo outbox), so commands that email are refused for their role or
+    // scope, never for the want of a mail relay.
+    let outbox = std::env::temp_dir().join(format!("shotbook-authz-{}", uuid::Uuid::now_v7()));
+    let ctx = &f
+        .ctx
+        .with_mailer(shotbook_api::mail::Mailer::Outbox(outbox.clone()));
     let probes = Probes {
         client_id: f.ana.to_string(),
         request_at: seed_probe_requests(ctx).await,

@@ -111,6 +111,25 @@ pub struct PersonRecord {
 }
 
 impl PersonRecord {
+    /// Whether it carries a field a viewer without full access may not see (mother's maiden
+    /// name, ZIP, street).
+    pub fn has_restricted_fields(&self) -> bool {
+        !(self.mother_maiden.trim().is_empty()
+            && self.zip.trim().is_empty()
+            && self.street.trim().is_empty())
+    }
+
+    /// The same person described by identification only (names, date of birth, sex): what a
+    /// search may compare for a client whose record the viewer sees by identification.
+    pub fn identification_only(&self) -> Self {
+        Self {
+            mother_maiden: String::new(),
+            zip: String::new(),
+            street: String::new(),
+            ..self.clone()
+        }
+    }
+
     /// A record with given name, family name and date of birth; set the other fields directly.
     pub fn new(given: &str, family: &str, dob: Option<Dob>) -> Self {
         Self {

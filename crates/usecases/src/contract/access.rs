@@ -9,7 +9,7 @@ use shotbook_core::permission::Role;
 use super::clock;
 use crate::access_requests::{self, AgreementProof};
 use crate::memory::MemoryHost;
-use crate::ports::{AccessMail, Registry};
+use crate::ports::{Mail, Registry};
 use crate::{need, Actor, Permit, UseCaseError, Via};
 
 /// What a registry must hold before an access contract function runs, all in Montana:
@@ -97,11 +97,11 @@ pub async fn submit_sign_approve_creates_the_account_with_a_temporary_password<R
     let row = registry.access_request(id).await.unwrap();
     assert_eq!(row.status, RequestStatus::AwaitingAgreement);
     assert_eq!(row.form.phone, "406-444-1234");
-    let Some(AccessMail::AgreementCode {
+    let Some(Mail::AgreementCode {
         to, code, number, ..
-    }) = host.sent().pop()
+    }) = queued(registry).await.pop()
     else {
-        panic!("the agreement code is mailed: {:?}", host.sent());
+        panic!("the agreement code is queued: {:?}", queued(registry).await);
     };
     assert_eq!(to, "nancy.nurse@example.org");
     assert_eq!(number, row.number);
@@ -163,8 +163,8 @@ pub async fn submit_sign_approve_creates_the_account_with_a_temporary_password<R
         .unwrap()
         .expect("a member of the clinic");
     assert_eq!(membership.role, "read_only_with_consent");
-    match host.sent().pop() {
-        Some(AccessMail::Approved {
+    match queued(registry).await.pop() {
+        Some(Mail::Approved {
             to,
             username,
             temporary_password: Some(temporary),
@@ -234,7 +234,7 @@ pub async fn nobody_decides_their_own_request<R: Registry>(registry: &R, setup: 
         RequestStatus::AwaitingReview,
         "nothing changed"
     );
-    assert!(host.sent().is_empty(), "nothing mailed");
+    assert!(queued(registry).await.is_empty(), "nothing mailed");
 }
 
 /// A supervisor reaches their own organization only: another clinic's request cannot be
@@ -284,9 +284,24 @@ pub async fn scope_refuses_another_organizations_request<R: Registry>(
     .await
     .unwrap_err();
     assert!(forbidden(e));
-    assert_eq!(host.sent().len(), 1, "only the first agreement code");
+    assert_eq!(
+        queued(registry).await.len(),
+        1,
+        "only the first agreement code"
+    );
     assert_eq!(
         registry.access_request(id).await.unwrap().status,
         RequestStatus::AwaitingAgreement
     );
+}
+
+/// The mail the registry's units of work queued (and no delivery has sent yet), oldest first.
+async fn queued<R: Registry>(registry: &R) -> Vec<Mail> {
+    registry
+        .unsent_mail()
+        .await
+        .expect("the mail queue is readable")
+        .into_iter()
+        .map(|q| q.mail)
+        .collect()
 }

@@ -14,8 +14,8 @@ use time::Date;
 
 use super::{MemoryRegistry, MemoryWork};
 use crate::ports::{
-    AccessHost, AccessMail, AccessReads, AccessWrites, AccountFacts, Membership, NewAccessRequest,
-    NewAccount, OrganizationFacts, StoredAccessRequest,
+    AccessHost, AccessReads, AccessWrites, AccountFacts, Membership, NewAccessRequest, NewAccount,
+    OrganizationFacts, StoredAccessRequest,
 };
 use crate::{PortError, PortResult};
 
@@ -305,12 +305,10 @@ impl AccessWrites for MemoryWork {
 }
 
 /// A host for tests: the jurisdiction of the organization's state, agreement codes and
-/// temporary passwords counted up (`AAAA-AAAB`, `Temp-0001`), readable "hashes", and the
-/// messages kept instead of sent.
+/// temporary passwords counted up (`AAAA-AAAB`, `Temp-0001`) and readable "hashes".
 #[derive(Debug, Default)]
 pub struct MemoryHost {
     counter: Mutex<usize>,
-    sent: Mutex<Vec<AccessMail>>,
 }
 
 impl MemoryHost {
@@ -318,11 +316,6 @@ impl MemoryHost {
         let mut n = self.counter.lock().unwrap_or_else(|e| e.into_inner());
         *n += 1;
         *n
-    }
-
-    /// What was sent, oldest first.
-    pub fn sent(&self) -> Vec<AccessMail> {
-        self.sent.lock().map(|s| s.clone()).unwrap_or_default()
     }
 }
 
@@ -350,13 +343,5 @@ impl AccessHost for MemoryHost {
 
     async fn hash_password(&self, password: String) -> PortResult<String> {
         Ok(format!("hash:{password}"))
-    }
-
-    fn send(&self, mail: &AccessMail) -> PortResult<()> {
-        self.sent
-            .lock()
-            .map_err(|_| PortError::Failed("the host's outbox lock is poisoned".into()))?
-            .push(mail.clone());
-        Ok(())
     }
 }

@@ -1,6 +1,7 @@
 //! Ports of the access-request workflow and of organization users: organizations and their
 //! reach, requests, accounts and memberships; and [`AccessHost`], what the host lends the
-//! workflow (its registry profile, randomness, hashing and mail).
+//! workflow (its registry profile, randomness and hashing). Mail is queued in the unit of work
+//! ([`super::MailWrites`]).
 
 use std::future::Future;
 
@@ -258,63 +259,6 @@ pub trait AccessWrites {
     ) -> impl Future<Output = PortResult<()>> + Send;
 }
 
-/// A message the workflow sends (each host words and delivers it).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AccessMail {
-    /// To the prospective user: the code to sign the User Agreement.
-    AgreementCode {
-        /// Address.
-        to: String,
-        /// The user's first name.
-        first_name: String,
-        /// The supervisor who asked.
-        supervisor_name: String,
-        /// The organization.
-        organization_name: String,
-        /// The registry profile.
-        jurisdiction: Jurisdiction,
-        /// Request number.
-        number: String,
-        /// The code, `ABCD-EFGH`.
-        code: String,
-    },
-    /// To the user: the request was approved (with credentials for a new or reactivated
-    /// account).
-    Approved {
-        /// Address.
-        to: String,
-        /// The user's first name.
-        first_name: String,
-        /// The registry profile.
-        jurisdiction: Jurisdiction,
-        /// Request number.
-        number: String,
-        /// Type.
-        request_type: RequestType,
-        /// Org code to sign in with.
-        organization_code: String,
-        /// Organization name.
-        organization_name: String,
-        /// Username.
-        username: String,
-        /// The temporary password, when one was set.
-        temporary_password: Option<String>,
-    },
-    /// To the supervisor: the request was returned or rejected.
-    Decided {
-        /// Address.
-        to: String,
-        /// The registry profile.
-        jurisdiction: Jurisdiction,
-        /// Request number.
-        number: String,
-        /// Returned (else rejected).
-        returned: bool,
-        /// The reason given.
-        reason: String,
-    },
-}
-
 /// What the host lends the workflow.
 pub trait AccessHost: Send + Sync {
     /// The registry profile for an organization in `state` (a configured profile wins).
@@ -327,7 +271,4 @@ pub trait AccessHost: Send + Sync {
     fn code_hash(&self, normalized_code: &str) -> String;
     /// The hash kept of a password (slow by design; off the async threads).
     fn hash_password(&self, password: String) -> impl Future<Output = PortResult<String>> + Send;
-    /// Sends a message; called inside the unit of work, so a change whose message cannot be
-    /// sent is not committed.
-    fn send(&self, mail: &AccessMail) -> PortResult<()>;
 }

@@ -41,7 +41,9 @@ export function fieldErrors(err: unknown): Record<string, string> {
 export function isSignedOutError(err: unknown): boolean {
   return (
     err instanceof CommandError &&
-    (err.error.code === 'session_expired' || err.error.code === 'not_signed_in')
+    (err.error.code === 'session_expired' ||
+      err.error.code === 'not_signed_in' ||
+      err.error.code === 'session_ended')
   );
 }
 

@@ -26,6 +26,12 @@ export function appErrorMessage(error: AppError): Message {
     case 'not_signed_in':
     case 'session_expired':
       return { key: 'session.timedOut' };
+    case 'session_ended':
+      return sessionEndedMessage(error.reason);
+    case 'mail_unavailable':
+      return { key: 'error.mailUnavailable' };
+    case 'too_many_requests':
+      return { key: 'error.tooManyRequests' };
     case 'forbidden':
       return { key: 'error.forbidden', params: { permission: error.permission } };
     case 'consent_restricted':
@@ -49,4 +55,20 @@ export function appErrorMessage(error: AppError): Message {
 /** The consent restriction codes the UI explains (anything else reads as "not granted"). */
 export function restrictionOf(code: string | null | undefined): 'withdrawn' | 'notGranted' {
   return code === 'consent_withdrawn' ? 'withdrawn' : 'notGranted';
+}
+
+/** Why Rust ended a session (not the user's choice), as the sign-in screen says it. */
+export function sessionEndedMessage(reason: string): Message {
+  switch (reason) {
+    case 'lifetime_reached':
+      return { key: 'session.ended.lifetime_reached' };
+    case 'password_changed':
+      return { key: 'session.ended.password_changed' };
+    case 'account_inactive':
+      return { key: 'session.ended.account_inactive' };
+    case 'account_locked':
+      return { key: 'session.ended.account_locked' };
+    default:
+      return { key: 'session.ended.access_ended' };
+  }
 }

@@ -316,7 +316,9 @@ export class Session {
     if (now - this.#lastKeepAlive < Math.min(60_000, limitMs / 3)) return;
     this.#lastKeepAlive = now;
     void call(this.#api.keepAlive()).catch((err: unknown) => {
-      if (appErrorOf(err)?.code === 'session_expired') this.lock();
+      const code = appErrorOf(err)?.code;
+      if (code === 'session_expired') this.lock();
+      else if (code === 'session_ended') this.#end(errorMessage(err));
     });
   }
 
@@ -346,6 +348,7 @@ export class Session {
       if (fields.password) this.unlockFieldError = fields.password;
       else if (error?.code === 'account_locked') this.#end({ key: 'signIn.accountLocked' });
       else if (error?.code === 'not_signed_in') this.#end({ key: 'session.timedOut' });
+      else if (error?.code === 'session_ended') this.#end(errorMessage(err));
       else this.unlockError = errorMessage(err);
     } finally {
       this.unlocking = false;
@@ -368,6 +371,8 @@ export class Session {
           if (await new Promise<boolean>((resolve) => this.#unlockWaiters.push(resolve))) continue;
         } else if (this.user !== null && code === 'not_signed_in') {
           this.#end({ key: 'session.timedOut' });
+        } else if (this.user !== null && code === 'session_ended') {
+          this.#end(errorMessage(err));
         }
         throw err;
       }
@@ -439,11 +444,15 @@ export class Session {
   }
 
   /** Back from Forgot Password to the credentials, with what was typed there. */
-  backToSignIn(values: { organizationCode: string; username: string }): void {
+  backToSignIn(
+    values: { organizationCode: string; username: string },
+    notice: Message | null = null,
+  ): void {
     this.form = emptyForm(values.organizationCode, values.username);
     this.view = { name: 'credentials', captcha: null };
     this.fieldErrors = {};
     this.error = null;
+    this.notice = notice;
     this.#router.go({ name: 'signIn' });
   }
 

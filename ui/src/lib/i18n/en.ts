@@ -82,18 +82,25 @@ export const en = {
   'portal.choosing': 'Opening…',
 
   'forgot.title': 'Forgot password',
-  'forgot.intro':
-    'Enter your organization code, username and the email address on file. A temporary password, valid for 24 hours, will be emailed to that address.',
   'forgot.email': 'Email address on file',
-  'forgot.submit': 'Email a temporary password',
   'forgot.submitting': 'Sending…',
-  'forgot.locked':
-    'Your account is locked after too many failed sign-ins. To unlock it, request a temporary password.',
   'forgot.expired': 'Your temporary password has expired. Request a new one.',
   'forgot.sentTitle': 'Check your email',
-  'forgot.outbox':
-    'Demo registry: no email leaves this computer. The message was saved as an .eml file in this folder:',
   'forgot.back': 'Back to sign in',
+  'forgot.intro':
+    'Enter your organization code, username and the email address on file. A reset code will be emailed to that address; your current password keeps working until you use it.',
+  'forgot.submit': 'Email me a reset code',
+  'forgot.locked':
+    'Your account is locked after too many failed sign-ins. To unlock it, reset your password with a code sent to your email.',
+  'forgot.haveCode': 'I have a code',
+  'forgot.codeTitle': 'Enter your reset code',
+  'forgot.codeIntro':
+    'Enter the code from the email and choose a new password. The code works once, for 60 minutes.',
+  'forgot.code': 'Reset code',
+  'forgot.codeHint': 'As in the email, e.g. ABCD-EFGH-JKLM-NPQR',
+  'forgot.resetSubmit': 'Set the new password',
+  'forgot.resetting': 'Saving…',
+  'forgot.resetDone': 'Your password was changed. Sign in with the new one.',
 
   'session.timedOut': 'Your session timed out. Sign in again.',
   'session.signedOut': 'You are signed out.',
@@ -376,6 +383,19 @@ export const en = {
   'error.validation': 'Some entries are not valid.',
   'error.notAvailable': 'This screen is not available for your role.',
   'error.retry': 'Try again',
+  'error.mailUnavailable':
+    'Email is not set up on this workstation, so nothing can be emailed from it. Ask your registry help desk (they can reset a password or send the message).',
+  'error.tooManyRequests': 'Too many requests from this workstation. Try again later.',
+  'session.ended.lifetime_reached':
+    'Your session reached its 12-hour limit. Sign in again to keep working.',
+  'session.ended.password_changed':
+    'Your password was changed, so this session ended. Sign in with the new password.',
+  'session.ended.access_ended':
+    'Your access at this organization changed or ended, so this session ended.',
+  'session.ended.account_inactive':
+    'Your account was inactivated or locked, so this session ended. Contact your supervisor.',
+  'session.ended.account_locked':
+    'Your account was locked, so this session ended. Reset your password with Forgot password.',
   ...demographicsEn,
 
   'print.button': 'Print record',
@@ -497,7 +517,6 @@ export const en = {
   'access.submittedReview': 'Request {number} submitted for registry review.',
   'access.returnedBanner': 'Returned by the registry: {reason}',
   'access.requestNumber': 'Request {number}',
-  'access.outbox': 'No mail server is configured: emails are written to this folder.',
   'access.status.draft': 'Draft',
   'access.status.awaiting_agreement': 'Waiting for User Agreement',
   'access.status.awaiting_review': 'In registry review',

@@ -79,18 +79,25 @@ export const es: { readonly [K in MessageKey]: string } = {
   'portal.choosing': 'Abriendo…',
 
   'forgot.title': 'Olvidé mi contraseña',
-  'forgot.intro':
-    'Escriba su código de organización, su nombre de usuario y el correo electrónico registrado. Se enviará a ese correo una contraseña temporal válida por 24 horas.',
   'forgot.email': 'Correo electrónico registrado',
-  'forgot.submit': 'Enviar una contraseña temporal',
   'forgot.submitting': 'Enviando…',
-  'forgot.locked':
-    'Su cuenta está bloqueada por demasiados intentos fallidos. Para desbloquearla, solicite una contraseña temporal.',
   'forgot.expired': 'Su contraseña temporal caducó. Solicite otra.',
   'forgot.sentTitle': 'Revise su correo electrónico',
-  'forgot.outbox':
-    'Registro de demostración: ningún correo sale de esta computadora. El mensaje se guardó como archivo .eml en esta carpeta:',
   'forgot.back': 'Volver a iniciar sesión',
+  'forgot.intro':
+    'Escriba su código de organización, su nombre de usuario y el correo electrónico registrado. Se enviará un código de restablecimiento a ese correo; su contraseña actual sigue funcionando hasta que lo use.',
+  'forgot.submit': 'Enviarme un código',
+  'forgot.locked':
+    'Su cuenta está bloqueada por demasiados intentos fallidos. Para desbloquearla, restablezca su contraseña con un código enviado a su correo.',
+  'forgot.haveCode': 'Ya tengo un código',
+  'forgot.codeTitle': 'Escriba su código de restablecimiento',
+  'forgot.codeIntro':
+    'Escriba el código del correo y elija una contraseña nueva. El código sirve una sola vez, durante 60 minutos.',
+  'forgot.code': 'Código de restablecimiento',
+  'forgot.codeHint': 'Como aparece en el correo, p. ej. ABCD-EFGH-JKLM-NPQR',
+  'forgot.resetSubmit': 'Guardar la contraseña nueva',
+  'forgot.resetting': 'Guardando…',
+  'forgot.resetDone': 'Su contraseña cambió. Inicie sesión con la nueva.',
 
   'session.timedOut': 'Su sesión caducó. Vuelva a iniciar sesión.',
   'session.signedOut': 'Ha cerrado la sesión.',
@@ -377,6 +384,19 @@ export const es: { readonly [K in MessageKey]: string } = {
   'error.unexpected': 'Shotbook no pudo completar la solicitud. Inténtelo de nuevo.',
   'error.validation': 'Algunos datos no son válidos.',
   'error.notAvailable': 'Esta pantalla no está disponible para su función.',
+  'error.mailUnavailable':
+    'El correo electrónico no está configurado en esta estación de trabajo, así que no se puede enviar nada desde ella. Pida ayuda a la mesa de ayuda del registro (pueden restablecer una contraseña o enviar el mensaje).',
+  'error.tooManyRequests': 'Demasiadas solicitudes desde esta estación de trabajo. Inténtelo más tarde.',
+  'session.ended.lifetime_reached':
+    'Su sesión llegó a su límite de 12 horas. Vuelva a iniciar sesión para seguir trabajando.',
+  'session.ended.password_changed':
+    'Su contraseña cambió, así que esta sesión terminó. Inicie sesión con la contraseña nueva.',
+  'session.ended.access_ended':
+    'Su acceso en esta organización cambió o terminó, así que esta sesión terminó.',
+  'session.ended.account_inactive':
+    'Su cuenta fue desactivada o bloqueada, así que esta sesión terminó. Comuníquese con su supervisor.',
+  'session.ended.account_locked':
+    'Su cuenta fue bloqueada, así que esta sesión terminó. Restablezca su contraseña con Olvidé mi contraseña.',
   'error.retry': 'Reintentar',
   ...demographicsEs,
 
@@ -500,7 +520,6 @@ export const es: { readonly [K in MessageKey]: string } = {
   'access.submittedReview': 'Solicitud {number} enviada para revisión del registro.',
   'access.returnedBanner': 'Devuelta por el registro: {reason}',
   'access.requestNumber': 'Solicitud {number}',
-  'access.outbox': 'No hay servidor de correo configurado: los correos se guardan en esta carpeta.',
   'access.status.draft': 'Borrador',
   'access.status.awaiting_agreement': 'En espera del Acuerdo de Usuario',
   'access.status.awaiting_review': 'En revisión del registro',

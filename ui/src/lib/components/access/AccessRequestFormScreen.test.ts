@@ -124,7 +124,6 @@ function detail(form: AccessRequestForm, status: string): AccessRequestDetail {
     decidedOn: null,
     editable: status === 'draft' || status === 'returned',
     approvable: false,
-    outboxFolder: '/tmp/outbox',
   };
 }
 

@@ -1,6 +1,6 @@
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Api } from '$lib/api';
 import { i18n } from '$lib/i18n';
 import App from '../../../App.svelte';
@@ -98,8 +98,8 @@ describe('sign-in flow', () => {
     expect(screen.getByTestId('forgot-email')).toHaveFocus();
 
     await user.type(screen.getByTestId('forgot-email'), 'mt.readonly@demo.shotbook.invalid{Enter}');
-    expect(await screen.findByTestId('forgot-message')).toHaveTextContent('temporary password');
-    expect(screen.getByTestId('forgot-outbox')).toHaveTextContent('/tmp/shotbook/outbox');
+    expect(await screen.findByTestId('forgot-message')).toHaveTextContent('reset code');
+    expect(screen.queryByText(/outbox|\.eml|\/tmp/)).not.toBeInTheDocument();
     expect(api.forgotPassword).toHaveBeenCalledWith({
       organizationCode: 'MT0001',
       username: 'mt.readonly',
@@ -109,6 +109,55 @@ describe('sign-in flow', () => {
     await user.click(screen.getByTestId('forgot-back'));
     expect(await screen.findByTestId('sign-in-org')).toHaveValue('MT0001');
     expect(screen.getByTestId('sign-in-username')).toHaveValue('mt.readonly');
+  });
+
+  it('resets the password with the emailed code and returns to sign-in saying so', async () => {
+    const { api, user } = start({
+      resetPassword: vi
+        .fn()
+        .mockImplementationOnce(() =>
+          fail({
+            code: 'validation',
+            issues: [{ field: 'code', message: 'This reset code is not valid.' }],
+          }),
+        )
+        .mockImplementation(() => ok(null)),
+    });
+    await user.click(await screen.findByTestId('forgot-password-link'));
+    await user.type(screen.getByTestId('forgot-org'), 'MT0001');
+    await user.type(screen.getByTestId('forgot-username'), 'mt.readonly');
+    await user.click(screen.getAllByTestId('forgot-have-code')[0]!);
+    expect(screen.getByTestId('forgot-code')).toHaveFocus();
+    await user.type(screen.getByTestId('forgot-code'), 'ABCD-EFGH-JKLM-NPQX');
+    await user.type(screen.getByTestId('forgot-new-password'), 'Big Sky clinic 2027');
+    await user.type(screen.getByTestId('forgot-confirm-password'), 'Big Sky clinic 2027{Enter}');
+    await waitFor(() =>
+      expect(screen.getByTestId('forgot-code')).toHaveAccessibleDescription(
+        /This reset code is not valid./,
+      ),
+    );
+    // A refused code keeps what was typed, so a typo is fixed in place.
+    expect(screen.getByTestId('forgot-new-password')).toHaveValue('Big Sky clinic 2027');
+    await user.clear(screen.getByTestId('forgot-code'));
+    await user.type(screen.getByTestId('forgot-code'), 'ABCD-EFGH-JKLM-NPQR{Enter}');
+    expect(await screen.findByTestId('sign-in-org')).toHaveValue('MT0001');
+    expect(api.resetPassword).toHaveBeenLastCalledWith({
+      organizationCode: 'MT0001',
+      username: 'mt.readonly',
+      code: 'ABCD-EFGH-JKLM-NPQR',
+      newPassword: 'Big Sky clinic 2027',
+      confirmPassword: 'Big Sky clinic 2027',
+    });
+    expect(screen.getByText(/password was changed/)).toBeInTheDocument();
+  });
+
+  it('says to ask the help desk where no mail can leave the workstation', async () => {
+    const { user } = start({ forgotPassword: () => fail({ code: 'mail_unavailable' }) });
+    await user.click(await screen.findByTestId('forgot-password-link'));
+    await user.type(screen.getByTestId('forgot-org'), 'MT0001');
+    await user.type(screen.getByTestId('forgot-username'), 'mt.readonly');
+    await user.type(screen.getByTestId('forgot-email'), 'a@b.org{Enter}');
+    expect(await screen.findByTestId('forgot-error')).toHaveTextContent(/registry help desk/);
   });
 
   it('sends an expired temporary password to Forgot Password', async () => {
