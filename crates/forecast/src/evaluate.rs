@@ -430,14 +430,16 @@ fn conflict(
             if prev.cvx != c.previous || prev.date >= cur.date || pi == cur.dose {
                 continue;
             }
-            // CALCDTCONFLICT-2: the shorter end applies unless the conflicting dose is known
-            // not to be valid (we know statuses within this series only).
-            let not_valid = doses[..j].iter().enumerate().any(|(k, d)| {
-                d.dose == pi
-                    && run.evals[k]
-                        .as_ref()
-                        .is_some_and(|e| e.status != EvaluationStatus::Valid)
-            });
+            // CALCDTCONFLICT-2: the shorter (minimum) end applies when the conflicting dose is
+            // 'Valid' or has no evaluation status, the conflict end interval when it has another
+            // status: its status in this patient series when it is a dose of this antigen,
+            // else its status in its own antigens' best series (`Context::not_valid`).
+            let not_valid = match doses[..j].iter().position(|d| d.dose == pi) {
+                Some(k) => run.evals[k]
+                    .as_ref()
+                    .is_some_and(|e| e.status != EvaluationStatus::Valid),
+                None => ctx.not_valid[pi],
+            };
             let begin = prev.date.plus(c.begin);
             let end = prev.date.plus(if not_valid { c.end } else { c.min_end });
             if cur.date >= begin && cur.date < end {
@@ -449,4 +451,58 @@ fn conflict(
         }
     }
     None
+}
+
+/// Per patient dose: whether its evaluation in the best patient series of its antigens is known
+/// and not 'Valid' (a combination dose is 'Valid' only when it is valid for each antigen).
+pub(crate) fn dose_not_valid(
+    ctx: &Context<'_, '_>,
+    outcomes: &[crate::select::AntigenOutcome<'_>],
+) -> Vec<bool> {
+    let mut not_valid = vec![false; ctx.patient.doses.len()];
+    for o in outcomes {
+        let Some(&b) = o.best.first() else {
+            continue;
+        };
+        let run = &o.runs[b];
+        for (k, d) in ctx.antigen_doses[o.antigen].iter().enumerate() {
+            if run.evals[k]
+                .as_ref()
+                .is_some_and(|e| e.status != EvaluationStatus::Valid)
+            {
+                not_valid[d.dose] = true;
+            }
+        }
+    }
+    not_valid
+}
+
+/// Antigens with a dose whose conflict with a dose of another antigen changes with the statuses
+/// in `not_valid` (the dose lies between the minimum conflict end date and the conflict end date
+/// of a conflicting dose whose status differs from the one the last pass used).
+pub(crate) fn antigens_to_reevaluate(ctx: &Context<'_, '_>, not_valid: &[bool]) -> Vec<usize> {
+    if not_valid == ctx.not_valid.as_slice() {
+        return Vec::new();
+    }
+    let doses = &ctx.patient.doses;
+    let mut impacted = vec![false; doses.len()];
+    for (ci, cur) in doses.iter().enumerate() {
+        if cur.date > ctx.assessment {
+            continue;
+        }
+        impacted[ci] = ctx.engine.conflicts_for(cur.cvx).any(|c| {
+            doses.iter().enumerate().any(|(pi, prev)| {
+                pi != ci
+                    && prev.cvx == c.previous
+                    && prev.date < cur.date
+                    && not_valid[pi] != ctx.not_valid[pi]
+                    && cur.date >= prev.date.plus(c.begin)
+                    && cur.date >= prev.date.plus(c.min_end)
+                    && cur.date < prev.date.plus(c.end)
+            })
+        });
+    }
+    (0..ctx.antigen_doses.len())
+        .filter(|&a| ctx.antigen_doses[a].iter().any(|d| impacted[d.dose]))
+        .collect()
 }

@@ -326,14 +326,18 @@ pub(crate) fn forecast_series(
             run.targets[t].status = TargetStatus::Skipped;
             t += 1;
             if t >= run.targets.len() {
-                f.status = if run
+                // Table 7-10, as when no target dose is left at the assessment date.
+                (f.status, f.reason) = if run
                     .targets
                     .iter()
                     .any(|x| x.status == TargetStatus::Satisfied)
                 {
-                    SeriesStatus::Complete
+                    (SeriesStatus::Complete, Some(ForecastReason::SeriesComplete))
                 } else {
-                    SeriesStatus::NotRecommended
+                    (
+                        SeriesStatus::NotRecommended,
+                        Some(ForecastReason::NotRecommendedDueToHistory),
+                    )
                 };
                 break;
             }

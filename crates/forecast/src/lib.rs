@@ -303,19 +303,36 @@ impl Engine {
 
     /// Evaluates the patient's history and forecasts every vaccine group as of `assessment_date`.
     pub fn evaluate(&self, patient: &Patient, assessment_date: Date) -> Assessment {
-        let ctx = organize::Context::new(self, patient, assessment_date);
-        let traced = ctx.traced();
-        let antigen_results: Vec<select::AntigenOutcome> = (0..self.data.antigens.len())
+        let mut ctx = organize::Context::new(self, patient, assessment_date);
+        // Evaluate every relevant series without building explanation traces, then re-run only
+        // the best series with tracing on: tracing every candidate series was most of the cost.
+        let mut outcomes: Vec<select::AntigenOutcome> = (0..self.data.antigens.len())
             .map(|a| {
-                // Evaluate every relevant series without building explanation strings, then
-                // re-run only the best series with tracing on: formatting traces for every
-                // candidate series was most of the cost.
                 let runs = evaluate::evaluate_antigen(&ctx, a);
-                let mut outcome = select::select_best(&ctx, a, runs);
-                evaluate::retrace(&traced, a, &mut outcome.runs, &outcome.best);
-                outcome
+                select::select_best(&ctx, a, runs)
             })
             .collect();
-        group::assemble(&ctx, antigen_results)
+        // CALCDTCONFLICT-2 across antigens: a live vaccine given within the conflict window of a
+        // dose of another antigen depends on that dose's evaluation status, known only once its
+        // own antigens are evaluated. Re-evaluate the antigens whose doses fall in a window that
+        // a newly known status lengthens; statuses only flow forward in time, so this settles
+        // (the bound is a safeguard).
+        for _ in 0..patient.doses.len() {
+            let not_valid = evaluate::dose_not_valid(&ctx, &outcomes);
+            let rerun = evaluate::antigens_to_reevaluate(&ctx, &not_valid);
+            ctx.not_valid = not_valid;
+            if rerun.is_empty() {
+                break;
+            }
+            for a in rerun {
+                let runs = evaluate::evaluate_antigen(&ctx, a);
+                outcomes[a] = select::select_best(&ctx, a, runs);
+            }
+        }
+        let traced = ctx.traced();
+        for outcome in &mut outcomes {
+            evaluate::retrace(&traced, outcome.antigen, &mut outcome.runs, &outcome.best);
+        }
+        group::assemble(&ctx, outcomes)
     }
 }

@@ -156,6 +156,17 @@ pub(crate) fn can_skip(
 ) -> Option<String> {
     let doses = &ctx.antigen_doses[a];
     let limit = before.unwrap_or(doses.len());
+    // RELEVANT-1 / RELEVANT-2: a set is selected by the date administered when evaluating a
+    // dose, by the assessment date when forecasting, including when the forecast is validated
+    // at its earliest date (§7.6), whose reference date is that earliest date.
+    let anchor = match context {
+        SkipContext::Evaluation => reference,
+        SkipContext::Forecast | SkipContext::Both => ctx.assessment,
+    };
+    // CALCDTSKIP-5: interval conditions count from the immediate previous vaccine dose
+    // administered, whatever its evaluation status (not the CALCDTINT-1 interval reference,
+    // which passes over extraneous doses and inadvertent administrations).
+    let previous = limit.checked_sub(1).map(|k| doses[k].date);
     for skip in sd
         .conditional_skips
         .iter()
@@ -166,7 +177,7 @@ pub(crate) fn can_skip(
         for set in skip
             .sets
             .iter()
-            .filter(|s| in_effect(reference, s.effective, s.cessation))
+            .filter(|s| in_effect(anchor, s.effective, s.cessation))
         {
             relevant_sets += 1;
             let mut met = 0;
@@ -180,12 +191,9 @@ pub(crate) fn can_skip(
                             && r.forecast.status == crate::output::SeriesStatus::Complete
                             && r.forecast.completed_on.is_none_or(|d| d <= reference)
                     }),
-                    ConditionKind::Interval => match previous_reference(run, limit) {
-                        Some(k) => c
-                            .interval
-                            .is_some_and(|iv| reference >= doses[k].date.plus(iv)),
-                        None => false,
-                    },
+                    // Table 6-8: not met without a previous dose.
+                    ConditionKind::Interval => previous
+                        .is_some_and(|p| c.interval.is_some_and(|iv| reference >= p.plus(iv))),
                     ConditionKind::VaccineCountByAge
                     | ConditionKind::VaccineCountByDate
                     | ConditionKind::VaccineCountByDateAndAge => {
