@@ -25,6 +25,7 @@ impl Default for SeriesForecast {
             finish: None,
             completed_on: None,
             recommended_vaccines: Vec::new(),
+            vaccine_choices: Vec::new(),
             trace: Vec::new(),
         }
     }
@@ -387,14 +388,22 @@ pub(crate) fn forecast_series(
             })
             .count();
         f.dose_number = Some(count as u32 + 1);
-        // FORECASTRECVAC-1.
+        // FORECASTRECVAC-1: the preferable vaccines that may be given (no vaccine
+        // contraindication involving the vaccine type, in its age range at the earliest or the
+        // recommended date); those CDC flags as forecast vaccine types are the recommended ones.
+        // A dose that can be given on the assessment date may also be given with a vaccine in
+        // its age range on that date (a catch-up visit after both dates).
         let antigen = ctx.antigens[a];
-        f.recommended_vaccines = sd
+        let rec_date = unadj_rec.max(earliest);
+        let in_range_spec = |p: &crate::data::PreferableVaccine| {
+            in_age_range(ctx.dob(), earliest, p.vaccine.begin_age, p.vaccine.end_age)
+                || in_age_range(ctx.dob(), rec_date, p.vaccine.begin_age, p.vaccine.end_age)
+        };
+        f.vaccine_choices = sd
             .preferable_vaccines
             .iter()
-            .filter(|p| p.forecast)
-            // No vaccine contraindication involving the vaccine type.
-            .filter(|p| {
+            .enumerate()
+            .filter(|(_, p)| {
                 !antigen.vaccine_contraindications.iter().any(|c| {
                     ctx.has_observation(&c.code)
                         && c.vaccines.iter().any(|v| {
@@ -403,15 +412,26 @@ pub(crate) fn forecast_series(
                         })
                 })
             })
-            .filter(|p| {
-                in_age_range(ctx.dob(), earliest, p.vaccine.begin_age, p.vaccine.end_age)
-                    || in_age_range(
-                        ctx.dob(),
-                        unadj_rec.max(earliest),
-                        p.vaccine.begin_age,
-                        p.vaccine.end_age,
-                    )
+            .filter(|(_, p)| {
+                in_range_spec(p)
+                    || (at >= earliest
+                        && in_age_range(ctx.dob(), at, p.vaccine.begin_age, p.vaccine.end_age))
             })
+            .map(|(i, _)| i)
+            .collect();
+        // The same vaccine type listed twice (e.g. for two manufacturers) is one choice.
+        let mut seen: Vec<crate::data::Cvx> = Vec::with_capacity(f.vaccine_choices.len());
+        f.vaccine_choices.retain(|&i| {
+            let cvx = sd.preferable_vaccines[i].vaccine.cvx;
+            let new = !seen.contains(&cvx);
+            seen.push(cvx);
+            new
+        });
+        f.recommended_vaccines = f
+            .vaccine_choices
+            .iter()
+            .map(|&i| &sd.preferable_vaccines[i])
+            .filter(|p| p.forecast && in_range_spec(p))
             .map(|p| p.vaccine.cvx)
             .collect();
         // SELECTB-12 forecast finish date.

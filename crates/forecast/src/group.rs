@@ -3,7 +3,7 @@
 
 use crate::data::SeriesType;
 use crate::date::Date;
-use crate::organize::Context;
+use crate::organize::{in_age_range, Context};
 use crate::output::*;
 use crate::select::AntigenOutcome;
 use crate::series::{SeriesRun, TargetStatus};
@@ -25,6 +25,18 @@ fn antigen_forecast(
     trace.append(&mut r.forecast.trace);
     let r = &o.runs[b];
     let f = &r.forecast;
+    let vaccines = match f.target {
+        Some(t) if f.status == SeriesStatus::NotComplete => {
+            let sd = r.dose(&r.targets[t]);
+            // The vaccine's antigens as of the date the dose can be given.
+            let on = f.earliest.map_or(ctx.assessment, |e| e.max(ctx.assessment));
+            f.vaccine_choices
+                .iter()
+                .map(|&i| forecast_vaccine(ctx, &sd.preferable_vaccines[i], on))
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     AntigenForecast {
         antigen: ctx.antigens[o.antigen].name.clone(),
         series: r.series.name.clone(),
@@ -43,6 +55,7 @@ fn antigen_forecast(
             .and_then(|t| crate::series::age_req(r.dose(&r.targets[t]), ctx.assessment))
             .and_then(|a| a.min)
             .map(|m| ctx.dob().plus(m)),
+        vaccines,
         shared_decision: ctx.engine.shared_decision[o.antigen][r.series_index],
         admin_guidance: r.series.admin_guidance.clone(),
         season_assumed: ctx.seasons[o.antigen]
@@ -60,6 +73,115 @@ fn antigen_forecast(
             })
             .collect(),
         trace,
+    }
+}
+
+/// A preferable vaccine as a [`ForecastVaccine`], with the antigens it contains on `on`.
+fn forecast_vaccine(
+    ctx: &Context<'_, '_>,
+    p: &crate::data::PreferableVaccine,
+    on: Date,
+) -> ForecastVaccine {
+    let mut antigens: Vec<String> = Vec::new();
+    for &(a, begin, end) in ctx
+        .engine
+        .cvx_antigens
+        .get(&p.vaccine.cvx)
+        .into_iter()
+        .flatten()
+    {
+        let name = &ctx.antigens[a].name;
+        if in_age_range(ctx.dob(), on, begin, end) && !antigens.contains(name) {
+            antigens.push(name.clone());
+        }
+    }
+    ForecastVaccine {
+        cvx: p.vaccine.cvx,
+        vaccine_type: p.vaccine.vaccine_type.clone(),
+        trade_name: p.trade_name.clone(),
+        mvx: p.mvx.clone(),
+        forecast_flag: p.forecast,
+        antigens,
+        also_covers: Vec::new(),
+    }
+}
+
+/// The vaccines of a vaccine-group forecast from its open antigen forecasts: those every open
+/// antigen lists (a vaccine giving each antigen due a dose), else all of them.
+fn group_vaccines(open: &[&AntigenForecast]) -> Vec<ForecastVaccine> {
+    let Some((first, rest)) = open.split_first() else {
+        return Vec::new();
+    };
+    let mut out: Vec<ForecastVaccine> = first
+        .vaccines
+        .iter()
+        .filter(|v| {
+            rest.iter()
+                .all(|f| f.vaccines.iter().any(|w| w.cvx == v.cvx))
+        })
+        .map(|v| ForecastVaccine {
+            forecast_flag: v.forecast_flag
+                || rest
+                    .iter()
+                    .flat_map(|f| &f.vaccines)
+                    .any(|w| w.cvx == v.cvx && w.forecast_flag),
+            ..v.clone()
+        })
+        .collect();
+    if out.is_empty() {
+        for v in open.iter().flat_map(|f| &f.vaccines) {
+            match out.iter_mut().find(|w| w.cvx == v.cvx) {
+                Some(w) => w.forecast_flag |= v.forecast_flag,
+                None => out.push(v.clone()),
+            }
+        }
+    }
+    out
+}
+
+/// Fills [`ForecastVaccine::also_covers`]: a vaccine of an open forecast also covers another
+/// vaccine group when it contains one of that group's antigens, that group has an open forecast
+/// listing the same vaccine, and that forecast's earliest date is on or before the date this
+/// dose can be given.
+fn fill_also_covers(ctx: &Context<'_, '_>, groups: &mut [GroupForecast]) {
+    let engine = ctx.engine;
+    let mut found: Vec<(usize, usize, Vec<String>)> = Vec::new();
+    for (gi, g) in groups.iter().enumerate() {
+        if g.status != SeriesStatus::NotComplete {
+            continue;
+        }
+        let on = g.earliest.map_or(ctx.assessment, |e| e.max(ctx.assessment));
+        for (vi, v) in g.vaccines.iter().enumerate() {
+            let mut covers: Vec<String> = Vec::new();
+            for &(a, _, _) in engine.cvx_antigens.get(&v.cvx).into_iter().flatten() {
+                let other = &engine.groups[engine.antigen_group[a]].name;
+                if *other == g.vaccine_group || covers.contains(other) {
+                    continue;
+                }
+                let due = groups.iter().any(|h| {
+                    h.vaccine_group == *other
+                        && h.status == SeriesStatus::NotComplete
+                        && h.earliest.is_some_and(|e| e <= on)
+                        && h.vaccines.iter().any(|w| w.cvx == v.cvx)
+                });
+                if due {
+                    covers.push(other.clone());
+                }
+            }
+            if !covers.is_empty() {
+                found.push((gi, vi, covers));
+            }
+        }
+    }
+    for (gi, vi, covers) in found {
+        let g = &mut groups[gi];
+        let cvx = g.vaccines[vi].cvx;
+        for a in &mut g.antigens {
+            for v in a.vaccines.iter_mut().filter(|v| v.cvx == cvx) {
+                v.also_covers.clone_from(&covers);
+            }
+        }
+        g.vaccines[vi].also_covers = covers;
     }
 }
 
@@ -146,6 +268,7 @@ pub(crate) fn assemble(ctx: &Context<'_, '_>, mut outcomes: Vec<AntigenOutcome<'
         let forecasts = forecasts.into_iter().map(|(_, f, _)| f);
         groups.extend(forecasts);
     }
+    fill_also_covers(ctx, &mut groups);
     let mut doses: Vec<DoseEvaluation> = ctx
         .patient
         .doses
@@ -257,6 +380,7 @@ fn group_forecast(
         reasons: antigens.iter().filter_map(|f| f.reason.clone()).collect(),
         reason_codes: antigens.iter().filter_map(|f| f.reason_code).collect(),
         recommended_vaccines: Vec::new(),
+        vaccines: Vec::new(),
         season_assumed: antigens.iter().find_map(|f| f.season_assumed),
         antigens: Vec::new(),
         trace: Vec::new(),
@@ -309,13 +433,22 @@ fn group_forecast(
         } else {
             numbers.max()
         };
-        let mut vaccines: Vec<_> = open
+        // FORECASTVG-9: the vaccines the patient series forecasts recommend (CDC's forecast
+        // vaccine type flag); most series dose vaccines carry no flag, so without any the
+        // recommended vaccines are the group's vaccines that may be given.
+        let mut flagged: Vec<_> = open
             .iter()
             .flat_map(|(_, r)| r.forecast.recommended_vaccines.iter().copied())
             .collect();
-        vaccines.sort_unstable();
-        vaccines.dedup();
-        out.recommended_vaccines = vaccines;
+        flagged.sort_unstable();
+        flagged.dedup();
+        let open_forecasts: Vec<&AntigenForecast> = open.iter().map(|(f, _)| *f).collect();
+        out.vaccines = group_vaccines(&open_forecasts);
+        out.recommended_vaccines = if flagged.is_empty() {
+            out.vaccines.iter().map(|v| v.cvx).collect()
+        } else {
+            flagged
+        };
         trace.push(TraceStep {
             rule: if antigens.len() == 1 {
                 "SINGLEANTVG-2"

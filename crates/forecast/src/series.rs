@@ -86,6 +86,10 @@ pub(crate) struct SeriesForecast {
     /// series counts as complete from then on (Table 6-7 at a conditional skip reference date).
     pub completed_on: Option<Date>,
     pub recommended_vaccines: Vec<Cvx>,
+    /// Indexes into the forecast target dose's preferable vaccines that may be given for it:
+    /// FORECASTRECVAC-1 without its forecast-vaccine-type-flag condition (not contraindicated,
+    /// in the vaccine's age range at the earliest or the recommended date).
+    pub vaccine_choices: Vec<usize>,
     pub trace: Vec<TraceStep>,
 }
 

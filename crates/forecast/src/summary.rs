@@ -21,7 +21,9 @@ use serde::Serialize;
 
 use crate::data::{Cvx, SeriesType};
 use crate::date::Date;
-use crate::output::{Assessment, ForecastReason, GroupForecast, SeriesStatus, SharedDecision};
+use crate::output::{
+    Assessment, ForecastReason, ForecastVaccine, GroupForecast, SeriesStatus, SharedDecision,
+};
 use crate::season::AssumedSeason;
 
 /// What the row asks of the clinic, from the chosen forecast and the assessment date.
@@ -84,8 +86,10 @@ pub struct GroupRow {
     pub admin_guidance: Vec<String>,
     /// Set when the season was assumed from the supporting data's previous season.
     pub season_assumed: Option<AssumedSeason>,
-    /// Recommended vaccines (CVX).
+    /// Recommended vaccines (CVX), see [`GroupForecast::recommended_vaccines`].
     pub recommended_vaccines: Vec<Cvx>,
+    /// The vaccines that may be given for the next dose, see [`GroupForecast::vaccines`].
+    pub vaccines: Vec<ForecastVaccine>,
     /// Forecast reasons as codes.
     pub reasons: Vec<ForecastReason>,
     /// Why this row says what it says, as typed steps.
@@ -339,6 +343,7 @@ impl Assessment {
             admin_guidance,
             season_assumed: g.season_assumed,
             recommended_vaccines: g.recommended_vaccines.clone(),
+            vaccines: g.vaccines.clone(),
             reasons: g.reason_codes.clone(),
             why,
         }
