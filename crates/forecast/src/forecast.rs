@@ -26,6 +26,7 @@ impl Default for SeriesForecast {
             completed_on: None,
             recommended_vaccines: Vec::new(),
             vaccine_choices: Vec::new(),
+            following: None,
             trace: Vec::new(),
         }
     }
@@ -450,11 +451,110 @@ pub(crate) fn forecast_series(
             }
         }
         f.finish = Some(finish);
+        f.following = (t + 1..run.targets.len())
+            .map_while(|k| {
+                // A following target dose the forecast context would skip then is passed over
+                // (e.g. a catch-up dose not needed once a conjugate vaccine was given).
+                let next = following(ctx, a, run, t, k, earliest.max(at))?;
+                let skipped = can_skip(
+                    ctx,
+                    a,
+                    run,
+                    run.dose(&run.targets[k]),
+                    SkipContext::Forecast,
+                    next.earliest,
+                    None,
+                    done,
+                )
+                .is_some();
+                Some((!skipped).then_some(next))
+            })
+            .flatten()
+            .next();
         break;
     }
     let _ = EvaluationStatus::Valid;
     run.forecast = f;
     set_completed_on(ctx, a, run);
+}
+
+/// Target dose `k` (after `t`) if the dose forecast for `t` is given on `given_on`: its minimum
+/// age and minimum intervals (FORECASTDTCAN-1) and its earliest recommended age or intervals
+/// (FORECASTDT-2), with the given dose as the immediate previous one; `None` when the patient
+/// is past its maximum age by then. An estimate for planning the next visit: vaccine conflicts
+/// and the given dose's own effect on skips are left to the assessment made then.
+fn following(
+    ctx: &Context<'_, '_>,
+    a: usize,
+    run: &SeriesRun<'_>,
+    t: usize,
+    k: usize,
+    given_on: Date,
+) -> Option<crate::series::Following> {
+    let next = run.targets.get(k)?;
+    let sd = run.dose(next);
+    let doses = &ctx.antigen_doses[a];
+    let at = ctx.assessment;
+    let age = age_req(sd, at);
+    let mut earliest = given_on;
+    if let Some(min) = age.and_then(|a| a.min) {
+        earliest = earliest.max(ctx.dob().plus(min));
+    }
+    let mut rec_interval: Option<Date> = None;
+    for iv in sd
+        .intervals
+        .iter()
+        .filter(|i| in_effect(at, i.effective, i.cessation))
+    {
+        let reference = if iv.from_previous {
+            Some(given_on)
+        } else if let Some(n) = iv.from_target_dose {
+            if n as usize == t + 1 {
+                Some(given_on)
+            } else {
+                interval_reference(ctx, run, doses, doses.len(), false, Some(n), &[], None)
+            }
+        } else {
+            interval_reference(
+                ctx,
+                run,
+                doses,
+                doses.len(),
+                false,
+                None,
+                &iv.from_most_recent,
+                iv.from_relevant_obs.as_deref(),
+            )
+        };
+        let Some(reference) = reference else {
+            continue;
+        };
+        if let Some(min) = iv.min {
+            earliest = earliest.max(reference.plus(min));
+        }
+        if let Some(r) = iv.earliest_rec {
+            let d = reference.plus(r);
+            rec_interval = Some(rec_interval.map_or(d, |x| x.max(d)));
+        }
+    }
+    let recommended = age
+        .and_then(|a| a.earliest_rec)
+        .map(|o| ctx.dob().plus(o))
+        .or(rec_interval)
+        .unwrap_or(earliest)
+        .max(earliest);
+    // Not a dose the patient can have: past the next dose's maximum age by then.
+    if age
+        .and_then(|a| a.max)
+        .is_some_and(|m| earliest >= ctx.dob().plus(m))
+    {
+        return None;
+    }
+    Some(crate::series::Following {
+        given_on,
+        earliest,
+        recommended,
+    })
 }
 
 fn set_completed_on(ctx: &Context<'_, '_>, a: usize, run: &mut SeriesRun<'_>) {

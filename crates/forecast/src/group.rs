@@ -56,6 +56,12 @@ fn antigen_forecast(
             .and_then(|a| a.min)
             .map(|m| ctx.dob().plus(m)),
         vaccines,
+        following_dose: f.following.map(|x| FollowingDose {
+            dose_number: f.dose_number.map(|n| n + 1),
+            if_given_on: x.given_on,
+            earliest: x.earliest,
+            recommended: x.recommended,
+        }),
         shared_decision: ctx.engine.shared_decision[o.antigen][r.series_index],
         admin_guidance: r.series.admin_guidance.clone(),
         season_assumed: ctx.seasons[o.antigen]
@@ -381,6 +387,7 @@ fn group_forecast(
         reason_codes: antigens.iter().filter_map(|f| f.reason_code).collect(),
         recommended_vaccines: Vec::new(),
         vaccines: Vec::new(),
+        following_dose: None,
         season_assumed: antigens.iter().find_map(|f| f.season_assumed),
         antigens: Vec::new(),
         trace: Vec::new(),
@@ -443,6 +450,30 @@ fn group_forecast(
         flagged.sort_unstable();
         flagged.dedup();
         let open_forecasts: Vec<&AntigenForecast> = open.iter().map(|(f, _)| *f).collect();
+        // The group's following dose: every open antigen's, like the group's own dates
+        // (latest earliest date, earliest recommended date not before it).
+        let following: Vec<FollowingDose> = open_forecasts
+            .iter()
+            .filter_map(|f| f.following_dose)
+            .collect();
+        out.following_dose = following.iter().map(|x| x.earliest).max().map(|earliest| {
+            let recommended = following
+                .iter()
+                .map(|x| x.recommended)
+                .min()
+                .unwrap_or(earliest)
+                .max(earliest);
+            FollowingDose {
+                dose_number: out.forecast_dose_number.map(|n| n + 1),
+                if_given_on: following
+                    .iter()
+                    .map(|x| x.if_given_on)
+                    .max()
+                    .unwrap_or(earliest),
+                earliest,
+                recommended,
+            }
+        });
         out.vaccines = group_vaccines(&open_forecasts);
         out.recommended_vaccines = if flagged.is_empty() {
             out.vaccines.iter().map(|v| v.cvx).collect()

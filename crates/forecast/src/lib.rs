@@ -67,7 +67,7 @@ pub use data::{Cvx, DataSource, DataVersion, Gender, SeriesType, SupportingData}
 pub use date::{Date, Offset};
 pub use output::*;
 pub use season::AssumedSeason;
-pub use summary::{GroupRow, NotChosen, RowStatus, Why};
+pub use summary::{DueGroup, GroupRow, NotChosen, RowStatus, VisitSummary, Why};
 
 /// An administered dose as recorded for the patient.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]

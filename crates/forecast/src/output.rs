@@ -201,6 +201,21 @@ pub struct ForecastVaccine {
     pub also_covers: Vec<String>,
 }
 
+/// The dose after the forecast one, estimated as if the forecast dose were given on `if_given_on`
+/// (its earliest date or the assessment date, whichever is later): for planning the next visit.
+/// Conditional skips and vaccine conflicts are left to the assessment made at that visit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FollowingDose {
+    /// Its dose number.
+    pub dose_number: Option<u32>,
+    /// The date the forecast dose is assumed to be given on.
+    pub if_given_on: Date,
+    /// Earliest date of the following dose (minimum age and minimum intervals).
+    pub earliest: Date,
+    /// Recommended date of the following dose (never before its earliest date).
+    pub recommended: Date,
+}
+
 /// Forecast for a vaccine group (§9).
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupForecast {
@@ -227,6 +242,8 @@ pub struct GroupForecast {
     /// Recommended vaccines (CVX): those CDC flags as forecast vaccine types (FORECASTRECVAC-1,
     /// FORECASTVG-9) when there are any, else every vaccine in [`GroupForecast::vaccines`].
     pub recommended_vaccines: Vec<Cvx>,
+    /// The dose after the next one, if the next one is given as soon as it may (from today).
+    pub following_dose: Option<FollowingDose>,
     /// The vaccines that may be given for the next dose (empty without one): for a vaccine
     /// group of several antigens, those that give every antigen due a dose (e.g. DTaP rather
     /// than DT), or all of the antigens' vaccines when no single vaccine does.
@@ -271,6 +288,8 @@ pub struct AntigenForecast {
     pub minimum_age_date: Option<Date>,
     /// The vaccines that may be given for the forecast target dose (empty without one).
     pub vaccines: Vec<ForecastVaccine>,
+    /// The target dose after the forecast one, if that one is given as soon as it may.
+    pub following_dose: Option<FollowingDose>,
     /// The series is a shared clinical decision-making recommendation, or its guidance says
     /// part of it is.
     pub shared_decision: SharedDecision,

@@ -90,7 +90,18 @@ pub(crate) struct SeriesForecast {
     /// FORECASTRECVAC-1 without its forecast-vaccine-type-flag condition (not contraindicated,
     /// in the vaccine's age range at the earliest or the recommended date).
     pub vaccine_choices: Vec<usize>,
+    /// The target dose after the forecast one, estimated as if the forecast dose were given
+    /// on `given_on` (its earliest date or the assessment date, whichever is later).
+    pub following: Option<Following>,
     pub trace: Vec<TraceStep>,
+}
+
+/// See [`SeriesForecast::following`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Following {
+    pub given_on: Date,
+    pub earliest: Date,
+    pub recommended: Date,
 }
 
 /// Previous antigen dose usable as interval reference (CALCDTINT-1): valid or not valid,
