@@ -3,10 +3,11 @@
 use crate::data::SkipContext;
 use crate::date::Date;
 use crate::organize::{in_age_range, in_effect, Context};
-use crate::output::{EvaluationStatus, ForecastReason, SeriesStatus, TraceStep};
+use crate::output::{EvaluationStatus, ForecastReason, SeriesStatus};
 use crate::series::{
     age_req, can_skip, interval_reference, SeriesForecast, SeriesRun, TargetStatus,
 };
+use crate::trace::{SkipWhen, TraceCode, TraceStep};
 
 impl Default for SeriesForecast {
     fn default() -> Self {
@@ -32,30 +33,33 @@ impl Default for SeriesForecast {
     }
 }
 
-/// Pushes a trace step, formatting the detail only when tracing is on.
+/// Pushes a trace step, building it only when tracing is on.
 macro_rules! step {
-    ($ctx:expr, $trace:expr, $rule:expr, $($fmt:tt)+) => {
+    ($ctx:expr, $trace:expr, $code:expr) => {
         if $ctx.trace {
-            $trace.push(TraceStep { rule: $rule, detail: detail!($($fmt)+) });
+            $trace.push(TraceStep::new($code));
         }
     };
 }
 
 /// §7.2 evidence of immunity.
-fn immune(ctx: &Context<'_, '_>, a: usize) -> Option<String> {
+fn immune(ctx: &Context<'_, '_>, a: usize) -> Option<TraceCode> {
     let im = &ctx.antigens[a].immunity;
     if let Some((code, title)) = im
         .clinical_history
         .iter()
         .find(|(c, _)| ctx.has_observation(c))
     {
-        return Some(format!("observation {code} ({title})"));
+        return Some(TraceCode::ImmuneByObservation {
+            code: code.clone(),
+            title: title.clone(),
+        });
     }
     if let Some(born) = im.birth_date {
         let excluded = im.exclusions.iter().any(|c| ctx.has_observation(c));
         // A required country of birth cannot be checked: we hold no country, so no immunity.
         if ctx.dob() < born && !excluded && im.birth_country.is_none() {
-            return Some(format!("born before {born}"));
+            return Some(TraceCode::ImmuneByBirthDate { born_before: born });
         }
     }
     None
@@ -67,12 +71,15 @@ fn contraindicated(
     a: usize,
     run: &SeriesRun<'_>,
     t: Option<usize>,
-) -> Option<String> {
+) -> Option<TraceCode> {
     let antigen = ctx.antigens[a];
     let at = ctx.assessment;
     for c in &antigen.antigen_contraindications {
         if ctx.has_observation(&c.code) && in_age_range(ctx.dob(), at, c.begin_age, c.end_age) {
-            return Some(format!("antigen contraindication {} ({})", c.code, c.title));
+            return Some(TraceCode::AntigenContraindication {
+                code: c.code.clone(),
+                title: c.title.clone(),
+            });
         }
     }
     let t = t?;
@@ -88,7 +95,7 @@ fn contraindicated(
                 })
         })
     });
-    all.then(|| "every preferable vaccine is contraindicated".to_string())
+    all.then_some(TraceCode::AllPreferableVaccinesContraindicated)
 }
 
 /// Runs §7 for `run`, starting at target dose index `t` (the first not satisfied one).
@@ -118,13 +125,16 @@ pub(crate) fn forecast_series(
                     None,
                     done,
                 ) {
-                    Some(why) => {
+                    Some(sets) => {
                         step!(
                             ctx,
                             f.trace,
-                            "§7.1",
-                            "target dose {} skipped as of {reference}: {why}",
-                            *t + 1
+                            TraceCode::TargetDoseSkipped {
+                                target_dose: *t as u32 + 1,
+                                when: SkipWhen::Forecast,
+                                at: reference,
+                                sets,
+                            }
                         );
                         run.targets[*t].status = TargetStatus::Skipped;
                         *t += 1;
@@ -138,7 +148,7 @@ pub(crate) fn forecast_series(
     if let Some(why) = immune(ctx, a) {
         f.status = SeriesStatus::Immune;
         f.reason = Some(ForecastReason::EvidenceOfImmunity);
-        step!(ctx, f.trace, "§7.2", "evidence of immunity: {why}");
+        step!(ctx, f.trace, why);
         run.forecast = f;
         return;
     }
@@ -157,9 +167,7 @@ pub(crate) fn forecast_series(
         step!(
             ctx,
             f.trace,
-            "Table 7-10",
-            "{}: no target dose left",
-            f.status.as_str()
+            TraceCode::NoTargetDoseLeft { status: f.status }
         );
         run.forecast = f;
         set_completed_on(ctx, a, run);
@@ -168,7 +176,7 @@ pub(crate) fn forecast_series(
     if let Some(why) = contraindicated(ctx, a, run, Some(t)) {
         f.status = SeriesStatus::Contraindicated;
         f.reason = Some(ForecastReason::Contraindication);
-        step!(ctx, f.trace, "§7.3", "{why}");
+        step!(ctx, f.trace, why);
         run.forecast = f;
         return;
     }
@@ -180,12 +188,7 @@ pub(crate) fn forecast_series(
             if season.end.is_some_and(|e| at > e) {
                 f.status = SeriesStatus::NotRecommended;
                 f.reason = Some(ForecastReason::PastSeasonalEndDate);
-                step!(
-                    ctx,
-                    f.trace,
-                    "Table 7-10",
-                    "past the seasonal recommendation end date"
-                );
+                step!(ctx, f.trace, TraceCode::PastSeasonalEndDate);
                 break;
             }
         }
@@ -195,9 +198,9 @@ pub(crate) fn forecast_series(
             step!(
                 ctx,
                 f.trace,
-                "CALCDTAGE-1",
-                "assessment date is on or after the maximum age date {}",
-                max_age.unwrap_or(Date::MAX)
+                TraceCode::MaximumAgeReached {
+                    maximum_age_date: max_age.unwrap_or(Date::MAX),
+                }
             );
             break;
         }
@@ -205,23 +208,20 @@ pub(crate) fn forecast_series(
         let mut trace = Vec::new();
         let mut earliest = Date::MIN;
         // `what` is a closure so the description is only formatted when tracing.
-        let mut bump =
-            |d: Date, rule: &'static str, what: &dyn Fn() -> String, trace: &mut Vec<TraceStep>| {
-                if ctx.trace {
-                    trace.push(TraceStep {
-                        rule,
-                        detail: detail!("{}: {d}", what()),
-                    });
-                }
-                if d > earliest {
-                    earliest = d;
-                }
-            };
+        // `code` builds the step only when tracing.
+        let mut bump = |d: Date, code: &dyn Fn() -> TraceCode, trace: &mut Vec<TraceStep>| {
+            if ctx.trace {
+                trace.push(TraceStep::new(code()));
+            }
+            if d > earliest {
+                earliest = d;
+            }
+        };
         if let Some(min) = age.min {
+            let date = ctx.dob().plus(min);
             bump(
-                ctx.dob().plus(min),
-                "CALCDTAGE-4",
-                &|| "minimum age date".into(),
+                date,
+                &|| TraceCode::EarliestFromMinimumAge { date },
                 &mut trace,
             );
         }
@@ -249,10 +249,14 @@ pub(crate) fn forecast_series(
                 continue;
             };
             if let Some(min) = iv.min {
+                let date = reference.plus(min);
                 bump(
-                    reference.plus(min),
-                    "CALCDTINT-4",
-                    &|| format!("minimum interval date ({min} from {reference})"),
+                    date,
+                    &|| TraceCode::EarliestFromMinimumInterval {
+                        date,
+                        interval: min,
+                        reference_date: reference,
+                    },
                     &mut trace,
                 );
             }
@@ -275,10 +279,14 @@ pub(crate) fn forecast_series(
                     .iter()
                     .filter(|d| d.cvx == c.previous && d.date <= at)
                 {
+                    let date = prev.date.plus(c.end);
                     bump(
-                        prev.date.plus(c.end),
-                        "CALCDTCONFLICT-3",
-                        &|| format!("conflict with CVX {} on {}", prev.cvx, prev.date),
+                        date,
+                        &|| TraceCode::EarliestFromConflict {
+                            date,
+                            conflicting_cvx: prev.cvx,
+                            conflicting_date: prev.date,
+                        },
                         &mut trace,
                     );
                 }
@@ -287,17 +295,16 @@ pub(crate) fn forecast_series(
         if let Some(start) = sd.seasonal.as_ref().and_then(|s| s.start) {
             bump(
                 start,
-                "FORECASTDTCAN-1",
-                &|| "seasonal recommendation start date".into(),
+                &|| TraceCode::EarliestFromSeasonStart { date: start },
                 &mut trace,
             );
         }
         // Latest inadvertent dose and the most recent dose evaluated in this series.
         if let Some(last) = (0..doses.len()).rev().find(|&k| run.evals[k].is_some()) {
+            let date = doses[last].date;
             bump(
-                doses[last].date,
-                "FORECASTDTCAN-1",
-                &|| "most recent dose".into(),
+                date,
+                &|| TraceCode::EarliestFromMostRecentDose { date },
                 &mut trace,
             );
         }
@@ -310,20 +317,22 @@ pub(crate) fn forecast_series(
             step!(
                 ctx,
                 f.trace,
-                "Table 7-10",
-                "earliest date {earliest} is not before the maximum age date"
+                TraceCode::CannotFinishBeforeMaximumAge { earliest }
             );
             break;
         }
         // §7.6 validate the recommendation at the earliest date.
         let sd_skip = can_skip(ctx, a, run, sd, SkipContext::Forecast, earliest, None, done);
-        if let Some(why) = sd_skip {
+        if let Some(sets) = sd_skip {
             step!(
                 ctx,
                 f.trace,
-                "§7.6",
-                "target dose {} skipped at the earliest date {earliest}: {why}",
-                t + 1
+                TraceCode::TargetDoseSkipped {
+                    target_dose: t as u32 + 1,
+                    when: SkipWhen::Validation,
+                    at: earliest,
+                    sets,
+                }
             );
             run.targets[t].status = TargetStatus::Skipped;
             t += 1;
@@ -368,12 +377,13 @@ pub(crate) fn forecast_series(
         step!(
             ctx,
             f.trace,
-            "FORECASTDT-1",
-            "target dose {} of {}: earliest {earliest}, recommended {}, past due {}",
-            t + 1,
-            series.name,
-            unadj_rec.max(earliest),
-            f.past_due.map_or("-".into(), |d| d.to_string())
+            TraceCode::ForecastDates {
+                target_dose: t as u32 + 1,
+                series: series.name.clone(),
+                earliest,
+                recommended: unadj_rec.max(earliest),
+                past_due: f.past_due,
+            }
         );
         // FORECASTDN-1.
         let count = run

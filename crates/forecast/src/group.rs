@@ -7,6 +7,7 @@ use crate::organize::{in_age_range, Context};
 use crate::output::*;
 use crate::select::AntigenOutcome;
 use crate::series::{SeriesRun, TargetStatus};
+use crate::trace::{TraceCode, TraceStep};
 
 /// The antigen forecast of best run `b`; its traces move into the result (each best run is in
 /// exactly one vaccine-group forecast), the selection trace is shared by the antigen's best runs.
@@ -393,13 +394,7 @@ fn group_forecast(
         trace: Vec::new(),
     };
     if let Some(s) = out.season_assumed {
-        trace.push(TraceStep {
-            rule: "SEASON-ASSUMED",
-            detail: format!(
-                "the supporting data defines the season only through {}: season {} to {} assumed from it ({} year(s) later)",
-                s.data_end, s.start, s.end, s.years_moved
-            ),
-        });
+        trace.push(TraceStep::new(TraceCode::SeasonAssumed(s)));
     }
     if status == SeriesStatus::NotComplete && !open.is_empty() {
         let earliest = if antigens.len() == 1 {
@@ -480,31 +475,38 @@ fn group_forecast(
         } else {
             flagged
         };
-        trace.push(TraceStep {
-            rule: if antigens.len() == 1 {
-                "SINGLEANTVG-2"
-            } else {
-                "MULTIANTVG-1"
-            },
-            detail: format!(
-                "{}: dose {} earliest {}, recommended {}, past due {}",
-                g.name,
-                out.forecast_dose_number
-                    .map_or("-".into(), |n| n.to_string()),
-                out.earliest.map_or("-".into(), |d| d.to_string()),
-                out.recommended.map_or("-".into(), |d| d.to_string()),
-                out.past_due.map_or("-".into(), |d| d.to_string()),
-            ),
-        });
+        let (vaccine_group, dose_number) = (g.name.clone(), out.forecast_dose_number);
+        let (earliest, recommended, past_due) = (out.earliest, out.recommended, out.past_due);
+        trace.push(TraceStep::new(if antigens.len() == 1 {
+            TraceCode::SingleAntigenGroupDates {
+                vaccine_group,
+                dose_number,
+                earliest,
+                recommended,
+                past_due,
+            }
+        } else {
+            TraceCode::MultipleAntigenGroupDates {
+                vaccine_group,
+                dose_number,
+                earliest,
+                recommended,
+                past_due,
+            }
+        }));
     } else {
-        trace.push(TraceStep {
-            rule: if antigens.len() == 1 {
-                "SINGLEANTVG-1"
-            } else {
-                "Table 9-4"
-            },
-            detail: format!("{}: {}", g.name, status.as_str()),
-        });
+        let vaccine_group = g.name.clone();
+        trace.push(TraceStep::new(if antigens.len() == 1 {
+            TraceCode::SingleAntigenGroupStatus {
+                vaccine_group,
+                status,
+            }
+        } else {
+            TraceCode::MultipleAntigenGroupStatus {
+                vaccine_group,
+                status,
+            }
+        }));
     }
     out.trace = trace;
     out.antigens = antigens;

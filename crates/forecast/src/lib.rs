@@ -37,16 +37,6 @@
 //! assert_eq!(hepb.forecast_dose_number, Some(2));
 //! ```
 
-/// `format!` for trace details with room for a typical sentence up front, so building a trace
-/// does not keep growing (reallocating) short strings.
-macro_rules! detail {
-    ($($arg:tt)+) => {{
-        let mut s = String::with_capacity(120);
-        let _ = std::fmt::Write::write_fmt(&mut s, format_args!($($arg)+));
-        s
-    }};
-}
-
 pub mod cases;
 pub mod data;
 pub mod date;
@@ -59,6 +49,7 @@ mod season;
 mod select;
 mod series;
 mod summary;
+mod trace;
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
@@ -68,6 +59,7 @@ pub use date::{Date, Offset};
 pub use output::*;
 pub use season::AssumedSeason;
 pub use summary::{DueGroup, GroupRow, NotChosen, RowStatus, VisitSummary, Why};
+pub use trace::{Language, SeriesScore, SkipWhen, TraceCode};
 
 /// An administered dose as recorded for the patient.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::data::{Cvx, SeriesType};
 use crate::date::Date;
+pub use crate::trace::TraceStep;
 
 /// Evaluation status of a dose (Table 3-1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -112,15 +113,6 @@ pub enum SharedDecision {
     /// The series' administrative guidance makes some of its doses or ages a shared clinical
     /// decision (e.g. HPV 27–45 years, an extra pneumococcal dose): show the guidance.
     Guidance,
-}
-
-/// One step of an explanation: the business rule (spec id or section) and what it found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TraceStep {
-    /// Rule id from the logic specification, e.g. `CALCDTAGE-4` or `§6.5`.
-    pub rule: &'static str,
-    /// Human-readable finding, with the dates involved.
-    pub detail: String,
 }
 
 /// The result for the whole patient.

@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 use crate::data::SeriesType;
 use crate::date::Date;
 use crate::organize::Context;
-use crate::output::{EvaluationStatus, SeriesStatus, TraceStep};
+use crate::output::{EvaluationStatus, SeriesStatus};
 use crate::series::{age_req, SeriesRun, TargetStatus};
+use crate::trace::{SeriesScore, TraceCode, TraceStep};
 
 /// The evaluated series of an antigen and which of them are best.
 pub(crate) struct AntigenOutcome<'d> {
@@ -247,30 +248,26 @@ pub(crate) fn select_best<'d>(
                             .then(j.cmp(&i))
                     })
                     .map(|(&i, _)| i);
-                trace.push(TraceStep {
-                    rule: "SELECTBEST-1",
-                    detail: detail!(
-                        "series group {group}: scores {}",
-                        scored
-                            .iter()
-                            .zip(&score)
-                            .map(|(&i, s)| format!("{} = {s}", runs[i].series.name))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                });
+                trace.push(TraceStep::new(TraceCode::SeriesScores {
+                    series_group: group.to_string(),
+                    scores: scored
+                        .iter()
+                        .zip(&score)
+                        .map(|(&i, &s)| SeriesScore {
+                            series: runs[i].series.name.clone(),
+                            score: s,
+                        })
+                        .collect(),
+                }));
                 best
             }
         };
         if let Some(i) = chosen {
-            trace.push(TraceStep {
-                rule: "§8.7",
-                detail: detail!(
-                    "series group {group}: prioritized patient series is {} ({})",
-                    runs[i].series.name,
-                    runs[i].forecast.status.as_str()
-                ),
-            });
+            trace.push(TraceStep::new(TraceCode::PrioritizedSeries {
+                series_group: group.to_string(),
+                series: runs[i].series.name.clone(),
+                status: runs[i].forecast.status,
+            }));
             prioritized.push(i);
         }
     }
@@ -310,10 +307,9 @@ pub(crate) fn select_best<'d>(
         })
         .collect();
     for &b in &best {
-        trace.push(TraceStep {
-            rule: "§8.8",
-            detail: detail!("best patient series: {}", runs[b].series.name),
-        });
+        trace.push(TraceStep::new(TraceCode::BestSeries {
+            series: runs[b].series.name.clone(),
+        }));
     }
     AntigenOutcome {
         antigen,

@@ -6,7 +6,8 @@
 use crate::data::{AgeReq, AntigenSeries, ConditionKind, CountLogic, Cvx, SeriesDose, SkipContext};
 use crate::date::Date;
 use crate::organize::{in_age_range, in_effect, AntigenDose, Context};
-use crate::output::{EvaluationStatus, ForecastReason, SeriesStatus, TraceStep};
+use crate::output::{EvaluationStatus, ForecastReason, SeriesStatus};
+use crate::trace::TraceStep;
 
 /// Target dose status (Table 3-2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,8 +157,9 @@ pub(crate) fn interval_reference(
     None
 }
 
-/// §6.2 / §7.1 / §7.6: can the target dose be skipped at `reference`? Returns the met set's
-/// description. `before` limits counted doses to those evaluated before the current one.
+/// §6.2 / §7.1 / §7.6: can the target dose be skipped at `reference`? Returns the met sets'
+/// descriptions (only when tracing; empty otherwise). `before` limits counted doses to those
+/// evaluated before the current one.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn can_skip(
     ctx: &Context<'_, '_>,
@@ -168,7 +170,7 @@ pub(crate) fn can_skip(
     reference: Date,
     before: Option<usize>,
     done: &[SeriesRun<'_>],
-) -> Option<String> {
+) -> Option<Vec<String>> {
     let doses = &ctx.antigen_doses[a];
     let limit = before.unwrap_or(doses.len());
     // RELEVANT-1 / RELEVANT-2: a set is selected by the date administered when evaluating a
@@ -187,7 +189,8 @@ pub(crate) fn can_skip(
         .iter()
         .filter(|s| s.context == context || s.context == SkipContext::Both)
     {
-        let mut met_sets = Vec::new();
+        let mut met_sets: Vec<String> = Vec::new();
+        let mut met_count = 0;
         let mut relevant_sets = 0;
         for set in skip
             .sets
@@ -248,21 +251,20 @@ pub(crate) fn can_skip(
                 met > 0
             };
             if set_met {
+                met_count += 1;
                 // The description only matters for the trace.
-                met_sets.push(if ctx.trace {
-                    set.description.as_str()
-                } else {
-                    ""
-                });
+                if ctx.trace {
+                    met_sets.push(set.description.clone());
+                }
             }
         }
         let skipped = if skip.set_logic_and {
-            relevant_sets > 0 && met_sets.len() == relevant_sets
+            relevant_sets > 0 && met_count == relevant_sets
         } else {
-            !met_sets.is_empty()
+            met_count > 0
         };
         if skipped {
-            return Some(met_sets.join("; "));
+            return Some(met_sets);
         }
     }
     None

@@ -186,3 +186,37 @@ fn an_interval_skip_condition_counts_from_the_immediate_previous_dose_even_an_in
     assert_eq!(polio.status, SeriesStatus::NotComplete);
     assert_eq!(polio.forecast_dose_number, Some(4));
 }
+
+#[test]
+fn trace_steps_are_typed_with_their_rule_ids_and_render_in_english_and_spanish() {
+    use shotbook_forecast::{Language, TraceCode};
+    // DTaP at 5 weeks: too young; the step carries the absolute minimum age date as a date.
+    let p = patient("2024-01-01", &[(20, "2024-02-05")]);
+    let a = Engine::embedded().evaluate(&p, d("2024-03-01"));
+    let dose = &a.doses[0].antigens[0];
+    let step = dose
+        .trace
+        .iter()
+        .find(|s| matches!(s.code, TraceCode::AgeTooYoung { .. }))
+        .expect("an age step");
+    assert_eq!(step.rule, "CALCDTAGE-5");
+    assert_eq!(
+        step.code,
+        TraceCode::AgeTooYoung {
+            absolute_minimum_age_date: d("2024-02-08")
+        }
+    );
+    assert!(step.text(Language::English).contains("too young"));
+    assert!(step.text(Language::Spanish).contains("demasiado joven"));
+    // Forecast steps: the earliest date's sources and the dates, typed.
+    let dtap = a.group("DTaP/Tdap/Td").unwrap();
+    assert!(dtap.antigens.iter().any(|f| f
+        .trace
+        .iter()
+        .any(|s| matches!(s.code, TraceCode::ForecastDates { target_dose: 1, .. }))));
+    assert!(dtap.trace.iter().any(|s| s.rule == "MULTIANTVG-1"
+        && matches!(s.code, TraceCode::MultipleAntigenGroupDates { .. })));
+    let json = serde_json::to_value(&dtap.trace).unwrap();
+    assert_eq!(json[0]["code"], "MultipleAntigenGroupDates");
+    assert_eq!(json[0]["params"]["vaccine_group"], "DTaP/Tdap/Td");
+}
