@@ -3,7 +3,7 @@
 use crate::data::SkipContext;
 use crate::date::Date;
 use crate::organize::{in_age_range, in_effect, Context};
-use crate::output::{EvaluationStatus, ForecastReason, SeriesStatus};
+use crate::output::{ForecastReason, SeriesStatus};
 use crate::series::{
     age_req, can_skip, interval_reference, SeriesForecast, SeriesRun, TargetStatus,
 };
@@ -399,52 +399,56 @@ pub(crate) fn forecast_series(
             })
             .count();
         f.dose_number = Some(count as u32 + 1);
-        // FORECASTRECVAC-1: the preferable vaccines that may be given (no vaccine
-        // contraindication involving the vaccine type, in its age range at the earliest or the
-        // recommended date); those CDC flags as forecast vaccine types are the recommended ones.
-        // A dose that can be given on the assessment date may also be given with a vaccine in
-        // its age range on that date (a catch-up visit after both dates).
-        let antigen = ctx.antigens[a];
-        let rec_date = unadj_rec.max(earliest);
-        let in_range_spec = |p: &crate::data::PreferableVaccine| {
-            in_age_range(ctx.dob(), earliest, p.vaccine.begin_age, p.vaccine.end_age)
-                || in_age_range(ctx.dob(), rec_date, p.vaccine.begin_age, p.vaccine.end_age)
-        };
-        f.vaccine_choices = sd
-            .preferable_vaccines
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| {
-                !antigen.vaccine_contraindications.iter().any(|c| {
-                    ctx.has_observation(&c.code)
-                        && c.vaccines.iter().any(|v| {
-                            v.cvx == p.vaccine.cvx
-                                && in_age_range(ctx.dob(), at, v.begin_age, v.end_age)
-                        })
+        // Only the best series, re-run with tracing on, reach the output: the vaccines and the
+        // following dose are worked out for them alone (series selection uses neither).
+        if ctx.trace {
+            // FORECASTRECVAC-1: the preferable vaccines that may be given (no vaccine
+            // contraindication involving the vaccine type, in its age range at the earliest or the
+            // recommended date); those CDC flags as forecast vaccine types are the recommended ones.
+            // A dose that can be given on the assessment date may also be given with a vaccine in
+            // its age range on that date (a catch-up visit after both dates).
+            let antigen = ctx.antigens[a];
+            let rec_date = unadj_rec.max(earliest);
+            let in_range_spec = |p: &crate::data::PreferableVaccine| {
+                in_age_range(ctx.dob(), earliest, p.vaccine.begin_age, p.vaccine.end_age)
+                    || in_age_range(ctx.dob(), rec_date, p.vaccine.begin_age, p.vaccine.end_age)
+            };
+            f.vaccine_choices = sd
+                .preferable_vaccines
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| {
+                    !antigen.vaccine_contraindications.iter().any(|c| {
+                        ctx.has_observation(&c.code)
+                            && c.vaccines.iter().any(|v| {
+                                v.cvx == p.vaccine.cvx
+                                    && in_age_range(ctx.dob(), at, v.begin_age, v.end_age)
+                            })
+                    })
                 })
-            })
-            .filter(|(_, p)| {
-                in_range_spec(p)
-                    || (at >= earliest
-                        && in_age_range(ctx.dob(), at, p.vaccine.begin_age, p.vaccine.end_age))
-            })
-            .map(|(i, _)| i)
-            .collect();
-        // The same vaccine type listed twice (e.g. for two manufacturers) is one choice.
-        let mut seen: Vec<crate::data::Cvx> = Vec::with_capacity(f.vaccine_choices.len());
-        f.vaccine_choices.retain(|&i| {
-            let cvx = sd.preferable_vaccines[i].vaccine.cvx;
-            let new = !seen.contains(&cvx);
-            seen.push(cvx);
-            new
-        });
-        f.recommended_vaccines = f
-            .vaccine_choices
-            .iter()
-            .map(|&i| &sd.preferable_vaccines[i])
-            .filter(|p| p.forecast && in_range_spec(p))
-            .map(|p| p.vaccine.cvx)
-            .collect();
+                .filter(|(_, p)| {
+                    in_range_spec(p)
+                        || (at >= earliest
+                            && in_age_range(ctx.dob(), at, p.vaccine.begin_age, p.vaccine.end_age))
+                })
+                .map(|(i, _)| i)
+                .collect();
+            // The same vaccine type listed twice (e.g. for two manufacturers) is one choice.
+            let mut seen: Vec<crate::data::Cvx> = Vec::with_capacity(f.vaccine_choices.len());
+            f.vaccine_choices.retain(|&i| {
+                let cvx = sd.preferable_vaccines[i].vaccine.cvx;
+                let new = !seen.contains(&cvx);
+                seen.push(cvx);
+                new
+            });
+            f.recommended_vaccines = f
+                .vaccine_choices
+                .iter()
+                .map(|&i| &sd.preferable_vaccines[i])
+                .filter(|p| p.forecast && in_range_spec(p))
+                .map(|p| p.vaccine.cvx)
+                .collect();
+        }
         // SELECTB-12 forecast finish date.
         let mut finish = earliest;
         for x in &run.targets[t + 1..] {
@@ -461,29 +465,30 @@ pub(crate) fn forecast_series(
             }
         }
         f.finish = Some(finish);
-        f.following = (t + 1..run.targets.len())
-            .map_while(|k| {
-                // A following target dose the forecast context would skip then is passed over
-                // (e.g. a catch-up dose not needed once a conjugate vaccine was given).
-                let next = following(ctx, a, run, t, k, earliest.max(at))?;
-                let skipped = can_skip(
-                    ctx,
-                    a,
-                    run,
-                    run.dose(&run.targets[k]),
-                    SkipContext::Forecast,
-                    next.earliest,
-                    None,
-                    done,
-                )
-                .is_some();
-                Some((!skipped).then_some(next))
-            })
-            .flatten()
-            .next();
+        if ctx.trace {
+            f.following = (t + 1..run.targets.len())
+                .map_while(|k| {
+                    // A following target dose the forecast context would skip then is passed over
+                    // (e.g. a catch-up dose not needed once a conjugate vaccine was given).
+                    let next = following(ctx, a, run, t, k, earliest.max(at))?;
+                    let skipped = can_skip(
+                        ctx,
+                        a,
+                        run,
+                        run.dose(&run.targets[k]),
+                        SkipContext::Forecast,
+                        next.earliest,
+                        None,
+                        done,
+                    )
+                    .is_some();
+                    Some((!skipped).then_some(next))
+                })
+                .flatten()
+                .next();
+        }
         break;
     }
-    let _ = EvaluationStatus::Valid;
     run.forecast = f;
     set_completed_on(ctx, a, run);
 }

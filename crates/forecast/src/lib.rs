@@ -16,11 +16,15 @@
 //! | `evaluate` | §4.4 and §6 evaluate each antigen dose against each relevant patient series (conditional skip, inadvertent vaccine, age, preferable/allowable interval, vaccine conflict, preferable/allowable vaccine, satisfy target dose, recurring doses, extraneous doses) |
 //! | `forecast` | §7 forecast: conditional skip, evidence of immunity, contraindications, forecast need, dates, validate recommendation |
 //! | `select` | §8 select best patient series (pre-filter, prioritized series per series group, scoring, best series across equivalent groups) |
-//! | `group` | §9 vaccine-group forecasts, including multiple-antigen groups (DTaP/Tdap/Td, MMR) |
+//! | `group` | §9 vaccine-group forecasts, including multiple-antigen groups (DTaP/Tdap/Td, MMR), the vaccines that may be given ([`ForecastVaccine`]) and combination vaccines covering several due groups |
+//! | `summary` | one row per vaccine group ([`Assessment::rows`]) and the visit summary ([`Assessment::summary`]: due today, next visit) |
+//! | `trace` | typed explanation steps ([`TraceStep`], [`TraceCode`]) with their rule ids, rendered in English or Spanish |
 //! | [`cases`] | conformance harness for CSVs in the CDC test-case layout |
 //!
 //! The pipeline runs per antigen: organize → relevant series → evaluate + forecast every
-//! relevant series → select best series; the vaccine-group step then merges antigens.
+//! relevant series → select best series; antigens with a live vaccine dose whose conflict window
+//! depends on the status of another antigen's dose (CALCDTCONFLICT-2) are then evaluated again
+//! with that status; the vaccine-group step then merges antigens.
 //! Everything is computed from the supporting data: there are no hand-copied schedule tables.
 //!
 //! ```
