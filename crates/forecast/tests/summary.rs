@@ -92,3 +92,38 @@ fn overdue_groups_come_first_and_groups_not_yet_open_are_not_due_today() {
         assert_eq!(row.status, g.status);
     }
 }
+
+#[test]
+fn the_following_dose_passes_over_a_target_dose_the_forecast_would_skip() {
+    // Three PCV13 doses in infancy, assessed at 12 months: dose 4 is due. The series' fifth
+    // dose is skipped once any conjugate vaccine was given, so there is no following dose to
+    // plan for pneumococcal.
+    let p = Patient {
+        dob: d("2023-01-01"),
+        gender: Gender::Female,
+        doses: vec![
+            DoseInput::new(133, d("2023-03-01")),
+            DoseInput::new(133, d("2023-05-01")),
+            DoseInput::new(133, d("2023-07-01")),
+        ],
+        observations: vec![],
+    };
+    let a = Engine::embedded().evaluate(&p, d("2024-01-05"));
+    let pcv = a.group("Pneumococcal").unwrap();
+    assert_eq!(pcv.forecast_dose_number, Some(4));
+    assert_eq!(pcv.following_dose, None, "{:?}", pcv.following_dose);
+    let s = a.summary();
+    assert!(s
+        .due_today
+        .iter()
+        .any(|g| g.vaccine_group == "Pneumococcal"));
+    assert!(!s
+        .next_visit_groups
+        .iter()
+        .any(|g| g.vaccine_group == "Pneumococcal" && g.dose_number == Some(5)));
+    // No DTaP dose yet: dose 1 is due today and dose 2 follows it.
+    let dtap = a.group("DTaP/Tdap/Td").unwrap();
+    assert!(dtap
+        .following_dose
+        .is_some_and(|f| f.dose_number == Some(2)));
+}
