@@ -310,9 +310,9 @@ impl Engine {
             .collect();
         // CALCDTCONFLICT-2 across antigens: a live vaccine given within the conflict window of a
         // dose of another antigen depends on that dose's evaluation status, known only once its
-        // own antigens are evaluated. Re-evaluate the antigens whose doses fall in a window that
-        // a newly known status lengthens; statuses only flow forward in time, so this settles
-        // (the bound is a safeguard).
+        // own antigens are evaluated. Re-evaluate the antigens with a dose between the minimum
+        // conflict end date and the conflict end date of a dose whose known status changed;
+        // statuses only flow forward in time, so this settles (the bound is a safeguard).
         for _ in 0..patient.doses.len() {
             let not_valid = evaluate::dose_not_valid(&ctx, &outcomes);
             let rerun = evaluate::antigens_to_reevaluate(&ctx, &not_valid);
