@@ -109,7 +109,7 @@ pub async fn get_forecast(
                     .iter()
                     .map(|t| ForecastStep {
                         rule: t.rule.to_string(),
-                        detail: t.detail.clone(),
+                        detail: t.text(shotbook_forecast::Language::English),
                     })
                     .collect(),
             }

@@ -96,7 +96,7 @@ pub async fn run(args: ForecastArgs) -> anyhow::Result<()> {
             show(g.past_due)
         );
         for step in &g.trace {
-            println!("    [{}] {}", step.rule, step.detail);
+            println!("    [{}] {step}", step.rule);
         }
     }
     Ok(())

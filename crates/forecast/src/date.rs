@@ -22,8 +22,25 @@ impl Date {
     /// 12/31/2999, the value CDSi assumes for an empty end date.
     pub const MAX: Date = Date(376199);
 
-    /// Builds a date, or `None` when the day does not exist.
+    /// The earliest year a date may be built or parsed with (a patient born before 1850 is a
+    /// data-entry error, not a patient).
+    pub const FIRST_YEAR: i32 = 1850;
+    /// The latest year a date may be built or parsed with (the CDSi "no end" date is in 2999).
+    pub const LAST_YEAR: i32 = 2999;
+
+    /// Builds a date, or `None` when the day does not exist or the year is outside
+    /// [`Date::FIRST_YEAR`]`..=`[`Date::LAST_YEAR`] (absurd years such as 9999999 would
+    /// otherwise overflow the day count).
     pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Date> {
+        if !(Date::FIRST_YEAR..=Date::LAST_YEAR).contains(&year) {
+            return None;
+        }
+        Date::civil(year, month, day)
+    }
+
+    /// [`Date::from_ymd`] without the year bounds, for date arithmetic on dates already built
+    /// (a maximum age date can be later than 2999).
+    fn civil(year: i32, month: u32, day: u32) -> Option<Date> {
         if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
             return None;
         }
@@ -55,27 +72,41 @@ impl Date {
         let ny = total_months.div_euclid(12);
         let nm = (total_months.rem_euclid(12) + 1) as u32;
         // CALCDT-5: a date that is not real moves forward to the first of the next month.
-        let base = match Date::from_ymd(ny, nm, d) {
+        let base = match Date::civil(ny, nm, d) {
             Some(date) => date,
             None => Date(days_from_civil(ny, nm, days_in_month(ny, nm))).add_days(1),
         };
         base.add_days(offset.days)
     }
 
-    /// Parses `YYYY-MM-DD`, `YYYYMMDD` (supporting data) or `MM/DD/YYYY` (CDC documents).
+    /// Parses `YYYY-MM-DD`, `YYYYMMDD` (supporting data) or `MM/DD/YYYY` (CDC documents);
+    /// `None` for anything else, for days that do not exist and for years outside
+    /// [`Date::FIRST_YEAR`]`..=`[`Date::LAST_YEAR`].
     pub fn parse(s: &str) -> Option<Date> {
         let s = s.trim();
-        let num = |t: &str| t.parse::<u32>().ok();
+        // Digits only (no sign), at most 4 for a year and 2 for a month or day, so nothing
+        // overflows or wraps on the way to `from_ymd`.
+        let num = |t: &str, max_len: usize| -> Option<u32> {
+            (!t.is_empty() && t.len() <= max_len && t.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| t.parse::<u32>().ok())
+                .flatten()
+        };
+        let year = |t: &str| num(t, 4).and_then(|y| i32::try_from(y).ok());
         if let Some((a, rest)) = s.split_once('-') {
             let (b, c) = rest.split_once('-')?;
-            return Date::from_ymd(num(a)? as i32, num(b)?, num(c.get(..2).unwrap_or(c))?);
+            // An ISO date-time (`2025-01-10T08:00`) is read as its date.
+            let c = match c.get(..2) {
+                Some(day) if c.len() > 2 && !c.as_bytes()[2].is_ascii_digit() => day,
+                _ => c,
+            };
+            return Date::from_ymd(year(a)?, num(b, 2)?, num(c, 2)?);
         }
         if let Some((a, rest)) = s.split_once('/') {
             let (b, c) = rest.split_once('/')?;
-            return Date::from_ymd(num(c)? as i32, num(a)?, num(b)?);
+            return Date::from_ymd(year(c)?, num(a, 2)?, num(b, 2)?);
         }
         if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
-            return Date::from_ymd(num(&s[..4])? as i32, num(&s[4..6])?, num(&s[6..])?);
+            return Date::from_ymd(year(&s[..4])?, num(&s[4..6], 2)?, num(&s[6..], 2)?);
         }
         None
     }
@@ -331,5 +362,36 @@ mod tests {
         assert!(Date::parse("2011-02-30").is_none());
         assert_eq!(Date::MIN, d("1900-01-01"));
         assert_eq!(Date::MAX, d("2999-12-31"));
+    }
+
+    #[test]
+    fn absurd_years_are_rejected_instead_of_overflowing() {
+        for s in [
+            "9999999-01-01",
+            "01/01/9999999",
+            "4294967295-01-01",
+            "3000-01-01",
+            "1849-12-31",
+            "-2000-01-01",
+            "+2000-01-01",
+            "2000-001-01",
+            "99991231",
+            "2000-01-1é",
+        ] {
+            assert!(Date::parse(s).is_none(), "{s} parsed");
+            assert!(s.parse::<Date>().is_err(), "{s} parsed");
+        }
+        assert!(Date::from_ymd(9_999_999, 1, 1).is_none());
+        assert!(Date::from_ymd(i32::MIN, 1, 1).is_none());
+        assert_eq!(d("1850-01-01").ymd(), (1850, 1, 1));
+        assert_eq!(d("2999-12-31").ymd(), (2999, 12, 31));
+        assert!(serde_json::from_str::<Date>("\"9999999-01-01\"").is_err());
+    }
+
+    #[test]
+    fn arithmetic_past_the_last_parseable_year_still_follows_calcdt_5() {
+        // A maximum age date can land after 2999 even though no such date parses.
+        let late = d("2999-08-31").plus(off("6 months"));
+        assert_eq!(late.ymd(), (3000, 3, 1));
     }
 }

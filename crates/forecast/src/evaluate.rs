@@ -5,11 +5,12 @@ use crate::data::{AntigenSeries, ConditionKind, SkipContext};
 use crate::date::Date;
 use crate::forecast;
 use crate::organize::{in_age_range, in_effect, AntigenDose, Context};
-use crate::output::{EvaluationStatus, TraceStep};
+use crate::output::EvaluationStatus;
 use crate::series::{
     age_req, can_skip, interval_reference, DoseEval, SeriesForecast, SeriesRun, Target,
     TargetStatus,
 };
+use crate::trace::{SkipWhen, TraceCode, TraceStep};
 
 /// Evaluates and forecasts all relevant series of antigen `a`.
 pub(crate) fn evaluate_antigen<'d>(ctx: &Context<'d, '_>, a: usize) -> Vec<SeriesRun<'d>> {
@@ -125,16 +126,14 @@ fn run_series<'d>(
                 Some(j),
                 done,
             ) {
-                Some(why) => {
+                Some(sets) => {
                     if ctx.trace {
-                        run.trace.push(TraceStep {
-                            rule: "§6.2",
-                            detail: detail!(
-                                "target dose {} skipped when evaluating the dose of {}: {why}",
-                                t + 1,
-                                doses[j].date
-                            ),
-                        });
+                        run.trace.push(TraceStep::new(TraceCode::TargetDoseSkipped {
+                            target_dose: t as u32 + 1,
+                            when: SkipWhen::Evaluation,
+                            at: doses[j].date,
+                            sets,
+                        }));
                     }
                     run.targets[t].status = TargetStatus::Skipped;
                     t += 1;
@@ -149,13 +148,9 @@ fn run_series<'d>(
                 target: None,
                 inadvertent: false,
                 trace: if ctx.trace {
-                    vec![TraceStep {
-                        rule: "§4.4 step 6a",
-                        detail: detail!(
-                            "{} has no target dose left: series already complete",
-                            series.name
-                        ),
-                    }]
+                    vec![TraceStep::new(TraceCode::SeriesAlreadyComplete {
+                        series: series.name.clone(),
+                    })]
                 } else {
                     Vec::new()
                 },
@@ -197,23 +192,19 @@ fn evaluate_dose(
     let mut trace = Vec::new();
     let target = Some(t as u32 + 1);
     if ctx.trace {
-        trace.push(TraceStep {
-            rule: "§6",
-            detail: detail!(
-                "CVX {} on {date} evaluated against target dose {} of {}",
-                dose.cvx,
-                t + 1,
-                run.series.name
-            ),
-        });
+        trace.push(TraceStep::new(TraceCode::DoseEvaluated {
+            cvx: dose.cvx,
+            date,
+            target_dose: t as u32 + 1,
+            series: run.series.name.clone(),
+        }));
     }
     // §6.3 inadvertent vaccine.
     if sd.inadvertent_vaccines.contains(&dose.cvx) {
         if ctx.trace {
-            trace.push(TraceStep {
-                rule: "§6.3",
-                detail: detail!("CVX {} is an inadvertent vaccine for this dose", dose.cvx),
-            });
+            trace.push(TraceStep::new(TraceCode::InadvertentVaccine {
+                cvx: dose.cvx,
+            }));
         }
         return DoseEval {
             status: EvaluationStatus::NotValid,
@@ -231,20 +222,16 @@ fn evaluate_dose(
         let max = ctx.age_date(age.max, Date::MAX);
         if date < abs_min {
             if ctx.trace {
-                trace.push(TraceStep {
-                    rule: "CALCDTAGE-5",
-                    detail: detail!(
-                        "given before the absolute minimum age date {abs_min}: too young"
-                    ),
-                });
+                trace.push(TraceStep::new(TraceCode::AgeTooYoung {
+                    absolute_minimum_age_date: abs_min,
+                }));
             }
             age_reason = Some("Age: Too Young");
         } else if date >= max {
             if ctx.trace {
-                trace.push(TraceStep {
-                    rule: "CALCDTAGE-1",
-                    detail: detail!("given on or after the maximum age date {max}: too old"),
-                });
+                trace.push(TraceStep::new(TraceCode::AgeTooOld {
+                    maximum_age_date: max,
+                }));
             }
             return DoseEval {
                 status: EvaluationStatus::Extraneous,
@@ -255,19 +242,15 @@ fn evaluate_dose(
             };
         } else if date < min {
             if ctx.trace {
-                trace.push(TraceStep {
-                    rule: "CALCDTAGE-4",
-                    detail: detail!(
-                        "within the 4-day grace period before the minimum age date {min}"
-                    ),
-                });
+                trace.push(TraceStep::new(TraceCode::AgeGracePeriod {
+                    minimum_age_date: min,
+                }));
             }
         } else {
             if ctx.trace {
-                trace.push(TraceStep {
-                    rule: "CALCDTAGE-4",
-                    detail: detail!("age valid (minimum age date {min})"),
-                });
+                trace.push(TraceStep::new(TraceCode::AgeValid {
+                    minimum_age_date: min,
+                }));
             }
         }
     }
@@ -295,21 +278,17 @@ fn evaluate_dose(
         if date < abs_min {
             preferable_ok = false;
             if ctx.trace {
-                trace.push(TraceStep {
-                rule: "CALCDTINT-3",
-                detail: detail!(
-                    "preferable interval from {reference}: given before the absolute minimum interval date {abs_min}"
-                ),
-            });
+                trace.push(TraceStep::new(TraceCode::PreferableIntervalTooSoon {
+                    reference_date: reference,
+                    absolute_minimum_interval_date: abs_min,
+                }));
             }
         } else {
             if ctx.trace {
-                trace.push(TraceStep {
-                    rule: "CALCDTINT-4",
-                    detail: detail!(
-                        "preferable interval from {reference} met (absolute minimum {abs_min})"
-                    ),
-                });
+                trace.push(TraceStep::new(TraceCode::PreferableIntervalMet {
+                    reference_date: reference,
+                    absolute_minimum_interval_date: abs_min,
+                }));
             }
         }
     }
@@ -338,10 +317,10 @@ fn evaluate_dose(
                     allowable_ok = false;
                 } else {
                     if ctx.trace {
-                        trace.push(TraceStep {
-                            rule: "§6.6",
-                            detail: detail!("allowable interval from {reference} met ({abs_min})"),
-                        });
+                        trace.push(TraceStep::new(TraceCode::AllowableIntervalMet {
+                            reference_date: reference,
+                            absolute_minimum_interval_date: abs_min,
+                        }));
                     }
                 }
             }
@@ -352,12 +331,9 @@ fn evaluate_dose(
     }
     // §6.7 vaccine conflicts.
     let mut conflict_reason = None;
-    if let Some(detail) = conflict(ctx, run, doses, j) {
+    if let Some(code) = conflict(ctx, run, doses, j) {
         if ctx.trace {
-            trace.push(TraceStep {
-                rule: "CONFLICT-3",
-                detail,
-            });
+            trace.push(TraceStep::new(code));
         }
         conflict_reason = Some("Live Virus Conflict");
     }
@@ -381,24 +357,21 @@ fn evaluate_dose(
             });
         if preferable {
             if ctx.trace {
-                trace.push(TraceStep {
-                    rule: "§6.8",
-                    detail: detail!("CVX {} is a preferable vaccine", dose.cvx),
-                });
+                trace.push(TraceStep::new(TraceCode::PreferableVaccine {
+                    cvx: dose.cvx,
+                }));
             }
         } else if allowable {
             if ctx.trace {
-                trace.push(TraceStep {
-                    rule: "§6.9",
-                    detail: detail!("CVX {} is an allowable vaccine", dose.cvx),
-                });
+                trace.push(TraceStep::new(TraceCode::AllowableVaccine {
+                    cvx: dose.cvx,
+                }));
             }
         } else {
             if ctx.trace {
-                trace.push(TraceStep {
-                    rule: "§6.9",
-                    detail: detail!("CVX {} is neither preferable nor allowable here", dose.cvx),
-                });
+                trace.push(TraceStep::new(TraceCode::NotPreferableOrAllowable {
+                    cvx: dose.cvx,
+                }));
             }
             reasons.push("Not a preferable or allowable vaccine");
         }
@@ -423,30 +396,89 @@ fn conflict(
     run: &SeriesRun<'_>,
     doses: &[AntigenDose<'_>],
     j: usize,
-) -> Option<String> {
+) -> Option<TraceCode> {
     let cur = &doses[j];
     for c in ctx.engine.conflicts_for(cur.cvx) {
         for (pi, prev) in ctx.patient.doses.iter().enumerate() {
             if prev.cvx != c.previous || prev.date >= cur.date || pi == cur.dose {
                 continue;
             }
-            // CALCDTCONFLICT-2: the shorter end applies unless the conflicting dose is known
-            // not to be valid (we know statuses within this series only).
-            let not_valid = doses[..j].iter().enumerate().any(|(k, d)| {
-                d.dose == pi
-                    && run.evals[k]
-                        .as_ref()
-                        .is_some_and(|e| e.status != EvaluationStatus::Valid)
-            });
+            // CALCDTCONFLICT-2: the shorter (minimum) end applies when the conflicting dose is
+            // 'Valid' or has no evaluation status, the conflict end interval when it has another
+            // status: its status in this patient series when it is a dose of this antigen,
+            // else its status in its own antigens' best series (`Context::not_valid`).
+            let not_valid = match doses[..j].iter().position(|d| d.dose == pi) {
+                Some(k) => run.evals[k]
+                    .as_ref()
+                    .is_some_and(|e| e.status != EvaluationStatus::Valid),
+                None => ctx.not_valid[pi],
+            };
             let begin = prev.date.plus(c.begin);
             let end = prev.date.plus(if not_valid { c.end } else { c.min_end });
             if cur.date >= begin && cur.date < end {
-                return Some(format!(
-                    "CVX {} on {} conflicts with CVX {} on {} (conflict window {begin} to {end})",
-                    cur.cvx, cur.date, prev.cvx, prev.date
-                ));
+                return Some(TraceCode::LiveVirusConflict {
+                    cvx: cur.cvx,
+                    conflicting_cvx: prev.cvx,
+                    conflicting_date: prev.date,
+                    conflict_begin: begin,
+                    conflict_end: end,
+                });
             }
         }
     }
     None
+}
+
+/// Per patient dose: whether its evaluation in the best patient series of its antigens is known
+/// and not 'Valid' (a combination dose is 'Valid' only when it is valid for each antigen).
+pub(crate) fn dose_not_valid(
+    ctx: &Context<'_, '_>,
+    outcomes: &[crate::select::AntigenOutcome<'_>],
+) -> Vec<bool> {
+    let mut not_valid = vec![false; ctx.patient.doses.len()];
+    for o in outcomes {
+        let Some(&b) = o.best.first() else {
+            continue;
+        };
+        let run = &o.runs[b];
+        for (k, d) in ctx.antigen_doses[o.antigen].iter().enumerate() {
+            if run.evals[k]
+                .as_ref()
+                .is_some_and(|e| e.status != EvaluationStatus::Valid)
+            {
+                not_valid[d.dose] = true;
+            }
+        }
+    }
+    not_valid
+}
+
+/// Antigens with a dose whose conflict with a dose of another antigen changes with the statuses
+/// in `not_valid` (the dose lies between the minimum conflict end date and the conflict end date
+/// of a conflicting dose whose status differs from the one the last pass used).
+pub(crate) fn antigens_to_reevaluate(ctx: &Context<'_, '_>, not_valid: &[bool]) -> Vec<usize> {
+    if not_valid == ctx.not_valid.as_slice() {
+        return Vec::new();
+    }
+    let doses = &ctx.patient.doses;
+    let mut impacted = vec![false; doses.len()];
+    for (ci, cur) in doses.iter().enumerate() {
+        if cur.date > ctx.assessment {
+            continue;
+        }
+        impacted[ci] = ctx.engine.conflicts_for(cur.cvx).any(|c| {
+            doses.iter().enumerate().any(|(pi, prev)| {
+                pi != ci
+                    && prev.cvx == c.previous
+                    && prev.date < cur.date
+                    && not_valid[pi] != ctx.not_valid[pi]
+                    && cur.date >= prev.date.plus(c.begin)
+                    && cur.date >= prev.date.plus(c.min_end)
+                    && cur.date < prev.date.plus(c.end)
+            })
+        });
+    }
+    (0..ctx.antigen_doses.len())
+        .filter(|&a| ctx.antigen_doses[a].iter().any(|d| impacted[d.dose]))
+        .collect()
 }

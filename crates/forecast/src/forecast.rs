@@ -3,10 +3,11 @@
 use crate::data::SkipContext;
 use crate::date::Date;
 use crate::organize::{in_age_range, in_effect, Context};
-use crate::output::{EvaluationStatus, ForecastReason, SeriesStatus, TraceStep};
+use crate::output::{ForecastReason, SeriesStatus};
 use crate::series::{
     age_req, can_skip, interval_reference, SeriesForecast, SeriesRun, TargetStatus,
 };
+use crate::trace::{SkipWhen, TraceCode, TraceStep};
 
 impl Default for SeriesForecast {
     fn default() -> Self {
@@ -25,35 +26,40 @@ impl Default for SeriesForecast {
             finish: None,
             completed_on: None,
             recommended_vaccines: Vec::new(),
+            vaccine_choices: Vec::new(),
+            following: None,
             trace: Vec::new(),
         }
     }
 }
 
-/// Pushes a trace step, formatting the detail only when tracing is on.
+/// Pushes a trace step, building it only when tracing is on.
 macro_rules! step {
-    ($ctx:expr, $trace:expr, $rule:expr, $($fmt:tt)+) => {
+    ($ctx:expr, $trace:expr, $code:expr) => {
         if $ctx.trace {
-            $trace.push(TraceStep { rule: $rule, detail: detail!($($fmt)+) });
+            $trace.push(TraceStep::new($code));
         }
     };
 }
 
 /// §7.2 evidence of immunity.
-fn immune(ctx: &Context<'_, '_>, a: usize) -> Option<String> {
+fn immune(ctx: &Context<'_, '_>, a: usize) -> Option<TraceCode> {
     let im = &ctx.antigens[a].immunity;
     if let Some((code, title)) = im
         .clinical_history
         .iter()
         .find(|(c, _)| ctx.has_observation(c))
     {
-        return Some(format!("observation {code} ({title})"));
+        return Some(TraceCode::ImmuneByObservation {
+            code: code.clone(),
+            title: title.clone(),
+        });
     }
     if let Some(born) = im.birth_date {
         let excluded = im.exclusions.iter().any(|c| ctx.has_observation(c));
         // A required country of birth cannot be checked: we hold no country, so no immunity.
         if ctx.dob() < born && !excluded && im.birth_country.is_none() {
-            return Some(format!("born before {born}"));
+            return Some(TraceCode::ImmuneByBirthDate { born_before: born });
         }
     }
     None
@@ -65,12 +71,15 @@ fn contraindicated(
     a: usize,
     run: &SeriesRun<'_>,
     t: Option<usize>,
-) -> Option<String> {
+) -> Option<TraceCode> {
     let antigen = ctx.antigens[a];
     let at = ctx.assessment;
     for c in &antigen.antigen_contraindications {
         if ctx.has_observation(&c.code) && in_age_range(ctx.dob(), at, c.begin_age, c.end_age) {
-            return Some(format!("antigen contraindication {} ({})", c.code, c.title));
+            return Some(TraceCode::AntigenContraindication {
+                code: c.code.clone(),
+                title: c.title.clone(),
+            });
         }
     }
     let t = t?;
@@ -86,7 +95,7 @@ fn contraindicated(
                 })
         })
     });
-    all.then(|| "every preferable vaccine is contraindicated".to_string())
+    all.then_some(TraceCode::AllPreferableVaccinesContraindicated)
 }
 
 /// Runs §7 for `run`, starting at target dose index `t` (the first not satisfied one).
@@ -116,13 +125,16 @@ pub(crate) fn forecast_series(
                     None,
                     done,
                 ) {
-                    Some(why) => {
+                    Some(sets) => {
                         step!(
                             ctx,
                             f.trace,
-                            "§7.1",
-                            "target dose {} skipped as of {reference}: {why}",
-                            *t + 1
+                            TraceCode::TargetDoseSkipped {
+                                target_dose: *t as u32 + 1,
+                                when: SkipWhen::Forecast,
+                                at: reference,
+                                sets,
+                            }
                         );
                         run.targets[*t].status = TargetStatus::Skipped;
                         *t += 1;
@@ -136,7 +148,7 @@ pub(crate) fn forecast_series(
     if let Some(why) = immune(ctx, a) {
         f.status = SeriesStatus::Immune;
         f.reason = Some(ForecastReason::EvidenceOfImmunity);
-        step!(ctx, f.trace, "§7.2", "evidence of immunity: {why}");
+        step!(ctx, f.trace, why);
         run.forecast = f;
         return;
     }
@@ -155,9 +167,7 @@ pub(crate) fn forecast_series(
         step!(
             ctx,
             f.trace,
-            "Table 7-10",
-            "{}: no target dose left",
-            f.status.as_str()
+            TraceCode::NoTargetDoseLeft { status: f.status }
         );
         run.forecast = f;
         set_completed_on(ctx, a, run);
@@ -166,7 +176,7 @@ pub(crate) fn forecast_series(
     if let Some(why) = contraindicated(ctx, a, run, Some(t)) {
         f.status = SeriesStatus::Contraindicated;
         f.reason = Some(ForecastReason::Contraindication);
-        step!(ctx, f.trace, "§7.3", "{why}");
+        step!(ctx, f.trace, why);
         run.forecast = f;
         return;
     }
@@ -178,12 +188,7 @@ pub(crate) fn forecast_series(
             if season.end.is_some_and(|e| at > e) {
                 f.status = SeriesStatus::NotRecommended;
                 f.reason = Some(ForecastReason::PastSeasonalEndDate);
-                step!(
-                    ctx,
-                    f.trace,
-                    "Table 7-10",
-                    "past the seasonal recommendation end date"
-                );
+                step!(ctx, f.trace, TraceCode::PastSeasonalEndDate);
                 break;
             }
         }
@@ -193,9 +198,9 @@ pub(crate) fn forecast_series(
             step!(
                 ctx,
                 f.trace,
-                "CALCDTAGE-1",
-                "assessment date is on or after the maximum age date {}",
-                max_age.unwrap_or(Date::MAX)
+                TraceCode::MaximumAgeReached {
+                    maximum_age_date: max_age.unwrap_or(Date::MAX),
+                }
             );
             break;
         }
@@ -203,23 +208,20 @@ pub(crate) fn forecast_series(
         let mut trace = Vec::new();
         let mut earliest = Date::MIN;
         // `what` is a closure so the description is only formatted when tracing.
-        let mut bump =
-            |d: Date, rule: &'static str, what: &dyn Fn() -> String, trace: &mut Vec<TraceStep>| {
-                if ctx.trace {
-                    trace.push(TraceStep {
-                        rule,
-                        detail: detail!("{}: {d}", what()),
-                    });
-                }
-                if d > earliest {
-                    earliest = d;
-                }
-            };
+        // `code` builds the step only when tracing.
+        let mut bump = |d: Date, code: &dyn Fn() -> TraceCode, trace: &mut Vec<TraceStep>| {
+            if ctx.trace {
+                trace.push(TraceStep::new(code()));
+            }
+            if d > earliest {
+                earliest = d;
+            }
+        };
         if let Some(min) = age.min {
+            let date = ctx.dob().plus(min);
             bump(
-                ctx.dob().plus(min),
-                "CALCDTAGE-4",
-                &|| "minimum age date".into(),
+                date,
+                &|| TraceCode::EarliestFromMinimumAge { date },
                 &mut trace,
             );
         }
@@ -247,10 +249,14 @@ pub(crate) fn forecast_series(
                 continue;
             };
             if let Some(min) = iv.min {
+                let date = reference.plus(min);
                 bump(
-                    reference.plus(min),
-                    "CALCDTINT-4",
-                    &|| format!("minimum interval date ({min} from {reference})"),
+                    date,
+                    &|| TraceCode::EarliestFromMinimumInterval {
+                        date,
+                        interval: min,
+                        reference_date: reference,
+                    },
                     &mut trace,
                 );
             }
@@ -273,10 +279,14 @@ pub(crate) fn forecast_series(
                     .iter()
                     .filter(|d| d.cvx == c.previous && d.date <= at)
                 {
+                    let date = prev.date.plus(c.end);
                     bump(
-                        prev.date.plus(c.end),
-                        "CALCDTCONFLICT-3",
-                        &|| format!("conflict with CVX {} on {}", prev.cvx, prev.date),
+                        date,
+                        &|| TraceCode::EarliestFromConflict {
+                            date,
+                            conflicting_cvx: prev.cvx,
+                            conflicting_date: prev.date,
+                        },
                         &mut trace,
                     );
                 }
@@ -285,17 +295,16 @@ pub(crate) fn forecast_series(
         if let Some(start) = sd.seasonal.as_ref().and_then(|s| s.start) {
             bump(
                 start,
-                "FORECASTDTCAN-1",
-                &|| "seasonal recommendation start date".into(),
+                &|| TraceCode::EarliestFromSeasonStart { date: start },
                 &mut trace,
             );
         }
         // Latest inadvertent dose and the most recent dose evaluated in this series.
         if let Some(last) = (0..doses.len()).rev().find(|&k| run.evals[k].is_some()) {
+            let date = doses[last].date;
             bump(
-                doses[last].date,
-                "FORECASTDTCAN-1",
-                &|| "most recent dose".into(),
+                date,
+                &|| TraceCode::EarliestFromMostRecentDose { date },
                 &mut trace,
             );
         }
@@ -308,32 +317,38 @@ pub(crate) fn forecast_series(
             step!(
                 ctx,
                 f.trace,
-                "Table 7-10",
-                "earliest date {earliest} is not before the maximum age date"
+                TraceCode::CannotFinishBeforeMaximumAge { earliest }
             );
             break;
         }
         // §7.6 validate the recommendation at the earliest date.
         let sd_skip = can_skip(ctx, a, run, sd, SkipContext::Forecast, earliest, None, done);
-        if let Some(why) = sd_skip {
+        if let Some(sets) = sd_skip {
             step!(
                 ctx,
                 f.trace,
-                "§7.6",
-                "target dose {} skipped at the earliest date {earliest}: {why}",
-                t + 1
+                TraceCode::TargetDoseSkipped {
+                    target_dose: t as u32 + 1,
+                    when: SkipWhen::Validation,
+                    at: earliest,
+                    sets,
+                }
             );
             run.targets[t].status = TargetStatus::Skipped;
             t += 1;
             if t >= run.targets.len() {
-                f.status = if run
+                // Table 7-10, as when no target dose is left at the assessment date.
+                (f.status, f.reason) = if run
                     .targets
                     .iter()
                     .any(|x| x.status == TargetStatus::Satisfied)
                 {
-                    SeriesStatus::Complete
+                    (SeriesStatus::Complete, Some(ForecastReason::SeriesComplete))
                 } else {
-                    SeriesStatus::NotRecommended
+                    (
+                        SeriesStatus::NotRecommended,
+                        Some(ForecastReason::NotRecommendedDueToHistory),
+                    )
                 };
                 break;
             }
@@ -362,12 +377,13 @@ pub(crate) fn forecast_series(
         step!(
             ctx,
             f.trace,
-            "FORECASTDT-1",
-            "target dose {} of {}: earliest {earliest}, recommended {}, past due {}",
-            t + 1,
-            series.name,
-            unadj_rec.max(earliest),
-            f.past_due.map_or("-".into(), |d| d.to_string())
+            TraceCode::ForecastDates {
+                target_dose: t as u32 + 1,
+                series: series.name.clone(),
+                earliest,
+                recommended: unadj_rec.max(earliest),
+                past_due: f.past_due,
+            }
         );
         // FORECASTDN-1.
         let count = run
@@ -383,33 +399,56 @@ pub(crate) fn forecast_series(
             })
             .count();
         f.dose_number = Some(count as u32 + 1);
-        // FORECASTRECVAC-1.
-        let antigen = ctx.antigens[a];
-        f.recommended_vaccines = sd
-            .preferable_vaccines
-            .iter()
-            .filter(|p| p.forecast)
-            // No vaccine contraindication involving the vaccine type.
-            .filter(|p| {
-                !antigen.vaccine_contraindications.iter().any(|c| {
-                    ctx.has_observation(&c.code)
-                        && c.vaccines.iter().any(|v| {
-                            v.cvx == p.vaccine.cvx
-                                && in_age_range(ctx.dob(), at, v.begin_age, v.end_age)
-                        })
-                })
-            })
-            .filter(|p| {
+        // Only the best series, re-run with tracing on, reach the output: the vaccines and the
+        // following dose are worked out for them alone (series selection uses neither).
+        if ctx.trace {
+            // FORECASTRECVAC-1: the preferable vaccines that may be given (no vaccine
+            // contraindication involving the vaccine type, in its age range at the earliest or the
+            // recommended date); those CDC flags as forecast vaccine types are the recommended ones.
+            // A dose that can be given on the assessment date may also be given with a vaccine in
+            // its age range on that date (a catch-up visit after both dates).
+            let antigen = ctx.antigens[a];
+            let rec_date = unadj_rec.max(earliest);
+            let in_range_spec = |p: &crate::data::PreferableVaccine| {
                 in_age_range(ctx.dob(), earliest, p.vaccine.begin_age, p.vaccine.end_age)
-                    || in_age_range(
-                        ctx.dob(),
-                        unadj_rec.max(earliest),
-                        p.vaccine.begin_age,
-                        p.vaccine.end_age,
-                    )
-            })
-            .map(|p| p.vaccine.cvx)
-            .collect();
+                    || in_age_range(ctx.dob(), rec_date, p.vaccine.begin_age, p.vaccine.end_age)
+            };
+            f.vaccine_choices = sd
+                .preferable_vaccines
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| {
+                    !antigen.vaccine_contraindications.iter().any(|c| {
+                        ctx.has_observation(&c.code)
+                            && c.vaccines.iter().any(|v| {
+                                v.cvx == p.vaccine.cvx
+                                    && in_age_range(ctx.dob(), at, v.begin_age, v.end_age)
+                            })
+                    })
+                })
+                .filter(|(_, p)| {
+                    in_range_spec(p)
+                        || (at >= earliest
+                            && in_age_range(ctx.dob(), at, p.vaccine.begin_age, p.vaccine.end_age))
+                })
+                .map(|(i, _)| i)
+                .collect();
+            // The same vaccine type listed twice (e.g. for two manufacturers) is one choice.
+            let mut seen: Vec<crate::data::Cvx> = Vec::with_capacity(f.vaccine_choices.len());
+            f.vaccine_choices.retain(|&i| {
+                let cvx = sd.preferable_vaccines[i].vaccine.cvx;
+                let new = !seen.contains(&cvx);
+                seen.push(cvx);
+                new
+            });
+            f.recommended_vaccines = f
+                .vaccine_choices
+                .iter()
+                .map(|&i| &sd.preferable_vaccines[i])
+                .filter(|p| p.forecast && in_range_spec(p))
+                .map(|p| p.vaccine.cvx)
+                .collect();
+        }
         // SELECTB-12 forecast finish date.
         let mut finish = earliest;
         for x in &run.targets[t + 1..] {
@@ -426,11 +465,111 @@ pub(crate) fn forecast_series(
             }
         }
         f.finish = Some(finish);
+        if ctx.trace {
+            f.following = (t + 1..run.targets.len())
+                .map_while(|k| {
+                    // A following target dose the forecast context would skip then is passed over
+                    // (e.g. a catch-up dose not needed once a conjugate vaccine was given).
+                    let next = following(ctx, a, run, t, k, earliest.max(at))?;
+                    let skipped = can_skip(
+                        ctx,
+                        a,
+                        run,
+                        run.dose(&run.targets[k]),
+                        SkipContext::Forecast,
+                        next.earliest,
+                        None,
+                        done,
+                    )
+                    .is_some();
+                    Some((!skipped).then_some(next))
+                })
+                .flatten()
+                .next();
+        }
         break;
     }
-    let _ = EvaluationStatus::Valid;
     run.forecast = f;
     set_completed_on(ctx, a, run);
+}
+
+/// Target dose `k` (after `t`) if the dose forecast for `t` is given on `given_on`: its minimum
+/// age and minimum intervals (FORECASTDTCAN-1) and its earliest recommended age or intervals
+/// (FORECASTDT-2), with the given dose as the immediate previous one; `None` when the patient
+/// is past its maximum age by then. An estimate for planning the next visit: vaccine conflicts
+/// and the given dose's own effect on skips are left to the assessment made then.
+fn following(
+    ctx: &Context<'_, '_>,
+    a: usize,
+    run: &SeriesRun<'_>,
+    t: usize,
+    k: usize,
+    given_on: Date,
+) -> Option<crate::series::Following> {
+    let next = run.targets.get(k)?;
+    let sd = run.dose(next);
+    let doses = &ctx.antigen_doses[a];
+    let at = ctx.assessment;
+    let age = age_req(sd, at);
+    let mut earliest = given_on;
+    if let Some(min) = age.and_then(|a| a.min) {
+        earliest = earliest.max(ctx.dob().plus(min));
+    }
+    let mut rec_interval: Option<Date> = None;
+    for iv in sd
+        .intervals
+        .iter()
+        .filter(|i| in_effect(at, i.effective, i.cessation))
+    {
+        let reference = if iv.from_previous {
+            Some(given_on)
+        } else if let Some(n) = iv.from_target_dose {
+            if n as usize == t + 1 {
+                Some(given_on)
+            } else {
+                interval_reference(ctx, run, doses, doses.len(), false, Some(n), &[], None)
+            }
+        } else {
+            interval_reference(
+                ctx,
+                run,
+                doses,
+                doses.len(),
+                false,
+                None,
+                &iv.from_most_recent,
+                iv.from_relevant_obs.as_deref(),
+            )
+        };
+        let Some(reference) = reference else {
+            continue;
+        };
+        if let Some(min) = iv.min {
+            earliest = earliest.max(reference.plus(min));
+        }
+        if let Some(r) = iv.earliest_rec {
+            let d = reference.plus(r);
+            rec_interval = Some(rec_interval.map_or(d, |x| x.max(d)));
+        }
+    }
+    let recommended = age
+        .and_then(|a| a.earliest_rec)
+        .map(|o| ctx.dob().plus(o))
+        .or(rec_interval)
+        .unwrap_or(earliest)
+        .max(earliest);
+    // Not a dose the patient can have: past the next dose's maximum age by then.
+    if age
+        .and_then(|a| a.max)
+        .is_some_and(|m| earliest >= ctx.dob().plus(m))
+    {
+        return None;
+    }
+    Some(crate::series::Following {
+        given_on,
+        earliest,
+        recommended,
+    })
 }
 
 fn set_completed_on(ctx: &Context<'_, '_>, a: usize, run: &mut SeriesRun<'_>) {

@@ -3,10 +3,11 @@
 
 use crate::data::SeriesType;
 use crate::date::Date;
-use crate::organize::Context;
+use crate::organize::{in_age_range, Context};
 use crate::output::*;
 use crate::select::AntigenOutcome;
 use crate::series::{SeriesRun, TargetStatus};
+use crate::trace::{TraceCode, TraceStep};
 
 /// The antigen forecast of best run `b`; its traces move into the result (each best run is in
 /// exactly one vaccine-group forecast), the selection trace is shared by the antigen's best runs.
@@ -25,6 +26,18 @@ fn antigen_forecast(
     trace.append(&mut r.forecast.trace);
     let r = &o.runs[b];
     let f = &r.forecast;
+    let vaccines = match f.target {
+        Some(t) if f.status == SeriesStatus::NotComplete => {
+            let sd = r.dose(&r.targets[t]);
+            // The vaccine's antigens as of the date the dose can be given.
+            let on = f.earliest.map_or(ctx.assessment, |e| e.max(ctx.assessment));
+            f.vaccine_choices
+                .iter()
+                .map(|&i| forecast_vaccine(ctx, &sd.preferable_vaccines[i], on))
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     AntigenForecast {
         antigen: ctx.antigens[o.antigen].name.clone(),
         series: r.series.name.clone(),
@@ -43,6 +56,13 @@ fn antigen_forecast(
             .and_then(|t| crate::series::age_req(r.dose(&r.targets[t]), ctx.assessment))
             .and_then(|a| a.min)
             .map(|m| ctx.dob().plus(m)),
+        vaccines,
+        following_dose: f.following.map(|x| FollowingDose {
+            dose_number: f.dose_number.map(|n| n + 1),
+            if_given_on: x.given_on,
+            earliest: x.earliest,
+            recommended: x.recommended,
+        }),
         shared_decision: ctx.engine.shared_decision[o.antigen][r.series_index],
         admin_guidance: r.series.admin_guidance.clone(),
         season_assumed: ctx.seasons[o.antigen]
@@ -60,6 +80,115 @@ fn antigen_forecast(
             })
             .collect(),
         trace,
+    }
+}
+
+/// A preferable vaccine as a [`ForecastVaccine`], with the antigens it contains on `on`.
+fn forecast_vaccine(
+    ctx: &Context<'_, '_>,
+    p: &crate::data::PreferableVaccine,
+    on: Date,
+) -> ForecastVaccine {
+    let mut antigens: Vec<String> = Vec::new();
+    for &(a, begin, end) in ctx
+        .engine
+        .cvx_antigens
+        .get(&p.vaccine.cvx)
+        .into_iter()
+        .flatten()
+    {
+        let name = &ctx.antigens[a].name;
+        if in_age_range(ctx.dob(), on, begin, end) && !antigens.contains(name) {
+            antigens.push(name.clone());
+        }
+    }
+    ForecastVaccine {
+        cvx: p.vaccine.cvx,
+        vaccine_type: p.vaccine.vaccine_type.clone(),
+        trade_name: p.trade_name.clone(),
+        mvx: p.mvx.clone(),
+        forecast_flag: p.forecast,
+        antigens,
+        also_covers: Vec::new(),
+    }
+}
+
+/// The vaccines of a vaccine-group forecast from its open antigen forecasts: those every open
+/// antigen lists (a vaccine giving each antigen due a dose), else all of them.
+fn group_vaccines(open: &[&AntigenForecast]) -> Vec<ForecastVaccine> {
+    let Some((first, rest)) = open.split_first() else {
+        return Vec::new();
+    };
+    let mut out: Vec<ForecastVaccine> = first
+        .vaccines
+        .iter()
+        .filter(|v| {
+            rest.iter()
+                .all(|f| f.vaccines.iter().any(|w| w.cvx == v.cvx))
+        })
+        .map(|v| ForecastVaccine {
+            forecast_flag: v.forecast_flag
+                || rest
+                    .iter()
+                    .flat_map(|f| &f.vaccines)
+                    .any(|w| w.cvx == v.cvx && w.forecast_flag),
+            ..v.clone()
+        })
+        .collect();
+    if out.is_empty() {
+        for v in open.iter().flat_map(|f| &f.vaccines) {
+            match out.iter_mut().find(|w| w.cvx == v.cvx) {
+                Some(w) => w.forecast_flag |= v.forecast_flag,
+                None => out.push(v.clone()),
+            }
+        }
+    }
+    out
+}
+
+/// Fills [`ForecastVaccine::also_covers`]: a vaccine of an open forecast also covers another
+/// vaccine group when it contains one of that group's antigens, that group has an open forecast
+/// listing the same vaccine, and that forecast's earliest date is on or before the date this
+/// dose can be given.
+fn fill_also_covers(ctx: &Context<'_, '_>, groups: &mut [GroupForecast]) {
+    let engine = ctx.engine;
+    let mut found: Vec<(usize, usize, Vec<String>)> = Vec::new();
+    for (gi, g) in groups.iter().enumerate() {
+        if g.status != SeriesStatus::NotComplete {
+            continue;
+        }
+        let on = g.earliest.map_or(ctx.assessment, |e| e.max(ctx.assessment));
+        for (vi, v) in g.vaccines.iter().enumerate() {
+            let mut covers: Vec<String> = Vec::new();
+            for &(a, _, _) in engine.cvx_antigens.get(&v.cvx).into_iter().flatten() {
+                let other = &engine.groups[engine.antigen_group[a]].name;
+                if *other == g.vaccine_group || covers.contains(other) {
+                    continue;
+                }
+                let due = groups.iter().any(|h| {
+                    h.vaccine_group == *other
+                        && h.status == SeriesStatus::NotComplete
+                        && h.earliest.is_some_and(|e| e <= on)
+                        && h.vaccines.iter().any(|w| w.cvx == v.cvx)
+                });
+                if due {
+                    covers.push(other.clone());
+                }
+            }
+            if !covers.is_empty() {
+                found.push((gi, vi, covers));
+            }
+        }
+    }
+    for (gi, vi, covers) in found {
+        let g = &mut groups[gi];
+        let cvx = g.vaccines[vi].cvx;
+        for a in &mut g.antigens {
+            for v in a.vaccines.iter_mut().filter(|v| v.cvx == cvx) {
+                v.also_covers.clone_from(&covers);
+            }
+        }
+        g.vaccines[vi].also_covers = covers;
     }
 }
 
@@ -146,6 +275,7 @@ pub(crate) fn assemble(ctx: &Context<'_, '_>, mut outcomes: Vec<AntigenOutcome<'
         let forecasts = forecasts.into_iter().map(|(_, f, _)| f);
         groups.extend(forecasts);
     }
+    fill_also_covers(ctx, &mut groups);
     let mut doses: Vec<DoseEvaluation> = ctx
         .patient
         .doses
@@ -257,18 +387,14 @@ fn group_forecast(
         reasons: antigens.iter().filter_map(|f| f.reason.clone()).collect(),
         reason_codes: antigens.iter().filter_map(|f| f.reason_code).collect(),
         recommended_vaccines: Vec::new(),
+        vaccines: Vec::new(),
+        following_dose: None,
         season_assumed: antigens.iter().find_map(|f| f.season_assumed),
         antigens: Vec::new(),
         trace: Vec::new(),
     };
     if let Some(s) = out.season_assumed {
-        trace.push(TraceStep {
-            rule: "SEASON-ASSUMED",
-            detail: format!(
-                "the supporting data defines the season only through {}: season {} to {} assumed from it ({} year(s) later)",
-                s.data_end, s.start, s.end, s.years_moved
-            ),
-        });
+        trace.push(TraceStep::new(TraceCode::SeasonAssumed(s)));
     }
     if status == SeriesStatus::NotComplete && !open.is_empty() {
         let earliest = if antigens.len() == 1 {
@@ -309,38 +435,78 @@ fn group_forecast(
         } else {
             numbers.max()
         };
-        let mut vaccines: Vec<_> = open
+        // FORECASTVG-9: the vaccines the patient series forecasts recommend (CDC's forecast
+        // vaccine type flag); most series dose vaccines carry no flag, so without any the
+        // recommended vaccines are the group's vaccines that may be given.
+        let mut flagged: Vec<_> = open
             .iter()
             .flat_map(|(_, r)| r.forecast.recommended_vaccines.iter().copied())
             .collect();
-        vaccines.sort_unstable();
-        vaccines.dedup();
-        out.recommended_vaccines = vaccines;
-        trace.push(TraceStep {
-            rule: if antigens.len() == 1 {
-                "SINGLEANTVG-2"
-            } else {
-                "MULTIANTVG-1"
-            },
-            detail: format!(
-                "{}: dose {} earliest {}, recommended {}, past due {}",
-                g.name,
-                out.forecast_dose_number
-                    .map_or("-".into(), |n| n.to_string()),
-                out.earliest.map_or("-".into(), |d| d.to_string()),
-                out.recommended.map_or("-".into(), |d| d.to_string()),
-                out.past_due.map_or("-".into(), |d| d.to_string()),
-            ),
+        flagged.sort_unstable();
+        flagged.dedup();
+        let open_forecasts: Vec<&AntigenForecast> = open.iter().map(|(f, _)| *f).collect();
+        // The group's following dose: every open antigen's, like the group's own dates
+        // (latest earliest date, earliest recommended date not before it).
+        let following: Vec<FollowingDose> = open_forecasts
+            .iter()
+            .filter_map(|f| f.following_dose)
+            .collect();
+        out.following_dose = following.iter().map(|x| x.earliest).max().map(|earliest| {
+            let recommended = following
+                .iter()
+                .map(|x| x.recommended)
+                .min()
+                .unwrap_or(earliest)
+                .max(earliest);
+            FollowingDose {
+                dose_number: out.forecast_dose_number.map(|n| n + 1),
+                if_given_on: following
+                    .iter()
+                    .map(|x| x.if_given_on)
+                    .max()
+                    .unwrap_or(earliest),
+                earliest,
+                recommended,
+            }
         });
+        out.vaccines = group_vaccines(&open_forecasts);
+        out.recommended_vaccines = if flagged.is_empty() {
+            out.vaccines.iter().map(|v| v.cvx).collect()
+        } else {
+            flagged
+        };
+        let (vaccine_group, dose_number) = (g.name.clone(), out.forecast_dose_number);
+        let (earliest, recommended, past_due) = (out.earliest, out.recommended, out.past_due);
+        trace.push(TraceStep::new(if antigens.len() == 1 {
+            TraceCode::SingleAntigenGroupDates {
+                vaccine_group,
+                dose_number,
+                earliest,
+                recommended,
+                past_due,
+            }
+        } else {
+            TraceCode::MultipleAntigenGroupDates {
+                vaccine_group,
+                dose_number,
+                earliest,
+                recommended,
+                past_due,
+            }
+        }));
     } else {
-        trace.push(TraceStep {
-            rule: if antigens.len() == 1 {
-                "SINGLEANTVG-1"
-            } else {
-                "Table 9-4"
-            },
-            detail: format!("{}: {}", g.name, status.as_str()),
-        });
+        let vaccine_group = g.name.clone();
+        trace.push(TraceStep::new(if antigens.len() == 1 {
+            TraceCode::SingleAntigenGroupStatus {
+                vaccine_group,
+                status,
+            }
+        } else {
+            TraceCode::MultipleAntigenGroupStatus {
+                vaccine_group,
+                status,
+            }
+        }));
     }
     out.trace = trace;
     out.antigens = antigens;

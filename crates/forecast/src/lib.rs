@@ -16,11 +16,15 @@
 //! | `evaluate` | §4.4 and §6 evaluate each antigen dose against each relevant patient series (conditional skip, inadvertent vaccine, age, preferable/allowable interval, vaccine conflict, preferable/allowable vaccine, satisfy target dose, recurring doses, extraneous doses) |
 //! | `forecast` | §7 forecast: conditional skip, evidence of immunity, contraindications, forecast need, dates, validate recommendation |
 //! | `select` | §8 select best patient series (pre-filter, prioritized series per series group, scoring, best series across equivalent groups) |
-//! | `group` | §9 vaccine-group forecasts, including multiple-antigen groups (DTaP/Tdap/Td, MMR) |
+//! | `group` | §9 vaccine-group forecasts, including multiple-antigen groups (DTaP/Tdap/Td, MMR), the vaccines that may be given ([`ForecastVaccine`]) and combination vaccines covering several due groups |
+//! | `summary` | one row per vaccine group ([`Assessment::rows`]) and the visit summary ([`Assessment::summary`]: due today, next visit) |
+//! | `trace` | typed explanation steps ([`TraceStep`], [`TraceCode`]) with their rule ids, rendered in English or Spanish |
 //! | [`cases`] | conformance harness for CSVs in the CDC test-case layout |
 //!
 //! The pipeline runs per antigen: organize → relevant series → evaluate + forecast every
-//! relevant series → select best series; the vaccine-group step then merges antigens.
+//! relevant series → select best series; antigens with a live vaccine dose whose conflict window
+//! depends on the status of another antigen's dose (CALCDTCONFLICT-2) are then evaluated again
+//! with that status; the vaccine-group step then merges antigens.
 //! Everything is computed from the supporting data: there are no hand-copied schedule tables.
 //!
 //! ```
@@ -37,16 +41,6 @@
 //! assert_eq!(hepb.forecast_dose_number, Some(2));
 //! ```
 
-/// `format!` for trace details with room for a typical sentence up front, so building a trace
-/// does not keep growing (reallocating) short strings.
-macro_rules! detail {
-    ($($arg:tt)+) => {{
-        let mut s = String::with_capacity(120);
-        let _ = std::fmt::Write::write_fmt(&mut s, format_args!($($arg)+));
-        s
-    }};
-}
-
 pub mod cases;
 pub mod data;
 pub mod date;
@@ -59,6 +53,7 @@ mod season;
 mod select;
 mod series;
 mod summary;
+mod trace;
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
@@ -67,7 +62,8 @@ pub use data::{Cvx, DataSource, DataVersion, Gender, SeriesType, SupportingData}
 pub use date::{Date, Offset};
 pub use output::*;
 pub use season::AssumedSeason;
-pub use summary::{GroupRow, NotChosen, RowStatus, Why};
+pub use summary::{DueGroup, GroupRow, NotChosen, RowStatus, VisitSummary, Why};
+pub use trace::{Language, SeriesScore, SkipWhen, TraceCode};
 
 /// An administered dose as recorded for the patient.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -303,19 +299,36 @@ impl Engine {
 
     /// Evaluates the patient's history and forecasts every vaccine group as of `assessment_date`.
     pub fn evaluate(&self, patient: &Patient, assessment_date: Date) -> Assessment {
-        let ctx = organize::Context::new(self, patient, assessment_date);
-        let traced = ctx.traced();
-        let antigen_results: Vec<select::AntigenOutcome> = (0..self.data.antigens.len())
+        let mut ctx = organize::Context::new(self, patient, assessment_date);
+        // Evaluate every relevant series without building explanation traces, then re-run only
+        // the best series with tracing on: tracing every candidate series was most of the cost.
+        let mut outcomes: Vec<select::AntigenOutcome> = (0..self.data.antigens.len())
             .map(|a| {
-                // Evaluate every relevant series without building explanation strings, then
-                // re-run only the best series with tracing on: formatting traces for every
-                // candidate series was most of the cost.
                 let runs = evaluate::evaluate_antigen(&ctx, a);
-                let mut outcome = select::select_best(&ctx, a, runs);
-                evaluate::retrace(&traced, a, &mut outcome.runs, &outcome.best);
-                outcome
+                select::select_best(&ctx, a, runs)
             })
             .collect();
-        group::assemble(&ctx, antigen_results)
+        // CALCDTCONFLICT-2 across antigens: a live vaccine given within the conflict window of a
+        // dose of another antigen depends on that dose's evaluation status, known only once its
+        // own antigens are evaluated. Re-evaluate the antigens with a dose between the minimum
+        // conflict end date and the conflict end date of a dose whose known status changed;
+        // statuses only flow forward in time, so this settles (the bound is a safeguard).
+        for _ in 0..patient.doses.len() {
+            let not_valid = evaluate::dose_not_valid(&ctx, &outcomes);
+            let rerun = evaluate::antigens_to_reevaluate(&ctx, &not_valid);
+            ctx.not_valid = not_valid;
+            if rerun.is_empty() {
+                break;
+            }
+            for a in rerun {
+                let runs = evaluate::evaluate_antigen(&ctx, a);
+                outcomes[a] = select::select_best(&ctx, a, runs);
+            }
+        }
+        let traced = ctx.traced();
+        for outcome in &mut outcomes {
+            evaluate::retrace(&traced, outcome.antigen, &mut outcome.runs, &outcome.best);
+        }
+        group::assemble(&ctx, outcomes)
     }
 }

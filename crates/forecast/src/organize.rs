@@ -28,6 +28,10 @@ pub(crate) struct Context<'e, 'p> {
     pub antigens: Vec<&'e AntigenData>,
     /// Per antigen, the season assumed from an earlier season's data, if any.
     pub seasons: Vec<Option<AssumedSeason>>,
+    /// Per patient dose: its evaluation in its own antigens' best patient series is known and
+    /// not 'Valid' (CALCDTCONFLICT-2 for a conflicting dose of another antigen). All `false`
+    /// until the first evaluation pass has given every dose a status.
+    pub not_valid: Vec<bool>,
 }
 
 impl<'e, 'p> Context<'e, 'p> {
@@ -69,6 +73,7 @@ impl<'e, 'p> Context<'e, 'p> {
             trace: false,
             antigens,
             seasons,
+            not_valid: vec![false; patient.doses.len()],
         }
     }
 
@@ -82,6 +87,7 @@ impl<'e, 'p> Context<'e, 'p> {
             trace: true,
             antigens: self.antigens.clone(),
             seasons: self.seasons.clone(),
+            not_valid: self.not_valid.clone(),
         }
     }
 

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::data::{Cvx, SeriesType};
 use crate::date::Date;
+pub use crate::trace::TraceStep;
 
 /// Evaluation status of a dose (Table 3-1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -114,15 +115,6 @@ pub enum SharedDecision {
     Guidance,
 }
 
-/// One step of an explanation: the business rule (spec id or section) and what it found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TraceStep {
-    /// Rule id from the logic specification, e.g. `CALCDTAGE-4` or `§6.5`.
-    pub rule: &'static str,
-    /// Human-readable finding, with the dates involved.
-    pub detail: String,
-}
-
 /// The result for the whole patient.
 #[derive(Debug, Clone, Serialize)]
 pub struct Assessment {
@@ -177,6 +169,45 @@ pub struct AntigenDoseEvaluation {
     pub trace: Vec<TraceStep>,
 }
 
+/// A vaccine that may be given for a forecast dose: a preferable vaccine of the forecast target
+/// dose that is not contraindicated for the patient and whose age range includes the earliest or
+/// the recommended date (FORECASTRECVAC-1 without the forecast-vaccine-type-flag condition).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ForecastVaccine {
+    /// CVX code.
+    pub cvx: Cvx,
+    /// Vaccine type as the supporting data names it (e.g. `DTaP`, `PCV20`).
+    pub vaccine_type: String,
+    /// Trade name, when the supporting data requires one for this dose.
+    pub trade_name: Option<String>,
+    /// Manufacturer (MVX), when the supporting data requires one for this dose.
+    pub mvx: Option<String>,
+    /// CDC's forecast vaccine type flag: the supporting data recommends this vaccine type in
+    /// particular (FORECASTRECVAC-1), e.g. a PCV rather than PPSV23.
+    pub forecast_flag: bool,
+    /// Antigens the vaccine contains (CVX map, at the patient's age on the dose's date).
+    pub antigens: Vec<String>,
+    /// Other vaccine groups with an open forecast that this (combination) vaccine also gives
+    /// their next dose of, on the same date (e.g. Pediarix for DTaP also covers HepB and
+    /// Polio when both are due by then).
+    pub also_covers: Vec<String>,
+}
+
+/// The dose after the forecast one, estimated as if the forecast dose were given on `if_given_on`
+/// (its earliest date or the assessment date, whichever is later): for planning the next visit.
+/// Conditional skips and vaccine conflicts are left to the assessment made at that visit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FollowingDose {
+    /// Its dose number.
+    pub dose_number: Option<u32>,
+    /// The date the forecast dose is assumed to be given on.
+    pub if_given_on: Date,
+    /// Earliest date of the following dose (minimum age and minimum intervals).
+    pub earliest: Date,
+    /// Recommended date of the following dose (never before its earliest date).
+    pub recommended: Date,
+}
+
 /// Forecast for a vaccine group (§9).
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupForecast {
@@ -200,8 +231,15 @@ pub struct GroupForecast {
     pub reasons: Vec<String>,
     /// The same reasons as codes.
     pub reason_codes: Vec<ForecastReason>,
-    /// Recommended vaccines (CVX).
+    /// Recommended vaccines (CVX): those CDC flags as forecast vaccine types (FORECASTRECVAC-1,
+    /// FORECASTVG-9) when there are any, else every vaccine in [`GroupForecast::vaccines`].
     pub recommended_vaccines: Vec<Cvx>,
+    /// The dose after the next one, if the next one is given as soon as it may (from today).
+    pub following_dose: Option<FollowingDose>,
+    /// The vaccines that may be given for the next dose (empty without one): for a vaccine
+    /// group of several antigens, those that give every antigen due a dose (e.g. DTaP rather
+    /// than DT), or all of the antigens' vaccines when no single vaccine does.
+    pub vaccines: Vec<ForecastVaccine>,
     /// Set when the supporting data's last season had ended on the assessment date and the
     /// season was assumed from it (moved forward by whole years): say so beside the dates.
     pub season_assumed: Option<crate::AssumedSeason>,
@@ -240,6 +278,10 @@ pub struct AntigenForecast {
     pub valid_doses: u32,
     /// Minimum age date of the forecast target dose, when it has a minimum age.
     pub minimum_age_date: Option<Date>,
+    /// The vaccines that may be given for the forecast target dose (empty without one).
+    pub vaccines: Vec<ForecastVaccine>,
+    /// The target dose after the forecast one, if that one is given as soon as it may.
+    pub following_dose: Option<FollowingDose>,
     /// The series is a shared clinical decision-making recommendation, or its guidance says
     /// part of it is.
     pub shared_decision: SharedDecision,

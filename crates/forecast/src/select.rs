@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 use crate::data::SeriesType;
 use crate::date::Date;
 use crate::organize::Context;
-use crate::output::{EvaluationStatus, SeriesStatus, TraceStep};
-use crate::series::{SeriesRun, TargetStatus};
+use crate::output::{EvaluationStatus, SeriesStatus};
+use crate::series::{age_req, SeriesRun, TargetStatus};
+use crate::trace::{SeriesScore, TraceCode, TraceStep};
 
 /// The evaluated series of an antigen and which of them are best.
 pub(crate) struct AntigenOutcome<'d> {
@@ -25,18 +26,19 @@ fn is_in_process(r: &SeriesRun<'_>) -> bool {
     r.valid_count() > 0 && r.forecast.status == SeriesStatus::NotComplete
 }
 
-/// SELECTB-3: forecast finish date before the maximum age of the last target dose.
-fn completable(ctx: &Context<'_, '_>, r: &SeriesRun<'_>) -> bool {
+/// SELECTB-3: forecast finish date before the maximum age date of the last target dose, with
+/// the age requirement in effect on the assessment date (RELEVANT-2: selecting the best patient
+/// series), not the first one the data lists.
+pub(crate) fn completable(ctx: &Context<'_, '_>, r: &SeriesRun<'_>) -> bool {
     let Some(finish) = r.forecast.finish else {
         return false;
     };
-    let last = r
-        .series
-        .doses
+    let max = r
+        .targets
         .last()
-        .and_then(|d| d.ages.first())
+        .and_then(|t| age_req(r.dose(t), ctx.assessment))
         .and_then(|a| a.max);
-    last.is_none_or(|m| finish < ctx.dob().plus(m))
+    max.is_none_or(|m| finish < ctx.dob().plus(m))
 }
 
 /// Awards `+win` when only one series has the best value, 0 when tied, `-win` otherwise.
@@ -246,30 +248,26 @@ pub(crate) fn select_best<'d>(
                             .then(j.cmp(&i))
                     })
                     .map(|(&i, _)| i);
-                trace.push(TraceStep {
-                    rule: "SELECTBEST-1",
-                    detail: detail!(
-                        "series group {group}: scores {}",
-                        scored
-                            .iter()
-                            .zip(&score)
-                            .map(|(&i, s)| format!("{} = {s}", runs[i].series.name))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                });
+                trace.push(TraceStep::new(TraceCode::SeriesScores {
+                    series_group: group.to_string(),
+                    scores: scored
+                        .iter()
+                        .zip(&score)
+                        .map(|(&i, &s)| SeriesScore {
+                            series: runs[i].series.name.clone(),
+                            score: s,
+                        })
+                        .collect(),
+                }));
                 best
             }
         };
         if let Some(i) = chosen {
-            trace.push(TraceStep {
-                rule: "§8.7",
-                detail: detail!(
-                    "series group {group}: prioritized patient series is {} ({})",
-                    runs[i].series.name,
-                    runs[i].forecast.status.as_str()
-                ),
-            });
+            trace.push(TraceStep::new(TraceCode::PrioritizedSeries {
+                series_group: group.to_string(),
+                series: runs[i].series.name.clone(),
+                status: runs[i].forecast.status,
+            }));
             prioritized.push(i);
         }
     }
@@ -309,15 +307,82 @@ pub(crate) fn select_best<'d>(
         })
         .collect();
     for &b in &best {
-        trace.push(TraceStep {
-            rule: "§8.8",
-            detail: detail!("best patient series: {}", runs[b].series.name),
-        });
+        trace.push(TraceStep::new(TraceCode::BestSeries {
+            series: runs[b].series.name.clone(),
+        }));
     }
     AntigenOutcome {
         antigen,
         runs,
         best,
         trace,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::AgeReq;
+    use crate::date::Offset;
+    use crate::series::{SeriesForecast, Target};
+    use crate::{Engine, Gender, Patient};
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    #[test]
+    fn completable_uses_the_maximum_age_in_effect_on_the_assessment_date() {
+        // A last series dose whose maximum age changed on 2010-01-01 from 5 to 19 years: a
+        // series finishing at age 10 is completable under the age requirement in effect now,
+        // not under the first one listed.
+        let engine = Engine::embedded();
+        let hepa = engine
+            .data()
+            .antigens
+            .iter()
+            .find(|a| a.name == "HepA")
+            .unwrap();
+        let mut series = hepa.series[0].clone();
+        let last = series.doses.last_mut().unwrap();
+        last.ages = vec![
+            AgeReq {
+                max: Offset::parse("5 years"),
+                cessation: Some(d("2009-12-31")),
+                ..AgeReq::default()
+            },
+            AgeReq {
+                max: Offset::parse("19 years"),
+                effective: Some(d("2010-01-01")),
+                ..AgeReq::default()
+            },
+        ];
+        let patient = Patient {
+            dob: d("2015-01-01"),
+            gender: Gender::Female,
+            doses: vec![],
+            observations: vec![],
+        };
+        let ctx = Context::new(engine, &patient, d("2024-06-01"));
+        let run = |finish: &str| SeriesRun {
+            series_index: 0,
+            series: &series,
+            targets: (0..series.doses.len())
+                .map(|i| Target {
+                    series_dose: i,
+                    status: TargetStatus::NotSatisfied,
+                    satisfied_by: None,
+                })
+                .collect(),
+            evals: Vec::new(),
+            forecast: SeriesForecast {
+                finish: Some(d(finish)),
+                ..SeriesForecast::default()
+            },
+            trace: Vec::new(),
+            order: 0,
+        };
+        assert!(completable(&ctx, &run("2025-01-01")));
+        assert!(!completable(&ctx, &run("2034-01-01")));
     }
 }

@@ -6,7 +6,8 @@
 use crate::data::{AgeReq, AntigenSeries, ConditionKind, CountLogic, Cvx, SeriesDose, SkipContext};
 use crate::date::Date;
 use crate::organize::{in_age_range, in_effect, AntigenDose, Context};
-use crate::output::{EvaluationStatus, ForecastReason, SeriesStatus, TraceStep};
+use crate::output::{EvaluationStatus, ForecastReason, SeriesStatus};
+use crate::trace::TraceStep;
 
 /// Target dose status (Table 3-2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,7 +87,22 @@ pub(crate) struct SeriesForecast {
     /// series counts as complete from then on (Table 6-7 at a conditional skip reference date).
     pub completed_on: Option<Date>,
     pub recommended_vaccines: Vec<Cvx>,
+    /// Indexes into the forecast target dose's preferable vaccines that may be given for it:
+    /// FORECASTRECVAC-1 without its forecast-vaccine-type-flag condition (not contraindicated,
+    /// in the vaccine's age range at the earliest or the recommended date).
+    pub vaccine_choices: Vec<usize>,
+    /// The target dose after the forecast one, estimated as if the forecast dose were given
+    /// on `given_on` (its earliest date or the assessment date, whichever is later).
+    pub following: Option<Following>,
     pub trace: Vec<TraceStep>,
+}
+
+/// See [`SeriesForecast::following`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Following {
+    pub given_on: Date,
+    pub earliest: Date,
+    pub recommended: Date,
 }
 
 /// Previous antigen dose usable as interval reference (CALCDTINT-1): valid or not valid,
@@ -141,8 +157,9 @@ pub(crate) fn interval_reference(
     None
 }
 
-/// §6.2 / §7.1 / §7.6: can the target dose be skipped at `reference`? Returns the met set's
-/// description. `before` limits counted doses to those evaluated before the current one.
+/// §6.2 / §7.1 / §7.6: can the target dose be skipped at `reference`? Returns the met sets'
+/// descriptions (only when tracing; empty otherwise). `before` limits counted doses to those
+/// evaluated before the current one.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn can_skip(
     ctx: &Context<'_, '_>,
@@ -153,20 +170,32 @@ pub(crate) fn can_skip(
     reference: Date,
     before: Option<usize>,
     done: &[SeriesRun<'_>],
-) -> Option<String> {
+) -> Option<Vec<String>> {
     let doses = &ctx.antigen_doses[a];
     let limit = before.unwrap_or(doses.len());
+    // RELEVANT-1 / RELEVANT-2: a set is selected by the date administered when evaluating a
+    // dose, by the assessment date when forecasting, including when the forecast is validated
+    // at its earliest date (§7.6), whose reference date is that earliest date.
+    let anchor = match context {
+        SkipContext::Evaluation => reference,
+        SkipContext::Forecast | SkipContext::Both => ctx.assessment,
+    };
+    // CALCDTSKIP-5: interval conditions count from the immediate previous vaccine dose
+    // administered, whatever its evaluation status (not the CALCDTINT-1 interval reference,
+    // which passes over extraneous doses and inadvertent administrations).
+    let previous = limit.checked_sub(1).map(|k| doses[k].date);
     for skip in sd
         .conditional_skips
         .iter()
         .filter(|s| s.context == context || s.context == SkipContext::Both)
     {
-        let mut met_sets = Vec::new();
+        let mut met_sets: Vec<String> = Vec::new();
+        let mut met_count = 0;
         let mut relevant_sets = 0;
         for set in skip
             .sets
             .iter()
-            .filter(|s| in_effect(reference, s.effective, s.cessation))
+            .filter(|s| in_effect(anchor, s.effective, s.cessation))
         {
             relevant_sets += 1;
             let mut met = 0;
@@ -180,12 +209,9 @@ pub(crate) fn can_skip(
                             && r.forecast.status == crate::output::SeriesStatus::Complete
                             && r.forecast.completed_on.is_none_or(|d| d <= reference)
                     }),
-                    ConditionKind::Interval => match previous_reference(run, limit) {
-                        Some(k) => c
-                            .interval
-                            .is_some_and(|iv| reference >= doses[k].date.plus(iv)),
-                        None => false,
-                    },
+                    // Table 6-8: not met without a previous dose.
+                    ConditionKind::Interval => previous
+                        .is_some_and(|p| c.interval.is_some_and(|iv| reference >= p.plus(iv))),
                     ConditionKind::VaccineCountByAge
                     | ConditionKind::VaccineCountByDate
                     | ConditionKind::VaccineCountByDateAndAge => {
@@ -225,21 +251,20 @@ pub(crate) fn can_skip(
                 met > 0
             };
             if set_met {
+                met_count += 1;
                 // The description only matters for the trace.
-                met_sets.push(if ctx.trace {
-                    set.description.as_str()
-                } else {
-                    ""
-                });
+                if ctx.trace {
+                    met_sets.push(set.description.clone());
+                }
             }
         }
         let skipped = if skip.set_logic_and {
-            relevant_sets > 0 && met_sets.len() == relevant_sets
+            relevant_sets > 0 && met_count == relevant_sets
         } else {
-            !met_sets.is_empty()
+            met_count > 0
         };
         if skipped {
-            return Some(met_sets.join("; "));
+            return Some(met_sets);
         }
     }
     None

@@ -21,7 +21,9 @@ use serde::Serialize;
 
 use crate::data::{Cvx, SeriesType};
 use crate::date::Date;
-use crate::output::{Assessment, ForecastReason, GroupForecast, SeriesStatus, SharedDecision};
+use crate::output::{
+    Assessment, ForecastReason, ForecastVaccine, GroupForecast, SeriesStatus, SharedDecision,
+};
 use crate::season::AssumedSeason;
 
 /// What the row asks of the clinic, from the chosen forecast and the assessment date.
@@ -84,8 +86,10 @@ pub struct GroupRow {
     pub admin_guidance: Vec<String>,
     /// Set when the season was assumed from the supporting data's previous season.
     pub season_assumed: Option<AssumedSeason>,
-    /// Recommended vaccines (CVX).
+    /// Recommended vaccines (CVX), see [`GroupForecast::recommended_vaccines`].
     pub recommended_vaccines: Vec<Cvx>,
+    /// The vaccines that may be given for the next dose, see [`GroupForecast::vaccines`].
+    pub vaccines: Vec<ForecastVaccine>,
     /// Forecast reasons as codes.
     pub reasons: Vec<ForecastReason>,
     /// Why this row says what it says, as typed steps.
@@ -339,8 +343,152 @@ impl Assessment {
             admin_guidance,
             season_assumed: g.season_assumed,
             recommended_vaccines: g.recommended_vaccines.clone(),
+            vaccines: g.vaccines.clone(),
             reasons: g.reason_codes.clone(),
             why,
+        }
+    }
+}
+
+/// What a nurse reads first: the vaccine groups to give today and when to come back, e.g.
+/// "Due today: DTaP, IPV, MMR, VAR · Next visit on or after 03/01/2027". Plain data: the host
+/// renders it in the user's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VisitSummary {
+    /// The date the assessment was made for ("today").
+    pub assessment_date: Date,
+    /// Groups with a dose due or overdue today: overdue first, then in supporting-data order.
+    pub due_today: Vec<DueGroup>,
+    /// Groups whose next dose may be given today but is recommended later.
+    pub allowed_today: Vec<DueGroup>,
+    /// The first date after today on which a dose becomes due, assuming today's due doses are
+    /// given today: the next dose of a group that is not due today, or the dose after today's
+    /// one (see [`crate::FollowingDose`]). `None` when no further dose is forecast.
+    pub next_visit_on_or_after: Option<Date>,
+    /// The groups that may be given on that date, with their status on it.
+    pub next_visit_groups: Vec<DueGroup>,
+}
+
+/// One vaccine group in a [`VisitSummary`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DueGroup {
+    /// Vaccine group (supporting-data name).
+    pub vaccine_group: String,
+    /// Its status on the date the entry is for (today, or the next visit date): overdue, due
+    /// or allowed.
+    pub status: RowStatus,
+    /// Dose number.
+    pub dose_number: Option<u32>,
+    /// Earliest date.
+    pub earliest: Option<Date>,
+    /// Recommended date.
+    pub recommended: Option<Date>,
+    /// Past-due date.
+    pub past_due: Option<Date>,
+    /// Shared clinical decision-making.
+    pub shared_decision: SharedDecision,
+    /// The vaccines that may be given (for a following dose estimated for the next visit:
+    /// empty, the assessment made then lists them).
+    pub vaccines: Vec<ForecastVaccine>,
+    /// Index of the group's forecast in [`Assessment::groups`].
+    pub forecast: usize,
+}
+
+/// Status of a dose on `on` from its dates.
+fn status_on(
+    on: Date,
+    earliest: Option<Date>,
+    recommended: Option<Date>,
+    past_due: Option<Date>,
+) -> RowStatus {
+    if past_due.is_some_and(|p| p <= on) {
+        RowStatus::Overdue
+    } else if recommended.is_some_and(|r| r <= on) {
+        RowStatus::Due
+    } else if earliest.is_some_and(|e| e <= on) {
+        RowStatus::Allowed
+    } else {
+        RowStatus::Upcoming
+    }
+}
+
+impl Assessment {
+    /// The visit summary: groups due and allowed today, and the next visit (see
+    /// [`VisitSummary`]). Built from [`Assessment::rows`].
+    pub fn summary(&self) -> VisitSummary {
+        let at = self.assessment_date;
+        let rows = self.rows();
+        let entry = |r: &GroupRow| DueGroup {
+            vaccine_group: r.vaccine_group.clone(),
+            status: r.status,
+            dose_number: r.dose_number,
+            earliest: r.earliest,
+            recommended: r.recommended,
+            past_due: r.past_due,
+            shared_decision: r.shared_decision,
+            vaccines: r.vaccines.clone(),
+            forecast: r.forecast,
+        };
+        let mut due_today: Vec<DueGroup> = rows
+            .iter()
+            .filter(|r| matches!(r.status, RowStatus::Overdue | RowStatus::Due))
+            .map(entry)
+            .collect();
+        due_today.sort_by_key(|g| g.status != RowStatus::Overdue);
+        let allowed_today: Vec<DueGroup> = rows
+            .iter()
+            .filter(|r| r.status == RowStatus::Allowed)
+            .map(entry)
+            .collect();
+        // Candidates for the next visit: the dose after today's one for groups due today, the
+        // next dose of every other open group.
+        let mut candidates: Vec<DueGroup> = Vec::new();
+        for r in &rows {
+            match r.status {
+                RowStatus::Overdue | RowStatus::Due => {
+                    if let Some(f) = self.groups[r.forecast].following_dose {
+                        candidates.push(DueGroup {
+                            dose_number: f.dose_number,
+                            earliest: Some(f.earliest),
+                            recommended: Some(f.recommended),
+                            past_due: None,
+                            vaccines: Vec::new(),
+                            ..entry(r)
+                        });
+                    }
+                }
+                RowStatus::Allowed | RowStatus::Upcoming | RowStatus::NotYetEligible => {
+                    candidates.push(entry(r));
+                }
+                _ => {}
+            }
+        }
+        let due_on = |g: &DueGroup| match (g.recommended, g.earliest) {
+            (Some(r), Some(e)) => Some(r.max(e)),
+            (r, e) => r.or(e),
+        };
+        let next = candidates
+            .iter()
+            .filter_map(due_on)
+            .filter(|&d| d > at)
+            .min();
+        let next_visit_groups = match next {
+            None => Vec::new(),
+            Some(on) => candidates
+                .into_iter()
+                .filter(|g| g.earliest.is_some_and(|e| e <= on))
+                .map(|g| DueGroup {
+                    status: status_on(on, g.earliest, g.recommended, g.past_due),
+                    ..g
+                })
+                .collect(),
+        };
+        VisitSummary {
+            assessment_date: at,
+            due_today,
+            allowed_today,
+            next_visit_on_or_after: next,
+            next_visit_groups,
         }
     }
 }
