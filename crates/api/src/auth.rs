@@ -419,6 +419,7 @@ async fn start_session(
         organization_id,
         organization_code: membership.code.clone(),
         organization_name: membership.name.clone(),
+        organization_state: membership.state.clone(),
         role,
         started_at: now,
         last_active_at: now,
@@ -544,6 +545,7 @@ pub async fn resume_session(ctx: &AppContext) -> AppResult<Option<SignedInUser>>
         organization_id,
         organization_code: membership.code.clone(),
         organization_name: membership.name.clone(),
+        organization_state: membership.state.clone(),
         role,
         // The lifetime counts from the real start, not from the restart.
         started_at: started,

@@ -73,13 +73,16 @@ impl ConsentMethod {
     }
 }
 
-/// Who is looking: the role and the organization of the current session.
+/// Who is looking: the role and the organization of the current session, and that
+/// organization's state (a state-scoped role holds the records of its own state only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Viewer {
+pub struct Viewer<'a> {
     /// Role at the organization.
     pub role: Role,
     /// The organization signed in for.
     pub organization_id: OrganizationId,
+    /// Its two-letter state.
+    pub state: &'a str,
 }
 
 /// What the rule needs to know about a client.
@@ -87,9 +90,12 @@ pub struct Viewer {
 pub struct ConsentFacts<'a> {
     /// Current consent status.
     pub status: ConsentStatus,
-    /// Organizations the client belongs to (registering organization and every provider-client
-    /// relationship, whatever its status).
+    /// Organizations the client belongs to: the registering organization and every *active*
+    /// provider-client relationship (a clinic whose relationship ended — moved, inactive — sees
+    /// the record like any other organization).
     pub organizations: &'a [OrganizationId],
+    /// The client's state of residence (two letters), if known.
+    pub state: Option<&'a str>,
 }
 
 /// How much of the record the viewer may see.
@@ -213,8 +219,9 @@ pub fn reason_shown_without_full_access(reason: &str) -> bool {
 /// The consent rule: what `viewer` may see and do with a client's record.
 ///
 /// - A role that cannot open client records (registry staff) gets nothing.
-/// - The client's own organizations, and the state registry staff who hold every record
-///   (Full Access State), see the full record whatever the consent says.
+/// - The client's own organizations, and the state registry staff who hold every record of
+///   their state (Full Access State: a client living in that state), see the full record
+///   whatever the consent says.
 /// - Anyone else sees the full record only with granted consent; otherwise identification only
 ///   (with the reason), and no printing.
 /// - Consent can be viewed by anyone who sees identification and changed by roles with
@@ -228,19 +235,23 @@ pub fn reason_shown_without_full_access(reason: &str) -> bool {
 /// use shotbook_core::ids::OrganizationId;
 /// use shotbook_core::permission::Role;
 /// let (clinic, other) = (OrganizationId::new(), OrganizationId::new());
-/// let facts = ConsentFacts { status: ConsentStatus::Withdrawn, organizations: &[clinic] };
-/// let elsewhere = Viewer { role: Role::FullAccessProvider, organization_id: other };
+/// let facts = ConsentFacts { status: ConsentStatus::Withdrawn, organizations: &[clinic], state: Some("MT") };
+/// let elsewhere = Viewer { role: Role::FullAccessProvider, organization_id: other, state: "MT" };
 /// assert_eq!(client_access(elsewhere, facts).view, RecordView::IdentificationOnly);
-/// let at_home = Viewer { role: Role::FullAccessProvider, organization_id: clinic };
+/// let at_home = Viewer { role: Role::FullAccessProvider, organization_id: clinic, state: "MT" };
 /// assert_eq!(client_access(at_home, facts).view, RecordView::Full);
 /// ```
-pub fn client_access(viewer: Viewer, client: ConsentFacts<'_>) -> ClientAccess {
+pub fn client_access(viewer: Viewer<'_>, client: ConsentFacts<'_>) -> ClientAccess {
     let role = viewer.role;
     if !role.grants(Permission::ViewClient) {
         return ClientAccess::NONE;
     }
     let own = client.organizations.contains(&viewer.organization_id);
-    let registry_wide = role.scope() == Scope::State;
+    // A client whose state is not known is not assumed to be the viewer's.
+    let registry_wide = role.scope() == Scope::State
+        && client
+            .state
+            .is_some_and(|s| s.trim().eq_ignore_ascii_case(viewer.state.trim()));
     let restriction = match client.status {
         _ if own || registry_wide => None,
         ConsentStatus::Granted => None,
@@ -287,12 +298,14 @@ mod tests {
                 ClientsOrganization => second,
                 OtherOrganization => other,
             },
+            state: "MT",
         };
         client_access(
             viewer,
             ConsentFacts {
                 status,
                 organizations: &[home, second],
+                state: Some("MT"),
             },
         )
     }
@@ -509,14 +522,50 @@ mod tests {
     }
 
     #[test]
+    fn state_staff_hold_the_records_of_their_own_state_only() {
+        let staff = |state| Viewer {
+            role: Role::FullAccessState,
+            organization_id: OrganizationId::new(),
+            state,
+        };
+        let montanan = |state| ConsentFacts {
+            status: Withdrawn,
+            organizations: &[],
+            state,
+        };
+        assert_eq!(client_access(staff("MT"), montanan(Some("mt"))).view, Full);
+        assert_eq!(
+            client_access(staff("TX"), montanan(Some("MT"))).view,
+            IdentificationOnly,
+            "Texas state staff do not see a Montanan who withdrew"
+        );
+        assert_eq!(
+            client_access(staff("TX"), montanan(None)).view,
+            IdentificationOnly,
+            "an unknown state is not the viewer's"
+        );
+        let granted = ConsentFacts {
+            status: Granted,
+            ..montanan(Some("MT"))
+        };
+        assert_eq!(
+            client_access(staff("TX"), granted).view,
+            Full,
+            "consent still opens it"
+        );
+    }
+
+    #[test]
     fn a_client_with_no_organization_is_visible_in_full_only_with_consent() {
         let viewer = Viewer {
             role: Role::RecordMaintenance,
             organization_id: OrganizationId::new(),
+            state: "MT",
         };
         let facts = |status| ConsentFacts {
             status,
             organizations: &[],
+            state: Some("MT"),
         };
         assert_eq!(client_access(viewer, facts(Granted)).view, Full);
         assert_eq!(

@@ -23,6 +23,8 @@ pub struct Session {
     pub organization_code: String,
     /// Its name.
     pub organization_name: String,
+    /// Its state (two letters).
+    pub organization_state: String,
     /// The user's role at that organization.
     pub role: Role,
     /// When the session started.
@@ -115,6 +117,7 @@ mod tests {
             organization_id: OrganizationId::new(),
             organization_code: "MT0001".into(),
             organization_name: "Org".into(),
+            organization_state: "MT".into(),
             role,
             started_at: t,
             last_active_at: t,

@@ -55,6 +55,8 @@ pub struct RuleFacts {
     pub organizations: Vec<OrganizationId>,
     /// The kept record, when this one was merged into it.
     pub merged_into: Option<String>,
+    /// State of residence.
+    pub state: Option<String>,
 }
 
 /// [`RuleFacts`] of `client`.
@@ -65,17 +67,21 @@ pub async fn rule_facts(store: &Store, client: ClientId) -> StoreResult<RuleFact
         Option<String>,
         Option<String>,
         Option<String>,
+        Option<String>,
     );
+    // Only active relationships make a client an organization's own: a clinic whose patient
+    // moved away sees the record like any other organization.
     let row: Option<Row> = sqlx::query_as(
         "SELECT c.date_of_birth, c.consent_status, c.home_organization_id, c.merged_into,
                 (SELECT group_concat(o.organization_id, ',') FROM client_organizations o
-                 WHERE o.client_id = c.id AND o.voided_at IS NULL)
+                 WHERE o.client_id = c.id AND o.voided_at IS NULL AND o.status = 'active'),
+                c.state
          FROM clients c WHERE c.id = ?",
     )
     .bind(client.to_string())
     .fetch_optional(store.pool())
     .await?;
-    let (date_of_birth, status, home, merged_into, others) =
+    let (date_of_birth, status, home, merged_into, others, state) =
         row.ok_or(StoreError::NotFound("client"))?;
     let organizations = home
         .into_iter()
@@ -94,6 +100,7 @@ pub async fn rule_facts(store: &Store, client: ClientId) -> StoreResult<RuleFact
         consent: ConsentStatus::from_code(&status).unwrap_or(ConsentStatus::NotGranted),
         organizations,
         merged_into,
+        state: state.filter(|s| !s.trim().is_empty()),
     })
 }
 

@@ -67,6 +67,7 @@ impl ClientReads for Store {
             date_of_birth: date(&row.date_of_birth)?,
             consent: row.consent,
             organizations: row.organizations,
+            state: row.state,
             merged_into: row
                 .merged_into
                 .as_deref()

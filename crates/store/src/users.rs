@@ -83,6 +83,8 @@ pub struct MembershipRow {
     pub role: String,
     /// ISO date access ends.
     pub access_end_date: Option<String>,
+    /// The organization's state (two letters).
+    pub state: String,
 }
 
 /// A user's own account details.
@@ -326,7 +328,7 @@ pub async fn inactivate(
 /// The organizations where `user` holds a role, by name.
 pub async fn memberships(store: &Store, user: UserId) -> StoreResult<Vec<MembershipRow>> {
     Ok(sqlx::query_as(
-        "SELECT o.id AS organization_id, o.code, o.name, r.role, r.access_end_date
+        "SELECT o.id AS organization_id, o.code, o.name, r.role, r.access_end_date, o.state
          FROM user_roles r JOIN organizations o ON o.id = r.organization_id
          WHERE r.user_id = ? ORDER BY o.name",
     )

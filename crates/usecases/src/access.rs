@@ -23,10 +23,12 @@ pub fn access_of(actor: &Actor, facts: &ClientFacts) -> ClientAccess {
         Viewer {
             role: actor.role,
             organization_id: actor.organization_id,
+            state: &actor.state,
         },
         ConsentFacts {
             status: facts.consent,
             organizations: &facts.organizations,
+            state: facts.state.as_deref(),
         },
     )
 }

@@ -38,6 +38,9 @@ pub struct Actor {
     pub organization_id: OrganizationId,
     /// Their role at that organization.
     pub role: Role,
+    /// That organization's state (two letters): state-scoped roles hold the records of their
+    /// own state only.
+    pub state: String,
     /// How they came.
     pub via: Via,
 }
@@ -49,6 +52,7 @@ impl Actor {
             user_id: session.user_id,
             organization_id: session.organization_id,
             role: session.role,
+            state: session.organization_state.clone(),
             via: Via::Workstation {
                 name: workstation.to_string(),
             },
@@ -154,6 +158,7 @@ mod tests {
             user_id: UserId::new(),
             organization_id: OrganizationId::new(),
             role,
+            state: "MT".into(),
             via,
         }
     }

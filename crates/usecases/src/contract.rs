@@ -92,6 +92,7 @@ fn nurse(setup: &Setup, organization: OrganizationId) -> Actor {
         user_id: setup.nurse,
         organization_id: organization,
         role: Role::FullAccessProvider,
+        state: "MT".into(),
         via: Via::Workstation {
             name: "contract-pc".into(),
         },
@@ -333,6 +334,7 @@ pub async fn lots_are_received_and_adjusted_within_the_organization<R: Registry>
     let clock = clock();
     let manager = Actor {
         role: Role::VaccineManagement,
+        state: "MT".into(),
         ..nurse(setup, setup.clinic)
     };
     let permit = Permit::<need::ManageLots>::check(manager).unwrap();
@@ -367,6 +369,7 @@ pub async fn lots_are_received_and_adjusted_within_the_organization<R: Registry>
     );
     let elsewhere = Permit::<need::ManageLots>::check(Actor {
         role: Role::VaccineManagement,
+        state: "MT".into(),
         ..nurse(setup, OrganizationId::new())
     })
     .unwrap();
@@ -415,6 +418,7 @@ pub async fn a_merge_happens_once_and_its_undo_moves_the_doses_back<R: Registry>
     .ids[0];
     let supervisor = Permit::<need::MergeClients>::check(Actor {
         role: Role::ProviderSupervisor,
+        state: "MT".into(),
         ..nurse(setup, setup.clinic)
     })
     .unwrap();

@@ -167,8 +167,8 @@ pub async fn change<R: Registry>(
         }
         DemographicsEdit::OrganizationStatus {
             organization_code, ..
-        } => Some(
-            registry
+        } => {
+            let organization = registry
                 .organization_id_by_code(organization_code)
                 .await?
                 .ok_or_else(|| {
@@ -176,8 +176,19 @@ pub async fn change<R: Registry>(
                         "organizationCode",
                         "Choose an organization from the list.",
                     )
-                })?,
-        ),
+                })?;
+            // A relationship is the organization's own statement about its patient: a clinic
+            // sets its own (a sub-state or state role, those it reaches), never a third
+            // organization's — which would hand that organization the record.
+            crate::scope::require_in_scope(
+                registry,
+                actor,
+                Permission::EditDemographics,
+                organization,
+            )
+            .await?;
+            Some(organization)
+        }
         _ => None,
     };
     let now = clock.now();

@@ -35,8 +35,10 @@ pub struct ClientFacts {
     pub date_of_birth: Date,
     /// Current consent status.
     pub consent: ConsentStatus,
-    /// The organizations the client has a relationship with (home first).
+    /// The organizations the client belongs to: home first, then active relationships.
     pub organizations: Vec<OrganizationId>,
+    /// The client's state of residence (two letters), if known.
+    pub state: Option<String>,
     /// The record this one was merged into, if it was.
     pub merged_into: Option<ClientId>,
 }

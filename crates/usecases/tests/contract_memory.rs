@@ -35,6 +35,7 @@ fn registry() -> (MemoryRegistry, Setup) {
     state.clients.insert(
         setup.client,
         ClientFacts {
+            state: Some("MT".into()),
             merged_into: None,
             date_of_birth: BORN,
             consent: ConsentStatus::Granted,
@@ -44,6 +45,17 @@ fn registry() -> (MemoryRegistry, Setup) {
     state
         .organization_codes
         .insert(contract::CLINIC_CODE.into(), setup.clinic);
+    state.organizations.insert(
+        setup.clinic,
+        shotbook_usecases::ports::OrganizationFacts {
+            id: setup.clinic,
+            code: contract::CLINIC_CODE.into(),
+            name: "The contract's clinic".into(),
+            kind: shotbook_core::organization::OrganizationKind::Provider,
+            state: "MT".into(),
+            county: "Yellowstone".into(),
+        },
+    );
     state.vaccines.extend([
         vaccine("03", "MMR", "MMR"),
         vaccine("21", "varicella", "VARICELLA"),
@@ -151,6 +163,7 @@ async fn a_read_is_audited_before_it_is_shown_and_restricted_reads_show_identifi
         user_id: UserId::new(),
         organization_id: OrganizationId::new(),
         role: Role::FullAccessProvider,
+        state: "MT".into(),
         via: Via::Workstation { name: "pc".into() },
     };
     let permit = Permit::<need::ViewClient>::check(elsewhere).unwrap();
@@ -369,6 +382,7 @@ async fn a_print_is_audited_before_the_document_exists_and_refused_without_the_w
         user_id: setup.nurse,
         organization_id: organization,
         role: Role::FullAccessProvider,
+        state: "MT".into(),
         via: Via::Workstation { name: "pc".into() },
     };
     let home = Permit::<need::PrintRecord>::check(at(setup.clinic)).unwrap();

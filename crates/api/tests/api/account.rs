@@ -914,3 +914,107 @@ async fn keep_alive_resets_the_idle_clock_but_cannot_revive_an_idle_session() {
         AppError::SessionExpired { idle_seconds: 900 }
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_parallel_wrong_sign_ins_get_no_more_password_checks_than_the_ladder_allows() {
+    let f = fixture().await;
+    let ctx = std::sync::Arc::new(f.ctx);
+    let mut attempts = tokio::task::JoinSet::new();
+    for _ in 0..50 {
+        let ctx = ctx.clone();
+        attempts.spawn(async move { sign_in(&ctx, wrong("TX0001", "tx.provider")).await });
+    }
+    let mut answers = Vec::new();
+    while let Some(answer) = attempts.join_next().await {
+        answers.push(answer.unwrap().unwrap_err());
+    }
+    let (checked,): (i64,) = shotbook_store::sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in_failed' AND detail = 'wrong password'",
+    )
+    .fetch_one(ctx.store().pool())
+    .await
+    .unwrap();
+    // Three wrong passwords, then every other attempt needs a CAPTCHA it does not have.
+    assert_eq!(checked, 3, "password checks against the real hash");
+    assert_eq!(
+        answers
+            .iter()
+            .filter(|e| matches!(e, AppError::CaptchaRequired { .. }))
+            .count(),
+        48,
+        "the third failure and every later attempt ask for the CAPTCHA"
+    );
+    let account = users::find_for_sign_in(ctx.store(), "TX0001", "tx.provider")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(account.failed_attempts, 3);
+}
+
+#[tokio::test]
+async fn an_unknown_account_climbs_the_same_ladder_as_a_real_one() {
+    let f = fixture().await;
+    let mut real = Vec::new();
+    let mut unknown = Vec::new();
+    for _ in 0..4 {
+        real.push(
+            sign_in(&f.ctx, wrong("TX0001", "tx.provider"))
+                .await
+                .unwrap_err(),
+        );
+        unknown.push(
+            sign_in(&f.ctx, wrong("TX0001", "no.such.user"))
+                .await
+                .unwrap_err(),
+        );
+    }
+    let shape = |e: &AppError| match e {
+        AppError::CaptchaRequired { .. } => "captcha".to_string(),
+        other => format!("{other:?}"),
+    };
+    assert_eq!(
+        real.iter().map(shape).collect::<Vec<_>>(),
+        unknown.iter().map(shape).collect::<Vec<_>>(),
+        "nothing tells a real account from an unknown one"
+    );
+    // Three more failures with the CAPTCHA solved: both are "locked".
+    for (org, user) in [("TX0001", "tx.provider"), ("TX0001", "no.such.user")] {
+        let mut challenge = challenge_of(sign_in(&f.ctx, wrong(org, user)).await.unwrap_err());
+        let mut last = None;
+        for _ in 0..3 {
+            let attempt = SignInRequest {
+                captcha: solved(&f.ctx, &challenge),
+                ..wrong(org, user)
+            };
+            let e = sign_in(&f.ctx, attempt).await.unwrap_err();
+            if let AppError::CaptchaRequired { challenge: next } = &e {
+                challenge = next.clone();
+            }
+            last = Some(e);
+        }
+        assert_eq!(last, Some(AppError::AccountLocked), "{user}");
+    }
+}
+
+#[tokio::test]
+async fn a_session_ends_twelve_hours_after_sign_in_however_busy() {
+    let f = signed_in_as("TX0001", "tx.provider").await;
+    let search = || SearchClientsRequest {
+        last_name: "garcia".into(),
+        ..Default::default()
+    };
+    for _ in 0..(12 * 6 - 1) {
+        f.clock.advance(Duration::minutes(10));
+        search_clients(&f.ctx, search())
+            .await
+            .expect("an active session works through the day");
+    }
+    f.clock.advance(Duration::minutes(10));
+    assert_eq!(
+        search_clients(&f.ctx, search()).await.unwrap_err(),
+        AppError::SessionEnded {
+            reason: "lifetime_reached".into()
+        }
+    );
+    assert!(f.ctx.current_session().is_none());
+}

@@ -122,7 +122,7 @@ async fn a_withdrawal_changes_the_current_status_at_once_and_keeps_the_history()
 }
 
 #[tokio::test]
-async fn the_clients_organizations_are_the_home_one_and_every_relationship() {
+async fn the_clients_organizations_are_the_home_one_and_every_active_relationship() {
     let (store, id) = store_with_client("granted").await;
     let (home, other) = (org(&store, "MT0001").await, org(&store, "MT0002").await);
     sqlx::query("UPDATE clients SET home_organization_id = ? WHERE id = ?")
@@ -150,13 +150,20 @@ async fn the_clients_organizations_are_the_home_one_and_every_relationship() {
         seen,
         vec![("MT0001", "inactive", true), ("MT0002", "moved", false)]
     );
+    // Only active relationships make the client an organization's own; the home stays.
     let (_, orgs) = consent_facts(&store, id).await.unwrap();
     assert_eq!(
-        orgs.len(),
-        3,
-        "home + two rows (home also has a status row)"
+        orgs,
+        vec![home],
+        "a moved-away patient is not the clinic's own"
     );
-    assert!(orgs.contains(&other));
+    let mut tx = store.begin().await.unwrap();
+    set_membership_in_tx(&mut tx, id, other, "active", "2026-11-01", NOW)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let (_, orgs) = consent_facts(&store, id).await.unwrap();
+    assert_eq!(orgs, vec![home, other]);
 }
 
 #[tokio::test]

@@ -42,6 +42,7 @@ fn actor(user: UserId, organization: OrganizationId, role: Role) -> Actor {
         user_id: user,
         organization_id: organization,
         role,
+        state: "MT".into(),
         via: Via::Workstation {
             name: "contract-pc".into(),
         },

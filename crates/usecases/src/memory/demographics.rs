@@ -95,6 +95,7 @@ impl DemographicsWrites for MemoryWork {
         self.state.clients.insert(
             client.id,
             ClientFacts {
+                state: client.address.state.map(str::to_string),
                 merged_into: None,
                 date_of_birth: client.personal.date_of_birth.date().date(),
                 consent: client.consent,
@@ -144,6 +145,9 @@ impl DemographicsWrites for MemoryWork {
         address: &Address,
         moved_on: Date,
     ) -> PortResult<()> {
+        if let Some(facts) = self.state.clients.get_mut(&client) {
+            facts.state = address.state.map(str::to_string);
+        }
         let d = self.client_mut(client)?;
         let previous = std::mem::replace(&mut d.address, address.clone());
         let archived = !previous.is_empty();
@@ -222,9 +226,16 @@ impl DemographicsWrites for MemoryWork {
                 ChangeOp::Insert
             }
         };
+        // Only an active relationship makes the client the organization's own (the home
+        // organization, first, stays).
         if let Some(facts) = self.state.clients.get_mut(&client) {
-            if !facts.organizations.contains(&organization) {
-                facts.organizations.push(organization);
+            let home = facts.organizations.first().copied();
+            if status == "active" {
+                if !facts.organizations.contains(&organization) {
+                    facts.organizations.push(organization);
+                }
+            } else if home != Some(organization) {
+                facts.organizations.retain(|o| *o != organization);
             }
         }
         self.log(
