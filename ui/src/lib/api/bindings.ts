@@ -15,7 +15,8 @@ export const commands = {
 	chooseOrganization: (request: ChooseOrganizationRequest) => typedError<SignedInUser, AppError>(__TAURI_INVOKE("choose_organization", { request })),
 	newCaptcha: () => typedError<CaptchaChallenge, AppError>(__TAURI_INVOKE("new_captcha")),
 	passwordRules: () => typedError<PasswordRules, AppError>(__TAURI_INVOKE("password_rules")),
-	forgotPassword: (request: ForgotPasswordRequest) => typedError<ForgotPasswordResponse_Serialize, AppError>(__TAURI_INVOKE("forgot_password", { request })),
+	forgotPassword: (request: ForgotPasswordRequest) => typedError<ForgotPasswordResponse, AppError>(__TAURI_INVOKE("forgot_password", { request })),
+	resetPassword: (request: ResetPasswordRequest) => typedError<null, AppError>(__TAURI_INVOKE("reset_password", { request })),
 	changePassword: (request: ChangePasswordRequest) => typedError<null, AppError>(__TAURI_INVOKE("change_password", { request })),
 	myAccount: () => typedError<MyAccount_Serialize, AppError>(__TAURI_INVOKE("my_account")),
 	updateMyAccount: (request: UpdateMyAccountRequest) => typedError<MyAccount_Serialize, AppError>(__TAURI_INVOKE("update_my_account", { request })),
@@ -103,8 +104,6 @@ export type AccessRequestDetail_Deserialize = {
 	editable: boolean,
 	/**  Registry staff may approve it now. */
 	approvable: boolean,
-	/**  Where the emails of the embedded default went (absent with SMTP). */
-	outboxFolder?: string | null,
 };
 
 /**  One request in full: the form beside the signed agreement. */
@@ -125,8 +124,6 @@ export type AccessRequestDetail_Serialize = {
 	editable: boolean,
 	/**  Registry staff may approve it now. */
 	approvable: boolean,
-	/**  Where the emails of the embedded default went (absent with SMTP). */
-	outboxFolder: string | null,
 };
 
 /**  Every field of the imMTrax access request form, as typed. Drafts may be half-filled. */
@@ -489,6 +486,25 @@ challenge: CaptchaChallenge } |
 { code: "temporary_password_expired" } | 
 /**  No one is signed in. Present the sign-in screen. */
 { code: "not_signed_in" } | 
+/**
+ *  The session was ended by something other than the user: it reached its 12-hour
+ *  lifetime, the password was changed or reset, access ended, or the account was
+ *  inactivated or locked. Present the sign-in screen with the reason.
+ */
+{ code: "session_ended"; 
+/**
+ *  `lifetime_reached`, `password_changed`, `access_ended`, `account_inactive` or
+ *  `account_locked`.
+ */
+reason: string } | 
+/**
+ *  Email is not set up on this workstation, so nothing that must be emailed (a password
+ *  reset code, an agreement code, credentials) can be sent. Present "ask your registry help
+ *  desk".
+ */
+{ code: "mail_unavailable" } | 
+/**  Too many requests of this kind for now (Forgot Password). Present "try again later". */
+{ code: "too_many_requests" } | 
 /**  The session was idle too long. Present the lock screen; keep unsaved input. */
 { code: "session_expired"; 
 /**  The idle limit, in seconds. */
@@ -1437,22 +1453,9 @@ export type ForgotPasswordRequest = {
 };
 
 /**  The answer to Forgot Password: the same whether or not the account exists. */
-export type ForgotPasswordResponse = ForgotPasswordResponse_Serialize | ForgotPasswordResponse_Deserialize;
-
-/**  The answer to Forgot Password: the same whether or not the account exists. */
-export type ForgotPasswordResponse_Deserialize = {
+export type ForgotPasswordResponse = {
 	/**  What to tell the user. */
 	message: string,
-	/**  Where the embedded default wrote the email (absent when mail goes through SMTP). */
-	outboxFolder?: string | null,
-};
-
-/**  The answer to Forgot Password: the same whether or not the account exists. */
-export type ForgotPasswordResponse_Serialize = {
-	/**  What to tell the user. */
-	message: string,
-	/**  Where the embedded default wrote the email (absent when mail goes through SMTP). */
-	outboxFolder: string | null,
 };
 
 /**  Which client to open. */
@@ -2469,6 +2472,20 @@ export type RememberedSignIn_Serialize = {
 	 *  is unavailable and the UI says so.
 	 */
 	keyringAvailable: boolean,
+};
+
+/**  Forgot Password, step 2: the emailed code and the new password, twice. */
+export type ResetPasswordRequest = {
+	/**  Org code. */
+	organizationCode: string,
+	/**  Username. */
+	username: string,
+	/**  The code from the email. */
+	code: string,
+	/**  New password. */
+	newPassword: string,
+	/**  The same again. */
+	confirmPassword: string,
 };
 
 /**  A parent or guardian. */

@@ -386,7 +386,8 @@ export const es: { readonly [K in MessageKey]: string } = {
   'error.notAvailable': 'Esta pantalla no está disponible para su función.',
   'error.mailUnavailable':
     'El correo electrónico no está configurado en esta estación de trabajo, así que no se puede enviar nada desde ella. Pida ayuda a la mesa de ayuda del registro (pueden restablecer una contraseña o enviar el mensaje).',
-  'error.tooManyRequests': 'Demasiadas solicitudes desde esta estación de trabajo. Inténtelo más tarde.',
+  'error.tooManyRequests':
+    'Demasiadas solicitudes desde esta estación de trabajo. Inténtelo más tarde.',
   'session.ended.lifetime_reached':
     'Su sesión llegó a su límite de 12 horas. Vuelva a iniciar sesión para seguir trabajando.',
   'session.ended.password_changed':
