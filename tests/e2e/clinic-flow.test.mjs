@@ -1,14 +1,8 @@
 // A clinic user's first minutes: sign in, find a child by last name + date of birth, open the
 // record and read the immunization history; then browse the CDC code tables.
-import { test, before, after } from "node:test";
-import assert from "node:assert/strict";
-import {
-  launchApp,
-  byTestId,
-  screenshot,
-  signIn,
-  agreeIfAsked,
-} from "./app.mjs";
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchApp, byTestId, screenshot, signIn, agreeIfAsked } from './app.mjs';
 
 let browser;
 before(async () => {
@@ -18,133 +12,99 @@ after(async () => {
   await browser?.deleteSession();
 });
 
-test("a wrong password is refused with one message that names no field", async () => {
-  await signIn(browser, "TX0001", "tx.provider", "wrong-password-123");
+test('a wrong password is refused with one message that names no field', async () => {
+  await signIn(browser, 'TX0001', 'tx.provider', 'wrong-password-123');
   const alert = await browser.$('[role="alert"]');
   await alert.waitForDisplayed({ timeout: 15_000 });
-  assert.match(
-    await alert.getText(),
-    /organization code, username or password/i,
-  );
-  assert.equal(
-    await (await byTestId(browser, "sign-in-org")).getValue(),
-    "TX0001",
-    "typed values are kept",
-  );
-  await screenshot(browser, "01-sign-in-refused");
+  assert.match(await alert.getText(), /organization code, username or password/i);
+  assert.equal(await (await byTestId(browser, 'sign-in-org')).getValue(), 'TX0001', 'typed values are kept');
+  await screenshot(browser, '01-sign-in-refused');
 });
 
-test("a provider signs in, finds Sofia Martinez by last name and DOB and sees her immunizations", async () => {
-  await signIn(browser, "TX0001", "tx.provider");
-  assert.ok(
-    await agreeIfAsked(browser),
-    "the confidentiality statement is shown after credentials",
-  );
-  const menuSearch = await byTestId(browser, "menu-search");
+test('a provider signs in, finds Sofia Martinez by last name and DOB and sees her immunizations', async () => {
+  await signIn(browser, 'TX0001', 'tx.provider');
+  assert.ok(await agreeIfAsked(browser), 'the confidentiality statement is shown after credentials');
+  const menuSearch = await byTestId(browser, 'menu-search');
   await menuSearch.waitForDisplayed({ timeout: 30_000 });
-  await screenshot(browser, "02-home");
+  await screenshot(browser, '02-home');
   await menuSearch.click();
 
-  const last = await byTestId(browser, "search-last-name");
+  const last = await byTestId(browser, 'search-last-name');
   await last.waitForDisplayed({ timeout: 10_000 });
-  await last.setValue("Martinez");
-  await (await byTestId(browser, "search-dob")).setValue("03/14/2019");
-  await (await byTestId(browser, "search-submit")).click();
+  await last.setValue('Martinez');
+  await (await byTestId(browser, 'search-dob')).setValue('03/14/2019');
+  await (await byTestId(browser, 'search-submit')).click();
 
   // Exactly one match opens the record directly.
-  const name = await byTestId(browser, "client-name");
+  const name = await byTestId(browser, 'client-name');
   await name.waitForDisplayed({ timeout: 15_000 });
   assert.match(await name.getText(), /Martinez/);
   assert.match(await name.getText(), /Sofia/);
 
-  const table = await byTestId(browser, "immunization-table");
+  const table = await byTestId(browser, 'immunization-table');
   await table.waitForDisplayed({ timeout: 10_000 });
   const rows = await browser.$$('[data-testid="immunization-row"]');
-  assert.ok(
-    rows.length >= 23,
-    `Sofia has 23 doses (some listed under several groups); saw ${rows.length} rows`,
-  );
+  assert.ok(rows.length >= 23, `Sofia has 23 doses (some listed under several groups); saw ${rows.length} rows`);
   const text = await table.getText();
-  assert.match(text, /03\/15\/2019/, "dates are shown MM/DD/YYYY");
+  assert.match(text, /03\/15\/2019/, 'dates are shown MM/DD/YYYY');
   assert.match(text, /PEDIARIX/i);
-  await screenshot(browser, "03-client-record");
+  await screenshot(browser, '03-client-record');
 
   // "Vaccines recommended" (CDSi forecast) near the top of the immunization area.
-  const forecast = await byTestId(browser, "forecast-section");
+  const forecast = await byTestId(browser, 'forecast-section');
   await forecast.waitForDisplayed({ timeout: 10_000 });
-  await browser.waitUntil(
-    async () => (await browser.$$('[data-testid="forecast-row"]')).length > 0,
-    {
-      timeout: 15_000,
-      timeoutMsg:
-        'expected at least one vaccine group in "Vaccines recommended"',
-    },
-  );
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="forecast-row"]')).length > 0, {
+    timeout: 15_000,
+    timeoutMsg: 'expected at least one vaccine group in "Vaccines recommended"',
+  });
   const forecastRows = await browser.$$('[data-testid="forecast-row"]');
-  assert.ok(
-    await forecastRows[0].isDisplayed(),
-    "the first forecast row is visible",
-  );
-  assert.match(await forecastRows[0].getAttribute("data-urgency"), /^[a-z_]+$/);
-  assert.equal(
-    await (await byTestId(browser, "schedule-select")).getValue(),
-    "acip",
-  );
-  await forecast.scrollIntoView({ block: "start" });
-  await screenshot(browser, "03b-vaccines-recommended");
+  assert.ok(await forecastRows[0].isDisplayed(), 'the first forecast row is visible');
+  assert.match(await forecastRows[0].getAttribute('data-urgency'), /^[a-z_]+$/);
+  assert.equal(await (await byTestId(browser, 'schedule-select')).getValue(), 'acip');
+  await forecast.scrollIntoView({ block: 'start' });
+  await screenshot(browser, '03b-vaccines-recommended');
 
   // "Why?" opens the engine's trace for that vaccine group.
   const why = await forecastRows[0].$('[data-testid="forecast-why"]');
   await why.click();
-  const trace = await byTestId(browser, "forecast-trace");
+  const trace = await byTestId(browser, 'forecast-trace');
   await trace.waitForDisplayed({ timeout: 5_000 });
-  assert.equal(await why.getAttribute("aria-expanded"), "true");
-  await screenshot(browser, "03c-forecast-why");
+  assert.equal(await why.getAttribute('aria-expanded'), 'true');
+  await screenshot(browser, '03c-forecast-why');
   await why.click();
 
   // The history marks each dose with its CDSi evaluation.
-  await table.scrollIntoView({ block: "start" });
-  await screenshot(browser, "03d-history-evaluations");
+  await table.scrollIntoView({ block: 'start' });
+  await screenshot(browser, '03d-history-evaluations');
 });
 
-test("a last-name search lists several clients in a result table", async () => {
-  await (await byTestId(browser, "menu-search")).click();
-  const last = await byTestId(browser, "search-last-name");
+test('a last-name search lists several clients in a result table', async () => {
+  await (await byTestId(browser, 'menu-search')).click();
+  const last = await byTestId(browser, 'search-last-name');
   await last.waitForDisplayed({ timeout: 10_000 });
   await last.clearValue();
-  await last.setValue("Smith");
-  const dob = await byTestId(browser, "search-dob");
+  await last.setValue('Smith');
+  const dob = await byTestId(browser, 'search-dob');
   await dob.clearValue();
-  await (await byTestId(browser, "search-submit")).click();
-  await browser.waitUntil(
-    async () =>
-      (await browser.$$('[data-testid="search-result-row"]')).length > 1,
-    {
-      timeout: 15_000,
-      timeoutMsg: "expected several Smiths in the 5,000-client demo registry",
-    },
-  );
-  await screenshot(browser, "04-search-results");
+  await (await byTestId(browser, 'search-submit')).click();
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="search-result-row"]')).length > 1, {
+    timeout: 15_000,
+    timeoutMsg: 'expected several Smiths in the 5,000-client demo registry',
+  });
+  await screenshot(browser, '04-search-results');
 });
 
-test("Admin Support shows the CDC vaccine (CVX) table", async () => {
-  await (await byTestId(browser, "menu-vaccines")).click();
-  await browser.waitUntil(
-    async () =>
-      (await browser.$("body").getText()).includes("M-M-R") ||
-      (await browser.$("body").getText()).includes("MMR"),
-    {
-      timeout: 10_000,
-    },
-  );
-  const body = await browser.$("body").getText();
-  assert.match(body, /\b03\b/, "CVX 03 is listed");
-  await screenshot(browser, "05-admin-support-vaccines");
+test('Admin Support shows the CDC vaccine (CVX) table', async () => {
+  await (await byTestId(browser, 'menu-vaccines')).click();
+  await browser.waitUntil(async () => (await browser.$('body').getText()).includes('M-M-R') || (await browser.$('body').getText()).includes('MMR'), {
+    timeout: 10_000,
+  });
+  const body = await browser.$('body').getText();
+  assert.match(body, /\b03\b/, 'CVX 03 is listed');
+  await screenshot(browser, '05-admin-support-vaccines');
 });
 
-test("signing out returns to the sign-in screen", async () => {
-  await (await byTestId(browser, "sign-out")).click();
-  await (
-    await byTestId(browser, "sign-in-org")
-  ).waitForDisplayed({ timeout: 10_000 });
+test('signing out returns to the sign-in screen', async () => {
+  await (await byTestId(browser, 'sign-out')).click();
+  await (await byTestId(browser, 'sign-in-org')).waitForDisplayed({ timeout: 10_000 });
 });

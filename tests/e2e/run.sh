@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Runs the end-to-end suite against a built app binary in the real WebKitGTK webview, under Xvfb,
-# on a throw-away demo database. Usage: tests/e2e/run.sh /abs/path/to/shotbook-app
+# on a throw-away demo database. Usage: tests/e2e/run.sh /abs/path/to/shotbook-app [FILE.test.mjs …]
+# (every test file when none is named).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 APP="$(realpath "$1")"
+shift
+FILES="${*:-./*.test.mjs}"
 export PATH="$HOME/.local/bin:$HOME/.cargo/bin:$PATH"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
@@ -27,6 +30,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
   DRIVER=$!
   trap "kill $DRIVER 2>/dev/null || true" EXIT
   for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$TAURI_DRIVER_PORT) 2>/dev/null && break; sleep 0.1; done
-  cd "'"$HERE"'" && npm test --silent -- ./*.test.mjs
+  cd "'"$HERE"'" && npm test --silent -- '"$FILES"'
+
 ' || { echo "--- tauri-driver log ---"; tail -50 "$TMP/tauri-driver.log" || true; exit 1; }
 echo "e2e screenshots: $HERE/screenshots"

@@ -691,7 +691,7 @@ pub async fn inactivate_dormant_accounts(
                 client_id: None,
                 detail: Some("not used for 6 months".into()),
             };
-            audit::append(store.pool(), &event).await?;
+            audit::append_alone(store, &event).await?;
             count += 1;
         }
     }

@@ -52,7 +52,7 @@ pub(crate) async fn audit_event(
         client_id: None,
         detail: (!detail.is_empty()).then(|| detail.to_string()),
     };
-    audit::append(ctx.store().pool(), &event)
+    audit::append_alone(ctx.store(), &event)
         .await
         .map_err(|e: StoreError| AppError::from(e))?;
     Ok(())

@@ -40,12 +40,26 @@ pub enum Command {
     /// Check a printed record: a PDF Shotbook saved, or the text of its scanned QR code
     /// (`-` reads it from standard input). Prints VALID or INVALID and why; exits 1 when invalid.
     Verify(VerifyArgs),
+    /// Copy a registry database while it is in use (consistent as of one instant), after
+    /// checking its integrity; the copy is private to the user and passes the same checks.
+    Backup(BackupArgs),
     /// Benchmarks.
     Bench {
         /// Which benchmark.
         #[command(subcommand)]
         what: BenchCommand,
     },
+}
+
+/// `shotbook backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The database to copy.
+    #[arg(long)]
+    pub db: PathBuf,
+    /// The new file (refused if it exists).
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 /// Benchmarks.

@@ -45,8 +45,8 @@ pub async fn run(args: ForecastArgs) -> anyhow::Result<()> {
     let (patient, _) = shotbook_api::forecast::patient_of(&record, &doses, &comments, on)
         .map_err(anyhow::Error::msg)?;
     // Reading a client's record from the command line is audited like any other read.
-    shotbook_store::audit::append(
-        store.pool(),
+    shotbook_store::audit::append_alone(
+        &store,
         &AuditEvent {
             at: time::OffsetDateTime::now_utc(),
             user_id: None,

@@ -65,10 +65,31 @@ pub enum StoreError {
     /// Anything else from SQLite.
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+    /// The file fails its integrity checks on open (damaged, triggers removed, audit trail
+    /// altered): it was edited around Shotbook, or the disk is failing.
+    #[error("the database cannot be trusted: {0}")]
+    Tampered(String),
     /// IO or data errors with context.
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
+
+/// Triggers that keep clinical facts and the audit trail from being deleted or rewritten;
+/// checked on every open ([`Store::check_integrity`]).
+pub const PROTECTIVE_TRIGGERS: &[&str] = &[
+    "audit_log_is_append_only_update",
+    "audit_log_is_append_only_delete",
+    "audit_chain_is_append_only_update",
+    "audit_chain_is_append_only_delete",
+    "clients_are_never_deleted",
+    "immunizations_are_never_deleted",
+    "immunization_revisions_are_append_only_update",
+    "immunization_revisions_are_append_only_delete",
+    "client_consents_are_never_deleted",
+    "access_requests_are_never_deleted",
+    "vaccine_lot_movements_are_append_only_update",
+    "vaccine_lot_movements_are_append_only_delete",
+];
 
 /// Result of store operations.
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -145,7 +166,9 @@ impl Store {
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            // FULL: a dose reported saved survives a power cut (NORMAL may lose the last
+            // commits of a WAL database).
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             .pragma("cache_size", "-65536")
@@ -155,7 +178,67 @@ impl Store {
             .connect_with(options)
             .await
             .with_context(|| format!("opening the database {}", path.display()))?;
-        Self::prepare(pool).await
+        let store = Self::prepare(pool).await?;
+        store.check_integrity().await?;
+        Ok(store)
+    }
+
+    /// What a file opened from disk must pass before anyone works on it: SQLite's
+    /// `quick_check`, every protective trigger still in place (the append-only audit log and
+    /// chain, clinical facts never deleted), and an unbroken audit hash chain. Someone who
+    /// edited the file around Shotbook is refused, with what was found.
+    pub async fn check_integrity(&self) -> StoreResult<()> {
+        let (quick,): (String,) = sqlx::query_as("PRAGMA quick_check(1)")
+            .fetch_one(&self.pool)
+            .await?;
+        if quick != "ok" {
+            return Err(StoreError::Tampered(format!(
+                "the database file is damaged (quick_check: {quick})"
+            )));
+        }
+        let present: Vec<(String,)> =
+            sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+                .fetch_all(&self.pool)
+                .await?;
+        let missing: Vec<&str> = PROTECTIVE_TRIGGERS
+            .iter()
+            .copied()
+            .filter(|t| !present.iter().any(|(p,)| p == t))
+            .collect();
+        if !missing.is_empty() {
+            return Err(StoreError::Tampered(format!(
+                "protective triggers were removed: {}",
+                missing.join(", ")
+            )));
+        }
+        if let Err(broken) = audit::verify_chain(self).await? {
+            return Err(StoreError::Tampered(format!(
+                "the audit trail was altered: {broken}"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Copies the whole database, consistent as of one instant, to a new file at `to`
+    /// (`VACUUM INTO`: online, other work goes on). The copy is private to the user (0600).
+    pub async fn backup_to(&self, to: &Path) -> StoreResult<()> {
+        if to.exists() {
+            return Err(StoreError::Unexpected(anyhow::anyhow!(
+                "{} already exists; choose a new file for the backup",
+                to.display()
+            )));
+        }
+        sqlx::query("VACUUM INTO ?")
+            .bind(to.to_string_lossy().to_string())
+            .execute(&self.pool)
+            .await?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o600))
+                .with_context(|| format!("making {} private", to.display()))?;
+        }
+        Ok(())
     }
 
     /// An in-memory database (tests).
