@@ -84,9 +84,15 @@ impl AppContext {
     /// registry into it, when asked, before [`AppContext::with_store`] (the desktop host never
     /// links the demo generator).
     pub async fn open_store(config: &AppConfig) -> AppResult<Store> {
-        Ok(Store::open(&config.database_path)
+        // The folder and the database files hold client data: the user's own (0700/0600).
+        if let Some(dir) = config.database_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            crate::files::private_dir(dir).map_err(AppError::internal)?;
+        }
+        let store = Store::open(&config.database_path)
             .await?
-            .with_node(&workstation_name()))
+            .with_node(&workstation_name());
+        crate::files::make_private(&config.database_path).map_err(AppError::internal)?;
+        Ok(store)
     }
 
     /// Opens the database and the context over it (no demo seeding: see

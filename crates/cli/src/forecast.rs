@@ -30,6 +30,13 @@ pub async fn run(args: ForecastArgs) -> anyhow::Result<()> {
         bail!("no database at {}", db.display());
     }
     let store = Store::open(db).await?;
+    // No one signs in here, so no role, consent rule or user stands behind the read: only a
+    // synthetic registry may be read this way (a real one is read in the app, signed in).
+    anyhow::ensure!(
+        shotbook_store::bulk::is_synthetic(&store).await?,
+        "this command reads client data without signing in, so it only works on synthetic \
+         registries (made by `shotbook generate` or the demo); use the app for a real registry"
+    );
     // Client data stays out of messages: ids only.
     let id = shotbook_store::clients::find_id(&store, client)
         .await?

@@ -56,6 +56,13 @@ pub async fn run(args: SearchArgs) -> anyhow::Result<()> {
         bail!("no database at {}", args.db.display());
     }
     let store = Store::open(&args.db).await?;
+    // No one signs in here, so no role, consent rule or user stands behind the read: only a
+    // synthetic registry may be read this way (a real one is read in the app, signed in).
+    anyhow::ensure!(
+        shotbook_store::bulk::is_synthetic(&store).await?,
+        "this command reads client data without signing in, so it only works on synthetic \
+         registries (made by `shotbook generate` or the demo); use the app for a real registry"
+    );
     let matches = search(&store, &args.query.join(" "), args.smart, args.limit).await?;
     let now = OffsetDateTime::now_utc();
     let mut tx = store.begin().await?;

@@ -254,3 +254,38 @@ fn match_eval_deduplicates_a_febrl_file_against_itself_with_a_links_file_too() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn unsigned_reads_refuse_a_real_registry_and_backup_copies_it() {
+    let (db, dir) = temp_db("real");
+    let db_arg = db.to_str().unwrap();
+    // A real registry: no synthetic clients. `backup` creates nothing but a copy, and opening
+    // the original through it creates the schema.
+    let copy = dir.join("copy.sqlite");
+    let out = shotbook()
+        .args(["backup", "--db", db_arg, "--out", copy.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "no database yet: refused");
+    std::fs::File::create(&db).unwrap();
+    let out = shotbook()
+        .args(["backup", "--db", db_arg, "--out", copy.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(copy.exists());
+    for args in [
+        vec!["search", "--db", db_arg, "garcia"],
+        vec!["forecast", "--client", "1000000001", "--db", db_arg],
+    ] {
+        let out = shotbook().args(&args).output().unwrap();
+        assert!(!out.status.success(), "{args:?} must be refused");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("synthetic"), "{args:?}: {err}");
+    }
+    std::fs::remove_dir_all(dir).ok();
+}

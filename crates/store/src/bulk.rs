@@ -352,3 +352,12 @@ mod tests {
         assert_eq!(count(&store, "SELECT count(*) FROM change_log").await, 0);
     }
 }
+
+/// Whether the database holds synthetic clients (made by `shotbook generate` or the demo
+/// seeder): tools that read client data without a signed-in user work on such databases only.
+pub async fn is_synthetic(store: &crate::Store) -> crate::StoreResult<bool> {
+    let (synthetic,): (bool,) = sqlx::query_as("SELECT EXISTS (SELECT 1 FROM synthetic_truth)")
+        .fetch_one(store.pool())
+        .await?;
+    Ok(synthetic)
+}

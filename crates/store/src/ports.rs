@@ -341,7 +341,7 @@ impl LotWrites for Work {
 
 impl AuditWrites for Work {
     async fn audit(&mut self, event: &AuditEvent) -> PortResult<()> {
-        audit::append(&mut **self, event).await?;
+        audit::append(self, event).await?;
         Ok(())
     }
 }

@@ -576,3 +576,119 @@ async fn the_duplicate_scan_finds_the_generators_near_duplicates() {
     assert!(precision >= 0.95, "precision {precision:.3}");
     assert!(recall >= 0.95, "recall {recall:.3}");
 }
+
+#[tokio::test]
+async fn another_organization_reopens_a_withdrawn_record_only_from_a_written_form_naming_its_giver(
+) {
+    let f = signed_in_as("MT0001", "mt.records").await;
+    let id = added(&f.ctx, child("Liam", "Running Crane", "05/02/2026")).await;
+    update_consent(&f.ctx, withdraw(&id)).await.unwrap();
+
+    switch_to(&f.ctx, "TX0001", "tx.provider").await;
+    let at_the_desk = UpdateConsentRequest {
+        status: "granted".into(),
+        method: "verbal".into(),
+        given_by: String::new(),
+        ..withdraw(&id)
+    };
+    let AppError::Validation { issues } = update_consent(&f.ctx, at_the_desk).await.unwrap_err()
+    else {
+        panic!("a verbal grant from another organization is refused")
+    };
+    let fields: Vec<&str> = issues.iter().map(|i| i.field.as_str()).collect();
+    assert_eq!(fields, ["method", "givenBy"]);
+    let still = get_client(&f.ctx, open(&id)).await.unwrap();
+    assert_eq!(still.access.view, "identification", "nothing changed");
+
+    let signed_form = UpdateConsentRequest {
+        status: "granted".into(),
+        method: "written".into(),
+        given_by: "Marie Running Crane, mother".into(),
+        ..withdraw(&id)
+    };
+    update_consent(&f.ctx, signed_form).await.unwrap();
+    assert_eq!(get_client(&f.ctx, open(&id)).await.unwrap().access.view, "full");
+
+    // The home organization is told, in its own audit trail.
+    let (told,): (i64,) = shotbook_store::sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_log a JOIN organizations o ON o.id = a.organization_id
+         WHERE a.action = 'consent_granted_elsewhere' AND o.code = 'MT0001' AND a.client_id = ?",
+    )
+    .bind(&id)
+    .fetch_one(f.ctx.store().pool())
+    .await
+    .unwrap();
+    assert_eq!(told, 1);
+}
+
+#[tokio::test]
+async fn a_withdrawn_client_is_never_found_through_a_field_it_restricts() {
+    let f = signed_in_as("MT0001", "mt.records").await;
+    let id = added(&f.ctx, child("Liam", "Running Crane", "05/02/2026")).await;
+    update_consent(&f.ctx, withdraw(&id)).await.unwrap();
+    switch_to(&f.ctx, "TX0001", "tx.provider").await;
+    let basic = |request: SearchClientsRequest| {
+        let ctx = &f.ctx;
+        async move {
+            shotbook_api::clients::search_clients(ctx, request)
+                .await
+                .unwrap()
+                .clients
+                .into_iter()
+                .map(|c| c.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    let by_name = SearchClientsRequest {
+        last_name: "Running Crane".into(),
+        date_of_birth: "05/02/2026".into(),
+        ..Default::default()
+    };
+    assert!(basic(by_name.clone()).await.contains(&id), "found by identification");
+    // Each restricted field, alone with the name or in place of it: never listed, so a search
+    // cannot confirm the phone, street, ZIP, guardian or mother's maiden name.
+    for probe in [
+        SearchClientsRequest {
+            phone: "406-444-4444".into(),
+            ..Default::default()
+        },
+        SearchClientsRequest {
+            address: "415 N 27th".into(),
+            ..by_name.clone()
+        },
+        SearchClientsRequest {
+            zip: "59101".into(),
+            ..by_name.clone()
+        },
+        SearchClientsRequest {
+            guardian_name: "Marie".into(),
+            ..by_name.clone()
+        },
+    ] {
+        assert!(!basic(probe).await.contains(&id), "restricted field confirmed");
+    }
+    // Smart search with the street: shown as a search by name and date of birth shows it,
+    // its reasons about those only.
+    let smart = shotbook_api::clients::smart_search(
+        &f.ctx,
+        SmartSearchRequest {
+            last_name: "Running Crane".into(),
+            first_name: "Liam".into(),
+            date_of_birth: "05/02/2026".into(),
+            address: "415 N 27th St".into(),
+            zip: "59101".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let hit = smart.clients.iter().find(|c| c.client.id == id).unwrap();
+    assert!(
+        hit.reasons
+            .iter()
+            .all(|r| !r.contains("address") && !r.contains("ZIP")),
+        "{:?}",
+        hit.reasons
+    );
+    assert!(hit.client.address.is_none());
+}
