@@ -9,7 +9,8 @@ shift
 FILES="${*:-./*.test.mjs}"
 export PATH="$HOME/.local/bin:$HOME/.cargo/bin:$PATH"
 TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
+# The app may still be writing its shader cache as it exits: retry, never fail the run on it.
+trap 'rm -rf "$TMP" 2>/dev/null || { sleep 2; rm -rf "$TMP" 2>/dev/null; } || true' EXIT
 # The app inherits its environment from tauri-driver, so everything it needs is exported here.
 export XDG_DATA_HOME="$TMP/data" XDG_CACHE_HOME="$TMP/cache" XDG_CONFIG_HOME="$TMP/config"
 export SHOTBOOK_DB="$TMP/e2e-demo.sqlite" SHOTBOOK_E2E_APP="$APP"

@@ -13,11 +13,14 @@
 //! - `access_requests`: the access-request workflow, User Agreement, review and approval.
 //! - `organization_users`: supervisors' user management and scope.
 //! - `authorization`: the matrix of every command × role × in/out-of-scope organization.
+//! - `faults`: what breaks underneath (the audit write, the mail relay) never lets data out
+//!   unaudited or holds the database.
 
 mod access_requests;
 mod account;
 mod auth;
 mod authorization;
+mod faults;
 mod clients;
 mod codes;
 mod demographics;
