@@ -85,7 +85,11 @@ impl AppContext {
     /// links the demo generator).
     pub async fn open_store(config: &AppConfig) -> AppResult<Store> {
         // The folder and the database files hold client data: the user's own (0700/0600).
-        if let Some(dir) = config.database_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Some(dir) = config
+            .database_path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
             crate::files::private_dir(dir).map_err(AppError::internal)?;
         }
         let store = Store::open(&config.database_path)

@@ -773,3 +773,39 @@ async fn every_command_allows_exactly_the_roles_and_organizations_it_should() {
     }
     assert!(checked > 300, "{checked} cells checked");
 }
+
+/// The role × permission table, pinned as a literal: the matrix above asks `grants()` what
+/// each role may do, so a wrong `grants()` would pass it; this table is the independent oracle
+/// (reviewed against the imMTrax and ImmTrac2 role descriptions). A change to a role's rights
+/// must change this table in the same commit, where a reviewer sees it.
+const PINNED_ROLE_PERMISSIONS: &[(&str, &str)] = &[
+        ("view_only_non_provider", "search_clients view_client print_record school_reports view_support_tables manage_own_account"),
+        ("full_access_provider", "search_clients view_client print_record update_consent edit_demographics add_immunizations edit_immunizations run_reports view_support_tables manage_own_account"),
+        ("provider_supervisor", "search_clients view_client print_record update_consent edit_demographics merge_clients add_immunizations edit_immunizations run_reports manage_organization_users view_support_tables manage_own_account"),
+        ("modified_access_sub_state", "search_clients view_client print_record update_consent edit_demographics merge_clients add_immunizations edit_immunizations run_reports manage_organization_users manage_organizations view_support_tables manage_own_account"),
+        ("full_access_state", "search_clients view_client print_record update_consent edit_demographics merge_clients add_immunizations edit_immunizations manage_lots run_reports school_reports manage_organization_users approve_access_requests manage_organizations view_support_tables manage_own_account"),
+        ("read_only_with_consent", "search_clients view_client print_record update_consent view_support_tables manage_own_account"),
+        ("record_maintenance", "search_clients view_client print_record update_consent edit_demographics add_immunizations view_support_tables manage_own_account"),
+        ("vaccine_management", "search_clients view_client print_record update_consent edit_demographics add_immunizations manage_lots view_support_tables manage_own_account"),
+        ("authorizing_official", "search_clients view_client print_record update_consent manage_organization_users view_support_tables manage_own_account"),
+        ("registry_staff", "approve_access_requests manage_organizations view_support_tables manage_own_account"),
+];
+
+#[test]
+fn each_role_grants_exactly_the_pinned_permissions() {
+    assert_eq!(
+        PINNED_ROLE_PERMISSIONS.len(),
+        Role::ALL.len(),
+        "a row per role"
+    );
+    for (code, pinned) in PINNED_ROLE_PERMISSIONS {
+        let role = Role::from_code(code).unwrap_or_else(|| panic!("unknown role {code}"));
+        let pinned: std::collections::BTreeSet<&str> = pinned.split(' ').collect();
+        let granted: std::collections::BTreeSet<&str> = shotbook_core::permission::Permission::ALL
+            .iter()
+            .filter(|p| role.grants(**p))
+            .map(|p| p.code())
+            .collect();
+        assert_eq!(granted, pinned, "{code}");
+    }
+}

@@ -578,8 +578,8 @@ async fn the_duplicate_scan_finds_the_generators_near_duplicates() {
 }
 
 #[tokio::test]
-async fn another_organization_reopens_a_withdrawn_record_only_from_a_written_form_naming_its_giver(
-) {
+async fn another_organization_reopens_a_withdrawn_record_only_from_a_written_form_naming_its_giver()
+{
     let f = signed_in_as("MT0001", "mt.records").await;
     let id = added(&f.ctx, child("Liam", "Running Crane", "05/02/2026")).await;
     update_consent(&f.ctx, withdraw(&id)).await.unwrap();
@@ -607,7 +607,10 @@ async fn another_organization_reopens_a_withdrawn_record_only_from_a_written_for
         ..withdraw(&id)
     };
     update_consent(&f.ctx, signed_form).await.unwrap();
-    assert_eq!(get_client(&f.ctx, open(&id)).await.unwrap().access.view, "full");
+    assert_eq!(
+        get_client(&f.ctx, open(&id)).await.unwrap().access.view,
+        "full"
+    );
 
     // The home organization is told, in its own audit trail.
     let (told,): (i64,) = shotbook_store::sqlx::query_as(
@@ -644,7 +647,10 @@ async fn a_withdrawn_client_is_never_found_through_a_field_it_restricts() {
         date_of_birth: "05/02/2026".into(),
         ..Default::default()
     };
-    assert!(basic(by_name.clone()).await.contains(&id), "found by identification");
+    assert!(
+        basic(by_name.clone()).await.contains(&id),
+        "found by identification"
+    );
     // Each restricted field, alone with the name or in place of it: never listed, so a search
     // cannot confirm the phone, street, ZIP, guardian or mother's maiden name.
     for probe in [
@@ -665,7 +671,10 @@ async fn a_withdrawn_client_is_never_found_through_a_field_it_restricts() {
             ..by_name.clone()
         },
     ] {
-        assert!(!basic(probe).await.contains(&id), "restricted field confirmed");
+        assert!(
+            !basic(probe).await.contains(&id),
+            "restricted field confirmed"
+        );
     }
     // Smart search with the street: shown as a search by name and date of birth shows it,
     // its reasons about those only.

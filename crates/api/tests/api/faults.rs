@@ -6,8 +6,7 @@ use shotbook_api::auth::sign_in;
 use shotbook_api::clients::{get_client, search_clients};
 use shotbook_api::consent::update_consent;
 use shotbook_api::dto::{
-    ForgotPasswordRequest, GetClientRequest, SearchClientsRequest, SignInStep,
-    UpdateConsentRequest,
+    ForgotPasswordRequest, GetClientRequest, SearchClientsRequest, SignInStep, UpdateConsentRequest,
 };
 use shotbook_api::mail::Mailer;
 use shotbook_api::{AppContext, AppError};
@@ -44,7 +43,10 @@ async fn when_the_audit_cannot_be_written_no_client_data_is_read_or_changed() {
         },
     )
     .await;
-    assert!(matches!(search, Err(AppError::Internal { .. })), "{search:?}");
+    assert!(
+        matches!(search, Err(AppError::Internal { .. })),
+        "{search:?}"
+    );
     let record = get_client(
         &f.ctx,
         GetClientRequest {
@@ -52,7 +54,10 @@ async fn when_the_audit_cannot_be_written_no_client_data_is_read_or_changed() {
         },
     )
     .await;
-    assert!(matches!(record, Err(AppError::Internal { .. })), "{record:?}");
+    assert!(
+        matches!(record, Err(AppError::Internal { .. })),
+        "{record:?}"
+    );
     let change = update_consent(
         &f.ctx,
         UpdateConsentRequest {
@@ -64,7 +69,10 @@ async fn when_the_audit_cannot_be_written_no_client_data_is_read_or_changed() {
         },
     )
     .await;
-    assert!(matches!(change, Err(AppError::Internal { .. })), "{change:?}");
+    assert!(
+        matches!(change, Err(AppError::Internal { .. })),
+        "{change:?}"
+    );
     let (consent_after,): (String,) =
         shotbook_store::sqlx::query_as("SELECT consent_status FROM clients WHERE id = ?")
             .bind(&id)
@@ -114,7 +122,10 @@ async fn a_stalled_mail_relay_holds_nothing_and_loses_nothing() {
         .await
         .expect("a sign-in is not blocked by the mail")
         .unwrap();
-    assert!(matches!(step, SignInStep::Confidentiality { .. }), "{step:?}");
+    assert!(
+        matches!(step, SignInStep::Confidentiality { .. }),
+        "{step:?}"
+    );
     // The reset is committed and its mail still queued, to be retried.
     let (resets, queued): (i64, i64) = shotbook_store::sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM password_resets),
