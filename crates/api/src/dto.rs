@@ -595,7 +595,7 @@ pub struct RecommendedVaccine {
     pub vaccine_type: String,
     /// Trade names the supporting data names for this dose, with their MVX (empty when any
     /// product of the CVX will do).
-    pub trade_names: Vec<TradeName>,
+    pub trade_names: Vec<VaccineTradeName>,
     /// CDC flags this vaccine type as the one to give (e.g. a PCV rather than PPSV23).
     pub preferred: bool,
     /// A combination vaccine: the other vaccine groups with a dose open by the same date that it

@@ -53,7 +53,7 @@ pub struct VisitGroup {
 /// A trade name of a recommended vaccine, with its manufacturer when the data names one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub struct TradeName {
+pub struct VaccineTradeName {
     /// Trade name, e.g. "Pediarix".
     pub name: String,
     /// MVX code, e.g. "SKB".

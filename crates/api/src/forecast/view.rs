@@ -9,8 +9,8 @@ use shotbook_forecast::{
 };
 
 use crate::dto::{
-    ForecastStep, RecommendedVaccine, TraceFinding, TraceInterval, TraceSeriesScore, TradeName,
-    VisitGroup, VisitSummary,
+    ForecastStep, RecommendedVaccine, TraceFinding, TraceInterval, TraceSeriesScore,
+    VaccineTradeName, VisitGroup, VisitSummary,
 };
 
 /// `MM/DD/YYYY`.
@@ -279,7 +279,7 @@ pub(crate) fn vaccines(
         .iter()
         .filter(|v| recommended.is_empty() || recommended.contains(&v.cvx))
     {
-        let trade = v.trade_name.as_ref().map(|name| TradeName {
+        let trade = v.trade_name.as_ref().map(|name| VaccineTradeName {
             name: name.clone(),
             mvx: v.mvx.clone(),
         });
@@ -310,7 +310,10 @@ pub(crate) fn vaccines(
         });
     }
     // A CVX the engine recommends without listing it (not expected): still shown.
-    for &c in recommended.iter().filter(|c| !listed.contains(c)) {
+    for &c in recommended {
+        if listed.contains(&c) {
+            continue;
+        }
         let code = cvx(c);
         listed.push(c);
         out.push(RecommendedVaccine {
@@ -354,7 +357,10 @@ pub(crate) fn summary(assessment: &Assessment, names: &HashMap<String, String>) 
     for row in assessment.rows() {
         let g = &assessment.groups[row.forecast];
         let listed = vaccines(&row.vaccines, &g.recommended_vaccines, names);
-        labels.insert(row.vaccine_group.clone(), label(&row.vaccine_group, &listed));
+        labels.insert(
+            row.vaccine_group.clone(),
+            label(&row.vaccine_group, &listed),
+        );
     }
     let entry = |d: &DueGroup| {
         let g = &assessment.groups[d.forecast];
@@ -386,5 +392,88 @@ pub(crate) fn summary(assessment: &Assessment, names: &HashMap<String, String>) 
         allowed_today,
         next_visit_on_or_after: s.next_visit_on_or_after.map(us),
         next_visit_groups: s.next_visit_groups.iter().map(entry).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vaccine(cvx: Cvx, trade: Option<(&str, &str)>, also: &[&str]) -> ForecastVaccine {
+        ForecastVaccine {
+            cvx,
+            vaccine_type: format!("type {cvx}"),
+            trade_name: trade.map(|t| t.0.to_string()),
+            mvx: trade.map(|t| t.1.to_string()),
+            forecast_flag: false,
+            antigens: Vec::new(),
+            also_covers: also.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn dates_are_mm_dd_yyyy_and_cvx_codes_two_digits() {
+        assert_eq!(us(Date::parse("2026-07-03").unwrap()), "07/03/2026");
+        assert_eq!(cvx(3), "03");
+        assert_eq!(cvx(110), "110");
+    }
+
+    #[test]
+    fn one_entry_per_cvx_with_its_trade_names_and_what_a_combination_also_covers() {
+        let names = HashMap::from([("110".to_string(), "DTaP-Hep B-IPV".to_string())]);
+        let listed = vaccines(
+            &[
+                vaccine(20, None, &[]),
+                vaccine(110, Some(("Pediarix", "SKB")), &["HepB"]),
+                vaccine(110, Some(("Pediarix", "SKB")), &["Polio"]),
+                vaccine(106, None, &[]),
+            ],
+            &[20, 110],
+            &names,
+        );
+        assert_eq!(
+            listed.iter().map(|v| v.cvx.as_str()).collect::<Vec<_>>(),
+            ["20", "110"],
+            "only the recommended ones, once each"
+        );
+        let pediarix = &listed[1];
+        assert_eq!(pediarix.short_description, "DTaP-Hep B-IPV");
+        assert_eq!(pediarix.vaccine_type, "type 110");
+        assert_eq!(
+            pediarix.trade_names,
+            [VaccineTradeName {
+                name: "Pediarix".into(),
+                mvx: Some("SKB".into())
+            }]
+        );
+        assert_eq!(pediarix.also_covers, ["HepB", "Polio"]);
+        assert_eq!(label("DTaP/Tdap/Td", &listed), "type 20");
+        assert_eq!(label("Cholera", &[]), "Cholera");
+    }
+
+    #[test]
+    fn a_trace_step_keeps_its_rule_and_sends_typed_parameters() {
+        let step = step(
+            &TraceStep::new(TraceCode::EarliestFromMinimumInterval {
+                date: Date::parse("2024-03-01").unwrap(),
+                interval: shotbook_forecast::Offset::parse("4 weeks").unwrap(),
+                reference_date: Date::parse("2024-02-02").unwrap(),
+            }),
+            Some("Measles"),
+        );
+        let json = serde_json::to_value(&step).unwrap();
+        assert_eq!(json["rule"], "CALCDTINT-4");
+        assert_eq!(json["antigen"], "Measles");
+        assert_eq!(json["code"], "EarliestFromMinimumInterval");
+        assert_eq!(json["params"]["date"], "03/01/2024");
+        assert_eq!(json["params"]["referenceDate"], "02/02/2024");
+        assert_eq!(json["params"]["interval"]["days"], 28);
+        let unit = serde_json::to_value(super::step(
+            &TraceStep::new(TraceCode::PastSeasonalEndDate),
+            None,
+        ))
+        .unwrap();
+        assert_eq!(unit["code"], "PastSeasonalEndDate");
+        assert!(unit["antigen"].is_null());
     }
 }

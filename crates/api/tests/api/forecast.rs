@@ -321,7 +321,10 @@ async fn an_infant_gets_a_visit_summary_recommended_vaccines_and_a_typed_trace()
     let steps = json.as_array().unwrap();
     assert!(!steps.is_empty());
     for step in steps {
-        assert!(step["rule"].as_str().is_some_and(|r| !r.is_empty()), "{step}");
+        assert!(
+            step["rule"].as_str().is_some_and(|r| !r.is_empty()),
+            "{step}"
+        );
         assert!(step["code"].as_str().is_some(), "{step}");
         assert!(step.get("detail").is_none(), "{step}");
     }
@@ -343,10 +346,7 @@ async fn an_infant_gets_a_visit_summary_recommended_vaccines_and_a_typed_trace()
     assert_eq!(min_age["params"]["date"], "07/03/2026");
     // The vaccine group's own steps come first, without an antigen.
     assert!(steps[0]["antigen"].is_null(), "{}", steps[0]);
-    assert!(
-        steps.iter().any(|s| s["code"] == "GroupStatus"),
-        "{json}"
-    );
+    assert!(steps.iter().any(|s| s["code"] == "GroupStatus"), "{json}");
 }
 
 #[tokio::test]
