@@ -346,11 +346,17 @@ async fn an_infant_gets_a_visit_summary_recommended_vaccines_and_a_typed_trace()
     assert_eq!(min_age["params"]["date"], "07/03/2026");
     // The vaccine group's own steps come first, without an antigen.
     assert!(steps[0]["antigen"].is_null(), "{}", steps[0]);
-    assert!(steps.iter().any(|s| s["code"] == "GroupStatus"), "{json}");
+    assert_eq!(steps[0]["code"], "GroupDates");
+    assert_eq!(steps[0]["params"]["vaccineGroup"], "DTaP/Tdap/Td");
+    // Then each antigen's best series and dates.
+    let antigens: Vec<&str> = steps.iter().filter_map(|s| s["antigen"].as_str()).collect();
+    for antigen in ["Diphtheria", "Tetanus", "Pertussis"] {
+        assert!(antigens.contains(&antigen), "{antigens:?}");
+    }
 }
 
 #[tokio::test]
-async fn the_trace_of_an_evaluated_dose_keeps_its_cvx_and_date() {
+async fn the_trace_names_the_dose_an_interval_counts_from_by_cvx_and_date() {
     let f = signed_in_as("TX0001", "tx.provider").await;
     let forecast = get_forecast(
         &f.ctx,
@@ -360,20 +366,29 @@ async fn the_trace_of_an_evaluated_dose_keeps_its_cvx_and_date() {
     )
     .await
     .unwrap();
-    // Ana's MMRV (CVX 94) of 03/20/2020 counts for MMR dose 1.
+    // Ana's MMRV (CVX 94) of 03/20/2020 is MMR dose 1: dose 2 waits 4 weeks and the live-virus
+    // conflict window after it.
     let mmr = forecast
         .groups
         .iter()
         .find(|g| g.vaccine_group == "MMR")
         .unwrap();
     let json = serde_json::to_value(&mmr.trace).unwrap();
-    let evaluated = json
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["code"] == "DoseEvaluated" && s["params"]["cvx"] == "94")
-        .unwrap_or_else(|| panic!("the MMRV dose in the trace: {json}"));
-    assert_eq!(evaluated["params"]["date"], "03/20/2020");
-    assert_eq!(evaluated["params"]["targetDose"], 1);
-    assert_eq!(evaluated["rule"], "§6");
+    let step = |code: &str| {
+        json.as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["code"] == code && s["antigen"] == "Measles")
+            .unwrap_or_else(|| panic!("{code} in the trace: {json}"))
+            .clone()
+    };
+    let interval = step("EarliestFromMinimumInterval");
+    assert_eq!(interval["rule"], "CALCDTINT-4");
+    assert_eq!(interval["params"]["referenceDate"], "03/20/2020");
+    assert_eq!(interval["params"]["date"], "04/17/2020");
+    assert_eq!(interval["params"]["interval"]["days"], 28);
+    let conflict = step("EarliestFromConflict");
+    assert_eq!(conflict["rule"], "CALCDTCONFLICT-3");
+    assert_eq!(conflict["params"]["conflictingCvx"], "94");
+    assert_eq!(conflict["params"]["conflictingDate"], "03/20/2020");
 }
