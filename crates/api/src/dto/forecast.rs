@@ -31,8 +31,8 @@ pub struct VisitSummary {
 pub struct VisitGroup {
     /// Vaccine group (CDSi name, e.g. "DTaP/Tdap/Td").
     pub vaccine_group: String,
-    /// What the summary line says for the group: the vaccine type of its recommended vaccine
-    /// (e.g. "DTaP", "IPV", "VAR"), or the group name when no vaccine is listed.
+    /// What the summary line calls the group: the abbreviation clinics use ("DTaP", "IPV",
+    /// "MMR", "VAR", "PCV"), else the CDSi name ("HepB", "Hib", "COVID-19").
     pub label: String,
     /// overdue / due / allowed / upcoming, on the day the entry is for (today or the next
     /// visit).

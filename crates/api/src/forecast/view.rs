@@ -338,15 +338,33 @@ fn urgency(s: RowStatus) -> &'static str {
     }
 }
 
-/// What the summary line calls a vaccine group: the vaccine type of its first recommended
-/// vaccine that gives this group alone (DTaP, IPV, VAR), else of its first recommended vaccine,
-/// else the group's name.
+/// What the summary line calls a vaccine group: the abbreviation clinics use (CDC's vaccine
+/// abbreviations: "DTaP", "IPV", "MMR", "VAR"), the same in every language. For the groups whose
+/// product depends on age (DTaP, Tdap or Td; PCV or PPSV23) the first recommended vaccine that
+/// gives the group alone decides; groups without a usual abbreviation keep their CDSi name
+/// ("HepB", "Hib", "COVID-19").
 fn label(group: &str, vaccines: &[RecommendedVaccine]) -> String {
-    vaccines
+    let first_type = vaccines
         .iter()
-        .find(|v| v.also_covers.is_empty() && !v.vaccine_type.is_empty())
-        .or_else(|| vaccines.iter().find(|v| !v.vaccine_type.is_empty()))
-        .map_or_else(|| group.to_string(), |v| v.vaccine_type.clone())
+        .find(|v| v.also_covers.is_empty())
+        .or(vaccines.first())
+        .and_then(|v| v.vaccine_type.split([',', ' ']).next())
+        .unwrap_or("");
+    let short = match group {
+        "DTaP/Tdap/Td" if matches!(first_type, "DTaP" | "Tdap" | "Td" | "DT") => first_type,
+        "Pneumococcal" if first_type.starts_with("PCV") => "PCV",
+        "Pneumococcal" if first_type == "PPSV23" => "PPSV23",
+        "Polio" => "IPV",
+        "Varicella" => "VAR",
+        "Rotavirus" => "RV",
+        "Meningococcal" => "MenACWY",
+        "Meningococcal B" => "MenB",
+        "Zoster" => "RZV",
+        "Japanese Encephalitis" => "JE",
+        "Yellow Fever" => "YF",
+        _ => group,
+    };
+    short.to_string()
 }
 
 /// The visit summary of the assessment (see `Assessment::summary`).
@@ -447,8 +465,25 @@ mod tests {
             }]
         );
         assert_eq!(pediarix.also_covers, ["HepB", "Polio"]);
-        assert_eq!(label("DTaP/Tdap/Td", &listed), "type 20");
         assert_eq!(label("Cholera", &[]), "Cholera");
+        assert_eq!(label("Polio", &listed), "IPV");
+        assert_eq!(label("DTaP/Tdap/Td", &[]), "DTaP/Tdap/Td");
+        let of_type = |cvx: &str, vaccine_type: &str| RecommendedVaccine {
+            cvx: cvx.into(),
+            short_description: String::new(),
+            vaccine_type: vaccine_type.into(),
+            trade_names: Vec::new(),
+            preferred: false,
+            also_covers: Vec::new(),
+        };
+        let dtap = [
+            of_type("20", "DTaP"),
+            of_type("106", "DTaP, 5 pertussis antigens"),
+        ];
+        assert_eq!(label("DTaP/Tdap/Td", &dtap), "DTaP");
+        assert_eq!(label("DTaP/Tdap/Td", &[of_type("115", "Tdap")]), "Tdap");
+        assert_eq!(label("Pneumococcal", &[of_type("215", "PCV15")]), "PCV");
+        assert_eq!(label("HepB", &[of_type("08", "Hep B, Adol/peds")]), "HepB");
     }
 
     #[test]

@@ -3923,8 +3923,8 @@ export type VisitGroup_Deserialize = {
 	/**  Vaccine group (CDSi name, e.g. "DTaP/Tdap/Td"). */
 	vaccineGroup: string,
 	/**
-	 *  What the summary line says for the group: the vaccine type of its recommended vaccine
-	 *  (e.g. "DTaP", "IPV", "VAR"), or the group name when no vaccine is listed.
+	 *  What the summary line calls the group: the abbreviation clinics use ("DTaP", "IPV",
+	 *  "MMR", "VAR", "PCV"), else the CDSi name ("HepB", "Hib", "COVID-19").
 	 */
 	label: string,
 	/**
@@ -3952,8 +3952,8 @@ export type VisitGroup_Serialize = {
 	/**  Vaccine group (CDSi name, e.g. "DTaP/Tdap/Td"). */
 	vaccineGroup: string,
 	/**
-	 *  What the summary line says for the group: the vaccine type of its recommended vaccine
-	 *  (e.g. "DTaP", "IPV", "VAR"), or the group name when no vaccine is listed.
+	 *  What the summary line calls the group: the abbreviation clinics use ("DTaP", "IPV",
+	 *  "MMR", "VAR", "PCV"), else the CDSi name ("HepB", "Hib", "COVID-19").
 	 */
 	label: string,
 	/**
