@@ -238,7 +238,9 @@ export function groupForecast(overrides: Partial<VaccineGroupForecast> = {}): Va
   };
 }
 
-export function recommendedVaccine(overrides: Partial<RecommendedVaccine> = {}): RecommendedVaccine {
+export function recommendedVaccine(
+  overrides: Partial<RecommendedVaccine> = {},
+): RecommendedVaccine {
   return {
     cvx: '20',
     shortDescription: 'DTaP',

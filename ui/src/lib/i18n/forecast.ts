@@ -13,7 +13,7 @@ export const forecastEn = {
   'forecast.summary.nextVisitFor': 'for {groups}',
   'forecast.summary.noNextVisit': 'No further dose is forecast',
   'forecast.summary.overdueNote': 'Overdue: {groups}.',
-  'forecast.vaccine.alsoCovers': 'Combination vaccine: also covers {groups}',
+  'forecast.vaccine.alsoCovers': 'Combination: also covers {groups}',
   'forecast.vaccine.preferred': 'Preferred by CDC',
   'forecast.vaccine.cvx': 'CVX {cvx}',
   'forecast.trace.groupSteps': 'Vaccine group',
@@ -69,8 +69,9 @@ export const forecastEn = {
     'The earliest date ({date}) is not before the maximum age: the series cannot be finished in time.',
   'forecast.trace.ForecastDates':
     'Dose {dose} of {series}: earliest {earliest}, recommended {recommended}, past due {pastDue}.',
-  'forecast.trace.SeriesScores': 'Series scores in {group}: {scores}.',
-  'forecast.trace.PrioritizedSeries': 'In {group}, the series chosen is {series} ({status}).',
+  'forecast.trace.SeriesScores': 'Series scores in series group {group}: {scores}.',
+  'forecast.trace.PrioritizedSeries':
+    'Series group {group}: the series chosen is {series} ({status}).',
   'forecast.trace.BestSeries': 'Best series for this client: {series}.',
   'forecast.trace.SeasonAssumed':
     'The CDC data defines seasons only through {dataEnd}: the season {start} to {end} is assumed from the last one.',
@@ -97,7 +98,7 @@ export const forecastEs: { readonly [K in keyof typeof forecastEn]: string } = {
   'forecast.summary.nextVisitFor': 'para {groups}',
   'forecast.summary.noNextVisit': 'No se prevén más dosis',
   'forecast.summary.overdueNote': 'Atrasadas: {groups}.',
-  'forecast.vaccine.alsoCovers': 'Vacuna combinada: también cubre {groups}',
+  'forecast.vaccine.alsoCovers': 'Combinada: también cubre {groups}',
   'forecast.vaccine.preferred': 'Preferida por los CDC',
   'forecast.vaccine.cvx': 'CVX {cvx}',
   'forecast.trace.groupSteps': 'Grupo de vacunas',
@@ -154,8 +155,9 @@ export const forecastEs: { readonly [K in keyof typeof forecastEn]: string } = {
     'La fecha más temprana ({date}) no es anterior a la edad máxima: la serie no se puede terminar a tiempo.',
   'forecast.trace.ForecastDates':
     'Dosis {dose} de {series}: más temprana {earliest}, recomendada {recommended}, atrasada desde {pastDue}.',
-  'forecast.trace.SeriesScores': 'Puntuaciones de las series de {group}: {scores}.',
-  'forecast.trace.PrioritizedSeries': 'En {group}, la serie elegida es {series} ({status}).',
+  'forecast.trace.SeriesScores': 'Puntuaciones en el grupo de series {group}: {scores}.',
+  'forecast.trace.PrioritizedSeries':
+    'Grupo de series {group}: la serie elegida es {series} ({status}).',
   'forecast.trace.BestSeries': 'Mejor serie para este cliente: {series}.',
   'forecast.trace.SeasonAssumed':
     'Los datos de los CDC definen temporadas solo hasta el {dataEnd}: se supone la temporada del {start} al {end} a partir de la última.',

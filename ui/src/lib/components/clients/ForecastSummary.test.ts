@@ -133,13 +133,13 @@ describe('Recommended vaccines on a row', () => {
     expect(vaccines[1]).toHaveTextContent('DTaP-Hep B-IPV');
     expect(vaccines[1]).toHaveTextContent('Pediarix (SKB)');
     expect(within(vaccines[1]!).getByTestId('forecast-also-covers')).toHaveTextContent(
-      'Combination vaccine: also covers HepB, Polio',
+      'Combination: also covers HepB, Polio',
     );
     i18n.set('es');
     try {
       await waitFor(() =>
         expect(within(vaccines[1]!).getByTestId('forecast-also-covers')).toHaveTextContent(
-          'Vacuna combinada: también cubre HepB, Polio',
+          'Combinada: también cubre HepB, Polio',
         ),
       );
     } finally {

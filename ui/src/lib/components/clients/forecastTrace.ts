@@ -40,9 +40,7 @@ export function traceText(step: ForecastStep): string {
   switch (step.code) {
     case 'TargetDoseSkipped': {
       const p = step.params;
-      const when = ['evaluation', 'forecast', 'validation'].includes(p.when)
-        ? p.when
-        : 'forecast';
+      const when = ['evaluation', 'forecast', 'validation'].includes(p.when) ? p.when : 'forecast';
       return t(`forecast.trace.TargetDoseSkipped.${when}` as MessageKey, {
         dose: p.targetDose,
         date: p.at,
