@@ -102,6 +102,24 @@ describe('Visit summary', () => {
     );
   });
 
+  it('sets a shared clinical decision apart from the routine doses', async () => {
+    renderForecast(
+      [groupForecast()],
+      visitSummary({
+        dueToday: [
+          visitGroup({ label: 'DTaP' }),
+          visitGroup({ vaccineGroup: 'COVID-19', label: 'COVID-19', sharedDecision: true }),
+        ],
+      }),
+    );
+    const summary = await screen.findByTestId('forecast-summary');
+    expect(summary).toHaveTextContent('Due today: DTaP, COVID-19 ·');
+    const covid = within(summary).getByText('COVID-19');
+    expect(covid).toHaveClass('shared');
+    expect(covid).toHaveAttribute('title', 'Shared decision: discuss with the patient');
+    expect(within(summary).getByText('DTaP')).not.toHaveClass('shared');
+  });
+
   it('names what may be given today when nothing is due yet', async () => {
     renderForecast(
       [groupForecast()],
