@@ -128,6 +128,17 @@ test('an infant forecast says what is due today, with the vaccines and a readabl
   assert.ok(await (await steps[0].$('.rule')).isDisplayed(), 'the rule id is shown');
   assert.doesNotMatch(await trace.getText(), /\d{4}-\d{2}-\d{2}/, 'no ISO dates in the trace');
   await screenshot(browser, '03f-infant-forecast-why');
+
+  // In Spanish: the summary line and the same steps as Spanish sentences, dates still MM/DD/YYYY.
+  await (await byTestId(browser, 'locale-es')).click();
+  await browser.waitUntil(async () => /^(Para hoy|Se pueden aplicar hoy|Nada para hoy)/.test(await summary.getText()), {
+    timeout: 5_000,
+    timeoutMsg: 'expected the summary line in Spanish',
+  });
+  assert.match(await summary.getText(), / · (Próxima visita a partir del \d{2}\/\d{2}\/\d{4}|No se prevén más dosis)/);
+  assert.doesNotMatch(await trace.getText(), /\d{4}-\d{2}-\d{2}/, 'no ISO dates in the Spanish trace');
+  await screenshot(browser, '03g-infant-forecast-es');
+  await (await byTestId(browser, 'locale-en')).click();
   await why.click();
 });
 
