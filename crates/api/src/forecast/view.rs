@@ -255,13 +255,25 @@ fn finding(code: &TraceCode) -> TraceFinding {
     }
 }
 
-/// The "Why?" of a row: the vaccine group's own steps, then each antigen's (a step the
-/// antigens of a group share, such as a combination dose's evaluation, is kept per antigen).
+/// The "Why?" of a row: the vaccine group's own steps, then each antigen's: why each dose that
+/// does not count was not valid or extraneous (its evaluation in the antigen's best series; valid
+/// doses are left out, they would only repeat that they were valid), then the series selection
+/// and the derivation of the forecast dates.
 pub(crate) fn trace(assessment: &Assessment, row: &GroupRow) -> Vec<ForecastStep> {
     let g = &assessment.groups[row.forecast];
     let mut steps: Vec<ForecastStep> = g.trace.iter().map(|t| step(t, None)).collect();
     for a in &g.antigens {
-        steps.extend(a.trace.iter().map(|t| step(t, Some(&a.antigen))));
+        let antigen = Some(a.antigen.as_str());
+        for d in &assessment.doses {
+            for e in d.antigens.iter().chain(&d.other_series).filter(|e| {
+                e.antigen == a.antigen
+                    && e.series == a.series
+                    && e.status != shotbook_forecast::EvaluationStatus::Valid
+            }) {
+                steps.extend(e.trace.iter().map(|t| step(t, antigen)));
+            }
+        }
+        steps.extend(a.trace.iter().map(|t| step(t, antigen)));
     }
     steps
 }

@@ -392,3 +392,57 @@ async fn the_trace_names_the_dose_an_interval_counts_from_by_cvx_and_date() {
     assert_eq!(conflict["params"]["conflictingCvx"], "94");
     assert_eq!(conflict["params"]["conflictingDate"], "03/20/2020");
 }
+
+#[tokio::test]
+async fn why_says_why_a_dose_does_not_count() {
+    use shotbook_store::immunizations::{self, NewImmunization};
+    let f = signed_in_as("TX0001", "tx.provider").await;
+    // A DTaP dose at 2 weeks old, before the absolute minimum age (6 weeks − 4 days).
+    let baby = crate::support::add_client(f.ctx.store(), "Noah", "Early", "2026-05-22").await;
+    let mut tx = f.ctx.store().begin().await.unwrap();
+    let dose = NewImmunization {
+        client_id: baby,
+        cvx: "20".into(),
+        mvx: Some("SKB".into()),
+        administered_on: "2026-06-05".into(),
+        source: "historical".into(),
+        ..Default::default()
+    };
+    immunizations::insert_in_tx(&mut tx, &dose, crate::support::START)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let forecast = get_forecast(
+        &f.ctx,
+        GetClientRequest {
+            client_id: baby.to_string(),
+        },
+    )
+    .await
+    .unwrap();
+    let dtap = forecast
+        .groups
+        .iter()
+        .find(|g| g.vaccine_group == "DTaP/Tdap/Td")
+        .unwrap();
+    assert_eq!(dtap.dose_number, Some(1), "the early dose does not count");
+    let json = serde_json::to_value(&dtap.trace).unwrap();
+    let steps = json.as_array().unwrap();
+    let too_young: Vec<_> = steps
+        .iter()
+        .filter(|s| s["code"] == "AgeTooYoung")
+        .collect();
+    assert!(!too_young.is_empty(), "{json}");
+    assert_eq!(too_young[0]["rule"], "CALCDTAGE-5");
+    // 6 weeks − 4 days after 05/22/2026.
+    assert_eq!(
+        too_young[0]["params"]["absoluteMinimumAgeDate"],
+        "06/29/2026"
+    );
+    let evaluated = steps
+        .iter()
+        .find(|s| s["code"] == "DoseEvaluated")
+        .unwrap_or_else(|| panic!("{json}"));
+    assert_eq!(evaluated["params"]["cvx"], "20");
+    assert_eq!(evaluated["params"]["date"], "06/05/2026");
+}
