@@ -61,6 +61,10 @@ test('a provider signs in, finds Sofia Martinez by last name and DOB and sees he
   assert.ok(await forecastRows[0].isDisplayed(), 'the first forecast row is visible');
   assert.match(await forecastRows[0].getAttribute('data-urgency'), /^[a-z_]+$/);
   assert.equal(await (await byTestId(browser, 'schedule-select')).getValue(), 'acip');
+  // The visit summary comes first: what to give today, and when to come back (MM/DD/YYYY).
+  const summary = await byTestId(browser, 'forecast-summary');
+  assert.ok(await summary.isDisplayed(), 'the visit summary is shown');
+  assertSummary(await summary.getText());
   await forecast.scrollIntoView({ block: 'start' });
   await screenshot(browser, '03b-vaccines-recommended');
 
@@ -76,6 +80,66 @@ test('a provider signs in, finds Sofia Martinez by last name and DOB and sees he
   // The history marks each dose with its CDSi evaluation.
   await table.scrollIntoView({ block: 'start' });
   await screenshot(browser, '03d-history-evaluations');
+});
+
+/** The summary line: "Due today: DTaP, IPV … · Next visit on or after MM/DD/YYYY". */
+function assertSummary(text) {
+  assert.match(text, /^(Due today: \S.*|May be given today: \S.*|Nothing due today) · /, text);
+  assert.match(text, / · (Next visit on or after \d{2}\/\d{2}\/\d{4}|No further dose is forecast)/, text);
+}
+
+test('an infant forecast says what is due today, with the vaccines and a readable "Why?"', async () => {
+  await (await byTestId(browser, 'menu-search')).click();
+  const last = await byTestId(browser, 'search-last-name');
+  await last.waitForDisplayed({ timeout: 10_000 });
+  await last.clearValue();
+  await last.setValue('Running Crane');
+  const dob = await byTestId(browser, 'search-dob');
+  await dob.clearValue();
+  await dob.setValue('05/02/2026');
+  await (await byTestId(browser, 'search-submit')).click();
+  const name = await byTestId(browser, 'client-name');
+  await name.waitForDisplayed({ timeout: 15_000 });
+  assert.match(await name.getText(), /Liam/);
+
+  const summary = await byTestId(browser, 'forecast-summary');
+  await summary.waitForDisplayed({ timeout: 15_000 });
+  const text = await summary.getText();
+  assertSummary(text);
+  const rows = await browser.$$('[data-testid="forecast-row"]');
+  assert.ok(rows.length > 0, 'the infant has forecast rows');
+  // Every due or overdue row names at least one vaccine by CVX.
+  for (const row of rows) {
+    if (!/^(due|overdue)$/.test(await row.getAttribute('data-urgency'))) continue;
+    const vaccines = await row.$$('[data-testid="forecast-vaccine"]');
+    assert.ok(vaccines.length > 0, `${await row.getAttribute('data-group')} lists a vaccine`);
+    assert.match(await vaccines[0].getAttribute('data-cvx'), /^\d{2,3}$/);
+  }
+  await (await byTestId(browser, 'forecast-section')).scrollIntoView({ block: 'start' });
+  await screenshot(browser, '03e-infant-forecast');
+
+  // "Why?" reads as sentences, with the rule ids kept in small print.
+  const why = await rows[0].$('[data-testid="forecast-why"]');
+  await why.click();
+  const trace = await byTestId(browser, 'forecast-trace');
+  await trace.waitForDisplayed({ timeout: 5_000 });
+  const steps = await trace.$$('[data-testid="forecast-step"]');
+  assert.ok(steps.length > 0, 'the trace has steps');
+  assert.ok(await (await steps[0].$('.rule')).isDisplayed(), 'the rule id is shown');
+  assert.doesNotMatch(await trace.getText(), /\d{4}-\d{2}-\d{2}/, 'no ISO dates in the trace');
+  await screenshot(browser, '03f-infant-forecast-why');
+
+  // In Spanish: the summary line and the same steps as Spanish sentences, dates still MM/DD/YYYY.
+  await (await byTestId(browser, 'locale-es')).click();
+  await browser.waitUntil(async () => /^(Para hoy|Se pueden aplicar hoy|Nada para hoy)/.test(await summary.getText()), {
+    timeout: 5_000,
+    timeoutMsg: 'expected the summary line in Spanish',
+  });
+  assert.match(await summary.getText(), / · (Próxima visita a partir del \d{2}\/\d{2}\/\d{4}|No se prevén más dosis)/);
+  assert.doesNotMatch(await trace.getText(), /\d{4}-\d{2}-\d{2}/, 'no ISO dates in the Spanish trace');
+  await screenshot(browser, '03g-infant-forecast-es');
+  await (await byTestId(browser, 'locale-en')).click();
+  await why.click();
 });
 
 test('a last-name search lists several clients in a result table', async () => {

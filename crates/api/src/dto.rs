@@ -12,6 +12,8 @@ mod immunizations;
 pub use immunizations::*;
 mod records;
 pub use records::*;
+mod forecast;
+pub use forecast::*;
 
 /// About the running app.
 #[derive(Debug, Clone, Serialize, Type)]
@@ -574,9 +576,10 @@ pub struct VaccineGroupForecast {
     /// series so, e.g. COVID-19 2025–2026 for some ages, MenB 16–23 years): clinician and
     /// patient decide together; not a routine "due" dose.
     pub shared_decision: bool,
-    /// Vaccines that would satisfy the next dose.
+    /// Vaccines recommended for the next dose (one entry per CVX).
     pub vaccines: Vec<RecommendedVaccine>,
-    /// Why: the rules and dates the engine applied.
+    /// Why: the rules and dates the engine applied, the group's steps first, then each
+    /// antigen's patient series (selection, evaluation of the doses, forecast dates).
     pub trace: Vec<ForecastStep>,
 }
 
@@ -588,16 +591,31 @@ pub struct RecommendedVaccine {
     pub cvx: String,
     /// CVX short description.
     pub short_description: String,
+    /// Vaccine type as the CDSi supporting data names it (e.g. "DTaP", "IPV", "PCV20").
+    pub vaccine_type: String,
+    /// Trade names the supporting data names for this dose, with their MVX (empty when any
+    /// product of the CVX will do).
+    pub trade_names: Vec<VaccineTradeName>,
+    /// CDC flags this vaccine type as the one to give (e.g. a PCV rather than PPSV23).
+    pub preferred: bool,
+    /// A combination vaccine: the other vaccine groups with a dose open by the same date that it
+    /// also gives (e.g. Pediarix for DTaP/Tdap/Td: "HepB", "Polio").
+    pub also_covers: Vec<String>,
 }
 
-/// One step of the explanation trace.
+/// One step of the explanation trace: the rule applied and what it found, as a stable code with
+/// typed parameters (`{ rule, antigen, code, params }`) the UI renders in the user's language.
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ForecastStep {
     /// Rule of the CDSi logic specification (e.g. "CALCDTINT-4", "§6.5").
     pub rule: String,
-    /// What was found, with the dates involved.
-    pub detail: String,
+    /// The antigen whose patient series the step belongs to (`None`: the vaccine group's own
+    /// steps).
+    pub antigen: Option<String>,
+    /// What was found.
+    #[serde(flatten)]
+    pub finding: TraceFinding,
 }
 
 /// How one dose counted for one antigen.
@@ -626,6 +644,8 @@ pub struct ClientForecast {
     pub assessed_on: String,
     /// The tracking schedule.
     pub schedule: String,
+    /// What to give today and when to come back.
+    pub summary: VisitSummary,
     /// Vaccine groups, most urgent first.
     pub groups: Vec<VaccineGroupForecast>,
     /// Per dose and antigen.

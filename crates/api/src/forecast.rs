@@ -14,13 +14,12 @@ use shotbook_store::demographics::CommentRow;
 use shotbook_store::immunizations::ImmunizationRow;
 use shotbook_store::{clients, codes, demographics, immunizations};
 
-use crate::dto::{
-    ClientForecast, DoseAssessment, ForecastStep, GetClientRequest, RecommendedVaccine,
-    VaccineGroupForecast,
-};
+use crate::dto::{ClientForecast, DoseAssessment, GetClientRequest, VaccineGroupForecast};
 use crate::error::{AppError, AppResult};
 use crate::AppContext;
 use shotbook_usecases::need;
+
+mod view;
 
 /// Groups whose next dose is recommended further ahead than this are "later".
 pub const FORECAST_HORIZON_DAYS: i32 = 365;
@@ -54,8 +53,7 @@ pub async fn get_forecast(
         .into_iter()
         .map(|v| (v.cvx, v.short_description))
         .collect();
-    let us =
-        |d: Date| UsDate::parse(&d.to_string()).map_or_else(|_| d.to_string(), |u| u.to_string());
+    let us = view::us;
     // One row per vaccine group, showing the series that applies to the client now (a completed
     // childhood series rather than the adult series decades away; the other series stay in the
     // engine's trace): the engine's own choice, `Assessment::rows`.
@@ -93,25 +91,8 @@ pub async fn get_forecast(
                 latest: g.latest.map(us),
                 reasons: g.reasons.clone(),
                 shared_decision: row.shared_decision == SharedDecision::Series,
-                vaccines: g
-                    .recommended_vaccines
-                    .iter()
-                    .map(|cvx| {
-                        let code = format!("{cvx:02}");
-                        RecommendedVaccine {
-                            short_description: names.get(&code).cloned().unwrap_or_default(),
-                            cvx: code,
-                        }
-                    })
-                    .collect(),
-                trace: g
-                    .trace
-                    .iter()
-                    .map(|t| ForecastStep {
-                        rule: t.rule.to_string(),
-                        detail: t.text(shotbook_forecast::Language::English),
-                    })
-                    .collect(),
+                vaccines: view::vaccines(&row.vaccines, &g.recommended_vaccines, &names),
+                trace: view::trace(&assessment, &row),
             }
         })
         .collect();
@@ -159,6 +140,7 @@ pub async fn get_forecast(
             "ACIP (CDC CDSi supporting data {})",
             assessment.data_release
         ),
+        summary: view::summary(&assessment, &names),
         groups,
         doses: dose_assessments,
     })

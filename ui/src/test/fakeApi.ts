@@ -17,7 +17,10 @@ import type {
   Result,
   SignedInUser,
   SignInStep,
+  RecommendedVaccine,
   VaccineGroupForecast,
+  VisitGroup,
+  VisitSummary,
 } from '$lib/api';
 
 export const ok = <T>(data: T): Promise<Result<T, AppError>> =>
@@ -203,13 +206,73 @@ export function groupForecast(overrides: Partial<VaccineGroupForecast> = {}): Va
     reasons: [],
     sharedDecision: false,
     vaccines: [
-      { cvx: '20', shortDescription: 'DTaP' },
-      { cvx: '130', shortDescription: 'DTaP-IPV' },
+      recommendedVaccine({ cvx: '20', shortDescription: 'DTaP', vaccineType: 'DTaP' }),
+      recommendedVaccine({
+        cvx: '130',
+        shortDescription: 'DTaP-IPV',
+        vaccineType: 'DTaP-IPV',
+        alsoCovers: ['Polio'],
+      }),
     ],
     trace: [
-      { rule: 'SELECT-1', detail: 'Best series: DTaP childhood series' },
-      { rule: 'FORECAST-5', detail: 'Past due date 03/14/2026 from age 7 years' },
+      {
+        rule: '§8.8',
+        antigen: 'Pertussis',
+        code: 'BestSeries',
+        params: { series: 'DTaP childhood series' },
+      },
+      {
+        rule: 'FORECASTDT-1',
+        antigen: 'Pertussis',
+        code: 'ForecastDates',
+        params: {
+          targetDose: 5,
+          series: 'DTaP childhood series',
+          earliest: '03/14/2023',
+          recommended: '03/14/2023',
+          pastDue: '03/14/2026',
+        },
+      },
     ],
+    ...overrides,
+  };
+}
+
+export function recommendedVaccine(
+  overrides: Partial<RecommendedVaccine> = {},
+): RecommendedVaccine {
+  return {
+    cvx: '20',
+    shortDescription: 'DTaP',
+    vaccineType: 'DTaP',
+    tradeNames: [],
+    preferred: false,
+    alsoCovers: [],
+    ...overrides,
+  };
+}
+
+export function visitGroup(overrides: Partial<VisitGroup> = {}): VisitGroup {
+  return {
+    vaccineGroup: 'DTaP/Tdap/Td',
+    label: 'DTaP',
+    urgency: 'due',
+    doseNumber: 4,
+    earliest: '03/14/2020',
+    recommended: '03/14/2020',
+    sharedDecision: false,
+    vaccines: [],
+    ...overrides,
+  };
+}
+
+export function visitSummary(overrides: Partial<VisitSummary> = {}): VisitSummary {
+  return {
+    dueToday: [visitGroup()],
+    allowedToday: [],
+    mayGiveToday: true,
+    nextVisitOnOrAfter: '05/01/2026',
+    nextVisitGroups: [],
     ...overrides,
   };
 }
@@ -229,10 +292,12 @@ export function doseAssessment(overrides: Partial<DoseAssessment> = {}): DoseAss
 export function clientForecast(
   groups: VaccineGroupForecast[] = [groupForecast()],
   doses: DoseAssessment[] = [doseAssessment()],
+  summary: VisitSummary = visitSummary(),
 ): ClientForecast {
   return {
     assessedOn: '04/01/2026',
     schedule: 'ACIP (CDC CDSi supporting data 4.64)',
+    summary,
     groups,
     doses,
   };

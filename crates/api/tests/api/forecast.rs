@@ -206,3 +206,243 @@ async fn influenza_is_due_in_november_though_the_bundled_season_ended() {
     );
     assert!(forecast.schedule.contains("4.64"), "{}", forecast.schedule);
 }
+
+/// A date as the screen shows it.
+fn is_us_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[2] == b'/'
+        && b[5] == b'/'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 2 || i == 5 || c.is_ascii_digit())
+}
+
+#[tokio::test]
+async fn an_infant_gets_a_visit_summary_recommended_vaccines_and_a_typed_trace() {
+    let f = signed_in_as("TX0001", "tx.provider").await;
+    // Six months old on 11/22/2026, no doses yet: the 2-, 4- and 6-month doses are overdue.
+    let baby = crate::support::add_client(f.ctx.store(), "Mia", "Infant", "2026-05-22").await;
+    let forecast = get_forecast(
+        &f.ctx,
+        GetClientRequest {
+            client_id: baby.to_string(),
+        },
+    )
+    .await
+    .unwrap();
+
+    // The summary: what to give today (the screen's words: DTaP, IPV …) and when to come back.
+    let summary = &forecast.summary;
+    assert!(summary.may_give_today);
+    let today: Vec<&str> = summary.due_today.iter().map(|g| g.label.as_str()).collect();
+    for label in ["DTaP", "IPV"] {
+        assert!(today.contains(&label), "{today:?}");
+    }
+    let groups: Vec<&str> = summary
+        .due_today
+        .iter()
+        .map(|g| g.vaccine_group.as_str())
+        .collect();
+    for group in ["DTaP/Tdap/Td", "Polio", "HepB"] {
+        assert!(groups.contains(&group), "{groups:?}");
+    }
+    assert!(
+        summary
+            .due_today
+            .iter()
+            .all(|g| matches!(g.urgency.as_str(), "due" | "overdue") && !g.vaccines.is_empty()),
+        "{:?}",
+        summary.due_today
+    );
+    // Overdue first.
+    let overdue_first: Vec<bool> = summary
+        .due_today
+        .iter()
+        .map(|g| g.urgency == "overdue")
+        .collect();
+    assert!(
+        overdue_first.windows(2).all(|w| w[0] >= w[1]),
+        "{overdue_first:?}"
+    );
+    let next = summary
+        .next_visit_on_or_after
+        .as_deref()
+        .expect("a next visit");
+    assert!(is_us_date(next), "{next}");
+    let ymd = |d: &str| (d[6..].to_string(), d[..2].to_string(), d[3..5].to_string());
+    assert!(
+        ymd(next) > ymd("11/22/2026"),
+        "the next visit is after today: {next}"
+    );
+    assert!(!summary.next_visit_groups.is_empty());
+
+    // The DTaP row lists DTaP (CVX 20) by its vaccine type, one entry per CVX; a combination
+    // vaccine names the other due groups it also covers.
+    let dtap = forecast
+        .groups
+        .iter()
+        .find(|g| g.vaccine_group == "DTaP/Tdap/Td")
+        .unwrap();
+    assert_eq!(dtap.urgency, "overdue");
+    let cvx20 = dtap
+        .vaccines
+        .iter()
+        .find(|v| v.cvx == "20")
+        .unwrap_or_else(|| panic!("DTaP listed: {:?}", dtap.vaccines));
+    assert_eq!(cvx20.vaccine_type, "DTaP");
+    assert!(!cvx20.short_description.is_empty());
+    assert!(cvx20.also_covers.is_empty(), "{cvx20:?}");
+    let mut cvxs: Vec<&str> = dtap.vaccines.iter().map(|v| v.cvx.as_str()).collect();
+    let count = cvxs.len();
+    cvxs.sort_unstable();
+    cvxs.dedup();
+    assert_eq!(cvxs.len(), count, "one entry per CVX: {cvxs:?}");
+    let combination = dtap
+        .vaccines
+        .iter()
+        .find(|v| !v.also_covers.is_empty())
+        .unwrap_or_else(|| panic!("a combination vaccine: {:?}", dtap.vaccines));
+    assert!(
+        combination
+            .also_covers
+            .iter()
+            .all(|g| groups.contains(&g.as_str())),
+        "{combination:?}"
+    );
+    for v in &dtap.vaccines {
+        for t in &v.trade_names {
+            assert!(!t.name.is_empty(), "{v:?}");
+        }
+    }
+
+    // "Why?": typed steps with their rule ids; dates as MM/DD/YYYY, no English sentences.
+    let json = serde_json::to_value(&dtap.trace).unwrap();
+    let steps = json.as_array().unwrap();
+    assert!(!steps.is_empty());
+    for step in steps {
+        assert!(
+            step["rule"].as_str().is_some_and(|r| !r.is_empty()),
+            "{step}"
+        );
+        assert!(step["code"].as_str().is_some(), "{step}");
+        assert!(step.get("detail").is_none(), "{step}");
+    }
+    let forecast_dates = steps
+        .iter()
+        .find(|s| s["code"] == "ForecastDates")
+        .unwrap_or_else(|| panic!("forecast dates step: {json}"));
+    assert_eq!(forecast_dates["rule"], "FORECASTDT-1");
+    assert!(forecast_dates["antigen"].is_string(), "{forecast_dates}");
+    let earliest = forecast_dates["params"]["earliest"].as_str().unwrap();
+    assert!(is_us_date(earliest), "{earliest}");
+    assert_eq!(forecast_dates["params"]["targetDose"], 1);
+    let min_age = steps
+        .iter()
+        .find(|s| s["code"] == "EarliestFromMinimumAge")
+        .unwrap_or_else(|| panic!("minimum age step: {json}"));
+    assert_eq!(min_age["rule"], "CALCDTAGE-4");
+    // DTaP dose 1 at 6 weeks: 07/03/2026.
+    assert_eq!(min_age["params"]["date"], "07/03/2026");
+    // The vaccine group's own steps come first, without an antigen.
+    assert!(steps[0]["antigen"].is_null(), "{}", steps[0]);
+    assert_eq!(steps[0]["code"], "GroupDates");
+    assert_eq!(steps[0]["params"]["vaccineGroup"], "DTaP/Tdap/Td");
+    // Then each antigen's best series and dates.
+    let antigens: Vec<&str> = steps.iter().filter_map(|s| s["antigen"].as_str()).collect();
+    for antigen in ["Diphtheria", "Tetanus", "Pertussis"] {
+        assert!(antigens.contains(&antigen), "{antigens:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_trace_names_the_dose_an_interval_counts_from_by_cvx_and_date() {
+    let f = signed_in_as("TX0001", "tx.provider").await;
+    let forecast = get_forecast(
+        &f.ctx,
+        GetClientRequest {
+            client_id: f.ana.to_string(),
+        },
+    )
+    .await
+    .unwrap();
+    // Ana's MMRV (CVX 94) of 03/20/2020 is MMR dose 1: dose 2 waits 4 weeks and the live-virus
+    // conflict window after it.
+    let mmr = forecast
+        .groups
+        .iter()
+        .find(|g| g.vaccine_group == "MMR")
+        .unwrap();
+    let json = serde_json::to_value(&mmr.trace).unwrap();
+    let step = |code: &str| {
+        json.as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["code"] == code && s["antigen"] == "Measles")
+            .unwrap_or_else(|| panic!("{code} in the trace: {json}"))
+            .clone()
+    };
+    let interval = step("EarliestFromMinimumInterval");
+    assert_eq!(interval["rule"], "CALCDTINT-4");
+    assert_eq!(interval["params"]["referenceDate"], "03/20/2020");
+    assert_eq!(interval["params"]["date"], "04/17/2020");
+    assert_eq!(interval["params"]["interval"]["days"], 28);
+    let conflict = step("EarliestFromConflict");
+    assert_eq!(conflict["rule"], "CALCDTCONFLICT-3");
+    assert_eq!(conflict["params"]["conflictingCvx"], "94");
+    assert_eq!(conflict["params"]["conflictingDate"], "03/20/2020");
+}
+
+#[tokio::test]
+async fn why_says_why_a_dose_does_not_count() {
+    use shotbook_store::immunizations::{self, NewImmunization};
+    let f = signed_in_as("TX0001", "tx.provider").await;
+    // A DTaP dose at 2 weeks old, before the absolute minimum age (6 weeks − 4 days).
+    let baby = crate::support::add_client(f.ctx.store(), "Noah", "Early", "2026-05-22").await;
+    let mut tx = f.ctx.store().begin().await.unwrap();
+    let dose = NewImmunization {
+        client_id: baby,
+        cvx: "20".into(),
+        mvx: Some("SKB".into()),
+        administered_on: "2026-06-05".into(),
+        source: "historical".into(),
+        ..Default::default()
+    };
+    immunizations::insert_in_tx(&mut tx, &dose, crate::support::START)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let forecast = get_forecast(
+        &f.ctx,
+        GetClientRequest {
+            client_id: baby.to_string(),
+        },
+    )
+    .await
+    .unwrap();
+    let dtap = forecast
+        .groups
+        .iter()
+        .find(|g| g.vaccine_group == "DTaP/Tdap/Td")
+        .unwrap();
+    assert_eq!(dtap.dose_number, Some(1), "the early dose does not count");
+    let json = serde_json::to_value(&dtap.trace).unwrap();
+    let steps = json.as_array().unwrap();
+    let too_young: Vec<_> = steps
+        .iter()
+        .filter(|s| s["code"] == "AgeTooYoung")
+        .collect();
+    assert!(!too_young.is_empty(), "{json}");
+    assert_eq!(too_young[0]["rule"], "CALCDTAGE-5");
+    // 6 weeks − 4 days after 05/22/2026.
+    assert_eq!(
+        too_young[0]["params"]["absoluteMinimumAgeDate"],
+        "06/29/2026"
+    );
+    let evaluated = steps
+        .iter()
+        .find(|s| s["code"] == "DoseEvaluated")
+        .unwrap_or_else(|| panic!("{json}"));
+    assert_eq!(evaluated["params"]["cvx"], "20");
+    assert_eq!(evaluated["params"]["date"], "06/05/2026");
+}

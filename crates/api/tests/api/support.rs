@@ -73,7 +73,7 @@ pub async fn fixture() -> Fixture {
     Fixture { ctx, clock, ana }
 }
 
-async fn add_client(store: &Store, first: &str, last: &str, dob: &str) -> ClientId {
+pub async fn add_client(store: &Store, first: &str, last: &str, dob: &str) -> ClientId {
     let client = NewClient {
         first_name: first.into(),
         last_name: last.into(),

@@ -830,6 +830,8 @@ export type ClientForecast_Deserialize = {
 	assessedOn: string,
 	/**  The tracking schedule. */
 	schedule: string,
+	/**  What to give today and when to come back. */
+	summary: VisitSummary_Deserialize,
 	/**  Vaccine groups, most urgent first. */
 	groups: VaccineGroupForecast_Deserialize[],
 	/**  Per dose and antigen. */
@@ -842,6 +844,8 @@ export type ClientForecast_Serialize = {
 	assessedOn: string,
 	/**  The tracking schedule. */
 	schedule: string,
+	/**  What to give today and when to come back. */
+	summary: VisitSummary_Serialize,
 	/**  Vaccine groups, most urgent first. */
 	groups: VaccineGroupForecast_Serialize[],
 	/**  Per dose and antigen. */
@@ -1434,13 +1438,39 @@ export type FieldWarning = {
 	message: string,
 };
 
-/**  One step of the explanation trace. */
-export type ForecastStep = {
+/**
+ *  One step of the explanation trace: the rule applied and what it found, as a stable code with
+ *  typed parameters (`{ rule, antigen, code, params }`) the UI renders in the user's language.
+ */
+export type ForecastStep = ForecastStep_Serialize | ForecastStep_Deserialize;
+
+/**
+ *  One step of the explanation trace: the rule applied and what it found, as a stable code with
+ *  typed parameters (`{ rule, antigen, code, params }`) the UI renders in the user's language.
+ */
+export type ForecastStep_Deserialize = {
 	/**  Rule of the CDSi logic specification (e.g. "CALCDTINT-4", "§6.5"). */
 	rule: string,
-	/**  What was found, with the dates involved. */
-	detail: string,
-};
+	/**
+	 *  The antigen whose patient series the step belongs to (`None`: the vaccine group's own
+	 *  steps).
+	 */
+	antigen?: string | null,
+} & TraceFinding_Deserialize;
+
+/**
+ *  One step of the explanation trace: the rule applied and what it found, as a stable code with
+ *  typed parameters (`{ rule, antigen, code, params }`) the UI renders in the user's language.
+ */
+export type ForecastStep_Serialize = {
+	/**  Rule of the CDSi logic specification (e.g. "CALCDTINT-4", "§6.5"). */
+	rule: string,
+	/**
+	 *  The antigen whose patient series the step belongs to (`None`: the vaccine group's own
+	 *  steps).
+	 */
+	antigen: string | null,
+} & TraceFinding_Serialize;
 
 /**  Forgot Password form. */
 export type ForgotPasswordRequest = {
@@ -2232,11 +2262,50 @@ export type ReceiveLotRequest_Serialize = {
 };
 
 /**  A vaccine that satisfies a forecast dose. */
-export type RecommendedVaccine = {
+export type RecommendedVaccine = RecommendedVaccine_Serialize | RecommendedVaccine_Deserialize;
+
+/**  A vaccine that satisfies a forecast dose. */
+export type RecommendedVaccine_Deserialize = {
 	/**  CVX. */
 	cvx: string,
 	/**  CVX short description. */
 	shortDescription: string,
+	/**  Vaccine type as the CDSi supporting data names it (e.g. "DTaP", "IPV", "PCV20"). */
+	vaccineType: string,
+	/**
+	 *  Trade names the supporting data names for this dose, with their MVX (empty when any
+	 *  product of the CVX will do).
+	 */
+	tradeNames: VaccineTradeName_Deserialize[],
+	/**  CDC flags this vaccine type as the one to give (e.g. a PCV rather than PPSV23). */
+	preferred: boolean,
+	/**
+	 *  A combination vaccine: the other vaccine groups with a dose open by the same date that it
+	 *  also gives (e.g. Pediarix for DTaP/Tdap/Td: "HepB", "Polio").
+	 */
+	alsoCovers: string[],
+};
+
+/**  A vaccine that satisfies a forecast dose. */
+export type RecommendedVaccine_Serialize = {
+	/**  CVX. */
+	cvx: string,
+	/**  CVX short description. */
+	shortDescription: string,
+	/**  Vaccine type as the CDSi supporting data names it (e.g. "DTaP", "IPV", "PCV20"). */
+	vaccineType: string,
+	/**
+	 *  Trade names the supporting data names for this dose, with their MVX (empty when any
+	 *  product of the CVX will do).
+	 */
+	tradeNames: VaccineTradeName_Serialize[],
+	/**  CDC flags this vaccine type as the one to give (e.g. a PCV rather than PPSV23). */
+	preferred: boolean,
+	/**
+	 *  A combination vaccine: the other vaccine groups with a dose open by the same date that it
+	 *  also gives (e.g. Pediarix for DTaP/Tdap/Td: "HepB", "Polio").
+	 */
+	alsoCovers: string[],
 };
 
 /**  What the consent rule lets the user see and do with one client. */
@@ -2892,6 +2961,534 @@ export type SubjectAccount = {
 	organizations: OrganizationChoice[],
 };
 
+/**
+ *  What one step of the explanation found: a stable code and its parameters, for the UI to
+ *  render as a sentence in the user's language. Dates are MM/DD/YYYY; CVX codes as the registry
+ *  writes them ("03"); series names, skip-set descriptions and observation titles are CDC text;
+ *  statuses are CDC's spelling ("Not Complete").
+ */
+export type TraceFinding = TraceFinding_Serialize | TraceFinding_Deserialize;
+
+/**
+ *  What one step of the explanation found: a stable code and its parameters, for the UI to
+ *  render as a sentence in the user's language. Dates are MM/DD/YYYY; CVX codes as the registry
+ *  writes them ("03"); series names, skip-set descriptions and observation titles are CDC text;
+ *  statuses are CDC's spelling ("Not Complete").
+ */
+export type TraceFinding_Deserialize = 
+/**  A target dose was skipped: its conditional skip sets were met. */
+{ code: "TargetDoseSkipped"; params: {
+	/**  Target dose number. */
+	targetDose: number,
+	/**
+	 *  "evaluation" (the dose given on `at`), "forecast" (as of `at`) or "validation" (at
+	 *  the earliest date `at`).
+	 */
+	when: string,
+	/**  Reference date. */
+	at: string,
+	/**  The met sets' descriptions (CDC text). */
+	sets: string[],
+} } | 
+/**  No target dose was left for the dose: extraneous. */
+{ code: "SeriesAlreadyComplete"; params: {
+	/**  Series name. */
+	series: string,
+} } | 
+/**  A dose was evaluated against a target dose. */
+{ code: "DoseEvaluated"; params: {
+	/**  CVX. */
+	cvx: string,
+	/**  Date administered. */
+	date: string,
+	/**  Target dose number. */
+	targetDose: number,
+	/**  Series name. */
+	series: string,
+} } | 
+/**  An inadvertent administration. */
+{ code: "InadvertentVaccine"; params: {
+	/**  CVX. */
+	cvx: string,
+} } | 
+/**  Given before the absolute minimum age date. */
+{ code: "AgeTooYoung"; params: {
+	/**  Absolute minimum age date. */
+	absoluteMinimumAgeDate: string,
+} } | 
+/**  Given on or after the maximum age date. */
+{ code: "AgeTooOld"; params: {
+	/**  Maximum age date. */
+	maximumAgeDate: string,
+} } | 
+/**  Given within the 4-day grace period before the minimum age date. */
+{ code: "AgeGracePeriod"; params: {
+	/**  Minimum age date. */
+	minimumAgeDate: string,
+} } | 
+/**  Given at a valid age. */
+{ code: "AgeValid"; params: {
+	/**  Minimum age date. */
+	minimumAgeDate: string,
+} } | 
+/**  Given before the absolute minimum interval date. */
+{ code: "PreferableIntervalTooSoon"; params: {
+	/**  The interval's reference date. */
+	referenceDate: string,
+	/**  Absolute minimum interval date. */
+	absoluteMinimumIntervalDate: string,
+} } | 
+/**  A preferable interval was met. */
+{ code: "PreferableIntervalMet"; params: {
+	/**  The interval's reference date. */
+	referenceDate: string,
+	/**  Absolute minimum interval date. */
+	absoluteMinimumIntervalDate: string,
+} } | 
+/**  An allowable interval was met. */
+{ code: "AllowableIntervalMet"; params: {
+	/**  The interval's reference date. */
+	referenceDate: string,
+	/**  Absolute minimum interval date. */
+	absoluteMinimumIntervalDate: string,
+} } | 
+/**  Given within the conflict window of an earlier live vaccine. */
+{ code: "LiveVirusConflict"; params: {
+	/**  CVX of the dose. */
+	cvx: string,
+	/**  CVX of the earlier dose. */
+	conflictingCvx: string,
+	/**  Date of the earlier dose. */
+	conflictingDate: string,
+	/**  Conflict window start. */
+	conflictBegin: string,
+	/**  Conflict window end. */
+	conflictEnd: string,
+} } | 
+/**  A preferable vaccine for the target dose. */
+{ code: "PreferableVaccine"; params: {
+	/**  CVX. */
+	cvx: string,
+} } | 
+/**  An allowable vaccine for the target dose. */
+{ code: "AllowableVaccine"; params: {
+	/**  CVX. */
+	cvx: string,
+} } | 
+/**  Neither preferable nor allowable for the target dose. */
+{ code: "NotPreferableOrAllowable"; params: {
+	/**  CVX. */
+	cvx: string,
+} } | 
+/**  Evidence of immunity from an observation. */
+{ code: "ImmuneByObservation"; params: {
+	/**  Observation code. */
+	observation: string,
+	/**  Observation title (CDC text). */
+	title: string,
+} } | 
+/**  Evidence of immunity by birth date. */
+{ code: "ImmuneByBirthDate"; params: {
+	/**  Born before this date. */
+	bornBefore: string,
+} } | 
+/**  No target dose is left. */
+{ code: "NoTargetDoseLeft"; params: {
+	/**  Resulting series status (CDC spelling). */
+	status: string,
+} } | 
+/**  An antigen contraindication applies. */
+{ code: "AntigenContraindication"; params: {
+	/**  Observation code. */
+	observation: string,
+	/**  Observation title (CDC text). */
+	title: string,
+} } | 
+/**  Every preferable vaccine of the target dose is contraindicated. */
+{ code: "AllPreferableVaccinesContraindicated" } | 
+/**  Past the seasonal recommendation end date. */
+{ code: "PastSeasonalEndDate" } | 
+/**  The assessment date is on or after the maximum age date. */
+{ code: "MaximumAgeReached"; params: {
+	/**  Maximum age date. */
+	maximumAgeDate: string,
+} } | 
+/**  Candidate earliest date: the minimum age date. */
+{ code: "EarliestFromMinimumAge"; params: {
+	/**  Minimum age date. */
+	date: string,
+} } | 
+/**  Candidate earliest date: a minimum interval date. */
+{ code: "EarliestFromMinimumInterval"; params: {
+	/**  Minimum interval date. */
+	date: string,
+	/**  The interval. */
+	interval: TraceInterval,
+	/**  Its reference date. */
+	referenceDate: string,
+} } | 
+/**  Candidate earliest date: the end of a live vaccine conflict. */
+{ code: "EarliestFromConflict"; params: {
+	/**  Conflict end date. */
+	date: string,
+	/**  CVX of the conflicting dose. */
+	conflictingCvx: string,
+	/**  Date of the conflicting dose. */
+	conflictingDate: string,
+} } | 
+/**  Candidate earliest date: the seasonal recommendation start date. */
+{ code: "EarliestFromSeasonStart"; params: {
+	/**  Season start. */
+	date: string,
+} } | 
+/**  Candidate earliest date: the most recent dose. */
+{ code: "EarliestFromMostRecentDose"; params: {
+	/**  Its date. */
+	date: string,
+} } | 
+/**  The earliest date is not before the maximum age date. */
+{ code: "CannotFinishBeforeMaximumAge"; params: {
+	/**  Earliest date. */
+	earliest: string,
+} } | 
+/**  The forecast dates of a target dose. */
+{ code: "ForecastDates"; params: {
+	/**  Target dose number. */
+	targetDose: number,
+	/**  Series name. */
+	series: string,
+	/**  Earliest date. */
+	earliest: string,
+	/**  Recommended date. */
+	recommended: string,
+	/**  Past-due date. */
+	pastDue?: string | null,
+} } | 
+/**  Scores of the scored series of a series group. */
+{ code: "SeriesScores"; params: {
+	/**  Series group. */
+	seriesGroup: string,
+	/**  Each series with its score. */
+	scores: TraceSeriesScore[],
+} } | 
+/**  The prioritized patient series of a series group. */
+{ code: "PrioritizedSeries"; params: {
+	/**  Series group. */
+	seriesGroup: string,
+	/**  Series name. */
+	series: string,
+	/**  Its status (CDC spelling). */
+	status: string,
+} } | 
+/**  A best patient series. */
+{ code: "BestSeries"; params: {
+	/**  Series name. */
+	series: string,
+} } | 
+/**  The season was assumed from the supporting data's last season. */
+{ code: "SeasonAssumed"; params: {
+	/**  The last day of the data's last season. */
+	dataEnd: string,
+	/**  Start of the assumed season. */
+	start: string,
+	/**  End of the assumed season. */
+	end: string,
+	/**  Whole years the data's season was moved forward. */
+	yearsMoved: number,
+} } | 
+/**
+ *  Dates of a vaccine group forecast (single- or multiple-antigen group; the rule says
+ *  which).
+ */
+{ code: "GroupDates"; params: {
+	/**  Vaccine group. */
+	vaccineGroup: string,
+	/**  Dose number. */
+	doseNumber?: number | null,
+	/**  Earliest date. */
+	earliest?: string | null,
+	/**  Recommended date. */
+	recommended?: string | null,
+	/**  Past-due date. */
+	pastDue?: string | null,
+} } | 
+/**  Status of a vaccine group forecast. */
+{ code: "GroupStatus"; params: {
+	/**  Vaccine group. */
+	vaccineGroup: string,
+	/**  Status (CDC spelling). */
+	status: string,
+} };
+
+/**
+ *  What one step of the explanation found: a stable code and its parameters, for the UI to
+ *  render as a sentence in the user's language. Dates are MM/DD/YYYY; CVX codes as the registry
+ *  writes them ("03"); series names, skip-set descriptions and observation titles are CDC text;
+ *  statuses are CDC's spelling ("Not Complete").
+ */
+export type TraceFinding_Serialize = 
+/**  A target dose was skipped: its conditional skip sets were met. */
+{ code: "TargetDoseSkipped"; params: {
+	/**  Target dose number. */
+	targetDose: number,
+	/**
+	 *  "evaluation" (the dose given on `at`), "forecast" (as of `at`) or "validation" (at
+	 *  the earliest date `at`).
+	 */
+	when: string,
+	/**  Reference date. */
+	at: string,
+	/**  The met sets' descriptions (CDC text). */
+	sets: string[],
+} } | 
+/**  No target dose was left for the dose: extraneous. */
+{ code: "SeriesAlreadyComplete"; params: {
+	/**  Series name. */
+	series: string,
+} } | 
+/**  A dose was evaluated against a target dose. */
+{ code: "DoseEvaluated"; params: {
+	/**  CVX. */
+	cvx: string,
+	/**  Date administered. */
+	date: string,
+	/**  Target dose number. */
+	targetDose: number,
+	/**  Series name. */
+	series: string,
+} } | 
+/**  An inadvertent administration. */
+{ code: "InadvertentVaccine"; params: {
+	/**  CVX. */
+	cvx: string,
+} } | 
+/**  Given before the absolute minimum age date. */
+{ code: "AgeTooYoung"; params: {
+	/**  Absolute minimum age date. */
+	absoluteMinimumAgeDate: string,
+} } | 
+/**  Given on or after the maximum age date. */
+{ code: "AgeTooOld"; params: {
+	/**  Maximum age date. */
+	maximumAgeDate: string,
+} } | 
+/**  Given within the 4-day grace period before the minimum age date. */
+{ code: "AgeGracePeriod"; params: {
+	/**  Minimum age date. */
+	minimumAgeDate: string,
+} } | 
+/**  Given at a valid age. */
+{ code: "AgeValid"; params: {
+	/**  Minimum age date. */
+	minimumAgeDate: string,
+} } | 
+/**  Given before the absolute minimum interval date. */
+{ code: "PreferableIntervalTooSoon"; params: {
+	/**  The interval's reference date. */
+	referenceDate: string,
+	/**  Absolute minimum interval date. */
+	absoluteMinimumIntervalDate: string,
+} } | 
+/**  A preferable interval was met. */
+{ code: "PreferableIntervalMet"; params: {
+	/**  The interval's reference date. */
+	referenceDate: string,
+	/**  Absolute minimum interval date. */
+	absoluteMinimumIntervalDate: string,
+} } | 
+/**  An allowable interval was met. */
+{ code: "AllowableIntervalMet"; params: {
+	/**  The interval's reference date. */
+	referenceDate: string,
+	/**  Absolute minimum interval date. */
+	absoluteMinimumIntervalDate: string,
+} } | 
+/**  Given within the conflict window of an earlier live vaccine. */
+{ code: "LiveVirusConflict"; params: {
+	/**  CVX of the dose. */
+	cvx: string,
+	/**  CVX of the earlier dose. */
+	conflictingCvx: string,
+	/**  Date of the earlier dose. */
+	conflictingDate: string,
+	/**  Conflict window start. */
+	conflictBegin: string,
+	/**  Conflict window end. */
+	conflictEnd: string,
+} } | 
+/**  A preferable vaccine for the target dose. */
+{ code: "PreferableVaccine"; params: {
+	/**  CVX. */
+	cvx: string,
+} } | 
+/**  An allowable vaccine for the target dose. */
+{ code: "AllowableVaccine"; params: {
+	/**  CVX. */
+	cvx: string,
+} } | 
+/**  Neither preferable nor allowable for the target dose. */
+{ code: "NotPreferableOrAllowable"; params: {
+	/**  CVX. */
+	cvx: string,
+} } | 
+/**  Evidence of immunity from an observation. */
+{ code: "ImmuneByObservation"; params: {
+	/**  Observation code. */
+	observation: string,
+	/**  Observation title (CDC text). */
+	title: string,
+} } | 
+/**  Evidence of immunity by birth date. */
+{ code: "ImmuneByBirthDate"; params: {
+	/**  Born before this date. */
+	bornBefore: string,
+} } | 
+/**  No target dose is left. */
+{ code: "NoTargetDoseLeft"; params: {
+	/**  Resulting series status (CDC spelling). */
+	status: string,
+} } | 
+/**  An antigen contraindication applies. */
+{ code: "AntigenContraindication"; params: {
+	/**  Observation code. */
+	observation: string,
+	/**  Observation title (CDC text). */
+	title: string,
+} } | 
+/**  Every preferable vaccine of the target dose is contraindicated. */
+{ code: "AllPreferableVaccinesContraindicated" } | 
+/**  Past the seasonal recommendation end date. */
+{ code: "PastSeasonalEndDate" } | 
+/**  The assessment date is on or after the maximum age date. */
+{ code: "MaximumAgeReached"; params: {
+	/**  Maximum age date. */
+	maximumAgeDate: string,
+} } | 
+/**  Candidate earliest date: the minimum age date. */
+{ code: "EarliestFromMinimumAge"; params: {
+	/**  Minimum age date. */
+	date: string,
+} } | 
+/**  Candidate earliest date: a minimum interval date. */
+{ code: "EarliestFromMinimumInterval"; params: {
+	/**  Minimum interval date. */
+	date: string,
+	/**  The interval. */
+	interval: TraceInterval,
+	/**  Its reference date. */
+	referenceDate: string,
+} } | 
+/**  Candidate earliest date: the end of a live vaccine conflict. */
+{ code: "EarliestFromConflict"; params: {
+	/**  Conflict end date. */
+	date: string,
+	/**  CVX of the conflicting dose. */
+	conflictingCvx: string,
+	/**  Date of the conflicting dose. */
+	conflictingDate: string,
+} } | 
+/**  Candidate earliest date: the seasonal recommendation start date. */
+{ code: "EarliestFromSeasonStart"; params: {
+	/**  Season start. */
+	date: string,
+} } | 
+/**  Candidate earliest date: the most recent dose. */
+{ code: "EarliestFromMostRecentDose"; params: {
+	/**  Its date. */
+	date: string,
+} } | 
+/**  The earliest date is not before the maximum age date. */
+{ code: "CannotFinishBeforeMaximumAge"; params: {
+	/**  Earliest date. */
+	earliest: string,
+} } | 
+/**  The forecast dates of a target dose. */
+{ code: "ForecastDates"; params: {
+	/**  Target dose number. */
+	targetDose: number,
+	/**  Series name. */
+	series: string,
+	/**  Earliest date. */
+	earliest: string,
+	/**  Recommended date. */
+	recommended: string,
+	/**  Past-due date. */
+	pastDue: string | null,
+} } | 
+/**  Scores of the scored series of a series group. */
+{ code: "SeriesScores"; params: {
+	/**  Series group. */
+	seriesGroup: string,
+	/**  Each series with its score. */
+	scores: TraceSeriesScore[],
+} } | 
+/**  The prioritized patient series of a series group. */
+{ code: "PrioritizedSeries"; params: {
+	/**  Series group. */
+	seriesGroup: string,
+	/**  Series name. */
+	series: string,
+	/**  Its status (CDC spelling). */
+	status: string,
+} } | 
+/**  A best patient series. */
+{ code: "BestSeries"; params: {
+	/**  Series name. */
+	series: string,
+} } | 
+/**  The season was assumed from the supporting data's last season. */
+{ code: "SeasonAssumed"; params: {
+	/**  The last day of the data's last season. */
+	dataEnd: string,
+	/**  Start of the assumed season. */
+	start: string,
+	/**  End of the assumed season. */
+	end: string,
+	/**  Whole years the data's season was moved forward. */
+	yearsMoved: number,
+} } | 
+/**
+ *  Dates of a vaccine group forecast (single- or multiple-antigen group; the rule says
+ *  which).
+ */
+{ code: "GroupDates"; params: {
+	/**  Vaccine group. */
+	vaccineGroup: string,
+	/**  Dose number. */
+	doseNumber: number | null,
+	/**  Earliest date. */
+	earliest: string | null,
+	/**  Recommended date. */
+	recommended: string | null,
+	/**  Past-due date. */
+	pastDue: string | null,
+} } | 
+/**  Status of a vaccine group forecast. */
+{ code: "GroupStatus"; params: {
+	/**  Vaccine group. */
+	vaccineGroup: string,
+	/**  Status (CDC spelling). */
+	status: string,
+} };
+
+/**  An interval of the supporting data (years, then months, then days; weeks are days). */
+export type TraceInterval = {
+	/**  Years. */
+	years: number,
+	/**  Months. */
+	months: number,
+	/**  Days. */
+	days: number,
+};
+
+/**  A series score in a [`TraceFinding::SeriesScores`] step. */
+export type TraceSeriesScore = {
+	/**  Series name (CDC text). */
+	series: string,
+	/**  Its score. */
+	score: number,
+};
+
 /**  A product (trade name). */
 export type TradeName = TradeName_Serialize | TradeName_Deserialize;
 
@@ -3075,10 +3672,13 @@ export type VaccineGroupForecast_Deserialize = {
 	 *  patient decide together; not a routine "due" dose.
 	 */
 	sharedDecision: boolean,
-	/**  Vaccines that would satisfy the next dose. */
-	vaccines: RecommendedVaccine[],
-	/**  Why: the rules and dates the engine applied. */
-	trace: ForecastStep[],
+	/**  Vaccines recommended for the next dose (one entry per CVX). */
+	vaccines: RecommendedVaccine_Deserialize[],
+	/**
+	 *  Why: the rules and dates the engine applied, the group's steps first, then each
+	 *  antigen's patient series (selection, evaluation of the doses, forecast dates).
+	 */
+	trace: ForecastStep_Deserialize[],
 };
 
 /**  The forecast of one vaccine group. */
@@ -3111,10 +3711,13 @@ export type VaccineGroupForecast_Serialize = {
 	 *  patient decide together; not a routine "due" dose.
 	 */
 	sharedDecision: boolean,
-	/**  Vaccines that would satisfy the next dose. */
-	vaccines: RecommendedVaccine[],
-	/**  Why: the rules and dates the engine applied. */
-	trace: ForecastStep[],
+	/**  Vaccines recommended for the next dose (one entry per CVX). */
+	vaccines: RecommendedVaccine_Serialize[],
+	/**
+	 *  Why: the rules and dates the engine applied, the group's steps first, then each
+	 *  antigen's patient series (selection, evaluation of the doses, forecast dates).
+	 */
+	trace: ForecastStep_Serialize[],
 };
 
 /**  A CVX in a vaccine group. */
@@ -3210,6 +3813,25 @@ export type VaccineLot_Serialize = {
 	balanced: boolean,
 };
 
+/**  A trade name of a recommended vaccine, with its manufacturer when the data names one. */
+export type VaccineTradeName = VaccineTradeName_Serialize | VaccineTradeName_Deserialize;
+
+/**  A trade name of a recommended vaccine, with its manufacturer when the data names one. */
+export type VaccineTradeName_Deserialize = {
+	/**  Trade name, e.g. "Pediarix". */
+	name: string,
+	/**  MVX code, e.g. "SKB". */
+	mvx?: string | null,
+};
+
+/**  A trade name of a recommended vaccine, with its manufacturer when the data names one. */
+export type VaccineTradeName_Serialize = {
+	/**  Trade name, e.g. "Pediarix". */
+	name: string,
+	/**  MVX code, e.g. "SKB". */
+	mvx: string | null,
+};
+
 /**  A scanned or pasted QR payload to check. */
 export type VerifyRecordRequest = {
 	/**  The text the QR code holds (`SHOTBOOK-OIR1:…`). */
@@ -3291,6 +3913,113 @@ export type VisDocument = {
 	status: string,
 	/**  CVX codes covered ("03, 94"). */
 	cvxCodes: string,
+};
+
+/**  One vaccine group in the visit summary. */
+export type VisitGroup = VisitGroup_Serialize | VisitGroup_Deserialize;
+
+/**  One vaccine group in the visit summary. */
+export type VisitGroup_Deserialize = {
+	/**  Vaccine group (CDSi name, e.g. "DTaP/Tdap/Td"). */
+	vaccineGroup: string,
+	/**
+	 *  What the summary line calls the group: the abbreviation clinics use ("DTaP", "IPV",
+	 *  "MMR", "VAR", "PCV"), else the CDSi name ("HepB", "Hib", "COVID-19").
+	 */
+	label: string,
+	/**
+	 *  overdue / due / allowed / upcoming, on the day the entry is for (today or the next
+	 *  visit).
+	 */
+	urgency: string,
+	/**  Dose number. */
+	doseNumber?: number | null,
+	/**  MM/DD/YYYY. */
+	earliest?: string | null,
+	/**  MM/DD/YYYY. */
+	recommended?: string | null,
+	/**  A shared clinical decision-making recommendation. */
+	sharedDecision: boolean,
+	/**
+	 *  The recommended vaccines (empty for a dose estimated for the next visit: the assessment
+	 *  made then lists them).
+	 */
+	vaccines: RecommendedVaccine_Deserialize[],
+};
+
+/**  One vaccine group in the visit summary. */
+export type VisitGroup_Serialize = {
+	/**  Vaccine group (CDSi name, e.g. "DTaP/Tdap/Td"). */
+	vaccineGroup: string,
+	/**
+	 *  What the summary line calls the group: the abbreviation clinics use ("DTaP", "IPV",
+	 *  "MMR", "VAR", "PCV"), else the CDSi name ("HepB", "Hib", "COVID-19").
+	 */
+	label: string,
+	/**
+	 *  overdue / due / allowed / upcoming, on the day the entry is for (today or the next
+	 *  visit).
+	 */
+	urgency: string,
+	/**  Dose number. */
+	doseNumber: number | null,
+	/**  MM/DD/YYYY. */
+	earliest: string | null,
+	/**  MM/DD/YYYY. */
+	recommended: string | null,
+	/**  A shared clinical decision-making recommendation. */
+	sharedDecision: boolean,
+	/**
+	 *  The recommended vaccines (empty for a dose estimated for the next visit: the assessment
+	 *  made then lists them).
+	 */
+	vaccines: RecommendedVaccine_Serialize[],
+};
+
+/**
+ *  What a nurse reads first: "Due today: DTaP, IPV, MMR, VAR · Next visit on or after
+ *  03/01/2027".
+ */
+export type VisitSummary = VisitSummary_Serialize | VisitSummary_Deserialize;
+
+/**
+ *  What a nurse reads first: "Due today: DTaP, IPV, MMR, VAR · Next visit on or after
+ *  03/01/2027".
+ */
+export type VisitSummary_Deserialize = {
+	/**  Groups with a dose due or overdue today: overdue first. */
+	dueToday: VisitGroup_Deserialize[],
+	/**  Groups whose next dose may be given today but is recommended later. */
+	allowedToday: VisitGroup_Deserialize[],
+	/**  Something may be given today (a dose due, overdue or allowed). */
+	mayGiveToday: boolean,
+	/**
+	 *  MM/DD/YYYY: the first later date on which a dose becomes due, if today's due doses are
+	 *  given today. `None` when no further dose is forecast.
+	 */
+	nextVisitOnOrAfter?: string | null,
+	/**  The groups that may be given on that date. */
+	nextVisitGroups: VisitGroup_Deserialize[],
+};
+
+/**
+ *  What a nurse reads first: "Due today: DTaP, IPV, MMR, VAR · Next visit on or after
+ *  03/01/2027".
+ */
+export type VisitSummary_Serialize = {
+	/**  Groups with a dose due or overdue today: overdue first. */
+	dueToday: VisitGroup_Serialize[],
+	/**  Groups whose next dose may be given today but is recommended later. */
+	allowedToday: VisitGroup_Serialize[],
+	/**  Something may be given today (a dose due, overdue or allowed). */
+	mayGiveToday: boolean,
+	/**
+	 *  MM/DD/YYYY: the first later date on which a dose becomes due, if today's due doses are
+	 *  given today. `None` when no further dose is forecast.
+	 */
+	nextVisitOnOrAfter: string | null,
+	/**  The groups that may be given on that date. */
+	nextVisitGroups: VisitGroup_Serialize[],
 };
 
 /**  Voiding a dose entered in error. */

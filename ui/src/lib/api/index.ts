@@ -50,6 +50,12 @@ export type ClientForecast = Ok<'getForecast'>;
 export type VaccineGroupForecast = ClientForecast['groups'][number];
 export type RecommendedVaccine = VaccineGroupForecast['vaccines'][number];
 export type ForecastStep = VaccineGroupForecast['trace'][number];
+export type VisitSummary = ClientForecast['summary'];
+export type VisitGroup = VisitSummary['dueToday'][number];
+export type TraceInterval = Extract<
+  ForecastStep,
+  { code: 'EarliestFromMinimumInterval' }
+>['params']['interval'];
 export type DoseAssessment = ClientForecast['doses'][number];
 export type VaccineCode = Ok<'listVaccines'>[number];
 export type TradeName = Ok<'listTradeNames'>[number];

@@ -5,6 +5,7 @@ import { enImmunizations } from './en-immunizations';
  * exactly the same keys (checked by the type system and by `i18n.test.ts`).
  */
 import { demographicsEn } from './demographics';
+import { forecastEn } from './forecast';
 
 export const en = {
   ...enImmunizations,
@@ -397,6 +398,7 @@ export const en = {
   'session.ended.account_locked':
     'Your account was locked, so this session ended. Reset your password with Forgot password.',
   ...demographicsEn,
+  ...forecastEn,
 
   'print.button': 'Print record',
   'print.preparing': 'Preparing the record…',

@@ -1,4 +1,5 @@
 import { demographicsEs } from './demographics';
+import { forecastEs } from './forecast';
 import type { MessageKey } from './en';
 import { esImmunizations } from './es-immunizations';
 
@@ -400,6 +401,7 @@ export const es: { readonly [K in MessageKey]: string } = {
     'Su cuenta fue bloqueada, así que esta sesión terminó. Restablezca su contraseña con Olvidé mi contraseña.',
   'error.retry': 'Reintentar',
   ...demographicsEs,
+  ...forecastEs,
 
   'print.button': 'Imprimir registro',
   'print.preparing': 'Preparando el registro…',

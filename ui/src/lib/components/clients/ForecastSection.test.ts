@@ -13,6 +13,7 @@ import {
   groupForecast,
   ok,
   provider,
+  recommendedVaccine,
 } from '../../../test/fakeApi';
 import { renderWithServices } from '../../../test/render';
 import ClientRecordScreen from './ClientRecordScreen.svelte';
@@ -24,7 +25,13 @@ const GROUPS = [
     urgency: 'due',
     doseNumber: 1,
     pastDue: null,
-    vaccines: [{ cvx: '150', shortDescription: 'Influenza, injectable, quadrivalent' }],
+    vaccines: [
+      recommendedVaccine({
+        cvx: '150',
+        shortDescription: 'Influenza, injectable, quadrivalent',
+        vaccineType: 'IIV4',
+      }),
+    ],
   }),
   groupForecast({ vaccineGroup: 'HPV', urgency: 'upcoming', earliest: '03/14/2028' }),
   groupForecast({
@@ -167,10 +174,14 @@ describe('Vaccines recommended', () => {
     const trace = screen.getByTestId('forecast-trace');
     expect(document.getElementById(why.getAttribute('aria-controls')!)).toContainElement(trace);
     expect(trace).toHaveAccessibleName('How DTaP/Tdap/Td was assessed');
-    const steps = within(trace).getAllByRole('listitem');
-    expect(steps[0]).toHaveTextContent('SELECT-1');
-    expect(steps[0]).toHaveTextContent('Best series: DTaP childhood series');
-    expect(steps[1]).toHaveTextContent('FORECAST-5');
+    const steps = within(trace).getAllByTestId('forecast-step');
+    expect(steps[0]).toHaveTextContent('Best series for this client: DTaP childhood series.');
+    expect(within(steps[0]!).getByText('§8.8')).toHaveClass('rule');
+    expect(steps[1]).toHaveTextContent(
+      'Dose 5 of DTaP childhood series: earliest 03/14/2023, recommended 03/14/2023, past due 03/14/2026.',
+    );
+    expect(within(steps[1]!).getByText('FORECASTDT-1')).toBeInTheDocument();
+    expect(within(trace).getByText('Antigen: Pertussis')).toBeInTheDocument();
     await user.click(why);
     expect(screen.queryByTestId('forecast-trace')).not.toBeInTheDocument();
 
@@ -247,8 +258,8 @@ describe('Vaccines recommended', () => {
     const pcv = groupForecast({
       vaccineGroup: 'Pneumococcal',
       vaccines: [
-        { cvx: '133', shortDescription: 'PCV13' },
-        { cvx: '133', shortDescription: 'PCV13' },
+        recommendedVaccine({ cvx: '133', shortDescription: 'PCV13' }),
+        recommendedVaccine({ cvx: '133', shortDescription: 'PCV13' }),
       ],
     });
     renderRecord(() =>
