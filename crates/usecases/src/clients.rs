@@ -48,8 +48,42 @@ pub async fn open_full_record<R: Registry>(
     clock: &dyn Clock,
     client: ClientId,
 ) -> UseCaseResult<ClientAccess> {
-    let access = access::require_full_record(registry, permit.actor(), client).await?;
+    let access = denied_audited(
+        registry,
+        permit.actor(),
+        clock,
+        client,
+        access::require_full_record(registry, permit.actor(), client).await,
+    )
+    .await?;
     audit_read(registry, permit, clock, client, &access).await
+}
+
+/// Passes `outcome` through; a refusal by the consent rule or the role is audited first
+/// (`access_denied`, with the client and why): a pattern of refusals is how a review notices
+/// someone probing records they may not see.
+async fn denied_audited<R: Registry>(
+    registry: &R,
+    actor: &crate::Actor,
+    clock: &dyn Clock,
+    client: ClientId,
+    outcome: UseCaseResult<ClientAccess>,
+) -> UseCaseResult<ClientAccess> {
+    let why = match &outcome {
+        Err(crate::UseCaseError::ConsentRestricted(r)) => r.code().to_string(),
+        Err(crate::UseCaseError::Forbidden { permission }) => format!("permission {permission}"),
+        _ => return outcome,
+    };
+    let mut work = registry.begin(actor.origin(), clock.now()).await?;
+    work.audit(&actor.audit_event(
+        clock.now(),
+        AuditAction::AccessDenied,
+        Some(client),
+        Some(why),
+    ))
+    .await?;
+    work.commit().await?;
+    outcome
 }
 
 /// Authorizes printing a client's Official Immunization Record: the whole record under the
@@ -62,12 +96,18 @@ pub async fn print_record<R: Registry>(
     client: ClientId,
     detail: String,
 ) -> UseCaseResult<ClientAccess> {
-    let access = access::require_full_record(registry, permit.actor(), client).await?;
-    if !access.may_print {
-        return Err(crate::UseCaseError::Forbidden {
-            permission: <need::PrintRecord as crate::Need>::PERMISSION.code(),
+    let access = access::require_full_record(registry, permit.actor(), client)
+        .await
+        .and_then(|access| {
+            if access.may_print {
+                Ok(access)
+            } else {
+                Err(crate::UseCaseError::Forbidden {
+                    permission: <need::PrintRecord as crate::Need>::PERMISSION.code(),
+                })
+            }
         });
-    }
+    let access = denied_audited(registry, permit.actor(), clock, client, access).await?;
     audit_print(registry, permit, clock, client, detail).await?;
     Ok(access)
 }

@@ -183,11 +183,13 @@ async fn a_read_is_audited_before_it_is_shown_and_restricted_reads_show_identifi
         matches!(full, Err(UseCaseError::ConsentRestricted(_))),
         "{full:?}"
     );
+    let audit = r.snapshot().audit;
+    assert_eq!(audit.len(), 2, "nothing shown: only the refusal is audited");
     assert_eq!(
-        r.snapshot().audit.len(),
-        1,
-        "nothing shown, nothing more audited"
+        audit[1].action,
+        shotbook_core::audit::AuditAction::AccessDenied
     );
+    assert_eq!(audit[1].detail.as_deref(), Some("consent_withdrawn"));
 }
 
 fn access_registry() -> (MemoryRegistry, contract::AccessSetup) {
@@ -415,5 +417,10 @@ async fn a_print_is_audited_before_the_document_exists_and_refused_without_the_w
         matches!(refused, Err(UseCaseError::ConsentRestricted(_))),
         "{refused:?}"
     );
-    assert_eq!(r.snapshot().audit.len(), 1, "no print, no print audit");
+    let audit = r.snapshot().audit;
+    assert_eq!(audit.len(), 2, "no print, no print audit: only the refusal");
+    assert_eq!(
+        audit[1].action,
+        shotbook_core::audit::AuditAction::AccessDenied
+    );
 }

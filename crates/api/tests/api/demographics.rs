@@ -701,3 +701,24 @@ async fn a_withdrawn_client_is_never_found_through_a_field_it_restricts() {
     );
     assert!(hit.client.address.is_none());
 }
+
+#[tokio::test]
+async fn a_refused_forecast_or_print_is_audited_as_a_denial() {
+    let f = signed_in_as("MT0001", "mt.records").await;
+    let id = added(&f.ctx, child("Liam", "Running Crane", "05/02/2026")).await;
+    update_consent(&f.ctx, withdraw(&id)).await.unwrap();
+    switch_to(&f.ctx, "TX0001", "tx.provider").await;
+    let refused = get_forecast(&f.ctx, open(&id)).await.unwrap_err();
+    assert!(
+        matches!(refused, AppError::ConsentRestricted { .. }),
+        "{refused:?}"
+    );
+    let denials: Vec<(String,)> = shotbook_store::sqlx::query_as(
+        "SELECT detail FROM audit_log WHERE action = 'access_denied' AND client_id = ?",
+    )
+    .bind(&id)
+    .fetch_all(f.ctx.store().pool())
+    .await
+    .unwrap();
+    assert_eq!(denials, vec![("consent_withdrawn".to_string(),)]);
+}
