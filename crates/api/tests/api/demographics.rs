@@ -722,3 +722,107 @@ async fn a_refused_forecast_or_print_is_audited_as_a_denial() {
     .unwrap();
     assert_eq!(denials, vec![("consent_withdrawn".to_string(),)]);
 }
+
+/// The client dimension of authorization: each client-taking command as the client's own
+/// clinic, another state's clinic, and state staff of each state, on a client who consented, a
+/// Montanan who withdrew, and a Texan who withdrew. Expected outcomes are literal.
+#[tokio::test]
+async fn every_client_taking_command_follows_the_client_not_just_the_role() {
+    let f = signed_in_as("MT0001", "mt.records").await;
+    f.ctx.sign_records_with_demo_key();
+    let granted = added(&f.ctx, child("Ada", "Granted", "01/02/2020")).await;
+    let montanan = added(&f.ctx, child("Ben", "Withdrawn", "02/03/2021")).await;
+    let mut texan_form = child("Cal", "Texan", "03/04/2022");
+    texan_form.address = AddressFields {
+        address_line1: "1100 Congress Ave".into(),
+        city: "Austin".into(),
+        state: "TX".into(),
+        county: "Travis".into(),
+        zip: "78701".into(),
+        ..Default::default()
+    };
+    let texan = added(&f.ctx, texan_form).await;
+    update_consent(&f.ctx, withdraw(&montanan)).await.unwrap();
+    update_consent(&f.ctx, withdraw(&texan)).await.unwrap();
+
+    /// What each command answered, in a word.
+    async fn outcomes(ctx: &AppContext, id: &str) -> [String; 5] {
+        let word = |r: Result<(), AppError>| match r {
+            Ok(()) => "ok".to_string(),
+            Err(AppError::ConsentRestricted { .. }) => "restricted".into(),
+            Err(AppError::Forbidden { .. }) => "forbidden".into(),
+            Err(AppError::Validation { .. }) => "invalid".into(),
+            Err(other) => format!("{other:?}"),
+        };
+        let view = get_client(ctx, open(id))
+            .await
+            .map(|r| r.access.view)
+            .unwrap_or_else(|e| format!("{e:?}"));
+        let forecast = word(get_forecast(ctx, open(id)).await.map(drop));
+        let print = word(
+            shotbook_api::records::print_record(
+                ctx,
+                PrintRecordRequest {
+                    client_id: id.into(),
+                },
+            )
+            .await
+            .map(drop),
+        );
+        let note = word(
+            change_demographics(
+                ctx,
+                ChangeDemographicsRequest {
+                    client_id: id.into(),
+                    change: DemographicsChange::Note {
+                        text: "seen today".into(),
+                    },
+                },
+            )
+            .await
+            .map(drop),
+        );
+        // A verbal grant: the home clinic may record it; elsewhere it needs a written form.
+        let consent = word(
+            update_consent(
+                ctx,
+                UpdateConsentRequest {
+                    status: "granted".into(),
+                    method: "verbal".into(),
+                    given_by: String::new(),
+                    ..withdraw(id)
+                },
+            )
+            .await
+            .map(drop),
+        );
+        [view, forecast, print, note, consent]
+    }
+
+    let full = ["full", "ok", "ok", "ok", "ok"];
+    let identification = [
+        "identification",
+        "restricted",
+        "restricted",
+        "restricted",
+        "invalid",
+    ];
+    // The grants at the end of each row would reopen the record: every row starts from the
+    // consent the setup left, so each viewer runs on a fresh look at the same three clients,
+    // the home clinic last.
+    for (org, user, expected) in [
+        (
+            "TX0001",
+            "tx.provider",
+            [full, identification, identification],
+        ),
+        ("TXDSHS", "tx.state", [full, identification, full]),
+        ("MT0001", "mt.records", [full, full, full]),
+    ] {
+        switch_to(&f.ctx, org, user).await;
+        for (id, want) in [&granted, &montanan, &texan].into_iter().zip(expected) {
+            let got = outcomes(&f.ctx, id).await;
+            assert_eq!(got, want.map(String::from), "{user} on client {id}");
+        }
+    }
+}
