@@ -202,7 +202,7 @@ async fn audit_many(
     let mut tx = ctx.store().begin().await?;
     for c in clients {
         audit::append(
-            &mut *tx,
+            &mut tx,
             &AuditEvent {
                 at: now,
                 user_id: Some(grant.user_id()),

@@ -68,7 +68,7 @@ pub async fn run(args: SearchArgs) -> anyhow::Result<()> {
     let mut tx = store.begin().await?;
     for m in &matches {
         shotbook_store::audit::append(
-            &mut *tx,
+            &mut tx,
             &AuditEvent {
                 at: now,
                 user_id: None,

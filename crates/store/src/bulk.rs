@@ -211,6 +211,15 @@ async fn log_inserted_since(
     Ok(())
 }
 
+/// Whether the database holds synthetic clients (made by `shotbook generate` or the demo
+/// seeder): tools that read client data without a signed-in user work on such databases only.
+pub async fn is_synthetic(store: &crate::Store) -> crate::StoreResult<bool> {
+    let (synthetic,): (bool,) = sqlx::query_as("SELECT EXISTS (SELECT 1 FROM synthetic_truth)")
+        .fetch_one(store.pool())
+        .await?;
+    Ok(synthetic)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,13 +360,4 @@ mod tests {
         assert_eq!(count(&store, "SELECT count(*) FROM clients").await, 0);
         assert_eq!(count(&store, "SELECT count(*) FROM change_log").await, 0);
     }
-}
-
-/// Whether the database holds synthetic clients (made by `shotbook generate` or the demo
-/// seeder): tools that read client data without a signed-in user work on such databases only.
-pub async fn is_synthetic(store: &crate::Store) -> crate::StoreResult<bool> {
-    let (synthetic,): (bool,) = sqlx::query_as("SELECT EXISTS (SELECT 1 FROM synthetic_truth)")
-        .fetch_one(store.pool())
-        .await?;
-    Ok(synthetic)
 }

@@ -2,7 +2,7 @@
 //! with the append-only triggers dropped, protective triggers removed) is refused on open,
 //! and a backup is a consistent, private copy that passes the same checks.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use shotbook_core::audit::{AuditAction, AuditEvent};
 use shotbook_store::{audit, Store, StoreError};
@@ -27,7 +27,7 @@ fn event(detail: &str) -> AuditEvent {
 }
 
 /// A database with three audit entries, closed.
-async fn with_three_entries(path: &PathBuf) {
+async fn with_three_entries(path: &Path) {
     let store = Store::open(path).await.unwrap();
     for n in 1..=3 {
         audit::append_alone(&store, &event(&format!("entry {n}")))
@@ -40,7 +40,7 @@ async fn with_three_entries(path: &PathBuf) {
 
 /// What someone with the file and the sqlite3 tool could do: run SQL around Shotbook (the
 /// tool does not enforce foreign keys unless asked).
-async fn tamper(path: &PathBuf, sql: &[&str]) {
+async fn tamper(path: &Path, sql: &[&str]) {
     use sqlx::Connection;
     let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
         .await
