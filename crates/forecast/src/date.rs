@@ -63,19 +63,26 @@ impl Date {
     }
 
     /// Parses `YYYY-MM-DD`, `YYYYMMDD` (supporting data) or `MM/DD/YYYY` (CDC documents).
+    /// Years outside 1850–2999 are refused: no patient, dose or schedule date lies there, and
+    /// the day arithmetic would overflow on years in the millions.
     pub fn parse(s: &str) -> Option<Date> {
         let s = s.trim();
         let num = |t: &str| t.parse::<u32>().ok();
+        let year = |t: &str| {
+            num(t)
+                .and_then(|y| i32::try_from(y).ok())
+                .filter(|y| (1850..=2999).contains(y))
+        };
         if let Some((a, rest)) = s.split_once('-') {
             let (b, c) = rest.split_once('-')?;
-            return Date::from_ymd(num(a)? as i32, num(b)?, num(c.get(..2).unwrap_or(c))?);
+            return Date::from_ymd(year(a)?, num(b)?, num(c.get(..2).unwrap_or(c))?);
         }
         if let Some((a, rest)) = s.split_once('/') {
             let (b, c) = rest.split_once('/')?;
-            return Date::from_ymd(num(c)? as i32, num(a)?, num(b)?);
+            return Date::from_ymd(year(c)?, num(a)?, num(b)?);
         }
         if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
-            return Date::from_ymd(num(&s[..4])? as i32, num(&s[4..6])?, num(&s[6..])?);
+            return Date::from_ymd(year(&s[..4])?, num(&s[4..6])?, num(&s[6..])?);
         }
         None
     }
@@ -321,6 +328,25 @@ mod tests {
         assert_eq!(off("0 days"), Offset::default());
         assert!(Offset::parse("soon").is_none());
         assert!(Offset::parse("").is_none());
+    }
+
+    #[test]
+    fn years_outside_1850_to_2999_are_refused_instead_of_overflowing() {
+        // Found by fuzzing (fuzz/ forecast_date): the year was cast from u32 to i32 and the
+        // day count overflowed.
+        for s in [
+            "9999999-01-01",
+            "4294967295-01-01",
+            "01/01/9999999",
+            "1010-01-31",
+            "1849-12-31",
+            "3000-01-01",
+            "99990101",
+        ] {
+            assert_eq!(Date::parse(s), None, "{s}");
+        }
+        assert_eq!(d("1850-01-01").ymd(), (1850, 1, 1));
+        assert_eq!(d("12/31/2999"), Date::MAX);
     }
 
     #[test]
