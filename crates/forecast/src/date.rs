@@ -248,14 +248,17 @@ impl Offset {
                 _ => {
                     let n: i32 = tok.parse().ok()?;
                     let unit = tokens.next()?.to_ascii_lowercase();
-                    let n = n * sign;
-                    match unit.trim_end_matches('s') {
-                        "year" => out.years += n,
-                        "month" => out.months += n,
-                        "week" => out.days += 7 * n,
-                        "day" => out.days += n,
+                    // An offset too large for an i32 count is not an offset (checked: the
+                    // plain operations overflowed on "1029924900 weeks").
+                    let n = n.checked_mul(sign)?;
+                    let (field, n) = match unit.trim_end_matches('s') {
+                        "year" => (&mut out.years, n),
+                        "month" => (&mut out.months, n),
+                        "week" => (&mut out.days, n.checked_mul(7)?),
+                        "day" => (&mut out.days, n),
                         _ => return None,
-                    }
+                    };
+                    *field = field.checked_add(n)?;
                     any = true;
                 }
             }
@@ -352,6 +355,40 @@ mod tests {
         assert_eq!(off("0 days"), Offset::default());
         assert!(Offset::parse("soon").is_none());
         assert!(Offset::parse("").is_none());
+    }
+
+    #[test]
+    fn years_outside_1850_to_2999_are_refused_instead_of_overflowing() {
+        // Found by fuzzing (fuzz/ forecast_date): the year was cast from u32 to i32 and the
+        // day count overflowed.
+        for s in [
+            "9999999-01-01",
+            "4294967295-01-01",
+            "01/01/9999999",
+            "1010-01-31",
+            "1849-12-31",
+            "3000-01-01",
+            "99990101",
+        ] {
+            assert_eq!(Date::parse(s), None, "{s}");
+        }
+        assert_eq!(d("1850-01-01").ymd(), (1850, 1, 1));
+        assert_eq!(d("12/31/2999"), Date::MAX);
+    }
+
+    #[test]
+    fn offsets_too_large_for_a_day_count_are_refused_instead_of_overflowing() {
+        // Found by fuzzing (fuzz/ forecast_date).
+        for s in [
+            "1029924900 weeks",
+            "- -2147483648 days",
+            "2147483647 years + 1 year",
+            "-2147483648 months - 1 month",
+        ] {
+            assert_eq!(Offset::parse(s), None, "{s}");
+        }
+        assert_eq!(off("2147483647 days").days, i32::MAX);
+        assert_eq!(off("- 306783378 weeks").days, -306783378 * 7);
     }
 
     #[test]

@@ -127,8 +127,8 @@ pub enum ScanError {
     /// The expiry is not a date.
     #[error("The expiry date in the barcode ({0}) is not a real date; scan it again or type the expiry.")]
     BadExpiry(String),
-    /// A lot or serial that is empty or too long.
-    #[error("The lot number in the barcode is empty or longer than 20 characters; scan it again or type the lot.")]
+    /// A lot or serial that is empty, too long or holds a separator stand-in.
+    #[error("The lot number in the barcode is empty, longer than 20 characters or holds a character lot numbers do not have; scan it again or type the lot.")]
     BadLot,
     /// An element appears twice.
     #[error("The barcode repeats an element ({0}); scan it again.")]
@@ -327,7 +327,13 @@ fn expiry(value: &str) -> Result<Date, ScanError> {
 
 fn text_value(value: &str) -> Result<String, ScanError> {
     let value = value.trim();
-    if value.is_empty() || value.chars().count() > 20 || value.chars().any(|c| c.is_control()) {
+    // A separator stand-in can only reach a value through the printed form; it would end the
+    // value when the scan is typed again, so it is no lot character.
+    if value.is_empty()
+        || value.chars().count() > 20
+        || value.chars().any(|c| c.is_control())
+        || STAND_INS.iter().any(|s| value.contains(s))
+    {
         return Err(ScanError::BadLot);
     }
     Ok(value.to_string())
@@ -438,6 +444,27 @@ mod tests {
         assert_eq!(
             VialScan::parse("0100300064681017010030006468101710A"),
             Err(ScanError::Repeated("01".into()))
+        );
+    }
+
+    #[test]
+    fn a_printed_lot_with_a_separator_stand_in_is_refused() {
+        // Found by fuzzing (fuzz/ gs1_vial_scan): the printed form took "27|||2" as a lot, and
+        // the scan typed again ("…1027|||2") split it at the stand-in.
+        for lot in ["27|||2", "A^B", "A~B", "A#B", "A<GS>B", "A{GS}B", "A[GS]B"] {
+            let printed = format!("(01)00300064681017(17)271031(10){lot}");
+            assert_eq!(
+                VialScan::parse(&printed),
+                Err(ScanError::BadLot),
+                "{printed}"
+            );
+        }
+        assert_eq!(
+            VialScan::parse("(01)00300064681017(10)A-B/C.D")
+                .unwrap()
+                .lot
+                .as_deref(),
+            Some("A-B/C.D")
         );
     }
 

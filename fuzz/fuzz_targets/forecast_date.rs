@@ -1,0 +1,95 @@
+//! The forecast engine's dates: `Date::parse` on any text (supporting data, CDC test cases and
+//! the dates the app hands the engine) is a real calendar day or `None`, never a panic or an
+//! integer overflow; a parsed date prints and parses back to itself, and the CDSi offset
+//! arithmetic on it (offsets the size the supporting data uses) stays on real days.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use shotbook_forecast::{Date, Offset};
+
+/// What the fuzzer varies: seven bytes of offset (years, months, days), then the date text
+/// and, after a newline, an offset as the supporting data writes it ("6 months - 4 days").
+struct Input<'a> {
+    years: i8,
+    months: i16,
+    days: i32,
+    text: &'a str,
+    offset_text: &'a str,
+}
+
+impl<'a> Input<'a> {
+    fn read(data: &'a [u8]) -> Option<Self> {
+        let (numbers, text) = data.split_at_checked(7)?;
+        let text = std::str::from_utf8(text).ok()?;
+        let (text, offset_text) = text.split_once('\n').unwrap_or((text, ""));
+        Some(Self {
+            years: i8::from_le_bytes([numbers[0]]),
+            months: i16::from_le_bytes([numbers[1], numbers[2]]),
+            days: i32::from_le_bytes([numbers[3], numbers[4], numbers[5], numbers[6]]),
+            text,
+            offset_text,
+        })
+    }
+}
+
+/// A date from its parts is the date itself.
+fn real(d: Date) {
+    let (y, m, day) = d.ymd();
+    assert_eq!(Date::from_ymd(y, m, day), Some(d), "{d:?}");
+}
+
+fn apply(d: Date, offset: Offset) {
+    let later = d.plus(offset);
+    real(later);
+    if offset.years >= 0 && offset.months >= 0 && offset.days >= 0 {
+        assert!(later >= d, "{d:?} + {offset} = {later:?}");
+    }
+    assert_eq!(d.days_until(later), -later.days_until(d));
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some(input) = Input::read(data) else {
+        return;
+    };
+    let parsed = Date::parse(input.text);
+    if let Some(d) = parsed {
+        real(d);
+        let shown = d.to_string();
+        assert_eq!(
+            Date::parse(&shown),
+            Some(d),
+            "{:?} shown as {shown:?}",
+            input.text
+        );
+        assert_eq!(shown.parse::<Date>(), Ok(d));
+        assert!(
+            Date::MIN.add_days(-365 * 50) <= d && d <= Date::MAX,
+            "{d:?}"
+        );
+        // The supporting data's offsets reach about 120 years; these go further.
+        let offset = Offset {
+            years: i32::from(input.years),
+            months: i32::from(input.months) % 2400,
+            days: input.days % 100_000,
+        };
+        apply(d, offset);
+        let (y, m, day) = d.ymd();
+        assert_eq!(d.add_days(offset.days).add_days(-offset.days), d);
+        let _ = Date::from_ymd(y, m, day);
+    }
+    if let Some(offset) = Offset::parse(input.offset_text) {
+        let shown = offset.to_string();
+        assert_eq!(
+            Offset::parse(&shown),
+            Some(offset),
+            "{:?} shown as {shown:?}",
+            input.offset_text
+        );
+        let small = offset.years.abs() <= 200
+            && offset.months.abs() <= 2400
+            && offset.days.abs() <= 100_000;
+        if let (Some(d), true) = (parsed, small) {
+            apply(d, offset);
+        }
+    }
+});
