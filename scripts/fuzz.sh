@@ -11,8 +11,8 @@
 # kept in fuzz/work/artifacts/TARGET/ and the line says how to replay it.
 #
 # Environment: FUZZ_TARGETS="a b" runs only those; FUZZ_JOBS=N runs N targets at once
-# (default 1: the build machines have 2 cores); FUZZ_SANITIZER (default address; none runs
-# about twice as fast); FUZZ_RSS_MB (default 2048); FUZZ_WORK (default fuzz/work: the
+# (default 1: the build machines have 2 cores); FUZZ_SANITIZER (default address; none is
+# faster but rebuilds everything); FUZZ_RSS_MB (default 2048); FUZZ_WORK (default fuzz/work: the
 # working corpus, which grows from run to run, crash inputs and logs; not committed).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
