@@ -68,6 +68,17 @@ async fn vaccine_facts<R: Registry>(
     }))
 }
 
+/// A dose is written only by someone who may see the whole record: a clinic that sees a
+/// withdrawn client by identification only records the client's (written) consent first,
+/// which reopens the record, and then the dose — never a dose into a record the patient closed.
+fn require_whole_record(actor: &Actor, facts: &ClientFacts) -> UseCaseResult<()> {
+    let access = access::access_of(actor, facts);
+    match access.restriction {
+        Some(r) if !access.is_full() => Err(crate::UseCaseError::ConsentRestricted(r)),
+        _ => Ok(()),
+    }
+}
+
 /// The client's doses that count (not voided). Empty when the consent rule hides the history
 /// from this actor: a duplicate warning would otherwise reveal it.
 async fn counted_doses<R: Registry>(
@@ -108,6 +119,7 @@ pub async fn record_administered<R: Registry>(
     let today = clock.today();
     let facts = registry.client_facts(dose.client).await?;
     facts.ensure_not_merged()?;
+    require_whole_record(actor, &facts)?;
     let born = facts.date_of_birth;
     let mut issues = IssueCollector::new();
     let lot: Option<StoredLot> = match &dose.product {
@@ -255,6 +267,7 @@ pub async fn record_historical<R: Registry>(
     let today = clock.today();
     let facts = registry.client_facts(client).await?;
     facts.ensure_not_merged()?;
+    require_whole_record(actor, &facts)?;
     let born = facts.date_of_birth;
     if doses.is_empty() {
         return Err(ValidationError::single("doses", "Add at least one dose.").into());

@@ -723,8 +723,8 @@ async fn a_refused_forecast_or_print_is_audited_as_a_denial() {
     assert_eq!(denials, vec![("consent_withdrawn".to_string(),)]);
 }
 
-/// The client dimension of authorization: each client-taking command as the client's own
-/// clinic, another state's clinic, and state staff of each state, on a client who consented, a
+/// The client dimension of authorization: each client-taking command (open, forecast, print,
+/// a demographics note, a historical dose, a consent grant) as the client's own clinic, another state's clinic, and state staff of each state, on a client who consented, a
 /// Montanan who withdrew, and a Texan who withdrew. Expected outcomes are literal.
 #[tokio::test]
 async fn every_client_taking_command_follows_the_client_not_just_the_role() {
@@ -746,7 +746,7 @@ async fn every_client_taking_command_follows_the_client_not_just_the_role() {
     update_consent(&f.ctx, withdraw(&texan)).await.unwrap();
 
     /// What each command answered, in a word.
-    async fn outcomes(ctx: &AppContext, id: &str) -> [String; 5] {
+    async fn outcomes(ctx: &AppContext, id: &str) -> [String; 6] {
         let word = |r: Result<(), AppError>| match r {
             Ok(()) => "ok".to_string(),
             Err(AppError::ConsentRestricted { .. }) => "restricted".into(),
@@ -796,12 +796,30 @@ async fn every_client_taking_command_follows_the_client_not_just_the_role() {
             .await
             .map(drop),
         );
-        [view, forecast, print, note, consent]
+        // A dose from a shot card: a write to the record, under the same rule as reading it.
+        let dose = word(
+            shotbook_api::immunizations::record_historical_doses(
+                ctx,
+                RecordHistoricalDosesRequest {
+                    client_id: id.into(),
+                    doses: vec![HistoricalDoseInput {
+                        cvx: "03".into(),
+                        administered_on: "06/01/2024".into(),
+                        provider: String::new(),
+                    }],
+                    confirm_warnings: true,
+                },
+            )
+            .await
+            .map(drop),
+        );
+        [view, forecast, print, note, dose, consent]
     }
 
-    let full = ["full", "ok", "ok", "ok", "ok"];
+    let full = ["full", "ok", "ok", "ok", "ok", "ok"];
     let identification = [
         "identification",
+        "restricted",
         "restricted",
         "restricted",
         "restricted",
