@@ -17,7 +17,9 @@ use shotbook_core::person::PersonName;
 use shotbook_store::{password_resets, users};
 use shotbook_usecases::ports::Mail;
 
-use crate::credentials::{audit_event, required, set_new_password, single, verify_off_thread};
+use crate::credentials::{
+    account_event, audit_event, required, set_new_password, single, verify_off_thread,
+};
 use crate::dto::{
     CaptchaChallenge, ChangePasswordRequest, ForgotPasswordRequest, ForgotPasswordResponse,
     MyAccount, PasswordRules, ResetPasswordRequest, UnlockRequest, UpdateMyAccountRequest,
@@ -125,6 +127,15 @@ pub async fn forgot_password(
         code,
         valid_minutes: RESET_CODE_VALIDITY.whole_minutes(),
     };
+    // The reset, its mail and its audit row commit together.
+    let audited = account_event(
+        ctx,
+        now,
+        Some(user_id),
+        org,
+        AuditAction::PasswordResetRequested,
+        "reset code emailed",
+    );
     password_resets::issue(
         ctx.store(),
         user_id,
@@ -132,16 +143,8 @@ pub async fn forgot_password(
         now + RESET_CODE_VALIDITY,
         ctx.workstation(),
         &mail,
+        &audited,
         now,
-    )
-    .await?;
-    audit_event(
-        ctx,
-        now,
-        Some(user_id),
-        org,
-        AuditAction::PasswordResetRequested,
-        "reset code emailed",
     )
     .await?;
     ctx.deliver_mail_after_commit().await;
@@ -213,19 +216,18 @@ pub async fn reset_password(ctx: &AppContext, request: ResetPasswordRequest) -> 
             .await
             .map_err(AppError::internal)?
     };
-    if !password_resets::redeem(ctx.store(), &reset.id, user_id, &hash, now).await? {
-        // Spent by a parallel request a moment ago.
-        return Err(not_valid());
-    }
-    audit_event(
+    let audited = account_event(
         ctx,
         now,
         Some(user_id),
         org,
         AuditAction::PasswordReset,
         "password reset with an emailed code",
-    )
-    .await?;
+    );
+    if !password_resets::redeem(ctx.store(), &reset.id, user_id, &hash, &audited, now).await? {
+        // Spent by a parallel request a moment ago.
+        return Err(not_valid());
+    }
     tracing::info!(user = %user_id, "password reset with an emailed code");
     Ok(())
 }

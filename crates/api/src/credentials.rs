@@ -35,6 +35,28 @@ pub(crate) async fn verify_off_thread(password: String, hash: String) -> AppResu
         .map_err(AppError::internal)
 }
 
+/// An account event of this workstation (no client), for a caller that appends it inside its
+/// own transaction.
+pub(crate) fn account_event(
+    ctx: &AppContext,
+    at: OffsetDateTime,
+    user_id: Option<UserId>,
+    organization_id: Option<OrganizationId>,
+    action: AuditAction,
+    detail: &str,
+) -> AuditEvent {
+    AuditEvent {
+        at,
+        user_id,
+        organization_id,
+        workstation: ctx.workstation().to_string(),
+        action,
+        client_id: None,
+        detail: (!detail.is_empty()).then(|| detail.to_string()),
+    }
+}
+
+/// Appends an [`account_event`] on its own.
 pub(crate) async fn audit_event(
     ctx: &AppContext,
     at: OffsetDateTime,
@@ -43,15 +65,7 @@ pub(crate) async fn audit_event(
     action: AuditAction,
     detail: &str,
 ) -> AppResult<()> {
-    let event = AuditEvent {
-        at,
-        user_id,
-        organization_id,
-        workstation: ctx.workstation().to_string(),
-        action,
-        client_id: None,
-        detail: (!detail.is_empty()).then(|| detail.to_string()),
-    };
+    let event = account_event(ctx, at, user_id, organization_id, action, detail);
     audit::append_alone(ctx.store(), &event)
         .await
         .map_err(|e: StoreError| AppError::from(e))?;

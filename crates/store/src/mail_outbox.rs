@@ -63,11 +63,3 @@ pub async fn mark_failed(store: &Store, id: i64, error: &str) -> StoreResult<()>
         .await?;
     Ok(())
 }
-
-/// How many messages wait (Admin Support, tests).
-pub async fn waiting(store: &Store) -> StoreResult<i64> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL")
-        .fetch_one(store.pool())
-        .await?;
-    Ok(n)
-}

@@ -1,6 +1,7 @@
 //! Password resets by emailed single-use code (Forgot Password). The code's hash is kept, never
 //! the code; the current password is untouched until a code is redeemed.
 
+use shotbook_core::audit::AuditEvent;
 use shotbook_core::ids::UserId;
 use shotbook_usecases::ports::Mail;
 use time::format_description::well_known::Rfc3339;
@@ -42,8 +43,9 @@ pub async fn requested_since(
     Ok(n)
 }
 
-/// Issues a reset: earlier open codes of the user stop working, the new code's hash is kept
-/// and `mail` (carrying the code) is queued, all in one transaction.
+/// Issues a reset: earlier open codes of the user stop working, the new code's hash is kept,
+/// `mail` (carrying the code) is queued and `audit` appended, all in one transaction.
+#[allow(clippy::too_many_arguments)]
 pub async fn issue(
     store: &Store,
     user: UserId,
@@ -51,6 +53,7 @@ pub async fn issue(
     expires_at: OffsetDateTime,
     workstation: &str,
     mail: &Mail,
+    audit: &AuditEvent,
     now: OffsetDateTime,
 ) -> StoreResult<()> {
     let mut work = store
@@ -76,6 +79,7 @@ pub async fn issue(
     .execute(&mut *work)
     .await?;
     mail_outbox::queue_in_tx(&mut work, mail).await?;
+    crate::audit::append(&mut work, audit).await?;
     work.commit().await
 }
 
@@ -129,12 +133,14 @@ pub async fn count_wrong_code(
 }
 
 /// Redeems reset `id`: spends it (once: a second redemption of the same code finds nothing and
-/// returns `false`), sets the new password, lifts a lock and ends every session of the user.
+/// returns `false`), sets the new password, lifts a lock, ends every session of the user and
+/// appends `audit`, in one transaction (a crash leaves the reset either whole or not begun).
 pub async fn redeem(
     store: &Store,
     id: &str,
     user: UserId,
     new_hash: &str,
+    audit: &AuditEvent,
     now: OffsetDateTime,
 ) -> StoreResult<bool> {
     let mut work = store.begin().await?;
@@ -154,6 +160,7 @@ pub async fn redeem(
     }
     users::set_password_in_tx(&mut work, user, new_hash, false, None, now).await?;
     revoke_open(&mut work, user, now).await?;
+    crate::audit::append(&mut work, audit).await?;
     work.commit().await?;
     Ok(true)
 }

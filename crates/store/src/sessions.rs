@@ -97,20 +97,6 @@ pub async fn end_all_in_tx(
     Ok(done.rows_affected())
 }
 
-/// [`end_all_in_tx`] in its own transaction.
-pub async fn end_all(
-    store: &Store,
-    user: UserId,
-    keep: Option<&str>,
-    reason: &str,
-    now: OffsetDateTime,
-) -> StoreResult<u64> {
-    let mut tx = store.begin().await?;
-    let n = end_all_in_tx(&mut tx, user, keep, reason, now).await?;
-    tx.commit().await?;
-    Ok(n)
-}
-
 /// The session with this token hash.
 pub async fn find(store: &Store, token_hash: &str) -> StoreResult<Option<SessionRow>> {
     Ok(sqlx::query_as(
