@@ -121,14 +121,40 @@ pub fn run() {
                         anyhow::anyhow!("unknown jurisdiction {name:?}: use montana or texas")
                     })?);
             }
-            let ctx = tauri::async_runtime::block_on(open_registry(&config))
-                .map_err(|e| anyhow::anyhow!("could not open the database: {e}"))?;
-            tracing::info!(demo = args.demo, "database ready");
-            app.manage(ctx);
+            match tauri::async_runtime::block_on(open_registry(&config)) {
+                Ok(ctx) => {
+                    tracing::info!(demo = args.demo, "database ready");
+                    app.manage(ctx);
+                }
+                Err(e) => refuse_to_start(app, &e),
+            }
             Ok(())
         })
         .run(tauri::generate_context!())
         .expect("error while running Shotbook");
+}
+
+/// The database cannot be opened (no credential store, its key is gone, it was tampered
+/// with): the window stays hidden, a native dialog says why, and the app ends when it is
+/// closed. The reason names files and stores, never client data.
+fn refuse_to_start(app: &tauri::App, error: &anyhow::Error) {
+    use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
+    tracing::error!("could not open the database: {error:#}");
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.hide();
+    }
+    let handle = app.handle().clone();
+    let reason = format!("{error:#}");
+    let mut letters = reason.chars();
+    let sentence = letters
+        .next()
+        .map(|first| first.to_uppercase().chain(letters).collect::<String>())
+        .unwrap_or(reason);
+    app.dialog()
+        .message(format!("{sentence}."))
+        .title("Shotbook cannot open its database")
+        .kind(MessageDialogKind::Error)
+        .show(move |_| handle.exit(1));
 }
 
 /// Opens the database, seeds the demo registry into it when asked (the composition root's

@@ -14,6 +14,11 @@ trap 'rm -rf "$TMP" 2>/dev/null || { sleep 2; rm -rf "$TMP" 2>/dev/null; } || tr
 # The app inherits its environment from tauri-driver, so everything it needs is exported here.
 export XDG_DATA_HOME="$TMP/data" XDG_CACHE_HOME="$TMP/cache" XDG_CONFIG_HOME="$TMP/config"
 export SHOTBOOK_DB="$TMP/e2e-demo.sqlite" SHOTBOOK_E2E_APP="$APP"
+# The e2e database is the demo registry, encrypted with the public demo key
+# (DEMO_KEY_HEX in crates/store/src/at_rest.rs). One test opens it as a real registry (no
+# --demo); this machine has no credential store, so that launch is given the key explicitly, as a
+# managed deployment would be. Launches with --demo use the demo key whatever this says.
+export SHOTBOOK_DATABASE_KEY=5d1f0c3a9be24e7781c6a3f05b2d94e8c07a6f13e95b48d2a1c37e60f4b8d925
 # The demo's embedded mail default writes .eml files next to the database.
 export SHOTBOOK_E2E_OUTBOX="$TMP/outbox"
 # Answers for the native file dialogs, which WebDriver cannot drive (src-tauri/src/dialog.rs):

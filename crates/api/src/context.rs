@@ -14,6 +14,7 @@ use time::Duration;
 
 use crate::auth::PendingSignIn;
 use crate::captcha::Captchas;
+use crate::database_key::OpenError;
 use crate::dto::AppInfo;
 use crate::error::{AppError, AppResult};
 use crate::mail::Mailer;
@@ -36,6 +37,8 @@ pub struct AppConfig {
     /// The registry this installation serves (role templates, registry name, agreement
     /// wording). `None`: taken from each organization's state (the two-state demo registry).
     pub jurisdiction: Option<Jurisdiction>,
+    /// The credential store: the database key, "remember me", the session token.
+    pub secrets: Arc<dyn SecretStore>,
 }
 
 impl AppConfig {
@@ -51,6 +54,7 @@ impl AppConfig {
             idle_limit: Duration::minutes(15),
             outbox_dir,
             jurisdiction: None,
+            secrets: Arc::new(KeyringStore),
         }
     }
 }
@@ -80,37 +84,46 @@ pub struct AppContext {
 }
 
 impl AppContext {
-    /// Opens the database (creating and migrating it). The composition root seeds a demo
-    /// registry into it, when asked, before [`AppContext::with_store`] (the desktop host never
-    /// links the demo generator).
-    pub async fn open_store(config: &AppConfig) -> AppResult<Store> {
+    /// Opens the encrypted database (creating and migrating it) with the key
+    /// [`crate::database_key`] chooses. The composition root seeds a demo registry into it, when
+    /// asked, before [`AppContext::with_store`] (the desktop host never links the demo
+    /// generator).
+    pub async fn open_store(config: &AppConfig) -> Result<Store, OpenError> {
         // The folder and the database files hold client data: the user's own (0700/0600).
         if let Some(dir) = config
             .database_path
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
         {
-            crate::files::private_dir(dir).map_err(AppError::internal)?;
+            crate::files::private_dir(dir)?;
         }
-        let store = Store::open(&config.database_path)
+        let (key, source) = crate::database_key::resolve_from_env(
+            &config.database_path,
+            config.demo,
+            config.secrets.as_ref(),
+        )?;
+        tracing::info!(key = ?source, "database key chosen");
+        let store = Store::open(&config.database_path, &key)
             .await?
             .with_node(&workstation_name());
-        crate::files::make_private(&config.database_path).map_err(AppError::internal)?;
+        crate::files::make_private(&config.database_path)?;
         Ok(store)
     }
 
     /// Opens the database and the context over it (no demo seeding: see
     /// [`AppContext::open_store`]).
-    pub async fn open(config: &AppConfig) -> AppResult<Self> {
+    pub async fn open(config: &AppConfig) -> Result<Self, OpenError> {
         let store = Self::open_store(config).await?;
-        Self::with_store(store, config).await
+        Self::with_store(store, config)
+            .await
+            .map_err(|e| OpenError::Other(anyhow::anyhow!("{e}")))
     }
 
     /// The context over an opened `store`, configured by `config`.
     pub async fn with_store(store: Store, config: &AppConfig) -> AppResult<Self> {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         crate::auth::inactivate_dormant_accounts(&store, clock.now()).await?;
-        let mut ctx = Self::new(store, clock).with_secrets(Arc::new(KeyringStore));
+        let mut ctx = Self::new(store, clock).with_secrets(config.secrets.clone());
         ctx.mailer = Mailer::from_env(&config.outbox_dir, config.demo);
         ctx.deliver_in_background = true;
         ctx.idle_limit = shotbook_core::account::clamp_idle_limit(config.idle_limit);

@@ -10,7 +10,8 @@
 //!   (`ctx.require(Permission::…)`), and records an audit event for every read, print or change.
 //! - Request/response types live in [`dto`], derive `specta::Type`, use camelCase, carry ids as
 //!   UUID strings and dates as `MM/DD/YYYY` strings. Core types never cross this boundary.
-//! - [`AppError`] is the only error that leaves this crate.
+//! - [`AppError`] is the only error a command returns (opening the database at start-up fails
+//!   with [`database_key::OpenError`], said to whoever started Shotbook).
 //!
 //! ## Adding a command
 //! 1. Write `pub async fn verb_noun(ctx: &AppContext, request: VerbNounRequest) -> AppResult<…>`
@@ -33,6 +34,7 @@ pub mod consent;
 mod context;
 mod convert;
 mod credentials;
+pub mod database_key;
 pub mod demographics;
 pub mod dto;
 pub mod duplicates;

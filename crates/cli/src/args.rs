@@ -69,6 +69,9 @@ pub enum BenchCommand {
     Search(BenchSearchArgs),
     /// Time printing Official Immunization Records: per record and a batch.
     Print(BenchPrintArgs),
+    /// What encryption at rest costs: the same searches and dose entries on a plain and an
+    /// encrypted copy of one registry.
+    AtRest(BenchAtRestArgs),
 }
 
 /// Who prints: a registry user of the database.
@@ -186,6 +189,26 @@ pub struct BenchSearchArgs {
     /// Result list limit, as the search screen uses.
     #[arg(long, default_value_t = 50)]
     pub limit: i64,
+    /// Print the report as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `shotbook bench at-rest`.
+#[derive(Debug, Args)]
+pub struct BenchAtRestArgs {
+    /// The registry to copy (a synthetic one made by `shotbook generate`); it is not changed.
+    #[arg(long)]
+    pub db: PathBuf,
+    /// Timed search queries per copy (split evenly over the query mixes).
+    #[arg(long, default_value_t = 1_400)]
+    pub queries: usize,
+    /// Timed dose entries per copy.
+    #[arg(long, default_value_t = 200)]
+    pub doses: usize,
+    /// Seed for sampling clients.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
     /// Print the report as JSON instead of a table.
     #[arg(long)]
     pub json: bool,

@@ -93,7 +93,7 @@ pub async fn search(args: BenchSearchArgs) -> anyhow::Result<()> {
         "--queries must be at least {}",
         MIXES.len()
     );
-    let store = Store::open(&args.db).await?;
+    let store = crate::database::open(&args.db).await?;
     let indexed = match_index::refresh(&store).await?;
     if indexed > 0 {
         eprintln!("Filed {indexed} clients in the Smart-search index first (untimed).");

@@ -3,7 +3,6 @@
 use anyhow::{bail, Context};
 use shotbook_core::audit::{AuditAction, AuditEvent};
 use shotbook_forecast::{Date, Engine};
-use shotbook_store::Store;
 
 use crate::args::ForecastArgs;
 
@@ -29,7 +28,7 @@ pub async fn run(args: ForecastArgs) -> anyhow::Result<()> {
     if !db.exists() {
         bail!("no database at {}", db.display());
     }
-    let store = Store::open(db).await?;
+    let store = crate::database::open(db).await?;
     // No one signs in here, so no role, consent rule or user stands behind the read: only a
     // synthetic registry may be read this way (a real one is read in the app, signed in).
     anyhow::ensure!(

@@ -5,7 +5,6 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
-use shotbook_store::Store;
 use shotbook_synth::generate::{generate_into, GenerateOptions};
 use time::OffsetDateTime;
 
@@ -28,7 +27,7 @@ pub async fn run(args: GenerateArgs) -> anyhow::Result<()> {
         ..GenerateOptions::new(args.clients, args.seed, today)
     };
 
-    let store = Store::open(&args.db).await?;
+    let store = crate::database::open(&args.db).await?;
     let bar = ProgressBar::new(args.clients);
     bar.set_style(
         ProgressStyle::with_template("{elapsed_precise} [{wide_bar}] {human_pos}/{human_len} clients ({per_sec}, {eta} left)")
@@ -72,7 +71,7 @@ async fn prepare_file(db: &Path, append: bool, force: bool) -> anyhow::Result<()
             db.display()
         );
     }
-    let store = Store::open(db)
+    let store = crate::database::open(db)
         .await
         .with_context(|| format!("{} is not a Shotbook database", db.display()))?;
     let real = shotbook_store::bulk::non_synthetic_clients(&store).await?;

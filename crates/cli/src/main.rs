@@ -11,6 +11,8 @@
 
 mod args;
 mod bench;
+mod bench_at_rest;
+mod database;
 mod forecast;
 mod generate;
 mod match_eval;
@@ -42,20 +44,21 @@ async fn main() -> anyhow::Result<()> {
         Command::Bench {
             what: BenchCommand::Print(a),
         } => print_record::bench(a).await,
+        Command::Bench {
+            what: BenchCommand::AtRest(a),
+        } => bench_at_rest::run(a).await,
     }
 }
 
-/// `shotbook backup`: opens the database (which checks it), copies it with `VACUUM INTO`, and
-/// opens the copy to prove it.
+/// `shotbook backup`: opens the database (which checks it), copies it encrypted with the same
+/// key, and opens the copy to prove it.
 async fn backup(args: args::BackupArgs) -> anyhow::Result<()> {
     anyhow::ensure!(args.db.exists(), "no database at {}", args.db.display());
-    let store = shotbook_store::Store::open(&args.db).await?;
+    let store = crate::database::open(&args.db).await?;
     let started = std::time::Instant::now();
-    store.backup_to(&args.out).await?;
-    let copy = shotbook_store::Store::open(&args.out).await?;
-    let bytes = copy.size_bytes().await?;
+    let bytes = store.backup_to(&args.out).await?;
     eprintln!(
-        "backed up to {} ({:.1} MB, {:.2} s); the copy passes the integrity checks",
+        "backed up to {} ({:.1} MB, {:.2} s); the copy is encrypted with the same key and passes the integrity checks",
         args.out.display(),
         bytes as f64 / 1e6,
         started.elapsed().as_secs_f64()

@@ -30,7 +30,7 @@ pub const PASSWORD_VAR: &str = "SHOTBOOK_PASSWORD";
 /// Signs in to the database at `db` as the given registry user, as the app does.
 async fn signed_in(db: &Path, who: &SignInArgs) -> anyhow::Result<AppContext> {
     anyhow::ensure!(db.exists(), "no database at {}", db.display());
-    let store = Store::open(db).await?;
+    let store = crate::database::open(db).await?;
     let ctx = AppContext::new(store, Arc::new(SystemClock)).with_secrets(Arc::new(KeyringStore));
     if who.demo_key {
         ctx.sign_records_with_demo_key();

@@ -55,7 +55,7 @@ pub async fn run(args: SearchArgs) -> anyhow::Result<()> {
     if !args.db.exists() {
         bail!("no database at {}", args.db.display());
     }
-    let store = Store::open(&args.db).await?;
+    let store = crate::database::open(&args.db).await?;
     // No one signs in here, so no role, consent rule or user stands behind the read: only a
     // synthetic registry may be read this way (a real one is read in the app, signed in).
     anyhow::ensure!(

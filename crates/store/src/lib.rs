@@ -12,6 +12,7 @@
 //!   a released one), then a module here with its tests against a real database.
 
 pub mod access_requests;
+pub mod at_rest;
 pub mod audit;
 pub mod bulk;
 pub mod change_log;
@@ -33,6 +34,8 @@ pub mod vaccine_products;
 
 /// Re-exported so tests and tools above the store can run ad-hoc queries on its pool.
 pub use sqlx;
+
+pub use at_rest::DatabaseKey;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -65,6 +68,11 @@ pub enum StoreError {
     /// Anything else from SQLite.
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+    /// The key does not open the file: it was encrypted with another key (the key in this
+    /// workstation's credential store belongs to another database, or the demo key was used on
+    /// a real registry), or the file is not a database.
+    #[error("the database key does not open this file (another key encrypted it, or it is not a Shotbook database)")]
+    WrongKey,
     /// The file fails its integrity checks on open (damaged, triggers removed, audit trail
     /// altered): it was edited around Shotbook, or the disk is failing.
     #[error("the database cannot be trusted: {0}")]
@@ -100,6 +108,9 @@ pub struct Store {
     pool: SqlitePool,
     /// This workstation's name, recorded as the node of every change it writes.
     node: Arc<str>,
+    /// The key the file is encrypted with (`None`: in memory, or the benchmark's plain copy);
+    /// backups are encrypted with it too.
+    key: Option<DatabaseKey>,
 }
 
 /// A unit of work: one write transaction and the [`Origin`] of every change it logs. The
@@ -155,15 +166,32 @@ impl std::ops::DerefMut for Work {
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/local");
 
 impl Store {
-    /// Opens (creating if needed) the database file at `path`, migrates it and loads the
-    /// reference code sets.
-    pub async fn open(path: &Path) -> StoreResult<Self> {
-        if let Some(dir) = path.parent() {
+    /// Opens (creating if needed) the encrypted database file at `path` with `key`, migrates
+    /// it, loads the reference code sets and checks its integrity. A database written before
+    /// encryption is encrypted with `key` first, once ([`at_rest::encrypt_plain_file`]).
+    pub async fn open(path: &Path, key: &DatabaseKey) -> StoreResult<Self> {
+        if at_rest::file_state(path)? == at_rest::FileState::Plain {
+            tracing::info!("encrypting a database written before encryption at rest (once)");
+            at_rest::encrypt_plain_file(path, key).await?;
+        }
+        Self::open_file(path, Some(key)).await
+    }
+
+    /// Opens an unencrypted database file (the plain-vs-encrypted benchmark measures what
+    /// encryption costs; nothing else opens a file without a key).
+    pub async fn open_unencrypted_for_benchmark(path: &Path) -> StoreResult<Self> {
+        if at_rest::file_state(path)? == at_rest::FileState::Encrypted {
+            return Err(StoreError::WrongKey);
+        }
+        Self::open_file(path, None).await
+    }
+
+    async fn open_file(path: &Path, key: Option<&DatabaseKey>) -> StoreResult<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("creating the database folder {}", dir.display()))?;
         }
-        let options = SqliteConnectOptions::new()
-            .filename(path)
+        let options = at_rest::connect_options(path, key)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             // FULL: a dose reported saved survives a power cut (NORMAL may lose the last
@@ -173,12 +201,21 @@ impl Store {
             .busy_timeout(Duration::from_secs(10))
             .pragma("cache_size", "-65536")
             .pragma("temp_store", "memory");
-        let pool = SqlitePoolOptions::new()
+        let pool = match SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
             .await
-            .with_context(|| format!("opening the database {}", path.display()))?;
-        let store = Self::prepare(pool).await?;
+        {
+            Ok(pool) => pool,
+            Err(e) if at_rest::is_not_a_database(&e) => return Err(StoreError::WrongKey),
+            Err(e) => {
+                return Err(StoreError::Unexpected(
+                    anyhow::Error::new(e)
+                        .context(format!("opening the database {}", path.display())),
+                ))
+            }
+        };
+        let store = Self::prepare(pool, key.cloned()).await?;
         store.check_integrity().await?;
         Ok(store)
     }
@@ -219,26 +256,38 @@ impl Store {
         Ok(())
     }
 
-    /// Copies the whole database, consistent as of one instant, to a new file at `to`
-    /// (`VACUUM INTO`: online, other work goes on). The copy is private to the user (0600).
-    pub async fn backup_to(&self, to: &Path) -> StoreResult<()> {
+    /// Copies the whole database, consistent as of one instant, to a new file at `to`,
+    /// encrypted with the same key (online: other work goes on), then opens the copy and runs
+    /// the integrity checks on it. The copy is private to the user (0600). Returns its size in
+    /// bytes.
+    pub async fn backup_to(&self, to: &Path) -> StoreResult<i64> {
         if to.exists() {
             return Err(StoreError::Unexpected(anyhow::anyhow!(
                 "{} already exists; choose a new file for the backup",
                 to.display()
             )));
         }
-        sqlx::query("VACUUM INTO ?")
-            .bind(to.to_string_lossy().to_string())
-            .execute(&self.pool)
-            .await?;
-        #[cfg(unix)]
         {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o600))
-                .with_context(|| format!("making {} private", to.display()))?;
+            let mut conn = self.pool.acquire().await?;
+            at_rest::export_to(&mut conn, to, self.key.as_ref()).await?;
         }
-        Ok(())
+        private_file(to)?;
+        let copy = Self::open_file(to, self.key.as_ref()).await?;
+        let size = copy.size_bytes().await;
+        copy.pool.close().await;
+        size
+    }
+
+    /// Copies the database to a new file at `to`, encrypted with `key` or, with `None`, in the
+    /// clear: the plain-vs-encrypted benchmark's two copies of one registry. Nothing else writes
+    /// a plain copy.
+    pub async fn copy_for_benchmark(
+        &self,
+        to: &Path,
+        key: Option<&DatabaseKey>,
+    ) -> StoreResult<()> {
+        let mut conn = self.pool.acquire().await?;
+        at_rest::export_to(&mut conn, to, key).await
     }
 
     /// An in-memory database (tests).
@@ -252,10 +301,10 @@ impl Store {
             .connect_with(options)
             .await
             .context("opening an in-memory database")?;
-        Self::prepare(pool).await
+        Self::prepare(pool, None).await
     }
 
-    async fn prepare(pool: SqlitePool) -> StoreResult<Self> {
+    async fn prepare(pool: SqlitePool, key: Option<DatabaseKey>) -> StoreResult<Self> {
         check_schema_line(&pool).await?;
         MIGRATOR
             .run(&pool)
@@ -264,6 +313,7 @@ impl Store {
         let store = Self {
             pool,
             node: Arc::from("workstation"),
+            key,
         };
         codes::load_bundled_if_missing(&store).await?;
         vaccine_products::load_bundled_if_missing(&store).await?;
@@ -308,7 +358,8 @@ impl Store {
     /// Size of the database file in bytes (pages × page size).
     pub async fn size_bytes(&self) -> StoreResult<i64> {
         let (pages, page_size): (i64, i64) =
-            sqlx::query_as("SELECT (SELECT page_count FROM pragma_page_count()), (SELECT page_size FROM pragma_page_size())")
+            // CAST: SQLCipher answers the page_size pragma as text.
+            sqlx::query_as("SELECT CAST((SELECT page_count FROM pragma_page_count()) AS INTEGER), CAST((SELECT page_size FROM pragma_page_size()) AS INTEGER)")
                 .fetch_one(&self.pool)
                 .await?;
         Ok(pages * page_size)
@@ -337,6 +388,19 @@ async fn check_schema_line(pool: &SqlitePool) -> StoreResult<()> {
     Ok(())
 }
 
+/// Makes a file the database wrote readable by its owner only (0600): it holds client data.
+pub(crate) fn private_file(path: &Path) -> StoreResult<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("making {} private", path.display()))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
 /// Formats an instant the way every `*_at` column stores it (RFC 3339, UTC).
 pub fn timestamp(at: OffsetDateTime) -> String {
     at.format(&Rfc3339)
@@ -361,13 +425,14 @@ mod tests {
     async fn a_database_from_a_newer_incompatible_build_is_refused() {
         let dir = std::env::temp_dir().join(format!("shotbook-line-{}", uuid::Uuid::now_v7()));
         let path = dir.join("db.sqlite");
-        let store = Store::open(&path).await.unwrap();
+        let key = DatabaseKey::random();
+        let store = Store::open(&path, &key).await.unwrap();
         sqlx::query("UPDATE schema_info SET value = '2' WHERE key = 'schema_line'")
             .execute(store.pool())
             .await
             .unwrap();
         store.pool().close().await;
-        let err = Store::open(&path).await.unwrap_err();
+        let err = Store::open(&path, &key).await.unwrap_err();
         assert!(matches!(err, StoreError::NewerSchema { found: 2 }), "{err}");
         std::fs::remove_dir_all(dir).ok();
     }

@@ -527,7 +527,9 @@ mod tests {
         use crate::clients::{self, NewClient};
         use crate::immunizations::{self, EntryDetails, NewImmunization};
         let dir = std::env::temp_dir().join(format!("shotbook-lots-{}", uuid::Uuid::now_v7()));
-        let store = Store::open(&dir.join("db.sqlite")).await.unwrap();
+        let store = Store::open(&dir.join("db.sqlite"), &crate::DatabaseKey::random())
+            .await
+            .unwrap();
         let (org, user) = organization_and_user(&store).await;
         let client = NewClient {
             first_name: "Ana".into(),

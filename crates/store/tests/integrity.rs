@@ -5,8 +5,13 @@
 use std::path::{Path, PathBuf};
 
 use shotbook_core::audit::{AuditAction, AuditEvent};
-use shotbook_store::{audit, Store, StoreError};
+use std::sync::LazyLock;
+
+use shotbook_store::{at_rest, audit, DatabaseKey, Store, StoreError};
 use time::macros::datetime;
+
+/// The key of every database these tests write (one per test run).
+static KEY: LazyLock<DatabaseKey> = LazyLock::new(DatabaseKey::random);
 
 fn temp_db(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("shotbook-integrity-{}", uuid::Uuid::now_v7()));
@@ -28,7 +33,7 @@ fn event(detail: &str) -> AuditEvent {
 
 /// A database with three audit entries, closed.
 async fn with_three_entries(path: &Path) {
-    let store = Store::open(path).await.unwrap();
+    let store = Store::open(path, &KEY).await.unwrap();
     for n in 1..=3 {
         audit::append_alone(&store, &event(&format!("entry {n}")))
             .await
@@ -38,11 +43,12 @@ async fn with_three_entries(path: &Path) {
     store.pool().close().await;
 }
 
-/// What someone with the file and the sqlite3 tool could do: run SQL around Shotbook (the
-/// tool does not enforce foreign keys unless asked).
+/// What someone with the file, its key and the sqlcipher tool could do: run SQL around
+/// Shotbook (the tool does not enforce foreign keys unless asked).
 async fn tamper(path: &Path, sql: &[&str]) {
-    use sqlx::Connection;
-    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+    use sqlx::{ConnectOptions, Connection};
+    let mut conn = at_rest::connect_options(path, Some(&KEY))
+        .connect()
         .await
         .unwrap();
     sqlx::query("PRAGMA foreign_keys = OFF")
@@ -77,7 +83,7 @@ async fn a_deleted_audit_entry_is_found_on_open() {
         ],
     )
     .await;
-    let why = tampered(Store::open(&path).await);
+    let why = tampered(Store::open(&path, &KEY).await);
     assert!(why.contains("audit trail was altered"), "{why}");
 }
 
@@ -94,7 +100,7 @@ async fn a_changed_audit_entry_is_found_on_open() {
         ],
     )
     .await;
-    let why = tampered(Store::open(&path).await);
+    let why = tampered(Store::open(&path, &KEY).await);
     assert!(why.contains("does not match its link"), "{why}");
 }
 
@@ -107,7 +113,7 @@ async fn an_entry_written_around_shotbook_is_found_on_open() {
         &["INSERT INTO audit_log (id, at, workstation, action) VALUES ('forged', '2026-12-06T11:00:00Z', 'x', 'sign_in')"],
     )
     .await;
-    let why = tampered(Store::open(&path).await);
+    let why = tampered(Store::open(&path, &KEY).await);
     assert!(why.contains("without their link"), "{why}");
 }
 
@@ -116,7 +122,7 @@ async fn removed_protective_triggers_are_found_on_open() {
     let path = temp_db("triggers.sqlite");
     with_three_entries(&path).await;
     tamper(&path, &["DROP TRIGGER immunizations_are_never_deleted"]).await;
-    let why = tampered(Store::open(&path).await);
+    let why = tampered(Store::open(&path, &KEY).await);
     assert!(why.contains("immunizations_are_never_deleted"), "{why}");
 }
 
@@ -124,7 +130,7 @@ async fn removed_protective_triggers_are_found_on_open() {
 async fn a_backup_is_a_private_copy_that_passes_the_same_checks() {
     let path = temp_db("live.sqlite");
     with_three_entries(&path).await;
-    let store = Store::open(&path).await.unwrap();
+    let store = Store::open(&path, &KEY).await.unwrap();
     let copy = path.with_file_name("backup.sqlite");
     store.backup_to(&copy).await.unwrap();
     assert!(
@@ -137,6 +143,8 @@ async fn a_backup_is_a_private_copy_that_passes_the_same_checks() {
         let mode = std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
     }
-    let restored = Store::open(&copy).await.expect("the copy opens and passes");
+    let restored = Store::open(&copy, &KEY)
+        .await
+        .expect("the copy opens and passes");
     assert_eq!(audit::verify_chain(&restored).await.unwrap(), Ok(3));
 }
