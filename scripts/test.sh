@@ -52,4 +52,10 @@ step "UI checks: svelte-check, eslint, prettier, vitest"
 step "end-to-end tests in the real app (tauri-driver + WebKitWebDriver under Xvfb)"
 "$ROOT/tests/e2e/run.sh" "$APP_BIN"
 
+step "fuzzing: every parser target for a bounded time (scripts/fuzz.sh short)"
+# The instrumented build is cached in CARGO_TARGET_DIR like the rest; the run itself is
+# targets × SHOTBOOK_FUZZ_SECONDS (default 10 s each). A crash fails the test command and keeps
+# the input in fuzz/work/artifacts/.
+"$ROOT/scripts/fuzz.sh" short "${SHOTBOOK_FUZZ_SECONDS:-10}"
+
 step "all green"
