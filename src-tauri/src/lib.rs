@@ -125,8 +125,18 @@ pub fn run() {
                 Ok(ctx) => {
                     tracing::info!(demo = args.demo, "database ready");
                     app.manage(ctx);
+                    // The page check runs behind the sign-in screen (client data waits for
+                    // it); a damaged file closes the app with the reason.
+                    let handle = app.handle().clone();
+                    tauri::async_runtime::spawn(async move {
+                        let checked = handle.state::<AppContext>().pages_checked().await;
+                        if let Err(why) = checked {
+                            let error = anyhow::anyhow!("the database cannot be trusted: {why}");
+                            refuse_to_start(&handle, &error);
+                        }
+                    });
                 }
-                Err(e) => refuse_to_start(app, &e),
+                Err(e) => refuse_to_start(app.handle(), &e),
             }
             Ok(())
         })
@@ -134,10 +144,10 @@ pub fn run() {
         .expect("error while running Shotbook");
 }
 
-/// The database cannot be opened (no credential store, its key is gone, it was tampered
-/// with): the window stays hidden, a native dialog says why, and the app ends when it is
-/// closed. The reason names files and stores, never client data.
-fn refuse_to_start(app: &tauri::App, error: &anyhow::Error) {
+/// The database cannot be opened or trusted (no credential store, its key is gone, it was
+/// tampered with, its pages are damaged): the window is hidden, a native dialog says why, and
+/// the app ends when it is closed. The reason names files and stores, never client data.
+fn refuse_to_start(app: &tauri::AppHandle, error: &anyhow::Error) {
     use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
     tracing::error!("could not open the database: {error:#}");
     if let Some(window) = app.get_webview_window("main") {

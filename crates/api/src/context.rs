@@ -20,6 +20,10 @@ use crate::error::{AppError, AppResult};
 use crate::mail::Mailer;
 use crate::remember::{KeyringStore, MemoryStore, SecretStore};
 
+async fn check_pages(store: Store) -> Result<(), String> {
+    store.check_pages().await.map_err(|e| e.to_string())
+}
+
 /// How to start.
 #[derive(Debug, Clone)]
 pub struct AppConfig {
@@ -81,6 +85,8 @@ pub struct AppContext {
     deliver_in_background: bool,
     guards: crate::guards::SignInGuards,
     session_checked_at: RwLock<Option<time::OffsetDateTime>>,
+    /// The outcome of the database's page check ([`AppContext::pages_checked`]).
+    pages: Arc<tokio::sync::OnceCell<Result<(), String>>>,
 }
 
 impl AppContext {
@@ -130,7 +136,29 @@ impl AppContext {
         ctx.demo = config.demo;
         ctx.database_path = Some(config.database_path.clone());
         ctx.jurisdiction = config.jurisdiction;
+        ctx.start_page_check();
         Ok(ctx)
+    }
+
+    /// Starts the database's page check in the background, so the sign-in screen shows at
+    /// once whatever the size of the file (see [`AppContext::pages_checked`]).
+    pub fn start_page_check(&self) {
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let store = self.store.clone();
+            let pages = self.pages.clone();
+            runtime.spawn(async move {
+                pages.get_or_init(|| check_pages(store)).await;
+            });
+        }
+    }
+
+    /// Whether the database passed its page check (`quick_check`: every page read, decrypted
+    /// and authenticated). Waits for the check when it is still running, runs it when nobody
+    /// started it. No client data is read or written before it has passed: every permission
+    /// grant asks ([`AppContext::require`]).
+    pub async fn pages_checked(&self) -> Result<(), String> {
+        let store = self.store.clone();
+        self.pages.get_or_init(|| check_pages(store)).await.clone()
     }
 
     /// A context over an open store (tests, CLI).
@@ -155,6 +183,7 @@ impl AppContext {
             deliver_in_background: false,
             guards: crate::guards::SignInGuards::default(),
             session_checked_at: RwLock::new(None),
+            pages: Arc::new(tokio::sync::OnceCell::new()),
         }
     }
 
@@ -337,6 +366,11 @@ impl AppContext {
     /// grants `permission`; marks the session active. Every command touching client data starts
     /// here.
     pub async fn require(&self, permission: Permission) -> AppResult<(Grant, Session)> {
+        if let Err(why) = self.pages_checked().await {
+            return Err(AppError::internal(format!(
+                "the database cannot be trusted: {why}"
+            )));
+        }
         let now = self.clock.now();
         let session = self.current_session().ok_or(AppError::NotSignedIn)?;
         match session.require(permission, now, self.idle_limit) {

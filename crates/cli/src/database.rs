@@ -12,8 +12,15 @@ use shotbook_api::remember::{KeyringStore, SecretStore};
 use shotbook_store::at_rest::{self, FileState};
 use shotbook_store::{DatabaseKey, Store, StoreError};
 
-/// Opens the database at `path` (creating a new synthetic registry when there is no file).
+/// Opens the database at `path` (creating a new synthetic registry when there is no file) and
+/// runs the page check the app runs behind its sign-in screen.
 pub async fn open(path: &Path) -> anyhow::Result<Store> {
+    let store = open_keyed(path).await?;
+    store.check_pages().await?;
+    Ok(store)
+}
+
+async fn open_keyed(path: &Path) -> anyhow::Result<Store> {
     let secrets = KeyringStore;
     let explicit = std::env::var(DATABASE_KEY_VAR).ok();
     let in_credential_store = explicit.is_none()

@@ -137,3 +137,67 @@ async fn a_stalled_mail_relay_holds_nothing_and_loses_nothing() {
     assert_eq!((resets, queued), (1, 1));
     silent.abort();
 }
+
+/// A database file whose last pages (a table nothing reads at start-up) are damaged on disk,
+/// with the demo organizations and users and one client in its sound part.
+async fn database_with_a_damaged_tail() -> (std::path::PathBuf, shotbook_store::DatabaseKey) {
+    use shotbook_store::{DatabaseKey, Store};
+    let dir = std::env::temp_dir().join(format!("shotbook-damaged-{}", uuid::Uuid::now_v7()));
+    let path = dir.join("clinic.sqlite");
+    let key = DatabaseKey::random();
+    let store = Store::open(&path, &key).await.unwrap();
+    shotbook_synth::demo::seed_organizations_and_users(&store, crate::support::START)
+        .await
+        .unwrap();
+    crate::support::add_client(&store, "Ana", "García", "2019-03-14").await;
+    // Filler written last, so its pages are the file's last ones.
+    shotbook_store::sqlx::query(
+        "CREATE TABLE filler AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4000) SELECT i, hex(randomblob(200)) AS pad FROM n",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    shotbook_store::sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    store.pool().close().await;
+    let mut bytes = std::fs::read(&path).unwrap();
+    let at = bytes.len() - 3 * 4096 + 512;
+    for b in &mut bytes[at..at + 64] {
+        *b ^= 0xA5;
+    }
+    std::fs::write(&path, bytes).unwrap();
+    (path, key)
+}
+
+#[tokio::test]
+async fn a_damaged_page_holds_back_every_client_read_though_sign_in_works() {
+    let (path, key) = database_with_a_damaged_tail().await;
+    let store = shotbook_store::Store::open(&path, &key)
+        .await
+        .expect("the sound part opens: the page check runs behind the sign-in screen");
+    let ctx = AppContext::new(store, std::sync::Arc::new(crate::support::clock_at_start()));
+    ctx.start_page_check();
+    crate::support::complete_sign_in(&ctx, credentials("MT0001", "mt.records")).await;
+    assert!(ctx.pages_checked().await.is_err(), "the damage is found");
+    let search = search_clients(
+        &ctx,
+        SearchClientsRequest {
+            last_name: "garcia".into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(
+        matches!(search, Err(AppError::Internal { .. })),
+        "{search:?}"
+    );
+    let audited: Vec<(String,)> = shotbook_store::sqlx::query_as(
+        "SELECT action FROM audit_log WHERE action = 'search_clients'",
+    )
+    .fetch_all(ctx.store().pool())
+    .await
+    .unwrap();
+    assert!(audited.is_empty(), "nothing was searched");
+}
