@@ -398,6 +398,11 @@ async fn dose_to_change<R: Registry>(
         )
         .into());
     }
+    // Changing a dose is writing to the record: the same client-level rule as reading it. A
+    // state's staff may change any organization's doses, but only on records they may see
+    // whole (not another state's withdrawn client).
+    let facts = registry.client_facts(dose.client).await?;
+    require_whole_record(actor, &facts)?;
     Ok(dose)
 }
 

@@ -742,11 +742,34 @@ async fn every_client_taking_command_follows_the_client_not_just_the_role() {
         ..Default::default()
     };
     let texan = added(&f.ctx, texan_form).await;
+    // The home clinic's doses, one per client for each viewer below to try to correct and
+    // void (a void cannot be undone, so no two viewers share a dose).
+    let mut doses = std::collections::HashMap::new();
+    for (row, user) in ["tx.provider", "tx.state", "mt.records"].iter().enumerate() {
+        for id in [&granted, &montanan, &texan] {
+            let saved = shotbook_api::immunizations::record_historical_doses(
+                &f.ctx,
+                RecordHistoricalDosesRequest {
+                    client_id: id.clone(),
+                    doses: vec![HistoricalDoseInput {
+                        cvx: "88".into(),
+                        administered_on: format!("10/0{}/2024", row + 1),
+                        provider: String::new(),
+                    }],
+                    confirm_warnings: true,
+                },
+            )
+            .await
+            .unwrap();
+            doses.insert((*user, id.clone()), saved.immunization_ids[0].clone());
+        }
+    }
     update_consent(&f.ctx, withdraw(&montanan)).await.unwrap();
     update_consent(&f.ctx, withdraw(&texan)).await.unwrap();
 
-    /// What each command answered, in a word.
-    async fn outcomes(ctx: &AppContext, id: &str) -> [String; 6] {
+    /// What each command answered, in a word (`dose`: the home clinic's dose this viewer may
+    /// try to correct and void).
+    async fn outcomes(ctx: &AppContext, id: &str, dose: &str) -> [String; 8] {
         let word = |r: Result<(), AppError>| match r {
             Ok(()) => "ok".to_string(),
             Err(AppError::ConsentRestricted { .. }) => "restricted".into(),
@@ -797,7 +820,7 @@ async fn every_client_taking_command_follows_the_client_not_just_the_role() {
             .map(drop),
         );
         // A dose from a shot card: a write to the record, under the same rule as reading it.
-        let dose = word(
+        let dose_added = word(
             shotbook_api::immunizations::record_historical_doses(
                 ctx,
                 RecordHistoricalDosesRequest {
@@ -813,10 +836,41 @@ async fn every_client_taking_command_follows_the_client_not_just_the_role() {
             .await
             .map(drop),
         );
-        [view, forecast, print, note, dose, consent]
+        // Correcting and voiding a recorded dose: writes to the record too, by its owner
+        // (state staff: any organization's) under the same rule as reading it.
+        let correct = word(
+            shotbook_api::immunizations::edit_immunization(
+                ctx,
+                EditImmunizationRequest {
+                    immunization_id: dose.into(),
+                    revision: 1,
+                    administered_on: "10/15/2024".into(),
+                    cvx: "88".into(),
+                    reason: "date from the shot card".into(),
+                    confirm_warnings: true,
+                    ..Default::default()
+                },
+            )
+            .await
+            .map(drop),
+        );
+        let void = word(
+            shotbook_api::immunizations::void_immunization(
+                ctx,
+                VoidImmunizationRequest {
+                    immunization_id: dose.into(),
+                    reason: "entered on the wrong client".into(),
+                },
+            )
+            .await
+            .map(drop),
+        );
+        [
+            view, forecast, print, note, dose_added, consent, correct, void,
+        ]
     }
 
-    let full = ["full", "ok", "ok", "ok", "ok", "ok"];
+    let full = ["full", "ok", "ok", "ok", "ok", "ok", "ok", "ok"];
     let identification = [
         "identification",
         "restricted",
@@ -824,6 +878,31 @@ async fn every_client_taking_command_follows_the_client_not_just_the_role() {
         "restricted",
         "restricted",
         "invalid",
+        "restricted",
+        "restricted",
+    ];
+    // Another clinic's provider sees a consented client in full but changes only its own
+    // organization's doses; the home clinic's records clerk (Record Maintenance) adds doses
+    // but corrects none.
+    let full_but_not_their_doses = [
+        "full",
+        "ok",
+        "ok",
+        "ok",
+        "ok",
+        "ok",
+        "forbidden",
+        "forbidden",
+    ];
+    let identification_not_their_doses = [
+        "identification",
+        "restricted",
+        "restricted",
+        "restricted",
+        "restricted",
+        "invalid",
+        "forbidden",
+        "forbidden",
     ];
     // The grants at the end of each row would reopen the record: every row starts from the
     // consent the setup left, so each viewer runs on a fresh look at the same three clients,
@@ -832,14 +911,26 @@ async fn every_client_taking_command_follows_the_client_not_just_the_role() {
         (
             "TX0001",
             "tx.provider",
-            [full, identification, identification],
+            [
+                full_but_not_their_doses,
+                identification_not_their_doses,
+                identification_not_their_doses,
+            ],
         ),
         ("TXDSHS", "tx.state", [full, identification, full]),
-        ("MT0001", "mt.records", [full, full, full]),
+        (
+            "MT0001",
+            "mt.records",
+            [
+                full_but_not_their_doses,
+                full_but_not_their_doses,
+                full_but_not_their_doses,
+            ],
+        ),
     ] {
         switch_to(&f.ctx, org, user).await;
         for (id, want) in [&granted, &montanan, &texan].into_iter().zip(expected) {
-            let got = outcomes(&f.ctx, id).await;
+            let got = outcomes(&f.ctx, id, &doses[&(user, id.clone())]).await;
             assert_eq!(got, want.map(String::from), "{user} on client {id}");
         }
     }
