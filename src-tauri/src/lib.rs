@@ -153,7 +153,7 @@ fn refuse_to_start(app: &tauri::AppHandle, error: &anyhow::Error) {
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.hide();
     }
-    let handle = app.handle().clone();
+    let handle = app.clone();
     let reason = format!("{error:#}");
     let mut letters = reason.chars();
     let sentence = letters
