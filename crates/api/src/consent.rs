@@ -92,7 +92,8 @@ pub async fn update_consent(
 }
 
 /// The consent history, newest first, as `access` allows: who gave or withdrew consent (a
-/// guardian's name) is beyond identification, so a restricted view leaves it out.
+/// guardian's name), who recorded it and at which organization are beyond identification, so a
+/// restricted view leaves them out.
 pub(crate) async fn consent_history_for(
     ctx: &AppContext,
     client: ClientId,
@@ -108,8 +109,9 @@ pub(crate) async fn consent_history_for(
             effective_on: crate::convert::us_date(&r.effective_on),
             method: r.method,
             given_by: r.given_by.filter(|_| full),
-            recorded_by: r.recorded_by_name,
-            organization_name: r.organization_name,
+            // Where and by whom the client was seen is beyond identification too.
+            recorded_by: r.recorded_by_name.filter(|_| full),
+            organization_name: r.organization_name.filter(|_| full),
         })
         .collect())
 }

@@ -457,6 +457,9 @@ impl AppContext {
     }
 
     pub(crate) fn set_session(&self, session: Option<Session>) {
+        // Whatever the last session rendered (printed records, the batch folder) is not the
+        // next one's to save or print.
+        self.kept_records.clear();
         if let Ok(mut guard) = self.session.write() {
             *guard = session;
         }

@@ -36,6 +36,17 @@ impl KeptRecords {
         }
     }
 
+    /// Forgets every rendered record and the batch folder: they belong to the session that
+    /// made them (PDF bytes of client records, a folder that user chose).
+    pub(crate) fn clear(&self) {
+        if let Ok(mut kept) = self.records.lock() {
+            kept.clear();
+        }
+        if let Ok(mut folder) = self.batch_folder.lock() {
+            *folder = None;
+        }
+    }
+
     pub(super) fn get(&self, document_id: &str) -> Option<(String, ClientId, Vec<u8>)> {
         let kept = self.records.lock().ok()?;
         kept.iter()

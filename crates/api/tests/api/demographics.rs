@@ -154,6 +154,13 @@ async fn after_withdrawal_another_organization_sees_identification_only_at_once(
             .all(|h| h.given_by.is_none()),
         "a guardian's name is beyond identification"
     );
+    assert!(
+        demographics
+            .consent_history
+            .iter()
+            .all(|h| h.recorded_by.is_none() && h.organization_name.is_none()),
+        "where and by whom the client was seen is beyond identification"
+    );
     assert_eq!(demographics.personal.phone, "");
     let edit = change_demographics(
         &f.ctx,

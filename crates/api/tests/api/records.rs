@@ -184,3 +184,31 @@ async fn saving_needs_a_record_printed_in_this_session_and_verifying_needs_a_ses
     .unwrap_err();
     assert!(matches!(refused, AppError::NotSignedIn));
 }
+
+#[tokio::test]
+async fn a_record_printed_in_one_session_is_not_the_next_sessions_to_save() {
+    let f = signed_in_as("TX0001", "tx.provider").await;
+    f.ctx.sign_records_with_demo_key();
+    let printed = print_record(&f.ctx, request(&f)).await.unwrap();
+    let again = |ctx| {
+        let document_id = printed.document_id.clone();
+        async move {
+            save_record_pdf(
+                ctx,
+                PrintedRecordRequest { document_id },
+                &scratch("next-session.pdf"),
+            )
+            .await
+        }
+    };
+    assert!(
+        shotbook_api::records::kept_file_name(&f.ctx, &printed.document_id).is_ok(),
+        "kept while the session lasts"
+    );
+    shotbook_api::auth::sign_out(&f.ctx).await.unwrap();
+    assert!(shotbook_api::records::kept_file_name(&f.ctx, &printed.document_id).is_err());
+    crate::support::complete_sign_in(&f.ctx, crate::support::credentials("TX0001", "tx.provider"))
+        .await;
+    let refused = again(&f.ctx).await.unwrap_err();
+    assert!(matches!(refused, AppError::NotFound { .. }), "{refused:?}");
+}
