@@ -32,10 +32,28 @@ impl<'a> Input<'a> {
     }
 }
 
-/// A date from its parts is the date itself.
+/// Days in 400 Gregorian years: shifting a date by this many days keeps its month and day.
+const GREGORIAN_CYCLE_DAYS: i32 = 146_097;
+
+/// A date from its parts is the date itself. Arithmetic may leave the years dates are built
+/// from (1850–2999: a maximum age past 2999 is a date, not an input); such a date is shifted
+/// by whole 400-year cycles into them, where the same month and day must be a real day.
 fn real(d: Date) {
     let (y, m, day) = d.ymd();
-    assert_eq!(Date::from_ymd(y, m, day), Some(d), "{d:?}");
+    let cycles = if y > Date::LAST_YEAR {
+        (y - Date::LAST_YEAR + 399) / 400
+    } else if y < Date::FIRST_YEAR {
+        -((Date::FIRST_YEAR - y + 399) / 400)
+    } else {
+        0
+    };
+    let shifted = d.add_days(-cycles * GREGORIAN_CYCLE_DAYS);
+    assert_eq!(shifted.ymd(), (y - cycles * 400, m, day), "{d:?}");
+    assert_eq!(
+        Date::from_ymd(y - cycles * 400, m, day),
+        Some(shifted),
+        "{d:?}"
+    );
 }
 
 fn apply(d: Date, offset: Offset) {
