@@ -90,7 +90,6 @@ CREATE TABLE users (
     updated_at                    timestamptz NOT NULL
 );
 CREATE UNIQUE INDEX users_by_username ON users (lower(username));
-CREATE INDEX users_by_username_prefix ON users (lower(username) text_pattern_ops);
 
 -- A user may work for several organizations, with one role at each; access stops on
 -- access_end_date.
