@@ -79,6 +79,32 @@ impl PgRegistry {
         Ok(Self::from_pool(pool, node))
     }
 
+    /// Creates the database `url` names unless it exists (connecting to the same server's
+    /// `postgres` database to do so). Returns whether it created it.
+    pub async fn create_database_if_missing(url: &str) -> ServerStoreResult<bool> {
+        use sqlx::{ConnectOptions, Connection};
+        let options: PgConnectOptions = url.parse()?;
+        let name = options
+            .get_database()
+            .ok_or_else(|| anyhow::anyhow!("DATABASE_URL names no database"))?
+            .to_string();
+        let mut conn = options.clone().database("postgres").connect().await?;
+        let (exists,): (bool,) =
+            sqlx::query_as("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+                .bind(&name)
+                .fetch_one(&mut conn)
+                .await?;
+        if !exists {
+            // An identifier cannot be a bind parameter: quoted, with its quotes doubled.
+            let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+            sqlx::query(&format!("CREATE DATABASE {quoted}"))
+                .execute(&mut conn)
+                .await?;
+        }
+        conn.close().await?;
+        Ok(!exists)
+    }
+
     /// A registry over an open pool.
     pub fn from_pool(pool: PgPool, node: &str) -> Self {
         Self {

@@ -51,8 +51,11 @@ impl TestDatabase {
 
     /// Its URL (for a server process under test).
     pub fn url(&self) -> String {
+        // The options' own query (statement cache size …) is left out: the URL names the
+        // server and the database only.
         let mut url = self.admin.to_url_lossy();
         url.set_path(&self.name);
+        url.set_query(None);
         url.to_string()
     }
 }

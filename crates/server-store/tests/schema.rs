@@ -204,3 +204,29 @@ async fn an_empty_database_is_not_current() {
         .unwrap();
     assert!(!db.registry().migrations_current().await.unwrap());
 }
+
+#[tokio::test]
+async fn a_missing_database_is_created_once() {
+    let db = TestDatabase::create("schema-test").await.unwrap();
+    let mut url = db.url();
+    url.push_str("_created");
+    assert!(
+        url.starts_with("postgres://") && url.ends_with("_created"),
+        "{url}"
+    );
+    assert!(
+        shotbook_server_store::PgRegistry::create_database_if_missing(&url)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !shotbook_server_store::PgRegistry::create_database_if_missing(&url)
+            .await
+            .unwrap()
+    );
+    let name = url.rsplit('/').next().unwrap().to_string();
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .execute(db.registry().pool())
+        .await
+        .unwrap();
+}

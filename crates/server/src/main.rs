@@ -26,7 +26,11 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Applies the migrations and loads CDC's code sets (safe to run again).
-    Migrate,
+    Migrate {
+        /// Creates the database first when it does not exist.
+        #[arg(long)]
+        create_database: bool,
+    },
     /// Creates the desktop demo's organizations and users (only in a registry without users).
     SeedDemo,
     /// Serves the API.
@@ -41,12 +45,23 @@ enum Command {
 async fn main() -> anyhow::Result<()> {
     init_logging();
     let cli = Cli::parse();
+    if let Command::Migrate {
+        create_database: true,
+    } = cli.command
+    {
+        if PgRegistry::create_database_if_missing(&cli.database_url)
+            .await
+            .context("creating the registry database")?
+        {
+            tracing::info!("registry database created");
+        }
+    }
     // The URL is never logged: it may carry a password.
     let registry = PgRegistry::connect(&cli.database_url, &cli.node)
         .await
         .context("connecting to the registry database (DATABASE_URL)")?;
     match cli.command {
-        Command::Migrate => {
+        Command::Migrate { .. } => {
             registry.migrate().await.context("migrating")?;
             tracing::info!("migrations applied, code sets loaded");
         }
