@@ -16,6 +16,11 @@ step "clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "Rust tests (nextest) and doctests"
+# The registry server's tests create a PostgreSQL database each (SHOTBOOK_TEST_PG_URL).
+if [ -z "${SHOTBOOK_TEST_PG_URL:-}" ]; then
+  ensure_postgres
+  export SHOTBOOK_TEST_PG_URL="$PG_SERVER_URL/postgres"
+fi
 cargo nextest run --workspace --exclude shotbook-app --locked --no-fail-fast
 cargo test --workspace --exclude shotbook-app --doc --locked
 
