@@ -554,7 +554,7 @@ CREATE TRIGGER audit_log_is_append_only BEFORE UPDATE OR DELETE ON audit_log
     FOR EACH ROW EXECUTE FUNCTION shotbook_refuse('the audit log is append-only');
 
 -- TRUNCATE skips row triggers: refuse it on every protected table too.
-CREATE TRIGGER clinical_facts_are_never_truncated BEFORE TRUNCATE ON clients
+CREATE TRIGGER clients_are_never_truncated BEFORE TRUNCATE ON clients
     FOR EACH STATEMENT EXECUTE FUNCTION shotbook_refuse('clients are never truncated');
 CREATE TRIGGER immunizations_are_never_truncated BEFORE TRUNCATE ON immunizations
     FOR EACH STATEMENT EXECUTE FUNCTION shotbook_refuse('immunizations are never truncated');
@@ -568,3 +568,23 @@ CREATE TRIGGER access_requests_are_never_truncated BEFORE TRUNCATE ON access_req
     FOR EACH STATEMENT EXECUTE FUNCTION shotbook_refuse('access requests are never truncated');
 CREATE TRIGGER audit_log_is_never_truncated BEFORE TRUNCATE ON audit_log
     FOR EACH STATEMENT EXECUTE FUNCTION shotbook_refuse('the audit log is append-only');
+CREATE TRIGGER vaccine_lots_are_never_truncated BEFORE TRUNCATE ON vaccine_lots
+    FOR EACH STATEMENT EXECUTE FUNCTION shotbook_refuse('vaccine lots are never truncated');
+CREATE TRIGGER client_names_are_never_truncated BEFORE TRUNCATE ON client_names
+    FOR EACH STATEMENT EXECUTE FUNCTION shotbook_refuse('client names are never truncated');
+CREATE TRIGGER client_organizations_are_never_truncated BEFORE TRUNCATE ON client_organizations
+    FOR EACH STATEMENT EXECUTE FUNCTION shotbook_refuse('client organizations are never truncated');
+CREATE TRIGGER client_addresses_are_never_truncated BEFORE TRUNCATE ON client_addresses
+    FOR EACH STATEMENT EXECUTE FUNCTION shotbook_refuse('client addresses are never truncated');
+CREATE TRIGGER client_responsible_persons_are_never_truncated BEFORE TRUNCATE ON client_responsible_persons
+    FOR EACH STATEMENT EXECUTE FUNCTION shotbook_refuse('client responsible persons are never truncated');
+CREATE TRIGGER client_comments_are_never_truncated BEFORE TRUNCATE ON client_comments
+    FOR EACH STATEMENT EXECUTE FUNCTION shotbook_refuse('client comments are never truncated');
+CREATE TRIGGER client_notes_are_never_truncated BEFORE TRUNCATE ON client_notes
+    FOR EACH STATEMENT EXECUTE FUNCTION shotbook_refuse('client notes are never truncated');
+CREATE TRIGGER duplicate_pairs_are_never_truncated BEFORE TRUNCATE ON duplicate_pairs
+    FOR EACH STATEMENT EXECUTE FUNCTION shotbook_refuse('duplicate pairs are never truncated');
+CREATE TRIGGER client_merges_are_never_truncated BEFORE TRUNCATE ON client_merges
+    FOR EACH STATEMENT EXECUTE FUNCTION shotbook_refuse('client merges are never truncated');
+CREATE TRIGGER client_merge_moves_are_never_truncated BEFORE TRUNCATE ON client_merge_moves
+    FOR EACH STATEMENT EXECUTE FUNCTION shotbook_refuse('client merge moves are never truncated');

@@ -230,3 +230,32 @@ async fn a_missing_database_is_created_once() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn no_table_of_clinical_facts_or_audit_can_be_truncated() {
+    let db = TestDatabase::create("schema-test").await.unwrap();
+    for table in [
+        "clients",
+        "client_consents",
+        "client_names",
+        "client_organizations",
+        "client_addresses",
+        "client_responsible_persons",
+        "client_comments",
+        "client_notes",
+        "duplicate_pairs",
+        "client_merges",
+        "client_merge_moves",
+        "immunizations",
+        "immunization_revisions",
+        "vaccine_lots",
+        "vaccine_lot_movements",
+        "access_requests",
+        "audit_log",
+    ] {
+        let refused = sqlx::query(&format!("TRUNCATE {table} CASCADE"))
+            .execute(db.registry().pool())
+            .await;
+        assert!(refused.is_err(), "TRUNCATE {table} is refused");
+    }
+}
