@@ -1,8 +1,8 @@
 //! The audit trail: append-only (the database refuses UPDATE, DELETE and TRUNCATE) and
-//! hash-chained like the workstation's (`crates/store/src/audit.rs`): each entry's `hash` is
-//! BLAKE2s-256 over the previous entry's hash and the entry's columns, so deleting, changing
-//! or reordering entries — by someone who dropped the triggers — breaks the chain.
+//! hash-chained with the workstation's chain ([`shotbook_core::audit::chain`]): each entry's
+//! `hash` links it to the entry before it.
 
+use shotbook_core::audit::chain::{link, GENESIS};
 use shotbook_core::audit::AuditEvent;
 use shotbook_core::ids::AuditEntryId;
 use shotbook_usecases::PortResult;
@@ -16,9 +16,6 @@ use crate::{failed, to_microseconds, PgRegistry, ServerStoreResult};
 /// The advisory lock appenders hold until their transaction ends, so each entry links to the
 /// one committed before it (appends are serialized; see the decision note on partitioning).
 const CHAIN_LOCK: i64 = 0x5348_4f54_4155_4449; // "SHOTAUDI"
-
-/// The hash the first link follows (the workstation's too).
-const GENESIS: &str = "shotbook-audit-chain-v1";
 
 /// Appends `event` inside the caller's transaction (a change and its audit entry commit
 /// together), linked to the entry before it.
@@ -71,30 +68,6 @@ pub async fn append(conn: &mut PgConnection, event: &AuditEvent) -> PortResult<A
 fn rfc3339(at: OffsetDateTime) -> String {
     at.format(&Rfc3339)
         .expect("RFC 3339 formatting of a UTC instant cannot fail")
-}
-
-/// The link of an entry whose columns are `fields` after the link `previous`: the previous
-/// hash, then each column length-prefixed (no two rows hash alike by moving a boundary),
-/// absent columns marked as such. The workstation's chain is built the same way.
-fn link(previous: &str, fields: &[Option<String>]) -> String {
-    use blake2::{Blake2s256, Digest};
-    let mut hasher = Blake2s256::new();
-    hasher.update(previous.as_bytes());
-    for field in fields {
-        match field {
-            Some(text) => {
-                hasher.update([1u8]);
-                hasher.update((text.len() as u64).to_be_bytes());
-                hasher.update(text.as_bytes());
-            }
-            None => hasher.update([0u8]),
-        }
-    }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Where the audit trail stops being trustworthy.
