@@ -72,8 +72,11 @@ impl PgRegistry {
     /// Connects to `url` (`postgres://…`); `node` names this server in change envelopes.
     pub async fn connect(url: &str, node: &str) -> ServerStoreResult<Self> {
         let options: PgConnectOptions = url.parse()?;
+        // A database that does not answer fails a request (and /ready) in seconds, not after
+        // sqlx's default 30 s, so a load balancer takes the process out instead of timing out.
         let pool = PgPoolOptions::new()
             .max_connections(16)
+            .acquire_timeout(std::time::Duration::from_secs(5))
             .connect_with(options)
             .await?;
         Ok(Self::from_pool(pool, node))
