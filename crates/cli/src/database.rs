@@ -74,8 +74,7 @@ mod tests {
             .await;
         let refused = open(&real)
             .await
-            .err()
-            .expect("the demo key does not open it");
+            .expect_err("the demo key does not open it");
         assert!(refused.to_string().contains(DATABASE_KEY_VAR), "{refused}");
     }
 }
