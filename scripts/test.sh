@@ -16,6 +16,11 @@ step "clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "Rust tests (nextest) and doctests"
+# The registry server's tests create a PostgreSQL database each (SHOTBOOK_TEST_PG_URL).
+if [ -z "${SHOTBOOK_TEST_PG_URL:-}" ]; then
+  ensure_postgres
+  export SHOTBOOK_TEST_PG_URL="$PG_SERVER_URL/postgres"
+fi
 cargo nextest run --workspace --exclude shotbook-app --locked --no-fail-fast
 cargo test --workspace --exclude shotbook-app --doc --locked
 
@@ -34,7 +39,9 @@ forbid shotbook-core "tauri|sqlx|tokio|printpdf|shotbook-(protocol|usecases|stor
 forbid shotbook-protocol "$HOSTS|tokio|shotbook-(store|usecases|api|synth)" "the sync contract is serde only"
 forbid shotbook-usecases "$HOSTS|tokio|shotbook-(store|api|synth|print)" "use cases are host-free"
 forbid shotbook-api "tauri|shotbook-synth" "the desktop host is Tauri-free and links no demo generator"
-echo "core, protocol, usecases and api keep their dependency rules"
+forbid shotbook-server-store "libsqlite3-sys|tauri|specta|keyring|axum|shotbook-(store|api|synth)" "only PostgreSQL: the server's database adapter links no SQLite and no host"
+forbid shotbook-server "libsqlite3-sys|tauri|specta|keyring|shotbook-(store|api)" "the registry server links no SQLite and never the desktop host"
+echo "core, protocol, usecases, api, server-store and server keep their dependency rules"
 
 step "desktop app build"
 cargo build -p shotbook-app --locked

@@ -1,5 +1,6 @@
 //! The append-only audit log (the database refuses UPDATE and DELETE on it).
 
+use shotbook_core::audit::chain::{link, GENESIS};
 use shotbook_core::audit::AuditEvent;
 use shotbook_core::ids::AuditEntryId;
 
@@ -61,33 +62,6 @@ pub async fn append_alone(store: &crate::Store, event: &AuditEvent) -> StoreResu
     let id = append(&mut tx, event).await?;
     tx.commit().await?;
     Ok(id)
-}
-
-/// The hash the first link follows.
-const GENESIS: &str = "shotbook-audit-chain-v1";
-
-/// The link of an entry whose columns are `fields` after the link `previous`: BLAKE2s-256 over
-/// the previous hash and each column, length-prefixed (so no two rows hash alike by moving a
-/// boundary), absent columns marked as such.
-fn link(previous: &str, fields: &[Option<String>]) -> String {
-    use blake2::{Blake2s256, Digest};
-    let mut hasher = Blake2s256::new();
-    hasher.update(previous.as_bytes());
-    for field in fields {
-        match field {
-            Some(text) => {
-                hasher.update([1u8]);
-                hasher.update((text.len() as u64).to_be_bytes());
-                hasher.update(text.as_bytes());
-            }
-            None => hasher.update([0u8]),
-        }
-    }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Where the audit trail stops being trustworthy.

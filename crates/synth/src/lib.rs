@@ -5,4 +5,5 @@
 //! `shotbook generate`.
 
 pub mod demo;
+#[cfg(feature = "store")]
 pub mod generate;

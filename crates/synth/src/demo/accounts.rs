@@ -1,15 +1,24 @@
 //! The demo organizations (with locations and service areas) and one user per role.
 
+#[cfg(feature = "store")]
 use anyhow::Context;
+#[cfg(feature = "store")]
 use shotbook_core::ids::{OrganizationId, UserId};
+#[cfg(feature = "store")]
 use shotbook_core::password::hash_password;
 use shotbook_core::permission::Role;
+#[cfg(feature = "store")]
 use shotbook_store::change_log::ChangeSource;
+#[cfg(feature = "store")]
 use shotbook_store::organizations::{self, NewOrganization, OrganizationRow};
+#[cfg(feature = "store")]
 use shotbook_store::users::{self, NewUser};
+#[cfg(feature = "store")]
 use shotbook_store::Store;
+#[cfg(feature = "store")]
 use time::OffsetDateTime;
 
+#[cfg(feature = "store")]
 use super::DEMO_PASSWORD;
 
 /// A demo organization.
@@ -340,6 +349,7 @@ pub const DEMO_SERVICE_AREAS: &[(&str, &[&str])] =
 
 /// Creates the demo organizations and users unless the database already has users. Returns the
 /// organizations in the database.
+#[cfg(feature = "store")]
 pub async fn seed_organizations_and_users(
     store: &Store,
     now: OffsetDateTime,

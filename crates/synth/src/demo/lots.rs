@@ -2,12 +2,19 @@
 //! them expiring within the 30-day alert window, so the inventory screen and dose entry have
 //! something to show.
 
+#[cfg(feature = "store")]
 use shotbook_core::ids::OrganizationId;
+#[cfg(feature = "store")]
 use shotbook_core::immunization::lot::{ReceiveLot, ReceiveLotInput};
+#[cfg(feature = "store")]
 use shotbook_store::change_log::ChangeSource;
+#[cfg(feature = "store")]
 use shotbook_store::organizations;
+#[cfg(feature = "store")]
 use shotbook_store::vaccine_lots;
+#[cfg(feature = "store")]
 use shotbook_store::Store;
+#[cfg(feature = "store")]
 use time::{Duration, OffsetDateTime};
 
 /// A vaccine lot every demo provider holds (see [`crate::demo_lots`]).
@@ -77,6 +84,7 @@ pub const DEMO_LOTS: &[DemoLot] = &[
 
 /// Receives [`DEMO_LOTS`] at every demo provider organization (once: skipped when the
 /// organization already holds lots). Returns the number of lots created.
+#[cfg(feature = "store")]
 pub async fn seed_demo_lots(store: &Store, now: OffsetDateTime) -> anyhow::Result<usize> {
     let today = now.date();
     let mut created = 0;

@@ -14,8 +14,10 @@ pub use accounts::*;
 pub use lots::*;
 pub use training_clients::*;
 
+#[cfg(feature = "store")]
 use time::OffsetDateTime;
 
+#[cfg(feature = "store")]
 use shotbook_store::Store;
 
 /// Seed of the demo registry's synthetic clients.
@@ -26,6 +28,7 @@ pub const DEMO_PASSWORD: &str = "Shotbook-Demo-2026";
 
 /// Seeds the whole demo registry into `store`: the organizations and users (once), then
 /// `clients` synthetic clients if the database has none. Returns the number of clients created.
+#[cfg(feature = "store")]
 pub async fn seed_demo_registry(
     store: &Store,
     clients: usize,
@@ -48,7 +51,7 @@ pub async fn seed_demo_registry(
     Ok(training + report.clients as usize)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "store"))]
 mod tests {
     use super::*;
     use shotbook_core::permission::Role;

@@ -1,10 +1,16 @@
 //! The four named training clients of the demo registry.
 
+#[cfg(feature = "store")]
 use anyhow::Context;
+#[cfg(feature = "store")]
 use shotbook_core::ids::OrganizationId;
+#[cfg(feature = "store")]
 use shotbook_store::change_log::ChangeSource;
+#[cfg(feature = "store")]
 use shotbook_store::organizations;
+#[cfg(feature = "store")]
 use shotbook_store::Store;
+#[cfg(feature = "store")]
 use time::OffsetDateTime;
 
 /// A training client: a well-known record every demo registry holds, like the training
@@ -176,6 +182,7 @@ pub const TRAINING_CLIENTS: &[TrainingClient] = &[
 ];
 
 /// Inserts the training clients with their doses (once).
+#[cfg(feature = "store")]
 pub async fn seed_training_clients(store: &Store, now: OffsetDateTime) -> anyhow::Result<usize> {
     use shotbook_store::clients::{self, NewClient};
     use shotbook_store::immunizations::{self, NewImmunization};
