@@ -42,8 +42,9 @@ as_postgres() {
 }
 
 # Debian's PostgreSQL: installed when missing, its newest cluster started (created when there
-# is none), and a `shotbook` login (CREATEDB) whose password is this machine's development
-# password (SHOTBOOK_DB_PASSWORD).
+# is none), and a `shotbook` login (CREATEDB) that this cluster trusts on loopback only, as the
+# build machines' own PostgreSQL trusts `postgres`: a development cluster, so no password is
+# made up and written down anywhere.
 debian_postgres() {
   if ! command -v pg_lsclusters >/dev/null 2>&1; then
     step "installing Debian's postgresql"
@@ -57,16 +58,21 @@ debian_postgres() {
     step "creating PostgreSQL $version cluster main"
     $SUDO pg_createcluster "$version" main
   fi
-  local port
+  local port hba="/etc/postgresql/$version/main/pg_hba.conf"
   port="$(pg_lsclusters -h | awk -v v="$version" '$1 == v {print $3; exit}')"
+  local rule="host all shotbook 127.0.0.1/32 trust"
+  if ! $SUDO grep -qxF "$rule" "$hba"; then
+    # First match wins in pg_hba.conf: the rule goes on top.
+    $SUDO sed -i "1i $rule" "$hba"
+  fi
   $SUDO pg_ctlcluster "$version" main start 2>/dev/null || true
+  $SUDO pg_ctlcluster "$version" main reload 2>/dev/null || true
   for _ in $(seq 1 30); do answers 127.0.0.1 "$port" && break; sleep 1; done
-  local password="${SHOTBOOK_DB_PASSWORD:-shotbook-dev}"
-  as_postgres psql -q -v ON_ERROR_STOP=1 -v pw="$password" <<'SQL'
-SELECT format('CREATE ROLE shotbook LOGIN CREATEDB PASSWORD %L', :'pw')
+  as_postgres psql -q -v ON_ERROR_STOP=1 <<'SQL'
+SELECT 'CREATE ROLE shotbook LOGIN CREATEDB'
 WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'shotbook') \gexec
 SQL
-  PG_SERVER_URL="postgres://shotbook:${password}@127.0.0.1:${port}"
+  PG_SERVER_URL="postgres://shotbook@127.0.0.1:${port}"
 }
 
 ensure_postgres() {
