@@ -166,7 +166,7 @@ pub async fn save_record_pdf(
     let (_, client, pdf) = kept(ctx, &request.document_id)?;
     let detail = format!("saved document {} as PDF", request.document_id);
     usecases::audit_print(ctx.store(), &permit, ctx.clock(), client, detail).await?;
-    tokio::fs::write(path, &pdf)
+    write_record_file(path.to_path_buf(), pdf)
         .await
         .map_err(|e| AppError::internal(format!("writing a record PDF: {e}")))?;
     Ok(SavedRecord {
@@ -219,13 +219,21 @@ pub async fn print_record_to_batch_folder(
         .ok_or_else(not_found)?;
     let rendered = render_record(ctx, id).await?;
     let path = folder.join(&rendered.file_name);
-    tokio::fs::write(&path, &rendered.pdf)
+    write_record_file(path, rendered.pdf)
         .await
         .map_err(|e| AppError::internal(format!("writing a batch record: {e}")))?;
     Ok(BatchItemResult {
         file_name: rendered.file_name,
         pages: i32::try_from(rendered.document.pages.len()).unwrap_or(i32::MAX),
     })
+}
+
+/// Writes a record PDF the way every file holding client data is written: readable by its
+/// owner only (0600) from the moment it exists, and flushed (off the async workers).
+async fn write_record_file(path: PathBuf, pdf: Vec<u8>) -> std::io::Result<()> {
+    tokio::task::spawn_blocking(move || crate::files::write_private(&path, &pdf))
+        .await
+        .map_err(std::io::Error::other)?
 }
 
 pub(super) fn kept(ctx: &AppContext, document_id: &str) -> AppResult<(String, ClientId, Vec<u8>)> {

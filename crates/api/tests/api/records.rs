@@ -11,6 +11,16 @@ fn request(f: &crate::support::Fixture) -> PrintRecordRequest {
     }
 }
 
+/// A file holding a client's record is its owner's alone (0600).
+fn assert_private(path: &std::path::Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", path.display());
+    }
+}
+
 fn scratch(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("shotbook-api-records-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -57,6 +67,7 @@ async fn a_provider_prints_a_record_that_saves_and_verifies_and_each_step_is_aud
     .await
     .unwrap();
     assert_eq!(saved.path, file.display().to_string());
+    assert_private(&file);
     let verdict = verify_record_file(&f.ctx, &file).await.unwrap();
     assert!(verdict.valid, "{}", verdict.reason);
     assert!(verdict.demo_key);
@@ -211,4 +222,24 @@ async fn a_record_printed_in_one_session_is_not_the_next_sessions_to_save() {
         .await;
     let refused = again(&f.ctx).await.unwrap_err();
     assert!(matches!(refused, AppError::NotFound { .. }), "{refused:?}");
+}
+
+#[tokio::test]
+async fn a_batch_writes_each_record_readable_by_its_owner_only() {
+    let f = signed_in_as("TX0001", "tx.provider").await;
+    f.ctx.sign_records_with_demo_key();
+    let folder = scratch("batch-private");
+    std::fs::create_dir_all(&folder).unwrap();
+    shotbook_api::records::choose_batch_folder(&f.ctx, folder.clone())
+        .await
+        .unwrap();
+    let printed = shotbook_api::records::print_record_to_batch_folder(
+        &f.ctx,
+        shotbook_api::dto::BatchItemRequest {
+            client: f.ana.to_string(),
+        },
+    )
+    .await
+    .unwrap();
+    assert_private(&folder.join(&printed.file_name));
 }
