@@ -4,7 +4,9 @@
 //! `SHOTBOOK_TEST_SAVE_PATH` / `SHOTBOOK_TEST_OPEN_PATH` / `SHOTBOOK_TEST_FOLDER` is set, the
 //! matching dialog is not shown and that path is the user's answer; everything after the answer
 //! (writing, auditing, verifying) runs as it does for a person. The variables are read here
-//! only, and only the e2e runner sets them.
+//! only, only the e2e runner sets them, and only debug builds (what the e2e suite drives) read
+//! them: an installed release build always asks the person, so nothing in its environment can
+//! send a record somewhere silently.
 
 use std::path::PathBuf;
 
@@ -19,8 +21,10 @@ async fn answer<R: Runtime>(
     dialog: FileDialogBuilder<R>,
     show: fn(FileDialogBuilder<R>, Answered),
 ) -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os(override_var) {
-        return Some(PathBuf::from(path));
+    if cfg!(debug_assertions) {
+        if let Some(path) = std::env::var_os(override_var) {
+            return Some(PathBuf::from(path));
+        }
     }
     let (tx, rx) = tokio::sync::oneshot::channel();
     show(
