@@ -140,6 +140,23 @@ test('an infant forecast says what is due today, with the vaccines and a readabl
   await screenshot(browser, '03g-infant-forecast-es');
   await (await byTestId(browser, 'locale-en')).click();
   await why.click();
+
+  // A recommended vaccine starts "Add administered dose" with its CVX filled in.
+  let given = false;
+  for (const row of rows) {
+    if (!/^(due|overdue)$/.test(await row.getAttribute('data-urgency'))) continue;
+    const vaccine = (await row.$$('[data-testid="forecast-vaccine"]'))[0];
+    const cvx = await vaccine.getAttribute('data-cvx');
+    await (await vaccine.$('[data-testid="forecast-give"]')).click();
+    const field = await byTestId(browser, 'dose-cvx');
+    await field.waitForDisplayed({ timeout: 10_000 });
+    assert.equal(await field.getValue(), cvx, 'the form starts with the recommended vaccine');
+    await screenshot(browser, '03h-record-recommended-dose');
+    await (await byTestId(browser, 'dose-cancel')).click();
+    given = true;
+    break;
+  }
+  assert.ok(given, 'the infant has a due or overdue vaccine to record');
 });
 
 test('a last-name search lists several clients in a result table', async () => {

@@ -16,7 +16,7 @@ import { t, type Message } from '$lib/i18n';
 
 /** Which entry panel is open on the client record. */
 export type EntryPanel =
-  | { kind: 'administered' }
+  | { kind: 'administered'; cvx?: string }
   | { kind: 'historical' }
   | { kind: 'void'; dose: ImmunizationEntry }
   | { kind: 'edit'; dose: ImmunizationEntry };
@@ -124,7 +124,8 @@ export class DoseEntryState {
     this.scanText = '';
     this.scanNotice = [];
     if (panel.kind === 'administered') {
-      this.administered = this.#emptyAdministered();
+      // Opened from a recommended vaccine: its CVX is filled in.
+      this.administered = { ...this.#emptyAdministered(), cvx: panel.cvx ?? '' };
       void this.#loadOptions();
     } else if (panel.kind === 'historical') {
       this.historical = Array.from({ length: HISTORICAL_ROWS }, () => this.#row());

@@ -62,11 +62,12 @@ const GROUPS = [
 function renderRecord(
   forecast: () => ReturnType<typeof ok<ClientForecast>> = () => ok(clientForecast(GROUPS)),
   record: ClientRecord = clientRecord(),
+  user = provider,
 ) {
   const api = fakeApi({ getClient: () => ok(record), getForecast: forecast });
   return renderWithServices(ClientRecordScreen, {
     api,
-    user: provider,
+    user,
     route: { name: 'clientRecord', clientId: record.client.id },
     props: { clientId: record.client.id },
   });
@@ -75,6 +76,27 @@ function renderRecord(
 const rows = () => screen.getAllByTestId('forecast-row');
 
 describe('Vaccines recommended', () => {
+  it('starts recording a dose of a recommended vaccine with its CVX filled in', async () => {
+    const user = userEvent.setup();
+    renderRecord();
+    await screen.findAllByTestId('forecast-row');
+    const flu = rows().find((r) => r.dataset.group === 'Influenza')!;
+    const give = within(flu).getByRole('button', {
+      name: 'Record a dose of Influenza, injectable, quadrivalent (CVX 150)',
+    });
+    await user.click(give);
+    expect(await screen.findByTestId('dose-cvx')).toHaveValue('150');
+  });
+
+  it('offers no dose button to a user who may not add doses', async () => {
+    renderRecord(undefined, undefined, {
+      ...provider,
+      permissions: provider.permissions.filter((p) => p !== 'add_immunizations'),
+    });
+    await screen.findAllByTestId('forecast-row');
+    expect(screen.queryAllByTestId('forecast-give')).toEqual([]);
+  });
+
   it('loads with the record and lists groups in the order given, with urgency badges', async () => {
     const { api } = renderRecord();
     const section = await screen.findByTestId('forecast-section');
