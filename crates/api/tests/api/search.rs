@@ -219,3 +219,142 @@ async fn smart_and_quick_results_show_another_organizations_unconsented_client_b
         .client;
     assert!(line.address.is_none() && line.guardian_name.is_none());
 }
+
+/// The restricted-search rule, field by field: a Basic search that names a field beyond
+/// identification (phone, address, ZIP, guardian, mother's maiden name) does not list a client
+/// the searcher may not see in full — listing it would confirm that field by inference — while
+/// the client's own clinic finds it by each of them, and a search by name and date of birth
+/// lists it by identification only.
+#[tokio::test]
+async fn a_client_withheld_by_consent_is_never_found_through_a_field_beyond_identification() {
+    use shotbook_api::auth::sign_out;
+    use shotbook_api::clients::search_clients;
+    use shotbook_api::consent::update_consent;
+    use shotbook_api::demographics::add_client;
+    use shotbook_api::dto::*;
+
+    use crate::support::{complete_sign_in, credentials};
+
+    let f = signed_in_as("MT0001", "mt.records").await;
+    let request = AddClientRequest {
+        personal: PersonalFields {
+            first_name: "Wren".into(),
+            last_name: "Quillfeather".into(),
+            date_of_birth: "06/15/2025".into(),
+            gender: "F".into(),
+            mother_maiden_name: "Bearpaw".into(),
+            phone: "406-555-0187".into(),
+            ..Default::default()
+        },
+        address: AddressFields {
+            address_line1: "2210 Grand Ave".into(),
+            city: "Billings".into(),
+            state: "MT".into(),
+            county: "Yellowstone".into(),
+            zip: "59102".into(),
+            ..Default::default()
+        },
+        guardian: ResponsiblePersonFields {
+            first_name: "Tessa".into(),
+            last_name: "Quillfeather".into(),
+            relationship: "mother".into(),
+            phone: "406-555-0187".into(),
+            ..Default::default()
+        },
+        consent: ConsentFields {
+            status: "granted".into(),
+            effective_on: "11/20/2026".into(),
+            method: "written".into(),
+            given_by: "Tessa, mother".into(),
+        },
+        confirmed_new_person: true,
+    };
+    let AddClientOutcome::Added { client_id: id } = add_client(&f.ctx, request).await.unwrap()
+    else {
+        panic!("expected the client to be added")
+    };
+    update_consent(
+        &f.ctx,
+        UpdateConsentRequest {
+            client_id: id.clone(),
+            status: "withdrawn".into(),
+            effective_on: "11/22/2026".into(),
+            method: "written".into(),
+            given_by: "Tessa Quillfeather, mother".into(),
+        },
+    )
+    .await
+    .unwrap();
+
+    let by_name = || SearchClientsRequest {
+        last_name: "Quillfeather".into(),
+        ..Default::default()
+    };
+    let restricted: [(&str, SearchClientsRequest); 5] = [
+        (
+            "phone",
+            SearchClientsRequest {
+                phone: "406-555-0187".into(),
+                ..by_name()
+            },
+        ),
+        (
+            "address",
+            SearchClientsRequest {
+                address: "2210 Grand".into(),
+                ..by_name()
+            },
+        ),
+        (
+            "zip",
+            SearchClientsRequest {
+                zip: "59102".into(),
+                ..by_name()
+            },
+        ),
+        (
+            "guardian",
+            SearchClientsRequest {
+                guardian_name: "Tessa".into(),
+                ..by_name()
+            },
+        ),
+        (
+            "mother's maiden name",
+            SearchClientsRequest {
+                mother_maiden_name: "Bearpaw".into(),
+                ..by_name()
+            },
+        ),
+    ];
+    let lists = |found: &SearchClientsResponse| found.clients.iter().any(|c| c.id == id);
+
+    // The home clinic finds her through every one of them: the searches do match.
+    for (field, request) in &restricted {
+        let found = search_clients(&f.ctx, request.clone()).await.unwrap();
+        assert!(lists(&found), "the home clinic finds her by {field}");
+    }
+
+    sign_out(&f.ctx).await.unwrap();
+    complete_sign_in(&f.ctx, credentials("TX0001", "tx.provider")).await;
+    for (field, request) in &restricted {
+        let found = search_clients(&f.ctx, request.clone()).await.unwrap();
+        assert!(
+            !lists(&found),
+            "another clinic must not find her by {field}"
+        );
+    }
+    let identified = search_clients(
+        &f.ctx,
+        SearchClientsRequest {
+            date_of_birth: "06/15/2025".into(),
+            ..by_name()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(
+        lists(&identified),
+        "name and date of birth find her by identification"
+    );
+}
