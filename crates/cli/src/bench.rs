@@ -306,7 +306,7 @@ async fn sample(store: &Store, n: usize, seed: u64) -> anyhow::Result<Vec<Sample
     Ok(out)
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }

@@ -200,26 +200,20 @@ async fn enter_doses(store: &Store, count: usize, seed: u64) -> anyhow::Result<D
             Err(_) => refused += 1,
         }
     }
-    times.sort();
+    // The same nearest-rank percentiles as the search mixes.
+    let mut millis: Vec<f64> = times.into_iter().map(ms).collect();
+    millis.sort_by(f64::total_cmp);
     Ok(DoseReport {
-        saved: times.len(),
+        saved: millis.len(),
         refused,
-        median_ms: percentile(&times, 0.5),
-        p95_ms: percentile(&times, 0.95),
-        max_ms: times.last().map_or(0.0, |d| ms(*d)),
+        median_ms: bench::percentile(&millis, 50.0),
+        p95_ms: bench::percentile(&millis, 95.0),
+        max_ms: millis.last().copied().unwrap_or(0.0),
     })
 }
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
-}
-
-fn percentile(sorted: &[Duration], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let at = ((sorted.len() as f64 - 1.0) * q).round() as usize;
-    ms(sorted[at.min(sorted.len() - 1)])
 }
 
 fn change(plain: f64, encrypted: f64) -> String {
