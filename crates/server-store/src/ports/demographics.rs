@@ -200,6 +200,32 @@ async fn mirror_primary_guardian(work: &mut PgWork, client: ClientId) -> PortRes
     Ok(())
 }
 
+/// The personal columns, in the order the client insert and `update_personal` list them
+/// (first name … phone): one binding for both.
+fn bind_personal<'q>(
+    query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    p: &'q Personal,
+) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    query
+        .bind(p.first_name.as_str())
+        .bind(p.middle_name.as_ref().map(|n| n.as_str()))
+        .bind(p.last_name.as_str())
+        .bind(&p.suffix)
+        .bind(p.first_name.folded())
+        .bind(p.last_name.folded())
+        .bind(p.date_of_birth.date().date())
+        .bind(p.gender.code())
+        .bind(p.mother_maiden_name.as_ref().map(|n| n.as_str()))
+        .bind(p.multiple_birth)
+        .bind(p.birth_order.map(i16::from))
+        .bind(p.birth_state)
+        .bind(p.birth_country)
+        .bind(p.race)
+        .bind(p.ethnicity)
+        .bind(p.language)
+        .bind(p.phone.as_ref().map(|n| n.as_str()))
+}
+
 impl DemographicsWrites for PgWork {
     async fn insert_client(&mut self, client: &NewClientRecord) -> PortResult<String> {
         use rand::Rng;
@@ -213,7 +239,7 @@ impl DemographicsWrites for PgWork {
             let candidate = rand::rng()
                 .random_range(1_000_000_000u64..10_000_000_000)
                 .to_string();
-            let inserted = sqlx::query(
+            let query = sqlx::query(
                 "INSERT INTO clients (id, registry_id, first_name, middle_name, last_name, suffix, first_name_folded,
                         last_name_folded, date_of_birth, gender, mother_maiden_name, multiple_birth, birth_order,
                         birth_state, birth_country, race, ethnicity, language, phone, address_line1, address_line2,
@@ -223,37 +249,21 @@ impl DemographicsWrites for PgWork {
                  ON CONFLICT (registry_id) DO NOTHING",
             )
             .bind(client.id.as_uuid())
-            .bind(&candidate)
-            .bind(p.first_name.as_str())
-            .bind(p.middle_name.as_ref().map(|n| n.as_str()))
-            .bind(p.last_name.as_str())
-            .bind(&p.suffix)
-            .bind(p.first_name.folded())
-            .bind(p.last_name.folded())
-            .bind(p.date_of_birth.date().date())
-            .bind(p.gender.code())
-            .bind(p.mother_maiden_name.as_ref().map(|n| n.as_str()))
-            .bind(p.multiple_birth)
-            .bind(p.birth_order.map(i16::from))
-            .bind(p.birth_state)
-            .bind(p.birth_country)
-            .bind(p.race)
-            .bind(p.ethnicity)
-            .bind(p.language)
-            .bind(p.phone.as_ref().map(|n| n.as_str()))
-            .bind(&a.line1)
-            .bind(&a.line2)
-            .bind(&a.city)
-            .bind(a.state)
-            .bind(&a.county)
-            .bind(a.zip.as_ref().map(|z| z.as_str()))
-            .bind(legacy_consent(client.consent))
-            .bind(client.consent.code())
-            .bind(client.home_organization.as_uuid())
-            .bind(now)
-            .execute(self.connection())
-            .await
-            .map_err(failed)?;
+            .bind(&candidate);
+            let inserted = bind_personal(query, p)
+                .bind(&a.line1)
+                .bind(&a.line2)
+                .bind(&a.city)
+                .bind(a.state)
+                .bind(&a.county)
+                .bind(a.zip.as_ref().map(|z| z.as_str()))
+                .bind(legacy_consent(client.consent))
+                .bind(client.consent.code())
+                .bind(client.home_organization.as_uuid())
+                .bind(now)
+                .execute(self.connection())
+                .await
+                .map_err(failed)?;
             if inserted.rows_affected() == 1 {
                 append(
                     self,
@@ -315,34 +325,18 @@ impl DemographicsWrites for PgWork {
     }
 
     async fn update_personal(&mut self, client: ClientId, p: &Personal) -> PortResult<()> {
-        sqlx::query(
+        let query = sqlx::query(
             "UPDATE clients SET first_name = $1, middle_name = $2, last_name = $3, suffix = $4,
                     first_name_folded = $5, last_name_folded = $6, date_of_birth = $7, gender = $8,
                     mother_maiden_name = $9, multiple_birth = $10, birth_order = $11, birth_state = $12,
                     birth_country = $13, race = $14, ethnicity = $15, language = $16, phone = $17
              WHERE id = $18",
-        )
-        .bind(p.first_name.as_str())
-        .bind(p.middle_name.as_ref().map(|n| n.as_str()))
-        .bind(p.last_name.as_str())
-        .bind(&p.suffix)
-        .bind(p.first_name.folded())
-        .bind(p.last_name.folded())
-        .bind(p.date_of_birth.date().date())
-        .bind(p.gender.code())
-        .bind(p.mother_maiden_name.as_ref().map(|n| n.as_str()))
-        .bind(p.multiple_birth)
-        .bind(p.birth_order.map(i16::from))
-        .bind(p.birth_state)
-        .bind(p.birth_country)
-        .bind(p.race)
-        .bind(p.ethnicity)
-        .bind(p.language)
-        .bind(p.phone.as_ref().map(|n| n.as_str()))
-        .bind(client.as_uuid())
-        .execute(self.connection())
-        .await
-        .map_err(failed)?;
+        );
+        bind_personal(query, p)
+            .bind(client.as_uuid())
+            .execute(self.connection())
+            .await
+            .map_err(failed)?;
         touch_client(self, client).await
     }
 
