@@ -290,7 +290,14 @@ async fn a_client_withheld_by_consent_is_never_found_through_a_field_beyond_iden
         last_name: "Quillfeather".into(),
         ..Default::default()
     };
-    let restricted: [(&str, SearchClientsRequest); 5] = [
+    let restricted: [(&str, SearchClientsRequest); 6] = [
+        (
+            "phone alone",
+            SearchClientsRequest {
+                phone: "406-555-0187".into(),
+                ..Default::default()
+            },
+        ),
         (
             "phone",
             SearchClientsRequest {
