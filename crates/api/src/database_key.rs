@@ -90,13 +90,12 @@ pub fn resolve(
         let key = DatabaseKey::from_hex(text).ok_or(OpenError::InvalidExplicitKey)?;
         return Ok((key, KeySource::Explicit));
     }
-    if !secrets.available() {
-        return Err(OpenError::NoCredentialStore);
-    }
     let entry = entry_name(path);
     let damaged = || OpenError::DamagedKeyEntry {
         path: path.to_path_buf(),
     };
+    // A store that cannot be read is no store: the read itself is the availability check (no
+    // probe entry written and erased at every start).
     match secrets
         .get(&entry)
         .map_err(|_| OpenError::NoCredentialStore)?

@@ -23,9 +23,9 @@ pub async fn open(path: &Path) -> anyhow::Result<Store> {
 async fn open_keyed(path: &Path) -> anyhow::Result<Store> {
     let secrets = KeyringStore;
     let explicit = std::env::var(DATABASE_KEY_VAR).ok();
-    let in_credential_store = explicit.is_none()
-        && secrets.available()
-        && matches!(secrets.get(&entry_name(path)), Ok(Some(_)));
+    // An unreadable store answers Err: no entry there.
+    let in_credential_store =
+        explicit.is_none() && matches!(secrets.get(&entry_name(path)), Ok(Some(_)));
     if explicit.is_some() || in_credential_store {
         let (key, _) = database_key::resolve(path, false, explicit.as_deref(), &secrets)?;
         return Ok(Store::open(path, &key).await?);
