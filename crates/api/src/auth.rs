@@ -11,25 +11,26 @@
 //! Inactive accounts (6 months unused) and ended access are refused. Every sign-in, failure,
 //! lockout, agreement and sign-out is audited — never the password.
 
-use shotbook_core::account::{self, LockoutStage, FAILURES_BEFORE_LOCK, PASSWORD_RULES};
+use shotbook_core::account::{self, PASSWORD_RULES};
 use shotbook_core::audit::{AuditAction, AuditEvent};
 use shotbook_core::date::UsDate;
 use shotbook_core::ids::{OrganizationId, UserId};
-use shotbook_core::password::DUMMY_HASH;
 use shotbook_core::permission::{Permission, Role};
 use shotbook_core::session::Session;
-use shotbook_store::users::{self, MembershipRow, SignInCandidate};
+use shotbook_store::users::{self, MembershipRow};
 use shotbook_store::{audit, sessions};
+use shotbook_usecases::ports::SignInHost;
+use shotbook_usecases::sign_in::{check_credentials, CaptchaAnswer, SignInAttempt, SignInRefusal};
+use shotbook_usecases::{PortError, PortResult, UseCaseError, Via};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::credentials::{audit_event, required, verify_off_thread};
+use crate::credentials::{audit_event, verify_off_thread};
 use crate::dto::{
     ChooseOrganizationRequest, NewPasswordRequest, OrganizationChoice, RememberedSignIn,
     SignInRequest, SignInStep, SignedInUser,
 };
 use crate::error::{AppError, AppResult, FieldIssue};
-use crate::guards::account_key;
 use crate::remember;
 use crate::AppContext;
 
@@ -59,196 +60,74 @@ pub(crate) enum PendingStage {
     ChooseOrganization,
 }
 
-/// Audits a refused sign-in with `why` (never the password) and refuses it with `error`.
-async fn refuse<T>(
-    ctx: &AppContext,
-    now: OffsetDateTime,
-    (user, organization): (Option<UserId>, Option<OrganizationId>),
-    why: &str,
-    error: AppError,
-) -> AppResult<T> {
-    audit_event(ctx, now, user, organization, AuditAction::SignInFailed, why).await?;
-    Err(error)
-}
-
-/// Step 1: credentials (and the CAPTCHA once required).
+/// Step 1: credentials (and the CAPTCHA once required), through the ladder's use case.
 pub async fn sign_in(ctx: &AppContext, request: SignInRequest) -> AppResult<SignInStep> {
-    required(&[
-        ("organizationCode", &request.organization_code),
-        ("username", &request.username),
-        ("password", &request.password),
-    ])?;
-    if request.password.len() > MAX_TYPED_PASSWORD_BYTES {
-        // Never a real password; Argon2 over megabytes would only tie up a core.
-        return Err(AppError::InvalidCredentials);
-    }
-    let key = account_key(&request.organization_code, &request.username);
-    // Parallel attempts on one account queue here, so each reads the failure count the one
-    // before it left: the ladder holds however many arrive at once.
-    let _one_at_a_time = ctx.guards().one_at_a_time(&key).await;
     let now = ctx.clock().now();
-    let candidate =
-        users::find_for_sign_in(ctx.store(), &request.organization_code, &request.username).await?;
-    let Some(account) = candidate else {
-        return unknown_account(ctx, &key, request, now).await;
+    let captcha = match &request.captcha {
+        None => CaptchaAnswer::None,
+        Some(c) if ctx.captchas().solve(&c.challenge_id, &c.answer, now) => CaptchaAnswer::Solved,
+        Some(_) => CaptchaAnswer::Wrong,
     };
-    let user_id: UserId = account.user_id.parse().map_err(AppError::internal)?;
-    let organization_id: OrganizationId = account
-        .organization_id
-        .parse()
-        .map_err(AppError::internal)?;
-    let who = (Some(user_id), Some(organization_id));
-
-    if account.locked_at.is_some() {
-        // As long as a password check, like every other answer.
-        verify_off_thread(request.password, DUMMY_HASH.to_string()).await?;
-        return refuse(ctx, now, who, "account locked", AppError::AccountLocked).await;
-    }
-    let stage =
-        LockoutStage::after_failures(u32::try_from(account.failed_attempts).unwrap_or(u32::MAX));
-    let captcha_solved = request
-        .captcha
-        .as_ref()
-        .is_some_and(|c| ctx.captchas().solve(&c.challenge_id, &c.answer, now));
-    if stage == LockoutStage::CaptchaRequired && !captcha_solved {
-        if request.captcha.is_some() {
-            // A wrong CAPTCHA is a failed attempt like a wrong password.
-            return fail(
-                ctx,
-                &account,
-                user_id,
-                organization_id,
-                now,
-                "wrong captcha",
-            )
-            .await;
-        }
-        // As long as a password check, like every other answer.
-        verify_off_thread(request.password, DUMMY_HASH.to_string()).await?;
-        return Err(AppError::CaptchaRequired {
-            challenge: ctx.captchas().issue(now),
-        });
-    }
-
-    let matches = verify_off_thread(request.password, account.password_hash.clone()).await?;
-    if !matches {
-        return fail(
-            ctx,
-            &account,
-            user_id,
-            organization_id,
-            now,
-            "wrong password",
-        )
-        .await;
-    }
-
-    if let Some(issued) = account
-        .temporary_password_issued_at
-        .as_deref()
-        .filter(|_| account.must_change_password)
-    {
-        let issued = OffsetDateTime::parse(issued, &Rfc3339).map_err(AppError::internal)?;
-        if account::temporary_password_expired(issued, now) {
-            return refuse(
-                ctx,
-                now,
-                who,
-                "temporary password expired",
-                AppError::TemporaryPasswordExpired,
-            )
-            .await;
-        }
-    }
-    if !account.active {
-        return refuse(ctx, now, who, "account inactive", AppError::AccountInactive).await;
-    }
-    let last_used = account
-        .last_sign_in_at
-        .as_deref()
-        .unwrap_or(&account.created_at);
-    let last_used = OffsetDateTime::parse(last_used, &Rfc3339).map_err(AppError::internal)?;
-    if account::inactive_since(last_used.date(), now.date()) {
-        users::inactivate(ctx.store(), user_id, "not used for 6 months", now).await?;
-        audit_event(
-            ctx,
-            now,
-            who.0,
-            who.1,
-            AuditAction::AccountInactivated,
-            "not used for 6 months",
-        )
-        .await?;
-        return Err(AppError::AccountInactive);
-    }
-    if access_ended(account.access_end_date.as_deref(), now) {
-        return refuse(
-            ctx,
-            now,
-            who,
-            "access end date reached",
-            AppError::AccessEnded,
-        )
-        .await;
-    }
-
-    if !users::record_sign_in_unless_locked(ctx.store(), user_id, now).await? {
-        // Locked by another attempt (another process) while this password was checked.
-        return refuse(ctx, now, who, "account locked", AppError::AccountLocked).await;
-    }
-    let stage = if account.must_change_password {
+    let attempt = SignInAttempt {
+        organization_code: request.organization_code,
+        username: request.username,
+        password: request.password,
+        captcha,
+    };
+    let via = Via::Workstation {
+        name: ctx.workstation().to_string(),
+    };
+    let accepted =
+        match check_credentials(ctx.store(), &WorkstationSignIn(ctx), attempt, &via, now).await {
+            Ok(accepted) => accepted,
+            Err(UseCaseError::SignInRefused(SignInRefusal::CaptchaRequired)) => {
+                return Err(AppError::CaptchaRequired {
+                    challenge: ctx.captchas().issue(now),
+                })
+            }
+            Err(e) => return Err(e.into()),
+        };
+    let stage = if accepted.must_change_password {
         PendingStage::MustChangePassword
     } else {
         PendingStage::Confidentiality
     };
     ctx.set_session(None);
     ctx.set_pending(Some(PendingSignIn {
-        user_id,
-        username: account.username.clone(),
-        display_name: format!("{} {}", account.first_name, account.last_name),
-        organization_id,
+        user_id: accepted.user_id,
+        username: accepted.username,
+        display_name: accepted.display_name,
+        organization_id: accepted.organization_id,
         stage,
         remember: request.remember,
     }));
-    audit_event(ctx, now, who.0, who.1, AuditAction::CredentialsAccepted, "").await?;
     Ok(step_for(stage))
 }
 
-/// The longest password a sign-in checks (new passwords are capped far lower).
-const MAX_TYPED_PASSWORD_BYTES: usize = 1024;
+/// What this workstation lends the ladder: Argon2 on the blocking pool, one attempt per
+/// account at a time in this process, and the in-memory count of unknown names.
+struct WorkstationSignIn<'a>(&'a AppContext);
 
-/// A name that matches no account climbs the same ladder as a real one (CAPTCHA after 3
-/// failures, "locked" after 6), counted in memory, and every answer costs a password check:
-/// nothing the screen says tells whether the account exists.
-async fn unknown_account(
-    ctx: &AppContext,
-    key: &str,
-    request: SignInRequest,
-    now: OffsetDateTime,
-) -> AppResult<SignInStep> {
-    let failures = ctx.guards().unknown_failures(key);
-    let stage = LockoutStage::after_failures(failures);
-    let captcha_solved = request
-        .captcha
-        .as_ref()
-        .is_some_and(|c| ctx.captchas().solve(&c.challenge_id, &c.answer, now));
-    verify_off_thread(request.password, DUMMY_HASH.to_string()).await?;
-    let answer = match stage {
-        LockoutStage::Locked => AppError::AccountLocked,
-        LockoutStage::CaptchaRequired if !captcha_solved && request.captcha.is_none() => {
-            AppError::CaptchaRequired {
-                challenge: ctx.captchas().issue(now),
-            }
-        }
-        _ => match LockoutStage::after_failures(ctx.guards().count_unknown_failure(key)) {
-            LockoutStage::Locked => AppError::AccountLocked,
-            LockoutStage::CaptchaRequired => AppError::CaptchaRequired {
-                challenge: ctx.captchas().issue(now),
-            },
-            LockoutStage::Open => AppError::InvalidCredentials,
-        },
-    };
-    refuse(ctx, now, (None, None), "unknown account", answer).await
+impl SignInHost for WorkstationSignIn<'_> {
+    type Turn = tokio::sync::OwnedMutexGuard<()>;
+
+    async fn one_at_a_time(&self, key: &str) -> PortResult<Self::Turn> {
+        Ok(self.0.guards().one_at_a_time(key).await)
+    }
+
+    async fn verify_password(&self, password: String, hash: String) -> PortResult<bool> {
+        verify_off_thread(password, hash)
+            .await
+            .map_err(|e| PortError::Failed(format!("{e}").into()))
+    }
+
+    async fn unknown_failures(&self, key: &str) -> PortResult<u32> {
+        Ok(self.0.guards().unknown_failures(key))
+    }
+
+    async fn count_unknown_failure(&self, key: &str) -> PortResult<u32> {
+        Ok(self.0.guards().count_unknown_failure(key))
+    }
 }
 
 fn step_for(stage: PendingStage) -> SignInStep {
@@ -259,48 +138,6 @@ fn step_for(stage: PendingStage) -> SignInStep {
         _ => SignInStep::Confidentiality {
             statement: CONFIDENTIALITY_STATEMENT.to_string(),
         },
-    }
-}
-
-async fn fail(
-    ctx: &AppContext,
-    account: &SignInCandidate,
-    user_id: UserId,
-    organization_id: OrganizationId,
-    now: OffsetDateTime,
-    why: &str,
-) -> AppResult<SignInStep> {
-    let failures =
-        users::record_failed_sign_in(ctx.store(), user_id, FAILURES_BEFORE_LOCK, now).await?;
-    audit_event(
-        ctx,
-        now,
-        Some(user_id),
-        Some(organization_id),
-        AuditAction::SignInFailed,
-        why,
-    )
-    .await?;
-    tracing::info!(user = %user_id, failures, "sign-in failed");
-    match LockoutStage::after_failures(failures) {
-        LockoutStage::Locked => {
-            if u32::try_from(account.failed_attempts).unwrap_or(u32::MAX) < FAILURES_BEFORE_LOCK {
-                audit_event(
-                    ctx,
-                    now,
-                    Some(user_id),
-                    Some(organization_id),
-                    AuditAction::AccountLocked,
-                    "",
-                )
-                .await?;
-            }
-            Err(AppError::AccountLocked)
-        }
-        LockoutStage::CaptchaRequired => Err(AppError::CaptchaRequired {
-            challenge: ctx.captchas().issue(now),
-        }),
-        LockoutStage::Open => Err(AppError::InvalidCredentials),
     }
 }
 

@@ -186,6 +186,7 @@ impl From<SessionError> for AppError {
 
 impl From<shotbook_usecases::UseCaseError> for AppError {
     fn from(e: shotbook_usecases::UseCaseError) -> Self {
+        use shotbook_usecases::sign_in::SignInRefusal;
         use shotbook_usecases::{PortError, UseCaseError};
         match e {
             UseCaseError::Invalid(v) => v.into(),
@@ -199,6 +200,16 @@ impl From<shotbook_usecases::UseCaseError> for AppError {
                 entity: entity.to_string(),
             },
             UseCaseError::Conflict(reason) => AppError::Conflict { reason },
+            UseCaseError::SignInRefused(refusal) => match refusal {
+                SignInRefusal::InvalidCredentials => AppError::InvalidCredentials,
+                SignInRefusal::AccountLocked => AppError::AccountLocked,
+                SignInRefusal::AccountInactive => AppError::AccountInactive,
+                SignInRefusal::AccessEnded => AppError::AccessEnded,
+                SignInRefusal::TemporaryPasswordExpired => AppError::TemporaryPasswordExpired,
+                // The sign-in command issues the challenge (it holds the CAPTCHAs); anything
+                // else reaching here asked for credentials it should not have.
+                SignInRefusal::CaptchaRequired => AppError::InvalidCredentials,
+            },
             UseCaseError::Storage(PortError::NotFound(entity)) => AppError::NotFound {
                 entity: entity.to_string(),
             },

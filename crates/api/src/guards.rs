@@ -23,14 +23,7 @@ pub struct SignInGuards {
     resets: Mutex<Vec<OffsetDateTime>>,
 }
 
-/// The key of an org code and username as typed (case and spaces do not make another account).
-pub fn account_key(organization_code: &str, username: &str) -> String {
-    format!(
-        "{}\u{1f}{}",
-        organization_code.trim().to_lowercase(),
-        username.trim().to_lowercase()
-    )
-}
+pub use shotbook_usecases::sign_in::account_key;
 
 impl SignInGuards {
     /// Waits for any other sign-in of `key` to finish; holds the account until dropped.

@@ -7,7 +7,8 @@ use shotbook_core::date::UsDate;
 use shotbook_core::error::{Issue, IssueCollector, ValidationError};
 use shotbook_core::ids::{ClientId, ImmunizationId, VaccineLotId};
 use shotbook_core::immunization::dose::{
-    AdministeredDose, DoseCorrection, DoseDetails, DoseProduct, HistoricalDose, VisGiven,
+    AdministeredDose, DoseCorrection, DoseDetails, DoseProduct, HistoricalDose,
+    HistoricalDoseInput, VisGiven,
 };
 use shotbook_core::immunization::entry::{self, Warning};
 use shotbook_core::immunization::gs1::VialScan;
@@ -197,27 +198,16 @@ pub async fn record_historical_doses(
 ) -> AppResult<RecordDosesResponse> {
     let (permit, _) = ctx.permit::<need::AddImmunizations>().await?;
     let client = client_id(&request.client_id)?;
-    let mut issues = IssueCollector::new();
-    let mut doses = Vec::with_capacity(request.doses.len());
-    for (i, input) in request.doses.iter().enumerate() {
-        let field = |name: &str| format!("doses[{i}].{name}");
-        let on = issues.take(UsDate::parse_field(
-            &field("administeredOn"),
-            &input.administered_on,
-        ));
-        let cvx = issues.take(Cvx::parse_field(&field("cvx"), &input.cvx));
-        let provider = issues
-            .take(entry::optional_text(&field("provider"), &input.provider))
-            .flatten();
-        if let (Some(on), Some(cvx)) = (on, cvx) {
-            doses.push(HistoricalDose {
-                cvx,
-                administered_on: on.date(),
-                provider,
-            });
-        }
-    }
-    issues.finish()?;
+    let inputs: Vec<HistoricalDoseInput<'_>> = request
+        .doses
+        .iter()
+        .map(|d| HistoricalDoseInput {
+            cvx: &d.cvx,
+            administered_on: &d.administered_on,
+            provider: &d.provider,
+        })
+        .collect();
+    let doses = HistoricalDose::parse_all(&inputs)?;
     let outcome = usecases::record_historical(
         ctx.store(),
         &permit,

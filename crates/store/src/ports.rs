@@ -26,6 +26,8 @@ mod demographics;
 
 mod access;
 
+mod sign_in;
+
 impl From<StoreError> for PortError {
     fn from(e: StoreError) -> Self {
         match e {

@@ -194,8 +194,8 @@ async fn log_user_update_in_tx(
     change_log::append_in_tx(tx, Entity::User, &id, ChangeOp::Update, now).await
 }
 
-/// Records a failed sign-in; returns the new count of consecutive failures. Locks the account
-/// (sets `locked_at`) when the count reaches `lock_at`.
+/// Records a failed sign-in on its own (the idle-lock screen's password); see
+/// [`record_failed_sign_in_in_tx`].
 pub async fn record_failed_sign_in(
     store: &Store,
     user: UserId,
@@ -203,6 +203,19 @@ pub async fn record_failed_sign_in(
     now: OffsetDateTime,
 ) -> StoreResult<u32> {
     let mut tx = store.begin().await?;
+    let count = record_failed_sign_in_in_tx(&mut tx, user, lock_at, now).await?;
+    tx.commit().await?;
+    Ok(count)
+}
+
+/// Records a failed sign-in in the caller's transaction; returns the new count of consecutive
+/// failures. Locks the account (sets `locked_at`) when the count reaches `lock_at`.
+pub async fn record_failed_sign_in_in_tx(
+    tx: &mut Work,
+    user: UserId,
+    lock_at: u32,
+    now: OffsetDateTime,
+) -> StoreResult<u32> {
     let (count,): (i64,) = sqlx::query_as(
         "UPDATE users SET failed_attempts = failed_attempts + 1,
                 locked_at = CASE WHEN failed_attempts + 1 >= ? AND locked_at IS NULL THEN ? ELSE locked_at END,
@@ -213,10 +226,9 @@ pub async fn record_failed_sign_in(
     .bind(timestamp(now))
     .bind(timestamp(now))
     .bind(user.to_string())
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
-    log_user_update_in_tx(&mut tx, user, now).await?;
-    tx.commit().await?;
+    log_user_update_in_tx(tx, user, now).await?;
     Ok(u32::try_from(count).unwrap_or(u32::MAX))
 }
 
@@ -313,15 +325,29 @@ pub async fn inactivate(
     now: OffsetDateTime,
 ) -> StoreResult<()> {
     let mut tx = store.begin().await?;
-    sqlx::query("UPDATE users SET active = 0, inactivated_at = ?, inactivation_reason = ?, updated_at = ? WHERE id = ? AND active = 1")
+    inactivate_in_tx(&mut tx, user, reason, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`inactivate`] in the caller's transaction.
+pub async fn inactivate_in_tx(
+    tx: &mut Work,
+    user: UserId,
+    reason: &str,
+    now: OffsetDateTime,
+) -> StoreResult<()> {
+    let done = sqlx::query("UPDATE users SET active = 0, inactivated_at = ?, inactivation_reason = ?, updated_at = ? WHERE id = ? AND active = 1")
         .bind(timestamp(now))
         .bind(reason)
         .bind(timestamp(now))
         .bind(user.to_string())
-        .execute(&mut *tx)
-        .await?;
-    log_user_update_in_tx(&mut tx, user, now).await?;
-    tx.commit().await?;
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if done == 1 {
+        log_user_update_in_tx(tx, user, now).await?;
+    }
     Ok(())
 }
 
@@ -433,12 +459,11 @@ pub async fn may_hold_session(store: &Store, user: UserId) -> StoreResult<bool> 
 /// A successful sign-in, recorded only if no lock was set meanwhile (another attempt, in this
 /// process or another, may have locked the account while the password was being checked).
 /// Returns whether it was recorded.
-pub async fn record_sign_in_unless_locked(
-    store: &Store,
+pub async fn record_sign_in_unless_locked_in_tx(
+    tx: &mut Work,
     user: UserId,
     now: OffsetDateTime,
 ) -> StoreResult<bool> {
-    let mut tx = store.begin().await?;
     let done = sqlx::query(
         "UPDATE users SET failed_attempts = 0, last_sign_in_at = ?, updated_at = ?
          WHERE id = ? AND locked_at IS NULL",
@@ -446,13 +471,12 @@ pub async fn record_sign_in_unless_locked(
     .bind(timestamp(now))
     .bind(timestamp(now))
     .bind(user.to_string())
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?
     .rows_affected();
     if done == 1 {
-        log_user_update_in_tx(&mut tx, user, now).await?;
+        log_user_update_in_tx(tx, user, now).await?;
     }
-    tx.commit().await?;
     Ok(done == 1)
 }
 

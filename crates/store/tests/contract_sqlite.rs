@@ -376,3 +376,35 @@ async fn a_new_client_is_logged_and_audited_in_one_unit_of_work() {
         assert!(entities.contains(&e), "{e:?} logged");
     }
 }
+
+#[tokio::test]
+async fn the_ladder_asks_for_a_captcha_after_three_failures_and_locks_after_six() {
+    let (r, setup) = access_registry().await;
+    contract::the_ladder_asks_for_a_captcha_after_three_failures_and_locks_after_six(&r, &setup)
+        .await;
+    let (failed, locked): (i64, i64) = shotbook_store::sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE action = 'sign_in_failed'),
+                count(*) FILTER (WHERE action = 'account_locked')
+         FROM audit_log",
+    )
+    .fetch_one(r.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        (failed, locked),
+        (8, 1),
+        "every refusal but the two CAPTCHA prompts, and one lock"
+    );
+}
+
+#[tokio::test]
+async fn a_successful_sign_in_clears_the_failures() {
+    let (r, setup) = access_registry().await;
+    contract::a_successful_sign_in_clears_the_failures(&r, &setup).await;
+}
+
+#[tokio::test]
+async fn unknown_accounts_get_the_answers_of_a_wrong_password() {
+    let (r, setup) = access_registry().await;
+    contract::unknown_accounts_get_the_answers_of_a_wrong_password(&r, &setup).await;
+}

@@ -41,6 +41,9 @@ pub enum UseCaseError {
     /// approved); a sentence for the user.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// Credentials refused by the sign-in ladder.
+    #[error("sign-in refused: {}", .0.code())]
+    SignInRefused(crate::sign_in::SignInRefusal),
     /// The storage failed.
     #[error(transparent)]
     Storage(PortError),

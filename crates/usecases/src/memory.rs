@@ -26,8 +26,9 @@ use crate::{PortError, PortResult};
 mod duplicates;
 pub use duplicates::MemoryMerge;
 mod access;
-pub use access::{MemoryAccount, MemoryHost};
+pub use access::{MemoryAccount, MemoryHost, SignInState};
 mod demographics;
+mod sign_in;
 pub use demographics::{Entry, MemoryDemographics};
 
 /// One logged change: what the SQLite store's `change_log` would hold.

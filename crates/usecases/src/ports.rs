@@ -27,6 +27,8 @@ mod demographics;
 pub use demographics::*;
 mod mail;
 pub use mail::*;
+mod sign_in;
+pub use sign_in::*;
 
 /// What the use cases need to know about a client to apply the rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -295,6 +297,7 @@ pub trait UnitOfWork:
     + DemographicsWrites
     + AuditWrites
     + MailWrites
+    + SignInWrites
     + Send
 {
     /// Commits every write of the work (dropping it uncommitted undoes them).
@@ -311,6 +314,7 @@ pub trait Registry:
     + AccessReads
     + DemographicsReads
     + MailReads
+    + SignInReads
     + Send
     + Sync
 {

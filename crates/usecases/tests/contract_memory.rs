@@ -195,7 +195,7 @@ async fn a_read_is_audited_before_it_is_shown_and_restricted_reads_show_identifi
 fn access_registry() -> (MemoryRegistry, contract::AccessSetup) {
     use shotbook_core::organization::OrganizationKind;
     use shotbook_core::permission::Role;
-    use shotbook_usecases::memory::MemoryAccount;
+    use shotbook_usecases::memory::{MemoryAccount, SignInState};
     use shotbook_usecases::ports::{AccountFacts, Membership, OrganizationFacts};
 
     let setup = contract::AccessSetup {
@@ -279,6 +279,7 @@ fn access_registry() -> (MemoryRegistry, contract::AccessSetup) {
                 },
                 password_hash: "x".into(),
                 must_change_password: false,
+                sign_ins: SignInState::new(time::OffsetDateTime::UNIX_EPOCH, false),
             },
         );
         state.memberships.insert(
@@ -423,4 +424,23 @@ async fn a_print_is_audited_before_the_document_exists_and_refused_without_the_w
         audit[1].action,
         shotbook_core::audit::AuditAction::AccessDenied
     );
+}
+
+#[tokio::test]
+async fn the_ladder_asks_for_a_captcha_after_three_failures_and_locks_after_six() {
+    let (r, setup) = access_registry();
+    contract::the_ladder_asks_for_a_captcha_after_three_failures_and_locks_after_six(&r, &setup)
+        .await;
+}
+
+#[tokio::test]
+async fn a_successful_sign_in_clears_the_failures() {
+    let (r, setup) = access_registry();
+    contract::a_successful_sign_in_clears_the_failures(&r, &setup).await;
+}
+
+#[tokio::test]
+async fn unknown_accounts_get_the_answers_of_a_wrong_password() {
+    let (r, setup) = access_registry();
+    contract::unknown_accounts_get_the_answers_of_a_wrong_password(&r, &setup).await;
 }

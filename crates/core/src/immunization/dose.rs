@@ -80,6 +80,54 @@ pub struct HistoricalDose {
     pub provider: Option<String>,
 }
 
+/// One historical dose as typed on a form or sent in a request: vaccine (CVX), day given
+/// (MM/DD/YYYY or ISO), who gave it (optional).
+#[derive(Debug, Clone, Copy)]
+pub struct HistoricalDoseInput<'a> {
+    /// CVX.
+    pub cvx: &'a str,
+    /// The day it was given.
+    pub administered_on: &'a str,
+    /// Who gave it, as the card says (empty for none).
+    pub provider: &'a str,
+}
+
+impl HistoricalDose {
+    /// Parses a shot card's doses; every issue names its dose (`doses[2].administeredOn`), so
+    /// the user can fix them all at once.
+    pub fn parse_all(
+        inputs: &[HistoricalDoseInput<'_>],
+    ) -> Result<Vec<HistoricalDose>, crate::error::ValidationError> {
+        use crate::date::UsDate;
+        use crate::error::IssueCollector;
+        let mut issues = IssueCollector::new();
+        let mut doses = Vec::with_capacity(inputs.len());
+        for (i, input) in inputs.iter().enumerate() {
+            let field = |name: &str| format!("doses[{i}].{name}");
+            let on = issues.take(UsDate::parse_field(
+                &field("administeredOn"),
+                input.administered_on,
+            ));
+            let cvx = issues.take(Cvx::parse_field(&field("cvx"), input.cvx));
+            let provider = issues
+                .take(crate::immunization::entry::optional_text(
+                    &field("provider"),
+                    input.provider,
+                ))
+                .flatten();
+            if let (Some(on), Some(cvx)) = (on, cvx) {
+                doses.push(HistoricalDose {
+                    cvx,
+                    administered_on: on.date(),
+                    provider,
+                });
+            }
+        }
+        issues.finish()?;
+        Ok(doses)
+    }
+}
+
 /// A correction of a recorded dose. Every editable value is given (unchanged ones repeat the
 /// old); the previous values are kept with the reason.
 #[derive(Debug, Clone, PartialEq)]

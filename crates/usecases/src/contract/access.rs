@@ -81,10 +81,13 @@ pub fn nancy_form() -> RequestForm {
 /// Submitted by the clinic's supervisor, Nancy signs with the mailed code, registry staff
 /// approve: the account `nancy.nurse` exists with the role asked for, its password is the
 /// temporary one mailed to her (to change at the first sign-in).
+///
+/// Returns Nancy's account and the temporary password mailed to her (the sign-in contract
+/// starts from them).
 pub async fn submit_sign_approve_creates_the_account_with_a_temporary_password<R: Registry>(
     registry: &R,
     setup: &AccessSetup,
-) {
+) -> (UserId, String) {
     let host = MemoryHost::default();
     let supervisor = Permit::<need::ManageOrganizationUsers>::check(actor(
         setup.supervisor,
@@ -176,6 +179,7 @@ pub async fn submit_sign_approve_creates_the_account_with_a_temporary_password<R
             assert_eq!(username, "nancy.nurse");
             assert_eq!(organization_code, "MT9001");
             assert!(!temporary.is_empty());
+            (user, temporary)
         }
         other => panic!("credentials are mailed: {other:?}"),
     }

@@ -28,6 +28,30 @@ pub struct MemoryAccount {
     pub password_hash: String,
     /// The password is temporary: to change at the next sign-in.
     pub must_change_password: bool,
+    /// The sign-in ladder's state.
+    pub sign_ins: SignInState,
+}
+
+/// Where an account stands with the sign-in ladder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInState {
+    /// Consecutive failures.
+    pub failed_attempts: u32,
+    /// When the temporary password was issued.
+    pub temporary_password_issued_at: Option<time::OffsetDateTime>,
+    /// The last successful sign-in, or the account's creation.
+    pub last_used_at: time::OffsetDateTime,
+}
+
+impl SignInState {
+    /// An account created (or given a temporary password) at `at`.
+    pub fn new(at: time::OffsetDateTime, temporary: bool) -> Self {
+        Self {
+            failed_attempts: 0,
+            temporary_password_issued_at: temporary.then_some(at),
+            last_used_at: at,
+        }
+    }
 }
 
 impl AccessReads for MemoryRegistry {
@@ -224,6 +248,7 @@ impl AccessWrites for MemoryWork {
                 },
                 password_hash: account.password_hash.clone(),
                 must_change_password: true,
+                sign_ins: SignInState::new(self.at, true),
             },
         );
         self.log(Entity::User, account.id.to_string(), ChangeOp::Insert);
@@ -299,6 +324,7 @@ impl AccessWrites for MemoryWork {
         account.facts.locked = false;
         account.password_hash = password_hash.to_string();
         account.must_change_password = true;
+        account.sign_ins = SignInState::new(self.at, true);
         self.log(Entity::User, user.to_string(), ChangeOp::Update);
         Ok(())
     }
@@ -309,9 +335,28 @@ impl AccessWrites for MemoryWork {
 #[derive(Debug, Default)]
 pub struct MemoryHost {
     counter: Mutex<usize>,
+    unknown_failures: Mutex<std::collections::HashMap<String, u32>>,
 }
 
 impl MemoryHost {
+    pub(super) fn unknown_failures_of(&self, key: &str) -> u32 {
+        let failures = self
+            .unknown_failures
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        failures.get(key).copied().unwrap_or(0)
+    }
+
+    pub(super) fn count_unknown_failure_of(&self, key: &str) -> u32 {
+        let mut failures = self
+            .unknown_failures
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let count = failures.entry(key.to_string()).or_insert(0);
+        *count += 1;
+        *count
+    }
+
     fn next(&self) -> usize {
         let mut n = self.counter.lock().unwrap_or_else(|e| e.into_inner());
         *n += 1;
