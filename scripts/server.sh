@@ -3,10 +3,12 @@
 # answers on 127.0.0.1:5432; else Debian's, installed and started here), the `shotbook`
 # database, migrations, the demo organizations and users (once), then the server.
 #
-#   ./scripts/server.sh                       # listens on 127.0.0.1:8443 (SHOTBOOK_LISTEN)
+#   ./scripts/server.sh                       # https://127.0.0.1:8443 (SHOTBOOK_LISTEN)
 #   DATABASE_URL=postgres://… ./scripts/server.sh
 #
-# Plain HTTP on loopback for now; HTTPS (rustls) comes with the desktop-facing API.
+# HTTPS with a development certificate made in memory at each start; only the certificate (the
+# public part, for clients to trust) is written, to .dev/registry-certificate.pem. Access tokens
+# use SHOTBOOK_TOKEN_KEY when set, else a key made for this start (the environment, never a file).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
@@ -28,10 +30,20 @@ step "migrating (the shotbook database is created when missing) and seeding the 
 "$BIN" migrate --create-database
 "$BIN" seed-demo
 
+mkdir -p "$ROOT/.dev"
+CERT="$ROOT/.dev/registry-certificate.pem"
+if [ -z "${SHOTBOOK_TOKEN_KEY:-}" ]; then
+  SHOTBOOK_TOKEN_KEY="$("$BIN" new-token-key)"
+  export SHOTBOOK_TOKEN_KEY
+fi
+
 print_demo_logins
 cat <<INFO
-  Registry server: http://$LISTEN  (GET /health, GET /ready; JSON logs on standard output)
+  Registry server: https://$LISTEN  (self-signed development certificate: $CERT)
+    curl --cacert $CERT https://$LISTEN/ready
+    curl --cacert $CERT https://$LISTEN/v1/sign-in -H 'content-type: application/json' -d '{"organizationCode":"TX0001","username":"tx.provider","password":"Shotbook-Demo-2026","acceptConfidentiality":true,"device":{"name":"my-pc","publicKey":"<Ed25519 public key, base64url>"}}'
+  JSON logs on standard output, free of client data.
 
 INFO
 step "serving (ctrl-c stops)"
-exec "$BIN" serve --listen "$LISTEN"
+exec "$BIN" serve --listen "$LISTEN" --dev-certificate "$CERT"

@@ -21,6 +21,7 @@
 
 #![deny(missing_docs)]
 
+pub mod api_sessions;
 pub mod audit;
 pub mod change_log;
 pub mod codes;

@@ -2,9 +2,11 @@
 //!
 //! The registry server: one PostgreSQL registry (`shotbook-server-store`) that every clinic
 //! workstation, EHR interface and report shares, running the same use cases and rules as the
-//! desktop (`shotbook-usecases`). This slice serves `/health` and `/ready`; the
-//! desktop-facing API, tokens, TLS and the sync endpoints come next (see
-//! `docs/decisions/20261206T2300-registry-server-on-postgresql.md`).
+//! desktop (`shotbook-usecases`), over HTTPS (rustls, aws-lc-rs). It serves `/health`,
+//! `/ready` and the first endpoints of the versioned API (`/v1`): sign-in with the registry's
+//! ladder and device enrolment, token refresh and sign-out ([`auth`]), a client's immunization
+//! history and historical doses ([`clients`]). The rest of the desktop-facing API and the sync
+//! endpoints come next (see `docs/decisions/20261207T0100-registry-api-tokens-and-tls.md`).
 //!
 //! It never depends on the desktop host (`shotbook-api`), Tauri or SQLite. Logs are JSON lines
 //! and never carry client data: requests are logged by their route template, not their path.
@@ -15,7 +17,12 @@
 
 #![deny(missing_docs)]
 
+pub mod auth;
+pub mod clients;
 pub mod demo;
+pub mod error;
+pub mod tls;
+pub mod tokens;
 
 use std::time::Instant;
 
@@ -23,33 +30,67 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
+use shotbook_core::clock::Clock;
 use shotbook_server_store::PgRegistry;
-use tokio::net::TcpListener;
+use std::sync::Arc;
 
-/// What every request handler shares: the registry (a pool; the server keeps no other state,
-/// so any number of processes can serve behind one load balancer).
+/// What every request handler shares: the registry (a pool), the access-token keys and the
+/// clock. The server keeps no other state, so any number of processes can serve behind one
+/// load balancer (given the same `SHOTBOOK_TOKEN_KEY`).
 #[derive(Debug, Clone)]
 pub struct AppState {
     /// The registry database.
     pub registry: PgRegistry,
+    /// Access-token keys.
+    pub keys: Arc<tokens::TokenKeys>,
+    /// The clock of every use case.
+    pub clock: Arc<dyn Clock>,
 }
+
+/// Largest request body accepted (a shot card is a few kilobytes).
+const MAX_BODY_BYTES: usize = 256 * 1024;
 
 /// The server's routes.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
         .route("/ready", get(ready))
+        .route("/v1/sign-in", post(auth::sign_in))
+        .route("/v1/tokens/refresh", post(auth::refresh))
+        .route("/v1/sign-out", post(auth::sign_out))
+        .route("/v1/me", get(auth::me))
+        .route(
+            "/v1/clients/{id}/immunizations",
+            get(clients::immunizations),
+        )
+        .route(
+            "/v1/clients/{id}/immunizations/historical",
+            post(clients::record_historical_doses),
+        )
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }
 
-/// Serves `router` on `listener` until ctrl-c or SIGTERM.
-pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
+/// Serves `router` over HTTPS on `listener` until ctrl-c or SIGTERM.
+pub async fn serve(
+    listener: std::net::TcpListener,
+    tls: axum_server::tls_rustls::RustlsConfig,
+    state: AppState,
+) -> std::io::Result<()> {
+    let handle = axum_server::Handle::new();
+    let stopper = handle.clone();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+    });
+    listener.set_nonblocking(true)?;
+    axum_server::from_tcp_rustls(listener, tls)?
+        .handle(handle)
+        .serve(router(state).into_make_service())
         .await
 }
 

@@ -1,47 +1,28 @@
-//! The server over HTTP on loopback against its own PostgreSQL database: health, readiness,
+//! The server over HTTPS on loopback against its own PostgreSQL database: health, readiness,
 //! and the demo seed.
 
+mod common;
+
 use shotbook_server::demo::{self, Seeded};
-use shotbook_server::AppState;
+use shotbook_server_store::sqlx;
 use shotbook_server_store::test_database::TestDatabase;
-use shotbook_server_store::{sqlx, PgRegistry};
+
+use common::Server;
 use time::macros::datetime;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-/// Starts the server on a free loopback port; returns its address.
-async fn spawn(registry: PgRegistry) -> std::net::SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(shotbook_server::serve(listener, AppState { registry }));
-    address
-}
-
-/// A plain HTTP/1.1 GET (no client library: the server speaks HTTP/1.1 on loopback); returns
-/// the status and the body.
-async fn get(address: std::net::SocketAddr, path: &str) -> (u16, serde_json::Value) {
-    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await.unwrap();
-    let status: u16 = response[9..12].parse().unwrap();
-    let body = response.split("\r\n\r\n").nth(1).unwrap_or_default();
-    (status, serde_json::from_str(body).unwrap_or_default())
-}
 
 #[tokio::test]
 async fn health_and_readiness_answer_on_a_migrated_registry() {
     let db = TestDatabase::create("http-test").await.unwrap();
-    let address = spawn(db.registry().clone()).await;
+    let server = Server::start(db.registry().clone()).await;
     assert_eq!(
-        get(address, "/health").await,
+        server.get("/health", None).await,
         (200, serde_json::json!({ "status": "ok" }))
     );
     assert_eq!(
-        get(address, "/ready").await,
+        server.get("/ready", None).await,
         (200, serde_json::json!({ "status": "ready" }))
     );
-    assert_eq!(get(address, "/no-such-route").await.0, 404);
+    assert_eq!(server.get("/no-such-route", None).await.0, 404);
 }
 
 #[tokio::test]
@@ -51,9 +32,9 @@ async fn a_registry_with_a_migration_missing_is_not_ready_but_healthy() {
         .execute(db.registry().pool())
         .await
         .unwrap();
-    let address = spawn(db.registry().clone()).await;
-    assert_eq!(get(address, "/health").await.0, 200);
-    let (status, body) = get(address, "/ready").await;
+    let server = Server::start(db.registry().clone()).await;
+    assert_eq!(server.get("/health", None).await.0, 200);
+    let (status, body) = server.get("/ready", None).await;
     assert_eq!(status, 503);
     assert_eq!(body["status"], "not ready");
 }
@@ -63,8 +44,8 @@ async fn a_registry_whose_database_is_gone_is_not_ready() {
     let db = TestDatabase::create("http-test").await.unwrap();
     let registry = db.registry().clone();
     registry.pool().close().await;
-    let address = spawn(registry).await;
-    let (status, body) = get(address, "/ready").await;
+    let server = Server::start(registry).await;
+    let (status, body) = server.get("/ready", None).await;
     assert_eq!(status, 503);
     assert_eq!(body["reason"], "the database does not answer");
 }

@@ -1,0 +1,390 @@
+//! The registry's API over HTTPS, end to end against real PostgreSQL: signing in (the ladder,
+//! the CAPTCHA, the confidentiality statement, device enrolment), tokens (refresh once with the
+//! device's proof, a replay revokes the sign-in, sign-out), the authorization rules, and a
+//! client's history read and written through the same use cases as the desktop.
+
+mod common;
+
+use std::sync::Arc;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use ed25519_dalek::{Signer, SigningKey};
+use serde_json::{json, Value};
+use shotbook_core::consent::ConsentStatus;
+use shotbook_core::ids::ClientId;
+use shotbook_protocol::{ChangeSource, Origin};
+use shotbook_server::tokens::{TokenKeys, REFRESH_PROOF_PREFIX};
+use shotbook_server_store::setup::{self, NewClient};
+use shotbook_server_store::sqlx;
+use shotbook_server_store::test_database::TestDatabase;
+use shotbook_synth::demo::DEMO_PASSWORD;
+use shotbook_usecases::ports::{AccessReads, Registry};
+use time::macros::date;
+use time::OffsetDateTime;
+
+use common::Server;
+
+/// A device: its key pair.
+struct Device(SigningKey);
+
+impl Device {
+    fn new() -> Self {
+        let mut seed = [0u8; 32];
+        rand::fill(&mut seed);
+        Self(SigningKey::from_bytes(&seed))
+    }
+
+    fn public_key(&self) -> String {
+        URL_SAFE_NO_PAD.encode(self.0.verifying_key().to_bytes())
+    }
+
+    fn proof(&self, refresh_token: &str) -> String {
+        let message = format!("{REFRESH_PROOF_PREFIX}{refresh_token}");
+        URL_SAFE_NO_PAD.encode(self.0.sign(message.as_bytes()).to_bytes())
+    }
+}
+
+fn sign_in_body(org: &str, username: &str, password: &str, device: &Device) -> Value {
+    json!({
+        "organizationCode": org,
+        "username": username,
+        "password": password,
+        "device": { "publicKey": device.public_key(), "name": "FRONT-DESK-1" },
+        "acceptConfidentiality": true,
+    })
+}
+
+/// A demo registry (organizations and users) with one Texas client of TX0001 who consented.
+async fn demo_registry() -> (TestDatabase, ClientId) {
+    let db = TestDatabase::create("api-test").await.unwrap();
+    let registry = db.registry();
+    shotbook_server::demo::seed(registry, OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    let clinic = registry
+        .organization_by_code("TX0001")
+        .await
+        .unwrap()
+        .unwrap();
+    let client = ClientId::new();
+    let origin = Origin {
+        source: ChangeSource::Local,
+        node: "test".into(),
+    };
+    let mut work = registry
+        .begin(origin, OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    setup::insert_client(
+        &mut work,
+        &NewClient {
+            id: client,
+            registry_id: None,
+            first_name: "Sofia".into(),
+            last_name: "Garza".into(),
+            date_of_birth: date!(2020 - 03 - 14),
+            gender: "F".into(),
+            consent: ConsentStatus::Granted,
+            home_organization: Some(clinic.id),
+        },
+    )
+    .await
+    .unwrap();
+    work.commit().await.unwrap();
+    (db, client)
+}
+
+async fn signed_in(server: &Server, org: &str, username: &str, device: &Device) -> Value {
+    let (status, body) = server
+        .post(
+            "/v1/sign-in",
+            None,
+            &sign_in_body(org, username, DEMO_PASSWORD, device),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+fn token(tokens: &Value, name: &str) -> String {
+    tokens[name].as_str().expect("a token").to_string()
+}
+
+#[tokio::test]
+async fn a_nurse_signs_in_records_a_shot_card_reads_the_history_and_signs_out() {
+    let (db, client) = demo_registry().await;
+    let server = Server::start(db.registry().clone()).await;
+    let device = Device::new();
+    let tokens = signed_in(&server, "tx0001", "TX.Provider", &device).await;
+    assert_eq!(tokens["user"]["username"], "tx.provider");
+    assert_eq!(tokens["user"]["organizationCode"], "TX0001");
+    assert_eq!(tokens["user"]["role"], "full_access_provider");
+    let access = token(&tokens, "accessToken");
+    assert!(access.starts_with("v4.local."));
+
+    let (status, me) = server.get("/v1/me", Some(&access)).await;
+    assert_eq!(
+        (status, me["username"].as_str()),
+        (200, Some("tx.provider"))
+    );
+
+    let card = json!({ "doses": [
+        { "cvx": "03", "administeredOn": "03/20/2021", "provider": "Valley Clinic" },
+        { "cvx": "21", "administeredOn": "03/20/2021" }
+    ]});
+    let path = format!("/v1/clients/{client}/immunizations/historical");
+    let (status, saved) = server.post(&path, Some(&access), &card).await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(saved["saved"], true, "{saved}");
+    assert_eq!(saved["ids"].as_array().map(Vec::len), Some(2));
+
+    let bad = json!({ "doses": [
+        { "cvx": "03", "administeredOn": "02/30/2021" },
+        { "cvx": "9999", "administeredOn": "03/20/2021" }
+    ]});
+    let (status, refused) = server.post(&path, Some(&access), &bad).await;
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(refused["code"], "invalid");
+    let fields: Vec<&str> = refused["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["doses[0].administeredOn", "doses[1].cvx"]);
+
+    let history_path = format!("/v1/clients/{client}/immunizations");
+    let (status, history) = server.get(&history_path, Some(&access)).await;
+    assert_eq!(status, 200, "{history}");
+    let doses = history.as_array().unwrap();
+    assert_eq!(doses.len(), 2, "the refused card added nothing: {history}");
+    assert!(doses
+        .iter()
+        .all(|d| d["administeredOn"] == "03/20/2021" && d["source"] == "historical"));
+
+    let (viewed, written): (i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE action = 'view_client'),
+                count(*) FILTER (WHERE action = 'update_immunization')
+         FROM audit_log WHERE client_id = $1",
+    )
+    .bind(client.as_uuid())
+    .fetch_one(db.registry().pool())
+    .await
+    .unwrap();
+    assert!(viewed >= 1, "the read is audited");
+    assert!(written >= 1, "the write is audited");
+
+    let (status, _) = server.post("/v1/sign-out", Some(&access), &json!({})).await;
+    assert_eq!(status, 200);
+    let refresh = token(&tokens, "refreshToken");
+    let (status, body) = server
+        .post(
+            "/v1/tokens/refresh",
+            None,
+            &json!({ "refreshToken": refresh, "deviceProof": device.proof(&refresh) }),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("refresh_token_invalid"))
+    );
+}
+
+#[tokio::test]
+async fn a_refresh_token_is_spent_once_and_a_replay_revokes_the_sign_in() {
+    let (db, _) = demo_registry().await;
+    let server = Server::start(db.registry().clone()).await;
+    let device = Device::new();
+    let first = signed_in(&server, "TX0001", "tx.provider", &device).await;
+    let refresh = token(&first, "refreshToken");
+
+    let stranger = Device::new();
+    let (status, body) = server
+        .post(
+            "/v1/tokens/refresh",
+            None,
+            &json!({ "refreshToken": refresh, "deviceProof": stranger.proof(&refresh) }),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("device_proof_invalid")),
+        "a stolen refresh token without the device key gets nothing"
+    );
+
+    let second = signed_in(&server, "TX0001", "tx.provider", &device).await;
+    assert_eq!(
+        second["deviceId"], first["deviceId"],
+        "the device is enrolled once"
+    );
+    let refresh = token(&second, "refreshToken");
+    let (status, third) = server
+        .post(
+            "/v1/tokens/refresh",
+            None,
+            &json!({ "refreshToken": refresh, "deviceProof": device.proof(&refresh) }),
+        )
+        .await;
+    assert_eq!(status, 200, "{third}");
+    let (status, _) = server
+        .get("/v1/me", Some(&token(&third, "accessToken")))
+        .await;
+    assert_eq!(status, 200);
+
+    let (status, body) = server
+        .post(
+            "/v1/tokens/refresh",
+            None,
+            &json!({ "refreshToken": refresh, "deviceProof": device.proof(&refresh) }),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("refresh_token_replayed"))
+    );
+    let newest = token(&third, "refreshToken");
+    let (status, body) = server
+        .post(
+            "/v1/tokens/refresh",
+            None,
+            &json!({ "refreshToken": newest, "deviceProof": device.proof(&newest) }),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("refresh_token_invalid")),
+        "the replay revoked the whole sign-in"
+    );
+}
+
+/// Reads the arithmetic question of a CAPTCHA and answers it, as a person would.
+fn answer(question: &str) -> String {
+    const WORDS: [&str; 13] = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "eleven", "twelve",
+    ];
+    let numbers: Vec<usize> = question
+        .split(|c: char| !c.is_alphabetic())
+        .filter_map(|w| WORDS.iter().position(|n| *n == w))
+        .collect();
+    assert_eq!(numbers.len(), 2, "{question}");
+    (numbers[0] + numbers[1]).to_string()
+}
+
+#[tokio::test]
+async fn the_ladder_over_https_asks_for_a_captcha_that_another_server_process_accepts() {
+    let (db, _) = demo_registry().await;
+    let keys = Arc::new(TokenKeys::ephemeral());
+    let a = Server::start_with(db.registry().clone(), keys.clone()).await;
+    let b = Server::start_with(db.registry().clone(), keys).await;
+    let device = Device::new();
+    let wrong = sign_in_body("TX0001", "tx.supervisor", "not-the-password", &device);
+    for server in [&a, &b] {
+        let (status, body) = server.post("/v1/sign-in", None, &wrong).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (401, Some("invalid_credentials"))
+        );
+    }
+    let (status, body) = a.post("/v1/sign-in", None, &wrong).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("captcha_required"))
+    );
+    let question = body["captcha"]["textQuestion"].as_str().unwrap();
+    let challenge = body["captcha"]["challengeId"].as_str().unwrap();
+
+    let mut right = sign_in_body("TX0001", "tx.supervisor", DEMO_PASSWORD, &device);
+    let (status, body) = b.post("/v1/sign-in", None, &right).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("captcha_required")),
+        "the other process knows the count too"
+    );
+    right["captcha"] = json!({ "challengeId": challenge, "answer": answer(question) });
+    let (status, tokens) = b.post("/v1/sign-in", None, &right).await;
+    assert_eq!(
+        status, 200,
+        "a CAPTCHA issued by one process is solved at another: {tokens}"
+    );
+    let access = token(&tokens, "accessToken");
+    let (status, _) = a.get("/v1/me", Some(&access)).await;
+    assert_eq!(status, 200, "a token of one process works at the other");
+    let (status, body) = a.post("/v1/sign-in", None, &right).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (200, None),
+        "the success cleared the count (no CAPTCHA needed now): {body}"
+    );
+    let reused = right["captcha"].clone();
+    let mut after = wrong.clone();
+    after["captcha"] = reused;
+    for _ in 0..2 {
+        a.post("/v1/sign-in", None, &wrong).await;
+    }
+    let (status, body) = a.post("/v1/sign-in", None, &after).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("captcha_required")),
+        "a solved challenge does not solve twice"
+    );
+}
+
+#[tokio::test]
+async fn requests_without_a_valid_token_or_the_permission_are_refused() {
+    let (db, client) = demo_registry().await;
+    let server = Server::start(db.registry().clone()).await;
+    let history = format!("/v1/clients/{client}/immunizations");
+    let card_path = format!("/v1/clients/{client}/immunizations/historical");
+    let card = json!({ "doses": [{ "cvx": "03", "administeredOn": "03/20/2021" }] });
+
+    let (status, body) = server.get(&history, None).await;
+    assert_eq!((status, body["code"].as_str()), (401, Some("signed_out")));
+    let (status, body) = server.get(&history, Some("v4.local.forged")).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("access_token_invalid"))
+    );
+    let elsewhere = Server::start(db.registry().clone()).await;
+    let device = Device::new();
+    let foreign = signed_in(&elsewhere, "TX0001", "tx.provider", &device).await;
+    let (status, body) = server
+        .get(&history, Some(&token(&foreign, "accessToken")))
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("access_token_invalid")),
+        "a token sealed under another key"
+    );
+
+    let school = signed_in(&server, "TXSCH1", "tx.school", &Device::new()).await;
+    let (status, body) = server
+        .post(&card_path, Some(&token(&school, "accessToken")), &card)
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str(), body["permission"].as_str()),
+        (403, Some("forbidden"), Some("add_immunizations"))
+    );
+
+    let mut unaccepted = sign_in_body("TX0001", "tx.provider", DEMO_PASSWORD, &device);
+    unaccepted["acceptConfidentiality"] = json!(false);
+    let (status, body) = server.post("/v1/sign-in", None, &unaccepted).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["issues"][0]["field"], "acceptConfidentiality");
+
+    let provider = signed_in(&server, "TX0001", "tx.provider", &device).await;
+    let access = token(&provider, "accessToken");
+    let (status, _) = server.get(&history, Some(&access)).await;
+    assert_eq!(status, 200);
+    sqlx::query("UPDATE user_roles SET access_end_date = DATE '2000-01-01' WHERE user_id = (SELECT id FROM users WHERE username = 'tx.provider')")
+        .execute(db.registry().pool())
+        .await
+        .unwrap();
+    let (status, body) = server.get(&history, Some(&access)).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("access_ended")),
+        "an ended access stops the next request, not the next sign-in"
+    );
+}

@@ -1,0 +1,79 @@
+//! A registry server on a free loopback port over HTTPS (a development certificate made in
+//! memory, trusted by the test client only), against a test's own PostgreSQL database.
+
+#![allow(dead_code)] // each test binary uses its own part
+
+use std::sync::Arc;
+
+use shotbook_core::clock::SystemClock;
+use shotbook_server::tokens::TokenKeys;
+use shotbook_server::AppState;
+use shotbook_server_store::PgRegistry;
+
+/// A running server and a client that trusts its certificate.
+pub struct Server {
+    /// `https://127.0.0.1:PORT`.
+    pub base: String,
+    /// The client.
+    pub client: reqwest::Client,
+}
+
+impl Server {
+    /// Starts a server on `registry` with `keys`.
+    pub async fn start_with(registry: PgRegistry, keys: Arc<TokenKeys>) -> Self {
+        let certificate = shotbook_server::tls::dev_certificate(None).await.unwrap();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        let state = AppState {
+            registry,
+            keys,
+            clock: Arc::new(SystemClock),
+        };
+        tokio::spawn(shotbook_server::serve(listener, certificate.config, state));
+        let client = reqwest::Client::builder()
+            .tls_certs_only([reqwest::Certificate::from_pem(
+                certificate.certificate_pem.as_bytes(),
+            )
+            .unwrap()])
+            .build()
+            .unwrap();
+        Self {
+            base: format!("https://127.0.0.1:{}", address.port()),
+            client,
+        }
+    }
+
+    /// Starts a server on `registry` with a key of its own.
+    pub async fn start(registry: PgRegistry) -> Self {
+        Self::start_with(registry, Arc::new(TokenKeys::ephemeral())).await
+    }
+
+    /// GET `path` (with a bearer token when given): status and JSON body.
+    pub async fn get(&self, path: &str, token: Option<&str>) -> (u16, serde_json::Value) {
+        let mut request = self.client.get(format!("{}{path}", self.base));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        answer(request.send().await.unwrap()).await
+    }
+
+    /// POST `body` to `path`.
+    pub async fn post(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let mut request = self.client.post(format!("{}{path}", self.base)).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        answer(request.send().await.unwrap()).await
+    }
+}
+
+async fn answer(response: reqwest::Response) -> (u16, serde_json::Value) {
+    let status = response.status().as_u16();
+    let body = response.json().await.unwrap_or_default();
+    (status, body)
+}
