@@ -23,7 +23,7 @@ use shotbook_usecases::{Actor, PortError, PortResult, UseCaseError, Via};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::error::{ApiError, ApiResult, CaptchaChallenge};
+use crate::error::{ApiError, ApiResult, CaptchaChallenge, ErrorBody};
 use crate::tokens::{
     new_refresh_token, refresh_proof_holds, refresh_token_hash, AccessClaims,
     ACCESS_TOKEN_LIFETIME, REFRESH_TOKEN_LIFETIME,
@@ -38,7 +38,7 @@ const NUMBER_WORDS: [&str; 13] = [
 ];
 
 /// A CAPTCHA answer.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CaptchaReply {
     /// The challenge answered.
@@ -48,7 +48,7 @@ pub struct CaptchaReply {
 }
 
 /// The device signing in.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceKey {
     /// Its Ed25519 public key, base64url (32 bytes).
@@ -58,7 +58,7 @@ pub struct DeviceKey {
 }
 
 /// `POST /v1/sign-in`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SignInRequest {
     /// Org code.
@@ -78,18 +78,20 @@ pub struct SignInRequest {
 }
 
 /// Tokens for a signed-in user.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Tokens {
     /// Bearer token for every other request.
     pub access_token: String,
     /// When it stops working.
     #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub access_token_expires_at: OffsetDateTime,
     /// Spent once at `POST /v1/tokens/refresh` with the device's proof.
     pub refresh_token: String,
     /// When it stops working unused.
     #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub refresh_token_expires_at: OffsetDateTime,
     /// The enrolled device.
     pub device_id: Uuid,
@@ -98,14 +100,16 @@ pub struct Tokens {
 }
 
 /// The user behind a token.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SignedInUser {
     /// User id.
+    #[schema(value_type = String, format = Uuid)]
     pub user_id: UserId,
     /// Username.
     pub username: String,
     /// Organization id.
+    #[schema(value_type = String, format = Uuid)]
     pub organization_id: OrganizationId,
     /// Org code.
     pub organization_code: String,
@@ -232,6 +236,13 @@ fn device_place(device: Uuid) -> Via {
 }
 
 /// `POST /v1/sign-in`: credentials (and the CAPTCHA once asked) → tokens for this device.
+#[utoipa::path(post, path = "/v1/sign-in", tag = "sign-in", request_body = SignInRequest,
+    responses(
+        (status = 200, description = "Signed in", body = Tokens),
+        (status = 400, description = "`bad_device_key`, `password_change_required`", body = ErrorBody),
+        (status = 401, description = "`invalid_credentials`, `captcha_required` (with `captcha`), `account_locked`, `account_inactive`, `access_ended`, `temporary_password_expired`, `device_revoked`", body = ErrorBody),
+        (status = 422, description = "Missing fields, or the confidentiality statement not accepted", body = ErrorBody),
+    ))]
 pub async fn sign_in(
     State(state): State<AppState>,
     Json(request): Json<SignInRequest>,
@@ -373,7 +384,7 @@ async fn issue_tokens(
 }
 
 /// `POST /v1/tokens/refresh`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RefreshRequest {
     /// The refresh token last issued to this device.
@@ -385,6 +396,11 @@ pub struct RefreshRequest {
 
 /// `POST /v1/tokens/refresh`: spends the refresh token (once) for a new pair, if the device
 /// proves it holds its key. A spent token presented again revokes every token of its sign-in.
+#[utoipa::path(post, path = "/v1/tokens/refresh", tag = "sign-in", request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "A new pair", body = Tokens),
+        (status = 401, description = "`refresh_token_invalid`, `refresh_token_replayed`, `device_proof_invalid`", body = ErrorBody),
+    ))]
 pub async fn refresh(
     State(state): State<AppState>,
     Json(request): Json<RefreshRequest>,
@@ -429,6 +445,11 @@ pub async fn refresh(
 
 /// `POST /v1/sign-out`: revokes the refresh tokens of this sign-in (the access token dies
 /// within minutes).
+#[utoipa::path(post, path = "/v1/sign-out", tag = "sign-in", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Signed out", body = serde_json::Value),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+    ))]
 pub async fn sign_out(
     State(state): State<AppState>,
     who: Authenticated,
@@ -443,6 +464,11 @@ pub async fn sign_out(
 }
 
 /// `GET /v1/me`: who the token belongs to, with the role as it stands now.
+#[utoipa::path(get, path = "/v1/me", tag = "sign-in", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The signed-in user", body = SignedInUser),
+        (status = 401, description = "No valid access token, or access ended", body = ErrorBody),
+    ))]
 pub async fn me(
     State(state): State<AppState>,
     who: Authenticated,

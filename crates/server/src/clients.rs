@@ -14,7 +14,7 @@ use shotbook_usecases::ports::ImmunizationReads;
 use shotbook_usecases::{clients, need, Permit};
 
 use crate::auth::Authenticated;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::AppState;
 
 fn client_id(text: &str) -> ApiResult<ClientId> {
@@ -27,7 +27,7 @@ fn client_id(text: &str) -> ApiResult<ClientId> {
 }
 
 /// One dose of a client's history.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Dose {
     /// Id.
@@ -52,6 +52,15 @@ pub struct Dose {
 
 /// `GET /v1/clients/{id}/immunizations`: the client's doses, oldest first, when the consent
 /// rule shows this organization the whole record.
+#[utoipa::path(get, path = "/v1/clients/{id}/immunizations", tag = "clients", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Client id")),
+    responses(
+        (status = 200, description = "The doses, voided ones included and marked", body = Vec<Dose>),
+        (status = 400, description = "`bad_client_id`", body = ErrorBody),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 403, description = "`forbidden` or `consent_restricted`", body = ErrorBody),
+        (status = 404, description = "No such client", body = ErrorBody),
+    ))]
 pub async fn immunizations(
     State(state): State<AppState>,
     who: Authenticated,
@@ -83,7 +92,7 @@ pub async fn immunizations(
 }
 
 /// One dose from a shot card.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct HistoricalDoseRequest {
     /// CVX.
@@ -96,7 +105,7 @@ pub struct HistoricalDoseRequest {
 }
 
 /// `POST /v1/clients/{id}/immunizations/historical`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RecordHistoricalRequest {
     /// The doses; issues name them `doses[i].field`.
@@ -107,7 +116,7 @@ pub struct RecordHistoricalRequest {
 }
 
 /// A warning to confirm (nothing saved until confirmed).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct WarningBody {
     /// Field path.
@@ -119,7 +128,7 @@ pub struct WarningBody {
 }
 
 /// What recording came to.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RecordedDoses {
     /// Saved (false: confirm the warnings and send again).
@@ -131,6 +140,18 @@ pub struct RecordedDoses {
 }
 
 /// `POST /v1/clients/{id}/immunizations/historical`: a shot card's doses, all or none.
+#[utoipa::path(post, path = "/v1/clients/{id}/immunizations/historical", tag = "clients",
+    security(("bearer" = [])), request_body = RecordHistoricalRequest,
+    params(("id" = String, Path, description = "Client id")),
+    responses(
+        (status = 200, description = "Saved, or warnings to confirm (nothing saved)", body = RecordedDoses),
+        (status = 400, description = "`bad_client_id`", body = ErrorBody),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 403, description = "`forbidden` or `consent_restricted`", body = ErrorBody),
+        (status = 404, description = "No such client", body = ErrorBody),
+        (status = 409, description = "The record was merged into another", body = ErrorBody),
+        (status = 422, description = "Issues by field (`doses[1].cvx`)", body = ErrorBody),
+    ))]
 pub async fn record_historical_doses(
     State(state): State<AppState>,
     who: Authenticated,

@@ -12,7 +12,7 @@ use shotbook_usecases::sign_in::SignInRefusal;
 use shotbook_usecases::{PortError, UseCaseError};
 
 /// A CAPTCHA the client must show before the next attempt.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CaptchaChallenge {
     /// Send it back with the answer.
@@ -55,20 +55,42 @@ impl From<shotbook_server_store::ServerStoreError> for ApiError {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Body {
-    code: &'static str,
-    message: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    issues: Vec<shotbook_core::error::Issue>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    permission: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    restriction: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    captcha: Option<CaptchaChallenge>,
+/// One problem with one field.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FieldIssue {
+    /// Path of the field (`doses[2].administeredOn`).
+    pub field: String,
+    /// What is wrong and how to fix it.
+    pub message: String,
 }
+
+/// Every error's body.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorBody {
+    /// Stable code a client branches on.
+    #[schema(value_type = String)]
+    pub code: &'static str,
+    /// A sentence for the user.
+    pub message: String,
+    /// The fields to correct (`invalid`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<FieldIssue>)]
+    pub issues: Vec<shotbook_core::error::Issue>,
+    /// The permission that refused (`forbidden`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub permission: Option<&'static str>,
+    /// The consent restriction (`consent_restricted`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub restriction: Option<&'static str>,
+    /// The CAPTCHA to solve (`captcha_required`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub captcha: Option<CaptchaChallenge>,
+}
+
+use ErrorBody as Body;
 
 impl Body {
     fn new(code: &'static str, message: impl Into<String>) -> Self {

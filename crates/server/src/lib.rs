@@ -21,6 +21,7 @@ pub mod auth;
 pub mod clients;
 pub mod demo;
 pub mod error;
+pub mod openapi;
 pub mod tls;
 pub mod tokens;
 
@@ -62,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/tokens/refresh", post(auth::refresh))
         .route("/v1/sign-out", post(auth::sign_out))
         .route("/v1/me", get(auth::me))
+        .route("/v1/openapi.json", get(openapi_document))
         .route(
             "/v1/clients/{id}/immunizations",
             get(clients::immunizations),
@@ -116,12 +118,27 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
+async fn openapi_document() -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        openapi::document_json(),
+    )
+        .into_response()
+}
+
 /// The process is up (says nothing about the database: a load balancer restarts on this one).
+#[utoipa::path(get, path = "/health", tag = "operations",
+    responses((status = 200, description = "The process is up", body = serde_json::Value)))]
 async fn health() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok" }))
 }
 
 /// The database answers and holds every migration of this build: route traffic here.
+#[utoipa::path(get, path = "/ready", tag = "operations",
+    responses(
+        (status = 200, description = "Ready", body = serde_json::Value),
+        (status = 503, description = "Not ready, with the reason", body = serde_json::Value),
+    ))]
 async fn ready(State(state): State<AppState>) -> Response {
     match state.registry.migrations_current().await {
         Ok(true) => (StatusCode::OK, Json(json!({ "status": "ready" }))).into_response(),

@@ -102,3 +102,51 @@ async fn the_demo_is_seeded_once_with_every_demo_login() {
 fn shotbook_synth_organizations() -> usize {
     shotbook_synth::demo::DEMO_ORGANIZATIONS.len()
 }
+
+/// The OpenAPI document is generated from the code; the committed copy (`docs/api/openapi.json`,
+/// for integrators and the API fuzzer) must be that document. `UPDATE_OPENAPI=1` rewrites it.
+#[test]
+fn the_committed_openapi_document_is_the_generated_one() {
+    let generated = shotbook_server::openapi::document_json() + "\n";
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/api/openapi.json");
+    if std::env::var_os("UPDATE_OPENAPI").is_some() {
+        std::fs::create_dir_all(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/api")).unwrap();
+        std::fs::write(path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "docs/api/openapi.json is stale: run `UPDATE_OPENAPI=1 cargo test -p shotbook-server --test http`"
+    );
+}
+
+/// Every path the document lists is served (none answers 404 or 405 to its documented method),
+/// and the document is served at `/v1/openapi.json` as committed.
+#[tokio::test]
+async fn every_documented_path_is_served() {
+    let db = TestDatabase::create("http-test").await.unwrap();
+    let server = Server::start(db.registry().clone()).await;
+    let (status, served) = server.get("/v1/openapi.json", None).await;
+    assert_eq!(status, 200);
+    let document: serde_json::Value =
+        serde_json::from_str(&shotbook_server::openapi::document_json()).unwrap();
+    assert_eq!(served, document);
+    let paths = document["paths"].as_object().unwrap();
+    assert!(paths.len() >= 8, "{:?}", paths.keys());
+    for (path, operations) in paths {
+        let concrete = path.replace("{id}", "01a24e14-b4a8-76ef-a81b-a99c948f9e2e");
+        for method in operations.as_object().unwrap().keys() {
+            let url = format!("{}{concrete}", server.base);
+            let request = match method.as_str() {
+                "get" => server.client.get(url),
+                "post" => server.client.post(url).json(&serde_json::json!({})),
+                other => panic!("undocumented method {other}"),
+            };
+            let status = request.send().await.unwrap().status().as_u16();
+            assert!(
+                status != 404 && status != 405,
+                "{method} {path} answered {status}"
+            );
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! The API's OpenAPI 3.1 document, generated from the handlers' and types' annotations (so it
+//! cannot drift from the code), served at `GET /v1/openapi.json` and committed as
+//! `docs/api/openapi.json` (a test fails when the committed copy is stale).
+
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::{auth, clients, error};
+
+/// The document.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Shotbook registry API",
+        version = "1",
+        description = "The state immunization registry's API for Shotbook workstations and other clients. Every request but sign-in, refresh, health and readiness carries `Authorization: Bearer <access token>`. Dates are MM/DD/YYYY; errors are `ErrorBody`."
+    ),
+    paths(
+        crate::health,
+        crate::ready,
+        auth::sign_in,
+        auth::refresh,
+        auth::sign_out,
+        auth::me,
+        clients::immunizations,
+        clients::record_historical_doses,
+    ),
+    components(schemas(error::ErrorBody, error::FieldIssue, error::CaptchaChallenge)),
+    modifiers(&BearerTokens),
+    tags(
+        (name = "operations", description = "Health and readiness for load balancers"),
+        (name = "sign-in", description = "Signing in, tokens, signing out"),
+        (name = "clients", description = "A client's record"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerTokens;
+
+impl Modify for BearerTokens {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut scheme = Http::new(HttpAuthScheme::Bearer);
+        scheme.bearer_format = Some("PASETO v4.local".into());
+        components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
+
+/// The document as pretty JSON (what is committed).
+pub fn document_json() -> String {
+    ApiDoc::openapi()
+        .to_pretty_json()
+        .expect("the OpenAPI document serializes")
+}
