@@ -16,8 +16,8 @@ use shotbook_core::ids::ClientId;
 use shotbook_protocol::{ChangeSource, Origin};
 use shotbook_server::tokens::{TokenKeys, REFRESH_PROOF_PREFIX};
 use shotbook_server_store::setup::{self, NewClient};
-use shotbook_server_store::sqlx;
 use shotbook_server_store::test_database::TestDatabase;
+use shotbook_server_store::{sqlx, PgRegistry};
 use shotbook_synth::demo::DEMO_PASSWORD;
 use shotbook_usecases::ports::{AccessReads, Registry};
 use time::macros::date;
@@ -58,15 +58,16 @@ fn sign_in_body(org: &str, username: &str, password: &str, device: &Device) -> V
 /// A demo registry (organizations and users) with one Texas client of TX0001 who consented.
 async fn demo_registry() -> (TestDatabase, ClientId) {
     let db = TestDatabase::create("api-test").await.unwrap();
-    let registry = db.registry();
-    shotbook_server::demo::seed(registry, OffsetDateTime::now_utc())
+    shotbook_server::demo::seed(db.registry(), OffsetDateTime::now_utc())
         .await
         .unwrap();
-    let clinic = registry
-        .organization_by_code("TX0001")
-        .await
-        .unwrap()
-        .unwrap();
+    let client = add_client(db.registry(), "TX0001", ConsentStatus::Granted).await;
+    (db, client)
+}
+
+/// Registers a client at the organization with org code `home`.
+async fn add_client(registry: &PgRegistry, home: &str, consent: ConsentStatus) -> ClientId {
+    let clinic = registry.organization_by_code(home).await.unwrap().unwrap();
     let client = ClientId::new();
     let origin = Origin {
         source: ChangeSource::Local,
@@ -85,14 +86,14 @@ async fn demo_registry() -> (TestDatabase, ClientId) {
             last_name: "Garza".into(),
             date_of_birth: date!(2020 - 03 - 14),
             gender: "F".into(),
-            consent: ConsentStatus::Granted,
+            consent,
             home_organization: Some(clinic.id),
         },
     )
     .await
     .unwrap();
     work.commit().await.unwrap();
-    (db, client)
+    client
 }
 
 async fn signed_in(server: &Server, org: &str, username: &str, device: &Device) -> Value {
@@ -386,5 +387,142 @@ async fn requests_without_a_valid_token_or_the_permission_are_refused() {
         (status, body["code"].as_str()),
         (401, Some("access_ended")),
         "an ended access stops the next request, not the next sign-in"
+    );
+}
+
+/// Every demo role against a Texas client of TX0001 who has **not** consented: who reads her
+/// history and who records a shot card, over HTTPS. Other organizations see identification
+/// only (the consent rule), roles without the permission are refused before the rule, and the
+/// registry's staff see no client at all. Each row says why.
+#[tokio::test]
+async fn the_authorization_matrix_over_https() {
+    let (db, consented) = demo_registry().await;
+    let withheld = add_client(db.registry(), "TX0001", ConsentStatus::NotGranted).await;
+    let server = Server::start(db.registry().clone()).await;
+    const OK: &str = "ok";
+    const CONSENT: &str = "consent_restricted";
+    // (org code, username, read history, record a shot card, why)
+    let matrix = [
+        (
+            "TX0001",
+            "tx.provider",
+            OK,
+            OK,
+            "her own clinic, full access",
+        ),
+        (
+            "TX0001",
+            "tx.supervisor",
+            OK,
+            OK,
+            "her own clinic; supervisors record doses",
+        ),
+        (
+            "TX0002",
+            "tx.float",
+            CONSENT,
+            CONSENT,
+            "signed in at the other clinic of hers",
+        ),
+        (
+            "TXSCH1",
+            "tx.school",
+            CONSENT,
+            "add_immunizations",
+            "a school reads only; not her school",
+        ),
+        (
+            "TXHSR7",
+            "tx.region",
+            CONSENT,
+            CONSENT,
+            "a region is not her clinic",
+        ),
+        (
+            "TXDSHS",
+            "tx.state",
+            CONSENT,
+            CONSENT,
+            "her state is not on record, so not assumed Texas",
+        ),
+        (
+            "MT0001",
+            "mt.readonly",
+            CONSENT,
+            "add_immunizations",
+            "Read Only with Consent",
+        ),
+        ("MT0001", "mt.records", CONSENT, CONSENT, "another clinic"),
+        ("MT0002", "mt.vaccines", CONSENT, CONSENT, "another clinic"),
+        (
+            "MT0001",
+            "mt.supervisor",
+            CONSENT,
+            "add_immunizations",
+            "Authorizing Officials manage users",
+        ),
+        (
+            "MTREG",
+            "mt.registry",
+            "view_client",
+            "add_immunizations",
+            "registry staff open no records",
+        ),
+    ];
+    let outcome = |status: u16, body: &Value| -> String {
+        match status {
+            200 if body.is_array() || body["saved"] == true => OK.to_string(),
+            403 => body["permission"]
+                .as_str()
+                .or(body["code"].as_str())
+                .unwrap_or_default()
+                .to_string(),
+            other => format!("{other} {body}"),
+        }
+    };
+    for (row, (org, username, read, write, why)) in matrix.into_iter().enumerate() {
+        // A vaccine of its own per row, so no card is a duplicate of another.
+        let cvx = [
+            "03", "21", "08", "20", "10", "83", "133", "116", "62", "114", "88",
+        ][row];
+        let card = json!({ "doses": [{ "cvx": cvx, "administeredOn": "03/20/2021" }] });
+        let tokens = signed_in(&server, org, username, &Device::new()).await;
+        let access = token(&tokens, "accessToken");
+        let (status, body) = server
+            .get(
+                &format!("/v1/clients/{withheld}/immunizations"),
+                Some(&access),
+            )
+            .await;
+        assert_eq!(outcome(status, &body), read, "{username} reads: {why}");
+        let (status, body) = server
+            .post(
+                &format!("/v1/clients/{withheld}/immunizations/historical"),
+                Some(&access),
+                &card,
+            )
+            .await;
+        assert_eq!(outcome(status, &body), write, "{username} records: {why}");
+        if read == CONSENT {
+            let (status, _) = server
+                .get(
+                    &format!("/v1/clients/{consented}/immunizations"),
+                    Some(&access),
+                )
+                .await;
+            assert_eq!(status, 200, "{username} reads a client who consented");
+        }
+    }
+    for path in ["/v1/me", &format!("/v1/clients/{withheld}/immunizations")] {
+        assert_eq!(server.get(path, None).await.0, 401, "signed out: {path}");
+    }
+    let doses: i64 = sqlx::query_scalar("SELECT count(*) FROM immunizations WHERE client_id = $1")
+        .bind(withheld.as_uuid())
+        .fetch_one(db.registry().pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        doses, 2,
+        "the two clinic users' cards, and nothing from anyone else"
     );
 }
