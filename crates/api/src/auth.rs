@@ -19,13 +19,12 @@ use shotbook_core::permission::{Permission, Role};
 use shotbook_core::session::Session;
 use shotbook_store::users::{self, MembershipRow};
 use shotbook_store::{audit, sessions};
-use shotbook_usecases::ports::SignInHost;
 use shotbook_usecases::sign_in::{check_credentials, CaptchaAnswer, SignInAttempt, SignInRefusal};
-use shotbook_usecases::{PortError, PortResult, UseCaseError, Via};
+use shotbook_usecases::{UseCaseError, Via};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::credentials::{audit_event, verify_off_thread};
+use crate::credentials::{audit_event, WorkstationSignIn};
 use crate::dto::{
     ChooseOrganizationRequest, NewPasswordRequest, OrganizationChoice, RememberedSignIn,
     SignInRequest, SignInStep, SignedInUser,
@@ -102,32 +101,6 @@ pub async fn sign_in(ctx: &AppContext, request: SignInRequest) -> AppResult<Sign
         remember: request.remember,
     }));
     Ok(step_for(stage))
-}
-
-/// What this workstation lends the ladder: Argon2 on the blocking pool, one attempt per
-/// account at a time in this process, and the in-memory count of unknown names.
-struct WorkstationSignIn<'a>(&'a AppContext);
-
-impl SignInHost for WorkstationSignIn<'_> {
-    type Turn = tokio::sync::OwnedMutexGuard<()>;
-
-    async fn one_at_a_time(&self, key: &str) -> PortResult<Self::Turn> {
-        Ok(self.0.guards().one_at_a_time(key).await)
-    }
-
-    async fn verify_password(&self, password: String, hash: String) -> PortResult<bool> {
-        verify_off_thread(password, hash)
-            .await
-            .map_err(|e| PortError::Failed(format!("{e}").into()))
-    }
-
-    async fn unknown_failures(&self, key: &str) -> PortResult<u32> {
-        Ok(self.0.guards().unknown_failures(key))
-    }
-
-    async fn count_unknown_failure(&self, key: &str) -> PortResult<u32> {
-        Ok(self.0.guards().count_unknown_failure(key))
-    }
 }
 
 fn step_for(stage: PendingStage) -> SignInStep {

@@ -2,12 +2,14 @@
 //! the async workers, the account audit event, and setting a new password. Its own module so
 //! `auth` and `account` both depend on it and not on each other.
 
-use shotbook_core::account::{check_new_password, PASSWORD_HISTORY};
 use shotbook_core::audit::{AuditAction, AuditEvent};
 use shotbook_core::error::{Issue, ValidationError};
 use shotbook_core::ids::{OrganizationId, UserId};
 use shotbook_core::password::{hash_password, verify_password};
-use shotbook_store::{audit, users, StoreError};
+use shotbook_store::{audit, StoreError};
+use shotbook_usecases::ports::SignInHost;
+use shotbook_usecases::sign_in::{choose_password, NewPassword};
+use shotbook_usecases::{PortError, PortResult, Via};
 use time::OffsetDateTime;
 
 use crate::error::{AppError, AppResult, FieldIssue};
@@ -72,8 +74,9 @@ pub(crate) async fn audit_event(
     Ok(())
 }
 
-/// Checks the rules (length, username, common passwords, the two entries match, not one of
-/// the last five) and stores the new password. Shared by the forced and voluntary changes.
+/// Checks the rules and stores the new password, through the use case every registry shares
+/// ([`shotbook_usecases::sign_in::choose_password`]): the forced change of a temporary
+/// password and the voluntary change alike. The session changing it stays; every other ends.
 pub(crate) async fn set_new_password(
     ctx: &AppContext,
     user: UserId,
@@ -81,36 +84,59 @@ pub(crate) async fn set_new_password(
     new_password: &str,
     confirm_password: &str,
 ) -> AppResult<()> {
-    check_new_password("newPassword", new_password, username).map_err(single)?;
-    if new_password != confirm_password {
-        return Err(single(Issue::new(
-            "confirmPassword",
-            "The two passwords do not match.",
-        )));
-    }
-    let previous = users::recent_password_hashes(ctx.store(), user, PASSWORD_HISTORY).await?;
-    let candidate = new_password.to_string();
-    let reused = tokio::task::spawn_blocking(move || {
-        previous.iter().any(|h| verify_password(&candidate, h))
-    })
-    .await
-    .map_err(AppError::internal)?;
-    if reused {
-        return Err(single(Issue::new(
-            "newPassword",
-            "Choose a password you have not used for your last 5 passwords.",
-        )));
-    }
-    let candidate = new_password.to_string();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&candidate))
-        .await
-        .map_err(AppError::internal)?;
-    let now = ctx.clock().now();
-    // Every other session of the user ends with the old password; the one changing it stays.
     let keep = ctx.session_token().map(|(hash, _)| hash);
-    users::set_password(ctx.store(), user, &hash, false, keep.as_deref(), now).await?;
-    let org = ctx.current_session().map(|s| s.organization_id);
-    audit_event(ctx, now, Some(user), org, AuditAction::PasswordChanged, "").await
+    let via = Via::Workstation {
+        name: ctx.workstation().to_string(),
+    };
+    let new = NewPassword {
+        user,
+        username: username.to_string(),
+        organization: ctx.current_session().map(|s| s.organization_id),
+        password: new_password.to_string(),
+        confirmation: confirm_password.to_string(),
+    };
+    choose_password(
+        ctx.store(),
+        &WorkstationSignIn(ctx),
+        new,
+        keep.as_deref(),
+        &via,
+        ctx.clock().now(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// What this workstation lends the ladder: Argon2 on the blocking pool, one attempt per
+/// account at a time in this process, and the in-memory count of unknown names.
+pub(crate) struct WorkstationSignIn<'a>(pub(crate) &'a AppContext);
+
+impl SignInHost for WorkstationSignIn<'_> {
+    type Turn = tokio::sync::OwnedMutexGuard<()>;
+
+    async fn one_at_a_time(&self, key: &str) -> PortResult<Self::Turn> {
+        Ok(self.0.guards().one_at_a_time(key).await)
+    }
+
+    async fn verify_password(&self, password: String, hash: String) -> PortResult<bool> {
+        verify_off_thread(password, hash)
+            .await
+            .map_err(|e| PortError::Failed(format!("{e}").into()))
+    }
+
+    async fn hash_password(&self, password: String) -> PortResult<String> {
+        tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|e| PortError::Failed(Box::new(e)))
+    }
+
+    async fn unknown_failures(&self, key: &str) -> PortResult<u32> {
+        Ok(self.0.guards().unknown_failures(key))
+    }
+
+    async fn count_unknown_failure(&self, key: &str) -> PortResult<u32> {
+        Ok(self.0.guards().count_unknown_failure(key))
+    }
 }
 
 pub(crate) fn single(issue: Issue) -> AppError {

@@ -391,3 +391,9 @@ async fn unknown_accounts_get_the_answers_of_a_wrong_password() {
     let (db, setup) = access_registry().await;
     contract::unknown_accounts_get_the_answers_of_a_wrong_password(db.registry(), &setup).await;
 }
+
+#[tokio::test]
+async fn a_chosen_password_replaces_the_temporary_one() {
+    let (db, setup) = access_registry().await;
+    contract::a_chosen_password_replaces_the_temporary_one(db.registry(), &setup).await;
+}

@@ -18,7 +18,10 @@ use shotbook_core::ids::{OrganizationId, UserId};
 use shotbook_core::permission::Role;
 use shotbook_server_store::api_sessions::{self, NewRefreshToken, Spend};
 use shotbook_usecases::ports::{AccessReads, AuditWrites, Registry, SignInHost};
-use shotbook_usecases::sign_in::{check_credentials, CaptchaAnswer, SignInAttempt, SignInRefusal};
+use shotbook_usecases::sign_in::{
+    check_credentials, choose_password, CaptchaAnswer, CredentialsAccepted, NewPassword,
+    SignInAttempt, SignInRefusal,
+};
 use shotbook_usecases::{Actor, PortError, PortResult, UseCaseError, Via};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -150,6 +153,12 @@ impl SignInHost for ServerSignIn<'_> {
         .map_err(|e| PortError::Failed(Box::new(e)))
     }
 
+    async fn hash_password(&self, password: String) -> PortResult<String> {
+        tokio::task::spawn_blocking(move || shotbook_core::password::hash_password(&password))
+            .await
+            .map_err(|e| PortError::Failed(Box::new(e)))
+    }
+
     async fn unknown_failures(&self, key: &str) -> PortResult<u32> {
         api_sessions::unknown_failures(&self.0.registry, &key_hash(key))
             .await
@@ -239,7 +248,7 @@ fn device_place(device: Uuid) -> Via {
 #[utoipa::path(post, path = "/v1/sign-in", tag = "sign-in", request_body = SignInRequest,
     responses(
         (status = 200, description = "Signed in", body = Tokens),
-        (status = 400, description = "`bad_device_key`, `password_change_required`", body = ErrorBody),
+        (status = 400, description = "`bad_device_key`, `password_change_required` (use `/v1/sign-in/new-password`)", body = ErrorBody),
         (status = 401, description = "`invalid_credentials`, `captcha_required` (with `captcha`), `account_locked`, `account_inactive`, `access_ended`, `temporary_password_expired`, `device_revoked`", body = ErrorBody),
         (status = 422, description = "Missing fields, or the confidentiality statement not accepted", body = ErrorBody),
     ))]
@@ -247,6 +256,78 @@ pub async fn sign_in(
     State(state): State<AppState>,
     Json(request): Json<SignInRequest>,
 ) -> ApiResult<Json<Tokens>> {
+    let (accepted, device) = credentials(&state, request).await?;
+    if accepted.must_change_password {
+        return Err(ApiError::BadRequest(
+            "password_change_required",
+            "This is a temporary password: choose your own with POST /v1/sign-in/new-password."
+                .into(),
+        ));
+    }
+    start_session(&state, &accepted, device).await
+}
+
+/// `POST /v1/sign-in/new-password`: the sign-in of a temporary password, with the password the
+/// user chose instead.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NewPasswordSignInRequest {
+    /// The sign-in, with the temporary password.
+    #[serde(flatten)]
+    pub sign_in: SignInRequest,
+    /// The password chosen.
+    pub new_password: String,
+    /// The same, typed again.
+    pub confirm_password: String,
+}
+
+/// `POST /v1/sign-in/new-password`: a temporary password (emailed on approval or reset)
+/// replaced by one the user chose, by the rules every registry shares, then signed in.
+#[utoipa::path(post, path = "/v1/sign-in/new-password", tag = "sign-in",
+    request_body = NewPasswordSignInRequest,
+    responses(
+        (status = 200, description = "Password changed and signed in", body = Tokens),
+        (status = 401, description = "As for sign-in", body = ErrorBody),
+        (status = 409, description = "`conflict`: the password is not a temporary one", body = ErrorBody),
+        (status = 422, description = "`newPassword` or `confirmPassword` issues", body = ErrorBody),
+    ))]
+pub async fn sign_in_with_new_password(
+    State(state): State<AppState>,
+    Json(request): Json<NewPasswordSignInRequest>,
+) -> ApiResult<Json<Tokens>> {
+    let (accepted, device) = credentials(&state, request.sign_in).await?;
+    if !accepted.must_change_password {
+        return Err(UseCaseError::Conflict(
+            "This password is not a temporary one; change it from your account instead.".into(),
+        )
+        .into());
+    }
+    let new = NewPassword {
+        user: accepted.user_id,
+        username: accepted.username.clone(),
+        organization: Some(accepted.organization_id),
+        password: request.new_password,
+        confirmation: request.confirm_password,
+    };
+    let now = state.clock.now();
+    choose_password(
+        &state.registry,
+        &ServerSignIn(&state),
+        new,
+        None,
+        &device_place(device.id),
+        now,
+    )
+    .await?;
+    start_session(&state, &accepted, device).await
+}
+
+/// The credentials step shared by both sign-ins: the statement accepted, the device's key
+/// well formed, the ladder (issuing a CAPTCHA when it asks for one), and the device enrolled.
+async fn credentials(
+    state: &AppState,
+    request: SignInRequest,
+) -> ApiResult<(CredentialsAccepted, api_sessions::Device)> {
     let public_key = device_key(&request.device.public_key)?;
     if !request.accept_confidentiality {
         return Err(
@@ -265,7 +346,7 @@ pub async fn sign_in(
         .take(100)
         .collect::<String>();
     let now = state.clock.now();
-    let captcha = judge_captcha(&state, request.captcha.as_ref()).await?;
+    let captcha = judge_captcha(state, request.captcha.as_ref()).await?;
     // Until the device is enrolled (after the credentials), the place is its key's hash.
     let place = Via::Workstation {
         name: format!(
@@ -279,21 +360,21 @@ pub async fn sign_in(
         password: request.password,
         captcha,
     };
-    let accepted =
-        match check_credentials(&state.registry, &ServerSignIn(&state), attempt, &place, now).await
-        {
-            Ok(accepted) => accepted,
-            Err(UseCaseError::SignInRefused(SignInRefusal::CaptchaRequired)) => {
-                return Err(ApiError::CaptchaRequired(issue_captcha(&state).await?))
-            }
-            Err(e) => return Err(e.into()),
-        };
-    if accepted.must_change_password {
-        return Err(ApiError::BadRequest(
-            "password_change_required",
-            "This is a temporary password: choose your own at a Shotbook workstation first.".into(),
-        ));
-    }
+    let accepted = match check_credentials(
+        &state.registry,
+        &ServerSignIn(state),
+        attempt,
+        &place,
+        now,
+    )
+    .await
+    {
+        Ok(accepted) => accepted,
+        Err(UseCaseError::SignInRefused(SignInRefusal::CaptchaRequired)) => {
+            return Err(ApiError::CaptchaRequired(issue_captcha(state).await?))
+        }
+        Err(e) => return Err(e.into()),
+    };
     let device = api_sessions::enroll_device(
         &state.registry,
         &public_key,
@@ -305,6 +386,16 @@ pub async fn sign_in(
     if device.revoked {
         return Err(ApiError::Unauthenticated("device_revoked"));
     }
+    Ok((accepted, device))
+}
+
+/// Audits the statement accepted and the sign-in, and issues the first tokens of a new family.
+async fn start_session(
+    state: &AppState,
+    accepted: &CredentialsAccepted,
+    device: api_sessions::Device,
+) -> ApiResult<Json<Tokens>> {
+    let now = state.clock.now();
     let via = device_place(device.id);
     let mut work = state.registry.begin(via.origin(), now).await?;
     for action in [AuditAction::ConfidentialityAccepted, AuditAction::SignIn] {
@@ -321,7 +412,7 @@ pub async fn sign_in(
     }
     work.commit().await?;
     let tokens = issue_tokens(
-        &state,
+        state,
         accepted.user_id,
         accepted.organization_id,
         device.id,

@@ -60,6 +60,10 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health))
         .route("/ready", get(ready))
         .route("/v1/sign-in", post(auth::sign_in))
+        .route(
+            "/v1/sign-in/new-password",
+            post(auth::sign_in_with_new_password),
+        )
         .route("/v1/tokens/refresh", post(auth::refresh))
         .route("/v1/sign-out", post(auth::sign_out))
         .route("/v1/me", get(auth::me))

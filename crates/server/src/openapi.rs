@@ -19,6 +19,7 @@ use crate::{auth, clients, error};
         crate::health,
         crate::ready,
         auth::sign_in,
+        auth::sign_in_with_new_password,
         auth::refresh,
         auth::sign_out,
         auth::me,

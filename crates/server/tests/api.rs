@@ -526,3 +526,85 @@ async fn the_authorization_matrix_over_https() {
         "the two clinic users' cards, and nothing from anyone else"
     );
 }
+
+/// A user approved with an emailed temporary password signs in over the API by choosing her
+/// own: the rules refuse a short one by field, the plain sign-in points to the right endpoint,
+/// and afterwards the chosen password signs in and the temporary one does not.
+#[tokio::test]
+async fn a_temporary_password_is_replaced_at_sign_in() {
+    let (db, _) = demo_registry().await;
+    let server = Server::start(db.registry().clone()).await;
+    let temporary = "Temp-Lariat-4417";
+    sqlx::query(
+        "UPDATE users SET password_hash = $1, must_change_password = true,
+                temporary_password_issued_at = now()
+         WHERE username = 'mt.records'",
+    )
+    .bind(shotbook_core::password::hash_password(temporary))
+    .execute(db.registry().pool())
+    .await
+    .unwrap();
+    let device = Device::new();
+    let (status, body) = server
+        .post(
+            "/v1/sign-in",
+            None,
+            &sign_in_body("MT0001", "mt.records", temporary, &device),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("password_change_required"))
+    );
+
+    let mut request = sign_in_body("MT0001", "mt.records", temporary, &device);
+    request["newPassword"] = json!("short");
+    request["confirmPassword"] = json!("short");
+    let (status, body) = server
+        .post("/v1/sign-in/new-password", None, &request)
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["issues"][0]["field"], "newPassword");
+
+    request["newPassword"] = json!("Flathead-Lake-Cherries-7");
+    request["confirmPassword"] = json!("Flathead-Lake-Cherries-7");
+    let (status, tokens) = server
+        .post("/v1/sign-in/new-password", None, &request)
+        .await;
+    assert_eq!(status, 200, "{tokens}");
+    assert_eq!(tokens["user"]["role"], "record_maintenance");
+
+    let (status, _) = server
+        .post(
+            "/v1/sign-in",
+            None,
+            &sign_in_body("MT0001", "mt.records", "Flathead-Lake-Cherries-7", &device),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, body) = server
+        .post(
+            "/v1/sign-in",
+            None,
+            &sign_in_body("MT0001", "mt.records", temporary, &device),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("invalid_credentials"))
+    );
+    let (status, body) = server
+        .post("/v1/sign-in/new-password", None, &request)
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("invalid_credentials")),
+        "the temporary password is gone"
+    );
+    let changed: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'password_changed'")
+            .fetch_one(db.registry().pool())
+            .await
+            .unwrap();
+    assert_eq!(changed, 1);
+}

@@ -15,7 +15,9 @@
 //! The host serializes attempts on one [`account_key`] ([`SignInHost::one_at_a_time`]), so
 //! each attempt reads the failure count the one before it left.
 
-use shotbook_core::account::{self, LockoutStage, FAILURES_BEFORE_LOCK};
+use shotbook_core::account::{
+    self, check_new_password, LockoutStage, FAILURES_BEFORE_LOCK, PASSWORD_HISTORY,
+};
 use shotbook_core::audit::{AuditAction, AuditEvent};
 use shotbook_core::error::{Issue, IssueCollector};
 use shotbook_core::ids::{OrganizationId, UserId};
@@ -336,4 +338,74 @@ async fn unknown_account<R: Registry, H: SignInHost, T>(
         },
     };
     refuse(registry, via, now, None, "unknown account", refusal).await
+}
+
+/// A password the user chose, typed twice.
+#[derive(Debug, Clone)]
+pub struct NewPassword {
+    /// The user.
+    pub user: UserId,
+    /// Their username (the password may not be it).
+    pub username: String,
+    /// The organization they act for, if known (for the audit row).
+    pub organization: Option<OrganizationId>,
+    /// The new password.
+    pub password: String,
+    /// The same, typed again.
+    pub confirmation: String,
+}
+
+/// Sets a password the user chose, replacing a temporary one or their current one: at least 12
+/// characters, not the username, not a common or breached password, typed the same twice, not
+/// one of the last 5. Stored with the history, audited (`password_changed`) in the same unit of
+/// work; every other session of the user on this registry ends (`keep_session` is the host's
+/// own, if any). Issues name `newPassword` and `confirmPassword`.
+pub async fn choose_password<R: Registry, H: SignInHost>(
+    registry: &R,
+    host: &H,
+    new: NewPassword,
+    keep_session: Option<&str>,
+    via: &Via,
+    now: OffsetDateTime,
+) -> UseCaseResult<()> {
+    check_new_password("newPassword", &new.password, &new.username).map_err(|issue| {
+        shotbook_core::error::ValidationError {
+            issues: vec![issue],
+        }
+    })?;
+    if new.password != new.confirmation {
+        return Err(shotbook_core::error::ValidationError::single(
+            "confirmPassword",
+            "The two passwords do not match.",
+        )
+        .into());
+    }
+    for previous in registry
+        .recent_password_hashes(new.user, PASSWORD_HISTORY)
+        .await?
+    {
+        if host.verify_password(new.password.clone(), previous).await? {
+            return Err(shotbook_core::error::ValidationError::single(
+                "newPassword",
+                "Choose a password you have not used for your last 5 passwords.",
+            )
+            .into());
+        }
+    }
+    let hash = host.hash_password(new.password).await?;
+    let mut work = registry.begin(via.origin(), now).await?;
+    work.set_chosen_password(new.user, &hash, keep_session)
+        .await?;
+    work.audit(&AuditEvent {
+        at: now,
+        user_id: Some(new.user),
+        organization_id: new.organization,
+        workstation: via.audit_place(),
+        action: AuditAction::PasswordChanged,
+        client_id: None,
+        detail: None,
+    })
+    .await?;
+    work.commit().await?;
+    Ok(())
 }

@@ -444,3 +444,9 @@ async fn unknown_accounts_get_the_answers_of_a_wrong_password() {
     let (r, setup) = access_registry();
     contract::unknown_accounts_get_the_answers_of_a_wrong_password(&r, &setup).await;
 }
+
+#[tokio::test]
+async fn a_chosen_password_replaces_the_temporary_one() {
+    let (r, setup) = access_registry();
+    contract::a_chosen_password_replaces_the_temporary_one(&r, &setup).await;
+}

@@ -65,6 +65,22 @@ impl SignInReads for PgRegistry {
             access_ends: row.access_end_date,
         }))
     }
+
+    async fn recent_password_hashes(&self, user: UserId, keep: usize) -> PortResult<Vec<String>> {
+        sqlx::query_scalar(
+            "SELECT password_hash FROM (
+                 SELECT password_hash, updated_at AS at, 1 AS current FROM users WHERE id = $1
+                 UNION ALL
+                 SELECT password_hash, created_at AS at, 0 AS current
+                 FROM password_history WHERE user_id = $1) hashes
+             ORDER BY current DESC, at DESC LIMIT $2",
+        )
+        .bind(user.as_uuid())
+        .bind(i64::try_from(keep).unwrap_or(i64::MAX))
+        .fetch_all(self.pool())
+        .await
+        .map_err(failed)
+    }
 }
 
 async fn log_user(work: &mut PgWork, user: UserId) -> PortResult<()> {
@@ -107,6 +123,46 @@ impl SignInWrites for PgWork {
             log_user(self, user).await?;
         }
         Ok(done == 1)
+    }
+
+    async fn set_chosen_password(
+        &mut self,
+        user: UserId,
+        password_hash: &str,
+        _keep_session: Option<&str>,
+    ) -> PortResult<()> {
+        let now = self.now();
+        sqlx::query(
+            "INSERT INTO password_history (user_id, password_hash, created_at)
+             SELECT id, password_hash, $2 FROM users WHERE id = $1",
+        )
+        .bind(user.as_uuid())
+        .bind(now)
+        .execute(self.connection())
+        .await
+        .map_err(failed)?;
+        sqlx::query(
+            "UPDATE users SET password_hash = $2, must_change_password = false,
+                    temporary_password_issued_at = NULL, failed_attempts = 0, locked_at = NULL,
+                    updated_at = $3
+             WHERE id = $1",
+        )
+        .bind(user.as_uuid())
+        .bind(password_hash)
+        .bind(now)
+        .execute(self.connection())
+        .await
+        .map_err(failed)?;
+        // The API's sessions are its refresh tokens: every one of the user's ends.
+        sqlx::query(
+            "UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+        )
+        .bind(user.as_uuid())
+        .bind(now)
+        .execute(self.connection())
+        .await
+        .map_err(failed)?;
+        log_user(self, user).await
     }
 
     async fn inactivate_account(&mut self, user: UserId, reason: &str) -> PortResult<()> {

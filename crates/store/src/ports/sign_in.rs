@@ -40,6 +40,14 @@ impl SignInReads for Store {
             password_hash: row.password_hash,
         }))
     }
+
+    async fn recent_password_hashes(
+        &self,
+        user: shotbook_core::ids::UserId,
+        keep: usize,
+    ) -> PortResult<Vec<String>> {
+        Ok(users::recent_password_hashes(self, user, keep).await?)
+    }
 }
 
 impl SignInWrites for Work {
@@ -58,6 +66,16 @@ impl SignInWrites for Work {
     ) -> PortResult<bool> {
         let now = self.now();
         Ok(users::record_sign_in_unless_locked_in_tx(self, user, now).await?)
+    }
+
+    async fn set_chosen_password(
+        &mut self,
+        user: shotbook_core::ids::UserId,
+        password_hash: &str,
+        keep_session: Option<&str>,
+    ) -> PortResult<()> {
+        let now = self.now();
+        Ok(users::set_password_in_tx(self, user, password_hash, false, keep_session, now).await?)
     }
 
     async fn inactivate_account(

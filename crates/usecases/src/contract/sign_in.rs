@@ -9,7 +9,9 @@ use super::access::{
 use super::clock;
 use crate::memory::MemoryHost;
 use crate::ports::Registry;
-use crate::sign_in::{check_credentials, CaptchaAnswer, SignInAttempt, SignInRefusal};
+use crate::sign_in::{
+    check_credentials, choose_password, CaptchaAnswer, NewPassword, SignInAttempt, SignInRefusal,
+};
 use crate::{UseCaseError, Via};
 
 fn desk() -> Via {
@@ -230,4 +232,77 @@ pub async fn unknown_accounts_get_the_answers_of_a_wrong_password<R: Registry>(
         }
         other => panic!("empty fields are named: {other:?}"),
     }
+}
+
+/// Nancy replaces her temporary password: a short one, a mismatch and the temporary one itself
+/// are refused by field; a good one is kept, signs her in without a forced change, and the
+/// temporary one no longer works.
+pub async fn a_chosen_password_replaces_the_temporary_one<R: Registry>(
+    registry: &R,
+    setup: &AccessSetup,
+) {
+    let (nancy, temporary) =
+        submit_sign_approve_creates_the_account_with_a_temporary_password(registry, setup).await;
+    let host = MemoryHost::default();
+    let via = desk();
+    let now = clock().0 + Duration::hours(1);
+    let choose = |password: &str, confirmation: &str| {
+        choose_password(
+            registry,
+            &host,
+            NewPassword {
+                user: nancy,
+                username: "nancy.nurse".into(),
+                organization: Some(setup.clinic),
+                password: password.into(),
+                confirmation: confirmation.into(),
+            },
+            None,
+            &via,
+            now,
+        )
+    };
+    let issue = |result: Result<(), UseCaseError>| match result {
+        Err(UseCaseError::Invalid(v)) => v.issues[0].clone(),
+        other => panic!("a field issue, not {other:?}"),
+    };
+    let field = |result| issue(result).field;
+    let reused = |result| issue(result).message.contains("last 5");
+    assert_eq!(field(choose("short", "short").await), "newPassword");
+    assert_eq!(
+        field(choose("Bitterroot-Valley-1889", "Bitterroot-Valley-1899").await),
+        "confirmPassword"
+    );
+    assert!(
+        reused(choose(&temporary, &temporary).await),
+        "the temporary password is not a new one"
+    );
+    choose("Bitterroot-Valley-1889", "Bitterroot-Valley-1889")
+        .await
+        .expect("a good password is kept");
+
+    let sign_in = |password: &str| {
+        check_credentials(
+            registry,
+            &host,
+            attempt("MT9001", "nancy.nurse", password, CaptchaAnswer::None),
+            &via,
+            now,
+        )
+    };
+    let accepted = sign_in("Bitterroot-Valley-1889")
+        .await
+        .expect("the new password");
+    assert!(!accepted.must_change_password);
+    assert_eq!(
+        refusal(sign_in(&temporary).await),
+        SignInRefusal::InvalidCredentials
+    );
+    assert!(
+        reused(choose(&temporary, &temporary).await),
+        "nor is any of the last five"
+    );
+    assert!(reused(
+        choose("Bitterroot-Valley-1889", "Bitterroot-Valley-1889").await
+    ));
 }

@@ -41,6 +41,8 @@ pub struct SignInState {
     pub temporary_password_issued_at: Option<time::OffsetDateTime>,
     /// The last successful sign-in, or the account's creation.
     pub last_used_at: time::OffsetDateTime,
+    /// Earlier password hashes, oldest first.
+    pub previous_hashes: Vec<String>,
 }
 
 impl SignInState {
@@ -50,6 +52,7 @@ impl SignInState {
             failed_attempts: 0,
             temporary_password_issued_at: temporary.then_some(at),
             last_used_at: at,
+            previous_hashes: Vec::new(),
         }
     }
 }
@@ -324,7 +327,11 @@ impl AccessWrites for MemoryWork {
         account.facts.locked = false;
         account.password_hash = password_hash.to_string();
         account.must_change_password = true;
-        account.sign_ins = SignInState::new(self.at, true);
+        let previous = std::mem::take(&mut account.sign_ins.previous_hashes);
+        account.sign_ins = SignInState {
+            previous_hashes: previous,
+            ..SignInState::new(self.at, true)
+        };
         self.log(Entity::User, user.to_string(), ChangeOp::Update);
         Ok(())
     }

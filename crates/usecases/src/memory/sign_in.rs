@@ -42,6 +42,18 @@ impl SignInReads for MemoryRegistry {
             })
         })
     }
+
+    async fn recent_password_hashes(&self, user: UserId, keep: usize) -> PortResult<Vec<String>> {
+        self.read(|s| {
+            s.accounts.get(&user).map(|a| {
+                std::iter::once(a.password_hash.clone())
+                    .chain(a.sign_ins.previous_hashes.iter().rev().cloned())
+                    .take(keep)
+                    .collect()
+            })
+        })?
+        .ok_or(PortError::NotFound("user"))
+    }
 }
 
 impl MemoryWork {
@@ -77,6 +89,23 @@ impl SignInWrites for MemoryWork {
         Ok(true)
     }
 
+    async fn set_chosen_password(
+        &mut self,
+        user: UserId,
+        password_hash: &str,
+        _keep_session: Option<&str>,
+    ) -> PortResult<()> {
+        let account = self.account_mut(user)?;
+        let old = std::mem::replace(&mut account.password_hash, password_hash.to_string());
+        account.sign_ins.previous_hashes.push(old);
+        account.must_change_password = false;
+        account.sign_ins.temporary_password_issued_at = None;
+        account.sign_ins.failed_attempts = 0;
+        account.facts.locked = false;
+        self.log(Entity::User, user.to_string(), ChangeOp::Update);
+        Ok(())
+    }
+
     async fn inactivate_account(&mut self, user: UserId, _reason: &str) -> PortResult<()> {
         let account = self.account_mut(user)?;
         if account.facts.active {
@@ -97,6 +126,10 @@ impl SignInHost for MemoryHost {
 
     async fn verify_password(&self, password: String, hash: String) -> PortResult<bool> {
         Ok(hash == format!("hash:{password}"))
+    }
+
+    async fn hash_password(&self, password: String) -> PortResult<String> {
+        Ok(format!("hash:{password}"))
     }
 
     async fn unknown_failures(&self, key: &str) -> PortResult<u32> {

@@ -47,6 +47,12 @@ pub trait SignInReads {
         organization_code: &str,
         username: &str,
     ) -> impl Future<Output = PortResult<Option<SignInAccount>>> + Send;
+    /// The current password hash and the `keep - 1` before it, newest first (the reuse rule).
+    fn recent_password_hashes(
+        &self,
+        user: UserId,
+        keep: usize,
+    ) -> impl Future<Output = PortResult<Vec<String>>> + Send;
 }
 
 /// Writes of the ladder. Each logs its change to the account.
@@ -64,6 +70,15 @@ pub trait SignInWrites {
         &mut self,
         user: UserId,
     ) -> impl Future<Output = PortResult<bool>> + Send;
+    /// Replaces the password with one the user chose (hash): the old hash joins the history,
+    /// the temporary flag, failure count and lock are cleared, and the user's sessions on this
+    /// registry end except `keep_session` (the hash of the host's own session token, if any).
+    fn set_chosen_password(
+        &mut self,
+        user: UserId,
+        password_hash: &str,
+        keep_session: Option<&str>,
+    ) -> impl Future<Output = PortResult<()>> + Send;
     /// Inactivates the account with `reason` (an inactive one is left as it is).
     fn inactivate_account(
         &mut self,
@@ -85,6 +100,8 @@ pub trait SignInHost: Send + Sync {
         password: String,
         hash: String,
     ) -> impl Future<Output = PortResult<bool>> + Send;
+    /// The hash kept of a new password (slow by design: off the async threads).
+    fn hash_password(&self, password: String) -> impl Future<Output = PortResult<String>> + Send;
     /// Failed sign-ins counted so far for `key` ([`crate::sign_in::account_key`]), a name
     /// that matches no account.
     fn unknown_failures(&self, key: &str) -> impl Future<Output = PortResult<u32>> + Send;
