@@ -397,3 +397,10 @@ async fn a_chosen_password_replaces_the_temporary_one() {
     let (db, setup) = access_registry().await;
     contract::a_chosen_password_replaces_the_temporary_one(db.registry(), &setup).await;
 }
+
+#[tokio::test]
+async fn an_agreement_code_expires_and_stops_after_ten_wrong_tries() {
+    let (db, setup) = access_registry().await;
+    contract::an_agreement_code_expires_and_stops_after_ten_wrong_tries(db.registry(), &setup)
+        .await;
+}

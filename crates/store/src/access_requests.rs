@@ -49,6 +49,10 @@ pub struct AccessRequestRow {
     pub agreement_signed_at: Option<String>,
     /// When first submitted (RFC 3339).
     pub submitted_at: Option<String>,
+    /// When the current agreement code was sent (RFC 3339).
+    pub agreement_code_issued_at: Option<String>,
+    /// Wrong codes tried since.
+    pub agreement_failures: i64,
     /// When approved, returned or rejected.
     pub decided_at: Option<String>,
     /// By whom.
@@ -85,7 +89,8 @@ const SELECT: &str = "SELECT r.id, r.request_number, r.request_type, r.status, r
         o.county AS organization_county, o.kind AS organization_kind,
         r.requested_by, u.first_name || ' ' || u.last_name AS requested_by_name,
         r.form, r.subject_user_id, r.agreement_code_hash, r.agreement, r.agreement_signed_at,
-        r.submitted_at, r.decided_at, r.decided_by, r.decision_reason, r.created_at, r.updated_at
+        r.submitted_at, r.agreement_code_issued_at, r.agreement_failures, r.decided_at, r.decided_by,
+        r.decision_reason, r.created_at, r.updated_at
     FROM access_requests r
     JOIN organizations o ON o.id = r.organization_id
     JOIN users u ON u.id = r.requested_by";
@@ -173,11 +178,13 @@ pub async fn submit_in_tx(
     now: OffsetDateTime,
 ) -> StoreResult<()> {
     sqlx::query(
-        "UPDATE access_requests SET status = ?, subject_user_id = ?,
-                agreement_code_hash = coalesce(?, agreement_code_hash),
-                submitted_at = coalesce(submitted_at, ?), decided_at = NULL, decided_by = NULL,
-                updated_at = ?
-         WHERE id = ?",
+        "UPDATE access_requests SET status = ?1, subject_user_id = ?2,
+                agreement_code_hash = coalesce(?3, agreement_code_hash),
+                agreement_code_issued_at = CASE WHEN ?3 IS NULL THEN agreement_code_issued_at ELSE ?4 END,
+                agreement_failures = CASE WHEN ?3 IS NULL THEN agreement_failures ELSE 0 END,
+                submitted_at = coalesce(submitted_at, ?4), decided_at = NULL, decided_by = NULL,
+                updated_at = ?5
+         WHERE id = ?6",
     )
     .bind(status.code())
     .bind(subject_user.map(|u| u.to_string()))
@@ -188,6 +195,24 @@ pub async fn submit_in_tx(
     .execute(&mut **tx)
     .await?;
     log_in_tx(tx, id, ChangeOp::Update, now).await
+}
+
+/// Counts a wrong agreement code tried on request `id`; returns the new count.
+pub async fn count_agreement_failure_in_tx(
+    tx: &mut Work,
+    id: Uuid,
+    now: OffsetDateTime,
+) -> StoreResult<u32> {
+    let (failures,): (i64,) = sqlx::query_as(
+        "UPDATE access_requests SET agreement_failures = agreement_failures + 1, updated_at = ?
+         WHERE id = ? RETURNING agreement_failures",
+    )
+    .bind(timestamp(now))
+    .bind(id.to_string())
+    .fetch_one(&mut **tx)
+    .await?;
+    log_in_tx(tx, id, ChangeOp::Update, now).await?;
+    Ok(u32::try_from(failures).unwrap_or(u32::MAX))
 }
 
 /// Stores the signed agreement (JSON) and moves the request on.

@@ -414,3 +414,9 @@ async fn a_chosen_password_replaces_the_temporary_one() {
     let (r, setup) = access_registry().await;
     contract::a_chosen_password_replaces_the_temporary_one(&r, &setup).await;
 }
+
+#[tokio::test]
+async fn an_agreement_code_expires_and_stops_after_ten_wrong_tries() {
+    let (r, setup) = access_registry().await;
+    contract::an_agreement_code_expires_and_stops_after_ten_wrong_tries(&r, &setup).await;
+}

@@ -14,7 +14,8 @@
 use shotbook_core::access_request::{
     agreement_statements, free_username, normalize_agreement_code, username_base,
     AccessRequestForm, AgreementInput, AgreementRecord, FormContext, RequestForm, RequestStatus,
-    RequestStep, RequestType, SignedAgreement, TransitionError, SIGNATURE_STATEMENT,
+    RequestStep, RequestType, SignedAgreement, TransitionError, AGREEMENT_CODE_ATTEMPTS,
+    AGREEMENT_CODE_VALIDITY, SIGNATURE_STATEMENT,
 };
 use shotbook_core::audit::{AuditAction, AuditEvent};
 use shotbook_core::clock::Clock;
@@ -681,23 +682,65 @@ async fn agreement_request<R: Registry, H: AccessHost>(
     }
     issues.finish()?;
     let hash = host.code_hash(&normalize_agreement_code(proof.code));
+    let now = clock.now();
     let found = registry.access_request_by_number(proof.number).await?;
-    let Some(row) = found.filter(|r| r.agreement_code_hash.as_deref() == Some(hash.as_str()))
-    else {
+    let matches = |r: &StoredAccessRequest| r.agreement_code_hash.as_deref() == Some(hash.as_str());
+    let row = match found {
+        Some(row) if matches(&row) => row,
+        found => {
+            let mut work = registry.begin(proof.via.origin(), now).await?;
+            let mut detail = "request number and code do not match".to_string();
+            if let Some(row) = found.filter(|r| r.agreement_code_hash.is_some()) {
+                // Counted on the request, so guessing one request's code is bounded however
+                // many workstations or addresses the guesses come from.
+                let failures = work.count_agreement_failure(row.id).await?;
+                detail = format!("{}: wrong code ({failures})", row.number);
+            }
+            work.audit(&AuditEvent {
+                at: now,
+                user_id: proof.signed_in.map(|(u, _)| u),
+                organization_id: None,
+                workstation: proof.via.audit_place(),
+                action: AuditAction::UserAgreementRefused,
+                client_id: None,
+                detail: Some(detail),
+            })
+            .await?;
+            work.commit().await?;
+            return Err(ValidationError::single(
+                "code",
+                "The request number and code do not match a User Agreement. Check the email, or ask your supervisor.",
+            )
+            .into());
+        }
+    };
+    let refusal = if row.agreement_failures >= AGREEMENT_CODE_ATTEMPTS {
+        Some((
+            "too many wrong codes",
+            "Too many wrong codes were tried for this request. Ask your supervisor to resend the User Agreement.",
+        ))
+    } else if row
+        .agreement_code_issued_at
+        .is_some_and(|issued| now - issued > AGREEMENT_CODE_VALIDITY)
+    {
+        Some((
+            "code expired",
+            "This agreement code has expired (codes work for 14 days). Ask your supervisor to resend the User Agreement.",
+        ))
+    } else {
+        None
+    };
+    if let Some((why, message)) = refusal {
         refuse_agreement(
             registry,
-            clock.now(),
+            now,
             proof,
-            None,
-            "request number and code do not match".into(),
+            Some(row.organization),
+            format!("{}: {why}", row.number),
         )
         .await?;
-        return Err(ValidationError::single(
-            "code",
-            "The request number and code do not match a User Agreement. Check the email, or ask your supervisor.",
-        )
-        .into());
-    };
+        return Err(ValidationError::single("code", message).into());
+    }
     if let Some((user, organization)) = proof.signed_in {
         if row.subject != Some(user) {
             refuse_agreement(

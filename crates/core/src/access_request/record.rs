@@ -145,17 +145,23 @@ pub struct AgreementRecord {
 /// The agreement code's alphabet: no look-alikes (0/O, 1/I).
 pub const AGREEMENT_CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
-/// An agreement code, `ABCD-EFGH`: eight characters of [`AGREEMENT_CODE_ALPHABET`], each
-/// chosen by `draw(n)`, which returns a random index below `n` (the host's randomness).
+/// How long an emailed agreement code works (the supervisor resends the agreement after).
+pub const AGREEMENT_CODE_VALIDITY: time::Duration = time::Duration::days(14);
+/// Wrong codes tried on one request before its code stops working (until resent).
+pub const AGREEMENT_CODE_ATTEMPTS: u32 = 10;
+
+/// An agreement code, `ABCD-EFGH-JKLM`: twelve characters of [`AGREEMENT_CODE_ALPHABET`] (60
+/// bits), each chosen by `draw(n)`, which returns a random index below `n` (the host's
+/// randomness).
 pub fn agreement_code(mut draw: impl FnMut(usize) -> usize) -> String {
-    let chars: String = (0..8)
+    let chars: String = (0..12)
         .map(|_| {
             AGREEMENT_CODE_ALPHABET
                 [draw(AGREEMENT_CODE_ALPHABET.len()) % AGREEMENT_CODE_ALPHABET.len()]
                 as char
         })
         .collect();
-    format!("{}-{}", &chars[..4], &chars[4..])
+    format!("{}-{}-{}", &chars[..4], &chars[4..8], &chars[8..])
 }
 
 /// An agreement code as typed, reduced to what is compared: letters and digits, upper case.
@@ -186,13 +192,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_are_two_groups_of_four_and_compare_without_dashes_or_case() {
+    fn codes_are_three_groups_of_four_and_compare_without_dashes_or_case() {
         let mut n = 0;
         let code = agreement_code(|len| {
             n += 1;
             n % len
         });
-        assert_eq!(code, "BCDE-FGHJ");
+        assert_eq!(code, "BCDE-FGHJ-KLMN");
+        let bits = (AGREEMENT_CODE_ALPHABET.len() as f64).log2() * 12.0;
+        assert!(bits >= 60.0, "{bits} bits");
         assert_eq!(normalize_agreement_code(" bcde-fghj "), "BCDEFGHJ");
     }
 

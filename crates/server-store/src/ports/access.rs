@@ -61,11 +61,13 @@ struct RequestRow {
     agreement_code_hash: Option<String>,
     agreement: Option<Json<serde_json::Value>>,
     submitted_at: Option<OffsetDateTime>,
+    agreement_code_issued_at: Option<OffsetDateTime>,
+    agreement_failures: i32,
 }
 
 const REQUEST_SELECT: &str = "SELECT r.id, r.request_number, r.request_type, r.status, r.organization_id,
         o.state AS organization_state, r.requested_by, r.form, r.subject_user_id, r.agreement_code_hash,
-        r.agreement, r.submitted_at
+        r.agreement, r.submitted_at, r.agreement_code_issued_at, r.agreement_failures
     FROM access_requests r JOIN organizations o ON o.id = r.organization_id";
 
 impl RequestRow {
@@ -91,6 +93,8 @@ impl RequestRow {
             agreement_code_hash: self.agreement_code_hash,
             agreement,
             submitted_at: self.submitted_at,
+            agreement_code_issued_at: self.agreement_code_issued_at,
+            agreement_failures: u32::try_from(self.agreement_failures).unwrap_or(0),
         })
     }
 }
@@ -290,6 +294,9 @@ impl AccessWrites for PgWork {
         sqlx::query(
             "UPDATE access_requests SET status = $1, subject_user_id = $2,
                     agreement_code_hash = coalesce($3, agreement_code_hash),
+                    agreement_code_issued_at = CASE WHEN $3::text IS NULL
+                        THEN agreement_code_issued_at ELSE $4 END,
+                    agreement_failures = CASE WHEN $3::text IS NULL THEN agreement_failures ELSE 0 END,
                     submitted_at = coalesce(submitted_at, $4), decided_at = NULL, decided_by = NULL,
                     updated_at = $4
              WHERE id = $5",
@@ -303,6 +310,21 @@ impl AccessWrites for PgWork {
         .await
         .map_err(failed)?;
         log_request(self, id, ChangeOp::Update).await
+    }
+
+    async fn count_agreement_failure(&mut self, id: AccessRequestId) -> PortResult<u32> {
+        let now = self.now();
+        let failures: i32 = sqlx::query_scalar(
+            "UPDATE access_requests SET agreement_failures = agreement_failures + 1, updated_at = $1
+             WHERE id = $2 RETURNING agreement_failures",
+        )
+        .bind(now)
+        .bind(id.as_uuid())
+        .fetch_one(self.connection())
+        .await
+        .map_err(failed)?;
+        log_request(self, id, ChangeOp::Update).await?;
+        Ok(u32::try_from(failures).unwrap_or(u32::MAX))
     }
 
     async fn record_agreement(

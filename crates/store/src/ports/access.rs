@@ -61,6 +61,12 @@ fn request_facts(row: AccessRequestRow) -> PortResult<StoredAccessRequest> {
             .as_deref()
             .map(|t| OffsetDateTime::parse(t, &Rfc3339).map_err(|_| damaged("timestamp")))
             .transpose()?,
+        agreement_code_issued_at: row
+            .agreement_code_issued_at
+            .as_deref()
+            .map(|t| OffsetDateTime::parse(t, &Rfc3339).map_err(|_| damaged("timestamp")))
+            .transpose()?,
+        agreement_failures: u32::try_from(row.agreement_failures).unwrap_or(u32::MAX),
         number: row.request_number,
         organization_state: row.organization_state,
         form,
@@ -191,6 +197,11 @@ impl AccessWrites for Work {
             now,
         )
         .await?)
+    }
+
+    async fn count_agreement_failure(&mut self, id: AccessRequestId) -> PortResult<u32> {
+        let now = self.now();
+        Ok(access_requests::count_agreement_failure_in_tx(self, id.as_uuid(), now).await?)
     }
 
     async fn record_agreement(

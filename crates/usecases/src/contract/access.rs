@@ -310,3 +310,79 @@ async fn queued<R: Registry>(registry: &R) -> Vec<Mail> {
         .map(|q| q.mail)
         .collect()
 }
+
+/// An emailed agreement code is 60 bits, works for 14 days and for 10 wrong tries on its
+/// request, however the tries come; the supervisor's resend issues a new code and starts both
+/// again. Every refusal is audited; the right code past either limit is refused too.
+pub async fn an_agreement_code_expires_and_stops_after_ten_wrong_tries<R: Registry>(
+    registry: &R,
+    setup: &AccessSetup,
+) {
+    use shotbook_core::access_request::{AGREEMENT_CODE_ATTEMPTS, AGREEMENT_CODE_VALIDITY};
+    use shotbook_core::clock::FixedClock;
+
+    let host = MemoryHost::default();
+    let supervisor = Permit::<need::ManageOrganizationUsers>::check(actor(
+        setup.supervisor,
+        setup.clinic,
+        Role::AuthorizingOfficial,
+    ))
+    .unwrap();
+    let id = access_requests::submit(registry, &supervisor, &clock(), &host, None, nancy_form())
+        .await
+        .expect("a complete request is submitted");
+    let emailed = |mail: Option<Mail>| match mail {
+        Some(Mail::AgreementCode { code, number, .. }) => (code, number),
+        other => panic!("an agreement code is mailed: {other:?}"),
+    };
+    let (code, number) = emailed(queued(registry).await.pop());
+    assert_eq!(code.len(), 14, "three groups of four: {code}");
+    let (host_ref, number_ref) = (&host, number.as_str());
+    let open = move |code: String, at: time::OffsetDateTime| {
+        let host = host_ref;
+        async move {
+            let proof = AgreementProof {
+                number: number_ref,
+                code: &code,
+                via: Via::Workstation {
+                    name: "home-pc".into(),
+                },
+                signed_in: None,
+            };
+            access_requests::open_agreement(registry, &FixedClock(at), host, &proof)
+                .await
+                .map(|_| ())
+        }
+    };
+    let message = |result: Result<(), UseCaseError>| match result {
+        Err(UseCaseError::Invalid(v)) if v.issues[0].field == "code" => v.issues[0].message.clone(),
+        other => panic!("a refusal on the code field, not {other:?}"),
+    };
+    let soon = clock().0 + time::Duration::hours(1);
+    open(code.clone(), soon)
+        .await
+        .expect("the emailed code opens it");
+    for _ in 0..AGREEMENT_CODE_ATTEMPTS {
+        let refused = message(open("ZZZZ-ZZZZ-ZZZZ".into(), soon).await);
+        assert!(refused.contains("do not match"), "{refused}");
+    }
+    let refused = message(open(code.clone(), soon).await);
+    assert!(refused.contains("Too many wrong codes"), "{refused}");
+
+    access_requests::resend_agreement(registry, &supervisor, &clock(), &host, id)
+        .await
+        .expect("the supervisor resends it");
+    let (fresh, _) = emailed(queued(registry).await.pop());
+    assert_ne!(fresh, code);
+    let refused = message(open(code, soon).await);
+    assert!(
+        refused.contains("do not match"),
+        "the old code is gone: {refused}"
+    );
+    open(fresh.clone(), soon)
+        .await
+        .expect("the resent code opens it, the count started again");
+    let late = clock().0 + AGREEMENT_CODE_VALIDITY + time::Duration::minutes(1);
+    let refused = message(open(fresh, late).await);
+    assert!(refused.contains("expired"), "{refused}");
+}

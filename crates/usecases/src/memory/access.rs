@@ -168,6 +168,8 @@ impl AccessWrites for MemoryWork {
             form: request.form.clone(),
             subject: None,
             agreement_code_hash: None,
+            agreement_code_issued_at: None,
+            agreement_failures: 0,
             agreement: None,
             submitted_at: None,
         });
@@ -201,10 +203,20 @@ impl AccessWrites for MemoryWork {
         row.subject = subject;
         if let Some(hash) = agreement_code_hash {
             row.agreement_code_hash = Some(hash.to_string());
+            row.agreement_code_issued_at = Some(at);
+            row.agreement_failures = 0;
         }
         row.submitted_at.get_or_insert(at);
         self.log_request(id, ChangeOp::Update);
         Ok(())
+    }
+
+    async fn count_agreement_failure(&mut self, id: AccessRequestId) -> PortResult<u32> {
+        let row = self.request(id)?;
+        row.agreement_failures += 1;
+        let failures = row.agreement_failures;
+        self.log_request(id, ChangeOp::Update);
+        Ok(failures)
     }
 
     async fn record_agreement(
@@ -338,7 +350,7 @@ impl AccessWrites for MemoryWork {
 }
 
 /// A host for tests: the jurisdiction of the organization's state, agreement codes and
-/// temporary passwords counted up (`AAAA-AAAB`, `Temp-0001`) and readable "hashes".
+/// temporary passwords counted up (`AAAA-AAAA-AAAB`, `Temp-0001`) and readable "hashes".
 #[derive(Debug, Default)]
 pub struct MemoryHost {
     counter: Mutex<usize>,
@@ -378,7 +390,7 @@ impl AccessHost for MemoryHost {
 
     fn agreement_code(&self) -> String {
         let n = self.next();
-        let mut left = 8;
+        let mut left = 12;
         agreement_code(|len| {
             left -= 1;
             (n >> (left * 2)) % len

@@ -70,6 +70,10 @@ pub struct StoredAccessRequest {
     pub agreement: Option<AgreementRecord>,
     /// When first submitted.
     pub submitted_at: Option<OffsetDateTime>,
+    /// When the current agreement code was sent.
+    pub agreement_code_issued_at: Option<OffsetDateTime>,
+    /// Wrong codes tried on this request since then.
+    pub agreement_failures: u32,
 }
 
 /// A new request, saved as a draft.
@@ -198,7 +202,8 @@ pub trait AccessWrites {
         form: &RequestForm,
     ) -> impl Future<Output = PortResult<()>> + Send;
     /// Marks a request submitted: status, the account it names, a new agreement code hash
-    /// (kept when `None`), the first submission time; clears an earlier decision.
+    /// (kept when `None`; a new one is stamped issued now, with no failures), the first
+    /// submission time; clears an earlier decision.
     fn submit_request(
         &mut self,
         id: AccessRequestId,
@@ -206,6 +211,11 @@ pub trait AccessWrites {
         subject: Option<UserId>,
         agreement_code_hash: Option<&str>,
     ) -> impl Future<Output = PortResult<()>> + Send;
+    /// Counts a wrong agreement code tried on the request; returns the new count.
+    fn count_agreement_failure(
+        &mut self,
+        id: AccessRequestId,
+    ) -> impl Future<Output = PortResult<u32>> + Send;
     /// Keeps the signed agreement and moves the request on.
     fn record_agreement(
         &mut self,

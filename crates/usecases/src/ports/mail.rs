@@ -29,7 +29,7 @@ pub enum Mail {
         jurisdiction: Jurisdiction,
         /// Request number.
         number: String,
-        /// The code, `ABCD-EFGH`.
+        /// The code, `ABCD-EFGH-JKLM`.
         code: String,
     },
     /// To the user: the request was approved (with credentials for a new or reactivated
