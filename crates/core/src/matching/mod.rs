@@ -13,6 +13,7 @@
 //! with birth year; phonetic given name with birth year and month; plus the swapped variants),
 //! so a query is scored only against plausible candidates.
 
+pub mod dedup;
 pub mod fs;
 pub mod nicknames;
 pub mod phonetic;
@@ -354,6 +355,42 @@ impl Prepared {
         out
     }
 
+    /// The blocking keys the registry-wide deduplication files a record under: its
+    /// [`master_keys`](Self::master_keys) plus keys that do not depend on the birth year —
+    /// given name (each of its formal names too) with month and day, alone and with the surname
+    /// — so a mistyped birth year still brings two records of one person together. They stay
+    /// out of Smart search, whose hand-set scorer lets more namesakes through with them (see
+    /// the matching decision notes); the deduplication job scores with probabilities and sends
+    /// likely pairs to a person.
+    pub fn dedup_keys(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.block_keys(false, &mut out);
+        for other in &self.other_names {
+            self.as_named(other).year_free_keys(&mut out);
+        }
+        self.year_free_keys(&mut out);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn year_free_keys(&self, out: &mut Vec<String>) {
+        let Some(d) = self.dob else {
+            return;
+        };
+        let mut given_codes = vec![self.given_sx.clone()];
+        given_codes.extend(self.given_formal.iter().map(|f| soundex(f)));
+        for g in given_codes.iter().filter(|g| !g.is_empty()) {
+            out.push(format!("Y{g}|{:02}{:02}", d.month, d.day));
+            if !self.family_sx.is_empty() {
+                out.push(format!(
+                    "Y{g}|{}|{:02}{:02}",
+                    self.family_sx, d.month, d.day
+                ));
+            }
+        }
+    }
+
     /// The folded given name whose frequency weights an exact agreement (empty for a
     /// placeholder such as "Baby Girl").
     pub fn given_key(&self) -> &str {
@@ -649,6 +686,15 @@ impl Frequencies {
             given,
             family,
         }
+    }
+
+    /// Frequencies counted over `records` (every record counts once per name).
+    pub fn count<'a>(records: impl IntoIterator<Item = &'a Prepared>) -> Self {
+        let mut freq = Self::default();
+        for p in records {
+            freq.add(p);
+        }
+        freq
     }
 
     fn add(&mut self, p: &Prepared) {
