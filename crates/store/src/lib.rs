@@ -18,6 +18,7 @@ pub mod bulk;
 pub mod change_log;
 pub mod clients;
 pub mod codes;
+pub mod dedup;
 pub mod demographics;
 pub mod duplicates;
 pub mod immunizations;
