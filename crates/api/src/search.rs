@@ -3,7 +3,7 @@
 
 use shotbook_core::consent::reason_shown_without_full_access;
 use shotbook_core::matching::PersonRecord;
-use shotbook_core::matching::{DEFAULT_THRESHOLD, POSSIBLE_THRESHOLD};
+use shotbook_core::matching::DEFAULT_THRESHOLD;
 use shotbook_core::quick_search::QuickSearch;
 use shotbook_core::search::{BasicSearch, SmartSearch, SmartSearchInput};
 use shotbook_store::{clients, match_index};
@@ -182,7 +182,7 @@ async fn scored(ctx: &AppContext, person: &PersonRecord) -> AppResult<Vec<Scored
     let matches = match_index::smart_search(
         ctx.store(),
         person,
-        POSSIBLE_THRESHOLD,
+        match_index::Bar::POSSIBLE,
         SEARCH_LIMIT as usize + 1,
     )
     .await?;
@@ -198,7 +198,7 @@ async fn scored(ctx: &AppContext, person: &PersonRecord) -> AppResult<Vec<Scored
         .filter_map(|m| rows.remove(&m.client_id).map(|row| (row, m)))
         .map(|(row, m)| ScoredClient {
             client: summary(row),
-            likely: m.score.score >= DEFAULT_THRESHOLD,
+            likely: m.likely,
             score: (m.score.score * 10.0).round() / 10.0,
             reasons: m.score.reasons,
         })

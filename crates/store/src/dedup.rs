@@ -67,6 +67,8 @@ pub struct DedupReport {
     pub already_resolved: u64,
     /// Merges proposed above the automatic bar.
     pub proposed_merges: Vec<ProposedMerge>,
+    /// The clients read, by record index (the clusters' `members`, `a` and `b` index it).
+    pub ids: Vec<ClientId>,
     /// Reading the registry.
     pub load_time: Duration,
     /// Blocking, scoring and clustering.
@@ -156,9 +158,11 @@ pub async fn load(store: &Store) -> StoreResult<Loaded> {
     })
 }
 
-/// Runs the job: load, block, score and cluster with `model`, and (unless `dry_run`) queue
-/// every listed pair with its probability and cluster. `progress` gets (records done, of all);
-/// `cancel` stops the scoring between chunks — what was found so far is still queued.
+/// Runs the job: [`load`], block, score and cluster with `model`, and [`queue`] (nothing is
+/// written on a `dry_run`). `progress` gets (records done, of all); `cancel` stops the scoring
+/// between chunks — what was found so far is still queued. The scoring runs on this thread and
+/// its own workers: an async caller that must stay responsive runs [`load`], the core
+/// [`deduplicate`] on a blocking task, and [`queue`] instead.
 pub async fn run(
     store: &Store,
     model: &FsModel,
@@ -181,14 +185,28 @@ pub async fn run(
         cancel,
     );
     let score_time = started.elapsed();
+    let mut report = queue(store, loaded.ids, outcome, dry_run, now).await?;
+    report.load_time = load_time;
+    report.score_time = score_time;
+    Ok(report)
+}
+
+/// Queues every pair of `outcome`'s clusters (records indexed by `ids`, as [`load`] read them)
+/// with its probability and cluster, unless `dry_run`; pairs resolved before stay resolved.
+/// Returns the counts and the automatic merges proposed.
+pub async fn queue(
+    store: &Store,
+    ids: Vec<ClientId>,
+    outcome: DedupOutcome,
+    dry_run: bool,
+    now: OffsetDateTime,
+) -> StoreResult<DedupReport> {
     let started = Instant::now();
     let mut report = DedupReport {
         pairs_listed: outcome.clusters.iter().map(|c| c.pairs.len() as u64).sum(),
-        load_time,
-        score_time,
         ..DedupReport::default()
     };
-    let id = |i: u32| loaded.ids[i as usize];
+    let id = |i: u32| ids[i as usize];
     let mut pair_ids: HashMap<(u32, u32), String> = HashMap::new();
     if !dry_run {
         let listed: Vec<(String, &_)> = outcome
@@ -239,6 +257,7 @@ pub async fn run(
     }
     report.queue_time = started.elapsed();
     report.outcome = outcome;
+    report.ids = ids;
     Ok(report)
 }
 

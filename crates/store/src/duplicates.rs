@@ -53,28 +53,6 @@ const MATCH_COLUMNS: &str = "SELECT c.id, c.registry_id, c.first_name, c.middle_
     o.name AS organization_name, c.merged_into
     FROM clients c LEFT JOIN organizations o ON o.id = c.home_organization_id";
 
-/// Clients born in `year` that are not merged away (the duplicate scan compares them).
-pub async fn born_in(store: &Store, year: i32) -> StoreResult<Vec<MatchRow>> {
-    let sql = format!(
-        "{MATCH_COLUMNS} WHERE c.merged_into IS NULL AND c.date_of_birth BETWEEN ? AND ? ORDER BY c.rowid"
-    );
-    Ok(sqlx::query_as(&sql)
-        .bind(format!("{year:04}-01-01"))
-        .bind(format!("{year:04}-12-31"))
-        .fetch_all(store.pool())
-        .await?)
-}
-
-/// Birth years present in the registry, oldest first.
-pub async fn birth_years(store: &Store) -> StoreResult<Vec<i32>> {
-    let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT DISTINCT substr(date_of_birth, 1, 4) FROM clients WHERE merged_into IS NULL ORDER BY 1",
-    )
-    .fetch_all(store.pool())
-    .await?;
-    Ok(rows.into_iter().filter_map(|(y,)| y.parse().ok()).collect())
-}
-
 /// Records a likely duplicate pair (any order), or raises the score of an open one. Resolved
 /// pairs stay resolved. Returns the pair's id.
 pub async fn record_pair_in_tx(

@@ -24,6 +24,7 @@ pub mod duplicates;
 pub mod immunizations;
 pub mod mail_outbox;
 pub mod match_index;
+pub mod match_models;
 pub mod memberships;
 pub mod organizations;
 pub mod password_resets;

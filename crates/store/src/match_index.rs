@@ -14,8 +14,10 @@
 
 use std::collections::HashMap;
 
+use shotbook_core::matching::fs::thresholds;
 use shotbook_core::matching::{
-    score_candidate, Dob, Frequencies, MatchScore, PersonRecord, Prepared, Sex,
+    score_candidate, Dob, Frequencies, MatchScore, PersonRecord, Prepared, Sex, DEFAULT_THRESHOLD,
+    POSSIBLE_THRESHOLD,
 };
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
@@ -39,8 +41,42 @@ const MAX_BINDS: usize = 30_000;
 pub struct SmartMatch {
     /// The client's id.
     pub client_id: String,
-    /// Score and reasons.
+    /// Score and reasons: with a trained model stored, the model's evidence (bits) and
+    /// reasons; otherwise the hand-set score.
     pub score: MatchScore,
+    /// The trained model's match probability (`None` without a stored model).
+    pub probability: Option<f64>,
+    /// More likely than not the same person: probability ≥ [`thresholds::LIKELY`] with a
+    /// model, the hand-set score ≥ [`DEFAULT_THRESHOLD`] without.
+    pub likely: bool,
+}
+
+/// Where Smart search cuts its list: a bar for each scorer, since a registry scores with its
+/// trained model once one is stored and with the hand-set weights until then.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bar {
+    /// The least hand-set score listed.
+    pub score: f64,
+    /// The least model probability listed.
+    pub probability: f64,
+}
+
+impl Bar {
+    /// Possible matches: what the search screen lists.
+    pub const POSSIBLE: Bar = Bar {
+        score: POSSIBLE_THRESHOLD,
+        probability: thresholds::POSSIBLE,
+    };
+    /// Likely matches: more likely than not the same person.
+    pub const LIKELY: Bar = Bar {
+        score: DEFAULT_THRESHOLD,
+        probability: thresholds::LIKELY,
+    };
+    /// Everything (tests and tools that rank all candidates).
+    pub const ANY: Bar = Bar {
+        score: f64::NEG_INFINITY,
+        probability: 0.0,
+    };
 }
 
 #[derive(sqlx::FromRow)]
@@ -198,11 +234,13 @@ pub async fn refresh(store: &Store) -> StoreResult<u64> {
 }
 
 /// Smart search: the clients most likely to be the person described, best first, at most
-/// `limit`, each scoring at least `min_score`. Indexes queued clients first.
+/// `limit`, each at or above `bar`. Scores with the registry's trained model when one is
+/// stored ([`crate::match_models`]), with the hand-set weights otherwise. Indexes queued
+/// clients first.
 pub async fn smart_search(
     store: &Store,
     query: &PersonRecord,
-    min_score: f64,
+    bar: Bar,
     limit: usize,
 ) -> StoreResult<Vec<SmartMatch>> {
     refresh(store).await?;
@@ -216,26 +254,49 @@ pub async fn smart_search(
         return Ok(Vec::new());
     }
     let freq = frequencies(store, &query).await?;
-    let mut scored: Vec<(i64, SmartMatch)> = rows
+    let model = crate::match_models::current(store).await?;
+    let mut scored: Vec<(f64, i64, SmartMatch)> = rows
         .into_iter()
-        .map(|r| {
+        .filter_map(|r| {
             let (no, fields) = (r.client_no, r.fields);
-            let score = score_candidate(&query, &Prepared::new(&fields.person()), &freq);
-            (
-                no,
-                SmartMatch {
-                    client_id: fields.client_id,
-                    score,
-                },
-            )
+            let candidate = Prepared::new(&fields.person());
+            let (rank, m) = match &model {
+                Some(model) => {
+                    let v = model.score(&query, &candidate, Some(&freq));
+                    (v.probability >= bar.probability).then_some(())?;
+                    (
+                        v.probability,
+                        SmartMatch {
+                            client_id: fields.client_id,
+                            likely: v.probability >= thresholds::LIKELY,
+                            probability: Some(v.probability),
+                            score: MatchScore {
+                                score: v.bayes_factor_bits,
+                                reasons: v.reasons,
+                            },
+                        },
+                    )
+                }
+                None => {
+                    let score = score_candidate(&query, &candidate, &freq);
+                    (score.score >= bar.score).then_some(())?;
+                    (
+                        score.score,
+                        SmartMatch {
+                            client_id: fields.client_id,
+                            likely: score.score >= DEFAULT_THRESHOLD,
+                            probability: None,
+                            score,
+                        },
+                    )
+                }
+            };
+            Some((rank, no, m))
         })
-        .filter(|(_, m)| m.score.score >= min_score)
         .collect();
-    scored.sort_by(|(a_no, a), (b_no, b)| {
-        b.score.score.total_cmp(&a.score.score).then(a_no.cmp(b_no))
-    });
+    scored.sort_by(|(a, a_no, _), (b, b_no, _)| b.total_cmp(a).then(a_no.cmp(b_no)));
     scored.truncate(limit);
-    Ok(scored.into_iter().map(|(_, m)| m).collect())
+    Ok(scored.into_iter().map(|(_, _, m)| m).collect())
 }
 
 #[derive(sqlx::FromRow)]
@@ -342,7 +403,6 @@ mod tests {
     use super::*;
     use crate::bulk::{Batch, BulkWriter};
     use crate::clients::{self, NewClient};
-    use shotbook_core::matching::DEFAULT_THRESHOLD;
     use time::macros::datetime;
     use time::OffsetDateTime;
 
@@ -393,7 +453,7 @@ mod tests {
         let found = smart_search(
             &store,
             &query("Sophia", "Martines", Some(Dob::new(2019, 14, 3))),
-            0.0,
+            Bar::ANY,
             10,
         )
         .await
@@ -433,16 +493,20 @@ mod tests {
         ])
         .await;
         let q = query("Ana", "Lopez", Some(Dob::new(2018, 4, 11)));
-        assert_eq!(smart_search(&store, &q, -100.0, 10).await.unwrap().len(), 3);
-        assert_eq!(smart_search(&store, &q, -100.0, 2).await.unwrap().len(), 2);
-        let likely = smart_search(&store, &q, DEFAULT_THRESHOLD, 10)
-            .await
-            .unwrap();
+        assert_eq!(
+            smart_search(&store, &q, Bar::ANY, 10).await.unwrap().len(),
+            3
+        );
+        assert_eq!(
+            smart_search(&store, &q, Bar::ANY, 2).await.unwrap().len(),
+            2
+        );
+        let likely = smart_search(&store, &q, Bar::LIKELY, 10).await.unwrap();
         assert!(likely.len() < 3, "Bea is not Ana: {likely:?}");
         assert!(smart_search(
             &store,
             &query("Zed", "Quux", Some(Dob::new(1901, 1, 1))),
-            -100.0,
+            Bar::ANY,
             10
         )
         .await
@@ -486,7 +550,7 @@ mod tests {
         let found = smart_search(
             &store,
             &query("Ana", "Okafor", Some(Dob::new(2018, 4, 11))),
-            0.0,
+            Bar::ANY,
             5,
         )
         .await
@@ -500,7 +564,7 @@ mod tests {
         let old = smart_search(
             &store,
             &query("Ana", "Lopez", Some(Dob::new(2018, 4, 11))),
-            0.0,
+            Bar::ANY,
             5,
         )
         .await
