@@ -346,10 +346,12 @@ impl Prepared {
     }
 
     /// The blocking keys a query looks up: the master keys plus the variants a clerk's error
-    /// may have produced (day/month swapped, birth year ±1, first/last swapped).
+    /// may have produced (day/month swapped, birth year ±1, first/last swapped), and the
+    /// [guardian key](Self::guardian_key) of its names and date.
     pub fn query_keys(&self) -> Vec<String> {
         let mut out = Vec::new();
         self.block_keys(true, &mut out);
+        out.extend(self.guardian_key());
         out.sort_unstable();
         out.dedup();
         out
@@ -389,6 +391,18 @@ impl Prepared {
                 ));
             }
         }
+    }
+
+    /// The key a child is filed under for its guardian — this record being the guardian's
+    /// name with the *child's* date of birth — and that a query looks up with its own names
+    /// and date: a child is found by the mother's (or another responsible person's) name and
+    /// the child's date of birth. A search aid, not evidence of identity: Smart search scores
+    /// such a find against the guardian's name and says so; the deduplication job never
+    /// uses it.
+    pub fn guardian_key(&self) -> Option<String> {
+        let d = self.dob?;
+        (!self.given_sx.is_empty() && !self.family_sx.is_empty())
+            .then(|| format!("P{}|{}|{}", self.given_sx, self.family_sx, d.digits()))
     }
 
     /// The folded given name whose frequency weights an exact agreement (empty for a
