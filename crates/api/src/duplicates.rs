@@ -114,14 +114,18 @@ pub(crate) async fn likely_matches(
             .unwrap_or_default(),
         street: address.line1.clone().unwrap_or_default(),
     };
-    // A few more than shown: merged-away records are dropped below.
-    let matches = match_index::smart_search(
+    // A few more than shown: merged-away records are dropped below. A record found through
+    // its guardian's name is another person (the child of someone with this name and date).
+    let matches: Vec<_> = match_index::smart_search(
         ctx.store(),
         &query,
         LIKELY_MATCH_BAR,
         MAX_LIKELY_MATCHES + 5,
     )
-    .await?;
+    .await?
+    .into_iter()
+    .filter(|m| !m.via_guardian)
+    .collect();
     let ids: Vec<String> = matches.iter().map(|m| m.client_id.clone()).collect();
     let rows: std::collections::HashMap<String, MatchRow> = store::match_rows(ctx.store(), &ids)
         .await?

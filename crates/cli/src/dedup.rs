@@ -106,8 +106,10 @@ pub async fn run(args: DedupArgs) -> anyhow::Result<()> {
         _ => None,
     };
     let store = crate::database::open(&args.db).await?;
+    let started = Instant::now();
     let (model, which) = model_for(&store).await?;
-    eprintln!("scoring with {which}");
+    let model_time = started.elapsed();
+    println!("model: {which} ({:.1} s)", model_time.as_secs_f64());
     let options = DedupOptions {
         block_cap: args.block_cap,
         auto_merge_at: args.auto_merge_above,
@@ -133,7 +135,6 @@ pub async fn run(args: DedupArgs) -> anyhow::Result<()> {
     bar.set_style(ProgressStyle::with_template(
         "{bar:40} {pos}/{len} records scored ({per_sec}, {eta} left)",
     )?);
-    let started = Instant::now();
     let report = dedup::run(
         &store,
         &model,
@@ -173,7 +174,13 @@ pub async fn run(args: DedupArgs) -> anyhow::Result<()> {
         }
     }
     let elapsed = started.elapsed();
-    print_report(&report, args.dry_run, merged, merge_refused, elapsed);
+    print_report(
+        &report,
+        args.dry_run,
+        (merged, merge_refused),
+        elapsed,
+        model_time,
+    );
     if let Some((truth, found, right)) = against_truth(&store, &report, thresholds::LIKELY).await? {
         let precision = right as f64 / (found.max(1)) as f64;
         let recall = right as f64 / (truth.max(1)) as f64;
@@ -188,9 +195,9 @@ pub async fn run(args: DedupArgs) -> anyhow::Result<()> {
 fn print_report(
     report: &DedupReport,
     dry_run: bool,
-    merged: u64,
-    merge_refused: u64,
+    (merged, merge_refused): (u64, u64),
     elapsed: std::time::Duration,
+    model_time: std::time::Duration,
 ) {
     let o = &report.outcome;
     let in_three_or_more = o.clusters.iter().filter(|c| c.members.len() >= 3).count();
@@ -226,8 +233,9 @@ fn print_report(
         merge_refused
     );
     println!(
-        "elapsed: {:.1} s (reading {:.1} s, scoring {:.1} s, queueing {:.1} s)",
+        "elapsed: {:.1} s (model {:.1} s, reading {:.1} s, scoring {:.1} s, queueing {:.1} s, merging the rest)",
         elapsed.as_secs_f64(),
+        model_time.as_secs_f64(),
         report.load_time.as_secs_f64(),
         report.score_time.as_secs_f64(),
         report.queue_time.as_secs_f64()
