@@ -80,6 +80,23 @@ pub async fn against_truth(
     Ok(Some((truth, found, right)))
 }
 
+/// Of the proposed automatic merges, how many join two different people of
+/// `synthetic_truth`: (proposed, wrong).
+async fn wrong_merges(store: &Store, report: &DedupReport) -> anyhow::Result<(u64, u64)> {
+    let rows: Vec<(String, i64)> =
+        shotbook_store::sqlx::query_as("SELECT client_id, person_key FROM synthetic_truth")
+            .fetch_all(store.pool())
+            .await?;
+    let person: HashMap<String, i64> = rows.into_iter().collect();
+    let key = |id: &shotbook_core::ids::ClientId| person.get(&id.to_string()).copied();
+    let wrong = report
+        .proposed_merges
+        .iter()
+        .filter(|m| key(&m.survivor).is_none() || key(&m.survivor) != key(&m.merged))
+        .count();
+    Ok((report.proposed_merges.len() as u64, wrong as u64))
+}
+
 /// Runs the command.
 pub async fn run(args: DedupArgs) -> anyhow::Result<()> {
     anyhow::ensure!(args.db.exists(), "no database at {}", args.db.display());
@@ -188,6 +205,10 @@ pub async fn run(args: DedupArgs) -> anyhow::Result<()> {
             "against synthetic_truth (pairs at probability ≥ {}): {truth} true pairs, {found} found, {right} right; precision {precision:.4}, recall {recall:.4}",
             thresholds::LIKELY
         );
+        if !report.proposed_merges.is_empty() {
+            let (proposed, wrong) = wrong_merges(&store, &report).await?;
+            println!("automatic merges proposed: {proposed}, of two different people: {wrong}");
+        }
     }
     Ok(())
 }
