@@ -282,7 +282,9 @@ pub async fn smart_search(
         return Ok(Vec::new());
     }
     let freq = frequencies(store, &query).await?;
-    let model = crate::match_models::current(store).await?;
+    let model = crate::match_models::current(store)
+        .await?
+        .map(|m| m.for_lookup_among(u64::from(freq.total())));
     // (rank, score and reasons, probability, likely, listed)
     let judge = |candidate: &Prepared| match &model {
         Some(model) => {
@@ -656,6 +658,49 @@ mod tests {
         assert!(
             old.iter().all(|m| !m.via_guardian),
             "scored on the current guardian: {old:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn with_a_stored_model_smart_search_ranks_by_its_probability() {
+        use shotbook_core::matching::fs::FsModel;
+        let store = store_with(&[
+            client("Sofia", "Martinez", "2019-03-14", "F"),
+            client("Lucas", "Martinez", "2019-03-14", "M"),
+        ])
+        .await;
+        let q = query("Sophia", "Martines", Some(Dob::new(2019, 14, 3)));
+        let before = smart_search(&store, &q, Bar::ANY, 5).await.unwrap();
+        assert!(
+            before.iter().all(|m| m.probability.is_none()),
+            "hand-set: {before:?}"
+        );
+        let mut model = FsModel::hand_set();
+        model.lambda = 1e-9; // what a registry-wide training estimates; search uses 1/N
+        crate::match_models::save(&store, &model, 2, NOW)
+            .await
+            .unwrap();
+        let after = smart_search(&store, &q, Bar::POSSIBLE, 5).await.unwrap();
+        let sofia = &after[0];
+        let p = sofia.probability.expect("scored by the stored model");
+        let expected = model.for_lookup_among(2).score(
+            &Prepared::new(&q),
+            &Prepared::new(&PersonRecord {
+                sex: Sex::parse("F"),
+                ..PersonRecord::new("Sofia", "Martinez", Some(Dob::new(2019, 3, 14)))
+            }),
+            None,
+        );
+        assert!(p >= 0.5 && sofia.likely, "{sofia:?}");
+        assert!(
+            (sofia.score.score - expected.bayes_factor_bits).abs() < 3.0,
+            "the model's evidence (names weighted by frequency): {sofia:?} / {expected:?}"
+        );
+        assert!(
+            after
+                .windows(2)
+                .all(|w| w[0].probability >= w[1].probability),
+            "{after:?}"
         );
     }
 

@@ -624,6 +624,17 @@ impl FsModel {
         parts
     }
 
+    /// The model for looking one person up among `records` records (Smart search): the prior
+    /// that a given record is the person sought is 1/`records`, not the share of matches among
+    /// all pairs of a registry that training estimates (λ), which is far smaller — a
+    /// registry-wide prior would ask several more bits of every search.
+    pub fn for_lookup_among(&self, records: u64) -> Self {
+        Self {
+            lambda: 1.0 / (records.max(2) as f64),
+            ..self.clone()
+        }
+    }
+
     /// Scores two records.
     pub fn compare(&self, q: &PersonRecord, m: &PersonRecord) -> MatchProbability {
         self.score(&Prepared::new(q), &Prepared::new(m), None)

@@ -711,6 +711,11 @@ impl Frequencies {
         freq
     }
 
+    /// Number of records counted.
+    pub fn total(&self) -> u32 {
+        self.total
+    }
+
     fn add(&mut self, p: &Prepared) {
         self.total += 1;
         if !p.given.is_empty() {
