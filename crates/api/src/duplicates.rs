@@ -10,12 +10,15 @@ use shotbook_core::consent::reason_shown_without_full_access;
 use shotbook_core::consent::ClientAccess;
 use shotbook_core::demographics::{Address, Personal};
 use shotbook_core::ids::ClientId;
-use shotbook_core::matching::{Dob, MatchIndex, PersonRecord, Sex, DEFAULT_THRESHOLD};
+use std::sync::atomic::AtomicBool;
+
+use shotbook_core::matching::dedup::{deduplicate, DedupOptions};
+use shotbook_core::matching::{Dob, PersonRecord, Sex, DEFAULT_THRESHOLD};
 use shotbook_core::permission::Permission;
 use shotbook_core::session::{Grant, Session};
 use shotbook_core::ValidationError;
 use shotbook_store::duplicates::{self as store, MatchRow};
-use shotbook_store::{audit, immunizations, match_index};
+use shotbook_store::{audit, dedup, immunizations, match_index};
 use shotbook_usecases::duplicates as usecases;
 use shotbook_usecases::need;
 
@@ -33,6 +36,13 @@ use crate::AppContext;
 /// the matcher's "found" threshold, because a missed duplicate costs more than a second look.
 pub const LIKELY_MATCH_SCORE: f64 = DEFAULT_THRESHOLD - 2.0;
 
+/// The same bar for a registry that scores with its trained model: two bits of evidence below
+/// even odds (probability 0.2), as [`LIKELY_MATCH_SCORE`] is two below the "found" score.
+pub const LIKELY_MATCH_BAR: match_index::Bar = match_index::Bar {
+    score: LIKELY_MATCH_SCORE,
+    probability: 0.2,
+};
+
 /// Most likely matches shown when adding a client.
 const MAX_LIKELY_MATCHES: usize = 5;
 
@@ -47,23 +57,6 @@ pub(crate) struct Found {
     /// only and it matched only through a restricted field (address, ZIP, maiden name). It
     /// still goes to the duplicates queue, for supervisors who may see it.
     pub visible: bool,
-}
-
-fn person_of(row: &MatchRow) -> PersonRecord {
-    PersonRecord {
-        given: row.first_name.clone(),
-        middle: row.middle_name.clone().unwrap_or_default(),
-        family: row.last_name.clone(),
-        dob: Dob::parse_digits(&row.date_of_birth, false),
-        sex: Sex::parse(&row.gender),
-        mother_maiden: row.mother_maiden_name.clone().unwrap_or_default(),
-        zip: row
-            .zip
-            .as_deref()
-            .map(|z| z.chars().take(5).collect())
-            .unwrap_or_default(),
-        street: row.address_line1.clone().unwrap_or_default(),
-    }
 }
 
 /// The summary line of a record, trimmed to identification when the consent rule says so.
@@ -121,14 +114,18 @@ pub(crate) async fn likely_matches(
             .unwrap_or_default(),
         street: address.line1.clone().unwrap_or_default(),
     };
-    // A few more than shown: merged-away records are dropped below.
-    let matches = match_index::smart_search(
+    // A few more than shown: merged-away records are dropped below. A record found through
+    // its guardian's name is another person (the child of someone with this name and date).
+    let matches: Vec<_> = match_index::smart_search(
         ctx.store(),
         &query,
-        LIKELY_MATCH_SCORE,
+        LIKELY_MATCH_BAR,
         MAX_LIKELY_MATCHES + 5,
     )
-    .await?;
+    .await?
+    .into_iter()
+    .filter(|m| !m.via_guardian)
+    .collect();
     let ids: Vec<String> = matches.iter().map(|m| m.client_id.clone()).collect();
     let rows: std::collections::HashMap<String, MatchRow> = store::match_rows(ctx.store(), &ids)
         .await?
@@ -144,7 +141,7 @@ pub(crate) async fn likely_matches(
                 match_index::smart_search(
                     ctx.store(),
                     &query.identification_only(),
-                    LIKELY_MATCH_SCORE,
+                    LIKELY_MATCH_BAR,
                     MAX_LIKELY_MATCHES + 5,
                 )
                 .await?
@@ -307,48 +304,32 @@ pub async fn duplicate_queue(ctx: &AppContext) -> AppResult<DuplicateQueue> {
     })
 }
 
-/// Scans the registry for likely duplicate pairs (records born the same year whose match score
-/// reaches the matcher's threshold) and adds them to the queue; returns the queue.
+/// Scans the whole registry for likely duplicates with the deduplication job
+/// ([`shotbook_store::dedup`]: blocking that also ignores the birth year, the registry's stored
+/// model or one trained on it now, clusters) and adds their pairs to the queue with their
+/// probability; pairs already resolved stay resolved. Returns the queue.
 pub async fn scan_duplicates(ctx: &AppContext) -> AppResult<DuplicateQueue> {
     ctx.require(Permission::MergeClients).await?;
     let started = std::time::Instant::now();
-    let mut found = 0usize;
-    for year in store::birth_years(ctx.store()).await? {
-        let rows = store::born_in(ctx.store(), year).await?;
-        let pairs = tokio::task::spawn_blocking(move || {
-            let records: Vec<PersonRecord> = rows.iter().map(person_of).collect();
-            let index = MatchIndex::new(&records);
-            let mut pairs = Vec::new();
-            for (i, r) in records.iter().enumerate() {
-                for c in index.search(r, 3, |j| j == i) {
-                    if c.score.score >= DEFAULT_THRESHOLD && i < c.index {
-                        pairs.push((
-                            rows[i].id.clone(),
-                            rows[c.index].id.clone(),
-                            c.score.score,
-                            c.score.explain(),
-                        ));
-                    }
-                }
-            }
-            pairs
-        })
-        .await
-        .map_err(AppError::internal)?;
-        if pairs.is_empty() {
-            continue;
-        }
-        let now = ctx.clock().now();
-        let mut tx = ctx.store().begin().await?;
-        for (a, b, score, reasons) in &pairs {
-            store::record_pair_in_tx(&mut tx, client_id(a)?, client_id(b)?, *score, reasons, now)
-                .await?;
-        }
-        tx.commit().await.map_err(AppError::from)?;
-        found += pairs.len();
-    }
+    let (model, _) = shotbook_store::match_models::for_deduplication(ctx.store()).await?;
+    let loaded = dedup::load(ctx.store()).await?;
+    let (ids, records, dismissed) = (loaded.ids, loaded.records, loaded.dismissed);
+    let outcome = tokio::task::spawn_blocking(move || {
+        deduplicate(
+            &records,
+            &model,
+            &dismissed,
+            &DedupOptions::default(),
+            &|_, _| {},
+            &AtomicBool::new(false),
+        )
+    })
+    .await
+    .map_err(AppError::internal)?;
+    let report = dedup::queue(ctx.store(), ids, outcome, false, ctx.clock().now()).await?;
     tracing::info!(
-        pairs = found,
+        pairs = report.queued,
+        clusters = report.outcome.clusters.len(),
         elapsed_ms = started.elapsed().as_millis() as u64,
         "duplicate scan"
     );

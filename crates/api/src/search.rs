@@ -3,7 +3,7 @@
 
 use shotbook_core::consent::reason_shown_without_full_access;
 use shotbook_core::matching::PersonRecord;
-use shotbook_core::matching::{DEFAULT_THRESHOLD, POSSIBLE_THRESHOLD};
+use shotbook_core::matching::DEFAULT_THRESHOLD;
 use shotbook_core::quick_search::QuickSearch;
 use shotbook_core::search::{BasicSearch, SmartSearch, SmartSearchInput};
 use shotbook_store::{clients, match_index};
@@ -114,7 +114,7 @@ async fn run_smart(
     permit: &Permit<need::SearchClients>,
     criteria: &SmartSearch,
 ) -> AppResult<SmartSearchResponse> {
-    let mut clients = scored(ctx, &criteria.person).await?;
+    let (mut clients, via_guardian) = scored(ctx, &criteria.person).await?;
     let truncated = clients.len() > SEARCH_LIMIT as usize;
     clients.truncate(SEARCH_LIMIT as usize);
     // What a search by identification alone finds (only needed when the search also compared
@@ -125,6 +125,7 @@ async fn run_smart(
             Some(
                 scored(ctx, &criteria.person.identification_only())
                     .await?
+                    .0
                     .into_iter()
                     .map(|c| (c.client.id.clone(), c))
                     .collect(),
@@ -137,9 +138,12 @@ async fn run_smart(
         .map(|c| {
             Ok(usecases::Found {
                 client: crate::convert::client_id(&c.client.id)?,
-                by_identification: by_identification
-                    .as_ref()
-                    .is_none_or(|ids| ids.contains_key(&c.client.id)),
+                // A guardian is a restricted field: found through one is not found by
+                // identification.
+                by_identification: !via_guardian.contains(&c.client.id)
+                    && by_identification
+                        .as_ref()
+                        .is_none_or(|ids| ids.contains_key(&c.client.id)),
             })
         })
         .collect::<AppResult<_>>()?;
@@ -177,30 +181,39 @@ async fn run_smart(
 }
 
 /// Ranked candidates (one more than the limit, to tell whether the list is truncated), not
-/// yet audited.
-async fn scored(ctx: &AppContext, person: &PersonRecord) -> AppResult<Vec<ScoredClient>> {
+/// yet audited, and the ids of those found through a guardian's name.
+async fn scored(
+    ctx: &AppContext,
+    person: &PersonRecord,
+) -> AppResult<(Vec<ScoredClient>, std::collections::HashSet<String>)> {
     let matches = match_index::smart_search(
         ctx.store(),
         person,
-        POSSIBLE_THRESHOLD,
+        match_index::Bar::POSSIBLE,
         SEARCH_LIMIT as usize + 1,
     )
     .await?;
     let ids: Vec<String> = matches.iter().map(|m| m.client_id.clone()).collect();
+    let via_guardian = matches
+        .iter()
+        .filter(|m| m.via_guardian)
+        .map(|m| m.client_id.clone())
+        .collect();
     let mut rows: std::collections::HashMap<String, _> =
         clients::summaries_by_id(ctx.store(), &ids)
             .await?
             .into_iter()
             .map(|r| (r.id.clone(), r))
             .collect();
-    Ok(matches
+    let clients = matches
         .into_iter()
         .filter_map(|m| rows.remove(&m.client_id).map(|row| (row, m)))
         .map(|(row, m)| ScoredClient {
             client: summary(row),
-            likely: m.score.score >= DEFAULT_THRESHOLD,
+            likely: m.likely,
             score: (m.score.score * 10.0).round() / 10.0,
             reasons: m.score.reasons,
         })
-        .collect())
+        .collect();
+    Ok((clients, via_guardian))
 }

@@ -43,12 +43,61 @@ pub enum Command {
     /// Copy a registry database while it is in use (consistent as of one instant), after
     /// checking its integrity; the copy is private to the user and passes the same checks.
     Backup(BackupArgs),
+    /// Deduplicate the whole registry: block (with keys that ignore the birth year), score
+    /// every pair with the matcher stored with the registry (or one trained on it for this run),
+    /// cluster likely pairs transitively and queue them with their probability for a person to
+    /// resolve. Pairs already dismissed or merged are never queued again. Prints counts only.
+    Dedup(DedupArgs),
+    /// Train the matcher on the registry's own clients (unsupervised Fellegi–Sunter with EM)
+    /// and store it with the registry: Smart search and dedup then score with its match
+    /// probability instead of the hand-set weights.
+    TrainMatcher(TrainMatcherArgs),
     /// Benchmarks.
     Bench {
         /// Which benchmark.
         #[command(subcommand)]
         what: BenchCommand,
     },
+}
+
+/// `shotbook dedup`.
+#[derive(Debug, Args)]
+pub struct DedupArgs {
+    /// The registry database.
+    #[arg(long)]
+    pub db: PathBuf,
+    /// Merge automatically each pair whose match probability is at least P (e.g. 0.9999),
+    /// through the merge a supervisor does (audited, undoable). Off unless given; needs --org
+    /// and --user of someone allowed to merge.
+    #[arg(long, value_name = "P", requires_all = ["org", "user"])]
+    pub auto_merge_above: Option<f64>,
+    /// Block, score and cluster, print the counts, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Blocks with more records than this are not compared (the records' narrower keys still
+    /// are).
+    #[arg(long, default_value_t = 200)]
+    pub block_cap: usize,
+    /// Organization code of the user automatic merges are made as.
+    #[arg(long)]
+    pub org: Option<String>,
+    /// That user (password from SHOTBOOK_PASSWORD, or typed on standard input).
+    #[arg(long)]
+    pub user: Option<String>,
+}
+
+/// `shotbook train-matcher`.
+#[derive(Debug, Args)]
+pub struct TrainMatcherArgs {
+    /// The registry database.
+    #[arg(long)]
+    pub db: PathBuf,
+    /// At most this many clients (an even sample) are looked up against all when training.
+    #[arg(long, default_value_t = 50_000)]
+    pub max_queries: usize,
+    /// Train and print the model without storing it.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// `shotbook backup`.

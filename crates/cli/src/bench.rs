@@ -19,7 +19,7 @@ use anyhow::Context;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
-use shotbook_core::matching::{Dob, PersonRecord, POSSIBLE_THRESHOLD};
+use shotbook_core::matching::{Dob, PersonRecord};
 use shotbook_core::quick_search::QuickSearch;
 use shotbook_core::search::{BasicSearch, BasicSearchInput};
 use shotbook_store::clients::SearchKeys;
@@ -203,7 +203,8 @@ async fn execute(store: &Store, query: &Query, limit: i64) -> anyhow::Result<Vec
         let p = p.clone();
         async move {
             let matches =
-                match_index::smart_search(store, &p, POSSIBLE_THRESHOLD, limit as usize).await?;
+                match_index::smart_search(store, &p, match_index::Bar::POSSIBLE, limit as usize)
+                    .await?;
             let ids: Vec<String> = matches.into_iter().map(|m| m.client_id).collect();
             let rows = clients::summaries_by_id(store, &ids).await?;
             anyhow::Ok(rows.into_iter().map(|r| r.id).collect::<Vec<_>>())

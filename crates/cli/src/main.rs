@@ -2,7 +2,9 @@
 //!
 //! Developer and operator tools that run without the desktop app: generating synthetic
 //! registries (`shotbook generate`), benchmarking them (`shotbook bench search`, `bench print`),
-//! searching them (`shotbook search`), measuring the matcher (`shotbook match-eval`), running the
+//! searching them (`shotbook search`), measuring the matcher (`shotbook match-eval`),
+//! training the matcher on a registry and deduplicating it (`shotbook train-matcher`,
+//! `shotbook dedup`), running the
 //! CDC CDSi forecaster (`shotbook forecast`), and printing and verifying the Official
 //! Immunization Record (`shotbook print-record`, `shotbook verify`). Each subcommand lives in its
 //! own module; this file only parses arguments and dispatches. Only `shotbook search` (audited)
@@ -13,11 +15,13 @@ mod args;
 mod bench;
 mod bench_at_rest;
 mod database;
+mod dedup;
 mod forecast;
 mod generate;
 mod match_eval;
 mod print_record;
 mod search;
+mod train_matcher;
 
 use clap::Parser;
 
@@ -38,6 +42,8 @@ async fn main() -> anyhow::Result<()> {
         Command::PrintRecord(a) => print_record::print(a).await,
         Command::Verify(a) => print_record::verify(a),
         Command::Backup(a) => backup(a).await,
+        Command::Dedup(a) => dedup::run(a).await,
+        Command::TrainMatcher(a) => train_matcher::run(a).await,
         Command::Bench {
             what: BenchCommand::Search(a),
         } => bench::search(a).await,

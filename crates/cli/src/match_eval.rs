@@ -317,9 +317,13 @@ pub async fn evaluate(args: &MatchEvalArgs) -> anyhow::Result<Report> {
         // Deduplicating a file against itself: a record never answers for itself.
         let best = if let Some((model, prepared, freq)) = &em {
             // Smart search's candidates, ranked by the trained model's match probability.
-            let ranked =
-                match_index::smart_search(&store, q, f64::NEG_INFINITY, match_index::MAX_SCORED)
-                    .await?;
+            let ranked = match_index::smart_search(
+                &store,
+                q,
+                match_index::Bar::ANY,
+                match_index::MAX_SCORED,
+            )
+            .await?;
             let pq = Prepared::new(q);
             ranked
                 .iter()
@@ -331,7 +335,7 @@ pub async fn evaluate(args: &MatchEvalArgs) -> anyhow::Result<Report> {
                     _ => Some((m, p)),
                 })
         } else {
-            let ranked = match_index::smart_search(&store, q, f64::NEG_INFINITY, 2).await?;
+            let ranked = match_index::smart_search(&store, q, match_index::Bar::ANY, 2).await?;
             ranked
                 .iter()
                 .map(|m| (by_client_id[&m.client_id], m.score.score))

@@ -28,7 +28,7 @@ use crate::args::{BenchPrintArgs, PrintRecordArgs, SignInArgs, VerifyArgs};
 pub const PASSWORD_VAR: &str = "SHOTBOOK_PASSWORD";
 
 /// Signs in to the database at `db` as the given registry user, as the app does.
-async fn signed_in(db: &Path, who: &SignInArgs) -> anyhow::Result<AppContext> {
+pub(crate) async fn signed_in(db: &Path, who: &SignInArgs) -> anyhow::Result<AppContext> {
     anyhow::ensure!(db.exists(), "no database at {}", db.display());
     let store = crate::database::open(db).await?;
     let ctx = AppContext::new(store, Arc::new(SystemClock)).with_secrets(Arc::new(KeyringStore));
@@ -85,7 +85,7 @@ async fn signed_in(db: &Path, who: &SignInArgs) -> anyhow::Result<AppContext> {
     Ok(ctx)
 }
 
-fn explain(e: AppError) -> anyhow::Error {
+pub(crate) fn explain(e: AppError) -> anyhow::Error {
     match e {
         AppError::PrinterUnavailable { detail, .. } => anyhow::anyhow!("cannot print: {detail}"),
         AppError::Forbidden { permission } => anyhow::anyhow!("not permitted: {permission}"),

@@ -6,7 +6,7 @@ use anyhow::{bail, Context};
 use serde::Serialize;
 use shotbook_core::audit::{AuditAction, AuditEvent};
 use shotbook_core::date::UsDate;
-use shotbook_core::matching::{PersonRecord, POSSIBLE_THRESHOLD};
+use shotbook_core::matching::PersonRecord;
 use shotbook_core::quick_search::QuickSearch;
 use shotbook_core::search::BasicSearch;
 use shotbook_store::clients::{self, ClientSummaryRow};
@@ -159,7 +159,8 @@ async fn search(
 }
 
 async fn ranked(store: &Store, person: &PersonRecord, limit: usize) -> anyhow::Result<Vec<Match>> {
-    let matches = match_index::smart_search(store, person, POSSIBLE_THRESHOLD, limit).await?;
+    let matches =
+        match_index::smart_search(store, person, match_index::Bar::POSSIBLE, limit).await?;
     let ids: Vec<String> = matches.iter().map(|m| m.client_id.clone()).collect();
     let mut rows: std::collections::HashMap<String, ClientSummaryRow> =
         clients::summaries_by_id(store, &ids)

@@ -53,28 +53,6 @@ const MATCH_COLUMNS: &str = "SELECT c.id, c.registry_id, c.first_name, c.middle_
     o.name AS organization_name, c.merged_into
     FROM clients c LEFT JOIN organizations o ON o.id = c.home_organization_id";
 
-/// Clients born in `year` that are not merged away (the duplicate scan compares them).
-pub async fn born_in(store: &Store, year: i32) -> StoreResult<Vec<MatchRow>> {
-    let sql = format!(
-        "{MATCH_COLUMNS} WHERE c.merged_into IS NULL AND c.date_of_birth BETWEEN ? AND ? ORDER BY c.rowid"
-    );
-    Ok(sqlx::query_as(&sql)
-        .bind(format!("{year:04}-01-01"))
-        .bind(format!("{year:04}-12-31"))
-        .fetch_all(store.pool())
-        .await?)
-}
-
-/// Birth years present in the registry, oldest first.
-pub async fn birth_years(store: &Store) -> StoreResult<Vec<i32>> {
-    let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT DISTINCT substr(date_of_birth, 1, 4) FROM clients WHERE merged_into IS NULL ORDER BY 1",
-    )
-    .fetch_all(store.pool())
-    .await?;
-    Ok(rows.into_iter().filter_map(|(y,)| y.parse().ok()).collect())
-}
-
 /// Records a likely duplicate pair (any order), or raises the score of an open one. Resolved
 /// pairs stay resolved. Returns the pair's id.
 pub async fn record_pair_in_tx(
@@ -85,43 +63,95 @@ pub async fn record_pair_in_tx(
     reasons: &str,
     now: OffsetDateTime,
 ) -> StoreResult<String> {
+    let entry = QueueEntry {
+        score,
+        reasons,
+        probability: None,
+        cluster: None,
+    };
+    Ok(queue_pair_in_tx(tx, one, other, &entry, now).await?.0)
+}
+
+/// What the queue is told about a pair.
+#[derive(Debug, Clone, Copy)]
+pub struct QueueEntry<'a> {
+    /// Evidence (bits; the hand-set scan's score).
+    pub score: f64,
+    /// Reasons, comma-separated.
+    pub reasons: &'a str,
+    /// The model's match probability, when a model scored it.
+    pub probability: Option<f64>,
+    /// The cluster the deduplication job found it in.
+    pub cluster: Option<&'a str>,
+}
+
+/// What queueing a pair did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queued {
+    /// A new pair in the queue.
+    New,
+    /// Already open: its score raised if higher, its probability and cluster brought up to date.
+    StillOpen,
+    /// Resolved before (merged, or dismissed as two people): left as it was, not re-queued.
+    Resolved,
+}
+
+/// Queues a pair (any order) — [`record_pair_in_tx`] with the deduplication job's probability
+/// and cluster. A pair resolved before is never reopened. Returns its id and what happened.
+pub async fn queue_pair_in_tx(
+    tx: &mut Work,
+    one: ClientId,
+    other: ClientId,
+    entry: &QueueEntry<'_>,
+    now: OffsetDateTime,
+) -> StoreResult<(String, Queued)> {
     let (a, b) = ordered(one, other);
-    let existing: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM duplicate_pairs WHERE client_a = ? AND client_b = ?")
-            .bind(&a)
-            .bind(&b)
-            .fetch_optional(&mut **tx)
-            .await?;
-    if let Some((id,)) = existing {
+    let existing: Option<(String, String)> = sqlx::query_as(
+        "SELECT id, status FROM duplicate_pairs WHERE client_a = ? AND client_b = ?",
+    )
+    .bind(&a)
+    .bind(&b)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some((id, status)) = existing {
+        if status != "open" {
+            return Ok((id, Queued::Resolved));
+        }
         sqlx::query(
-            "UPDATE duplicate_pairs SET score = max(score, ?), reasons = CASE WHEN ? > score THEN ? ELSE reasons END,
-                    updated_at = ? WHERE id = ? AND status = 'open'",
+            "UPDATE duplicate_pairs SET score = max(score, ?1),
+                    reasons = CASE WHEN ?1 > score THEN ?2 ELSE reasons END,
+                    probability = coalesce(?3, probability), cluster_id = coalesce(?4, cluster_id),
+                    updated_at = ?5 WHERE id = ?6 AND status = 'open'",
         )
-        .bind(score)
-        .bind(score)
-        .bind(reasons)
+        .bind(entry.score)
+        .bind(entry.reasons)
+        .bind(entry.probability)
+        .bind(entry.cluster)
         .bind(timestamp(now))
         .bind(&id)
         .execute(&mut **tx)
         .await?;
-        return Ok(id);
+        return Ok((id, Queued::StillOpen));
     }
     let id = Uuid::now_v7().to_string();
     sqlx::query(
-        "INSERT INTO duplicate_pairs (id, client_a, client_b, score, reasons, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO duplicate_pairs (id, client_a, client_b, score, reasons, probability, cluster_id,
+                                      created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&id)
     .bind(&a)
     .bind(&b)
-    .bind(score)
-    .bind(reasons)
+    .bind(entry.score)
+    .bind(entry.reasons)
+    .bind(entry.probability)
+    .bind(entry.cluster)
     .bind(timestamp(now))
     .bind(timestamp(now))
     .execute(&mut **tx)
     .await?;
     change_log::append_in_tx(tx, Entity::DuplicatePair, &id, ChangeOp::Insert, now).await?;
-    Ok(id)
+    Ok((id, Queued::New))
 }
 
 fn ordered(one: ClientId, other: ClientId) -> (String, String) {

@@ -14,8 +14,10 @@
 
 use std::collections::HashMap;
 
+use shotbook_core::matching::fs::thresholds;
 use shotbook_core::matching::{
-    score_candidate, Dob, Frequencies, MatchScore, PersonRecord, Prepared, Sex,
+    score_candidate, Dob, Frequencies, MatchScore, PersonRecord, Prepared, Sex, DEFAULT_THRESHOLD,
+    POSSIBLE_THRESHOLD,
 };
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
@@ -39,8 +41,49 @@ const MAX_BINDS: usize = 30_000;
 pub struct SmartMatch {
     /// The client's id.
     pub client_id: String,
-    /// Score and reasons.
+    /// Score and reasons: with a trained model stored, the model's evidence (bits) and
+    /// reasons; otherwise the hand-set score.
     pub score: MatchScore,
+    /// The trained model's match probability (`None` without a stored model).
+    pub probability: Option<f64>,
+    /// More likely than not the same person: probability ≥ [`thresholds::LIKELY`] with a
+    /// model, the hand-set score ≥ [`DEFAULT_THRESHOLD`] without.
+    pub likely: bool,
+    /// Found by a guardian's name and the child's date of birth rather than the client's own
+    /// demographics: the guardian is a restricted field, so a client seen by identification
+    /// only is not listed through it.
+    pub via_guardian: bool,
+}
+
+/// The reason given when a child is found by a guardian's name and the child's date of birth.
+pub const GUARDIAN_REASON: &str = "found by a guardian's name and the child's date of birth";
+
+/// Where Smart search cuts its list: a bar for each scorer, since a registry scores with its
+/// trained model once one is stored and with the hand-set weights until then.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bar {
+    /// The least hand-set score listed.
+    pub score: f64,
+    /// The least model probability listed.
+    pub probability: f64,
+}
+
+impl Bar {
+    /// Possible matches: what the search screen lists.
+    pub const POSSIBLE: Bar = Bar {
+        score: POSSIBLE_THRESHOLD,
+        probability: thresholds::POSSIBLE,
+    };
+    /// Likely matches: more likely than not the same person.
+    pub const LIKELY: Bar = Bar {
+        score: DEFAULT_THRESHOLD,
+        probability: thresholds::LIKELY,
+    };
+    /// Everything (tests and tools that rank all candidates).
+    pub const ANY: Bar = Bar {
+        score: f64::NEG_INFINITY,
+        probability: 0.0,
+    };
 }
 
 #[derive(sqlx::FromRow)]
@@ -54,9 +97,22 @@ struct MatchFields {
     mother_maiden_name: Option<String>,
     address_line1: Option<String>,
     zip: Option<String>,
+    guardian_first_name: Option<String>,
+    guardian_last_name: Option<String>,
 }
 
 impl MatchFields {
+    /// The primary guardian's name with the child's date of birth (see
+    /// [`Prepared::guardian_key`]), when a guardian is recorded.
+    fn guardian(&self) -> Option<PersonRecord> {
+        let family = self.guardian_last_name.as_deref()?;
+        Some(PersonRecord::new(
+            self.guardian_first_name.as_deref().unwrap_or_default(),
+            family,
+            Dob::parse_digits(&self.date_of_birth, false),
+        ))
+    }
+
     fn person(&self) -> PersonRecord {
         PersonRecord {
             given: self.first_name.clone(),
@@ -89,7 +145,8 @@ pub async fn index_pending(conn: &mut SqliteConnection) -> StoreResult<u64> {
         }
         let mut qb: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
             "SELECT id AS client_id, first_name, middle_name, last_name, date_of_birth, gender, \
-             mother_maiden_name, address_line1, zip FROM clients WHERE id IN (",
+             mother_maiden_name, address_line1, zip, guardian_first_name, guardian_last_name \
+             FROM clients WHERE id IN (",
         );
         let mut ids = qb.separated(", ");
         for (id, _) in &queued {
@@ -104,10 +161,11 @@ pub async fn index_pending(conn: &mut SqliteConnection) -> StoreResult<u64> {
             .collect();
 
         let mut numbers: HashMap<String, i64> = HashMap::with_capacity(rows.len());
-        for chunk in rows.chunks(MAX_BINDS / 9) {
+        for chunk in rows.chunks(MAX_BINDS / 11) {
             let mut qb: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
                 "INSERT INTO client_match_records (client_id, first_name, middle_name, last_name, \
-                 date_of_birth, gender, mother_maiden_name, address_line1, zip) ",
+                 date_of_birth, gender, mother_maiden_name, address_line1, zip, \
+                 guardian_first_name, guardian_last_name) ",
             );
             qb.push_values(chunk, |mut b, r| {
                 b.push_bind(r.client_id.as_str())
@@ -118,14 +176,18 @@ pub async fn index_pending(conn: &mut SqliteConnection) -> StoreResult<u64> {
                     .push_bind(r.gender.as_str())
                     .push_bind(r.mother_maiden_name.as_deref())
                     .push_bind(r.address_line1.as_deref())
-                    .push_bind(r.zip.as_deref());
+                    .push_bind(r.zip.as_deref())
+                    .push_bind(r.guardian_first_name.as_deref())
+                    .push_bind(r.guardian_last_name.as_deref());
             });
             qb.push(
                 " ON CONFLICT (client_id) DO UPDATE SET first_name = excluded.first_name, \
                  middle_name = excluded.middle_name, last_name = excluded.last_name, \
                  date_of_birth = excluded.date_of_birth, gender = excluded.gender, \
                  mother_maiden_name = excluded.mother_maiden_name, \
-                 address_line1 = excluded.address_line1, zip = excluded.zip \
+                 address_line1 = excluded.address_line1, zip = excluded.zip, \
+                 guardian_first_name = excluded.guardian_first_name, \
+                 guardian_last_name = excluded.guardian_last_name \
                  RETURNING client_id, client_no",
             );
             let returned: Vec<(String, i64)> = qb.build_query_as().fetch_all(&mut *conn).await?;
@@ -138,6 +200,8 @@ pub async fn index_pending(conn: &mut SqliteConnection) -> StoreResult<u64> {
             let prepared = Prepared::new(&r.person());
             let no = numbers[&r.client_id];
             keys.extend(prepared.master_keys().into_iter().map(|k| (k, no)));
+            let guardian = r.guardian().and_then(|g| Prepared::new(&g).guardian_key());
+            keys.extend(guardian.map(|k| (k, no)));
             if new.contains(r.client_id.as_str()) {
                 for (kind, name) in [
                     ("given", prepared.given_key()),
@@ -198,11 +262,13 @@ pub async fn refresh(store: &Store) -> StoreResult<u64> {
 }
 
 /// Smart search: the clients most likely to be the person described, best first, at most
-/// `limit`, each scoring at least `min_score`. Indexes queued clients first.
+/// `limit`, each at or above `bar`. Scores with the registry's trained model when one is
+/// stored ([`crate::match_models`]), with the hand-set weights otherwise. Indexes queued
+/// clients first.
 pub async fn smart_search(
     store: &Store,
     query: &PersonRecord,
-    min_score: f64,
+    bar: Bar,
     limit: usize,
 ) -> StoreResult<Vec<SmartMatch>> {
     refresh(store).await?;
@@ -216,26 +282,67 @@ pub async fn smart_search(
         return Ok(Vec::new());
     }
     let freq = frequencies(store, &query).await?;
-    let mut scored: Vec<(i64, SmartMatch)> = rows
-        .into_iter()
-        .map(|r| {
-            let (no, fields) = (r.client_no, r.fields);
-            let score = score_candidate(&query, &Prepared::new(&fields.person()), &freq);
+    let model = crate::match_models::current(store)
+        .await?
+        .map(|m| m.for_lookup_among(u64::from(freq.total())));
+    // (rank, score and reasons, probability, likely, listed)
+    let judge = |candidate: &Prepared| match &model {
+        Some(model) => {
+            let v = model.score(&query, candidate, Some(&freq));
+            let score = MatchScore {
+                score: v.bayes_factor_bits,
+                reasons: v.reasons,
+            };
+            let p = v.probability;
             (
+                p,
+                score,
+                Some(p),
+                p >= thresholds::LIKELY,
+                p >= bar.probability,
+            )
+        }
+        None => {
+            let score = score_candidate(&query, candidate, &freq);
+            let s = score.score;
+            (s, score, None, s >= DEFAULT_THRESHOLD, s >= bar.score)
+        }
+    };
+    let mut scored: Vec<(f64, i64, SmartMatch)> = rows
+        .into_iter()
+        .filter_map(|r| {
+            let (no, fields) = (r.client_no, r.fields);
+            let own = judge(&Prepared::new(&fields.person()));
+            // Found by a guardian's name and the child's date of birth: scored against the
+            // guardian's name, and said so.
+            let via = fields
+                .guardian()
+                .map(|g| judge(&Prepared::new(&g)))
+                .filter(|v| v.0 > own.0);
+            let via_guardian = via.is_some();
+            let (rank, mut score, probability, likely, listed) = via.unwrap_or(own);
+            if !listed {
+                return None;
+            }
+            if via_guardian {
+                score.reasons.insert(0, GUARDIAN_REASON.to_owned());
+            }
+            Some((
+                rank,
                 no,
                 SmartMatch {
                     client_id: fields.client_id,
                     score,
+                    probability,
+                    likely,
+                    via_guardian,
                 },
-            )
+            ))
         })
-        .filter(|(_, m)| m.score.score >= min_score)
         .collect();
-    scored.sort_by(|(a_no, a), (b_no, b)| {
-        b.score.score.total_cmp(&a.score.score).then(a_no.cmp(b_no))
-    });
+    scored.sort_by(|(a, a_no, _), (b, b_no, _)| b.total_cmp(a).then(a_no.cmp(b_no)));
     scored.truncate(limit);
-    Ok(scored.into_iter().map(|(_, m)| m).collect())
+    Ok(scored.into_iter().map(|(_, _, m)| m).collect())
 }
 
 #[derive(sqlx::FromRow)]
@@ -303,7 +410,8 @@ async fn candidates(store: &Store, keys: &[String]) -> StoreResult<Vec<MatchFiel
     .push(MAX_SCORED.to_string())
     .push(
         ") SELECT r.client_no, r.client_id, r.first_name, r.middle_name, r.last_name, \
-         r.date_of_birth, r.gender, r.mother_maiden_name, r.address_line1, r.zip \
+         r.date_of_birth, r.gender, r.mother_maiden_name, r.address_line1, r.zip, \
+         r.guardian_first_name, r.guardian_last_name \
          FROM ranked JOIN client_match_records r ON r.client_no = ranked.client_no",
     );
     Ok(qb.build_query_as().fetch_all(store.pool()).await?)
@@ -342,7 +450,6 @@ mod tests {
     use super::*;
     use crate::bulk::{Batch, BulkWriter};
     use crate::clients::{self, NewClient};
-    use shotbook_core::matching::DEFAULT_THRESHOLD;
     use time::macros::datetime;
     use time::OffsetDateTime;
 
@@ -393,7 +500,7 @@ mod tests {
         let found = smart_search(
             &store,
             &query("Sophia", "Martines", Some(Dob::new(2019, 14, 3))),
-            0.0,
+            Bar::ANY,
             10,
         )
         .await
@@ -433,16 +540,20 @@ mod tests {
         ])
         .await;
         let q = query("Ana", "Lopez", Some(Dob::new(2018, 4, 11)));
-        assert_eq!(smart_search(&store, &q, -100.0, 10).await.unwrap().len(), 3);
-        assert_eq!(smart_search(&store, &q, -100.0, 2).await.unwrap().len(), 2);
-        let likely = smart_search(&store, &q, DEFAULT_THRESHOLD, 10)
-            .await
-            .unwrap();
+        assert_eq!(
+            smart_search(&store, &q, Bar::ANY, 10).await.unwrap().len(),
+            3
+        );
+        assert_eq!(
+            smart_search(&store, &q, Bar::ANY, 2).await.unwrap().len(),
+            2
+        );
+        let likely = smart_search(&store, &q, Bar::LIKELY, 10).await.unwrap();
         assert!(likely.len() < 3, "Bea is not Ana: {likely:?}");
         assert!(smart_search(
             &store,
             &query("Zed", "Quux", Some(Dob::new(1901, 1, 1))),
-            -100.0,
+            Bar::ANY,
             10
         )
         .await
@@ -486,7 +597,7 @@ mod tests {
         let found = smart_search(
             &store,
             &query("Ana", "Okafor", Some(Dob::new(2018, 4, 11))),
-            0.0,
+            Bar::ANY,
             5,
         )
         .await
@@ -500,7 +611,7 @@ mod tests {
         let old = smart_search(
             &store,
             &query("Ana", "Lopez", Some(Dob::new(2018, 4, 11))),
-            0.0,
+            Bar::ANY,
             5,
         )
         .await
@@ -509,6 +620,87 @@ mod tests {
             old.iter()
                 .all(|m| !m.score.reasons.contains(&"surname exact".to_owned())),
             "scored on the current surname: {old:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_changed_guardian_is_indexed_and_the_old_one_no_longer_finds_the_child() {
+        let mut child = client("Mateo", "Lopez", "2019-03-14", "M");
+        child.guardian_first_name = Some("Maria".into());
+        child.guardian_last_name = Some("Lopez".into());
+        let store = store_with(std::slice::from_ref(&child)).await;
+        let by = |first: &str, last: &str| query(first, last, Some(Dob::new(2019, 3, 14)));
+        let found = smart_search(&store, &by("Maria", "Lopez"), Bar::POSSIBLE, 5)
+            .await
+            .unwrap();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].via_guardian && found[0].score.reasons[0] == GUARDIAN_REASON);
+        sqlx::query(
+            "UPDATE clients SET guardian_first_name = 'Aiyana', guardian_last_name = 'Whitehorse' WHERE id = ?",
+        )
+        .bind(child.id.to_string())
+        .execute(store.pool())
+        .await
+        .unwrap();
+        assert_eq!(
+            pending(&store).await,
+            1,
+            "the trigger queued the new guardian"
+        );
+        let found = smart_search(&store, &by("Aiyana", "Whitehorse"), Bar::POSSIBLE, 5)
+            .await
+            .unwrap();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].via_guardian);
+        let old = smart_search(&store, &by("Maria", "Lopez"), Bar::POSSIBLE, 5)
+            .await
+            .unwrap();
+        assert!(
+            old.iter().all(|m| !m.via_guardian),
+            "scored on the current guardian: {old:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn with_a_stored_model_smart_search_ranks_by_its_probability() {
+        use shotbook_core::matching::fs::FsModel;
+        let store = store_with(&[
+            client("Sofia", "Martinez", "2019-03-14", "F"),
+            client("Lucas", "Martinez", "2019-03-14", "M"),
+        ])
+        .await;
+        let q = query("Sophia", "Martines", Some(Dob::new(2019, 14, 3)));
+        let before = smart_search(&store, &q, Bar::ANY, 5).await.unwrap();
+        assert!(
+            before.iter().all(|m| m.probability.is_none()),
+            "hand-set: {before:?}"
+        );
+        let mut model = FsModel::hand_set();
+        model.lambda = 1e-9; // what a registry-wide training estimates; search uses 1/N
+        crate::match_models::save(&store, &model, 2, NOW)
+            .await
+            .unwrap();
+        let after = smart_search(&store, &q, Bar::POSSIBLE, 5).await.unwrap();
+        let sofia = &after[0];
+        let p = sofia.probability.expect("scored by the stored model");
+        let expected = model.for_lookup_among(2).score(
+            &Prepared::new(&q),
+            &Prepared::new(&PersonRecord {
+                sex: Sex::parse("F"),
+                ..PersonRecord::new("Sofia", "Martinez", Some(Dob::new(2019, 3, 14)))
+            }),
+            None,
+        );
+        assert!(p >= 0.5 && sofia.likely, "{sofia:?}");
+        assert!(
+            (sofia.score.score - expected.bayes_factor_bits).abs() < 3.0,
+            "the model's evidence (names weighted by frequency): {sofia:?} / {expected:?}"
+        );
+        assert!(
+            after
+                .windows(2)
+                .all(|w| w[0].probability >= w[1].probability),
+            "{after:?}"
         );
     }
 

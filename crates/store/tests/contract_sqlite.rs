@@ -183,6 +183,98 @@ async fn a_merge_happens_once_and_its_undo_moves_the_doses_back() {
     contract::a_merge_happens_once_and_its_undo_moves_the_doses_back(&r, &setup, &twin).await;
 }
 
+/// The deduplication job's automatic merge is the merge use case: refused below its bar (the
+/// pair stays open for a person), done above it with both records' audit entries saying it
+/// was automatic, and undone like any merge.
+#[tokio::test]
+async fn an_automatic_merge_is_refused_below_its_bar_and_audited_as_automatic() {
+    use shotbook_core::permission::Role;
+    use shotbook_usecases::duplicates::{auto_merge, unmerge};
+    use shotbook_usecases::{need, UseCaseError};
+    use shotbook_usecases::{Actor, Permit, Via};
+
+    let (r, setup) = registry().await;
+    let now = datetime!(2026-11-22 9:00 UTC);
+    let second = NewClient {
+        id: ClientId::new(),
+        first_name: "Ana".into(),
+        last_name: "Contract".into(),
+        date_of_birth: contract::BORN.to_string(),
+        gender: "F".into(),
+        consent: "granted".into(),
+        home_organization_id: Some(setup.clinic),
+        ..Default::default()
+    };
+    let mut work = r.begin().await.unwrap();
+    clients::insert_in_tx(&mut work, &second, now)
+        .await
+        .unwrap();
+    let pair = shotbook_store::duplicates::record_pair_in_tx(
+        &mut work,
+        setup.client,
+        second.id,
+        30.0,
+        "DOB exact, surname exact, given name exact",
+        now,
+    )
+    .await
+    .unwrap();
+    work.commit().await.unwrap();
+    let supervisor = Permit::<need::MergeClients>::check(Actor {
+        user_id: setup.nurse,
+        organization_id: setup.clinic,
+        role: Role::ProviderSupervisor,
+        state: "MT".into(),
+        via: Via::Workstation {
+            name: "dedup-job".into(),
+        },
+    })
+    .unwrap();
+    let clock = contract::clock();
+    let below = auto_merge(&r, &supervisor, &clock, &pair, setup.client, 0.998, 0.9999).await;
+    assert!(matches!(below, Err(UseCaseError::Invalid(_))), "{below:?}");
+    async fn status(store: &Store, pair: &str) -> String {
+        let (status,): (String,) =
+            shotbook_store::sqlx::query_as("SELECT status FROM duplicate_pairs WHERE id = ?")
+                .bind(pair)
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+        status
+    }
+    assert_eq!(status(&r, &pair).await, "open", "left for a person");
+
+    let merge = auto_merge(
+        &r,
+        &supervisor,
+        &clock,
+        &pair,
+        setup.client,
+        0.99995,
+        0.9999,
+    )
+    .await
+    .expect("merged at the bar");
+    assert_eq!(status(&r, &pair).await, "merged");
+    let details: Vec<(String, String)> = shotbook_store::sqlx::query_as(
+        "SELECT client_id, detail FROM audit_log WHERE action = 'merge_clients' ORDER BY client_id",
+    )
+    .fetch_all(r.pool())
+    .await
+    .unwrap();
+    assert_eq!(details.len(), 2, "both records audited: {details:?}");
+    for (_, detail) in &details {
+        assert!(
+            detail.contains(&merge) && detail.contains("automatic: match probability 0.999950"),
+            "{detail}"
+        );
+    }
+    unmerge(&r, &supervisor, &clock, &merge)
+        .await
+        .expect("an automatic merge is undone like any other");
+    assert_eq!(status(&r, &pair).await, "open");
+}
+
 async fn access_registry() -> (Store, contract::AccessSetup) {
     use shotbook_core::permission::Role;
 

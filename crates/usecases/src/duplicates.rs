@@ -34,6 +34,41 @@ pub async fn merge<R: Registry>(
     pair_id: &str,
     survivor: ClientId,
 ) -> UseCaseResult<String> {
+    merge_noted(registry, permit, clock, pair_id, survivor, "").await
+}
+
+/// Merges a queued pair because the deduplication job found its probability at or above the
+/// automatic bar the operator set (off unless set): the same checks, moves and audit as
+/// [`merge`] — access to both records in full, equal consent, the pair still open — and the
+/// audit entries say it was automatic, at which probability and bar. Undone like any merge.
+pub async fn auto_merge<R: Registry>(
+    registry: &R,
+    permit: &Permit<need::MergeClients>,
+    clock: &dyn Clock,
+    pair_id: &str,
+    survivor: ClientId,
+    probability: f64,
+    bar: f64,
+) -> UseCaseResult<String> {
+    if probability.is_nan() || probability < bar {
+        return Err(ValidationError::single(
+            "probability",
+            "Below the automatic merge bar: a person reviews this pair.",
+        )
+        .into());
+    }
+    let note = format!(" (automatic: match probability {probability:.6} at bar {bar})");
+    merge_noted(registry, permit, clock, pair_id, survivor, &note).await
+}
+
+async fn merge_noted<R: Registry>(
+    registry: &R,
+    permit: &Permit<need::MergeClients>,
+    clock: &dyn Clock,
+    pair_id: &str,
+    survivor: ClientId,
+    note: &str,
+) -> UseCaseResult<String> {
     let actor = permit.actor();
     let pair = registry
         .pair(pair_id)
@@ -78,8 +113,14 @@ pub async fn merge<R: Registry>(
         .merge_clients(survivor, merged, Some(&pair.id), actor.user_id)
         .await?;
     for (client, detail) in [
-        (survivor, format!("merge {merge}: kept, received {merged}")),
-        (merged, format!("merge {merge}: merged into {survivor}")),
+        (
+            survivor,
+            format!("merge {merge}: kept, received {merged}{note}"),
+        ),
+        (
+            merged,
+            format!("merge {merge}: merged into {survivor}{note}"),
+        ),
     ] {
         work.audit(&audit_event(
             clock,

@@ -365,3 +365,128 @@ async fn a_client_withheld_by_consent_is_never_found_through_a_field_beyond_iden
         "name and date of birth find her by identification"
     );
 }
+
+/// Smart search finds a child by a guardian's name and the child's date of birth (a mother
+/// calls about her son), says so, and never lists a client withheld by consent through it: a
+/// guardian is a field beyond identification.
+#[tokio::test]
+async fn a_child_is_found_by_the_guardians_name_and_date_of_birth_but_not_through_a_withheld_record(
+) {
+    use shotbook_api::auth::sign_out;
+    use shotbook_api::consent::update_consent;
+    use shotbook_api::demographics::add_client;
+    use shotbook_api::dto::*;
+    use shotbook_store::match_index::GUARDIAN_REASON;
+
+    use crate::support::{complete_sign_in, credentials};
+
+    let f = signed_in_as("MT0001", "mt.records").await;
+    let child = |first: &str, last: &str, dob: &str, guardian: (&str, &str)| AddClientRequest {
+        personal: PersonalFields {
+            first_name: first.into(),
+            last_name: last.into(),
+            date_of_birth: dob.into(),
+            gender: "M".into(),
+            ..Default::default()
+        },
+        address: AddressFields {
+            city: "Billings".into(),
+            state: "MT".into(),
+            county: "Yellowstone".into(),
+            ..Default::default()
+        },
+        guardian: ResponsiblePersonFields {
+            first_name: guardian.0.into(),
+            last_name: guardian.1.into(),
+            relationship: "mother".into(),
+            ..Default::default()
+        },
+        consent: ConsentFields {
+            status: "granted".into(),
+            effective_on: "11/20/2026".into(),
+            method: "written".into(),
+            given_by: format!("{} {}, mother", guardian.0, guardian.1),
+        },
+        confirmed_new_person: true,
+    };
+    let add = |r: AddClientRequest| {
+        let ctx = &f.ctx;
+        async move {
+            match add_client(ctx, r).await.unwrap() {
+                AddClientOutcome::Added { client_id } => client_id,
+                other => panic!("expected the client to be added: {other:?}"),
+            }
+        }
+    };
+    let juniper = add(child(
+        "Juniper",
+        "Ashgrove",
+        "04/02/2024",
+        ("Delphine", "Marchetti"),
+    ))
+    .await;
+    let rowan = add(child(
+        "Rowan",
+        "Ashgrove",
+        "09/17/2021",
+        ("Delphine", "Marchetti"),
+    ))
+    .await;
+
+    let mother = smart_search(&f.ctx, smart("Marchetti", "Delphine", "04/02/2024"))
+        .await
+        .unwrap();
+    let hit = mother
+        .clients
+        .iter()
+        .find(|c| c.client.id == juniper)
+        .unwrap_or_else(|| panic!("found by the mother's name and his DOB: {mother:?}"));
+    assert_eq!(hit.reasons[0], GUARDIAN_REASON, "{hit:?}");
+    assert!(
+        mother.clients.iter().all(|c| c.client.id != rowan),
+        "her other child, born another day, is not listed: {mother:?}"
+    );
+    let wrong_day = smart_search(&f.ctx, smart("Marchetti", "Delphine", "04/03/2024"))
+        .await
+        .unwrap();
+    assert!(
+        wrong_day.clients.iter().all(|c| c.client.id != juniper),
+        "the guardian key holds the child's exact date: {wrong_day:?}"
+    );
+
+    update_consent(
+        &f.ctx,
+        UpdateConsentRequest {
+            client_id: juniper.clone(),
+            status: "withdrawn".into(),
+            effective_on: "11/22/2026".into(),
+            method: "written".into(),
+            given_by: "Delphine Marchetti, mother".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let still = smart_search(&f.ctx, smart("Marchetti", "Delphine", "04/02/2024"))
+        .await
+        .unwrap();
+    assert!(
+        still.clients.iter().any(|c| c.client.id == juniper),
+        "his own clinic still finds him through his mother"
+    );
+    sign_out(&f.ctx).await.unwrap();
+    complete_sign_in(&f.ctx, credentials("TX0001", "tx.provider")).await;
+    let elsewhere = smart_search(&f.ctx, smart("Marchetti", "Delphine", "04/02/2024"))
+        .await
+        .unwrap();
+    assert!(
+        elsewhere.clients.iter().all(|c| c.client.id != juniper),
+        "another clinic must not find him through his guardian: {elsewhere:?}"
+    );
+    let identified = smart_search(&f.ctx, smart("Ashgrove", "Juniper", "04/02/2024"))
+        .await
+        .unwrap();
+    assert!(
+        identified.clients.iter().any(|c| c.client.id == juniper),
+        "his own name and date of birth list him by identification"
+    );
+}

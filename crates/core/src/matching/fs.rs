@@ -558,6 +558,39 @@ impl FsModel {
         m: &Prepared,
         freq: Option<&Frequencies>,
     ) -> MatchProbability {
+        let mut parts = self.evidence(q, m, freq);
+        let bits: f64 = parts.iter().map(|(w, _)| w).sum();
+        let (match_weight, probability) = self.posterior(bits);
+        parts.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
+        MatchProbability {
+            probability,
+            bayes_factor_bits: bits,
+            match_weight,
+            reasons: parts.into_iter().map(|(_, r)| r.to_owned()).collect(),
+        }
+    }
+
+    /// [`score`](Self::score)'s probability alone, without the reasons' text (what a batch
+    /// over millions of pairs needs first).
+    pub fn probability(&self, q: &Prepared, m: &Prepared, freq: Option<&Frequencies>) -> f64 {
+        let bits: f64 = self.evidence(q, m, freq).iter().map(|(w, _)| w).sum();
+        self.posterior(bits).1
+    }
+
+    /// The match weight and probability of `bits` of evidence under the prior λ.
+    fn posterior(&self, bits: f64) -> (f64, f64) {
+        let lambda = self.lambda.clamp(1e-12, 1.0 - 1e-12);
+        let match_weight = bits + (lambda / (1.0 - lambda)).log2();
+        (match_weight, 1.0 / (1.0 + (-match_weight).exp2()))
+    }
+
+    /// Each piece of evidence of a pair: its weight in bits and its reason.
+    fn evidence<'a>(
+        &'a self,
+        q: &Prepared,
+        m: &Prepared,
+        freq: Option<&Frequencies>,
+    ) -> Vec<(f64, &'a str)> {
         let (g, swapped, other_name) = gamma_named(q, m);
         let mut parts: Vec<(f64, &str)> = Vec::with_capacity(FIELD_COUNT + 1);
         for (f, &level) in g.iter().enumerate() {
@@ -588,16 +621,17 @@ impl FsModel {
         if g[field::GIVEN] == NULL && (q.infant_placeholder || m.infant_placeholder) {
             parts.push((0.0, "given name is a placeholder (Baby Girl …)"));
         }
-        let bits: f64 = parts.iter().map(|(w, _)| w).sum();
-        let lambda = self.lambda.clamp(1e-12, 1.0 - 1e-12);
-        let match_weight = bits + (lambda / (1.0 - lambda)).log2();
-        let probability = 1.0 / (1.0 + (-match_weight).exp2());
-        parts.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
-        MatchProbability {
-            probability,
-            bayes_factor_bits: bits,
-            match_weight,
-            reasons: parts.into_iter().map(|(_, r)| r.to_owned()).collect(),
+        parts
+    }
+
+    /// The model for looking one person up among `records` records (Smart search): the prior
+    /// that a given record is the person sought is 1/`records`, not the share of matches among
+    /// all pairs of a registry that training estimates (λ), which is far smaller — a
+    /// registry-wide prior would ask several more bits of every search.
+    pub fn for_lookup_among(&self, records: u64) -> Self {
+        Self {
+            lambda: 1.0 / (records.max(2) as f64),
+            ..self.clone()
         }
     }
 

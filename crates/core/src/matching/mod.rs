@@ -13,6 +13,7 @@
 //! with birth year; phonetic given name with birth year and month; plus the swapped variants),
 //! so a query is scored only against plausible candidates.
 
+pub mod dedup;
 pub mod fs;
 pub mod nicknames;
 pub mod phonetic;
@@ -345,13 +346,63 @@ impl Prepared {
     }
 
     /// The blocking keys a query looks up: the master keys plus the variants a clerk's error
-    /// may have produced (day/month swapped, birth year ±1, first/last swapped).
+    /// may have produced (day/month swapped, birth year ±1, first/last swapped), and the
+    /// [guardian key](Self::guardian_key) of its names and date.
     pub fn query_keys(&self) -> Vec<String> {
         let mut out = Vec::new();
         self.block_keys(true, &mut out);
+        out.extend(self.guardian_key());
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    /// The blocking keys the registry-wide deduplication files a record under: its
+    /// [`master_keys`](Self::master_keys) plus keys that do not depend on the birth year —
+    /// given name (each of its formal names too) with month and day, alone and with the surname
+    /// — so a mistyped birth year still brings two records of one person together. They stay
+    /// out of Smart search, whose hand-set scorer lets more namesakes through with them (see
+    /// the matching decision notes); the deduplication job scores with probabilities and sends
+    /// likely pairs to a person.
+    pub fn dedup_keys(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.block_keys(false, &mut out);
+        for other in &self.other_names {
+            self.as_named(other).year_free_keys(&mut out);
+        }
+        self.year_free_keys(&mut out);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn year_free_keys(&self, out: &mut Vec<String>) {
+        let Some(d) = self.dob else {
+            return;
+        };
+        let mut given_codes = vec![self.given_sx.clone()];
+        given_codes.extend(self.given_formal.iter().map(|f| soundex(f)));
+        for g in given_codes.iter().filter(|g| !g.is_empty()) {
+            out.push(format!("Y{g}|{:02}{:02}", d.month, d.day));
+            if !self.family_sx.is_empty() {
+                out.push(format!(
+                    "Y{g}|{}|{:02}{:02}",
+                    self.family_sx, d.month, d.day
+                ));
+            }
+        }
+    }
+
+    /// The key a child is filed under for its guardian — this record being the guardian's
+    /// name with the *child's* date of birth — and that a query looks up with its own names
+    /// and date: a child is found by the mother's (or another responsible person's) name and
+    /// the child's date of birth. A search aid, not evidence of identity: Smart search scores
+    /// such a find against the guardian's name and says so; the deduplication job never
+    /// uses it.
+    pub fn guardian_key(&self) -> Option<String> {
+        let d = self.dob?;
+        (!self.given_sx.is_empty() && !self.family_sx.is_empty())
+            .then(|| format!("P{}|{}|{}", self.given_sx, self.family_sx, d.digits()))
     }
 
     /// The folded given name whose frequency weights an exact agreement (empty for a
@@ -649,6 +700,20 @@ impl Frequencies {
             given,
             family,
         }
+    }
+
+    /// Frequencies counted over `records` (every record counts once per name).
+    pub fn count<'a>(records: impl IntoIterator<Item = &'a Prepared>) -> Self {
+        let mut freq = Self::default();
+        for p in records {
+            freq.add(p);
+        }
+        freq
+    }
+
+    /// Number of records counted.
+    pub fn total(&self) -> u32 {
+        self.total
     }
 
     fn add(&mut self, p: &Prepared) {
