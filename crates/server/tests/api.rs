@@ -108,6 +108,12 @@ async fn signed_in(server: &Server, org: &str, username: &str, device: &Device) 
     body
 }
 
+/// Spends `refresh_token` with `device`'s proof.
+async fn spend_refresh(server: &Server, refresh_token: &str, device: &Device) -> (u16, Value) {
+    let body = json!({ "refreshToken": refresh_token, "deviceProof": device.proof(refresh_token) });
+    server.post("/v1/tokens/refresh", None, &body).await
+}
+
 fn token(tokens: &Value, name: &str) -> String {
     tokens[name].as_str().expect("a token").to_string()
 }
@@ -179,13 +185,7 @@ async fn a_nurse_signs_in_records_a_shot_card_reads_the_history_and_signs_out() 
     let (status, _) = server.post("/v1/sign-out", Some(&access), &json!({})).await;
     assert_eq!(status, 200);
     let refresh = token(&tokens, "refreshToken");
-    let (status, body) = server
-        .post(
-            "/v1/tokens/refresh",
-            None,
-            &json!({ "refreshToken": refresh, "deviceProof": device.proof(&refresh) }),
-        )
-        .await;
+    let (status, body) = spend_refresh(&server, &refresh, &device).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (401, Some("refresh_token_invalid"))
@@ -201,13 +201,7 @@ async fn a_refresh_token_is_spent_once_and_a_replay_revokes_the_sign_in() {
     let refresh = token(&first, "refreshToken");
 
     let stranger = Device::new();
-    let (status, body) = server
-        .post(
-            "/v1/tokens/refresh",
-            None,
-            &json!({ "refreshToken": refresh, "deviceProof": stranger.proof(&refresh) }),
-        )
-        .await;
+    let (status, body) = spend_refresh(&server, &refresh, &stranger).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (401, Some("device_proof_invalid")),
@@ -220,38 +214,20 @@ async fn a_refresh_token_is_spent_once_and_a_replay_revokes_the_sign_in() {
         "the device is enrolled once"
     );
     let refresh = token(&second, "refreshToken");
-    let (status, third) = server
-        .post(
-            "/v1/tokens/refresh",
-            None,
-            &json!({ "refreshToken": refresh, "deviceProof": device.proof(&refresh) }),
-        )
-        .await;
+    let (status, third) = spend_refresh(&server, &refresh, &device).await;
     assert_eq!(status, 200, "{third}");
     let (status, _) = server
         .get("/v1/me", Some(&token(&third, "accessToken")))
         .await;
     assert_eq!(status, 200);
 
-    let (status, body) = server
-        .post(
-            "/v1/tokens/refresh",
-            None,
-            &json!({ "refreshToken": refresh, "deviceProof": device.proof(&refresh) }),
-        )
-        .await;
+    let (status, body) = spend_refresh(&server, &refresh, &device).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (401, Some("refresh_token_replayed"))
     );
     let newest = token(&third, "refreshToken");
-    let (status, body) = server
-        .post(
-            "/v1/tokens/refresh",
-            None,
-            &json!({ "refreshToken": newest, "deviceProof": device.proof(&newest) }),
-        )
-        .await;
+    let (status, body) = spend_refresh(&server, &newest, &device).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (401, Some("refresh_token_invalid")),
