@@ -26,7 +26,7 @@ use shotbook_usecases::{Actor, PortError, PortResult, UseCaseError, Via};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::error::{ApiError, ApiResult, CaptchaChallenge, ErrorBody};
+use crate::error::{ApiError, ApiJson, ApiResult, CaptchaChallenge, ErrorBody};
 use crate::tokens::{
     new_refresh_token, refresh_proof_holds, refresh_token_hash, AccessClaims,
     ACCESS_TOKEN_LIFETIME, REFRESH_TOKEN_LIFETIME,
@@ -254,7 +254,7 @@ fn device_place(device: Uuid) -> Via {
     ))]
 pub async fn sign_in(
     State(state): State<AppState>,
-    Json(request): Json<SignInRequest>,
+    ApiJson(request): ApiJson<SignInRequest>,
 ) -> ApiResult<Json<Tokens>> {
     let (accepted, device) = credentials(&state, request).await?;
     if accepted.must_change_password {
@@ -293,7 +293,7 @@ pub struct NewPasswordSignInRequest {
     ))]
 pub async fn sign_in_with_new_password(
     State(state): State<AppState>,
-    Json(request): Json<NewPasswordSignInRequest>,
+    ApiJson(request): ApiJson<NewPasswordSignInRequest>,
 ) -> ApiResult<Json<Tokens>> {
     let (accepted, device) = credentials(&state, request.sign_in).await?;
     if !accepted.must_change_password {
@@ -494,7 +494,7 @@ pub struct RefreshRequest {
     ))]
 pub async fn refresh(
     State(state): State<AppState>,
-    Json(request): Json<RefreshRequest>,
+    ApiJson(request): ApiJson<RefreshRequest>,
 ) -> ApiResult<Json<Tokens>> {
     let now = state.clock.now();
     let hash = refresh_token_hash(request.refresh_token.trim());

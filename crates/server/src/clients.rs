@@ -14,7 +14,7 @@ use shotbook_usecases::ports::ImmunizationReads;
 use shotbook_usecases::{clients, need, Permit};
 
 use crate::auth::Authenticated;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiJson, ApiResult, ErrorBody};
 use crate::AppState;
 
 fn client_id(text: &str) -> ApiResult<ClientId> {
@@ -156,7 +156,7 @@ pub async fn record_historical_doses(
     State(state): State<AppState>,
     who: Authenticated,
     Path(id): Path<String>,
-    Json(request): Json<RecordHistoricalRequest>,
+    ApiJson(request): ApiJson<RecordHistoricalRequest>,
 ) -> ApiResult<Json<RecordedDoses>> {
     let client = client_id(&id)?;
     let permit = Permit::<need::AddImmunizations>::check(who.actor)?;

@@ -172,6 +172,18 @@ pub fn normalize_agreement_code(code: &str) -> String {
         .collect()
 }
 
+/// What a request keeps of its emailed code: the BLAKE2s-256 of the normalized code, in hex.
+/// One function for every registry, so a request's hash means the same on the server and on
+/// a workstation's replica. (The code has 60 bits, is valid 14 days and 10 tries: a fast hash
+/// is enough.)
+pub fn agreement_code_hash(normalized_code: &str) -> String {
+    use blake2::{Blake2s256, Digest};
+    Blake2s256::digest(normalized_code.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// A username not taken yet: `base`, then `base2`, `base3` … (`taken` compared without case).
 pub fn free_username(base: &str, taken: &[String]) -> String {
     let taken: Vec<String> = taken.iter().map(|u| u.to_lowercase()).collect();
