@@ -18,7 +18,7 @@ use shotbook_protocol::ChangeSource;
 use shotbook_server_store::setup::{self, NewOrganization};
 use shotbook_server_store::PgRegistry;
 use shotbook_usecases::ports::{
-    AccessReads, AccessWrites, AuditWrites, Mail, MailWrites, NewAccount, UnitOfWork,
+    AccessReads, AccessWrites, AuditWrites, Mail, MailWrites, NewAccount,
 };
 use time::OffsetDateTime;
 

@@ -18,7 +18,7 @@ use shotbook_protocol::{ChangeSource, Origin};
 use shotbook_server_store::test_database::TestDatabase;
 use shotbook_server_store::{mail_courier, sqlx, PgRegistry};
 use shotbook_synth::demo::DEMO_PASSWORD;
-use shotbook_usecases::ports::{Mail, MailWrites, Registry, UnitOfWork};
+use shotbook_usecases::ports::{Mail, MailWrites, Registry};
 use time::OffsetDateTime;
 
 use common::smtp_sink::SmtpSink;

@@ -7,9 +7,10 @@ use serde::{Deserialize, Serialize};
 use super::{AccessRequestForm, AccessRequestInput};
 
 /// Every field of the access request form, as typed (drafts) or as validated (submitted).
-/// Serialized with the form's field names (`legalFirstName` …).
+/// Serialized with the form's field names (`legalFirstName` …); a field left out reads as
+/// empty, as on a half-filled form (the parse then names what is missing).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 #[allow(missing_docs)]
 pub struct RequestForm {
     pub request_type: String,
