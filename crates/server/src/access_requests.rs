@@ -166,6 +166,7 @@ fn optional_id(text: Option<&str>) -> ApiResult<Option<AccessRequestId>> {
 #[utoipa::path(post, path = "/v1/access-requests/drafts", tag = "access-requests",
     security(("bearer" = [])), request_body = AccessRequestBody,
     responses(
+        (status = 400, description = "`bad_json`: the body is not the JSON described", body = ErrorBody),
         (status = 200, description = "Saved", body = Saved),
         (status = 403, description = "`forbidden`", body = ErrorBody),
         (status = 409, description = "`conflict`: no longer a draft", body = ErrorBody),
@@ -192,6 +193,7 @@ pub async fn save_draft(
 #[utoipa::path(post, path = "/v1/access-requests", tag = "access-requests",
     security(("bearer" = [])), request_body = AccessRequestBody,
     responses(
+        (status = 400, description = "`bad_json`: the body is not the JSON described", body = ErrorBody),
         (status = 200, description = "Submitted: the agreement code is on its way", body = Saved),
         (status = 403, description = "`forbidden`", body = ErrorBody),
         (status = 409, description = "`conflict`", body = ErrorBody),
@@ -362,6 +364,7 @@ async fn decide(
     security(("bearer" = [])), params(("id" = String, Path, description = "Request id")),
     request_body = ReasonBody,
     responses(
+        (status = 400, description = "`bad_json`: the body is not the JSON described", body = ErrorBody),
         (status = 200, description = "Returned", body = Saved),
         (status = 403, description = "`forbidden`", body = ErrorBody),
         (status = 409, description = "`conflict`", body = ErrorBody),
@@ -381,6 +384,7 @@ pub async fn return_request(
     security(("bearer" = [])), params(("id" = String, Path, description = "Request id")),
     request_body = ReasonBody,
     responses(
+        (status = 400, description = "`bad_json`: the body is not the JSON described", body = ErrorBody),
         (status = 200, description = "Rejected", body = Saved),
         (status = 403, description = "`forbidden`", body = ErrorBody),
         (status = 409, description = "`conflict`", body = ErrorBody),
@@ -446,6 +450,7 @@ fn proof<'a>(body: &'a AgreementProofBody) -> AgreementProof<'a> {
 #[utoipa::path(post, path = "/v1/user-agreements/open", tag = "access-requests",
     request_body = AgreementProofBody,
     responses(
+        (status = 400, description = "`bad_json`: the body is not the JSON described", body = ErrorBody),
         (status = 200, description = "The agreement to sign", body = UserAgreement),
         (status = 409, description = "`conflict`: not awaiting the agreement", body = ErrorBody),
         (status = 422, description = "`invalid`: `requestNumber` or `code` (also expired or too many tries)", body = ErrorBody),
@@ -516,6 +521,7 @@ pub struct AgreementSigned {
 #[utoipa::path(post, path = "/v1/user-agreements/sign", tag = "access-requests",
     request_body = SignAgreementBody,
     responses(
+        (status = 400, description = "`bad_json`: the body is not the JSON described", body = ErrorBody),
         (status = 200, description = "Signed; registry staff review it next", body = AgreementSigned),
         (status = 409, description = "`conflict`", body = ErrorBody),
         (status = 422, description = "`invalid`, with the fields to correct", body = ErrorBody),
@@ -552,6 +558,7 @@ pub async fn sign_agreement(
            ("username" = String, Path, description = "Username")),
     request_body = ReasonBody,
     responses(
+        (status = 400, description = "`bad_json`: the body is not the JSON described", body = ErrorBody),
         (status = 200, description = "Access ended", body = serde_json::Value),
         (status = 403, description = "`forbidden` (also for one's own access)", body = ErrorBody),
         (status = 404, description = "No such user there", body = ErrorBody),

@@ -248,7 +248,7 @@ fn device_place(device: Uuid) -> Via {
 #[utoipa::path(post, path = "/v1/sign-in", tag = "sign-in", request_body = SignInRequest,
     responses(
         (status = 200, description = "Signed in", body = Tokens),
-        (status = 400, description = "`bad_device_key`, `password_change_required` (use `/v1/sign-in/new-password`)", body = ErrorBody),
+        (status = 400, description = "`bad_json`, `bad_device_key`, `password_change_required` (use `/v1/sign-in/new-password`)", body = ErrorBody),
         (status = 401, description = "`invalid_credentials`, `captcha_required` (with `captcha`), `account_locked`, `account_inactive`, `access_ended`, `temporary_password_expired`, `device_revoked`", body = ErrorBody),
         (status = 422, description = "Missing fields, or the confidentiality statement not accepted", body = ErrorBody),
     ))]
@@ -286,6 +286,7 @@ pub struct NewPasswordSignInRequest {
 #[utoipa::path(post, path = "/v1/sign-in/new-password", tag = "sign-in",
     request_body = NewPasswordSignInRequest,
     responses(
+        (status = 400, description = "`bad_json`: the body is not the JSON described", body = ErrorBody),
         (status = 200, description = "Password changed and signed in", body = Tokens),
         (status = 401, description = "As for sign-in", body = ErrorBody),
         (status = 409, description = "`conflict`: the password is not a temporary one", body = ErrorBody),
@@ -489,6 +490,7 @@ pub struct RefreshRequest {
 /// proves it holds its key. A spent token presented again revokes every token of its sign-in.
 #[utoipa::path(post, path = "/v1/tokens/refresh", tag = "sign-in", request_body = RefreshRequest,
     responses(
+        (status = 400, description = "`bad_json`: the body is not the JSON described", body = ErrorBody),
         (status = 200, description = "A new pair", body = Tokens),
         (status = 401, description = "`refresh_token_invalid`, `refresh_token_replayed`, `device_proof_invalid`", body = ErrorBody),
     ))]

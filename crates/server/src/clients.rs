@@ -145,7 +145,7 @@ pub struct RecordedDoses {
     params(("id" = String, Path, description = "Client id")),
     responses(
         (status = 200, description = "Saved, or warnings to confirm (nothing saved)", body = RecordedDoses),
-        (status = 400, description = "`bad_client_id`", body = ErrorBody),
+        (status = 400, description = "`bad_client_id`, `bad_json`", body = ErrorBody),
         (status = 401, description = "No valid access token", body = ErrorBody),
         (status = 403, description = "`forbidden` or `consent_restricted`", body = ErrorBody),
         (status = 404, description = "No such client", body = ErrorBody),
