@@ -37,13 +37,27 @@ if [ -z "${SHOTBOOK_TOKEN_KEY:-}" ]; then
   export SHOTBOOK_TOKEN_KEY
 fi
 
+# Development mail: without a relay of your own, a local SMTP sink (Python's smtpd debugging
+# server, loopback only) writes every message the registry sends to .dev/mail.log.
+if [ -z "${SHOTBOOK_SMTP_URL:-}" ] && python3 -c 'import smtpd' 2>/dev/null; then
+  python3 -W ignore -m smtpd -n -c DebuggingServer 127.0.0.1:2525 >> "$ROOT/.dev/mail.log" 2>&1 &
+  SMTP_SINK=$!
+  trap 'kill $SMTP_SINK 2>/dev/null || true' EXIT
+  export SHOTBOOK_SMTP_URL="smtp://127.0.0.1:2525"
+  MAIL_NOTE="Mail (agreement codes, credentials): $ROOT/.dev/mail.log"
+else
+  MAIL_NOTE="Mail goes to SHOTBOOK_SMTP_URL (unset: it waits in the queue)"
+fi
+
 print_demo_logins
 cat <<INFO
   Registry server: https://$LISTEN  (self-signed development certificate: $CERT)
     curl --cacert $CERT https://$LISTEN/ready
     curl --cacert $CERT https://$LISTEN/v1/sign-in -H 'content-type: application/json' -d '{"organizationCode":"TX0001","username":"tx.provider","password":"Shotbook-Demo-2026","acceptConfidentiality":true,"device":{"name":"my-pc","publicKey":"<Ed25519 public key, base64url>"}}'
+  $MAIL_NOTE
+  Metrics (Prometheus): http://127.0.0.1:9464/metrics
   JSON logs on standard output, free of client data.
 
 INFO
 step "serving (ctrl-c stops)"
-exec "$BIN" serve --listen "$LISTEN" --dev-certificate "$CERT"
+"$BIN" serve --listen "$LISTEN" --dev-certificate "$CERT" --metrics-listen 127.0.0.1:9464

@@ -108,11 +108,11 @@ impl AccessHost for Desk<'_> {
     }
 
     fn temporary_password(&self) -> String {
-        crate::account::temporary_password()
+        shotbook_core::password::temporary_password()
     }
 
     fn code_hash(&self, normalized_code: &str) -> String {
-        crate::remember::token_hash(normalized_code)
+        shotbook_core::access_request::agreement_code_hash(normalized_code)
     }
 
     async fn hash_password(&self, password: String) -> PortResult<String> {

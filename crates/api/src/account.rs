@@ -1,7 +1,6 @@
 //! The user's own account: Forgot Password (emailed single-use reset code), changing the
 //! password, editing name/email/phone, and unlocking an idle-locked session.
 
-use rand::Rng;
 use shotbook_core::account::{
     check_new_password, LockoutStage, FAILURES_BEFORE_LOCK, MIN_PASSWORD_LENGTH, PASSWORD_RULES,
     RESET_CODE_ATTEMPTS, RESET_CODE_VALIDITY, RESET_REQUESTS_PER_WINDOW,
@@ -234,26 +233,12 @@ pub async fn reset_password(ctx: &AppContext, request: ResetPasswordRequest) -> 
 
 /// A reset code: four groups of four from an alphabet without look-alikes (about 93 bits).
 fn reset_code() -> String {
-    temporary_password()
+    shotbook_core::password::temporary_password()
 }
 
 /// A typed code as its hash was made: no spaces, no dashes, case kept (codes are case-sensitive).
 fn normalize_code(code: &str) -> String {
     code.chars().filter(|c| c.is_ascii_alphanumeric()).collect()
-}
-
-pub(crate) fn temporary_password() -> String {
-    // No look-alike characters (0/O, 1/l/I): it is read from an email and typed.
-    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-    let mut rng = rand::rng();
-    let groups: Vec<String> = (0..4)
-        .map(|_| {
-            (0..4)
-                .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-                .collect()
-        })
-        .collect();
-    groups.join("-")
 }
 
 /// Changes the signed-in user's password (current password, then the new one twice).
@@ -379,21 +364,4 @@ pub async fn unlock_session(ctx: &AppContext, request: UnlockRequest) -> AppResu
         "password",
         "The password is not correct.",
     )))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use shotbook_core::account::check_new_password;
-
-    #[test]
-    fn temporary_passwords_are_long_unambiguous_and_pass_the_rules() {
-        for _ in 0..50 {
-            let p = temporary_password();
-            assert_eq!(p.len(), 19);
-            assert!(!p.contains(['0', 'O', '1', 'l', 'I']), "{p}");
-            assert!(check_new_password("p", &p, "nurse").is_ok(), "{p}");
-        }
-        assert_ne!(temporary_password(), temporary_password());
-    }
 }

@@ -27,6 +27,27 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     }
 }
 
+/// A random temporary password sent by email (`Ab3d-EfGh-…`, 19 characters): four groups of
+/// four from an alphabet without look-alikes (0/O, 1/l/I), since it is read from an email and
+/// typed. About 93 bits; it passes the password rules.
+pub fn temporary_password() -> String {
+    use password_hash::rand_core::RngCore;
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    let mut rng = OsRng;
+    let groups: Vec<String> = (0..4)
+        .map(|_| {
+            (0..4)
+                .map(|_| {
+                    // Modulo bias over 2^32 for 57 symbols is below one part in 10^7.
+                    let i = rng.next_u32() as usize % ALPHABET.len();
+                    char::from(ALPHABET[i])
+                })
+                .collect()
+        })
+        .collect();
+    groups.join("-")
+}
+
 /// A valid Argon2id hash of a random secret, verified against when a username does not exist so
 /// that "no such user" takes as long as "wrong password" (no account enumeration by timing).
 pub const DUMMY_HASH: &str =
@@ -35,6 +56,20 @@ pub const DUMMY_HASH: &str =
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn temporary_passwords_are_long_unambiguous_and_pass_the_rules() {
+        for _ in 0..50 {
+            let p = temporary_password();
+            assert_eq!(p.len(), 19);
+            assert!(!p.contains(['0', 'O', '1', 'l', 'I']), "{p}");
+            assert!(
+                crate::account::check_new_password("p", &p, "nurse").is_ok(),
+                "{p}"
+            );
+        }
+        assert_ne!(temporary_password(), temporary_password());
+    }
 
     #[test]
     fn a_hash_is_argon2id_and_verifies_only_its_password() {

@@ -25,6 +25,8 @@ pub mod api_sessions;
 pub mod audit;
 pub mod change_log;
 pub mod codes;
+pub mod mail_courier;
+pub mod partitions;
 mod ports;
 pub mod setup;
 #[cfg(feature = "test-database")]
@@ -126,6 +128,7 @@ impl PgRegistry {
     /// Safe to run again: applied migrations are skipped, loaded code sets kept.
     pub async fn migrate(&self) -> ServerStoreResult<()> {
         MIGRATOR.run(&self.pool).await?;
+        partitions::ensure_ahead(self).await?;
         codes::load_bundled_if_missing(self).await
     }
 

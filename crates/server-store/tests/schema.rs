@@ -259,3 +259,58 @@ async fn no_table_of_clinical_facts_or_audit_can_be_truncated() {
         assert!(refused.is_err(), "TRUNCATE {table} is refused");
     }
 }
+
+#[tokio::test]
+async fn audit_and_change_log_rows_land_in_their_months_partition_which_is_guarded_too() {
+    let db = TestDatabase::create("schema-test").await.unwrap();
+    let r = db.registry();
+    let audit = shotbook_server_store::partitions::partitions_of(r, "audit_log")
+        .await
+        .unwrap();
+    let today = time::OffsetDateTime::now_utc();
+    let name = format!("audit_log_y{}m{:02}", today.year(), u8::from(today.month()));
+    assert!(audit.contains(&name), "{audit:?}");
+    assert_eq!(audit.last().map(String::as_str), Some("audit_log_default"));
+    // Three months ahead, and again safely.
+    assert!(audit.len() >= 5, "{audit:?}");
+    assert_eq!(
+        shotbook_server_store::partitions::ensure_ahead(r)
+            .await
+            .unwrap(),
+        0
+    );
+
+    let now = time::OffsetDateTime::now_utc();
+    for action in [AuditAction::ViewClient, AuditAction::PrintRecord] {
+        let mut work = r.begin_as(ChangeSource::Local, now).await.unwrap();
+        work.audit(&AuditEvent {
+            at: now,
+            ..event(action, Some(ClientId::new()))
+        })
+        .await
+        .unwrap();
+        UnitOfWork::commit(work).await.unwrap();
+    }
+    let (partition, n): (String, i64) = sqlx::query_as(
+        "SELECT tableoid::regclass::text, count(*) FROM audit_log GROUP BY 1 ORDER BY 2 DESC LIMIT 1",
+    )
+    .fetch_one(r.pool())
+    .await
+    .unwrap();
+    assert_eq!((partition.as_str(), n), (name.as_str(), 2));
+    assert_eq!(audit::verify_chain(r).await.unwrap(), Ok(2));
+
+    // A month's table refuses what the whole log refuses.
+    for sql in [
+        format!("DELETE FROM {name}"),
+        format!("UPDATE {name} SET detail = NULL"),
+        format!("TRUNCATE {name}"),
+        "TRUNCATE audit_log_default".to_string(),
+    ] {
+        let refused = sqlx::query(&sql).execute(r.pool()).await.unwrap_err();
+        assert!(
+            refused.to_string().contains("append-only"),
+            "{sql}: {refused}"
+        );
+    }
+}

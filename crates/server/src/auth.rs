@@ -26,7 +26,7 @@ use shotbook_usecases::{Actor, PortError, PortResult, UseCaseError, Via};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::error::{ApiError, ApiResult, CaptchaChallenge, ErrorBody};
+use crate::error::{ApiError, ApiJson, ApiResult, CaptchaChallenge, ErrorBody};
 use crate::tokens::{
     new_refresh_token, refresh_proof_holds, refresh_token_hash, AccessClaims,
     ACCESS_TOKEN_LIFETIME, REFRESH_TOKEN_LIFETIME,
@@ -248,13 +248,13 @@ fn device_place(device: Uuid) -> Via {
 #[utoipa::path(post, path = "/v1/sign-in", tag = "sign-in", request_body = SignInRequest,
     responses(
         (status = 200, description = "Signed in", body = Tokens),
-        (status = 400, description = "`bad_device_key`, `password_change_required` (use `/v1/sign-in/new-password`)", body = ErrorBody),
+        (status = 400, description = "`bad_json`, `bad_device_key`, `password_change_required` (use `/v1/sign-in/new-password`)", body = ErrorBody),
         (status = 401, description = "`invalid_credentials`, `captcha_required` (with `captcha`), `account_locked`, `account_inactive`, `access_ended`, `temporary_password_expired`, `device_revoked`", body = ErrorBody),
         (status = 422, description = "Missing fields, or the confidentiality statement not accepted", body = ErrorBody),
     ))]
 pub async fn sign_in(
     State(state): State<AppState>,
-    Json(request): Json<SignInRequest>,
+    ApiJson(request): ApiJson<SignInRequest>,
 ) -> ApiResult<Json<Tokens>> {
     let (accepted, device) = credentials(&state, request).await?;
     if accepted.must_change_password {
@@ -286,6 +286,7 @@ pub struct NewPasswordSignInRequest {
 #[utoipa::path(post, path = "/v1/sign-in/new-password", tag = "sign-in",
     request_body = NewPasswordSignInRequest,
     responses(
+        (status = 400, description = "`bad_json`: the body is not the JSON described", body = ErrorBody),
         (status = 200, description = "Password changed and signed in", body = Tokens),
         (status = 401, description = "As for sign-in", body = ErrorBody),
         (status = 409, description = "`conflict`: the password is not a temporary one", body = ErrorBody),
@@ -293,7 +294,7 @@ pub struct NewPasswordSignInRequest {
     ))]
 pub async fn sign_in_with_new_password(
     State(state): State<AppState>,
-    Json(request): Json<NewPasswordSignInRequest>,
+    ApiJson(request): ApiJson<NewPasswordSignInRequest>,
 ) -> ApiResult<Json<Tokens>> {
     let (accepted, device) = credentials(&state, request.sign_in).await?;
     if !accepted.must_change_password {
@@ -489,12 +490,13 @@ pub struct RefreshRequest {
 /// proves it holds its key. A spent token presented again revokes every token of its sign-in.
 #[utoipa::path(post, path = "/v1/tokens/refresh", tag = "sign-in", request_body = RefreshRequest,
     responses(
+        (status = 400, description = "`bad_json`: the body is not the JSON described", body = ErrorBody),
         (status = 200, description = "A new pair", body = Tokens),
         (status = 401, description = "`refresh_token_invalid`, `refresh_token_replayed`, `device_proof_invalid`", body = ErrorBody),
     ))]
 pub async fn refresh(
     State(state): State<AppState>,
-    Json(request): Json<RefreshRequest>,
+    ApiJson(request): ApiJson<RefreshRequest>,
 ) -> ApiResult<Json<Tokens>> {
     let now = state.clock.now();
     let hash = refresh_token_hash(request.refresh_token.trim());

@@ -14,7 +14,7 @@ use shotbook_usecases::ports::ImmunizationReads;
 use shotbook_usecases::{clients, need, Permit};
 
 use crate::auth::Authenticated;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiJson, ApiResult, ErrorBody};
 use crate::AppState;
 
 fn client_id(text: &str) -> ApiResult<ClientId> {
@@ -145,7 +145,7 @@ pub struct RecordedDoses {
     params(("id" = String, Path, description = "Client id")),
     responses(
         (status = 200, description = "Saved, or warnings to confirm (nothing saved)", body = RecordedDoses),
-        (status = 400, description = "`bad_client_id`", body = ErrorBody),
+        (status = 400, description = "`bad_client_id`, `bad_json`", body = ErrorBody),
         (status = 401, description = "No valid access token", body = ErrorBody),
         (status = 403, description = "`forbidden` or `consent_restricted`", body = ErrorBody),
         (status = 404, description = "No such client", body = ErrorBody),
@@ -156,7 +156,7 @@ pub async fn record_historical_doses(
     State(state): State<AppState>,
     who: Authenticated,
     Path(id): Path<String>,
-    Json(request): Json<RecordHistoricalRequest>,
+    ApiJson(request): ApiJson<RecordHistoricalRequest>,
 ) -> ApiResult<Json<RecordedDoses>> {
     let client = client_id(&id)?;
     let permit = Permit::<need::AddImmunizations>::check(who.actor)?;

@@ -5,8 +5,9 @@
 //! desktop (`shotbook-usecases`), over HTTPS (rustls, aws-lc-rs). It serves `/health`,
 //! `/ready` and the first endpoints of the versioned API (`/v1`): sign-in with the registry's
 //! ladder and device enrolment, token refresh and sign-out ([`auth`]), a client's immunization
-//! history and historical doses ([`clients`]). The rest of the desktop-facing API and the sync
-//! endpoints come next (see `docs/decisions/20261207T0100-registry-api-tokens-and-tls.md`).
+//! history and historical doses ([`clients`]), the access-request workflow and the User
+//! Agreement ([`access_requests`]), with mail sent over SMTP after the commit ([`mail`]). The
+//! rest of the desktop-facing API and the sync endpoints come next (see `docs/decisions/20261207T0100-registry-api-tokens-and-tls.md`).
 //!
 //! It never depends on the desktop host (`shotbook-api`), Tauri or SQLite. Logs are JSON lines
 //! and never carry client data: requests are logged by their route template, not their path.
@@ -17,10 +18,14 @@
 
 #![deny(missing_docs)]
 
+pub mod access_requests;
+pub mod admin;
 pub mod auth;
 pub mod clients;
 pub mod demo;
 pub mod error;
+pub mod mail;
+pub mod metrics;
 pub mod openapi;
 pub mod tls;
 pub mod tokens;
@@ -75,6 +80,44 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/v1/clients/{id}/immunizations/historical",
             post(clients::record_historical_doses),
+        )
+        .route(
+            "/v1/access-requests",
+            get(access_requests::list).post(access_requests::submit),
+        )
+        .route(
+            "/v1/access-requests/drafts",
+            post(access_requests::save_draft),
+        )
+        .route("/v1/access-requests/queue", get(access_requests::queue))
+        .route("/v1/access-requests/{id}", get(access_requests::get_one))
+        .route(
+            "/v1/access-requests/{id}/resend-agreement",
+            post(access_requests::resend_agreement),
+        )
+        .route(
+            "/v1/access-requests/{id}/approve",
+            post(access_requests::approve),
+        )
+        .route(
+            "/v1/access-requests/{id}/return",
+            post(access_requests::return_request),
+        )
+        .route(
+            "/v1/access-requests/{id}/reject",
+            post(access_requests::reject),
+        )
+        .route(
+            "/v1/user-agreements/open",
+            post(access_requests::open_agreement),
+        )
+        .route(
+            "/v1/user-agreements/sign",
+            post(access_requests::sign_agreement),
+        )
+        .route(
+            "/v1/organizations/{code}/users/{username}/end-access",
+            post(access_requests::end_access),
         )
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(log_request))
@@ -162,8 +205,8 @@ fn not_ready(reason: &str) -> Response {
         .into_response()
 }
 
-/// One log line per request: method, route template (never the path, which will carry ids
-/// and search terms), status and duration.
+/// One log line and one latency observation per request: method, route template (never the
+/// path, which will carry ids and search terms), status and duration.
 async fn log_request(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
@@ -173,12 +216,22 @@ async fn log_request(request: Request, next: Next) -> Response {
         .map_or("(no route)", |p| p.as_str())
         .to_string();
     let response = next.run(request).await;
+    let took = started.elapsed();
+    let status = response.status().as_u16();
     tracing::info!(
         method = %method,
         route = %route,
-        status = response.status().as_u16(),
-        duration_ms = started.elapsed().as_secs_f64() * 1000.0,
+        status,
+        duration_ms = took.as_secs_f64() * 1000.0,
         "request"
+    );
+    metrics::METRICS.observe_request(
+        metrics::RequestLabels {
+            method: method.to_string(),
+            route,
+            status,
+        },
+        took,
     );
     response
 }

@@ -5,7 +5,7 @@
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{auth, clients, error};
+use crate::{access_requests, auth, clients, error};
 
 /// The document.
 #[derive(OpenApi)]
@@ -25,6 +25,18 @@ use crate::{auth, clients, error};
         auth::me,
         clients::immunizations,
         clients::record_historical_doses,
+        access_requests::list,
+        access_requests::queue,
+        access_requests::get_one,
+        access_requests::save_draft,
+        access_requests::submit,
+        access_requests::resend_agreement,
+        access_requests::approve,
+        access_requests::return_request,
+        access_requests::reject,
+        access_requests::open_agreement,
+        access_requests::sign_agreement,
+        access_requests::end_access,
     ),
     components(schemas(error::ErrorBody, error::FieldIssue, error::CaptchaChallenge)),
     modifiers(&BearerTokens),
@@ -32,6 +44,7 @@ use crate::{auth, clients, error};
         (name = "operations", description = "Health and readiness for load balancers"),
         (name = "sign-in", description = "Signing in, tokens, signing out"),
         (name = "clients", description = "A client's record"),
+        (name = "access-requests", description = "Requesting, approving and ending registry access; the User Agreement"),
     )
 )]
 pub struct ApiDoc;

@@ -150,3 +150,67 @@ async fn every_documented_path_is_served() {
         }
     }
 }
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_template_and_read_the_mail_queue() {
+    let db = TestDatabase::create("http-test").await.unwrap();
+    let server = Server::start(db.registry().clone()).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(axum_serve(listener, db.registry().clone()));
+
+    let client_id = "0190f1e4-0000-7000-8000-00000000abcd";
+    let (status, _) = server
+        .get(&format!("/v1/clients/{client_id}/immunizations"), None)
+        .await;
+    assert_eq!(status, 401);
+    server.get("/health", None).await;
+
+    let text = reqwest::get(format!("http://{address}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains(
+            r#"shotbook_http_request_duration_seconds_count{method="GET",route="/v1/clients/{id}/immunizations",status="401"}"#
+        ),
+        "{text}"
+    );
+    assert!(text.contains(r#"route="/health",status="200""#), "{text}");
+    assert!(text.contains("shotbook_mail_queue_waiting 0"), "{text}");
+    assert!(
+        text.contains("shotbook_database_pool_connections"),
+        "{text}"
+    );
+    // A path's values never become a label.
+    assert!(!text.contains(client_id), "{text}");
+}
+
+async fn axum_serve(
+    listener: tokio::net::TcpListener,
+    registry: shotbook_server_store::PgRegistry,
+) {
+    axum::serve(listener, shotbook_server::metrics::router(registry))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_the_json_asked_for_gets_the_error_shape() {
+    let db = TestDatabase::create("http-test").await.unwrap();
+    let server = Server::start(db.registry().clone()).await;
+    for body in [
+        serde_json::json!({ "organizationCode": "TX0001" }),
+        serde_json::json!([1, 2, 3]),
+        serde_json::json!({ "requestNumber": 7, "code": "x" }),
+    ] {
+        for path in ["/v1/sign-in", "/v1/user-agreements/open"] {
+            let (status, answer) = server.post(path, None, &body).await;
+            assert_eq!(status, 400, "{path} {body}: {answer}");
+            assert_eq!(answer["code"], "bad_json", "{path} {body}: {answer}");
+            assert!(!answer["message"].as_str().unwrap().is_empty());
+        }
+    }
+}

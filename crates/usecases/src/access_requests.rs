@@ -766,6 +766,50 @@ async fn agreement_request<R: Registry, H: AccessHost>(
     Ok((row, jurisdiction))
 }
 
+/// The requests of the supervisor's own organization, most recently changed first.
+pub async fn organization_requests<R: Registry>(
+    registry: &R,
+    permit: &Permit<need::ManageOrganizationUsers>,
+) -> UseCaseResult<Vec<StoredAccessRequest>> {
+    let actor = permit.actor();
+    require_in_scope(
+        registry,
+        actor,
+        Permission::ManageOrganizationUsers,
+        actor.organization_id,
+    )
+    .await?;
+    Ok(registry.access_requests_of(actor.organization_id).await?)
+}
+
+/// The registry staff's queue: submitted requests still open, oldest submission first, of
+/// the organizations within the staff member's reach (a regional office sees its counties'
+/// requests, the state office the whole state's): exactly those they may decide.
+pub async fn review_queue<R: Registry>(
+    registry: &R,
+    permit: &Permit<need::ApproveAccessRequests>,
+) -> UseCaseResult<Vec<StoredAccessRequest>> {
+    let actor = permit.actor();
+    let reach = crate::scope::reach_of(registry, actor).await?;
+    let mut places = std::collections::HashMap::new();
+    let mut queue = Vec::new();
+    for request in registry.open_access_requests(&reach.home.state).await? {
+        let covered = match places.get(&request.organization) {
+            Some(covered) => *covered,
+            None => {
+                let place = registry.organization(request.organization).await?.place();
+                let covered = reach.covers(&place);
+                places.insert(request.organization, covered);
+                covered
+            }
+        };
+        if covered && request.requested_by != actor.user_id {
+            queue.push(request);
+        }
+    }
+    Ok(queue)
+}
+
 /// Opens the User Agreement of a request with the emailed number and code.
 pub async fn open_agreement<R: Registry, H: AccessHost>(
     registry: &R,

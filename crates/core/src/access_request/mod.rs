@@ -20,8 +20,8 @@ pub use agreement::*;
 pub use form::*;
 
 pub use record::{
-    agreement_code, free_username, normalize_agreement_code, AgreementRecord, RequestForm,
-    AGREEMENT_CODE_ALPHABET, AGREEMENT_CODE_ATTEMPTS, AGREEMENT_CODE_VALIDITY,
+    agreement_code, agreement_code_hash, free_username, normalize_agreement_code, AgreementRecord,
+    RequestForm, AGREEMENT_CODE_ALPHABET, AGREEMENT_CODE_ATTEMPTS, AGREEMENT_CODE_VALIDITY,
 };
 
 use serde::{Deserialize, Serialize};

@@ -7,9 +7,10 @@ use serde::{Deserialize, Serialize};
 use super::{AccessRequestForm, AccessRequestInput};
 
 /// Every field of the access request form, as typed (drafts) or as validated (submitted).
-/// Serialized with the form's field names (`legalFirstName` …).
+/// Serialized with the form's field names (`legalFirstName` …); a field left out reads as
+/// empty, as on a half-filled form (the parse then names what is missing).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 #[allow(missing_docs)]
 pub struct RequestForm {
     pub request_type: String,
@@ -169,6 +170,18 @@ pub fn normalize_agreement_code(code: &str) -> String {
     code.chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// What a request keeps of its emailed code: the BLAKE2s-256 of the normalized code, in hex.
+/// One function for every registry, so a request's hash means the same on the server and on
+/// a workstation's replica. (The code has 60 bits, is valid 14 days and 10 tries: a fast hash
+/// is enough.)
+pub fn agreement_code_hash(normalized_code: &str) -> String {
+    use blake2::{Blake2s256, Digest};
+    Blake2s256::digest(normalized_code.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
         .collect()
 }
 

@@ -155,6 +155,34 @@ impl AccessReads for PgRegistry {
         row.map(RequestRow::facts).transpose()
     }
 
+    async fn access_requests_of(
+        &self,
+        organization: OrganizationId,
+    ) -> PortResult<Vec<StoredAccessRequest>> {
+        let rows: Vec<RequestRow> = sqlx::query_as(&format!(
+            "{REQUEST_SELECT} WHERE r.organization_id = $1
+             ORDER BY r.updated_at DESC, r.request_number DESC"
+        ))
+        .bind(organization.as_uuid())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(failed)?;
+        rows.into_iter().map(RequestRow::facts).collect()
+    }
+
+    async fn open_access_requests(&self, state: &str) -> PortResult<Vec<StoredAccessRequest>> {
+        let rows: Vec<RequestRow> = sqlx::query_as(&format!(
+            "{REQUEST_SELECT} WHERE r.status IN ('awaiting_agreement', 'awaiting_review')
+               AND o.state = $1
+             ORDER BY r.submitted_at, r.request_number"
+        ))
+        .bind(state)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(failed)?;
+        rows.into_iter().map(RequestRow::facts).collect()
+    }
+
     async fn user_by_username(&self, username: &str) -> PortResult<Option<UserId>> {
         let row: Option<(Uuid,)> =
             sqlx::query_as("SELECT id FROM users WHERE lower(username) = lower($1)")

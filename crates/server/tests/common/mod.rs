@@ -3,9 +3,13 @@
 
 #![allow(dead_code)] // each test binary uses its own part
 
+pub mod smtp_sink;
+
 use std::sync::Arc;
+use std::time::Duration;
 
 use shotbook_core::clock::SystemClock;
+use shotbook_server::mail::{CourierSettings, SmtpRelay};
 use shotbook_server::tokens::TokenKeys;
 use shotbook_server::AppState;
 use shotbook_server_store::PgRegistry;
@@ -43,6 +47,13 @@ impl Server {
         }
     }
 
+    /// Starts a server on `registry` whose mail courier delivers to the SMTP relay at
+    /// `smtp_url` (polling often, retrying soon: test pace).
+    pub async fn start_with_mail(registry: PgRegistry, smtp_url: &str) -> Self {
+        start_courier(&registry, smtp_url);
+        Self::start(registry).await
+    }
+
     /// Starts a server on `registry` with a key of its own.
     pub async fn start(registry: PgRegistry) -> Self {
         Self::start_with(registry, Arc::new(TokenKeys::ephemeral())).await
@@ -76,4 +87,19 @@ async fn answer(response: reqwest::Response) -> (u16, serde_json::Value) {
     let status = response.status().as_u16();
     let body = response.json().await.unwrap_or_default();
     (status, body)
+}
+
+/// Couriers for tests: quick polls and retries.
+pub fn test_courier_settings() -> CourierSettings {
+    CourierSettings {
+        poll: Duration::from_millis(200),
+        first_retry: Duration::from_millis(300),
+        longest_retry: Duration::from_secs(1),
+    }
+}
+
+/// Starts a mail courier (as a server process does) on `registry`, to `smtp_url`.
+pub fn start_courier(registry: &PgRegistry, smtp_url: &str) -> tokio::task::JoinHandle<()> {
+    let relay = SmtpRelay::from_url(smtp_url, shotbook_server::mail::DEFAULT_FROM).unwrap();
+    shotbook_server::mail::spawn_courier(registry.clone(), Arc::new(relay), test_courier_settings())
 }

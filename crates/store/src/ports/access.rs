@@ -109,6 +109,25 @@ impl AccessReads for Store {
             .transpose()
     }
 
+    async fn access_requests_of(
+        &self,
+        organization: OrganizationId,
+    ) -> PortResult<Vec<StoredAccessRequest>> {
+        access_requests::for_organization(self, organization)
+            .await?
+            .into_iter()
+            .map(request_facts)
+            .collect()
+    }
+
+    async fn open_access_requests(&self, state: &str) -> PortResult<Vec<StoredAccessRequest>> {
+        access_requests::queue(self, state)
+            .await?
+            .into_iter()
+            .map(request_facts)
+            .collect()
+    }
+
     async fn user_by_username(&self, username: &str) -> PortResult<Option<UserId>> {
         Ok(memberships::user_id_by_username(self, username).await?)
     }

@@ -94,6 +94,40 @@ impl AccessReads for MemoryRegistry {
         })
     }
 
+    async fn access_requests_of(
+        &self,
+        organization: OrganizationId,
+    ) -> PortResult<Vec<StoredAccessRequest>> {
+        // No change times here: the newest request first stands in for the latest change.
+        self.read(|s| {
+            s.access_requests
+                .iter()
+                .rev()
+                .filter(|r| r.organization == organization)
+                .cloned()
+                .collect()
+        })
+    }
+
+    async fn open_access_requests(&self, state: &str) -> PortResult<Vec<StoredAccessRequest>> {
+        self.read(|s| {
+            let mut open: Vec<StoredAccessRequest> = s
+                .access_requests
+                .iter()
+                .filter(|r| {
+                    r.organization_state == state
+                        && matches!(
+                            r.status,
+                            RequestStatus::AwaitingAgreement | RequestStatus::AwaitingReview
+                        )
+                })
+                .cloned()
+                .collect();
+            open.sort_by_key(|r| r.submitted_at);
+            open
+        })
+    }
+
     async fn user_by_username(&self, username: &str) -> PortResult<Option<UserId>> {
         self.read(|s| {
             s.accounts

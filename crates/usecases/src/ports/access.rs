@@ -170,6 +170,17 @@ pub trait AccessReads {
         &self,
         number: &str,
     ) -> impl Future<Output = PortResult<Option<StoredAccessRequest>>> + Send;
+    /// The requests of `organization`, most recently changed first (its supervisors' list).
+    fn access_requests_of(
+        &self,
+        organization: OrganizationId,
+    ) -> impl Future<Output = PortResult<Vec<StoredAccessRequest>>> + Send;
+    /// Submitted requests still open (waiting for the agreement or for review) of the
+    /// organizations in `state`, oldest submission first (the registry staff's queue).
+    fn open_access_requests(
+        &self,
+        state: &str,
+    ) -> impl Future<Output = PortResult<Vec<StoredAccessRequest>>> + Send;
     /// The account named `username`, if any.
     fn user_by_username(
         &self,

@@ -97,6 +97,127 @@ impl Mail {
     }
 }
 
+/// A message as it leaves the registry: recipient, subject and plain-text body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WordedMail {
+    /// Recipient address.
+    pub to: String,
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text body.
+    pub body: String,
+}
+
+impl Mail {
+    /// The message in words (English; both hosts send the same text, so a workstation and the
+    /// registry server word a message alike).
+    pub fn worded(&self) -> WordedMail {
+        let (to, subject, body) = match self {
+
+            Mail::AgreementCode {
+                to,
+                first_name,
+                supervisor_name,
+                organization_name,
+                jurisdiction,
+                number,
+                code,
+            } => {
+                let registry = jurisdiction.registry_name();
+                let body = format!(
+                    "Hello {first_name},\n\n{supervisor_name} ({organization_name}) has requested {registry} access for you.\n\n\
+                     Before you can receive your login credentials you must complete the {registry} User Agreement yourself \
+                     (your supervisor cannot complete it for you).\n\n\
+                     Request number: {number}\nAgreement code: {code}\n\n\
+                     Open Shotbook and choose \"Sign a User Agreement\" on the sign-in screen, then enter the request number and \
+                     the code above.\n\nQuestions: call the {registry} help desk at {phone}.\n",
+                    phone = jurisdiction.help_desk_phone(),
+                );
+                (
+                    to.clone(),
+                    format!("{registry} User Agreement for request {number}"),
+                    body,
+                )
+            }
+            Mail::Approved {
+                to,
+                first_name,
+                jurisdiction,
+                number,
+                request_type,
+                organization_code: code,
+                organization_name: name,
+                username,
+                temporary_password,
+            } => {
+                let registry = jurisdiction.registry_name();
+                let greeting = format!("Hello {first_name},\n\n");
+                let body = match (temporary_password, request_type) {
+                    (Some(temporary), _) => format!(
+                        "{greeting}Your {registry} access request {number} has been approved.\n\n\
+                         Organization code: {code}\nUsername: {username}\nTemporary password: {temporary}\n\n\
+                         The temporary password is valid for 24 hours. Sign in with it in Shotbook and you will be asked to choose \
+                         a new password.\n\nQuestions: call the {registry} help desk at {phone}.\n",
+                        phone = jurisdiction.help_desk_phone(),
+                    ),
+                    (None, RequestType::AccessDeletion) => format!(
+                        "{greeting}Your {registry} access at {name} ({code}) ends as requested by your organization (request {number}).\n",
+                    ),
+                    (None, _) => format!(
+                        "{greeting}Your {registry} access request {number} has been approved. Sign in with organization code {code}, \
+                         your username {username} and your current password.\n",
+                    ),
+                };
+                (
+                    to.clone(),
+                    format!("Your {registry} access request {number}"),
+                    body,
+                )
+            }
+            Mail::Decided {
+                to,
+                jurisdiction,
+                number,
+                returned,
+                reason,
+            } => {
+                let registry = jurisdiction.registry_name();
+                let verb = if *returned {
+                    "returned to you for correction"
+                } else {
+                    "rejected"
+                };
+                (
+                    to.clone(),
+                    format!("{registry} access request {number} {verb}"),
+                    format!(
+                        "{registry} access request {number} was {verb}.\n\nReason: {reason}\n\nSee \"My access requests\" in Shotbook.\n"
+                    ),
+                )
+            }
+            Mail::PasswordResetCode {
+                to,
+                first_name,
+                username,
+                organization_code,
+                code,
+                valid_minutes,
+            } => (
+                to.clone(),
+                "Your Shotbook password reset code".to_string(),
+                format!(
+                    "Hello {first_name},\n\nSomeone (we hope you) asked to reset the password of your Shotbook account {username} \
+                     at organization {organization_code}.\n\nReset code: {code}\n\nOn the Forgot password screen choose \
+                     \"I have a code\", enter it and choose a new password. The code works once, for {valid_minutes} minutes. \
+                     Your current password keeps working until then.\n\nIf you did not ask for this, ignore this email and \
+                     tell your registry help desk.\n"
+                ),
+            ),
+        };
+        WordedMail { to, subject, body }
+    }
+}
+
 /// A queued message not sent yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueuedMail {
