@@ -26,6 +26,7 @@ pub mod audit;
 pub mod change_log;
 pub mod codes;
 mod ports;
+pub mod search;
 pub mod setup;
 #[cfg(feature = "test-database")]
 pub mod test_database;
