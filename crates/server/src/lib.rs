@@ -22,6 +22,7 @@ pub mod clients;
 pub mod demo;
 pub mod error;
 pub mod openapi;
+pub mod search;
 pub mod tls;
 pub mod tokens;
 
@@ -76,6 +77,9 @@ pub fn router(state: AppState) -> Router {
             "/v1/clients/{id}/immunizations/historical",
             post(clients::record_historical_doses),
         )
+        .route("/v1/clients/search/basic", post(search::basic))
+        .route("/v1/clients/search/smart", post(search::smart))
+        .route("/v1/clients/search/quick", post(search::quick))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(log_request))
         .with_state(state)

@@ -5,7 +5,7 @@
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{auth, clients, error};
+use crate::{auth, clients, error, search};
 
 /// The document.
 #[derive(OpenApi)]
@@ -25,6 +25,9 @@ use crate::{auth, clients, error};
         auth::me,
         clients::immunizations,
         clients::record_historical_doses,
+        search::basic,
+        search::smart,
+        search::quick,
     ),
     components(schemas(error::ErrorBody, error::FieldIssue, error::CaptchaChallenge)),
     modifiers(&BearerTokens),
@@ -32,6 +35,7 @@ use crate::{auth, clients, error};
         (name = "operations", description = "Health and readiness for load balancers"),
         (name = "sign-in", description = "Signing in, tokens, signing out"),
         (name = "clients", description = "A client's record"),
+        (name = "search", description = "Client search: Basic, Smart and Quick, as on a workstation"),
     )
 )]
 pub struct ApiDoc;
