@@ -123,18 +123,12 @@ pub async fn index_pending(registry: &PgRegistry) -> sqlx::Result<u64> {
         .bind(&key_clients)
         .execute(&mut *tx)
         .await?;
-        let (kinds, names, numbers): (Vec<&str>, Vec<String>, Vec<i64>) = counts
-            .into_iter()
-            .map(|((kind, name), n)| (kind, name, n))
-            .fold(
-                (Vec::new(), Vec::new(), Vec::new()),
-                |(mut k, mut m, mut n), (kind, name, count)| {
-                    k.push(kind);
-                    m.push(name);
-                    n.push(count);
-                    (k, m, n)
-                },
-            );
+        let (mut kinds, mut names, mut numbers) = (Vec::new(), Vec::new(), Vec::new());
+        for ((kind, name), n) in counts {
+            kinds.push(kind);
+            names.push(name);
+            numbers.push(n);
+        }
         sqlx::query(
             "INSERT INTO client_name_counts (kind, name, clients)
              SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
