@@ -3,9 +3,11 @@
 use shotbook_core::date::{Age, UsDate};
 use shotbook_core::immunization::dose::may_change;
 use shotbook_core::search::{BasicSearch, BasicSearchInput};
-use shotbook_store::clients::{self, ClientRow, ClientSummaryRow};
+use shotbook_store::clients::{self, ClientRow};
 use shotbook_store::immunizations;
 use shotbook_usecases::clients as usecases;
+use shotbook_usecases::ports::ClientLine;
+use shotbook_usecases::search::{self, BasicResults};
 use shotbook_usecases::{need, Permit};
 use time::Date;
 
@@ -19,8 +21,8 @@ use crate::AppContext;
 
 pub use crate::search::smart_search;
 
-/// Most rows a search shows; beyond that the user is asked to refine.
-pub const SEARCH_LIMIT: i32 = 50;
+/// Most rows a search shows; beyond that the user is asked to refine (the use cases' limit).
+pub const SEARCH_LIMIT: i32 = search::SEARCH_LIMIT as i32;
 
 /// Basic search (names, date of birth, gender, mother's maiden name, guardian, phone, address,
 /// ZIP, client ID). Every client shown is audited.
@@ -48,44 +50,33 @@ pub async fn search_clients(
     basic_search(ctx, &permit, &criteria).await
 }
 
-/// Runs a parsed Basic search, trims each line to what the consent rule lets this user see,
-/// and audits every client shown (Quick search runs it too).
-pub(crate) async fn basic_search(
+/// Runs a parsed Basic search through [`shotbook_usecases::search::basic`], which trims each
+/// line to what the consent rule lets this user see and audits every client shown.
+async fn basic_search(
     ctx: &AppContext,
     permit: &Permit<need::SearchClients>,
     criteria: &BasicSearch,
 ) -> AppResult<SearchClientsResponse> {
-    let mut rows =
-        clients::search_basic(ctx.store(), criteria, i64::from(SEARCH_LIMIT) + 1).await?;
-    let truncated = rows.len() > SEARCH_LIMIT as usize;
-    rows.truncate(SEARCH_LIMIT as usize);
-    // Basic search ANDs its fields: a client it lists matched every one of them.
-    let by_identification = !criteria.uses_restricted_fields();
-    let found: Vec<usecases::Found> = rows
-        .iter()
-        .map(|r| {
-            Ok(usecases::Found {
-                client: crate::convert::client_id(&r.id)?,
-                by_identification,
-            })
-        })
-        .collect::<AppResult<_>>()?;
-    // Clients without consent for this organization are listed by identification only, and
-    // not at all when found through a field they restrict.
-    let access = usecases::search_results(ctx.store(), permit, ctx.clock(), &found).await?;
-    tracing::info!(results = rows.len(), truncated, "basic search");
-    Ok(SearchClientsResponse {
-        clients: rows
+    let found = search::basic(ctx.store(), permit, ctx.clock(), criteria).await?;
+    Ok(basic_response(found))
+}
+
+/// Basic results as the UI receives them.
+pub(crate) fn basic_response(found: BasicResults) -> SearchClientsResponse {
+    tracing::info!(
+        results = found.clients.len(),
+        truncated = found.truncated,
+        "basic search"
+    );
+    SearchClientsResponse {
+        clients: found
+            .clients
             .into_iter()
-            .zip(&access)
-            .filter_map(|(r, a)| {
-                a.as_ref()
-                    .map(|a| crate::consent::summary_for(a, summary(r)))
-            })
+            .map(|l| summary(l.client))
             .collect(),
-        truncated,
+        truncated: found.truncated,
         limit: SEARCH_LIMIT,
-    })
+    }
 }
 
 /// Opens a client's record: demographics and immunization history, as far as the consent rule
@@ -194,7 +185,8 @@ pub fn age_text(dob: UsDate, on: Date) -> String {
     }
 }
 
-pub(crate) fn summary(r: ClientSummaryRow) -> ClientSummary {
+/// A result line as the UI shows it (already trimmed by the consent rule).
+pub(crate) fn summary(r: ClientLine) -> ClientSummary {
     let place = [r.city.as_deref(), r.state.as_deref()]
         .into_iter()
         .flatten()
@@ -208,7 +200,7 @@ pub(crate) fn summary(r: ClientSummaryRow) -> ClientSummary {
     };
     ClientSummary {
         date_of_birth: us_date(&r.date_of_birth),
-        id: r.id,
+        id: r.id.to_string(),
         registry_id: r.registry_id,
         first_name: r.first_name,
         middle_name: r.middle_name,

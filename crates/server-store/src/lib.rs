@@ -28,6 +28,7 @@ pub mod codes;
 pub mod mail_courier;
 pub mod partitions;
 mod ports;
+pub mod search;
 pub mod setup;
 #[cfg(feature = "test-database")]
 pub mod test_database;

@@ -404,3 +404,23 @@ async fn an_agreement_code_expires_and_stops_after_ten_wrong_tries() {
     contract::an_agreement_code_expires_and_stops_after_ten_wrong_tries(db.registry(), &setup)
         .await;
 }
+
+#[tokio::test]
+async fn searches_answer_as_the_in_memory_registry_and_every_client_shown_is_audited() {
+    let (db, setup) = registry().await;
+    let r = db.registry();
+    let answers = contract::searches_answer_alike(r, &setup).await;
+    assert_eq!(answers, contract::reference_answers().await);
+    let audited: Vec<(Option<uuid::Uuid>, Option<uuid::Uuid>)> = sqlx::query_as(
+        "SELECT user_id, client_id FROM audit_log WHERE action = 'search_clients' ORDER BY seq",
+    )
+    .fetch_all(r.pool())
+    .await
+    .unwrap();
+    let expected: Vec<_> = answers
+        .shown
+        .iter()
+        .map(|c| (Some(setup.nurse.as_uuid()), Some(c.as_uuid())))
+        .collect();
+    assert_eq!(audited, expected, "each listing audited once, none other");
+}

@@ -27,6 +27,7 @@ pub mod error;
 pub mod mail;
 pub mod metrics;
 pub mod openapi;
+pub mod search;
 pub mod tls;
 pub mod tokens;
 
@@ -119,6 +120,9 @@ pub fn router(state: AppState) -> Router {
             "/v1/organizations/{code}/users/{username}/end-access",
             post(access_requests::end_access),
         )
+        .route("/v1/clients/search/basic", post(search::basic))
+        .route("/v1/clients/search/smart", post(search::smart))
+        .route("/v1/clients/search/quick", post(search::quick))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(log_request))
         .with_state(state)

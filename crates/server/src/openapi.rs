@@ -5,7 +5,7 @@
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{access_requests, auth, clients, error};
+use crate::{access_requests, auth, clients, error, search};
 
 /// The document.
 #[derive(OpenApi)]
@@ -37,6 +37,9 @@ use crate::{access_requests, auth, clients, error};
         access_requests::open_agreement,
         access_requests::sign_agreement,
         access_requests::end_access,
+        search::basic,
+        search::smart,
+        search::quick,
     ),
     components(schemas(error::ErrorBody, error::FieldIssue, error::CaptchaChallenge)),
     modifiers(&BearerTokens),
@@ -45,6 +48,7 @@ use crate::{access_requests, auth, clients, error};
         (name = "sign-in", description = "Signing in, tokens, signing out"),
         (name = "clients", description = "A client's record"),
         (name = "access-requests", description = "Requesting, approving and ending registry access; the User Agreement"),
+        (name = "search", description = "Client search: Basic, Smart and Quick, as on a workstation"),
     )
 )]
 pub struct ApiDoc;

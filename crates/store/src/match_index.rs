@@ -10,81 +10,29 @@
 //! larger block — "Maria Garcia" across all years — says too little to be worth reading), the
 //! clients sharing the most keys with the query are ranked inside SQLite (at most
 //! [`MAX_SCORED`]) and fetched with their matching fields in the same statement, and those are
-//! scored by the core matcher with name-frequency weights.
+//! ranked by [`smart::rank`] with name-frequency weights — core's ranking, which the registry
+//! server's PostgreSQL store shares, so both list the same clients in the same order.
 
 use std::collections::HashMap;
 
-use shotbook_core::matching::fs::thresholds;
-use shotbook_core::matching::{
-    score_candidate, Dob, Frequencies, MatchScore, PersonRecord, Prepared, Sex, DEFAULT_THRESHOLD,
-    POSSIBLE_THRESHOLD,
-};
+use shotbook_core::matching::smart::{self, CandidateFields};
+use shotbook_core::matching::{Frequencies, PersonRecord, Prepared};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use crate::{Store, StoreResult};
 
+// The ranking is core's, shared with the registry server's PostgreSQL store: re-exported for
+// the store's callers.
+pub use shotbook_core::matching::smart::{Bar, SmartMatch, GUARDIAN_REASON, MAX_SCORED};
+
+/// Rows read per blocking key (see [`smart::usable_blocks`]).
+pub const BLOCK_CAP: i64 = smart::BLOCK_CAP as i64;
+
 /// Queued clients indexed per round.
 const PENDING_PER_ROUND: i64 = 2_000;
 
-/// Rows read per blocking key; a key with more clients than this is not used unless the query
-/// has nothing better (a name-only search for a common name).
-pub const BLOCK_CAP: i64 = 1_000;
-
-/// Candidates scored per query: those sharing the most keys with it.
-pub const MAX_SCORED: usize = 200;
-
 /// SQLite's bound-parameter limit, with room to spare.
 const MAX_BINDS: usize = 30_000;
-
-/// One ranked Smart-search candidate.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SmartMatch {
-    /// The client's id.
-    pub client_id: String,
-    /// Score and reasons: with a trained model stored, the model's evidence (bits) and
-    /// reasons; otherwise the hand-set score.
-    pub score: MatchScore,
-    /// The trained model's match probability (`None` without a stored model).
-    pub probability: Option<f64>,
-    /// More likely than not the same person: probability ≥ [`thresholds::LIKELY`] with a
-    /// model, the hand-set score ≥ [`DEFAULT_THRESHOLD`] without.
-    pub likely: bool,
-    /// Found by a guardian's name and the child's date of birth rather than the client's own
-    /// demographics: the guardian is a restricted field, so a client seen by identification
-    /// only is not listed through it.
-    pub via_guardian: bool,
-}
-
-/// The reason given when a child is found by a guardian's name and the child's date of birth.
-pub const GUARDIAN_REASON: &str = "found by a guardian's name and the child's date of birth";
-
-/// Where Smart search cuts its list: a bar for each scorer, since a registry scores with its
-/// trained model once one is stored and with the hand-set weights until then.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Bar {
-    /// The least hand-set score listed.
-    pub score: f64,
-    /// The least model probability listed.
-    pub probability: f64,
-}
-
-impl Bar {
-    /// Possible matches: what the search screen lists.
-    pub const POSSIBLE: Bar = Bar {
-        score: POSSIBLE_THRESHOLD,
-        probability: thresholds::POSSIBLE,
-    };
-    /// Likely matches: more likely than not the same person.
-    pub const LIKELY: Bar = Bar {
-        score: DEFAULT_THRESHOLD,
-        probability: thresholds::LIKELY,
-    };
-    /// Everything (tests and tools that rank all candidates).
-    pub const ANY: Bar = Bar {
-        score: f64::NEG_INFINITY,
-        probability: 0.0,
-    };
-}
 
 #[derive(sqlx::FromRow)]
 struct MatchFields {
@@ -101,30 +49,20 @@ struct MatchFields {
     guardian_last_name: Option<String>,
 }
 
-impl MatchFields {
-    /// The primary guardian's name with the child's date of birth (see
-    /// [`Prepared::guardian_key`]), when a guardian is recorded.
-    fn guardian(&self) -> Option<PersonRecord> {
-        let family = self.guardian_last_name.as_deref()?;
-        Some(PersonRecord::new(
-            self.guardian_first_name.as_deref().unwrap_or_default(),
-            family,
-            Dob::parse_digits(&self.date_of_birth, false),
-        ))
-    }
-
-    fn person(&self) -> PersonRecord {
-        PersonRecord {
-            given: self.first_name.clone(),
-            middle: self.middle_name.clone().unwrap_or_default(),
-            family: self.last_name.clone(),
-            // ISO as stored; a generated or imported record may hold an impossible date, which
-            // the matcher still compares digit by digit.
-            dob: Dob::parse_digits(&self.date_of_birth, false),
-            sex: Sex::parse(&self.gender),
-            mother_maiden: self.mother_maiden_name.clone().unwrap_or_default(),
-            zip: self.zip.clone().unwrap_or_default(),
-            street: self.address_line1.clone().unwrap_or_default(),
+impl From<MatchFields> for CandidateFields {
+    fn from(r: MatchFields) -> Self {
+        CandidateFields {
+            client_id: r.client_id,
+            first_name: r.first_name,
+            middle_name: r.middle_name,
+            last_name: r.last_name,
+            date_of_birth: r.date_of_birth,
+            gender: r.gender,
+            mother_maiden_name: r.mother_maiden_name,
+            address_line1: r.address_line1,
+            zip: r.zip,
+            guardian_first_name: r.guardian_first_name,
+            guardian_last_name: r.guardian_last_name,
         }
     }
 }
@@ -194,21 +132,18 @@ pub async fn index_pending(conn: &mut SqliteConnection) -> StoreResult<u64> {
             numbers.extend(returned);
         }
 
+        let indexed_now = rows.len() as u64;
         let mut keys: Vec<(String, i64)> = Vec::with_capacity(rows.len() * 10);
         let mut counts: HashMap<(&'static str, String), i64> = HashMap::new();
-        for r in &rows {
-            let prepared = Prepared::new(&r.person());
+        for r in rows {
             let no = numbers[&r.client_id];
-            keys.extend(prepared.master_keys().into_iter().map(|k| (k, no)));
-            let guardian = r.guardian().and_then(|g| Prepared::new(&g).guardian_key());
-            keys.extend(guardian.map(|k| (k, no)));
-            if new.contains(r.client_id.as_str()) {
-                for (kind, name) in [
-                    ("given", prepared.given_key()),
-                    ("family", prepared.family_key()),
-                ] {
+            let is_new = new.contains(r.client_id.as_str());
+            let fields = CandidateFields::from(r);
+            keys.extend(fields.index_keys().into_iter().map(|k| (k, no)));
+            if is_new {
+                for (kind, name) in fields.name_keys() {
                     if !name.is_empty() {
-                        *counts.entry((kind, name.to_owned())).or_default() += 1;
+                        *counts.entry((kind.code(), name)).or_default() += 1;
                     }
                 }
             }
@@ -243,7 +178,7 @@ pub async fn index_pending(conn: &mut SqliteConnection) -> StoreResult<u64> {
         }
         qb.push(")");
         qb.build().execute(&mut *conn).await?;
-        indexed += rows.len() as u64;
+        indexed += indexed_now;
     }
 }
 
@@ -272,8 +207,8 @@ pub async fn smart_search(
     limit: usize,
 ) -> StoreResult<Vec<SmartMatch>> {
     refresh(store).await?;
-    let query = Prepared::new(query);
-    let keys = query.query_keys();
+    let prepared = Prepared::new(query);
+    let keys = prepared.query_keys();
     if keys.is_empty() {
         return Ok(Vec::new());
     }
@@ -281,75 +216,16 @@ pub async fn smart_search(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let freq = frequencies(store, &query).await?;
-    let model = crate::match_models::current(store)
-        .await?
-        .map(|m| m.for_lookup_among(u64::from(freq.total())));
-    // (rank, score and reasons, probability, likely, listed)
-    let judge = |candidate: &Prepared| match &model {
-        Some(model) => {
-            let v = model.score(&query, candidate, Some(&freq));
-            let score = MatchScore {
-                score: v.bayes_factor_bits,
-                reasons: v.reasons,
-            };
-            let p = v.probability;
-            (
-                p,
-                score,
-                Some(p),
-                p >= thresholds::LIKELY,
-                p >= bar.probability,
-            )
-        }
-        None => {
-            let score = score_candidate(&query, candidate, &freq);
-            let s = score.score;
-            (s, score, None, s >= DEFAULT_THRESHOLD, s >= bar.score)
-        }
-    };
-    let mut scored: Vec<(f64, i64, SmartMatch)> = rows
-        .into_iter()
-        .filter_map(|r| {
-            let (no, fields) = (r.client_no, r.fields);
-            let own = judge(&Prepared::new(&fields.person()));
-            // Found by a guardian's name and the child's date of birth: scored against the
-            // guardian's name, and said so.
-            let via = fields
-                .guardian()
-                .map(|g| judge(&Prepared::new(&g)))
-                .filter(|v| v.0 > own.0);
-            let via_guardian = via.is_some();
-            let (rank, mut score, probability, likely, listed) = via.unwrap_or(own);
-            if !listed {
-                return None;
-            }
-            if via_guardian {
-                score.reasons.insert(0, GUARDIAN_REASON.to_owned());
-            }
-            Some((
-                rank,
-                no,
-                SmartMatch {
-                    client_id: fields.client_id,
-                    score,
-                    probability,
-                    likely,
-                    via_guardian,
-                },
-            ))
-        })
-        .collect();
-    scored.sort_by(|(a, a_no, _), (b, b_no, _)| b.total_cmp(a).then(a_no.cmp(b_no)));
-    scored.truncate(limit);
-    Ok(scored.into_iter().map(|(_, _, m)| m).collect())
-}
-
-#[derive(sqlx::FromRow)]
-struct MatchFieldsRow {
-    client_no: i64,
-    #[sqlx(flatten)]
-    fields: MatchFields,
+    let freq = frequencies(store, &prepared).await?;
+    let model = crate::match_models::current(store).await?;
+    Ok(smart::rank(
+        query,
+        rows.into_iter().map(CandidateFields::from),
+        model.as_ref(),
+        &freq,
+        bar,
+        limit,
+    ))
 }
 
 /// The matching fields of the clients sharing the most blocking keys with the query, at most
@@ -359,7 +235,7 @@ struct MatchFieldsRow {
 /// index), then — over the blocks that are not oversized — the clients ranked by how many keys
 /// they share, joined to their compact rows. Counting and ranking stay inside SQLite, so only
 /// the chosen rows cross into Rust.
-async fn candidates(store: &Store, keys: &[String]) -> StoreResult<Vec<MatchFieldsRow>> {
+async fn candidates(store: &Store, keys: &[String]) -> StoreResult<Vec<MatchFields>> {
     let mut qb: QueryBuilder<'_, Sqlite> = QueryBuilder::new("");
     for (i, key) in keys.iter().enumerate() {
         if i > 0 {
@@ -374,20 +250,12 @@ async fn candidates(store: &Store, keys: &[String]) -> StoreResult<Vec<MatchFiel
             .push(")");
     }
     let sizes: Vec<(i64, i64)> = qb.build_query_as().fetch_all(store.pool()).await?;
-    let mut usable: Vec<&str> = sizes
-        .iter()
-        .filter(|(_, n)| (1..=BLOCK_CAP).contains(n))
-        .map(|(k, _)| keys[*k as usize].as_str())
-        .collect();
-    // Only oversized blocks (a name-only search for a common name): read them, capped.
-    let capped = usable.is_empty();
-    if capped {
-        usable = sizes
-            .iter()
-            .filter(|(_, n)| *n > 0)
-            .map(|(k, _)| keys[*k as usize].as_str())
-            .collect();
+    let mut by_key = vec![0usize; keys.len()];
+    for (k, n) in sizes {
+        by_key[k as usize] = usize::try_from(n).unwrap_or(0);
     }
+    let (usable, capped) = smart::usable_blocks(&by_key);
+    let usable: Vec<&str> = usable.into_iter().map(|k| keys[k].as_str()).collect();
     if usable.is_empty() {
         return Ok(Vec::new());
     }
@@ -409,7 +277,7 @@ async fn candidates(store: &Store, keys: &[String]) -> StoreResult<Vec<MatchFiel
     )
     .push(MAX_SCORED.to_string())
     .push(
-        ") SELECT r.client_no, r.client_id, r.first_name, r.middle_name, r.last_name, \
+        ") SELECT r.client_id, r.first_name, r.middle_name, r.last_name, \
          r.date_of_birth, r.gender, r.mother_maiden_name, r.address_line1, r.zip, \
          r.guardian_first_name, r.guardian_last_name \
          FROM ranked JOIN client_match_records r ON r.client_no = ranked.client_no",
@@ -450,6 +318,7 @@ mod tests {
     use super::*;
     use crate::bulk::{Batch, BulkWriter};
     use crate::clients::{self, NewClient};
+    use shotbook_core::matching::{Dob, Sex, DEFAULT_THRESHOLD};
     use time::macros::datetime;
     use time::OffsetDateTime;
 

@@ -26,6 +26,7 @@ mod demographics;
 
 mod access;
 
+mod search;
 mod sign_in;
 
 impl From<StoreError> for PortError {

@@ -512,3 +512,22 @@ async fn an_agreement_code_expires_and_stops_after_ten_wrong_tries() {
     let (r, setup) = access_registry().await;
     contract::an_agreement_code_expires_and_stops_after_ten_wrong_tries(&r, &setup).await;
 }
+
+#[tokio::test]
+async fn searches_answer_as_the_in_memory_registry_and_every_client_shown_is_audited() {
+    let (r, setup) = registry().await;
+    let answers = contract::searches_answer_alike(&r, &setup).await;
+    assert_eq!(answers, contract::reference_answers().await);
+    let audited: Vec<(Option<String>, Option<String>)> = shotbook_store::sqlx::query_as(
+        "SELECT user_id, client_id FROM audit_log WHERE action = 'search_clients' ORDER BY rowid",
+    )
+    .fetch_all(r.pool())
+    .await
+    .unwrap();
+    let expected: Vec<_> = answers
+        .shown
+        .iter()
+        .map(|c| (Some(setup.nurse.to_string()), Some(c.to_string())))
+        .collect();
+    assert_eq!(audited, expected, "each listing audited once, none other");
+}

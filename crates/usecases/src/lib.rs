@@ -38,6 +38,7 @@ pub mod immunizations;
 pub mod memory;
 pub mod ports;
 pub mod scope;
+pub mod search;
 pub mod sign_in;
 pub mod vaccine_lots;
 

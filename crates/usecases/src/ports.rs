@@ -29,6 +29,8 @@ mod mail;
 pub use mail::*;
 mod sign_in;
 pub use sign_in::*;
+mod search;
+pub use search::*;
 
 /// What the use cases need to know about a client to apply the rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -315,6 +317,7 @@ pub trait Registry:
     + DemographicsReads
     + MailReads
     + SignInReads
+    + SearchReads
     + Send
     + Sync
 {

@@ -456,3 +456,24 @@ async fn an_agreement_code_expires_and_stops_after_ten_wrong_tries() {
     let (r, setup) = access_registry();
     contract::an_agreement_code_expires_and_stops_after_ten_wrong_tries(&r, &setup).await;
 }
+
+#[tokio::test]
+async fn searches_answer_alike_and_every_client_shown_is_audited() {
+    let (r, setup) = registry();
+    let answers = contract::searches_answer_alike(&r, &setup).await;
+    assert!(!answers.shown.is_empty());
+    let audited: Vec<_> = r
+        .snapshot()
+        .audit
+        .iter()
+        .filter(|e| e.action == shotbook_core::audit::AuditAction::SearchClients)
+        .map(|e| (e.user_id, e.client_id))
+        .collect();
+    let expected: Vec<_> = answers
+        .shown
+        .iter()
+        .map(|c| (Some(setup.nurse), Some(*c)))
+        .collect();
+    assert_eq!(audited, expected, "each listing audited once, none other");
+    assert_eq!(answers, contract::reference_answers().await);
+}

@@ -17,6 +17,7 @@ pub mod dedup;
 pub mod fs;
 pub mod nicknames;
 pub mod phonetic;
+pub mod smart;
 
 use std::collections::{HashMap, HashSet};
 
