@@ -8,6 +8,7 @@
 //! registries only (security review finding 11); a real registry's job belongs to a signed-in
 //! host.
 
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -57,6 +58,8 @@ pub async fn run(args: ForecastRegistryArgs) -> anyhow::Result<()> {
     bar.set_style(ProgressStyle::with_template(
         "{bar:40} {pos}/{len} clients forecast ({per_sec}, {eta} left)",
     )?);
+    // Without a terminal (a log file, a scheduler) the bar is hidden: a plain line per 5 %.
+    let next_line = std::sync::atomic::AtomicU64::new(0);
     let started = Instant::now();
     let report = registry_forecast::run(
         &store,
@@ -65,6 +68,13 @@ pub async fn run(args: ForecastRegistryArgs) -> anyhow::Result<()> {
         &|done, total| {
             bar.set_length(total);
             bar.set_position(done);
+            if bar.is_hidden() && done >= next_line.load(Ordering::Relaxed) {
+                eprintln!(
+                    "{done}/{total} clients forecast ({:.0} s)",
+                    started.elapsed().as_secs_f64()
+                );
+                next_line.store(done + (total / 20).max(1), Ordering::Relaxed);
+            }
         },
         &cancel,
         time::OffsetDateTime::now_utc(),
@@ -123,7 +133,7 @@ fn print_report(report: &RunReport, elapsed: std::time::Duration, open_time: std
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
-    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::atomic::AtomicBool;
 
     use shotbook_core::ids::{ClientId, ImmunizationId, UserId};
     use shotbook_store::registry_forecast::{forecast_row, ForecastRow};
@@ -161,7 +171,7 @@ mod tests {
     async fn run_job(store: &Store, opts: &JobOptions) -> RunReport {
         registry_forecast::run(
             store,
-            Engine::embedded(),
+            &Engine::current(),
             opts,
             &|_, _| {},
             &AtomicBool::new(false),
@@ -199,7 +209,7 @@ mod tests {
             .unwrap();
         let (patient, _) =
             shotbook_store::forecast_input::patient_of(&record, &doses, &comments, on()).unwrap();
-        let assessment = Engine::embedded().evaluate(&patient, on());
+        let assessment = Engine::current().evaluate(&patient, on());
         let mut rows: Vec<ForecastRow> = assessment
             .rows()
             .iter()
@@ -309,7 +319,7 @@ mod tests {
         // Cancelled while the first page is committed: the job stops before the second.
         let report = registry_forecast::run(
             &store,
-            Engine::embedded(),
+            &Engine::current(),
             &options(10),
             &|_, _| cancel.store(true, Ordering::Relaxed),
             &cancel,
@@ -347,7 +357,7 @@ mod tests {
     #[tokio::test]
     async fn a_voided_dose_is_not_counted() {
         let store = registry(30).await;
-        let engine = Engine::embedded();
+        let engine = Engine::current();
         let mut chosen = None;
         'search: for id in client_ids(&store).await {
             let client_id: ClientId = id.parse().unwrap();

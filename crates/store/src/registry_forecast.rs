@@ -17,19 +17,21 @@
 //! Forecast rows are derived data, not clinical facts: they are replaced freely and are not
 //! written to `change_log` (each database computes its own).
 //!
-//! [`run`] blocks its thread while a page is forecast (the workers are scoped threads): call
-//! it from a blocking-capable task, as [`crate::dedup::run`].
+//! While a page is forecast on worker threads, the previous page is written and the next one
+//! read, so reading, forecasting and writing overlap.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use shotbook_forecast::{Date, Engine, GroupRow, RowStatus, SeriesType, SharedDecision};
 use shotbook_usecases::forecast_input::{patient_of, StoredComment, StoredDose};
 use sqlx::{QueryBuilder, Sqlite};
 use time::OffsetDateTime;
+use tokio::sync::oneshot;
 
-use crate::{timestamp, Store, StoreResult};
+use crate::{timestamp, Store, StoreError, StoreResult};
 
 /// Clients read, forecast and committed together: large enough that the per-page queries and
 /// the commit are small beside the work, small enough that a cancel is prompt and a page's
@@ -465,7 +467,7 @@ async fn finish_run(store: &Store, run_id: i64, status: &str) -> StoreResult<()>
 /// each page. A run that fails part-way is marked `failed` (committed pages stay).
 pub async fn run(
     store: &Store,
-    engine: &Engine,
+    engine: &Arc<Engine>,
     options: &JobOptions,
     progress: &(dyn Fn(u64, u64) + Sync),
     cancel: &AtomicBool,
@@ -517,54 +519,129 @@ pub async fn run(
     }
 }
 
+/// A page handed to a forecasting thread, and the id range its rows replace.
+struct PageInFlight {
+    after: Option<String>,
+    through: Option<String>,
+    clients: u64,
+    result: oneshot::Receiver<(Vec<ForecastRow>, u64, Duration)>,
+}
+
+/// Forecasts `page` on threads of its own; the receiver gets (rows, unreadable clients, time).
+fn spawn_forecast(
+    engine: Arc<Engine>,
+    page: Vec<PageClient>,
+    options: JobOptions,
+    computed_at: String,
+    run_id: i64,
+) -> oneshot::Receiver<(Vec<ForecastRow>, u64, Duration)> {
+    let (tx, rx) = oneshot::channel();
+    std::thread::spawn(move || {
+        let started = Instant::now();
+        let (rows, unreadable) = forecast_page(&engine, &page, &options, &computed_at, run_id);
+        // The receiver is gone only when the job already failed.
+        let _ = tx.send((rows, unreadable, started.elapsed()));
+    });
+    rx
+}
+
+/// Waits for a page's forecast and commits it.
+async fn commit(
+    store: &Store,
+    page: PageInFlight,
+    progress: &(dyn Fn(u64, u64) + Sync),
+    report: &mut RunReport,
+) -> StoreResult<()> {
+    let (rows, unreadable, took) = page.result.await.map_err(|_| {
+        StoreError::Unexpected(anyhow::anyhow!(
+            "a forecasting thread stopped before finishing its page"
+        ))
+    })?;
+    report.forecast_time += took;
+    let done = report.clients_done + page.clients - unreadable;
+    let started = Instant::now();
+    write_page(
+        store,
+        report.run_id,
+        page.after.as_deref(),
+        page.through.as_deref(),
+        &rows,
+        done,
+    )
+    .await?;
+    report.write_time += started.elapsed();
+    report.clients_done = done;
+    report.clients_unreadable += unreadable;
+    report.rows_written += rows.len() as u64;
+    for r in &rows {
+        *report
+            .rows_by_status
+            .entry(status_name_static(&r.status))
+            .or_default() += 1;
+    }
+    progress(
+        report.clients_done + report.clients_unreadable,
+        report.clients_total,
+    );
+    Ok(())
+}
+
+/// Reads, forecasts and writes page by page. While one page is forecast on the worker
+/// threads, the previous one is written and the next one read: SQLite's reads and writes run
+/// on its connection's thread, so the cores stay busy.
 async fn pages(
     store: &Store,
-    engine: &Engine,
+    engine: &Arc<Engine>,
     options: &JobOptions,
     progress: &(dyn Fn(u64, u64) + Sync),
     cancel: &AtomicBool,
     computed_at: &str,
     report: &mut RunReport,
 ) -> StoreResult<()> {
+    let per_page = options.clients_per_page.max(1);
     let mut after: Option<String> = None;
+    let mut in_flight: Option<PageInFlight> = None;
     loop {
-        if cancel.load(Ordering::Relaxed) {
-            report.cancelled = true;
-            return Ok(());
-        }
-        let started = Instant::now();
-        let page = read_page(store, after.as_deref(), options.clients_per_page.max(1)).await?;
-        report.read_time += started.elapsed();
-        // The last page's range runs to the end, so rows of clients after it that are no
-        // longer forecast (merged away since the last run) go too.
-        let last_page = page.len() < options.clients_per_page.max(1);
-        let started = Instant::now();
-        let (rows, unreadable) = forecast_page(engine, &page, options, computed_at, report.run_id);
-        report.forecast_time += started.elapsed();
-        let started = Instant::now();
-        let through = if last_page {
+        let next = if cancel.load(Ordering::Relaxed) {
             None
         } else {
-            page.last().map(|c| c.id.as_str())
+            let started = Instant::now();
+            let page = read_page(store, after.as_deref(), per_page).await?;
+            report.read_time += started.elapsed();
+            // The last page's range runs to the end, so rows of clients after it that are no
+            // longer forecast (merged away since the last run) go too.
+            let last_page = page.len() < per_page;
+            let through = if last_page {
+                None
+            } else {
+                page.last().map(|c| c.id.clone())
+            };
+            let page = PageInFlight {
+                after: after.clone(),
+                through: through.clone(),
+                clients: page.len() as u64,
+                result: spawn_forecast(
+                    engine.clone(),
+                    page,
+                    options.clone(),
+                    computed_at.to_string(),
+                    report.run_id,
+                ),
+            };
+            after = through;
+            Some((page, last_page))
         };
-        let done = report.clients_done + page.len() as u64 - unreadable;
-        write_page(store, report.run_id, after.as_deref(), through, &rows, done).await?;
-        report.write_time += started.elapsed();
-        report.clients_done = done;
-        report.clients_unreadable += unreadable;
-        report.rows_written += rows.len() as u64;
-        for r in &rows {
-            let name = status_name_static(&r.status);
-            *report.rows_by_status.entry(name).or_default() += 1;
+        if let Some(previous) = in_flight.take() {
+            commit(store, previous, progress, report).await?;
         }
-        progress(
-            report.clients_done + report.clients_unreadable,
-            report.clients_total,
-        );
-        if last_page {
-            return Ok(());
+        match next {
+            None => {
+                report.cancelled = true;
+                return Ok(());
+            }
+            Some((page, true)) => return commit(store, page, progress, report).await,
+            Some((page, false)) => in_flight = Some(page),
         }
-        after = page.last().map(|c| c.id.clone());
     }
 }
 
