@@ -4,14 +4,8 @@
 use std::collections::HashMap;
 
 use shotbook_core::date::UsDate;
-use shotbook_core::demographics::comment_code;
 use shotbook_core::ids::ClientId;
-use shotbook_forecast::{
-    Date, DoseInput, Engine, Gender, ObservationInput, Patient, RowStatus, SharedDecision,
-};
-use shotbook_store::clients::ClientRow;
-use shotbook_store::demographics::CommentRow;
-use shotbook_store::immunizations::ImmunizationRow;
+use shotbook_forecast::{Date, Engine, RowStatus, SharedDecision};
 use shotbook_store::{clients, codes, demographics, immunizations};
 
 use crate::dto::{ClientForecast, DoseAssessment, GetClientRequest, VaccineGroupForecast};
@@ -42,7 +36,8 @@ pub async fn get_forecast(
     let on = Date::parse(&UsDate::from_date(today).iso())
         .ok_or_else(|| AppError::internal("today is not a forecast date"))?;
     let (patient, dose_ids) =
-        patient_of(&client, &doses, &comments, on).map_err(AppError::internal)?;
+        shotbook_store::forecast_input::patient_of(&client, &doses, &comments, on)
+            .map_err(AppError::internal)?;
     let engine = Engine::embedded();
     let assessment = tokio::task::spawn_blocking(move || engine.evaluate(&patient, on))
         .await
@@ -144,61 +139,4 @@ pub async fn get_forecast(
         groups,
         doses: dose_assessments,
     })
-}
-
-/// The forecaster's view of a stored client: date of birth, sex and every dose not voided,
-/// with the immunization id of each `Patient::doses` entry (the engine reports doses by index).
-/// Shared by the app and `shotbook forecast --client`. Errors never quote the stored values
-/// (they are dates of birth).
-pub fn patient_of(
-    client: &ClientRow,
-    doses: &[ImmunizationRow],
-    comments: &[CommentRow],
-    on: Date,
-) -> Result<(Patient, Vec<String>), &'static str> {
-    let dob = Date::parse(&client.date_of_birth).ok_or("a stored date of birth is not ISO")?;
-    let mut inputs = Vec::with_capacity(doses.len());
-    let mut ids = Vec::with_capacity(doses.len());
-    for d in doses.iter().filter(|d| d.status == "completed") {
-        // Placeholder or unknown codes (998, 999) are not vaccines the forecaster can count.
-        let Ok(cvx) = d.cvx.parse() else { continue };
-        let date = Date::parse(&d.administered_on).ok_or("a stored dose date is not ISO")?;
-        inputs.push(DoseInput {
-            cvx,
-            mvx: d.mvx.clone(),
-            date,
-        });
-        ids.push(d.id.clone());
-    }
-    // Coded comments in force on the assessment date become CDSi observations (immunity,
-    // contraindications, underlying conditions); the date they apply from is the observation
-    // date some intervals count from (e.g. onset of pregnancy).
-    let mut observations = Vec::new();
-    for c in comments.iter().filter(|c| c.voided_at.is_none()) {
-        let Some(code) = comment_code(&c.code).and_then(|k| k.cdsi_observation) else {
-            continue;
-        };
-        let from = Date::parse(&c.applies_from).ok_or("a stored comment date is not ISO")?;
-        let until = match &c.applies_until {
-            Some(u) => Some(Date::parse(u).ok_or("a stored comment date is not ISO")?),
-            None => None,
-        };
-        if from <= on && until.is_none_or(|u| on <= u) {
-            observations.push(ObservationInput {
-                code: code.to_string(),
-                date: Some(from),
-            });
-        }
-    }
-    let patient = Patient {
-        dob,
-        gender: match client.gender.as_str() {
-            "F" => Gender::Female,
-            "M" => Gender::Male,
-            _ => Gender::Unknown,
-        },
-        doses: inputs,
-        observations,
-    };
-    Ok((patient, ids))
 }

@@ -27,6 +27,11 @@ pub enum Command {
     /// CDC CDSi evaluation and forecast: run a CDC test-case file, or show one client's
     /// forecast with its explanation trace.
     Forecast(ForecastArgs),
+    /// Forecast every client of a synthetic registry (CDC CDSi) and store the latest forecast
+    /// per client and vaccine group, for reminder/recall and coverage. Pages through the
+    /// registry on every core with progress; Ctrl-C stops after the page in progress (pages
+    /// done stay stored). Prints counts and timings only.
+    ForecastRegistry(ForecastRegistryArgs),
     /// Measure the Smart-search matcher on labelled files (FEBRL, pseudopeople): precision,
     /// recall, F1, recall@1 and the false-"found" rate for people not in the master.
     MatchEval(MatchEvalArgs),
@@ -463,4 +468,21 @@ pub struct ForecastArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `shotbook forecast-registry`.
+#[derive(Debug, Args)]
+pub struct ForecastRegistryArgs {
+    /// The registry database (synthetic: generated or demo).
+    #[arg(long)]
+    pub db: PathBuf,
+    /// Assessment date, MM/DD/YYYY; today by default.
+    #[arg(long, value_name = "MM/DD/YYYY")]
+    pub as_of: Option<String>,
+    /// Worker threads forecasting; every core by default.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Clients read, forecast and committed together.
+    #[arg(long, default_value_t = shotbook_store::registry_forecast::CLIENTS_PER_PAGE)]
+    pub page_size: usize,
 }

@@ -8,8 +8,6 @@
 //! planted duplicates (`synthetic_truth`).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -132,22 +130,9 @@ pub async fn run(args: DedupArgs) -> anyhow::Result<()> {
         auto_merge_at: args.auto_merge_above,
         ..DedupOptions::default()
     };
-    let cancel = Arc::new(AtomicBool::new(false));
-    {
-        let cancel = cancel.clone();
-        std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            if rt.block_on(tokio::signal::ctrl_c()).is_ok() {
-                eprintln!("stopping after the records in progress; what was found is still queued");
-                cancel.store(true, Ordering::Relaxed);
-            }
-        });
-    }
+    let cancel = crate::interrupt::cancel_flag_on_ctrl_c(
+        "stopping after the records in progress; what was found is still queued",
+    );
     let bar = ProgressBar::new(0);
     bar.set_style(ProgressStyle::with_template(
         "{bar:40} {pos}/{len} records scored ({per_sec}, {eta} left)",
@@ -270,6 +255,7 @@ fn print_report(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::AtomicBool;
 
     /// The job on the demo generator's registry (as the duplicate scan's quality test,
     /// d7a4a68): its planted near-duplicates (typos, nicknames, swapped day and month,

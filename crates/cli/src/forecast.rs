@@ -48,8 +48,7 @@ pub async fn run(args: ForecastArgs) -> anyhow::Result<()> {
         Some(s) => date(s)?,
         None => date(&time::OffsetDateTime::now_utc().date().to_string())?,
     };
-    let (patient, _) = shotbook_api::forecast::patient_of(&record, &doses, &comments, on)
-        .map_err(anyhow::Error::msg)?;
+    let (patient, _) = shotbook_store::forecast_input::patient_of(&record, &doses, &comments, on)?;
     // Reading a client's record from the command line is audited like any other read.
     shotbook_store::audit::append_alone(
         &store,

@@ -5,7 +5,8 @@
 //! searching them (`shotbook search`), measuring the matcher (`shotbook match-eval`),
 //! training the matcher on a registry and deduplicating it (`shotbook train-matcher`,
 //! `shotbook dedup`), running the
-//! CDC CDSi forecaster (`shotbook forecast`), and printing and verifying the Official
+//! CDC CDSi forecaster on one client or the whole registry (`shotbook forecast`,
+//! `shotbook forecast-registry`), and printing and verifying the Official
 //! Immunization Record (`shotbook print-record`, `shotbook verify`). Each subcommand lives in its
 //! own module; this file only parses arguments and dispatches. Only `shotbook search` (audited)
 //! and `shotbook verify` (the facts the record's own code carries) print client names and dates
@@ -17,7 +18,9 @@ mod bench_at_rest;
 mod database;
 mod dedup;
 mod forecast;
+mod forecast_registry;
 mod generate;
+mod interrupt;
 mod match_eval;
 mod print_record;
 mod search;
@@ -37,6 +40,7 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Generate(a) => generate::run(a).await,
         Command::Forecast(a) => forecast::run(a).await,
+        Command::ForecastRegistry(a) => forecast_registry::run(a).await,
         Command::MatchEval(a) => match_eval::run(a).await,
         Command::Search(a) => search::run(a).await,
         Command::PrintRecord(a) => print_record::print(a).await,

@@ -281,6 +281,7 @@ fn unsigned_reads_refuse_a_real_registry_and_backup_copies_it() {
     for args in [
         vec!["search", "--db", db_arg, "garcia"],
         vec!["forecast", "--client", "1000000001", "--db", db_arg],
+        vec!["forecast-registry", "--db", db_arg],
     ] {
         let out = shotbook().args(&args).output().unwrap();
         assert!(!out.status.success(), "{args:?} must be refused");

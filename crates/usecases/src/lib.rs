@@ -34,6 +34,7 @@ pub mod contract;
 pub mod demographics;
 pub mod duplicates;
 mod error;
+pub mod forecast_input;
 pub mod immunizations;
 pub mod memory;
 pub mod ports;

@@ -13,7 +13,9 @@ pub fn valid_doses(
     let Some(on) = shotbook_forecast::Date::parse(&UsDate::from_date(today).iso()) else {
         return HashSet::new();
     };
-    let Ok((patient, ids)) = crate::forecast::patient_of(client, doses, comments, on) else {
+    let Ok((patient, ids)) =
+        shotbook_store::forecast_input::patient_of(client, doses, comments, on)
+    else {
         return HashSet::new();
     };
     let assessment = shotbook_forecast::Engine::embedded().evaluate(&patient, on);
