@@ -132,7 +132,11 @@ test('a supervisor finds likely duplicates, merges a pair and undoes the merge',
   const menu = await byTestId(browser, 'menu-duplicates');
   await menu.waitForDisplayed({ timeout: 30_000 });
   await menu.click();
-  await (await byTestId(browser, 'dupes-scan')).click();
+  // The screen renders the button before it is ready: under load a click can land while it is
+  // still disabled or being laid out ("element not interactable"), and the scan never starts.
+  const scan = await byTestId(browser, 'dupes-scan');
+  await scan.waitForClickable({ timeout: 30_000 });
+  await scan.click();
   await browser.waitUntil(async () => (await browser.$$('[data-testid="dupe-pair"]')).length > 0, {
     timeout: 60_000,
     timeoutMsg: 'the scan found no likely duplicate pairs in the demo registry',
