@@ -15,7 +15,7 @@ use shotbook_usecases::ports::Mail;
 use sqlx::postgres::PgListener;
 use sqlx::types::Json;
 
-use crate::ports::MAX_MAIL_ATTEMPTS;
+pub use crate::ports::MAX_MAIL_ATTEMPTS;
 use crate::{PgRegistry, ServerStoreResult};
 
 /// The notification channel a committed insert into the queue signals.
@@ -142,9 +142,4 @@ pub async fn listen(registry: &PgRegistry) -> ServerStoreResult<PgListener> {
     let mut listener = PgListener::connect_with(registry.pool()).await?;
     listener.listen(CHANNEL).await?;
     Ok(listener)
-}
-
-/// The attempt limit after which a message waits for an operator.
-pub const fn attempt_limit() -> i64 {
-    MAX_MAIL_ATTEMPTS
 }

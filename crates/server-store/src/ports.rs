@@ -606,7 +606,7 @@ impl AuditWrites for PgWork {
 
 /// After this many failed attempts a message stays in the queue, unsent, for an operator (the
 /// workstation's limit too).
-pub(crate) const MAX_MAIL_ATTEMPTS: i64 = 10;
+pub const MAX_MAIL_ATTEMPTS: i64 = 10;
 
 impl MailWrites for PgWork {
     async fn queue_mail(&mut self, mail: &Mail) -> PortResult<()> {

@@ -3,7 +3,7 @@
 //! (`shotbook_server_store::mail_courier`), woken by PostgreSQL when mail commits and every
 //! [`CourierSettings::poll`] in case a notification was missed. A relay that is down loses
 //! nothing: the message stays queued and is retried later and later, up to the attempt limit,
-//! after which it waits for an operator (the queue depth is logged).
+//! after which it waits for an operator (logged once, counted in the metrics).
 //!
 //! The relay is `SHOTBOOK_SMTP_URL` (lettre's form, never logged: it may carry a password):
 //! `smtps://user:pass@relay:465` (TLS), `smtp://relay:587?tls=required` (STARTTLS), or plain
@@ -175,7 +175,12 @@ pub async fn deliver_due(
             Err(e) => {
                 let error = format!("{e:#}");
                 let attempts = claimed.attempts + 1;
-                tracing::warn!(id = claimed.id, kind, attempts, error = %error, "mail not delivered; it stays queued");
+                if attempts >= mail_courier::MAX_MAIL_ATTEMPTS {
+                    // Said once, when it happens; the metrics keep the count.
+                    tracing::error!(id = claimed.id, kind, attempts, error = %error, "mail given up after its last attempt: it waits for an operator");
+                } else {
+                    tracing::warn!(id = claimed.id, kind, attempts, error = %error, "mail not delivered; it stays queued");
+                }
                 mail_courier::mark_failed(
                     registry,
                     claimed.id,
@@ -209,14 +214,6 @@ pub fn spawn_courier(
         };
         loop {
             deliver_due(&registry, &relay, &settings).await;
-            match mail_courier::depth(&registry).await {
-                Ok(depth) if depth.given_up > 0 => tracing::warn!(
-                    waiting = depth.waiting,
-                    given_up = depth.given_up,
-                    "mail queue: messages wait for an operator"
-                ),
-                _ => {}
-            }
             match listener.as_mut() {
                 Some(listener) => {
                     if let Ok(Err(e)) = tokio::time::timeout(settings.poll, listener.recv()).await {

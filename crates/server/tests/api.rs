@@ -7,14 +7,11 @@ mod common;
 
 use std::sync::Arc;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use ed25519_dalek::{Signer, SigningKey};
 use serde_json::{json, Value};
 use shotbook_core::consent::ConsentStatus;
 use shotbook_core::ids::ClientId;
 use shotbook_protocol::{ChangeSource, Origin};
-use shotbook_server::tokens::{TokenKeys, REFRESH_PROOF_PREFIX};
+use shotbook_server::tokens::TokenKeys;
 use shotbook_server_store::setup::{self, NewClient};
 use shotbook_server_store::test_database::TestDatabase;
 use shotbook_server_store::{sqlx, PgRegistry};
@@ -23,37 +20,7 @@ use shotbook_usecases::ports::{AccessReads, Registry};
 use time::macros::date;
 use time::OffsetDateTime;
 
-use common::Server;
-
-/// A device: its key pair.
-struct Device(SigningKey);
-
-impl Device {
-    fn new() -> Self {
-        let mut seed = [0u8; 32];
-        rand::fill(&mut seed);
-        Self(SigningKey::from_bytes(&seed))
-    }
-
-    fn public_key(&self) -> String {
-        URL_SAFE_NO_PAD.encode(self.0.verifying_key().to_bytes())
-    }
-
-    fn proof(&self, refresh_token: &str) -> String {
-        let message = format!("{REFRESH_PROOF_PREFIX}{refresh_token}");
-        URL_SAFE_NO_PAD.encode(self.0.sign(message.as_bytes()).to_bytes())
-    }
-}
-
-fn sign_in_body(org: &str, username: &str, password: &str, device: &Device) -> Value {
-    json!({
-        "organizationCode": org,
-        "username": username,
-        "password": password,
-        "device": { "publicKey": device.public_key(), "name": "FRONT-DESK-1" },
-        "acceptConfidentiality": true,
-    })
-}
+use common::{sign_in_body, Device, Server};
 
 /// A demo registry (organizations and users) with one Texas client of TX0001 who consented.
 async fn demo_registry() -> (TestDatabase, ClientId) {

@@ -9,9 +9,6 @@ mod common;
 use std::collections::HashSet;
 use std::time::Duration;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use ed25519_dalek::SigningKey;
 use serde_json::{json, Value};
 use shotbook_core::date::UsDate;
 use shotbook_protocol::{ChangeSource, Origin};
@@ -22,30 +19,14 @@ use shotbook_usecases::ports::{Mail, MailWrites, Registry};
 use time::OffsetDateTime;
 
 use common::smtp_sink::SmtpSink;
-use common::{start_courier, Server};
-
-fn device_key() -> String {
-    let mut seed = [0u8; 32];
-    rand::fill(&mut seed);
-    URL_SAFE_NO_PAD.encode(SigningKey::from_bytes(&seed).verifying_key().to_bytes())
-}
-
-fn sign_in_body(org: &str, username: &str, password: &str) -> Value {
-    json!({
-        "organizationCode": org,
-        "username": username,
-        "password": password,
-        "device": { "publicKey": device_key(), "name": "FRONT-DESK-1" },
-        "acceptConfidentiality": true,
-    })
-}
+use common::{sign_in_body, start_courier, Device, Server};
 
 async fn access_token(server: &Server, org: &str, username: &str) -> String {
     let (status, body) = server
         .post(
             "/v1/sign-in",
             None,
-            &sign_in_body(org, username, DEMO_PASSWORD),
+            &sign_in_body(org, username, DEMO_PASSWORD, &Device::new()),
         )
         .await;
     assert_eq!(status, 200, "{body}");
@@ -245,12 +226,12 @@ async fn a_request_goes_from_supervisor_to_signed_agreement_to_approval_and_a_fi
         .post(
             "/v1/sign-in",
             None,
-            &sign_in_body("MT0001", &username, &temporary),
+            &sign_in_body("MT0001", &username, &temporary, &Device::new()),
         )
         .await;
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["code"], json!("password_change_required"));
-    let mut first = sign_in_body("MT0001", &username, &temporary);
+    let mut first = sign_in_body("MT0001", &username, &temporary, &Device::new());
     first["newPassword"] = json!("Prairie-Meadowlark-58");
     first["confirmPassword"] = json!("Prairie-Meadowlark-58");
     let (status, body) = server.post("/v1/sign-in/new-password", None, &first).await;
@@ -471,7 +452,7 @@ async fn an_operator_enrols_an_organization_and_its_first_user_who_gets_the_pass
         .wait_for_mail("dana.lee@example.org", "access request")
         .await;
     let temporary = mail.line_after("Temporary password: ").unwrap();
-    let mut first = sign_in_body("MT0420", "dana.lee", &temporary);
+    let mut first = sign_in_body("MT0420", "dana.lee", &temporary, &Device::new());
     first["newPassword"] = json!("Bridger-Canyon-Trail-7");
     first["confirmPassword"] = json!("Bridger-Canyon-Trail-7");
     let (status, body) = server.post("/v1/sign-in/new-password", None, &first).await;

@@ -8,6 +8,12 @@ pub mod smtp_sink;
 use std::sync::Arc;
 use std::time::Duration;
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use ed25519_dalek::{Signer, SigningKey};
+use serde_json::{json, Value};
+use shotbook_server::tokens::REFRESH_PROOF_PREFIX;
+
 use shotbook_core::clock::SystemClock;
 use shotbook_server::mail::{CourierSettings, SmtpRelay};
 use shotbook_server::tokens::TokenKeys;
@@ -102,4 +108,38 @@ pub fn test_courier_settings() -> CourierSettings {
 pub fn start_courier(registry: &PgRegistry, smtp_url: &str) -> tokio::task::JoinHandle<()> {
     let relay = SmtpRelay::from_url(smtp_url, shotbook_server::mail::DEFAULT_FROM).unwrap();
     shotbook_server::mail::spawn_courier(registry.clone(), Arc::new(relay), test_courier_settings())
+}
+
+/// A device: its key pair.
+pub struct Device(SigningKey);
+
+impl Device {
+    /// A new random key pair.
+    pub fn new() -> Self {
+        let mut seed = [0u8; 32];
+        rand::fill(&mut seed);
+        Self(SigningKey::from_bytes(&seed))
+    }
+
+    /// Its public key, base64url.
+    pub fn public_key(&self) -> String {
+        URL_SAFE_NO_PAD.encode(self.0.verifying_key().to_bytes())
+    }
+
+    /// Its signature over a refresh token, as `POST /v1/tokens/refresh` wants it.
+    pub fn proof(&self, refresh_token: &str) -> String {
+        let message = format!("{REFRESH_PROOF_PREFIX}{refresh_token}");
+        URL_SAFE_NO_PAD.encode(self.0.sign(message.as_bytes()).to_bytes())
+    }
+}
+
+/// A sign-in request from `device`, the confidentiality statement accepted.
+pub fn sign_in_body(org: &str, username: &str, password: &str, device: &Device) -> Value {
+    json!({
+        "organizationCode": org,
+        "username": username,
+        "password": password,
+        "device": { "publicKey": device.public_key(), "name": "FRONT-DESK-1" },
+        "acceptConfidentiality": true,
+    })
 }
