@@ -85,6 +85,9 @@ pub enum AuditAction {
     /// consent as granted (from a written form), which reopened the record to other
     /// organizations.
     ConsentGrantedElsewhere,
+    /// A client's record was sent to a workstation's replica by sync (a snapshot or a pulled
+    /// change); the detail names the workstation's node and how.
+    ReplicateClient,
 }
 
 impl AuditAction {
@@ -125,6 +128,7 @@ impl AuditAction {
             AuditAction::AccessDenied => "access_denied",
             AuditAction::PasswordReset => "password_reset",
             AuditAction::ConsentGrantedElsewhere => "consent_granted_elsewhere",
+            AuditAction::ReplicateClient => "replicate_client",
         }
     }
 }

@@ -34,6 +34,11 @@ pub enum Permission {
     RunReports,
     /// Student lists and school/child-care reports.
     SchoolReports,
+    /// Keep an offline replica of the organization's clients (their records, doses and
+    /// consent), its lots and the organizations on an enrolled workstation, kept current by
+    /// sync. The clinics that record doses have it; view-only, school and registry roles read
+    /// online.
+    ReplicateOrganization,
     /// Manage the users of the user's organization.
     ManageOrganizationUsers,
     /// Approve or deny access requests.
@@ -84,6 +89,7 @@ every_permission!(
     ManageLots,
     RunReports,
     SchoolReports,
+    ReplicateOrganization,
     ManageOrganizationUsers,
     ApproveAccessRequests,
     ManageOrganizations,
@@ -112,6 +118,7 @@ impl Permission {
             P::ManageLots => "manage_lots",
             P::RunReports => "run_reports",
             P::SchoolReports => "school_reports",
+            P::ReplicateOrganization => "replicate_organization",
             P::ManageOrganizationUsers => "manage_organization_users",
             P::ApproveAccessRequests => "approve_access_requests",
             P::ManageOrganizations => "manage_organizations",
@@ -175,6 +182,7 @@ const PROVIDER: &[Permission] = &[
     P::AddImmunizations,
     P::EditImmunizations,
     P::RunReports,
+    P::ReplicateOrganization,
 ];
 
 impl Role {
@@ -218,14 +226,18 @@ impl Role {
             }
             Role::FullAccessState => return true,
             Role::ReadOnlyWithConsent => &[P::UpdateConsent],
-            Role::RecordMaintenance => {
-                &[P::UpdateConsent, P::EditDemographics, P::AddImmunizations]
-            }
+            Role::RecordMaintenance => &[
+                P::UpdateConsent,
+                P::EditDemographics,
+                P::AddImmunizations,
+                P::ReplicateOrganization,
+            ],
             Role::VaccineManagement => &[
                 P::UpdateConsent,
                 P::EditDemographics,
                 P::AddImmunizations,
                 P::ManageLots,
+                P::ReplicateOrganization,
             ],
             Role::AuthorizingOfficial => &[P::UpdateConsent, P::ManageOrganizationUsers],
             Role::RegistryStaff => {

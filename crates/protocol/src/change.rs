@@ -7,6 +7,7 @@ use crate::Entity;
 
 /// What happened to the record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeOp {
     /// Created.
@@ -38,6 +39,7 @@ impl ChangeOp {
 /// Where a change came from. The unit of work that writes it decides, from the actor: changes
 /// pulled from the registry (`Sync`) are never pushed back, so nothing echoes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeSource {
     /// A user at a workstation.
@@ -81,6 +83,7 @@ impl ChangeSource {
 
 /// Who made the change, for the registry's log (never client data).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Origin {
     /// Where it came from.
     pub source: ChangeSource,
@@ -90,6 +93,7 @@ pub struct Origin {
 
 /// One change of one record, as the outbox stores it and the wire carries it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ChangeEnvelope {
     /// Position in the writer's log (the workstation's outbox, or the server's change log for
@@ -107,6 +111,7 @@ pub struct ChangeEnvelope {
     pub origin: Origin,
     /// When, by the writer's clock (informational: ordering never depends on it).
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub at: OffsetDateTime,
     /// The record's columns after the change (ISO dates, UUID strings), or `None` for records
     /// keyed by a pair, whose id says it all.

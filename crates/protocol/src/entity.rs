@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// One kind of synced record. The code is what `change_log.entity` stores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Entity {
     /// An organization (provider, school, registry office).

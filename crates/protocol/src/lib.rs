@@ -18,6 +18,6 @@ mod exchange;
 pub use change::{ChangeEnvelope, ChangeOp, ChangeSource, Origin};
 pub use entity::Entity;
 pub use exchange::{
-    Conflict, ConflictKind, Handshake, PullPage, PullRequest, PushBatch, PushOutcome,
-    VersionMismatch, PROTOCOL_VERSION,
+    Conflict, ConflictKind, Cursor, Handshake, PullPage, PullRequest, PushBatch, PushOutcome,
+    SnapshotPage, SnapshotRecord, SnapshotRequest, SyncStatus, VersionMismatch, PROTOCOL_VERSION,
 };

@@ -14,12 +14,16 @@ use crate::{damaged, failed, PgRegistry, PgWork, ServerStoreResult};
 
 /// The row's columns as JSON, without secrets (`*password*`, `*token*`, `*_hash`: they stay in
 /// their table), the same rule as the workstation's payloads.
-const PAYLOAD: &str = "(SELECT jsonb_object_agg(c.key, c.value) FROM jsonb_each(to_jsonb(t)) c
+pub(crate) const PAYLOAD: &str =
+    "(SELECT jsonb_object_agg(c.key, c.value) FROM jsonb_each(to_jsonb(t)) c
      WHERE c.key NOT LIKE '%password%' AND c.key NOT LIKE '%token%' AND c.key NOT LIKE '%\\_hash')";
 
 /// Appends one change inside `work`, with the work's origin and time. Records keyed by one
-/// uuid `id` carry their columns after the change and their `revision` when they keep one;
-/// link rows (`user:organization`, `client/organization`) carry none.
+/// uuid `id` carry their columns after the change and their `revision` when they keep one; a
+/// client's link to an organization (`client/organization`) carries the link's columns; other
+/// links (`user:organization`, `organization/county`) carry none. Each change also records
+/// whose scope it is in (the client whose record it belongs to, the organization owning a lot),
+/// which the sync pull filters on.
 pub async fn append(
     work: &mut PgWork,
     entity: Entity,
@@ -28,12 +32,20 @@ pub async fn append(
 ) -> PortResult<()> {
     let origin = work.origin().clone();
     let at = work.now();
-    let query = match entity.table() {
-        Some(table) => {
+    let query = match (entity, entity.table()) {
+        (_, Some(table)) => {
             let id: Uuid = entity_id.parse().map_err(|_| damaged("record id"))?;
             let sql = format!(
-                "INSERT INTO change_log (entity, entity_id, op, source, at, node, payload, revision)
-                 SELECT $1, $2, $3, $4, $5, $6, s.p, (s.p->>'revision')::bigint
+                "INSERT INTO change_log (entity, entity_id, op, source, at, node, payload, revision,
+                                         client_id, organization_id)
+                 SELECT $1, $2, $3, $4, $5, $6, s.p, (s.p->>'revision')::bigint,
+                        CASE WHEN $1 = 'client' THEN $7 ELSE (s.p->>'client_id')::uuid END,
+                        CASE $1
+                            WHEN 'vaccine_lot' THEN (s.p->>'organization_id')::uuid
+                            WHEN 'vaccine_lot_movement' THEN
+                                (SELECT l.organization_id FROM vaccine_lots l
+                                 WHERE l.id = (s.p->>'lot_id')::uuid)
+                        END
                  FROM (SELECT (SELECT {PAYLOAD} FROM {table} t WHERE t.id = $7) AS p) s"
             );
             sqlx::query(&sql)
@@ -47,7 +59,28 @@ pub async fn append(
                 .execute(work.connection())
                 .await
         }
-        None => {
+        (Entity::ClientOrganization, None) => {
+            let (client, organization) = link_ids(entity_id)?;
+            let sql = format!(
+                "INSERT INTO change_log (entity, entity_id, op, source, at, node, payload, client_id)
+                 SELECT $1, $2, $3, $4, $5, $6,
+                        (SELECT {PAYLOAD} FROM client_organizations t
+                         WHERE t.client_id = $7 AND t.organization_id = $8),
+                        $7"
+            );
+            sqlx::query(&sql)
+                .bind(entity.code())
+                .bind(entity_id)
+                .bind(op.code())
+                .bind(origin.source.code())
+                .bind(at)
+                .bind(origin.node)
+                .bind(client)
+                .bind(organization)
+                .execute(work.connection())
+                .await
+        }
+        (_, None) => {
             sqlx::query(
                 "INSERT INTO change_log (entity, entity_id, op, source, at, node)
                  VALUES ($1, $2, $3, $4, $5, $6)",
@@ -64,6 +97,14 @@ pub async fn append(
     };
     query.map_err(failed)?;
     Ok(())
+}
+
+/// The two ids of a `client/organization` link.
+pub(crate) fn link_ids(entity_id: &str) -> PortResult<(Uuid, Uuid)> {
+    entity_id
+        .split_once('/')
+        .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
+        .ok_or_else(|| damaged("link id"))
 }
 
 #[derive(sqlx::FromRow)]

@@ -30,6 +30,7 @@ pub mod partitions;
 mod ports;
 pub mod search;
 pub mod setup;
+mod sync;
 #[cfg(feature = "test-database")]
 pub mod test_database;
 

@@ -85,3 +85,29 @@ impl Drop for TestDatabase {
         }
     }
 }
+
+/// Waits until every transaction begun before this call has ended, so a sync pull sees all
+/// that was committed before it (at most 30 s, then panics). The transaction ids and the
+/// pull's horizon are the whole PostgreSQL cluster's: an open transaction in another test's
+/// database holds this test's pulls back too, as it would on a registry's own server.
+pub async fn settle_sync_horizon(registry: &PgRegistry) {
+    use shotbook_usecases::ports::SyncReads;
+    let begun: i64 = sqlx::query_scalar("SELECT pg_current_xact_id()::text::bigint")
+        .fetch_one(registry.pool())
+        .await
+        .expect("a transaction id");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while registry
+        .sync_horizon()
+        .await
+        .expect("the horizon")
+        .transaction
+        <= begun
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "transactions of the cluster stayed open for 30 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

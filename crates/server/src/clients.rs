@@ -17,7 +17,7 @@ use crate::auth::Authenticated;
 use crate::error::{ApiError, ApiJson, ApiResult, ErrorBody};
 use crate::AppState;
 
-fn client_id(text: &str) -> ApiResult<ClientId> {
+pub(crate) fn client_id(text: &str) -> ApiResult<ClientId> {
     text.parse().map_err(|_| {
         ApiError::BadRequest(
             "bad_client_id",

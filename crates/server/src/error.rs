@@ -32,6 +32,8 @@ pub enum ApiError {
     CaptchaRequired(CaptchaChallenge),
     /// The request is malformed before any rule applies (`code`, sentence).
     BadRequest(&'static str, String),
+    /// The workstation speaks another sync protocol or schema line (`version_mismatch`).
+    VersionMismatch(shotbook_protocol::VersionMismatch),
     /// Something failed on our side; already logged.
     Internal,
 }
@@ -189,6 +191,10 @@ impl IntoResponse for ApiError {
             ApiError::BadRequest(code, message) => {
                 (StatusCode::BAD_REQUEST, Body::new(code, message))
             }
+            ApiError::VersionMismatch(mismatch) => (
+                StatusCode::CONFLICT,
+                Body::new("version_mismatch", mismatch.to_string()),
+            ),
             ApiError::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 Body::new("internal", "The registry could not complete this request."),

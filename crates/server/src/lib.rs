@@ -28,6 +28,7 @@ pub mod mail;
 pub mod metrics;
 pub mod openapi;
 pub mod search;
+pub mod sync;
 pub mod tls;
 pub mod tokens;
 
@@ -123,6 +124,9 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/clients/search/basic", post(search::basic))
         .route("/v1/clients/search/smart", post(search::smart))
         .route("/v1/clients/search/quick", post(search::quick))
+        .route("/v1/sync/status", get(sync::status))
+        .route("/v1/sync/pull", post(sync::pull))
+        .route("/v1/sync/snapshot", post(sync::snapshot))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(log_request))
         .with_state(state)

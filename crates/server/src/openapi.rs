@@ -5,7 +5,7 @@
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{access_requests, auth, clients, error, search};
+use crate::{access_requests, auth, clients, error, search, sync};
 
 /// The document.
 #[derive(OpenApi)]
@@ -40,6 +40,9 @@ use crate::{access_requests, auth, clients, error, search};
         search::basic,
         search::smart,
         search::quick,
+        sync::status,
+        sync::pull,
+        sync::snapshot,
     ),
     components(schemas(error::ErrorBody, error::FieldIssue, error::CaptchaChallenge)),
     modifiers(&BearerTokens),
@@ -49,6 +52,7 @@ use crate::{access_requests, auth, clients, error, search};
         (name = "clients", description = "A client's record"),
         (name = "access-requests", description = "Requesting, approving and ending registry access; the User Agreement"),
         (name = "search", description = "Client search: Basic, Smart and Quick, as on a workstation"),
+        (name = "sync", description = "Filling and refreshing a workstation's replica of its organization: status, snapshot, pull"),
     )
 )]
 pub struct ApiDoc;

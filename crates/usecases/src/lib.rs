@@ -41,6 +41,7 @@ pub mod ports;
 pub mod scope;
 pub mod search;
 pub mod sign_in;
+pub mod sync;
 pub mod vaccine_lots;
 
 pub use actor::{need, Actor, Need, Permit, Via};

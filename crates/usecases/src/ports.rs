@@ -31,6 +31,8 @@ mod sign_in;
 pub use sign_in::*;
 mod search;
 pub use search::*;
+mod sync;
+pub use sync::*;
 
 /// What the use cases need to know about a client to apply the rules.
 #[derive(Debug, Clone, PartialEq, Eq)]

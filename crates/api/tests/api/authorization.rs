@@ -780,13 +780,13 @@ async fn every_command_allows_exactly_the_roles_and_organizations_it_should() {
 /// must change this table in the same commit, where a reviewer sees it.
 const PINNED_ROLE_PERMISSIONS: &[(&str, &str)] = &[
         ("view_only_non_provider", "search_clients view_client print_record school_reports view_support_tables manage_own_account"),
-        ("full_access_provider", "search_clients view_client print_record update_consent edit_demographics add_immunizations edit_immunizations run_reports view_support_tables manage_own_account"),
-        ("provider_supervisor", "search_clients view_client print_record update_consent edit_demographics merge_clients add_immunizations edit_immunizations run_reports manage_organization_users view_support_tables manage_own_account"),
-        ("modified_access_sub_state", "search_clients view_client print_record update_consent edit_demographics merge_clients add_immunizations edit_immunizations run_reports manage_organization_users manage_organizations view_support_tables manage_own_account"),
-        ("full_access_state", "search_clients view_client print_record update_consent edit_demographics merge_clients add_immunizations edit_immunizations manage_lots run_reports school_reports manage_organization_users approve_access_requests manage_organizations view_support_tables manage_own_account"),
+        ("full_access_provider", "search_clients view_client print_record update_consent edit_demographics add_immunizations edit_immunizations run_reports replicate_organization view_support_tables manage_own_account"),
+        ("provider_supervisor", "search_clients view_client print_record update_consent edit_demographics merge_clients add_immunizations edit_immunizations run_reports replicate_organization manage_organization_users view_support_tables manage_own_account"),
+        ("modified_access_sub_state", "search_clients view_client print_record update_consent edit_demographics merge_clients add_immunizations edit_immunizations run_reports replicate_organization manage_organization_users manage_organizations view_support_tables manage_own_account"),
+        ("full_access_state", "search_clients view_client print_record update_consent edit_demographics merge_clients add_immunizations edit_immunizations manage_lots run_reports school_reports replicate_organization manage_organization_users approve_access_requests manage_organizations view_support_tables manage_own_account"),
         ("read_only_with_consent", "search_clients view_client print_record update_consent view_support_tables manage_own_account"),
-        ("record_maintenance", "search_clients view_client print_record update_consent edit_demographics add_immunizations view_support_tables manage_own_account"),
-        ("vaccine_management", "search_clients view_client print_record update_consent edit_demographics add_immunizations manage_lots view_support_tables manage_own_account"),
+        ("record_maintenance", "search_clients view_client print_record update_consent edit_demographics add_immunizations replicate_organization view_support_tables manage_own_account"),
+        ("vaccine_management", "search_clients view_client print_record update_consent edit_demographics add_immunizations manage_lots replicate_organization view_support_tables manage_own_account"),
         ("authorizing_official", "search_clients view_client print_record update_consent manage_organization_users view_support_tables manage_own_account"),
         ("registry_staff", "approve_access_requests manage_organizations view_support_tables manage_own_account"),
 ];

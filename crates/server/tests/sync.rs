@@ -1,0 +1,295 @@
+//! The sync endpoints over HTTPS against real PostgreSQL: a workstation fills its replica from
+//! a snapshot, records a dose, and pulls it back once; the replica holds its organization's
+//! clients and no other's; every client sent is audited; roles without a replica, other
+//! protocol versions and malformed pages are refused with their codes.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Value};
+use shotbook_core::consent::ConsentStatus;
+use shotbook_core::ids::ClientId;
+use shotbook_protocol::{Handshake, PROTOCOL_VERSION};
+use shotbook_server_store::setup::{self, NewClient};
+use shotbook_server_store::test_database::{settle_sync_horizon, TestDatabase};
+use shotbook_server_store::{sqlx, PgRegistry, SCHEMA_LINE};
+use shotbook_synth::demo::DEMO_PASSWORD;
+use shotbook_usecases::ports::{AccessReads, Registry};
+use shotbook_usecases::sync::REPLICATED;
+use time::macros::date;
+use time::OffsetDateTime;
+
+use common::{sign_in_body, Device, Server};
+
+async fn add_client(registry: &PgRegistry, home: &str, last: &str) -> ClientId {
+    let clinic = registry.organization_by_code(home).await.unwrap().unwrap();
+    let client = ClientId::new();
+    let mut work = registry
+        .begin(test_origin(), OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    setup::insert_client(
+        &mut work,
+        &NewClient {
+            id: client,
+            registry_id: None,
+            first_name: "Mateo".into(),
+            last_name: last.into(),
+            date_of_birth: date!(2022 - 08 - 19),
+            gender: "M".into(),
+            consent: ConsentStatus::Granted,
+            home_organization: Some(clinic.id),
+        },
+    )
+    .await
+    .unwrap();
+    work.commit().await.unwrap();
+    client
+}
+
+fn test_origin() -> shotbook_protocol::Origin {
+    shotbook_protocol::Origin {
+        source: shotbook_protocol::ChangeSource::Local,
+        node: "test".into(),
+    }
+}
+
+async fn access_token(server: &Server, org: &str, username: &str) -> String {
+    let body = sign_in_body(org, username, DEMO_PASSWORD, &Device::new());
+    let (status, tokens) = server.post("/v1/sign-in", None, &body).await;
+    assert_eq!(status, 200, "{tokens}");
+    tokens["accessToken"].as_str().unwrap().to_string()
+}
+
+fn workstation() -> Value {
+    serde_json::to_value(Handshake {
+        protocol: PROTOCOL_VERSION,
+        schema_line: SCHEMA_LINE,
+        node: "FRONT-DESK-1".into(),
+    })
+    .unwrap()
+}
+
+/// Every record of `entity` in the signed-in organization's scope, `limit` per page.
+async fn snapshot_all(server: &Server, token: &str, entity: &str, limit: u32) -> Vec<Value> {
+    let mut records = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let body =
+            json!({ "handshake": workstation(), "entity": entity, "after": after, "limit": limit });
+        let (status, page) = server.post("/v1/sync/snapshot", Some(token), &body).await;
+        assert_eq!(status, 200, "{page}");
+        assert_eq!(page["entity"], entity);
+        records.extend(page["records"].as_array().unwrap().iter().cloned());
+        if page["more"] != true {
+            return records;
+        }
+        after = page["nextAfter"].clone();
+    }
+}
+
+/// Pulls from `cursor` until nothing more; the changes and the last cursor.
+async fn pull_all(server: &Server, token: &str, mut cursor: Value) -> (Vec<Value>, Value) {
+    let mut changes = Vec::new();
+    loop {
+        let body = json!({ "handshake": workstation(), "cursor": cursor, "limit": 2 });
+        let (status, page) = server.post("/v1/sync/pull", Some(token), &body).await;
+        assert_eq!(status, 200, "{page}");
+        changes.extend(page["changes"].as_array().unwrap().iter().cloned());
+        cursor = page["nextCursor"].clone();
+        if page["more"] != true {
+            return (changes, cursor);
+        }
+    }
+}
+
+async fn replicated_audits(registry: &PgRegistry, client: ClientId) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'replicate_client' AND client_id = $1",
+    )
+    .bind(client.as_uuid())
+    .fetch_one(registry.pool())
+    .await
+    .unwrap()
+}
+
+async fn demo() -> TestDatabase {
+    let db = TestDatabase::create("sync-api").await.unwrap();
+    shotbook_server::demo::seed(db.registry(), OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    db
+}
+
+#[tokio::test]
+async fn a_workstation_fills_its_replica_records_a_dose_and_pulls_it_back_once() {
+    let db = demo().await;
+    let registry = db.registry().clone();
+    let ours = add_client(&registry, "TX0001", "Ours").await;
+    let theirs = add_client(&registry, "TX0002", "Theirs").await;
+    let server = Server::start(registry.clone()).await;
+    let token = access_token(&server, "TX0001", "tx.provider").await;
+
+    let (status, sync_status) = server.get("/v1/sync/status", Some(&token)).await;
+    assert_eq!(status, 200, "{sync_status}");
+    assert_eq!(sync_status["handshake"]["protocol"], PROTOCOL_VERSION);
+    let tx0001 = registry
+        .organization_by_code("TX0001")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(sync_status["organizationId"], tx0001.id.to_string());
+    let entities: Vec<String> = sync_status["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        entities,
+        REPLICATED.iter().map(|e| e.code()).collect::<Vec<_>>()
+    );
+    let horizon = sync_status["horizon"].clone();
+
+    // The snapshot, two clients a page: ours, never theirs.
+    let clients = snapshot_all(&server, &token, "client", 2).await;
+    let ids: BTreeSet<&str> = clients.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), clients.len(), "no client twice across pages");
+    assert!(ids.contains(ours.to_string().as_str()));
+    assert!(!ids.contains(theirs.to_string().as_str()));
+    for c in &clients {
+        assert_eq!(c["payload"]["home_organization_id"], tx0001.id.to_string());
+    }
+    let organizations = snapshot_all(&server, &token, "organization", 100).await;
+    assert!(
+        organizations.len() >= 2,
+        "the registry's organizations travel to every replica"
+    );
+
+    // A shot card recorded online after the snapshot …
+    let card = json!({ "doses": [{ "cvx": "03", "administeredOn": "09/01/2023" }] });
+    let (status, saved) = server
+        .post(
+            &format!("/v1/clients/{ours}/immunizations/historical"),
+            Some(&token),
+            &card,
+        )
+        .await;
+    assert_eq!(status, 200, "{saved}");
+    let dose = saved["ids"][0].as_str().unwrap().to_string();
+
+    // … arrives in the pull from the horizon, once, with its columns.
+    settle_sync_horizon(&registry).await;
+    let (changes, cursor) = pull_all(&server, &token, horizon).await;
+    let doses: Vec<&Value> = changes
+        .iter()
+        .filter(|c| c["entity"] == "immunization")
+        .collect();
+    assert_eq!(doses.len(), 1, "{doses:?}");
+    assert_eq!(doses[0]["entityId"], dose);
+    assert_eq!(doses[0]["op"], "insert");
+    assert_eq!(doses[0]["payload"]["client_id"], ours.to_string());
+    assert_eq!(doses[0]["payload"]["cvx"], "03");
+    assert!(changes
+        .iter()
+        .all(|c| c["entityId"] != theirs.to_string().as_str()));
+    let (again, _) = pull_all(&server, &token, cursor).await;
+    assert!(
+        again.iter().all(|c| c["entity"] != "immunization"),
+        "nothing is served twice"
+    );
+
+    // Every client sent is audited; theirs never was.
+    assert!(replicated_audits(&registry, ours).await >= 2);
+    assert_eq!(replicated_audits(&registry, theirs).await, 0);
+
+    // The client asked for alone (a client who just joined the scope).
+    let body = json!({ "handshake": workstation(), "entity": "immunization", "client": ours.to_string(), "limit": 10 });
+    let (status, page) = server.post("/v1/sync/snapshot", Some(&token), &body).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["records"].as_array().unwrap().len(), 1);
+    assert_eq!(page["records"][0]["id"], dose);
+}
+
+#[tokio::test]
+async fn only_roles_that_keep_a_replica_sync_and_only_on_the_same_protocol() {
+    let db = demo().await;
+    let registry = db.registry().clone();
+    let theirs = add_client(&registry, "TX0002", "Theirs").await;
+    let server = Server::start(registry.clone()).await;
+    let pull = json!({ "handshake": workstation(), "cursor": { "transaction": 0, "seq": 0 }, "limit": 10 });
+    let snapshot = json!({ "handshake": workstation(), "entity": "client", "limit": 10 });
+
+    // Signed out.
+    let (status, _) = server.get("/v1/sync/status", None).await;
+    assert_eq!(status, 401);
+    let (status, _) = server.post("/v1/sync/pull", None, &pull).await;
+    assert_eq!(status, 401);
+
+    // Roles that read online only.
+    for (org, user) in [("TXSCH1", "tx.school"), ("MT0001", "mt.readonly")] {
+        let token = access_token(&server, org, user).await;
+        let (status, body) = server.get("/v1/sync/status", Some(&token)).await;
+        assert_eq!(
+            (status, &body["permission"]),
+            (403, &json!("replicate_organization"))
+        );
+        let (status, _) = server.post("/v1/sync/pull", Some(&token), &pull).await;
+        assert_eq!(status, 403);
+        let (status, _) = server
+            .post("/v1/sync/snapshot", Some(&token), &snapshot)
+            .await;
+        assert_eq!(status, 403);
+    }
+
+    let token = access_token(&server, "TX0001", "tx.provider").await;
+    // Another protocol.
+    let mut old = pull.clone();
+    old["handshake"]["protocol"] = json!(PROTOCOL_VERSION + 1);
+    let (status, body) = server.post("/v1/sync/pull", Some(&token), &old).await;
+    assert_eq!((status, &body["code"]), (409, &json!("version_mismatch")));
+    let mut other_line = snapshot.clone();
+    other_line["handshake"]["schemaLine"] = json!(SCHEMA_LINE + 1);
+    let (status, body) = server
+        .post("/v1/sync/snapshot", Some(&token), &other_line)
+        .await;
+    assert_eq!((status, &body["code"]), (409, &json!("version_mismatch")));
+
+    // What a replica does not hold, a position that is no record's, a client of another
+    // organization, a client id that is no id.
+    let mut users = snapshot.clone();
+    users["entity"] = json!("user");
+    let (status, body) = server.post("/v1/sync/snapshot", Some(&token), &users).await;
+    assert_eq!(
+        (status, &body["issues"][0]["field"]),
+        (422, &json!("entity"))
+    );
+    let mut bad_after = snapshot.clone();
+    bad_after["after"] = json!("'; DROP TABLE clients; --");
+    let (status, body) = server
+        .post("/v1/sync/snapshot", Some(&token), &bad_after)
+        .await;
+    assert_eq!(
+        (status, &body["issues"][0]["field"]),
+        (422, &json!("after"))
+    );
+    let mut outside = snapshot.clone();
+    outside["client"] = json!(theirs.to_string());
+    let (status, body) = server
+        .post("/v1/sync/snapshot", Some(&token), &outside)
+        .await;
+    assert_eq!(
+        (status, &body["permission"]),
+        (403, &json!("replicate_outside_organization"))
+    );
+    assert_eq!(replicated_audits(&registry, theirs).await, 0);
+    let mut no_id = snapshot.clone();
+    no_id["client"] = json!("nobody");
+    let (status, body) = server.post("/v1/sync/snapshot", Some(&token), &no_id).await;
+    assert_eq!((status, &body["code"]), (400, &json!("bad_client_id")));
+    let (status, body) = server
+        .post("/v1/sync/pull", Some(&token), &json!({ "cursor": 7 }))
+        .await;
+    assert_eq!((status, &body["code"]), (400, &json!("bad_json")));
+}
