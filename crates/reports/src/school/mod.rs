@@ -1,0 +1,1 @@
+//! School and child-care requirements (placeholder while the module is written).
