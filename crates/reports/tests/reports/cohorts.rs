@@ -1,0 +1,1 @@
+//! Aggregation by birth cohort and the missed-opportunity list.
