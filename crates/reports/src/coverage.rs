@@ -429,9 +429,10 @@ fn series_at_cutoff(
                 continue;
             }
             let valid_before = valid.partition_point(|d| d.date < visit);
-            let due = series
-                .next_dose_earliest(catalog, dob, &valid[..valid_before])
-                .is_some_and(|earliest| earliest <= visit);
+            let due = series.counts_on(dob, visit)
+                && series
+                    .next_dose_earliest(catalog, dob, &valid[..valid_before])
+                    .is_some_and(|earliest| earliest <= visit);
             if due {
                 missed.push(visit);
             }

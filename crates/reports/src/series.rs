@@ -287,6 +287,11 @@ impl Series {
         valid
     }
 
+    /// Whether a dose given on `date` can count at all (rotavirus: not after 8 months 0 days).
+    pub fn counts_on(self, dob: Date, date: Date) -> bool {
+        self.max_age().is_none_or(|max| date <= dob.plus(max))
+    }
+
     /// The earliest date the next dose counts, or `None` when the series is complete or can no
     /// longer be completed (rotavirus past 8 months).
     pub fn next_dose_earliest(
