@@ -236,7 +236,10 @@ mod tests {
         assert!(catalog.counts_for(51, Component::Hib));
         assert!(catalog.counts_for(51, Component::HibPrpOmp));
         assert!(catalog.counts_for(51, Component::HepB));
-        assert!(!catalog.counts_for(48, Component::HibPrpOmp), "PRP-T is not PRP-OMP");
+        assert!(
+            !catalog.counts_for(48, Component::HibPrpOmp),
+            "PRP-T is not PRP-OMP"
+        );
     }
 
     #[test]

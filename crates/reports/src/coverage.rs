@@ -477,7 +477,8 @@ pub struct CohortRow {
 impl CohortRow {
     /// Coverage in percent, `None` for an empty denominator.
     pub fn percent(&self) -> Option<f64> {
-        (self.denominator > 0).then(|| 100.0 * f64::from(self.numerator) / f64::from(self.denominator))
+        (self.denominator > 0)
+            .then(|| 100.0 * f64::from(self.numerator) / f64::from(self.denominator))
     }
 }
 
@@ -507,10 +508,15 @@ pub struct CoverageReport {
 
 impl CoverageReport {
     /// The row of a birth year, age point and measure.
-    pub fn row(&self, birth_year: i32, age_point: AgePoint, measure: Measure) -> Option<&CohortRow> {
-        self.rows
-            .iter()
-            .find(|r| r.birth_year == birth_year && r.age_point == age_point && r.measure == measure)
+    pub fn row(
+        &self,
+        birth_year: i32,
+        age_point: AgePoint,
+        measure: Measure,
+    ) -> Option<&CohortRow> {
+        self.rows.iter().find(|r| {
+            r.birth_year == birth_year && r.age_point == age_point && r.measure == measure
+        })
     }
 }
 

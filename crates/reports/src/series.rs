@@ -317,7 +317,8 @@ fn first_two_are_prp_omp(catalog: &VaccineCatalog, valid: &[ValidDose]) -> bool 
 /// Two HPV doses suffice when the first was given before the 15th birthday and the second at
 /// least 5 months (less the grace) after it.
 fn two_hpv_doses_suffice(dob: Date, valid: &[ValidDose]) -> bool {
-    valid[0].date < dob.plus(years(15)) && valid[1].date >= valid[0].date.plus(with_grace(months(5)))
+    valid[0].date < dob.plus(years(15))
+        && valid[1].date >= valid[0].date.plus(with_grace(months(5)))
 }
 
 #[cfg(test)]

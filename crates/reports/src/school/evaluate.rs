@@ -263,8 +263,12 @@ impl Counting<'_> {
 
     fn applies(&self, option: &RuleOption) -> bool {
         let dob = self.student.dob;
-        option.student_min_age.is_none_or(|age| dob.plus(age) <= self.on)
-            && option.student_max_age.is_none_or(|age| self.on < dob.plus(age))
+        option
+            .student_min_age
+            .is_none_or(|age| dob.plus(age) <= self.on)
+            && option
+                .student_max_age
+                .is_none_or(|age| self.on < dob.plus(age))
     }
 
     fn satisfied(&self, option: &RuleOption, counted: &[(Date, Cvx)]) -> bool {
@@ -370,8 +374,12 @@ impl Counting<'_> {
         if self.rule.accepts_immunity && self.student.immunity.contains(&self.rule.vaccine) {
             return RuleCheck::Met;
         }
-        let options: Vec<&RuleOption> =
-            self.rule.options.iter().filter(|o| self.applies(o)).collect();
+        let options: Vec<&RuleOption> = self
+            .rule
+            .options
+            .iter()
+            .filter(|o| self.applies(o))
+            .collect();
         if options.is_empty() {
             return RuleCheck::NotApplicable;
         }
@@ -514,7 +522,10 @@ pub fn evaluate_with_table(
             .iter()
             .find(|(_, _, covers)| covers.contains(&group))
     };
-    if unmet.iter().all(|(rule, _)| exempted(rule.vaccine).is_some()) {
+    if unmet
+        .iter()
+        .all(|(rule, _)| exempted(rule.vaccine).is_some())
+    {
         let used: Vec<_> = unmet
             .iter()
             .filter_map(|(rule, _)| exempted(rule.vaccine))
@@ -535,7 +546,9 @@ pub fn evaluate_with_table(
         .collect();
 
     if let Some(enrolment) = &student.provisional {
-        if let Some(status) = provisional_status(table, catalog, student, enrolment, &uncovered, &missing, on) {
+        if let Some(status) =
+            provisional_status(table, catalog, student, enrolment, &uncovered, &missing, on)
+        {
             return status;
         }
     }

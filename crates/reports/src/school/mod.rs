@@ -46,8 +46,8 @@ mod evaluate;
 mod table;
 
 pub use evaluate::{
-    check_rule, evaluate, evaluate_with_table, Exemption, MissingDose, NoTable, RuleCheck, ProvisionalBasis, ProvisionalEnrolment, ScheduledDose,
-    Student, StudentStatus,
+    check_rule, evaluate, evaluate_with_table, Exemption, MissingDose, NoTable, ProvisionalBasis,
+    ProvisionalEnrolment, RuleCheck, ScheduledDose, Student, StudentStatus,
 };
 pub use table::{
     AgeBand, Applies, DeadlineRule, DoseAge, ExemptionKind, ExemptionPolicy, ExemptionValidity,

@@ -359,7 +359,8 @@ pub struct StateTable {
 impl StateTable {
     /// Parses a table.
     pub fn parse(text: &str) -> Result<StateTable, TableError> {
-        let raw: raw::Table = toml::from_str(text).map_err(|e| TableError::Syntax(e.to_string()))?;
+        let raw: raw::Table =
+            toml::from_str(text).map_err(|e| TableError::Syntax(e.to_string()))?;
         raw.into_table()
     }
 
@@ -798,7 +799,9 @@ mod tests {
         let on = Date::parse("2025-09-01").unwrap();
         assert_eq!(book.table("TX", on).unwrap().school_year, "2025-2026");
         assert_eq!(book.table("mt", on).unwrap().state, "MT");
-        assert!(book.table("TX", Date::parse("2026-08-01").unwrap()).is_none());
+        assert!(book
+            .table("TX", Date::parse("2026-08-01").unwrap())
+            .is_none());
     }
 
     #[test]

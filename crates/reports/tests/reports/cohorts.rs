@@ -185,9 +185,8 @@ fn a_child_complete_on_the_seven_series_misses_nothing_in_them() {
         .filter(|m| m.client == a_id)
         .map(|m| m.measure)
         .collect();
-    assert!(measures.iter().all(|m| matches!(
-        m,
-        Measure::Rotavirus | Measure::HepA1 | Measure::Influenza2
-    )));
+    assert!(measures
+        .iter()
+        .all(|m| matches!(m, Measure::Rotavirus | Measure::HepA1 | Measure::Influenza2)));
     assert!(!measures.contains(&Measure::Dtap4));
 }

@@ -50,20 +50,29 @@ const PCV: &[(u16, &str)] = &[
 ];
 const MMR: &[(u16, &str)] = &[(3, "2023-01-10")];
 const VARICELLA: &[(u16, &str)] = &[(21, "2023-01-10")];
-const ROTAVIRUS: &[(u16, &str)] = &[(116, "2022-03-10"), (116, "2022-05-10"), (116, "2022-07-10")];
+const ROTAVIRUS: &[(u16, &str)] = &[
+    (116, "2022-03-10"),
+    (116, "2022-05-10"),
+    (116, "2022-07-10"),
+];
 const HEPA: &[(u16, &str)] = &[(83, "2023-01-10")];
 const FLU: &[(u16, &str)] = &[(150, "2022-10-10"), (150, "2022-11-10")];
 
 /// The baseline child's doses without the series whose CVX codes are in `skip`.
 fn baseline_except(skip: &[u16]) -> Vec<(u16, &'static str)> {
-    [HEPB, DTAP, POLIO, HIB, PCV, MMR, VARICELLA, ROTAVIRUS, HEPA, FLU]
-        .concat()
-        .into_iter()
-        .filter(|(cvx, _)| !skip.contains(cvx))
-        .collect()
+    [
+        HEPB, DTAP, POLIO, HIB, PCV, MMR, VARICELLA, ROTAVIRUS, HEPA, FLU,
+    ]
+    .concat()
+    .into_iter()
+    .filter(|(cvx, _)| !skip.contains(cvx))
+    .collect()
 }
 
-fn with(mut base: Vec<(u16, &'static str)>, extra: &[(u16, &'static str)]) -> Vec<(u16, &'static str)> {
+fn with(
+    mut base: Vec<(u16, &'static str)>,
+    extra: &[(u16, &'static str)],
+) -> Vec<(u16, &'static str)> {
     base.extend_from_slice(extra);
     base
 }
@@ -328,7 +337,10 @@ child!(hib_booster_eight_weeks_less_five_days_after_prp_omp_dose_2_does_not_coun
 fn a_mixed_hib_series_reports_four_doses_required() {
     let c = client(
         DOB,
-        &with(baseline_except(&[48]), &[(49, "2022-03-10"), (48, "2022-05-10"), (48, "2023-01-10")]),
+        &with(
+            baseline_except(&[48]),
+            &[(49, "2022-03-10"), (48, "2022-05-10"), (48, "2023-01-10")],
+        ),
     );
     let MeasureOutcome::NotUpToDate { shortfalls, .. } =
         outcome(&c, AS_OF, AgePoint::Months24, Measure::HibFull)
@@ -475,7 +487,10 @@ child!(a_child_reaching_24_months_on_the_as_of_date_is_assessed:
     born "2023-01-01", as of AS_OF, doses [],
     Months24 Dtap4 => "not_up_to_date", Months35 Dtap4 => "too_young");
 
-fn with_status(status: ProviderClientStatus, since: Option<&str>) -> shotbook_reports::coverage::CoverageClient {
+fn with_status(
+    status: ProviderClientStatus,
+    since: Option<&str>,
+) -> shotbook_reports::coverage::CoverageClient {
     let mut c = client(DOB, &baseline_except(&[]));
     c.status = StatusAtOrganization {
         status,
@@ -500,39 +515,63 @@ fn a_client_who_moved_before_24_months_is_out_of_both_denominators() {
 #[test]
 fn a_client_who_moved_between_24_and_35_months_counts_only_at_24() {
     let c = with_status(ProviderClientStatus::Moved, Some("2024-06-01"));
-    assert_eq!(outcome(&c, AS_OF, AgePoint::Months24, Measure::Combined7).code(), "up_to_date");
-    assert_eq!(outcome(&c, AS_OF, AgePoint::Months35, Measure::Combined7).code(), "left_denominator");
+    assert_eq!(
+        outcome(&c, AS_OF, AgePoint::Months24, Measure::Combined7).code(),
+        "up_to_date"
+    );
+    assert_eq!(
+        outcome(&c, AS_OF, AgePoint::Months35, Measure::Combined7).code(),
+        "left_denominator"
+    );
 }
 
 #[test]
 fn a_client_who_moved_on_the_day_of_the_age_point_is_out() {
     let c = with_status(ProviderClientStatus::Moved, Some("2024-01-10"));
-    assert_eq!(outcome(&c, AS_OF, AgePoint::Months24, Measure::Dtap4).code(), "left_denominator");
+    assert_eq!(
+        outcome(&c, AS_OF, AgePoint::Months24, Measure::Dtap4).code(),
+        "left_denominator"
+    );
 }
 
 #[test]
 fn a_client_who_moved_the_day_after_the_age_point_is_in() {
     let c = with_status(ProviderClientStatus::Moved, Some("2024-01-11"));
-    assert_eq!(outcome(&c, AS_OF, AgePoint::Months24, Measure::Dtap4).code(), "up_to_date");
+    assert_eq!(
+        outcome(&c, AS_OF, AgePoint::Months24, Measure::Dtap4).code(),
+        "up_to_date"
+    );
 }
 
 #[test]
 fn a_client_who_died_after_35_months_stays_in_both_denominators() {
     let c = with_status(ProviderClientStatus::Deceased, Some("2024-12-20"));
-    assert_eq!(outcome(&c, AS_OF, AgePoint::Months24, Measure::Dtap4).code(), "up_to_date");
-    assert_eq!(outcome(&c, AS_OF, AgePoint::Months35, Measure::Dtap4).code(), "up_to_date");
+    assert_eq!(
+        outcome(&c, AS_OF, AgePoint::Months24, Measure::Dtap4).code(),
+        "up_to_date"
+    );
+    assert_eq!(
+        outcome(&c, AS_OF, AgePoint::Months35, Measure::Dtap4).code(),
+        "up_to_date"
+    );
 }
 
 #[test]
 fn a_client_lost_to_follow_up_stays_in_the_denominator() {
     let c = with_status(ProviderClientStatus::LostToFollowUp, Some("2022-06-01"));
-    assert_eq!(outcome(&c, AS_OF, AgePoint::Months24, Measure::Dtap4).code(), "up_to_date");
+    assert_eq!(
+        outcome(&c, AS_OF, AgePoint::Months24, Measure::Dtap4).code(),
+        "up_to_date"
+    );
 }
 
 #[test]
 fn an_inactive_client_without_a_status_date_is_out() {
     let c = with_status(ProviderClientStatus::Inactive, None);
-    assert_eq!(outcome(&c, AS_OF, AgePoint::Months35, Measure::Dtap4).code(), "left_denominator");
+    assert_eq!(
+        outcome(&c, AS_OF, AgePoint::Months35, Measure::Dtap4).code(),
+        "left_denominator"
+    );
 }
 
 // ---- missed opportunities ----
@@ -542,8 +581,10 @@ fn visits_for_other_vaccines_after_six_weeks_are_missed_dtap_opportunities() {
     // HepB at birth (DTaP not yet due), 2022-03-10 and 2022-07-10 (DTaP due: 6 weeks less 4 is
     // 02-17), no DTaP ever.
     let c = client(DOB, HEPB);
-    let MeasureOutcome::NotUpToDate { missed_opportunities, .. } =
-        outcome(&c, AS_OF, AgePoint::Months24, Measure::Dtap4)
+    let MeasureOutcome::NotUpToDate {
+        missed_opportunities,
+        ..
+    } = outcome(&c, AS_OF, AgePoint::Months24, Measure::Dtap4)
     else {
         panic!("no DTaP: not up to date");
     };
@@ -553,9 +594,14 @@ fn visits_for_other_vaccines_after_six_weeks_are_missed_dtap_opportunities() {
 #[test]
 fn a_visit_before_the_next_dose_is_allowed_is_not_a_missed_opportunity() {
     // DTaP 03-10; HepB visit 03-25: dose 2 is allowed from max(03-17, 04-07 − 4 = 04-03).
-    let c = client(DOB, &[(20, "2022-03-10"), (8, "2022-03-25"), (8, "2022-04-03")]);
-    let MeasureOutcome::NotUpToDate { missed_opportunities, .. } =
-        outcome(&c, AS_OF, AgePoint::Months24, Measure::Dtap4)
+    let c = client(
+        DOB,
+        &[(20, "2022-03-10"), (8, "2022-03-25"), (8, "2022-04-03")],
+    );
+    let MeasureOutcome::NotUpToDate {
+        missed_opportunities,
+        ..
+    } = outcome(&c, AS_OF, AgePoint::Months24, Measure::Dtap4)
     else {
         panic!("one DTaP: not up to date");
     };
@@ -567,8 +613,10 @@ fn a_visit_without_a_dose_is_an_opportunity_too() {
     let mut c = client(DOB, &baseline_except(&[3]));
     c.visits = vec![d("2023-02-01")];
     // MMR was due from 2023-01-06; visits after: 2023-01-10 (other vaccines), 02-01, 04-10.
-    let MeasureOutcome::NotUpToDate { missed_opportunities, .. } =
-        outcome(&c, AS_OF, AgePoint::Months24, Measure::Mmr1)
+    let MeasureOutcome::NotUpToDate {
+        missed_opportunities,
+        ..
+    } = outcome(&c, AS_OF, AgePoint::Months24, Measure::Mmr1)
     else {
         panic!("no MMR: not up to date");
     };
@@ -582,8 +630,10 @@ fn a_visit_without_a_dose_is_an_opportunity_too() {
 fn a_visit_after_the_age_point_is_not_a_missed_opportunity_at_that_point() {
     let mut c = client(DOB, &baseline_except(&[3, 20]));
     c.visits = vec![d("2024-02-01")];
-    let MeasureOutcome::NotUpToDate { missed_opportunities, .. } =
-        outcome(&c, AS_OF, AgePoint::Months24, Measure::Mmr1)
+    let MeasureOutcome::NotUpToDate {
+        missed_opportunities,
+        ..
+    } = outcome(&c, AS_OF, AgePoint::Months24, Measure::Mmr1)
     else {
         panic!("no MMR: not up to date");
     };
@@ -595,8 +645,10 @@ fn a_voided_dose_is_not_a_visit() {
     // Only doses: HepB 2022-03-10, voided. No visit, no missed opportunity.
     let mut c = client(DOB, &[(8, "2022-03-10")]);
     c.doses[0].voided = true;
-    let MeasureOutcome::NotUpToDate { missed_opportunities, .. } =
-        outcome(&c, AS_OF, AgePoint::Months24, Measure::Dtap4)
+    let MeasureOutcome::NotUpToDate {
+        missed_opportunities,
+        ..
+    } = outcome(&c, AS_OF, AgePoint::Months24, Measure::Dtap4)
     else {
         panic!("no DTaP: not up to date");
     };

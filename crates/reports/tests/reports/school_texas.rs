@@ -87,7 +87,12 @@ fn tx_dtap_five_early_doses_need_a_sixth_after_the_4th_birthday_from_today() {
     // Option 1 needs one dose on or after 2024-06-11: a sixth, 24 days after 2024-06-10 at the
     // earliest (07-04), which has passed: today. Option 2 cannot be met (dose 4 was early).
     assert_eq!(
-        check("TX", "tx-k6-dtap", &pupil(K_DOB, "K", &k_dtap("2024-06-10")), ON),
+        check(
+            "TX",
+            "tx-k6-dtap",
+            &pupil(K_DOB, "K", &k_dtap("2024-06-10")),
+            ON
+        ),
         RuleCheck::Unmet {
             missing: vec![MissingDose {
                 rule: "tx-k6-dtap".into(),

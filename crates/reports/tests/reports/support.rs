@@ -52,7 +52,9 @@ pub fn book() -> &'static RequirementBook {
 }
 
 pub fn table(state: &str) -> &'static StateTable {
-    book().table(state, d("2025-09-02")).expect("2025-2026 table")
+    book()
+        .table(state, d("2025-09-02"))
+        .expect("2025-2026 table")
 }
 
 pub fn student(dob: &str, setting: Setting, grade: Option<Grade>, list: &[(u16, &str)]) -> Student {
