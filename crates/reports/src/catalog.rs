@@ -9,7 +9,8 @@
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
-use shotbook_forecast::{Cvx, Engine, SupportingData};
+use shotbook_forecast::data::{parse_schedule, Schedule, EMBEDDED_SCHEDULE};
+use shotbook_forecast::{Cvx, SupportingData};
 
 /// What a dose can count for: an antigen, or a product class a rule names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -154,17 +155,28 @@ pub struct VaccineCatalog {
 }
 
 impl VaccineCatalog {
-    /// The catalog of the forecaster's embedded CDSi supporting data, built once.
+    /// The catalog of the forecaster's embedded CDSi supporting data, built once. Only the
+    /// schedule document is read (the CVX map lives there), not the thirty antigen files.
     pub fn embedded() -> &'static VaccineCatalog {
         static CATALOG: OnceLock<VaccineCatalog> = OnceLock::new();
-        CATALOG.get_or_init(|| VaccineCatalog::from_supporting_data(Engine::embedded().data()))
+        CATALOG.get_or_init(|| {
+            let schedule =
+                parse_schedule(EMBEDDED_SCHEDULE).expect("the embedded CDSi schedule parses");
+            VaccineCatalog::from_schedule(&schedule)
+        })
     }
 
-    /// Builds the catalog from a CDSi supporting-data release.
+    /// Builds the catalog from a CDSi supporting-data release (e.g. one a host installed
+    /// at run time for the forecaster).
     pub fn from_supporting_data(data: &SupportingData) -> VaccineCatalog {
-        let max_cvx = data.schedule.cvx_map.keys().copied().max().unwrap_or(0);
+        VaccineCatalog::from_schedule(&data.schedule)
+    }
+
+    /// Builds the catalog from a CDSi schedule document.
+    pub fn from_schedule(schedule: &Schedule) -> VaccineCatalog {
+        let max_cvx = schedule.cvx_map.keys().copied().max().unwrap_or(0);
         let mut by_cvx = vec![Components::default(); usize::from(max_cvx) + 1];
-        for (&cvx, entry) in &data.schedule.cvx_map {
+        for (&cvx, entry) in &schedule.cvx_map {
             let slot = &mut by_cvx[usize::from(cvx)];
             for component in Component::ALL {
                 let Some(antigen) = component.cdsi_antigen() else {
@@ -256,6 +268,19 @@ mod tests {
         let catalog = VaccineCatalog::embedded();
         assert!(catalog.counts_for(94, Component::Measles));
         assert!(catalog.counts_for(94, Component::Varicella));
+    }
+
+    #[test]
+    fn the_schedule_alone_gives_the_same_catalog_as_the_whole_release() {
+        let whole =
+            VaccineCatalog::from_supporting_data(shotbook_forecast::Engine::embedded().data());
+        for cvx in 0..=400 {
+            assert_eq!(
+                whole.components(cvx),
+                VaccineCatalog::embedded().components(cvx),
+                "CVX {cvx}"
+            );
+        }
     }
 
     #[test]

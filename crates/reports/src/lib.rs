@@ -20,6 +20,29 @@
 //!   new CDSi release brings new CVX codes without a change here.
 //! - Adding a state is a data change: write `data/school/<state>-<year>.toml` (or hand the
 //!   text to [`school::RequirementBook::with_tables`]); no code names a state.
+//!
+//! ```
+//! use shotbook_reports::catalog::VaccineCatalog;
+//! use shotbook_reports::coverage::{assess_client, AgePoint, CoverageClient, DoseRecord, Measure};
+//! use shotbook_reports::status::StatusAtOrganization;
+//! use shotbook_reports::Date;
+//!
+//! let day = |s| Date::parse(s).unwrap();
+//! let client = CoverageClient {
+//!     id: shotbook_core::ids::ClientId::new(),
+//!     dob: day("2022-01-10"),
+//!     status: StatusAtOrganization::ACTIVE,
+//!     // MMR four days before the first birthday: inside the grace period.
+//!     doses: vec![DoseRecord::given(3, day("2023-01-06"))],
+//!     visits: vec![],
+//! };
+//! let results = assess_client(VaccineCatalog::embedded(), &client, day("2025-01-01"));
+//! let mmr = results
+//!     .iter()
+//!     .find(|r| r.age_point == AgePoint::Months24 && r.measure == Measure::Mmr1)
+//!     .unwrap();
+//! assert_eq!(mmr.outcome.code(), "up_to_date");
+//! ```
 #![deny(missing_docs)]
 
 pub mod catalog;
