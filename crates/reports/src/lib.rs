@@ -18,8 +18,9 @@
 //! - Vaccine membership (which CVX counts for which antigen) comes from the CDSi supporting
 //!   data through [`catalog::VaccineCatalog`], so combination vaccines count everywhere and a
 //!   new CDSi release brings new CVX codes without a change here.
-//! - Adding a state is a data change: write `data/school/<state>-<year>.toml` (or hand the
-//!   text to [`school::RequirementBook::with_tables`]); no code names a state.
+//! - Adding a state is a data change: drop `data/school/<state>-<year>.toml` in (`build.rs`
+//!   embeds every file there) or hand the text to [`school::RequirementBook::with_tables`] at
+//!   run time; no code names a state.
 //!
 //! ```
 //! use shotbook_reports::catalog::VaccineCatalog;
