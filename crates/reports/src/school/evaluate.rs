@@ -297,16 +297,7 @@ impl Counting<'_> {
                 return false;
             }
         }
-        if let Some(product) = option.first_two_product {
-            let both = counted.len() >= 2
-                && counted[..2]
-                    .iter()
-                    .all(|&(_, cvx)| self.catalog.counts_for(cvx, product));
-            if !both {
-                return false;
-            }
-        }
-        true
+        self.satisfied_product(option, counted)
     }
 
     /// The doses that would satisfy `option`, each at its earliest date, or `None` when more
@@ -358,6 +349,7 @@ impl Counting<'_> {
         None
     }
 
+    /// The first two counted doses hold the product the option names, if it names one.
     fn satisfied_product(&self, option: &RuleOption, counted: &[(Date, Cvx)]) -> bool {
         match option.first_two_product {
             Some(product) => {
