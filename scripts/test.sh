@@ -41,7 +41,8 @@ forbid shotbook-usecases "$HOSTS|tokio|shotbook-(store|api|synth|print)" "use ca
 forbid shotbook-api "tauri|shotbook-synth" "the desktop host is Tauri-free and links no demo generator"
 forbid shotbook-server-store "libsqlite3-sys|tauri|specta|keyring|axum|shotbook-(store|api|synth)" "only PostgreSQL: the server's database adapter links no SQLite and no host"
 forbid shotbook-server "libsqlite3-sys|tauri|specta|keyring|shotbook-(store|api)" "the registry server links no SQLite and never the desktop host"
-echo "core, protocol, usecases, api, server-store and server keep their dependency rules"
+forbid shotbook-reports "$HOSTS|tokio|shotbook-(store|usecases|api|synth|print|protocol|server|server-store)" "coverage and school rules are pure: no IO, no host, no async"
+echo "core, protocol, usecases, api, server-store, server and reports keep their dependency rules"
 
 step "desktop app build"
 cargo build -p shotbook-app --locked
