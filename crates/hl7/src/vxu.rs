@@ -311,9 +311,6 @@ pub fn unreadable(e: &ParseError) -> Hl7Issue {
     };
     let location = match e {
         ParseError::BadSeparators { .. } => Some(Location::at("MSH", 1, 2, 0)),
-        ParseError::BadSegmentId { index } | ParseError::SeveralMessages { index } => Some(
-            Location::segment("", u32::try_from(*index).unwrap_or(u32::MAX)),
-        ),
         _ => None,
     };
     Hl7Issue::new(problem, location, e.to_string())
