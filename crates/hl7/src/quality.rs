@@ -189,7 +189,11 @@ fn check_vaccination(
                 "Date administered (RXA-3) is in the future; vaccination rejected.".into(),
             );
         } else if sent_on.is_some_and(|sent| on > sent) {
-            push(Problem::AdministeredAfterMessage, rxa(3, 0), "Date administered (RXA-3) is after the message date (MSH-7).".into());
+            push(
+                Problem::AdministeredAfterMessage,
+                rxa(3, 0),
+                "Date administered (RXA-3) is after the message date (MSH-7).".into(),
+            );
         }
         if birth.is_some_and(|b| on < b) {
             push(

@@ -79,7 +79,10 @@ pub struct Err {
 pub fn read_ack(ack: &str, incoming_control_id: &str) -> (String, Vec<Err>) {
     let m = Message::parse(ack).expect("our ACK parses");
     let msh = m.msh();
-    assert!(ack.ends_with('\r') && !ack.contains('\n'), "segments end with CR only");
+    assert!(
+        ack.ends_with('\r') && !ack.contains('\n'),
+        "segments end with CR only"
+    );
     assert_eq!(msh.text(12, 0), "2.5.1");
     assert!(
         ["P", "T", "D"].contains(&msh.text(11, 0).as_ref()),

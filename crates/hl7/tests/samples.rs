@@ -39,7 +39,10 @@ fn the_nist_z22_sample_is_read_field_by_field_and_accepted() {
     assert_eq!(vxu.header.control_id, "NIST-IZ-AD-2.1_Send_V04_Z22");
     assert_eq!(vxu.header.profiles, ["Z22"]);
     let p = vxu.patient.as_ref().unwrap();
-    assert_eq!((p.name.family.as_str(), p.name.given.as_str()), ("Wong", "Elise"));
+    assert_eq!(
+        (p.name.family.as_str(), p.name.given.as_str()),
+        ("Wong", "Elise")
+    );
     assert_eq!(p.identifiers[0].type_code, "MR");
     assert_eq!(p.birth_date, Some(time::macros::date!(1983 - 06 - 15)));
     assert_eq!(p.sex, Some("F"));
@@ -54,7 +57,11 @@ fn the_nist_z22_sample_is_read_field_by_field_and_accepted() {
     assert_eq!(pd1.registry_status, Some("active"));
     assert_eq!(vxu.vaccinations.len(), 3);
     let given = &vxu.vaccinations[0];
-    assert_eq!(given.cvx.as_ref().unwrap().as_str(), "113", "NDC 49281-0215-88 is Td (113)");
+    assert_eq!(
+        given.cvx.as_ref().unwrap().as_str(),
+        "113",
+        "NDC 49281-0215-88 is Td (113)"
+    );
     assert_eq!(given.ndc.as_deref(), Some("49281021588"));
     assert_eq!(given.source, InformationSource::Administered);
     assert_eq!(given.lot_number.as_deref(), Some("315841"));
@@ -62,8 +69,14 @@ fn the_nist_z22_sample_is_read_field_by_field_and_accepted() {
     assert_eq!((given.route, given.site), (Some("IM"), Some("RD")));
     assert_eq!(given.vfc_eligibility.as_deref(), Some("V01"));
     assert_eq!(given.funding_source.as_deref(), Some("PHC70"));
-    assert_eq!(given.vis[0].document.as_deref(), Some("253088698300028811170411"));
-    assert_eq!((given.completion, given.action), (Completion::Complete, Some(Action::Add)));
+    assert_eq!(
+        given.vis[0].document.as_deref(),
+        Some("253088698300028811170411")
+    );
+    assert_eq!(
+        (given.completion, given.action),
+        (Completion::Complete, Some(Action::Add))
+    );
     for historical in &vxu.vaccinations[1..] {
         assert_eq!(historical.source, InformationSource::Historical);
         assert_eq!(historical.cvx.as_ref().unwrap().as_str(), "88");
@@ -92,16 +105,29 @@ fn the_nist_child_sample_is_accepted_with_warnings() {
     assert_eq!(dose.cvx.as_ref().unwrap().as_str(), "140");
     assert_eq!(dose.vfc_eligibility.as_deref(), Some("V05"));
     assert_eq!(dose.vis[0].vaccine_type.as_ref().unwrap().as_str(), "88");
-    assert_eq!(dose.vis[0].published_on, Some(time::macros::date!(2012 - 07 - 02)));
-    assert_eq!(dose.vis[0].presented_on, Some(time::macros::date!(2012 - 08 - 14)));
+    assert_eq!(
+        dose.vis[0].published_on,
+        Some(time::macros::date!(2012 - 07 - 02))
+    );
+    assert_eq!(
+        dose.vis[0].presented_on,
+        Some(time::macros::date!(2012 - 08 - 14))
+    );
     assert_eq!(received.accepted_vaccinations().count(), 1);
     let ack = ack_of(&text);
     let (msa, errs) = read_ack(&ack, "NIST-IZ-001.00");
     assert_eq!(msa, "AE");
     assert_eq!(errs[0].location, "MSH^1^21^1");
-    assert_eq!((errs[0].condition.as_str(), errs[0].severity.as_str()), ("101", "W"));
+    assert_eq!(
+        (errs[0].condition.as_str(), errs[0].severity.as_str()),
+        ("101", "W")
+    );
     assert_eq!(errs[1].location, "RXA^1^3^1");
-    assert_eq!(aira_reading(&ack), AiraReading::Accepted, "AE with W only is accepted");
+    assert_eq!(
+        aira_reading(&ack),
+        AiraReading::Accepted,
+        "AE with W only is accepted"
+    );
 }
 
 #[test]
@@ -114,12 +140,17 @@ fn the_cdc_z44_query_is_read() {
     assert_eq!(q.profile, QueryProfile::EvaluatedHistory);
     assert_eq!(q.tag, "37374859");
     assert_eq!(q.identifiers[0].id, "123456");
-    assert_eq!((q.name.family.as_str(), q.name.given.as_str()), ("Child", "Bobbie"));
+    assert_eq!(
+        (q.name.family.as_str(), q.name.given.as_str()),
+        ("Child", "Bobbie")
+    );
     assert_eq!(q.mother_maiden_name.as_deref(), Some("Que"));
     assert_eq!(q.birth_date, Some(time::macros::date!(2005 - 05 - 12)));
     assert_eq!(q.sex, Some("M"));
     assert_eq!(q.max_candidates, 1, "RCP-2 asks for one record");
-    assert!(q.qpd_echo.starts_with("Z44^Request Evaluated History and Forecast^CDCPHINVS|37374859|"));
+    assert!(q
+        .qpd_echo
+        .starts_with("Z44^Request Evaluated History and Forecast^CDCPHINVS|37374859|"));
 }
 
 #[test]
