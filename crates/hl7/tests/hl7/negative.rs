@@ -82,7 +82,8 @@ macro_rules! negative {
     ($name:ident, $message:expr, $control:literal, $msa:literal, [$($e:expr),* $(,)?]) => {
         #[test]
         fn $name() {
-            check(&$message, $control, $msa, &[$($e),*]);
+            let message: &str = &$message;
+            check(message, $control, $msa, &[$($e),*]);
         }
     };
 }
@@ -493,7 +494,7 @@ negative!(
 );
 negative!(
     a_message_truncated_inside_rxa_rejects_that_vaccination,
-    good_vxu()[..good_vxu().find("RXA|0|1|2015").unwrap() + 12].to_string(),
+    good_vxu()[..good_vxu().find("RXA|0|1|2015").unwrap() + 12],
     "AE",
     [
         ("rxa.date.invalid", "RXA^1^3^1", "102", "E", "2"),
@@ -510,7 +511,7 @@ negative!(
 );
 negative!(
     a_message_truncated_inside_msh_is_refused,
-    "MSH|^~\\&|NISTEHRAPP|NISTEHRFAC".to_string(),
+    "MSH|^~\\&|NISTEHRAPP|NISTEHRFAC",
     "",
     "AR",
     [
