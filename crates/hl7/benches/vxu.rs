@@ -17,7 +17,9 @@ use shotbook_hl7::{acknowledge, receive_vxu, CodeSets, ResponseContext};
 fn sample(name: &str) -> String {
     let dir = std::env::var_os("SHOTBOOK_HL7_SAMPLES_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/hl7"));
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/hl7")
+        });
     std::fs::read_to_string(dir.join(name))
         .expect("HL7 samples (shared/data/hl7)")
         .replace('\n', "\r")
@@ -42,7 +44,10 @@ fn measure(budget: Duration, mut f: impl FnMut()) -> (f64, Duration) {
     }
     let total = start.elapsed();
     batches.sort();
-    (calls as f64 / total.as_secs_f64(), batches[batches.len() / 2])
+    (
+        calls as f64 / total.as_secs_f64(),
+        batches[batches.len() / 2],
+    )
 }
 
 fn main() {
@@ -58,7 +63,10 @@ fn main() {
     let child = sample("02-vxu-nist-iz-001-child.hl7");
     let history = {
         let start = z22.find("\rORC|RE||38760").expect("historical dose");
-        let dose = &z22[start..z22[start + 1..].find("\rORC").map_or(z22.len(), |e| start + 1 + e)];
+        let dose = &z22[start
+            ..z22[start + 1..]
+                .find("\rORC")
+                .map_or(z22.len(), |e| start + 1 + e)];
         let mut m = z22.clone();
         for _ in 0..17 {
             m.push_str(dose);
@@ -66,8 +74,15 @@ fn main() {
         m
     };
     let budget = Duration::from_secs(3);
-    println!("VXU parse + read + MQE checks, one thread ({} s per line)", budget.as_secs());
-    for (name, message) in [("NIST IZ-AD-2.1 (3 doses)", &z22), ("NIST IZ-001 (1 dose)", &child), ("20-dose history", &history)] {
+    println!(
+        "VXU parse + read + MQE checks, one thread ({} s per line)",
+        budget.as_secs()
+    );
+    for (name, message) in [
+        ("NIST IZ-AD-2.1 (3 doses)", &z22),
+        ("NIST IZ-001 (1 dose)", &child),
+        ("20-dose history", &history),
+    ] {
         let (rate, median) = measure(budget, || {
             black_box(receive_vxu(black_box(message.as_bytes()), today, codes));
         });

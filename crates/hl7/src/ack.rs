@@ -131,7 +131,11 @@ pub(crate) fn response_msh(
     ]);
 }
 
-/// MSA plus one ERR per issue.
+/// Most ERR segments in one response: errors come first, so the ones that matter are listed;
+/// the last says how many more there were. Bounds the answer to a message of a million OBX.
+pub const MAX_ERR_SEGMENTS: usize = 100;
+
+/// MSA plus one ERR per issue (at most [`MAX_ERR_SEGMENTS`]).
 pub(crate) fn msa_and_errs(
     w: &mut MessageWriter,
     code: AckCode,
@@ -145,7 +149,15 @@ pub(crate) fn msa_and_errs(
             Field::text(incoming.map_or("", |h| h.control_id.as_str())),
         ],
     );
-    for issue in issues {
+    let listed = issues.len().min(MAX_ERR_SEGMENTS);
+    for (n, issue) in issues[..listed].iter().enumerate() {
+        let mut message = issue.message.clone();
+        if n + 1 == MAX_ERR_SEGMENTS && issues.len() > listed {
+            message.push_str(&format!(
+                " ({} more issues not listed.)",
+                issues.len() - listed
+            ));
+        }
         let location = issue
             .location
             .as_ref()
@@ -168,7 +180,7 @@ pub(crate) fn msa_and_errs(
                 }),
                 Field::empty(),
                 Field::empty(),
-                Field::text(&issue.message),
+                Field::text(&message),
             ],
         );
     }

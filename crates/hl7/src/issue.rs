@@ -484,14 +484,23 @@ pub struct Hl7Issue {
 impl Hl7Issue {
     /// An issue with the problem's default severity, about the whole message.
     pub fn new(problem: Problem, location: Option<Location>, message: impl Into<String>) -> Self {
+        let mut message = message.into();
+        // Messages quote what the sender sent; a 4 MiB "message type" must not make a 4 MiB ACK.
+        if let Some((cut, _)) = message.char_indices().nth(Self::MAX_MESSAGE_CHARS) {
+            message.truncate(cut);
+            message.push('…');
+        }
         Self {
             problem,
             location,
             severity: problem.default_severity(),
             scope: Scope::Message,
-            message: message.into(),
+            message,
         }
     }
+
+    /// Longest ERR-8 text.
+    pub const MAX_MESSAGE_CHARS: usize = 200;
 
     /// The same issue, about one vaccination.
     pub fn for_vaccination(mut self, index: usize) -> Self {

@@ -747,6 +747,27 @@ mod tests {
     }
 
     #[test]
+    fn inputs_that_crashed_other_hl7_parsers_are_refused_or_read() {
+        // nHapi #196/#203 (index out of range, null reference, a permanent hang), deoxxa/hl7 #1
+        // (slice bounds), interop note §A5.
+        for input in [
+            "",
+            "MSH|0|||||||||||0",
+            "MSHH0\r",
+            "MSH|^|||||||^A|||2.2\r^AA",
+            "MSH00000",
+            "MSH|^~\\",
+        ] {
+            assert!(Message::parse(input).is_err(), "{input:?}");
+        }
+        // Mirth #253: a segment that is only its ID.
+        assert_eq!(
+            Message::parse("MSH|^~\\&\rPV1").unwrap().segments().len(),
+            2
+        );
+    }
+
+    #[test]
     fn a_segment_with_an_id_only_has_empty_fields() {
         let m = Message::parse("MSH|^~\\&\rPV1").unwrap();
         let pv1 = m.segment("PV1").unwrap();

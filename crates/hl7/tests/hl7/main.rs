@@ -1,5 +1,6 @@
 //! shotbook-hl7's integration tests, one binary:
 //! - `samples`: every message in `shared/data/hl7/` read, checked and (VXU) acknowledged;
+//! - `mutations`: 5,000 mutated samples held to the fuzz target's invariants;
 //! - `negative`: damaged messages, each with the ERR segments and MSA code it must get;
 //! - `ack_semantics`: the 30-case table of MSA codes and how AIRA's tools read them;
 //! - `rsp_branches`: the 8 branches of the RSP decision table, built and read back;
@@ -7,6 +8,7 @@
 
 mod ack_semantics;
 mod common;
+mod mutations;
 mod negative;
 mod rsp_branches;
 mod samples;

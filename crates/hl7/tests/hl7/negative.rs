@@ -702,3 +702,24 @@ fn utf8_names_with_escapes_are_read_whole() {
         "Nguy\u{1ec5}n Th\u{1ecb}"
     );
 }
+
+#[test]
+fn an_ack_lists_at_most_100_err_segments_and_says_how_many_more() {
+    let many = format!(
+        "{}{}",
+        good_vxu(),
+        "\rOBX|9|CE|31044-1^Reaction^LN|1|X".repeat(150)
+    );
+    let ack = ack_of(&many);
+    let (code, errs) = read_ack(&ack, "CTRL-1");
+    assert_eq!(code, "AA", "information only");
+    assert_eq!(errs.len(), 100);
+    assert!(
+        errs[99].message.ends_with("(50 more issues not listed.)"),
+        "{}",
+        errs[99].message
+    );
+    let long_type = set_field(&good_vxu(), "MSH", 1, 9, &"X".repeat(10_000));
+    let (_, errs) = read_ack(&ack_of(&long_type), "CTRL-1");
+    assert!(errs[0].message.chars().count() <= 201);
+}
