@@ -96,8 +96,11 @@ impl PatientForm {
                 Some(false) => "no".into(),
                 None => String::new(),
             },
+            // NIST's samples send PID-25 "1" for a singleton (PID-24 N); the registry records a
+            // birth order only for a multiple birth, so a singleton's "1" is not passed on.
             birth_order: patient
                 .birth_order
+                .filter(|_| patient.multiple_birth == Some(true))
                 .map(|n| n.to_string())
                 .unwrap_or_default(),
             race: patient

@@ -1235,14 +1235,22 @@ fn read_observation(r: &mut FieldReader<'_, '_, '_>, v: &mut Vaccination, codes:
             format!("Observation {loinc} is not stored; ignored."),
         ),
     }
-    // A VIS named by vaccine type and edition gets its document string from CDC's table.
+    // A VIS named by vaccine type and edition gets its document string from CDC's table; a
+    // type CDC maps to no VIS (NIST IZ-001 sends 88, "influenza, unspecified") falls back to
+    // the dose's own vaccine.
+    let dose_cvx = v.cvx.clone();
     for o in &mut v.vis {
         if o.document.is_none() {
-            if let (Some(cvx), Some(edition)) = (&o.vaccine_type, o.published_on) {
-                o.document = codes
-                    .vis_editions
-                    .get(&(cvx.as_str().to_string(), edition))
-                    .cloned();
+            if let Some(edition) = o.published_on {
+                o.document = [o.vaccine_type.as_ref(), dose_cvx.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .find_map(|cvx| {
+                        codes
+                            .vis_editions
+                            .get(&(cvx.as_str().to_string(), edition))
+                            .cloned()
+                    });
             }
         }
     }

@@ -167,3 +167,84 @@ fn the_cdc_z42_response_and_the_nist_ack_split_and_read() {
     // The ACK is LF-separated in the file; AIRA's reading does not depend on the endings.
     assert_eq!(aira_reading(&ack), AiraReading::NotAccepted, "AE with an E");
 }
+
+#[test]
+fn the_samples_map_into_the_core_inputs_the_desktop_forms_use() {
+    use shotbook_core::consent::ConsentStatus;
+    use shotbook_core::demographics::{Address, Personal, ResponsiblePerson};
+    use shotbook_core::error::IssueCollector;
+    use shotbook_core::ids::ClientId;
+    use shotbook_core::immunization::dose::DoseProduct;
+    use shotbook_hl7::mapping::{CoreDose, GuardianForm, PatientForm};
+
+    let received = receive(&sample("01-vxu-z22-nist-iz-ad-2.1.hl7"));
+    let vxu = received.vxu.unwrap();
+    let form = PatientForm::of(vxu.patient.as_ref().unwrap());
+    let mut issues = IssueCollector::new();
+    let personal = Personal::parse(form.personal_input(), TODAY, &mut issues);
+    let personal = personal.unwrap_or_else(|| panic!("PID parses as the form does: {issues:?}"));
+    let address = Address::parse("", form.address_input(), &mut issues);
+    issues.finish().unwrap();
+    assert_eq!(personal.last_name.as_str(), "Wong");
+    assert_eq!(personal.date_of_birth.date().iso(), "1983-06-15");
+    assert_eq!(personal.phone.unwrap().as_str(), "406-555-7896");
+    assert_eq!(
+        (address.state, address.zip.unwrap().as_str().to_string()),
+        (Some("MT"), "59715".to_string())
+    );
+    let signal = vxu.preferences.as_ref().unwrap().consent_signal().unwrap();
+    assert_eq!(
+        signal.status,
+        ConsentStatus::Granted,
+        "PD1-12 N: do not protect"
+    );
+
+    let client = ClientId::new();
+    let doses: Vec<_> = vxu
+        .vaccinations
+        .iter()
+        .map(|v| v.to_core(client).unwrap())
+        .collect();
+    let CoreDose::Administered(given) = &doses[0] else {
+        panic!("RXA-9 00 is given here")
+    };
+    let DoseProduct::Typed {
+        cvx,
+        mvx,
+        lot_number,
+        expires_on,
+        ndc,
+    } = &given.product
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (cvx.as_str(), mvx.as_ref().unwrap().as_str()),
+        ("113", "PMC")
+    );
+    assert_eq!(lot_number.as_ref().unwrap().as_str(), "315841");
+    assert_eq!(*expires_on, Some(time::macros::date!(2015 - 12 - 16)));
+    assert_eq!(ndc.as_deref(), Some("49281021588"));
+    assert_eq!(given.details.route.as_deref(), Some("IM"));
+    assert_eq!(given.details.vfc_eligibility.as_deref(), Some("V01"));
+    assert_eq!(
+        given.vis.as_ref().unwrap().given_on,
+        Some(time::macros::date!(2015 - 06 - 24))
+    );
+    assert!(matches!(&doses[1], CoreDose::Historical(h) if h.cvx.as_str() == "88"));
+
+    let child = receive(&sample("02-vxu-nist-iz-001-child.hl7"))
+        .vxu
+        .unwrap();
+    let guardian = GuardianForm::of(&child.guardians[0]);
+    let mut issues = IssueCollector::new();
+    let person = ResponsiblePerson::parse("guardian.", guardian.input(), &mut issues).unwrap();
+    assert_eq!(
+        (person.last_name.as_str(), person.relationship),
+        ("Lam", "mother")
+    );
+    // The VIS named by vaccine type 88 (no VIS in CDC's table) and edition 07/02/2012 is the
+    // inactivated influenza VIS of that edition, through the dose's own CVX (140).
+    let vis = &child.vaccinations[0].vis[0];
+    assert_eq!(vis.document.as_deref(), Some("253088698300010311120702"));
+}
