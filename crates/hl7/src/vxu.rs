@@ -13,8 +13,8 @@ use shotbook_core::demographics::{ETHNICITIES, RACES};
 use shotbook_core::places::US_STATES;
 
 use crate::codes::{
-    ndc11, CodeSets, COMPLETION_STATUSES, FUNDING_SOURCES, INFORMATION_SOURCES, PUBLICITY,
-    REGISTRY_STATUSES, RELATIONSHIPS, ROUTES, SEX, SITES, VFC_ELIGIBILITY,
+    ndc11, CodeSets, FUNDING_SOURCES, INFORMATION_SOURCES, PUBLICITY, REGISTRY_STATUSES,
+    RELATIONSHIPS, ROUTES, SEX, SITES, VFC_ELIGIBILITY,
 };
 use crate::dates::{day_of, DateProblem};
 use crate::header::{read_header, Expected, Header};
@@ -354,7 +354,7 @@ pub fn read_vxu(
         match segment.id() {
             "SFT" | "PV1" | "PV2" | "GT1" | "IN1" | "IN2" | "IN3" | "TQ1" | "TQ2" | "NTE" => {}
             "PID" if vxu.patient.is_none() && !in_vaccinations => {
-                vxu.patient = Some(read_patient(&mut r, today));
+                vxu.patient = Some(read_patient(&mut r));
             }
             "PD1" if vxu.preferences.is_none() && !in_vaccinations => {
                 vxu.preferences = Some(read_preferences(&mut r));
@@ -600,7 +600,7 @@ impl FieldReader<'_, '_, '_> {
     }
 }
 
-fn read_patient(r: &mut FieldReader<'_, '_, '_>, today: Date) -> Patient {
+fn read_patient(r: &mut FieldReader<'_, '_, '_>) -> Patient {
     let mut patient = Patient::default();
     let ids: Vec<Value<'_>> = r.segment.field(3).repetitions().collect();
     for (i, rep) in ids.into_iter().enumerate() {
@@ -639,7 +639,6 @@ fn read_patient(r: &mut FieldReader<'_, '_, '_>, today: Date) -> Patient {
             None
         }
     };
-    let _ = today;
     patient.sex = r.coded(8, 1, SEX, Problem::SexInvalid, "Sex (PID-8)");
     let races: Vec<Value<'_>> = r.segment.field(10).repetitions().collect();
     for (i, race) in races.into_iter().enumerate() {
@@ -951,7 +950,6 @@ fn read_vaccination(
         Some("NA") => Completion::NotAdministered,
         Some("PA") => Completion::Partial,
         Some(other) => {
-            debug_assert!(!COMPLETION_STATUSES.contains(&other));
             r.problem(
                 Problem::CompletionStatusInvalid,
                 20,
