@@ -27,7 +27,7 @@ esac
 [[ "$seconds" =~ ^[1-9][0-9]*$ ]] || usage
 
 ALL_TARGETS=(gs1_vial_scan quick_search us_dates contact_and_names seal_verify forecast_date
-  forecast_engine record_render ipc_json)
+  forecast_engine record_render ipc_json hl7_message)
 read -r -a targets <<<"${FUZZ_TARGETS:-${ALL_TARGETS[*]}}"
 jobs="${FUZZ_JOBS:-1}"
 sanitizer="${FUZZ_SANITIZER:-address}"
@@ -63,6 +63,7 @@ run_target() {
   case "$t" in
     forecast_engine) max_len=8192 ;;
     record_render) max_len=32768 ;;
+    hl7_message) max_len=65536 ;;
   esac
   mkdir -p "$corpus" "$artifacts" "$work/logs"
   local before; before="$(find "$artifacts" -type f | wc -l)"

@@ -38,6 +38,7 @@ HOSTS='sqlx|sqlx-core|libsqlite3-sys|tauri|specta|keyring|lettre|printpdf|axum'
 forbid shotbook-core "tauri|sqlx|tokio|printpdf|shotbook-(protocol|usecases|store|api|synth|print|forecast)" "the core is pure: no IO, no other crate of ours"
 forbid shotbook-protocol "$HOSTS|tokio|shotbook-(store|usecases|api|synth)" "the sync contract is serde only"
 forbid shotbook-usecases "$HOSTS|tokio|shotbook-(store|api|synth|print)" "use cases are host-free"
+forbid shotbook-hl7 "$HOSTS|tokio|shotbook-(store|server-store|usecases|api|synth|print|protocol)" "HL7 v2 messages are pure: parsed and built with no IO, no async, no host"
 forbid shotbook-api "tauri|shotbook-synth" "the desktop host is Tauri-free and links no demo generator"
 forbid shotbook-server-store "libsqlite3-sys|tauri|specta|keyring|axum|shotbook-(store|api|synth)" "only PostgreSQL: the server's database adapter links no SQLite and no host"
 forbid shotbook-server "libsqlite3-sys|tauri|specta|keyring|shotbook-(store|api)" "the registry server links no SQLite and never the desktop host"
