@@ -36,7 +36,11 @@ pub async fn dev_certificate(
     let rcgen::CertifiedKey { cert, signing_key } = rcgen::generate_simple_self_signed(names)?;
     let certificate_pem = cert.pem();
     if let Some(path) = write_certificate_to {
-        std::fs::write(path, &certificate_pem)?;
+        // Written whole or not at all (a temporary file renamed over it): a client waiting for
+        // the file never reads it half-written and trusts nothing.
+        let partial = path.with_extension("pem.partial");
+        std::fs::write(&partial, &certificate_pem)?;
+        std::fs::rename(&partial, path)?;
     }
     let config = RustlsConfig::from_pem(
         certificate_pem.clone().into_bytes(),
