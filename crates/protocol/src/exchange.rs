@@ -101,6 +101,10 @@ pub struct Conflict {
     pub server_revision: Option<i64>,
     /// What happened.
     pub kind: ConflictKind,
+    /// Why, as a stable code (`forbidden`, `consent_restricted`, `invalid`, `not_found`,
+    /// `other_organization`, `not_pushable` …), for `refused`.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// How a pushed change conflicted.
@@ -112,7 +116,8 @@ pub enum ConflictKind {
     StaleRevision,
     /// The record was voided on the registry; a void wins over an edit.
     Voided,
-    /// The client was merged into another record; the change was moved to the survivor.
+    /// The client was merged into another record; the change was applied to the survivor
+    /// (`serverRevision` absent; the envelope's record now belongs to the kept client).
     MovedToSurvivor,
     /// The registry's rules refused the change (permission, consent, entry rules).
     Refused,

@@ -14,6 +14,7 @@
 mod change;
 mod entity;
 mod exchange;
+mod records;
 
 pub use change::{ChangeEnvelope, ChangeOp, ChangeSource, Origin};
 pub use entity::Entity;
@@ -21,3 +22,4 @@ pub use exchange::{
     Conflict, ConflictKind, Cursor, Handshake, PullPage, PullRequest, PushBatch, PushOutcome,
     SnapshotPage, SnapshotRecord, SnapshotRequest, SyncStatus, VersionMismatch, PROTOCOL_VERSION,
 };
+pub use records::ImmunizationColumns;

@@ -32,6 +32,8 @@ pub enum ApiError {
     CaptchaRequired(CaptchaChallenge),
     /// The request is malformed before any rule applies (`code`, sentence).
     BadRequest(&'static str, String),
+    /// The body is over the route's limit (`body_too_large`, 413): the sentence says the limit.
+    TooLarge(String),
     /// The workstation speaks another sync protocol or schema line (`version_mismatch`).
     VersionMismatch(shotbook_protocol::VersionMismatch),
     /// Something failed on our side; already logged.
@@ -191,6 +193,10 @@ impl IntoResponse for ApiError {
             ApiError::BadRequest(code, message) => {
                 (StatusCode::BAD_REQUEST, Body::new(code, message))
             }
+            ApiError::TooLarge(message) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                Body::new("body_too_large", message),
+            ),
             ApiError::VersionMismatch(mismatch) => (
                 StatusCode::CONFLICT,
                 Body::new("version_mismatch", mismatch.to_string()),
@@ -223,6 +229,9 @@ where
     async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
         match <Json<T> as axum::extract::FromRequest<S>>::from_request(request, state).await {
             Ok(Json(value)) => Ok(Self(value)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(
+                ApiError::TooLarge("The request is larger than this address accepts.".into()),
+            ),
             Err(rejection) => Err(ApiError::BadRequest("bad_json", rejection.body_text())),
         }
     }

@@ -60,6 +60,8 @@ pub struct AppState {
 
 /// Largest request body accepted (a shot card is a few kilobytes).
 const MAX_BODY_BYTES: usize = 256 * 1024;
+/// Largest push: `MAX_PUSH` dose envelopes of about a kilobyte each, with room to spare.
+const MAX_PUSH_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 /// The server's routes.
 pub fn router(state: AppState) -> Router {
@@ -127,6 +129,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/sync/status", get(sync::status))
         .route("/v1/sync/pull", post(sync::pull))
         .route("/v1/sync/snapshot", post(sync::snapshot))
+        .route(
+            "/v1/sync/push",
+            post(sync::push).layer(axum::extract::DefaultBodyLimit::max(MAX_PUSH_BODY_BYTES)),
+        )
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(log_request))
         .with_state(state)

@@ -43,6 +43,7 @@ use crate::{access_requests, auth, clients, error, search, sync};
         sync::status,
         sync::pull,
         sync::snapshot,
+        sync::push,
     ),
     components(schemas(error::ErrorBody, error::FieldIssue, error::CaptchaChallenge)),
     modifiers(&BearerTokens),
@@ -52,7 +53,7 @@ use crate::{access_requests, auth, clients, error, search, sync};
         (name = "clients", description = "A client's record"),
         (name = "access-requests", description = "Requesting, approving and ending registry access; the User Agreement"),
         (name = "search", description = "Client search: Basic, Smart and Quick, as on a workstation"),
-        (name = "sync", description = "Filling and refreshing a workstation's replica of its organization: status, snapshot, pull"),
+        (name = "sync", description = "Filling and refreshing a workstation's replica of its organization: status, snapshot, pull, push"),
     )
 )]
 pub struct ApiDoc;

@@ -15,7 +15,7 @@ use shotbook_usecases::search::{self, BasicResults, QuickResults, SmartResults, 
 use shotbook_usecases::{need, Permit, UseCaseError};
 
 use crate::auth::Authenticated;
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::{ApiJson, ApiResult, ErrorBody};
 use crate::AppState;
 
 /// `POST /v1/clients/search/basic`: every field optional (empty means not given); a last
@@ -231,6 +231,8 @@ pub fn quick_response(r: QuickResults) -> QuickSearchResponse {
 #[utoipa::path(post, path = "/v1/clients/search/basic", tag = "search", security(("bearer" = [])),
     request_body = BasicSearchRequest,
     responses(
+        (status = 400, description = "`bad_json`: the body is not the JSON described", body = ErrorBody),
+        (status = 413, description = "`body_too_large`", body = ErrorBody),
         (status = 200, description = "Matches in name order; lines trimmed by the consent rule; each audited", body = SearchClientsResponse),
         (status = 401, description = "No valid access token", body = ErrorBody),
         (status = 403, description = "`forbidden` (the role may not search clients)", body = ErrorBody),
@@ -239,7 +241,7 @@ pub fn quick_response(r: QuickResults) -> QuickSearchResponse {
 pub async fn basic(
     State(state): State<AppState>,
     who: Authenticated,
-    Json(request): Json<BasicSearchRequest>,
+    ApiJson(request): ApiJson<BasicSearchRequest>,
 ) -> ApiResult<Json<SearchClientsResponse>> {
     let permit = Permit::<need::SearchClients>::check(who.actor)?;
     let criteria = BasicSearch::parse(
@@ -267,6 +269,8 @@ pub async fn basic(
 #[utoipa::path(post, path = "/v1/clients/search/smart", tag = "search", security(("bearer" = [])),
     request_body = SmartSearchRequest,
     responses(
+        (status = 400, description = "`bad_json`: the body is not the JSON described", body = ErrorBody),
+        (status = 413, description = "`body_too_large`", body = ErrorBody),
         (status = 200, description = "Ranked matches, best first; lines and reasons trimmed by the consent rule; each audited", body = SmartSearchResponse),
         (status = 401, description = "No valid access token", body = ErrorBody),
         (status = 403, description = "`forbidden` (the role may not search clients)", body = ErrorBody),
@@ -275,7 +279,7 @@ pub async fn basic(
 pub async fn smart(
     State(state): State<AppState>,
     who: Authenticated,
-    Json(request): Json<SmartSearchRequest>,
+    ApiJson(request): ApiJson<SmartSearchRequest>,
 ) -> ApiResult<Json<SmartSearchResponse>> {
     let permit = Permit::<need::SearchClients>::check(who.actor)?;
     let criteria = SmartSearch::parse(
@@ -306,6 +310,8 @@ pub async fn smart(
 #[utoipa::path(post, path = "/v1/clients/search/quick", tag = "search", security(("bearer" = [])),
     request_body = QuickSearchRequest,
     responses(
+        (status = 400, description = "`bad_json`: the body is not the JSON described", body = ErrorBody),
+        (status = 413, description = "`body_too_large`", body = ErrorBody),
         (status = 200, description = "Basic results, or Smart results when Basic found nobody", body = QuickSearchResponse),
         (status = 401, description = "No valid access token", body = ErrorBody),
         (status = 403, description = "`forbidden` (the role may not search clients)", body = ErrorBody),
@@ -314,7 +320,7 @@ pub async fn smart(
 pub async fn quick(
     State(state): State<AppState>,
     who: Authenticated,
-    Json(request): Json<QuickSearchRequest>,
+    ApiJson(request): ApiJson<QuickSearchRequest>,
 ) -> ApiResult<Json<QuickSearchResponse>> {
     let permit = Permit::<need::SearchClients>::check(who.actor)?;
     let found = search::quick(

@@ -1,12 +1,13 @@
 //! The sync endpoints a workstation's replica is filled and kept current through — status,
-//! snapshot and pull — running [`shotbook_usecases::sync`] (scope, caps, audit). Bodies are the
+//! snapshot, pull and push — running [`shotbook_usecases::sync`] (scope, caps, audit). Bodies are the
 //! sync contract's types (`shotbook-protocol`); a workstation on another protocol or schema
 //! line is refused with `version_mismatch` before anything is read.
 
 use axum::extract::State;
 use axum::Json;
 use shotbook_protocol::{
-    Handshake, PullPage, PullRequest, SnapshotPage, SnapshotRequest, SyncStatus, PROTOCOL_VERSION,
+    Handshake, PullPage, PullRequest, PushBatch, PushOutcome, SnapshotPage, SnapshotRequest,
+    SyncStatus, PROTOCOL_VERSION,
 };
 use shotbook_server_store::SCHEMA_LINE;
 use shotbook_usecases::{need, sync, Permit};
@@ -111,6 +112,37 @@ pub async fn snapshot(
             client,
             request.after.as_deref(),
             request.limit,
+        )
+        .await?,
+    ))
+}
+
+/// `POST /v1/sync/push`: the workstation's changes, oldest first, applied through the use cases
+/// with the signed-in user as the actor.
+#[utoipa::path(post, path = "/v1/sync/push", tag = "sync", security(("bearer" = [])),
+    request_body = PushBatch,
+    responses(
+        (status = 200, description = "Settled through `acknowledgedThrough`; what the rules refused (or moved to a kept record) is in `conflicts` with its reason", body = PushOutcome),
+        (status = 400, description = "`bad_json`", body = ErrorBody),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 403, description = "`forbidden` (the role may not keep a replica)", body = ErrorBody),
+        (status = 409, description = "`version_mismatch`", body = ErrorBody),
+        (status = 413, description = "`body_too_large` (over 2 MiB)", body = ErrorBody),
+        (status = 422, description = "Issues on `changes` (too many, or not oldest first)", body = ErrorBody),
+    ))]
+pub async fn push(
+    State(state): State<AppState>,
+    who: Authenticated,
+    ApiJson(batch): ApiJson<PushBatch>,
+) -> ApiResult<Json<PushOutcome>> {
+    let permit = Permit::<need::ReplicateOrganization>::check(who.actor)?;
+    agree(&batch.handshake)?;
+    Ok(Json(
+        sync::push(
+            &state.registry,
+            &permit,
+            state.clock.as_ref(),
+            &batch.changes,
         )
         .await?,
     ))

@@ -9,14 +9,17 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 use shotbook_core::consent::ConsentStatus;
-use shotbook_core::ids::ClientId;
-use shotbook_protocol::{Handshake, PROTOCOL_VERSION};
+use shotbook_core::ids::{ClientId, ImmunizationId, OrganizationId, UserId};
+use shotbook_protocol::{
+    ChangeEnvelope, ChangeOp, ChangeSource, Entity, Handshake, ImmunizationColumns, Origin,
+    PROTOCOL_VERSION,
+};
 use shotbook_server_store::setup::{self, NewClient};
 use shotbook_server_store::test_database::{settle_sync_horizon, TestDatabase};
 use shotbook_server_store::{sqlx, PgRegistry, SCHEMA_LINE};
 use shotbook_synth::demo::DEMO_PASSWORD;
 use shotbook_usecases::ports::{AccessReads, Registry};
-use shotbook_usecases::sync::REPLICATED;
+use shotbook_usecases::sync::{MAX_PUSH, REPLICATED};
 use time::macros::date;
 use time::OffsetDateTime;
 
@@ -292,4 +295,325 @@ async fn only_roles_that_keep_a_replica_sync_and_only_on_the_same_protocol() {
         .post("/v1/sync/pull", Some(&token), &json!({ "cursor": 7 }))
         .await;
     assert_eq!((status, &body["code"]), (400, &json!("bad_json")));
+}
+
+/// A dose as a workstation's outbox carries it: recorded at `organization` by `recorder`.
+fn offline_dose(
+    id: ImmunizationId,
+    client: ClientId,
+    organization: OrganizationId,
+    recorder: UserId,
+) -> ImmunizationColumns {
+    let today = OffsetDateTime::now_utc().date();
+    ImmunizationColumns {
+        id: id.to_string(),
+        client_id: client.to_string(),
+        cvx: "03".into(),
+        mvx: Some("MSD".into()),
+        administered_on: today.to_string(),
+        lot_number: Some("X7Q2K".into()),
+        expiration_date: Some((today + time::Duration::days(200)).to_string()),
+        dose_volume_ml: Some(0.5),
+        route: Some("C28161".into()),
+        site: Some("LA".into()),
+        source: "administered".into(),
+        organization_id: Some(organization.to_string()),
+        clinician: Some("R. Alvarez, RN".into()),
+        funding_source: None,
+        vfc_eligibility: Some("V02".into()),
+        status: "completed".into(),
+        void_reason: None,
+        lot_id: None,
+        ndc: None,
+        vis_document: None,
+        vis_edition_date: None,
+        vis_given_on: None,
+        historical_provider: None,
+        recorded_by: Some(recorder.to_string()),
+        recorded_by_organization_id: Some(organization.to_string()),
+        revision: 1,
+    }
+}
+
+fn envelope(seq: i64, entity: Entity, op: ChangeOp, id: String, payload: Value) -> Value {
+    serde_json::to_value(ChangeEnvelope {
+        seq,
+        entity,
+        entity_id: id,
+        op,
+        revision: Some(1),
+        origin: Origin {
+            source: ChangeSource::Local,
+            node: "FRONT-DESK-1".into(),
+        },
+        at: OffsetDateTime::now_utc(),
+        payload: Some(payload),
+    })
+    .unwrap()
+}
+
+fn dose_envelope(seq: i64, op: ChangeOp, dose: &ImmunizationColumns) -> Value {
+    envelope(
+        seq,
+        Entity::Immunization,
+        op,
+        dose.id.clone(),
+        serde_json::to_value(dose).unwrap(),
+    )
+}
+
+/// Rows of `client`'s doses: (id, status).
+async fn stored_doses(registry: &PgRegistry, client: ClientId) -> Vec<(String, String)> {
+    sqlx::query_as("SELECT id::text, status FROM immunizations WHERE client_id = $1 ORDER BY id")
+        .bind(client.as_uuid())
+        .fetch_all(registry.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn offline_doses_are_pushed_exactly_once_voids_win_and_refusals_come_back_with_reasons() {
+    let db = demo().await;
+    let registry = db.registry().clone();
+    let ours = add_client(&registry, "TX0001", "Ours").await;
+    let merged = add_client(&registry, "TX0001", "Merged").await;
+    sqlx::query("UPDATE clients SET merged_into = $1 WHERE id = $2")
+        .bind(ours.as_uuid())
+        .bind(merged.as_uuid())
+        .execute(registry.pool())
+        .await
+        .unwrap();
+    let tx0001 = registry
+        .organization_by_code("TX0001")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let tx0002 = registry
+        .organization_by_code("TX0002")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let provider = registry
+        .user_by_username("tx.provider")
+        .await
+        .unwrap()
+        .unwrap();
+    let outsider = registry
+        .user_by_username("mt.records")
+        .await
+        .unwrap()
+        .unwrap();
+    let server = Server::start(registry.clone()).await;
+    let token = access_token(&server, "TX0001", "tx.provider").await;
+    let (_, sync_status) = server.get("/v1/sync/status", Some(&token)).await;
+    let horizon = sync_status["horizon"].clone();
+
+    // Recorded offline: a dose later voided there, a dose on a client merged meanwhile on the
+    // registry, a dose claimed for another clinic, one naming a recorder from another state's
+    // clinic, and a demographic edit (not pushable yet).
+    let given = offline_dose(ImmunizationId::new(), ours, tx0001, provider);
+    let on_merged = offline_dose(ImmunizationId::new(), merged, tx0001, provider);
+    let theirs = offline_dose(ImmunizationId::new(), ours, tx0002, provider);
+    let stranger = offline_dose(ImmunizationId::new(), ours, tx0001, outsider);
+    let mut voided = given.clone();
+    voided.status = "entered_in_error".into();
+    voided.void_reason = Some("Wrong client".into());
+    let batch = json!({
+        "handshake": workstation(),
+        "changes": [
+            dose_envelope(3, ChangeOp::Insert, &given),
+            dose_envelope(4, ChangeOp::Insert, &on_merged),
+            dose_envelope(7, ChangeOp::Insert, &theirs),
+            dose_envelope(8, ChangeOp::Insert, &stranger),
+            envelope(9, Entity::Client, ChangeOp::Update, ours.to_string(), json!({ "id": ours.to_string() })),
+            dose_envelope(12, ChangeOp::Void, &voided),
+        ]
+    });
+    let expected_conflicts = |conflicts: &Value| {
+        let seen: Vec<(i64, String, Option<String>)> = conflicts
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["seq"].as_i64().unwrap(),
+                    c["kind"].as_str().unwrap().to_string(),
+                    c["reason"].as_str().map(str::to_string),
+                )
+            })
+            .collect();
+        seen
+    };
+    let (status, outcome) = server.post("/v1/sync/push", Some(&token), &batch).await;
+    assert_eq!(status, 200, "{outcome}");
+    assert_eq!(outcome["acknowledgedThrough"], 12);
+    let refused = |seq: i64, reason: &str| (seq, "refused".to_string(), Some(reason.to_string()));
+    assert_eq!(
+        expected_conflicts(&outcome["conflicts"]),
+        vec![
+            (4, "moved_to_survivor".to_string(), None),
+            refused(7, "push_for_another_organization"),
+            refused(8, "push_for_another_organization"),
+            refused(9, "not_pushable"),
+        ]
+    );
+    let mut on_ours = stored_doses(&registry, ours).await;
+    on_ours.sort();
+    let mut expected = vec![
+        (given.id.clone(), "entered_in_error".to_string()),
+        (on_merged.id.clone(), "completed".to_string()),
+    ];
+    expected.sort();
+    assert_eq!(on_ours, expected, "one row per dose, on the kept record");
+    assert!(stored_doses(&registry, merged).await.is_empty());
+
+    // The answer was lost; the workstation sends the same batch again: nothing changes.
+    let (status, again) = server.post("/v1/sync/push", Some(&token), &batch).await;
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(again["acknowledgedThrough"], 12);
+    assert_eq!(
+        expected_conflicts(&again["conflicts"]),
+        vec![
+            refused(7, "push_for_another_organization"),
+            refused(8, "push_for_another_organization"),
+            refused(9, "not_pushable"),
+        ]
+    );
+    let mut replayed = stored_doses(&registry, ours).await;
+    replayed.sort();
+    assert_eq!(replayed, expected, "a replay duplicates nothing");
+
+    // Other workstations pull each dose as it now stands, once per change, the void last.
+    settle_sync_horizon(&registry).await;
+    let (changes, _) = pull_all(&server, &token, horizon).await;
+    let given_changes: Vec<&str> = changes
+        .iter()
+        .filter(|c| c["entityId"] == given.id.as_str())
+        .map(|c| c["op"].as_str().unwrap())
+        .collect();
+    assert_eq!(given_changes.first(), Some(&"insert"));
+    assert_eq!(
+        given_changes.iter().filter(|op| **op == "insert").count(),
+        1
+    );
+    let last = changes
+        .iter()
+        .rfind(|c| c["entityId"] == given.id.as_str())
+        .unwrap();
+    assert_eq!(last["payload"]["status"], "entered_in_error");
+    assert_eq!(last["payload"]["void_reason"], "Wrong client");
+    let moved = changes
+        .iter()
+        .find(|c| c["entityId"] == on_merged.id.as_str())
+        .unwrap();
+    assert_eq!(moved["payload"]["client_id"], ours.to_string());
+    assert_eq!(moved["payload"]["recorded_by"], provider.to_string());
+
+    // Each dose recorded by push is audited as such.
+    let pushed: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE client_id = $1 AND detail LIKE '%pushed'",
+    )
+    .bind(ours.as_uuid())
+    .fetch_one(registry.pool())
+    .await
+    .unwrap();
+    assert_eq!(pushed, 2);
+}
+
+#[tokio::test]
+async fn a_push_out_of_order_or_too_large_is_refused_whole_and_roles_without_a_replica_cannot_push()
+{
+    let db = demo().await;
+    let registry = db.registry().clone();
+    let ours = add_client(&registry, "TX0001", "Ours").await;
+    let tx0001 = registry
+        .organization_by_code("TX0001")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let provider = registry
+        .user_by_username("tx.provider")
+        .await
+        .unwrap()
+        .unwrap();
+    let server = Server::start(registry.clone()).await;
+    let token = access_token(&server, "TX0001", "tx.provider").await;
+    let first = offline_dose(ImmunizationId::new(), ours, tx0001, provider);
+    let second = offline_dose(ImmunizationId::new(), ours, tx0001, provider);
+
+    let backwards = json!({
+        "handshake": workstation(),
+        "changes": [dose_envelope(5, ChangeOp::Insert, &first), dose_envelope(5, ChangeOp::Insert, &second)]
+    });
+    let (status, body) = server.post("/v1/sync/push", Some(&token), &backwards).await;
+    assert_eq!(
+        (status, &body["issues"][0]["field"]),
+        (422, &json!("changes[1].seq"))
+    );
+    let too_many: Vec<Value> = (1..=(MAX_PUSH as i64 + 1))
+        .map(|seq| dose_envelope(seq, ChangeOp::Insert, &first))
+        .collect();
+    let (status, body) = server
+        .post(
+            "/v1/sync/push",
+            Some(&token),
+            &json!({ "handshake": workstation(), "changes": too_many }),
+        )
+        .await;
+    assert_eq!(
+        (status, &body["issues"][0]["field"]),
+        (422, &json!("changes")),
+        "{body}"
+    );
+    assert!(
+        stored_doses(&registry, ours).await.is_empty(),
+        "nothing of a refused push is kept"
+    );
+    let mut huge = dose_envelope(1, ChangeOp::Insert, &first);
+    huge["payload"]["clinician"] = json!("x".repeat(3 * 1024 * 1024));
+    let (status, body) = server
+        .post(
+            "/v1/sync/push",
+            Some(&token),
+            &json!({ "handshake": workstation(), "changes": [huge] }),
+        )
+        .await;
+    assert_eq!((status, &body["code"]), (413, &json!("body_too_large")));
+    // Other addresses keep their small limit.
+    let (status, body) = server
+        .post(
+            "/v1/clients/search/basic",
+            Some(&token),
+            &json!({ "lastName": "x".repeat(300 * 1024) }),
+        )
+        .await;
+    assert_eq!((status, &body["code"]), (413, &json!("body_too_large")));
+
+    // A payload that is not a dose's columns is refused with its reason, not dropped.
+    let garbled = json!({
+        "handshake": workstation(),
+        "changes": [envelope(1, Entity::Immunization, ChangeOp::Insert, first.id.clone(), json!({ "id": first.id }))]
+    });
+    let (status, outcome) = server.post("/v1/sync/push", Some(&token), &garbled).await;
+    assert_eq!(status, 200, "{outcome}");
+    assert_eq!(outcome["conflicts"][0]["reason"], "invalid");
+    assert_eq!(outcome["acknowledgedThrough"], 1);
+
+    let school = access_token(&server, "TXSCH1", "tx.school").await;
+    let one = json!({ "handshake": workstation(), "changes": [dose_envelope(1, ChangeOp::Insert, &first)] });
+    let (status, body) = server.post("/v1/sync/push", Some(&school), &one).await;
+    assert_eq!(
+        (status, &body["permission"]),
+        (403, &json!("replicate_organization"))
+    );
+    let (status, _) = server.post("/v1/sync/push", None, &one).await;
+    assert_eq!(status, 401);
+    let mut old = one.clone();
+    old["handshake"]["protocol"] = json!(PROTOCOL_VERSION + 1);
+    let (status, body) = server.post("/v1/sync/push", Some(&token), &old).await;
+    assert_eq!((status, &body["code"]), (409, &json!("version_mismatch")));
+    assert!(stored_doses(&registry, ours).await.is_empty());
 }

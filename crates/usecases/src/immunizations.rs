@@ -532,3 +532,114 @@ pub async fn void<R: Registry>(
     work.commit().await?;
     Ok(())
 }
+
+/// What recording a dose pushed by a workstation came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PushedDose {
+    /// Recorded now.
+    Recorded,
+    /// The registry already had it: a push replayed after a lost answer.
+    AlreadyRecorded,
+    /// Its client had been merged into another record; the dose went to the kept one.
+    RecordedOnSurvivor(ClientId),
+}
+
+/// Records a dose that a workstation recorded (offline, or before its push went through) with
+/// the id it was given there. The rules of recording it here apply: the pushing actor's
+/// organization owns it, the client's record must be whole to the actor under the consent
+/// rule, the vaccine must be in CDC's table and the entry rules' errors refuse it (their
+/// warnings were confirmed by the user who recorded it). A dose for a merged client goes to the
+/// kept record. A replay is recognised by the id and changes nothing. Drawn from `lot` when
+/// the organization's lot still has a dose; otherwise recorded with its lot number only (a
+/// dose given is never refused for the registry's count of a vial).
+pub async fn record_pushed<R: Registry>(
+    registry: &R,
+    permit: &Permit<need::AddImmunizations>,
+    clock: &dyn Clock,
+    mut dose: DoseRecord,
+    lot: Option<shotbook_core::ids::VaccineLotId>,
+) -> UseCaseResult<PushedDose> {
+    let actor = permit.actor();
+    if registry.dose(dose.id).await?.is_some() {
+        return Ok(PushedDose::AlreadyRecorded);
+    }
+    if dose.recorded_by_organization != actor.organization_id {
+        return Err(UseCaseError::Forbidden {
+            permission: "push_for_another_organization",
+        });
+    }
+    // Whoever signed in on the workstation pushes what colleagues recorded there, but a
+    // recorder is always someone of this organization: a push cannot name an outsider.
+    if dose.recorded_by != actor.user_id
+        && registry
+            .membership(dose.recorded_by, actor.organization_id)
+            .await?
+            .is_none()
+    {
+        return Err(UseCaseError::Forbidden {
+            permission: "push_for_another_organization",
+        });
+    }
+    let mut facts = registry.client_facts(dose.client).await?;
+    let mut outcome = PushedDose::Recorded;
+    if let Some(kept) = facts.merged_into {
+        facts = registry.client_facts(kept).await?;
+        facts.ensure_not_merged()?;
+        dose.client = kept;
+        outcome = PushedDose::RecordedOnSurvivor(kept);
+    }
+    require_whole_record(actor, &facts)?;
+    let one = |issue: Issue| ValidationError {
+        issues: vec![issue],
+    };
+    let cvx = Cvx::parse_field("cvx", &dose.cvx).map_err(one)?;
+    let vaccine = vaccine_facts(registry, "cvx", &cvx).await?.map_err(one)?;
+    let others: Vec<OtherDose> = counted_doses(registry, actor, dose.client, &facts)
+        .await?
+        .iter()
+        .map(other)
+        .collect();
+    check_dose(&DoseFacts {
+        field_prefix: "",
+        date_of_birth: facts.date_of_birth,
+        today: clock.today(),
+        administered_on: dose.administered_on,
+        source: dose.source,
+        vaccine: &vaccine,
+        // The vial was checked where the dose was given; the registry's count may lag.
+        lot: None,
+        organization_id: actor.organization_id,
+        other_doses: &others,
+    })
+    .map_err(|issues| ValidationError { issues })?;
+    dose.cvx = vaccine.cvx.as_str().to_string();
+    let own_lot = match lot {
+        Some(id) => registry
+            .lot(id)
+            .await?
+            .filter(|l| l.facts.organization_id == actor.organization_id),
+        None => None,
+    };
+    let mut work = registry.begin(actor.origin(), clock.now()).await?;
+    let drawn = match &own_lot {
+        Some(lot) => work.insert_dose_from_lot(&dose, lot.id).await?,
+        None => false,
+    };
+    if !drawn {
+        work.insert_dose(&dose).await?;
+    }
+    work.audit(&audit_event(
+        clock,
+        actor,
+        dose.client,
+        format!(
+            "{} dose {} recorded at {} pushed",
+            dose.source.code(),
+            dose.id,
+            actor.audit_place()
+        ),
+    ))
+    .await?;
+    work.commit().await?;
+    Ok(outcome)
+}

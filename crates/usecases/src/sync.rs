@@ -11,6 +11,12 @@
 //! - Pulls serve only committed transactions below the horizon, so a late commit holds the
 //!   pull back and is never skipped; pages are capped ([`MAX_PULL`], [`MAX_SNAPSHOT`]).
 //!
+//! - A push ([`push`]) applies a workstation's changes in their outbox order through the use
+//!   case of each (recording a dose, voiding it), with the pushing user as the actor: the same
+//!   permission, consent and entry rules as online. A replay changes nothing (a dose is known by
+//!   its id; a void of a voided dose is done). What the rules refuse comes back as a conflict
+//!   with its reason code and is acknowledged, so one refused change never blocks the rest.
+//!
 //! A replica is filled as the registry's status says: note `horizon`, page through each of
 //! `entities` with [`snapshot`], then [`pull`] from `horizon`. What changed meanwhile is pulled
 //! again and applied over the snapshot (each change carries the whole record after it).
@@ -21,12 +27,18 @@ use shotbook_core::audit::AuditAction;
 use shotbook_core::clock::Clock;
 use shotbook_core::error::ValidationError;
 use shotbook_core::ids::ClientId;
+use shotbook_core::ids::{ImmunizationId, OrganizationId, UserId, VaccineLotId};
+use shotbook_core::immunization::dose::DoseDetails;
+use shotbook_core::immunization::entry::DoseSource;
 use shotbook_protocol::{
-    Cursor, Entity, Handshake, PullPage, SnapshotPage, SnapshotRecord, SyncStatus,
+    ChangeEnvelope, ChangeOp, Conflict, ConflictKind, Cursor, Entity, Handshake,
+    ImmunizationColumns, PullPage, PushOutcome, SnapshotPage, SnapshotRecord, SyncStatus,
 };
+use time::Date;
 
-use crate::ports::{AuditWrites, Registry, SyncReads, UnitOfWork};
-use crate::{need, Permit, UseCaseError, UseCaseResult};
+use crate::immunizations::{self, PushedDose};
+use crate::ports::{AuditWrites, DoseRecord, Registry, SyncReads, UnitOfWork, VisEdition};
+use crate::{need, Permit, PortError, UseCaseError, UseCaseResult};
 
 /// What a replica holds, parents before children (the order to snapshot them in).
 pub const REPLICATED: [Entity; 13] = [
@@ -49,6 +61,8 @@ pub const REPLICATED: [Entity; 13] = [
 pub const MAX_PULL: u32 = 1_000;
 /// Most records a snapshot page returns.
 pub const MAX_SNAPSHOT: u32 = 1_000;
+/// Most changes one push may carry.
+pub const MAX_PUSH: usize = 500;
 
 /// The registry's side of the session and where a new replica of the actor's organization
 /// starts pulling.
@@ -194,4 +208,218 @@ async fn audit_clients<R: Registry>(
     }
     work.commit().await?;
     Ok(())
+}
+
+/// Applies a workstation's changes, oldest first (strictly increasing `seq`, at most
+/// [`MAX_PUSH`]). Every change is settled — applied, already applied, or answered by a
+/// conflict — until the storage fails; the outcome acknowledges through the last settled one,
+/// and the workstation sends the rest again.
+pub async fn push<R: Registry>(
+    registry: &R,
+    permit: &Permit<need::ReplicateOrganization>,
+    clock: &dyn Clock,
+    changes: &[ChangeEnvelope],
+) -> UseCaseResult<PushOutcome> {
+    if changes.len() > MAX_PUSH {
+        return Err(UseCaseError::Invalid(ValidationError::single(
+            "changes",
+            format!("Push at most {MAX_PUSH} changes at once."),
+        )));
+    }
+    if let Some(i) = changes.windows(2).position(|w| w[0].seq >= w[1].seq) {
+        return Err(UseCaseError::Invalid(ValidationError::single(
+            format!("changes[{}].seq", i + 1),
+            "Changes go oldest first, each with a larger seq than the one before.",
+        )));
+    }
+    let mut outcome = PushOutcome {
+        acknowledged_through: changes.first().map_or(0, |c| c.seq - 1),
+        conflicts: Vec::new(),
+    };
+    for change in changes {
+        match apply(registry, permit, clock, change).await {
+            Ok(None) => {}
+            Ok(Some(conflict)) => outcome.conflicts.push(conflict),
+            Err(UseCaseError::Storage(PortError::Failed(e))) => {
+                // Nothing settled: the push failed. Otherwise the settled part is acknowledged
+                // and the workstation sends the rest again (meeting the failure first).
+                if change.seq == changes[0].seq {
+                    return Err(UseCaseError::Storage(PortError::Failed(e)));
+                }
+                return Ok(outcome);
+            }
+            Err(refused) => outcome.conflicts.push(refusal(change, &refused)),
+        }
+        outcome.acknowledged_through = change.seq;
+    }
+    Ok(outcome)
+}
+
+/// A change the rules refused, with the reason's stable code.
+fn refusal(change: &ChangeEnvelope, error: &UseCaseError) -> Conflict {
+    let reason = match error {
+        UseCaseError::Invalid(_) => "invalid",
+        UseCaseError::Forbidden { permission } => permission,
+        UseCaseError::ConsentRestricted(_) => "consent_restricted",
+        UseCaseError::NotFound(_) | UseCaseError::Storage(PortError::NotFound(_)) => "not_found",
+        UseCaseError::Conflict(_) => "conflict",
+        UseCaseError::SignInRefused(_) | UseCaseError::Storage(PortError::Failed(_)) => "refused",
+    };
+    conflict(change, ConflictKind::Refused, Some(reason))
+}
+
+fn conflict(change: &ChangeEnvelope, kind: ConflictKind, reason: Option<&str>) -> Conflict {
+    Conflict {
+        seq: change.seq,
+        entity: change.entity,
+        entity_id: change.entity_id.clone(),
+        server_revision: None,
+        kind,
+        reason: reason.map(str::to_string),
+    }
+}
+
+/// Applies one change: `None` when done (or already done), a conflict to report otherwise.
+async fn apply<R: Registry>(
+    registry: &R,
+    permit: &Permit<need::ReplicateOrganization>,
+    clock: &dyn Clock,
+    change: &ChangeEnvelope,
+) -> UseCaseResult<Option<Conflict>> {
+    let actor = permit.actor().clone();
+    match (change.entity, change.op) {
+        (Entity::Immunization, ChangeOp::Insert) => {
+            let add = Permit::<need::AddImmunizations>::check(actor)?;
+            let (dose, lot) = dose_record(change)?;
+            Ok(
+                match immunizations::record_pushed(registry, &add, clock, dose, lot).await? {
+                    PushedDose::Recorded | PushedDose::AlreadyRecorded => None,
+                    PushedDose::RecordedOnSurvivor(_) => {
+                        Some(conflict(change, ConflictKind::MovedToSurvivor, None))
+                    }
+                },
+            )
+        }
+        (Entity::Immunization, ChangeOp::Void) => {
+            let edit = Permit::<need::EditImmunizations>::check(actor)?;
+            let columns = immunization_columns(change)?;
+            let id = parse_id::<ImmunizationId>("id", &columns.id)?;
+            let Some(stored) = registry.dose(id).await? else {
+                return Err(UseCaseError::NotFound("immunization"));
+            };
+            if stored.voided {
+                return Ok(None);
+            }
+            // A void wins over any edit made meanwhile: the dose was entered in error.
+            let reason = columns
+                .void_reason
+                .filter(|r| !r.trim().is_empty())
+                .unwrap_or_else(|| "Entered in error".into());
+            immunizations::void(registry, &edit, clock, id, reason).await?;
+            Ok(None)
+        }
+        _ => Ok(Some(conflict(
+            change,
+            ConflictKind::Refused,
+            Some("not_pushable"),
+        ))),
+    }
+}
+
+fn immunization_columns(change: &ChangeEnvelope) -> UseCaseResult<ImmunizationColumns> {
+    match change.payload_as::<ImmunizationColumns>() {
+        Some(Ok(columns)) if columns.id == change.entity_id => Ok(columns),
+        _ => Err(UseCaseError::Invalid(ValidationError::single(
+            "payload",
+            "The change does not carry the dose's columns.",
+        ))),
+    }
+}
+
+fn invalid(field: &str) -> UseCaseError {
+    UseCaseError::Invalid(ValidationError::single(
+        format!("payload.{field}"),
+        "This column does not read.",
+    ))
+}
+
+fn parse_id<T: std::str::FromStr>(field: &str, text: &str) -> UseCaseResult<T> {
+    text.parse().map_err(|_| invalid(field))
+}
+
+fn parse_date(field: &str, text: &str) -> UseCaseResult<Date> {
+    Date::parse(
+        text.get(..10).unwrap_or(text),
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map_err(|_| invalid(field))
+}
+
+fn optional_date(field: &str, text: Option<&str>) -> UseCaseResult<Option<Date>> {
+    text.map(|t| parse_date(field, t)).transpose()
+}
+
+/// The dose a pushed insert carries, every column read, and the lot it was drawn from.
+fn dose_record(change: &ChangeEnvelope) -> UseCaseResult<(DoseRecord, Option<VaccineLotId>)> {
+    let c = immunization_columns(change)?;
+    let source = match c.source.as_str() {
+        "administered" => DoseSource::Administered,
+        "historical" => DoseSource::Historical,
+        _ => return Err(invalid("source")),
+    };
+    let recorded_by = c
+        .recorded_by
+        .as_deref()
+        .ok_or_else(|| invalid("recorded_by"))?;
+    let recorded_by_organization = c
+        .recorded_by_organization_id
+        .as_deref()
+        .ok_or_else(|| invalid("recorded_by_organization_id"))?;
+    let vis = match (&c.vis_document, &c.vis_edition_date) {
+        (Some(document), Some(edition)) => Some((
+            VisEdition {
+                document: document.clone(),
+                edition_date: parse_date("vis_edition_date", edition)?,
+            },
+            optional_date("vis_given_on", c.vis_given_on.as_deref())?,
+        )),
+        _ => None,
+    };
+    let record = DoseRecord {
+        id: parse_id("id", &c.id)?,
+        client: parse_id("client_id", &c.client_id)?,
+        cvx: c.cvx,
+        mvx: c.mvx,
+        administered_on: parse_date("administered_on", &c.administered_on)?,
+        lot_number: c.lot_number,
+        expiration_date: optional_date("expiration_date", c.expiration_date.as_deref())?,
+        source,
+        organization: c
+            .organization_id
+            .as_deref()
+            .map(|o| parse_id::<OrganizationId>("organization_id", o))
+            .transpose()?,
+        details: DoseDetails {
+            volume_ml: c.dose_volume_ml,
+            route: c.route,
+            site: c.site,
+            vfc_eligibility: c.vfc_eligibility,
+            clinician: c.clinician,
+        },
+        funding_source: c.funding_source,
+        ndc: c.ndc,
+        vis,
+        historical_provider: c.historical_provider,
+        recorded_by: parse_id::<UserId>("recorded_by", recorded_by)?,
+        recorded_by_organization: parse_id(
+            "recorded_by_organization_id",
+            recorded_by_organization,
+        )?,
+    };
+    let lot = c
+        .lot_id
+        .as_deref()
+        .map(|l| parse_id::<VaccineLotId>("lot_id", l))
+        .transpose()?;
+    Ok((record, lot))
 }
