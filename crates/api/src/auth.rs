@@ -15,6 +15,7 @@ use shotbook_core::account::{self, PASSWORD_RULES};
 use shotbook_core::audit::{AuditAction, AuditEvent};
 use shotbook_core::date::UsDate;
 use shotbook_core::ids::{OrganizationId, UserId};
+use shotbook_core::organization::OrganizationKind;
 use shotbook_core::permission::{Permission, Role};
 use shotbook_core::session::Session;
 use shotbook_store::users::{self, MembershipRow};
@@ -230,6 +231,8 @@ async fn start_session(
         organization_code: membership.code.clone(),
         organization_name: membership.name.clone(),
         organization_state: membership.state.clone(),
+        organization_kind: OrganizationKind::from_code(&membership.kind)
+            .ok_or_else(|| AppError::internal("unknown organization kind"))?,
         role,
         started_at: now,
         last_active_at: now,
@@ -356,6 +359,8 @@ pub async fn resume_session(ctx: &AppContext) -> AppResult<Option<SignedInUser>>
         organization_code: membership.code.clone(),
         organization_name: membership.name.clone(),
         organization_state: membership.state.clone(),
+        organization_kind: OrganizationKind::from_code(&membership.kind)
+            .ok_or_else(|| AppError::internal("unknown organization kind"))?,
         role,
         // The lifetime counts from the real start, not from the restart.
         started_at: started,

@@ -25,7 +25,10 @@ pub async fn access_to(
     client: ClientId,
 ) -> AppResult<ClientAccess> {
     let actor = Actor::at_workstation(session, ctx.workstation());
-    Ok(shotbook_usecases::access::access_to(ctx.store(), &actor, client).await?)
+    Ok(
+        shotbook_usecases::access::access_to(ctx.store(), &actor, client, ctx.clock().today())
+            .await?,
+    )
 }
 
 /// A result-list line trimmed to what identification-only access shows (no guardian, address

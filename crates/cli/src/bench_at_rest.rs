@@ -19,6 +19,7 @@ use shotbook_core::clock::{Clock, SystemClock};
 use shotbook_core::codes::Cvx;
 use shotbook_core::ids::{ClientId, OrganizationId, UserId};
 use shotbook_core::immunization::dose::HistoricalDose;
+use shotbook_core::organization::OrganizationKind;
 use shotbook_core::permission::Role;
 use shotbook_store::{match_index, sqlx, DatabaseKey, Store};
 use shotbook_usecases::{need, Actor, Permit, Via};
@@ -135,15 +136,16 @@ async fn measure(
 }
 
 async fn enter_doses(store: &Store, count: usize, seed: u64) -> anyhow::Result<DoseReport> {
-    let (user, organization, role, state): (String, String, String, String) = sqlx::query_as(
-        "SELECT u.id, o.id, r.role, o.state FROM users u \
+    let (user, organization, role, state, kind): (String, String, String, String, String) =
+        sqlx::query_as(
+            "SELECT u.id, o.id, r.role, o.state, o.kind FROM users u \
          JOIN user_roles r ON r.user_id = u.id JOIN organizations o ON o.id = r.organization_id \
          WHERE u.username = ? LIMIT 1",
-    )
-    .bind(ENTERED_BY)
-    .fetch_one(store.pool())
-    .await
-    .with_context(|| format!("the registry has no user {ENTERED_BY}"))?;
+        )
+        .bind(ENTERED_BY)
+        .fetch_one(store.pool())
+        .await
+        .with_context(|| format!("the registry has no user {ENTERED_BY}"))?;
     let actor = Actor {
         user_id: user.parse::<UserId>().context("user id")?,
         organization_id: organization
@@ -151,6 +153,7 @@ async fn enter_doses(store: &Store, count: usize, seed: u64) -> anyhow::Result<D
             .context("organization id")?,
         role: Role::from_code(&role).context("role")?,
         state,
+        organization_kind: OrganizationKind::from_code(&kind).context("organization kind")?,
         via: Via::Workstation {
             name: "bench-at-rest".into(),
         },

@@ -23,6 +23,7 @@ pub mod contact;
 pub mod date;
 pub mod demographics;
 pub mod error;
+pub mod facility;
 pub mod ids;
 pub mod immunization;
 pub mod jurisdiction;

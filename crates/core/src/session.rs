@@ -25,6 +25,9 @@ pub struct Session {
     pub organization_name: String,
     /// Its state (two letters).
     pub organization_state: String,
+    /// What kind of organization it is (schools and child care reach only the children they
+    /// serve).
+    pub organization_kind: crate::organization::OrganizationKind,
     /// The user's role at that organization.
     pub role: Role,
     /// When the session started.
@@ -118,6 +121,7 @@ mod tests {
             organization_code: "MT0001".into(),
             organization_name: "Org".into(),
             organization_state: "MT".into(),
+            organization_kind: crate::organization::OrganizationKind::Provider,
             role,
             started_at: t,
             last_active_at: t,

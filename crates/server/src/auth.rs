@@ -621,6 +621,7 @@ async fn member(
         organization_id: organization,
         role,
         state: place.state,
+        organization_kind: place.kind,
         via: device_place(device),
     })
 }

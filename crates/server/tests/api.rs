@@ -370,9 +370,9 @@ async fn the_authorization_matrix_over_https() {
         (
             "TXSCH1",
             "tx.school",
-            CONSENT,
+            "facility_other_state",
             "add_immunizations",
-            "a school reads only; not her school",
+            "a school reaches only its own state's children, and this client's state is not on record",
         ),
         (
             "TXHSR7",

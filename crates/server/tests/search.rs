@@ -206,6 +206,7 @@ async fn actor_of(server: &Server, token: &str) -> Actor {
             .unwrap(),
         role: Role::from_code(me["role"].as_str().unwrap()).unwrap(),
         state: "TX".into(),
+        organization_kind: shotbook_core::organization::OrganizationKind::Provider,
         via: Via::Workstation {
             name: "test".into(),
         },
@@ -409,10 +410,25 @@ async fn the_authorization_matrix_for_search() {
             (403, Some("forbidden"), Some("search_clients")),
             "{path}: registry staff hold no client records"
         );
-        for token in [&provider, &school] {
-            let (status, answer) = server.post(path, Some(token), body).await;
-            assert_eq!(status, 200, "{path}: {answer}");
-        }
+        let (status, answer) = server.post(path, Some(&provider), body).await;
+        assert_eq!(status, 200, "{path}: {answer}");
+        // A school finds a student by both names and the date of birth, not by a surname.
+        let (status, answer) = server.post(path, Some(&school), body).await;
+        assert_eq!(status, 422, "{path}: {answer}");
+    }
+    for (path, body) in [
+        (
+            BASIC,
+            json!({ "lastName": "Garza", "firstName": "Ana", "dateOfBirth": "03/14/2020" }),
+        ),
+        (
+            SMART,
+            json!({ "lastName": "Garza", "firstName": "Ana", "dateOfBirth": "03/14/2020" }),
+        ),
+        (QUICK, json!({ "query": "garza ana 3/14/2020" })),
+    ] {
+        let (status, answer) = server.post(path, Some(&school), &body).await;
+        assert_eq!(status, 200, "{path}: {answer}");
     }
 }
 

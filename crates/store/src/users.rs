@@ -85,6 +85,8 @@ pub struct MembershipRow {
     pub access_end_date: Option<String>,
     /// The organization's state (two letters).
     pub state: String,
+    /// The organization's kind code (`provider`, `school`, `child_care` …).
+    pub kind: String,
 }
 
 /// A user's own account details.
@@ -354,7 +356,7 @@ pub async fn inactivate_in_tx(
 /// The organizations where `user` holds a role, by name.
 pub async fn memberships(store: &Store, user: UserId) -> StoreResult<Vec<MembershipRow>> {
     Ok(sqlx::query_as(
-        "SELECT o.id AS organization_id, o.code, o.name, r.role, r.access_end_date, o.state
+        "SELECT o.id AS organization_id, o.code, o.name, r.role, r.access_end_date, o.state, o.kind
          FROM user_roles r JOIN organizations o ON o.id = r.organization_id
          WHERE r.user_id = ? ORDER BY o.name",
     )

@@ -225,6 +225,7 @@ async fn an_automatic_merge_is_refused_below_its_bar_and_audited_as_automatic() 
         organization_id: setup.clinic,
         role: Role::ProviderSupervisor,
         state: "MT".into(),
+        organization_kind: shotbook_core::organization::OrganizationKind::Provider,
         via: Via::Workstation {
             name: "dedup-job".into(),
         },

@@ -3,6 +3,7 @@
 use std::marker::PhantomData;
 
 use shotbook_core::ids::{OrganizationId, UserId};
+use shotbook_core::organization::OrganizationKind;
 use shotbook_core::permission::Role;
 use shotbook_core::session::Session;
 use shotbook_protocol::{ChangeSource, Origin};
@@ -41,6 +42,9 @@ pub struct Actor {
     /// That organization's state (two letters): state-scoped roles hold the records of their
     /// own state only.
     pub state: String,
+    /// What kind of organization it is: schools and child care reach only the children they
+    /// serve ([`shotbook_core::facility`]).
+    pub organization_kind: OrganizationKind,
     /// How they came.
     pub via: Via,
 }
@@ -53,6 +57,7 @@ impl Actor {
             organization_id: session.organization_id,
             role: session.role,
             state: session.organization_state.clone(),
+            organization_kind: session.organization_kind,
             via: Via::Workstation {
                 name: workstation.to_string(),
             },
@@ -159,6 +164,7 @@ mod tests {
             organization_id: OrganizationId::new(),
             role,
             state: "MT".into(),
+            organization_kind: shotbook_core::organization::OrganizationKind::Provider,
             via,
         }
     }

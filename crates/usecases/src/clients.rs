@@ -3,7 +3,7 @@
 
 use shotbook_core::audit::AuditAction;
 use shotbook_core::clock::Clock;
-use shotbook_core::consent::ClientAccess;
+use shotbook_core::consent::{ClientAccess, RecordView};
 use shotbook_core::ids::ClientId;
 
 use crate::ports::{AuditWrites, Registry, UnitOfWork};
@@ -29,14 +29,22 @@ async fn audit_read<R: Registry>(
 }
 
 /// Opens a client's record: what the actor may see of it (the whole record, or identification
-/// only for another organization without consent), audited with the restriction.
+/// only for another organization without consent), audited with the restriction. A client
+/// beyond a school's or child-care facility's reach is refused, and the refusal audited.
 pub async fn open_record<R: Registry>(
     registry: &R,
     permit: &Permit<need::ViewClient>,
     clock: &dyn Clock,
     client: ClientId,
 ) -> UseCaseResult<ClientAccess> {
-    let access = access::access_to(registry, permit.actor(), client).await?;
+    let access = denied_audited(
+        registry,
+        permit.actor(),
+        clock,
+        client,
+        access::require_in_reach(registry, permit.actor(), client, clock.today()).await,
+    )
+    .await?;
     audit_read(registry, permit, clock, client, &access).await
 }
 
@@ -53,7 +61,7 @@ pub async fn open_full_record<R: Registry>(
         permit.actor(),
         clock,
         client,
-        access::require_full_record(registry, permit.actor(), client).await,
+        access::require_full_record(registry, permit.actor(), client, clock.today()).await,
     )
     .await?;
     audit_read(registry, permit, clock, client, &access).await
@@ -62,7 +70,7 @@ pub async fn open_full_record<R: Registry>(
 /// Passes `outcome` through; a refusal by the consent rule or the role is audited first
 /// (`access_denied`, with the client and why): a pattern of refusals is how a review notices
 /// someone probing records they may not see.
-async fn denied_audited<R: Registry>(
+pub(crate) async fn denied_audited<R: Registry>(
     registry: &R,
     actor: &crate::Actor,
     clock: &dyn Clock,
@@ -96,7 +104,7 @@ pub async fn print_record<R: Registry>(
     client: ClientId,
     detail: String,
 ) -> UseCaseResult<ClientAccess> {
-    let access = access::require_full_record(registry, permit.actor(), client)
+    let access = access::require_full_record(registry, permit.actor(), client, clock.today())
         .await
         .and_then(|access| {
             if access.may_print {
@@ -148,7 +156,8 @@ pub struct Found {
 /// What a search may show of each client it found, in order: the whole line, identification
 /// only under the consent rule, or nothing (`None`) — a client this user sees by identification
 /// only and that was found through a restricted field is left out, so a search never confirms
-/// a restricted value. Every client listed is audited as a search result before the list is
+/// a restricted value, and so is a client the actor may not see at all (beyond a school's or
+/// child-care facility's reach). Every client listed is audited as a search result before the list is
 /// shown; those left out are not listed and not audited.
 pub async fn search_results<R: Registry>(
     registry: &R,
@@ -159,8 +168,11 @@ pub async fn search_results<R: Registry>(
     let actor = permit.actor();
     let mut shown = Vec::with_capacity(found.len());
     for f in found {
-        let access = access::access_to(registry, actor, f.client).await?;
-        shown.push((access.is_full() || f.by_identification).then_some(access));
+        let access = access::access_to(registry, actor, f.client, clock.today()).await?;
+        // Beyond the actor's reach (a school's search for someone it does not serve) the client
+        // is not there at all.
+        let listed = access.view != RecordView::None && (access.is_full() || f.by_identification);
+        shown.push(listed.then_some(access));
     }
     let mut work = registry.begin(actor.origin(), clock.now()).await?;
     for (f, access) in found.iter().zip(&shown) {

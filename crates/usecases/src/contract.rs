@@ -99,6 +99,7 @@ fn nurse(setup: &Setup, organization: OrganizationId) -> Actor {
         organization_id: organization,
         role: Role::FullAccessProvider,
         state: "MT".into(),
+        organization_kind: shotbook_core::organization::OrganizationKind::Provider,
         via: Via::Workstation {
             name: "contract-pc".into(),
         },
@@ -341,6 +342,7 @@ pub async fn lots_are_received_and_adjusted_within_the_organization<R: Registry>
     let manager = Actor {
         role: Role::VaccineManagement,
         state: "MT".into(),
+        organization_kind: shotbook_core::organization::OrganizationKind::Provider,
         ..nurse(setup, setup.clinic)
     };
     let permit = Permit::<need::ManageLots>::check(manager).unwrap();
@@ -376,6 +378,7 @@ pub async fn lots_are_received_and_adjusted_within_the_organization<R: Registry>
     let elsewhere = Permit::<need::ManageLots>::check(Actor {
         role: Role::VaccineManagement,
         state: "MT".into(),
+        organization_kind: shotbook_core::organization::OrganizationKind::Provider,
         ..nurse(setup, OrganizationId::new())
     })
     .unwrap();
@@ -425,6 +428,7 @@ pub async fn a_merge_happens_once_and_its_undo_moves_the_doses_back<R: Registry>
     let supervisor = Permit::<need::MergeClients>::check(Actor {
         role: Role::ProviderSupervisor,
         state: "MT".into(),
+        organization_kind: shotbook_core::organization::OrganizationKind::Provider,
         ..nurse(setup, setup.clinic)
     })
     .unwrap();

@@ -39,7 +39,14 @@ pub async fn open<R: Registry>(
     client: ClientId,
 ) -> UseCaseResult<ClientAccess> {
     let actor = permit.actor();
-    let access = access_to(registry, actor, client).await?;
+    let access = crate::clients::denied_audited(
+        registry,
+        actor,
+        clock,
+        client,
+        crate::access::require_in_reach(registry, actor, client, clock.today()).await,
+    )
+    .await?;
     let detail = match access.restriction {
         Some(r) => format!("demographics, identification only: {}", r.code()),
         None => "demographics".into(),
@@ -68,7 +75,7 @@ pub async fn record_consent<R: Registry>(
     let actor = permit.actor();
     let facts = registry.client_facts(client).await?;
     facts.ensure_not_merged()?;
-    let access = access_of(actor, &facts);
+    let access = access_of(actor, &facts, clock.today());
     if !access.may_update_consent {
         return Err(UseCaseError::Forbidden {
             permission: Permission::UpdateConsent.code(),
@@ -117,7 +124,7 @@ pub async fn record_consent<R: Registry>(
         work.audit(&notice).await?;
     }
     work.commit().await?;
-    access_to(registry, actor, client).await
+    access_to(registry, actor, client, clock.today()).await
 }
 
 /// A change made: what the actor may see of the client now, and the new entry's id when the
@@ -144,7 +151,7 @@ pub async fn change<R: Registry>(
     let actor = permit.actor();
     let facts = registry.client_facts(client).await?;
     facts.ensure_not_merged()?;
-    let access = access_of(actor, &facts);
+    let access = access_of(actor, &facts, clock.today());
     if !access.may_edit_demographics {
         return Err(match access.restriction {
             Some(r) => UseCaseError::ConsentRestricted(r),

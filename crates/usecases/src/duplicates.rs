@@ -87,7 +87,7 @@ async fn merge_noted<R: Registry>(
         );
     };
     for id in [survivor, merged] {
-        access::require_full_record(registry, actor, id).await?;
+        access::require_full_record(registry, actor, id, clock.today()).await?;
     }
     let a = registry.client_facts(survivor).await?.consent;
     let b = registry.client_facts(merged).await?.consent;

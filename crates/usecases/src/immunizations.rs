@@ -20,6 +20,7 @@ use crate::ports::{
     StoredLot, UnitOfWork, VisEdition,
 };
 use crate::{access, need, Actor, Permit, UseCaseError, UseCaseResult};
+use time::Date;
 
 /// Most doses one shot card may add at once.
 pub const MAX_HISTORICAL_DOSES: usize = 40;
@@ -71,8 +72,8 @@ async fn vaccine_facts<R: Registry>(
 /// A dose is written only by someone who may see the whole record: a clinic that sees a
 /// withdrawn client by identification only records the client's (written) consent first,
 /// which reopens the record, and then the dose — never a dose into a record the patient closed.
-fn require_whole_record(actor: &Actor, facts: &ClientFacts) -> UseCaseResult<()> {
-    let access = access::access_of(actor, facts);
+fn require_whole_record(actor: &Actor, facts: &ClientFacts, today: Date) -> UseCaseResult<()> {
+    let access = access::access_of(actor, facts, today);
     match access.restriction {
         Some(r) if !access.is_full() => Err(crate::UseCaseError::ConsentRestricted(r)),
         _ => Ok(()),
@@ -86,8 +87,9 @@ async fn counted_doses<R: Registry>(
     actor: &Actor,
     client: ClientId,
     facts: &ClientFacts,
+    today: Date,
 ) -> UseCaseResult<Vec<StoredDose>> {
-    if !access::access_of(actor, facts).is_full() {
+    if !access::access_of(actor, facts, today).is_full() {
         return Ok(Vec::new());
     }
     Ok(registry
@@ -119,7 +121,7 @@ pub async fn record_administered<R: Registry>(
     let today = clock.today();
     let facts = registry.client_facts(dose.client).await?;
     facts.ensure_not_merged()?;
-    require_whole_record(actor, &facts)?;
+    require_whole_record(actor, &facts, clock.today())?;
     let born = facts.date_of_birth;
     let mut issues = IssueCollector::new();
     let lot: Option<StoredLot> = match &dose.product {
@@ -155,7 +157,7 @@ pub async fn record_administered<R: Registry>(
         unreachable!("every missing value recorded an issue")
     };
 
-    let others: Vec<OtherDose> = counted_doses(registry, actor, dose.client, &facts)
+    let others: Vec<OtherDose> = counted_doses(registry, actor, dose.client, &facts, clock.today())
         .await?
         .iter()
         .map(other)
@@ -267,7 +269,7 @@ pub async fn record_historical<R: Registry>(
     let today = clock.today();
     let facts = registry.client_facts(client).await?;
     facts.ensure_not_merged()?;
-    require_whole_record(actor, &facts)?;
+    require_whole_record(actor, &facts, clock.today())?;
     let born = facts.date_of_birth;
     if doses.is_empty() {
         return Err(ValidationError::single("doses", "Add at least one dose.").into());
@@ -289,7 +291,7 @@ pub async fn record_historical<R: Registry>(
     issues.finish()?;
     let vaccines: Vec<VaccineFacts> = vaccines.into_iter().flatten().collect();
 
-    let recorded: Vec<OtherDose> = counted_doses(registry, actor, client, &facts)
+    let recorded: Vec<OtherDose> = counted_doses(registry, actor, client, &facts, clock.today())
         .await?
         .iter()
         .map(other)
@@ -381,6 +383,7 @@ async fn dose_to_change<R: Registry>(
     registry: &R,
     actor: &Actor,
     id: ImmunizationId,
+    today: Date,
 ) -> UseCaseResult<StoredDose> {
     let dose = registry
         .dose(id)
@@ -402,7 +405,7 @@ async fn dose_to_change<R: Registry>(
     // state's staff may change any organization's doses, but only on records they may see
     // whole (not another state's withdrawn client).
     let facts = registry.client_facts(dose.client).await?;
-    require_whole_record(actor, &facts)?;
+    require_whole_record(actor, &facts, today)?;
     Ok(dose)
 }
 
@@ -416,7 +419,7 @@ pub async fn correct<R: Registry>(
     confirmed: bool,
 ) -> UseCaseResult<DosesOutcome> {
     let actor = permit.actor();
-    let dose = dose_to_change(registry, actor, correction.immunization).await?;
+    let dose = dose_to_change(registry, actor, correction.immunization, clock.today()).await?;
     let from_lot = dose.lot.is_some();
     let mut issues = IssueCollector::new();
     if from_lot && correction.cvx.as_str() != dose.cvx {
@@ -443,7 +446,7 @@ pub async fn correct<R: Registry>(
     }
     let facts = registry.client_facts(dose.client).await?;
     let born = facts.date_of_birth;
-    let others: Vec<OtherDose> = counted_doses(registry, actor, dose.client, &facts)
+    let others: Vec<OtherDose> = counted_doses(registry, actor, dose.client, &facts, clock.today())
         .await?
         .iter()
         .filter(|d| d.id != dose.id)
@@ -519,7 +522,7 @@ pub async fn void<R: Registry>(
     reason: String,
 ) -> UseCaseResult<()> {
     let actor = permit.actor();
-    let dose = dose_to_change(registry, actor, id).await?;
+    let dose = dose_to_change(registry, actor, id, clock.today()).await?;
     let mut work = registry.begin(actor.origin(), clock.now()).await?;
     work.void_dose(id, &reason, actor.user_id).await?;
     work.audit(&audit_event(
@@ -588,13 +591,13 @@ pub async fn record_pushed<R: Registry>(
         dose.client = kept;
         outcome = PushedDose::RecordedOnSurvivor(kept);
     }
-    require_whole_record(actor, &facts)?;
+    require_whole_record(actor, &facts, clock.today())?;
     let one = |issue: Issue| ValidationError {
         issues: vec![issue],
     };
     let cvx = Cvx::parse_field("cvx", &dose.cvx).map_err(one)?;
     let vaccine = vaccine_facts(registry, "cvx", &cvx).await?.map_err(one)?;
-    let others: Vec<OtherDose> = counted_doses(registry, actor, dose.client, &facts)
+    let others: Vec<OtherDose> = counted_doses(registry, actor, dose.client, &facts, clock.today())
         .await?
         .iter()
         .map(other)

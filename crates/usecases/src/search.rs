@@ -12,6 +12,8 @@ use std::collections::HashMap;
 
 use shotbook_core::clock::Clock;
 use shotbook_core::consent::{reason_shown_without_full_access, ClientAccess};
+use shotbook_core::error::{Issue, ValidationError};
+use shotbook_core::facility::{served_ages, student_search_issues};
 use shotbook_core::ids::ClientId;
 use shotbook_core::matching::smart::Bar;
 use shotbook_core::matching::PersonRecord;
@@ -20,7 +22,7 @@ use shotbook_core::search::BasicSearch;
 
 use crate::clients::{search_results, Found};
 use crate::ports::{ClientLine, Registry, ScoredLine};
-use crate::{need, Permit, UseCaseResult};
+use crate::{need, Actor, Permit, UseCaseError, UseCaseResult};
 
 /// Most lines a search shows; beyond that the user is asked to refine.
 pub const SEARCH_LIMIT: usize = 50;
@@ -87,6 +89,13 @@ pub async fn basic<R: Registry>(
     clock: &dyn Clock,
     criteria: &BasicSearch,
 ) -> UseCaseResult<BasicResults> {
+    facility_search(
+        permit.actor(),
+        criteria.last_name.is_some(),
+        criteria.first_name.is_some(),
+        criteria.date_of_birth.is_some(),
+        criteria.uses_restricted_fields() || criteria.client_id.is_some(),
+    )?;
     let mut rows = registry.basic_search(criteria, SEARCH_LIMIT + 1).await?;
     let truncated = rows.len() > SEARCH_LIMIT;
     rows.truncate(SEARCH_LIMIT);
@@ -125,6 +134,13 @@ pub async fn smart<R: Registry>(
     clock: &dyn Clock,
     person: &PersonRecord,
 ) -> UseCaseResult<SmartResults> {
+    facility_search(
+        permit.actor(),
+        !person.family.trim().is_empty(),
+        !person.given.trim().is_empty(),
+        person.dob.is_some(),
+        person.has_restricted_fields(),
+    )?;
     let mut ranked = ranked(registry, person).await?;
     let truncated = ranked.len() > SEARCH_LIMIT;
     ranked.truncate(SEARCH_LIMIT);
@@ -198,7 +214,24 @@ pub async fn quick<R: Registry>(
         smart: None,
     };
     let by = |criteria: BasicSearch| basic_owned(registry, permit, clock, criteria);
-    match QuickSearch::parse(query, clock.today())? {
+    let parsed = QuickSearch::parse(query, clock.today())?;
+    let student = match &parsed {
+        QuickSearch::Person { person, .. } => facility_search(
+            permit.actor(),
+            !person.family.trim().is_empty(),
+            !person.given.trim().is_empty(),
+            person.dob.is_some(),
+            person.has_restricted_fields(),
+        ),
+        _ => facility_search(permit.actor(), false, false, false, true),
+    };
+    if student.is_err() {
+        return Err(UseCaseError::Invalid(ValidationError::single(
+            "query",
+            "Schools and child-care facilities find a student by last name, first name and date of birth (Garcia Sofia 03/14/2019).",
+        )));
+    }
+    match parsed {
         QuickSearch::ClientId { registry_id, phone } => {
             let by_id = by(BasicSearch {
                 client_id: Some(registry_id),
@@ -244,6 +277,28 @@ pub async fn quick<R: Registry>(
                 }))),
             }
         }
+    }
+}
+
+/// A school or child-care facility finds a student by last name, first name and date of birth
+/// together, and by nothing else ([`shotbook_core::facility`]); other organizations search by
+/// any field.
+fn facility_search(
+    actor: &Actor,
+    last_name: bool,
+    first_name: bool,
+    date_of_birth: bool,
+    other_keys: bool,
+) -> UseCaseResult<()> {
+    if served_ages(actor.organization_kind).is_none() {
+        return Ok(());
+    }
+    let issues: Vec<Issue> =
+        student_search_issues(last_name, first_name, date_of_birth, other_keys);
+    if issues.is_empty() {
+        Ok(())
+    } else {
+        Err(UseCaseError::Invalid(ValidationError { issues }))
     }
 }
 

@@ -164,6 +164,7 @@ async fn a_read_is_audited_before_it_is_shown_and_restricted_reads_show_identifi
         organization_id: OrganizationId::new(),
         role: Role::FullAccessProvider,
         state: "MT".into(),
+        organization_kind: shotbook_core::organization::OrganizationKind::Provider,
         via: Via::Workstation { name: "pc".into() },
     };
     let permit = Permit::<need::ViewClient>::check(elsewhere).unwrap();
@@ -386,6 +387,7 @@ async fn a_print_is_audited_before_the_document_exists_and_refused_without_the_w
         organization_id: organization,
         role: Role::FullAccessProvider,
         state: "MT".into(),
+        organization_kind: shotbook_core::organization::OrganizationKind::Provider,
         via: Via::Workstation { name: "pc".into() },
     };
     let home = Permit::<need::PrintRecord>::check(at(setup.clinic)).unwrap();

@@ -8,16 +8,17 @@
 //! input as invalid, missing or not applicable — anything but `forbidden` / `not_signed_in`.
 
 use shotbook_api::dto::*;
+use shotbook_api::{clients, forecast, records, search};
 use shotbook_api::{AppContext, AppError, AppResult};
 use shotbook_core::access_request::{RequestStatus, RequestType};
-use shotbook_core::ids::{OrganizationId, UserId};
+use shotbook_core::ids::{ClientId, OrganizationId, UserId};
 use shotbook_core::permission::{Permission, Role};
 use shotbook_store::access_requests::{self, NewAccessRequest};
 use shotbook_store::organizations;
 use shotbook_synth::demo::DEMO_USERS;
 
 use crate::access_requests::as_user;
-use crate::support::{fixture, START};
+use crate::support::{add_client_at, audit_actions, fixture, START};
 
 /// What a command needs.
 #[derive(Debug, Clone, Copy)]
@@ -215,10 +216,25 @@ fn every_registered_command_has_exactly_one_row() {
 /// Ids the probes need: a client, and a request waiting for review at each organization.
 struct Probes {
     client_id: String,
+    /// A Texas second-grader: the client a Texas school's or child-care facility's probes
+    /// open (the Montana probe client is beyond their reach; `a_school_reaches_…` covers that).
+    student_id: String,
     request_at: Vec<(String, String)>,
 }
 
 impl Probes {
+    /// The probe client for a user at `org_code`.
+    fn client_at(&self, org_code: &str) -> String {
+        let facility = shotbook_synth::demo::DEMO_ORGANIZATIONS
+            .iter()
+            .any(|o| o.code == org_code && matches!(o.kind, "school" | "child_care"));
+        if facility {
+            self.student_id.clone()
+        } else {
+            self.client_id.clone()
+        }
+    }
+
     fn request_at(&self, org_code: &str) -> String {
         self.request_at
             .iter()
@@ -356,7 +372,7 @@ async fn probe(
             clients::get_client(
                 ctx,
                 GetClientRequest {
-                    client_id: probes.client_id.clone(),
+                    client_id: probes.client_at(org_code),
                 },
             )
             .await
@@ -366,7 +382,7 @@ async fn probe(
             forecast::get_forecast(
                 ctx,
                 GetClientRequest {
-                    client_id: probes.client_id.clone(),
+                    client_id: probes.client_at(org_code),
                 },
             )
             .await
@@ -380,7 +396,7 @@ async fn probe(
             consent::update_consent(
                 ctx,
                 UpdateConsentRequest {
-                    client_id: probes.client_id.clone(),
+                    client_id: probes.client_at(org_code),
                     status: String::new(),
                     effective_on: String::new(),
                     method: String::new(),
@@ -395,7 +411,7 @@ async fn probe(
             demographics::get_demographics(
                 ctx,
                 GetClientRequest {
-                    client_id: probes.client_id.clone(),
+                    client_id: probes.client_at(org_code),
                 },
             )
             .await
@@ -405,7 +421,7 @@ async fn probe(
             demographics::change_demographics(
                 ctx,
                 ChangeDemographicsRequest {
-                    client_id: probes.client_id.clone(),
+                    client_id: probes.client_at(org_code),
                     change: DemographicsChange::Aka {
                         first_name: String::new(),
                         middle_name: String::new(),
@@ -468,7 +484,7 @@ async fn probe(
             immunizations::record_administered_dose(
                 ctx,
                 RecordAdministeredDoseRequest {
-                    client_id: probes.client_id.clone(),
+                    client_id: probes.client_at(org_code),
                     ..Default::default()
                 },
             )
@@ -479,7 +495,7 @@ async fn probe(
             immunizations::record_historical_doses(
                 ctx,
                 RecordHistoricalDosesRequest {
-                    client_id: probes.client_id.clone(),
+                    client_id: probes.client_at(org_code),
                     ..Default::default()
                 },
             )
@@ -562,7 +578,7 @@ async fn probe(
             records::print_record(
                 ctx,
                 shotbook_api::dto::PrintRecordRequest {
-                    client_id: probes.client_id.clone(),
+                    client_id: probes.client_at(org_code),
                 },
             )
             .await
@@ -711,8 +727,17 @@ async fn every_command_allows_exactly_the_roles_and_organizations_it_should() {
     let ctx = &f
         .ctx
         .with_mailer(shotbook_api::mail::Mailer::Outbox(outbox.clone()));
+    let student = add_client_at(
+        ctx.store(),
+        "Sofia",
+        "Treviño",
+        "2018-09-04",
+        ("Houston", "TX", "77002"),
+    )
+    .await;
     let probes = Probes {
         client_id: f.ana.to_string(),
+        student_id: student.to_string(),
         request_at: seed_probe_requests(ctx).await,
     };
     let mut checked = 0;
@@ -808,4 +833,171 @@ fn each_role_grants_exactly_the_pinned_permissions() {
             .collect();
         assert_eq!(granted, pinned, "{code}");
     }
+}
+
+/// A school or child-care facility reaches the children of its state in the ages it serves,
+/// found by last name, first name and date of birth — never a Montana infant from a Texas
+/// school (`docs/decisions/20261207T1300-school-and-child-care-reach.md`). The refusals are
+/// audited with their reason; providers are not limited by it.
+#[tokio::test]
+async fn a_school_reaches_only_the_children_of_its_state_in_the_ages_it_serves() {
+    let f = fixture().await;
+    let ctx = &f.ctx;
+    let houston = ("Houston", "TX", "77002");
+    let student = add_client_at(ctx.store(), "Sofia", "Treviño", "2018-09-04", houston).await;
+    // Seven months old on the fixture's date (11/22/2026), in Texas and in Montana.
+    let infant = add_client_at(ctx.store(), "Mia", "Treviño", "2026-04-20", houston).await;
+    let montana_infant = add_client_at(
+        ctx.store(),
+        "Mia",
+        "Treviño",
+        "2026-04-20",
+        ("Billings", "MT", "59101"),
+    )
+    .await;
+    let open = |client: ClientId| async move {
+        clients::get_client(
+            ctx,
+            GetClientRequest {
+                client_id: client.to_string(),
+            },
+        )
+        .await
+        .map(drop)
+    };
+    let print = |client: ClientId| async move {
+        records::print_record(
+            ctx,
+            PrintRecordRequest {
+                client_id: client.to_string(),
+            },
+        )
+        .await
+        .map(drop)
+    };
+    let forbidden = |why: &str| {
+        Err(AppError::Forbidden {
+            permission: why.to_string(),
+        })
+    };
+
+    as_user(ctx, "TXSCH1", "tx.school").await;
+    assert_eq!(open(student).await, Ok(()));
+    // Past authorization (this fixture has no record-signing key, so the print stops there).
+    let printed = print(student).await;
+    assert!(!refused(&printed), "{printed:?}");
+    assert_eq!(
+        open(infant).await,
+        forbidden("facility_outside_served_ages")
+    );
+    assert_eq!(
+        print(infant).await,
+        forbidden("facility_outside_served_ages")
+    );
+    assert_eq!(
+        open(montana_infant).await,
+        forbidden("facility_other_state")
+    );
+    assert_eq!(open(f.ana).await, forbidden("facility_other_state"));
+    assert_eq!(
+        forecast::get_forecast(
+            ctx,
+            GetClientRequest {
+                client_id: montana_infant.to_string()
+            }
+        )
+        .await
+        .map(drop),
+        forbidden("facility_other_state")
+    );
+    let denied: Vec<(String, Option<String>)> = audit_actions(ctx)
+        .await
+        .into_iter()
+        .filter(|(action, _)| action == "access_denied")
+        .collect();
+    assert!(denied.contains(&("access_denied".into(), Some(montana_infant.to_string()))));
+    assert!(denied.contains(&("access_denied".into(), Some(infant.to_string()))));
+
+    // Find student: both names and the date of birth, nothing else.
+    let search = |last: &str, first: &str, dob: &str, phone: &str| SearchClientsRequest {
+        last_name: last.into(),
+        first_name: first.into(),
+        date_of_birth: dob.into(),
+        phone: phone.into(),
+        ..Default::default()
+    };
+    let found = clients::search_clients(ctx, search("Treviño", "Sofia", "09/04/2018", ""))
+        .await
+        .unwrap();
+    let ids: Vec<&str> = found.clients.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, [student.to_string().as_str()]);
+    let infants = clients::search_clients(ctx, search("Treviño", "Mia", "04/20/2026", ""))
+        .await
+        .unwrap();
+    assert!(
+        infants.clients.is_empty(),
+        "neither infant is there for a school: {:?}",
+        infants.clients
+    );
+    for (request, fields) in [
+        (
+            search("Treviño", "", "", ""),
+            vec!["firstName", "dateOfBirth"],
+        ),
+        (
+            search("", "", "", "713-555-0100"),
+            vec!["lastName", "firstName", "dateOfBirth"],
+        ),
+        (
+            search("Treviño", "Sofia", "09/04/2018", "713-555-0100"),
+            vec!["query"],
+        ),
+    ] {
+        match clients::search_clients(ctx, request).await {
+            Err(AppError::Validation { issues }) => assert_eq!(
+                issues.iter().map(|i| i.field.as_str()).collect::<Vec<_>>(),
+                fields
+            ),
+            other => panic!("a school's broad search is refused by field: {other:?}"),
+        }
+    }
+    let quick = search::quick_search(
+        ctx,
+        QuickSearchRequest {
+            query: "treviño".into(),
+        },
+    )
+    .await;
+    assert!(
+        matches!(&quick, Err(AppError::Validation { issues }) if issues[0].field == "query"),
+        "{quick:?}"
+    );
+    let quick = search::quick_search(
+        ctx,
+        QuickSearchRequest {
+            query: "treviño sofia 9/4/2018".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let listed: Vec<String> = quick
+        .basic
+        .iter()
+        .flat_map(|b| b.clients.iter().map(|c| c.id.clone()))
+        .chain(
+            quick
+                .smart
+                .iter()
+                .flat_map(|s| s.clients.iter().map(|c| c.client.id.clone())),
+        )
+        .collect();
+    assert_eq!(listed, [student.to_string()]);
+
+    // A Texas provider is not limited by age (the consent rule still applies across states).
+    as_user(ctx, "TX0001", "tx.provider").await;
+    assert_eq!(open(infant).await, Ok(()));
+    let providers = clients::search_clients(ctx, search("Treviño", "", "", ""))
+        .await
+        .unwrap();
+    assert!(providers.clients.len() >= 2, "{:?}", providers.clients);
 }

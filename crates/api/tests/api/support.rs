@@ -74,15 +74,26 @@ pub async fn fixture() -> Fixture {
 }
 
 pub async fn add_client(store: &Store, first: &str, last: &str, dob: &str) -> ClientId {
+    add_client_at(store, first, last, dob, ("Billings", "MT", "59101")).await
+}
+
+/// A client living at `(city, state, ZIP)`, consent granted.
+pub async fn add_client_at(
+    store: &Store,
+    first: &str,
+    last: &str,
+    dob: &str,
+    (city, state, zip): (&str, &str, &str),
+) -> ClientId {
     let client = NewClient {
         first_name: first.into(),
         last_name: last.into(),
         date_of_birth: dob.into(),
         gender: "F".into(),
         consent: "granted".into(),
-        city: Some("Billings".into()),
-        state: Some("MT".into()),
-        zip: Some("59101".into()),
+        city: Some(city.into()),
+        state: Some(state.into()),
+        zip: Some(zip.into()),
         ..Default::default()
     };
     let mut tx = store.begin().await.unwrap();

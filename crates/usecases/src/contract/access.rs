@@ -43,6 +43,7 @@ fn actor(user: UserId, organization: OrganizationId, role: Role) -> Actor {
         organization_id: organization,
         role,
         state: "MT".into(),
+        organization_kind: shotbook_core::organization::OrganizationKind::Provider,
         via: Via::Workstation {
             name: "contract-pc".into(),
         },

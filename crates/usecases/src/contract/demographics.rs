@@ -1,6 +1,7 @@
 //! The demographics and consent contract: what every registry must do when consent is recorded,
 //! entries are added and voided, and clients are added.
 
+use shotbook_core::clock::Clock;
 use shotbook_core::consent::{ConsentStatus, RecordView, Restriction};
 use shotbook_core::date::UsDate;
 use shotbook_core::demographics::{
@@ -85,7 +86,9 @@ pub async fn withdrawn_consent_restricts_other_organizations_at_once<R: Registry
     record_consent(registry, &own, &clock, setup.client, &consent("granted"))
         .await
         .expect("consent is given again");
-    let seen = access_to(registry, &elsewhere, setup.client).await.unwrap();
+    let seen = access_to(registry, &elsewhere, setup.client, clock.today())
+        .await
+        .unwrap();
     assert!(
         seen.is_full(),
         "granting opens the record at once: {seen:?}"

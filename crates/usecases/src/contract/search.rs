@@ -205,6 +205,7 @@ fn nurse_at(setup: &Setup, organization: OrganizationId) -> Actor {
         organization_id: organization,
         role: Role::FullAccessProvider,
         state: "MT".into(),
+        organization_kind: shotbook_core::organization::OrganizationKind::Provider,
         via: Via::Workstation {
             name: "contract-pc".into(),
         },

@@ -33,6 +33,9 @@ export function appErrorMessage(error: AppError): Message {
     case 'too_many_requests':
       return { key: 'error.tooManyRequests' };
     case 'forbidden':
+      if (error.permission === 'facility_other_state') return { key: 'error.facilityOtherState' };
+      if (error.permission === 'facility_outside_served_ages')
+        return { key: 'error.facilityOutsideServedAges' };
       return { key: 'error.forbidden', params: { permission: error.permission } };
     case 'consent_restricted':
       return {

@@ -377,6 +377,10 @@ export const en = {
   'status.neverActive': 'Never active',
 
   'error.forbidden': 'Your role does not allow this ({permission}).',
+  'error.facilityOtherState':
+    'Schools and child-care facilities see the records of children of their own state only.',
+  'error.facilityOutsideServedAges':
+    'This child is outside the ages your school or child-care facility serves, so the record is not available to you.',
   'error.notFound': 'The {entity} was not found. It may have been removed.',
   'error.internal':
     'Something went wrong in Shotbook. If it happens again, give support this reference: {reference}.',

@@ -379,6 +379,10 @@ export const es: { readonly [K in MessageKey]: string } = {
   'status.neverActive': 'Nunca activo',
 
   'error.forbidden': 'Su función no permite esta acción ({permission}).',
+  'error.facilityOtherState':
+    'Las escuelas y guarderías solo ven los registros de niños de su propio estado.',
+  'error.facilityOutsideServedAges':
+    'Este niño está fuera de las edades que atiende su escuela o guardería, por lo que el registro no está disponible para usted.',
   'error.notFound': 'No se encontró: {entity}. Es posible que se haya eliminado.',
   'error.internal':
     'Se produjo un error en Shotbook. Si vuelve a ocurrir, dé esta referencia al soporte técnico: {reference}.',
