@@ -62,7 +62,7 @@ pub use data::{Cvx, DataSource, DataVersion, Gender, SeriesType, SupportingData}
 pub use date::{Date, Offset};
 pub use output::*;
 pub use season::AssumedSeason;
-pub use summary::{DueGroup, GroupRow, NotChosen, RowStatus, VisitSummary, Why};
+pub use summary::{DueGroup, GroupEntry, GroupRow, NotChosen, RowStatus, VisitSummary, Why};
 pub use trace::{Language, SeriesScore, SkipWhen, TraceCode};
 
 /// An administered dose as recorded for the patient.
@@ -327,7 +327,11 @@ impl Engine {
         }
         let traced = ctx.traced();
         for outcome in &mut outcomes {
-            evaluate::retrace(&traced, outcome.antigen, &mut outcome.runs, &outcome.best);
+            // The best series, and the series the rows show in place of a default series the
+            // patient is past the maximum age to start of (see `select::startable_series`).
+            let mut chosen = outcome.best.clone();
+            chosen.extend(outcome.startable.iter().map(|&(_, s)| s));
+            evaluate::retrace(&traced, outcome.antigen, &mut outcome.runs, &chosen);
         }
         group::assemble(&ctx, outcomes)
     }

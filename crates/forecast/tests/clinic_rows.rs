@@ -129,10 +129,11 @@ fn dump() {
         println!("== {name}");
         for r in a.rows() {
             println!(
-                "{:<14} {:?} {:?} {:?} dose {:?} e {:?} r {:?} pd {:?} l {:?} from {:?} sd {:?} {:?} vacc {:?}",
+                "{:<14} {:?} {:?} {:?} {:?} dose {:?} e {:?} r {:?} pd {:?} l {:?} from {:?} sd {:?} {:?} vacc {:?}",
                 r.vaccine_group,
                 r.status,
                 r.series_type,
+                r.basis,
                 r.series,
                 r.dose_number,
                 r.earliest.map(|d| d.to_string()),
@@ -145,14 +146,16 @@ fn dump() {
                 r.recommended_vaccines,
             );
         }
-        let groups: Vec<&str> = Engine::embedded().vaccine_groups().collect();
-        let rows: Vec<String> = a.rows().into_iter().map(|r| r.vaccine_group).collect();
-        println!(
-            "missing: {:?}",
-            groups
-                .iter()
-                .filter(|g| !rows.iter().any(|r| r == *g))
-                .collect::<Vec<_>>()
-        );
+        println!("not applicable: {:?}", a.not_applicable);
+        for g in &a.groups {
+            println!(
+                "  forecast {} {:?} {:?} {:?} {:?}",
+                g.vaccine_group,
+                g.status,
+                g.basis,
+                g.antigens.iter().map(|x| &x.series).collect::<Vec<_>>(),
+                g.earliest.map(|d| d.to_string())
+            );
+        }
     }
 }
