@@ -105,7 +105,7 @@ pub struct GroupRow {
 #[serde(tag = "kind")]
 pub enum GroupEntry {
     /// The group has a forecast: its row.
-    Row(GroupRow),
+    Row(Box<GroupRow>),
     /// No series of the group applies to the client.
     NotApplicable(NotApplicable),
 }
@@ -250,10 +250,10 @@ impl Assessment {
             {
                 out.push(GroupEntry::NotApplicable(n.clone()));
             } else if let Some(r) = rows.next_if(|r| r.vaccine_group == *name) {
-                out.push(GroupEntry::Row(r));
+                out.push(GroupEntry::Row(Box::new(r)));
             }
         }
-        out.extend(rows.map(GroupEntry::Row));
+        out.extend(rows.map(|r| GroupEntry::Row(Box::new(r))));
         out
     }
 
