@@ -16,6 +16,18 @@
 //!    open series the client will reach later in life is the row instead, as
 //!    [`RowStatus::NotYetEligible`] with the date it starts (RSV from 75 for an adult, zoster
 //!    from 50 for a child): the client has nothing to do now, and the host can fold it away.
+//! 4. With no valid dose in a series group, CDSi prioritizes the group's default series even
+//!    when the client is past its maximum age to start (Table 8-3): the HepB infant series for
+//!    an unvaccinated adult, past due a month after birth; the COVID-19 6–23 month series for
+//!    a 7-year-old. The engine then also forecasts from the series the client can start now
+//!    ([`ForecastBasis::StartableNow`], chosen by Table 8-11 among the group's standard series
+//!    whose ages to start include the assessment date), and the row shows that one; the
+//!    default series' forecast, which CDC's test cases check, is kept as
+//!    [`NotChosen::PastMaximumAgeToStart`].
+//!
+//! A vaccine group none of whose series applies (only risk series, the client has none of
+//! their indications) has no row: [`Assessment::every_group`] lists it as not applicable,
+//! with the reason ([`crate::NotApplicableReason`]).
 
 use serde::Serialize;
 

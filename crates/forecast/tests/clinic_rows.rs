@@ -419,3 +419,35 @@ fn a_travel_indication_before_its_age_is_not_applicable_at_this_age() {
         .iter()
         .any(|n| n.vaccine_group == "Yellow Fever"));
 }
+
+#[test]
+fn late_starters_read_the_catch_up_series_for_their_age() {
+    // An unvaccinated 3-year-old: past the maximum age to start of the infant pneumococcal and
+    // Hib series, not of the HepB 3-dose series (19 years), which stays.
+    let p = patient("2023-09-01", Gender::Male, &[]);
+    let a = assess(&p);
+    assert_eq!(
+        row(&a, "Pneumococcal").series,
+        ["Pneumococcal start at 24 months series"]
+    );
+    assert_eq!(
+        row(&a, "Hib").series,
+        ["Hib start at 15 months 1-dose series"]
+    );
+    let hepb = row(&a, "HepB");
+    assert_eq!(hepb.series, ["HepB 3-dose series"]);
+    assert_eq!(hepb.basis, ForecastBasis::BestSeries);
+    // A 15-year-old boy starting HPV: the 3-dose series (the 2-dose one starts before 15).
+    let p = patient("2011-05-01", Gender::Male, &[]);
+    let a = assess(&p);
+    assert_eq!(row(&a, "HPV").series, ["HPV male 3-dose series"]);
+    // Once a dose is valid, CDSi's own selection decides (SELECTSCORE-2): no startable series.
+    let p = patient("1958-12-01", Gender::Male, &[(43, 365 * 60)]);
+    let a = assess(&p);
+    let hepb = row(&a, "HepB");
+    assert_eq!(hepb.basis, ForecastBasis::BestSeries, "{hepb:#?}");
+    assert!(
+        hepb.past_due.is_none_or(|d| d > p.dob.add_days(730)),
+        "{hepb:#?}"
+    );
+}
