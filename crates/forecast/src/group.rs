@@ -17,7 +17,7 @@ fn antigen_forecast(
     b: usize,
 ) -> AntigenForecast {
     let r = &mut o.runs[b];
-    let mut trace = if o.best.len() == 1 {
+    let mut trace = if o.best.len() == 1 && o.startable.is_empty() {
         std::mem::take(&mut o.trace)
     } else {
         o.trace.clone()
@@ -225,6 +225,7 @@ pub(crate) fn assemble(ctx: &Context<'_, '_>, mut outcomes: Vec<AntigenOutcome<'
     let engine = ctx.engine;
     let mut groups = Vec::new();
     let mut primary_run: Vec<Option<usize>> = vec![None; outcomes.len()];
+    let mut not_applicable = Vec::new();
     for g in &engine.groups {
         // FORECASTVG-1: one forecast per series group (standard and risk never blend, §4.6).
         let mut by_group: Vec<(GroupKey<'_>, Members)> = Vec::new();
@@ -238,6 +239,38 @@ pub(crate) fn assemble(ctx: &Context<'_, '_>, mut outcomes: Vec<AntigenOutcome<'
                     None => by_group.push((key, vec![(a, b)])),
                 }
             }
+        }
+        // Forecasts from the series the patient can start now, in place of a default series
+        // past its maximum age to start (select::startable_series); an antigen of the group
+        // without one keeps its best series of the same series group.
+        let mut startable: Vec<(GroupKey<'_>, Members, Vec<String>)> = Vec::new();
+        for &a in &g.antigens {
+            for &(d, s) in &outcomes[a].startable {
+                let series = outcomes[a].runs[d].series;
+                let key = (blend_type(series.series_type), series.series_group.as_str());
+                match startable.iter_mut().find(|(k, _, _)| *k == key) {
+                    Some((_, v, names)) => {
+                        v.push((a, s));
+                        names.push(series.name.clone());
+                    }
+                    None => startable.push((key, vec![(a, s)], vec![series.name.clone()])),
+                }
+            }
+        }
+        for (key, members, _) in &mut startable {
+            for (k, best) in &by_group {
+                if k != key {
+                    continue;
+                }
+                for &(a, b) in best {
+                    if !members.iter().any(|&(m, _)| m == a)
+                        && !outcomes[a].startable.iter().any(|&(d, _)| d == b)
+                    {
+                        members.push((a, b));
+                    }
+                }
+            }
+            members.sort_by_key(|&(a, _)| g.antigens.iter().position(|&x| x == a));
         }
         let mut forecasts: Vec<(u8, GroupForecast, Members)> = by_group
             .into_iter()
@@ -265,12 +298,24 @@ pub(crate) fn assemble(ctx: &Context<'_, '_>, mut outcomes: Vec<AntigenOutcome<'
                 (rank, f, members)
             })
             .collect();
+        for ((ty, _), members, instead_of) in startable {
+            let mut f = group_forecast(ctx, g, ty, &members, &mut outcomes);
+            f.basis = ForecastBasis::StartableNow { instead_of };
+            // After every best-series forecast: never the group's primary forecast.
+            forecasts.push((u8::MAX, f, members));
+        }
         // The primary forecast comes first; its series are the ones doses are reported from.
         forecasts.sort_by_key(|(rank, f, _)| (*rank, f.earliest));
         if let Some((_, _, members)) = forecasts.first() {
             for &(a, b) in members {
                 primary_run[a] = Some(b);
             }
+        }
+        if forecasts.is_empty() {
+            not_applicable.push(NotApplicable {
+                vaccine_group: g.name.clone(),
+                reason: not_applicable_reason(ctx, g),
+            });
         }
         let forecasts = forecasts.into_iter().map(|(_, f, _)| f);
         groups.extend(forecasts);
@@ -334,6 +379,39 @@ pub(crate) fn assemble(ctx: &Context<'_, '_>, mut outcomes: Vec<AntigenOutcome<'
         doses,
         groups,
         data_release: engine.data.version.release.clone(),
+        vaccine_groups: engine.groups.iter().map(|g| g.name.clone()).collect(),
+        not_applicable,
+    }
+}
+
+/// Why a vaccine group has no relevant patient series (Table 5-5): no series for the client's
+/// gender, else (standard series being always relevant) only risk series, whose indications the
+/// client either lacks or has outside their ages (Table 5-4).
+fn not_applicable_reason(ctx: &Context<'_, '_>, g: &crate::GroupInfo) -> NotApplicableReason {
+    let series: Vec<&crate::data::AntigenSeries> = g
+        .antigens
+        .iter()
+        .flat_map(|&a| ctx.antigens[a].series.iter())
+        .collect();
+    if series.is_empty() {
+        return NotApplicableReason::NoSeries;
+    }
+    let gender = ctx.patient.gender;
+    let for_gender: Vec<_> = series
+        .into_iter()
+        .filter(|s| s.required_gender.is_empty() || s.required_gender.contains(&gender))
+        .collect();
+    if for_gender.is_empty() {
+        return NotApplicableReason::Gender;
+    }
+    let has_indication = for_gender
+        .iter()
+        .flat_map(|s| &s.indications)
+        .any(|i| ctx.has_observation(&i.code));
+    if has_indication {
+        NotApplicableReason::IndicationNotAtThisAge
+    } else {
+        NotApplicableReason::NoIndication
     }
 }
 
@@ -390,6 +468,7 @@ fn group_forecast(
         vaccines: Vec::new(),
         following_dose: None,
         season_assumed: antigens.iter().find_map(|f| f.season_assumed),
+        basis: ForecastBasis::BestSeries,
         antigens: Vec::new(),
         trace: Vec::new(),
     };

@@ -15,9 +15,9 @@
 //! | `organize` | §4.2 organize immunization history (doses → antigen doses via the CVX map), §5 select relevant patient series |
 //! | `evaluate` | §4.4 and §6 evaluate each antigen dose against each relevant patient series (conditional skip, inadvertent vaccine, age, preferable/allowable interval, vaccine conflict, preferable/allowable vaccine, satisfy target dose, recurring doses, extraneous doses) |
 //! | `forecast` | §7 forecast: conditional skip, evidence of immunity, contraindications, forecast need, dates, validate recommendation |
-//! | `select` | §8 select best patient series (pre-filter, prioritized series per series group, scoring, best series across equivalent groups) |
+//! | `select` | §8 select best patient series (pre-filter, prioritized series per series group, scoring, best series across equivalent groups); beside a default series the patient is past the maximum age to start of, the series the patient can start now (for the rows) |
 //! | `group` | §9 vaccine-group forecasts, including multiple-antigen groups (DTaP/Tdap/Td, MMR), the vaccines that may be given ([`ForecastVaccine`]) and combination vaccines covering several due groups |
-//! | `summary` | one row per vaccine group ([`Assessment::rows`]) and the visit summary ([`Assessment::summary`]: due today, next visit) |
+//! | `summary` | one row per vaccine group ([`Assessment::rows`]; every group, with the not-applicable ones: [`Assessment::every_group`]) and the visit summary ([`Assessment::summary`]: due today, next visit) |
 //! | `trace` | typed explanation steps ([`TraceStep`], [`TraceCode`]) with their rule ids, rendered in English or Spanish |
 //! | [`cases`] | conformance harness for CSVs in the CDC test-case layout |
 //!
@@ -62,7 +62,7 @@ pub use data::{Cvx, DataSource, DataVersion, Gender, SeriesType, SupportingData}
 pub use date::{Date, Offset};
 pub use output::*;
 pub use season::AssumedSeason;
-pub use summary::{DueGroup, GroupRow, NotChosen, RowStatus, VisitSummary, Why};
+pub use summary::{DueGroup, GroupEntry, GroupRow, NotChosen, RowStatus, VisitSummary, Why};
 pub use trace::{Language, SeriesScore, SkipWhen, TraceCode};
 
 /// An administered dose as recorded for the patient.
@@ -327,7 +327,11 @@ impl Engine {
         }
         let traced = ctx.traced();
         for outcome in &mut outcomes {
-            evaluate::retrace(&traced, outcome.antigen, &mut outcome.runs, &outcome.best);
+            // The best series, and the series the rows show in place of a default series the
+            // patient is past the maximum age to start of (see `select::startable_series`).
+            let mut chosen = outcome.best.clone();
+            chosen.extend(outcome.startable.iter().map(|&(_, s)| s));
+            evaluate::retrace(&traced, outcome.antigen, &mut outcome.runs, &chosen);
         }
         group::assemble(&ctx, outcomes)
     }

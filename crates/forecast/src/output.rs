@@ -126,6 +126,35 @@ pub struct Assessment {
     pub groups: Vec<GroupForecast>,
     /// The supporting-data release the assessment was made with (e.g. `4.64`).
     pub data_release: String,
+    /// Every vaccine group of the supporting data, in its order.
+    pub vaccine_groups: Vec<String>,
+    /// The vaccine groups with no forecast because no series of theirs applies to the client,
+    /// each with the reason (see [`Assessment::every_group`]).
+    pub not_applicable: Vec<NotApplicable>,
+}
+
+/// A vaccine group no series of which applies to the client (§5: no relevant patient series).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotApplicable {
+    /// Vaccine group (supporting-data name).
+    pub vaccine_group: String,
+    /// Why.
+    pub reason: NotApplicableReason,
+}
+
+/// Why no series of a vaccine group applies to the client (Table 5-5 / Table 5-4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum NotApplicableReason {
+    /// Every series is a risk series (travel, occupation, condition) and the client has none
+    /// of their indications.
+    NoIndication,
+    /// The client has an indication of a risk series, but not at this age (outside the
+    /// indication's begin and end ages on the assessment date).
+    IndicationNotAtThisAge,
+    /// Every series is for another gender.
+    Gender,
+    /// The supporting data has no series for the group.
+    NoSeries,
 }
 
 /// Evaluation of one administered dose for each antigen it contains.
@@ -208,6 +237,25 @@ pub struct FollowingDose {
     pub recommended: Date,
 }
 
+/// What a vaccine-group forecast is made from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum ForecastBasis {
+    /// CDSi's best patient series (§8): the forecast the specification gives (and CDC's test
+    /// cases check).
+    BestSeries,
+    /// The series the client can start now. With no valid dose in a series group, Table 8-3
+    /// prioritizes the group's default series even when the client is past its maximum age to
+    /// start (the HepB infant series for an unvaccinated adult, with a past-due date in the
+    /// adult's infancy; the COVID-19 6–23 month series for a 7-year-old). This forecast is
+    /// made from the group's standard series whose ages to start include the assessment date,
+    /// scored by Table 8-11 and SELECTBEST-2; rows show it instead of the default series'
+    /// forecast, which stays in [`Assessment::groups`] (listed before this one).
+    StartableNow {
+        /// The default series (one per antigen) this forecast stands in for.
+        instead_of: Vec<String>,
+    },
+}
+
 /// Forecast for a vaccine group (§9).
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupForecast {
@@ -243,6 +291,9 @@ pub struct GroupForecast {
     /// Set when the supporting data's last season had ended on the assessment date and the
     /// season was assumed from it (moved forward by whole years): say so beside the dates.
     pub season_assumed: Option<crate::AssumedSeason>,
+    /// What the forecast is made from: CDSi's best patient series, or the series the client
+    /// can start now beside a default series the client is past the maximum age to start of.
+    pub basis: ForecastBasis,
     /// The per-antigen patient series forecasts this was built from.
     pub antigens: Vec<AntigenForecast>,
     /// Why.

@@ -15,6 +15,12 @@ pub(crate) struct AntigenOutcome<'d> {
     pub runs: Vec<SeriesRun<'d>>,
     /// Indexes into `runs`, best first by series preference.
     pub best: Vec<usize>,
+    /// (default run, startable run): for a series group with no valid doses whose prioritized
+    /// series is its default series (Table 8-3, no scorable series) although the patient is
+    /// past that series' maximum age to start, the series the patient can start now, chosen by
+    /// Table 8-11 and SELECTBEST-2 among the group's other standard series (see
+    /// [`startable_series`]). Not a best patient series: rows show it instead of the default.
+    pub startable: Vec<(usize, usize)>,
     pub trace: Vec<TraceStep>,
 }
 
@@ -88,6 +94,7 @@ pub(crate) fn select_best<'d>(
     }
     let doses = &ctx.antigen_doses[antigen];
     let mut prioritized: Vec<usize> = Vec::new();
+    let mut startable: Vec<(usize, usize)> = Vec::new();
     for (group, members) in &groups {
         // SELECTB-24 candidates.
         let all_ci = members
@@ -223,31 +230,9 @@ pub(crate) fn select_best<'d>(
                             .collect();
                         add(&mut score, award(&finish, |a, b| a < b, 1));
                     }
-                    _ => {
-                        let start: Vec<Option<Date>> =
-                            scored.iter().map(|&i| runs[i].forecast.earliest).collect();
-                        add(&mut score, award(&start, |a, b| a < b, 1));
-                        add(
-                            &mut score,
-                            comp.iter().map(|&c| if c { 1 } else { -1 }).collect(),
-                        );
-                        let pts = scored
-                            .iter()
-                            .map(|&i| if runs[i].series.product_path { -1 } else { 1 })
-                            .collect();
-                        add(&mut score, pts);
-                    }
+                    _ => add(&mut score, no_valid_doses_points(ctx, &runs, &scored)),
                 }
-                // SELECTBEST-2: highest score, then best series preference.
-                let best = scored
-                    .iter()
-                    .zip(&score)
-                    .max_by(|(&i, &si), (&j, &sj)| {
-                        si.cmp(&sj)
-                            .then(runs[j].series.preference.cmp(&runs[i].series.preference))
-                            .then(j.cmp(&i))
-                    })
-                    .map(|(&i, _)| i);
+                let best = highest_score(&runs, &scored, &score);
                 trace.push(TraceStep::new(TraceCode::SeriesScores {
                     series_group: group.to_string(),
                     scores: scored
@@ -262,6 +247,13 @@ pub(crate) fn select_best<'d>(
                 best
             }
         };
+        if let (Some(d), true) = (chosen, scorable.is_empty() && none_valid) {
+            if default == Some(d) {
+                if let Some(s) = startable_series(ctx, &runs, members, d, &candidate) {
+                    startable.push((d, s));
+                }
+            }
+        }
         if let Some(i) = chosen {
             trace.push(TraceStep::new(TraceCode::PrioritizedSeries {
                 series_group: group.to_string(),
@@ -311,11 +303,110 @@ pub(crate) fn select_best<'d>(
             series: runs[b].series.name.clone(),
         }));
     }
+    // Only for a default series that is a best patient series.
+    startable.retain(|(d, _)| best.contains(d));
     AntigenOutcome {
         antigen,
         runs,
         best,
+        startable,
         trace,
+    }
+}
+
+/// Table 8-11 points of scorable series with no valid doses: starts earliest (SELECTB-14, the
+/// earliest date of its forecast), completable (SELECTB-3), product series (SELECTB-23).
+fn no_valid_doses_points(
+    ctx: &Context<'_, '_>,
+    runs: &[SeriesRun<'_>],
+    scored: &[usize],
+) -> Vec<i32> {
+    let start: Vec<Option<Date>> = scored.iter().map(|&i| runs[i].forecast.earliest).collect();
+    let mut score = award(&start, |a, b| a < b, 1);
+    for (s, &i) in score.iter_mut().zip(scored) {
+        *s += if completable(ctx, &runs[i]) { 1 } else { -1 };
+        *s += if runs[i].series.product_path { -1 } else { 1 };
+    }
+    score
+}
+
+/// SELECTBEST-2: highest score, then best series preference.
+fn highest_score(runs: &[SeriesRun<'_>], scored: &[usize], score: &[i32]) -> Option<usize> {
+    scored
+        .iter()
+        .zip(score)
+        .max_by(|(&i, &si), (&j, &sj)| {
+            si.cmp(&sj)
+                .then(runs[j].series.preference.cmp(&runs[i].series.preference))
+                .then(j.cmp(&i))
+        })
+        .map(|(&i, _)| i)
+}
+
+/// The series of a series group the patient can start now, when the group has no valid doses
+/// and its default series `default` was prioritized only for being the default (Table 8-3, no
+/// scorable series) while the patient is on or past its maximum age to start date ("the latest
+/// age an antigen series may be started", Appendix glossary; SELECTSCORE-2 already refuses a
+/// standard series started after it). E.g. the HepB 19+ series for an unvaccinated adult
+/// rather than the infant series with a past-due date in the adult's infancy, the COVID-19
+/// 2 years+ series rather than the 6–23 month one.
+///
+/// The candidates are the group's other standard series whose minimum and maximum ages to
+/// start include the assessment date and whose forecast is still open (not aged out, not
+/// recommended, or contraindicated unless every series is); they are scored as SELECTSCORE-2
+/// would score standard series with no valid doses and no default (Table 8-11, then
+/// SELECTBEST-2), a series starting now having as its start date (SELECTB-14) its earliest date
+/// or the assessment date, whichever is later. CDSi's best patient series is unchanged: this
+/// only feeds the rows.
+fn startable_series(
+    ctx: &Context<'_, '_>,
+    runs: &[SeriesRun<'_>],
+    members: &[usize],
+    default: usize,
+    candidate: &dyn Fn(usize) -> bool,
+) -> Option<usize> {
+    let dob = ctx.dob();
+    let now = ctx.assessment;
+    let past = runs[default]
+        .series
+        .max_age_to_start
+        .is_some_and(|m| now >= dob.plus(m));
+    if !past {
+        return None;
+    }
+    let startable: Vec<usize> = members
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let s = runs[i].series;
+            i != default
+                && s.series_type == SeriesType::Standard
+                && candidate(i)
+                && !matches!(
+                    runs[i].forecast.status,
+                    SeriesStatus::AgedOut | SeriesStatus::NotRecommended
+                )
+                && s.min_age_to_start.is_none_or(|m| now >= dob.plus(m))
+                && s.max_age_to_start.is_none_or(|m| now < dob.plus(m))
+        })
+        .collect();
+    match startable.len() {
+        0 => None,
+        1 => Some(startable[0]),
+        _ => {
+            // SELECTB-14's start date of a series started now: its earliest date, or the
+            // assessment date when that is past (every candidate can start today, none before).
+            let start: Vec<Option<Date>> = startable
+                .iter()
+                .map(|&i| runs[i].forecast.earliest.map(|e| e.max(now)))
+                .collect();
+            let mut score = award(&start, |a, b| a < b, 1);
+            for (s, &i) in score.iter_mut().zip(&startable) {
+                *s += if completable(ctx, &runs[i]) { 1 } else { -1 };
+                *s += if runs[i].series.product_path { -1 } else { 1 };
+            }
+            highest_score(runs, &startable, &score)
+        }
     }
 }
 

@@ -16,13 +16,26 @@
 //!    open series the client will reach later in life is the row instead, as
 //!    [`RowStatus::NotYetEligible`] with the date it starts (RSV from 75 for an adult, zoster
 //!    from 50 for a child): the client has nothing to do now, and the host can fold it away.
+//! 4. With no valid dose in a series group, CDSi prioritizes the group's default series even
+//!    when the client is past its maximum age to start (Table 8-3): the HepB infant series for
+//!    an unvaccinated adult, past due a month after birth; the COVID-19 6–23 month series for
+//!    a 7-year-old. The engine then also forecasts from the series the client can start now
+//!    ([`ForecastBasis::StartableNow`], chosen by Table 8-11 among the group's standard series
+//!    whose ages to start include the assessment date), and the row shows that one; the
+//!    default series' forecast, which CDC's test cases check, is kept as
+//!    [`NotChosen::PastMaximumAgeToStart`].
+//!
+//! A vaccine group none of whose series applies (only risk series, the client has none of
+//! their indications) has no row: [`Assessment::every_group`] lists it as not applicable,
+//! with the reason ([`crate::NotApplicableReason`]).
 
 use serde::Serialize;
 
 use crate::data::{Cvx, SeriesType};
 use crate::date::Date;
 use crate::output::{
-    Assessment, ForecastReason, ForecastVaccine, GroupForecast, SeriesStatus, SharedDecision,
+    Assessment, ForecastBasis, ForecastReason, ForecastVaccine, GroupForecast, NotApplicable,
+    SeriesStatus, SharedDecision,
 };
 use crate::season::AssumedSeason;
 
@@ -94,6 +107,29 @@ pub struct GroupRow {
     pub reasons: Vec<ForecastReason>,
     /// Why this row says what it says, as typed steps.
     pub why: Vec<Why>,
+    /// What the chosen forecast is made from (CDSi's best series, or the series the client can
+    /// start now in place of a default series past its maximum age to start).
+    pub basis: ForecastBasis,
+}
+
+/// A vaccine group as the clinic reads it: its row, or why no series of it applies.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind")]
+pub enum GroupEntry {
+    /// The group has a forecast: its row.
+    Row(Box<GroupRow>),
+    /// No series of the group applies to the client.
+    NotApplicable(NotApplicable),
+}
+
+impl GroupEntry {
+    /// The vaccine group.
+    pub fn vaccine_group(&self) -> &str {
+        match self {
+            GroupEntry::Row(r) => &r.vaccine_group,
+            GroupEntry::NotApplicable(n) => &n.vaccine_group,
+        }
+    }
 }
 
 /// A typed explanation step for a row (render it in the user's language).
@@ -147,6 +183,13 @@ pub enum Why {
     SeasonAssumed(AssumedSeason),
     /// A shared clinical decision-making recommendation.
     SharedDecision(SharedDecision),
+    /// The row is made from the series the client can start now, because the client is past
+    /// the maximum age to start of the series group's default series (CDSi's best series with
+    /// no valid dose, kept as [`Why::OtherSeries`]).
+    StartableNow {
+        /// The default series (one per antigen) it stands in for.
+        instead_of: Vec<String>,
+    },
 }
 
 /// Why a forecast of the group is not the row.
@@ -156,6 +199,9 @@ pub enum NotChosen {
     StartsLater,
     /// The chosen forecast ranks first (status, then risk before standard, then date).
     LowerRank,
+    /// CDSi's default series, prioritized with no valid dose although the client is past its
+    /// maximum age to start: the row shows the series the client can start now instead.
+    PastMaximumAgeToStart,
 }
 
 fn status_rank(s: SeriesStatus) -> u8 {
@@ -203,6 +249,26 @@ impl Assessment {
         names.into_iter().map(|n| self.row(n, at)).collect()
     }
 
+    /// Every vaccine group of the supporting data, in its order: the group's row (as
+    /// [`Assessment::rows`]) or, when no series of the group applies to the client, why not.
+    pub fn every_group(&self) -> Vec<GroupEntry> {
+        let mut rows = self.rows().into_iter().peekable();
+        let mut out = Vec::new();
+        for name in &self.vaccine_groups {
+            if let Some(n) = self
+                .not_applicable
+                .iter()
+                .find(|n| n.vaccine_group == *name)
+            {
+                out.push(GroupEntry::NotApplicable(n.clone()));
+            } else if let Some(r) = rows.next_if(|r| r.vaccine_group == *name) {
+                out.push(GroupEntry::Row(Box::new(r)));
+            }
+        }
+        out.extend(rows.map(|r| GroupEntry::Row(Box::new(r))));
+        out
+    }
+
     /// The row of one vaccine group, `None` when the group has no forecast.
     pub fn row_for(&self, vaccine_group: &str) -> Option<GroupRow> {
         self.groups
@@ -215,6 +281,21 @@ impl Assessment {
         let members: Vec<usize> = (0..self.groups.len())
             .filter(|&i| self.groups[i].vaccine_group == name)
             .collect();
+        // A default series past its maximum age to start gives way to the forecast made from
+        // the series the client can start now (ForecastBasis::StartableNow).
+        let replaced = |i: usize| {
+            let g = &self.groups[i];
+            g.basis == ForecastBasis::BestSeries
+                && members.iter().any(|&j| match &self.groups[j].basis {
+                    ForecastBasis::StartableNow { instead_of } => {
+                        self.groups[j].series_type == g.series_type
+                            && instead_of
+                                .iter()
+                                .all(|s| g.antigens.iter().any(|a| a.series == *s))
+                    }
+                    ForecastBasis::BestSeries => false,
+                })
+        };
         let key = |i: usize| {
             let g = &self.groups[i];
             (
@@ -227,12 +308,12 @@ impl Assessment {
         let now = members
             .iter()
             .copied()
-            .filter(|&i| applies_now(&self.groups[i], at))
+            .filter(|&i| !replaced(i) && applies_now(&self.groups[i], at))
             .min_by_key(|&i| key(i));
         let later = members
             .iter()
             .copied()
-            .filter(|&i| !applies_now(&self.groups[i], at))
+            .filter(|&i| !replaced(i) && !applies_now(&self.groups[i], at))
             .min_by_key(|&i| key(i));
         let settled_for_now = |i: usize| {
             matches!(
@@ -311,6 +392,11 @@ impl Assessment {
         if shared_decision != SharedDecision::No {
             why.push(Why::SharedDecision(shared_decision));
         }
+        if let ForecastBasis::StartableNow { instead_of } = &g.basis {
+            why.push(Why::StartableNow {
+                instead_of: instead_of.clone(),
+            });
+        }
         for &i in members.iter().filter(|&&i| i != chosen) {
             let o = &self.groups[i];
             why.push(Why::OtherSeries {
@@ -319,7 +405,9 @@ impl Assessment {
                 series_type: o.series_type,
                 status: o.status,
                 earliest: o.earliest,
-                because: if starts_at_age(o, at).is_some() {
+                because: if replaced(i) {
+                    NotChosen::PastMaximumAgeToStart
+                } else if starts_at_age(o, at).is_some() {
                     NotChosen::StartsLater
                 } else {
                     NotChosen::LowerRank
@@ -346,6 +434,7 @@ impl Assessment {
             vaccines: g.vaccines.clone(),
             reasons: g.reason_codes.clone(),
             why,
+            basis: g.basis.clone(),
         }
     }
 }
