@@ -90,10 +90,13 @@ pub async fn run(args: ForecastArgs) -> anyhow::Result<()> {
     println!();
     for g in &assessment.groups {
         let show = |d: Option<Date>| d.map_or("-".to_string(), |d| d.to_string());
+        // A group may have two forecasts: CDSi's best series and, when that is a default series
+        // the client is past the age to start, the series the client can start now.
         println!(
-            "{:<16} {:?}  dose {}  earliest {}  recommended {}  past due {}",
+            "{:<16} {:?} ({:?})  dose {}  earliest {}  recommended {}  past due {}",
             g.vaccine_group,
             g.status,
+            g.basis,
             g.forecast_dose_number
                 .map_or("-".to_string(), |n| n.to_string()),
             show(g.earliest),
