@@ -13,7 +13,7 @@ use shotbook_core::ids::ClientId;
 use std::sync::atomic::AtomicBool;
 
 use shotbook_core::matching::dedup::{deduplicate, DedupOptions};
-use shotbook_core::matching::{Dob, PersonRecord, Sex, DEFAULT_THRESHOLD};
+use shotbook_core::matching::DEFAULT_THRESHOLD;
 use shotbook_core::permission::Permission;
 use shotbook_core::session::{Grant, Session};
 use shotbook_core::ValidationError;
@@ -95,25 +95,7 @@ pub(crate) async fn likely_matches(
     personal: &Personal,
     address: &Address,
 ) -> AppResult<Vec<Found>> {
-    let optional = |n: &Option<shotbook_core::person::PersonName>| {
-        n.as_ref()
-            .map(|n| n.as_str().to_owned())
-            .unwrap_or_default()
-    };
-    let query = PersonRecord {
-        given: personal.first_name.as_str().into(),
-        middle: optional(&personal.middle_name),
-        family: personal.last_name.as_str().into(),
-        dob: Dob::parse_digits(&personal.date_of_birth.date().iso(), false),
-        sex: Sex::parse(personal.gender.code()),
-        mother_maiden: optional(&personal.mother_maiden_name),
-        zip: address
-            .zip
-            .as_ref()
-            .map(|z| z.as_str().chars().take(5).collect())
-            .unwrap_or_default(),
-        street: address.line1.clone().unwrap_or_default(),
-    };
+    let query = shotbook_core::demographics::person_record(personal, address);
     // A few more than shown: merged-away records are dropped below. A record found through
     // its guardian's name is another person (the child of someone with this name and date).
     let matches: Vec<_> = match_index::smart_search(

@@ -88,6 +88,9 @@ pub enum AuditAction {
     /// A client's record was sent to a workstation's replica by sync (a snapshot or a pulled
     /// change); the detail names the workstation's node and how.
     ReplicateClient,
+    /// A message from another system (an EHR's HL7 VXU …) was received; the detail names the
+    /// sender, the message's control ID and what became of it (never a name or a birth date).
+    InterfaceMessage,
 }
 
 impl AuditAction {
@@ -129,6 +132,7 @@ impl AuditAction {
             AuditAction::PasswordReset => "password_reset",
             AuditAction::ConsentGrantedElsewhere => "consent_granted_elsewhere",
             AuditAction::ReplicateClient => "replicate_client",
+            AuditAction::InterfaceMessage => "interface_message",
         }
     }
 }

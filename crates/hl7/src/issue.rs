@@ -463,6 +463,16 @@ problems! {
     QueryBirthDateInvalid = "qpd.birth_date.invalid", DataType, Some(A::InvalidDate), Error;
     /// RCP-2 not a count of records; the default (20) is used.
     QueryLimitInvalid = "rcp.quantity.invalid", DataType, Some(A::InvalidValue), Warning;
+
+    // What the registry made of the message (its use cases, after the checks above).
+    /// A patient field the registry's rules refuse (the demographics form's rules).
+    PatientRefused = "registry.patient.invalid", DataType, Some(A::InvalidValue), Error;
+    /// A vaccination the registry's rules refused (consent, entry rules, permission).
+    VaccinationRefused = "registry.vaccination.refused", DataType, Some(A::IllogicalValue), Error;
+    /// The registry already holds this vaccination for the patient; not recorded again.
+    VaccinationDuplicate = "registry.vaccination.duplicate", Accepted, Some(A::DataIgnored), Information;
+    /// The patient was added as a new record; possible matches wait for review.
+    PatientQueuedForReview = "registry.patient.review", Accepted, None, Information;
 }
 
 /// One problem found in one message, ready for an ERR segment.

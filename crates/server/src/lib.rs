@@ -24,6 +24,7 @@ pub mod auth;
 pub mod clients;
 pub mod demo;
 pub mod error;
+pub mod hl7;
 pub mod mail;
 pub mod metrics;
 pub mod openapi;
@@ -126,6 +127,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/clients/search/basic", post(search::basic))
         .route("/v1/clients/search/smart", post(search::smart))
         .route("/v1/clients/search/quick", post(search::quick))
+        .route(
+            "/v1/hl7/vxu",
+            post(hl7::vxu).layer(axum::extract::DefaultBodyLimit::max(hl7::MAX_MESSAGE_BYTES)),
+        )
         .route("/v1/sync/status", get(sync::status))
         .route("/v1/sync/pull", post(sync::pull))
         .route("/v1/sync/snapshot", post(sync::snapshot))

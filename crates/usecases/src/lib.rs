@@ -36,6 +36,7 @@ pub mod duplicates;
 mod error;
 pub mod forecast_input;
 pub mod immunizations;
+pub mod interface;
 pub mod memory;
 pub mod ports;
 pub mod scope;

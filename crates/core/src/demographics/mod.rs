@@ -749,5 +749,29 @@ pub struct NewClientEntry {
     pub consent: ConsentEntry,
 }
 
+/// The person Smart search compares, from a client's personal information and address (the
+/// five-digit ZIP, the first street line).
+pub fn person_record(personal: &Personal, address: &Address) -> crate::matching::PersonRecord {
+    let optional = |n: &Option<PersonName>| {
+        n.as_ref()
+            .map(|n| n.as_str().to_owned())
+            .unwrap_or_default()
+    };
+    crate::matching::PersonRecord {
+        given: personal.first_name.as_str().into(),
+        middle: optional(&personal.middle_name),
+        family: personal.last_name.as_str().into(),
+        dob: crate::matching::Dob::parse_digits(&personal.date_of_birth.date().iso(), false),
+        sex: crate::matching::Sex::parse(personal.gender.code()),
+        mother_maiden: optional(&personal.mother_maiden_name),
+        zip: address
+            .zip
+            .as_ref()
+            .map(|z| z.as_str().chars().take(5).collect())
+            .unwrap_or_default(),
+        street: address.line1.clone().unwrap_or_default(),
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,290 @@
+//! HL7 v2.5.1 over HTTPS POST: an EHR's VXU^V04 (Z22) filed through the same use cases as a
+//! clinic's screens ([`shotbook_usecases::interface`]), answered by an ACK^V04 (Z23).
+//!
+//! The sender signs in as its organization's interface account (the bearer token of any user
+//! with `add_immunizations`); its MSH-4 names it in every audit event (`interface:<MSH-4>`).
+//! The body is the message itself (`application/hl7-v2`, ER7, UTF-8, at most 4 MiB); the
+//! answer is always an ACK (content problems are in its ERR segments, never an HTTP error),
+//! except when the token is missing or the role may not report doses (401/403, JSON), or the
+//! registry could not store what it accepted (500: send the message again; doses already
+//! recorded are then found already recorded, never twice).
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+use shotbook_core::consent::{ConsentMethod, ConsentStatus};
+use shotbook_core::date::UsDate;
+use shotbook_core::demographics::{
+    person_record, Address, ConsentEntry, NewClientEntry, Personal, ResponsiblePerson,
+};
+use shotbook_core::error::IssueCollector;
+use shotbook_core::ids::ClientId;
+use shotbook_hl7::ack::{ack_code, build_ack, ResponseContext};
+use shotbook_hl7::codes::CodeSets;
+use shotbook_hl7::header::Hd;
+use shotbook_hl7::issue::{Hl7Issue, Location, Problem, Severity};
+use shotbook_hl7::mapping::{CoreDose, GuardianForm, PatientForm};
+use shotbook_hl7::vxu::{receive_vxu, sort_issues, Received, Vxu};
+use shotbook_usecases::interface::{self, DoseFate, Filed, Report, ReportedDose};
+use shotbook_usecases::{need, Permit, UseCaseError, Via};
+use time::Date;
+
+use crate::auth::Authenticated;
+use crate::error::{ApiResult, ErrorBody};
+use crate::AppState;
+
+/// Largest message accepted (CDC's SOAP interface allows 4 MiB; so does this one).
+pub const MAX_MESSAGE_BYTES: usize = 4 * 1024 * 1024;
+
+/// The media type of an ER7 message.
+const HL7_MEDIA_TYPE: &str = "application/hl7-v2; charset=utf-8";
+
+/// `POST /v1/hl7/vxu`: one VXU^V04 in, its ACK^V04 out.
+#[utoipa::path(post, path = "/v1/hl7/vxu", tag = "hl7", security(("bearer" = [])),
+    request_body(content = String, content_type = "application/hl7-v2",
+        description = "One VXU^V04 message (CDC IG 1.5, Z22), ER7, UTF-8, at most 4 MiB"),
+    responses(
+        (status = 200, description = "ACK^V04 (Z23): MSA-1 AA, AE (see ERR: an error rejects the message or one vaccination; warnings and information accept) or AR (unsupported type, event, processing ID, version, size)", content_type = "application/hl7-v2", body = String),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 403, description = "`forbidden`: the role may not report doses", body = ErrorBody),
+        (status = 500, description = "The registry could not store the message: send it again", body = ErrorBody),
+    ))]
+pub async fn vxu(
+    State(state): State<AppState>,
+    who: Authenticated,
+    body: Bytes,
+) -> ApiResult<Response> {
+    // Refused before anything is read when the role may not report doses.
+    Permit::<need::AddImmunizations>::check(who.actor.clone())?;
+    let clock = state.clock.as_ref();
+    let today = clock.today();
+    let mut received = receive_vxu(&body, today, CodeSets::embedded());
+    let sender = received
+        .header
+        .as_ref()
+        .map(|h| h.sending_facility.namespace.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "unnamed sender".into());
+    let mut actor = who.actor;
+    actor.via = Via::Interface {
+        sender: sender.clone(),
+    };
+    let permit = Permit::<need::AddImmunizations>::check(actor)?;
+
+    let mut filed: Option<ClientId> = None;
+    let mut counts = Counts::default();
+    if let (false, Some(vxu)) = (received.message_rejected(), received.vxu.clone()) {
+        match report_of(&vxu, &received, today) {
+            Err(issues) => received.issues.extend(issues),
+            Ok((warnings, report, indexes)) => {
+                received.issues.extend(warnings);
+                let outcome =
+                    interface::receive_report(&state.registry, &permit, clock, report).await?;
+                filed = Some(outcome.filed.client());
+                if let Filed::New {
+                    possible_duplicates,
+                    ..
+                } = outcome.filed
+                {
+                    counts.new_client = true;
+                    if possible_duplicates > 0 {
+                        received.issues.push(Hl7Issue::new(
+                            Problem::PatientQueuedForReview,
+                            Some(Location::segment("PID", 1)),
+                            format!(
+                                "Added as a new patient; {possible_duplicates} possible match(es) wait for review by the registry."
+                            ),
+                        ));
+                    }
+                }
+                for (fate, index) in outcome.doses.iter().zip(indexes) {
+                    let rxa = Some(Location::segment("RXA", index as u32 + 1));
+                    match fate {
+                        DoseFate::Recorded(_) => counts.recorded += 1,
+                        DoseFate::AlreadyRecorded(_) => {
+                            counts.duplicate += 1;
+                            received.issues.push(
+                                Hl7Issue::new(
+                                    Problem::VaccinationDuplicate,
+                                    rxa,
+                                    "The registry already holds this vaccination for the patient; not recorded again.",
+                                )
+                                .for_vaccination(index),
+                            );
+                        }
+                        DoseFate::Refused(why) => {
+                            counts.refused += 1;
+                            received.issues.push(
+                                Hl7Issue::new(Problem::VaccinationRefused, rxa, refusal_text(why))
+                                    .for_vaccination(index),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    sort_issues(&mut received.issues);
+    let control_id = uuid::Uuid::now_v7().simple().to_string();
+    let ack = build_ack(
+        received.header.as_ref(),
+        &received.issues,
+        &ResponseContext {
+            now: clock.now(),
+            control_id: control_id.clone(),
+            registry_application: Hd {
+                namespace: "SHOTBOOK".into(),
+                ..Hd::default()
+            },
+            registry_facility: Hd {
+                namespace: format!("{}IIS", permit.actor().state),
+                ..Hd::default()
+            },
+        },
+    );
+    let incoming_id = received
+        .header
+        .as_ref()
+        .map(|h| h.control_id.as_str())
+        .unwrap_or("");
+    interface::audit_message(
+        &state.registry,
+        &permit,
+        clock,
+        filed,
+        format!(
+            "VXU {incoming_id} from {sender} answered {} (ACK {control_id}): {}{} recorded, {} already held, {} refused, {} issue(s)",
+            ack_code(&received.issues).code(),
+            if counts.new_client { "new patient; " } else { "" },
+            counts.recorded,
+            counts.duplicate,
+            counts.refused,
+            received.issues.len()
+        ),
+    )
+    .await?;
+    Ok(([(CONTENT_TYPE, HL7_MEDIA_TYPE)], ack).into_response())
+}
+
+#[derive(Default)]
+struct Counts {
+    new_client: bool,
+    recorded: usize,
+    duplicate: usize,
+    refused: usize,
+}
+
+/// ERR-8 for a refused vaccination: the rule's code and sentence (never the patient's name or
+/// birth date; the use cases' messages name fields, not values, for exactly this reason).
+fn refusal_text(why: &UseCaseError) -> String {
+    match why {
+        UseCaseError::Invalid(v) => v
+            .issues
+            .iter()
+            .map(|i| i.message.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        UseCaseError::ConsentRestricted(r) => format!(
+            "The patient's record is restricted ({}): record the patient's consent first.",
+            r.code()
+        ),
+        UseCaseError::Forbidden { permission } => {
+            format!("Refused by the registry's rules ({permission}).")
+        }
+        UseCaseError::NotFound(what) => format!("Refused: no such {what} in the registry."),
+        UseCaseError::Conflict(reason) => format!("Refused: {reason}"),
+        UseCaseError::SignInRefused(_) | UseCaseError::Storage(_) => {
+            "Refused by the registry.".into()
+        }
+    }
+}
+
+/// The report the use case files, with the message index of each dose; or the patient's
+/// problems, which reject the message (a patient the registry cannot record takes no dose).
+fn report_of(
+    vxu: &Vxu,
+    received: &Received,
+    today: Date,
+) -> Result<(Vec<Hl7Issue>, Report, Vec<usize>), Vec<Hl7Issue>> {
+    let pid = || Some(Location::segment("PID", 1));
+    let Some(patient) = vxu.patient.as_ref() else {
+        return Err(Vec::new()); // `pid.missing` already rejects the message
+    };
+    let form = PatientForm::of(patient);
+    let explained = |e: shotbook_core::ValidationError, severity: Severity| -> Vec<Hl7Issue> {
+        e.issues
+            .into_iter()
+            .map(|i| {
+                Hl7Issue::new(
+                    Problem::PatientRefused,
+                    pid(),
+                    format!("Patient field {}: {}", i.field, i.message),
+                )
+                .with_severity(severity)
+            })
+            .collect()
+    };
+    let mut issues = IssueCollector::new();
+    let personal = Personal::parse(form.personal_input(), today, &mut issues);
+    let personal = match (issues.finish(), personal) {
+        (Ok(()), Some(personal)) => personal,
+        (Err(e), _) => return Err(explained(e, Severity::Error)),
+        (Ok(()), None) => return Err(Vec::new()),
+    };
+    // An address the registry's rules refuse is left out with a warning (MQE weighs address
+    // problems, it never rejects a patient for them); the doses still count.
+    let mut address_issues = IssueCollector::new();
+    let parsed = Address::parse("address.", form.address_input(), &mut address_issues);
+    let (address, address_warnings) = match address_issues.finish() {
+        Ok(()) => (parsed, Vec::new()),
+        Err(e) => (
+            Address::parse("address.", Default::default(), &mut IssueCollector::new()),
+            explained(e, Severity::Warning),
+        ),
+    };
+    // A guardian the registry cannot read is left out, not a reason to refuse the child's doses.
+    let guardian = vxu.guardians.first().and_then(|g| {
+        let form = GuardianForm::of(g);
+        let mut own = IssueCollector::new();
+        ResponsiblePerson::parse("guardian.", form.input(), &mut own)
+            .filter(|_| own.finish().is_ok())
+    });
+    let signal = vxu.preferences.as_ref().and_then(|p| p.consent_signal());
+    // An opt-in registry: without PD1-12 "N" (do not protect) the sender has not said the
+    // patient agreed to share, so the record is the sender's own until consent is recorded.
+    let consent = ConsentEntry {
+        status: signal.map_or(ConsentStatus::NotGranted, |s| s.status),
+        effective_on: UsDate::from_date(signal.and_then(|s| s.since).unwrap_or(today).min(today)),
+        method: ConsentMethod::Verbal,
+        given_by: None,
+    };
+    let person = person_record(&personal, &address);
+    let mut indexes = Vec::new();
+    let mut doses = Vec::new();
+    for v in received.accepted_vaccinations() {
+        // The client is the use case's to find; the placeholder is replaced before recording.
+        let Some(dose) = v.to_core(ClientId::new()) else {
+            continue; // refusals, not-administered and deletions record no dose
+        };
+        indexes.push(v.index);
+        doses.push(match dose {
+            CoreDose::Administered(d) => ReportedDose::Administered(d),
+            CoreDose::Historical(d) => ReportedDose::Historical(d),
+        });
+    }
+    Ok((
+        address_warnings,
+        Report {
+            patient: NewClientEntry {
+                personal,
+                address,
+                guardian,
+                consent,
+            },
+            person,
+            doses,
+        },
+        indexes,
+    ))
+}

@@ -1,0 +1,261 @@
+//! HL7 v2.5.1 over HTTPS against real PostgreSQL: NIST's VXU samples filed through the use
+//! cases (a new patient, then the same message again matched to her with no dose twice), the
+//! ACK's MSA and ERR segments, refusals by role, and every message audited with its sender.
+
+mod common;
+
+use serde_json::Value;
+use shotbook_server_store::test_database::TestDatabase;
+use shotbook_server_store::{sqlx, PgRegistry};
+use shotbook_synth::demo::DEMO_PASSWORD;
+use time::OffsetDateTime;
+
+use common::{sign_in_body, Device, Server};
+
+const IZ_AD_2_1: &str = "../../../shared/data/hl7/01-vxu-z22-nist-iz-ad-2.1.hl7";
+const IZ_001: &str = "../../../shared/data/hl7/02-vxu-nist-iz-001-child.hl7";
+
+fn sample(path: &str) -> String {
+    let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
+}
+
+async fn demo() -> TestDatabase {
+    let db = TestDatabase::create("hl7-api").await.unwrap();
+    shotbook_server::demo::seed(db.registry(), OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    db
+}
+
+async fn access_token(server: &Server, org: &str, username: &str) -> String {
+    let body = sign_in_body(org, username, DEMO_PASSWORD, &Device::new());
+    let (status, tokens) = server.post("/v1/sign-in", None, &body).await;
+    assert_eq!(status, 200, "{tokens}");
+    tokens["accessToken"].as_str().unwrap().to_string()
+}
+
+/// POSTs `message`; the status, content type and body.
+async fn send(server: &Server, token: Option<&str>, message: &str) -> (u16, String, String) {
+    let mut request = server
+        .client
+        .post(format!("{}/v1/hl7/vxu", server.base))
+        .header("content-type", "application/hl7-v2")
+        .body(message.to_string());
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (status, content_type, response.text().await.unwrap())
+}
+
+/// The ACK's segments, fields split.
+fn segments(ack: &str) -> Vec<Vec<String>> {
+    ack.split('\r')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.split('|').map(str::to_string).collect())
+        .collect()
+}
+
+fn msa(ack: &str) -> (String, String) {
+    let msa = segments(ack)
+        .into_iter()
+        .find(|s| s[0] == "MSA")
+        .expect("an MSA segment");
+    (msa[1].clone(), msa.get(2).cloned().unwrap_or_default())
+}
+
+/// ERR-8 texts by ERR-4 severity … and the (ERR-2 segment, ERR-4) of each ERR.
+fn errs(ack: &str) -> Vec<(String, String, String)> {
+    segments(ack)
+        .into_iter()
+        .filter(|s| s[0] == "ERR")
+        .map(|s| {
+            (
+                s.get(2).cloned().unwrap_or_default(),
+                s.get(4).cloned().unwrap_or_default(),
+                s.get(8).cloned().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+async fn clients_named(registry: &PgRegistry, last: &str) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "SELECT id::text, consent_status FROM clients WHERE last_name = $1 AND merged_into IS NULL",
+    )
+    .bind(last)
+    .fetch_all(registry.pool())
+    .await
+    .unwrap()
+}
+
+async fn doses_of(registry: &PgRegistry, client: &str) -> Vec<(String, String, String)> {
+    sqlx::query_as(
+        "SELECT cvx, administered_on::text, source FROM immunizations
+         WHERE client_id = $1::uuid AND status = 'completed' ORDER BY administered_on",
+    )
+    .bind(client)
+    .fetch_all(registry.pool())
+    .await
+    .unwrap()
+}
+
+async fn interface_audits(registry: &PgRegistry) -> Vec<(String, Option<String>, String)> {
+    sqlx::query_as(
+        "SELECT workstation, client_id::text, detail FROM audit_log
+         WHERE action = 'interface_message' ORDER BY seq",
+    )
+    .fetch_all(registry.pool())
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_vxu_files_a_new_patient_and_the_same_message_again_records_no_dose_twice() {
+    let db = demo().await;
+    let registry = db.registry().clone();
+    let server = Server::start(registry.clone()).await;
+    let token = access_token(&server, "MT0001", "mt.records").await;
+    let message = sample(IZ_AD_2_1);
+
+    let (status, content_type, ack) = send(&server, Some(&token), &message).await;
+    assert_eq!(status, 200, "{ack}");
+    assert!(
+        content_type.starts_with("application/hl7-v2"),
+        "{content_type}"
+    );
+    assert!(ack.starts_with("MSH|^~\\&|"), "{ack}");
+    let (code, control) = msa(&ack);
+    assert_eq!(control, "NIST-IZ-AD-2.1_Send_V04_Z22");
+    assert!(
+        errs(&ack).iter().all(|(_, severity, _)| severity != "E"),
+        "nothing refused: {:?}",
+        errs(&ack)
+    );
+    assert!(code == "AA" || code == "AE", "{code}: {ack}");
+    let msh = &segments(&ack)[0];
+    assert_eq!(msh[8], "ACK^V04^ACK");
+    assert_eq!(msh[20], "Z23^CDCPHINVS");
+
+    // One new client, consent from PD1-12 "N" (do not protect), three doses: the Td given
+    // (NDC 49281-0215-88 → CVX 113) and two historical influenza doses.
+    let wong = clients_named(&registry, "Wong").await;
+    assert_eq!(wong.len(), 1, "{wong:?}");
+    let (client, consent) = &wong[0];
+    assert_eq!(consent, "granted");
+    let doses = doses_of(&registry, client).await;
+    assert_eq!(
+        doses,
+        vec![
+            ("88".into(), "2013-11-12".into(), "historical".into()),
+            ("88".into(), "2014-10-12".into(), "historical".into()),
+            ("113".into(), "2015-06-24".into(), "administered".into()),
+        ]
+    );
+
+    // The EHR did not see the ACK and sends the message again: the same patient, found by
+    // Smart search; every dose already held, reported as information.
+    let (status, _, again) = send(&server, Some(&token), &message).await;
+    assert_eq!(status, 200);
+    assert_eq!(msa(&again).0, "AA", "{again}");
+    let duplicates: Vec<_> = errs(&again)
+        .into_iter()
+        .filter(|(segment, _, _)| segment.starts_with("RXA"))
+        .collect();
+    assert_eq!(duplicates.len(), 3, "{again}");
+    assert!(duplicates.iter().all(|(_, severity, _)| severity == "I"));
+    assert_eq!(clients_named(&registry, "Wong").await.len(), 1);
+    assert_eq!(doses_of(&registry, client).await.len(), 3);
+
+    // Both messages audited with their sender; the patient's name never in the detail.
+    let audits = interface_audits(&registry).await;
+    assert_eq!(audits.len(), 2, "{audits:?}");
+    for (place, filed, detail) in &audits {
+        assert_eq!(place, "interface:NISTEHRFAC");
+        assert_eq!(filed.as_deref(), Some(client.as_str()));
+        assert!(detail.contains("NIST-IZ-AD-2.1_Send_V04_Z22"), "{detail}");
+        assert!(
+            !detail.contains("Wong") && !detail.contains("Elise"),
+            "{detail}"
+        );
+    }
+    assert!(
+        audits[0].2.contains("new patient; 3 recorded"),
+        "{}",
+        audits[0].2
+    );
+    assert!(
+        audits[1].2.contains("0 recorded, 3 already held"),
+        "{}",
+        audits[1].2
+    );
+}
+
+#[tokio::test]
+async fn content_problems_are_answered_in_the_ack_and_roles_that_record_no_dose_are_refused() {
+    let db = demo().await;
+    let registry = db.registry().clone();
+    let server = Server::start(registry.clone()).await;
+    let token = access_token(&server, "TX0001", "tx.provider").await;
+
+    // Not HL7 at all: an ACK saying so, audited.
+    let (status, _, ack) = send(&server, Some(&token), "hello").await;
+    assert_eq!(status, 200);
+    assert_eq!(msa(&ack).0, "AE", "{ack}");
+    assert!(!errs(&ack).is_empty());
+
+    // Another message type: AR (unsupported), nothing stored.
+    let query = sample("../../../shared/data/hl7/03-qbp-z44-cdc-ig-example.hl7");
+    let (status, _, ack) = send(&server, Some(&token), &query).await;
+    assert_eq!(status, 200);
+    assert_eq!(msa(&ack).0, "AR", "{ack}");
+
+    // A patient without a last name: the message is rejected, no client, no dose.
+    let nameless = sample(IZ_001).replace("Snow^Madelynn^Ainsley", "^Madelynn^Ainsley");
+    let (_, _, ack) = send(&server, Some(&token), &nameless).await;
+    assert_eq!(msa(&ack).0, "AE", "{ack}");
+    assert!(errs(&ack).iter().any(|(_, severity, _)| severity == "E"));
+    let (count,): (i64,) =
+        sqlx::query_as("SELECT count(*) FROM clients WHERE first_name = 'Madelynn'")
+            .fetch_one(registry.pool())
+            .await
+            .unwrap();
+    assert_eq!(count, 0);
+
+    // The child's message as sent: filed, her mother as guardian, consent not granted (no
+    // PD1-12), the influenza dose recorded.
+    let (_, _, ack) = send(&server, Some(&token), &sample(IZ_001)).await;
+    assert!(
+        errs(&ack).iter().all(|(_, severity, _)| severity != "E"),
+        "{ack}"
+    );
+    let snow = clients_named(&registry, "Snow").await;
+    assert_eq!(snow.len(), 1);
+    assert_eq!(snow[0].1, "not_granted");
+    assert_eq!(
+        doses_of(&registry, &snow[0].0).await,
+        vec![("140".into(), "2012-08-14".into(), "administered".into())]
+    );
+    assert_eq!(interface_audits(&registry).await.len(), 4);
+
+    // Roles that record no dose, and no token at all.
+    for (org, user) in [("TXSCH1", "tx.school"), ("MT0001", "mt.readonly")] {
+        let other = access_token(&server, org, user).await;
+        let (status, _, body) = send(&server, Some(&other), &sample(IZ_001)).await;
+        let body: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            (status, &body["permission"]),
+            (403, &serde_json::json!("add_immunizations"))
+        );
+    }
+    let (status, _, _) = send(&server, None, &sample(IZ_001)).await;
+    assert_eq!(status, 401);
+    assert_eq!(interface_audits(&registry).await.len(), 4);
+}
