@@ -651,3 +651,44 @@ impl FromRequestParts<AppState> for Authenticated {
         Ok(Self { actor, claims })
     }
 }
+
+/// Credentials carried in an interface message (the CDC SOAP envelope's username, password and
+/// facility ID) → the actor, through the same sign-in ladder as every other door (failures
+/// count, a locked or inactive account is refused, every answer audited at
+/// `interface:<facility>`). An account whose password must change first is refused: an
+/// interface cannot choose one.
+pub(crate) async fn interface_sign_in(
+    state: &AppState,
+    organization_code: String,
+    username: String,
+    password: String,
+) -> ApiResult<Actor> {
+    let place = Via::Interface {
+        sender: organization_code.trim().chars().take(40).collect(),
+    };
+    let accepted = check_credentials(
+        &state.registry,
+        &ServerSignIn(state),
+        SignInAttempt {
+            organization_code,
+            username,
+            password,
+            captcha: CaptchaAnswer::None,
+        },
+        &place,
+        state.clock.now(),
+    )
+    .await?;
+    if accepted.must_change_password {
+        return Err(ApiError::Unauthenticated("password_change_required"));
+    }
+    let mut actor = member(
+        state,
+        accepted.user_id,
+        accepted.organization_id,
+        Uuid::nil(),
+    )
+    .await?;
+    actor.via = place;
+    Ok(actor)
+}

@@ -27,7 +27,7 @@ use shotbook_hl7::issue::{Hl7Issue, Location, Problem, Severity};
 use shotbook_hl7::mapping::{CoreDose, GuardianForm, PatientForm};
 use shotbook_hl7::vxu::{receive_vxu, sort_issues, Received, Vxu};
 use shotbook_usecases::interface::{self, DoseFate, Filed, Report, ReportedDose};
-use shotbook_usecases::{need, Permit, UseCaseError, Via};
+use shotbook_usecases::{need, Actor, Permit, UseCaseError, Via};
 use time::Date;
 
 use crate::auth::Authenticated;
@@ -56,17 +56,28 @@ pub async fn vxu(
     body: Bytes,
 ) -> ApiResult<Response> {
     // Refused before anything is read when the role may not report doses.
-    Permit::<need::AddImmunizations>::check(who.actor.clone())?;
+    let permit = Permit::<need::AddImmunizations>::check(who.actor)?;
+    let ack = receive_message(&state, permit.actor().clone(), &body).await?;
+    Ok(([(CONTENT_TYPE, HL7_MEDIA_TYPE)], ack).into_response())
+}
+
+/// Files one VXU for `actor` (who may report doses) and returns its ACK. The sender named in
+/// MSH-4 becomes the actor's interface place, so every audit event names it.
+pub(crate) async fn receive_message(
+    state: &AppState,
+    actor: Actor,
+    body: &[u8],
+) -> ApiResult<String> {
     let clock = state.clock.as_ref();
     let today = clock.today();
-    let mut received = receive_vxu(&body, today, CodeSets::embedded());
+    let mut received = receive_vxu(body, today, CodeSets::embedded());
     let sender = received
         .header
         .as_ref()
         .map(|h| h.sending_facility.namespace.trim().to_string())
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "unnamed sender".into());
-    let mut actor = who.actor;
+    let mut actor = actor;
     actor.via = Via::Interface {
         sender: sender.clone(),
     };
@@ -164,7 +175,7 @@ pub async fn vxu(
         ),
     )
     .await?;
-    Ok(([(CONTENT_TYPE, HL7_MEDIA_TYPE)], ack).into_response())
+    Ok(ack)
 }
 
 #[derive(Default)]

@@ -29,6 +29,7 @@ pub mod mail;
 pub mod metrics;
 pub mod openapi;
 pub mod search;
+pub mod soap;
 pub mod sync;
 pub mod tls;
 pub mod tokens;
@@ -130,6 +131,12 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/v1/hl7/vxu",
             post(hl7::vxu).layer(axum::extract::DefaultBodyLimit::max(hl7::MAX_MESSAGE_BYTES)),
+        )
+        .route(
+            "/v1/soap/iis",
+            post(soap::iis).layer(axum::extract::DefaultBodyLimit::max(
+                soap::MAX_ENVELOPE_BYTES,
+            )),
         )
         .route("/v1/sync/status", get(sync::status))
         .route("/v1/sync/pull", post(sync::pull))

@@ -259,3 +259,186 @@ async fn content_problems_are_answered_in_the_ack_and_roles_that_record_no_dose_
     assert_eq!(status, 401);
     assert_eq!(interface_audits(&registry).await.len(), 4);
 }
+
+/// A SOAP 1.2 request to CDC's IIS service: `operation` with `fields`, in `namespace`.
+fn soap_request(namespace: &str, operation: &str, fields: &[(&str, &str)]) -> String {
+    let escape = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('\r', "&#13;")
+    };
+    let fields: String = fields
+        .iter()
+        .map(|(name, value)| format!("<c:{name}>{}</c:{name}>", escape(value)))
+        .collect();
+    format!(
+        "<?xml version=\"1.0\"?><soap:Envelope xmlns:soap=\"http://www.w3.org/2003/05/soap-envelope\" xmlns:c=\"{namespace}\">\
+         <soap:Header/><soap:Body><c:{operation}>{fields}</c:{operation}></soap:Body></soap:Envelope>"
+    )
+}
+
+async fn soap(server: &Server, request: &str) -> (u16, String) {
+    let response = server
+        .client
+        .post(format!("{}/v1/soap/iis", server.base))
+        .header("content-type", "application/soap+xml; charset=utf-8")
+        .body(request.to_string())
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// The text of the first `<name>` element, entities resolved.
+fn element(xml: &str, name: &str) -> Option<String> {
+    let open = format!("<{name}>");
+    let start = xml.find(&open)? + open.len();
+    let end = start + xml[start..].find(&format!("</{name}>"))?;
+    Some(
+        xml[start..end]
+            .replace("&#13;", "\r")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&"),
+    )
+}
+
+#[tokio::test]
+async fn cdc_soap_files_messages_for_credentials_that_may_report_doses_and_faults_otherwise() {
+    const V2011: &str = "urn:cdc:iisb:2011";
+    const V2014: &str = "urn:cdc:iisb:2014";
+    let db = demo().await;
+    let registry = db.registry().clone();
+    let server = Server::start(registry.clone()).await;
+
+    // Connectivity, both generations, no credentials needed.
+    let (status, xml) = soap(
+        &server,
+        &soap_request(V2011, "connectivityTest", &[("echoBack", "ping <1>")]),
+    )
+    .await;
+    assert_eq!(status, 200, "{xml}");
+    assert!(
+        xml.contains("<connectivityTestResponse xmlns=\"urn:cdc:iisb:2011\">"),
+        "{xml}"
+    );
+    assert_eq!(element(&xml, "return").as_deref(), Some("ping <1>"));
+    let (status, xml) = soap(
+        &server,
+        &soap_request(V2014, "ConnectivityTest", &[("EchoBack", "pong")]),
+    )
+    .await;
+    assert_eq!(status, 200, "{xml}");
+    assert_eq!(element(&xml, "EchoBack").as_deref(), Some("pong"));
+
+    // Two messages in one submitSingleMessage (2011): two ACKs, both patients filed.
+    let both = format!("{}{}", sample(IZ_AD_2_1), sample(IZ_001));
+    let request = soap_request(
+        V2011,
+        "submitSingleMessage",
+        &[
+            ("username", "mt.records"),
+            ("password", DEMO_PASSWORD),
+            ("facilityID", "MT0001"),
+            ("hl7Message", &both),
+        ],
+    );
+    let (status, xml) = soap(&server, &request).await;
+    assert_eq!(status, 200, "{xml}");
+    let acks = element(&xml, "return").expect("a return element");
+    let msas: Vec<&str> = acks.split('\r').filter(|s| s.starts_with("MSA|")).collect();
+    assert_eq!(msas.len(), 2, "{acks}");
+    assert!(msas[0].contains("NIST-IZ-AD-2.1_Send_V04_Z22"));
+    assert!(msas[1].contains("NIST-IZ-001.00"));
+    assert_eq!(clients_named(&registry, "Wong").await.len(), 1);
+    assert_eq!(clients_named(&registry, "Snow").await.len(), 1);
+    let audits = interface_audits(&registry).await;
+    assert_eq!(audits.len(), 2, "{audits:?}");
+
+    // The 2014 generation answers in its own element, and the resend holds no new dose.
+    let request = soap_request(
+        V2014,
+        "SubmitSingleMessage",
+        &[
+            ("Username", "mt.records"),
+            ("Password", DEMO_PASSWORD),
+            ("FacilityID", "MT0001"),
+            ("Hl7Message", &sample(IZ_AD_2_1)),
+        ],
+    );
+    let (status, xml) = soap(&server, &request).await;
+    assert_eq!(status, 200, "{xml}");
+    assert!(xml.contains("<SubmitSingleMessageResponse xmlns=\"urn:cdc:iisb:2014\">"));
+    let ack = element(&xml, "Hl7Message").unwrap();
+    assert!(ack.contains("registry already holds"), "{ack}");
+    let wong = &clients_named(&registry, "Wong").await[0].0;
+    assert_eq!(doses_of(&registry, wong).await.len(), 3);
+
+    // Faults: wrong password, a role that reports no dose, missing credentials, too large,
+    // an unknown operation, not SOAP at all.
+    let submit_as = |user: &str, password: &str, facility: &str, message: &str| {
+        soap_request(
+            V2011,
+            "submitSingleMessage",
+            &[
+                ("username", user),
+                ("password", password),
+                ("facilityID", facility),
+                ("hl7Message", message),
+            ],
+        )
+    };
+    let message = sample(IZ_001);
+    for (request, kind) in [
+        (
+            submit_as("tx.provider", "not the password", "TX0001", &message),
+            "SecurityFault",
+        ),
+        (
+            submit_as("tx.school", DEMO_PASSWORD, "TXSCH1", &message),
+            "SecurityFault",
+        ),
+        (submit_as("", "", "", &message), "SecurityFault"),
+        (
+            submit_as(
+                "mt.records",
+                DEMO_PASSWORD,
+                "MT0001",
+                &"x".repeat(4 * 1024 * 1024 + 1),
+            ),
+            "MessageTooLargeFault",
+        ),
+        (
+            soap_request(V2011, "submitBatch", &[]),
+            "UnsupportedOperationFault",
+        ),
+        ("MSH|^~\\&|".to_string(), "fault"),
+    ] {
+        let (status, xml) = soap(&server, &request).await;
+        assert_eq!(status, 400, "{kind}: {xml}");
+        assert!(xml.contains("<soap:Fault>"), "{xml}");
+        assert!(xml.contains(&format!("<{kind} xmlns=")), "{kind}: {xml}");
+        if kind == "MessageTooLargeFault" {
+            assert_eq!(element(&xml, "Size").as_deref(), Some("4194305"));
+            assert_eq!(element(&xml, "MaxSize").as_deref(), Some("4194304"));
+        }
+    }
+    assert_eq!(
+        interface_audits(&registry).await.len(),
+        3,
+        "faults file nothing"
+    );
+    let (refused,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM audit_log WHERE action = 'sign_in_failed' AND workstation = 'interface:TX0001'",
+    )
+    .fetch_one(registry.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        refused, 1,
+        "the wrong password counts on the sign-in ladder, audited"
+    );
+}
