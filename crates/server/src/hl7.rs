@@ -20,14 +20,21 @@ use shotbook_core::demographics::{
 };
 use shotbook_core::error::IssueCollector;
 use shotbook_core::ids::ClientId;
+use shotbook_core::immunization::entry::DoseSource;
+use shotbook_core::matching::{Dob, PersonRecord, Sex};
 use shotbook_hl7::ack::{ack_code, build_ack, ResponseContext};
 use shotbook_hl7::codes::CodeSets;
 use shotbook_hl7::header::Hd;
 use shotbook_hl7::issue::{Hl7Issue, Location, Problem, Severity};
 use shotbook_hl7::mapping::{CoreDose, GuardianForm, PatientForm};
-use shotbook_hl7::vxu::{receive_vxu, sort_issues, Received, Vxu};
+use shotbook_hl7::qbp::{receive_qbp, Query, QueryProfile};
+use shotbook_hl7::rsp::{
+    build_rsp, decide, Body as RspBody, Found, Response as RspResponse, RspDose, RspPatient,
+};
+use shotbook_hl7::vxu::{receive_vxu, sort_issues, Name, PatientIdentifier, Received, Vxu};
 use shotbook_usecases::interface::{self, DoseFate, Filed, Report, ReportedDose};
-use shotbook_usecases::{need, Actor, Permit, UseCaseError, Via};
+use shotbook_usecases::ports::{CatalogReads, ImmunizationReads};
+use shotbook_usecases::{clients, need, search, Actor, Permit, UseCaseError, Via};
 use time::Date;
 
 use crate::auth::Authenticated;
@@ -298,4 +305,198 @@ fn report_of(
         },
         indexes,
     ))
+}
+
+/// `POST /v1/hl7/qbp`: one QBP^Q11 in, its RSP^K11 out. Z34 (immunization history) is answered
+/// Z32 (one patient: demographics and doses), Z31 (2 up to min(20, RCP-2) likely matches,
+/// identification only), Z33 NF / TM / PD (one patient whose consent keeps the record from the
+/// querying organization: a record exists, nothing more) or Z33 AE. The search is the screens'
+/// Smart search with its rules (consent, a school's reach); every patient listed and the record
+/// answered are audited. Z44 (evaluated history and forecast) is answered Z33 AE for now.
+#[utoipa::path(post, path = "/v1/hl7/qbp", tag = "hl7", security(("bearer" = [])),
+    request_body(content = String, content_type = "application/hl7-v2",
+        description = "One QBP^Q11 (CDC IG 1.5, Z34), ER7, UTF-8"),
+    responses(
+        (status = 200, description = "RSP^K11: Z32, Z31 or Z33 (QAK-2 OK, NF, TM, PD, AE)", content_type = "application/hl7-v2", body = String),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 403, description = "`forbidden`: the role may not search or view clients", body = ErrorBody),
+    ))]
+pub async fn qbp(
+    State(state): State<AppState>,
+    who: Authenticated,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let search = Permit::<need::SearchClients>::check(who.actor.clone())?;
+    let view = Permit::<need::ViewClient>::check(who.actor)?;
+    let clock = state.clock.as_ref();
+    let today = clock.today();
+    let received = receive_qbp(&body, today);
+    let mut issues = received.issues.clone();
+    let query = received
+        .query
+        .as_ref()
+        .filter(|_| !issues.iter().any(|i| i.severity == Severity::Error));
+    let mut patients: Vec<RspPatient> = Vec::new();
+    let mut doses: Vec<RspDose> = Vec::new();
+    let response = match query {
+        None => RspResponse::QueryError,
+        Some(q) if q.profile == QueryProfile::EvaluatedHistory => {
+            issues.push(Hl7Issue::new(
+                Problem::QueryProfileUnsupported,
+                Some(Location::at("QPD", 1, 1, 0)),
+                "Z44 (evaluated history and forecast) is not offered yet; query with Z34.",
+            ));
+            RspResponse::QueryError
+        }
+        Some(q) => match search::smart(&state.registry, &search, clock, &query_person(q)).await {
+            Err(UseCaseError::Invalid(v)) => {
+                issues.extend(v.issues.into_iter().map(|i| {
+                    Hl7Issue::new(
+                        Problem::QueryPatientMissing,
+                        Some(Location::at("QPD", 1, 0, 0)),
+                        i.message,
+                    )
+                }));
+                RspResponse::QueryError
+            }
+            Err(e) => return Err(e.into()),
+            Ok(results) => {
+                let likely: Vec<_> = results.clients.into_iter().filter(|c| c.likely).collect();
+                let found = match likely.as_slice() {
+                    [one] if !one.access.is_full() => Found::ConsentBlocked,
+                    _ => Found::Matches(likely.len()),
+                };
+                let response = decide(q.profile, found, q.max_candidates);
+                match response {
+                    RspResponse::History => {
+                        let client = likely[0].client.id;
+                        clients::open_full_record(&state.registry, &view, clock, client).await?;
+                        patients.push(rsp_patient(&likely[0].client));
+                        for d in state.registry.doses_of(client).await? {
+                            if d.voided {
+                                continue;
+                            }
+                            let vaccine = match shotbook_core::codes::Cvx::parse(&d.cvx) {
+                                Ok(cvx) => state
+                                    .registry
+                                    .vaccine(&cvx)
+                                    .await?
+                                    .map(|v| v.short_description),
+                                Err(_) => None,
+                            };
+                            doses.push(RspDose {
+                                id: d.id.to_string(),
+                                administered_on: d.administered_on,
+                                vaccine: vaccine.unwrap_or_default(),
+                                cvx: d.cvx,
+                                amount_ml: None,
+                                historical: d.source == DoseSource::Historical,
+                                lot_number: d.lot_number,
+                                mvx: None,
+                                evaluations: Vec::new(),
+                            });
+                        }
+                    }
+                    RspResponse::Candidates => {
+                        patients.extend(likely.iter().map(|c| rsp_patient(&c.client)));
+                    }
+                    _ => {}
+                }
+                response
+            }
+        },
+    };
+    let body = match response {
+        RspResponse::History => RspBody::History {
+            patient: &patients[0],
+            guardians: &[],
+            doses: &doses,
+        },
+        RspResponse::Candidates => RspBody::Candidates(&patients),
+        _ => RspBody::Empty,
+    };
+    let rsp = build_rsp(
+        received.header.as_ref(),
+        received.query.as_ref(),
+        response,
+        body,
+        &issues,
+        &response_context(clock.now(), &view.actor().state),
+    );
+    Ok(([(CONTENT_TYPE, HL7_MEDIA_TYPE)], rsp).into_response())
+}
+
+fn response_context(now: time::OffsetDateTime, state: &str) -> ResponseContext {
+    ResponseContext {
+        now,
+        control_id: uuid::Uuid::now_v7().simple().to_string(),
+        registry_application: Hd {
+            namespace: "SHOTBOOK".into(),
+            ..Hd::default()
+        },
+        registry_facility: Hd {
+            namespace: format!("{state}IIS"),
+            ..Hd::default()
+        },
+    }
+}
+
+/// The person a query describes, as Smart search compares them.
+fn query_person(q: &Query) -> PersonRecord {
+    PersonRecord {
+        given: q.name.given.clone(),
+        middle: q.name.middle.clone(),
+        family: q.name.family.clone(),
+        dob: q.birth_date.and_then(|d| {
+            Dob::parse_digits(
+                &format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()),
+                false,
+            )
+        }),
+        sex: q.sex.and_then(Sex::parse),
+        mother_maiden: q.mother_maiden_name.clone().unwrap_or_default(),
+        zip: q
+            .address
+            .as_ref()
+            .map(|a| a.zip.chars().take(5).collect())
+            .unwrap_or_default(),
+        street: q
+            .address
+            .as_ref()
+            .map(|a| a.street.clone())
+            .unwrap_or_default(),
+    }
+}
+
+/// A listed client as PID: the registry's client number as its identifier (SR), the names,
+/// birth date and sex (a line already trimmed to identification when that is all the consent
+/// rule shows).
+fn rsp_patient(line: &shotbook_usecases::ports::ClientLine) -> RspPatient {
+    RspPatient {
+        identifiers: vec![PatientIdentifier {
+            id: line
+                .registry_id
+                .clone()
+                .unwrap_or_else(|| line.id.to_string()),
+            assigning_authority: "SHOTBOOK".into(),
+            type_code: "SR".into(),
+        }],
+        name: Name {
+            family: line.last_name.clone(),
+            given: line.first_name.clone(),
+            middle: line.middle_name.clone().unwrap_or_default(),
+            suffix: String::new(),
+        },
+        mother_maiden_name: None,
+        birth_date: Date::parse(
+            &line.date_of_birth,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .unwrap_or(Date::MIN),
+        sex: Some(line.gender.clone()),
+        address: None,
+        phone: None,
+        multiple_birth: None,
+        birth_order: None,
+    }
 }

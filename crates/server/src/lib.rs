@@ -132,6 +132,7 @@ pub fn router(state: AppState) -> Router {
             "/v1/hl7/vxu",
             post(hl7::vxu).layer(axum::extract::DefaultBodyLimit::max(hl7::MAX_MESSAGE_BYTES)),
         )
+        .route("/v1/hl7/qbp", post(hl7::qbp))
         .route(
             "/v1/soap/iis",
             post(soap::iis).layer(axum::extract::DefaultBodyLimit::max(

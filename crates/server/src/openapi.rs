@@ -45,6 +45,7 @@ use crate::{access_requests, auth, clients, error, search, sync};
         sync::snapshot,
         sync::push,
         crate::hl7::vxu,
+        crate::hl7::qbp,
     ),
     components(schemas(error::ErrorBody, error::FieldIssue, error::CaptchaChallenge)),
     modifiers(&BearerTokens),
@@ -54,7 +55,7 @@ use crate::{access_requests, auth, clients, error, search, sync};
         (name = "clients", description = "A client's record"),
         (name = "access-requests", description = "Requesting, approving and ending registry access; the User Agreement"),
         (name = "search", description = "Client search: Basic, Smart and Quick, as on a workstation"),
-        (name = "hl7", description = "HL7 v2.5.1 (CDC IG 1.5) over HTTPS POST: VXU^V04 in, ACK^V04 out"),
+        (name = "hl7", description = "HL7 v2.5.1 (CDC IG 1.5) over HTTPS POST: VXU^V04 in, ACK^V04 out; QBP^Q11 in, RSP^K11 out"),
         (name = "sync", description = "Filling and refreshing a workstation's replica of its organization: status, snapshot, pull, push"),
     )
 )]

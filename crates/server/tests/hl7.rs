@@ -442,3 +442,93 @@ async fn cdc_soap_files_messages_for_credentials_that_may_report_doses_and_fault
         "the wrong password counts on the sign-in ladder, audited"
     );
 }
+
+/// A QBP^Q11 `profile` (Z34, Z44) for a name and birth date (YYYYMMDD).
+fn qbp(profile: &str, family: &str, given: &str, born: &str) -> String {
+    format!(
+        "MSH|^~\\&|NISTEHRAPP|NISTEHRFAC|||20261201120000-0600||QBP^Q11^QBP_Q11|Q-{family}-{profile}|P|2.5.1|||ER|AL|||||{profile}^CDCPHINVS\r\
+         QPD|{profile}^Request Immunization History^CDCPHINVS|TAG-{family}||{family}^{given}^^^^^L||{born}\r\
+         RCP|I|20^RD&Records&HL70126\r"
+    )
+}
+
+async fn query(server: &Server, token: &str, message: &str) -> String {
+    let response = server
+        .client
+        .post(format!("{}/v1/hl7/qbp", server.base))
+        .bearer_auth(token)
+        .body(message.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    response.text().await.unwrap()
+}
+
+/// QAK-2 and MSH-21.1 of an RSP.
+fn qak(rsp: &str) -> (String, String) {
+    let segs = segments(rsp);
+    let qak = segs.iter().find(|s| s[0] == "QAK").expect("QAK");
+    (
+        qak[2].clone(),
+        segs[0][20].split('^').next().unwrap().to_string(),
+    )
+}
+
+#[tokio::test]
+async fn an_ehr_queries_a_patients_history_within_the_consent_rule() {
+    let db = demo().await;
+    let registry = db.registry().clone();
+    let server = Server::start(registry.clone()).await;
+    let clinic = access_token(&server, "MT0001", "mt.records").await;
+    for message in [sample(IZ_AD_2_1), sample(IZ_001)] {
+        let (status, _, _) = send(&server, Some(&clinic), &message).await;
+        assert_eq!(status, 200);
+    }
+
+    // Elise Wong (consent granted through PD1-12) from another clinic: Z32 with her three doses.
+    let other = access_token(&server, "MT0002", "mt.vaccines").await;
+    let rsp = query(&server, &other, &qbp("Z34", "Wong", "Elise", "19830615")).await;
+    assert_eq!(qak(&rsp), ("OK".into(), "Z32".into()), "{rsp}");
+    let segs = segments(&rsp);
+    let rxas: Vec<&Vec<String>> = segs.iter().filter(|s| s[0] == "RXA").collect();
+    assert_eq!(rxas.len(), 3, "{rsp}");
+    assert!(rxas.iter().any(|r| r[5].starts_with("113^")), "{rsp}");
+    let pid = segs.iter().find(|s| s[0] == "PID").unwrap();
+    assert!(pid[5].starts_with("Wong^Elise"), "{rsp}");
+    assert!(pid[7].starts_with("19830615"), "{rsp}");
+
+    // Madelynn Snow's record (no consent) is her clinic's: another clinic learns only that it
+    // exists (PD), her own clinic gets it.
+    let rsp = query(&server, &other, &qbp("Z34", "Snow", "Madelynn", "20070706")).await;
+    assert_eq!(qak(&rsp).0, "PD", "{rsp}");
+    assert!(!rsp.contains("\rPID|"), "{rsp}");
+    assert!(!rsp.contains("RXA|"), "{rsp}");
+    let rsp = query(
+        &server,
+        &clinic,
+        &qbp("Z34", "Snow", "Madelynn", "20070706"),
+    )
+    .await;
+    assert_eq!(qak(&rsp).0, "OK", "{rsp}");
+    assert_eq!(rsp.matches("\rRXA|").count(), 1, "{rsp}");
+
+    // Nobody by that name; Z44 not offered yet; a school's broad query is refused.
+    let rsp = query(&server, &clinic, &qbp("Z34", "Nobody", "Here", "20100101")).await;
+    assert_eq!(qak(&rsp), ("NF".into(), "Z33".into()), "{rsp}");
+    let rsp = query(&server, &clinic, &qbp("Z44", "Wong", "Elise", "19830615")).await;
+    assert_eq!(qak(&rsp), ("AE".into(), "Z33".into()), "{rsp}");
+    let school = access_token(&server, "TXSCH1", "tx.school").await;
+    let rsp = query(&server, &school, &qbp("Z34", "Snow", "", "")).await;
+    assert_eq!(qak(&rsp).0, "AE", "{rsp}");
+
+    // The answered record and the listed patients are audited for the querying clinic.
+    let (views,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM audit_log a JOIN organizations o ON o.id = a.organization_id
+         WHERE a.action = 'view_client' AND o.code = 'MT0002'",
+    )
+    .fetch_one(registry.pool())
+    .await
+    .unwrap();
+    assert_eq!(views, 1);
+}
