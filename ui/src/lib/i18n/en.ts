@@ -320,7 +320,7 @@ export const en = {
   'forecast.noTrace': 'The engine recorded no steps for this group.',
   'forecast.sharedDecision': 'Shared decision: discuss with the patient',
   'forecast.laterGroups': 'Later ({count})',
-  'forecast.laterHint': 'Not due within the next 12 months.',
+  'forecast.laterHint': 'Not due within the next {count} months.',
   'forecast.urgency.later': 'Later',
   'forecast.notRecommendedGroups': 'Not recommended ({count})',
   'forecast.notRecommendedHint':
@@ -339,6 +339,39 @@ export const en = {
   'forecast.status.agedOut': 'Aged out',
   'forecast.status.contraindicated': 'Contraindicated',
   'forecast.status.notRecommended': 'Not recommended',
+  'forecast.urgency.discuss': 'Discuss (shared decision)',
+  'forecast.doNotGiveAfter': 'Do not give after {date}',
+  'forecast.startsOn': 'Can start on {date}',
+  'forecast.horizon.label': 'Fold under “Later” what is not due within',
+  'forecast.horizon.months': '{count} months',
+  'forecast.summary.discuss': 'Discuss (shared decision): {groups}',
+  'forecast.notApplicableGroups': 'Not applicable (travel, risk and other) ({count})',
+  'forecast.notApplicableHint': 'No series of these vaccine groups applies to this client.',
+  'forecast.notApplicable.no_indication':
+    'Only for travel, occupation or a health condition, and none is recorded for the client.',
+  'forecast.notApplicable.indication_not_at_this_age':
+    'The client has an indication for it, but not at this age.',
+  'forecast.notApplicable.gender': 'Not for the client’s gender.',
+  'forecast.notApplicable.no_series': 'The CDC data has no series for this vaccine group.',
+  'forecast.shown.bestSeries': 'Shown: {series}, the series CDSi chose for this client.',
+  'forecast.shown.startableNow':
+    'Shown: the series the client can start now ({series}); CDSi’s default series ({insteadOf}) is past its maximum age to start.',
+  'forecast.shown.risk': 'A risk-based series: the client has an indication recorded.',
+  'forecast.otherSeries': 'Other series of this group',
+  'forecast.otherSeries.starts_later': '{series} ({status}): starts later, on {date}.',
+  'forecast.otherSeries.lower_rank':
+    '{series} ({status}): not shown, the series above applies first.',
+  'forecast.otherSeries.past_maximum_age_to_start':
+    '{series} ({status}): CDSi’s default series, past its maximum age to start.',
+  'forecast.reason.EvidenceOfImmunity': 'The client has evidence of immunity.',
+  'forecast.reason.SeriesComplete': 'The series is complete.',
+  'forecast.reason.NotRecommendedDueToHistory':
+    'Not recommended at this time because of past immunizations.',
+  'forecast.reason.Contraindication': 'The client has a contraindication.',
+  'forecast.reason.PastSeasonalEndDate': 'The seasonal recommendation has ended.',
+  'forecast.reason.ExceededMaximumAge': 'The client is past the maximum age.',
+  'forecast.reason.CannotFinishBeforeMaximumAge':
+    'The client cannot finish the series before the maximum age.',
 
   'evaluation.valid': 'Valid',
   'evaluation.validFor': 'Valid for {antigens}',

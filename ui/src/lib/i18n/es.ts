@@ -322,7 +322,7 @@ export const es: { readonly [K in MessageKey]: string } = {
   'forecast.noTrace': 'El motor no registró pasos para este grupo.',
   'forecast.sharedDecision': 'Decisión compartida: hablarlo con el paciente',
   'forecast.laterGroups': 'Más adelante ({count})',
-  'forecast.laterHint': 'No corresponden en los próximos 12 meses.',
+  'forecast.laterHint': 'No corresponden en los próximos {count} meses.',
   'forecast.urgency.later': 'Más adelante',
   'forecast.notRecommendedGroups': 'No recomendadas ({count})',
   'forecast.notRecommendedHint':
@@ -341,6 +341,41 @@ export const es: { readonly [K in MessageKey]: string } = {
   'forecast.status.agedOut': 'Fuera de edad',
   'forecast.status.contraindicated': 'Contraindicada',
   'forecast.status.notRecommended': 'No recomendada',
+  'forecast.urgency.discuss': 'Conversar (decisión compartida)',
+  'forecast.doNotGiveAfter': 'No aplicar después del {date}',
+  'forecast.startsOn': 'Se puede empezar el {date}',
+  'forecast.horizon.label': 'Agrupar en «Más adelante» lo que no corresponde en',
+  'forecast.horizon.months': '{count} meses',
+  'forecast.summary.discuss': 'Conversar (decisión compartida): {groups}',
+  'forecast.notApplicableGroups': 'No corresponden (viajes, riesgo y otras) ({count})',
+  'forecast.notApplicableHint':
+    'Ninguna serie de estos grupos de vacunas corresponde a este cliente.',
+  'forecast.notApplicable.no_indication':
+    'Solo para viajes, ocupación o una condición de salud, y el cliente no tiene ninguna registrada.',
+  'forecast.notApplicable.indication_not_at_this_age':
+    'El cliente tiene una indicación, pero no a esta edad.',
+  'forecast.notApplicable.gender': 'No corresponde al género del cliente.',
+  'forecast.notApplicable.no_series':
+    'Los datos de los CDC no tienen series para este grupo de vacunas.',
+  'forecast.shown.bestSeries': 'Se muestra: {series}, la serie que CDSi eligió para este cliente.',
+  'forecast.shown.startableNow':
+    'Se muestra: la serie que el cliente puede empezar ahora ({series}); la serie predeterminada de CDSi ({insteadOf}) ya pasó su edad máxima para empezar.',
+  'forecast.shown.risk': 'Serie por riesgo: el cliente tiene una indicación registrada.',
+  'forecast.otherSeries': 'Otras series de este grupo',
+  'forecast.otherSeries.starts_later': '{series} ({status}): empieza más adelante, el {date}.',
+  'forecast.otherSeries.lower_rank':
+    '{series} ({status}): no se muestra, la serie de arriba tiene prioridad.',
+  'forecast.otherSeries.past_maximum_age_to_start':
+    '{series} ({status}): serie predeterminada de CDSi, ya pasó su edad máxima para empezar.',
+  'forecast.reason.EvidenceOfImmunity': 'El cliente tiene evidencia de inmunidad.',
+  'forecast.reason.SeriesComplete': 'La serie está completa.',
+  'forecast.reason.NotRecommendedDueToHistory':
+    'No se recomienda por ahora debido a las vacunas anteriores.',
+  'forecast.reason.Contraindication': 'El cliente tiene una contraindicación.',
+  'forecast.reason.PastSeasonalEndDate': 'La recomendación de temporada ya terminó.',
+  'forecast.reason.ExceededMaximumAge': 'El cliente superó la edad máxima.',
+  'forecast.reason.CannotFinishBeforeMaximumAge':
+    'El cliente no puede terminar la serie antes de la edad máxima.',
 
   'evaluation.valid': 'Válida',
   'evaluation.validFor': 'Válida para {antigens}',

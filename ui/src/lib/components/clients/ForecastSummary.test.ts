@@ -113,7 +113,7 @@ describe('Visit summary', () => {
       }),
     );
     const summary = await screen.findByTestId('forecast-summary');
-    expect(summary).toHaveTextContent('Due today: DTaP, COVID-19 ·');
+    expect(summary).toHaveTextContent('Due today: DTaP · Discuss (shared decision): COVID-19 ·');
     const covid = within(summary).getByText('COVID-19');
     expect(covid).toHaveClass('shared');
     expect(covid).toHaveAttribute('title', 'Shared decision: discuss with the patient');
