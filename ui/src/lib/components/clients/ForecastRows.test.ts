@@ -134,10 +134,7 @@ const NOT_APPLICABLE: NotApplicableGroup[] = [
   { vaccineGroup: 'HPV', reason: 'gender' },
 ];
 
-function renderForecast(
-  groups: VaccineGroupForecast[],
-  extra: Partial<ClientForecast> = {},
-): ReturnType<typeof renderWithServices> {
+function renderForecast(groups: VaccineGroupForecast[], extra: Partial<ClientForecast> = {}) {
   const record = clientRecord();
   const forecast: ClientForecast = { ...clientForecast(groups, []), ...extra };
   return renderWithServices(ClientRecordScreen, {
