@@ -225,7 +225,9 @@ describe('The "Later" fold', () => {
           'No corresponden (viajes, riesgo y otras) (3)',
         ),
       );
-      expect(screen.getAllByTestId('forecast-not-applicable-row')[1]).toHaveTextContent(
+      const yellowFever = screen.getAllByTestId('forecast-not-applicable-row')[1]!;
+      expect(yellowFever).toHaveTextContent('Fiebre amarilla');
+      expect(yellowFever).toHaveTextContent(
         'Solo para viajes, ocupación o una condición de salud, y el cliente no tiene ninguna registrada.',
       );
     } finally {
@@ -325,6 +327,9 @@ describe('"Why?" says what the row is made from', () => {
     try {
       await user.click(within(pneumo).getByTestId('forecast-why'));
       const trace = screen.getByTestId('forecast-trace');
+      expect(within(pneumo).getByRole('rowheader')).toHaveTextContent('Neumococo');
+      expect(trace).toHaveAccessibleName('Cómo se evaluó Neumococo');
+      expect(within(trace).getByText('Antígeno: Tos ferina')).toBeInTheDocument();
       expect(within(trace).getByTestId('forecast-basis')).toHaveTextContent(
         'Se muestra: Pneumococcal 4-dose series, la serie que CDSi eligió para este cliente.',
       );

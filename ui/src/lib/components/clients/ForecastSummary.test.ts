@@ -217,7 +217,7 @@ describe('"Why?" in the user\'s language', () => {
       expect(steps[3]).toHaveTextContent('La recomendación de temporada ya terminó.');
       expect(within(steps[1]!).getByText('§6')).toHaveClass('rule');
       expect(within(trace).getByText('Grupo de vacunas')).toBeInTheDocument();
-      expect(within(trace).getByText('Antígeno: Measles')).toBeInTheDocument();
+      expect(within(trace).getByText('Antígeno: Sarampión')).toBeInTheDocument();
     } finally {
       i18n.set('en');
     }

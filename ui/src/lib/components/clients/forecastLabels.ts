@@ -1,4 +1,4 @@
-import type { MessageKey } from '$lib/i18n';
+import { t, type MessageKey } from '$lib/i18n';
 
 export type Tone = 'neutral' | 'info' | 'success' | 'warning' | 'danger';
 
@@ -85,4 +85,37 @@ const OTHER_SERIES: Record<string, MessageKey> = {
 
 export function otherSeriesKey(because: string): MessageKey | null {
   return OTHER_SERIES[because] ?? null;
+}
+
+/**
+ * Vaccine group and antigen names (the CDSi names) in the user's language; names that read the
+ * same in both languages (HepA, HepB, Hib, MMR, Polio, Influenza, COVID-19, …) are kept.
+ */
+const NAMES: Record<string, MessageKey> = {
+  Cholera: 'forecast.name.cholera',
+  Diphtheria: 'forecast.name.diphtheria',
+  Ebola: 'forecast.name.ebola',
+  HPV: 'forecast.name.hpv',
+  'Japanese Encephalitis': 'forecast.name.japaneseEncephalitis',
+  Measles: 'forecast.name.measles',
+  Meningococcal: 'forecast.name.meningococcal',
+  'Meningococcal B': 'forecast.name.meningococcalB',
+  Mumps: 'forecast.name.mumps',
+  Orthopoxvirus: 'forecast.name.orthopoxvirus',
+  Pertussis: 'forecast.name.pertussis',
+  Pneumococcal: 'forecast.name.pneumococcal',
+  RSV: 'forecast.name.rsv',
+  Rabies: 'forecast.name.rabies',
+  Rubella: 'forecast.name.rubella',
+  TBE: 'forecast.name.tbe',
+  Tetanus: 'forecast.name.tetanus',
+  Typhoid: 'forecast.name.typhoid',
+  Varicella: 'forecast.name.varicella',
+  'Yellow Fever': 'forecast.name.yellowFever',
+  Zoster: 'forecast.name.zoster',
+};
+
+export function groupName(name: string): string {
+  const key = NAMES[name];
+  return key ? t(key) : name;
 }
