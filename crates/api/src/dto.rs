@@ -581,6 +581,15 @@ pub struct VaccineGroupForecast {
     /// Why: the rules and dates the engine applied, the group's steps first, then each
     /// antigen's patient series (selection, evaluation of the doses, forecast dates).
     pub trace: Vec<ForecastStep>,
+    /// What the row is made from: the series shown, whether it is CDSi's best series or the
+    /// series the client can start now, and the group's other series (for "Why?"). Always
+    /// sent; optional in TypeScript only so that older fixtures still type-check.
+    #[specta(optional)]
+    pub basis: Option<RowBasis>,
+    /// MM/DD/YYYY: for a series the client has not reached the starting age of, the date it
+    /// can start (the row's earliest date); `None` otherwise.
+    #[specta(optional)]
+    pub eligible_from: Option<String>,
 }
 
 /// A vaccine that satisfies a forecast dose.
@@ -650,6 +659,11 @@ pub struct ClientForecast {
     pub groups: Vec<VaccineGroupForecast>,
     /// Per dose and antigen.
     pub doses: Vec<DoseAssessment>,
+    /// The vaccine groups with no series that applies to the client (travel, risk and other),
+    /// in supporting-data order, each with the reason. Always sent; optional in TypeScript only
+    /// so that older fixtures still type-check.
+    #[specta(optional)]
+    pub not_applicable: Vec<NotApplicableGroup>,
 }
 
 /// Smart search form; empty strings mean "not given". The matcher tolerates typos, nicknames,

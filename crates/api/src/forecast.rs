@@ -66,8 +66,11 @@ pub async fn get_forecast(
             let urgency = match row.status {
                 RowStatus::Overdue => "overdue",
                 RowStatus::Due | RowStatus::Allowed => "due",
-                RowStatus::NotYetEligible => "later",
-                RowStatus::Upcoming if beyond_horizon => "later",
+                // A series the client reaches the age of within the horizon (an infant's
+                // influenza at 6 months) is upcoming; one years away (zoster at 50 for a
+                // child) is "later".
+                RowStatus::NotYetEligible | RowStatus::Upcoming if beyond_horizon => "later",
+                RowStatus::NotYetEligible => "upcoming",
                 RowStatus::Upcoming => "upcoming",
                 RowStatus::Complete => "complete",
                 RowStatus::Immune => "immune",
@@ -88,6 +91,8 @@ pub async fn get_forecast(
                 shared_decision: row.shared_decision == SharedDecision::Series,
                 vaccines: view::vaccines(&row.vaccines, &g.recommended_vaccines, &names),
                 trace: view::trace(&assessment, &row),
+                basis: Some(view::basis(&row)),
+                eligible_from: row.eligible_from.map(us),
             }
         })
         .collect();
@@ -138,5 +143,6 @@ pub async fn get_forecast(
         summary: view::summary(&assessment, &names),
         groups,
         doses: dose_assessments,
+        not_applicable: view::not_applicable(&assessment),
     })
 }

@@ -50,6 +50,55 @@ pub struct VisitGroup {
     pub vaccines: Vec<RecommendedVaccine>,
 }
 
+/// What a vaccine-group row is made from, for "Why?" ("Shown: the series the client can start
+/// now; CDSi's default series is past its maximum age to start").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RowBasis {
+    /// "best_series": CDSi's best patient series; "startable_now": the series the client can
+    /// start now, shown instead of CDSi's default series, which the client is past the maximum
+    /// age to start of.
+    pub kind: String,
+    /// The series shown (CDC names, one per antigen).
+    pub series: Vec<String>,
+    /// "standard", "risk" or "evaluation_only".
+    pub series_type: String,
+    /// For "startable_now": CDSi's default series it stands in for (CDC names, one per
+    /// antigen); empty otherwise.
+    pub instead_of: Vec<String>,
+    /// The group's other forecasts, not shown as the row.
+    pub other_series: Vec<OtherSeries>,
+}
+
+/// Another forecast of the same vaccine group, not shown as the row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct OtherSeries {
+    /// Series (CDC names, one per antigen).
+    pub series: Vec<String>,
+    /// "standard", "risk" or "evaluation_only".
+    pub series_type: String,
+    /// CDC series status ("Not Complete").
+    pub status: String,
+    /// MM/DD/YYYY: its earliest date, if open.
+    pub earliest: Option<String>,
+    /// Why it is not the row: "starts_later" (an age the client has not reached),
+    /// "lower_rank" (the row's forecast ranks first) or "past_maximum_age_to_start" (CDSi's
+    /// default series, which the client can no longer start).
+    pub because: String,
+}
+
+/// A vaccine group no series of which applies to the client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct NotApplicableGroup {
+    /// Vaccine group (CDSi name, e.g. "Yellow Fever").
+    pub vaccine_group: String,
+    /// "no_indication" (only risk series: travel, occupation, condition, and the client has
+    /// none of their indications), "indication_not_at_this_age", "gender" or "no_series".
+    pub reason: String,
+}
+
 /// A trade name of a recommended vaccine, with its manufacturer when the data names one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 #[serde(rename_all = "camelCase")]

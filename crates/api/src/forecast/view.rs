@@ -4,13 +4,14 @@
 use std::collections::HashMap;
 
 use shotbook_forecast::{
-    Assessment, Cvx, Date, DueGroup, ForecastVaccine, GroupRow, RowStatus, SeriesStatus,
-    SharedDecision, SkipWhen, TraceCode, TraceStep,
+    Assessment, Cvx, Date, DueGroup, ForecastBasis, ForecastVaccine, GroupRow, NotApplicableReason,
+    NotChosen, RowStatus, SeriesStatus, SeriesType, SharedDecision, SkipWhen, TraceCode, TraceStep,
+    Why,
 };
 
 use crate::dto::{
-    ForecastStep, RecommendedVaccine, TraceFinding, TraceInterval, TraceSeriesScore,
-    VaccineTradeName, VisitGroup, VisitSummary,
+    ForecastStep, NotApplicableGroup, OtherSeries, RecommendedVaccine, RowBasis, TraceFinding,
+    TraceInterval, TraceSeriesScore, VaccineTradeName, VisitGroup, VisitSummary,
 };
 
 /// `MM/DD/YYYY`.
@@ -253,6 +254,82 @@ fn finding(code: &TraceCode) -> TraceFinding {
             status: status(*s),
         },
     }
+}
+
+fn series_type(t: SeriesType) -> String {
+    match t {
+        SeriesType::Standard => "standard",
+        SeriesType::Risk => "risk",
+        SeriesType::EvaluationOnly => "evaluation_only",
+    }
+    .to_string()
+}
+
+/// What a row is made from (see [`RowBasis`]): the engine's `GroupRow::basis` and its
+/// `Why::OtherSeries` steps.
+pub(crate) fn basis(row: &GroupRow) -> RowBasis {
+    let (kind, instead_of) = match &row.basis {
+        ForecastBasis::BestSeries => ("best_series", Vec::new()),
+        ForecastBasis::StartableNow { instead_of } => ("startable_now", instead_of.clone()),
+    };
+    let other_series = row
+        .why
+        .iter()
+        .filter_map(|w| match w {
+            Why::OtherSeries {
+                series,
+                series_type: t,
+                status: s,
+                earliest,
+                because,
+                ..
+            } => Some(OtherSeries {
+                series: series.clone(),
+                series_type: series_type(*t),
+                status: status(*s),
+                earliest: earliest.map(us),
+                because: match because {
+                    NotChosen::StartsLater => "starts_later",
+                    NotChosen::LowerRank => "lower_rank",
+                    NotChosen::PastMaximumAgeToStart => "past_maximum_age_to_start",
+                }
+                .to_string(),
+            }),
+            _ => None,
+        })
+        .collect();
+    RowBasis {
+        kind: kind.to_string(),
+        series: row.series.clone(),
+        series_type: series_type(row.series_type),
+        instead_of,
+        other_series,
+    }
+}
+
+/// The vaccine groups with no applicable series, in supporting-data order, with the reason as
+/// a code the screen words.
+pub(crate) fn not_applicable(assessment: &Assessment) -> Vec<NotApplicableGroup> {
+    assessment
+        .vaccine_groups
+        .iter()
+        .filter_map(|name| {
+            assessment
+                .not_applicable
+                .iter()
+                .find(|n| n.vaccine_group == *name)
+        })
+        .map(|n| NotApplicableGroup {
+            vaccine_group: n.vaccine_group.clone(),
+            reason: match n.reason {
+                NotApplicableReason::NoIndication => "no_indication",
+                NotApplicableReason::IndicationNotAtThisAge => "indication_not_at_this_age",
+                NotApplicableReason::Gender => "gender",
+                NotApplicableReason::NoSeries => "no_series",
+            }
+            .to_string(),
+        })
+        .collect()
 }
 
 /// The "Why?" of a row: the vaccine group's own steps, then each antigen's: why each dose that

@@ -1,6 +1,7 @@
-use shotbook_api::dto::GetClientRequest;
+use shotbook_api::dto::{ClientForecast, GetClientRequest, VaccineGroupForecast};
 use shotbook_api::forecast::get_forecast;
 use shotbook_api::AppError;
+use shotbook_core::ids::ClientId;
 
 use crate::support::{audit_actions, signed_in_as};
 
@@ -445,4 +446,197 @@ async fn why_says_why_a_dose_does_not_count() {
         .unwrap_or_else(|| panic!("{json}"));
     assert_eq!(evaluated["params"]["cvx"], "20");
     assert_eq!(evaluated["params"]["date"], "06/05/2026");
+}
+
+/// Records historical doses, as (CVX, age in days), for a client born on `dob` (ISO).
+async fn give(f: &crate::support::Fixture, client: ClientId, dob: &str, doses: &[(&str, i32)]) {
+    use shotbook_store::immunizations::{self, NewImmunization};
+    let dob = shotbook_forecast::Date::parse(dob).unwrap();
+    let mut tx = f.ctx.store().begin().await.unwrap();
+    for &(cvx, days) in doses {
+        let dose = NewImmunization {
+            client_id: client,
+            cvx: cvx.into(),
+            administered_on: dob.add_days(days).to_string(),
+            source: "historical".into(),
+            ..Default::default()
+        };
+        immunizations::insert_in_tx(&mut tx, &dose, crate::support::START)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+async fn forecast_of(f: &crate::support::Fixture, client: ClientId) -> ClientForecast {
+    get_forecast(
+        &f.ctx,
+        GetClientRequest {
+            client_id: client.to_string(),
+        },
+    )
+    .await
+    .unwrap()
+}
+
+fn group<'a>(forecast: &'a ClientForecast, name: &str) -> &'a VaccineGroupForecast {
+    forecast
+        .groups
+        .iter()
+        .find(|g| g.vaccine_group == name)
+        .unwrap_or_else(|| panic!("a {name} row: {:#?}", forecast.groups))
+}
+
+#[tokio::test]
+async fn a_68_year_old_with_no_history_reads_the_adult_hepb_series_with_no_past_due_date_in_1958() {
+    let f = signed_in_as("TX0001", "tx.provider").await;
+    let client = crate::support::add_client(f.ctx.store(), "Walter", "Senior", "1958-05-01").await;
+    let forecast = forecast_of(&f, client).await;
+
+    let hepb = group(&forecast, "HepB");
+    assert_eq!(hepb.status, "Not Complete");
+    assert_eq!(hepb.dose_number, Some(1));
+    assert_eq!(hepb.urgency, "due", "{hepb:?}");
+    assert_eq!(hepb.past_due, None, "the 19+ series has no past-due date");
+    for date in [
+        &hepb.earliest,
+        &hepb.recommended,
+        &hepb.past_due,
+        &hepb.latest,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        assert!(is_us_date(date) && !date.ends_with("1958"), "{date}");
+    }
+    let basis = hepb.basis.as_ref().expect("the row's basis");
+    assert_eq!(basis.kind, "startable_now");
+    assert_eq!(basis.series, ["HepB 19+ 3-dose series"]);
+    assert_eq!(basis.series_type, "standard");
+    assert_eq!(basis.instead_of.len(), 1, "{basis:?}");
+    assert!(
+        basis
+            .other_series
+            .iter()
+            .any(|o| o.series == basis.instead_of && o.because == "past_maximum_age_to_start"),
+        "CDSi's default series is kept for Why?: {basis:?}"
+    );
+    assert!(
+        hepb.vaccines.iter().any(|v| v.cvx == "189"),
+        "Heplisav-B among the vaccines: {:?}",
+        hepb.vaccines
+    );
+    assert!(
+        forecast
+            .summary
+            .due_today
+            .iter()
+            .any(|g| g.vaccine_group == "HepB"),
+        "{:?}",
+        forecast.summary.due_today
+    );
+    // A row made from CDSi's own best series says so.
+    let flu = group(&forecast, "Influenza");
+    assert_eq!(flu.basis.as_ref().unwrap().kind, "best_series");
+    assert!(flu.basis.as_ref().unwrap().instead_of.is_empty());
+}
+
+#[tokio::test]
+async fn a_fully_vaccinated_7_year_old_sees_pneumococcal_complete_and_adult_series_later() {
+    let f = signed_in_as("TX0001", "tx.provider").await;
+    let dob = "2019-11-22";
+    let client = crate::support::add_client(f.ctx.store(), "Lucia", "Complete", dob).await;
+    // The ACIP childhood schedule (as in the engine's clinic_rows test).
+    let mut doses: Vec<(&str, i32)> = vec![("08", 0), ("08", 61), ("08", 183)];
+    for (cvx, ages) in [
+        ("116", &[61, 122, 183][..]),
+        ("20", &[61, 122, 183, 457, 1462][..]),
+        ("48", &[61, 122, 183, 366][..]),
+        ("133", &[61, 122, 183, 366][..]),
+        ("10", &[61, 122, 183, 1462][..]),
+        ("03", &[366, 1462][..]),
+        ("21", &[366, 1462][..]),
+        ("83", &[366, 548][..]),
+    ] {
+        doses.extend(ages.iter().map(|&a| (cvx, a)));
+    }
+    doses.extend([("150", 183), ("150", 214)]);
+    for year in 1..=6 {
+        doses.push(("150", 300 + 365 * year));
+    }
+    give(&f, client, dob, &doses).await;
+    let forecast = forecast_of(&f, client).await;
+
+    let pneumo = group(&forecast, "Pneumococcal");
+    assert_eq!(pneumo.status, "Complete", "{pneumo:?}");
+    assert_eq!(pneumo.urgency, "complete");
+    assert_eq!(pneumo.past_due, None);
+    for name in [
+        "HepA",
+        "HepB",
+        "Hib",
+        "MMR",
+        "Polio",
+        "Rotavirus",
+        "Varicella",
+    ] {
+        assert_eq!(group(&forecast, name).urgency, "complete", "{name}");
+    }
+    // The adolescent Tdap dose at 11 is more than a year away.
+    assert_eq!(group(&forecast, "DTaP/Tdap/Td").urgency, "later");
+    // Series decades away: "later", with the date they can start.
+    for name in ["Zoster", "RSV"] {
+        let row = group(&forecast, name);
+        assert_eq!(row.urgency, "later", "{row:?}");
+        let from = row.eligible_from.as_deref().expect("a starting date");
+        assert!(is_us_date(from), "{from}");
+        assert_eq!(row.earliest.as_deref(), Some(from));
+    }
+    assert!(
+        !forecast
+            .summary
+            .due_today
+            .iter()
+            .any(|g| g.vaccine_group == "Pneumococcal"),
+        "{:?}",
+        forecast.summary.due_today
+    );
+}
+
+#[tokio::test]
+async fn travel_groups_are_listed_as_not_applicable_with_their_reason() {
+    let f = signed_in_as("TX0001", "tx.provider").await;
+    let forecast = forecast_of(&f, f.ana).await;
+    let yellow_fever = forecast
+        .not_applicable
+        .iter()
+        .find(|n| n.vaccine_group == "Yellow Fever")
+        .unwrap_or_else(|| panic!("Yellow Fever not applicable: {:?}", forecast.not_applicable));
+    assert_eq!(yellow_fever.reason, "no_indication");
+    for n in &forecast.not_applicable {
+        assert!(
+            [
+                "no_indication",
+                "indication_not_at_this_age",
+                "gender",
+                "no_series"
+            ]
+            .contains(&n.reason.as_str()),
+            "{n:?}"
+        );
+        assert!(
+            forecast
+                .groups
+                .iter()
+                .all(|g| g.vaccine_group != n.vaccine_group),
+            "{} is a row and not applicable",
+            n.vaccine_group
+        );
+    }
+    let json = serde_json::to_value(&forecast).unwrap();
+    assert!(
+        json["notApplicable"][0]["reason"].is_string(),
+        "{}",
+        json["notApplicable"]
+    );
 }

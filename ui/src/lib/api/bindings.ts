@@ -836,6 +836,12 @@ export type ClientForecast_Deserialize = {
 	groups: VaccineGroupForecast_Deserialize[],
 	/**  Per dose and antigen. */
 	doses: DoseAssessment_Deserialize[],
+	/**
+	 *  The vaccine groups with no series that applies to the client (travel, risk and other),
+	 *  in supporting-data order, each with the reason. Always sent; optional in TypeScript only
+	 *  so that older fixtures still type-check.
+	 */
+	notApplicable?: NotApplicableGroup[],
 };
 
 /**  "Vaccines recommended" for a client. */
@@ -850,6 +856,12 @@ export type ClientForecast_Serialize = {
 	groups: VaccineGroupForecast_Serialize[],
 	/**  Per dose and antigen. */
 	doses: DoseAssessment_Serialize[],
+	/**
+	 *  The vaccine groups with no series that applies to the client (travel, risk and other),
+	 *  in supporting-data order, each with the reason. Always sent; optional in TypeScript only
+	 *  so that older fixtures still type-check.
+	 */
+	notApplicable?: NotApplicableGroup[],
 };
 
 /**  One of the client's organizations. */
@@ -1838,6 +1850,17 @@ export type NewPasswordRequest = {
 	confirmPassword: string,
 };
 
+/**  A vaccine group no series of which applies to the client. */
+export type NotApplicableGroup = {
+	/**  Vaccine group (CDSi name, e.g. "Yellow Fever"). */
+	vaccineGroup: string,
+	/**
+	 *  "no_indication" (only risk series: travel, occupation, condition, and the client has
+	 *  none of their indications), "indication_not_at_this_age", "gender" or "no_series".
+	 */
+	reason: string,
+};
+
 /**  A client note. */
 export type NoteEntry = NoteEntry_Serialize | NoteEntry_Deserialize;
 
@@ -2016,6 +2039,45 @@ export type OrganizationUsers_Serialize = {
 	organizationName: string,
 	/**  Users, by name. */
 	users: OrganizationUser_Serialize[],
+};
+
+/**  Another forecast of the same vaccine group, not shown as the row. */
+export type OtherSeries = OtherSeries_Serialize | OtherSeries_Deserialize;
+
+/**  Another forecast of the same vaccine group, not shown as the row. */
+export type OtherSeries_Deserialize = {
+	/**  Series (CDC names, one per antigen). */
+	series: string[],
+	/**  "standard", "risk" or "evaluation_only". */
+	seriesType: string,
+	/**  CDC series status ("Not Complete"). */
+	status: string,
+	/**  MM/DD/YYYY: its earliest date, if open. */
+	earliest?: string | null,
+	/**
+	 *  Why it is not the row: "starts_later" (an age the client has not reached),
+	 *  "lower_rank" (the row's forecast ranks first) or "past_maximum_age_to_start" (CDSi's
+	 *  default series, which the client can no longer start).
+	 */
+	because: string,
+};
+
+/**  Another forecast of the same vaccine group, not shown as the row. */
+export type OtherSeries_Serialize = {
+	/**  Series (CDC names, one per antigen). */
+	series: string[],
+	/**  "standard", "risk" or "evaluation_only". */
+	seriesType: string,
+	/**  CDC series status ("Not Complete"). */
+	status: string,
+	/**  MM/DD/YYYY: its earliest date, if open. */
+	earliest: string | null,
+	/**
+	 *  Why it is not the row: "starts_later" (an age the client has not reached),
+	 *  "lower_rank" (the row's forecast ranks first) or "past_maximum_age_to_start" (CDSi's
+	 *  default series, which the client can no longer start).
+	 */
+	because: string,
 };
 
 /**  The password rules, for forms that set a password. */
@@ -2610,6 +2672,60 @@ export type RoleOption = {
 	title: string,
 	/**  What it allows. */
 	description: string,
+};
+
+/**
+ *  What a vaccine-group row is made from, for "Why?" ("Shown: the series the client can start
+ *  now; CDSi's default series is past its maximum age to start").
+ */
+export type RowBasis = RowBasis_Serialize | RowBasis_Deserialize;
+
+/**
+ *  What a vaccine-group row is made from, for "Why?" ("Shown: the series the client can start
+ *  now; CDSi's default series is past its maximum age to start").
+ */
+export type RowBasis_Deserialize = {
+	/**
+	 *  "best_series": CDSi's best patient series; "startable_now": the series the client can
+	 *  start now, shown instead of CDSi's default series, which the client is past the maximum
+	 *  age to start of.
+	 */
+	kind: string,
+	/**  The series shown (CDC names, one per antigen). */
+	series: string[],
+	/**  "standard", "risk" or "evaluation_only". */
+	seriesType: string,
+	/**
+	 *  For "startable_now": CDSi's default series it stands in for (CDC names, one per
+	 *  antigen); empty otherwise.
+	 */
+	insteadOf: string[],
+	/**  The group's other forecasts, not shown as the row. */
+	otherSeries: OtherSeries_Deserialize[],
+};
+
+/**
+ *  What a vaccine-group row is made from, for "Why?" ("Shown: the series the client can start
+ *  now; CDSi's default series is past its maximum age to start").
+ */
+export type RowBasis_Serialize = {
+	/**
+	 *  "best_series": CDSi's best patient series; "startable_now": the series the client can
+	 *  start now, shown instead of CDSi's default series, which the client is past the maximum
+	 *  age to start of.
+	 */
+	kind: string,
+	/**  The series shown (CDC names, one per antigen). */
+	series: string[],
+	/**  "standard", "risk" or "evaluation_only". */
+	seriesType: string,
+	/**
+	 *  For "startable_now": CDSi's default series it stands in for (CDC names, one per
+	 *  antigen); empty otherwise.
+	 */
+	insteadOf: string[],
+	/**  The group's other forecasts, not shown as the row. */
+	otherSeries: OtherSeries_Serialize[],
 };
 
 /**  Saving a draft or submitting: the form, and the request it belongs to once saved. */
@@ -3679,6 +3795,17 @@ export type VaccineGroupForecast_Deserialize = {
 	 *  antigen's patient series (selection, evaluation of the doses, forecast dates).
 	 */
 	trace: ForecastStep_Deserialize[],
+	/**
+	 *  What the row is made from: the series shown, whether it is CDSi's best series or the
+	 *  series the client can start now, and the group's other series (for "Why?"). Always
+	 *  sent; optional in TypeScript only so that older fixtures still type-check.
+	 */
+	basis?: RowBasis_Deserialize | null,
+	/**
+	 *  MM/DD/YYYY: for a series the client has not reached the starting age of, the date it
+	 *  can start (the row's earliest date); `None` otherwise.
+	 */
+	eligibleFrom?: string | null,
 };
 
 /**  The forecast of one vaccine group. */
@@ -3718,6 +3845,17 @@ export type VaccineGroupForecast_Serialize = {
 	 *  antigen's patient series (selection, evaluation of the doses, forecast dates).
 	 */
 	trace: ForecastStep_Serialize[],
+	/**
+	 *  What the row is made from: the series shown, whether it is CDSi's best series or the
+	 *  series the client can start now, and the group's other series (for "Why?"). Always
+	 *  sent; optional in TypeScript only so that older fixtures still type-check.
+	 */
+	basis?: RowBasis_Serialize | null,
+	/**
+	 *  MM/DD/YYYY: for a series the client has not reached the starting age of, the date it
+	 *  can start (the row's earliest date); `None` otherwise.
+	 */
+	eligibleFrom?: string | null,
 };
 
 /**  A CVX in a vaccine group. */

@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/svelte';
+import { cleanup, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { ClientForecast, ClientRecord } from '$lib/api';
@@ -176,9 +176,23 @@ describe('Vaccines recommended', () => {
     const covid = groupForecast({ vaccineGroup: 'COVID-19', urgency: 'due', sharedDecision: true });
     renderRecord(() => ok(clientForecast([covid, groupForecast({ vaccineGroup: 'MMR' })])));
     await screen.findAllByTestId('forecast-row');
-    const marked = rows().filter((r) => within(r).queryByTestId('forecast-shared-decision'));
+    const marked = rows().filter((r) => r.dataset.sharedDecision === 'true');
     expect(marked.map((r) => r.dataset.group)).toEqual(['COVID-19']);
-    expect(within(marked[0]!).getByTestId('forecast-shared-decision')).toHaveTextContent(
+    // A dose that may be given now reads "Discuss", not "Due now".
+    expect(within(marked[0]!).getByText('Discuss (shared decision)')).toHaveClass('badge');
+    expect(within(marked[0]!).queryByText('Due now')).not.toBeInTheDocument();
+    // Not yet due, it keeps its urgency and says it is a shared decision.
+    cleanup();
+    const later = groupForecast({
+      vaccineGroup: 'Meningococcal B',
+      urgency: 'upcoming',
+      recommended: '06/01/2026',
+      sharedDecision: true,
+    });
+    renderRecord(() => ok(clientForecast([later])));
+    const menb = (await screen.findAllByTestId('forecast-row'))[0]!;
+    expect(within(menb).getByText('Upcoming')).toHaveClass('badge');
+    expect(within(menb).getByTestId('forecast-shared-decision')).toHaveTextContent(
       'Shared decision: discuss with the patient',
     );
   });

@@ -113,7 +113,7 @@ describe('Visit summary', () => {
       }),
     );
     const summary = await screen.findByTestId('forecast-summary');
-    expect(summary).toHaveTextContent('Due today: DTaP, COVID-19 ·');
+    expect(summary).toHaveTextContent('Due today: DTaP · Discuss (shared decision): COVID-19 ·');
     const covid = within(summary).getByText('COVID-19');
     expect(covid).toHaveClass('shared');
     expect(covid).toHaveAttribute('title', 'Shared decision: discuss with the patient');
@@ -217,7 +217,7 @@ describe('"Why?" in the user\'s language', () => {
       expect(steps[3]).toHaveTextContent('La recomendación de temporada ya terminó.');
       expect(within(steps[1]!).getByText('§6')).toHaveClass('rule');
       expect(within(trace).getByText('Grupo de vacunas')).toBeInTheDocument();
-      expect(within(trace).getByText('Antígeno: Measles')).toBeInTheDocument();
+      expect(within(trace).getByText('Antígeno: Sarampión')).toBeInTheDocument();
     } finally {
       i18n.set('en');
     }

@@ -1,6 +1,6 @@
 import type { ForecastStep, RecommendedVaccine, TraceInterval, VisitGroup } from '$lib/api';
 import { plural, t, type MessageKey } from '$lib/i18n';
-import { statusKey } from './forecastLabels';
+import { groupName, statusKey } from './forecastLabels';
 
 /** A CDC series status (`Not Complete`) in the user's language. */
 function status(value: string): string {
@@ -147,7 +147,7 @@ export function traceText(step: ForecastStep): string {
       });
     case 'GroupDates':
       return t('forecast.trace.GroupDates', {
-        group: step.params.vaccineGroup,
+        group: groupName(step.params.vaccineGroup),
         dose: step.params.doseNumber ?? none(),
         earliest: opt(step.params.earliest),
         recommended: opt(step.params.recommended),
@@ -155,7 +155,7 @@ export function traceText(step: ForecastStep): string {
       });
     case 'GroupStatus':
       return t('forecast.trace.GroupStatus', {
-        group: step.params.vaccineGroup,
+        group: groupName(step.params.vaccineGroup),
         status: status(step.params.status),
       });
     default: {
