@@ -514,3 +514,81 @@ fn forecast_block(w: &mut MessageWriter, f: &Forecast) {
         }
     }
 }
+
+/// The CVX that names a CDSi vaccine group in OBX 30956-7: the group's code in CDC's
+/// `cvx-vaccine-group.csv` (the "unspecified formulation" CVX CDC gives each group). `None` for
+/// a group CDC gives no code.
+pub fn vaccine_group_cvx(cdsi_group: &str) -> Option<&'static str> {
+    Some(match cdsi_group {
+        "DTaP/Tdap/Td" => "107",
+        "HepA" => "85",
+        "HepB" => "45",
+        "Hib" => "17",
+        "HPV" => "137",
+        "Influenza" => "88",
+        "MMR" => "03",
+        "Meningococcal" => "108",
+        "Meningococcal B" => "164",
+        "Pneumococcal" => "109",
+        "Polio" => "89",
+        "Rotavirus" => "122",
+        "Varicella" => "21",
+        "Zoster" => "188",
+        "COVID-19" => "213",
+        "RSV" => "304",
+        "Cholera" => "26",
+        "Dengue" => "330",
+        "Ebola" => "214",
+        "Chikungunya" => "317",
+        "Japanese Encephalitis" => "129",
+        "Orthopoxvirus" => "325",
+        "Rabies" => "90",
+        "TBE" => "222",
+        "Typhoid" => "91",
+        "Yellow Fever" => "184",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod group_cvx_tests {
+    use super::vaccine_group_cvx;
+    use crate::codes::CodeSets;
+
+    #[test]
+    fn every_group_code_is_a_cvx_in_cdcs_table() {
+        let codes = CodeSets::embedded();
+        for group in [
+            "DTaP/Tdap/Td",
+            "HepA",
+            "HepB",
+            "Hib",
+            "HPV",
+            "Influenza",
+            "MMR",
+            "Meningococcal",
+            "Meningococcal B",
+            "Pneumococcal",
+            "Polio",
+            "Rotavirus",
+            "Varicella",
+            "Zoster",
+            "COVID-19",
+            "RSV",
+            "Cholera",
+            "Dengue",
+            "Ebola",
+            "Chikungunya",
+            "Japanese Encephalitis",
+            "Orthopoxvirus",
+            "Rabies",
+            "TBE",
+            "Typhoid",
+            "Yellow Fever",
+        ] {
+            let cvx = vaccine_group_cvx(group).unwrap_or_else(|| panic!("{group}"));
+            assert!(codes.cvx.contains_key(cvx), "{group}: {cvx}");
+        }
+        assert_eq!(vaccine_group_cvx("Anthrax"), None);
+    }
+}

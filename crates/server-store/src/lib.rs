@@ -25,6 +25,7 @@ pub mod api_sessions;
 pub mod audit;
 pub mod change_log;
 pub mod codes;
+pub mod forecast_input;
 pub mod mail_courier;
 pub mod partitions;
 mod ports;

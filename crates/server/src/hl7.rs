@@ -22,16 +22,19 @@ use shotbook_core::error::IssueCollector;
 use shotbook_core::ids::ClientId;
 use shotbook_core::immunization::entry::DoseSource;
 use shotbook_core::matching::{Dob, PersonRecord, Sex};
+use shotbook_forecast::{Date as ForecastDate, Engine, EvaluationStatus};
 use shotbook_hl7::ack::{ack_code, build_ack, ResponseContext};
 use shotbook_hl7::codes::CodeSets;
 use shotbook_hl7::header::Hd;
 use shotbook_hl7::issue::{Hl7Issue, Location, Problem, Severity};
 use shotbook_hl7::mapping::{CoreDose, GuardianForm, PatientForm};
-use shotbook_hl7::qbp::{receive_qbp, Query, QueryProfile};
+use shotbook_hl7::qbp::{receive_qbp, Query};
 use shotbook_hl7::rsp::{
-    build_rsp, decide, Body as RspBody, Found, Response as RspResponse, RspDose, RspPatient,
+    build_rsp, decide, vaccine_group_cvx, Body as RspBody, DoseEvaluation, Forecast as RspForecast,
+    ForecastGroup, Found, Response as RspResponse, RspDose, RspPatient,
 };
 use shotbook_hl7::vxu::{receive_vxu, sort_issues, Name, PatientIdentifier, Received, Vxu};
+use shotbook_usecases::forecast_input::{patient_of, StoredComment, StoredDose as StoredDoseInput};
 use shotbook_usecases::interface::{self, DoseFate, Filed, Report, ReportedDose};
 use shotbook_usecases::ports::{CatalogReads, ImmunizationReads};
 use shotbook_usecases::{clients, need, search, Actor, Permit, UseCaseError, Via};
@@ -312,12 +315,14 @@ fn report_of(
 /// identification only), Z33 NF / TM / PD (one patient whose consent keeps the record from the
 /// querying organization: a record exists, nothing more) or Z33 AE. The search is the screens'
 /// Smart search with its rules (consent, a school's reach); every patient listed and the record
-/// answered are audited. Z44 (evaluated history and forecast) is answered Z33 AE for now.
+/// answered are audited. Z44 (evaluated history and forecast) is answered Z42 for one patient
+/// (the doses with their evaluation per vaccine group, then the CDSi forecast per group, as
+/// the desktop's "Vaccines recommended" computes it) or Z33.
 #[utoipa::path(post, path = "/v1/hl7/qbp", tag = "hl7", security(("bearer" = [])),
     request_body(content = String, content_type = "application/hl7-v2",
-        description = "One QBP^Q11 (CDC IG 1.5, Z34), ER7, UTF-8"),
+        description = "One QBP^Q11 (CDC IG 1.5, Z34 or Z44), ER7, UTF-8"),
     responses(
-        (status = 200, description = "RSP^K11: Z32, Z31 or Z33 (QAK-2 OK, NF, TM, PD, AE)", content_type = "application/hl7-v2", body = String),
+        (status = 200, description = "RSP^K11: Z32 or Z31 (Z34), Z42 (Z44), or Z33 (QAK-2 NF, TM, PD, AE)", content_type = "application/hl7-v2", body = String),
         (status = 401, description = "No valid access token", body = ErrorBody),
         (status = 403, description = "`forbidden`: the role may not search or view clients", body = ErrorBody),
     ))]
@@ -338,16 +343,9 @@ pub async fn qbp(
         .filter(|_| !issues.iter().any(|i| i.severity == Severity::Error));
     let mut patients: Vec<RspPatient> = Vec::new();
     let mut doses: Vec<RspDose> = Vec::new();
+    let mut forecast: Option<Evaluated> = None;
     let response = match query {
         None => RspResponse::QueryError,
-        Some(q) if q.profile == QueryProfile::EvaluatedHistory => {
-            issues.push(Hl7Issue::new(
-                Problem::QueryProfileUnsupported,
-                Some(Location::at("QPD", 1, 1, 0)),
-                "Z44 (evaluated history and forecast) is not offered yet; query with Z34.",
-            ));
-            RspResponse::QueryError
-        }
         Some(q) => match search::smart(&state.registry, &search, clock, &query_person(q)).await {
             Err(UseCaseError::Invalid(v)) => {
                 issues.extend(v.issues.into_iter().map(|i| {
@@ -368,14 +366,22 @@ pub async fn qbp(
                 };
                 let response = decide(q.profile, found, q.max_candidates);
                 match response {
-                    RspResponse::History => {
+                    RspResponse::History | RspResponse::EvaluatedHistory => {
                         let client = likely[0].client.id;
                         clients::open_full_record(&state.registry, &view, clock, client).await?;
                         patients.push(rsp_patient(&likely[0].client));
-                        for d in state.registry.doses_of(client).await? {
-                            if d.voided {
-                                continue;
-                            }
+                        let stored: Vec<_> = state
+                            .registry
+                            .doses_of(client)
+                            .await?
+                            .into_iter()
+                            .filter(|d| !d.voided)
+                            .collect();
+                        if response == RspResponse::EvaluatedHistory {
+                            forecast =
+                                Some(evaluate(&state, &likely[0].client, &stored, today).await?);
+                        }
+                        for (position, d) in stored.into_iter().enumerate() {
                             let vaccine = match shotbook_core::codes::Cvx::parse(&d.cvx) {
                                 Ok(cvx) => state
                                     .registry
@@ -393,7 +399,10 @@ pub async fn qbp(
                                 historical: d.source == DoseSource::Historical,
                                 lot_number: d.lot_number,
                                 mvx: None,
-                                evaluations: Vec::new(),
+                                evaluations: forecast
+                                    .as_ref()
+                                    .map(|f| f.evaluations_of(position))
+                                    .unwrap_or_default(),
                             });
                         }
                     }
@@ -412,6 +421,14 @@ pub async fn qbp(
             guardians: &[],
             doses: &doses,
         },
+        RspResponse::EvaluatedHistory => match &forecast {
+            Some(f) => RspBody::EvaluatedHistory {
+                patient: &patients[0],
+                doses: &doses,
+                forecast: &f.forecast,
+            },
+            None => RspBody::Empty,
+        },
         RspResponse::Candidates => RspBody::Candidates(&patients),
         _ => RspBody::Empty,
     };
@@ -424,6 +441,120 @@ pub async fn qbp(
         &response_context(clock.now(), &view.actor().state),
     );
     Ok(([(CONTENT_TYPE, HL7_MEDIA_TYPE)], rsp).into_response())
+}
+
+/// A client's evaluated history and forecast as Z42 carries them.
+struct Evaluated {
+    /// Per stored dose (by its position among the client's doses not voided), the evaluation
+    /// in each vaccine group.
+    evaluations: Vec<Vec<DoseEvaluation>>,
+    forecast: RspForecast,
+}
+
+impl Evaluated {
+    fn evaluations_of(&self, position: usize) -> Vec<DoseEvaluation> {
+        self.evaluations.get(position).cloned().unwrap_or_default()
+    }
+}
+
+fn to_time(date: ForecastDate) -> Option<Date> {
+    let (y, m, d) = date.ymd();
+    Date::from_calendar_date(y, time::Month::try_from(m as u8).ok()?, d as u8).ok()
+}
+
+/// Runs the CDSi engine on a stored client as the desktop's "Vaccines recommended" does (the
+/// same input builder, the coded comments as observations, one row per vaccine group showing
+/// the series that applies now).
+async fn evaluate(
+    state: &AppState,
+    line: &shotbook_usecases::ports::ClientLine,
+    doses: &[shotbook_usecases::ports::StoredDose],
+    today: Date,
+) -> ApiResult<Evaluated> {
+    let comments = state.registry.forecast_comments(line.id).await?;
+    let on = ForecastDate::from_ymd(
+        today.year(),
+        u8::from(today.month()).into(),
+        today.day().into(),
+    )
+    .ok_or(crate::error::ApiError::Internal)?;
+    let dates: Vec<String> = doses
+        .iter()
+        .map(|d| d.administered_on.to_string())
+        .collect();
+    let (patient, positions) = patient_of(
+        &line.date_of_birth,
+        &line.gender,
+        doses.iter().zip(&dates).map(|(d, date)| StoredDoseInput {
+            status: "completed",
+            cvx: &d.cvx,
+            mvx: None,
+            administered_on: date,
+        }),
+        comments.iter().map(|c| StoredComment {
+            code: &c.code,
+            applies_from: &c.applies_from,
+            applies_until: c.applies_until.as_deref(),
+            voided: c.voided,
+        }),
+        on,
+    )
+    .map_err(|_| crate::error::ApiError::Internal)?;
+    let assessment = tokio::task::spawn_blocking(move || Engine::embedded().evaluate(&patient, on))
+        .await
+        .map_err(|_| crate::error::ApiError::Internal)?;
+    let mut evaluations = vec![Vec::new(); doses.len()];
+    for d in &assessment.doses {
+        let Some(&position) = positions.get(d.index) else {
+            continue;
+        };
+        // One evaluation per vaccine group: valid when every antigen of the group is.
+        let mut groups: Vec<DoseEvaluation> = Vec::new();
+        for a in &d.antigens {
+            let Some(cvx) = vaccine_group_cvx(&a.vaccine_group) else {
+                continue;
+            };
+            let valid = a.status == EvaluationStatus::Valid;
+            match groups
+                .iter_mut()
+                .find(|g| g.vaccine_group == a.vaccine_group)
+            {
+                Some(g) => g.valid &= valid,
+                None => groups.push(DoseEvaluation {
+                    vaccine_group_cvx: cvx.to_string(),
+                    vaccine_group: a.vaccine_group.clone(),
+                    valid,
+                    dose_number: a.target_dose.and_then(|n| u8::try_from(n).ok()),
+                }),
+            }
+        }
+        evaluations[position] = groups;
+    }
+    let groups = assessment
+        .rows()
+        .into_iter()
+        .filter_map(|row| {
+            let g = &assessment.groups[row.forecast];
+            Some(ForecastGroup {
+                vaccine_group_cvx: vaccine_group_cvx(&g.vaccine_group)?.to_string(),
+                vaccine_group: g.vaccine_group.clone(),
+                status: g.status.as_str().to_string(),
+                dose_number: g.forecast_dose_number.and_then(|n| u8::try_from(n).ok()),
+                earliest: g.earliest.and_then(to_time),
+                recommended: g.recommended.and_then(to_time),
+                overdue: g.past_due.and_then(to_time),
+                latest: g.latest.and_then(to_time),
+            })
+        })
+        .collect();
+    Ok(Evaluated {
+        evaluations,
+        forecast: RspForecast {
+            assessed_on: today,
+            schedule: ("VXC16".into(), "ACIP".into()),
+            groups,
+        },
+    })
 }
 
 fn response_context(now: time::OffsetDateTime, state: &str) -> ResponseContext {

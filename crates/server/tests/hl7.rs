@@ -513,11 +513,31 @@ async fn an_ehr_queries_a_patients_history_within_the_consent_rule() {
     assert_eq!(qak(&rsp).0, "OK", "{rsp}");
     assert_eq!(rsp.matches("\rRXA|").count(), 1, "{rsp}");
 
-    // Nobody by that name; Z44 not offered yet; a school's broad query is refused.
+    // Nobody by that name; a school's broad query is refused.
     let rsp = query(&server, &clinic, &qbp("Z34", "Nobody", "Here", "20100101")).await;
     assert_eq!(qak(&rsp), ("NF".into(), "Z33".into()), "{rsp}");
-    let rsp = query(&server, &clinic, &qbp("Z44", "Wong", "Elise", "19830615")).await;
-    assert_eq!(qak(&rsp), ("AE".into(), "Z33".into()), "{rsp}");
+    // Z44: her doses evaluated per vaccine group, then the forecast per group.
+    let rsp = query(&server, &other, &qbp("Z44", "Wong", "Elise", "19830615")).await;
+    assert_eq!(qak(&rsp), ("OK".into(), "Z42".into()), "{rsp}");
+    let segs = segments(&rsp);
+    let obx = |loinc: &str| -> Vec<&Vec<String>> {
+        segs.iter()
+            .filter(|s| s[0] == "OBX" && s[3].starts_with(loinc))
+            .collect()
+    };
+    // Td (113) given at 32 is a valid DTaP/Tdap/Td dose; the two influenza doses valid.
+    let validity: Vec<&str> = obx("59781-5").iter().map(|s| s[5].as_str()).collect();
+    assert_eq!(validity.len(), 3, "{rsp}");
+    assert!(validity.iter().all(|v| v.starts_with('Y')), "{rsp}");
+    let groups: Vec<&str> = obx("30956-7").iter().map(|s| s[5].as_str()).collect();
+    assert!(groups.iter().any(|g| g.starts_with("107^")), "{rsp}");
+    assert!(groups.iter().any(|g| g.starts_with("88^")), "{rsp}");
+    // The forecast: a schedule, a status per group, and due dates in HL7 form.
+    assert_eq!(obx("59779-9").len(), 1, "{rsp}");
+    assert!(obx("59783-1").len() >= 10, "{rsp}");
+    assert!(obx("30980-7").iter().all(|s| s[5].len() == 8), "{rsp}");
+    let rsp = query(&server, &other, &qbp("Z44", "Snow", "Madelynn", "20070706")).await;
+    assert_eq!(qak(&rsp).0, "PD", "{rsp}");
     let school = access_token(&server, "TXSCH1", "tx.school").await;
     let rsp = query(&server, &school, &qbp("Z34", "Snow", "", "")).await;
     assert_eq!(qak(&rsp).0, "AE", "{rsp}");
@@ -530,5 +550,5 @@ async fn an_ehr_queries_a_patients_history_within_the_consent_rule() {
     .fetch_one(registry.pool())
     .await
     .unwrap();
-    assert_eq!(views, 1);
+    assert_eq!(views, 2, "Z34 and Z44 each read her record once");
 }
