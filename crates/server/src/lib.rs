@@ -135,9 +135,11 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/hl7/qbp", post(hl7::qbp))
         .route(
             "/v1/soap/iis",
-            post(soap::iis).layer(axum::extract::DefaultBodyLimit::max(
-                soap::MAX_ENVELOPE_BYTES,
-            )),
+            post(soap::iis)
+                .get(soap::wsdl)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    soap::MAX_ENVELOPE_BYTES,
+                )),
         )
         .route("/v1/sync/status", get(sync::status))
         .route("/v1/sync/pull", post(sync::pull))

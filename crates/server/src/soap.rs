@@ -12,7 +12,8 @@
 //! Faults: `SecurityFault` (credentials refused, or the account may not report doses),
 //! `MessageTooLargeFault` (over 4,194,304 bytes, with `Size` and `MaxSize`),
 //! `UnsupportedOperationFault` (any other operation) and `fault` (not a SOAP request);
-//! sender faults are HTTP 400 (SOAP 1.2 HTTP binding), receiver faults 500.
+//! sender faults are HTTP 400 (SOAP 1.2 HTTP binding), receiver faults 500. The service
+//! descriptions are at `GET /v1/soap/iis?wsdl` (2011) and `?wsdl&generation=2014`.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -354,6 +355,38 @@ fn split_messages(text: &str) -> Vec<&str> {
         .map(|w| &text[w[0]..w[1]])
         .filter(|m| !m.trim().is_empty())
         .collect()
+}
+
+const WSDL_2011: &str = include_str!("../wsdl/cdc-iis-2011.wsdl");
+const WSDL_2014: &str = include_str!("../wsdl/cdc-iis-2014.wsdl");
+
+/// `GET /v1/soap/iis?wsdl` (2011) or `?wsdl&generation=2014`: the service description a SOAP
+/// toolkit generates its client from, with this server's address.
+pub async fn wsdl(
+    headers: axum::http::HeaderMap,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Response {
+    let query = query.unwrap_or_default();
+    let generation_2014 = query.split('&').any(|p| p == "generation=2014");
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or("localhost");
+    let address = format!("https://{host}/v1/soap/iis");
+    let document = if generation_2014 {
+        WSDL_2014
+    } else {
+        WSDL_2011
+    };
+    (
+        [(CONTENT_TYPE, "text/xml; charset=utf-8")],
+        document.replace("SERVICE_ADDRESS", &address),
+    )
+        .into_response()
 }
 
 #[cfg(test)]

@@ -314,6 +314,29 @@ async fn cdc_soap_files_messages_for_credentials_that_may_report_doses_and_fault
     let registry = db.registry().clone();
     let server = Server::start(registry.clone()).await;
 
+    // The service descriptions, with this server's address.
+    for (query, operation) in [
+        ("?wsdl", "submitSingleMessage"),
+        ("?wsdl&generation=2014", "SubmitSingleMessage"),
+    ] {
+        let response = server
+            .client
+            .get(format!("{}/v1/soap/iis{query}", server.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        let wsdl = response.text().await.unwrap();
+        assert!(
+            wsdl.contains(&format!("<wsdl:operation name=\"{operation}\">")),
+            "{wsdl}"
+        );
+        assert!(
+            wsdl.contains("<soap12:address location=\"https://127.0.0.1:"),
+            "{wsdl}"
+        );
+    }
+
     // Connectivity, both generations, no credentials needed.
     let (status, xml) = soap(
         &server,
