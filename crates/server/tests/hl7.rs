@@ -196,6 +196,23 @@ async fn a_vxu_files_a_new_patient_and_the_same_message_again_records_no_dose_tw
         "{}",
         audits[1].2
     );
+
+    // Another Elise Wong, born a week later: likely by the matcher, but not the same person by
+    // name and birth date. A new record, its doses its own, the pair queued for a person.
+    let cousin = message
+        .replace("|19830615|F|", "|19830622|F|")
+        .replace("NIST-IZ-AD-2.1_Send_V04_Z22", "COUSIN-1");
+    let (_, _, ack) = send(&server, Some(&token), &cousin).await;
+    assert_eq!(msa(&ack).0, "AA", "{ack}");
+    assert!(ack.contains("wait for review"), "{ack}");
+    let both = clients_named(&registry, "Wong").await;
+    assert_eq!(both.len(), 2, "{both:?}");
+    assert_eq!(doses_of(&registry, client).await.len(), 3, "hers untouched");
+    let (queued,): (i64,) = sqlx::query_as("SELECT count(*) FROM duplicate_pairs")
+        .fetch_one(registry.pool())
+        .await
+        .unwrap();
+    assert_eq!(queued, 1);
 }
 
 #[tokio::test]

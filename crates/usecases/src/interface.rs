@@ -1,7 +1,7 @@
 //! A vaccination report from another system — an EHR's HL7 VXU, a FHIR Immunization bundle —
 //! received the way a clinic user would enter it: the patient found by Smart search (one
-//! likely match: that client; otherwise a new client, with any possible matches sent to the
-//! duplicates queue), then each dose recorded through the same use cases as the screens
+//! likely match that agrees exactly on both names and the date of birth: that client;
+//! otherwise a new client, with any possible matches sent to the duplicates queue), then each dose recorded through the same use cases as the screens
 //! (consent rule, CVX table, entry rules), after vaccination-level deduplication: a dose the
 //! registry already holds for the client (same day, same vaccine group) is not recorded again,
 //! whoever reported it first.
@@ -129,7 +129,18 @@ pub async fn receive_report<R: Registry>(
         .filter(|c| !c.via_guardian)
         .collect();
     let likely: Vec<&ScoredLine> = candidates.iter().filter(|c| c.likely).collect();
-    let filed = if let [only] = likely.as_slice() {
+    // Filing doses under an existing record without a person looking takes more than "likely":
+    // the one likely candidate must also agree exactly on both names and the date of birth.
+    // Two children of one name born a week apart are two children; a near match goes to the
+    // duplicates queue, where a person decides.
+    let same_person = |c: &ScoredLine| {
+        let fold = |s: &str| shotbook_core::normalize::fold_name(s);
+        fold(&c.client.last_name) == fold(report.patient.personal.last_name.as_str())
+            && fold(&c.client.first_name) == fold(report.patient.personal.first_name.as_str())
+            && c.client.date_of_birth == report.patient.personal.date_of_birth.date().iso()
+    };
+    let exact: Vec<&ScoredLine> = likely.iter().copied().filter(|c| same_person(c)).collect();
+    let filed = if let [only] = exact.as_slice() {
         let client = only.client.id;
         let mut work = registry.begin(actor.origin(), clock.now()).await?;
         work.audit(&actor.audit_event(
