@@ -99,6 +99,8 @@ pub async fn get_client(ctx: &AppContext, request: GetClientRequest) -> AppResul
     let mut client = details(row, dob, today);
     if !access.is_full() {
         client = identification_only(client);
+    } else if !access.contacts {
+        client = without_contacts(client);
     }
     Ok(ClientRecord {
         access: crate::consent::record_access(&access),
@@ -164,6 +166,15 @@ fn identification_only(c: ClientDetails) -> ClientDetails {
         guardian_relationship: None,
         organization_name: None,
         ..c
+    }
+}
+
+/// What a school or child-care facility sees of a client it serves: the record, not how to
+/// reach the family.
+fn without_contacts(c: ClientDetails) -> ClientDetails {
+    ClientDetails {
+        organization_name: c.organization_name.clone(),
+        ..identification_only(c)
     }
 }
 

@@ -34,8 +34,16 @@ pub async fn access_to(
 /// A result-list line trimmed to what identification-only access shows (no guardian, address
 /// or organization); unchanged when the record may be seen in full.
 pub fn summary_for(access: &ClientAccess, summary: ClientSummary) -> ClientSummary {
-    if access.is_full() {
+    if access.is_full() && access.contacts {
         return summary;
+    }
+    if access.is_full() {
+        // A school sees the line, not how to reach the family.
+        return ClientSummary {
+            guardian_name: None,
+            address: None,
+            ..summary
+        };
     }
     ClientSummary {
         guardian_name: None,

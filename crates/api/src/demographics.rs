@@ -151,9 +151,17 @@ async fn demographics_of(
         county: opt(&r.county),
         zip: opt(&r.zip),
     };
+    let store_ = ctx.store();
+    // A school or child-care facility sees the record, not how to reach the family: no
+    // address (nor its history), phone, guardians or mother's maiden name.
+    let contacts = access.contacts;
+    if !contacts {
+        personal.mother_maiden_name = String::new();
+        personal.phone = String::new();
+        address = AddressFields::default();
+    }
     out.personal = personal;
     out.address = address;
-    let store_ = ctx.store();
     out.akas = store::names(store_, id)
         .await?
         .into_iter()
@@ -179,38 +187,44 @@ async fn demographics_of(
             is_home: m.is_home,
         })
         .collect();
-    out.address_history = store::previous_addresses(store_, id)
-        .await?
-        .into_iter()
-        .map(|a| AddressEntry {
-            address: AddressFields {
-                address_line1: opt(&a.address_line1),
-                address_line2: opt(&a.address_line2),
-                city: opt(&a.city),
-                state: opt(&a.state),
-                county: opt(&a.county),
-                zip: opt(&a.zip),
-            },
-            ended_on: us_date(&a.ended_on),
-        })
-        .collect();
-    out.responsible_persons = store::responsible_persons(store_, id)
-        .await?
-        .into_iter()
-        .map(|p| ResponsiblePersonEntry {
-            id: p.id,
-            person: ResponsiblePersonFields {
-                first_name: p.first_name,
-                middle_name: p.middle_name.unwrap_or_default(),
-                last_name: p.last_name,
-                relationship: p.relationship,
-                phone: p.phone.unwrap_or_default(),
-            },
-            is_primary: p.is_primary,
-            voided: p.voided_at.is_some(),
-            void_reason: p.void_reason,
-        })
-        .collect();
+    out.address_history = if contacts {
+        store::previous_addresses(store_, id).await?
+    } else {
+        Vec::new()
+    }
+    .into_iter()
+    .map(|a| AddressEntry {
+        address: AddressFields {
+            address_line1: opt(&a.address_line1),
+            address_line2: opt(&a.address_line2),
+            city: opt(&a.city),
+            state: opt(&a.state),
+            county: opt(&a.county),
+            zip: opt(&a.zip),
+        },
+        ended_on: us_date(&a.ended_on),
+    })
+    .collect();
+    out.responsible_persons = if contacts {
+        store::responsible_persons(store_, id).await?
+    } else {
+        Vec::new()
+    }
+    .into_iter()
+    .map(|p| ResponsiblePersonEntry {
+        id: p.id,
+        person: ResponsiblePersonFields {
+            first_name: p.first_name,
+            middle_name: p.middle_name.unwrap_or_default(),
+            last_name: p.last_name,
+            relationship: p.relationship,
+            phone: p.phone.unwrap_or_default(),
+        },
+        is_primary: p.is_primary,
+        voided: p.voided_at.is_some(),
+        void_reason: p.void_reason,
+    })
+    .collect();
     out.comments = store::comments(store_, id)
         .await?
         .into_iter()

@@ -143,6 +143,10 @@ pub struct ClientAccess {
     pub may_update_consent: bool,
     /// Demographics may be edited (and the client merged).
     pub may_edit_demographics: bool,
+    /// How to reach the family may be shown: address and its history, phone, guardians,
+    /// mother's maiden name. A school or child-care facility sees the immunization record, not
+    /// these ([`crate::facility`]).
+    pub contacts: bool,
 }
 
 impl ClientAccess {
@@ -153,6 +157,7 @@ impl ClientAccess {
         may_print: false,
         may_update_consent: false,
         may_edit_demographics: false,
+        contacts: false,
     };
 
     /// The whole record may be shown.
@@ -269,6 +274,7 @@ pub fn client_access(viewer: Viewer<'_>, client: ConsentFacts<'_>) -> ClientAcce
         may_print: full && role.grants(Permission::PrintRecord),
         may_update_consent: role.grants(Permission::UpdateConsent),
         may_edit_demographics: full && role.grants(Permission::EditDemographics),
+        contacts: full,
     }
 }
 

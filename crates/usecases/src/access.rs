@@ -2,7 +2,7 @@
 //! what an actor may see of a client.
 
 use shotbook_core::consent::{client_access, ClientAccess, ConsentFacts, RecordView, Viewer};
-use shotbook_core::facility::{facility_reach, OutOfReach};
+use shotbook_core::facility::{facility_reach, served_ages, OutOfReach};
 use shotbook_core::ids::ClientId;
 use time::Date;
 
@@ -60,7 +60,7 @@ pub fn access_of(actor: &Actor, facts: &ClientFacts, today: Date) -> ClientAcces
     if out_of_reach(actor, facts, today).is_some() {
         return ClientAccess::NONE;
     }
-    client_access(
+    let access = client_access(
         Viewer {
             role: actor.role,
             organization_id: actor.organization_id,
@@ -71,7 +71,13 @@ pub fn access_of(actor: &Actor, facts: &ClientFacts, today: Date) -> ClientAcces
             organizations: &facts.organizations,
             state: facts.state.as_deref(),
         },
-    )
+    );
+    // A school or child-care facility verifies immunizations; how to reach the family is not
+    // its business through the registry.
+    ClientAccess {
+        contacts: access.contacts && served_ages(actor.organization_kind).is_none(),
+        ..access
+    }
 }
 
 /// [`access_to`], refusing unless the whole record may be seen (doses, forecast, print).

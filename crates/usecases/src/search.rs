@@ -172,7 +172,7 @@ pub async fn smart<R: Registry>(
             let access = a?;
             if access.is_full() {
                 return Some(ScoredListed {
-                    client: c.client,
+                    client: trimmed(&access, c.client),
                     access,
                     score: c.score.score,
                     reasons: c.score.reasons,
@@ -314,10 +314,10 @@ async fn basic_owned<R: Registry>(
 
 /// The line as `access` lets it be shown.
 fn trimmed(access: &ClientAccess, line: ClientLine) -> ClientLine {
-    if access.is_full() {
-        line
-    } else {
-        line.identification_only()
+    match (access.is_full(), access.contacts) {
+        (true, true) => line,
+        (true, false) => line.without_contacts(),
+        (false, _) => line.identification_only(),
     }
 }
 

@@ -883,6 +883,37 @@ async fn a_school_reaches_only_the_children_of_its_state_in_the_ages_it_serves()
 
     as_user(ctx, "TXSCH1", "tx.school").await;
     assert_eq!(open(student).await, Ok(()));
+    // The record and its immunizations, not how to reach the family.
+    let record = clients::get_client(
+        ctx,
+        GetClientRequest {
+            client_id: student.to_string(),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(record.access.view, "full");
+    assert_eq!(
+        (
+            &record.client.city,
+            &record.client.zip,
+            &record.client.phone
+        ),
+        (&None, &None, &None)
+    );
+    assert_eq!(record.client.guardian_name, None);
+    let demographics = shotbook_api::demographics::get_demographics(
+        ctx,
+        GetClientRequest {
+            client_id: student.to_string(),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(demographics.personal.first_name, "Sofia");
+    assert_eq!(demographics.address.city, "");
+    assert_eq!(demographics.address.zip, "");
+    assert!(demographics.responsible_persons.is_empty());
     // Past authorization (this fixture has no record-signing key, so the print stops there).
     let printed = print(student).await;
     assert!(!refused(&printed), "{printed:?}");
@@ -931,6 +962,10 @@ async fn a_school_reaches_only_the_children_of_its_state_in_the_ages_it_serves()
         .unwrap();
     let ids: Vec<&str> = found.clients.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, [student.to_string().as_str()]);
+    assert_eq!(
+        found.clients[0].address, None,
+        "no address on a school's result line"
+    );
     let infants = clients::search_clients(ctx, search("Treviño", "Mia", "04/20/2026", ""))
         .await
         .unwrap();
@@ -996,6 +1031,19 @@ async fn a_school_reaches_only_the_children_of_its_state_in_the_ages_it_serves()
     // A Texas provider is not limited by age (the consent rule still applies across states).
     as_user(ctx, "TX0001", "tx.provider").await;
     assert_eq!(open(infant).await, Ok(()));
+    let record = clients::get_client(
+        ctx,
+        GetClientRequest {
+            client_id: student.to_string(),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        record.client.city.as_deref(),
+        Some("Houston"),
+        "a clinic sees the address"
+    );
     let providers = clients::search_clients(ctx, search("Treviño", "", "", ""))
         .await
         .unwrap();

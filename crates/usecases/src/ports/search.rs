@@ -42,6 +42,18 @@ pub struct ClientLine {
 }
 
 impl ClientLine {
+    /// The line without how to reach the family (guardian, address), for a viewer who sees the
+    /// record but not the contacts (a school).
+    pub fn without_contacts(self) -> Self {
+        Self {
+            guardian_name: None,
+            city: None,
+            state: None,
+            zip: None,
+            ..self
+        }
+    }
+
     /// The line as identification-only access shows it: no guardian, address or organization.
     pub fn identification_only(self) -> Self {
         Self {
