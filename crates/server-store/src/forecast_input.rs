@@ -32,3 +32,46 @@ impl PgRegistry {
         .await?)
     }
 }
+
+/// A client's demographics as FHIR's Patient carries them.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PatientRow {
+    /// The registry's client number.
+    pub registry_id: Option<String>,
+    /// Given name.
+    pub first_name: String,
+    /// Middle name.
+    pub middle_name: Option<String>,
+    /// Family name.
+    pub last_name: String,
+    /// ISO date of birth.
+    pub date_of_birth: String,
+    /// `F`, `M`, `X`, `U`.
+    pub gender: String,
+    /// Street line.
+    pub address_line1: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// State.
+    pub state: Option<String>,
+    /// ZIP.
+    pub zip: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Merged into another record.
+    pub merged_into: Option<uuid::Uuid>,
+}
+
+impl PgRegistry {
+    /// The client's demographics for a FHIR Patient, if the client exists.
+    pub async fn patient_row(&self, client: ClientId) -> ServerStoreResult<Option<PatientRow>> {
+        Ok(sqlx::query_as(
+            "SELECT registry_id, first_name, middle_name, last_name, date_of_birth::text AS date_of_birth,
+                    gender, address_line1, city, state, zip, phone, merged_into
+             FROM clients WHERE id = $1",
+        )
+        .bind(client.as_uuid())
+        .fetch_optional(self.pool())
+        .await?)
+    }
+}

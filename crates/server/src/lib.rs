@@ -24,6 +24,7 @@ pub mod auth;
 pub mod clients;
 pub mod demo;
 pub mod error;
+pub mod fhir;
 pub mod hl7;
 pub mod mail;
 pub mod metrics;
@@ -141,6 +142,10 @@ pub fn router(state: AppState) -> Router {
                     soap::MAX_ENVELOPE_BYTES,
                 )),
         )
+        .route("/fhir/r4/metadata", get(fhir::metadata))
+        .route("/fhir/r4/Patient", get(fhir::search_patients))
+        .route("/fhir/r4/Patient/{id}", get(fhir::read_patient))
+        .route("/fhir/r4/Immunization", get(fhir::search_immunizations))
         .route("/v1/sync/status", get(sync::status))
         .route("/v1/sync/pull", post(sync::pull))
         .route("/v1/sync/snapshot", post(sync::snapshot))

@@ -1,0 +1,165 @@
+//! FHIR R4 reads over HTTPS against real PostgreSQL: the CapabilityStatement, Patient search
+//! and read, and Immunization search, through the same consent rule and audit as the screens.
+
+mod common;
+
+use serde_json::Value;
+use shotbook_server_store::sqlx;
+use shotbook_server_store::test_database::TestDatabase;
+use shotbook_synth::demo::DEMO_PASSWORD;
+use time::OffsetDateTime;
+
+use common::{sign_in_body, Device, Server};
+
+fn sample(path: &str) -> String {
+    let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
+}
+
+async fn access_token(server: &Server, org: &str, username: &str) -> String {
+    let body = sign_in_body(org, username, DEMO_PASSWORD, &Device::new());
+    let (status, tokens) = server.post("/v1/sign-in", None, &body).await;
+    assert_eq!(status, 200, "{tokens}");
+    tokens["accessToken"].as_str().unwrap().to_string()
+}
+
+async fn fhir(server: &Server, token: Option<&str>, path: &str) -> (u16, String, Value) {
+    let mut request = server.client.get(format!("{}/fhir/r4/{path}", server.base));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let body = response.json().await.unwrap_or_default();
+    (status, content_type, body)
+}
+
+#[tokio::test]
+async fn an_ehr_reads_patients_and_immunizations_within_the_consent_rule() {
+    let db = TestDatabase::create("fhir-api").await.unwrap();
+    shotbook_server::demo::seed(db.registry(), OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    let registry = db.registry().clone();
+    let server = Server::start(registry.clone()).await;
+    // Two patients filed by their clinic over HL7: Elise Wong (consent granted through PD1)
+    // and Madelynn Snow (no consent).
+    let clinic = access_token(&server, "MT0001", "mt.records").await;
+    for path in [
+        "../../../shared/data/hl7/01-vxu-z22-nist-iz-ad-2.1.hl7",
+        "../../../shared/data/hl7/02-vxu-nist-iz-001-child.hl7",
+    ] {
+        let response = server
+            .client
+            .post(format!("{}/v1/hl7/vxu", server.base))
+            .bearer_auth(&clinic)
+            .body(sample(path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+    }
+
+    let (status, content_type, capability) = fhir(&server, None, "metadata").await;
+    assert_eq!(status, 200);
+    assert!(
+        content_type.starts_with("application/fhir+json"),
+        "{content_type}"
+    );
+    assert_eq!(capability["resourceType"], "CapabilityStatement");
+    assert_eq!(capability["fhirVersion"], "4.0.1");
+
+    // Another clinic finds Elise and reads her Patient and her immunizations.
+    let other = access_token(&server, "MT0002", "mt.vaccines").await;
+    let (status, _, found) = fhir(
+        &server,
+        Some(&other),
+        "Patient?family=Wong&given=Elise&birthdate=1983-06-15",
+    )
+    .await;
+    assert_eq!(status, 200, "{found}");
+    assert_eq!(found["resourceType"], "Bundle");
+    assert_eq!(found["total"], 1, "{found}");
+    let id = found["entry"][0]["resource"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, _, patient) = fhir(&server, Some(&other), &format!("Patient/{id}")).await;
+    assert_eq!(status, 200, "{patient}");
+    assert_eq!(patient["name"][0]["family"], "Wong");
+    assert_eq!(patient["birthDate"], "1983-06-15");
+    assert_eq!(patient["gender"], "female");
+    assert_eq!(patient["address"][0]["city"], "Bozeman");
+    let (status, _, doses) = fhir(
+        &server,
+        Some(&other),
+        &format!("Immunization?patient=Patient/{id}"),
+    )
+    .await;
+    assert_eq!(status, 200, "{doses}");
+    assert_eq!(doses["total"], 3, "{doses}");
+    let td = doses["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["resource"])
+        .find(|r| r["vaccineCode"]["coding"][0]["code"] == "113")
+        .expect("the Td dose");
+    assert_eq!(
+        td["vaccineCode"]["coding"][0]["system"],
+        "http://hl7.org/fhir/sid/cvx"
+    );
+    assert_eq!(td["status"], "completed");
+    assert_eq!(td["occurrenceDateTime"], "2015-06-24");
+    assert_eq!(td["primarySource"], true);
+    assert_eq!(td["lotNumber"], "315841");
+
+    // Madelynn, without consent, from another clinic: identification only, no history.
+    let (_, _, found) = fhir(
+        &server,
+        Some(&other),
+        "Patient?family=Snow&birthdate=2007-07-06",
+    )
+    .await;
+    let snow = found["entry"][0]["resource"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, _, patient) = fhir(&server, Some(&other), &format!("Patient/{snow}")).await;
+    assert_eq!(status, 200);
+    assert!(patient.get("address").is_none(), "{patient}");
+    let (status, _, refused) = fhir(
+        &server,
+        Some(&other),
+        &format!("Immunization?patient={snow}"),
+    )
+    .await;
+    assert_eq!(status, 403, "{refused}");
+    assert_eq!(refused["resourceType"], "OperationOutcome");
+    assert_eq!(refused["issue"][0]["code"], "suppressed");
+
+    // A school searches by name and birth date only; no token, no answer.
+    let school = access_token(&server, "TXSCH1", "tx.school").await;
+    let (status, _, refused) = fhir(&server, Some(&school), "Patient?family=Wong").await;
+    assert_eq!(
+        (status, &refused["issue"][0]["code"]),
+        (400, &Value::from("invalid"))
+    );
+    let (status, _, _) = fhir(&server, None, &format!("Patient/{id}")).await;
+    assert_eq!(status, 401);
+
+    // Each read audited for the reading clinic.
+    let (reads,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM audit_log a JOIN organizations o ON o.id = a.organization_id
+         WHERE o.code = 'MT0002' AND a.action IN ('view_client', 'search_clients')",
+    )
+    .fetch_one(registry.pool())
+    .await
+    .unwrap();
+    assert!(reads >= 5, "{reads}");
+}
