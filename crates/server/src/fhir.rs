@@ -106,6 +106,12 @@ pub async fn metadata() -> Response {
                         ]
                     },
                     {
+                        "type": "ImmunizationRecommendation",
+                        "supportedProfile": ["http://hl7.org/fhir/us/immds/StructureDefinition/immds-immunizationrecommendation"],
+                        "interaction": [{ "code": "search-type" }],
+                        "searchParam": [{ "name": "patient", "type": "reference" }]
+                    },
+                    {
                         "type": "Immunization",
                         "supportedProfile": ["http://hl7.org/fhir/us/core/StructureDefinition/us-core-immunization"],
                         "interaction": [{ "code": "search-type" }],
@@ -331,4 +337,110 @@ pub async fn search_immunizations(
         entries.push(immunization);
     }
     resource(StatusCode::OK, bundle(entries))
+}
+
+/// `GET /fhir/r4/ImmunizationRecommendation?patient={id}`: the CDSi forecast per vaccine group
+/// as of today, computed as the desktop's "Vaccines recommended" and RSP Z42 compute it, when
+/// the consent rule shows the caller the whole record.
+pub async fn search_recommendations(
+    State(state): State<AppState>,
+    who: Authenticated,
+    Query(params): Query<ImmunizationSearch>,
+) -> Response {
+    let Some(reference) = params.patient else {
+        return outcome(StatusCode::BAD_REQUEST, "required", "Search by patient.");
+    };
+    let Ok(client) = reference.trim_start_matches("Patient/").parse::<ClientId>() else {
+        return no_such_patient();
+    };
+    let Ok(permit) = Permit::<need::ViewClient>::check(who.actor) else {
+        return refused(ApiError::UseCase(UseCaseError::Forbidden {
+            permission: "view_client",
+        }));
+    };
+    let clock = state.clock.as_ref();
+    if let Err(e) = clients::open_full_record(&state.registry, &permit, clock, client).await {
+        return refused(e.into());
+    }
+    let (row, doses) = match (
+        state.registry.patient_row(client).await,
+        state.registry.doses_of(client).await,
+    ) {
+        (Ok(Some(row)), Ok(doses)) => (row, doses),
+        (Ok(None), _) => return no_such_patient(),
+        (Err(e), _) => return ApiError::from(e).into_response(),
+        (_, Err(e)) => return ApiError::from(e).into_response(),
+    };
+    let line = ClientLine {
+        id: client,
+        registry_id: row.registry_id,
+        first_name: row.first_name,
+        middle_name: row.middle_name,
+        last_name: row.last_name,
+        date_of_birth: row.date_of_birth,
+        gender: row.gender,
+        guardian_name: None,
+        city: None,
+        state: None,
+        zip: None,
+        organization_name: None,
+    };
+    let doses: Vec<_> = doses.into_iter().filter(|d| !d.voided).collect();
+    let today = clock.today();
+    let evaluated = match crate::hl7::evaluate(&state, &line, &doses, today).await {
+        Ok(e) => e,
+        Err(e) => return e.into_response(),
+    };
+    let iso = |d: Option<time::Date>| d.map(|d| d.to_string());
+    let recommendations: Vec<Value> = evaluated
+        .forecast
+        .groups
+        .iter()
+        .filter_map(|g| {
+            let status = match g.status.as_str() {
+                "Complete" => "complete",
+                "Immune" => "immune",
+                "Contraindicated" => "contraindicated",
+                "Not Complete" if g.overdue.is_some_and(|d| d <= today) => "overdue",
+                "Not Complete" => "due",
+                // Aged out, not recommended: nothing to recommend.
+                _ => return None,
+            };
+            let mut criteria = Vec::new();
+            for (loinc, display, date) in [
+                ("30981-5", "Earliest date to give", g.earliest),
+                ("30980-7", "Date vaccine due", g.recommended),
+                ("59778-1", "Date when overdue for immunization", g.overdue),
+                ("59777-3", "Latest date to give immunization", g.latest),
+            ] {
+                if let Some(value) = iso(date) {
+                    criteria.push(json!({
+                        "code": { "coding": [{ "system": "http://loinc.org", "code": loinc, "display": display }] },
+                        "value": value
+                    }));
+                }
+            }
+            let mut recommendation = json!({
+                "vaccineCode": [{ "coding": [{ "system": CVX_SYSTEM, "code": g.vaccine_group_cvx, "display": g.vaccine_group }] }],
+                "forecastStatus": { "coding": [{
+                    "system": "http://terminology.hl7.org/CodeSystem/immunization-recommendation-status",
+                    "code": status
+                }], "text": g.status },
+                "dateCriterion": criteria,
+            });
+            if let Some(n) = g.dose_number {
+                recommendation["doseNumberPositiveInt"] = json!(n);
+            }
+            Some(recommendation)
+        })
+        .collect();
+    let recommendation = json!({
+        "resourceType": "ImmunizationRecommendation",
+        "id": format!("{client}-{today}"),
+        "patient": { "reference": format!("Patient/{client}") },
+        "date": today.to_string(),
+        "authority": { "display": "CDC CDSi (ACIP schedule) via Shotbook" },
+        "recommendation": recommendations,
+    });
+    resource(StatusCode::OK, bundle(vec![recommendation]))
 }

@@ -444,11 +444,11 @@ pub async fn qbp(
 }
 
 /// A client's evaluated history and forecast as Z42 carries them.
-struct Evaluated {
+pub(crate) struct Evaluated {
     /// Per stored dose (by its position among the client's doses not voided), the evaluation
     /// in each vaccine group.
     evaluations: Vec<Vec<DoseEvaluation>>,
-    forecast: RspForecast,
+    pub(crate) forecast: RspForecast,
 }
 
 impl Evaluated {
@@ -465,7 +465,7 @@ fn to_time(date: ForecastDate) -> Option<Date> {
 /// Runs the CDSi engine on a stored client as the desktop's "Vaccines recommended" does (the
 /// same input builder, the coded comments as observations, one row per vaccine group showing
 /// the series that applies now).
-async fn evaluate(
+pub(crate) async fn evaluate(
     state: &AppState,
     line: &shotbook_usecases::ports::ClientLine,
     doses: &[shotbook_usecases::ports::StoredDose],

@@ -146,6 +146,10 @@ pub fn router(state: AppState) -> Router {
         .route("/fhir/r4/Patient", get(fhir::search_patients))
         .route("/fhir/r4/Patient/{id}", get(fhir::read_patient))
         .route("/fhir/r4/Immunization", get(fhir::search_immunizations))
+        .route(
+            "/fhir/r4/ImmunizationRecommendation",
+            get(fhir::search_recommendations),
+        )
         .route("/v1/sync/status", get(sync::status))
         .route("/v1/sync/pull", post(sync::pull))
         .route("/v1/sync/snapshot", post(sync::snapshot))

@@ -119,6 +119,42 @@ async fn an_ehr_reads_patients_and_immunizations_within_the_consent_rule() {
     assert_eq!(td["primarySource"], true);
     assert_eq!(td["lotNumber"], "315841");
 
+    // Her forecast, as of today: one recommendation per vaccine group, CVX-coded, with the
+    // status from HL7's value set and the dates as LOINC-coded criteria.
+    let (status, _, forecast) = fhir(
+        &server,
+        Some(&other),
+        &format!("ImmunizationRecommendation?patient={id}"),
+    )
+    .await;
+    assert_eq!(status, 200, "{forecast}");
+    let recommendation = &forecast["entry"][0]["resource"];
+    assert_eq!(recommendation["resourceType"], "ImmunizationRecommendation");
+    let groups = recommendation["recommendation"].as_array().unwrap();
+    assert!(groups.len() >= 8, "{recommendation}");
+    let group = |cvx: &str| {
+        groups
+            .iter()
+            .find(|g| g["vaccineCode"][0]["coding"][0]["code"] == cvx)
+            .unwrap_or_else(|| panic!("group {cvx}: {recommendation}"))
+    };
+    // Influenza (88): her last dose was in 2014; due this season.
+    let flu = group("88");
+    let flu_status = flu["forecastStatus"]["coding"][0]["code"].as_str().unwrap();
+    assert!(["due", "overdue"].contains(&flu_status), "{flu}");
+    assert!(flu["dateCriterion"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["code"]["coding"][0]["code"] == "30980-7"));
+    for g in groups {
+        let code = g["forecastStatus"]["coding"][0]["code"].as_str().unwrap();
+        assert!(
+            ["due", "overdue", "immune", "contraindicated", "complete"].contains(&code),
+            "{g}"
+        );
+    }
+
     // Madelynn, without consent, from another clinic: identification only, no history.
     let (_, _, found) = fhir(
         &server,
@@ -142,6 +178,16 @@ async fn an_ehr_reads_patients_and_immunizations_within_the_consent_rule() {
     assert_eq!(status, 403, "{refused}");
     assert_eq!(refused["resourceType"], "OperationOutcome");
     assert_eq!(refused["issue"][0]["code"], "suppressed");
+    let (status, _, refused) = fhir(
+        &server,
+        Some(&other),
+        &format!("ImmunizationRecommendation?patient={snow}"),
+    )
+    .await;
+    assert_eq!(
+        (status, &refused["issue"][0]["code"]),
+        (403, &Value::from("suppressed"))
+    );
 
     // A school searches by name and birth date only; no token, no answer.
     let school = access_token(&server, "TXSCH1", "tx.school").await;
