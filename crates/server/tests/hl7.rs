@@ -10,15 +10,7 @@ use shotbook_server_store::{sqlx, PgRegistry};
 use shotbook_synth::demo::DEMO_PASSWORD;
 use time::OffsetDateTime;
 
-use common::{sign_in_body, Device, Server};
-
-const IZ_AD_2_1: &str = "../../../shared/data/hl7/01-vxu-z22-nist-iz-ad-2.1.hl7";
-const IZ_001: &str = "../../../shared/data/hl7/02-vxu-nist-iz-001-child.hl7";
-
-fn sample(path: &str) -> String {
-    let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
-    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
-}
+use common::{access_token, hl7_sample, Server, IZ_001, IZ_AD_2_1};
 
 async fn demo() -> TestDatabase {
     let db = TestDatabase::create("hl7-api").await.unwrap();
@@ -26,13 +18,6 @@ async fn demo() -> TestDatabase {
         .await
         .unwrap();
     db
-}
-
-async fn access_token(server: &Server, org: &str, username: &str) -> String {
-    let body = sign_in_body(org, username, DEMO_PASSWORD, &Device::new());
-    let (status, tokens) = server.post("/v1/sign-in", None, &body).await;
-    assert_eq!(status, 200, "{tokens}");
-    tokens["accessToken"].as_str().unwrap().to_string()
 }
 
 /// POSTs `message`; the status, content type and body.
@@ -123,7 +108,7 @@ async fn a_vxu_files_a_new_patient_and_the_same_message_again_records_no_dose_tw
     let registry = db.registry().clone();
     let server = Server::start(registry.clone()).await;
     let token = access_token(&server, "MT0001", "mt.records").await;
-    let message = sample(IZ_AD_2_1);
+    let message = hl7_sample(IZ_AD_2_1);
 
     let (status, content_type, ack) = send(&server, Some(&token), &message).await;
     assert_eq!(status, 200, "{ack}");
@@ -229,13 +214,13 @@ async fn content_problems_are_answered_in_the_ack_and_roles_that_record_no_dose_
     assert!(!errs(&ack).is_empty());
 
     // Another message type: AR (unsupported), nothing stored.
-    let query = sample("../../../shared/data/hl7/03-qbp-z44-cdc-ig-example.hl7");
+    let query = hl7_sample("03-qbp-z44-cdc-ig-example.hl7");
     let (status, _, ack) = send(&server, Some(&token), &query).await;
     assert_eq!(status, 200);
     assert_eq!(msa(&ack).0, "AR", "{ack}");
 
     // A patient without a last name: the message is rejected, no client, no dose.
-    let nameless = sample(IZ_001).replace("Snow^Madelynn^Ainsley", "^Madelynn^Ainsley");
+    let nameless = hl7_sample(IZ_001).replace("Snow^Madelynn^Ainsley", "^Madelynn^Ainsley");
     let (_, _, ack) = send(&server, Some(&token), &nameless).await;
     assert_eq!(msa(&ack).0, "AE", "{ack}");
     assert!(errs(&ack).iter().any(|(_, severity, _)| severity == "E"));
@@ -246,11 +231,21 @@ async fn content_problems_are_answered_in_the_ack_and_roles_that_record_no_dose_
             .unwrap();
     assert_eq!(count, 0);
 
-    // The child's message as sent: filed, her mother as guardian, consent not granted (no
-    // PD1-12), the influenza dose recorded.
-    let (_, _, ack) = send(&server, Some(&token), &sample(IZ_001)).await;
+    // The child's message with its vaccination sent twice (an EHR's repeated ORC group): filed,
+    // consent not granted (no PD1-12), the influenza dose recorded once and the repeat
+    // acknowledged as already held.
+    let message = hl7_sample(IZ_001);
+    let group = &message[message.find("ORC|").unwrap()..];
+    let twice = format!("{message}{}", group);
+    let (_, _, ack) = send(&server, Some(&token), &twice).await;
     assert!(
         errs(&ack).iter().all(|(_, severity, _)| severity != "E"),
+        "{ack}"
+    );
+    assert!(
+        errs(&ack)
+            .iter()
+            .any(|(segment, severity, _)| segment.starts_with("RXA^2") && severity == "I"),
         "{ack}"
     );
     let snow = clients_named(&registry, "Snow").await;
@@ -265,14 +260,14 @@ async fn content_problems_are_answered_in_the_ack_and_roles_that_record_no_dose_
     // Roles that record no dose, and no token at all.
     for (org, user) in [("TXSCH1", "tx.school"), ("MT0001", "mt.readonly")] {
         let other = access_token(&server, org, user).await;
-        let (status, _, body) = send(&server, Some(&other), &sample(IZ_001)).await;
+        let (status, _, body) = send(&server, Some(&other), &hl7_sample(IZ_001)).await;
         let body: Value = serde_json::from_str(&body).unwrap();
         assert_eq!(
             (status, &body["permission"]),
             (403, &serde_json::json!("add_immunizations"))
         );
     }
-    let (status, _, _) = send(&server, None, &sample(IZ_001)).await;
+    let (status, _, _) = send(&server, None, &hl7_sample(IZ_001)).await;
     assert_eq!(status, 401);
     assert_eq!(interface_audits(&registry).await.len(), 4);
 }
@@ -375,7 +370,7 @@ async fn cdc_soap_files_messages_for_credentials_that_may_report_doses_and_fault
     assert_eq!(element(&xml, "EchoBack").as_deref(), Some("pong"));
 
     // Two messages in one submitSingleMessage (2011): two ACKs, both patients filed.
-    let both = format!("{}{}", sample(IZ_AD_2_1), sample(IZ_001));
+    let both = format!("{}{}", hl7_sample(IZ_AD_2_1), hl7_sample(IZ_001));
     let request = soap_request(
         V2011,
         "submitSingleMessage",
@@ -406,7 +401,7 @@ async fn cdc_soap_files_messages_for_credentials_that_may_report_doses_and_fault
             ("Username", "mt.records"),
             ("Password", DEMO_PASSWORD),
             ("FacilityID", "MT0001"),
-            ("Hl7Message", &sample(IZ_AD_2_1)),
+            ("Hl7Message", &hl7_sample(IZ_AD_2_1)),
         ],
     );
     let (status, xml) = soap(&server, &request).await;
@@ -431,7 +426,7 @@ async fn cdc_soap_files_messages_for_credentials_that_may_report_doses_and_fault
             ],
         )
     };
-    let message = sample(IZ_001);
+    let message = hl7_sample(IZ_001);
     for (request, kind) in [
         (
             submit_as("tx.provider", "not the password", "TX0001", &message),
@@ -521,7 +516,7 @@ async fn an_ehr_queries_a_patients_history_within_the_consent_rule() {
     let registry = db.registry().clone();
     let server = Server::start(registry.clone()).await;
     let clinic = access_token(&server, "MT0001", "mt.records").await;
-    for message in [sample(IZ_AD_2_1), sample(IZ_001)] {
+    for message in [hl7_sample(IZ_AD_2_1), hl7_sample(IZ_001)] {
         let (status, _, _) = send(&server, Some(&clinic), &message).await;
         assert_eq!(status, 200);
     }

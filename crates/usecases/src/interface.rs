@@ -178,17 +178,58 @@ pub async fn receive_report<R: Registry>(
         }
     };
     let client = filed.client();
+    // The client's doses, read once; each dose recorded from this report joins them, so a
+    // message that carries one dose twice records it once.
+    let mut held: Vec<HeldDose> = registry
+        .doses_of(client)
+        .await?
+        .into_iter()
+        .filter(|d| !d.voided)
+        .map(|d| HeldDose {
+            id: d.id,
+            on: d.administered_on,
+            cvx: d.cvx,
+            groups: d.groups,
+        })
+        .collect();
     let mut fates = Vec::with_capacity(report.doses.len());
     for dose in report.doses {
-        let fate = match already_recorded(registry, client, &dose).await? {
+        let vaccine = match dose.cvx() {
+            Some(cvx) => registry.vaccine(cvx).await?,
+            None => None,
+        };
+        let repeated = vaccine.as_ref().and_then(|v| {
+            let on = dose.administered_on();
+            held.iter()
+                .find(|h| {
+                    h.on == on
+                        && (h.cvx == v.cvx.as_str()
+                            || h.groups.iter().any(|g| v.groups.contains(g)))
+                })
+                .map(|h| h.id)
+        });
+        let fate = match repeated {
             Some(id) => DoseFate::AlreadyRecorded(id),
-            None => match record(registry, permit, clock, client, dose).await {
-                Ok(id) => DoseFate::Recorded(id),
-                Err(UseCaseError::Storage(PortError::Failed(e))) => {
-                    return Err(UseCaseError::Storage(PortError::Failed(e)))
+            None => {
+                let on = dose.administered_on();
+                match record(registry, permit, clock, client, dose).await {
+                    Ok(id) => {
+                        if let Some(v) = vaccine {
+                            held.push(HeldDose {
+                                id,
+                                on,
+                                cvx: v.cvx.as_str().to_string(),
+                                groups: v.groups,
+                            });
+                        }
+                        DoseFate::Recorded(id)
+                    }
+                    Err(UseCaseError::Storage(PortError::Failed(e))) => {
+                        return Err(UseCaseError::Storage(PortError::Failed(e)))
+                    }
+                    Err(refused) => DoseFate::Refused(refused),
                 }
-                Err(refused) => DoseFate::Refused(refused),
-            },
+            }
         };
         fates.push(fate);
     }
@@ -198,31 +239,15 @@ pub async fn receive_report<R: Registry>(
     })
 }
 
-/// The client's dose this report repeats, if any: not voided, given the same day, sharing a
-/// vaccine group (an EHR's MMRV and the registry's MMR of the same day are one visit's dose).
-async fn already_recorded<R: Registry>(
-    registry: &R,
-    client: ClientId,
-    dose: &ReportedDose,
-) -> UseCaseResult<Option<ImmunizationId>> {
-    let Some(cvx) = dose.cvx() else {
-        return Ok(None);
-    };
-    let Some(vaccine) = registry.vaccine(cvx).await? else {
-        // Unknown vaccine: the recording use case refuses it with its reason.
-        return Ok(None);
-    };
-    let on = dose.administered_on();
-    Ok(registry
-        .doses_of(client)
-        .await?
-        .into_iter()
-        .find(|d| {
-            !d.voided
-                && d.administered_on == on
-                && (d.cvx == cvx.as_str() || d.groups.iter().any(|g| vaccine.groups.contains(g)))
-        })
-        .map(|d| d.id))
+/// A dose the client already has, as deduplication compares it: a reported dose repeats one
+/// given the same day that shares a vaccine group (an EHR's MMRV and the registry's MMR of the
+/// same day are one visit's dose). An unknown vaccine repeats nothing: recording refuses it
+/// with its reason.
+struct HeldDose {
+    id: ImmunizationId,
+    on: time::Date,
+    cvx: String,
+    groups: Vec<String>,
 }
 
 /// Records one dose for `client` through the screens' use cases; the sender's warnings were
