@@ -89,13 +89,7 @@ pub async fn require_full_record<R: ClientReads>(
     client: ClientId,
     today: Date,
 ) -> UseCaseResult<ClientAccess> {
-    let facts = registry.client_facts(client).await?;
-    if let Some(why) = out_of_reach(actor, &facts, today) {
-        return Err(UseCaseError::Forbidden {
-            permission: why.code(),
-        });
-    }
-    let access = access_of(actor, &facts, today);
+    let access = require_in_reach(registry, actor, client, today).await?;
     match access.restriction {
         Some(r) if !access.is_full() => Err(UseCaseError::ConsentRestricted(r)),
         _ if access.view == RecordView::None => Err(UseCaseError::Forbidden {
