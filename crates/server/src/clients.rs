@@ -194,3 +194,24 @@ pub async fn record_historical_doses(
         ids: outcome.ids.iter().map(ToString::to_string).collect(),
     }))
 }
+
+/// CDC's short name of each vaccine among `doses`, by CVX, read once per distinct code (a
+/// history repeats its vaccines).
+pub(crate) async fn vaccine_names(
+    registry: &shotbook_server_store::PgRegistry,
+    doses: &[shotbook_usecases::ports::StoredDose],
+) -> ApiResult<std::collections::HashMap<String, String>> {
+    use shotbook_usecases::ports::CatalogReads;
+    let mut names = std::collections::HashMap::new();
+    for d in doses {
+        if names.contains_key(&d.cvx) {
+            continue;
+        }
+        if let Ok(cvx) = shotbook_core::codes::Cvx::parse(&d.cvx) {
+            if let Some(v) = registry.vaccine(&cvx).await? {
+                names.insert(d.cvx.clone(), v.short_description);
+            }
+        }
+    }
+    Ok(names)
+}

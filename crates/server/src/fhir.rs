@@ -16,7 +16,7 @@ use shotbook_core::consent::ClientAccess;
 use shotbook_core::ids::ClientId;
 use shotbook_core::immunization::entry::DoseSource;
 use shotbook_core::search::{BasicSearch, BasicSearchInput};
-use shotbook_usecases::ports::{CatalogReads, ClientLine, ImmunizationReads};
+use shotbook_usecases::ports::{ClientLine, ImmunizationReads};
 use shotbook_usecases::{clients, need, search, Permit, UseCaseError};
 
 use crate::auth::Authenticated;
@@ -274,10 +274,40 @@ pub async fn search_patients(
     }
 }
 
-/// Immunization search parameters.
+/// Immunization and ImmunizationRecommendation search parameters.
 #[derive(Debug, Deserialize)]
 pub struct ImmunizationSearch {
     patient: Option<String>,
+}
+
+/// The client a history search names, once the consent rule has let the caller see the whole
+/// record (the read audited), or the OperationOutcome refusing it.
+async fn opened_history(
+    state: &AppState,
+    who: Authenticated,
+    params: ImmunizationSearch,
+) -> Result<ClientId, Box<Response>> {
+    let Some(reference) = params.patient else {
+        return Err(Box::new(outcome(
+            StatusCode::BAD_REQUEST,
+            "required",
+            "Search by patient.",
+        )));
+    };
+    let Ok(client) = reference.trim_start_matches("Patient/").parse::<ClientId>() else {
+        return Err(Box::new(no_such_patient()));
+    };
+    let Ok(permit) = Permit::<need::ViewClient>::check(who.actor) else {
+        return Err(Box::new(refused(ApiError::UseCase(
+            UseCaseError::Forbidden {
+                permission: "view_client",
+            },
+        ))));
+    };
+    clients::open_full_record(&state.registry, &permit, state.clock.as_ref(), client)
+        .await
+        .map_err(|e| Box::new(refused(e.into())))?;
+    Ok(client)
 }
 
 /// `GET /fhir/r4/Immunization?patient={id}`: the client's doses (voided ones as
@@ -287,35 +317,21 @@ pub async fn search_immunizations(
     who: Authenticated,
     Query(params): Query<ImmunizationSearch>,
 ) -> Response {
-    let Some(reference) = params.patient else {
-        return outcome(StatusCode::BAD_REQUEST, "required", "Search by patient.");
+    let client = match opened_history(&state, who, params).await {
+        Ok(client) => client,
+        Err(refusal) => return *refusal,
     };
-    let Ok(client) = reference.trim_start_matches("Patient/").parse::<ClientId>() else {
-        return no_such_patient();
-    };
-    let Ok(permit) = Permit::<need::ViewClient>::check(who.actor) else {
-        return refused(ApiError::UseCase(UseCaseError::Forbidden {
-            permission: "view_client",
-        }));
-    };
-    if let Err(e) =
-        clients::open_full_record(&state.registry, &permit, state.clock.as_ref(), client).await
-    {
-        return refused(e.into());
-    }
     let doses = match state.registry.doses_of(client).await {
         Ok(d) => d,
         Err(e) => return ApiError::from(e).into_response(),
     };
+    let names = match crate::clients::vaccine_names(&state.registry, &doses).await {
+        Ok(names) => names,
+        Err(e) => return e.into_response(),
+    };
     let mut entries = Vec::with_capacity(doses.len());
     for d in doses {
-        let display = match shotbook_core::codes::Cvx::parse(&d.cvx) {
-            Ok(cvx) => match state.registry.vaccine(&cvx).await {
-                Ok(v) => v.map(|v| v.short_description),
-                Err(e) => return ApiError::from(e).into_response(),
-            },
-            Err(_) => None,
-        };
+        let display = names.get(&d.cvx);
         let mut immunization = json!({
             "resourceType": "Immunization",
             "id": d.id.to_string(),
@@ -347,21 +363,11 @@ pub async fn search_recommendations(
     who: Authenticated,
     Query(params): Query<ImmunizationSearch>,
 ) -> Response {
-    let Some(reference) = params.patient else {
-        return outcome(StatusCode::BAD_REQUEST, "required", "Search by patient.");
-    };
-    let Ok(client) = reference.trim_start_matches("Patient/").parse::<ClientId>() else {
-        return no_such_patient();
-    };
-    let Ok(permit) = Permit::<need::ViewClient>::check(who.actor) else {
-        return refused(ApiError::UseCase(UseCaseError::Forbidden {
-            permission: "view_client",
-        }));
+    let client = match opened_history(&state, who, params).await {
+        Ok(client) => client,
+        Err(refusal) => return *refusal,
     };
     let clock = state.clock.as_ref();
-    if let Err(e) = clients::open_full_record(&state.registry, &permit, clock, client).await {
-        return refused(e.into());
-    }
     let (row, doses) = match (
         state.registry.patient_row(client).await,
         state.registry.doses_of(client).await,
@@ -371,23 +377,10 @@ pub async fn search_recommendations(
         (Err(e), _) => return ApiError::from(e).into_response(),
         (_, Err(e)) => return ApiError::from(e).into_response(),
     };
-    let line = ClientLine {
-        id: client,
-        registry_id: row.registry_id,
-        first_name: row.first_name,
-        middle_name: row.middle_name,
-        last_name: row.last_name,
-        date_of_birth: row.date_of_birth,
-        gender: row.gender,
-        guardian_name: None,
-        city: None,
-        state: None,
-        zip: None,
-        organization_name: None,
-    };
     let doses: Vec<_> = doses.into_iter().filter(|d| !d.voided).collect();
     let today = clock.today();
-    let evaluated = match crate::hl7::evaluate(&state, &line, &doses, today).await {
+    let subject = (row.date_of_birth.as_str(), row.gender.as_str());
+    let evaluated = match crate::hl7::evaluate(&state, client, subject, &doses, today).await {
         Ok(e) => e,
         Err(e) => return e.into_response(),
     };

@@ -36,7 +36,7 @@ use shotbook_hl7::rsp::{
 use shotbook_hl7::vxu::{receive_vxu, sort_issues, Name, PatientIdentifier, Received, Vxu};
 use shotbook_usecases::forecast_input::{patient_of, StoredComment, StoredDose as StoredDoseInput};
 use shotbook_usecases::interface::{self, DoseFate, Filed, Report, ReportedDose};
-use shotbook_usecases::ports::{CatalogReads, ImmunizationReads};
+use shotbook_usecases::ports::ImmunizationReads;
 use shotbook_usecases::{clients, need, search, Actor, Permit, UseCaseError, Via};
 use time::Date;
 
@@ -147,23 +147,9 @@ pub(crate) async fn receive_message(
         }
     }
     sort_issues(&mut received.issues);
-    let control_id = uuid::Uuid::now_v7().simple().to_string();
-    let ack = build_ack(
-        received.header.as_ref(),
-        &received.issues,
-        &ResponseContext {
-            now: clock.now(),
-            control_id: control_id.clone(),
-            registry_application: Hd {
-                namespace: "SHOTBOOK".into(),
-                ..Hd::default()
-            },
-            registry_facility: Hd {
-                namespace: format!("{}IIS", permit.actor().state),
-                ..Hd::default()
-            },
-        },
-    );
+    let context = response_context(clock.now(), &permit.actor().state);
+    let control_id = context.control_id.clone();
+    let ack = build_ack(received.header.as_ref(), &received.issues, &context);
     let incoming_id = received
         .header
         .as_ref()
@@ -378,22 +364,17 @@ pub async fn qbp(
                             .filter(|d| !d.voided)
                             .collect();
                         if response == RspResponse::EvaluatedHistory {
+                            let line = &likely[0].client;
+                            let subject = (line.date_of_birth.as_str(), line.gender.as_str());
                             forecast =
-                                Some(evaluate(&state, &likely[0].client, &stored, today).await?);
+                                Some(evaluate(&state, client, subject, &stored, today).await?);
                         }
+                        let names = crate::clients::vaccine_names(&state.registry, &stored).await?;
                         for (position, d) in stored.into_iter().enumerate() {
-                            let vaccine = match shotbook_core::codes::Cvx::parse(&d.cvx) {
-                                Ok(cvx) => state
-                                    .registry
-                                    .vaccine(&cvx)
-                                    .await?
-                                    .map(|v| v.short_description),
-                                Err(_) => None,
-                            };
                             doses.push(RspDose {
                                 id: d.id.to_string(),
                                 administered_on: d.administered_on,
-                                vaccine: vaccine.unwrap_or_default(),
+                                vaccine: names.get(&d.cvx).cloned().unwrap_or_default(),
                                 cvx: d.cvx,
                                 amount_ml: None,
                                 historical: d.source == DoseSource::Historical,
@@ -467,11 +448,12 @@ fn to_time(date: ForecastDate) -> Option<Date> {
 /// the series that applies now).
 pub(crate) async fn evaluate(
     state: &AppState,
-    line: &shotbook_usecases::ports::ClientLine,
+    client: ClientId,
+    (date_of_birth, gender): (&str, &str),
     doses: &[shotbook_usecases::ports::StoredDose],
     today: Date,
 ) -> ApiResult<Evaluated> {
-    let comments = state.registry.forecast_comments(line.id).await?;
+    let comments = state.registry.forecast_comments(client).await?;
     let on = ForecastDate::from_ymd(
         today.year(),
         u8::from(today.month()).into(),
@@ -483,8 +465,8 @@ pub(crate) async fn evaluate(
         .map(|d| d.administered_on.to_string())
         .collect();
     let (patient, positions) = patient_of(
-        &line.date_of_birth,
-        &line.gender,
+        date_of_birth,
+        gender,
         doses.iter().zip(&dates).map(|(d, date)| StoredDoseInput {
             status: "completed",
             cvx: &d.cvx,
@@ -557,6 +539,8 @@ pub(crate) async fn evaluate(
     })
 }
 
+/// The registry's side of a response: its names (`SHOTBOOK`, `<state>IIS`) and a fresh control
+/// ID.
 fn response_context(now: time::OffsetDateTime, state: &str) -> ResponseContext {
     ResponseContext {
         now,
