@@ -6,22 +6,9 @@ mod common;
 use serde_json::Value;
 use shotbook_server_store::sqlx;
 use shotbook_server_store::test_database::TestDatabase;
-use shotbook_synth::demo::DEMO_PASSWORD;
 use time::OffsetDateTime;
 
-use common::{sign_in_body, Device, Server};
-
-fn sample(path: &str) -> String {
-    let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
-    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
-}
-
-async fn access_token(server: &Server, org: &str, username: &str) -> String {
-    let body = sign_in_body(org, username, DEMO_PASSWORD, &Device::new());
-    let (status, tokens) = server.post("/v1/sign-in", None, &body).await;
-    assert_eq!(status, 200, "{tokens}");
-    tokens["accessToken"].as_str().unwrap().to_string()
-}
+use common::{access_token, hl7_sample, Server, IZ_001, IZ_AD_2_1};
 
 async fn fhir(server: &Server, token: Option<&str>, path: &str) -> (u16, String, Value) {
     let mut request = server.client.get(format!("{}/fhir/r4/{path}", server.base));
@@ -50,15 +37,12 @@ async fn an_ehr_reads_patients_and_immunizations_within_the_consent_rule() {
     // Two patients filed by their clinic over HL7: Elise Wong (consent granted through PD1)
     // and Madelynn Snow (no consent).
     let clinic = access_token(&server, "MT0001", "mt.records").await;
-    for path in [
-        "../../../shared/data/hl7/01-vxu-z22-nist-iz-ad-2.1.hl7",
-        "../../../shared/data/hl7/02-vxu-nist-iz-001-child.hl7",
-    ] {
+    for path in [IZ_AD_2_1, IZ_001] {
         let response = server
             .client
             .post(format!("{}/v1/hl7/vxu", server.base))
             .bearer_auth(&clinic)
-            .body(sample(path))
+            .body(hl7_sample(path))
             .send()
             .await
             .unwrap();

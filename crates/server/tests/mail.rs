@@ -14,24 +14,11 @@ use shotbook_core::date::UsDate;
 use shotbook_protocol::{ChangeSource, Origin};
 use shotbook_server_store::test_database::TestDatabase;
 use shotbook_server_store::{mail_courier, sqlx, PgRegistry};
-use shotbook_synth::demo::DEMO_PASSWORD;
 use shotbook_usecases::ports::{Mail, MailWrites, Registry};
 use time::OffsetDateTime;
 
 use common::smtp_sink::SmtpSink;
-use common::{sign_in_body, start_courier, Device, Server};
-
-async fn access_token(server: &Server, org: &str, username: &str) -> String {
-    let (status, body) = server
-        .post(
-            "/v1/sign-in",
-            None,
-            &sign_in_body(org, username, DEMO_PASSWORD, &Device::new()),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    body["accessToken"].as_str().unwrap().to_string()
-}
+use common::{access_token, sign_in_body, start_courier, Device, Server};
 
 async fn demo_registry() -> TestDatabase {
     let db = TestDatabase::create("mail-test").await.unwrap();

@@ -17,13 +17,12 @@ use shotbook_protocol::{
 use shotbook_server_store::setup::{self, NewClient};
 use shotbook_server_store::test_database::{settle_sync_horizon, TestDatabase};
 use shotbook_server_store::{sqlx, PgRegistry, SCHEMA_LINE};
-use shotbook_synth::demo::DEMO_PASSWORD;
 use shotbook_usecases::ports::{AccessReads, Registry};
 use shotbook_usecases::sync::{MAX_PUSH, REPLICATED};
 use time::macros::date;
 use time::OffsetDateTime;
 
-use common::{sign_in_body, Device, Server};
+use common::{access_token, Server};
 
 async fn add_client(registry: &PgRegistry, home: &str, last: &str) -> ClientId {
     let clinic = registry.organization_by_code(home).await.unwrap().unwrap();
@@ -56,13 +55,6 @@ fn test_origin() -> shotbook_protocol::Origin {
         source: shotbook_protocol::ChangeSource::Local,
         node: "test".into(),
     }
-}
-
-async fn access_token(server: &Server, org: &str, username: &str) -> String {
-    let body = sign_in_body(org, username, DEMO_PASSWORD, &Device::new());
-    let (status, tokens) = server.post("/v1/sign-in", None, &body).await;
-    assert_eq!(status, 200, "{tokens}");
-    tokens["accessToken"].as_str().unwrap().to_string()
 }
 
 fn workstation() -> Value {

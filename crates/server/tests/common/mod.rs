@@ -143,3 +143,29 @@ pub fn sign_in_body(org: &str, username: &str, password: &str, device: &Device) 
         "acceptConfidentiality": true,
     })
 }
+
+/// An access token for a demo user (the demo password) signed in from a new device.
+pub async fn access_token(server: &Server, org: &str, username: &str) -> String {
+    let body = sign_in_body(
+        org,
+        username,
+        shotbook_synth::demo::DEMO_PASSWORD,
+        &Device::new(),
+    );
+    let (status, tokens) = server.post("/v1/sign-in", None, &body).await;
+    assert_eq!(status, 200, "{tokens}");
+    tokens["accessToken"].as_str().unwrap().to_string()
+}
+
+/// NIST IZ-AD-2.1 (an adult: a Td given, two influenza doses historical).
+pub const IZ_AD_2_1: &str = "01-vxu-z22-nist-iz-ad-2.1.hl7";
+/// NIST IZ-001 (a child: one influenza dose, her mother as NK1).
+pub const IZ_001: &str = "02-vxu-nist-iz-001-child.hl7";
+
+/// A sample message from `../shared/data/hl7/`.
+pub fn hl7_sample(name: &str) -> String {
+    let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/hl7")
+        .join(name);
+    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
+}
