@@ -81,6 +81,17 @@ id_type!(
     AccessRequestId
 );
 
+/// The stock movement a dose causes in its lot (`administered` when it is given from the lot,
+/// `dose_voided` when voiding it puts the dose back). Its id is derived from the dose's, not
+/// drawn at random, so the workstation that recorded the dose offline and the registry that
+/// applies the pushed dose write the same movement: the replica receives the registry's copy as
+/// the row it already holds, and the lot's history never counts one dose twice.
+pub fn dose_stock_movement_id(dose: ImmunizationId, kind: &str) -> Uuid {
+    /// Shotbook's namespace for derived ids (a fixed random UUID).
+    const NAMESPACE: Uuid = Uuid::from_u128(0x6f1d_3b0e_52a4_4c4f_9a3e_0d7c_2b19_8e55);
+    Uuid::new_v5(&NAMESPACE, format!("{}/{kind}", dose.as_uuid()).as_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,5 +108,17 @@ mod tests {
     fn an_id_round_trips_through_its_text_form() {
         let id = ImmunizationId::new();
         assert_eq!(id.to_string().parse::<ImmunizationId>().unwrap(), id);
+    }
+
+    #[test]
+    fn a_dose_names_the_same_stock_movement_everywhere_and_each_kind_its_own() {
+        let dose = ImmunizationId::new();
+        let given = dose_stock_movement_id(dose, "administered");
+        assert_eq!(given, dose_stock_movement_id(dose, "administered"));
+        assert_ne!(given, dose_stock_movement_id(dose, "dose_voided"));
+        assert_ne!(
+            given,
+            dose_stock_movement_id(ImmunizationId::new(), "administered")
+        );
     }
 }

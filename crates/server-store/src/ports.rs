@@ -305,7 +305,12 @@ async fn record_movement(
     immunization: Option<ImmunizationId>,
     by: Option<UserId>,
 ) -> PortResult<()> {
-    let id = Uuid::now_v7();
+    // A dose's own movements get the id the workstation that recorded it gave them (see
+    // `dose_stock_movement_id`), so a replica pulls back the row it already holds.
+    let id = match immunization {
+        Some(dose) => shotbook_core::ids::dose_stock_movement_id(dose, kind),
+        None => Uuid::now_v7(),
+    };
     let now = work.now();
     sqlx::query(
         "INSERT INTO vaccine_lot_movements (id, lot_id, kind, quantity, reason, note, immunization_id, user_id, at)

@@ -31,6 +31,7 @@ pub mod organizations;
 pub mod password_resets;
 pub mod ports;
 pub mod registry_forecast;
+pub mod replica;
 pub mod sessions;
 pub mod users;
 pub mod vaccine_lots;

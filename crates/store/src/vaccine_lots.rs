@@ -132,7 +132,13 @@ async fn movement_in_tx(
     by: Option<UserId>,
     now: OffsetDateTime,
 ) -> StoreResult<()> {
-    let id = uuid::Uuid::now_v7().to_string();
+    // A dose's own movements have the id the registry gives them too (see
+    // `dose_stock_movement_id`); receipts and adjustments are new facts with new ids.
+    let id = match immunization {
+        Some(dose) => shotbook_core::ids::dose_stock_movement_id(dose, kind),
+        None => uuid::Uuid::now_v7(),
+    }
+    .to_string();
     sqlx::query(
         "INSERT INTO vaccine_lot_movements (id, lot_id, kind, quantity, reason, note, immunization_id, user_id, at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -318,12 +318,39 @@ async fn apply<R: Registry>(
             immunizations::void(registry, &edit, clock, id, reason).await?;
             Ok(None)
         }
+        // What a dose did to its lot: the registry's own record or void of the dose writes the
+        // same movement (same id: `dose_stock_movement_id`) and counts the lot itself, so these
+        // are settled by the dose and the replica pulls the registry's rows back.
+        (Entity::VaccineLotMovement, ChangeOp::Insert) if is_dose_stock_movement(change) => {
+            Ok(None)
+        }
+        // A lot's count is the sum of its movements, kept by whoever applies them: the
+        // registry's count is the one in force, and the pull brings it.
+        (Entity::VaccineLot, ChangeOp::Update) => Ok(None),
         _ => Ok(Some(conflict(
             change,
             ConflictKind::Refused,
             Some("not_pushable"),
         ))),
     }
+}
+
+/// Whether a pushed movement is the one a dose wrote when it was given or voided: its id is
+/// the one derived from the dose, so it cannot stand for a receipt or an adjustment.
+fn is_dose_stock_movement(change: &ChangeEnvelope) -> bool {
+    let Some(movement) = change.payload.as_ref() else {
+        return false;
+    };
+    let (Some(kind), Some(dose)) = (
+        movement["kind"].as_str(),
+        movement["immunization_id"]
+            .as_str()
+            .and_then(|d| d.parse::<ImmunizationId>().ok()),
+    ) else {
+        return false;
+    };
+    matches!(kind, "administered" | "dose_voided")
+        && shotbook_core::ids::dose_stock_movement_id(dose, kind).to_string() == change.entity_id
 }
 
 fn immunization_columns(change: &ChangeEnvelope) -> UseCaseResult<ImmunizationColumns> {

@@ -1,0 +1,331 @@
+//! One sync round: connect the replica (first time), finish the first download (resuming where
+//! it stopped), push what waits, pull until current, and read whole the clients who joined the
+//! scope or whose changes the registry refused.
+
+use std::collections::BTreeSet;
+
+use shotbook_protocol::{
+    Entity, Handshake, PullRequest, PushBatch, SnapshotRequest, SyncStatus, PROTOCOL_VERSION,
+};
+use shotbook_store::replica::{self, PullHeld};
+use shotbook_store::{Store, SCHEMA_LINE};
+use time::OffsetDateTime;
+
+use crate::client::DeviceSession;
+use crate::SyncError;
+
+/// Entities that belong to one client (read whole when a client joins the scope).
+const CLIENT_ENTITIES: [Entity; 9] = [
+    Entity::Client,
+    Entity::ClientOrganization,
+    Entity::ClientName,
+    Entity::ClientAddress,
+    Entity::ClientResponsiblePerson,
+    Entity::ClientConsent,
+    Entity::ClientComment,
+    Entity::ClientNote,
+    Entity::Immunization,
+];
+
+/// What one round did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoundReport {
+    /// Records applied by the first download in this round.
+    pub downloaded: i64,
+    /// Changes pushed and settled.
+    pub pushed: usize,
+    /// Of which answered by a conflict.
+    pub conflicts: usize,
+    /// Changes pulled and applied.
+    pub pulled: usize,
+    /// Clients read whole (joined the scope, or refused changes).
+    pub clients_read: usize,
+}
+
+/// The sync engine of one workstation's replica.
+pub struct SyncEngine {
+    store: Store,
+    session: DeviceSession,
+    node: String,
+    page: u32,
+}
+
+impl SyncEngine {
+    /// An engine for `store`, signed in as `session`, naming itself `node` to the registry.
+    pub fn new(store: Store, session: DeviceSession, node: &str) -> Self {
+        Self {
+            store,
+            session,
+            node: node.to_string(),
+            page: 1_000,
+        }
+    }
+
+    /// Pages of at most `page` records or changes (the registry caps them at its own maximum).
+    pub fn with_page_size(mut self, page: u32) -> Self {
+        self.page = page.max(1);
+        self
+    }
+
+    /// The replica.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The signed-in session.
+    pub fn session(&self) -> &DeviceSession {
+        &self.session
+    }
+
+    /// Keeps the signed-in user on this workstation for offline sign-in, with a verifier of
+    /// `password` (the one they just signed in with) hashed here on the blocking pool.
+    pub async fn remember_user(&self, password: &str) -> Result<(), SyncError> {
+        let password = zeroize::Zeroizing::new(password.to_string());
+        let hash =
+            tokio::task::spawn_blocking(move || shotbook_core::password::hash_password(&password))
+                .await
+                .map_err(|_| SyncError::Configuration("hashing the password failed"))?;
+        let user = self.session.user();
+        replica::cache_account(
+            &self.store,
+            &replica::CachedAccount {
+                user_id: user.user_id.clone(),
+                username: user.username.clone(),
+                organization_id: user.organization_id.clone(),
+                role: user.role.clone(),
+                password_hash: hash,
+            },
+            OffsetDateTime::now_utc(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    fn handshake(&self) -> Handshake {
+        Handshake {
+            protocol: PROTOCOL_VERSION,
+            schema_line: SCHEMA_LINE,
+            node: self.node.clone(),
+        }
+    }
+
+    /// One round. A failed contact is recorded (offline since …, last error) and returned;
+    /// everything settled before it stays settled.
+    pub async fn sync_once(&self) -> Result<RoundReport, SyncError> {
+        let result = self.round().await;
+        let now = OffsetDateTime::now_utc();
+        match &result {
+            Ok(_) => replica::record_contact(&self.store, Ok(()), now).await?,
+            Err(SyncError::Storage(_)) => {}
+            Err(e) => replica::record_contact(&self.store, Err(e.code()), now).await?,
+        }
+        result
+    }
+
+    async fn round(&self) -> Result<RoundReport, SyncError> {
+        let mut report = RoundReport::default();
+        let token = self.session.access_token().await?;
+        let status = self.session.registry().status(&token).await?;
+        self.handshake()
+            .check(&status.handshake)
+            .map_err(|e| SyncError::VersionMismatch(e.to_string()))?;
+        let state = match replica::connect(
+            &self.store,
+            self.session.registry().base(),
+            &status.organization_id,
+            status.horizon,
+            status.entities[0],
+            OffsetDateTime::now_utc(),
+        )
+        .await?
+        {
+            Ok(state) => state,
+            Err(refused) => return Err(SyncError::ConnectRefused(refused)),
+        };
+        if !state.snapshot_complete {
+            report.downloaded = self.first_download(&status).await?;
+        }
+        let mut to_read = BTreeSet::new();
+        self.push_all(&mut report, &mut to_read).await?;
+        // A page is held while local changes wait (one written since the push): push again.
+        for _ in 0..10 {
+            match self.pull_all(&mut report, &mut to_read).await? {
+                Ok(()) => break,
+                Err(PullHeld::UnsettledChanges) => self.push_all(&mut report, &mut to_read).await?,
+            }
+        }
+        for client in &to_read {
+            self.read_client(client).await?;
+        }
+        report.clients_read = to_read.len();
+        Ok(report)
+    }
+
+    /// Pages through every entity of the scope from where the download stands; each page is
+    /// applied with its mark in one transaction, so a kill resumes at the next page.
+    async fn first_download(&self, status: &SyncStatus) -> Result<i64, SyncError> {
+        let mut applied = 0;
+        loop {
+            let state = replica::state(&self.store)
+                .await?
+                .ok_or(SyncError::Configuration("the replica is not connected"))?;
+            let Some(entity) = state.snapshot_entity else {
+                return Ok(applied);
+            };
+            let token = self.session.access_token().await?;
+            let page = self
+                .session
+                .registry()
+                .snapshot(
+                    &token,
+                    &SnapshotRequest {
+                        handshake: self.handshake(),
+                        entity,
+                        after: state.snapshot_after.clone(),
+                        client: None,
+                        limit: self.page,
+                    },
+                )
+                .await?;
+            let next_entity = status
+                .entities
+                .iter()
+                .skip_while(|e| **e != entity)
+                .nth(1)
+                .copied();
+            replica::apply_snapshot_page(
+                &self.store,
+                entity,
+                &page.records,
+                page.next_after.as_deref(),
+                page.more,
+                next_entity,
+            )
+            .await?;
+            applied += page.records.len() as i64;
+        }
+    }
+
+    /// Pushes every unsettled change, a batch at a time; clients with conflicts are noted to
+    /// be read again (the registry's copy replaces what it refused; the conflict keeps what
+    /// was sent).
+    async fn push_all(
+        &self,
+        report: &mut RoundReport,
+        to_read: &mut BTreeSet<String>,
+    ) -> Result<(), SyncError> {
+        loop {
+            let changes = replica::unsettled_changes(&self.store, 500).await?;
+            let Some(last) = changes.last().map(|c| c.seq) else {
+                return Ok(());
+            };
+            let token = self.session.access_token().await?;
+            let outcome = self
+                .session
+                .registry()
+                .push(
+                    &token,
+                    &PushBatch {
+                        handshake: self.handshake(),
+                        changes: changes.clone(),
+                    },
+                )
+                .await?;
+            replica::settle_push(&self.store, &changes, &outcome, OffsetDateTime::now_utc())
+                .await?;
+            report.pushed += changes
+                .iter()
+                .filter(|c| c.seq <= outcome.acknowledged_through)
+                .count();
+            report.conflicts += outcome.conflicts.len();
+            for conflict in &outcome.conflicts {
+                if let Some(client) = changes
+                    .iter()
+                    .find(|c| c.seq == conflict.seq)
+                    .and_then(replica::client_of)
+                {
+                    to_read.insert(client);
+                }
+            }
+            if outcome.acknowledged_through < last {
+                // The registry stopped part-way (its storage failed): the rest goes next round.
+                return Err(SyncError::Registry {
+                    status: 200,
+                    code: "push_incomplete".into(),
+                });
+            }
+        }
+    }
+
+    async fn pull_all(
+        &self,
+        report: &mut RoundReport,
+        to_read: &mut BTreeSet<String>,
+    ) -> Result<Result<(), PullHeld>, SyncError> {
+        loop {
+            let state = replica::state(&self.store)
+                .await?
+                .ok_or(SyncError::Configuration("the replica is not connected"))?;
+            let token = self.session.access_token().await?;
+            let page = self
+                .session
+                .registry()
+                .pull(
+                    &token,
+                    &PullRequest {
+                        handshake: self.handshake(),
+                        cursor: state.cursor,
+                        limit: self.page,
+                    },
+                )
+                .await?;
+            match replica::apply_pull_page(&self.store, &page, OffsetDateTime::now_utc()).await? {
+                Ok(applied) => {
+                    report.pulled += applied.applied;
+                    to_read.extend(applied.joined_clients);
+                }
+                Err(held) => return Ok(Err(held)),
+            }
+            if !page.more {
+                return Ok(Ok(()));
+            }
+        }
+    }
+
+    /// Reads one client's records whole (history from before it joined the scope, or the
+    /// registry's copy of what it refused).
+    async fn read_client(&self, client: &str) -> Result<(), SyncError> {
+        for entity in CLIENT_ENTITIES {
+            let mut after = None;
+            loop {
+                let token = self.session.access_token().await?;
+                let page = match self
+                    .session
+                    .registry()
+                    .snapshot(
+                        &token,
+                        &SnapshotRequest {
+                            handshake: self.handshake(),
+                            entity,
+                            after: after.clone(),
+                            client: Some(client.to_string()),
+                            limit: self.page,
+                        },
+                    )
+                    .await
+                {
+                    Ok(page) => page,
+                    // Not (or no longer) in this organization's scope: nothing to read.
+                    Err(SyncError::Forbidden(_)) => return Ok(()),
+                    Err(e) => return Err(e),
+                };
+                replica::apply_records(&self.store, entity, &page.records).await?;
+                if !page.more {
+                    break;
+                }
+                after = page.next_after;
+            }
+        }
+        Ok(())
+    }
+}
