@@ -20,18 +20,24 @@ const CHAIN_LOCK: i64 = 0x5348_4f54_4155_4449; // "SHOTAUDI"
 /// Appends `event` inside the caller's transaction (a change and its audit entry commit
 /// together), linked to the entry before it.
 pub async fn append(conn: &mut PgConnection, event: &AuditEvent) -> PortResult<AuditEntryId> {
-    let id = AuditEntryId::new();
-    let at = to_microseconds(event.at);
-    let fields = [
-        Some(id.to_string()),
-        Some(rfc3339(at)),
-        event.user_id.map(|u| u.to_string()),
-        event.organization_id.map(|o| o.to_string()),
-        Some(event.workstation.clone()),
-        Some(event.action.code().to_string()),
-        event.client_id.map(|c| c.to_string()),
-        event.detail.clone(),
-    ];
+    let ids = append_all(conn, std::slice::from_ref(event)).await?;
+    Ok(ids[0])
+}
+
+/// Appends `events` in order inside the caller's transaction, each linked to the one before:
+/// one lock, one read of the last hash and one INSERT for the lot (a sync page audits up to a
+/// thousand clients).
+pub async fn append_many(conn: &mut PgConnection, events: &[AuditEvent]) -> PortResult<()> {
+    if !events.is_empty() {
+        append_all(conn, events).await?;
+    }
+    Ok(())
+}
+
+async fn append_all(
+    conn: &mut PgConnection,
+    events: &[AuditEvent],
+) -> PortResult<Vec<AuditEntryId>> {
     sqlx::query("SELECT pg_advisory_xact_lock($1)")
         .bind(CHAIN_LOCK)
         .execute(&mut *conn)
@@ -42,27 +48,52 @@ pub async fn append(conn: &mut PgConnection, event: &AuditEvent) -> PortResult<A
             .fetch_optional(&mut *conn)
             .await
             .map_err(failed)?;
-    let hash = link(
-        previous.as_ref().map_or(GENESIS, |(h,)| h.as_str()),
-        &fields,
-    );
+    let mut last = previous.map_or_else(|| GENESIS.to_string(), |(h,)| h);
+    let mut ids = Vec::with_capacity(events.len());
+    let mut ats = Vec::with_capacity(events.len());
+    let mut hashes = Vec::with_capacity(events.len());
+    for event in events {
+        let id = AuditEntryId::new();
+        let at = to_microseconds(event.at);
+        let fields = [
+            Some(id.to_string()),
+            Some(rfc3339(at)),
+            event.user_id.map(|u| u.to_string()),
+            event.organization_id.map(|o| o.to_string()),
+            Some(event.workstation.clone()),
+            Some(event.action.code().to_string()),
+            event.client_id.map(|c| c.to_string()),
+            event.detail.clone(),
+        ];
+        last = link(&last, &fields);
+        ids.push(id);
+        ats.push(at);
+        hashes.push(last.clone());
+    }
+    // `seq` follows the order of the rows as UNNEST yields them (WITH ORDINALITY … ORDER BY),
+    // which is the chain's order.
     sqlx::query(
         "INSERT INTO audit_log (id, at, user_id, organization_id, workstation, action, client_id, detail, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         SELECT id, at, user_id, organization_id, workstation, action, client_id, detail, hash
+         FROM UNNEST($1::uuid[], $2::timestamptz[], $3::uuid[], $4::uuid[], $5::text[], $6::text[],
+                     $7::uuid[], $8::text[], $9::text[])
+              WITH ORDINALITY AS e(id, at, user_id, organization_id, workstation, action, client_id,
+                                   detail, hash, n)
+         ORDER BY n",
     )
-    .bind(id.as_uuid())
-    .bind(at)
-    .bind(event.user_id.map(|u| u.as_uuid()))
-    .bind(event.organization_id.map(|o| o.as_uuid()))
-    .bind(&event.workstation)
-    .bind(event.action.code())
-    .bind(event.client_id.map(|c| c.as_uuid()))
-    .bind(&event.detail)
-    .bind(hash)
+    .bind(ids.iter().map(|i| i.as_uuid()).collect::<Vec<Uuid>>())
+    .bind(ats)
+    .bind(events.iter().map(|e| e.user_id.map(|u| u.as_uuid())).collect::<Vec<_>>())
+    .bind(events.iter().map(|e| e.organization_id.map(|o| o.as_uuid())).collect::<Vec<_>>())
+    .bind(events.iter().map(|e| e.workstation.clone()).collect::<Vec<_>>())
+    .bind(events.iter().map(|e| e.action.code()).collect::<Vec<_>>())
+    .bind(events.iter().map(|e| e.client_id.map(|c| c.as_uuid())).collect::<Vec<_>>())
+    .bind(events.iter().map(|e| e.detail.clone()).collect::<Vec<_>>())
+    .bind(hashes)
     .execute(&mut *conn)
     .await
     .map_err(failed)?;
-    Ok(id)
+    Ok(ids)
 }
 
 fn rfc3339(at: OffsetDateTime) -> String {

@@ -607,6 +607,10 @@ impl AuditWrites for PgWork {
         audit::append(self.connection(), event).await?;
         Ok(())
     }
+
+    async fn audit_many(&mut self, events: &[AuditEvent]) -> PortResult<()> {
+        audit::append_many(self.connection(), events).await
+    }
 }
 
 /// After this many failed attempts a message stays in the queue, unsent, for an operator (the

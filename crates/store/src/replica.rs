@@ -276,6 +276,7 @@ async fn upsert(
     conn: &mut SqliteConnection,
     entity: Entity,
     payload: &serde_json::Value,
+    likely_new: bool,
 ) -> StoreResult<bool> {
     let Some((table, key)) = target(entity) else {
         return Ok(false);
@@ -303,9 +304,23 @@ async fn upsert(
         .map(|k| format!("\"{k}\" = ?"))
         .collect::<Vec<_>>()
         .join(" AND ");
-    // Update, else insert — not an UPSERT: an UPSERT's conflict policy would override the
-    // `OR IGNORE` of the triggers that queue a client for re-indexing.
-    let exists = if is_append_only(entity) {
+    // Not an UPSERT: its conflict policy would override the `OR IGNORE` of the triggers that
+    // queue a client for re-indexing. A record likely new (the first download) is inserted and
+    // updated only if it was there; others are updated and inserted only if they were not.
+    let names: Vec<String> = columns.iter().map(|(k, _)| format!("\"{k}\"")).collect();
+    let insert_sql = format!(
+        "INSERT INTO {table} ({}) VALUES ({})",
+        names.join(", "),
+        vec!["?"; columns.len()].join(", ")
+    );
+    if likely_new {
+        match insert_row(conn, &insert_sql, &columns).await {
+            Ok(_) => return Ok(true),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let found = if is_append_only(entity) {
         let sql = format!("SELECT 1 FROM {table} WHERE {key_match}");
         let mut query = sqlx::query(&sql);
         for value in &key_values {
@@ -313,17 +328,23 @@ async fn upsert(
         }
         query.fetch_optional(&mut *conn).await?.is_some()
     } else {
-        let sets: Vec<String> = columns
+        let sets: Vec<(&String, &serde_json::Value)> = columns
             .iter()
             .filter(|(k, _)| !keys.contains(&k.as_str()))
-            .map(|(k, _)| format!("\"{k}\" = ?"))
+            .copied()
             .collect();
+        let sql = format!(
+            "UPDATE {table} SET {} WHERE {key_match}",
+            sets.iter()
+                .map(|(k, _)| format!("\"{k}\" = ?"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         if sets.is_empty() {
             false
         } else {
-            let sql = format!("UPDATE {table} SET {} WHERE {key_match}", sets.join(", "));
             let mut query = sqlx::query(&sql);
-            for (_, value) in columns.iter().filter(|(k, _)| !keys.contains(&k.as_str())) {
+            for (_, value) in &sets {
                 query = bind_json(query, value);
             }
             for value in &key_values {
@@ -332,21 +353,22 @@ async fn upsert(
             query.execute(&mut *conn).await?.rows_affected() > 0
         }
     };
-    if exists {
-        return Ok(true);
+    if !found && !likely_new {
+        insert_row(conn, &insert_sql, &columns).await?;
     }
-    let names: Vec<String> = columns.iter().map(|(k, _)| format!("\"{k}\"")).collect();
-    let sql = format!(
-        "INSERT INTO {table} ({}) VALUES ({})",
-        names.join(", "),
-        vec!["?"; columns.len()].join(", ")
-    );
-    let mut query = sqlx::query(&sql);
-    for (_, value) in &columns {
+    Ok(true)
+}
+
+async fn insert_row(
+    conn: &mut SqliteConnection,
+    sql: &str,
+    columns: &[(&String, &serde_json::Value)],
+) -> Result<(), sqlx::Error> {
+    let mut query = sqlx::query(sql);
+    for (_, value) in columns {
         query = bind_json(query, value);
     }
-    query.execute(&mut *conn).await?;
-    Ok(true)
+    query.execute(conn).await.map(|_| ())
 }
 
 type Query<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
@@ -380,7 +402,7 @@ pub async fn apply_snapshot_page(
     let mut applied = 0i64;
     for record in records {
         if let Some(payload) = &record.payload {
-            if upsert(tx.conn(), entity, payload).await? {
+            if upsert(tx.conn(), entity, payload, true).await? {
                 applied += 1;
             }
         }
@@ -417,7 +439,7 @@ pub async fn apply_records(
     let mut tx = ApplyTx::begin(store).await?;
     for record in records {
         if let Some(payload) = &record.payload {
-            upsert(tx.conn(), entity, payload).await?;
+            upsert(tx.conn(), entity, payload, false).await?;
         }
     }
     tx.commit().await
@@ -490,7 +512,7 @@ pub async fn apply_pull_page(
             }
         }
         if let Some(payload) = &change.payload {
-            if upsert(tx.conn(), change.entity, payload).await? {
+            if upsert(tx.conn(), change.entity, payload, false).await? {
                 outcome.applied += 1;
             }
         }

@@ -115,6 +115,19 @@ async fn the_first_download_holds_the_organizations_scope_and_resumes_after_a_ki
         local_count(&station, "SELECT count(*) FROM organizations").await >= 2,
         "the registry's organizations are reference data every replica holds"
     );
+    // Every client sent was audited, and the trail's chain is whole (the page's events are
+    // written in one statement).
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(DISTINCT client_id) FROM audit_log WHERE action = 'replicate_client'",
+    )
+    .fetch_one(registry.pg().pool())
+    .await
+    .unwrap();
+    assert_eq!(audited, 120);
+    let chain = shotbook_server_store::audit::verify_chain(registry.pg())
+        .await
+        .unwrap();
+    assert!(chain.is_ok(), "{chain:?}");
     // Clients downloaded are findable: the search index was fed by the replica's triggers.
     assert_eq!(
         local_count(&station, "SELECT count(*) FROM client_match_pending").await

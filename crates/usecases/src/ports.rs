@@ -290,6 +290,20 @@ pub trait LotWrites {
 pub trait AuditWrites {
     /// Appends one event, in the unit of work: no change without its audit row.
     fn audit(&mut self, event: &AuditEvent) -> impl Future<Output = PortResult<()>> + Send;
+
+    /// Appends several events, in order, in the unit of work (a sync page names up to a
+    /// thousand clients; an adapter may write them in one statement).
+    fn audit_many(&mut self, events: &[AuditEvent]) -> impl Future<Output = PortResult<()>> + Send
+    where
+        Self: Send,
+    {
+        async move {
+            for event in events {
+                self.audit(event).await?;
+            }
+            Ok(())
+        }
+    }
 }
 
 /// One write transaction.

@@ -196,16 +196,19 @@ async fn audit_clients<R: Registry>(
     }
     let actor = permit.actor();
     let now = clock.now();
+    let events: Vec<_> = clients
+        .into_iter()
+        .map(|client| {
+            actor.audit_event(
+                now,
+                AuditAction::ReplicateClient,
+                Some(client),
+                Some(how.to_string()),
+            )
+        })
+        .collect();
     let mut work = registry.begin(actor.origin(), now).await?;
-    for client in clients {
-        work.audit(&actor.audit_event(
-            now,
-            AuditAction::ReplicateClient,
-            Some(client),
-            Some(how.to_string()),
-        ))
-        .await?;
-    }
+    work.audit_many(&events).await?;
     work.commit().await?;
     Ok(())
 }
