@@ -44,3 +44,8 @@ CREATE TABLE sync_conflicts (
     resolution       TEXT
 ) STRICT;
 CREATE INDEX sync_conflicts_open ON sync_conflicts (received_at) WHERE resolved_at IS NULL;
+
+-- When the registry last confirmed this user's password on this workstation (a sign-in through
+-- the registry). Offline sign-in is allowed for a window after it; a sign-in made offline does
+-- not move it.
+ALTER TABLE users ADD COLUMN registry_verified_at TEXT;

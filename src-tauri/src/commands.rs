@@ -136,6 +136,30 @@ pub async fn sign_out(ctx: Ctx<'_>) -> AppResult<()> {
 
 #[tauri::command]
 #[specta::specta]
+pub async fn sync_status(ctx: Ctx<'_>) -> AppResult<shotbook_api::sync::SyncStatusView> {
+    shotbook_api::sync::status(&ctx).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_now(ctx: Ctx<'_>) -> AppResult<shotbook_api::sync::SyncStatusView> {
+    shotbook_api::sync::sync_now(&ctx).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_conflicts(ctx: Ctx<'_>) -> AppResult<Vec<shotbook_api::sync::SyncConflictView>> {
+    shotbook_api::sync::conflicts(&ctx).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn mark_sync_conflict_reviewed(ctx: Ctx<'_>, seq: i32) -> AppResult<()> {
+    shotbook_api::sync::mark_reviewed(&ctx, seq).await
+}
+
+#[tauri::command]
+#[specta::specta]
 pub async fn current_user(ctx: Ctx<'_>) -> AppResult<Option<SignedInUser>> {
     shotbook_api::auth::current_user(&ctx).await
 }

@@ -12,6 +12,10 @@
 //!   for the end-to-end tests (see `dialog`).
 //! - `--jurisdiction montana|texas` (or `SHOTBOOK_JURISDICTION`) fixes the registry profile;
 //!   without it each organization's state chooses (the demo registry holds both states).
+//! - `--registry URL` (or `SHOTBOOK_REGISTRY`) connects the workstation to a registry server:
+//!   sign-in goes there first and the database becomes its replica (`--registry-certificate
+//!   PEM` / `SHOTBOOK_REGISTRY_CERTIFICATE`: a certificate to trust, e.g. the development
+//!   server's). Without it the app runs standalone on its embedded registry.
 //! - `--export-bindings PATH` writes the TypeScript bindings and exits (used by the test command
 //!   to check that `ui/src/lib/api/bindings.ts` is current).
 
@@ -42,6 +46,8 @@ struct Args {
     export_bindings: Option<PathBuf>,
     idle_seconds: Option<i64>,
     jurisdiction: Option<String>,
+    registry: Option<String>,
+    registry_certificate: Option<PathBuf>,
 }
 
 fn parse_args() -> Args {
@@ -51,6 +57,8 @@ fn parse_args() -> Args {
         export_bindings: None,
         idle_seconds: None,
         jurisdiction: std::env::var("SHOTBOOK_JURISDICTION").ok(),
+        registry: std::env::var("SHOTBOOK_REGISTRY").ok(),
+        registry_certificate: std::env::var_os("SHOTBOOK_REGISTRY_CERTIFICATE").map(PathBuf::from),
     };
     let mut it = std::env::args_os().skip(1);
     while let Some(arg) = it.next() {
@@ -58,6 +66,12 @@ fn parse_args() -> Args {
             Some("--demo") => args.demo = true,
             Some("--db") => args.db = it.next().map(PathBuf::from),
             Some("--export-bindings") => args.export_bindings = it.next().map(PathBuf::from),
+            Some("--registry") => {
+                args.registry = it.next().and_then(|s| s.to_str().map(String::from))
+            }
+            Some("--registry-certificate") => {
+                args.registry_certificate = it.next().map(PathBuf::from)
+            }
             Some("--jurisdiction") => {
                 args.jurisdiction = it.next().and_then(|s| s.to_str().map(String::from))
             }
@@ -121,10 +135,30 @@ pub fn run() {
                         anyhow::anyhow!("unknown jurisdiction {name:?}: use montana or texas")
                     })?);
             }
+            if let Some(url) = args.registry.as_deref().filter(|u| !u.trim().is_empty()) {
+                let mut settings = shotbook_api::sync::RegistrySettings::new(url);
+                if let Some(path) = &args.registry_certificate {
+                    settings.certificate_pem =
+                        Some(std::fs::read_to_string(path).with_context(|| {
+                            format!("reading the registry certificate {}", path.display())
+                        })?);
+                }
+                config.registry = Some(settings);
+            }
             match tauri::async_runtime::block_on(open_registry(&config)) {
                 Ok(ctx) => {
-                    tracing::info!(demo = args.demo, "database ready");
+                    tracing::info!(
+                        demo = args.demo,
+                        registry = config.registry.is_some(),
+                        "database ready"
+                    );
                     app.manage(ctx);
+                    // Sync rounds in the background while someone is signed in at the
+                    // registry (nothing in standalone mode).
+                    let syncing = app.handle().clone();
+                    tauri::async_runtime::spawn(async move {
+                        shotbook_api::sync::run_sync_loop(&syncing.state::<AppContext>()).await;
+                    });
                     // The page check runs behind the sign-in screen (client data waits for
                     // it); a damaged file closes the app with the reason.
                     let handle = app.handle().clone();

@@ -68,6 +68,15 @@ pub async fn sign_in(ctx: &AppContext, request: SignInRequest) -> AppResult<Sign
         Some(c) if ctx.captchas().solve(&c.challenge_id, &c.answer, now) => CaptchaAnswer::Solved,
         Some(_) => CaptchaAnswer::Wrong,
     };
+    // With a registry configured it checks the credentials first; the local ladder then runs
+    // against the verifier it just confirmed (or, offline, the one it confirmed recently).
+    crate::sync::sign_in_at_registry(
+        ctx,
+        &request.organization_code,
+        &request.username,
+        &request.password,
+    )
+    .await?;
     let attempt = SignInAttempt {
         organization_code: request.organization_code,
         username: request.username,
@@ -524,6 +533,7 @@ pub async fn keep_alive(ctx: &AppContext) -> AppResult<()> {
 /// Ends the session (or abandons a half-finished sign-in). Not an error when signed out.
 pub async fn sign_out(ctx: &AppContext) -> AppResult<()> {
     ctx.set_pending(None);
+    crate::sync::sign_out(ctx).await;
     end_persisted_session(ctx, ctx.clock().now()).await?;
     if let Err(e) = ctx.secrets().delete(remember::SESSION_TOKEN) {
         tracing::debug!(error = %e, "no credential store to clear");

@@ -43,6 +43,9 @@ pub struct AppConfig {
     pub jurisdiction: Option<Jurisdiction>,
     /// The credential store: the database key, "remember me", the session token.
     pub secrets: Arc<dyn SecretStore>,
+    /// The registry server this workstation replicates (`None`: standalone, the embedded
+    /// registry).
+    pub registry: Option<crate::sync::RegistrySettings>,
 }
 
 impl AppConfig {
@@ -59,6 +62,7 @@ impl AppConfig {
             outbox_dir,
             jurisdiction: None,
             secrets: Arc::new(KeyringStore),
+            registry: None,
         }
     }
 }
@@ -87,6 +91,8 @@ pub struct AppContext {
     session_checked_at: RwLock<Option<time::OffsetDateTime>>,
     /// The outcome of the database's page check ([`AppContext::pages_checked`]).
     pages: Arc<tokio::sync::OnceCell<Result<(), String>>>,
+    registry: Option<crate::sync::RegistrySettings>,
+    sync: crate::sync::SyncLink,
 }
 
 impl AppContext {
@@ -136,6 +142,7 @@ impl AppContext {
         ctx.demo = config.demo;
         ctx.database_path = Some(config.database_path.clone());
         ctx.jurisdiction = config.jurisdiction;
+        ctx.registry = config.registry.clone();
         ctx.start_page_check();
         Ok(ctx)
     }
@@ -184,7 +191,25 @@ impl AppContext {
             guards: crate::guards::SignInGuards::default(),
             session_checked_at: RwLock::new(None),
             pages: Arc::new(tokio::sync::OnceCell::new()),
+            registry: None,
+            sync: crate::sync::SyncLink::default(),
         }
+    }
+
+    /// Connects this context to a registry server (sign-in goes there first; see
+    /// [`crate::sync`]).
+    pub fn with_registry(mut self, registry: Option<crate::sync::RegistrySettings>) -> Self {
+        self.registry = registry;
+        self
+    }
+
+    /// The registry server, when this workstation replicates one.
+    pub fn registry_settings(&self) -> Option<crate::sync::RegistrySettings> {
+        self.registry.clone()
+    }
+
+    pub(crate) fn sync_link(&self) -> &crate::sync::SyncLink {
+        &self.sync
     }
 
     pub(crate) fn guards(&self) -> &crate::guards::SignInGuards {

@@ -119,6 +119,14 @@ pub enum AppError {
         /// A sentence for the user.
         reason: String,
     },
+    /// The registry server refused the request or could not be reached when it had to be
+    /// (`offline_never_signed_in_here`, `offline_window_passed`, `version_mismatch`,
+    /// `not_empty`, `captcha_required` …). Present the reason's sentence.
+    #[error("registry: {reason}")]
+    Registry {
+        /// Stable code.
+        reason: String,
+    },
     /// Something failed inside Shotbook. Present a generic apology with the reference, which
     /// support can find in the log.
     #[error("internal error, reference {reference}")]

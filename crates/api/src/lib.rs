@@ -49,6 +49,7 @@ pub mod records;
 pub mod remember;
 pub mod scope;
 pub mod search;
+pub mod sync;
 pub mod vaccine_lots;
 
 pub use context::{AppConfig, AppContext};

@@ -698,10 +698,11 @@ pub async fn cache_account(
     let mut tx = ApplyTx::begin(store).await?;
     sqlx::query(
         "INSERT INTO users (id, username, password_hash, first_name, last_name, email,
-                            last_sign_in_at, created_at, updated_at)
+                            registry_verified_at, created_at, updated_at)
          VALUES (?1, ?2, ?3, '', ?2, '', ?4, ?4, ?4)
          ON CONFLICT (id) DO UPDATE SET username = excluded.username,
-             password_hash = excluded.password_hash, last_sign_in_at = excluded.last_sign_in_at,
+             password_hash = excluded.password_hash,
+             registry_verified_at = excluded.registry_verified_at,
              failed_attempts = 0, locked_at = NULL, updated_at = excluded.updated_at",
     )
     .bind(&account.user_id)
@@ -721,4 +722,74 @@ pub async fn cache_account(
     .execute(tx.conn())
     .await?;
     tx.commit().await
+}
+
+/// Whether `username` of the organization with `organization_code` may sign in on this
+/// replica while the registry does not answer: they signed in here through the registry (so
+/// a verifier is cached) no longer ago than `window`.
+pub async fn offline_sign_in_allowed(
+    store: &Store,
+    organization_code: &str,
+    username: &str,
+    window: time::Duration,
+    now: OffsetDateTime,
+) -> StoreResult<OfflineSignIn> {
+    let last: Option<(Option<String>,)> = sqlx::query_as(
+        "SELECT u.registry_verified_at FROM users u
+         JOIN user_roles r ON r.user_id = u.id
+         JOIN organizations o ON o.id = r.organization_id
+         WHERE u.username = ? COLLATE NOCASE AND o.code = ? COLLATE NOCASE",
+    )
+    .bind(username.trim())
+    .bind(organization_code.trim())
+    .fetch_optional(store.pool())
+    .await?;
+    let Some((Some(last),)) = last else {
+        return Ok(OfflineSignIn::NeverHere);
+    };
+    let last = OffsetDateTime::parse(&last, &time::format_description::well_known::Rfc3339)
+        .map_err(|_| {
+            StoreError::Unexpected(anyhow::anyhow!("users.registry_verified_at does not read"))
+        })?;
+    Ok(if now - last <= window {
+        OfflineSignIn::Allowed { last_online: last }
+    } else {
+        OfflineSignIn::TooLongAgo { last_online: last }
+    })
+}
+
+/// The answer of [`offline_sign_in_allowed`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfflineSignIn {
+    /// Signed in here recently enough.
+    Allowed {
+        /// Their last sign-in here.
+        last_online: OffsetDateTime,
+    },
+    /// Signed in here, but longer ago than the window: the registry must answer first.
+    TooLongAgo {
+        /// Their last sign-in here.
+        last_online: OffsetDateTime,
+    },
+    /// Never signed in on this workstation (no verifier here).
+    NeverHere,
+}
+
+/// Marks conflict `seq` reviewed by `user`; `false` when there is no such open conflict.
+pub async fn resolve_conflict(
+    store: &Store,
+    seq: i64,
+    user: &str,
+    now: OffsetDateTime,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE sync_conflicts SET resolved_at = ?, resolved_by = ?, resolution = 'reviewed'
+         WHERE seq = ? AND resolved_at IS NULL",
+    )
+    .bind(timestamp(now))
+    .bind(user)
+    .bind(seq)
+    .execute(store.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
 }

@@ -16,6 +16,30 @@ use tokio::sync::Mutex;
 
 use crate::SyncError;
 
+/// This workstation's device key as the credential store keeps it (base64url of the 32-byte
+/// Ed25519 seed).
+pub fn encode_device_key(key: &SigningKey) -> String {
+    URL_SAFE_NO_PAD.encode(key.to_bytes())
+}
+
+/// A device key read back from [`encode_device_key`]'s text.
+pub fn decode_device_key(text: &str) -> Option<SigningKey> {
+    let bytes: [u8; 32] = URL_SAFE_NO_PAD.decode(text.trim()).ok()?.try_into().ok()?;
+    Some(SigningKey::from_bytes(&bytes))
+}
+
+/// A new random device key.
+pub fn new_device_key() -> SigningKey {
+    let mut seed = [0u8; 32];
+    getrandom_fill(&mut seed);
+    SigningKey::from_bytes(&seed)
+}
+
+fn getrandom_fill(seed: &mut [u8; 32]) {
+    use rand::RngCore;
+    rand::rng().fill_bytes(seed);
+}
+
 /// What the device signs to spend a refresh token (the server's `REFRESH_PROOF_PREFIX`).
 const REFRESH_PROOF_PREFIX: &str = "shotbook-refresh-v1\n";
 

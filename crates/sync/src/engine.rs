@@ -122,8 +122,9 @@ impl SyncEngine {
         result
     }
 
-    async fn round(&self) -> Result<RoundReport, SyncError> {
-        let mut report = RoundReport::default();
+    /// The registry's status, checked against this workstation's protocol, and the replica
+    /// connected to it (the first time) or found connected to it.
+    async fn connect(&self) -> Result<(SyncStatus, replica::ReplicaState), SyncError> {
         let token = self.session.access_token().await?;
         let status = self.session.registry().status(&token).await?;
         self.handshake()
@@ -142,8 +143,25 @@ impl SyncEngine {
             Ok(state) => state,
             Err(refused) => return Err(SyncError::ConnectRefused(refused)),
         };
+        Ok((status, state))
+    }
+
+    /// Connects the replica and downloads the reference data a sign-in needs here (the
+    /// registry's organizations and their locations), leaving the clients to the rounds that
+    /// follow in the background.
+    pub async fn prepare(&self) -> Result<(), SyncError> {
+        let (status, state) = self.connect().await?;
         if !state.snapshot_complete {
-            report.downloaded = self.first_download(&status).await?;
+            self.first_download(&status, true).await?;
+        }
+        Ok(())
+    }
+
+    async fn round(&self) -> Result<RoundReport, SyncError> {
+        let mut report = RoundReport::default();
+        let (status, state) = self.connect().await?;
+        if !state.snapshot_complete {
+            report.downloaded = self.first_download(&status, false).await?;
         }
         let mut to_read = BTreeSet::new();
         self.push_all(&mut report, &mut to_read).await?;
@@ -163,7 +181,12 @@ impl SyncEngine {
 
     /// Pages through every entity of the scope from where the download stands; each page is
     /// applied with its mark in one transaction, so a kill resumes at the next page.
-    async fn first_download(&self, status: &SyncStatus) -> Result<i64, SyncError> {
+    /// With `reference_only`, stops once the organizations and their locations are in.
+    async fn first_download(
+        &self,
+        status: &SyncStatus,
+        reference_only: bool,
+    ) -> Result<i64, SyncError> {
         let mut applied = 0;
         loop {
             let state = replica::state(&self.store)
@@ -172,6 +195,11 @@ impl SyncEngine {
             let Some(entity) = state.snapshot_entity else {
                 return Ok(applied);
             };
+            if reference_only
+                && !matches!(entity, Entity::Organization | Entity::OrganizationLocation)
+            {
+                return Ok(applied);
+            }
             let token = self.session.access_token().await?;
             let page = self
                 .session

@@ -17,7 +17,11 @@
 mod client;
 mod engine;
 
-pub use client::{DeviceSession, RegistryClient, SignedInUser};
+pub use client::{
+    decode_device_key, encode_device_key, new_device_key, DeviceSession, RegistryClient,
+    SignedInUser,
+};
+pub use ed25519_dalek::SigningKey as DeviceKey;
 pub use engine::{RoundReport, SyncEngine};
 pub use shotbook_store::replica::ConnectRefused;
 
