@@ -14,6 +14,8 @@ trap 'rm -rf "$TMP" 2>/dev/null || { sleep 2; rm -rf "$TMP" 2>/dev/null; } || tr
 # The app inherits its environment from tauri-driver, so everything it needs is exported here.
 export XDG_DATA_HOME="$TMP/data" XDG_CACHE_HOME="$TMP/cache" XDG_CONFIG_HOME="$TMP/config"
 export SHOTBOOK_DB="$TMP/e2e-demo.sqlite" SHOTBOOK_E2E_APP="$APP"
+# The registry server the sync test starts (built next to the app by the test command).
+export SHOTBOOK_E2E_SERVER="${SHOTBOOK_E2E_SERVER:-$(dirname "$APP")/shotbook-server}"
 # The e2e database is the demo registry, encrypted with the public demo key
 # (DEMO_KEY_HEX in crates/store/src/at_rest.rs). One test opens it as a real registry (no
 # --demo); this machine has no credential store, so that launch is given the key explicitly, as a
@@ -38,5 +40,10 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
   for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$TAURI_DRIVER_PORT) 2>/dev/null && break; sleep 0.1; done
   cd "'"$HERE"'" && npm test --silent -- '"$FILES"'
 
-' || { echo "--- tauri-driver log ---"; tail -50 "$TMP/tauri-driver.log" || true; exit 1; }
+' || {
+  # Everything that can explain a lost session (an app panic, a web process that died) may be
+  # far above the last lines: show those first, then the tail.
+  echo "--- tauri-driver log: panics, errors, crashes ---"
+  grep -n -i -E "panicked|error|crash|signal|abort|terminated|WebProcess" "$TMP/tauri-driver.log" | grep -v "credential store is not available" | tail -40 || true
+  echo "--- tauri-driver log (last lines) ---"; tail -50 "$TMP/tauri-driver.log" || true; exit 1; }
 echo "e2e screenshots: $HERE/screenshots"

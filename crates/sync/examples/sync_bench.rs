@@ -82,9 +82,11 @@ async fn main() {
     let state = replica::state(a.store()).await.unwrap().unwrap();
     let size = a.store().size_bytes().await.unwrap();
     println!(
-        "first download: {} records in {:.1} s ({:.0} doses/min, {:.0} records/s); replica {:.0} MiB, encrypted",
+        "first download: {} records in {:.1} s (waiting for the registry {:.1} s, applying {:.1} s; {:.0} doses/min, {:.0} records/s); replica {:.0} MiB, encrypted",
         report.downloaded,
         elapsed.as_secs_f64(),
+        report.download_wait.as_secs_f64(),
+        report.download_apply.as_secs_f64(),
         doses as f64 / elapsed.as_secs_f64() * 60.0,
         state.records_downloaded as f64 / elapsed.as_secs_f64(),
         size as f64 / 1_048_576.0

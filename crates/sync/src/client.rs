@@ -272,6 +272,12 @@ impl DeviceSession {
         &self.registry
     }
 
+    /// Forgets the current access token, so the next request refreshes it (the registry
+    /// refused it: its key was rotated, or it was revoked).
+    pub async fn invalidate(&self) {
+        self.pair.lock().await.expires_at = OffsetDateTime::UNIX_EPOCH;
+    }
+
     /// An access token good for at least the next 30 seconds, refreshed with the device's
     /// proof when the current one is about to expire.
     pub async fn access_token(&self) -> Result<String, SyncError> {

@@ -40,6 +40,10 @@ pub struct RoundReport {
     pub pulled: usize,
     /// Clients read whole (joined the scope, or refused changes).
     pub clients_read: usize,
+    /// Time spent waiting for the registry's pages during the first download.
+    pub download_wait: std::time::Duration,
+    /// Time spent applying them to the replica.
+    pub download_apply: std::time::Duration,
 }
 
 /// The sync engine of one workstation's replica.
@@ -112,7 +116,14 @@ impl SyncEngine {
     /// One round. A failed contact is recorded (offline since …, last error) and returned;
     /// everything settled before it stays settled.
     pub async fn sync_once(&self) -> Result<RoundReport, SyncError> {
-        let result = self.round().await;
+        let mut result = self.round().await;
+        if matches!(&result, Err(SyncError::Unauthenticated(code)) if code != "refresh_token_invalid" && code != "refresh_token_replayed" && code != "device_proof_invalid")
+        {
+            // The access token was refused (the registry's key changed, or it restarted with a
+            // new one): refresh it with the device's proof and try the round once more.
+            self.session.invalidate().await;
+            result = self.round().await;
+        }
         let now = OffsetDateTime::now_utc();
         match &result {
             Ok(_) => replica::record_contact(&self.store, Ok(()), now).await?,
@@ -161,7 +172,10 @@ impl SyncEngine {
         let mut report = RoundReport::default();
         let (status, state) = self.connect().await?;
         if !state.snapshot_complete {
-            report.downloaded = self.first_download(&status, false).await?;
+            let (downloaded, wait, apply) = self.first_download(&status, false).await?;
+            report.downloaded = downloaded;
+            report.download_wait = wait;
+            report.download_apply = apply;
         }
         let mut to_read = BTreeSet::new();
         self.push_all(&mut report, &mut to_read).await?;
@@ -186,20 +200,22 @@ impl SyncEngine {
         &self,
         status: &SyncStatus,
         reference_only: bool,
-    ) -> Result<i64, SyncError> {
+    ) -> Result<(i64, std::time::Duration, std::time::Duration), SyncError> {
         let mut applied = 0;
+        let (mut wait, mut apply) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
         loop {
             let state = replica::state(&self.store)
                 .await?
                 .ok_or(SyncError::Configuration("the replica is not connected"))?;
             let Some(entity) = state.snapshot_entity else {
-                return Ok(applied);
+                return Ok((applied, wait, apply));
             };
             if reference_only
                 && !matches!(entity, Entity::Organization | Entity::OrganizationLocation)
             {
-                return Ok(applied);
+                return Ok((applied, wait, apply));
             }
+            let asked = std::time::Instant::now();
             let token = self.session.access_token().await?;
             let page = self
                 .session
@@ -221,6 +237,8 @@ impl SyncEngine {
                 .skip_while(|e| **e != entity)
                 .nth(1)
                 .copied();
+            let received = std::time::Instant::now();
+            wait += received - asked;
             replica::apply_snapshot_page(
                 &self.store,
                 entity,
@@ -230,6 +248,7 @@ impl SyncEngine {
                 next_entity,
             )
             .await?;
+            apply += received.elapsed();
             applied += page.records.len() as i64;
         }
     }

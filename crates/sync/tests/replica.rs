@@ -192,6 +192,14 @@ async fn a_dose_given_offline_reaches_the_registry_and_the_other_workstation_exa
     assert_eq!(registry_doses(&registry, client).await.len(), 1);
     assert_eq!(a.doses(client).await.len(), 1);
 
+    // The registry restarts with a new token key: the refused access token is refreshed with
+    // the device's proof and the round goes on.
+    registry.restart_with_new_token_key().await;
+    a.record_historical(client, "08", "10/01/2023").await;
+    let report = a.engine.sync_once().await.unwrap();
+    assert_eq!(report.pushed, 1);
+    assert_eq!(registry_doses(&registry, client).await.len(), 2);
+
     // The replica survives a restart of the workstation with its marks.
     let path = a.path.clone();
     let before = replica::state(a.store()).await.unwrap().unwrap();

@@ -106,6 +106,13 @@ impl Registry {
         self.serve(listener);
     }
 
+    /// Answers again with a new access-token key (a restart without a shared key, or a
+    /// rotation): every access token issued before is refused, refresh tokens still work.
+    pub async fn restart_with_new_token_key(&mut self) {
+        self.keys = Arc::new(TokenKeys::ephemeral());
+        self.restart().await;
+    }
+
     pub fn pg(&self) -> &PgRegistry {
         self.db.registry()
     }

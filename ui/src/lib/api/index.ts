@@ -114,6 +114,8 @@ export type SignUserAgreementRequest = Parameters<Api['signUserAgreement']>[0];
 export type UserAgreementSigned = Ok<'signUserAgreement'>;
 export type OrganizationUsers = Ok<'listOrganizationUsers'>;
 export type OrganizationUser = OrganizationUsers['users'][number];
+export type SyncStatus = Ok<'syncStatus'>;
+export type SyncConflict = Ok<'syncConflicts'>[number];
 
 export { call, CommandError, fieldErrors, isSignedOutError, appErrorOf } from './call';
 

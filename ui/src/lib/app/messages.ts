@@ -52,7 +52,24 @@ export function appErrorMessage(error: AppError): Message {
       return { key: 'error.conflict', params: { reason: error.reason } };
     case 'internal':
       return { key: 'error.internal', params: { reference: error.reference } };
+    case 'registry':
+      return registryMessage(error.reason);
   }
+}
+
+const REGISTRY_REASONS = [
+  'offline_never_signed_in_here',
+  'offline_window_passed',
+  'version_mismatch',
+  'not_empty',
+  'already_connected',
+  'captcha_required',
+] as const;
+
+/** Why the registry refused or could not be reached when it had to be. */
+export function registryMessage(reason: string): Message {
+  const known = REGISTRY_REASONS.find((r) => r === reason);
+  return known ? { key: `registry.${known}` } : { key: 'registry.other', params: { code: reason } };
 }
 
 /** The consent restriction codes the UI explains (anything else reads as "not granted"). */

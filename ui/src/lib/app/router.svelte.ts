@@ -42,7 +42,8 @@ export type Route =
   | { name: 'accessRequestForm'; requestId: string | null; username?: string; requestType?: string }
   | { name: 'accessQueue' }
   | { name: 'accessReview'; requestId: string }
-  | { name: 'organizationUsers' };
+  | { name: 'organizationUsers' }
+  | { name: 'syncReview' };
 
 /** A state-based router: the current screen is a value, not a URL. */
 export class Router {

@@ -18,6 +18,7 @@ import { AccessRequests } from '$lib/access/accessRequests.svelte';
 import { AccessReview } from '$lib/access/accessReview.svelte';
 import { OrganizationUsersState } from '$lib/access/organizationUsers.svelte';
 import { UserAgreementState } from '$lib/access/userAgreement.svelte';
+import { SyncState } from '$lib/sync/syncState.svelte';
 import { Router } from './router.svelte';
 
 /** Everything the screens use, built once per app from one command object. */
@@ -41,6 +42,7 @@ export type Services = {
   accessReview: AccessReview;
   organizationUsers: OrganizationUsersState;
   userAgreement: UserAgreementState;
+  sync: SyncState;
 };
 
 /**
@@ -69,6 +71,7 @@ export function createServices(api: Api): Services {
   const accessReview = new AccessReview(api, session);
   const organizationUsers = new OrganizationUsersState(api, session);
   const userAgreement = new UserAgreementState(api);
+  const sync = new SyncState(api, session);
   session.onEnd(() => {
     demographics.reset();
     addClient.reset();
@@ -85,6 +88,7 @@ export function createServices(api: Api): Services {
     recordPrint.reset();
     recordVerify.reset();
     recordBatch.reset();
+    sync.reset();
   });
   return {
     router,
@@ -106,6 +110,7 @@ export function createServices(api: Api): Services {
     accessReview,
     organizationUsers,
     userAgreement,
+    sync,
   };
 }
 
@@ -128,6 +133,7 @@ export const [getAccessRequests, setAccessRequests] = createContext<AccessReques
 export const [getAccessReview, setAccessReview] = createContext<AccessReview>();
 export const [getOrganizationUsers, setOrganizationUsers] = createContext<OrganizationUsersState>();
 export const [getUserAgreement, setUserAgreement] = createContext<UserAgreementState>();
+export const [getSync, setSync] = createContext<SyncState>();
 
 /** Puts every service into context. Call during a component's initialisation. */
 export function provideServices(services: Services): void {
@@ -150,4 +156,5 @@ export function provideServices(services: Services): void {
   setAccessReview(services.accessReview);
   setOrganizationUsers(services.organizationUsers);
   setUserAgreement(services.userAgreement);
+  setSync(services.sync);
 }

@@ -120,6 +120,8 @@ export class Session {
       case 'home':
       case 'myAccount':
         return this.user !== null;
+      case 'syncReview':
+        return this.can(PERMISSIONS.searchClients);
       case 'switchOrganization':
         return (this.user?.otherOrganizations.length ?? 0) > 0;
       case 'clientSearch':
