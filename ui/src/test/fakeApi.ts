@@ -362,6 +362,18 @@ export function verification(overrides: Partial<RecordVerification> = {}): Recor
   };
 }
 
+/** A workstation with no registry: nothing to show in the menu bar. */
+export const standaloneSync = {
+  state: 'standalone',
+  registry: null,
+  waiting: 0,
+  downloaded: 0,
+  offlineSince: null,
+  lastContactAt: null,
+  lastError: null,
+  needsReview: 0,
+};
+
 /** The fake command object: every command is a spy. */
 export type FakeApi = { [K in keyof Api]: Mock<Api[K]> };
 
@@ -391,6 +403,10 @@ export function fakeApi(overrides: Partial<Api> = {}): FakeApi {
     keepAlive: () => ok(null),
     signOut: () => ok(null),
     currentUser: () => ok<SignedInUser | null>(null),
+    syncStatus: () => ok(standaloneSync),
+    syncNow: () => ok(standaloneSync),
+    syncConflicts: () => ok([]),
+    markSyncConflictReviewed: () => ok(null),
     rememberedSignIn: () => ok({ organizationCode: null, username: null, keyringAvailable: false }),
     resumeSession: () => ok<SignedInUser | null>(null),
     searchClients: () => ok({ clients: [], truncated: false, limit: 100 }),

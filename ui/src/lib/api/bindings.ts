@@ -24,6 +24,10 @@ export const commands = {
 	keepAlive: () => typedError<null, AppError>(__TAURI_INVOKE("keep_alive")),
 	signOut: () => typedError<null, AppError>(__TAURI_INVOKE("sign_out")),
 	currentUser: () => typedError<SignedInUser | null, AppError>(__TAURI_INVOKE("current_user")),
+	syncStatus: () => typedError<SyncStatusView_Serialize, AppError>(__TAURI_INVOKE("sync_status")),
+	syncNow: () => typedError<SyncStatusView_Serialize, AppError>(__TAURI_INVOKE("sync_now")),
+	syncConflicts: () => typedError<SyncConflictView_Serialize[], AppError>(__TAURI_INVOKE("sync_conflicts")),
+	markSyncConflictReviewed: (seq: number) => typedError<null, AppError>(__TAURI_INVOKE("mark_sync_conflict_reviewed", { seq })),
 	rememberedSignIn: () => typedError<RememberedSignIn_Serialize, AppError>(__TAURI_INVOKE("remembered_sign_in")),
 	resumeSession: () => typedError<SignedInUser | null, AppError>(__TAURI_INVOKE("resume_session")),
 	searchClients: (request: SearchClientsRequest_Deserialize) => typedError<SearchClientsResponse_Serialize, AppError>(__TAURI_INVOKE("search_clients", { request })),
@@ -544,6 +548,14 @@ detail: string } |
  */
 { code: "conflict"; 
 /**  A sentence for the user. */
+reason: string } | 
+/**
+ *  The registry server refused the request or could not be reached when it had to be
+ *  (`offline_never_signed_in_here`, `offline_window_passed`, `version_mismatch`,
+ *  `not_empty`, `captcha_required` …). Present the reason's sentence.
+ */
+{ code: "registry"; 
+/**  Stable code. */
 reason: string } | 
 /**
  *  Something failed inside Shotbook. Present a generic apology with the reference, which
@@ -3075,6 +3087,90 @@ export type SubjectAccount = {
 	active: boolean,
 	/**  Current organizations and roles. */
 	organizations: OrganizationChoice[],
+};
+
+/**  One change the registry did not take as sent, for "Needs review". */
+export type SyncConflictView = SyncConflictView_Serialize | SyncConflictView_Deserialize;
+
+/**  One change the registry did not take as sent, for "Needs review". */
+export type SyncConflictView_Deserialize = {
+	/**  Its outbox position (the id to mark it reviewed with). */
+	seq: number,
+	/**  What kind of record (`immunization`, `client_note` …). */
+	entity: string,
+	/**  The client's id, to open the record (opening it is audited as any view). */
+	clientId?: string | null,
+	/**  `refused`, `stale_revision`, `voided`, `moved_to_survivor`. */
+	kind: string,
+	/**  Why, as a stable code (`not_pushable`, `invalid`, `consent_restricted` …). */
+	reason?: string | null,
+	/**  When the registry answered (RFC 3339). */
+	receivedAt: string,
+};
+
+/**  One change the registry did not take as sent, for "Needs review". */
+export type SyncConflictView_Serialize = {
+	/**  Its outbox position (the id to mark it reviewed with). */
+	seq: number,
+	/**  What kind of record (`immunization`, `client_note` …). */
+	entity: string,
+	/**  The client's id, to open the record (opening it is audited as any view). */
+	clientId: string | null,
+	/**  `refused`, `stale_revision`, `voided`, `moved_to_survivor`. */
+	kind: string,
+	/**  Why, as a stable code (`not_pushable`, `invalid`, `consent_restricted` …). */
+	reason: string | null,
+	/**  When the registry answered (RFC 3339). */
+	receivedAt: string,
+};
+
+/**  Where sync stands, for the menu bar. */
+export type SyncStatusView = SyncStatusView_Serialize | SyncStatusView_Deserialize;
+
+/**  Where sync stands, for the menu bar. */
+export type SyncStatusView_Deserialize = {
+	/**
+	 *  `standalone` (no registry), `not_connected` (nobody signed in at the registry yet),
+	 *  `downloading`, `synced`, `waiting` (changes wait to be sent), `offline`.
+	 */
+	state: string,
+	/**  The registry's address. */
+	registry?: string | null,
+	/**  Changes made here that the registry has not settled. */
+	waiting: number,
+	/**  Records the first download applied so far. */
+	downloaded: number,
+	/**  Since when the registry has not answered (RFC 3339). */
+	offlineSince?: string | null,
+	/**  Last round that reached the registry. */
+	lastContactAt?: string | null,
+	/**  Stable code of the last failure. */
+	lastError?: string | null,
+	/**  Changes the registry refused or that met a conflict, not yet reviewed. */
+	needsReview: number,
+};
+
+/**  Where sync stands, for the menu bar. */
+export type SyncStatusView_Serialize = {
+	/**
+	 *  `standalone` (no registry), `not_connected` (nobody signed in at the registry yet),
+	 *  `downloading`, `synced`, `waiting` (changes wait to be sent), `offline`.
+	 */
+	state: string,
+	/**  The registry's address. */
+	registry: string | null,
+	/**  Changes made here that the registry has not settled. */
+	waiting: number,
+	/**  Records the first download applied so far. */
+	downloaded: number,
+	/**  Since when the registry has not answered (RFC 3339). */
+	offlineSince: string | null,
+	/**  Last round that reached the registry. */
+	lastContactAt: string | null,
+	/**  Stable code of the last failure. */
+	lastError: string | null,
+	/**  Changes the registry refused or that met a conflict, not yet reviewed. */
+	needsReview: number,
 };
 
 /**

@@ -163,7 +163,8 @@ export const en = {
     'The registry cannot be reached, and you have not signed in on this workstation before. Sign in once while it is online.',
   'registry.offline_window_passed':
     'The registry cannot be reached, and your last sign-in through it on this workstation is too long ago. Sign in while it is online.',
-  'registry.version_mismatch': 'This version of Shotbook does not match the registry’s. Update Shotbook.',
+  'registry.version_mismatch':
+    'This version of Shotbook does not match the registry’s. Update Shotbook.',
   'registry.not_empty':
     'This database holds clients of its own and cannot become a copy of the registry. Use a new database for the registry.',
   'registry.already_connected': 'This database is connected to another registry or organization.',

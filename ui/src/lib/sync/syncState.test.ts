@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SyncStatus } from '$lib/api';
 import { appErrorMessage } from '$lib/app/messages';
 import { i18n, tm } from '$lib/i18n';
-import { clockTime, syncSummary } from './syncState.svelte';
+import { clockTime, syncSummary } from './summary';
 
 const base: SyncStatus = {
   state: 'synced',
@@ -19,7 +19,12 @@ describe('the menu bar’s sync summary', () => {
   const now = new Date(2026, 11, 7, 15, 30);
 
   it('says since when the registry has not answered, and what waits', () => {
-    const offline = { ...base, state: 'offline', offlineSince: new Date(2026, 11, 7, 9, 5).toISOString(), waiting: 3 };
+    const offline = {
+      ...base,
+      state: 'offline',
+      offlineSince: new Date(2026, 11, 7, 9, 5).toISOString(),
+      waiting: 3,
+    };
     i18n.locale = 'en';
     expect(tm(syncSummary(offline, now))).toBe('Offline since 09:05 · 3 change(s) waiting');
     i18n.locale = 'es';
@@ -33,7 +38,9 @@ describe('the menu bar’s sync summary', () => {
   });
 
   it('reads synced, waiting and downloading apart', () => {
-    expect(syncSummary({ ...base, lastContactAt: new Date(2026, 11, 7, 15, 29).toISOString() }, now)).toEqual({
+    expect(
+      syncSummary({ ...base, lastContactAt: new Date(2026, 11, 7, 15, 29).toISOString() }, now),
+    ).toEqual({
       key: 'sync.synced',
       params: { at: '15:29' },
     });
