@@ -65,6 +65,9 @@ async fn sign_in_goes_to_the_registry_first_and_offline_only_for_users_it_confir
     let status = shotbook_api::sync::sync_now(&ctx).await.unwrap();
     assert_eq!(status.state, "synced", "{status:?}");
     assert!(status.downloaded > 0);
+    // Signing in writes local bookkeeping (the session, the sign-in time): none of it is the
+    // registry's to take, so nothing waits and nothing needs review.
+    assert_eq!((status.waiting, status.needs_review), (0, 0), "{status:?}");
     let held: i64 = shotbook_store::sqlx::query_scalar("SELECT count(*) FROM clients WHERE id = ?")
         .bind(client.to_string())
         .fetch_one(ctx.store().pool())

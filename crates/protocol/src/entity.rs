@@ -129,6 +129,32 @@ impl Entity {
     }
 }
 
+/// What a workstation's replica holds, parents before children (the order to snapshot them
+/// in). The rest (accounts, roles, access requests, duplicate pairs and merges) are the
+/// registry's own workflows, used online; a replica neither pulls nor pushes them.
+pub const REPLICATED: [Entity; 13] = [
+    Entity::Organization,
+    Entity::OrganizationLocation,
+    Entity::Client,
+    Entity::ClientOrganization,
+    Entity::ClientName,
+    Entity::ClientAddress,
+    Entity::ClientResponsiblePerson,
+    Entity::ClientConsent,
+    Entity::ClientComment,
+    Entity::ClientNote,
+    Entity::VaccineLot,
+    Entity::Immunization,
+    Entity::VaccineLotMovement,
+];
+
+impl Entity {
+    /// Whether a replica holds records of this entity (see [`REPLICATED`]).
+    pub fn is_replicated(self) -> bool {
+        REPLICATED.contains(&self)
+    }
+}
+
 impl std::fmt::Display for Entity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.code())

@@ -17,7 +17,7 @@ mod exchange;
 mod records;
 
 pub use change::{ChangeEnvelope, ChangeOp, ChangeSource, Origin};
-pub use entity::Entity;
+pub use entity::{Entity, REPLICATED};
 pub use exchange::{
     Conflict, ConflictKind, Cursor, Handshake, PullPage, PullRequest, PushBatch, PushOutcome,
     SnapshotPage, SnapshotRecord, SnapshotRequest, SyncStatus, VersionMismatch, PROTOCOL_VERSION,

@@ -485,8 +485,11 @@ pub async fn apply_pull_page(
 ) -> StoreResult<Result<PullApplied, PullHeld>> {
     let mut tx = ApplyTx::begin(store).await?;
     let unsettled: Option<(i64,)> = sqlx::query_as(
-        "SELECT seq FROM change_log WHERE seq > (SELECT pushed_through FROM replica_state WHERE id = 1)
-             AND source IN ('local', 'interface') LIMIT 1",
+        &format!(
+            "SELECT seq FROM change_log WHERE seq > (SELECT pushed_through FROM replica_state WHERE id = 1)
+                 AND source IN ('local', 'interface') AND entity IN {} LIMIT 1",
+            replicated_codes()
+        ),
     )
     .fetch_optional(tx.conn())
     .await?;
@@ -530,20 +533,47 @@ pub async fn apply_pull_page(
     Ok(Ok(outcome))
 }
 
-/// This workstation's changes the registry has not settled, oldest first.
+/// `('organization', 'client', …)`: the entities a replica pushes. Local bookkeeping of
+/// accounts, sessions and access requests is the registry's business, never pushed.
+fn replicated_codes() -> String {
+    let codes: Vec<String> = shotbook_protocol::REPLICATED
+        .iter()
+        .map(|e| format!("'{}'", e.code()))
+        .collect();
+    format!("({})", codes.join(", "))
+}
+
+/// This workstation's changes of replicated records the registry has not settled, oldest
+/// first.
 pub async fn unsettled_changes(store: &Store, limit: u32) -> StoreResult<Vec<ChangeEnvelope>> {
     let Some(state) = state(store).await? else {
         return Ok(Vec::new());
     };
-    change_log::outbox(store, state.pushed_through, limit).await
+    let mut changes = Vec::new();
+    let mut after = state.pushed_through;
+    // The outbox interleaves bookkeeping rows; read on until `limit` replicated ones.
+    loop {
+        let page = change_log::outbox(store, after, limit).await?;
+        let Some(last) = page.last().map(|c| c.seq) else {
+            return Ok(changes);
+        };
+        let full = page.len() >= limit as usize;
+        changes.extend(page.into_iter().filter(|c| c.entity.is_replicated()));
+        if changes.len() >= limit as usize || !full {
+            changes.truncate(limit as usize);
+            return Ok(changes);
+        }
+        after = last;
+    }
 }
 
 /// How many changes wait for the registry.
 pub async fn unsettled_count(store: &Store) -> StoreResult<i64> {
-    let (count,): (i64,) = sqlx::query_as(
-        "SELECT count(*) FROM change_log WHERE source IN ('local', 'interface')
+    let (count,): (i64,) = sqlx::query_as(&format!(
+        "SELECT count(*) FROM change_log WHERE source IN ('local', 'interface') AND entity IN {}
              AND seq > coalesce((SELECT pushed_through FROM replica_state WHERE id = 1), 9223372036854775807)",
-    )
+        replicated_codes()
+    ))
     .fetch_one(store.pool())
     .await?;
     Ok(count)

@@ -41,21 +41,7 @@ use crate::ports::{AuditWrites, DoseRecord, Registry, SyncReads, UnitOfWork, Vis
 use crate::{need, Permit, PortError, UseCaseError, UseCaseResult};
 
 /// What a replica holds, parents before children (the order to snapshot them in).
-pub const REPLICATED: [Entity; 13] = [
-    Entity::Organization,
-    Entity::OrganizationLocation,
-    Entity::Client,
-    Entity::ClientOrganization,
-    Entity::ClientName,
-    Entity::ClientAddress,
-    Entity::ClientResponsiblePerson,
-    Entity::ClientConsent,
-    Entity::ClientComment,
-    Entity::ClientNote,
-    Entity::VaccineLot,
-    Entity::Immunization,
-    Entity::VaccineLotMovement,
-];
+pub use shotbook_protocol::REPLICATED;
 
 /// Most changes a pull page returns.
 pub const MAX_PULL: u32 = 1_000;
