@@ -190,6 +190,8 @@ pub(crate) async fn sign_out(ctx: &AppContext) {
 /// One round now, if signed in at the registry; a user signed in offline is signed in at the
 /// registry first when it answers.
 pub async fn sync_now(ctx: &AppContext) -> AppResult<SyncStatusView> {
+    ctx.require(shotbook_core::permission::Permission::ManageOwnAccount)
+        .await?;
     run_round(ctx).await;
     status(ctx).await
 }

@@ -118,8 +118,9 @@ async fn standalone_workstations_do_not_sync() {
     let ctx = AppContext::new(store, Arc::new(SystemClock));
     let status = shotbook_api::sync::status(&ctx).await.unwrap();
     assert_eq!(status.state, "standalone");
+    // "Sync now" needs someone signed in.
     assert_eq!(
-        shotbook_api::sync::sync_now(&ctx).await.unwrap().state,
-        "standalone"
+        shotbook_api::sync::sync_now(&ctx).await.unwrap_err(),
+        AppError::NotSignedIn
     );
 }

@@ -823,3 +823,23 @@ pub async fn resolve_conflict(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Records a successful contact only when the replica says otherwise (offline, an error) or
+/// its last contact is over a minute old: an idle round writes nothing, so the clinic's dose
+/// entry never waits behind it.
+pub async fn record_contact_if_stale(store: &Store, now: OffsetDateTime) -> StoreResult<()> {
+    let Some(current) = state(store).await? else {
+        return Ok(());
+    };
+    let fresh = current
+        .last_contact_at
+        .as_deref()
+        .and_then(|at| {
+            OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).ok()
+        })
+        .is_some_and(|at| now - at < time::Duration::minutes(1));
+    if fresh && current.offline_since.is_none() && current.last_error.is_none() {
+        return Ok(());
+    }
+    record_contact(store, Ok(()), now).await
+}

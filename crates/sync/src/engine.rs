@@ -52,6 +52,10 @@ pub struct SyncEngine {
     session: DeviceSession,
     node: String,
     page: u32,
+    /// Where the last empty pull page said to go on from. Not written to the replica: an idle
+    /// round writes nothing (a write would queue the clinic's dose entry behind an fsync), and
+    /// after a restart the pull simply starts from the last page that held changes.
+    idle_cursor: std::sync::Mutex<Option<shotbook_protocol::Cursor>>,
 }
 
 impl SyncEngine {
@@ -62,6 +66,7 @@ impl SyncEngine {
             session,
             node: node.to_string(),
             page: 1_000,
+            idle_cursor: std::sync::Mutex::new(None),
         }
     }
 
@@ -126,7 +131,7 @@ impl SyncEngine {
         }
         let now = OffsetDateTime::now_utc();
         match &result {
-            Ok(_) => replica::record_contact(&self.store, Ok(()), now).await?,
+            Ok(_) => replica::record_contact_if_stale(&self.store, now).await?,
             Err(SyncError::Storage(_)) => {}
             Err(e) => replica::record_contact(&self.store, Err(e.code()), now).await?,
         }
@@ -313,6 +318,8 @@ impl SyncEngine {
             let state = replica::state(&self.store)
                 .await?
                 .ok_or(SyncError::Configuration("the replica is not connected"))?;
+            let idle = self.idle_cursor.lock().ok().and_then(|c| *c);
+            let cursor = idle.map_or(state.cursor, |c| c.max(state.cursor));
             let token = self.session.access_token().await?;
             let page = self
                 .session
@@ -321,11 +328,17 @@ impl SyncEngine {
                     &token,
                     &PullRequest {
                         handshake: self.handshake(),
-                        cursor: state.cursor,
+                        cursor,
                         limit: self.page,
                     },
                 )
                 .await?;
+            if page.changes.is_empty() {
+                if let Ok(mut idle) = self.idle_cursor.lock() {
+                    *idle = Some(page.next_cursor);
+                }
+                return Ok(Ok(()));
+            }
             match replica::apply_pull_page(&self.store, &page, OffsetDateTime::now_utc()).await? {
                 Ok(applied) => {
                     report.pulled += applied.applied;

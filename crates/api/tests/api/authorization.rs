@@ -64,6 +64,14 @@ const MATRIX: &[(&str, Needs, Target)] = &[
     ("keep_alive", SignedIn, Own),
     ("sign_out", Nothing, Own),
     ("current_user", Nothing, Own),
+    ("sync_status", Nothing, Own),
+    ("sync_now", SignedIn, Own),
+    ("sync_conflicts", Permission(P::SearchClients), Own),
+    (
+        "mark_sync_conflict_reviewed",
+        Permission(P::SearchClients),
+        Own,
+    ),
     ("remembered_sign_in", Nothing, Own),
     ("resume_session", Nothing, Own),
     ("search_clients", Permission(P::SearchClients), Own),
@@ -357,6 +365,11 @@ async fn probe(
             .await,
         ),
         "keep_alive" => done(auth::keep_alive(ctx).await),
+        "sync_status" => done(shotbook_api::sync::status(ctx).await.map(drop)),
+        "sync_now" => done(shotbook_api::sync::sync_now(ctx).await.map(drop)),
+        "sync_conflicts" => done(shotbook_api::sync::conflicts(ctx).await.map(drop)),
+        // No such conflict: `not_found` once past authorization.
+        "mark_sync_conflict_reviewed" => done(shotbook_api::sync::mark_reviewed(ctx, 1).await),
         "search_clients" => done(
             clients::search_clients(
                 ctx,
