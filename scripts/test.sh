@@ -43,7 +43,7 @@ forbid shotbook-api "tauri|shotbook-synth" "the desktop host is Tauri-free and l
 forbid shotbook-server-store "libsqlite3-sys|tauri|specta|keyring|axum|shotbook-(store|api|synth)" "only PostgreSQL: the server's database adapter links no SQLite and no host"
 forbid shotbook-server "libsqlite3-sys|tauri|specta|keyring|shotbook-(store|api)" "the registry server links no SQLite and never the desktop host"
 forbid shotbook-reports "$HOSTS|tokio|shotbook-(store|usecases|api|synth|print|protocol|server|server-store)" "coverage and school rules are pure: no IO, no host, no async"
-forbid shotbook-sync "tauri|specta|keyring|axum|axum-server|lettre|shotbook-(api|server|server-store|usecases|synth)" "the sync engine is headless: the replica store, the contract and HTTPS only"
+forbid shotbook-sync "tauri|specta|keyring|axum|axum-server|lettre|shotbook-(api|server|server-store|synth)" "the sync engine is headless: the replica store, the contract and HTTPS only"
 echo "core, protocol, usecases, api, server-store, server, reports and sync keep their dependency rules"
 
 step "desktop app build (and the registry server the sync e2e test runs)"
