@@ -16,6 +16,7 @@
 //!   sign-in goes there first and the database becomes its replica (`--registry-certificate
 //!   PEM` / `SHOTBOOK_REGISTRY_CERTIFICATE`: a certificate to trust, e.g. the development
 //!   server's). Without it the app runs standalone on its embedded registry.
+//!   `SHOTBOOK_SYNC_INTERVAL` sets the seconds between sync rounds (default 2).
 //! - `--export-bindings PATH` writes the TypeScript bindings and exits (used by the test command
 //!   to check that `ui/src/lib/api/bindings.ts` is current).
 
@@ -137,6 +138,13 @@ pub fn run() {
             }
             if let Some(url) = args.registry.as_deref().filter(|u| !u.trim().is_empty()) {
                 let mut settings = shotbook_api::sync::RegistrySettings::new(url);
+                if let Some(seconds) = std::env::var("SHOTBOOK_SYNC_INTERVAL")
+                    .ok()
+                    .and_then(|s| s.trim().parse::<u64>().ok())
+                    .filter(|s| *s > 0)
+                {
+                    settings.pull_interval = std::time::Duration::from_secs(seconds);
+                }
                 if let Some(path) = &args.registry_certificate {
                     settings.certificate_pem =
                         Some(std::fs::read_to_string(path).with_context(|| {
