@@ -350,6 +350,88 @@ mod tests {
         assert!(run.finished_at.is_some());
     }
 
+    /// The job reads coded comments as the one-client forecast does: in force (CDSi
+    /// observations), ended and not yet in force (left out). The comparison must cover a
+    /// comment that changes a forecast, or it would pass with comments dropped.
+    #[tokio::test]
+    async fn coded_comments_count_as_in_the_one_client_forecast() {
+        use shotbook_core::demographics::{comment_code, Comment};
+        use shotbook_core::ids::OrganizationId;
+
+        let store = registry(12).await;
+        let first = run_job(&store, &options(5)).await;
+        let ids = client_ids(&store).await;
+        let mut without_comments = Vec::new();
+        for id in &ids {
+            without_comments.push(registry_forecast::for_client(&store, id).await.unwrap());
+        }
+        let user: String = sqlx::query_scalar("SELECT id FROM users LIMIT 1")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        let org: String = sqlx::query_scalar("SELECT id FROM organizations LIMIT 1")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        let comment = |code: &str, from: &str, until: Option<&str>| Comment {
+            code: *comment_code(code).expect("a comment code"),
+            applies_from: UsDate::parse(from).unwrap(),
+            applies_until: until.map(|u| UsDate::parse(u).unwrap()),
+            text: None,
+        };
+        let comments = [
+            comment("immunity_varicella", "01/01/2026", None),
+            comment("condition_asplenia", "01/01/2020", Some("06/30/2026")),
+            comment("immunity_measles", "01/01/2027", None),
+        ];
+        let mut work = store.begin().await.unwrap();
+        for id in &ids {
+            for c in &comments {
+                shotbook_store::demographics::add_comment_in_tx(
+                    &mut work,
+                    id.parse::<ClientId>().unwrap(),
+                    c,
+                    user.parse::<UserId>().unwrap(),
+                    org.parse::<OrganizationId>().unwrap(),
+                    NOW,
+                )
+                .await
+                .unwrap();
+            }
+        }
+        work.commit().await.unwrap();
+
+        let second = run_job(&store, &options(5)).await;
+        assert_ne!(first.run_id, second.run_id);
+        let mut changed = 0;
+        for (id, before) in ids.iter().zip(without_comments) {
+            let expected = one_client_forecast(&store, id, second.run_id).await;
+            let stored = registry_forecast::for_client(&store, id).await.unwrap();
+            assert_eq!(
+                stored, expected,
+                "the stored rows are the one-client forecast"
+            );
+            let outcome = |rows: &[ForecastRow]| {
+                rows.iter()
+                    .map(|r| {
+                        (
+                            r.vaccine_group.clone(),
+                            r.status.clone(),
+                            r.recommended.clone(),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            };
+            if outcome(&stored) != outcome(&before) {
+                changed += 1;
+            }
+        }
+        assert!(
+            changed > 0,
+            "the comment in force changes some client's forecast"
+        );
+    }
+
     /// Finds a dose whose removal changes its client's forecast, voids it, and checks the job
     /// forecasts the client without it.
     #[tokio::test]

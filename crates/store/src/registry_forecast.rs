@@ -3,8 +3,8 @@
 //! running the engine (decision `20261207T1000-registry-forecast-job.md`).
 //!
 //! The job reads clients in pages by id (keyset: `id > last id of the previous page`, never
-//! OFFSET, so page N costs what page 1 costs), with their doses and coded comments read by the
-//! same id range; builds each client's input with the one builder the app uses
+//! OFFSET, so page N costs what page 1 costs), each client with its doses and coded comments
+//! in the same query (as JSON arrays, parsed on the worker threads); builds each client's input with the one builder the app uses
 //! ([`shotbook_usecases::forecast_input::patient_of`]); forecasts the page on worker threads;
 //! and writes the page in one transaction that first deletes every forecast row in the page's
 //! id range. A client's rows are therefore replaced, never duplicated, and a rerun gives the
@@ -17,17 +17,16 @@
 //! Forecast rows are derived data, not clinical facts: they are replaced freely and are not
 //! written to `change_log` (each database computes its own).
 //!
-//! While a page is forecast on worker threads, the previous page is written and the next one
-//! read, so reading, forecasting and writing overlap.
+//! While a page is forecast on worker threads, the previous page is written on one connection
+//! and the next one read on another, so reading, forecasting and writing overlap.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use shotbook_forecast::{Date, Engine, GroupRow, RowStatus, SeriesType, SharedDecision};
 use shotbook_usecases::forecast_input::{patient_of, StoredComment, StoredDose};
-use sqlx::{QueryBuilder, Sqlite};
 use time::OffsetDateTime;
 use tokio::sync::oneshot;
 
@@ -37,9 +36,6 @@ use crate::{timestamp, Store, StoreError, StoreResult};
 /// the commit are small beside the work, small enough that a cancel is prompt and a page's
 /// rows (some 20 per client) sit comfortably in memory.
 pub const CLIENTS_PER_PAGE: usize = 2_000;
-
-/// Rows per INSERT statement (14 values each, well under SQLite's 32,766 parameters).
-const ROWS_PER_INSERT: usize = 500;
 
 /// How to run the job.
 #[derive(Debug, Clone)]
@@ -197,173 +193,200 @@ pub fn forecast_row(
     }
 }
 
-/// One client of a page, as read.
-#[derive(Debug, Default)]
+/// Every row status, in a fixed order: the workers count rows by position in it.
+const ROW_STATUSES: [RowStatus; 10] = [
+    RowStatus::Overdue,
+    RowStatus::Due,
+    RowStatus::Allowed,
+    RowStatus::Upcoming,
+    RowStatus::NotYetEligible,
+    RowStatus::Complete,
+    RowStatus::Immune,
+    RowStatus::Contraindicated,
+    RowStatus::AgedOut,
+    RowStatus::NotRecommended,
+];
+
+/// One client of a page, as read: the doses and coded comments come as SQLite JSON arrays
+/// (one row per client through sqlx instead of one per dose: decoding a row per dose on the
+/// connection's thread was most of the reading time) and are parsed on the worker threads.
+#[derive(Debug, sqlx::FromRow)]
 struct PageClient {
     id: String,
     date_of_birth: String,
     gender: String,
-    doses: Vec<PageDose>,
-    comments: Vec<PageComment>,
+    /// `[[status, cvx, mvx, administered_on], …]`, ordered as the one-client read orders them.
+    doses: String,
+    /// `[[code, applies_from, applies_until, voided], …]`, ordered likewise.
+    comments: String,
 }
 
-#[derive(Debug, sqlx::FromRow)]
-struct PageDose {
-    client_id: String,
-    status: String,
-    cvx: String,
-    mvx: Option<String>,
-    administered_on: String,
-}
-
-#[derive(Debug, sqlx::FromRow)]
-struct PageComment {
-    client_id: String,
-    code: String,
-    applies_from: String,
-    applies_until: Option<String>,
-    voided: bool,
-}
+/// A dose as `read_page` writes it: status, CVX, MVX, date administered.
+type JsonDose = (String, String, Option<String>, String);
+/// A coded comment as `read_page` writes it: code, applies from, applies until, voided (0/1).
+type JsonComment = (String, String, Option<String>, i64);
 
 /// The clients the job forecasts: not merged into another record, not deceased.
 const FORECAST_CLIENTS: &str = "merged_into IS NULL AND status <> 'deceased'";
 
-/// Reads the page of clients after `after` (all from the start when `None`), with their doses
-/// and comments (read by the page's id range, ordered as the one-client reads order them).
+/// Reads the page of clients after `after` (all from the start when `None`), each with its
+/// doses and comments, in one query. The doses and comments are ordered as
+/// `immunizations::for_client` and `demographics::comments` order them, so the engine sees the
+/// history the one-client forecast sees.
 async fn read_page(
     store: &Store,
     after: Option<&str>,
     limit: usize,
 ) -> StoreResult<Vec<PageClient>> {
-    let after = after.unwrap_or("");
-    let heads: Vec<(String, String, String)> = sqlx::query_as(&format!(
-        "SELECT id, date_of_birth, gender FROM clients
-         WHERE id > ?1 AND {FORECAST_CLIENTS} ORDER BY id LIMIT ?2"
+    Ok(sqlx::query_as(&format!(
+        "SELECT c.id, c.date_of_birth, c.gender,
+                (SELECT json_group_array(json_array(i.status, i.cvx, i.mvx, i.administered_on)
+                                         ORDER BY i.administered_on, i.id)
+                 FROM immunizations i WHERE i.client_id = c.id) AS doses,
+                (SELECT json_group_array(json_array(k.code, k.applies_from, k.applies_until,
+                                                    k.voided_at IS NOT NULL)
+                                         ORDER BY k.voided_at IS NOT NULL, k.applies_from DESC,
+                                                  k.rowid DESC)
+                 FROM client_comments k WHERE k.client_id = c.id) AS comments
+         FROM clients c WHERE c.id > ?1 AND {FORECAST_CLIENTS} ORDER BY c.id LIMIT ?2"
     ))
-    .bind(after)
+    .bind(after.unwrap_or(""))
     .bind(limit as i64)
     .fetch_all(store.pool())
-    .await?;
-    let Some(last) = heads.last().map(|h| h.0.clone()) else {
-        return Ok(Vec::new());
-    };
-    let doses: Vec<PageDose> = sqlx::query_as(
-        "SELECT client_id, status, cvx, mvx, administered_on FROM immunizations
-         WHERE client_id > ?1 AND client_id <= ?2
-         ORDER BY client_id, administered_on, id",
-    )
-    .bind(after)
-    .bind(&last)
-    .fetch_all(store.pool())
-    .await?;
-    let comments: Vec<PageComment> = sqlx::query_as(
-        "SELECT client_id, code, applies_from, applies_until, voided_at IS NOT NULL AS voided
-         FROM client_comments WHERE client_id > ?1 AND client_id <= ?2
-         ORDER BY client_id, voided_at IS NOT NULL, applies_from DESC, rowid DESC",
-    )
-    .bind(after)
-    .bind(&last)
-    .fetch_all(store.pool())
-    .await?;
-    let mut page: Vec<PageClient> = heads
-        .into_iter()
-        .map(|(id, date_of_birth, gender)| PageClient {
-            id,
-            date_of_birth,
-            gender,
-            ..PageClient::default()
-        })
-        .collect();
-    // Both lists are sorted by client id like the page: walk them side by side. Doses of
-    // clients the page skips (merged away, deceased) are passed over.
-    let mut doses = doses.into_iter().peekable();
-    let mut comments = comments.into_iter().peekable();
-    for client in &mut page {
-        while let Some(d) = doses.next_if(|d| d.client_id <= client.id) {
-            if d.client_id == client.id {
-                client.doses.push(d);
-            }
-        }
-        while let Some(c) = comments.next_if(|c| c.client_id <= client.id) {
-            if c.client_id == client.id {
-                client.comments.push(c);
-            }
-        }
-    }
-    Ok(page)
+    .await?)
 }
 
-/// Forecasts one client: its rows, or `None` when a stored date does not parse.
+/// The columns of a row that vary by client, made ready to bind on the worker threads (the
+/// dates formatted, the names `'static`) so the connection's thread only binds them.
+#[derive(Debug)]
+struct RowToWrite {
+    /// Index of the client in its page.
+    client: usize,
+    vaccine_group: String,
+    status: &'static str,
+    cdsi_status: &'static str,
+    series_type: &'static str,
+    shared_decision: bool,
+    dose_number: Option<i64>,
+    earliest: Option<String>,
+    recommended: Option<String>,
+    past_due: Option<String>,
+    latest: Option<String>,
+}
+
+/// A page's (or a batch's) forecast: its rows, in client order, and counts.
+#[derive(Debug, Default)]
+struct PageForecast {
+    rows: Vec<RowToWrite>,
+    by_status: [u64; ROW_STATUSES.len()],
+    unreadable: u64,
+}
+
+impl PageForecast {
+    fn append(&mut self, other: PageForecast) {
+        self.rows.extend(other.rows);
+        for (mine, theirs) in self.by_status.iter_mut().zip(other.by_status) {
+            *mine += theirs;
+        }
+        self.unreadable += other.unreadable;
+    }
+}
+
+fn unexpected(what: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Unexpected(anyhow::anyhow!("{what}: {e}"))
+}
+
+/// Forecasts one client, the `index`th of its page, into `out` (counted as unreadable when a
+/// stored date does not parse).
 fn forecast_client(
     engine: &Engine,
     client: &PageClient,
+    index: usize,
     on: Date,
-    computed_at: &str,
-    run_id: i64,
-) -> Option<Vec<ForecastRow>> {
-    let doses = client.doses.iter().map(|d| StoredDose {
-        status: &d.status,
-        cvx: &d.cvx,
-        mvx: d.mvx.as_deref(),
-        administered_on: &d.administered_on,
-    });
-    let comments = client.comments.iter().map(|c| StoredComment {
-        code: &c.code,
-        applies_from: &c.applies_from,
-        applies_until: c.applies_until.as_deref(),
-        voided: c.voided,
-    });
-    let (patient, _) =
-        patient_of(&client.date_of_birth, &client.gender, doses, comments, on).ok()?;
-    let assessment = engine.evaluate(&patient, on);
-    Some(
-        assessment
-            .rows()
+    out: &mut PageForecast,
+) -> StoreResult<()> {
+    let doses: Vec<JsonDose> =
+        serde_json::from_str(&client.doses).map_err(|e| unexpected("reading a page's doses", e))?;
+    let comments: Vec<JsonComment> = serde_json::from_str(&client.comments)
+        .map_err(|e| unexpected("reading a page's comments", e))?;
+    let doses = doses
+        .iter()
+        .map(|(status, cvx, mvx, administered_on)| StoredDose {
+            status,
+            cvx,
+            mvx: mvx.as_deref(),
+            administered_on,
+        });
+    let comments = comments
+        .iter()
+        .map(|(code, from, until, voided)| StoredComment {
+            code,
+            applies_from: from,
+            applies_until: until.as_deref(),
+            voided: *voided != 0,
+        });
+    let Ok((patient, _)) = patient_of(&client.date_of_birth, &client.gender, doses, comments, on)
+    else {
+        out.unreadable += 1;
+        return Ok(());
+    };
+    let iso = |d: Option<Date>| d.map(|d| d.to_string());
+    for row in engine.evaluate(&patient, on).rows() {
+        // The same values as `forecast_row` (the job's tests compare the two).
+        out.rows.push(RowToWrite {
+            client: index,
+            status: status_name(row.status),
+            cdsi_status: row.series_status.as_str(),
+            series_type: series_type_name(row.series_type),
+            shared_decision: row.shared_decision == SharedDecision::Series,
+            dose_number: row.dose_number.map(i64::from),
+            earliest: iso(row.earliest),
+            recommended: iso(row.recommended),
+            past_due: iso(row.past_due),
+            latest: iso(row.latest_allowed),
+            vaccine_group: row.vaccine_group,
+        });
+        let status = ROW_STATUSES
             .iter()
-            .map(|row| {
-                forecast_row(
-                    &client.id,
-                    row,
-                    on,
-                    &assessment.data_release,
-                    computed_at,
-                    Some(run_id),
-                )
-            })
-            .collect(),
-    )
+            .position(|s| *s == row.status)
+            .expect("ROW_STATUSES lists every status");
+        out.by_status[status] += 1;
+    }
+    Ok(())
 }
 
-/// Forecasts a page on `threads` scoped threads: (rows, clients that could not be read).
+/// Clients a worker takes at a time: small, so that a worker that drew children (more doses,
+/// more open series) does not leave the other idle at the end of the page, and large enough
+/// that taking a batch costs nothing beside forecasting it.
+const CLIENTS_PER_BATCH: usize = 16;
+
+/// Forecasts a page on `threads` scoped threads that take batches of clients in turn (an even
+/// split in advance left one thread idle while the other finished a slower half).
 fn forecast_page(
     engine: &Engine,
     page: &[PageClient],
     options: &JobOptions,
-    computed_at: &str,
-    run_id: i64,
-) -> (Vec<ForecastRow>, u64) {
-    let threads = options.threads.max(1);
-    let chunk = page.len().div_ceil(threads).max(1);
-    let parts: Vec<(Vec<ForecastRow>, u64)> = std::thread::scope(|s| {
-        let handles: Vec<_> = page
-            .chunks(chunk)
-            .map(|clients| {
-                s.spawn(move || {
-                    let mut rows = Vec::with_capacity(clients.len() * 24);
-                    let mut unreadable = 0;
-                    for c in clients {
-                        match forecast_client(
-                            engine,
-                            c,
-                            options.assessment_date,
-                            computed_at,
-                            run_id,
-                        ) {
-                            Some(r) => rows.extend(r),
-                            None => unreadable += 1,
+) -> StoreResult<PageForecast> {
+    let batches = page.chunks(CLIENTS_PER_BATCH).collect::<Vec<_>>();
+    let next = AtomicUsize::new(0);
+    let threads = options.threads.clamp(1, batches.len().max(1));
+    let parts: Vec<StoreResult<Vec<(usize, PageForecast)>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let b = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(clients) = batches.get(b) else {
+                            return Ok(done);
+                        };
+                        let mut part = PageForecast::default();
+                        for (i, c) in clients.iter().enumerate() {
+                            let index = b * CLIENTS_PER_BATCH + i;
+                            forecast_client(engine, c, index, options.assessment_date, &mut part)?;
                         }
+                        done.push((b, part));
                     }
-                    (rows, unreadable)
                 })
             })
             .collect();
@@ -372,23 +395,65 @@ fn forecast_page(
             .map(|h| h.join().expect("a forecast worker panicked"))
             .collect()
     });
-    let mut rows = Vec::new();
-    let mut unreadable = 0;
-    for (r, u) in parts {
-        rows.extend(r);
-        unreadable += u;
+    let mut parts = parts
+        .into_iter()
+        .collect::<StoreResult<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>();
+    // Rows in client order, as read: the inserts then go to the table's end in key order.
+    parts.sort_unstable_by_key(|(b, _)| *b);
+    let mut page_forecast = PageForecast::default();
+    for (_, part) in parts {
+        page_forecast.append(part);
     }
-    (rows, unreadable)
+    Ok(page_forecast)
+}
+
+/// What every row of a run shares: bound once per page instead of once per row.
+#[derive(Debug, Clone)]
+struct RunConstants {
+    run_id: i64,
+    assessment_date: String,
+    data_release: String,
+    computed_at: String,
+}
+
+/// Rows per INSERT statement: 11 values each, plus the run's 4, well under SQLite's 32,766
+/// parameters.
+const ROWS_PER_INSERT: usize = 1_000;
+
+/// The INSERT of `rows` rows: the run's constants are bound once per statement (the first four
+/// parameters, in the SELECT list), the rest per row. Every parameter is a bare `?`, numbered
+/// in the order written (sqlx binds bare parameters by their position among the bare ones).
+fn insert_statement(rows: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO client_forecasts (assessment_date, data_release, computed_at, run_id, \
+         client_id, vaccine_group, status, cdsi_status, series_type, shared_decision, \
+         dose_number, earliest, recommended, past_due, latest) \
+         SELECT ?, ?, ?, ?, column1, column2, column3, column4, column5, column6, column7, \
+         column8, column9, column10, column11 FROM (VALUES ",
+    );
+    for i in 0..rows {
+        if i > 0 {
+            sql.push(',');
+        }
+        sql.push_str("(?,?,?,?,?,?,?,?,?,?,?)");
+    }
+    sql.push(')');
+    sql
 }
 
 /// Replaces the forecast rows of the id range (`after`, `through`] (`through` `None`: to the
-/// end) with `rows`, and records the run's progress, in one transaction.
+/// end) with `rows` (of the clients of `page`), and records the run's progress, in one
+/// transaction.
 async fn write_page(
     store: &Store,
-    run_id: i64,
+    run: &RunConstants,
     after: Option<&str>,
     through: Option<&str>,
-    rows: &[ForecastRow],
+    page: &[String],
+    rows: &[RowToWrite],
     clients_done: u64,
 ) -> StoreResult<()> {
     let mut tx = store.pool().begin().await?;
@@ -408,34 +473,40 @@ async fn write_page(
                 .await?
         }
     };
+    let full = insert_statement(ROWS_PER_INSERT);
     for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let mut insert: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT INTO client_forecasts (client_id, vaccine_group, status, cdsi_status, \
-             series_type, shared_decision, dose_number, earliest, recommended, past_due, latest, \
-             assessment_date, data_release, computed_at, run_id) ",
-        );
-        insert.push_values(chunk, |mut b, r| {
-            b.push_bind(&r.client_id)
-                .push_bind(&r.vaccine_group)
-                .push_bind(&r.status)
-                .push_bind(&r.cdsi_status)
-                .push_bind(&r.series_type)
-                .push_bind(r.shared_decision)
-                .push_bind(r.dose_number)
-                .push_bind(&r.earliest)
-                .push_bind(&r.recommended)
-                .push_bind(&r.past_due)
-                .push_bind(&r.latest)
-                .push_bind(&r.assessment_date)
-                .push_bind(&r.data_release)
-                .push_bind(&r.computed_at)
-                .push_bind(r.run_id);
-        });
-        insert.build().execute(&mut *tx).await?;
+        let partial;
+        let sql = if chunk.len() == ROWS_PER_INSERT {
+            &full
+        } else {
+            partial = insert_statement(chunk.len());
+            &partial
+        };
+        // Every text bound borrowed (`&str`): sqlx copies a bound `&String`.
+        let mut insert = sqlx::query(sql)
+            .bind(run.assessment_date.as_str())
+            .bind(run.data_release.as_str())
+            .bind(run.computed_at.as_str())
+            .bind(run.run_id);
+        for r in chunk {
+            insert = insert
+                .bind(page[r.client].as_str())
+                .bind(r.vaccine_group.as_str())
+                .bind(r.status)
+                .bind(r.cdsi_status)
+                .bind(r.series_type)
+                .bind(r.shared_decision)
+                .bind(r.dose_number)
+                .bind(r.earliest.as_deref())
+                .bind(r.recommended.as_deref())
+                .bind(r.past_due.as_deref())
+                .bind(r.latest.as_deref());
+        }
+        insert.execute(&mut *tx).await?;
     }
     sqlx::query("UPDATE registry_forecast_runs SET clients_done = ?1 WHERE id = ?2")
         .bind(clients_done as i64)
-        .bind(run_id)
+        .bind(run.run_id)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
@@ -473,35 +544,30 @@ pub async fn run(
     cancel: &AtomicBool,
     now: OffsetDateTime,
 ) -> StoreResult<RunReport> {
-    let computed_at = timestamp(now);
-    let data_release = engine.version().release.clone();
+    let run = RunConstants {
+        run_id: 0,
+        assessment_date: options.assessment_date.to_string(),
+        data_release: engine.version().release.clone(),
+        computed_at: timestamp(now),
+    };
     let clients_total = count_clients(store).await?;
     let (run_id,): (i64,) = sqlx::query_as(
         "INSERT INTO registry_forecast_runs (started_at, assessment_date, data_release, clients_total)
          VALUES (?1, ?2, ?3, ?4) RETURNING id",
     )
-    .bind(&computed_at)
-    .bind(options.assessment_date.to_string())
-    .bind(&data_release)
+    .bind(&run.computed_at)
+    .bind(&run.assessment_date)
+    .bind(&run.data_release)
     .bind(clients_total as i64)
     .fetch_one(store.pool())
     .await?;
+    let run = RunConstants { run_id, ..run };
     let mut report = RunReport {
         run_id,
         clients_total,
         ..RunReport::default()
     };
-    match pages(
-        store,
-        engine,
-        options,
-        progress,
-        cancel,
-        &computed_at,
-        &mut report,
-    )
-    .await
-    {
+    match pages(store, engine, options, progress, cancel, &run, &mut report).await {
         Ok(()) => {
             let status = if report.cancelled {
                 "cancelled"
@@ -519,28 +585,31 @@ pub async fn run(
     }
 }
 
+/// What a forecasting thread sends back: the page's forecast and the time it took.
+type ForecastResult = StoreResult<(PageForecast, Duration)>;
+
 /// A page handed to a forecasting thread, and the id range its rows replace.
 struct PageInFlight {
     after: Option<String>,
     through: Option<String>,
+    /// The page's client ids, in order (rows refer to them by index).
+    ids: Vec<String>,
     clients: u64,
-    result: oneshot::Receiver<(Vec<ForecastRow>, u64, Duration)>,
+    result: oneshot::Receiver<ForecastResult>,
 }
 
-/// Forecasts `page` on threads of its own; the receiver gets (rows, unreadable clients, time).
+/// Forecasts `page` on threads of its own; the receiver gets the forecast and its time.
 fn spawn_forecast(
     engine: Arc<Engine>,
     page: Vec<PageClient>,
     options: JobOptions,
-    computed_at: String,
-    run_id: i64,
-) -> oneshot::Receiver<(Vec<ForecastRow>, u64, Duration)> {
+) -> oneshot::Receiver<ForecastResult> {
     let (tx, rx) = oneshot::channel();
     std::thread::spawn(move || {
         let started = Instant::now();
-        let (rows, unreadable) = forecast_page(&engine, &page, &options, &computed_at, run_id);
+        let result = forecast_page(&engine, &page, &options).map(|f| (f, started.elapsed()));
         // The receiver is gone only when the job already failed.
-        let _ = tx.send((rows, unreadable, started.elapsed()));
+        let _ = tx.send(result);
     });
     rx
 }
@@ -549,35 +618,39 @@ fn spawn_forecast(
 async fn commit(
     store: &Store,
     page: PageInFlight,
+    run: &RunConstants,
     progress: &(dyn Fn(u64, u64) + Sync),
     report: &mut RunReport,
 ) -> StoreResult<()> {
-    let (rows, unreadable, took) = page.result.await.map_err(|_| {
+    let (forecast, took) = page.result.await.map_err(|_| {
         StoreError::Unexpected(anyhow::anyhow!(
             "a forecasting thread stopped before finishing its page"
         ))
-    })?;
+    })??;
     report.forecast_time += took;
-    let done = report.clients_done + page.clients - unreadable;
+    let done = report.clients_done + page.clients - forecast.unreadable;
     let started = Instant::now();
     write_page(
         store,
-        report.run_id,
+        run,
         page.after.as_deref(),
         page.through.as_deref(),
-        &rows,
+        &page.ids,
+        &forecast.rows,
         done,
     )
     .await?;
     report.write_time += started.elapsed();
     report.clients_done = done;
-    report.clients_unreadable += unreadable;
-    report.rows_written += rows.len() as u64;
-    for r in &rows {
-        *report
-            .rows_by_status
-            .entry(status_name_static(&r.status))
-            .or_default() += 1;
+    report.clients_unreadable += forecast.unreadable;
+    report.rows_written += forecast.rows.len() as u64;
+    for (status, n) in ROW_STATUSES.iter().zip(forecast.by_status) {
+        if n > 0 {
+            *report
+                .rows_by_status
+                .entry(status_name(*status))
+                .or_default() += n;
+        }
     }
     progress(
         report.clients_done + report.clients_unreadable,
@@ -587,27 +660,32 @@ async fn commit(
 }
 
 /// Reads, forecasts and writes page by page. While one page is forecast on the worker
-/// threads, the previous one is written and the next one read: SQLite's reads and writes run
-/// on its connection's thread, so the cores stay busy.
+/// threads, the previous one is written on one connection and the next one read on another
+/// (WAL: a reader does not wait for the writer), so the connections' threads — SQLCipher
+/// decrypting what is read and encrypting what is written — work beside the engine and beside
+/// each other.
 async fn pages(
     store: &Store,
     engine: &Arc<Engine>,
     options: &JobOptions,
     progress: &(dyn Fn(u64, u64) + Sync),
     cancel: &AtomicBool,
-    computed_at: &str,
+    run: &RunConstants,
     report: &mut RunReport,
 ) -> StoreResult<()> {
     let per_page = options.clients_per_page.max(1);
     let mut after: Option<String> = None;
     let mut in_flight: Option<PageInFlight> = None;
     loop {
-        let next = if cancel.load(Ordering::Relaxed) {
-            None
-        } else {
+        // Checked before a page is read, never while one is in progress.
+        let read_next = !cancel.load(Ordering::Relaxed);
+        let read = async {
+            if !read_next {
+                return Ok(None);
+            }
             let started = Instant::now();
             let page = read_page(store, after.as_deref(), per_page).await?;
-            report.read_time += started.elapsed();
+            let took = started.elapsed();
             // The last page's range runs to the end, so rows of clients after it that are no
             // longer forecast (merged away since the last run) go too.
             let last_page = page.len() < per_page;
@@ -616,53 +694,39 @@ async fn pages(
             } else {
                 page.last().map(|c| c.id.clone())
             };
+            // Forecast as soon as read, not once the previous page is written.
             let page = PageInFlight {
                 after: after.clone(),
-                through: through.clone(),
+                through,
+                ids: page.iter().map(|c| c.id.clone()).collect(),
                 clients: page.len() as u64,
-                result: spawn_forecast(
-                    engine.clone(),
-                    page,
-                    options.clone(),
-                    computed_at.to_string(),
-                    report.run_id,
-                ),
+                result: spawn_forecast(engine.clone(), page, options.clone()),
             };
-            after = through;
-            Some((page, last_page))
+            Ok::<_, StoreError>(Some((page, last_page, took)))
         };
-        if let Some(previous) = in_flight.take() {
-            commit(store, previous, progress, report).await?;
-        }
-        match next {
+        let write = async {
+            match in_flight.take() {
+                Some(previous) => commit(store, previous, run, progress, report).await,
+                None => Ok(()),
+            }
+        };
+        let (next, written) = tokio::join!(read, write);
+        written?;
+        match next? {
             None => {
                 report.cancelled = true;
                 return Ok(());
             }
-            Some((page, true)) => return commit(store, page, progress, report).await,
-            Some((page, false)) => in_flight = Some(page),
+            Some((page, last_page, took)) => {
+                report.read_time += took;
+                if last_page {
+                    return commit(store, page, run, progress, report).await;
+                }
+                after.clone_from(&page.through);
+                in_flight = Some(page);
+            }
         }
     }
-}
-
-/// The `'static` name for a stored status (the report counts by it).
-fn status_name_static(status: &str) -> &'static str {
-    const ALL: [RowStatus; 10] = [
-        RowStatus::Overdue,
-        RowStatus::Due,
-        RowStatus::Allowed,
-        RowStatus::Upcoming,
-        RowStatus::NotYetEligible,
-        RowStatus::Complete,
-        RowStatus::Immune,
-        RowStatus::Contraindicated,
-        RowStatus::AgedOut,
-        RowStatus::NotRecommended,
-    ];
-    ALL.into_iter()
-        .map(status_name)
-        .find(|n| *n == status)
-        .unwrap_or("other")
 }
 
 /// A client's stored forecast rows, by vaccine group.
