@@ -173,6 +173,25 @@ test('with the registry down a dose is recorded anyway and reaches it once when 
     timeoutMsg: 'the menu bar did not say offline',
   });
 
+  // Offline, a search says it covered this workstation's records only.
+  await (await byTestId(browser, 'menu-search')).click();
+  const last = await byTestId(browser, 'search-last-name');
+  await last.waitForDisplayed({ timeout: 10_000 });
+  await last.setValue('Zuniga');
+  await (await byTestId(browser, 'search-dob')).setValue('01/02/2003');
+  await (await byTestId(browser, 'search-submit')).click();
+  const local = await byTestId(browser, 'search-offline');
+  await local.waitForDisplayed({ timeout: 15_000 });
+  assert.match(await local.getText(), /only the records kept on this workstation/);
+  await screenshot(browser, '70b-sync-offline-search');
+  await last.clearValue();
+  await last.setValue('Wong');
+  const dob = await byTestId(browser, 'search-dob');
+  await dob.clearValue();
+  await dob.setValue('06/15/1983');
+  await (await byTestId(browser, 'search-submit')).click();
+  await (await byTestId(browser, 'client-name')).waitForDisplayed({ timeout: 15_000 });
+
   await (await byTestId(browser, 'add-historical-doses')).click();
   await (await byTestId(browser, 'historical-form')).waitForDisplayed({ timeout: 10_000 });
   const cvx = await browser.$$('[data-testid="historical-cvx"]');

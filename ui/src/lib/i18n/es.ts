@@ -111,6 +111,8 @@ export const es: { readonly [K in MessageKey]: string } = {
 
   'menuBar.organization': 'Organización',
   'menuBar.user': 'Sesión de',
+  'search.offlineLocalOnly':
+    'No se puede conectar con el registro: esta búsqueda abarcó solo los expedientes guardados en esta estación de trabajo (los clientes de su organización). Vuelva a buscar cuando haya conexión para encontrar a cualquier otra persona.',
   'sync.standalone': 'Registro independiente',
   'sync.notConnected': 'Aún sin conexión con el registro',
   'sync.synced': 'Sincronizado {at}',
