@@ -161,6 +161,16 @@ test('sign-in goes to the registry and the replica holds the clinic’s client',
   await (await byTestId(browser, 'search-submit')).click();
   await (await byTestId(browser, 'client-name')).waitForDisplayed({ timeout: 15_000 });
   assert.ok((await browser.$$('[data-testid="immunization-row"]')).length >= 1, 'her doses came with her');
+  // Online too, a workstation's search covers the replica only, and says so.
+  await (await byTestId(browser, 'menu-search')).click();
+  await (await byTestId(browser, 'search-last-name')).waitForDisplayed({ timeout: 10_000 });
+  await (await byTestId(browser, 'search-last-name')).setValue('Zuniga');
+  await (await byTestId(browser, 'search-submit')).click();
+  await (await byTestId(browser, 'search-replica')).waitForDisplayed({ timeout: 15_000 });
+  await (await byTestId(browser, 'search-last-name')).clearValue();
+  await (await byTestId(browser, 'search-last-name')).setValue('Wong');
+  await (await byTestId(browser, 'search-submit')).click();
+  await (await byTestId(browser, 'client-name')).waitForDisplayed({ timeout: 15_000 });
   await screenshot(browser, '70-sync-replica-synced');
 });
 

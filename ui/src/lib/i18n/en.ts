@@ -115,7 +115,9 @@ export const en = {
   'menuBar.organization': 'Organization',
   'menuBar.user': 'Signed in as',
   'search.offlineLocalOnly':
-    'The registry cannot be reached: this search covered only the records kept on this workstation (your organization’s clients). Search again when it is back to find anyone else.',
+    'The registry cannot be reached: this search covered only the records kept on this workstation (your organization’s clients).',
+  'search.replicaOnly':
+    'This search covered your organization’s clients kept on this workstation; clients of other organizations are not searched from a workstation yet.',
   'sync.standalone': 'Standalone registry',
   'sync.notConnected': 'Not connected to the registry yet',
   'sync.synced': 'Synced {at}',

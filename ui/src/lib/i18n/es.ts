@@ -112,7 +112,9 @@ export const es: { readonly [K in MessageKey]: string } = {
   'menuBar.organization': 'Organización',
   'menuBar.user': 'Sesión de',
   'search.offlineLocalOnly':
-    'No se puede conectar con el registro: esta búsqueda abarcó solo los expedientes guardados en esta estación de trabajo (los clientes de su organización). Vuelva a buscar cuando haya conexión para encontrar a cualquier otra persona.',
+    'No se puede conectar con el registro: esta búsqueda abarcó solo los expedientes guardados en esta estación de trabajo (los clientes de su organización).',
+  'search.replicaOnly':
+    'Esta búsqueda abarcó los clientes de su organización guardados en esta estación de trabajo; los clientes de otras organizaciones aún no se buscan desde una estación de trabajo.',
   'sync.standalone': 'Registro independiente',
   'sync.notConnected': 'Aún sin conexión con el registro',
   'sync.synced': 'Sincronizado {at}',
