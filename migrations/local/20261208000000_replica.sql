@@ -49,3 +49,11 @@ CREATE INDEX sync_conflicts_open ON sync_conflicts (received_at) WHERE resolved_
 -- the registry). Offline sign-in is allowed for a window after it; a sign-in made offline does
 -- not move it.
 ALTER TABLE users ADD COLUMN registry_verified_at TEXT;
+
+-- Clients to read whole from the registry: one who joined the scope (their earlier history was
+-- never in the scope's log), or one whose change the registry refused (its copy replaces what
+-- it did not take). Queued in the transaction that learned of them (the pulled page, the push's
+-- answer) and removed once read, so a kill in between loses no read.
+CREATE TABLE replica_pending_clients (
+    client_id  TEXT PRIMARY KEY
+) STRICT, WITHOUT ROWID;

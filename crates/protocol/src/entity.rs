@@ -153,6 +153,24 @@ impl Entity {
     pub fn is_replicated(self) -> bool {
         REPLICATED.contains(&self)
     }
+
+    /// Whether a record of this entity is part of one client's record (the client itself, its
+    /// names, addresses, guardians, consent, comments, notes, organizations and doses): what a
+    /// snapshot of one client returns.
+    pub fn is_part_of_client(self) -> bool {
+        matches!(
+            self,
+            Entity::Client
+                | Entity::ClientConsent
+                | Entity::ClientName
+                | Entity::ClientOrganization
+                | Entity::ClientAddress
+                | Entity::ClientResponsiblePerson
+                | Entity::ClientComment
+                | Entity::ClientNote
+                | Entity::Immunization
+        )
+    }
 }
 
 impl std::fmt::Display for Entity {

@@ -293,7 +293,11 @@ async fn upsert(
         return Ok(false);
     }
     let keys: Vec<&str> = key.split(", ").collect();
-    let key_values: Vec<&serde_json::Value> = keys.iter().map(|k| &object[*k]).collect();
+    // A record without its key is refused as damaged (indexing a map would panic).
+    let key_values: Vec<&serde_json::Value> = keys
+        .iter()
+        .map(|k| object.get(*k).unwrap_or(&serde_json::Value::Null))
+        .collect();
     if key_values.iter().any(|v| v.is_null()) {
         return Err(StoreError::Unexpected(anyhow::anyhow!(
             "a {entity} record from the registry has no {key}"
@@ -451,8 +455,8 @@ pub struct PullApplied {
     /// Changes written.
     pub applied: usize,
     /// Clients whose first change in this replica was not their creation: they joined the
-    /// organization's scope (a new link, a new home), and their earlier history is to be
-    /// read whole.
+    /// organization's scope (a new link, a new home). Queued in the page's transaction for a
+    /// whole read ([`pending_client_reads`]).
     pub joined_clients: BTreeSet<String>,
 }
 
@@ -519,6 +523,9 @@ pub async fn apply_pull_page(
                 outcome.applied += 1;
             }
         }
+    }
+    for client in &outcome.joined_clients {
+        queue_client_read(tx.conn(), client).await?;
     }
     sqlx::query(
         "UPDATE replica_state SET cursor_transaction = ?, cursor_seq = ?, last_pull_at = ?
@@ -599,6 +606,9 @@ pub async fn settle_push(
     {
         let change = sent.iter().find(|c| c.seq == *seq);
         let client = change.and_then(client_of);
+        if let Some(client) = &client {
+            queue_client_read(&mut work, client).await?;
+        }
         let sent_payload = change
             .and_then(|c| c.payload.as_ref())
             .map(|p| p.to_string());
@@ -842,4 +852,106 @@ pub async fn record_contact_if_stale(store: &Store, now: OffsetDateTime) -> Stor
         return Ok(());
     }
     record_contact(store, Ok(()), now).await
+}
+
+async fn queue_client_read(conn: &mut SqliteConnection, client: &str) -> StoreResult<()> {
+    sqlx::query("INSERT OR IGNORE INTO replica_pending_clients (client_id) VALUES (?)")
+        .bind(client)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Clients queued to be read whole from the registry (see `replica_pending_clients`).
+pub async fn pending_client_reads(store: &Store) -> StoreResult<Vec<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT client_id FROM replica_pending_clients ORDER BY client_id")
+            .fetch_all(store.pool())
+            .await?,
+    )
+}
+
+/// Marks `client` read: removed from the queue once its records are applied.
+pub async fn client_read(store: &Store, client: &str) -> StoreResult<()> {
+    sqlx::query("DELETE FROM replica_pending_clients WHERE client_id = ?")
+        .bind(client)
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shotbook_protocol::{ChangeOp, ChangeSource, Origin, PullPage};
+
+    /// A pulled change about a client this replica does not hold (she joined the scope) is
+    /// queued for a whole read in the page's own transaction, and stays queued until read.
+    #[tokio::test]
+    async fn a_client_who_joined_is_queued_with_the_page_and_kept_until_read() {
+        // A file, not `:memory:`: a refused page closes its connection (rolling back), and an
+        // in-memory database would go with it.
+        let dir = std::env::temp_dir().join(format!("shotbook-replica-{}", uuid::Uuid::now_v7()));
+        let store = Store::open(&dir.join("replica.db"), &crate::DatabaseKey::demo())
+            .await
+            .unwrap();
+        let now = OffsetDateTime::now_utc();
+        connect(
+            &store,
+            "https://registry.test",
+            "org",
+            Cursor::default(),
+            Entity::Organization,
+            now,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        sqlx::query("UPDATE replica_state SET snapshot_complete = 1, snapshot_entity = NULL")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let link = ChangeEnvelope {
+            seq: 9,
+            entity: Entity::ClientOrganization,
+            entity_id: "c1/org".into(),
+            op: ChangeOp::Insert,
+            revision: None,
+            origin: Origin {
+                source: ChangeSource::Local,
+                node: "registry".into(),
+            },
+            at: now,
+            payload: None,
+        };
+        let page = PullPage {
+            changes: vec![ChangeEnvelope {
+                payload: Some(serde_json::json!({
+                    "client_id": "c1", "organization_id": "org", "status": "active",
+                    "status_on": "2026-02-01", "created_at": "2026-02-01T10:00:00Z",
+                    "updated_at": "2026-02-01T10:00:00Z"
+                })),
+                ..link
+            }],
+            next_cursor: Cursor {
+                transaction: 5,
+                seq: 9,
+            },
+            more: false,
+        };
+        // A link without its organization is refused as damaged, not a panic.
+        let mut damaged = page.clone();
+        damaged.changes[0].payload = Some(serde_json::json!({ "client_id": "c1" }));
+        assert!(apply_pull_page(&store, &damaged, now).await.is_err());
+        apply_pull_page(&store, &page, now).await.unwrap().unwrap();
+        assert_eq!(pending_client_reads(&store).await.unwrap(), vec!["c1"]);
+        assert_eq!(
+            state(&store).await.unwrap().unwrap().cursor,
+            page.next_cursor
+        );
+        client_read(&store, "c1").await.unwrap();
+        assert!(pending_client_reads(&store).await.unwrap().is_empty());
+        store.pool().close().await;
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

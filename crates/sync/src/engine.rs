@@ -2,10 +2,9 @@
 //! it stopped), push what waits, pull until current, and read whole the clients who joined the
 //! scope or whose changes the registry refused.
 
-use std::collections::BTreeSet;
-
 use shotbook_protocol::{
     Entity, Handshake, PullRequest, PushBatch, SnapshotRequest, SyncStatus, PROTOCOL_VERSION,
+    REPLICATED,
 };
 use shotbook_store::replica::{self, PullHeld};
 use shotbook_store::{Store, SCHEMA_LINE};
@@ -13,19 +12,6 @@ use time::OffsetDateTime;
 
 use crate::client::DeviceSession;
 use crate::SyncError;
-
-/// Entities that belong to one client (read whole when a client joins the scope).
-const CLIENT_ENTITIES: [Entity; 9] = [
-    Entity::Client,
-    Entity::ClientOrganization,
-    Entity::ClientName,
-    Entity::ClientAddress,
-    Entity::ClientResponsiblePerson,
-    Entity::ClientConsent,
-    Entity::ClientComment,
-    Entity::ClientNote,
-    Entity::Immunization,
-];
 
 /// What one round did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -182,19 +168,20 @@ impl SyncEngine {
             report.download_wait = wait;
             report.download_apply = apply;
         }
-        let mut to_read = BTreeSet::new();
-        self.push_all(&mut report, &mut to_read).await?;
+        self.push_all(&mut report).await?;
         // A page is held while local changes wait (one written since the push): push again.
         for _ in 0..10 {
-            match self.pull_all(&mut report, &mut to_read).await? {
+            match self.pull_all(&mut report).await? {
                 Ok(()) => break,
-                Err(PullHeld::UnsettledChanges) => self.push_all(&mut report, &mut to_read).await?,
+                Err(PullHeld::UnsettledChanges) => self.push_all(&mut report).await?,
             }
         }
-        for client in &to_read {
-            self.read_client(client).await?;
+        // Queued by the pulls and pushes above, or by a round killed before it read them.
+        for client in replica::pending_client_reads(&self.store).await? {
+            self.read_client(&client).await?;
+            replica::client_read(&self.store, &client).await?;
+            report.clients_read += 1;
         }
-        report.clients_read = to_read.len();
         Ok(report)
     }
 
@@ -221,20 +208,8 @@ impl SyncEngine {
                 return Ok((applied, wait, apply));
             }
             let asked = std::time::Instant::now();
-            let token = self.session.access_token().await?;
             let page = self
-                .session
-                .registry()
-                .snapshot(
-                    &token,
-                    &SnapshotRequest {
-                        handshake: self.handshake(),
-                        entity,
-                        after: state.snapshot_after.clone(),
-                        client: None,
-                        limit: self.page,
-                    },
-                )
+                .snapshot(entity, state.snapshot_after.clone(), None)
                 .await?;
             let next_entity = status
                 .entities
@@ -258,14 +233,10 @@ impl SyncEngine {
         }
     }
 
-    /// Pushes every unsettled change, a batch at a time; clients with conflicts are noted to
-    /// be read again (the registry's copy replaces what it refused; the conflict keeps what
-    /// was sent).
-    async fn push_all(
-        &self,
-        report: &mut RoundReport,
-        to_read: &mut BTreeSet<String>,
-    ) -> Result<(), SyncError> {
+    /// Pushes every unsettled change, a batch at a time; the clients of conflicts are queued,
+    /// with the answer, to be read again (the registry's copy replaces what it refused; the
+    /// conflict keeps what was sent).
+    async fn push_all(&self, report: &mut RoundReport) -> Result<(), SyncError> {
         loop {
             let changes = replica::unsettled_changes(&self.store, 500).await?;
             let Some(last) = changes.last().map(|c| c.seq) else {
@@ -290,15 +261,6 @@ impl SyncEngine {
                 .filter(|c| c.seq <= outcome.acknowledged_through)
                 .count();
             report.conflicts += outcome.conflicts.len();
-            for conflict in &outcome.conflicts {
-                if let Some(client) = changes
-                    .iter()
-                    .find(|c| c.seq == conflict.seq)
-                    .and_then(replica::client_of)
-                {
-                    to_read.insert(client);
-                }
-            }
             if outcome.acknowledged_through < last {
                 // The registry stopped part-way (its storage failed): the rest goes next round.
                 return Err(SyncError::Registry {
@@ -309,11 +271,7 @@ impl SyncEngine {
         }
     }
 
-    async fn pull_all(
-        &self,
-        report: &mut RoundReport,
-        to_read: &mut BTreeSet<String>,
-    ) -> Result<Result<(), PullHeld>, SyncError> {
+    async fn pull_all(&self, report: &mut RoundReport) -> Result<Result<(), PullHeld>, SyncError> {
         loop {
             let state = replica::state(&self.store)
                 .await?
@@ -340,10 +298,7 @@ impl SyncEngine {
                 return Ok(Ok(()));
             }
             match replica::apply_pull_page(&self.store, &page, OffsetDateTime::now_utc()).await? {
-                Ok(applied) => {
-                    report.pulled += applied.applied;
-                    to_read.extend(applied.joined_clients);
-                }
+                Ok(applied) => report.pulled += applied.applied,
                 Err(held) => return Ok(Err(held)),
             }
             if !page.more {
@@ -352,26 +307,37 @@ impl SyncEngine {
         }
     }
 
+    /// One snapshot page of `entity` after `after` (of one client's records when given).
+    async fn snapshot(
+        &self,
+        entity: Entity,
+        after: Option<String>,
+        client: Option<String>,
+    ) -> Result<shotbook_protocol::SnapshotPage, SyncError> {
+        let token = self.session.access_token().await?;
+        self.session
+            .registry()
+            .snapshot(
+                &token,
+                &SnapshotRequest {
+                    handshake: self.handshake(),
+                    entity,
+                    after,
+                    client,
+                    limit: self.page,
+                },
+            )
+            .await
+    }
+
     /// Reads one client's records whole (history from before it joined the scope, or the
     /// registry's copy of what it refused).
     async fn read_client(&self, client: &str) -> Result<(), SyncError> {
-        for entity in CLIENT_ENTITIES {
+        for entity in REPLICATED.into_iter().filter(|e| e.is_part_of_client()) {
             let mut after = None;
             loop {
-                let token = self.session.access_token().await?;
                 let page = match self
-                    .session
-                    .registry()
-                    .snapshot(
-                        &token,
-                        &SnapshotRequest {
-                            handshake: self.handshake(),
-                            entity,
-                            after: after.clone(),
-                            client: Some(client.to_string()),
-                            limit: self.page,
-                        },
-                    )
+                    .snapshot(entity, after.clone(), Some(client.to_string()))
                     .await
                 {
                     Ok(page) => page,

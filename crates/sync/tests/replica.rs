@@ -319,3 +319,46 @@ async fn a_void_wins_and_a_refusal_is_kept_for_review_while_the_registry_copy_re
     a.engine.sync_once().await.unwrap();
     assert!(a.doses(client).await.is_empty(), "voided on A too");
 }
+
+#[tokio::test]
+async fn a_client_who_joins_the_scope_arrives_with_the_history_from_before() {
+    let registry = Registry::start("sync-join").await;
+    let theirs = registry.add_client("TX0002", "Ava", "Reyes").await;
+    registry.settle().await;
+    let other = Workstation::new(&registry, "OTHER-CLINIC", "TX0002", "tx.float").await;
+    other.engine.sync_once().await.unwrap();
+    other.record_historical(theirs, "03", "09/01/2023").await;
+    other.engine.sync_once().await.unwrap();
+    let a = Workstation::new(&registry, "FRONT-DESK-1", "TX0001", "tx.provider").await;
+    a.engine.sync_once().await.unwrap();
+    assert!(!local_client_ids(&a).await.contains(&theirs.to_string()));
+
+    // The client starts coming to TX0001: the link is the first change A pulls about her, and
+    // her dose from before is read whole; the queue of reads is empty after.
+    let tx0001 = registry.organization("TX0001").await;
+    let mut work = registry
+        .pg()
+        .begin(
+            shotbook_protocol::Origin {
+                source: shotbook_protocol::ChangeSource::Local,
+                node: "registry-test".into(),
+            },
+            OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+    work.set_membership(theirs, tx0001, "active", date!(2026 - 02 - 01))
+        .await
+        .unwrap();
+    work.commit().await.unwrap();
+    registry.settle().await;
+    let report = a.engine.sync_once().await.unwrap();
+    assert_eq!(report.clients_read, 1, "{report:?}");
+    assert!(local_client_ids(&a).await.contains(&theirs.to_string()));
+    assert_eq!(a.doses(theirs).await, other.doses(theirs).await);
+    assert_eq!(a.doses(theirs).await.len(), 1);
+    assert!(replica::pending_client_reads(a.store())
+        .await
+        .unwrap()
+        .is_empty());
+}
