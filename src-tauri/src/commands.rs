@@ -582,3 +582,70 @@ pub async fn end_user_access(
 pub async fn list_organizations(ctx: Ctx<'_>) -> AppResult<Vec<OrganizationInfo>> {
     shotbook_api::organization_users::list_organizations(&ctx).await
 }
+
+// The school module.
+
+#[tauri::command]
+#[specta::specta]
+pub async fn student_lists(ctx: Ctx<'_>) -> AppResult<Vec<StudentList>> {
+    shotbook_api::school::student_lists(&ctx).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_student_list(
+    ctx: Ctx<'_>,
+    request: CreateStudentListRequest,
+) -> AppResult<StudentList> {
+    shotbook_api::school::create_student_list(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn rename_student_list(ctx: Ctx<'_>, request: RenameStudentListRequest) -> AppResult<()> {
+    shotbook_api::school::rename_student_list(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn put_student(ctx: Ctx<'_>, request: PutStudentRequest) -> AppResult<bool> {
+    shotbook_api::school::put_student(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_student(ctx: Ctx<'_>, request: StudentRequest) -> AppResult<()> {
+    shotbook_api::school::remove_student(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn import_roster(
+    ctx: Ctx<'_>,
+    request: ImportRosterRequest,
+) -> AppResult<RosterImportResult> {
+    shotbook_api::school::import_roster(&ctx, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn school_report(ctx: Ctx<'_>, request: SchoolReportRequest) -> AppResult<SchoolReport> {
+    shotbook_api::school::school_report(&ctx, request).await
+}
+
+/// "Export CSV…": `None` when the dialog was cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_school_report_csv(
+    app: AppHandle,
+    ctx: Ctx<'_>,
+    request: SchoolReportRequest,
+) -> AppResult<Option<SavedExport>> {
+    let name = shotbook_api::school::report_file_name(&ctx, &request).await?;
+    let Some(path) = dialog::save_csv(&app, &name).await else {
+        return Ok(None);
+    };
+    shotbook_api::school::save_report_csv(&ctx, request, &path)
+        .await
+        .map(Some)
+}

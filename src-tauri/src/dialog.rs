@@ -46,6 +46,16 @@ pub async fn save_pdf<R: Runtime>(app: &AppHandle<R>, file_name: &str) -> Option
     answer("SHOTBOOK_TEST_SAVE_PATH", dialog, |d, f| d.save_file(f)).await
 }
 
+/// "Export CSV…": the path chosen, or `None` when cancelled.
+pub async fn save_csv<R: Runtime>(app: &AppHandle<R>, file_name: &str) -> Option<PathBuf> {
+    let dialog = app
+        .dialog()
+        .file()
+        .add_filter("CSV", &["csv"])
+        .set_file_name(file_name);
+    answer("SHOTBOOK_TEST_SAVE_PATH", dialog, |d, f| d.save_file(f)).await
+}
+
 /// "Open a saved record": a PDF to verify, or `None` when cancelled.
 pub async fn open_pdf<R: Runtime>(app: &AppHandle<R>) -> Option<PathBuf> {
     let dialog = app.dialog().file().add_filter("PDF", &["pdf"]);

@@ -82,6 +82,14 @@ macro_rules! with_commands {
             list_organization_users,
             end_user_access,
             list_organizations,
+            student_lists,
+            create_student_list,
+            rename_student_list,
+            put_student,
+            remove_student,
+            import_roster,
+            school_report,
+            save_school_report_csv,
         }
     };
 }

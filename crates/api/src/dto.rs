@@ -14,6 +14,8 @@ mod records;
 pub use records::*;
 mod forecast;
 pub use forecast::*;
+mod school;
+pub use school::*;
 
 /// About the running app.
 #[derive(Debug, Clone, Serialize, Type)]

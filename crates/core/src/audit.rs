@@ -91,6 +91,13 @@ pub enum AuditAction {
     /// A message from another system (an EHR's HL7 VXU …) was received; the detail names the
     /// sender, the message's control ID and what became of it (never a name or a birth date).
     InterfaceMessage,
+    /// A school's or child-care facility's student list changed: created or renamed (no
+    /// client), or a student added, updated or removed (the client; the detail names the list
+    /// and what changed, never a name).
+    StudentListChanged,
+    /// A student's record was read for a school compliance report (one event per student; the
+    /// detail names the list).
+    SchoolReport,
 }
 
 impl AuditAction {
@@ -133,6 +140,8 @@ impl AuditAction {
             AuditAction::ConsentGrantedElsewhere => "consent_granted_elsewhere",
             AuditAction::ReplicateClient => "replicate_client",
             AuditAction::InterfaceMessage => "interface_message",
+            AuditAction::StudentListChanged => "student_list_changed",
+            AuditAction::SchoolReport => "school_report",
         }
     }
 }

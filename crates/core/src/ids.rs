@@ -80,6 +80,10 @@ id_type!(
     /// An access request (New Access, Change Employer, Permissions Change, Access Deletion).
     AccessRequestId
 );
+id_type!(
+    /// A school's or child-care facility's student list.
+    StudentListId
+);
 
 /// The stock movement a dose causes in its lot (`administered` when it is given from the lot,
 /// `dose_voided` when voiding it puts the dose back). Its id is derived from the dose's, not

@@ -27,6 +27,7 @@ use crate::{audit, damaged, failed, PgRegistry, PgWork};
 mod access;
 mod demographics;
 pub(crate) mod duplicates;
+mod school;
 mod sign_in;
 
 /// The workstation's older consent column (`clients.consent`), kept in step for replicas

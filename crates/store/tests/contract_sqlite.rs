@@ -532,3 +532,38 @@ async fn searches_answer_as_the_in_memory_registry_and_every_client_shown_is_aud
         .collect();
     assert_eq!(audited, expected, "each listing audited once, none other");
 }
+
+/// The setup's client as a Montana resident (a school reaches the children of its state).
+async fn school_registry() -> (Store, Setup) {
+    let (store, setup) = registry().await;
+    sqlx::query("UPDATE clients SET state = 'MT' WHERE id = ?")
+        .bind(setup.client.to_string())
+        .execute(store.pool())
+        .await
+        .unwrap();
+    (store, setup)
+}
+
+#[tokio::test]
+async fn a_student_list_keeps_its_students_and_the_report_reads_their_doses() {
+    let (r, setup) = school_registry().await;
+    let (list, shown) =
+        contract::a_student_list_keeps_its_students_and_the_report_reads_their_doses(&r, &setup)
+            .await;
+    let (reported,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM audit_log
+         WHERE action = 'school_report' AND client_id = ? AND detail LIKE '%' || ? || '%'",
+    )
+    .bind(setup.client.to_string())
+    .bind(list.to_string())
+    .fetch_one(r.pool())
+    .await
+    .unwrap();
+    assert_eq!(reported as usize, shown);
+}
+
+#[tokio::test]
+async fn a_student_beyond_the_facilitys_reach_is_refused() {
+    let (r, setup) = school_registry().await;
+    contract::a_student_beyond_the_facilitys_reach_is_refused(&r, &setup).await;
+}

@@ -39,6 +39,7 @@ pub mod immunizations;
 pub mod interface;
 pub mod memory;
 pub mod ports;
+pub mod school;
 pub mod scope;
 pub mod search;
 pub mod sign_in;

@@ -28,6 +28,7 @@ pub use duplicates::MemoryMerge;
 mod access;
 pub use access::{MemoryAccount, MemoryHost, SignInState};
 mod demographics;
+mod school;
 mod search;
 mod sign_in;
 pub use demographics::{Entry, MemoryDemographics};
@@ -86,7 +87,16 @@ pub struct MemoryState {
     pub next_entry: u64,
     /// Mail queued by committed units of work, with whether it was sent.
     pub mail: Vec<(Mail, bool)>,
+    /// Student lists, with their students.
+    pub student_lists: Vec<(crate::ports::StudentListFacts, Vec<MemoryStudent>)>,
 }
+
+/// A student on a list in memory: the client, what the school keeps, the day added.
+pub type MemoryStudent = (
+    ClientId,
+    shotbook_reports::school::StudentDetails,
+    time::Date,
+);
 
 /// The registry.
 #[derive(Debug, Clone, Default)]

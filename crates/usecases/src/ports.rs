@@ -33,6 +33,8 @@ mod search;
 pub use search::*;
 mod sync;
 pub use sync::*;
+mod school;
+pub use school::*;
 
 /// What the use cases need to know about a client to apply the rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -316,6 +318,7 @@ pub trait UnitOfWork:
     + AuditWrites
     + MailWrites
     + SignInWrites
+    + SchoolWrites
     + Send
 {
     /// Commits every write of the work (dropping it uncommitted undoes them).
@@ -334,6 +337,7 @@ pub trait Registry:
     + MailReads
     + SignInReads
     + SearchReads
+    + SchoolReads
     + Send
     + Sync
 {

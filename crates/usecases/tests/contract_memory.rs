@@ -479,3 +479,75 @@ async fn searches_answer_alike_and_every_client_shown_is_audited() {
     assert_eq!(audited, expected, "each listing audited once, none other");
     assert_eq!(answers, contract::reference_answers().await);
 }
+
+/// The setup's registry with the client's name on file (the school module lists students by
+/// name).
+fn registry_with_names() -> (MemoryRegistry, Setup) {
+    use shotbook_core::demographics::{Personal, PersonalInput};
+    use shotbook_core::error::IssueCollector;
+    let (r, setup) = registry();
+    let mut state = r.snapshot();
+    let mut issues = IssueCollector::new();
+    let personal = Personal::parse(
+        PersonalInput {
+            first_name: "Lily",
+            last_name: "Contract",
+            date_of_birth: "01/01/2020",
+            gender: "F",
+            ..Default::default()
+        },
+        date!(2026 - 12 - 06),
+        &mut issues,
+    )
+    .expect("valid personal information");
+    state.demographics.insert(
+        setup.client,
+        shotbook_usecases::memory::MemoryDemographics {
+            personal: Some(personal),
+            ..Default::default()
+        },
+    );
+    (MemoryRegistry::new(state), setup)
+}
+
+#[tokio::test]
+async fn a_student_list_keeps_its_students_and_the_report_reads_their_doses() {
+    let (r, setup) = registry_with_names();
+    let (list, shown) =
+        contract::a_student_list_keeps_its_students_and_the_report_reads_their_doses(&r, &setup)
+            .await;
+    let audit = r.snapshot().audit;
+    let reported: Vec<_> = audit
+        .iter()
+        .filter(|e| e.action.code() == "school_report")
+        .collect();
+    assert_eq!(reported.len(), shown);
+    assert_eq!(reported[0].client_id, Some(setup.client));
+    assert!(reported[0]
+        .detail
+        .as_deref()
+        .is_some_and(|d| d.contains(&list.to_string())));
+    // Created, renamed, added, updated twice, removed: each audited, none naming the child.
+    let changed = audit
+        .iter()
+        .filter(|e| e.action.code() == "student_list_changed")
+        .count();
+    assert_eq!(changed, 6);
+    assert!(audit
+        .iter()
+        .filter_map(|e| e.detail.as_deref())
+        .all(|d| !d.contains("Lily") && !d.contains("2020-01-01")));
+}
+
+#[tokio::test]
+async fn a_student_beyond_the_facilitys_reach_is_refused() {
+    let (r, setup) = registry_with_names();
+    contract::a_student_beyond_the_facilitys_reach_is_refused(&r, &setup).await;
+    let denied = r
+        .snapshot()
+        .audit
+        .iter()
+        .filter(|e| e.action.code() == "access_denied")
+        .count();
+    assert_eq!(denied, 1);
+}

@@ -486,6 +486,14 @@ export function fakeApi(overrides: Partial<Api> = {}): FakeApi {
       fail({ code: 'forbidden', permission: 'manage_organization_users' }),
     endUserAccess: () => fail({ code: 'forbidden', permission: 'manage_organization_users' }),
     listOrganizations: () => ok([]),
+    studentLists: () => ok([]),
+    createStudentList: () => fail({ code: 'forbidden', permission: 'school_reports' }),
+    renameStudentList: () => fail({ code: 'forbidden', permission: 'school_reports' }),
+    putStudent: () => fail({ code: 'forbidden', permission: 'school_reports' }),
+    removeStudent: () => fail({ code: 'forbidden', permission: 'school_reports' }),
+    importRoster: () => fail({ code: 'forbidden', permission: 'school_reports' }),
+    schoolReport: () => fail({ code: 'forbidden', permission: 'school_reports' }),
+    saveSchoolReportCsv: () => ok(null),
   };
   const merged = { ...defaults, ...overrides };
   // Start-up asks resumeSession (the open session, or a remembered one); tests that start

@@ -189,6 +189,14 @@ const MATRIX: &[(&str, Needs, Target)] = &[
         Named,
     ),
     ("list_organizations", SignedIn, Own),
+    ("student_lists", Permission(P::SchoolReports), Own),
+    ("create_student_list", Permission(P::SchoolReports), Own),
+    ("rename_student_list", Permission(P::SchoolReports), Own),
+    ("put_student", Permission(P::SchoolReports), Own),
+    ("remove_student", Permission(P::SchoolReports), Own),
+    ("import_roster", Permission(P::SchoolReports), Own),
+    ("school_report", Permission(P::SchoolReports), Own),
+    ("save_school_report_csv", Permission(P::SchoolReports), Own),
 ];
 
 /// The commands the app registers (the desktop's command list).
@@ -309,7 +317,7 @@ async fn probe(
 ) -> Option<AppResult<()>> {
     use shotbook_api::{
         access_requests as ar, account, auth, clients, codes, consent, demographics, duplicates,
-        forecast, immunizations, organization_users as ou, records, search, vaccine_lots,
+        forecast, immunizations, organization_users as ou, records, school, search, vaccine_lots,
     };
     let request_id = || AccessRequestIdRequest {
         request_id: probes.request_at(org_code),
@@ -710,10 +718,88 @@ async fn probe(
             .map(drop),
         ),
         "list_organizations" => done(ou::list_organizations(ctx).await.map(drop)),
+        // The school module: a list that is nobody's, so an allowed call answers "not found"
+        // and changes nothing.
+        "student_lists" => done(school::student_lists(ctx).await.map(drop)),
+        "create_student_list" => done(
+            school::create_student_list(ctx, CreateStudentListRequest::default())
+                .await
+                .map(drop),
+        ),
+        "rename_student_list" => done(
+            school::rename_student_list(
+                ctx,
+                RenameStudentListRequest {
+                    list_id: NO_LIST.into(),
+                    name: "Probe".into(),
+                },
+            )
+            .await,
+        ),
+        "put_student" => done(
+            school::put_student(
+                ctx,
+                PutStudentRequest {
+                    list_id: NO_LIST.into(),
+                    client_id: probes.student_id.clone(),
+                    grade: "2".into(),
+                    ..PutStudentRequest::default()
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "remove_student" => done(
+            school::remove_student(
+                ctx,
+                StudentRequest {
+                    list_id: NO_LIST.into(),
+                    client_id: probes.student_id.clone(),
+                },
+            )
+            .await,
+        ),
+        "import_roster" => done(
+            school::import_roster(
+                ctx,
+                ImportRosterRequest {
+                    list_id: NO_LIST.into(),
+                    roster: "Treviño,Sofia,09/04/2018,2".into(),
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "school_report" => done(
+            school::school_report(
+                ctx,
+                SchoolReportRequest {
+                    list_id: NO_LIST.into(),
+                    as_of: String::new(),
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "save_school_report_csv" => done(
+            school::save_report_csv(
+                ctx,
+                SchoolReportRequest {
+                    list_id: NO_LIST.into(),
+                    as_of: String::new(),
+                },
+                &std::env::temp_dir().join("shotbook-matrix-probe.csv"),
+            )
+            .await
+            .map(drop),
+        ),
         // Sign-in steps, sign-out and the signed-out screens are not probed inside a session.
         _ => None,
     }
 }
+
+/// A student list id that no organization holds.
+const NO_LIST: &str = "00000000-0000-7000-8000-000000000000";
 
 fn refused(result: &AppResult<()>) -> bool {
     matches!(

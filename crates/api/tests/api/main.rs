@@ -28,5 +28,6 @@ mod forecast;
 mod immunizations;
 mod organization_users;
 mod records;
+mod school;
 mod search;
 mod support;

@@ -43,14 +43,19 @@
 //! ```
 
 mod evaluate;
+mod list;
 mod table;
 
 pub use evaluate::{
     check_rule, evaluate, evaluate_with_table, Exemption, MissingDose, NoTable, ProvisionalBasis,
     ProvisionalEnrolment, RuleCheck, ScheduledDose, Student, StudentStatus,
 };
+pub use list::{
+    calendar_date, parse_roster, time_date, Roster, RosterIssue, RosterRow, StudentDetails,
+    StudentDetailsInput, StudentListName, LIST_NAME_MAX, ROSTER_MAX_ROWS,
+};
 pub use table::{
-    AgeBand, Applies, DeadlineRule, DoseAge, ExemptionKind, ExemptionPolicy, ExemptionValidity,
-    Grade, GradeRange, ProvisionalPolicy, RequirementBook, Rule, RuleOption, Setting, StateTable,
-    TableError, Unassessed, VaccineDefaults, VaccineGroup,
+    AgeBand, Applies, CarriedTable, DeadlineRule, DoseAge, ExemptionKind, ExemptionPolicy,
+    ExemptionValidity, Grade, GradeRange, ProvisionalPolicy, RequirementBook, Rule, RuleOption,
+    Setting, StateTable, TableError, Unassessed, VaccineDefaults, VaccineGroup,
 };

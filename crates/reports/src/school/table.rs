@@ -127,6 +127,15 @@ impl Grade {
         (1..=12).contains(&n).then_some(Grade(n as i8))
     }
 
+    /// `PK`, `K` or `1` … `12`.
+    pub fn code(self) -> String {
+        match self.0 {
+            -1 => "PK".to_owned(),
+            0 => "K".to_owned(),
+            n => n.to_string(),
+        }
+    }
+
     /// Parses `PK`, `K` or `1`…`12`.
     pub fn parse(s: &str) -> Option<Grade> {
         match s.trim() {
@@ -430,6 +439,16 @@ pub enum TableError {
     Overlap(String),
 }
 
+/// The table a report assesses with (see [`RequirementBook::table_or_latest`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CarriedTable {
+    /// The table, its dates those of the school year assessed.
+    pub table: StateTable,
+    /// The school year whose rules are applied, when the book holds none for the year
+    /// assessed.
+    pub carried_from: Option<String>,
+}
+
 /// Every state table in force: the embedded Texas and Montana tables, plus any a host adds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequirementBook {
@@ -467,6 +486,52 @@ impl RequirementBook {
     pub fn table(&self, state: &str, on: Date) -> Option<&StateTable> {
         self.tables.iter().find(|t| {
             t.state.eq_ignore_ascii_case(state) && t.effective_from <= on && on <= t.effective_to
+        })
+    }
+
+    /// The table to assess `state`'s students with on `on`: the one in force, or — when `on`
+    /// is past the last school year the book holds for the state — that state's latest table
+    /// carried forward whole years to the school year containing `on`, with
+    /// [`CarriedTable::carried_from`] naming the year whose rules it applies. A new school year
+    /// starts before a state's new chart is loaded; the report runs on last year's rules and
+    /// says so, rather than stopping every school on the first day. `None` when the book holds
+    /// no table of the state from before `on`.
+    pub fn table_or_latest(&self, state: &str, on: Date) -> Option<CarriedTable> {
+        if let Some(table) = self.table(state, on) {
+            return Some(CarriedTable {
+                table: table.clone(),
+                carried_from: None,
+            });
+        }
+        let latest = self
+            .tables
+            .iter()
+            .filter(|t| t.state.eq_ignore_ascii_case(state) && t.effective_to < on)
+            .max_by_key(|t| t.effective_to)?;
+        let years_of = |n: i32| Offset {
+            years: n,
+            months: 0,
+            days: 0,
+        };
+        let mut years = 1;
+        while latest.effective_to.plus(years_of(years)) < on {
+            years += 1;
+        }
+        let shift = years_of(years);
+        let relabel = |year: &str| {
+            year.split('-')
+                .map(|y| y.parse::<i32>().map(|y| (y + years).to_string()))
+                .collect::<Result<Vec<_>, _>>()
+                .map_or_else(|_| year.to_owned(), |parts| parts.join("-"))
+        };
+        Some(CarriedTable {
+            table: StateTable {
+                school_year: relabel(&latest.school_year),
+                effective_from: latest.effective_from.plus(shift),
+                effective_to: latest.effective_to.plus(shift),
+                ..latest.clone()
+            },
+            carried_from: Some(latest.school_year.clone()),
         })
     }
 

@@ -16,10 +16,10 @@ use crate::ports::{ClientLine, ScoredLine, SearchReads};
 use crate::PortResult;
 
 /// A client as search sees it.
-struct Row {
+pub(super) struct Row {
     id: ClientId,
     merged: bool,
-    line: ClientLine,
+    pub(super) line: ClientLine,
     fields: CandidateFields,
     first_folded: String,
     last_folded: String,
@@ -30,7 +30,7 @@ struct Row {
     guardian: Option<(String, String)>,
 }
 
-fn rows(s: &MemoryState) -> Vec<Row> {
+pub(super) fn rows(s: &MemoryState) -> Vec<Row> {
     s.clients
         .iter()
         .filter_map(|(id, facts)| {

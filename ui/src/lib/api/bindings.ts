@@ -84,6 +84,15 @@ export const commands = {
 	listOrganizationUsers: (request: OrganizationUsersRequest) => typedError<OrganizationUsers_Serialize, AppError>(__TAURI_INVOKE("list_organization_users", { request })),
 	endUserAccess: (request: EndUserAccessRequest) => typedError<OrganizationUsers_Serialize, AppError>(__TAURI_INVOKE("end_user_access", { request })),
 	listOrganizations: () => typedError<OrganizationInfo_Serialize[], AppError>(__TAURI_INVOKE("list_organizations")),
+	studentLists: () => typedError<StudentList[], AppError>(__TAURI_INVOKE("student_lists")),
+	createStudentList: (request: CreateStudentListRequest) => typedError<StudentList, AppError>(__TAURI_INVOKE("create_student_list", { request })),
+	renameStudentList: (request: RenameStudentListRequest) => typedError<null, AppError>(__TAURI_INVOKE("rename_student_list", { request })),
+	putStudent: (request: PutStudentRequest_Deserialize) => typedError<boolean, AppError>(__TAURI_INVOKE("put_student", { request })),
+	removeStudent: (request: StudentRequest) => typedError<null, AppError>(__TAURI_INVOKE("remove_student", { request })),
+	importRoster: (request: ImportRosterRequest) => typedError<RosterImportResult_Serialize, AppError>(__TAURI_INVOKE("import_roster", { request })),
+	schoolReport: (request: SchoolReportRequest_Deserialize) => typedError<SchoolReport_Serialize, AppError>(__TAURI_INVOKE("school_report", { request })),
+	/**  "Export CSV…": `None` when the dialog was cancelled. */
+	saveSchoolReportCsv: (request: SchoolReportRequest_Deserialize) => typedError<SavedExport | null, AppError>(__TAURI_INVOKE("save_school_report_csv", { request })),
 };
 
 /* Types */
@@ -1117,6 +1126,14 @@ export type ConsentHistoryEntry_Serialize = {
 	organizationName: string | null,
 };
 
+/**  Making a list. */
+export type CreateStudentListRequest = {
+	/**  Its name. */
+	name: string,
+	/**  `school`, `pre_k` or `child_care`. */
+	setting: string,
+};
+
 /**  Returning or rejecting a request. */
 export type DecideAccessRequestRequest = {
 	/**  Request id. */
@@ -1441,6 +1458,18 @@ export type EndUserAccessRequest = {
 	reason: string,
 };
 
+/**  An exemption on file. */
+export type ExemptionOnFile = {
+	/**  Kind code. */
+	kind: string,
+	/**  MM/DD/YYYY. */
+	signedOn: string,
+	/**  Lifelong condition. */
+	lifelong: boolean,
+	/**  Vaccine-group codes (empty: every vaccine). */
+	vaccines: string[],
+};
+
 /**  One invalid field, as the form shows it. */
 export type FieldIssue = {
 	/**  Path of the request field (`lastName`, `doses[2].administeredOn`). */
@@ -1668,6 +1697,14 @@ export type ImmunizationEntry_Serialize = {
 	canChange: boolean,
 };
 
+/**  A roster to import into a list. */
+export type ImportRosterRequest = {
+	/**  The list. */
+	listId: string,
+	/**  The roster's text: CSV or tab-separated, one student per line. */
+	roster: string,
+};
+
 /**  A record that may be the person being added. */
 export type LikelyMatch = LikelyMatch_Serialize | LikelyMatch_Deserialize;
 
@@ -1821,6 +1858,16 @@ export type MergeEntry_Serialize = {
 	mergedOn: string,
 	/**  Who merged. */
 	mergedBy: string | null,
+};
+
+/**  A dose a student still needs. */
+export type MissingSchoolDose = {
+	/**  Vaccine-group code (`dtap`, `polio`, `mmr` …). */
+	vaccine: string,
+	/**  Dose number among the doses the requirement counts. */
+	doseNumber: number,
+	/**  The earliest day it can be given (MM/DD/YYYY). */
+	earliest: string,
 };
 
 /**  The signed-in user's own account. */
@@ -2255,6 +2302,61 @@ export type PrintedRecord_Serialize = {
 	preview: RecordPreview_Serialize,
 };
 
+/**  A provisional enrolment. */
+export type ProvisionalOnFile = {
+	/**  Basis code. */
+	basis: string,
+	/**  MM/DD/YYYY. */
+	since: string,
+};
+
+/**  Putting a student on a list, or changing what the list holds about them. */
+export type PutStudentRequest = PutStudentRequest_Serialize | PutStudentRequest_Deserialize;
+
+/**  Putting a student on a list, or changing what the list holds about them. */
+export type PutStudentRequest_Deserialize = {
+	/**  The list. */
+	listId: string,
+	/**  The client (found with Find student). */
+	clientId: string,
+	/**  `PK`, `K`, `1` … `12` (schools); empty in child care. */
+	grade?: string,
+	/**  `medical`, `conscience`, `religious`, `military_duty`, or empty for none. */
+	exemptionKind?: string,
+	/**  MM/DD/YYYY. */
+	exemptionSignedOn?: string,
+	/**  The statement says the condition is lifelong (medical only). */
+	exemptionLifelong?: boolean,
+	/**  Vaccine-group codes the exemption covers (empty: every vaccine). */
+	exemptionVaccines?: string[],
+	/**  `standard`, `homeless`, `foster_care`, `transfer`, `military_family`, or empty. */
+	provisionalBasis?: string,
+	/**  MM/DD/YYYY. */
+	provisionalSince?: string,
+};
+
+/**  Putting a student on a list, or changing what the list holds about them. */
+export type PutStudentRequest_Serialize = {
+	/**  The list. */
+	listId: string,
+	/**  The client (found with Find student). */
+	clientId: string,
+	/**  `PK`, `K`, `1` … `12` (schools); empty in child care. */
+	grade: string,
+	/**  `medical`, `conscience`, `religious`, `military_duty`, or empty for none. */
+	exemptionKind: string,
+	/**  MM/DD/YYYY. */
+	exemptionSignedOn: string,
+	/**  The statement says the condition is lifelong (medical only). */
+	exemptionLifelong: boolean,
+	/**  Vaccine-group codes the exemption covers (empty: every vaccine). */
+	exemptionVaccines: string[],
+	/**  `standard`, `homeless`, `foster_care`, `transfer`, `military_family`, or empty. */
+	provisionalBasis: string,
+	/**  MM/DD/YYYY. */
+	provisionalSince: string,
+};
+
 /**  Quick search: one box. */
 export type QuickSearchRequest = {
 	/**
@@ -2617,6 +2719,14 @@ export type RememberedSignIn_Serialize = {
 	keyringAvailable: boolean,
 };
 
+/**  Renaming a list. */
+export type RenameStudentListRequest = {
+	/**  The list. */
+	listId: string,
+	/**  The new name. */
+	name: string,
+};
+
 /**  Forgot Password, step 2: the emailed code and the new password, twice. */
 export type ResetPasswordRequest = {
 	/**  Org code. */
@@ -2684,6 +2794,90 @@ export type RoleOption = {
 	title: string,
 	/**  What it allows. */
 	description: string,
+};
+
+/**  What a roster import did. */
+export type RosterImportResult = RosterImportResult_Serialize | RosterImportResult_Deserialize;
+
+/**  What a roster import did. */
+export type RosterImportResult_Deserialize = {
+	/**  Each readable row, in file order. */
+	lines: RosterLineResult_Deserialize[],
+	/**  Lines that could not be read. */
+	unreadable: RosterLineIssue[],
+	/**  Students put on the list. */
+	added: number,
+	/**  Rows that need the user (several, possible, not found, refused, unreadable). */
+	toReview: number,
+};
+
+/**  What a roster import did. */
+export type RosterImportResult_Serialize = {
+	/**  Each readable row, in file order. */
+	lines: RosterLineResult_Serialize[],
+	/**  Lines that could not be read. */
+	unreadable: RosterLineIssue[],
+	/**  Students put on the list. */
+	added: number,
+	/**  Rows that need the user (several, possible, not found, refused, unreadable). */
+	toReview: number,
+};
+
+/**  A roster line that could not be read. */
+export type RosterLineIssue = {
+	/**  Line in the file. */
+	line: number,
+	/**  `lastName`, `firstName`, `dateOfBirth`, `grade` or `line`. */
+	field: string,
+	/**  What is wrong. */
+	message: string,
+};
+
+/**  One roster row and what became of it. */
+export type RosterLineResult = RosterLineResult_Serialize | RosterLineResult_Deserialize;
+
+/**  One roster row and what became of it. */
+export type RosterLineResult_Deserialize = {
+	/**  Line in the file. */
+	line: number,
+	/**  As written. */
+	lastName: string,
+	/**  As written. */
+	firstName: string,
+	/**  MM/DD/YYYY. */
+	dateOfBirth: string,
+	/**  Grade from the roster. */
+	grade?: string | null,
+	/**  `added`, `already_on_list`, `several`, `possible`, `not_found`, `refused`. */
+	outcome: string,
+	/**  The student put on the list (added, already on list). */
+	clientId?: string | null,
+	/**  Records to choose from (several, possible). */
+	candidates: ClientSummary_Deserialize[],
+	/**  Why the one record found could not be listed (refused): the rule's code. */
+	refusal?: string | null,
+};
+
+/**  One roster row and what became of it. */
+export type RosterLineResult_Serialize = {
+	/**  Line in the file. */
+	line: number,
+	/**  As written. */
+	lastName: string,
+	/**  As written. */
+	firstName: string,
+	/**  MM/DD/YYYY. */
+	dateOfBirth: string,
+	/**  Grade from the roster. */
+	grade: string | null,
+	/**  `added`, `already_on_list`, `several`, `possible`, `not_found`, `refused`. */
+	outcome: string,
+	/**  The student put on the list (added, already on list). */
+	clientId: string | null,
+	/**  Records to choose from (several, possible). */
+	candidates: ClientSummary_Serialize[],
+	/**  Why the one record found could not be listed (refused): the rule's code. */
+	refusal: string | null,
 };
 
 /**
@@ -2759,6 +2953,14 @@ export type SaveAccessRequestRequest_Serialize = {
 	form: AccessRequestForm,
 };
 
+/**  Where an export was saved. */
+export type SavedExport = {
+	/**  The file written. */
+	path: string,
+	/**  Rows (students) written. */
+	rows: number,
+};
+
 /**  Where a record was saved. */
 export type SavedRecord = {
 	/**  The file written. */
@@ -2769,6 +2971,70 @@ export type SavedRecord = {
 export type ScanVialRequest = {
 	/**  What the scanner typed. */
 	data: string,
+};
+
+/**  A list's compliance report. */
+export type SchoolReport = SchoolReport_Serialize | SchoolReport_Deserialize;
+
+/**  A compliance report of a list. */
+export type SchoolReportRequest = SchoolReportRequest_Serialize | SchoolReportRequest_Deserialize;
+
+/**  A compliance report of a list. */
+export type SchoolReportRequest_Deserialize = {
+	/**  The list. */
+	listId: string,
+	/**  MM/DD/YYYY; empty for today. */
+	asOf?: string,
+};
+
+/**  A compliance report of a list. */
+export type SchoolReportRequest_Serialize = {
+	/**  The list. */
+	listId: string,
+	/**  MM/DD/YYYY; empty for today. */
+	asOf: string,
+};
+
+/**  A list's compliance report. */
+export type SchoolReport_Deserialize = {
+	/**  The list. */
+	list: StudentList,
+	/**  MM/DD/YYYY. */
+	asOf: string,
+	/**  Two-letter state whose requirements apply. */
+	state: string,
+	/**  School year assessed ("2026-2027"). */
+	schoolYear: string,
+	/**
+	 *  When Shotbook holds no requirements for that year yet, the year whose rules were
+	 *  applied (the state's latest, "2025-2026"): the screen says so.
+	 */
+	rulesOf?: string | null,
+	/**  Every student. */
+	students: StudentCompliance_Deserialize[],
+	/**  Students by status, for the annual status counts. */
+	counts: StatusCount[],
+};
+
+/**  A list's compliance report. */
+export type SchoolReport_Serialize = {
+	/**  The list. */
+	list: StudentList,
+	/**  MM/DD/YYYY. */
+	asOf: string,
+	/**  Two-letter state whose requirements apply. */
+	state: string,
+	/**  School year assessed ("2026-2027"). */
+	schoolYear: string,
+	/**
+	 *  When Shotbook holds no requirements for that year yet, the year whose rules were
+	 *  applied (the state's latest, "2025-2026"): the screen says so.
+	 */
+	rulesOf: string | null,
+	/**  Every student. */
+	students: StudentCompliance_Serialize[],
+	/**  Students by status, for the annual status counts. */
+	counts: StatusCount[],
 };
 
 /**  One Smart-search result: the list line, the match score and why. */
@@ -3073,6 +3339,97 @@ export type StateCounties = {
 	state: string,
 	/**  County names. */
 	counties: string[],
+};
+
+/**  How many students have a status. */
+export type StatusCount = {
+	/**  Status code. */
+	status: string,
+	/**  Students. */
+	count: number,
+};
+
+/**  One student of a compliance report. */
+export type StudentCompliance = StudentCompliance_Serialize | StudentCompliance_Deserialize;
+
+/**  One student of a compliance report. */
+export type StudentCompliance_Deserialize = {
+	/**  The client. */
+	clientId: string,
+	/**  First name. */
+	firstName: string,
+	/**  Last name. */
+	lastName: string,
+	/**  MM/DD/YYYY. */
+	dateOfBirth: string,
+	/**  Grade. */
+	grade?: string | null,
+	/**  Exemption on file. */
+	exemption?: ExemptionOnFile | null,
+	/**  Provisional enrolment on file. */
+	provisional?: ProvisionalOnFile | null,
+	/**
+	 *  `complete`, `conditional`, `exempt`, `incomplete`, `no_record`, `not_assessed`,
+	 *  `record_restricted`, `out_of_reach`.
+	 */
+	status: string,
+	/**  Conditional: the deadline (MM/DD/YYYY). Exempt: the first expiry, if any. */
+	until?: string | null,
+	/**  Doses missing (incomplete, conditional). */
+	missing: MissingSchoolDose[],
+	/**  Record restricted or out of reach: the rule's code. */
+	reason?: string | null,
+};
+
+/**  One student of a compliance report. */
+export type StudentCompliance_Serialize = {
+	/**  The client. */
+	clientId: string,
+	/**  First name. */
+	firstName: string,
+	/**  Last name. */
+	lastName: string,
+	/**  MM/DD/YYYY. */
+	dateOfBirth: string,
+	/**  Grade. */
+	grade: string | null,
+	/**  Exemption on file. */
+	exemption: ExemptionOnFile | null,
+	/**  Provisional enrolment on file. */
+	provisional: ProvisionalOnFile | null,
+	/**
+	 *  `complete`, `conditional`, `exempt`, `incomplete`, `no_record`, `not_assessed`,
+	 *  `record_restricted`, `out_of_reach`.
+	 */
+	status: string,
+	/**  Conditional: the deadline (MM/DD/YYYY). Exempt: the first expiry, if any. */
+	until: string | null,
+	/**  Doses missing (incomplete, conditional). */
+	missing: MissingSchoolDose[],
+	/**  Record restricted or out of reach: the rule's code. */
+	reason: string | null,
+};
+
+/**  A student list. */
+export type StudentList = {
+	/**  Its id. */
+	id: string,
+	/**  Its name. */
+	name: string,
+	/**  `school`, `pre_k` or `child_care`. */
+	setting: string,
+	/**  Students on it. */
+	students: number,
+	/**  MM/DD/YYYY. */
+	createdOn: string,
+};
+
+/**  A student on a list, by list and client. */
+export type StudentRequest = {
+	/**  The list. */
+	listId: string,
+	/**  The client. */
+	clientId: string,
 };
 
 /**  The account a request names, as it stands now. */

@@ -116,6 +116,12 @@ export type OrganizationUsers = Ok<'listOrganizationUsers'>;
 export type OrganizationUser = OrganizationUsers['users'][number];
 export type SyncStatus = Ok<'syncStatus'>;
 export type SyncConflict = Ok<'syncConflicts'>[number];
+export type StudentList = Ok<'createStudentList'>;
+export type SchoolReport = Ok<'schoolReport'>;
+export type StudentCompliance = SchoolReport['students'][number];
+export type RosterImportResult = Ok<'importRoster'>;
+export type RosterLineResult = RosterImportResult['lines'][number];
+export type PutStudentRequest = Parameters<Api['putStudent']>[0];
 
 export { call, CommandError, fieldErrors, isSignedOutError, appErrorOf } from './call';
 

@@ -43,7 +43,8 @@ export type Route =
   | { name: 'accessQueue' }
   | { name: 'accessReview'; requestId: string }
   | { name: 'organizationUsers' }
-  | { name: 'syncReview' };
+  | { name: 'syncReview' }
+  | { name: 'school' };
 
 /** A state-based router: the current screen is a value, not a URL. */
 export class Router {

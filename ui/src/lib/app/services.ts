@@ -18,6 +18,7 @@ import { AccessRequests } from '$lib/access/accessRequests.svelte';
 import { AccessReview } from '$lib/access/accessReview.svelte';
 import { OrganizationUsersState } from '$lib/access/organizationUsers.svelte';
 import { UserAgreementState } from '$lib/access/userAgreement.svelte';
+import { StudentListsState } from '$lib/school/studentLists.svelte';
 import { SyncState } from '$lib/sync/syncState.svelte';
 import { Router } from './router.svelte';
 
@@ -43,6 +44,7 @@ export type Services = {
   organizationUsers: OrganizationUsersState;
   userAgreement: UserAgreementState;
   sync: SyncState;
+  studentLists: StudentListsState;
 };
 
 /**
@@ -72,6 +74,7 @@ export function createServices(api: Api): Services {
   const organizationUsers = new OrganizationUsersState(api, session);
   const userAgreement = new UserAgreementState(api);
   const sync = new SyncState(api, session);
+  const studentLists = new StudentListsState(api, session);
   session.onEnd(() => {
     demographics.reset();
     addClient.reset();
@@ -89,6 +92,7 @@ export function createServices(api: Api): Services {
     recordVerify.reset();
     recordBatch.reset();
     sync.reset();
+    studentLists.reset();
   });
   return {
     router,
@@ -111,6 +115,7 @@ export function createServices(api: Api): Services {
     organizationUsers,
     userAgreement,
     sync,
+    studentLists,
   };
 }
 
@@ -134,6 +139,7 @@ export const [getAccessReview, setAccessReview] = createContext<AccessReview>();
 export const [getOrganizationUsers, setOrganizationUsers] = createContext<OrganizationUsersState>();
 export const [getUserAgreement, setUserAgreement] = createContext<UserAgreementState>();
 export const [getSync, setSync] = createContext<SyncState>();
+export const [getStudentLists, setStudentLists] = createContext<StudentListsState>();
 
 /** Puts every service into context. Call during a component's initialisation. */
 export function provideServices(services: Services): void {
@@ -157,4 +163,5 @@ export function provideServices(services: Services): void {
   setOrganizationUsers(services.organizationUsers);
   setUserAgreement(services.userAgreement);
   setSync(services.sync);
+  setStudentLists(services.studentLists);
 }

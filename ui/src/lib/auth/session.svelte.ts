@@ -141,6 +141,8 @@ export class Session {
         return this.can(PERMISSIONS.printRecord);
       case 'printBatch':
         return this.can(PERMISSIONS.printRecord);
+      case 'school':
+        return this.can(PERMISSIONS.schoolReports);
     }
   }
 

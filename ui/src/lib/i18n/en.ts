@@ -6,6 +6,7 @@ import { enImmunizations } from './en-immunizations';
  */
 import { demographicsEn } from './demographics';
 import { forecastEn } from './forecast';
+import { schoolEn } from './school';
 
 export const en = {
   ...enImmunizations,
@@ -518,6 +519,7 @@ export const en = {
     'Your account was locked, so this session ended. Reset your password with Forgot password.',
   ...demographicsEn,
   ...forecastEn,
+  ...schoolEn,
 
   'print.button': 'Print record',
   'print.preparing': 'Preparing the record…',

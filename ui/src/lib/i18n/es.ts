@@ -1,5 +1,6 @@
 import { demographicsEs } from './demographics';
 import { forecastEs } from './forecast';
+import { schoolEs } from './school';
 import type { MessageKey } from './en';
 import { esImmunizations } from './es-immunizations';
 
@@ -524,6 +525,7 @@ export const es: { readonly [K in MessageKey]: string } = {
   'error.retry': 'Reintentar',
   ...demographicsEs,
   ...forecastEs,
+  ...schoolEs,
 
   'print.button': 'Imprimir registro',
   'print.preparing': 'Preparando el registro…',

@@ -62,6 +62,14 @@ export const MENU: MenuSection[] = [
         testid: 'menu-print-batch',
       },
       {
+        id: 'school',
+        label: 'menu.school',
+        description: 'home.school',
+        route: { name: 'school' },
+        permission: PERMISSIONS.schoolReports,
+        testid: 'menu-school',
+      },
+      {
         id: 'verifyRecord',
         label: 'menu.verifyRecord',
         description: 'home.verifyRecord',
