@@ -121,6 +121,7 @@ export type SchoolReport = Ok<'schoolReport'>;
 export type StudentCompliance = SchoolReport['students'][number];
 export type RosterImportResult = Ok<'importRoster'>;
 export type RosterLineResult = RosterImportResult['lines'][number];
+export type RosterLineIssue = RosterImportResult['unreadable'][number];
 export type PutStudentRequest = Parameters<Api['putStudent']>[0];
 
 export { call, CommandError, fieldErrors, isSignedOutError, appErrorOf } from './call';

@@ -310,6 +310,7 @@ export class StudentListsState {
 
   openRoster(): void {
     this.rosterOpen = true;
+    this.notice = null;
     this.rosterError = null;
     this.imported = null;
   }
@@ -319,6 +320,7 @@ export class StudentListsState {
     if (!listId || this.busy) return;
     this.busy = true;
     this.rosterError = null;
+    this.notice = null;
     try {
       this.imported = await this.#session.call(() =>
         this.#api.importRoster({ listId, roster: this.rosterText }),
