@@ -649,3 +649,28 @@ pub async fn save_school_report_csv(
         .await
         .map(Some)
 }
+
+/// "Parent letters…": `None` when the dialog was cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_parent_letters(
+    app: AppHandle,
+    ctx: Ctx<'_>,
+    request: ParentLettersRequest,
+) -> AppResult<Option<SavedExport>> {
+    let name = shotbook_api::school::letters_file_name(&ctx, &request).await?;
+    let Some(path) = dialog::save_pdf(&app, &name).await else {
+        return Ok(None);
+    };
+    shotbook_api::school::save_parent_letters(&ctx, request, &path)
+        .await
+        .map(Some)
+}
+
+// Reports.
+
+#[tauri::command]
+#[specta::specta]
+pub async fn coverage_report(ctx: Ctx<'_>, request: CoverageRequest) -> AppResult<CoverageView> {
+    shotbook_api::reports::coverage_report(&ctx, request).await
+}

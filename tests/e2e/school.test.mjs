@@ -1,11 +1,13 @@
 // The school module in the real app: a Texas school's user makes a student list, finds a
 // student by name and date of birth, imports a roster (one row already listed, one nobody,
-// one unreadable), reads the compliance report, records an exemption, and exports the CSV.
+// one unreadable), reads the compliance report, records an exemption, exports the CSV and
+// prints the letters to parents (the PDF's text read back with pdftotext).
 //
 // The native Save dialog cannot be driven through WebDriver: run.sh sets
 // SHOTBOOK_TEST_SAVE_PATH, which the app's dialog adapter takes as the user's answer.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { launchApp, byTestId, screenshot, signInAndAgree } from './app.mjs';
 
@@ -133,4 +135,33 @@ test('Export CSV writes one row per student', async () => {
   assert.equal(lines.length, 2);
   assert.match(lines[1], /^Martinez,Sofia,03\/14\/2019,1,/);
   assert.match(lines[1], /medical signed 09\/01\/2026/);
+});
+
+test('Parent letters print one page per student who needs doses, and the PDF says which', async () => {
+  // As a seventh-grader Sofia would need the adolescent doses: change her grade.
+  const row = await studentRow('Martinez');
+  await (await row.$('[data-testid="school-edit"]')).click();
+  const grade = await byTestId(browser, 'school-edit-grade');
+  await grade.waitForDisplayed({ timeout: 10_000 });
+  await grade.clearValue();
+  await grade.setValue('7');
+  // Without the exemption on file (it would cover every vaccine).
+  await (await byTestId(browser, 'school-edit-exemption')).selectByAttribute('value', '');
+  await (await byTestId(browser, 'school-edit-save')).click();
+  await browser.waitUntil(
+    async () => (await (await studentRow('Martinez'))?.getAttribute('data-status')) === 'incomplete',
+    { timeout: 15_000, timeoutMsg: 'Sofia is incomplete in grade 7' },
+  );
+  await (await byTestId(browser, 'school-letters')).click();
+  const notice = await byTestId(browser, 'school-notice');
+  await browser.waitUntil(async () => /Saved 1 letter/.test(await notice.getText()), {
+    timeout: 20_000,
+    timeoutMsg: 'the letters notice',
+  });
+  assert.equal(readFileSync(SAVE_PATH).subarray(0, 4).toString(), '%PDF');
+  const text = execFileSync('pdftotext', ['-layout', SAVE_PATH, '-'], { encoding: 'utf8' });
+  assert.match(text, /To the parent or guardian of Sofia Martinez/);
+  assert.match(text, /grade 7/);
+  assert.match(text, /can be given from \d\d\/\d\d\/\d{4}/);
+  await screenshot(browser, 'school-03-letters');
 });

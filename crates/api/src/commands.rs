@@ -90,6 +90,8 @@ macro_rules! with_commands {
             import_roster,
             school_report,
             save_school_report_csv,
+            save_parent_letters,
+            coverage_report,
         }
     };
 }

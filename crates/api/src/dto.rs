@@ -16,6 +16,8 @@ mod forecast;
 pub use forecast::*;
 mod school;
 pub use school::*;
+mod reports;
+pub use reports::*;
 
 /// About the running app.
 #[derive(Debug, Clone, Serialize, Type)]

@@ -47,6 +47,7 @@ pub mod mail;
 pub mod organization_users;
 pub mod records;
 pub mod remember;
+pub mod reports;
 pub mod school;
 pub mod scope;
 pub mod search;

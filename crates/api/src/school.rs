@@ -8,21 +8,25 @@ use std::path::Path;
 use shotbook_core::date::UsDate;
 use shotbook_core::error::ValidationError;
 use shotbook_core::ids::StudentListId;
+use shotbook_core::session::Session;
+use shotbook_print::{render_letters, LetterLanguage, LetterReason, NeededDose, ParentLetter};
 use shotbook_reports::school::{
     parse_roster, time_date, MissingDose, Setting, StudentDetailsInput, StudentListName,
     StudentStatus,
 };
 use shotbook_usecases::need;
 use shotbook_usecases::ports::StudentListFacts;
-use shotbook_usecases::school::{self as usecases, Compliance, ComplianceReport, RosterOutcome};
+use shotbook_usecases::school::{
+    self as usecases, Compliance, ComplianceReport, ReportUse, RosterOutcome,
+};
 
 use crate::clients::summary;
 use crate::convert::{client_id, parse_id, us_date};
 use crate::dto::{
     CreateStudentListRequest, ExemptionOnFile, ImportRosterRequest, MissingSchoolDose,
-    ProvisionalOnFile, PutStudentRequest, RenameStudentListRequest, RosterImportResult,
-    RosterLineIssue, RosterLineResult, SavedExport, SchoolReport, SchoolReportRequest, StatusCount,
-    StudentCompliance, StudentList, StudentRequest,
+    ParentLettersRequest, ProvisionalOnFile, PutStudentRequest, RenameStudentListRequest,
+    RosterImportResult, RosterLineIssue, RosterLineResult, SavedExport, SchoolReport,
+    SchoolReportRequest, StatusCount, StudentCompliance, StudentList, StudentRequest,
 };
 use crate::error::{AppError, AppResult};
 use crate::AppContext;
@@ -270,8 +274,12 @@ fn report_view(report: ComplianceReport) -> SchoolReport {
     }
 }
 
-async fn run_report(ctx: &AppContext, request: &SchoolReportRequest) -> AppResult<SchoolReport> {
-    let (permit, _) = ctx.permit::<need::SchoolReports>().await?;
+async fn run_report(
+    ctx: &AppContext,
+    request: &SchoolReportRequest,
+    purpose: ReportUse,
+) -> AppResult<(SchoolReport, Session)> {
+    let (permit, session) = ctx.permit::<need::SchoolReports>().await?;
     let list = list_id(&request.list_id)?;
     let as_of = if request.as_of.trim().is_empty() {
         ctx.clock().today()
@@ -281,9 +289,15 @@ async fn run_report(ctx: &AppContext, request: &SchoolReportRequest) -> AppResul
             .date()
     };
     let report =
-        usecases::compliance_report(ctx.store(), &permit, ctx.clock(), list, as_of).await?;
-    tracing::info!(list = %list, students = report.students.len(), "school compliance report");
-    Ok(report_view(report))
+        usecases::compliance_report(ctx.store(), &permit, ctx.clock(), list, as_of, purpose)
+            .await?;
+    tracing::info!(
+        list = %list,
+        students = report.students.len(),
+        purpose = purpose.code(),
+        "school compliance report"
+    );
+    Ok((report_view(report), session))
 }
 
 /// A list's compliance report on a day (today when not given): every student's status with
@@ -293,7 +307,7 @@ pub async fn school_report(
     ctx: &AppContext,
     request: SchoolReportRequest,
 ) -> AppResult<SchoolReport> {
-    run_report(ctx, &request).await
+    Ok(run_report(ctx, &request, ReportUse::Screen).await?.0)
 }
 
 /// The report as CSV, one row per student: what a school's nurse sorts and files.
@@ -387,7 +401,7 @@ pub async fn save_report_csv(
     request: SchoolReportRequest,
     path: &Path,
 ) -> AppResult<SavedExport> {
-    let report = run_report(ctx, &request).await?;
+    let (report, _) = run_report(ctx, &request, ReportUse::CsvExport).await?;
     let bytes = report_csv(&report)?;
     let target = path.to_path_buf();
     tokio::task::spawn_blocking(move || crate::files::write_private(&target, &bytes))
@@ -398,4 +412,100 @@ pub async fn save_report_csv(
         path: path.display().to_string(),
         rows: clamp(report.students.len()),
     })
+}
+
+/// The parent letters of a report: one per student who is incomplete, has no record, or is
+/// enrolled provisionally.
+pub fn parent_letters(report: &SchoolReport, facility: &str) -> Vec<ParentLetter> {
+    let state = shotbook_core::places::state_name(&report.state).unwrap_or(&report.state);
+    report
+        .students
+        .iter()
+        .filter_map(|s| {
+            let reason = match (s.status.as_str(), &s.until) {
+                ("incomplete", _) => LetterReason::Incomplete,
+                ("no_record", _) => LetterReason::NoRecord,
+                ("conditional", Some(deadline)) => LetterReason::Conditional(deadline.clone()),
+                _ => return None,
+            };
+            Some(ParentLetter {
+                facility: facility.to_owned(),
+                state: state.to_owned(),
+                school_year: report.school_year.clone(),
+                date: report.as_of.clone(),
+                student: format!("{} {}", s.first_name, s.last_name),
+                date_of_birth: s.date_of_birth.clone(),
+                grade: s.grade.clone(),
+                reason,
+                doses: s
+                    .missing
+                    .iter()
+                    .map(|m| NeededDose {
+                        vaccine: m.vaccine.clone(),
+                        dose_number: u8::try_from(m.dose_number).unwrap_or(u8::MAX),
+                        earliest: m.earliest.clone(),
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+/// Runs the report (each student shown audited, as printed letters) and writes the letters to
+/// the parents of the students who need doses, one page each, to `path` (chosen in the native
+/// Save dialog), readable only by the user. No student needing a letter writes no file and
+/// answers `rows: 0`.
+pub async fn save_parent_letters(
+    ctx: &AppContext,
+    request: ParentLettersRequest,
+    path: &Path,
+) -> AppResult<SavedExport> {
+    let language = LetterLanguage::parse(&request.language).ok_or_else(|| {
+        AppError::from(ValidationError::single(
+            "language",
+            "Choose English or Spanish for the letters.",
+        ))
+    })?;
+    let report_request = SchoolReportRequest {
+        list_id: request.list_id,
+        as_of: request.as_of,
+    };
+    let (report, session) = run_report(ctx, &report_request, ReportUse::ParentLetters).await?;
+    let letters = parent_letters(&report, &session.organization_name);
+    if letters.is_empty() {
+        return Ok(SavedExport {
+            path: String::new(),
+            rows: 0,
+        });
+    }
+    let pdf = render_letters(&letters, language)
+        .map_err(|e| AppError::internal(format!("drawing the parent letters: {e}")))?;
+    let target = path.to_path_buf();
+    tokio::task::spawn_blocking(move || crate::files::write_private(&target, &pdf))
+        .await
+        .map_err(|e| AppError::internal(format!("writing the parent letters: {e}")))?
+        .map_err(|e| AppError::internal(format!("writing the parent letters: {e}")))?;
+    tracing::info!(letters = letters.len(), "parent letters saved");
+    Ok(SavedExport {
+        path: path.display().to_string(),
+        rows: clamp(letters.len()),
+    })
+}
+
+/// The suggested file name of a list's parent letters.
+pub async fn letters_file_name(
+    ctx: &AppContext,
+    request: &ParentLettersRequest,
+) -> AppResult<String> {
+    let csv = report_file_name(
+        ctx,
+        &SchoolReportRequest {
+            list_id: request.list_id.clone(),
+            as_of: request.as_of.clone(),
+        },
+    )
+    .await?;
+    Ok(csv
+        .replacen("School-Report-", "Parent-Letters-", 1)
+        .replace(".csv", ".pdf"))
 }

@@ -95,6 +95,9 @@ pub enum AuditAction {
     /// client), or a student added, updated or removed (the client; the detail names the list
     /// and what changed, never a name).
     StudentListChanged,
+    /// A report ran (the detail names it and its scope, never a client's data); one event per
+    /// client the report lists by name, with the client.
+    RunReport,
     /// A student's record was read for a school compliance report (one event per student; the
     /// detail names the list).
     SchoolReport,
@@ -142,6 +145,7 @@ impl AuditAction {
             AuditAction::InterfaceMessage => "interface_message",
             AuditAction::StudentListChanged => "student_list_changed",
             AuditAction::SchoolReport => "school_report",
+            AuditAction::RunReport => "run_report",
         }
     }
 }

@@ -17,8 +17,8 @@ const REGULAR_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
 const BOLD_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
 
 const PAGE_WIDTH: f32 = 612.0;
-const LEFT: f32 = 50.0;
-const RIGHT: f32 = 562.0;
+pub(crate) const LEFT: f32 = 50.0;
+pub(crate) const RIGHT: f32 = 562.0;
 /// One table line, in points. The core plans pages in these lines.
 const LINE: f32 = 13.0;
 const TABLE_SIZE: f32 = 8.5;
@@ -40,12 +40,12 @@ pub enum RenderError {
     Qr(String),
 }
 
-struct Fonts {
-    regular: ParsedFont,
-    bold: ParsedFont,
+pub(crate) struct Fonts {
+    pub(crate) regular: ParsedFont,
+    pub(crate) bold: ParsedFont,
 }
 
-fn fonts() -> Result<&'static Fonts, RenderError> {
+pub(crate) fn fonts() -> Result<&'static Fonts, RenderError> {
     static FONTS: OnceLock<Option<Fonts>> = OnceLock::new();
     FONTS
         .get_or_init(|| {
@@ -60,7 +60,7 @@ fn fonts() -> Result<&'static Fonts, RenderError> {
 }
 
 /// Width of `text` at `size` points, from the font's glyph advances (no kerning).
-fn text_width(font: &ParsedFont, size: f32, text: &str) -> f32 {
+pub(crate) fn text_width(font: &ParsedFont, size: f32, text: &str) -> f32 {
     let units = f32::from(font.font_metrics.units_per_em.max(1));
     let advance: u32 = text
         .chars()
@@ -72,7 +72,7 @@ fn text_width(font: &ParsedFont, size: f32, text: &str) -> f32 {
     advance as f32 * size / units
 }
 
-struct Painter<'a> {
+pub(crate) struct Painter<'a> {
     fonts: &'a Fonts,
     regular: FontId,
     bold: FontId,
@@ -80,13 +80,26 @@ struct Painter<'a> {
 }
 
 #[derive(Clone, Copy)]
-enum Face {
+pub(crate) enum Face {
     Regular,
     Bold,
 }
 
-impl Painter<'_> {
-    fn font(&self, face: Face) -> (&ParsedFont, &FontId) {
+impl<'a> Painter<'a> {
+    pub(crate) fn new(fonts: &'a Fonts, regular: FontId, bold: FontId) -> Self {
+        Self {
+            fonts,
+            regular,
+            bold,
+            ops: Vec::new(),
+        }
+    }
+
+    pub(crate) fn into_ops(self) -> Vec<Op> {
+        self.ops
+    }
+
+    pub(crate) fn font(&self, face: Face) -> (&ParsedFont, &FontId) {
         match face {
             Face::Regular => (&self.fonts.regular, &self.regular),
             Face::Bold => (&self.fonts.bold, &self.bold),
@@ -94,7 +107,15 @@ impl Painter<'_> {
     }
 
     /// Writes `text` with its baseline at `y`, starting at `x`; shrinks it to `max_width`.
-    fn text(&mut self, face: Face, size: f32, x: f32, y: f32, text: &str, max_width: f32) {
+    pub(crate) fn text(
+        &mut self,
+        face: Face,
+        size: f32,
+        x: f32,
+        y: f32,
+        text: &str,
+        max_width: f32,
+    ) {
         if text.is_empty() {
             return;
         }
@@ -127,7 +148,7 @@ impl Painter<'_> {
         self.text(face, size, right - width, y, text, f32::MAX);
     }
 
-    fn text_centered(&mut self, face: Face, size: f32, y: f32, text: &str) {
+    pub(crate) fn text_centered(&mut self, face: Face, size: f32, y: f32, text: &str) {
         let width = text_width(self.font(face).0, size, text).min(RIGHT - LEFT);
         self.text(
             face,
@@ -160,7 +181,7 @@ impl Painter<'_> {
         ]);
     }
 
-    fn rule(&mut self, grey: f32, thickness: f32, y: f32) {
+    pub(crate) fn rule(&mut self, grey: f32, thickness: f32, y: f32) {
         self.ops.extend([
             Op::SetOutlineColor {
                 col: Color::Rgb(Rgb::new(grey, grey, grey, None)),

@@ -460,3 +460,18 @@ async fn a_student_beyond_the_facilitys_reach_is_refused() {
     let (db, setup) = school_registry().await;
     contract::a_student_beyond_the_facilitys_reach_is_refused(db.registry(), &setup).await;
 }
+
+#[tokio::test]
+async fn an_organizations_coverage_counts_its_clients_by_cohort() {
+    let (db, setup) = registry().await;
+    let r = db.registry();
+    contract::an_organizations_coverage_counts_its_clients_by_cohort(r, &setup).await;
+    let (named,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM audit_log WHERE action = 'run_report' AND client_id = $1",
+    )
+    .bind(setup.client.as_uuid())
+    .fetch_one(r.pool())
+    .await
+    .unwrap();
+    assert_eq!(named, 1);
+}

@@ -26,6 +26,7 @@ mod demographics;
 
 mod access;
 
+mod reports;
 mod school;
 mod search;
 mod sign_in;

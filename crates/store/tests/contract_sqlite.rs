@@ -567,3 +567,17 @@ async fn a_student_beyond_the_facilitys_reach_is_refused() {
     let (r, setup) = school_registry().await;
     contract::a_student_beyond_the_facilitys_reach_is_refused(&r, &setup).await;
 }
+
+#[tokio::test]
+async fn an_organizations_coverage_counts_its_clients_by_cohort() {
+    let (r, setup) = registry().await;
+    contract::an_organizations_coverage_counts_its_clients_by_cohort(&r, &setup).await;
+    let (named,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM audit_log WHERE action = 'run_report' AND client_id = ?",
+    )
+    .bind(setup.client.to_string())
+    .fetch_one(r.pool())
+    .await
+    .unwrap();
+    assert_eq!(named, 1);
+}

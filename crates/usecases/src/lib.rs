@@ -31,6 +31,7 @@ mod actor;
 pub mod clients;
 #[cfg(any(test, feature = "contract"))]
 pub mod contract;
+pub mod coverage;
 pub mod demographics;
 pub mod duplicates;
 mod error;

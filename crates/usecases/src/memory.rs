@@ -28,6 +28,7 @@ pub use duplicates::MemoryMerge;
 mod access;
 pub use access::{MemoryAccount, MemoryHost, SignInState};
 mod demographics;
+mod reports;
 mod school;
 mod search;
 mod sign_in;

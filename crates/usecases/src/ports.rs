@@ -35,6 +35,8 @@ mod sync;
 pub use sync::*;
 mod school;
 pub use school::*;
+mod reports;
+pub use reports::*;
 
 /// What the use cases need to know about a client to apply the rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -338,6 +340,7 @@ pub trait Registry:
     + SignInReads
     + SearchReads
     + SchoolReads
+    + ReportReads
     + Send
     + Sync
 {

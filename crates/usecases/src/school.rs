@@ -360,6 +360,28 @@ async fn import_row<R: Registry>(
     })
 }
 
+/// What a compliance report is run for, named in the audit of each student it shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportUse {
+    /// Shown on screen.
+    Screen,
+    /// Written to a CSV file.
+    CsvExport,
+    /// Printed as letters to the parents of the students who need doses.
+    ParentLetters,
+}
+
+impl ReportUse {
+    /// Stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            ReportUse::Screen => "screen",
+            ReportUse::CsvExport => "csv_export",
+            ReportUse::ParentLetters => "parent_letters",
+        }
+    }
+}
+
 /// A student's line of the compliance report.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Compliance {
@@ -444,14 +466,15 @@ fn dose_records(doses: &[StoredDose]) -> Vec<DoseRecord> {
 
 /// Assesses every student on one of the actor's organization's lists on `as_of` against the
 /// facility's state's requirements for the school year in force that day. Each student shown
-/// is audited (`school_report`, naming the list) in one unit of work before the report is
-/// returned.
+/// is audited (`school_report`, naming the list and `purpose`) in one unit of work before the
+/// report is returned.
 pub async fn compliance_report<R: Registry>(
     registry: &R,
     permit: &Permit<need::SchoolReports>,
     clock: &dyn Clock,
     list: StudentListId,
     as_of: Date,
+    purpose: ReportUse,
 ) -> UseCaseResult<ComplianceReport> {
     let actor = permit.actor();
     let found = own_list(registry, actor, list).await?;
@@ -512,7 +535,7 @@ pub async fn compliance_report<R: Registry>(
                 clock.now(),
                 AuditAction::SchoolReport,
                 Some(s.student.client),
-                Some(format!("list {list} as of {as_of}")),
+                Some(format!("list {list} as of {as_of} ({})", purpose.code())),
             )
         })
         .collect();

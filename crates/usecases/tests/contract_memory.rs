@@ -551,3 +551,25 @@ async fn a_student_beyond_the_facilitys_reach_is_refused() {
         .count();
     assert_eq!(denied, 1);
 }
+
+#[tokio::test]
+async fn an_organizations_coverage_counts_its_clients_by_cohort() {
+    let (r, setup) = registry_with_names();
+    let coverage =
+        contract::an_organizations_coverage_counts_its_clients_by_cohort(&r, &setup).await;
+    let audit = r.snapshot().audit;
+    let runs: Vec<_> = audit
+        .iter()
+        .filter(|e| e.action.code() == "run_report")
+        .collect();
+    // Four runs (two by range, one refused before reading, one elsewhere): three audited, and
+    // the client named once for the one list that showed them.
+    assert_eq!(runs.iter().filter(|e| e.client_id.is_none()).count(), 3);
+    assert_eq!(
+        runs.iter()
+            .filter(|e| e.client_id == Some(setup.client))
+            .count(),
+        1
+    );
+    assert!(!coverage.missed.is_empty());
+}

@@ -494,6 +494,8 @@ export function fakeApi(overrides: Partial<Api> = {}): FakeApi {
     importRoster: () => fail({ code: 'forbidden', permission: 'school_reports' }),
     schoolReport: () => fail({ code: 'forbidden', permission: 'school_reports' }),
     saveSchoolReportCsv: () => ok(null),
+    saveParentLetters: () => ok(null),
+    coverageReport: () => fail({ code: 'forbidden', permission: 'run_reports' }),
   };
   const merged = { ...defaults, ...overrides };
   // Start-up asks resumeSession (the open session, or a remembered one); tests that start

@@ -259,3 +259,16 @@ pub struct SavedExport {
     /// Rows (students) written.
     pub rows: i32,
 }
+
+/// Letters to the parents of a list's students who need doses.
+#[derive(Debug, Clone, Default, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ParentLettersRequest {
+    /// The list.
+    pub list_id: String,
+    /// MM/DD/YYYY; empty for today.
+    #[serde(default)]
+    pub as_of: String,
+    /// `en` or `es`.
+    pub language: String,
+}

@@ -197,6 +197,8 @@ const MATRIX: &[(&str, Needs, Target)] = &[
     ("import_roster", Permission(P::SchoolReports), Own),
     ("school_report", Permission(P::SchoolReports), Own),
     ("save_school_report_csv", Permission(P::SchoolReports), Own),
+    ("save_parent_letters", Permission(P::SchoolReports), Own),
+    ("coverage_report", Permission(P::RunReports), Own),
 ];
 
 /// The commands the app registers (the desktop's command list).
@@ -317,7 +319,8 @@ async fn probe(
 ) -> Option<AppResult<()>> {
     use shotbook_api::{
         access_requests as ar, account, auth, clients, codes, consent, demographics, duplicates,
-        forecast, immunizations, organization_users as ou, records, school, search, vaccine_lots,
+        forecast, immunizations, organization_users as ou, records, reports, school, search,
+        vaccine_lots,
     };
     let request_id = || AccessRequestIdRequest {
         request_id: probes.request_at(org_code),
@@ -792,6 +795,24 @@ async fn probe(
             )
             .await
             .map(drop),
+        ),
+        "save_parent_letters" => done(
+            school::save_parent_letters(
+                ctx,
+                ParentLettersRequest {
+                    list_id: NO_LIST.into(),
+                    as_of: String::new(),
+                    language: "en".into(),
+                },
+                &std::env::temp_dir().join("shotbook-matrix-probe-letters.pdf"),
+            )
+            .await
+            .map(drop),
+        ),
+        "coverage_report" => done(
+            reports::coverage_report(ctx, CoverageRequest::default())
+                .await
+                .map(drop),
         ),
         // Sign-in steps, sign-out and the signed-out screens are not probed inside a session.
         _ => None,

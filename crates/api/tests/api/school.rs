@@ -300,6 +300,38 @@ async fn a_texas_school_lists_its_students_imports_a_roster_and_checks_complianc
     }
     std::fs::remove_file(&path).unwrap();
 
+    // Letters go to the parents of the students who need doses: Lucia (no record) only.
+    let letters_path =
+        std::env::temp_dir().join(format!("shotbook-letters-{}.pdf", uuid::Uuid::now_v7()));
+    let letters = school::save_parent_letters(
+        ctx,
+        ParentLettersRequest {
+            list_id: list.id.clone(),
+            as_of: String::new(),
+            language: "es".into(),
+        },
+        &letters_path,
+    )
+    .await
+    .unwrap();
+    assert_eq!(letters.rows, 1);
+    assert!(std::fs::read(&letters_path).unwrap().starts_with(b"%PDF"));
+    std::fs::remove_file(&letters_path).unwrap();
+    let unknown_language = school::save_parent_letters(
+        ctx,
+        ParentLettersRequest {
+            list_id: list.id.clone(),
+            as_of: String::new(),
+            language: "fr".into(),
+        },
+        &letters_path,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&unknown_language, AppError::Validation { issues } if issues[0].field == "language")
+    );
+
     // Each report audits each student it showed; the refused infant is audited as refused.
     let actions = audit_actions(ctx).await;
     let reported = |client: ClientId| {
@@ -310,7 +342,7 @@ async fn a_texas_school_lists_its_students_imports_a_roster_and_checks_complianc
     };
     assert_eq!(
         (reported(sofia), reported(mateo), reported(lucia)),
-        (3, 3, 3)
+        (4, 4, 4)
     );
     assert!(actions
         .iter()

@@ -187,10 +187,16 @@ pub async fn a_student_list_keeps_its_students_and_the_report_reads_their_doses<
     .await
     .unwrap();
     assert!(outcome.saved, "{:?}", outcome.warnings);
-    let report =
-        school::compliance_report(registry, &school, &clock, list.id, date!(2026 - 12 - 06))
-            .await
-            .unwrap();
+    let report = school::compliance_report(
+        registry,
+        &school,
+        &clock,
+        list.id,
+        date!(2026 - 12 - 06),
+        school::ReportUse::Screen,
+    )
+    .await
+    .unwrap();
     // Shotbook holds Montana's 2025-2026 table; 12/06/2026 is in 2026-2027.
     assert_eq!(report.school_year, "2026-2027");
     assert_eq!(report.rules_of.as_deref(), Some("2025-2026"));
@@ -213,10 +219,16 @@ pub async fn a_student_list_keeps_its_students_and_the_report_reads_their_doses<
         .await
         .unwrap()
         .is_empty());
-    let hidden =
-        school::compliance_report(registry, &elsewhere, &clock, list.id, date!(2026 - 12 - 06))
-            .await
-            .unwrap_err();
+    let hidden = school::compliance_report(
+        registry,
+        &elsewhere,
+        &clock,
+        list.id,
+        date!(2026 - 12 - 06),
+        school::ReportUse::Screen,
+    )
+    .await
+    .unwrap_err();
     assert!(
         matches!(hidden, UseCaseError::NotFound("student list")),
         "{hidden:?}"

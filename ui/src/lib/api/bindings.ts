@@ -93,6 +93,9 @@ export const commands = {
 	schoolReport: (request: SchoolReportRequest_Deserialize) => typedError<SchoolReport_Serialize, AppError>(__TAURI_INVOKE("school_report", { request })),
 	/**  "Export CSV…": `None` when the dialog was cancelled. */
 	saveSchoolReportCsv: (request: SchoolReportRequest_Deserialize) => typedError<SavedExport | null, AppError>(__TAURI_INVOKE("save_school_report_csv", { request })),
+	/**  "Parent letters…": `None` when the dialog was cancelled. */
+	saveParentLetters: (request: ParentLettersRequest_Deserialize) => typedError<SavedExport | null, AppError>(__TAURI_INVOKE("save_parent_letters", { request })),
+	coverageReport: (request: CoverageRequest_Deserialize) => typedError<CoverageView_Serialize, AppError>(__TAURI_INVOKE("coverage_report", { request })),
 };
 
 /* Types */
@@ -1126,6 +1129,120 @@ export type ConsentHistoryEntry_Serialize = {
 	organizationName: string | null,
 };
 
+/**
+ *  The coverage report's form; empty fields take their defaults (as of today, the children
+ *  born in the calendar years three and two years before, who have reached 24 and 35 months).
+ */
+export type CoverageRequest = CoverageRequest_Serialize | CoverageRequest_Deserialize;
+
+/**
+ *  The coverage report's form; empty fields take their defaults (as of today, the children
+ *  born in the calendar years three and two years before, who have reached 24 and 35 months).
+ */
+export type CoverageRequest_Deserialize = {
+	/**  First date of birth (MM/DD/YYYY). */
+	bornFrom?: string,
+	/**  Last date of birth (MM/DD/YYYY). */
+	bornTo?: string,
+	/**  MM/DD/YYYY. */
+	asOf?: string,
+};
+
+/**
+ *  The coverage report's form; empty fields take their defaults (as of today, the children
+ *  born in the calendar years three and two years before, who have reached 24 and 35 months).
+ */
+export type CoverageRequest_Serialize = {
+	/**  First date of birth (MM/DD/YYYY). */
+	bornFrom: string,
+	/**  Last date of birth (MM/DD/YYYY). */
+	bornTo: string,
+	/**  MM/DD/YYYY. */
+	asOf: string,
+};
+
+/**  One measure at one age point for one birth year. */
+export type CoverageRow = CoverageRow_Serialize | CoverageRow_Deserialize;
+
+/**  One measure at one age point for one birth year. */
+export type CoverageRow_Deserialize = {
+	/**  Calendar year of birth. */
+	birthYear: number,
+	/**  `months_24`, `months_35`, `years_13`. */
+	agePoint: string,
+	/**  Measure code (`dtap_4`, `combined_4313314` …). */
+	measure: string,
+	/**  Up to date. */
+	numerator: number,
+	/**  Assessed. */
+	denominator: number,
+	/**  Not assessed: had not reached the age point. */
+	tooYoung: number,
+	/**  Not assessed: moved, deceased or inactive by the age point. */
+	leftDenominator: number,
+	/**  Percent, one decimal; none for an empty denominator. */
+	percent?: number | null,
+};
+
+/**  One measure at one age point for one birth year. */
+export type CoverageRow_Serialize = {
+	/**  Calendar year of birth. */
+	birthYear: number,
+	/**  `months_24`, `months_35`, `years_13`. */
+	agePoint: string,
+	/**  Measure code (`dtap_4`, `combined_4313314` …). */
+	measure: string,
+	/**  Up to date. */
+	numerator: number,
+	/**  Assessed. */
+	denominator: number,
+	/**  Not assessed: had not reached the age point. */
+	tooYoung: number,
+	/**  Not assessed: moved, deceased or inactive by the age point. */
+	leftDenominator: number,
+	/**  Percent, one decimal; none for an empty denominator. */
+	percent: number | null,
+};
+
+/**  The organization's coverage. */
+export type CoverageView = CoverageView_Serialize | CoverageView_Deserialize;
+
+/**  The organization's coverage. */
+export type CoverageView_Deserialize = {
+	/**  The organization. */
+	organizationName: string,
+	/**  MM/DD/YYYY. */
+	bornFrom: string,
+	/**  MM/DD/YYYY. */
+	bornTo: string,
+	/**  MM/DD/YYYY. */
+	asOf: string,
+	/**  Clients born in the range. */
+	clients: number,
+	/**  By birth year, age point, measure. */
+	rows: CoverageRow_Deserialize[],
+	/**  Clients not up to date who had visits at which a dose was due. */
+	missed: MissedOpportunityLine[],
+};
+
+/**  The organization's coverage. */
+export type CoverageView_Serialize = {
+	/**  The organization. */
+	organizationName: string,
+	/**  MM/DD/YYYY. */
+	bornFrom: string,
+	/**  MM/DD/YYYY. */
+	bornTo: string,
+	/**  MM/DD/YYYY. */
+	asOf: string,
+	/**  Clients born in the range. */
+	clients: number,
+	/**  By birth year, age point, measure. */
+	rows: CoverageRow_Serialize[],
+	/**  Clients not up to date who had visits at which a dose was due. */
+	missed: MissedOpportunityLine[],
+};
+
 /**  Making a list. */
 export type CreateStudentListRequest = {
 	/**  Its name. */
@@ -1860,6 +1977,24 @@ export type MergeEntry_Serialize = {
 	mergedBy: string | null,
 };
 
+/**  A client of the missed-opportunity list. */
+export type MissedOpportunityLine = {
+	/**  The client (to open the record). */
+	clientId: string,
+	/**  First name. */
+	firstName: string,
+	/**  Last name. */
+	lastName: string,
+	/**  MM/DD/YYYY. */
+	dateOfBirth: string,
+	/**  Age point code. */
+	agePoint: string,
+	/**  Measure code. */
+	measure: string,
+	/**  Visits at which the dose was due and not given (MM/DD/YYYY). */
+	visits: string[],
+};
+
 /**  A dose a student still needs. */
 export type MissingSchoolDose = {
 	/**  Vaccine-group code (`dtap`, `polio`, `mmr` …). */
@@ -2137,6 +2272,29 @@ export type OtherSeries_Serialize = {
 	 *  default series, which the client can no longer start).
 	 */
 	because: string,
+};
+
+/**  Letters to the parents of a list's students who need doses. */
+export type ParentLettersRequest = ParentLettersRequest_Serialize | ParentLettersRequest_Deserialize;
+
+/**  Letters to the parents of a list's students who need doses. */
+export type ParentLettersRequest_Deserialize = {
+	/**  The list. */
+	listId: string,
+	/**  MM/DD/YYYY; empty for today. */
+	asOf?: string,
+	/**  `en` or `es`. */
+	language: string,
+};
+
+/**  Letters to the parents of a list's students who need doses. */
+export type ParentLettersRequest_Serialize = {
+	/**  The list. */
+	listId: string,
+	/**  MM/DD/YYYY; empty for today. */
+	asOf: string,
+	/**  `en` or `es`. */
+	language: string,
 };
 
 /**  The password rules, for forms that set a password. */

@@ -123,6 +123,7 @@ export type RosterImportResult = Ok<'importRoster'>;
 export type RosterLineResult = RosterImportResult['lines'][number];
 export type RosterLineIssue = RosterImportResult['unreadable'][number];
 export type PutStudentRequest = Parameters<Api['putStudent']>[0];
+export type CoverageView = Ok<'coverageReport'>;
 
 export { call, CommandError, fieldErrors, isSignedOutError, appErrorOf } from './call';
 

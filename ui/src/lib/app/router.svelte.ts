@@ -44,7 +44,8 @@ export type Route =
   | { name: 'accessReview'; requestId: string }
   | { name: 'organizationUsers' }
   | { name: 'syncReview' }
-  | { name: 'school' };
+  | { name: 'school' }
+  | { name: 'coverage' };
 
 /** A state-based router: the current screen is a value, not a URL. */
 export class Router {

@@ -18,6 +18,7 @@ import { AccessRequests } from '$lib/access/accessRequests.svelte';
 import { AccessReview } from '$lib/access/accessReview.svelte';
 import { OrganizationUsersState } from '$lib/access/organizationUsers.svelte';
 import { UserAgreementState } from '$lib/access/userAgreement.svelte';
+import { CoverageState } from '$lib/reports/coverage.svelte';
 import { StudentListsState } from '$lib/school/studentLists.svelte';
 import { SyncState } from '$lib/sync/syncState.svelte';
 import { Router } from './router.svelte';
@@ -45,6 +46,7 @@ export type Services = {
   userAgreement: UserAgreementState;
   sync: SyncState;
   studentLists: StudentListsState;
+  coverage: CoverageState;
 };
 
 /**
@@ -75,6 +77,7 @@ export function createServices(api: Api): Services {
   const userAgreement = new UserAgreementState(api);
   const sync = new SyncState(api, session);
   const studentLists = new StudentListsState(api, session);
+  const coverage = new CoverageState(api, session);
   session.onEnd(() => {
     demographics.reset();
     addClient.reset();
@@ -93,6 +96,7 @@ export function createServices(api: Api): Services {
     recordBatch.reset();
     sync.reset();
     studentLists.reset();
+    coverage.reset();
   });
   return {
     router,
@@ -116,6 +120,7 @@ export function createServices(api: Api): Services {
     userAgreement,
     sync,
     studentLists,
+    coverage,
   };
 }
 
@@ -140,6 +145,7 @@ export const [getOrganizationUsers, setOrganizationUsers] = createContext<Organi
 export const [getUserAgreement, setUserAgreement] = createContext<UserAgreementState>();
 export const [getSync, setSync] = createContext<SyncState>();
 export const [getStudentLists, setStudentLists] = createContext<StudentListsState>();
+export const [getCoverage, setCoverage] = createContext<CoverageState>();
 
 /** Puts every service into context. Call during a component's initialisation. */
 export function provideServices(services: Services): void {
@@ -164,4 +170,5 @@ export function provideServices(services: Services): void {
   setUserAgreement(services.userAgreement);
   setSync(services.sync);
   setStudentLists(services.studentLists);
+  setCoverage(services.coverage);
 }

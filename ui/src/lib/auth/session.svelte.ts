@@ -143,6 +143,8 @@ export class Session {
         return this.can(PERMISSIONS.printRecord);
       case 'school':
         return this.can(PERMISSIONS.schoolReports);
+      case 'coverage':
+        return this.can(PERMISSIONS.runReports);
     }
   }
 

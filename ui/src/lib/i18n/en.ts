@@ -6,6 +6,7 @@ import { enImmunizations } from './en-immunizations';
  */
 import { demographicsEn } from './demographics';
 import { forecastEn } from './forecast';
+import { reportsEn } from './reports';
 import { schoolEn } from './school';
 
 export const en = {
@@ -520,6 +521,7 @@ export const en = {
   ...demographicsEn,
   ...forecastEn,
   ...schoolEn,
+  ...reportsEn,
 
   'print.button': 'Print record',
   'print.preparing': 'Preparing the record…',

@@ -1,5 +1,6 @@
 import { demographicsEs } from './demographics';
 import { forecastEs } from './forecast';
+import { reportsEs } from './reports';
 import { schoolEs } from './school';
 import type { MessageKey } from './en';
 import { esImmunizations } from './es-immunizations';
@@ -526,6 +527,7 @@ export const es: { readonly [K in MessageKey]: string } = {
   ...demographicsEs,
   ...forecastEs,
   ...schoolEs,
+  ...reportsEs,
 
   'print.button': 'Imprimir registro',
   'print.preparing': 'Preparando el registro…',

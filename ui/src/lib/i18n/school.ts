@@ -48,6 +48,10 @@ export const schoolEn = {
   'school.rulesOf':
     'Shotbook does not hold the {state} requirements for {year} yet, so this report applies the {rules} rules. Check changes on the state chart.',
   'school.exportCsv': 'Export CSV',
+  'school.parentLetters': 'Parent letters (PDF)',
+  'school.lettersLanguage': 'Language of the letters',
+  'school.lettersSaved': 'Saved {rows} letter(s) to parents in {path}.',
+  'school.noLetters': 'No student on this list needs a letter: every one is complete or exempt.',
   'school.exported': 'Saved {rows} student(s) to {path}.',
   'school.emptyList': 'No students on this list yet.',
   'school.col.student': 'Student',
@@ -156,6 +160,11 @@ export const schoolEs: { readonly [K in keyof typeof schoolEn]: string } = {
   'school.rulesOf':
     'Shotbook todavía no tiene los requisitos de {state} para {year}, así que este informe aplica las reglas de {rules}. Revise los cambios en la tabla estatal.',
   'school.exportCsv': 'Exportar CSV',
+  'school.parentLetters': 'Cartas a los padres (PDF)',
+  'school.lettersLanguage': 'Idioma de las cartas',
+  'school.lettersSaved': 'Se guardaron {rows} carta(s) a los padres en {path}.',
+  'school.noLetters':
+    'Ningún estudiante de esta lista necesita una carta: todos están completos o exentos.',
   'school.exported': 'Se guardaron {rows} estudiante(s) en {path}.',
   'school.emptyList': 'Todavía no hay estudiantes en esta lista.',
   'school.col.student': 'Estudiante',

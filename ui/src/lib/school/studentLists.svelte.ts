@@ -352,6 +352,29 @@ export class StudentListsState {
     }
   }
 
+  /** The language of the parent letters (`en`, `es`). */
+  lettersLanguage = $state('en');
+
+  async printLetters(): Promise<void> {
+    const listId = this.selectedId;
+    if (!listId || this.busy) return;
+    this.busy = true;
+    try {
+      const saved = await this.#session.call(() =>
+        this.#api.saveParentLetters({ listId, asOf: this.asOf, language: this.lettersLanguage }),
+      );
+      if (saved)
+        this.notice =
+          saved.rows === 0
+            ? { key: 'school.noLetters' }
+            : { key: 'school.lettersSaved', params: { path: saved.path, rows: saved.rows } };
+    } catch (err) {
+      this.error = errorMessage(err);
+    } finally {
+      this.busy = false;
+    }
+  }
+
   async exportCsv(): Promise<void> {
     const listId = this.selectedId;
     if (!listId || this.busy) return;

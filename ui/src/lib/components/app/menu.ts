@@ -118,6 +118,20 @@ export const MENU: MenuSection[] = [
     ],
   },
   {
+    id: 'reports',
+    label: 'menu.reports',
+    items: [
+      {
+        id: 'coverage',
+        label: 'menu.coverage',
+        description: 'home.coverage',
+        route: { name: 'coverage' },
+        permission: PERMISSIONS.runReports,
+        testid: 'menu-coverage',
+      },
+    ],
+  },
+  {
     id: 'adminSupport',
     label: 'menu.adminSupport',
     items: [

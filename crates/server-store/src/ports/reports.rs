@@ -1,0 +1,95 @@
+//! The reports' ports on PostgreSQL (the SQLite store's semantics,
+//! `crates/store/src/ports/reports.rs`).
+
+use shotbook_core::ids::{ClientId, OrganizationId};
+use shotbook_reports::coverage::{CoverageClient, DoseRecord};
+use shotbook_reports::school::calendar_date;
+use shotbook_reports::status::{ProviderClientStatus, StatusAtOrganization};
+use shotbook_usecases::ports::{CoverageMember, ReportReads};
+use shotbook_usecases::{PortError, PortResult};
+use time::Date;
+use uuid::Uuid;
+
+use crate::{failed, PgRegistry};
+
+#[derive(sqlx::FromRow)]
+struct MemberDoseRow {
+    id: Uuid,
+    first_name: String,
+    last_name: String,
+    date_of_birth: Date,
+    status: String,
+    status_on: Option<Date>,
+    cvx: Option<String>,
+    administered_on: Option<Date>,
+    dose_status: Option<String>,
+}
+
+impl ReportReads for PgRegistry {
+    async fn coverage_members(
+        &self,
+        organization: OrganizationId,
+        born_from: Date,
+        born_to: Date,
+    ) -> PortResult<Vec<CoverageMember>> {
+        let rows: Vec<MemberDoseRow> = sqlx::query_as(
+            "WITH members AS (
+                 SELECT c.id, c.first_name, c.last_name, c.date_of_birth,
+                        COALESCE(co.status, 'active') AS status,
+                        CASE WHEN co.status IS NULL THEN NULL ELSE co.status_on END AS status_on
+                 FROM clients c
+                 LEFT JOIN client_organizations co
+                        ON co.client_id = c.id AND co.organization_id = $1 AND co.voided_at IS NULL
+                 WHERE c.merged_into IS NULL
+                   AND c.date_of_birth BETWEEN $2 AND $3
+                   AND (c.home_organization_id = $1 OR co.organization_id IS NOT NULL))
+             SELECT m.id, m.first_name, m.last_name, m.date_of_birth, m.status, m.status_on,
+                    i.cvx, i.administered_on, i.status AS dose_status
+             FROM members m LEFT JOIN immunizations i ON i.client_id = m.id
+             ORDER BY m.id, i.administered_on",
+        )
+        .bind(organization.as_uuid())
+        .bind(born_from)
+        .bind(born_to)
+        .fetch_all(self.pool())
+        .await
+        .map_err(failed)?;
+        let mut members: Vec<CoverageMember> = Vec::new();
+        for row in rows {
+            let id = ClientId::from_uuid(row.id);
+            if members.last().is_none_or(|m| m.client.id != id) {
+                let status = ProviderClientStatus::from_code(&row.status).ok_or_else(|| {
+                    PortError::Failed("a stored client status does not parse".into())
+                })?;
+                members.push(CoverageMember {
+                    client: CoverageClient {
+                        id,
+                        dob: calendar_date(row.date_of_birth),
+                        status: StatusAtOrganization {
+                            status,
+                            since: row.status_on.map(calendar_date),
+                        },
+                        doses: Vec::new(),
+                        visits: Vec::new(),
+                    },
+                    first_name: row.first_name,
+                    last_name: row.last_name,
+                });
+            }
+            let (Some(cvx), Some(on)) = (row.cvx, row.administered_on) else {
+                continue;
+            };
+            let Ok(cvx) = cvx.trim().parse() else {
+                continue;
+            };
+            if let Some(member) = members.last_mut() {
+                member.client.doses.push(DoseRecord {
+                    cvx,
+                    date: calendar_date(on),
+                    voided: row.dose_status.as_deref() != Some("completed"),
+                });
+            }
+        }
+        Ok(members)
+    }
+}

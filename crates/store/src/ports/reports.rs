@@ -1,0 +1,97 @@
+//! The reports' ports on SQLite.
+
+use shotbook_core::ids::OrganizationId;
+use shotbook_reports::coverage::{CoverageClient, DoseRecord};
+use shotbook_reports::school::calendar_date;
+use shotbook_reports::status::{ProviderClientStatus, StatusAtOrganization};
+use shotbook_usecases::ports::{CoverageMember, ReportReads};
+use shotbook_usecases::{PortError, PortResult};
+use time::Date;
+
+use super::{date, iso, optional_date, uuid};
+use crate::{Store, StoreError};
+
+#[derive(sqlx::FromRow)]
+struct MemberDoseRow {
+    id: String,
+    first_name: String,
+    last_name: String,
+    date_of_birth: String,
+    status: String,
+    status_on: Option<String>,
+    cvx: Option<String>,
+    administered_on: Option<String>,
+    dose_status: Option<String>,
+}
+
+impl ReportReads for Store {
+    async fn coverage_members(
+        &self,
+        organization: OrganizationId,
+        born_from: Date,
+        born_to: Date,
+    ) -> PortResult<Vec<CoverageMember>> {
+        // One statement: every member of the organization born in the range, each with its
+        // doses (a member without doses comes once with NULL dose columns).
+        let rows: Vec<MemberDoseRow> = sqlx::query_as(
+            "WITH members AS (
+                 SELECT c.id, c.first_name, c.last_name, c.date_of_birth,
+                        COALESCE(co.status, 'active') AS status,
+                        CASE WHEN co.status IS NULL THEN NULL ELSE co.status_on END AS status_on
+                 FROM clients c
+                 LEFT JOIN client_organizations co
+                        ON co.client_id = c.id AND co.organization_id = ?1 AND co.voided_at IS NULL
+                 WHERE c.merged_into IS NULL
+                   AND c.date_of_birth BETWEEN ?2 AND ?3
+                   AND (c.home_organization_id = ?1 OR co.organization_id IS NOT NULL))
+             SELECT m.id, m.first_name, m.last_name, m.date_of_birth, m.status, m.status_on,
+                    i.cvx, i.administered_on, i.status AS dose_status
+             FROM members m LEFT JOIN immunizations i ON i.client_id = m.id
+             ORDER BY m.id, i.administered_on",
+        )
+        .bind(organization.to_string())
+        .bind(iso(born_from))
+        .bind(iso(born_to))
+        .fetch_all(self.pool())
+        .await
+        .map_err(StoreError::from)?;
+        let mut members: Vec<CoverageMember> = Vec::new();
+        for row in rows {
+            let id = uuid(&row.id, "client id")?;
+            if members.last().is_none_or(|m| m.client.id != id) {
+                let status = ProviderClientStatus::from_code(&row.status).ok_or_else(|| {
+                    PortError::Failed("a stored client status does not parse".into())
+                })?;
+                members.push(CoverageMember {
+                    client: CoverageClient {
+                        id,
+                        dob: calendar_date(date(&row.date_of_birth)?),
+                        status: StatusAtOrganization {
+                            status,
+                            since: optional_date(row.status_on.as_deref())?.map(calendar_date),
+                        },
+                        doses: Vec::new(),
+                        visits: Vec::new(),
+                    },
+                    first_name: row.first_name,
+                    last_name: row.last_name,
+                });
+            }
+            let (Some(cvx), Some(on)) = (row.cvx, row.administered_on) else {
+                continue;
+            };
+            // A code that is not a number is no CVX code and counts for nothing.
+            let Ok(cvx) = cvx.trim().parse() else {
+                continue;
+            };
+            if let Some(member) = members.last_mut() {
+                member.client.doses.push(DoseRecord {
+                    cvx,
+                    date: calendar_date(date(&on)?),
+                    voided: row.dose_status.as_deref() != Some("completed"),
+                });
+            }
+        }
+        Ok(members)
+    }
+}

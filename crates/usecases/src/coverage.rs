@@ -1,0 +1,152 @@
+//! An organization's immunization coverage report (the NIS measures at 24 and 35 months and
+//! the adolescent measures at 13 years, by birth cohort, with the missed-opportunity list), for
+//! a provider's own clients. The arithmetic is `shotbook_reports::coverage`'s; here: who may run
+//! it, whose clients it counts, which names it may list, and the audit.
+
+use shotbook_core::audit::AuditAction;
+use shotbook_core::clock::Clock;
+use shotbook_core::error::{Issue, IssueCollector};
+use shotbook_core::ids::ClientId;
+use shotbook_reports::catalog::VaccineCatalog;
+use shotbook_reports::coverage::{coverage_report, AgePoint, BirthRange, CoverageReport, Measure};
+use shotbook_reports::school::{calendar_date, time_date};
+use time::Date;
+
+use crate::ports::{AuditWrites, Registry, UnitOfWork};
+use crate::{access, need, Permit, UseCaseResult};
+
+/// Widest birth range one report covers (a registry-wide history is a server job).
+pub const MAX_BIRTH_YEARS: i32 = 20;
+
+/// A client of the missed-opportunity list, as shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissedLine {
+    /// The client.
+    pub client: ClientId,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Date of birth.
+    pub date_of_birth: Date,
+    /// Age point.
+    pub age_point: AgePoint,
+    /// Measure not met.
+    pub measure: Measure,
+    /// Visits at which a dose was due and none was given.
+    pub visits: Vec<Date>,
+}
+
+/// The organization's coverage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrganizationCoverage {
+    /// Numerators and denominators by birth year, age point and measure.
+    pub report: CoverageReport,
+    /// Clients born in the range.
+    pub clients: usize,
+    /// The missed-opportunity list, by last name, first name.
+    pub missed: Vec<MissedLine>,
+}
+
+/// Coverage of the actor's organization's clients born from `born_from` to `born_to`, as of
+/// `as_of`. Audited: one `run_report` event naming the report and its scope, and one per
+/// client the missed-opportunity list shows; a client whose whole record the actor may not see
+/// is counted but not listed.
+pub async fn organization_coverage<R: Registry>(
+    registry: &R,
+    permit: &Permit<need::RunReports>,
+    clock: &dyn Clock,
+    born_from: Date,
+    born_to: Date,
+    as_of: Date,
+) -> UseCaseResult<OrganizationCoverage> {
+    let mut issues = IssueCollector::new();
+    if born_from > born_to {
+        issues.push(Issue::new(
+            "bornTo",
+            "The last date of birth comes before the first.",
+        ));
+    } else if born_to.year() - born_from.year() >= MAX_BIRTH_YEARS {
+        issues.push(Issue::new(
+            "bornFrom",
+            format!("One report covers at most {MAX_BIRTH_YEARS} birth years."),
+        ));
+    }
+    if born_from > as_of {
+        issues.push(Issue::new(
+            "asOf",
+            "Choose a day after the first date of birth.",
+        ));
+    }
+    issues.finish()?;
+    let actor = permit.actor();
+    let members = registry
+        .coverage_members(actor.organization_id, born_from, born_to)
+        .await?;
+    let clients: Vec<_> = members.iter().map(|m| m.client.clone()).collect();
+    let report = coverage_report(
+        VaccineCatalog::embedded(),
+        &clients,
+        BirthRange {
+            born_from: calendar_date(born_from),
+            born_to: calendar_date(born_to),
+        },
+        calendar_date(as_of),
+    );
+    let today = clock.today();
+    let mut missed = Vec::new();
+    for m in &report.missed_opportunities {
+        let Some(member) = members.iter().find(|x| x.client.id == m.client) else {
+            continue;
+        };
+        let facts = registry.client_facts(m.client).await?;
+        if !access::access_of(actor, &facts, today).is_full() {
+            continue;
+        }
+        missed.push(MissedLine {
+            client: m.client,
+            first_name: member.first_name.clone(),
+            last_name: member.last_name.clone(),
+            date_of_birth: time_date(member.client.dob),
+            age_point: m.age_point,
+            measure: m.measure,
+            visits: m.visits.iter().map(|d| time_date(*d)).collect(),
+        });
+    }
+    missed.sort_by(|a, b| {
+        (
+            a.last_name.to_lowercase(),
+            a.first_name.to_lowercase(),
+            a.client,
+        )
+            .cmp(&(
+                b.last_name.to_lowercase(),
+                b.first_name.to_lowercase(),
+                b.client,
+            ))
+    });
+    let scope = format!(
+        "coverage: born {born_from} to {born_to} as of {as_of}; {} clients",
+        clients.len()
+    );
+    let mut events =
+        vec![actor.audit_event(clock.now(), AuditAction::RunReport, None, Some(scope))];
+    let mut listed: Vec<ClientId> = missed.iter().map(|m| m.client).collect();
+    listed.dedup();
+    events.extend(listed.into_iter().map(|client| {
+        actor.audit_event(
+            clock.now(),
+            AuditAction::RunReport,
+            Some(client),
+            Some("coverage: missed opportunities".into()),
+        )
+    }));
+    let mut work = registry.begin(actor.origin(), clock.now()).await?;
+    work.audit_many(&events).await?;
+    work.commit().await?;
+    Ok(OrganizationCoverage {
+        report,
+        clients: clients.len(),
+        missed,
+    })
+}

@@ -1,0 +1,71 @@
+//! The reports' ports in memory.
+
+use shotbook_core::ids::OrganizationId;
+use shotbook_reports::coverage::{CoverageClient, DoseRecord};
+use shotbook_reports::school::calendar_date;
+use shotbook_reports::status::{ProviderClientStatus, StatusAtOrganization};
+use time::Date;
+
+use super::search::rows;
+use super::MemoryRegistry;
+use crate::ports::{CoverageMember, ReportReads};
+use crate::{PortError, PortResult};
+
+impl ReportReads for MemoryRegistry {
+    async fn coverage_members(
+        &self,
+        organization: OrganizationId,
+        born_from: Date,
+        born_to: Date,
+    ) -> PortResult<Vec<CoverageMember>> {
+        self.read(|s| {
+            let lines = rows(s);
+            let mut members = Vec::new();
+            for (id, facts) in &s.clients {
+                let home = facts.organizations.first() == Some(&organization);
+                let membership = s
+                    .demographics
+                    .get(id)
+                    .and_then(|d| d.memberships.iter().find(|(o, _, _)| *o == organization));
+                let in_range = born_from <= facts.date_of_birth && facts.date_of_birth <= born_to;
+                if facts.merged_into.is_some() || !in_range || !(home || membership.is_some()) {
+                    continue;
+                }
+                let status = match membership {
+                    Some((_, code, since)) => StatusAtOrganization {
+                        status: ProviderClientStatus::from_code(code).ok_or_else(|| {
+                            PortError::Failed("a stored client status does not parse".into())
+                        })?,
+                        since: Some(calendar_date(*since)),
+                    },
+                    None => StatusAtOrganization::ACTIVE,
+                };
+                let doses = s
+                    .doses
+                    .iter()
+                    .filter(|d| d.client == *id)
+                    .filter_map(|d| {
+                        Some(DoseRecord {
+                            cvx: d.cvx.trim().parse().ok()?,
+                            date: calendar_date(d.administered_on),
+                            voided: d.voided,
+                        })
+                    })
+                    .collect();
+                let line = lines.iter().find(|r| r.line.id == *id).map(|r| &r.line);
+                members.push(CoverageMember {
+                    client: CoverageClient {
+                        id: *id,
+                        dob: calendar_date(facts.date_of_birth),
+                        status,
+                        doses,
+                        visits: Vec::new(),
+                    },
+                    first_name: line.map(|l| l.first_name.clone()).unwrap_or_default(),
+                    last_name: line.map(|l| l.last_name.clone()).unwrap_or_default(),
+                });
+            }
+            Ok(members)
+        })?
+    }
+}

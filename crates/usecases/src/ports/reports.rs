@@ -1,0 +1,34 @@
+//! The reports' ports: what an organization's coverage report reads of its clients.
+
+use std::future::Future;
+
+use shotbook_core::ids::OrganizationId;
+use shotbook_reports::coverage::CoverageClient;
+use time::Date;
+
+use crate::PortResult;
+
+/// A client of an organization, as the coverage engine reads it, with the name a
+/// missed-opportunity list shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoverageMember {
+    /// Date of birth, status at the organization, doses (voided ones flagged).
+    pub client: CoverageClient,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+}
+
+/// Reads for reports.
+pub trait ReportReads {
+    /// The organization's clients — its home clients and those with a relationship to it (not
+    /// voided) — born between `born_from` and `born_to` (inclusive), with their status at the
+    /// organization and every dose; clients merged into another are left out.
+    fn coverage_members(
+        &self,
+        organization: OrganizationId,
+        born_from: Date,
+        born_to: Date,
+    ) -> impl Future<Output = PortResult<Vec<CoverageMember>>> + Send;
+}
