@@ -5,7 +5,11 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/school");
+    // Read at run time, not compiled in (`env!`): a build directory shared by two checkouts
+    // (CI's clone and a workstation's) reuses this script's binary, and a path compiled into
+    // it would embed the other checkout's tables.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest).join("data/school");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut tables: Vec<_> = std::fs::read_dir(&dir)
         .expect("data/school exists")
