@@ -60,6 +60,7 @@ pub async fn coverage_report(
         born_to: us(born_to),
         as_of: us(as_of),
         clients: clamp(coverage.clients),
+        missed_total: clamp(coverage.missed_total),
         rows: coverage
             .report
             .rows

@@ -126,6 +126,34 @@ pub enum BenchCommand {
     /// What encryption at rest costs: the same searches and dose entries on a plain and an
     /// encrypted copy of one registry.
     AtRest(BenchAtRestArgs),
+    /// Time an organization's immunization coverage report.
+    Coverage(BenchCoverageArgs),
+}
+
+/// `shotbook bench coverage`.
+#[derive(Debug, Args)]
+pub struct BenchCoverageArgs {
+    /// Database (e.g. one made by `shotbook generate`).
+    #[arg(long)]
+    pub db: PathBuf,
+    /// First date of birth, MM/DD/YYYY (default: January 1st three years back).
+    #[arg(long, default_value = "")]
+    pub born_from: String,
+    /// Last date of birth, MM/DD/YYYY (default: December 31st two years back).
+    #[arg(long, default_value = "")]
+    pub born_to: String,
+    /// As of, MM/DD/YYYY (default: today).
+    #[arg(long, default_value = "")]
+    pub as_of: String,
+    /// Runs.
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Who runs it (a provider of the organization).
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
 }
 
 /// Who prints: a registry user of the database.

@@ -15,6 +15,7 @@
 mod args;
 mod bench;
 mod bench_at_rest;
+mod bench_coverage;
 mod database;
 mod dedup;
 mod forecast;
@@ -57,6 +58,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Bench {
             what: BenchCommand::AtRest(a),
         } => bench_at_rest::run(a).await,
+        Command::Bench {
+            what: BenchCommand::Coverage(a),
+        } => bench_coverage::run(a).await,
     }
 }
 

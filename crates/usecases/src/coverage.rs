@@ -3,20 +3,28 @@
 //! a provider's own clients. The arithmetic is `shotbook_reports::coverage`'s; here: who may run
 //! it, whose clients it counts, which names it may list, and the audit.
 
+use std::collections::HashMap;
+
 use shotbook_core::audit::AuditAction;
 use shotbook_core::clock::Clock;
 use shotbook_core::error::{Issue, IssueCollector};
 use shotbook_core::ids::ClientId;
 use shotbook_reports::catalog::VaccineCatalog;
-use shotbook_reports::coverage::{coverage_report, AgePoint, BirthRange, CoverageReport, Measure};
+use shotbook_reports::coverage::{
+    coverage_report, AgePoint, BirthRange, CoverageReport, Measure, MissedOpportunity,
+};
 use shotbook_reports::school::{calendar_date, time_date};
 use time::Date;
 
-use crate::ports::{AuditWrites, Registry, UnitOfWork};
+use crate::ports::{AuditWrites, CoverageMember, Registry, UnitOfWork};
 use crate::{access, need, Permit, UseCaseResult};
 
 /// Widest birth range one report covers (a registry-wide history is a server job).
 pub const MAX_BIRTH_YEARS: i32 = 20;
+
+/// Most lines the missed-opportunity list names (by last name); the total is always given.
+/// A list of tens of thousands of names is not read on a screen.
+pub const MISSED_LIST_LIMIT: usize = 1_000;
 
 /// A client of the missed-opportunity list, as shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,8 +52,11 @@ pub struct OrganizationCoverage {
     pub report: CoverageReport,
     /// Clients born in the range.
     pub clients: usize,
-    /// The missed-opportunity list, by last name, first name.
+    /// The missed-opportunity list, by last name, first name: at most [`MISSED_LIST_LIMIT`]
+    /// lines, of clients whose whole record the actor may see.
     pub missed: Vec<MissedLine>,
+    /// Missed opportunities in all (a count names nobody).
+    pub missed_total: usize,
 }
 
 /// Coverage of the actor's organization's clients born from `born_from` to `born_to`, as of
@@ -94,15 +105,41 @@ pub async fn organization_coverage<R: Registry>(
         calendar_date(as_of),
     );
     let today = clock.today();
+    let names: HashMap<ClientId, &CoverageMember> =
+        members.iter().map(|m| (m.client.id, m)).collect();
+    let mut order: Vec<&MissedOpportunity> = report
+        .missed_opportunities
+        .iter()
+        .filter(|m| names.contains_key(&m.client))
+        .collect();
+    order.sort_by_cached_key(|m| {
+        let member = names[&m.client];
+        (
+            member.last_name.to_lowercase(),
+            member.first_name.to_lowercase(),
+            m.client,
+        )
+    });
+    // The consent rule once per client, not per line: a client misses several measures.
+    let mut visible: HashMap<ClientId, bool> = HashMap::new();
     let mut missed = Vec::new();
-    for m in &report.missed_opportunities {
-        let Some(member) = members.iter().find(|x| x.client.id == m.client) else {
-            continue;
+    for m in order {
+        if missed.len() == MISSED_LIST_LIMIT {
+            break;
+        }
+        let may_see = match visible.get(&m.client) {
+            Some(seen) => *seen,
+            None => {
+                let facts = registry.client_facts(m.client).await?;
+                let seen = access::access_of(actor, &facts, today).is_full();
+                visible.insert(m.client, seen);
+                seen
+            }
         };
-        let facts = registry.client_facts(m.client).await?;
-        if !access::access_of(actor, &facts, today).is_full() {
+        if !may_see {
             continue;
         }
+        let member = names[&m.client];
         missed.push(MissedLine {
             client: m.client,
             first_name: member.first_name.clone(),
@@ -113,18 +150,7 @@ pub async fn organization_coverage<R: Registry>(
             visits: m.visits.iter().map(|d| time_date(*d)).collect(),
         });
     }
-    missed.sort_by(|a, b| {
-        (
-            a.last_name.to_lowercase(),
-            a.first_name.to_lowercase(),
-            a.client,
-        )
-            .cmp(&(
-                b.last_name.to_lowercase(),
-                b.first_name.to_lowercase(),
-                b.client,
-            ))
-    });
+    let missed_total = report.missed_opportunities.len();
     let scope = format!(
         "coverage: born {born_from} to {born_to} as of {as_of}; {} clients",
         clients.len()
@@ -148,5 +174,6 @@ pub async fn organization_coverage<R: Registry>(
         report,
         clients: clients.len(),
         missed,
+        missed_total,
     })
 }

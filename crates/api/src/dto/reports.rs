@@ -77,6 +77,9 @@ pub struct CoverageView {
     pub clients: i32,
     /// By birth year, age point, measure.
     pub rows: Vec<CoverageRow>,
-    /// Clients not up to date who had visits at which a dose was due.
+    /// Clients not up to date who had visits at which a dose was due (the first 1,000 by
+    /// last name).
     pub missed: Vec<MissedOpportunityLine>,
+    /// Missed opportunities in all.
+    pub missed_total: i32,
 }

@@ -1221,8 +1221,13 @@ export type CoverageView_Deserialize = {
 	clients: number,
 	/**  By birth year, age point, measure. */
 	rows: CoverageRow_Deserialize[],
-	/**  Clients not up to date who had visits at which a dose was due. */
+	/**
+	 *  Clients not up to date who had visits at which a dose was due (the first 1,000 by
+	 *  last name).
+	 */
 	missed: MissedOpportunityLine[],
+	/**  Missed opportunities in all. */
+	missedTotal: number,
 };
 
 /**  The organization's coverage. */
@@ -1239,8 +1244,13 @@ export type CoverageView_Serialize = {
 	clients: number,
 	/**  By birth year, age point, measure. */
 	rows: CoverageRow_Serialize[],
-	/**  Clients not up to date who had visits at which a dose was due. */
+	/**
+	 *  Clients not up to date who had visits at which a dose was due (the first 1,000 by
+	 *  last name).
+	 */
 	missed: MissedOpportunityLine[],
+	/**  Missed opportunities in all. */
+	missedTotal: number,
 };
 
 /**  Making a list. */

@@ -23,6 +23,8 @@ export const reportsEn = {
   'coverage.col.percent': 'Coverage',
   'coverage.col.visits': 'Visits without the due dose',
   'coverage.missedTitle': 'Missed opportunities ({count})',
+  'coverage.missedShown':
+    'The first {shown} by last name, of the clients whose record you may see.',
   'coverage.age.months_24': 'by 24 months',
   'coverage.age.months_35': 'by 35 months',
   'coverage.age.years_13': 'by 13 years',
@@ -66,6 +68,8 @@ export const reportsEs: { readonly [K in keyof typeof reportsEn]: string } = {
   'coverage.col.percent': 'Cobertura',
   'coverage.col.visits': 'Visitas sin la dosis debida',
   'coverage.missedTitle': 'Oportunidades perdidas ({count})',
+  'coverage.missedShown':
+    'Los primeros {shown} por apellido, de los clientes cuyo registro puede ver.',
   'coverage.age.months_24': 'a los 24 meses',
   'coverage.age.months_35': 'a los 35 meses',
   'coverage.age.years_13': 'a los 13 años',

@@ -36,6 +36,7 @@ const view: CoverageView = {
       percent: null,
     },
   ],
+  missedTotal: 1,
   missed: [
     {
       clientId: 'c-9',
