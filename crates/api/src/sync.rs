@@ -304,7 +304,9 @@ pub async fn status(ctx: &AppContext) -> AppResult<SyncStatusView> {
     let needs_review = replica::open_conflicts(store).await?.len();
     let label = if state.offline_since.is_some() {
         "offline"
-    } else if !state.snapshot_complete {
+    } else if !state.snapshot_complete || state.last_contact_at.is_none() {
+        // The round that finishes the first download records the contact when it ends: until
+        // then it is still downloading, not "Synced" at no time.
         "downloading"
     } else if waiting > 0 {
         "waiting"
