@@ -39,6 +39,7 @@ pub async fn run(args: BenchCoverageArgs) -> anyhow::Result<()> {
         last = Some(view);
     }
     let view = last.expect("at least one run");
+    ctx.store().pool().close().await;
     let report = ReportsBench {
         clients_in_range: view.clients,
         coverage_rows: view.rows.len(),

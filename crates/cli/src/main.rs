@@ -77,5 +77,8 @@ async fn backup(args: args::BackupArgs) -> anyhow::Result<()> {
         bytes as f64 / 1e6,
         started.elapsed().as_secs_f64()
     );
+    // Closed before the process exits, as the other commands do: connection threads still
+    // closing while the process tears down its libraries crashed the exit ("double free").
+    store.pool().close().await;
     Ok(())
 }
