@@ -11,8 +11,7 @@ use shotbook_core::ids::StudentListId;
 use shotbook_core::session::Session;
 use shotbook_print::{render_letters, LetterLanguage, LetterReason, NeededDose, ParentLetter};
 use shotbook_reports::school::{
-    parse_roster, time_date, MissingDose, Setting, StudentDetailsInput, StudentListName,
-    StudentStatus,
+    time_date, MissingDose, Setting, StudentDetailsInput, StudentListName, StudentStatus,
 };
 use shotbook_usecases::need;
 use shotbook_usecases::ports::StudentListFacts;
@@ -133,16 +132,8 @@ pub async fn import_roster(
 ) -> AppResult<RosterImportResult> {
     let (permit, _) = ctx.permit::<need::SchoolReports>().await?;
     let list = list_id(&request.list_id)?;
-    let lists = usecases::lists(ctx.store(), &permit).await?;
-    let setting = lists
-        .iter()
-        .find(|l| l.id == list)
-        .map(|l| l.setting)
-        .ok_or(AppError::NotFound {
-            entity: "student list".into(),
-        })?;
-    let roster = parse_roster(&request.roster, setting)?;
-    let import = usecases::import_roster(ctx.store(), &permit, ctx.clock(), list, &roster).await?;
+    let import =
+        usecases::import_roster(ctx.store(), &permit, ctx.clock(), list, &request.roster).await?;
     let mut added = 0;
     let mut to_review = import.unreadable.len();
     let lines: Vec<RosterLineResult> = import

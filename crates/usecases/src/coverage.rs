@@ -16,7 +16,7 @@ use shotbook_reports::coverage::{
 use shotbook_reports::school::{calendar_date, time_date};
 use time::Date;
 
-use crate::ports::{AuditWrites, CoverageMember, Registry, UnitOfWork};
+use crate::ports::{AuditWrites, Registry, UnitOfWork};
 use crate::{access, need, Permit, UseCaseResult};
 
 /// Widest birth range one report covers (a registry-wide history is a server job).
@@ -94,7 +94,17 @@ pub async fn organization_coverage<R: Registry>(
     let members = registry
         .coverage_members(actor.organization_id, born_from, born_to)
         .await?;
-    let clients: Vec<_> = members.iter().map(|m| m.client.clone()).collect();
+    // The names apart from the clients, so the engine reads the doses without a copy of them.
+    let mut names: HashMap<ClientId, (String, String)> = HashMap::with_capacity(members.len());
+    let clients: Vec<_> = members
+        .into_iter()
+        .map(|m| {
+            names.insert(m.client.id, (m.first_name, m.last_name));
+            m.client
+        })
+        .collect();
+    let births: HashMap<ClientId, shotbook_reports::Date> =
+        clients.iter().map(|c| (c.id, c.dob)).collect();
     let report = coverage_report(
         VaccineCatalog::embedded(),
         &clients,
@@ -105,20 +115,14 @@ pub async fn organization_coverage<R: Registry>(
         calendar_date(as_of),
     );
     let today = clock.today();
-    let names: HashMap<ClientId, &CoverageMember> =
-        members.iter().map(|m| (m.client.id, m)).collect();
     let mut order: Vec<&MissedOpportunity> = report
         .missed_opportunities
         .iter()
         .filter(|m| names.contains_key(&m.client))
         .collect();
     order.sort_by_cached_key(|m| {
-        let member = names[&m.client];
-        (
-            member.last_name.to_lowercase(),
-            member.first_name.to_lowercase(),
-            m.client,
-        )
+        let (first, last) = &names[&m.client];
+        (last.to_lowercase(), first.to_lowercase(), m.client)
     });
     // The consent rule once per client, not per line: a client misses several measures.
     let mut visible: HashMap<ClientId, bool> = HashMap::new();
@@ -139,12 +143,12 @@ pub async fn organization_coverage<R: Registry>(
         if !may_see {
             continue;
         }
-        let member = names[&m.client];
+        let (first, last) = &names[&m.client];
         missed.push(MissedLine {
             client: m.client,
-            first_name: member.first_name.clone(),
-            last_name: member.last_name.clone(),
-            date_of_birth: time_date(member.client.dob),
+            first_name: first.clone(),
+            last_name: last.clone(),
+            date_of_birth: time_date(births[&m.client]),
             age_point: m.age_point,
             measure: m.measure,
             visits: m.visits.iter().map(|d| time_date(*d)).collect(),

@@ -8,6 +8,7 @@
 //! own state, the ages it serves); the report evaluates only students whose whole record the
 //! consent rule lets the facility see, and audits each student it shows.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use shotbook_core::audit::AuditAction;
@@ -20,8 +21,8 @@ use shotbook_core::search::{BasicSearch, SmartSearch, SmartSearchInput};
 use shotbook_reports::catalog::VaccineCatalog;
 use shotbook_reports::coverage::DoseRecord;
 use shotbook_reports::school::{
-    calendar_date, evaluate_with_table, RequirementBook, Roster, RosterIssue, RosterRow, Setting,
-    StudentDetails, StudentDetailsInput, StudentListName, StudentStatus,
+    calendar_date, evaluate_with_table, parse_roster, RequirementBook, RosterIssue, RosterRow,
+    Setting, StudentDetails, StudentDetailsInput, StudentListName, StudentStatus,
 };
 use time::Date;
 
@@ -147,15 +148,15 @@ async fn put_parsed<R: Registry>(
     client: ClientId,
     details: &StudentDetails,
 ) -> UseCaseResult<bool> {
-    denied_audited(
-        registry,
-        actor,
-        clock,
-        client,
-        access::require_in_reach(registry, actor, client, clock.today()).await,
-    )
-    .await?;
-    registry.client_facts(client).await?.ensure_not_merged()?;
+    // One read of the client's facts for both rules.
+    let facts = registry.client_facts(client).await?;
+    if let Some(why) = access::out_of_reach(actor, &facts, clock.today()) {
+        let refused = Err(UseCaseError::Forbidden {
+            permission: why.code(),
+        });
+        denied_audited(registry, actor, clock, client, refused).await?;
+    }
+    facts.ensure_not_merged()?;
     let mut work = registry.begin(actor.origin(), clock.now()).await?;
     let added = work
         .put_student(list.id, client, details, actor.user_id)
@@ -254,28 +255,35 @@ pub struct RosterImport {
 /// (find-student, as a facility may search) and puts the one record found on the list; when
 /// none is exact, offers Smart search's probable matches for the user to pick. Every search is
 /// the search use case's, so reach, the consent rule and the audit of results apply as when
-/// the user searches by hand.
+/// the user searches by hand. The roster's text is read for the list's setting (a school's
+/// rows need the grade).
 pub async fn import_roster<R: Registry>(
     registry: &R,
     permit: &Permit<need::SchoolReports>,
     clock: &dyn Clock,
     list: StudentListId,
-    roster: &Roster,
+    roster_text: &str,
 ) -> UseCaseResult<RosterImport> {
     let actor = permit.actor();
     let found = own_list(registry, actor, list).await?;
+    let roster = parse_roster(roster_text, found.setting)?;
     let search = Permit::<need::SearchClients>::check(actor.clone())?;
+    // The list as it stands, read once and kept current as rows are added (a roster of
+    // thousands must not re-read the list per row).
+    let mut on_list: HashMap<ClientId, StudentDetails> = registry
+        .students_on(list)
+        .await?
+        .into_iter()
+        .map(|s| (s.client, s.details))
+        .collect();
     let mut lines = Vec::with_capacity(roster.rows.len());
-    for row in &roster.rows {
-        let outcome = import_row(registry, &search, clock, &found, row).await?;
-        lines.push(RosterLine {
-            row: row.clone(),
-            outcome,
-        });
+    for row in roster.rows {
+        let outcome = import_row(registry, &search, clock, &found, &row, &mut on_list).await?;
+        lines.push(RosterLine { row, outcome });
     }
     Ok(RosterImport {
         lines,
-        unreadable: roster.issues.clone(),
+        unreadable: roster.issues,
     })
 }
 
@@ -285,6 +293,7 @@ async fn import_row<R: Registry>(
     clock: &dyn Clock,
     list: &StudentListFacts,
     row: &RosterRow,
+    on_list: &mut HashMap<ClientId, StudentDetails>,
 ) -> UseCaseResult<RosterOutcome> {
     let (last, first) = (fold_name(&row.last_name), fold_name(&row.first_name));
     let criteria = BasicSearch {
@@ -312,20 +321,19 @@ async fn import_row<R: Registry>(
                 }),
                 ..StudentDetails::default()
             };
-            let details = match registry
-                .students_on(list.id)
-                .await?
-                .into_iter()
-                .find(|s| s.client == client)
-            {
+            let details = match on_list.get(&client) {
                 // Already listed: keep the exemption and enrolment on file, take the grade.
-                Some(on_list) => StudentDetails {
-                    grade: details.grade.or(on_list.details.grade),
-                    ..on_list.details
+                Some(kept) => StudentDetails {
+                    grade: details.grade.or(kept.grade),
+                    ..kept.clone()
                 },
                 None => details,
             };
-            return match put_parsed(registry, search.actor(), clock, list, client, &details).await {
+            let put = put_parsed(registry, search.actor(), clock, list, client, &details).await;
+            if put.is_ok() {
+                on_list.insert(client, details);
+            }
+            return match put {
                 Ok(true) => Ok(RosterOutcome::Added(client)),
                 Ok(false) => Ok(RosterOutcome::AlreadyOnList(client)),
                 Err(UseCaseError::Forbidden { permission }) => {

@@ -39,15 +39,7 @@ impl ProvisionalBasis {
     }
 
     pub(super) fn from_code(code: &str) -> Option<ProvisionalBasis> {
-        [
-            ProvisionalBasis::Standard,
-            ProvisionalBasis::Homeless,
-            ProvisionalBasis::FosterCare,
-            ProvisionalBasis::Transfer,
-            ProvisionalBasis::MilitaryFamily,
-        ]
-        .into_iter()
-        .find(|b| b.code() == code)
+        ProvisionalBasis::ALL.into_iter().find(|b| b.code() == code)
     }
 }
 

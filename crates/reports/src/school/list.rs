@@ -67,15 +67,12 @@ impl Setting {
 
     /// The setting chosen in `field`.
     pub fn parse_field(field: &str, code: &str) -> Result<Setting, Issue> {
-        Setting::ALL
-            .into_iter()
-            .find(|s| s.code() == code.trim())
-            .ok_or_else(|| {
-                Issue::new(
-                    field,
-                    "Choose school (K-12), pre-kindergarten or child care.",
-                )
-            })
+        Setting::from_code(code.trim()).ok_or_else(|| {
+            Issue::new(
+                field,
+                "Choose school (K-12), pre-kindergarten or child care.",
+            )
+        })
     }
 
     /// Whether students in this setting are assessed by grade (schools) rather than by age.
@@ -95,15 +92,12 @@ impl ExemptionKind {
 
     /// The kind chosen in `field`.
     pub fn parse_field(field: &str, code: &str) -> Result<ExemptionKind, Issue> {
-        ExemptionKind::ALL
-            .into_iter()
-            .find(|k| k.code() == code.trim())
-            .ok_or_else(|| {
-                Issue::new(
-                    field,
-                    "Choose medical, conscience, religious or military duty.",
-                )
-            })
+        ExemptionKind::from_code(code.trim()).ok_or_else(|| {
+            Issue::new(
+                field,
+                "Choose medical, conscience, religious or military duty.",
+            )
+        })
     }
 }
 

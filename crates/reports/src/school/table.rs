@@ -102,13 +102,8 @@ pub enum Setting {
 }
 
 impl Setting {
-    fn from_code(code: &str) -> Option<Setting> {
-        match code {
-            "child_care" => Some(Setting::ChildCare),
-            "pre_k" => Some(Setting::PreK),
-            "school" => Some(Setting::School),
-            _ => None,
-        }
+    pub(super) fn from_code(code: &str) -> Option<Setting> {
+        Setting::ALL.into_iter().find(|s| s.code() == code)
     }
 }
 
@@ -265,15 +260,8 @@ impl ExemptionKind {
         }
     }
 
-    fn from_code(code: &str) -> Option<ExemptionKind> {
-        [
-            ExemptionKind::Medical,
-            ExemptionKind::Conscience,
-            ExemptionKind::Religious,
-            ExemptionKind::MilitaryDuty,
-        ]
-        .into_iter()
-        .find(|k| k.code() == code)
+    pub(super) fn from_code(code: &str) -> Option<ExemptionKind> {
+        ExemptionKind::ALL.into_iter().find(|k| k.code() == code)
     }
 }
 
