@@ -101,6 +101,9 @@ pub enum AuditAction {
     /// A student's record was read for a school compliance report (one event per student; the
     /// detail names the list).
     SchoolReport,
+    /// A reminder/recall notice was sent to a client (one event per client; the detail names
+    /// the run, the method and the outputs, never a name).
+    ReminderNotice,
 }
 
 impl AuditAction {
@@ -146,6 +149,7 @@ impl AuditAction {
             AuditAction::StudentListChanged => "student_list_changed",
             AuditAction::SchoolReport => "school_report",
             AuditAction::RunReport => "run_report",
+            AuditAction::ReminderNotice => "reminder_notice",
         }
     }
 }

@@ -84,6 +84,10 @@ id_type!(
     /// A school's or child-care facility's student list.
     StudentListId
 );
+id_type!(
+    /// One reminder/recall run: the notices one provider sent together.
+    RecallRunId
+);
 
 /// The stock movement a dose causes in its lot (`administered` when it is given from the lot,
 /// `dose_voided` when voiding it puts the dose back). Its id is derived from the dose's, not

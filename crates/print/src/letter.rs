@@ -165,7 +165,7 @@ const SPANISH: Words = Words {
 };
 
 /// Breaks `text` into lines no wider than `width` at `size` points.
-fn wrap(p: &Painter<'_>, face: Face, size: f32, text: &str, width: f32) -> Vec<String> {
+pub(crate) fn wrap(p: &Painter<'_>, face: Face, size: f32, text: &str, width: f32) -> Vec<String> {
     let font = p.font(face).0;
     let mut lines = Vec::new();
     let mut line = String::new();

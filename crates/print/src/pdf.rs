@@ -211,6 +211,26 @@ impl<'a> Painter<'a> {
         ]);
     }
 
+    /// A thin grey line from (`x1`, `y1`) to (`x2`, `y2`): cutting guides.
+    pub(crate) fn segment(&mut self, x1: f32, y1: f32, x2: f32, y2: f32) {
+        let point = |x: f32, y: f32| LinePoint {
+            p: Point { x: Pt(x), y: Pt(y) },
+            bezier: false,
+        };
+        self.ops.extend([
+            Op::SetOutlineColor {
+                col: Color::Rgb(Rgb::new(0.7, 0.7, 0.7, None)),
+            },
+            Op::SetOutlineThickness { pt: Pt(0.5) },
+            Op::DrawLine {
+                line: Line {
+                    points: vec![point(x1, y1), point(x2, y2)],
+                    is_closed: false,
+                },
+            },
+        ]);
+    }
+
     /// Dark modules as filled squares, each row's runs merged into one rectangle.
     fn qr(&mut self, qr: &QrMatrix, x: f32, top: f32, size: f32) {
         let quiet = 2.0;

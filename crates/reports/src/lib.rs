@@ -48,6 +48,7 @@
 
 pub mod catalog;
 pub mod coverage;
+pub mod recall;
 pub mod school;
 pub mod series;
 pub mod status;

@@ -10,7 +10,7 @@ use shotbook_forecast::Date;
 
 /// A client's status at the organization (codes as in `shotbook_core`'s
 /// `PROVIDER_CLIENT_STATUSES`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProviderClientStatus {
     /// Active.

@@ -27,6 +27,7 @@ use crate::{audit, damaged, failed, PgRegistry, PgWork};
 mod access;
 mod demographics;
 pub(crate) mod duplicates;
+mod recall;
 mod reports;
 mod school;
 mod sign_in;

@@ -475,3 +475,32 @@ async fn an_organizations_coverage_counts_its_clients_by_cohort() {
     .unwrap();
     assert_eq!(named, 1);
 }
+
+#[tokio::test]
+async fn reminder_recall_selects_excludes_and_stamps() {
+    let (db, setup) = registry().await;
+    let r = db.registry();
+    let [notified, ..] = contract::reminder_recall_selects_excludes_and_stamps(r, &setup).await;
+    let rows: Vec<(uuid::Uuid, time::Date, String, String)> =
+        sqlx::query_as("SELECT client_id, sent_on, method, outputs FROM reminder_notices")
+            .fetch_all(r.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        rows,
+        vec![(
+            notified.as_uuid(),
+            time::macros::date!(2026 - 12 - 06),
+            "mail".into(),
+            "letters,labels".into()
+        )]
+    );
+    let (stamped,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM audit_log WHERE action = 'reminder_notice' AND client_id = $1",
+    )
+    .bind(notified.as_uuid())
+    .fetch_one(r.pool())
+    .await
+    .unwrap();
+    assert_eq!(stamped, 1);
+}

@@ -26,6 +26,7 @@ mod demographics;
 
 mod access;
 
+mod recall;
 mod reports;
 mod school;
 mod search;

@@ -581,3 +581,36 @@ async fn an_organizations_coverage_counts_its_clients_by_cohort() {
     .unwrap();
     assert_eq!(named, 1);
 }
+
+#[tokio::test]
+async fn reminder_recall_selects_excludes_and_stamps() {
+    let (r, setup) = registry().await;
+    let [notified, ..] = contract::reminder_recall_selects_excludes_and_stamps(&r, &setup).await;
+    let rows: Vec<(String, String, String, String)> =
+        sqlx::query_as("SELECT client_id, sent_on, method, outputs FROM reminder_notices")
+            .fetch_all(r.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        rows,
+        vec![(
+            notified.to_string(),
+            "2026-12-06".into(),
+            "mail".into(),
+            "letters,labels".into()
+        )]
+    );
+    let (stamped,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM audit_log WHERE action = 'reminder_notice' AND client_id = ?",
+    )
+    .bind(notified.to_string())
+    .fetch_one(r.pool())
+    .await
+    .unwrap();
+    assert_eq!(stamped, 1);
+    // The notices are a log: never changed or removed.
+    assert!(sqlx::query("DELETE FROM reminder_notices")
+        .execute(r.pool())
+        .await
+        .is_err());
+}

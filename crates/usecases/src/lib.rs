@@ -40,6 +40,7 @@ pub mod immunizations;
 pub mod interface;
 pub mod memory;
 pub mod ports;
+pub mod recall;
 pub mod school;
 pub mod scope;
 pub mod search;

@@ -28,6 +28,7 @@ pub use duplicates::MemoryMerge;
 mod access;
 pub use access::{MemoryAccount, MemoryHost, SignInState};
 mod demographics;
+mod recall;
 mod reports;
 mod school;
 mod search;
@@ -90,6 +91,8 @@ pub struct MemoryState {
     pub mail: Vec<(Mail, bool)>,
     /// Student lists, with their students.
     pub student_lists: Vec<(crate::ports::StudentListFacts, Vec<MemoryStudent>)>,
+    /// Reminder/recall notices sent.
+    pub notices: Vec<crate::ports::NoticeRecord>,
 }
 
 /// A student on a list in memory: the client, what the school keeps, the day added.

@@ -37,6 +37,8 @@ mod school;
 pub use school::*;
 mod reports;
 pub use reports::*;
+mod recall;
+pub use recall::*;
 
 /// What the use cases need to know about a client to apply the rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -321,6 +323,7 @@ pub trait UnitOfWork:
     + MailWrites
     + SignInWrites
     + SchoolWrites
+    + RecallWrites
     + Send
 {
     /// Commits every write of the work (dropping it uncommitted undoes them).
@@ -341,6 +344,7 @@ pub trait Registry:
     + SearchReads
     + SchoolReads
     + ReportReads
+    + RecallReads
     + Send
     + Sync
 {

@@ -573,3 +573,21 @@ async fn an_organizations_coverage_counts_its_clients_by_cohort() {
     );
     assert!(!coverage.missed.is_empty());
 }
+
+#[tokio::test]
+async fn reminder_recall_selects_excludes_and_stamps() {
+    let (r, setup) = registry();
+    let [notified, ..] = contract::reminder_recall_selects_excludes_and_stamps(&r, &setup).await;
+    let state = r.snapshot();
+    // Stamped once, by the clinic, with the outputs made.
+    assert_eq!(state.notices.len(), 1);
+    assert_eq!(state.notices[0].client, notified);
+    assert_eq!(state.notices[0].outputs, "letters,labels");
+    let stamped: Vec<_> = state
+        .audit
+        .iter()
+        .filter(|e| e.action.code() == "reminder_notice")
+        .collect();
+    assert_eq!(stamped.len(), 1);
+    assert_eq!(stamped[0].client_id, Some(notified));
+}

@@ -254,5 +254,18 @@ pub const COMMENT_CODES: &[CommentCode] = &[
         "Travelling internationally",
         "048",
     ),
+    // Reminder/recall contact (ImmTrac2's "Allow Reminder Recall Contact" and "No Viable
+    // Address"; HL7 PD1-11 publicity code 01 "No reminder/recall"). Codes shared with
+    // `shotbook_reports::recall`.
+    comment(
+        "reminder_recall_declined",
+        "contact",
+        "Family declined reminder/recall contact",
+    ),
+    comment(
+        "address_not_viable",
+        "contact",
+        "No viable address (mail returned)",
+    ),
     comment("other", "other", "Other"),
 ];

@@ -24,7 +24,7 @@ use crate::{need, Permit, UseCaseError};
 /// The organization code under which the registry must hold [`Setup::clinic`].
 pub const CLINIC_CODE: &str = "MT9001";
 
-fn consent(status: &str) -> ConsentEntry {
+pub(super) fn consent(status: &str) -> ConsentEntry {
     let mut issues = IssueCollector::new();
     let entry = ConsentEntry::parse(
         "",
@@ -186,7 +186,7 @@ pub async fn entries_are_voided_once_with_a_reason<R: Registry>(registry: &R, se
     .expect("the AKA is voided");
 }
 
-fn personal(first: &str, born: &str) -> Personal {
+pub(super) fn personal(first: &str, born: &str) -> Personal {
     let mut issues = IssueCollector::new();
     let p = Personal::parse(
         PersonalInput {
@@ -203,7 +203,7 @@ fn personal(first: &str, born: &str) -> Personal {
     p.expect("parsed")
 }
 
-fn address(city: &str, county: &str) -> Address {
+pub(super) fn address(city: &str, county: &str) -> Address {
     let mut issues = IssueCollector::new();
     let a = Address::parse(
         "",
