@@ -674,3 +674,45 @@ pub async fn save_parent_letters(
 pub async fn coverage_report(ctx: Ctx<'_>, request: CoverageRequest) -> AppResult<CoverageView> {
     shotbook_api::reports::coverage_report(&ctx, request).await
 }
+
+// Reminder/recall.
+
+#[tauri::command]
+#[specta::specta]
+pub async fn reminder_options(ctx: Ctx<'_>) -> AppResult<RecallOptions> {
+    shotbook_api::recall::reminder_options(&ctx).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn reminder_preview(ctx: Ctx<'_>, request: RecallRequest) -> AppResult<RecallPreview> {
+    shotbook_api::recall::reminder_preview(&ctx, request).await
+}
+
+/// "Create notices…": `None` when the folder dialog was cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn create_reminders(
+    app: AppHandle,
+    ctx: Ctx<'_>,
+    request: CreateRemindersRequest,
+) -> AppResult<Option<RecallRun>> {
+    let Some(folder) = dialog::pick_folder(&app).await else {
+        return Ok(None);
+    };
+    shotbook_api::recall::create_reminders(&ctx, request, &folder)
+        .await
+        .map(Some)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn reminder_progress(ctx: Ctx<'_>) -> AppResult<RecallProgress> {
+    shotbook_api::recall::reminder_progress(&ctx).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn cancel_reminders(ctx: Ctx<'_>) -> AppResult<()> {
+    shotbook_api::recall::cancel_reminders(&ctx).await
+}

@@ -92,6 +92,11 @@ macro_rules! with_commands {
             save_school_report_csv,
             save_parent_letters,
             coverage_report,
+            reminder_options,
+            reminder_preview,
+            create_reminders,
+            reminder_progress,
+            cancel_reminders,
         }
     };
 }

@@ -93,6 +93,7 @@ pub struct AppContext {
     pages: Arc<tokio::sync::OnceCell<Result<(), String>>>,
     registry: Option<crate::sync::RegistrySettings>,
     sync: crate::sync::SyncLink,
+    recall_jobs: crate::recall::RecallJobs,
 }
 
 impl AppContext {
@@ -184,6 +185,7 @@ impl AppContext {
             secrets: Arc::new(MemoryStore::default()),
             session_token: RwLock::new(None),
             kept_records: crate::records::KeptRecords::default(),
+            recall_jobs: crate::recall::RecallJobs::default(),
             demo_record_key: std::sync::atomic::AtomicBool::new(false),
             jurisdiction: None,
             mail_delivery: Arc::new(tokio::sync::Mutex::new(())),
@@ -286,6 +288,10 @@ impl AppContext {
             || self
                 .demo_record_key
                 .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub(crate) fn recall_jobs(&self) -> &crate::recall::RecallJobs {
+        &self.recall_jobs
     }
 
     pub(crate) fn kept_records(&self) -> &crate::records::KeptRecords {

@@ -45,6 +45,7 @@ mod guards;
 pub mod immunizations;
 pub mod mail;
 pub mod organization_users;
+pub mod recall;
 pub mod records;
 pub mod remember;
 pub mod reports;

@@ -83,3 +83,170 @@ pub struct CoverageView {
     /// Missed opportunities in all.
     pub missed_total: i32,
 }
+
+/// The reminder/recall cohort form (see `shotbook_reports::recall::CriteriaInput`): a birth
+/// range or an age range in months, due/overdue as of a day, mail or phone.
+#[derive(Debug, Clone, Default, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RecallRequest {
+    /// First date of birth (MM/DD/YYYY), or blank for an age range.
+    #[serde(default)]
+    pub born_from: String,
+    /// Last date of birth (MM/DD/YYYY).
+    #[serde(default)]
+    pub born_to: String,
+    /// Youngest age in months, or blank for a birth range.
+    #[serde(default)]
+    pub age_from_months: String,
+    /// Oldest age in months.
+    #[serde(default)]
+    pub age_to_months: String,
+    /// The day the forecast is made for (MM/DD/YYYY; blank: today).
+    #[serde(default)]
+    pub as_of: String,
+    /// `due`, `overdue` or `due_or_overdue`.
+    #[serde(default)]
+    pub window: String,
+    /// `mail` or `phone`.
+    #[serde(default)]
+    pub method: String,
+    /// CDSi vaccine groups (none: all).
+    #[serde(default)]
+    pub vaccine_groups: Vec<String>,
+    /// County of residence (blank: all).
+    #[serde(default)]
+    pub county: String,
+    /// Only clients not notified on or after this day (MM/DD/YYYY, blank: no limit).
+    #[serde(default)]
+    pub last_notice_before: String,
+    /// Notify again clients notified in the last 30 days.
+    #[serde(default)]
+    pub force: bool,
+}
+
+/// What the reminder/recall form offers.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RecallOptions {
+    /// The forecaster's vaccine groups a notice can name, in its order.
+    pub vaccine_groups: Vec<String>,
+    /// Days within which a client is not notified again unless forced.
+    pub rerun_days: i32,
+}
+
+/// A vaccine group due on a notice.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RecallVaccine {
+    /// CDSi vaccine group.
+    pub group: String,
+    /// Past due.
+    pub overdue: bool,
+    /// Due (or past due) since (MM/DD/YYYY).
+    pub since: Option<String>,
+    /// The dose number due.
+    pub dose_number: Option<i32>,
+    /// CVX codes the forecaster recommends.
+    pub cvx: Vec<String>,
+}
+
+/// A client of the cohort, as the preview lists them.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RecallLine {
+    /// The client (to open the record).
+    pub client_id: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// MM/DD/YYYY.
+    pub date_of_birth: String,
+    /// Parent or guardian.
+    pub guardian: Option<String>,
+    /// City, state and ZIP.
+    pub place: String,
+    /// Phone to call.
+    pub phone: Option<String>,
+    /// `en` or `es`: the language of the family's notice.
+    pub language: String,
+    /// Vaccines due.
+    pub vaccines: Vec<RecallVaccine>,
+    /// The previous notice (MM/DD/YYYY).
+    pub last_notice: Option<String>,
+}
+
+/// A count of clients left out for one reason.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RecallExclusionCount {
+    /// `inactive_moved`, `declined`, `no_consent`, `no_viable_address`, `no_phone`,
+    /// `notified_recently`, `notified_since` …
+    pub code: String,
+    /// Clients.
+    pub count: i32,
+}
+
+/// The cohort before anything is printed.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RecallPreview {
+    /// The organization.
+    pub organization_name: String,
+    /// Birth range (MM/DD/YYYY).
+    pub born_from: String,
+    /// Birth range (MM/DD/YYYY).
+    pub born_to: String,
+    /// The day of the forecast.
+    pub as_of: String,
+    /// The organization's clients born in the range.
+    pub candidates: i32,
+    /// Living outside the chosen county.
+    pub outside_county: i32,
+    /// Due for nothing chosen.
+    pub not_due: i32,
+    /// Due but left out, by reason.
+    pub excluded: Vec<RecallExclusionCount>,
+    /// Clients to notify.
+    pub to_notify: i32,
+    /// The first of them (by name), at most 500.
+    pub lines: Vec<RecallLine>,
+}
+
+/// "Create notices": the cohort and what to make of it.
+#[derive(Debug, Clone, Default, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateRemindersRequest {
+    /// The cohort.
+    pub criteria: RecallRequest,
+    /// `letters`, `postcards`, `labels` (mail); `phone_list` (phone); `csv` (either).
+    pub outputs: Vec<String>,
+}
+
+/// What a reminder/recall run made.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RecallRun {
+    /// The folder written to.
+    pub folder: String,
+    /// The files written, by name.
+    pub files: Vec<String>,
+    /// Clients notified (stamped "last notice").
+    pub notices: i32,
+    /// Cancelled before anything was written or stamped.
+    pub cancelled: bool,
+}
+
+/// How far a reminder/recall run is.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RecallProgress {
+    /// A run is under way.
+    pub running: bool,
+    /// `selecting` (forecasting each client), `printing`, or `idle`.
+    pub stage: String,
+    /// Clients assessed, or outputs made.
+    pub done: i32,
+    /// Of.
+    pub total: i32,
+}

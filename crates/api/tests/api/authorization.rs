@@ -199,6 +199,11 @@ const MATRIX: &[(&str, Needs, Target)] = &[
     ("save_school_report_csv", Permission(P::SchoolReports), Own),
     ("save_parent_letters", Permission(P::SchoolReports), Own),
     ("coverage_report", Permission(P::RunReports), Own),
+    ("reminder_options", Permission(P::RunReports), Own),
+    ("reminder_preview", Permission(P::RunReports), Own),
+    ("create_reminders", Permission(P::RunReports), Own),
+    ("reminder_progress", Permission(P::RunReports), Own),
+    ("cancel_reminders", Permission(P::RunReports), Own),
 ];
 
 /// The commands the app registers (the desktop's command list).
@@ -319,8 +324,8 @@ async fn probe(
 ) -> Option<AppResult<()>> {
     use shotbook_api::{
         access_requests as ar, account, auth, clients, codes, consent, demographics, duplicates,
-        forecast, immunizations, organization_users as ou, records, reports, school, search,
-        vaccine_lots,
+        forecast, immunizations, organization_users as ou, recall, records, reports, school,
+        search, vaccine_lots,
     };
     let request_id = || AccessRequestIdRequest {
         request_id: probes.request_at(org_code),
@@ -814,6 +819,23 @@ async fn probe(
                 .await
                 .map(drop),
         ),
+        "reminder_options" => done(recall::reminder_options(ctx).await.map(drop)),
+        "reminder_preview" => done(
+            recall::reminder_preview(ctx, RecallRequest::default())
+                .await
+                .map(drop),
+        ),
+        "create_reminders" => done(
+            recall::create_reminders(
+                ctx,
+                CreateRemindersRequest::default(),
+                &std::env::temp_dir(),
+            )
+            .await
+            .map(drop),
+        ),
+        "reminder_progress" => done(recall::reminder_progress(ctx).await.map(drop)),
+        "cancel_reminders" => done(recall::cancel_reminders(ctx).await),
         // Sign-in steps, sign-out and the signed-out screens are not probed inside a session.
         _ => None,
     }

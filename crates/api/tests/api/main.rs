@@ -27,6 +27,7 @@ mod faults;
 mod forecast;
 mod immunizations;
 mod organization_users;
+mod recall;
 mod records;
 mod school;
 mod search;

@@ -116,6 +116,14 @@ pub async fn reminder_recall_selects_excludes_and_stamps<R: Registry>(
     edit(registry, setup, returned, comment("address_not_viable")).await;
 
     let clock = clock();
+    // A run cancelled from its progress report selects nobody.
+    let reports = Permit::<need::RunReports>::check(nurse(setup, setup.clinic)).unwrap();
+    let cancelled = select_cohort(registry, &reports, &clock, &criteria("", false), &|_, _| {
+        false
+    })
+    .await
+    .unwrap();
+    assert!(cancelled.is_none());
     let cohort = select(registry, setup, setup.clinic, &criteria("", false), &clock).await;
     assert_eq!(cohort.candidates, 4, "the setup's client is born in 2020");
     assert_eq!((cohort.outside_county, cohort.not_due), (0, 0));
@@ -161,7 +169,6 @@ pub async fn reminder_recall_selects_excludes_and_stamps<R: Registry>(
 
     // Stamped; a rerun a week later leaves the client out, a forced one does not, and 30 days
     // on the client is due a notice again.
-    let reports = Permit::<need::RunReports>::check(nurse(setup, setup.clinic)).unwrap();
     let stamped = record_notices(registry, &reports, &clock, &cohort, &["letters", "labels"])
         .await
         .unwrap();
