@@ -496,6 +496,11 @@ export function fakeApi(overrides: Partial<Api> = {}): FakeApi {
     saveSchoolReportCsv: () => ok(null),
     saveParentLetters: () => ok(null),
     coverageReport: () => fail({ code: 'forbidden', permission: 'run_reports' }),
+    reminderOptions: () => ok({ vaccineGroups: ['DTaP/Tdap/Td', 'MMR', 'Polio'], rerunDays: 30 }),
+    reminderPreview: () => fail({ code: 'forbidden', permission: 'run_reports' }),
+    createReminders: () => ok(null),
+    reminderProgress: () => ok({ running: false, stage: 'idle', done: 0, total: 0 }),
+    cancelReminders: () => ok(null),
   };
   const merged = { ...defaults, ...overrides };
   // Start-up asks resumeSession (the open session, or a remembered one); tests that start

@@ -96,6 +96,12 @@ export const commands = {
 	/**  "Parent letters…": `None` when the dialog was cancelled. */
 	saveParentLetters: (request: ParentLettersRequest_Deserialize) => typedError<SavedExport | null, AppError>(__TAURI_INVOKE("save_parent_letters", { request })),
 	coverageReport: (request: CoverageRequest_Deserialize) => typedError<CoverageView_Serialize, AppError>(__TAURI_INVOKE("coverage_report", { request })),
+	reminderOptions: () => typedError<RecallOptions, AppError>(__TAURI_INVOKE("reminder_options")),
+	reminderPreview: (request: RecallRequest_Deserialize) => typedError<RecallPreview_Serialize, AppError>(__TAURI_INVOKE("reminder_preview", { request })),
+	/**  "Create notices…": `None` when the folder dialog was cancelled. */
+	createReminders: (request: CreateRemindersRequest_Deserialize) => typedError<RecallRun | null, AppError>(__TAURI_INVOKE("create_reminders", { request })),
+	reminderProgress: () => typedError<RecallProgress, AppError>(__TAURI_INVOKE("reminder_progress")),
+	cancelReminders: () => typedError<null, AppError>(__TAURI_INVOKE("cancel_reminders")),
 };
 
 /* Types */
@@ -1251,6 +1257,25 @@ export type CoverageView_Serialize = {
 	missed: MissedOpportunityLine[],
 	/**  Missed opportunities in all. */
 	missedTotal: number,
+};
+
+/**  "Create notices": the cohort and what to make of it. */
+export type CreateRemindersRequest = CreateRemindersRequest_Serialize | CreateRemindersRequest_Deserialize;
+
+/**  "Create notices": the cohort and what to make of it. */
+export type CreateRemindersRequest_Deserialize = {
+	/**  The cohort. */
+	criteria: RecallRequest_Deserialize,
+	/**  `letters`, `postcards`, `labels` (mail); `phone_list` (phone); `csv` (either). */
+	outputs: string[],
+};
+
+/**  "Create notices": the cohort and what to make of it. */
+export type CreateRemindersRequest_Serialize = {
+	/**  The cohort. */
+	criteria: RecallRequest_Serialize,
+	/**  `letters`, `postcards`, `labels` (mail); `phone_list` (phone); `csv` (either). */
+	outputs: string[],
 };
 
 /**  Making a list. */
@@ -2560,6 +2585,246 @@ export type QuickSearchResponse_Serialize = {
 	basic: SearchClientsResponse_Serialize | null,
 	/**  Smart-search results. */
 	smart: SmartSearchResponse_Serialize | null,
+};
+
+/**  A count of clients left out for one reason. */
+export type RecallExclusionCount = {
+	/**
+	 *  `inactive_moved`, `declined`, `no_consent`, `no_viable_address`, `no_phone`,
+	 *  `notified_recently`, `notified_since` …
+	 */
+	code: string,
+	/**  Clients. */
+	count: number,
+};
+
+/**  A client of the cohort, as the preview lists them. */
+export type RecallLine = RecallLine_Serialize | RecallLine_Deserialize;
+
+/**  A client of the cohort, as the preview lists them. */
+export type RecallLine_Deserialize = {
+	/**  The client (to open the record). */
+	clientId: string,
+	/**  First name. */
+	firstName: string,
+	/**  Last name. */
+	lastName: string,
+	/**  MM/DD/YYYY. */
+	dateOfBirth: string,
+	/**  Parent or guardian. */
+	guardian?: string | null,
+	/**  City, state and ZIP. */
+	place: string,
+	/**  Phone to call. */
+	phone?: string | null,
+	/**  `en` or `es`: the language of the family's notice. */
+	language: string,
+	/**  Vaccines due. */
+	vaccines: RecallVaccine_Deserialize[],
+	/**  The previous notice (MM/DD/YYYY). */
+	lastNotice?: string | null,
+};
+
+/**  A client of the cohort, as the preview lists them. */
+export type RecallLine_Serialize = {
+	/**  The client (to open the record). */
+	clientId: string,
+	/**  First name. */
+	firstName: string,
+	/**  Last name. */
+	lastName: string,
+	/**  MM/DD/YYYY. */
+	dateOfBirth: string,
+	/**  Parent or guardian. */
+	guardian: string | null,
+	/**  City, state and ZIP. */
+	place: string,
+	/**  Phone to call. */
+	phone: string | null,
+	/**  `en` or `es`: the language of the family's notice. */
+	language: string,
+	/**  Vaccines due. */
+	vaccines: RecallVaccine_Serialize[],
+	/**  The previous notice (MM/DD/YYYY). */
+	lastNotice: string | null,
+};
+
+/**  What the reminder/recall form offers. */
+export type RecallOptions = {
+	/**  The forecaster's vaccine groups a notice can name, in its order. */
+	vaccineGroups: string[],
+	/**  Days within which a client is not notified again unless forced. */
+	rerunDays: number,
+};
+
+/**  The cohort before anything is printed. */
+export type RecallPreview = RecallPreview_Serialize | RecallPreview_Deserialize;
+
+/**  The cohort before anything is printed. */
+export type RecallPreview_Deserialize = {
+	/**  The organization. */
+	organizationName: string,
+	/**  Birth range (MM/DD/YYYY). */
+	bornFrom: string,
+	/**  Birth range (MM/DD/YYYY). */
+	bornTo: string,
+	/**  The day of the forecast. */
+	asOf: string,
+	/**  The organization's clients born in the range. */
+	candidates: number,
+	/**  Living outside the chosen county. */
+	outsideCounty: number,
+	/**  Due for nothing chosen. */
+	notDue: number,
+	/**  Due but left out, by reason. */
+	excluded: RecallExclusionCount[],
+	/**  Clients to notify. */
+	toNotify: number,
+	/**  The first of them (by name), at most 500. */
+	lines: RecallLine_Deserialize[],
+};
+
+/**  The cohort before anything is printed. */
+export type RecallPreview_Serialize = {
+	/**  The organization. */
+	organizationName: string,
+	/**  Birth range (MM/DD/YYYY). */
+	bornFrom: string,
+	/**  Birth range (MM/DD/YYYY). */
+	bornTo: string,
+	/**  The day of the forecast. */
+	asOf: string,
+	/**  The organization's clients born in the range. */
+	candidates: number,
+	/**  Living outside the chosen county. */
+	outsideCounty: number,
+	/**  Due for nothing chosen. */
+	notDue: number,
+	/**  Due but left out, by reason. */
+	excluded: RecallExclusionCount[],
+	/**  Clients to notify. */
+	toNotify: number,
+	/**  The first of them (by name), at most 500. */
+	lines: RecallLine_Serialize[],
+};
+
+/**  How far a reminder/recall run is. */
+export type RecallProgress = {
+	/**  A run is under way. */
+	running: boolean,
+	/**  `selecting` (forecasting each client), `printing`, or `idle`. */
+	stage: string,
+	/**  Clients assessed, or outputs made. */
+	done: number,
+	/**  Of. */
+	total: number,
+};
+
+/**
+ *  The reminder/recall cohort form (see `shotbook_reports::recall::CriteriaInput`): a birth
+ *  range or an age range in months, due/overdue as of a day, mail or phone.
+ */
+export type RecallRequest = RecallRequest_Serialize | RecallRequest_Deserialize;
+
+/**
+ *  The reminder/recall cohort form (see `shotbook_reports::recall::CriteriaInput`): a birth
+ *  range or an age range in months, due/overdue as of a day, mail or phone.
+ */
+export type RecallRequest_Deserialize = {
+	/**  First date of birth (MM/DD/YYYY), or blank for an age range. */
+	bornFrom?: string,
+	/**  Last date of birth (MM/DD/YYYY). */
+	bornTo?: string,
+	/**  Youngest age in months, or blank for a birth range. */
+	ageFromMonths?: string,
+	/**  Oldest age in months. */
+	ageToMonths?: string,
+	/**  The day the forecast is made for (MM/DD/YYYY; blank: today). */
+	asOf?: string,
+	/**  `due`, `overdue` or `due_or_overdue`. */
+	window?: string,
+	/**  `mail` or `phone`. */
+	method?: string,
+	/**  CDSi vaccine groups (none: all). */
+	vaccineGroups?: string[],
+	/**  County of residence (blank: all). */
+	county?: string,
+	/**  Only clients not notified on or after this day (MM/DD/YYYY, blank: no limit). */
+	lastNoticeBefore?: string,
+	/**  Notify again clients notified in the last 30 days. */
+	force?: boolean,
+};
+
+/**
+ *  The reminder/recall cohort form (see `shotbook_reports::recall::CriteriaInput`): a birth
+ *  range or an age range in months, due/overdue as of a day, mail or phone.
+ */
+export type RecallRequest_Serialize = {
+	/**  First date of birth (MM/DD/YYYY), or blank for an age range. */
+	bornFrom: string,
+	/**  Last date of birth (MM/DD/YYYY). */
+	bornTo: string,
+	/**  Youngest age in months, or blank for a birth range. */
+	ageFromMonths: string,
+	/**  Oldest age in months. */
+	ageToMonths: string,
+	/**  The day the forecast is made for (MM/DD/YYYY; blank: today). */
+	asOf: string,
+	/**  `due`, `overdue` or `due_or_overdue`. */
+	window: string,
+	/**  `mail` or `phone`. */
+	method: string,
+	/**  CDSi vaccine groups (none: all). */
+	vaccineGroups: string[],
+	/**  County of residence (blank: all). */
+	county: string,
+	/**  Only clients not notified on or after this day (MM/DD/YYYY, blank: no limit). */
+	lastNoticeBefore: string,
+	/**  Notify again clients notified in the last 30 days. */
+	force: boolean,
+};
+
+/**  What a reminder/recall run made. */
+export type RecallRun = {
+	/**  The folder written to. */
+	folder: string,
+	/**  The files written, by name. */
+	files: string[],
+	/**  Clients notified (stamped "last notice"). */
+	notices: number,
+	/**  Cancelled before anything was written or stamped. */
+	cancelled: boolean,
+};
+
+/**  A vaccine group due on a notice. */
+export type RecallVaccine = RecallVaccine_Serialize | RecallVaccine_Deserialize;
+
+/**  A vaccine group due on a notice. */
+export type RecallVaccine_Deserialize = {
+	/**  CDSi vaccine group. */
+	group: string,
+	/**  Past due. */
+	overdue: boolean,
+	/**  Due (or past due) since (MM/DD/YYYY). */
+	since?: string | null,
+	/**  The dose number due. */
+	doseNumber?: number | null,
+	/**  CVX codes the forecaster recommends. */
+	cvx: string[],
+};
+
+/**  A vaccine group due on a notice. */
+export type RecallVaccine_Serialize = {
+	/**  CDSi vaccine group. */
+	group: string,
+	/**  Past due. */
+	overdue: boolean,
+	/**  Due (or past due) since (MM/DD/YYYY). */
+	since: string | null,
+	/**  The dose number due. */
+	doseNumber: number | null,
+	/**  CVX codes the forecaster recommends. */
+	cvx: string[],
 };
 
 /**  Receiving a lot. */

@@ -124,6 +124,12 @@ export type RosterLineResult = RosterImportResult['lines'][number];
 export type RosterLineIssue = RosterImportResult['unreadable'][number];
 export type PutStudentRequest = Parameters<Api['putStudent']>[0];
 export type CoverageView = Ok<'coverageReport'>;
+export type RecallOptions = Ok<'reminderOptions'>;
+export type RecallRequest = Parameters<Api['reminderPreview']>[0];
+export type RecallPreview = Ok<'reminderPreview'>;
+export type RecallLine = RecallPreview['lines'][number];
+export type RecallRun = NonNullable<Ok<'createReminders'>>;
+export type RecallProgress = Ok<'reminderProgress'>;
 
 export { call, CommandError, fieldErrors, isSignedOutError, appErrorOf } from './call';
 

@@ -45,7 +45,8 @@ export type Route =
   | { name: 'organizationUsers' }
   | { name: 'syncReview' }
   | { name: 'school' }
-  | { name: 'coverage' };
+  | { name: 'coverage' }
+  | { name: 'recall' };
 
 /** A state-based router: the current screen is a value, not a URL. */
 export class Router {

@@ -19,6 +19,7 @@ import { AccessReview } from '$lib/access/accessReview.svelte';
 import { OrganizationUsersState } from '$lib/access/organizationUsers.svelte';
 import { UserAgreementState } from '$lib/access/userAgreement.svelte';
 import { CoverageState } from '$lib/reports/coverage.svelte';
+import { RecallState } from '$lib/reports/recall.svelte';
 import { StudentListsState } from '$lib/school/studentLists.svelte';
 import { SyncState } from '$lib/sync/syncState.svelte';
 import { Router } from './router.svelte';
@@ -47,6 +48,7 @@ export type Services = {
   sync: SyncState;
   studentLists: StudentListsState;
   coverage: CoverageState;
+  recall: RecallState;
 };
 
 /**
@@ -78,6 +80,7 @@ export function createServices(api: Api): Services {
   const sync = new SyncState(api, session);
   const studentLists = new StudentListsState(api, session);
   const coverage = new CoverageState(api, session);
+  const recall = new RecallState(api, session);
   session.onEnd(() => {
     demographics.reset();
     addClient.reset();
@@ -97,6 +100,7 @@ export function createServices(api: Api): Services {
     sync.reset();
     studentLists.reset();
     coverage.reset();
+    recall.reset();
   });
   return {
     router,
@@ -121,6 +125,7 @@ export function createServices(api: Api): Services {
     sync,
     studentLists,
     coverage,
+    recall,
   };
 }
 
@@ -146,6 +151,7 @@ export const [getUserAgreement, setUserAgreement] = createContext<UserAgreementS
 export const [getSync, setSync] = createContext<SyncState>();
 export const [getStudentLists, setStudentLists] = createContext<StudentListsState>();
 export const [getCoverage, setCoverage] = createContext<CoverageState>();
+export const [getRecall, setRecall] = createContext<RecallState>();
 
 /** Puts every service into context. Call during a component's initialisation. */
 export function provideServices(services: Services): void {
@@ -171,4 +177,5 @@ export function provideServices(services: Services): void {
   setSync(services.sync);
   setStudentLists(services.studentLists);
   setCoverage(services.coverage);
+  setRecall(services.recall);
 }

@@ -144,6 +144,7 @@ export class Session {
       case 'school':
         return this.can(PERMISSIONS.schoolReports);
       case 'coverage':
+      case 'recall':
         return this.can(PERMISSIONS.runReports);
     }
   }

@@ -129,6 +129,14 @@ export const MENU: MenuSection[] = [
         permission: PERMISSIONS.runReports,
         testid: 'menu-coverage',
       },
+      {
+        id: 'recall',
+        label: 'menu.recall',
+        description: 'home.recall',
+        route: { name: 'recall' },
+        permission: PERMISSIONS.runReports,
+        testid: 'menu-recall',
+      },
     ],
   },
   {
