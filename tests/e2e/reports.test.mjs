@@ -1,8 +1,13 @@
 // The coverage report in the real app: a provider runs the organization's immunization
 // coverage for the default cohorts, sees numerators, denominators and percentages by birth
-// year and age point, and a range typed backwards is refused by field.
+// year and age point, and a range typed backwards is refused by field. Then reminder/recall:
+// the cohort preview, letters and labels written and read back, and a rerun that skips the
+// clients just notified unless forced.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { launchApp, byTestId, screenshot, signInAndAgree } from './app.mjs';
 
 let browser;
@@ -40,4 +45,49 @@ test('a birth range typed backwards is refused on its field and kept', async () 
   await error.waitForDisplayed({ timeout: 10_000 });
   assert.match(await error.getText(), /comes before the first/);
   assert.equal(await from.getValue(), '01/01/2024');
+});
+
+test('a provider previews reminders, prints letters and labels, and a rerun skips the notified', async () => {
+  const menu = await byTestId(browser, 'menu-recall');
+  await menu.waitForDisplayed({ timeout: 30_000 });
+  await menu.click();
+  // The default cohort: clients aged 19 to 35 months, due or overdue, by mail.
+  await (await byTestId(browser, 'recall-preview')).click();
+  const notify = await byTestId(browser, 'recall-count-notify');
+  await notify.waitForDisplayed({ timeout: 60_000 });
+  const count = Number((await notify.getText()).match(/^(\d+)/)[1]);
+  assert.ok(count > 0, 'the demo clinic has toddlers due for vaccines');
+  const lines = await browser.$$('[data-testid="recall-line"]');
+  assert.equal(lines.length, Math.min(count, 500));
+  await screenshot(browser, 'reports-02-recall-preview');
+
+  const folder = process.env.SHOTBOOK_TEST_FOLDER;
+  mkdirSync(folder, { recursive: true });
+  await (await byTestId(browser, 'recall-create')).click();
+  const done = await byTestId(browser, 'recall-done');
+  await done.waitForDisplayed({ timeout: 120_000 });
+  assert.match(await done.getText(), new RegExp(`^${count} client\\(s\\) notified`));
+  const files = readdirSync(folder).filter((f) => f.startsWith('Reminders-TX0001-'));
+  const letters = files.find((f) => f.endsWith('-letters.pdf'));
+  const labels = files.find((f) => f.endsWith('-labels.pdf'));
+  assert.ok(letters && labels, `letters and labels written: ${files}`);
+  const text = execFileSync('pdftotext', [join(folder, letters), '-']).toString();
+  assert.match(text, /Immunization reminder|Recordatorio de vacunas/);
+  assert.equal((text.match(/\f/g) ?? []).length, count, 'one letter page per client');
+  await screenshot(browser, 'reports-03-recall-done');
+
+  // The same cohort again: everyone was just notified, so nobody is, unless forced.
+  await (await byTestId(browser, 'recall-preview')).click();
+  await browser.waitUntil(async () => (await notify.getText()).startsWith('0 '), {
+    timeout: 60_000,
+    timeoutMsg: 'the rerun notifies nobody',
+  });
+  const recent = await browser.$('[data-testid="recall-excluded"][data-code="notified_recently"]');
+  assert.match(await recent.getText(), new RegExp(`^${count} `));
+  await (await byTestId(browser, 'recall-force')).click();
+  await (await byTestId(browser, 'recall-preview')).click();
+  await browser.waitUntil(async () => (await notify.getText()).startsWith(`${count} `), {
+    timeout: 60_000,
+    timeoutMsg: 'a forced rerun notifies them again',
+  });
 });

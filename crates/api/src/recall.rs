@@ -17,7 +17,7 @@ use shotbook_print::recall::{
     ReminderSender, ReminderVaccine,
 };
 use shotbook_print::LetterLanguage;
-use shotbook_reports::recall::{CriteriaInput, Method, RecallCriteria, RERUN_DAYS};
+use shotbook_reports::recall::{CriteriaInput, Method, RecallCriteria, RERUN_DAYS, ROUTINE_GROUPS};
 use shotbook_usecases::need;
 use shotbook_usecases::recall::{record_notices, select_cohort, RecallCohort, RecallNotice};
 use time::Date;
@@ -81,8 +81,16 @@ impl RecallJobs {
     }
 }
 
+/// The routine groups the forecaster knows, in its order.
+fn routine_groups() -> Vec<&'static str> {
+    Engine::embedded()
+        .vaccine_groups()
+        .filter_map(|g| ROUTINE_GROUPS.iter().find(|r| **r == g).copied())
+        .collect()
+}
+
 fn criteria_of(request: &RecallRequest, today: Date) -> AppResult<RecallCriteria> {
-    let groups: Vec<&str> = Engine::embedded().vaccine_groups().collect();
+    let groups = routine_groups();
     Ok(RecallCriteria::parse(
         &CriteriaInput {
             born_from: &request.born_from,
@@ -168,10 +176,7 @@ fn line(n: &RecallNotice) -> RecallLine {
 pub async fn reminder_options(ctx: &AppContext) -> AppResult<RecallOptions> {
     ctx.permit::<need::RunReports>().await?;
     Ok(RecallOptions {
-        vaccine_groups: Engine::embedded()
-            .vaccine_groups()
-            .map(str::to_string)
-            .collect(),
+        vaccine_groups: routine_groups().into_iter().map(str::to_string).collect(),
         rerun_days: RERUN_DAYS as i32,
     })
 }

@@ -128,6 +128,34 @@ pub enum BenchCommand {
     AtRest(BenchAtRestArgs),
     /// Time an organization's immunization coverage report.
     Coverage(BenchCoverageArgs),
+    /// Time reminder/recall: the cohort preview, then letters, labels and CSV for it.
+    Recall(BenchRecallArgs),
+}
+
+/// `shotbook bench recall`.
+#[derive(Debug, Args)]
+pub struct BenchRecallArgs {
+    /// Database (e.g. one made by `shotbook generate`); the run stamps its notices there.
+    #[arg(long)]
+    pub db: PathBuf,
+    /// First date of birth, MM/DD/YYYY.
+    #[arg(long)]
+    pub born_from: String,
+    /// Last date of birth, MM/DD/YYYY.
+    #[arg(long)]
+    pub born_to: String,
+    /// As of, MM/DD/YYYY (default: today).
+    #[arg(long, default_value = "")]
+    pub as_of: String,
+    /// Outputs, comma-separated (letters, postcards, labels, csv).
+    #[arg(long, default_value = "letters,labels,csv")]
+    pub outputs: String,
+    /// Folder the files are written to.
+    #[arg(long)]
+    pub out_dir: PathBuf,
+    /// Who runs it (a provider of the organization).
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
 }
 
 /// `shotbook bench coverage`.

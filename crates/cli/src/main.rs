@@ -16,6 +16,7 @@ mod args;
 mod bench;
 mod bench_at_rest;
 mod bench_coverage;
+mod bench_recall;
 mod database;
 mod dedup;
 mod forecast;
@@ -61,6 +62,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Bench {
             what: BenchCommand::Coverage(a),
         } => bench_coverage::run(a).await,
+        Command::Bench {
+            what: BenchCommand::Recall(a),
+        } => bench_recall::run(a).await,
     }
 }
 

@@ -92,6 +92,14 @@ pub(crate) fn explain(e: AppError) -> anyhow::Error {
         AppError::ConsentRestricted { restriction } => {
             anyhow::anyhow!("not released without the client's consent ({restriction})")
         }
+        AppError::Validation { issues } => anyhow::anyhow!(
+            "invalid input: {}",
+            issues
+                .iter()
+                .map(|i| format!("{}: {}", i.field, i.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
         other => anyhow::anyhow!("{other}"),
     }
 }

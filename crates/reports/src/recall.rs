@@ -33,6 +33,28 @@ pub const RERUN_DAYS: i64 = 30;
 /// Furthest the "as of" day may be from today, either way.
 pub const AS_OF_REACH_DAYS: i64 = 366;
 
+/// The CDSi vaccine groups a cohort may be limited to: the routine childhood, adolescent and
+/// adult schedules. Travel vaccines (yellow fever, typhoid, rabies …) are given on request, not
+/// recalled.
+pub const ROUTINE_GROUPS: [&str; 16] = [
+    "DTaP/Tdap/Td",
+    "Polio",
+    "MMR",
+    "HepB",
+    "HepA",
+    "Hib",
+    "Pneumococcal",
+    "Rotavirus",
+    "Varicella",
+    "Influenza",
+    "COVID-19",
+    "HPV",
+    "Meningococcal",
+    "Meningococcal B",
+    "Zoster",
+    "RSV",
+];
+
 /// The comment code of a family that declined reminder/recall contact.
 pub const DECLINED_COMMENT: &str = "reminder_recall_declined";
 

@@ -128,7 +128,7 @@ pub struct RecallRequest {
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct RecallOptions {
-    /// The forecaster's vaccine groups a notice can name, in its order.
+    /// The routine vaccine groups a cohort may be limited to, in the forecaster's order.
     pub vaccine_groups: Vec<String>,
     /// Days within which a client is not notified again unless forced.
     pub rerun_days: i32,

@@ -99,6 +99,13 @@ async fn a_clinic_previews_prints_and_stamps_its_reminders_and_a_rerun_skips_the
 
     let options = recall::reminder_options(ctx).await.unwrap();
     assert!(options.vaccine_groups.iter().any(|g| g == "MMR"));
+    assert_eq!(
+        options.vaccine_groups.len(),
+        16,
+        "{:?}",
+        options.vaccine_groups
+    );
+    assert!(!options.vaccine_groups.iter().any(|g| g == "Yellow Fever"));
     assert_eq!(options.rerun_days, 30);
 
     let preview = recall::reminder_preview(ctx, request("mail", false))

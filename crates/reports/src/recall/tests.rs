@@ -393,3 +393,11 @@ fn the_contact_comment_codes_are_the_cores() {
         assert_eq!(known.category, "contact");
     }
 }
+
+#[test]
+fn every_routine_group_is_one_the_forecaster_knows() {
+    let known: Vec<&str> = Engine::embedded().vaccine_groups().collect();
+    for group in ROUTINE_GROUPS {
+        assert!(known.contains(&group), "{group}");
+    }
+}
