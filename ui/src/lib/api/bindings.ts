@@ -2651,7 +2651,7 @@ export type RecallLine_Serialize = {
 
 /**  What the reminder/recall form offers. */
 export type RecallOptions = {
-	/**  The forecaster's vaccine groups a notice can name, in its order. */
+	/**  The routine vaccine groups a cohort may be limited to, in the forecaster's order. */
 	vaccineGroups: string[],
 	/**  Days within which a client is not notified again unless forced. */
 	rerunDays: number,
