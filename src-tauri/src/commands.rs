@@ -675,6 +675,36 @@ pub async fn coverage_report(ctx: Ctx<'_>, request: CoverageRequest) -> AppResul
     shotbook_api::reports::coverage_report(&ctx, request).await
 }
 
+#[tauri::command]
+#[specta::specta]
+pub async fn doses_administered_report(
+    ctx: Ctx<'_>,
+    request: DosesAdministeredRequest,
+) -> AppResult<DosesAdministeredView> {
+    shotbook_api::reports::doses_administered_report(&ctx, request).await
+}
+
+/// "Export CSV…" of the doses administered: `None` when the dialog was cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_doses_administered_csv(
+    app: AppHandle,
+    ctx: Ctx<'_>,
+    request: DosesAdministeredRequest,
+) -> AppResult<Option<SavedExport>> {
+    let name = format!(
+        "Doses-Administered-{}-{}.csv",
+        request.from.replace('/', "-"),
+        request.to.replace('/', "-")
+    );
+    let Some(path) = dialog::save_csv(&app, &name).await else {
+        return Ok(None);
+    };
+    shotbook_api::reports::save_doses_administered_csv(&ctx, request, &path)
+        .await
+        .map(Some)
+}
+
 // Reminder/recall.
 
 #[tauri::command]

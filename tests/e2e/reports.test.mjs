@@ -91,3 +91,27 @@ test('a provider previews reminders, prints letters and labels, and a rerun skip
     timeoutMsg: 'a forced rerun notifies them again',
   });
 });
+
+test('a VFC provider counts the doses the clinic gave by vaccine, age band and eligibility', async () => {
+  const menu = await byTestId(browser, 'menu-doses');
+  await menu.click();
+  const summary = await byTestId(browser, 'doses-summary');
+  await summary.waitForDisplayed({ timeout: 30_000 });
+  // Two years back to today: the demo clinic's own doses.
+  const from = await byTestId(browser, 'doses-from');
+  const to = await byTestId(browser, 'doses-to');
+  const today = await to.getValue();
+  const [mm, dd, yyyy] = today.split('/');
+  const start = `${mm}/${String(Number(dd) + 1).padStart(2, '0')}/${Number(yyyy) - 2}`;
+  await from.clearValue();
+  await from.setValue(Number(dd) >= 28 ? `${mm}/01/${Number(yyyy) - 1}` : start);
+  await (await byTestId(browser, 'doses-run')).click();
+  await browser.waitUntil(async () => /[1-9]\d* dose\(s\) given/.test(await summary.getText()), {
+    timeout: 30_000,
+    timeoutMsg: 'the demo clinic gave doses in the last two years',
+  });
+  const vaccines = await browser.$$('[data-testid="doses-vaccine"] [data-testid="doses-line"]');
+  assert.ok(vaccines.length > 0);
+  assert.match(await vaccines[0].getText(), /\(CVX \d+\)/);
+  await screenshot(browser, 'reports-04-doses-administered');
+});

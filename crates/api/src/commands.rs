@@ -97,6 +97,8 @@ macro_rules! with_commands {
             create_reminders,
             reminder_progress,
             cancel_reminders,
+            doses_administered_report,
+            save_doses_administered_csv,
         }
     };
 }

@@ -1,14 +1,20 @@
 //! Reports on the desktop: the organization's immunization coverage (NIS measures by birth
-//! cohort, the missed-opportunity list). The rules and the audit are the use case's.
+//! cohort, the missed-opportunity list) and the doses it administered (by vaccine, age band,
+//! VFC eligibility and funding). The rules and the audit are the use cases'.
 
 use shotbook_core::date::UsDate;
 use shotbook_core::error::{Issue, IssueCollector};
+use shotbook_reports::administered::{AgeBand, Period};
+use shotbook_usecases::administered::doses_administered;
 use shotbook_usecases::coverage::organization_coverage;
 use shotbook_usecases::need;
 use time::{Date, Month};
 
-use crate::dto::{CoverageRequest, CoverageRow, CoverageView, MissedOpportunityLine};
-use crate::error::AppResult;
+use crate::dto::{
+    CoverageRequest, CoverageRow, CoverageView, DosesAdministeredRequest, DosesAdministeredView,
+    DosesLine, MissedOpportunityLine, SavedExport,
+};
+use crate::error::{AppError, AppResult};
 use crate::AppContext;
 
 fn clamp(n: impl TryInto<i32>) -> i32 {
@@ -89,5 +95,104 @@ pub async fn coverage_report(
                 visits: m.visits.into_iter().map(us).collect(),
             })
             .collect(),
+    })
+}
+
+/// The doses the organization gave in the period (blank: this month so far), by vaccine, age
+/// band, VFC eligibility and funding source. Names nobody; the run is audited.
+pub async fn doses_administered_report(
+    ctx: &AppContext,
+    request: DosesAdministeredRequest,
+) -> AppResult<DosesAdministeredView> {
+    let (permit, session) = ctx.permit::<need::RunReports>().await?;
+    let period = Period::parse(&request.from, &request.to, ctx.clock().today())?;
+    let report = doses_administered(ctx.store(), &permit, ctx.clock(), period).await?;
+    let names: std::collections::HashMap<String, String> =
+        shotbook_store::codes::vaccines(ctx.store())
+            .await?
+            .into_iter()
+            .map(|v| (v.cvx, v.short_description))
+            .collect();
+    let line = |l: &shotbook_reports::administered::Line, named: bool| DosesLine {
+        code: l.code.clone(),
+        name: if named {
+            l.code.as_ref().and_then(|c| names.get(c).cloned())
+        } else {
+            None
+        },
+        by_age: l.counts.by_age.iter().map(|n| clamp(*n)).collect(),
+        total: clamp(l.counts.total),
+    };
+    let us = |d: Date| UsDate::from_date(d).to_string();
+    Ok(DosesAdministeredView {
+        organization_name: session.organization_name,
+        from: us(period.from),
+        to: us(period.to),
+        age_bands: AgeBand::ALL.iter().map(|b| b.code().to_owned()).collect(),
+        by_vaccine: report.by_vaccine.iter().map(|l| line(l, true)).collect(),
+        by_eligibility: report
+            .by_eligibility
+            .iter()
+            .map(|l| line(l, false))
+            .collect(),
+        by_funding: report.by_funding.iter().map(|l| line(l, false)).collect(),
+        total: DosesLine {
+            code: None,
+            name: None,
+            by_age: report.total.by_age.iter().map(|n| clamp(*n)).collect(),
+            total: clamp(report.total.total),
+        },
+    })
+}
+
+/// The report as CSV: one row per vaccine, then the eligibility and funding lines.
+pub fn doses_administered_csv(view: &DosesAdministeredView) -> AppResult<Vec<u8>> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| AppError::internal(format!("writing the doses CSV: {e}"));
+    out.write_record([
+        "Section", "Code", "Name", "Under 1", "1-6", "7-18", "19+", "Total",
+    ])
+    .map_err(fail)?;
+    let sections = [
+        ("Vaccine (CVX)", &view.by_vaccine),
+        ("VFC eligibility", &view.by_eligibility),
+        ("Funding source", &view.by_funding),
+    ];
+    for (section, lines) in sections {
+        for l in lines.iter() {
+            let mut row = vec![
+                section.to_owned(),
+                l.code.clone().unwrap_or_else(|| "not recorded".into()),
+                l.name.clone().unwrap_or_default(),
+            ];
+            row.extend(l.by_age.iter().map(|n| n.to_string()));
+            row.push(l.total.to_string());
+            out.write_record(&row).map_err(fail)?;
+        }
+    }
+    let mut total = vec!["Total".to_owned(), String::new(), String::new()];
+    total.extend(view.total.by_age.iter().map(|n| n.to_string()));
+    total.push(view.total.total.to_string());
+    out.write_record(&total).map_err(fail)?;
+    out.into_inner()
+        .map_err(|e| AppError::internal(format!("writing the doses CSV: {e}")))
+}
+
+/// Runs the report (audited) and writes it as CSV to `path`, readable only by the user.
+pub async fn save_doses_administered_csv(
+    ctx: &AppContext,
+    request: DosesAdministeredRequest,
+    path: &std::path::Path,
+) -> AppResult<SavedExport> {
+    let view = doses_administered_report(ctx, request).await?;
+    let bytes = doses_administered_csv(&view)?;
+    let target = path.to_path_buf();
+    tokio::task::spawn_blocking(move || crate::files::write_private(&target, &bytes))
+        .await
+        .map_err(|e| AppError::internal(format!("writing the doses CSV: {e}")))?
+        .map_err(|e| AppError::internal(format!("writing the doses CSV: {e}")))?;
+    Ok(SavedExport {
+        path: path.display().to_string(),
+        rows: clamp(view.by_vaccine.len()),
     })
 }

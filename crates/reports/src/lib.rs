@@ -46,6 +46,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod administered;
 pub mod catalog;
 pub mod coverage;
 pub mod recall;

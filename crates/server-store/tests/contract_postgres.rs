@@ -504,3 +504,9 @@ async fn reminder_recall_selects_excludes_and_stamps() {
     .unwrap();
     assert_eq!(stamped, 1);
 }
+
+#[tokio::test]
+async fn doses_administered_counts_what_the_clinic_gave() {
+    let (db, setup) = registry().await;
+    contract::doses_administered_counts_what_the_clinic_gave(db.registry(), &setup).await;
+}

@@ -614,3 +614,9 @@ async fn reminder_recall_selects_excludes_and_stamps() {
         .await
         .is_err());
 }
+
+#[tokio::test]
+async fn doses_administered_counts_what_the_clinic_gave() {
+    let (r, setup) = registry().await;
+    contract::doses_administered_counts_what_the_clinic_gave(&r, &setup).await;
+}

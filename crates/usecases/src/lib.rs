@@ -28,6 +28,7 @@
 pub mod access;
 pub mod access_requests;
 mod actor;
+pub mod administered;
 pub mod clients;
 #[cfg(any(test, feature = "contract"))]
 pub mod contract;

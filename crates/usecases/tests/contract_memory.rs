@@ -591,3 +591,16 @@ async fn reminder_recall_selects_excludes_and_stamps() {
     assert_eq!(stamped.len(), 1);
     assert_eq!(stamped[0].client_id, Some(notified));
 }
+
+#[tokio::test]
+async fn doses_administered_counts_what_the_clinic_gave() {
+    let (r, setup) = registry();
+    contract::doses_administered_counts_what_the_clinic_gave(&r, &setup).await;
+    let runs = r
+        .snapshot()
+        .audit
+        .iter()
+        .filter(|e| e.action.code() == "run_report" && e.client_id.is_none())
+        .count();
+    assert_eq!(runs, 3, "each run audited once, naming nobody");
+}

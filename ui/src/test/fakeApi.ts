@@ -501,6 +501,8 @@ export function fakeApi(overrides: Partial<Api> = {}): FakeApi {
     createReminders: () => ok(null),
     reminderProgress: () => ok({ running: false, stage: 'idle', done: 0, total: 0 }),
     cancelReminders: () => ok(null),
+    dosesAdministeredReport: () => fail({ code: 'forbidden', permission: 'run_reports' }),
+    saveDosesAdministeredCsv: () => ok(null),
   };
   const merged = { ...defaults, ...overrides };
   // Start-up asks resumeSession (the open session, or a remembered one); tests that start

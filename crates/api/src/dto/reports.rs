@@ -250,3 +250,52 @@ pub struct RecallProgress {
     /// Of.
     pub total: i32,
 }
+
+/// The doses-administered report's form: the period (MM/DD/YYYY; blank: this month so far).
+#[derive(Debug, Clone, Default, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DosesAdministeredRequest {
+    /// First day.
+    #[serde(default)]
+    pub from: String,
+    /// Last day.
+    #[serde(default)]
+    pub to: String,
+}
+
+/// A line of the report: a vaccine (CVX and CDC's short name), a VFC eligibility or a funding
+/// source (`code` none: not recorded), with doses per age band.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DosesLine {
+    /// CVX, V01–V07, or the funding code.
+    pub code: Option<String>,
+    /// CDC's short description of the CVX.
+    pub name: Option<String>,
+    /// Doses per age band, in `ageBands` order.
+    pub by_age: Vec<i32>,
+    /// All bands.
+    pub total: i32,
+}
+
+/// The doses the organization gave in a period.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DosesAdministeredView {
+    /// The organization.
+    pub organization_name: String,
+    /// First day (MM/DD/YYYY).
+    pub from: String,
+    /// Last day.
+    pub to: String,
+    /// `under_1`, `1_6`, `7_18`, `19_plus`.
+    pub age_bands: Vec<String>,
+    /// By vaccine, most given first.
+    pub by_vaccine: Vec<DosesLine>,
+    /// By VFC eligibility.
+    pub by_eligibility: Vec<DosesLine>,
+    /// By funding source.
+    pub by_funding: Vec<DosesLine>,
+    /// Every dose.
+    pub total: DosesLine,
+}

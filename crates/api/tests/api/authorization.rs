@@ -204,6 +204,12 @@ const MATRIX: &[(&str, Needs, Target)] = &[
     ("create_reminders", Permission(P::RunReports), Own),
     ("reminder_progress", Permission(P::RunReports), Own),
     ("cancel_reminders", Permission(P::RunReports), Own),
+    ("doses_administered_report", Permission(P::RunReports), Own),
+    (
+        "save_doses_administered_csv",
+        Permission(P::RunReports),
+        Own,
+    ),
 ];
 
 /// The commands the app registers (the desktop's command list).
@@ -836,6 +842,20 @@ async fn probe(
         ),
         "reminder_progress" => done(recall::reminder_progress(ctx).await.map(drop)),
         "cancel_reminders" => done(recall::cancel_reminders(ctx).await),
+        "doses_administered_report" => done(
+            reports::doses_administered_report(ctx, DosesAdministeredRequest::default())
+                .await
+                .map(drop),
+        ),
+        "save_doses_administered_csv" => done(
+            reports::save_doses_administered_csv(
+                ctx,
+                DosesAdministeredRequest::default(),
+                &std::env::temp_dir().join("shotbook-matrix-probe-doses.csv"),
+            )
+            .await
+            .map(drop),
+        ),
         // Sign-in steps, sign-out and the signed-out screens are not probed inside a session.
         _ => None,
     }

@@ -29,6 +29,7 @@ mod immunizations;
 mod organization_users;
 mod recall;
 mod records;
+mod reports;
 mod school;
 mod search;
 mod support;

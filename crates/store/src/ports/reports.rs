@@ -1,6 +1,7 @@
 //! The reports' ports on SQLite.
 
 use shotbook_core::ids::OrganizationId;
+use shotbook_reports::administered::GivenDose;
 use shotbook_reports::coverage::{CoverageClient, DoseRecord};
 use shotbook_reports::school::calendar_date;
 use shotbook_reports::status::{ProviderClientStatus, StatusAtOrganization};
@@ -24,7 +25,47 @@ struct MemberDoseRow {
     dose_status: Option<String>,
 }
 
+#[derive(sqlx::FromRow)]
+struct GivenDoseRow {
+    cvx: String,
+    administered_on: String,
+    date_of_birth: String,
+    vfc_eligibility: Option<String>,
+    funding_source: Option<String>,
+}
+
 impl ReportReads for Store {
+    async fn given_doses(
+        &self,
+        organization: OrganizationId,
+        from: Date,
+        to: Date,
+    ) -> PortResult<Vec<GivenDose>> {
+        let rows: Vec<GivenDoseRow> = sqlx::query_as(
+            "SELECT i.cvx, i.administered_on, c.date_of_birth, i.vfc_eligibility, i.funding_source
+             FROM immunizations i JOIN clients c ON c.id = i.client_id
+             WHERE i.organization_id = ?1 AND i.source = 'administered'
+               AND i.status = 'completed' AND i.administered_on BETWEEN ?2 AND ?3",
+        )
+        .bind(organization.to_string())
+        .bind(iso(from))
+        .bind(iso(to))
+        .fetch_all(self.pool())
+        .await
+        .map_err(StoreError::from)?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(GivenDose {
+                    cvx: r.cvx,
+                    administered_on: date(&r.administered_on)?,
+                    date_of_birth: date(&r.date_of_birth)?,
+                    vfc_eligibility: r.vfc_eligibility,
+                    funding_source: r.funding_source,
+                })
+            })
+            .collect()
+    }
+
     async fn coverage_members(
         &self,
         organization: OrganizationId,

@@ -1,6 +1,8 @@
 //! The reports' ports in memory.
 
 use shotbook_core::ids::OrganizationId;
+use shotbook_core::immunization::entry::DoseSource;
+use shotbook_reports::administered::GivenDose;
 use shotbook_reports::coverage::{CoverageClient, DoseRecord};
 use shotbook_reports::school::calendar_date;
 use shotbook_reports::status::{ProviderClientStatus, StatusAtOrganization};
@@ -12,6 +14,37 @@ use crate::ports::{CoverageMember, ReportReads};
 use crate::{PortError, PortResult};
 
 impl ReportReads for MemoryRegistry {
+    async fn given_doses(
+        &self,
+        organization: OrganizationId,
+        from: Date,
+        to: Date,
+    ) -> PortResult<Vec<GivenDose>> {
+        // The memory registry keeps no VFC eligibility or funding: the doses are counted
+        // without them.
+        self.read(|s| {
+            s.doses
+                .iter()
+                .filter(|d| {
+                    d.source == DoseSource::Administered
+                        && !d.voided
+                        && d.owner == Some(organization)
+                        && from <= d.administered_on
+                        && d.administered_on <= to
+                })
+                .filter_map(|d| {
+                    Some(GivenDose {
+                        cvx: d.cvx.clone(),
+                        administered_on: d.administered_on,
+                        date_of_birth: s.clients.get(&d.client)?.date_of_birth,
+                        vfc_eligibility: None,
+                        funding_source: None,
+                    })
+                })
+                .collect()
+        })
+    }
+
     async fn coverage_members(
         &self,
         organization: OrganizationId,

@@ -1,8 +1,10 @@
-//! The reports' ports: what an organization's coverage report reads of its clients.
+//! The reports' ports: what an organization's coverage report reads of its clients, and the
+//! doses it gave for the doses-administered report.
 
 use std::future::Future;
 
 use shotbook_core::ids::OrganizationId;
+use shotbook_reports::administered::GivenDose;
 use shotbook_reports::coverage::CoverageClient;
 use time::Date;
 
@@ -31,4 +33,13 @@ pub trait ReportReads {
         born_from: Date,
         born_to: Date,
     ) -> impl Future<Output = PortResult<Vec<CoverageMember>>> + Send;
+
+    /// The doses `organization` gave (administered there, not voided) from `from` to `to`
+    /// (inclusive), each with the patient's date of birth.
+    fn given_doses(
+        &self,
+        organization: OrganizationId,
+        from: Date,
+        to: Date,
+    ) -> impl Future<Output = PortResult<Vec<GivenDose>>> + Send;
 }

@@ -102,6 +102,9 @@ export const commands = {
 	createReminders: (request: CreateRemindersRequest_Deserialize) => typedError<RecallRun | null, AppError>(__TAURI_INVOKE("create_reminders", { request })),
 	reminderProgress: () => typedError<RecallProgress, AppError>(__TAURI_INVOKE("reminder_progress")),
 	cancelReminders: () => typedError<null, AppError>(__TAURI_INVOKE("cancel_reminders")),
+	dosesAdministeredReport: (request: DosesAdministeredRequest_Deserialize) => typedError<DosesAdministeredView_Serialize, AppError>(__TAURI_INVOKE("doses_administered_report", { request })),
+	/**  "Export CSV…" of the doses administered: `None` when the dialog was cancelled. */
+	saveDosesAdministeredCsv: (request: DosesAdministeredRequest_Deserialize) => typedError<SavedExport | null, AppError>(__TAURI_INVOKE("save_doses_administered_csv", { request })),
 };
 
 /* Types */
@@ -1454,6 +1457,104 @@ export type DoseEntryOptions_Serialize = {
 	vis: VisChoice[],
 	/**  The signed-in user's name, the default clinician. */
 	clinician: string,
+};
+
+/**  The doses-administered report's form: the period (MM/DD/YYYY; blank: this month so far). */
+export type DosesAdministeredRequest = DosesAdministeredRequest_Serialize | DosesAdministeredRequest_Deserialize;
+
+/**  The doses-administered report's form: the period (MM/DD/YYYY; blank: this month so far). */
+export type DosesAdministeredRequest_Deserialize = {
+	/**  First day. */
+	from?: string,
+	/**  Last day. */
+	to?: string,
+};
+
+/**  The doses-administered report's form: the period (MM/DD/YYYY; blank: this month so far). */
+export type DosesAdministeredRequest_Serialize = {
+	/**  First day. */
+	from: string,
+	/**  Last day. */
+	to: string,
+};
+
+/**  The doses the organization gave in a period. */
+export type DosesAdministeredView = DosesAdministeredView_Serialize | DosesAdministeredView_Deserialize;
+
+/**  The doses the organization gave in a period. */
+export type DosesAdministeredView_Deserialize = {
+	/**  The organization. */
+	organizationName: string,
+	/**  First day (MM/DD/YYYY). */
+	from: string,
+	/**  Last day. */
+	to: string,
+	/**  `under_1`, `1_6`, `7_18`, `19_plus`. */
+	ageBands: string[],
+	/**  By vaccine, most given first. */
+	byVaccine: DosesLine_Deserialize[],
+	/**  By VFC eligibility. */
+	byEligibility: DosesLine_Deserialize[],
+	/**  By funding source. */
+	byFunding: DosesLine_Deserialize[],
+	/**  Every dose. */
+	total: DosesLine_Deserialize,
+};
+
+/**  The doses the organization gave in a period. */
+export type DosesAdministeredView_Serialize = {
+	/**  The organization. */
+	organizationName: string,
+	/**  First day (MM/DD/YYYY). */
+	from: string,
+	/**  Last day. */
+	to: string,
+	/**  `under_1`, `1_6`, `7_18`, `19_plus`. */
+	ageBands: string[],
+	/**  By vaccine, most given first. */
+	byVaccine: DosesLine_Serialize[],
+	/**  By VFC eligibility. */
+	byEligibility: DosesLine_Serialize[],
+	/**  By funding source. */
+	byFunding: DosesLine_Serialize[],
+	/**  Every dose. */
+	total: DosesLine_Serialize,
+};
+
+/**
+ *  A line of the report: a vaccine (CVX and CDC's short name), a VFC eligibility or a funding
+ *  source (`code` none: not recorded), with doses per age band.
+ */
+export type DosesLine = DosesLine_Serialize | DosesLine_Deserialize;
+
+/**
+ *  A line of the report: a vaccine (CVX and CDC's short name), a VFC eligibility or a funding
+ *  source (`code` none: not recorded), with doses per age band.
+ */
+export type DosesLine_Deserialize = {
+	/**  CVX, V01–V07, or the funding code. */
+	code?: string | null,
+	/**  CDC's short description of the CVX. */
+	name?: string | null,
+	/**  Doses per age band, in `ageBands` order. */
+	byAge: number[],
+	/**  All bands. */
+	total: number,
+};
+
+/**
+ *  A line of the report: a vaccine (CVX and CDC's short name), a VFC eligibility or a funding
+ *  source (`code` none: not recorded), with doses per age band.
+ */
+export type DosesLine_Serialize = {
+	/**  CVX, V01–V07, or the funding code. */
+	code: string | null,
+	/**  CDC's short description of the CVX. */
+	name: string | null,
+	/**  Doses per age band, in `ageBands` order. */
+	byAge: number[],
+	/**  All bands. */
+	total: number,
 };
 
 /**  A likely duplicate pair. */

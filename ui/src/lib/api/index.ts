@@ -124,6 +124,7 @@ export type RosterLineResult = RosterImportResult['lines'][number];
 export type RosterLineIssue = RosterImportResult['unreadable'][number];
 export type PutStudentRequest = Parameters<Api['putStudent']>[0];
 export type CoverageView = Ok<'coverageReport'>;
+export type DosesAdministeredView = Ok<'dosesAdministeredReport'>;
 export type RecallOptions = Ok<'reminderOptions'>;
 export type RecallRequest = Parameters<Api['reminderPreview']>[0];
 export type RecallPreview = Ok<'reminderPreview'>;

@@ -46,7 +46,8 @@ export type Route =
   | { name: 'syncReview' }
   | { name: 'school' }
   | { name: 'coverage' }
-  | { name: 'recall' };
+  | { name: 'recall' }
+  | { name: 'dosesAdministered' };
 
 /** A state-based router: the current screen is a value, not a URL. */
 export class Router {

@@ -20,6 +20,7 @@ import { OrganizationUsersState } from '$lib/access/organizationUsers.svelte';
 import { UserAgreementState } from '$lib/access/userAgreement.svelte';
 import { CoverageState } from '$lib/reports/coverage.svelte';
 import { RecallState } from '$lib/reports/recall.svelte';
+import { DosesAdministeredState } from '$lib/reports/administered.svelte';
 import { StudentListsState } from '$lib/school/studentLists.svelte';
 import { SyncState } from '$lib/sync/syncState.svelte';
 import { Router } from './router.svelte';
@@ -49,6 +50,7 @@ export type Services = {
   studentLists: StudentListsState;
   coverage: CoverageState;
   recall: RecallState;
+  dosesAdministered: DosesAdministeredState;
 };
 
 /**
@@ -81,6 +83,7 @@ export function createServices(api: Api): Services {
   const studentLists = new StudentListsState(api, session);
   const coverage = new CoverageState(api, session);
   const recall = new RecallState(api, session);
+  const dosesAdministered = new DosesAdministeredState(api, session);
   session.onEnd(() => {
     demographics.reset();
     addClient.reset();
@@ -101,6 +104,7 @@ export function createServices(api: Api): Services {
     studentLists.reset();
     coverage.reset();
     recall.reset();
+    dosesAdministered.reset();
   });
   return {
     router,
@@ -126,6 +130,7 @@ export function createServices(api: Api): Services {
     studentLists,
     coverage,
     recall,
+    dosesAdministered,
   };
 }
 
@@ -152,6 +157,7 @@ export const [getSync, setSync] = createContext<SyncState>();
 export const [getStudentLists, setStudentLists] = createContext<StudentListsState>();
 export const [getCoverage, setCoverage] = createContext<CoverageState>();
 export const [getRecall, setRecall] = createContext<RecallState>();
+export const [getDosesAdministered, setDosesAdministered] = createContext<DosesAdministeredState>();
 
 /** Puts every service into context. Call during a component's initialisation. */
 export function provideServices(services: Services): void {
@@ -178,4 +184,5 @@ export function provideServices(services: Services): void {
   setStudentLists(services.studentLists);
   setCoverage(services.coverage);
   setRecall(services.recall);
+  setDosesAdministered(services.dosesAdministered);
 }

@@ -145,6 +145,7 @@ export class Session {
         return this.can(PERMISSIONS.schoolReports);
       case 'coverage':
       case 'recall':
+      case 'dosesAdministered':
         return this.can(PERMISSIONS.runReports);
     }
   }

@@ -1,5 +1,5 @@
 /**
- * Messages of the reports (immunization coverage, reminder/recall), spread into `en.ts` and `es.ts`.
+ * Messages of the reports (immunization coverage, reminder/recall, doses administered), spread into `en.ts` and `es.ts`.
  */
 export const reportsEn = {
   'menu.reports': 'Reports',
@@ -110,6 +110,41 @@ export const reportsEn = {
   'recall.nobody': 'Nobody to notify: no file was written.',
   'recall.done':
     '{notices} client(s) notified; their last notice is today. Files saved in {folder}:',
+  'menu.doses': 'Doses administered',
+  'home.doses':
+    'The doses your organization gave in a period, by vaccine, age band, VFC eligibility and funding: what VFC providers report.',
+  'doses.title': 'Doses administered',
+  'doses.intro':
+    'Doses your organization gave in the period (historical and voided doses are not counted), by vaccine (CVX), age on the day of the dose, VFC eligibility and funding source.',
+  'doses.from': 'From',
+  'doses.to': 'To',
+  'doses.csv': 'Export CSV…',
+  'doses.saved': 'Saved {path}.',
+  'doses.summary': '{organization}: {total} dose(s) given {from} to {to}.',
+  'doses.empty': 'Your organization recorded no dose given in this period.',
+  'doses.byVaccine': 'Vaccine',
+  'doses.byEligibility': 'VFC eligibility',
+  'doses.byFunding': 'Funding source',
+  'doses.total': 'Total',
+  'doses.notRecorded': 'Not recorded',
+  'doses.band.under_1': 'Under 1',
+  'doses.band.1_6': '1–6 years',
+  'doses.band.7_18': '7–18 years',
+  'doses.band.19_plus': '19 and older',
+  'doses.vfc.V01': 'V01 Not VFC eligible',
+  'doses.vfc.V02': 'V02 Medicaid / CHIP Medicaid',
+  'doses.vfc.V03': 'V03 Uninsured',
+  'doses.vfc.V04': 'V04 American Indian / Alaska Native',
+  'doses.vfc.V05': 'V05 Underinsured (FQHC/RHC)',
+  'doses.vfc.V06': 'V06 State-specific eligibility',
+  'doses.vfc.V07': 'V07 Local-specific eligibility',
+  'doses.funding.VXC50': 'Public (VXC50)',
+  'doses.funding.VXC51': 'Public VFC (VXC51)',
+  'doses.funding.VXC52': 'Public non-VFC (VXC52)',
+  'doses.funding.PHC70': 'Private (PHC70)',
+  'doses.funding.vfc': 'VFC',
+  'doses.funding.state': 'State',
+  'doses.funding.private': 'Private',
 } as const;
 
 /** Spanish: exactly the keys of {@link reportsEn}. */
@@ -223,4 +258,39 @@ export const reportsEs: { readonly [K in keyof typeof reportsEn]: string } = {
   'recall.nobody': 'No hay nadie a quien avisar: no se escribió ningún archivo.',
   'recall.done':
     '{notices} cliente(s) avisados; su último aviso es hoy. Archivos guardados en {folder}:',
+  'menu.doses': 'Dosis administradas',
+  'home.doses':
+    'Las dosis que su organización aplicó en un período, por vacuna, grupo de edad, elegibilidad VFC y fuente de financiamiento: lo que informan los proveedores VFC.',
+  'doses.title': 'Dosis administradas',
+  'doses.intro':
+    'Dosis que su organización aplicó en el período (no se cuentan las dosis históricas ni las anuladas), por vacuna (CVX), edad el día de la dosis, elegibilidad VFC y fuente de financiamiento.',
+  'doses.from': 'Desde',
+  'doses.to': 'Hasta',
+  'doses.csv': 'Exportar CSV…',
+  'doses.saved': 'Guardado {path}.',
+  'doses.summary': '{organization}: {total} dosis aplicada(s) del {from} al {to}.',
+  'doses.empty': 'Su organización no registró ninguna dosis aplicada en este período.',
+  'doses.byVaccine': 'Vacuna',
+  'doses.byEligibility': 'Elegibilidad VFC',
+  'doses.byFunding': 'Fuente de financiamiento',
+  'doses.total': 'Total',
+  'doses.notRecorded': 'No registrado',
+  'doses.band.under_1': 'Menos de 1',
+  'doses.band.1_6': '1–6 años',
+  'doses.band.7_18': '7–18 años',
+  'doses.band.19_plus': '19 o más',
+  'doses.vfc.V01': 'V01 No elegible para VFC',
+  'doses.vfc.V02': 'V02 Medicaid / CHIP Medicaid',
+  'doses.vfc.V03': 'V03 Sin seguro',
+  'doses.vfc.V04': 'V04 Indígena americano / nativo de Alaska',
+  'doses.vfc.V05': 'V05 Con seguro insuficiente (FQHC/RHC)',
+  'doses.vfc.V06': 'V06 Elegibilidad estatal',
+  'doses.vfc.V07': 'V07 Elegibilidad local',
+  'doses.funding.VXC50': 'Pública (VXC50)',
+  'doses.funding.VXC51': 'Pública VFC (VXC51)',
+  'doses.funding.VXC52': 'Pública no VFC (VXC52)',
+  'doses.funding.PHC70': 'Privada (PHC70)',
+  'doses.funding.vfc': 'VFC',
+  'doses.funding.state': 'Estatal',
+  'doses.funding.private': 'Privada',
 };

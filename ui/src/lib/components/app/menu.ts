@@ -137,6 +137,14 @@ export const MENU: MenuSection[] = [
         permission: PERMISSIONS.runReports,
         testid: 'menu-recall',
       },
+      {
+        id: 'dosesAdministered',
+        label: 'menu.doses',
+        description: 'home.doses',
+        route: { name: 'dosesAdministered' },
+        permission: PERMISSIONS.runReports,
+        testid: 'menu-doses',
+      },
     ],
   },
   {
