@@ -705,6 +705,12 @@ pub async fn save_doses_administered_csv(
         .map(Some)
 }
 
+#[tauri::command]
+#[specta::specta]
+pub async fn lot_usage_report(ctx: Ctx<'_>, request: LotUsageRequest) -> AppResult<LotUsageView> {
+    shotbook_api::reports::lot_usage_report(&ctx, request).await
+}
+
 // Reminder/recall.
 
 #[tauri::command]

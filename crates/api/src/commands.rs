@@ -99,6 +99,7 @@ macro_rules! with_commands {
             cancel_reminders,
             doses_administered_report,
             save_doses_administered_csv,
+            lot_usage_report,
         }
     };
 }

@@ -7,12 +7,13 @@ use shotbook_core::error::{Issue, IssueCollector};
 use shotbook_reports::administered::{AgeBand, Period};
 use shotbook_usecases::administered::doses_administered;
 use shotbook_usecases::coverage::organization_coverage;
+use shotbook_usecases::lot_usage::lot_usage;
 use shotbook_usecases::need;
 use time::{Date, Month};
 
 use crate::dto::{
     CoverageRequest, CoverageRow, CoverageView, DosesAdministeredRequest, DosesAdministeredView,
-    DosesLine, MissedOpportunityLine, SavedExport,
+    DosesLine, LotUsageLine, LotUsageRequest, LotUsageView, MissedOpportunityLine, SavedExport,
 };
 use crate::error::{AppError, AppResult};
 use crate::AppContext;
@@ -194,5 +195,51 @@ pub async fn save_doses_administered_csv(
     Ok(SavedExport {
         path: path.display().to_string(),
         rows: clamp(view.by_vaccine.len()),
+    })
+}
+
+/// Each lot's start, receipts, doses given, wastage, expiry, returns, transfers, corrections
+/// and end for the period (blank: this month so far). The run is audited.
+pub async fn lot_usage_report(
+    ctx: &AppContext,
+    request: LotUsageRequest,
+) -> AppResult<LotUsageView> {
+    let (permit, session) = ctx.permit::<need::ManageLots>().await?;
+    let period = Period::parse(&request.from, &request.to, ctx.clock().today())?;
+    let lots = lot_usage(ctx.store(), &permit, ctx.clock(), period).await?;
+    let names: std::collections::HashMap<String, String> =
+        shotbook_store::codes::vaccines(ctx.store())
+            .await?
+            .into_iter()
+            .map(|v| (v.cvx, v.short_description))
+            .collect();
+    let us = |d: Date| UsDate::from_date(d).to_string();
+    let n = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+    Ok(LotUsageView {
+        organization_name: session.organization_name,
+        from: us(period.from),
+        to: us(period.to),
+        lots: lots
+            .into_iter()
+            .map(|(lot, used)| LotUsageLine {
+                vaccine: names.get(&lot.cvx).cloned(),
+                expired_with_stock: lot.expiration_date < period.to && used.end > 0,
+                cvx: lot.cvx,
+                mvx: lot.mvx,
+                trade_name: lot.trade_name,
+                lot_number: lot.lot_number,
+                expiration_date: us(lot.expiration_date),
+                funding_source: lot.funding_source,
+                start: n(used.start),
+                received: n(used.received),
+                administered: n(used.administered),
+                wasted: n(used.wasted),
+                expired: n(used.expired),
+                returned: n(used.returned),
+                transferred: n(used.transferred),
+                corrected: n(used.corrected),
+                end: n(used.end),
+            })
+            .collect(),
     })
 }

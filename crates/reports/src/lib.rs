@@ -49,6 +49,7 @@
 pub mod administered;
 pub mod catalog;
 pub mod coverage;
+pub mod lot_usage;
 pub mod recall;
 pub mod school;
 pub mod series;

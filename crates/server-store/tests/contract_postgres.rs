@@ -510,3 +510,9 @@ async fn doses_administered_counts_what_the_clinic_gave() {
     let (db, setup) = registry().await;
     contract::doses_administered_counts_what_the_clinic_gave(db.registry(), &setup).await;
 }
+
+#[tokio::test]
+async fn lot_usage_balances_each_lot() {
+    let (db, setup) = registry().await;
+    contract::lot_usage_balances_each_lot(db.registry(), &setup).await;
+}

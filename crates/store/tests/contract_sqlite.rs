@@ -620,3 +620,9 @@ async fn doses_administered_counts_what_the_clinic_gave() {
     let (r, setup) = registry().await;
     contract::doses_administered_counts_what_the_clinic_gave(&r, &setup).await;
 }
+
+#[tokio::test]
+async fn lot_usage_balances_each_lot() {
+    let (r, setup) = registry().await;
+    contract::lot_usage_balances_each_lot(&r, &setup).await;
+}

@@ -42,6 +42,9 @@ pub use recall::*;
 mod administered;
 pub use administered::*;
 
+mod lot_usage;
+pub use lot_usage::*;
+
 /// What a registry must hold before a contract function runs: a clinic, one of its nurses,
 /// a client of the clinic born 01/01/2020 with consent granted, and a lot of the clinic's
 /// holding three doses of M-M-R II (CVX 03, MVX MSD) that expires 12/31/2027. CDC's vaccine

@@ -39,6 +39,7 @@ mod error;
 pub mod forecast_input;
 pub mod immunizations;
 pub mod interface;
+pub mod lot_usage;
 pub mod memory;
 pub mod ports;
 pub mod recall;

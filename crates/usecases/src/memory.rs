@@ -93,6 +93,8 @@ pub struct MemoryState {
     pub student_lists: Vec<(crate::ports::StudentListFacts, Vec<MemoryStudent>)>,
     /// Reminder/recall notices sent.
     pub notices: Vec<crate::ports::NoticeRecord>,
+    /// Every lot's movements (receipts, doses, voids, adjustments).
+    pub lot_movements: Vec<(VaccineLotId, shotbook_reports::lot_usage::LotMovement)>,
 }
 
 /// A student on a list in memory: the client, what the school keeps, the day added.
@@ -246,6 +248,7 @@ impl ImmunizationWrites for MemoryWork {
             return Ok(false);
         }
         stored.facts.on_hand -= 1;
+        self.moved(lot, "administered", None, -1);
         self.log(Entity::VaccineLot, lot.to_string(), ChangeOp::Update);
         self.insert_dose(dose).await?;
         if let Some(d) = self.state.doses.last_mut() {
@@ -297,9 +300,25 @@ impl ImmunizationWrites for MemoryWork {
             if let Some(stored) = self.state.lots.get_mut(&lot) {
                 stored.facts.on_hand += 1;
             }
+            self.moved(lot, "dose_voided", None, 1);
             self.log(Entity::VaccineLot, lot.to_string(), ChangeOp::Update);
         }
         Ok(())
+    }
+}
+
+impl MemoryWork {
+    /// Logs a lot's movement on the work's day.
+    fn moved(&mut self, lot: VaccineLotId, kind: &str, reason: Option<&str>, quantity: i64) {
+        self.state.lot_movements.push((
+            lot,
+            shotbook_reports::lot_usage::LotMovement {
+                kind: kind.into(),
+                reason: reason.map(str::to_string),
+                quantity,
+                on: self.at.date(),
+            },
+        ));
     }
 }
 
@@ -343,6 +362,7 @@ impl LotWrites for MemoryWork {
                 id
             }
         };
+        self.moved(id, "received", None, lot.quantity);
         self.log(Entity::VaccineLot, id.to_string(), ChangeOp::Update);
         Ok(id)
     }
@@ -366,6 +386,12 @@ impl LotWrites for MemoryWork {
         }
         lot.facts.on_hand += adjustment.change;
         let on_hand = lot.facts.on_hand;
+        self.moved(
+            adjustment.lot,
+            "adjusted",
+            Some(adjustment.reason.code()),
+            adjustment.change,
+        );
         self.log(
             Entity::VaccineLot,
             adjustment.lot.to_string(),

@@ -604,3 +604,9 @@ async fn doses_administered_counts_what_the_clinic_gave() {
         .count();
     assert_eq!(runs, 3, "each run audited once, naming nobody");
 }
+
+#[tokio::test]
+async fn lot_usage_balances_each_lot() {
+    let (r, setup) = registry();
+    contract::lot_usage_balances_each_lot(&r, &setup).await;
+}

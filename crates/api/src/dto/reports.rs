@@ -299,3 +299,69 @@ pub struct DosesAdministeredView {
     /// Every dose.
     pub total: DosesLine,
 }
+
+/// The lot usage report's form: the period (MM/DD/YYYY; blank: this month so far).
+#[derive(Debug, Clone, Default, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LotUsageRequest {
+    /// First day.
+    #[serde(default)]
+    pub from: String,
+    /// Last day.
+    #[serde(default)]
+    pub to: String,
+}
+
+/// One lot's usage in the period (doses; out-going columns positive).
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LotUsageLine {
+    /// CVX.
+    pub cvx: String,
+    /// CDC's short description of the CVX.
+    pub vaccine: Option<String>,
+    /// MVX.
+    pub mvx: String,
+    /// Trade name.
+    pub trade_name: Option<String>,
+    /// Lot number.
+    pub lot_number: String,
+    /// Expiry (MM/DD/YYYY).
+    pub expiration_date: String,
+    /// `vfc`, `state`, `private`.
+    pub funding_source: String,
+    /// Held when the period began.
+    pub start: i32,
+    /// Received.
+    pub received: i32,
+    /// Given (less doses voided and put back).
+    pub administered: i32,
+    /// Wasted.
+    pub wasted: i32,
+    /// Taken out as expired.
+    pub expired: i32,
+    /// Returned to the distributor.
+    pub returned: i32,
+    /// Sent to another clinic.
+    pub transferred: i32,
+    /// Count corrections (signed).
+    pub corrected: i32,
+    /// Held when the period ended.
+    pub end: i32,
+    /// Past its expiry at the end of the period and still holding doses.
+    pub expired_with_stock: bool,
+}
+
+/// Every lot of the organization that held doses or moved in the period.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LotUsageView {
+    /// The organization.
+    pub organization_name: String,
+    /// First day (MM/DD/YYYY).
+    pub from: String,
+    /// Last day.
+    pub to: String,
+    /// By CVX, then lot number.
+    pub lots: Vec<LotUsageLine>,
+}

@@ -210,6 +210,7 @@ const MATRIX: &[(&str, Needs, Target)] = &[
         Permission(P::RunReports),
         Own,
     ),
+    ("lot_usage_report", Permission(P::ManageLots), Own),
 ];
 
 /// The commands the app registers (the desktop's command list).
@@ -844,6 +845,11 @@ async fn probe(
         "cancel_reminders" => done(recall::cancel_reminders(ctx).await),
         "doses_administered_report" => done(
             reports::doses_administered_report(ctx, DosesAdministeredRequest::default())
+                .await
+                .map(drop),
+        ),
+        "lot_usage_report" => done(
+            reports::lot_usage_report(ctx, LotUsageRequest::default())
                 .await
                 .map(drop),
         ),

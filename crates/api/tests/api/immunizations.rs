@@ -581,3 +581,80 @@ async fn providers_without_vaccine_management_cannot_see_the_inventory() {
         }
     );
 }
+
+#[tokio::test]
+async fn the_lot_usage_report_reconciles_each_lot_for_its_keeper_only() {
+    let f = with_lots("MT0002", "mt.vaccines").await;
+    let received = receive_lot(
+        &f.ctx,
+        ReceiveLotRequest {
+            cvx: "21".into(),
+            mvx: "MSD".into(),
+            trade_name: "VARIVAX".into(),
+            lot_number: "Z001122".into(),
+            expiration_date: "06/30/2027".into(),
+            quantity: "10".into(),
+            funding_source: "state".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    adjust_lot(
+        &f.ctx,
+        AdjustLotRequest {
+            lot_id: received.id.clone(),
+            quantity: "2".into(),
+            direction: "remove".into(),
+            reason: "wastage".into(),
+            note: "dropped vial".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let view = shotbook_api::reports::lot_usage_report(
+        &f.ctx,
+        shotbook_api::dto::LotUsageRequest::default(),
+    )
+    .await
+    .unwrap();
+    let line = view
+        .lots
+        .iter()
+        .find(|l| l.lot_number == "Z001122")
+        .expect("the lot received this month");
+    assert_eq!(
+        (line.start, line.received, line.wasted, line.end),
+        (0, 10, 2, 8)
+    );
+    assert_eq!(line.trade_name.as_deref(), Some("VARIVAX"));
+    assert!(line
+        .vaccine
+        .as_deref()
+        .is_some_and(|v| v.contains("varicella")));
+    assert_eq!(line.funding_source, "state");
+    assert!(!line.expired_with_stock);
+    // Every line adds up.
+    for l in &view.lots {
+        assert_eq!(
+            l.start + l.received
+                - l.administered
+                - l.wasted
+                - l.expired
+                - l.returned
+                - l.transferred
+                + l.corrected,
+            l.end,
+            "{l:?}"
+        );
+    }
+    // A provider who does not keep the inventory may not read it.
+    let provider = signed_in_as("TX0001", "tx.provider").await;
+    let refused = shotbook_api::reports::lot_usage_report(
+        &provider.ctx,
+        shotbook_api::dto::LotUsageRequest::default(),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(refused, AppError::Forbidden { .. }), "{refused:?}");
+}

@@ -4,6 +4,7 @@
 use shotbook_core::ids::{ClientId, OrganizationId};
 use shotbook_reports::administered::GivenDose;
 use shotbook_reports::coverage::{CoverageClient, DoseRecord};
+use shotbook_reports::lot_usage::{LotHistory, LotMovement};
 use shotbook_reports::school::calendar_date;
 use shotbook_reports::status::{ProviderClientStatus, StatusAtOrganization};
 use shotbook_usecases::ports::{CoverageMember, ReportReads};
@@ -35,7 +36,71 @@ struct GivenDoseRow {
     funding_source: Option<String>,
 }
 
+#[derive(sqlx::FromRow)]
+struct LotMovementRow {
+    id: Uuid,
+    cvx: String,
+    mvx: String,
+    trade_name: Option<String>,
+    lot_number: String,
+    expiration_date: Date,
+    funding_source: String,
+    kind: Option<String>,
+    reason: Option<String>,
+    quantity: Option<i64>,
+    on_day: Option<Date>,
+}
+
 impl ReportReads for PgRegistry {
+    async fn lot_histories(
+        &self,
+        organization: OrganizationId,
+        to: Date,
+    ) -> PortResult<Vec<LotHistory>> {
+        let rows: Vec<LotMovementRow> = sqlx::query_as(
+            "SELECT l.id, l.cvx, l.mvx, l.trade_name, l.lot_number, l.expiration_date,
+                    l.funding_source, m.kind, m.reason, m.quantity,
+                    (m.at AT TIME ZONE 'UTC')::date AS on_day
+             FROM vaccine_lots l
+             LEFT JOIN vaccine_lot_movements m
+                    ON m.lot_id = l.id AND (m.at AT TIME ZONE 'UTC')::date <= $2
+             WHERE l.organization_id = $1
+             ORDER BY l.id",
+        )
+        .bind(organization.as_uuid())
+        .bind(to)
+        .fetch_all(self.pool())
+        .await
+        .map_err(failed)?;
+        let mut lots: Vec<LotHistory> = Vec::new();
+        for r in rows {
+            let id = r.id.to_string();
+            if lots.last().is_none_or(|l| l.lot != id) {
+                lots.push(LotHistory {
+                    lot: id,
+                    cvx: r.cvx,
+                    mvx: r.mvx,
+                    trade_name: r.trade_name,
+                    lot_number: r.lot_number,
+                    expiration_date: r.expiration_date,
+                    funding_source: r.funding_source,
+                    movements: Vec::new(),
+                });
+            }
+            if let (Some(kind), Some(quantity), Some(on)) = (r.kind, r.quantity, r.on_day) {
+                if let Some(lot) = lots.last_mut() {
+                    lot.movements.push(LotMovement {
+                        kind,
+                        reason: r.reason,
+                        quantity,
+                        on,
+                    });
+                }
+            }
+        }
+        Ok(lots)
+    }
+
     async fn given_doses(
         &self,
         organization: OrganizationId,

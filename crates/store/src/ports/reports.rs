@@ -3,6 +3,7 @@
 use shotbook_core::ids::OrganizationId;
 use shotbook_reports::administered::GivenDose;
 use shotbook_reports::coverage::{CoverageClient, DoseRecord};
+use shotbook_reports::lot_usage::{LotHistory, LotMovement};
 use shotbook_reports::school::calendar_date;
 use shotbook_reports::status::{ProviderClientStatus, StatusAtOrganization};
 use shotbook_usecases::ports::{CoverageMember, ReportReads};
@@ -34,7 +35,73 @@ struct GivenDoseRow {
     funding_source: Option<String>,
 }
 
+#[derive(sqlx::FromRow)]
+struct LotMovementRow {
+    id: String,
+    cvx: String,
+    mvx: String,
+    trade_name: Option<String>,
+    lot_number: String,
+    expiration_date: String,
+    funding_source: String,
+    kind: Option<String>,
+    reason: Option<String>,
+    quantity: Option<i64>,
+    on_day: Option<String>,
+}
+
+/// Folds lot rows (one per movement, or one with no movement) into histories.
+fn histories(rows: Vec<LotMovementRow>) -> PortResult<Vec<LotHistory>> {
+    let mut lots: Vec<LotHistory> = Vec::new();
+    for r in rows {
+        if lots.last().is_none_or(|l| l.lot != r.id) {
+            lots.push(LotHistory {
+                lot: r.id.clone(),
+                cvx: r.cvx,
+                mvx: r.mvx,
+                trade_name: r.trade_name,
+                lot_number: r.lot_number,
+                expiration_date: date(&r.expiration_date)?,
+                funding_source: r.funding_source,
+                movements: Vec::new(),
+            });
+        }
+        if let (Some(kind), Some(quantity), Some(on)) = (r.kind, r.quantity, r.on_day) {
+            if let Some(lot) = lots.last_mut() {
+                lot.movements.push(LotMovement {
+                    kind,
+                    reason: r.reason,
+                    quantity,
+                    on: date(&on)?,
+                });
+            }
+        }
+    }
+    Ok(lots)
+}
+
 impl ReportReads for Store {
+    async fn lot_histories(
+        &self,
+        organization: OrganizationId,
+        to: Date,
+    ) -> PortResult<Vec<LotHistory>> {
+        let rows: Vec<LotMovementRow> = sqlx::query_as(
+            "SELECT l.id, l.cvx, l.mvx, l.trade_name, l.lot_number, l.expiration_date,
+                    l.funding_source, m.kind, m.reason, m.quantity, substr(m.at, 1, 10) AS on_day
+             FROM vaccine_lots l
+             LEFT JOIN vaccine_lot_movements m ON m.lot_id = l.id AND substr(m.at, 1, 10) <= ?2
+             WHERE l.organization_id = ?1
+             ORDER BY l.id",
+        )
+        .bind(organization.to_string())
+        .bind(iso(to))
+        .fetch_all(self.pool())
+        .await
+        .map_err(StoreError::from)?;
+        histories(rows)
+    }
+
     async fn given_doses(
         &self,
         organization: OrganizationId,

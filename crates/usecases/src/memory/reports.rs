@@ -4,6 +4,7 @@ use shotbook_core::ids::OrganizationId;
 use shotbook_core::immunization::entry::DoseSource;
 use shotbook_reports::administered::GivenDose;
 use shotbook_reports::coverage::{CoverageClient, DoseRecord};
+use shotbook_reports::lot_usage::LotHistory;
 use shotbook_reports::school::calendar_date;
 use shotbook_reports::status::{ProviderClientStatus, StatusAtOrganization};
 use time::Date;
@@ -14,6 +15,34 @@ use crate::ports::{CoverageMember, ReportReads};
 use crate::{PortError, PortResult};
 
 impl ReportReads for MemoryRegistry {
+    async fn lot_histories(
+        &self,
+        organization: OrganizationId,
+        to: Date,
+    ) -> PortResult<Vec<LotHistory>> {
+        self.read(|s| {
+            s.lots
+                .values()
+                .filter(|l| l.facts.organization_id == organization)
+                .map(|l| LotHistory {
+                    lot: l.id.to_string(),
+                    cvx: l.facts.cvx.as_str().to_string(),
+                    mvx: l.mvx.clone().unwrap_or_default(),
+                    trade_name: None,
+                    lot_number: l.facts.lot_number.clone(),
+                    expiration_date: l.facts.expires_on,
+                    funding_source: l.funding.map_or("vfc", |f| f.code()).to_string(),
+                    movements: s
+                        .lot_movements
+                        .iter()
+                        .filter(|(lot, m)| *lot == l.id && m.on <= to)
+                        .map(|(_, m)| m.clone())
+                        .collect(),
+                })
+                .collect()
+        })
+    }
+
     async fn given_doses(
         &self,
         organization: OrganizationId,

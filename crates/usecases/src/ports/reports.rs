@@ -6,6 +6,7 @@ use std::future::Future;
 use shotbook_core::ids::OrganizationId;
 use shotbook_reports::administered::GivenDose;
 use shotbook_reports::coverage::CoverageClient;
+use shotbook_reports::lot_usage::LotHistory;
 use time::Date;
 
 use crate::PortResult;
@@ -42,4 +43,12 @@ pub trait ReportReads {
         from: Date,
         to: Date,
     ) -> impl Future<Output = PortResult<Vec<GivenDose>>> + Send;
+
+    /// Every lot of `organization` with its movements up to `to` (inclusive; by the day of the
+    /// movement, UTC).
+    fn lot_histories(
+        &self,
+        organization: OrganizationId,
+        to: Date,
+    ) -> impl Future<Output = PortResult<Vec<LotHistory>>> + Send;
 }

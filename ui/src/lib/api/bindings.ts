@@ -105,6 +105,7 @@ export const commands = {
 	dosesAdministeredReport: (request: DosesAdministeredRequest_Deserialize) => typedError<DosesAdministeredView_Serialize, AppError>(__TAURI_INVOKE("doses_administered_report", { request })),
 	/**  "Export CSV…" of the doses administered: `None` when the dialog was cancelled. */
 	saveDosesAdministeredCsv: (request: DosesAdministeredRequest_Deserialize) => typedError<SavedExport | null, AppError>(__TAURI_INVOKE("save_doses_administered_csv", { request })),
+	lotUsageReport: (request: LotUsageRequest_Deserialize) => typedError<LotUsageView_Serialize, AppError>(__TAURI_INVOKE("lot_usage_report", { request })),
 };
 
 /* Types */
@@ -2041,6 +2042,131 @@ export type LotInventory_Serialize = {
 	alertDays: number,
 	/**  MM/DD/YYYY the figures are as of. */
 	asOf: string,
+};
+
+/**  One lot's usage in the period (doses; out-going columns positive). */
+export type LotUsageLine = LotUsageLine_Serialize | LotUsageLine_Deserialize;
+
+/**  One lot's usage in the period (doses; out-going columns positive). */
+export type LotUsageLine_Deserialize = {
+	/**  CVX. */
+	cvx: string,
+	/**  CDC's short description of the CVX. */
+	vaccine?: string | null,
+	/**  MVX. */
+	mvx: string,
+	/**  Trade name. */
+	tradeName?: string | null,
+	/**  Lot number. */
+	lotNumber: string,
+	/**  Expiry (MM/DD/YYYY). */
+	expirationDate: string,
+	/**  `vfc`, `state`, `private`. */
+	fundingSource: string,
+	/**  Held when the period began. */
+	start: number,
+	/**  Received. */
+	received: number,
+	/**  Given (less doses voided and put back). */
+	administered: number,
+	/**  Wasted. */
+	wasted: number,
+	/**  Taken out as expired. */
+	expired: number,
+	/**  Returned to the distributor. */
+	returned: number,
+	/**  Sent to another clinic. */
+	transferred: number,
+	/**  Count corrections (signed). */
+	corrected: number,
+	/**  Held when the period ended. */
+	end: number,
+	/**  Past its expiry at the end of the period and still holding doses. */
+	expiredWithStock: boolean,
+};
+
+/**  One lot's usage in the period (doses; out-going columns positive). */
+export type LotUsageLine_Serialize = {
+	/**  CVX. */
+	cvx: string,
+	/**  CDC's short description of the CVX. */
+	vaccine: string | null,
+	/**  MVX. */
+	mvx: string,
+	/**  Trade name. */
+	tradeName: string | null,
+	/**  Lot number. */
+	lotNumber: string,
+	/**  Expiry (MM/DD/YYYY). */
+	expirationDate: string,
+	/**  `vfc`, `state`, `private`. */
+	fundingSource: string,
+	/**  Held when the period began. */
+	start: number,
+	/**  Received. */
+	received: number,
+	/**  Given (less doses voided and put back). */
+	administered: number,
+	/**  Wasted. */
+	wasted: number,
+	/**  Taken out as expired. */
+	expired: number,
+	/**  Returned to the distributor. */
+	returned: number,
+	/**  Sent to another clinic. */
+	transferred: number,
+	/**  Count corrections (signed). */
+	corrected: number,
+	/**  Held when the period ended. */
+	end: number,
+	/**  Past its expiry at the end of the period and still holding doses. */
+	expiredWithStock: boolean,
+};
+
+/**  The lot usage report's form: the period (MM/DD/YYYY; blank: this month so far). */
+export type LotUsageRequest = LotUsageRequest_Serialize | LotUsageRequest_Deserialize;
+
+/**  The lot usage report's form: the period (MM/DD/YYYY; blank: this month so far). */
+export type LotUsageRequest_Deserialize = {
+	/**  First day. */
+	from?: string,
+	/**  Last day. */
+	to?: string,
+};
+
+/**  The lot usage report's form: the period (MM/DD/YYYY; blank: this month so far). */
+export type LotUsageRequest_Serialize = {
+	/**  First day. */
+	from: string,
+	/**  Last day. */
+	to: string,
+};
+
+/**  Every lot of the organization that held doses or moved in the period. */
+export type LotUsageView = LotUsageView_Serialize | LotUsageView_Deserialize;
+
+/**  Every lot of the organization that held doses or moved in the period. */
+export type LotUsageView_Deserialize = {
+	/**  The organization. */
+	organizationName: string,
+	/**  First day (MM/DD/YYYY). */
+	from: string,
+	/**  Last day. */
+	to: string,
+	/**  By CVX, then lot number. */
+	lots: LotUsageLine_Deserialize[],
+};
+
+/**  Every lot of the organization that held doses or moved in the period. */
+export type LotUsageView_Serialize = {
+	/**  The organization. */
+	organizationName: string,
+	/**  First day (MM/DD/YYYY). */
+	from: string,
+	/**  Last day. */
+	to: string,
+	/**  By CVX, then lot number. */
+	lots: LotUsageLine_Serialize[],
 };
 
 /**  An MVX code. */

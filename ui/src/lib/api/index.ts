@@ -125,6 +125,7 @@ export type RosterLineIssue = RosterImportResult['unreadable'][number];
 export type PutStudentRequest = Parameters<Api['putStudent']>[0];
 export type CoverageView = Ok<'coverageReport'>;
 export type DosesAdministeredView = Ok<'dosesAdministeredReport'>;
+export type LotUsageView = Ok<'lotUsageReport'>;
 export type RecallOptions = Ok<'reminderOptions'>;
 export type RecallRequest = Parameters<Api['reminderPreview']>[0];
 export type RecallPreview = Ok<'reminderPreview'>;

@@ -47,7 +47,8 @@ export type Route =
   | { name: 'school' }
   | { name: 'coverage' }
   | { name: 'recall' }
-  | { name: 'dosesAdministered' };
+  | { name: 'dosesAdministered' }
+  | { name: 'lotUsage' };
 
 /** A state-based router: the current screen is a value, not a URL. */
 export class Router {

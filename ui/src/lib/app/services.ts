@@ -21,6 +21,7 @@ import { UserAgreementState } from '$lib/access/userAgreement.svelte';
 import { CoverageState } from '$lib/reports/coverage.svelte';
 import { RecallState } from '$lib/reports/recall.svelte';
 import { DosesAdministeredState } from '$lib/reports/administered.svelte';
+import { LotUsageState } from '$lib/reports/lotUsage.svelte';
 import { StudentListsState } from '$lib/school/studentLists.svelte';
 import { SyncState } from '$lib/sync/syncState.svelte';
 import { Router } from './router.svelte';
@@ -51,6 +52,7 @@ export type Services = {
   coverage: CoverageState;
   recall: RecallState;
   dosesAdministered: DosesAdministeredState;
+  lotUsage: LotUsageState;
 };
 
 /**
@@ -84,6 +86,7 @@ export function createServices(api: Api): Services {
   const coverage = new CoverageState(api, session);
   const recall = new RecallState(api, session);
   const dosesAdministered = new DosesAdministeredState(api, session);
+  const lotUsage = new LotUsageState(api, session);
   session.onEnd(() => {
     demographics.reset();
     addClient.reset();
@@ -105,6 +108,7 @@ export function createServices(api: Api): Services {
     coverage.reset();
     recall.reset();
     dosesAdministered.reset();
+    lotUsage.reset();
   });
   return {
     router,
@@ -131,6 +135,7 @@ export function createServices(api: Api): Services {
     coverage,
     recall,
     dosesAdministered,
+    lotUsage,
   };
 }
 
@@ -158,6 +163,7 @@ export const [getStudentLists, setStudentLists] = createContext<StudentListsStat
 export const [getCoverage, setCoverage] = createContext<CoverageState>();
 export const [getRecall, setRecall] = createContext<RecallState>();
 export const [getDosesAdministered, setDosesAdministered] = createContext<DosesAdministeredState>();
+export const [getLotUsage, setLotUsage] = createContext<LotUsageState>();
 
 /** Puts every service into context. Call during a component's initialisation. */
 export function provideServices(services: Services): void {
@@ -185,4 +191,5 @@ export function provideServices(services: Services): void {
   setCoverage(services.coverage);
   setRecall(services.recall);
   setDosesAdministered(services.dosesAdministered);
+  setLotUsage(services.lotUsage);
 }

@@ -136,6 +136,7 @@ export class Session {
       case 'adminSupport':
         return this.can(PERMISSIONS.viewSupportTables);
       case 'lotInventory':
+      case 'lotUsage':
         return this.can(PERMISSIONS.manageLots);
       case 'verifyRecord':
         return this.can(PERMISSIONS.printRecord);

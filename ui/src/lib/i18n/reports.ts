@@ -1,5 +1,6 @@
 /**
- * Messages of the reports (immunization coverage, reminder/recall, doses administered), spread into `en.ts` and `es.ts`.
+ * Messages of the reports (immunization coverage, reminder/recall, doses administered, lot
+ * usage), spread into `en.ts` and `es.ts`.
  */
 export const reportsEn = {
   'menu.reports': 'Reports',
@@ -145,6 +146,29 @@ export const reportsEn = {
   'doses.funding.vfc': 'VFC',
   'doses.funding.state': 'State',
   'doses.funding.private': 'Private',
+  'menu.lotUsage': 'Lot usage and wastage',
+  'home.lotUsage':
+    'Each vaccine lot’s doses at the start, received, given, wasted, expired, returned or transferred, and at the end of a period.',
+  'lots.title': 'Lot usage and wastage',
+  'lots.intro':
+    'For each of your vaccine lots: the doses it held when the period began, what came in and went out, and what it held at the end — the reconciliation a VFC provider sends with an order.',
+  'lots.summary': '{organization}: {lots} lot(s) held doses or moved from {from} to {to}.',
+  'lots.empty': 'No lot of your organization held doses or moved in this period.',
+  'lots.lotLine': 'Lot {lot} · expires {expires} · {funding}',
+  'lots.expiredStock': 'Expired, still holding doses',
+  'lots.col.lot': 'Lot',
+  'lots.col.start': 'Start',
+  'lots.col.received': 'Received',
+  'lots.col.administered': 'Given',
+  'lots.col.wasted': 'Wasted',
+  'lots.col.expired': 'Expired',
+  'lots.col.returned': 'Returned',
+  'lots.col.transferred': 'Transferred',
+  'lots.col.corrected': 'Count corr.',
+  'lots.col.end': 'End',
+  'lots.funding.vfc': 'VFC',
+  'lots.funding.state': 'State',
+  'lots.funding.private': 'Private',
 } as const;
 
 /** Spanish: exactly the keys of {@link reportsEn}. */
@@ -293,4 +317,27 @@ export const reportsEs: { readonly [K in keyof typeof reportsEn]: string } = {
   'doses.funding.vfc': 'VFC',
   'doses.funding.state': 'Estatal',
   'doses.funding.private': 'Privada',
+  'menu.lotUsage': 'Uso y desperdicio de lotes',
+  'home.lotUsage':
+    'Las dosis de cada lote de vacunas al inicio, recibidas, aplicadas, desperdiciadas, vencidas, devueltas o transferidas, y al final de un período.',
+  'lots.title': 'Uso y desperdicio de lotes',
+  'lots.intro':
+    'Para cada uno de sus lotes de vacunas: las dosis al comenzar el período, lo que entró y salió, y lo que quedó al final — la conciliación que un proveedor VFC envía con cada pedido.',
+  'lots.summary': '{organization}: {lots} lote(s) con dosis o movimientos del {from} al {to}.',
+  'lots.empty': 'Ningún lote de su organización tuvo dosis ni movimientos en este período.',
+  'lots.lotLine': 'Lote {lot} · vence el {expires} · {funding}',
+  'lots.expiredStock': 'Vencido, todavía con dosis',
+  'lots.col.lot': 'Lote',
+  'lots.col.start': 'Inicio',
+  'lots.col.received': 'Recibidas',
+  'lots.col.administered': 'Aplicadas',
+  'lots.col.wasted': 'Desperdiciadas',
+  'lots.col.expired': 'Vencidas',
+  'lots.col.returned': 'Devueltas',
+  'lots.col.transferred': 'Transferidas',
+  'lots.col.corrected': 'Ajuste de conteo',
+  'lots.col.end': 'Final',
+  'lots.funding.vfc': 'VFC',
+  'lots.funding.state': 'Estatal',
+  'lots.funding.private': 'Privado',
 };

@@ -170,6 +170,14 @@ export const MENU: MenuSection[] = [
         permission: PERMISSIONS.manageLots,
         testid: 'menu-lot-inventory',
       },
+      {
+        id: 'lotUsage',
+        label: 'menu.lotUsage',
+        description: 'home.lotUsage',
+        route: { name: 'lotUsage' },
+        permission: PERMISSIONS.manageLots,
+        testid: 'menu-lot-usage',
+      },
     ],
   },
 ];
