@@ -217,3 +217,16 @@ test('a lot is received by scanning the carton and adjusted for wastage', async 
   assert.match(await row.getText(), /Balanced/);
   await screenshot(browser, '40-lot-adjusted');
 });
+
+test('the lot usage report reconciles the lot just received and wasted', async () => {
+  await (await byTestId(browser, 'menu-lot-usage')).click();
+  const line = await browser.$('[data-testid="usage-line"][data-lot="Z77120"]');
+  await line.waitForDisplayed({ timeout: 15_000 });
+  // Start 0, received 10, given 0, wasted 2, … end 8 (this month so far).
+  const cells = await line.$$('td');
+  const numbers = [];
+  for (const cell of cells) numbers.push(Number(await cell.getText()));
+  assert.deepEqual(numbers, [0, 10, 0, 2, 0, 0, 0, 0, 8]);
+  assert.match(await line.getText(), /CVX 03/);
+  await screenshot(browser, '41-lot-usage');
+});

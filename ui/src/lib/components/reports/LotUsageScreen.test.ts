@@ -38,14 +38,14 @@ describe('LotUsageScreen', () => {
   it('shows each lot’s reconciliation, flags expired stock and totals the columns', async () => {
     const api = fakeApi({ lotUsageReport: () => ok(view) });
     renderWithServices(LotUsageScreen, { api, user: manager, route: { name: 'lotUsage' } });
-    const lines = await screen.findAllByTestId('lots-line');
+    const lines = await screen.findAllByTestId('usage-line');
     expect(lines[0]).toHaveTextContent('M-M-R II · CVX 03');
     expect(lines[0]).toHaveTextContent('Lot R024551 · expires 11/30/2026 · VFC');
-    expect(within(lines[0]!).getByTestId('lots-expired-stock')).toHaveTextContent(
+    expect(within(lines[0]!).getByTestId('usage-expired-stock')).toHaveTextContent(
       'Expired, still holding doses',
     );
-    expect(within(lines[1]!).queryByTestId('lots-expired-stock')).toBeNull();
-    expect(screen.getByTestId('lots-total')).toHaveTextContent(/Total\s*10\s*20/);
+    expect(within(lines[1]!).queryByTestId('usage-expired-stock')).toBeNull();
+    expect(screen.getByTestId('usage-total')).toHaveTextContent(/Total\s*10\s*20/);
     expect(api.lotUsageReport).toHaveBeenCalledWith({ from: '', to: '' });
   });
 });
