@@ -43,11 +43,7 @@ pub async fn get_forecast(
         .await
         .map_err(AppError::internal)?;
 
-    let names: HashMap<String, String> = codes::vaccines(ctx.store())
-        .await?
-        .into_iter()
-        .map(|v| (v.cvx, v.short_description))
-        .collect();
+    let names: HashMap<String, String> = codes::vaccine_names(ctx.store()).await?;
     let us = view::us;
     // One row per vaccine group, showing the series that applies to the client now (a completed
     // childhood series rather than the adult series decades away; the other series stay in the

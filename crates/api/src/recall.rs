@@ -19,7 +19,9 @@ use shotbook_print::recall::{
 use shotbook_print::LetterLanguage;
 use shotbook_reports::recall::{CriteriaInput, Method, RecallCriteria, RERUN_DAYS, ROUTINE_GROUPS};
 use shotbook_usecases::need;
-use shotbook_usecases::recall::{record_notices, select_cohort, RecallCohort, RecallNotice};
+use shotbook_usecases::recall::{
+    record_notices, select_cohort, CohortUse, RecallCohort, RecallNotice,
+};
 use time::Date;
 
 use crate::dto::{
@@ -189,9 +191,16 @@ pub async fn reminder_preview(
 ) -> AppResult<RecallPreview> {
     let (permit, session) = ctx.permit::<need::RunReports>().await?;
     let criteria = criteria_of(&request, ctx.clock().today())?;
-    let cohort = select_cohort(ctx.store(), &permit, ctx.clock(), &criteria, &|_, _| true)
-        .await?
-        .ok_or_else(|| AppError::internal("a preview cannot be cancelled"))?;
+    let cohort = select_cohort(
+        ctx.store(),
+        &permit,
+        ctx.clock(),
+        &criteria,
+        CohortUse::Preview,
+        &|_, _| true,
+    )
+    .await?
+    .ok_or_else(|| AppError::internal("a preview cannot be cancelled"))?;
     tracing::info!(
         candidates = cohort.candidates,
         notices = cohort.notices.len(),
@@ -419,8 +428,15 @@ pub async fn create_reminders(
             !job.cancelled.load(Ordering::Relaxed)
         }
     };
-    let Some(cohort) =
-        select_cohort(ctx.store(), &permit, ctx.clock(), &criteria, &progress).await?
+    let Some(cohort) = select_cohort(
+        ctx.store(),
+        &permit,
+        ctx.clock(),
+        &criteria,
+        CohortUse::Notices,
+        &progress,
+    )
+    .await?
     else {
         return Ok(cancelled(folder));
     };

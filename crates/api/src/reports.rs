@@ -108,12 +108,7 @@ pub async fn doses_administered_report(
     let (permit, session) = ctx.permit::<need::RunReports>().await?;
     let period = Period::parse(&request.from, &request.to, ctx.clock().today())?;
     let report = doses_administered(ctx.store(), &permit, ctx.clock(), period).await?;
-    let names: std::collections::HashMap<String, String> =
-        shotbook_store::codes::vaccines(ctx.store())
-            .await?
-            .into_iter()
-            .map(|v| (v.cvx, v.short_description))
-            .collect();
+    let names = shotbook_store::codes::vaccine_names(ctx.store()).await?;
     let line = |l: &shotbook_reports::administered::Line, named: bool| DosesLine {
         code: l.code.clone(),
         name: if named {
@@ -207,12 +202,7 @@ pub async fn lot_usage_report(
     let (permit, session) = ctx.permit::<need::ManageLots>().await?;
     let period = Period::parse(&request.from, &request.to, ctx.clock().today())?;
     let lots = lot_usage(ctx.store(), &permit, ctx.clock(), period).await?;
-    let names: std::collections::HashMap<String, String> =
-        shotbook_store::codes::vaccines(ctx.store())
-            .await?
-            .into_iter()
-            .map(|v| (v.cvx, v.short_description))
-            .collect();
+    let names = shotbook_store::codes::vaccine_names(ctx.store()).await?;
     let us = |d: Date| UsDate::from_date(d).to_string();
     let n = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
     Ok(LotUsageView {

@@ -43,6 +43,24 @@ pub struct LotHistory {
     pub movements: Vec<LotMovement>,
 }
 
+/// Gathers a lot-per-movement listing (each row a lot, with no movements yet, and one of its
+/// movements or none) into one history per lot. Rows of a lot must be adjacent (the stores
+/// order by lot id); every store's adapter reads its rows this way.
+pub fn group_movements(
+    rows: impl IntoIterator<Item = (LotHistory, Option<LotMovement>)>,
+) -> Vec<LotHistory> {
+    let mut lots: Vec<LotHistory> = Vec::new();
+    for (lot, movement) in rows {
+        if lots.last().is_none_or(|l| l.lot != lot.lot) {
+            lots.push(lot);
+        }
+        if let (Some(m), Some(last)) = (movement, lots.last_mut()) {
+            last.movements.push(m);
+        }
+    }
+    lots
+}
+
 /// A lot's line of the report. Out-going columns are positive numbers of doses.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct LotUsage {

@@ -167,6 +167,18 @@ pub async fn vaccines(store: &Store) -> StoreResult<Vec<VaccineRow>> {
     )
 }
 
+/// CDC's short description of every CVX code, by code (what screens and reports name a
+/// vaccine by).
+pub async fn vaccine_names(
+    store: &Store,
+) -> StoreResult<std::collections::HashMap<String, String>> {
+    Ok(vaccines(store)
+        .await?
+        .into_iter()
+        .map(|v| (v.cvx, v.short_description))
+        .collect())
+}
+
 /// All MVX codes, ordered by code.
 pub async fn manufacturers(store: &Store) -> StoreResult<Vec<ManufacturerRow>> {
     Ok(sqlx::query_as("SELECT * FROM manufacturers ORDER BY mvx")

@@ -73,6 +73,24 @@ pub struct RecallCohort {
     organization: OrganizationId,
 }
 
+/// Why a cohort is selected: shown on the screen, or made into notices. The audit names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CohortUse {
+    /// The preview on the screen.
+    Preview,
+    /// Letters, labels, lists or CSV (then stamped by [`record_notices`]).
+    Notices,
+}
+
+impl CohortUse {
+    fn what(self) -> &'static str {
+        match self {
+            CohortUse::Preview => "reminder/recall preview",
+            CohortUse::Notices => "reminder/recall notices",
+        }
+    }
+}
+
 /// What [`select_cohort`] reports as it goes: the clients assessed so far and in all. Returning
 /// `false` cancels the run.
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) -> bool + Sync);
@@ -82,13 +100,14 @@ fn in_force(c: &crate::ports::CandidateComment, on: &str) -> bool {
 }
 
 /// The actor's organization's clients due or overdue under `criteria`, less the exclusions;
-/// `None` when `progress` cancelled it. Audited: one `run_report` event naming the cohort and
-/// its counts, and one per client it lists (the preview shows names).
+/// `None` when `progress` cancelled it. Audited as `purpose`: one `run_report` event naming the
+/// cohort and its counts, and one per client it selects (their records were read).
 pub async fn select_cohort<R: Registry>(
     registry: &R,
     permit: &Permit<need::RunReports>,
     clock: &dyn Clock,
     criteria: &RecallCriteria,
+    purpose: CohortUse,
     progress: Progress<'_>,
 ) -> UseCaseResult<Option<RecallCohort>> {
     let actor = permit.actor();
@@ -192,7 +211,8 @@ pub async fn select_cohort<R: Registry>(
         )
     });
     let summary = format!(
-        "reminder/recall preview: born {} to {}, {} as of {}, by {}; {} clients, {} to notify",
+        "{}: born {} to {}, {} as of {}, by {}; {} clients, {} to notify",
+        purpose.what(),
         criteria.born_from,
         criteria.born_to,
         criteria.window.code(),
@@ -208,7 +228,7 @@ pub async fn select_cohort<R: Registry>(
             now,
             AuditAction::RunReport,
             Some(n.client),
-            Some("reminder/recall preview".into()),
+            Some(purpose.what().into()),
         )
     }));
     let mut work = registry.begin(actor.origin(), now).await?;

@@ -7,7 +7,8 @@ use shotbook_core::ids::{ClientId, OrganizationId};
 use shotbook_reports::recall::MailingAddress;
 use shotbook_reports::status::ProviderClientStatus;
 use shotbook_usecases::ports::{
-    CandidateComment, CandidateDose, NoticeRecord, RecallCandidate, RecallReads, RecallWrites,
+    attach_records, CandidateComment, CandidateDose, NoticeRecord, RecallCandidate, RecallReads,
+    RecallWrites,
 };
 use shotbook_usecases::{PortError, PortResult};
 
@@ -159,26 +160,28 @@ impl RecallReads for PgRegistry {
                 last_notice: row.last_notice,
             });
         }
-        for d in doses {
-            if let Some(&i) = position.get(&d.client_id) {
-                candidates[i].doses.push(CandidateDose {
+        attach_records(
+            &mut candidates,
+            &position,
+            doses.into_iter().map(|d| {
+                let dose = CandidateDose {
                     status: d.status,
                     cvx: d.cvx,
                     mvx: d.mvx,
                     administered_on: iso(d.administered_on),
-                });
-            }
-        }
-        for k in comments {
-            if let Some(&i) = position.get(&k.client_id) {
-                candidates[i].comments.push(CandidateComment {
+                };
+                (d.client_id, dose)
+            }),
+            comments.into_iter().map(|k| {
+                let comment = CandidateComment {
                     code: k.code,
                     applies_from: iso(k.applies_from),
                     applies_until: k.applies_until.map(iso),
                     voided: k.voided,
-                });
-            }
-        }
+                };
+                (k.client_id, comment)
+            }),
+        );
         Ok(candidates)
     }
 }

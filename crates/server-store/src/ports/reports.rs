@@ -4,7 +4,7 @@
 use shotbook_core::ids::{ClientId, OrganizationId};
 use shotbook_reports::administered::GivenDose;
 use shotbook_reports::coverage::{CoverageClient, DoseRecord};
-use shotbook_reports::lot_usage::{LotHistory, LotMovement};
+use shotbook_reports::lot_usage::{group_movements, LotHistory, LotMovement};
 use shotbook_reports::school::calendar_date;
 use shotbook_reports::status::{ProviderClientStatus, StatusAtOrganization};
 use shotbook_usecases::ports::{CoverageMember, ReportReads};
@@ -72,33 +72,28 @@ impl ReportReads for PgRegistry {
         .fetch_all(self.pool())
         .await
         .map_err(failed)?;
-        let mut lots: Vec<LotHistory> = Vec::new();
-        for r in rows {
-            let id = r.id.to_string();
-            if lots.last().is_none_or(|l| l.lot != id) {
-                lots.push(LotHistory {
-                    lot: id,
-                    cvx: r.cvx,
-                    mvx: r.mvx,
-                    trade_name: r.trade_name,
-                    lot_number: r.lot_number,
-                    expiration_date: r.expiration_date,
-                    funding_source: r.funding_source,
-                    movements: Vec::new(),
-                });
-            }
-            if let (Some(kind), Some(quantity), Some(on)) = (r.kind, r.quantity, r.on_day) {
-                if let Some(lot) = lots.last_mut() {
-                    lot.movements.push(LotMovement {
-                        kind,
-                        reason: r.reason,
-                        quantity,
-                        on,
-                    });
-                }
-            }
-        }
-        Ok(lots)
+        Ok(group_movements(rows.into_iter().map(|r| {
+            let movement = match (r.kind, r.quantity, r.on_day) {
+                (Some(kind), Some(quantity), Some(on)) => Some(LotMovement {
+                    kind,
+                    reason: r.reason,
+                    quantity,
+                    on,
+                }),
+                _ => None,
+            };
+            let lot = LotHistory {
+                lot: r.id.to_string(),
+                cvx: r.cvx,
+                mvx: r.mvx,
+                trade_name: r.trade_name,
+                lot_number: r.lot_number,
+                expiration_date: r.expiration_date,
+                funding_source: r.funding_source,
+                movements: Vec::new(),
+            };
+            (lot, movement)
+        })))
     }
 
     async fn given_doses(

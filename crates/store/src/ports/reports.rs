@@ -3,7 +3,7 @@
 use shotbook_core::ids::OrganizationId;
 use shotbook_reports::administered::GivenDose;
 use shotbook_reports::coverage::{CoverageClient, DoseRecord};
-use shotbook_reports::lot_usage::{LotHistory, LotMovement};
+use shotbook_reports::lot_usage::{group_movements, LotHistory, LotMovement};
 use shotbook_reports::school::calendar_date;
 use shotbook_reports::status::{ProviderClientStatus, StatusAtOrganization};
 use shotbook_usecases::ports::{CoverageMember, ReportReads};
@@ -50,34 +50,30 @@ struct LotMovementRow {
     on_day: Option<String>,
 }
 
-/// Folds lot rows (one per movement, or one with no movement) into histories.
-fn histories(rows: Vec<LotMovementRow>) -> PortResult<Vec<LotHistory>> {
-    let mut lots: Vec<LotHistory> = Vec::new();
-    for r in rows {
-        if lots.last().is_none_or(|l| l.lot != r.id) {
-            lots.push(LotHistory {
-                lot: r.id.clone(),
-                cvx: r.cvx,
-                mvx: r.mvx,
-                trade_name: r.trade_name,
-                lot_number: r.lot_number,
-                expiration_date: date(&r.expiration_date)?,
-                funding_source: r.funding_source,
-                movements: Vec::new(),
-            });
-        }
-        if let (Some(kind), Some(quantity), Some(on)) = (r.kind, r.quantity, r.on_day) {
-            if let Some(lot) = lots.last_mut() {
-                lot.movements.push(LotMovement {
-                    kind,
-                    reason: r.reason,
-                    quantity,
-                    on: date(&on)?,
-                });
-            }
-        }
+impl LotMovementRow {
+    /// The lot (movements left empty) and the row's movement, if it has one.
+    fn split(self) -> PortResult<(LotHistory, Option<LotMovement>)> {
+        let movement = match (self.kind, self.quantity, self.on_day) {
+            (Some(kind), Some(quantity), Some(on)) => Some(LotMovement {
+                kind,
+                reason: self.reason,
+                quantity,
+                on: date(&on)?,
+            }),
+            _ => None,
+        };
+        let lot = LotHistory {
+            lot: self.id,
+            cvx: self.cvx,
+            mvx: self.mvx,
+            trade_name: self.trade_name,
+            lot_number: self.lot_number,
+            expiration_date: date(&self.expiration_date)?,
+            funding_source: self.funding_source,
+            movements: Vec::new(),
+        };
+        Ok((lot, movement))
     }
-    Ok(lots)
 }
 
 impl ReportReads for Store {
@@ -99,7 +95,11 @@ impl ReportReads for Store {
         .fetch_all(self.pool())
         .await
         .map_err(StoreError::from)?;
-        histories(rows)
+        Ok(group_movements(
+            rows.into_iter()
+                .map(LotMovementRow::split)
+                .collect::<PortResult<Vec<_>>>()?,
+        ))
     }
 
     async fn given_doses(

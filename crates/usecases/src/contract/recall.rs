@@ -14,7 +14,7 @@ use super::demographics::{address, consent, personal, CLINIC_CODE};
 use super::{clock, nurse, Setup};
 use crate::demographics::{add_client, change, AddedClient};
 use crate::ports::Registry;
-use crate::recall::{record_notices, select_cohort, RecallCohort};
+use crate::recall::{record_notices, select_cohort, CohortUse, RecallCohort};
 use crate::{need, Permit};
 
 async fn new_client<R: Registry>(registry: &R, setup: &Setup, first: &str) -> ClientId {
@@ -78,10 +78,17 @@ async fn select<R: Registry>(
     clock: &FixedClock,
 ) -> RecallCohort {
     let reports = Permit::<need::RunReports>::check(nurse(setup, organization)).unwrap();
-    select_cohort(registry, &reports, clock, criteria, &|_, _| true)
-        .await
-        .unwrap()
-        .expect("not cancelled")
+    select_cohort(
+        registry,
+        &reports,
+        clock,
+        criteria,
+        CohortUse::Preview,
+        &|_, _| true,
+    )
+    .await
+    .unwrap()
+    .expect("not cancelled")
 }
 
 /// Four clients born in 2025 with no doses (all due): one to notify, one moved away, one whose
@@ -118,9 +125,14 @@ pub async fn reminder_recall_selects_excludes_and_stamps<R: Registry>(
     let clock = clock();
     // A run cancelled from its progress report selects nobody.
     let reports = Permit::<need::RunReports>::check(nurse(setup, setup.clinic)).unwrap();
-    let cancelled = select_cohort(registry, &reports, &clock, &criteria("", false), &|_, _| {
-        false
-    })
+    let cancelled = select_cohort(
+        registry,
+        &reports,
+        &clock,
+        &criteria("", false),
+        CohortUse::Notices,
+        &|_, _| false,
+    )
     .await
     .unwrap();
     assert!(cancelled.is_none());

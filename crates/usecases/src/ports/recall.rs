@@ -70,6 +70,27 @@ pub struct RecallCandidate {
     pub last_notice: Option<Date>,
 }
 
+/// Gives each candidate its doses and comments from listings keyed as the store keys clients
+/// (`keys`: a client's key → its position in `candidates`); rows of other clients are skipped.
+/// Every store's adapter reads candidates as three listings and joins them here.
+pub fn attach_records<K: std::hash::Hash + Eq>(
+    candidates: &mut [RecallCandidate],
+    keys: &std::collections::HashMap<K, usize>,
+    doses: impl IntoIterator<Item = (K, CandidateDose)>,
+    comments: impl IntoIterator<Item = (K, CandidateComment)>,
+) {
+    for (key, dose) in doses {
+        if let Some(&i) = keys.get(&key) {
+            candidates[i].doses.push(dose);
+        }
+    }
+    for (key, comment) in comments {
+        if let Some(&i) = keys.get(&key) {
+            candidates[i].comments.push(comment);
+        }
+    }
+}
+
 /// Reads for reminder/recall.
 pub trait RecallReads {
     /// The organization's clients — its home clients and those with a relationship to it (not
