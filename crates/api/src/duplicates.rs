@@ -13,6 +13,7 @@ use shotbook_core::ids::ClientId;
 use std::sync::atomic::AtomicBool;
 
 use shotbook_core::matching::dedup::{deduplicate, DedupOptions};
+use shotbook_core::matching::fs::thresholds::Verdict;
 use shotbook_core::matching::DEFAULT_THRESHOLD;
 use shotbook_core::permission::Permission;
 use shotbook_core::session::{Grant, Session};
@@ -27,7 +28,7 @@ use crate::convert::client_id;
 use crate::convert::us_date;
 use crate::dto::{
     ClientSummary, DismissDuplicateRequest, DuplicatePair, DuplicateQueue, DuplicateSide,
-    LikelyMatch, MergeClientsRequest, MergeEntry, UnmergeClientsRequest,
+    LikelyMatch, MatchVerdict, MergeClientsRequest, MergeEntry, UnmergeClientsRequest,
 };
 use crate::error::{AppError, AppResult};
 use crate::AppContext;
@@ -48,6 +49,15 @@ const MAX_LIKELY_MATCHES: usize = 5;
 
 /// Open pairs listed at once.
 const QUEUE_LIMIT: i64 = 100;
+
+fn verdict_of(verdict: Verdict) -> MatchVerdict {
+    match verdict {
+        Verdict::SamePerson => MatchVerdict::SamePerson,
+        Verdict::Likely => MatchVerdict::Likely,
+        Verdict::Possible => MatchVerdict::Possible,
+        Verdict::NotSame => MatchVerdict::NotSame,
+    }
+}
 
 /// A likely match with its id.
 pub(crate) struct Found {
@@ -250,6 +260,19 @@ pub async fn duplicate_queue(ctx: &AppContext) -> AppResult<DuplicateQueue> {
             .cloned()
             .ok_or_else(|| AppError::internal("a queued client has no row"))
     };
+    // Records per cluster among the listed pairs (the query lists a cluster's pairs together).
+    let mut cluster_records: std::collections::HashMap<&str, Vec<&str>> =
+        std::collections::HashMap::new();
+    for p in &pairs {
+        if let Some(cluster) = p.cluster_id.as_deref() {
+            let records = cluster_records.entry(cluster).or_default();
+            for client in [p.client_a.as_str(), p.client_b.as_str()] {
+                if !records.contains(&client) {
+                    records.push(client);
+                }
+            }
+        }
+    }
     let mut out_pairs = Vec::with_capacity(pairs.len());
     for p in &pairs {
         let (first, second) = (side(&p.client_a)?, side(&p.client_b)?);
@@ -259,6 +282,16 @@ pub async fn duplicate_queue(ctx: &AppContext) -> AppResult<DuplicateQueue> {
         out_pairs.push(DuplicatePair {
             id: p.id.clone(),
             score: (p.score * 10.0).round() / 10.0,
+            probability: p.probability,
+            verdict: p.probability.map(|p| verdict_of(Verdict::of(p))),
+            cluster_id: p.cluster_id.clone(),
+            cluster_size: p
+                .cluster_id
+                .as_deref()
+                .and_then(|c| cluster_records.get(c))
+                .map_or(2, |records| {
+                    i32::try_from(records.len()).unwrap_or(i32::MAX)
+                }),
             reasons: p
                 .reasons
                 .split(", ")

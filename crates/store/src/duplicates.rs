@@ -178,15 +178,27 @@ pub struct PairRow {
     pub reasons: String,
     /// open / merged / not_duplicate.
     pub status: String,
+    /// The model's match probability, when the deduplication job scored it.
+    pub probability: Option<f64>,
+    /// The cluster the deduplication job found it in.
+    pub cluster_id: Option<String>,
 }
 
-/// Open pairs whose records are both still in the registry, best score first.
+/// Open pairs whose records are both still in the registry: the pairs of one cluster
+/// together, clusters by their most probable pair, then pairs by probability (pairs the
+/// hand-set scan queued, with no probability, after those with one), then by score.
 pub async fn open_pairs(store: &Store, limit: i64) -> StoreResult<Vec<PairRow>> {
     Ok(sqlx::query_as(
-        "SELECT p.id, p.client_a, p.client_b, p.score, p.reasons, p.status FROM duplicate_pairs p
-         JOIN clients a ON a.id = p.client_a JOIN clients b ON b.id = p.client_b
-         WHERE p.status = 'open' AND a.merged_into IS NULL AND b.merged_into IS NULL
-         ORDER BY p.score DESC, p.id LIMIT ?",
+        "SELECT id, client_a, client_b, score, reasons, status, probability, cluster_id
+         FROM (SELECT p.*, coalesce(p.cluster_id, p.id) AS grouping,
+                      max(p.probability) OVER (PARTITION BY coalesce(p.cluster_id, p.id)) AS best,
+                      max(p.score) OVER (PARTITION BY coalesce(p.cluster_id, p.id)) AS best_score
+               FROM duplicate_pairs p
+               JOIN clients a ON a.id = p.client_a JOIN clients b ON b.id = p.client_b
+               WHERE p.status = 'open' AND a.merged_into IS NULL AND b.merged_into IS NULL)
+         ORDER BY best DESC NULLS LAST, best_score DESC, grouping,
+                  probability DESC NULLS LAST, score DESC, id
+         LIMIT ?",
     )
     .bind(limit)
     .fetch_all(store.pool())
@@ -204,7 +216,8 @@ pub async fn open_count(store: &Store) -> StoreResult<i64> {
 /// The pair with `id`.
 pub async fn pair(store: &Store, id: &str) -> StoreResult<PairRow> {
     sqlx::query_as(
-        "SELECT id, client_a, client_b, score, reasons, status FROM duplicate_pairs WHERE id = ?",
+        "SELECT id, client_a, client_b, score, reasons, status, probability, cluster_id
+         FROM duplicate_pairs WHERE id = ?",
     )
     .bind(id)
     .fetch_optional(store.pool())

@@ -497,12 +497,35 @@ pub struct DuplicatePair {
     pub id: String,
     /// Match score.
     pub score: f64,
+    /// Probability (0–1) that both records are one person, when the registry's model scored
+    /// the pair (the deduplication job); none for a pair only the hand-set scan found.
+    pub probability: Option<f64>,
+    /// What the probability says.
+    pub verdict: Option<MatchVerdict>,
+    /// The cluster the pair belongs to: pairs of one cluster are listed together.
+    pub cluster_id: Option<String>,
+    /// Records in that cluster among the listed pairs (2 for a pair on its own).
+    pub cluster_size: i32,
     /// Why.
     pub reasons: Vec<String>,
     /// One record.
     pub first: DuplicateSide,
     /// The other.
     pub second: DuplicateSide,
+}
+
+/// What a pair's match probability says (the bands of the matching decision note).
+#[derive(Debug, Clone, Copy, Serialize, Type, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchVerdict {
+    /// At or above 0.99: the same person.
+    SamePerson,
+    /// At or above 0.5: likely the same person; a person decides.
+    Likely,
+    /// At or above 0.05: possibly the same person.
+    Possible,
+    /// Below 0.05.
+    NotSame,
 }
 
 /// A merge that can be undone.

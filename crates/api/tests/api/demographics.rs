@@ -546,10 +546,38 @@ async fn the_duplicate_scan_finds_the_generators_near_duplicates() {
     complete_sign_in(&ctx, credentials("TX0001", "tx.supervisor")).await;
     duplicate_queue(&ctx).await.unwrap();
     let started = std::time::Instant::now();
-    shotbook_api::duplicates::scan_duplicates(&ctx)
+    let queue = shotbook_api::duplicates::scan_duplicates(&ctx)
         .await
         .unwrap();
     let elapsed = started.elapsed();
+    // The job's pairs come with the model's probability, its verdict, and their cluster; a
+    // cluster's pairs are listed together and no less probable cluster comes before it.
+    assert!(!queue.pairs.is_empty());
+    let mut clusters_seen: Vec<&str> = Vec::new();
+    let mut best_before = f64::INFINITY;
+    for (i, pair) in queue.pairs.iter().enumerate() {
+        let p = pair
+            .probability
+            .expect("the job's pairs carry a probability");
+        let verdict = pair.verdict.expect("and a verdict");
+        assert_eq!(verdict == MatchVerdict::SamePerson, p >= 0.99);
+        let cluster = pair.cluster_id.as_deref().expect("and a cluster");
+        assert!(pair.cluster_size >= 2);
+        if clusters_seen.last() != Some(&cluster) {
+            assert!(
+                !clusters_seen.contains(&cluster),
+                "pair {i}: a cluster's pairs are listed together"
+            );
+            let best = queue.pairs[i..]
+                .iter()
+                .filter(|q| q.cluster_id.as_deref() == Some(cluster))
+                .filter_map(|q| q.probability)
+                .fold(0.0, f64::max);
+            assert!(best <= best_before, "pair {i}: clusters by their best pair");
+            best_before = best;
+            clusters_seen.push(cluster);
+        }
+    }
     let count = |sql: &'static str| {
         let pool = ctx.store().pool().clone();
         async move {

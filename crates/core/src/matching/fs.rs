@@ -468,6 +468,34 @@ pub mod thresholds {
     pub const LIKELY: f64 = 0.5;
     /// Below: not the same person (not even listed as possible).
     pub const POSSIBLE: f64 = 0.05;
+
+    /// What a probability says, in the bands above: what the duplicates queue tells a person.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Verdict {
+        /// At or above [`SAME_PERSON`].
+        SamePerson,
+        /// At or above [`LIKELY`]: a person decides.
+        Likely,
+        /// At or above [`POSSIBLE`].
+        Possible,
+        /// Below [`POSSIBLE`].
+        NotSame,
+    }
+
+    impl Verdict {
+        /// The band `probability` falls in.
+        pub fn of(probability: f64) -> Self {
+            if probability >= SAME_PERSON {
+                Self::SamePerson
+            } else if probability >= LIKELY {
+                Self::Likely
+            } else if probability >= POSSIBLE {
+                Self::Possible
+            } else {
+                Self::NotSame
+            }
+        }
+    }
 }
 
 /// Default u rates for the hand-set model, typical of US registry data (used only when no

@@ -188,3 +188,80 @@ async fn a_merged_away_record_is_still_shown_with_its_survivor() {
     let shown = match_rows(&w.store, &[w.merged.to_string()]).await.unwrap();
     assert_eq!(shown[0].merged_into, Some(w.survivor.to_string()));
 }
+
+#[tokio::test]
+async fn the_queue_keeps_a_clusters_pairs_together_most_probable_cluster_first() {
+    let w = world().await;
+    let mut tx = w.store.begin().await.unwrap();
+    let mut more = Vec::new();
+    for first in ["Will", "Willy", "Liam", "Memo"] {
+        let c = NewClient {
+            first_name: first.into(),
+            last_name: "Garcia".into(),
+            date_of_birth: "2019-03-14".into(),
+            gender: "M".into(),
+            consent: "granted".into(),
+            home_organization_id: Some(w.clinic_a),
+            ..Default::default()
+        };
+        clients::insert_in_tx(&mut tx, &c, NOW).await.unwrap();
+        more.push(c.id);
+    }
+    let entry = |probability, cluster| QueueEntry {
+        score: 20.0,
+        reasons: "same date of birth",
+        probability,
+        cluster,
+    };
+    // A hand-set scan's pair (no probability) with the highest score, a cluster of three
+    // records whose best pair is 0.97, and a lone pair at 0.995 from another cluster.
+    let (hand_set, _) = queue_pair_in_tx(
+        &mut tx,
+        w.survivor,
+        more[3],
+        &QueueEntry {
+            score: 40.0,
+            ..entry(None, None)
+        },
+        NOW,
+    )
+    .await
+    .unwrap();
+    let mut cluster = Vec::new();
+    for (a, b, p) in [
+        (w.survivor, w.merged, 0.62),
+        (w.merged, more[0], 0.97),
+        (w.survivor, more[0], 0.80),
+    ] {
+        let (id, _) = queue_pair_in_tx(&mut tx, a, b, &entry(Some(p), Some("c-three")), NOW)
+            .await
+            .unwrap();
+        cluster.push(id);
+    }
+    let (lone, _) = queue_pair_in_tx(
+        &mut tx,
+        more[1],
+        more[2],
+        &entry(Some(0.995), Some("c-two")),
+        NOW,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let queue = open_pairs(&w.store, 10).await.unwrap();
+    let order: Vec<&str> = queue.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(
+        order,
+        [
+            lone.as_str(),
+            cluster[1].as_str(),
+            cluster[2].as_str(),
+            cluster[0].as_str(),
+            hand_set.as_str()
+        ]
+    );
+    assert_eq!(queue[1].cluster_id.as_deref(), Some("c-three"));
+    assert_eq!(queue[1].probability, Some(0.97));
+    assert_eq!(queue[4].probability, None);
+}

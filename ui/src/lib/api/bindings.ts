@@ -1567,6 +1567,17 @@ export type DuplicatePair_Deserialize = {
 	id: string,
 	/**  Match score. */
 	score: number | null,
+	/**
+	 *  Probability (0–1) that both records are one person, when the registry's model scored
+	 *  the pair (the deduplication job); none for a pair only the hand-set scan found.
+	 */
+	probability?: number | null,
+	/**  What the probability says. */
+	verdict?: MatchVerdict | null,
+	/**  The cluster the pair belongs to: pairs of one cluster are listed together. */
+	clusterId?: string | null,
+	/**  Records in that cluster among the listed pairs (2 for a pair on its own). */
+	clusterSize: number,
 	/**  Why. */
 	reasons: string[],
 	/**  One record. */
@@ -1581,6 +1592,17 @@ export type DuplicatePair_Serialize = {
 	id: string,
 	/**  Match score. */
 	score: number | null,
+	/**
+	 *  Probability (0–1) that both records are one person, when the registry's model scored
+	 *  the pair (the deduplication job); none for a pair only the hand-set scan found.
+	 */
+	probability: number | null,
+	/**  What the probability says. */
+	verdict: MatchVerdict | null,
+	/**  The cluster the pair belongs to: pairs of one cluster are listed together. */
+	clusterId: string | null,
+	/**  Records in that cluster among the listed pairs (2 for a pair on its own). */
+	clusterSize: number,
 	/**  Why. */
 	reasons: string[],
 	/**  One record. */
@@ -2199,6 +2221,17 @@ export type Manufacturer_Serialize = {
 	/**  MM/DD/YYYY. */
 	lastUpdated: string | null,
 };
+
+/**  What a pair's match probability says (the bands of the matching decision note). */
+export type MatchVerdict = 
+/**  At or above 0.99: the same person. */
+"same_person" | 
+/**  At or above 0.5: likely the same person; a person decides. */
+"likely" | 
+/**  At or above 0.05: possibly the same person. */
+"possible" | 
+/**  Below 0.05. */
+"not_same";
 
 /**  Merging a pair. */
 export type MergeClientsRequest = {

@@ -611,3 +611,15 @@ fn namesakes_with_gendered_names_are_not_taken_for_matches() {
     let p = model.score(&a, &Prepared::new(&other), None).probability;
     assert!(p < thresholds::POSSIBLE, "namesake scored {p}");
 }
+
+#[test]
+fn a_probability_falls_in_one_band_with_each_threshold_inclusive() {
+    use thresholds::{Verdict, LIKELY, POSSIBLE, SAME_PERSON};
+    assert_eq!(Verdict::of(1.0), Verdict::SamePerson);
+    assert_eq!(Verdict::of(SAME_PERSON), Verdict::SamePerson);
+    assert_eq!(Verdict::of(0.989), Verdict::Likely);
+    assert_eq!(Verdict::of(LIKELY), Verdict::Likely);
+    assert_eq!(Verdict::of(0.49), Verdict::Possible);
+    assert_eq!(Verdict::of(POSSIBLE), Verdict::Possible);
+    assert_eq!(Verdict::of(0.049), Verdict::NotSame);
+}

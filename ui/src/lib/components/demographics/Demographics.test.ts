@@ -154,6 +154,10 @@ describe('DuplicatesScreen', () => {
     const pair = {
       id: 'p-1',
       score: 21.3,
+      probability: null,
+      verdict: null,
+      clusterId: null,
+      clusterSize: 2,
       reasons: ['DOB exact', 'given name is a nickname'],
       first: { client: summary({ id: 'a' }), doseCount: 12, fullView: true },
       second: { client: summary({ id: 'b', firstName: 'Sophia' }), doseCount: 3, fullView: true },
@@ -170,5 +174,43 @@ describe('DuplicatesScreen', () => {
     expect(api.mergeClients).toHaveBeenCalledWith({ pairId: 'p-1', survivorId: 'b' });
     expect(await screen.findByTestId('dupes-done')).toHaveTextContent('Merged');
     expect(screen.getByTestId('dupes-empty')).toBeInTheDocument();
+  });
+
+  it("shows the model's probability and verdict, and heads a cluster of three records", async () => {
+    const side = (id: string) => ({ client: summary({ id }), doseCount: 2, fullView: true });
+    const pair = (id: string, probability: number, a: string, b: string) => ({
+      id,
+      score: 30,
+      probability,
+      verdict: probability >= 0.99 ? ('same_person' as const) : ('likely' as const),
+      clusterId: 'c-1',
+      clusterSize: 3,
+      reasons: ['DOB exact'],
+      first: side(a),
+      second: side(b),
+    });
+    const api = fakeApi({
+      duplicateQueue: () =>
+        ok({
+          pairs: [pair('p-1', 0.99995, 'a', 'b'), pair('p-2', 0.734, 'b', 'c')],
+          openCount: 2,
+          merges: [],
+        }),
+    });
+    renderWithServices(DuplicatesScreen, { api, user: editor, route: { name: 'duplicates' } });
+    const rows = await screen.findAllByTestId('dupe-pair');
+    expect(screen.getAllByTestId('dupe-cluster')).toHaveLength(1);
+    expect(within(rows[0]!).getByTestId('dupe-cluster')).toHaveTextContent(
+      'These 3 records may all be one person',
+    );
+    expect(within(rows[0]!).getByTestId('dupe-verdict')).toHaveTextContent('Same person');
+    expect(within(rows[0]!).getByTestId('dupe-probability')).toHaveTextContent(
+      'over 99.9 % likely one person',
+    );
+    expect(within(rows[1]!).getByTestId('dupe-verdict')).toHaveTextContent(
+      'Likely the same person',
+    );
+    expect(within(rows[1]!).getByTestId('dupe-probability')).toHaveTextContent('73.4 %');
+    expect(rows[1]).not.toHaveTextContent('Score');
   });
 });
