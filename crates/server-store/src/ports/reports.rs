@@ -15,16 +15,17 @@ use uuid::Uuid;
 use crate::{failed, PgRegistry};
 
 #[derive(sqlx::FromRow)]
-struct MemberDoseRow {
+struct MemberRow {
     id: Uuid,
     first_name: String,
     last_name: String,
     date_of_birth: Date,
     status: String,
     status_on: Option<Date>,
-    cvx: Option<String>,
-    administered_on: Option<Date>,
-    dose_status: Option<String>,
+    /// The member's doses, column by column (all three `None` without doses).
+    cvx: Option<Vec<String>>,
+    administered_on: Option<Vec<Date>>,
+    completed: Option<Vec<bool>>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -132,21 +133,22 @@ impl ReportReads for PgRegistry {
         born_from: Date,
         born_to: Date,
     ) -> PortResult<Vec<CoverageMember>> {
-        let rows: Vec<MemberDoseRow> = sqlx::query_as(
-            "WITH members AS (
-                 SELECT c.id, c.first_name, c.last_name, c.date_of_birth,
-                        COALESCE(co.status, 'active') AS status,
-                        CASE WHEN co.status IS NULL THEN NULL ELSE co.status_on END AS status_on
-                 FROM clients c
-                 LEFT JOIN client_organizations co
-                        ON co.client_id = c.id AND co.organization_id = $1 AND co.voided_at IS NULL
-                 WHERE c.merged_into IS NULL
-                   AND c.date_of_birth BETWEEN $2 AND $3
-                   AND (c.home_organization_id = $1 OR co.organization_id IS NOT NULL))
-             SELECT m.id, m.first_name, m.last_name, m.date_of_birth, m.status, m.status_on,
-                    i.cvx, i.administered_on, i.status AS dose_status
-             FROM members m LEFT JOIN immunizations i ON i.client_id = m.id
-             ORDER BY m.id, i.administered_on",
+        // One row per member, its doses gathered (as the SQLite store does).
+        let rows: Vec<MemberRow> = sqlx::query_as(
+            "SELECT c.id, c.first_name, c.last_name, c.date_of_birth,
+                    COALESCE(co.status, 'active') AS status,
+                    CASE WHEN co.status IS NULL THEN NULL ELSE co.status_on END AS status_on,
+                    d.cvx, d.administered_on, d.completed
+             FROM clients c
+             LEFT JOIN client_organizations co
+                    ON co.client_id = c.id AND co.organization_id = $1 AND co.voided_at IS NULL
+             LEFT JOIN LATERAL (
+                 SELECT array_agg(i.cvx) AS cvx, array_agg(i.administered_on) AS administered_on,
+                        array_agg(i.status = 'completed') AS completed
+                 FROM immunizations i WHERE i.client_id = c.id) d ON true
+             WHERE c.merged_into IS NULL
+               AND c.date_of_birth BETWEEN $2 AND $3
+               AND (c.home_organization_id = $1 OR co.organization_id IS NOT NULL)",
         )
         .bind(organization.as_uuid())
         .bind(born_from)
@@ -154,41 +156,39 @@ impl ReportReads for PgRegistry {
         .fetch_all(self.pool())
         .await
         .map_err(failed)?;
-        let mut members: Vec<CoverageMember> = Vec::new();
+        let mut members: Vec<CoverageMember> = Vec::with_capacity(rows.len());
         for row in rows {
-            let id = ClientId::from_uuid(row.id);
-            if members.last().is_none_or(|m| m.client.id != id) {
-                let status = ProviderClientStatus::from_code(&row.status).ok_or_else(|| {
-                    PortError::Failed("a stored client status does not parse".into())
-                })?;
-                members.push(CoverageMember {
-                    client: CoverageClient {
-                        id,
-                        dob: calendar_date(row.date_of_birth),
-                        status: StatusAtOrganization {
-                            status,
-                            since: row.status_on.map(calendar_date),
-                        },
-                        doses: Vec::new(),
-                        visits: Vec::new(),
+            let status = ProviderClientStatus::from_code(&row.status)
+                .ok_or_else(|| PortError::Failed("a stored client status does not parse".into()))?;
+            let doses = row
+                .cvx
+                .unwrap_or_default()
+                .into_iter()
+                .zip(row.administered_on.unwrap_or_default())
+                .zip(row.completed.unwrap_or_default())
+                // A code that is not a number is no CVX code and counts for nothing.
+                .filter_map(|((cvx, on), completed)| {
+                    Some(DoseRecord {
+                        cvx: cvx.trim().parse().ok()?,
+                        date: calendar_date(on),
+                        voided: !completed,
+                    })
+                })
+                .collect();
+            members.push(CoverageMember {
+                client: CoverageClient {
+                    id: ClientId::from_uuid(row.id),
+                    dob: calendar_date(row.date_of_birth),
+                    status: StatusAtOrganization {
+                        status,
+                        since: row.status_on.map(calendar_date),
                     },
-                    first_name: row.first_name,
-                    last_name: row.last_name,
-                });
-            }
-            let (Some(cvx), Some(on)) = (row.cvx, row.administered_on) else {
-                continue;
-            };
-            let Ok(cvx) = cvx.trim().parse() else {
-                continue;
-            };
-            if let Some(member) = members.last_mut() {
-                member.client.doses.push(DoseRecord {
-                    cvx,
-                    date: calendar_date(on),
-                    voided: row.dose_status.as_deref() != Some("completed"),
-                });
-            }
+                    doses,
+                    visits: Vec::new(),
+                },
+                first_name: row.first_name,
+                last_name: row.last_name,
+            });
         }
         Ok(members)
     }
