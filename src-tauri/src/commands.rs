@@ -675,6 +675,28 @@ pub async fn coverage_report(ctx: Ctx<'_>, request: CoverageRequest) -> AppResul
     shotbook_api::reports::coverage_report(&ctx, request).await
 }
 
+/// "Export CSV…" of the coverage report with its whole missed-opportunity list: `None` when
+/// the dialog was cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_coverage_csv(
+    app: AppHandle,
+    ctx: Ctx<'_>,
+    request: CoverageRequest,
+) -> AppResult<Option<SavedExport>> {
+    let name = format!(
+        "Coverage-{}-as-of-{}.csv",
+        request.born_from.replace('/', "-"),
+        request.as_of.replace('/', "-")
+    );
+    let Some(path) = dialog::save_csv(&app, &name).await else {
+        return Ok(None);
+    };
+    shotbook_api::reports::save_coverage_csv(&ctx, request, &path)
+        .await
+        .map(Some)
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn doses_administered_report(

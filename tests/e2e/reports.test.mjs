@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchApp, byTestId, screenshot, signInAndAgree } from './app.mjs';
 
@@ -45,6 +45,29 @@ test('a birth range typed backwards is refused on its field and kept', async () 
   await error.waitForDisplayed({ timeout: 10_000 });
   assert.match(await error.getText(), /comes before the first/);
   assert.equal(await from.getValue(), '01/01/2024');
+});
+
+test('the coverage export writes the measures and the whole missed-opportunity list', async () => {
+  // The screen still shows the default cohorts' report; the export writes that one, whatever
+  // the form holds now (the backwards range of the last test).
+  const saveTo = process.env.SHOTBOOK_TEST_SAVE_PATH;
+  assert.ok(saveTo, 'run.sh sets the Save dialog answer');
+  const summary = await (await byTestId(browser, 'coverage-summary')).getText();
+  await (await byTestId(browser, 'coverage-csv')).click();
+  const notice = await byTestId(browser, 'coverage-notice');
+  await notice.waitForDisplayed({ timeout: 60_000 });
+  assert.match(await notice.getText(), /^Saved /);
+  const lines = readFileSync(saveTo, 'utf8').trim().split('\n');
+  const [from, to] = summary.match(/\d\d\/\d\d\/\d{4}/g);
+  assert.match(lines[0], new RegExp(`Born ${from} to ${to}`));
+  assert.equal(lines[1], 'Birth year,Age point,Measure,Measure code,Up to date,Assessed,Coverage %,Too young,Left the denominator');
+  assert.ok(lines.some((l) => /^\d{4},by 24 months,4\+ DTaP,dtap_4,\d+,\d+,/.test(l)), 'a DTaP row');
+  const missedAt = lines.findIndex((l) => l.startsWith('Missed opportunities: '));
+  assert.ok(missedAt > 2, 'the missed-opportunity part follows the measures');
+  const [, listed, total] = lines[missedAt].match(/^Missed opportunities: (\d+) listed of (\d+)/);
+  assert.equal(lines.length - missedAt - 2, Number(listed));
+  assert.ok(Number(listed) <= Number(total));
+  await screenshot(browser, 'reports-01b-coverage-exported');
 });
 
 test('a provider previews reminders, prints letters and labels, and a rerun skips the notified', async () => {

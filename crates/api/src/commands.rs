@@ -92,6 +92,7 @@ macro_rules! with_commands {
             save_school_report_csv,
             save_parent_letters,
             coverage_report,
+            save_coverage_csv,
             reminder_options,
             reminder_preview,
             create_reminders,

@@ -5,8 +5,9 @@
 use shotbook_core::date::UsDate;
 use shotbook_core::error::{Issue, IssueCollector};
 use shotbook_reports::administered::{AgeBand, Period};
+use shotbook_reports::coverage::AgePoint;
 use shotbook_usecases::administered::doses_administered;
-use shotbook_usecases::coverage::organization_coverage;
+use shotbook_usecases::coverage::{organization_coverage, MissedListing};
 use shotbook_usecases::lot_usage::lot_usage;
 use shotbook_usecases::need;
 use time::{Date, Month};
@@ -33,11 +34,19 @@ fn day(field: &str, text: &str, default: Date, issues: &mut IssueCollector) -> O
     )
 }
 
-/// The organization's coverage of its clients born in the range, as of a day. Each client the
-/// missed-opportunity list names is audited.
+/// The organization's coverage of its clients born in the range, as of a day, with the first
+/// lines of the missed-opportunity list. Each client the list names is audited.
 pub async fn coverage_report(
     ctx: &AppContext,
     request: CoverageRequest,
+) -> AppResult<CoverageView> {
+    run_coverage(ctx, request, MissedListing::Screen).await
+}
+
+async fn run_coverage(
+    ctx: &AppContext,
+    request: CoverageRequest,
+    listing: MissedListing,
 ) -> AppResult<CoverageView> {
     let (permit, session) = ctx.permit::<need::RunReports>().await?;
     let today = ctx.clock().today();
@@ -52,8 +61,15 @@ pub async fn coverage_report(
     let (Some(as_of), Some(born_from), Some(born_to)) = (as_of, born_from, born_to) else {
         unreachable!("every field parsed when no issue was collected")
     };
-    let coverage =
-        organization_coverage(ctx.store(), &permit, ctx.clock(), born_from, born_to, as_of).await?;
+    let coverage = organization_coverage(
+        ctx.store(),
+        &permit,
+        ctx.clock(),
+        (born_from, born_to),
+        as_of,
+        listing,
+    )
+    .await?;
     tracing::info!(
         clients = coverage.clients,
         rows = coverage.report.rows.len(),
@@ -190,6 +206,116 @@ pub async fn save_doses_administered_csv(
     Ok(SavedExport {
         path: path.display().to_string(),
         rows: clamp(view.by_vaccine.len()),
+    })
+}
+
+/// The coverage report as CSV, in two parts: the measures by birth year and age point, then
+/// every missed-opportunity line the view names. Measures and age points are written as CDC's
+/// NIS names them, with the stable code beside, so a spreadsheet reads without a legend.
+pub fn coverage_csv(view: &CoverageView) -> AppResult<Vec<u8>> {
+    let mut out = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    let fail = |e: csv::Error| AppError::internal(format!("writing the coverage CSV: {e}"));
+    out.write_record([
+        format!("Immunization coverage: {}", view.organization_name),
+        format!("Born {} to {}", view.born_from, view.born_to),
+        format!("As of {}", view.as_of),
+        format!("{} clients", view.clients),
+    ])
+    .map_err(fail)?;
+    out.write_record([
+        "Birth year",
+        "Age point",
+        "Measure",
+        "Measure code",
+        "Up to date",
+        "Assessed",
+        "Coverage %",
+        "Too young",
+        "Left the denominator",
+    ])
+    .map_err(fail)?;
+    for r in &view.rows {
+        out.write_record([
+            r.birth_year.to_string(),
+            nis_age_point(&r.age_point).to_owned(),
+            nis_measure(&r.measure).to_owned(),
+            r.measure.clone(),
+            r.numerator.to_string(),
+            r.denominator.to_string(),
+            r.percent.map(|p| format!("{p:.1}")).unwrap_or_default(),
+            r.too_young.to_string(),
+            r.left_denominator.to_string(),
+        ])
+        .map_err(fail)?;
+    }
+    out.write_record([""]).map_err(fail)?;
+    out.write_record([format!(
+        "Missed opportunities: {} listed of {}",
+        view.missed.len(),
+        view.missed_total
+    )])
+    .map_err(fail)?;
+    out.write_record([
+        "Last name",
+        "First name",
+        "Date of birth",
+        "Age point",
+        "Measure",
+        "Visits without the due dose",
+    ])
+    .map_err(fail)?;
+    for m in &view.missed {
+        out.write_record([
+            m.last_name.as_str(),
+            m.first_name.as_str(),
+            m.date_of_birth.as_str(),
+            nis_age_point(&m.age_point),
+            nis_measure(&m.measure),
+            &m.visits.join(" "),
+        ])
+        .map_err(fail)?;
+    }
+    out.into_inner()
+        .map_err(|e| AppError::internal(format!("writing the coverage CSV: {e}")))
+}
+
+/// An age point's name in the export.
+fn nis_age_point(code: &str) -> &str {
+    AgePoint::ALL
+        .iter()
+        .find(|a| a.code() == code)
+        .map_or(code, |a| a.label())
+}
+
+/// A measure's name in the export.
+fn nis_measure(code: &str) -> &str {
+    AgePoint::ALL
+        .iter()
+        .flat_map(|a| a.measures())
+        .find(|m| m.code() == code)
+        .map_or(code, |m| m.label())
+}
+
+/// "Export CSV…" of the coverage report: runs it with the whole missed-opportunity list the
+/// user may see (each client named is audited as exported) and writes it to `path`, readable
+/// only by the user.
+pub async fn save_coverage_csv(
+    ctx: &AppContext,
+    request: CoverageRequest,
+    path: &std::path::Path,
+) -> AppResult<SavedExport> {
+    let view = run_coverage(ctx, request, MissedListing::Export).await?;
+    let bytes = coverage_csv(&view)?;
+    let target = path.to_path_buf();
+    tokio::task::spawn_blocking(move || crate::files::write_private(&target, &bytes))
+        .await
+        .map_err(|e| AppError::internal(format!("writing the coverage CSV: {e}")))?
+        .map_err(|e| AppError::internal(format!("writing the coverage CSV: {e}")))?;
+    Ok(SavedExport {
+        path: path.display().to_string(),
+        rows: clamp(view.rows.len() + view.missed.len()),
     })
 }
 

@@ -82,6 +82,15 @@ impl AgePoint {
         }
     }
 
+    /// The age point in words, as exports write it (the screens translate the code).
+    pub fn label(self) -> &'static str {
+        match self {
+            AgePoint::Months24 => "by 24 months",
+            AgePoint::Months35 => "by 35 months",
+            AgePoint::Years13 => "by 13 years",
+        }
+    }
+
     fn age(self) -> Offset {
         match self {
             AgePoint::Months24 => Offset {
@@ -190,6 +199,28 @@ impl Measure {
             Measure::MenAcwy1 => "menacwy_1",
             Measure::HpvUpToDate => "hpv_utd",
             Measure::AdolescentCombined => "adolescent_combined",
+        }
+    }
+
+    /// The measure as the National Immunization Survey names it, as exports write it (the
+    /// screens translate the code).
+    pub fn label(self) -> &'static str {
+        match self {
+            Measure::Dtap4 => "4+ DTaP",
+            Measure::Polio3 => "3+ polio",
+            Measure::Mmr1 => "1+ MMR",
+            Measure::HibFull => "Hib full series",
+            Measure::HepB3 => "3+ hepatitis B",
+            Measure::Varicella1 => "1+ varicella",
+            Measure::Pcv4 => "4+ PCV",
+            Measure::Combined7 => "Combined 7-vaccine series (4:3:1:3*:3:1:4)",
+            Measure::Rotavirus => "Rotavirus",
+            Measure::HepA1 => "1+ hepatitis A",
+            Measure::Influenza2 => "2+ influenza",
+            Measure::Tdap1 => "1+ Tdap",
+            Measure::MenAcwy1 => "1+ MenACWY",
+            Measure::HpvUpToDate => "HPV up to date",
+            Measure::AdolescentCombined => "Tdap + MenACWY + HPV",
         }
     }
 

@@ -22,9 +22,34 @@ use crate::{access, need, Permit, UseCaseResult};
 /// Widest birth range one report covers (a registry-wide history is a server job).
 pub const MAX_BIRTH_YEARS: i32 = 20;
 
-/// Most lines the missed-opportunity list names (by last name); the total is always given.
-/// A list of tens of thousands of names is not read on a screen.
+/// Most lines the missed-opportunity list names on screen (by last name); the total is always
+/// given. A list of tens of thousands of names is not read on a screen: it is exported.
 pub const MISSED_LIST_LIMIT: usize = 1_000;
+
+/// How much of the missed-opportunity list a run names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MissedListing {
+    /// The first [`MISSED_LIST_LIMIT`] lines, for the screen.
+    Screen,
+    /// Every line the actor may see, for an export (each client named is audited as exported).
+    Export,
+}
+
+impl MissedListing {
+    fn limit(self) -> usize {
+        match self {
+            Self::Screen => MISSED_LIST_LIMIT,
+            Self::Export => usize::MAX,
+        }
+    }
+
+    fn audit_detail(self) -> &'static str {
+        match self {
+            Self::Screen => "coverage: missed opportunities",
+            Self::Export => "coverage: missed opportunities exported",
+        }
+    }
+}
 
 /// A client of the missed-opportunity list, as shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,24 +77,24 @@ pub struct OrganizationCoverage {
     pub report: CoverageReport,
     /// Clients born in the range.
     pub clients: usize,
-    /// The missed-opportunity list, by last name, first name: at most [`MISSED_LIST_LIMIT`]
-    /// lines, of clients whose whole record the actor may see.
+    /// The missed-opportunity list, by last name, first name: as much as the run's
+    /// [`MissedListing`] asks, of clients whose whole record the actor may see.
     pub missed: Vec<MissedLine>,
     /// Missed opportunities in all (a count names nobody).
     pub missed_total: usize,
 }
 
 /// Coverage of the actor's organization's clients born from `born_from` to `born_to`, as of
-/// `as_of`. Audited: one `run_report` event naming the report and its scope, and one per
-/// client the missed-opportunity list shows; a client whose whole record the actor may not see
-/// is counted but not listed.
+/// `as_of`, naming as much of the missed-opportunity list as `listing` asks. Audited: one
+/// `run_report` event naming the report and its scope, and one per client the list names; a
+/// client whose whole record the actor may not see is counted but not listed.
 pub async fn organization_coverage<R: Registry>(
     registry: &R,
     permit: &Permit<need::RunReports>,
     clock: &dyn Clock,
-    born_from: Date,
-    born_to: Date,
+    (born_from, born_to): (Date, Date),
     as_of: Date,
+    listing: MissedListing,
 ) -> UseCaseResult<OrganizationCoverage> {
     let mut issues = IssueCollector::new();
     if born_from > born_to {
@@ -128,7 +153,7 @@ pub async fn organization_coverage<R: Registry>(
     let mut visible: HashMap<ClientId, bool> = HashMap::new();
     let mut missed = Vec::new();
     for m in order {
-        if missed.len() == MISSED_LIST_LIMIT {
+        if missed.len() == listing.limit() {
             break;
         }
         let may_see = match visible.get(&m.client) {
@@ -156,7 +181,12 @@ pub async fn organization_coverage<R: Registry>(
     }
     let missed_total = report.missed_opportunities.len();
     let scope = format!(
-        "coverage: born {born_from} to {born_to} as of {as_of}; {} clients",
+        "coverage{}: born {born_from} to {born_to} as of {as_of}; {} clients",
+        if listing == MissedListing::Export {
+            " export"
+        } else {
+            ""
+        },
         clients.len()
     );
     let mut events =
@@ -168,7 +198,7 @@ pub async fn organization_coverage<R: Registry>(
             clock.now(),
             AuditAction::RunReport,
             Some(client),
-            Some("coverage: missed opportunities".into()),
+            Some(listing.audit_detail().into()),
         )
     }));
     let mut work = registry.begin(actor.origin(), clock.now()).await?;

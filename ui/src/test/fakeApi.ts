@@ -503,6 +503,7 @@ export function fakeApi(overrides: Partial<Api> = {}): FakeApi {
     cancelReminders: () => ok(null),
     dosesAdministeredReport: () => fail({ code: 'forbidden', permission: 'run_reports' }),
     saveDosesAdministeredCsv: () => ok(null),
+    saveCoverageCsv: () => ok(null),
     lotUsageReport: () => fail({ code: 'forbidden', permission: 'run_reports' }),
   };
   const merged = { ...defaults, ...overrides };

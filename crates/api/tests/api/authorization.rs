@@ -199,6 +199,7 @@ const MATRIX: &[(&str, Needs, Target)] = &[
     ("save_school_report_csv", Permission(P::SchoolReports), Own),
     ("save_parent_letters", Permission(P::SchoolReports), Own),
     ("coverage_report", Permission(P::RunReports), Own),
+    ("save_coverage_csv", Permission(P::RunReports), Own),
     ("reminder_options", Permission(P::RunReports), Own),
     ("reminder_preview", Permission(P::RunReports), Own),
     ("create_reminders", Permission(P::RunReports), Own),
@@ -825,6 +826,15 @@ async fn probe(
             reports::coverage_report(ctx, CoverageRequest::default())
                 .await
                 .map(drop),
+        ),
+        "save_coverage_csv" => done(
+            reports::save_coverage_csv(
+                ctx,
+                CoverageRequest::default(),
+                &std::env::temp_dir().join("shotbook-matrix-probe-coverage.csv"),
+            )
+            .await
+            .map(drop),
         ),
         "reminder_options" => done(recall::reminder_options(ctx).await.map(drop)),
         "reminder_preview" => done(

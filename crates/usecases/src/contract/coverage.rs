@@ -8,7 +8,7 @@ use shotbook_reports::coverage::{AgePoint, Measure};
 use time::macros::date;
 
 use super::{clock, nurse, Setup};
-use crate::coverage::{organization_coverage, OrganizationCoverage};
+use crate::coverage::{organization_coverage, MissedListing, OrganizationCoverage};
 use crate::immunizations::record_historical;
 use crate::ports::Registry;
 use crate::{need, Permit, UseCaseError};
@@ -46,9 +46,9 @@ pub async fn an_organizations_coverage_counts_its_clients_by_cohort<R: Registry>
                 registry,
                 reports,
                 clock,
-                born_from,
-                born_to,
+                (born_from, born_to),
                 date!(2026 - 12 - 06),
+                MissedListing::Screen,
             )
             .await
         }
@@ -103,9 +103,9 @@ pub async fn an_organizations_coverage_counts_its_clients_by_cohort<R: Registry>
         registry,
         &elsewhere,
         &clock,
-        date!(2020 - 01 - 01),
-        date!(2020 - 12 - 31),
+        (date!(2020 - 01 - 01), date!(2020 - 12 - 31)),
         date!(2026 - 12 - 06),
+        MissedListing::Screen,
     )
     .await
     .unwrap();

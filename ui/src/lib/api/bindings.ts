@@ -96,6 +96,11 @@ export const commands = {
 	/**  "Parent letters…": `None` when the dialog was cancelled. */
 	saveParentLetters: (request: ParentLettersRequest_Deserialize) => typedError<SavedExport | null, AppError>(__TAURI_INVOKE("save_parent_letters", { request })),
 	coverageReport: (request: CoverageRequest_Deserialize) => typedError<CoverageView_Serialize, AppError>(__TAURI_INVOKE("coverage_report", { request })),
+	/**
+	 *  "Export CSV…" of the coverage report with its whole missed-opportunity list: `None` when
+	 *  the dialog was cancelled.
+	 */
+	saveCoverageCsv: (request: CoverageRequest_Deserialize) => typedError<SavedExport | null, AppError>(__TAURI_INVOKE("save_coverage_csv", { request })),
 	reminderOptions: () => typedError<RecallOptions, AppError>(__TAURI_INVOKE("reminder_options")),
 	reminderPreview: (request: RecallRequest_Deserialize) => typedError<RecallPreview_Serialize, AppError>(__TAURI_INVOKE("reminder_preview", { request })),
 	/**  "Create notices…": `None` when the folder dialog was cancelled. */

@@ -14,6 +14,9 @@ export const reportsEn = {
   'coverage.bornTo': 'Born to',
   'coverage.asOf': 'As of',
   'coverage.run': 'Run report',
+  'coverage.csv': 'Export CSV…',
+  'coverage.csvHint': 'The measures and the whole missed-opportunity list, for a spreadsheet',
+  'coverage.saved': 'Saved {path}.',
   'coverage.summary':
     '{organization}: {clients} client(s) born {from} to {to}, assessed as of {date}.',
   'coverage.cohort': 'Born in {year} — {age}',
@@ -184,6 +187,10 @@ export const reportsEs: { readonly [K in keyof typeof reportsEn]: string } = {
   'coverage.bornTo': 'Nacidos hasta',
   'coverage.asOf': 'Al',
   'coverage.run': 'Ejecutar informe',
+  'coverage.csv': 'Exportar CSV…',
+  'coverage.csvHint':
+    'Las medidas y la lista completa de oportunidades perdidas, para una hoja de cálculo',
+  'coverage.saved': 'Guardado {path}.',
   'coverage.summary':
     '{organization}: {clients} cliente(s) nacidos del {from} al {to}, evaluados al {date}.',
   'coverage.cohort': 'Nacidos en {year} — {age}',

@@ -12,6 +12,7 @@ export class CoverageState {
   error = $state<Message | null>(null);
   view = $state<CoverageView | null>(null);
   busy = $state(false);
+  notice = $state<Message | null>(null);
 
   readonly #api: Api;
   readonly #session: Session;
@@ -26,6 +27,7 @@ export class CoverageState {
     this.busy = true;
     this.errors = {};
     this.error = null;
+    this.notice = null;
     try {
       this.view = await this.#session.call(() =>
         this.#api.coverageReport({ bornFrom: this.bornFrom, bornTo: this.bornTo, asOf: this.asOf }),
@@ -43,7 +45,34 @@ export class CoverageState {
     }
   }
 
+  /**
+   * Writes the report shown, with its whole missed-opportunity list, to a CSV file the user
+   * picks (the same range and day as on screen, whatever the form holds now).
+   */
+  async exportCsv(): Promise<void> {
+    const view = this.view;
+    if (this.busy || !view) return;
+    this.busy = true;
+    this.error = null;
+    this.notice = null;
+    try {
+      const saved = await this.#session.call(() =>
+        this.#api.saveCoverageCsv({
+          bornFrom: view.bornFrom,
+          bornTo: view.bornTo,
+          asOf: view.asOf,
+        }),
+      );
+      if (saved) this.notice = { key: 'coverage.saved', params: { path: saved.path } };
+    } catch (err) {
+      this.error = errorMessage(err);
+    } finally {
+      this.busy = false;
+    }
+  }
+
   reset(): void {
+    this.notice = null;
     this.bornFrom = '';
     this.bornTo = '';
     this.asOf = '';

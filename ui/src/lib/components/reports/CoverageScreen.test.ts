@@ -66,6 +66,28 @@ describe('CoverageScreen', () => {
     expect(api.coverageReport).toHaveBeenCalledWith({ bornFrom: '', bornTo: '', asOf: '' });
   });
 
+  it('exports the report shown, whatever the form holds since, and says where', async () => {
+    const api = fakeApi({
+      coverageReport: () => ok(view),
+      saveCoverageCsv: () => ok({ path: '/home/nurse/Coverage.csv', rows: 3 }),
+    });
+    renderWithServices(CoverageScreen, { api, user: reporter, route: { name: 'coverage' } });
+    const user = userEvent.setup();
+    await screen.findByTestId('coverage-row');
+    const to = screen.getByTestId('coverage-born-to');
+    await user.clear(to);
+    await user.type(to, '01/01/2020');
+    await user.click(screen.getByTestId('coverage-csv'));
+    expect(await screen.findByTestId('coverage-notice')).toHaveTextContent(
+      'Saved /home/nurse/Coverage.csv.',
+    );
+    expect(api.saveCoverageCsv).toHaveBeenCalledWith({
+      bornFrom: '01/01/2023',
+      bornTo: '12/31/2024',
+      asOf: '12/07/2026',
+    });
+  });
+
   it('shows a refused field under it and keeps what was typed', async () => {
     const api = fakeApi({
       coverageReport: () =>
