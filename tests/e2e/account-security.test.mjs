@@ -275,6 +275,13 @@ test('a user of two organizations chooses one on the portal and switches from th
     await (await byTestId(browser, 'password-rules')).isDisplayed(),
     'rules on the change-password form',
   );
+  // About: the version, the demo registry, and the Texas registry's help desk.
+  assert.match(await (await byTestId(browser, 'about-version')).getText(), /^Shotbook \d+\.\d+\.\d+/);
+  assert.match(await (await byTestId(browser, 'about-database')).getText(), /Demo registry/);
+  assert.equal(
+    await (await byTestId(browser, 'about-help-desk')).getText(),
+    'ImmTrac2 help desk: 800-348-9158',
+  );
   await screenshot(browser, '19-my-account');
 
   await (await byTestId(browser, 'sign-out')).click();

@@ -15,6 +15,7 @@ use shotbook_core::account::{self, PASSWORD_RULES};
 use shotbook_core::audit::{AuditAction, AuditEvent};
 use shotbook_core::date::UsDate;
 use shotbook_core::ids::{OrganizationId, UserId};
+use shotbook_core::jurisdiction::Jurisdiction;
 use shotbook_core::organization::OrganizationKind;
 use shotbook_core::permission::{Permission, Role};
 use shotbook_core::session::Session;
@@ -27,8 +28,8 @@ use time::OffsetDateTime;
 
 use crate::credentials::{audit_event, WorkstationSignIn};
 use crate::dto::{
-    ChooseOrganizationRequest, NewPasswordRequest, OrganizationChoice, RememberedSignIn,
-    SignInRequest, SignInStep, SignedInUser,
+    ChooseOrganizationRequest, NewPasswordRequest, OrganizationChoice, RegistryHelpDesk,
+    RememberedSignIn, SignInRequest, SignInStep, SignedInUser,
 };
 use crate::error::{AppError, AppResult, FieldIssue};
 use crate::remember;
@@ -581,6 +582,10 @@ async fn signed_in_user(ctx: &AppContext, session: &Session) -> AppResult<Signed
             .map(|p| p.code().to_string())
             .collect(),
         other_organizations: others,
+        help_desk: Jurisdiction::of_state(&session.organization_state).map(|j| RegistryHelpDesk {
+            registry: j.registry_name().to_owned(),
+            phone: j.help_desk_phone().to_owned(),
+        }),
     })
 }
 

@@ -271,6 +271,19 @@ pub struct SignedInUser {
     pub permissions: Vec<String>,
     /// Other organizations the user may switch to.
     pub other_organizations: Vec<OrganizationChoice>,
+    /// The registry that serves the organization's state and its help desk (none for a state
+    /// Shotbook has no registry profile for).
+    pub help_desk: Option<RegistryHelpDesk>,
+}
+
+/// Whom a user calls about the registry.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistryHelpDesk {
+    /// The registry's name as users know it (imMTrax, ImmTrac2).
+    pub registry: String,
+    /// The help desk's phone, 406-444-5580.
+    pub phone: String,
 }
 
 /// Basic search form; empty strings mean "not given" (and may be left out).

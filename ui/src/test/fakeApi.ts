@@ -51,6 +51,7 @@ export const provider: SignedInUser = {
     'view_support_tables',
   ],
   otherOrganizations: [],
+  helpDesk: { registry: 'ImmTrac2', phone: '800-348-9158' },
 };
 
 export const RULES = [

@@ -19,6 +19,19 @@ async fn a_demo_provider_signs_in_with_org_code_username_and_password() {
         current_user(&f.ctx).await.unwrap().unwrap().username,
         "tx.provider"
     );
+    // A Texas clinic is told to call ImmTrac2's help desk; a Montana one imMTrax's.
+    let desk = user.help_desk.expect("Texas has a registry profile");
+    assert_eq!(
+        (desk.registry.as_str(), desk.phone.as_str()),
+        ("ImmTrac2", "800-348-9158")
+    );
+    sign_out(&f.ctx).await.unwrap();
+    let montana = complete_sign_in(&f.ctx, credentials("MT0001", "mt.records")).await;
+    let desk = montana.help_desk.expect("Montana has a registry profile");
+    assert_eq!(
+        (desk.registry.as_str(), desk.phone.as_str()),
+        ("imMTrax", "406-444-5580")
+    );
 }
 
 #[tokio::test]

@@ -9,10 +9,10 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 /** Commands */
 export const commands = {
 	appInfo: () => typedError<AppInfo_Serialize, AppError>(__TAURI_INVOKE("app_info")),
-	signIn: (request: SignInRequest_Deserialize) => typedError<SignInStep, AppError>(__TAURI_INVOKE("sign_in", { request })),
-	acceptConfidentiality: () => typedError<SignInStep, AppError>(__TAURI_INVOKE("accept_confidentiality")),
-	changeTemporaryPassword: (request: NewPasswordRequest) => typedError<SignInStep, AppError>(__TAURI_INVOKE("change_temporary_password", { request })),
-	chooseOrganization: (request: ChooseOrganizationRequest) => typedError<SignedInUser, AppError>(__TAURI_INVOKE("choose_organization", { request })),
+	signIn: (request: SignInRequest_Deserialize) => typedError<SignInStep_Serialize, AppError>(__TAURI_INVOKE("sign_in", { request })),
+	acceptConfidentiality: () => typedError<SignInStep_Serialize, AppError>(__TAURI_INVOKE("accept_confidentiality")),
+	changeTemporaryPassword: (request: NewPasswordRequest) => typedError<SignInStep_Serialize, AppError>(__TAURI_INVOKE("change_temporary_password", { request })),
+	chooseOrganization: (request: ChooseOrganizationRequest) => typedError<SignedInUser_Serialize, AppError>(__TAURI_INVOKE("choose_organization", { request })),
 	newCaptcha: () => typedError<CaptchaChallenge, AppError>(__TAURI_INVOKE("new_captcha")),
 	passwordRules: () => typedError<PasswordRules, AppError>(__TAURI_INVOKE("password_rules")),
 	forgotPassword: (request: ForgotPasswordRequest) => typedError<ForgotPasswordResponse, AppError>(__TAURI_INVOKE("forgot_password", { request })),
@@ -23,13 +23,13 @@ export const commands = {
 	unlockSession: (request: UnlockRequest) => typedError<null, AppError>(__TAURI_INVOKE("unlock_session", { request })),
 	keepAlive: () => typedError<null, AppError>(__TAURI_INVOKE("keep_alive")),
 	signOut: () => typedError<null, AppError>(__TAURI_INVOKE("sign_out")),
-	currentUser: () => typedError<SignedInUser | null, AppError>(__TAURI_INVOKE("current_user")),
+	currentUser: () => typedError<SignedInUser_Serialize | null, AppError>(__TAURI_INVOKE("current_user")),
 	syncStatus: () => typedError<SyncStatusView_Serialize, AppError>(__TAURI_INVOKE("sync_status")),
 	syncNow: () => typedError<SyncStatusView_Serialize, AppError>(__TAURI_INVOKE("sync_now")),
 	syncConflicts: () => typedError<SyncConflictView_Serialize[], AppError>(__TAURI_INVOKE("sync_conflicts")),
 	markSyncConflictReviewed: (seq: number) => typedError<null, AppError>(__TAURI_INVOKE("mark_sync_conflict_reviewed", { seq })),
 	rememberedSignIn: () => typedError<RememberedSignIn_Serialize, AppError>(__TAURI_INVOKE("remembered_sign_in")),
-	resumeSession: () => typedError<SignedInUser | null, AppError>(__TAURI_INVOKE("resume_session")),
+	resumeSession: () => typedError<SignedInUser_Serialize | null, AppError>(__TAURI_INVOKE("resume_session")),
 	searchClients: (request: SearchClientsRequest_Deserialize) => typedError<SearchClientsResponse_Serialize, AppError>(__TAURI_INVOKE("search_clients", { request })),
 	smartSearch: (request: SmartSearchRequest_Deserialize) => typedError<SmartSearchResponse_Serialize, AppError>(__TAURI_INVOKE("smart_search", { request })),
 	quickSearch: (request: QuickSearchRequest) => typedError<QuickSearchResponse_Serialize, AppError>(__TAURI_INVOKE("quick_search", { request })),
@@ -3388,6 +3388,14 @@ export type RecordVerification = {
 	statement: string[],
 };
 
+/**  Whom a user calls about the registry. */
+export type RegistryHelpDesk = {
+	/**  The registry's name as users know it (imMTrax, ImmTrac2). */
+	registry: string,
+	/**  The help desk's phone, 406-444-5580. */
+	phone: string,
+};
+
 /**  What this workstation remembers for the sign-in form. */
 export type RememberedSignIn = RememberedSignIn_Serialize | RememberedSignIn_Deserialize;
 
@@ -3878,7 +3886,10 @@ export type SignInRequest_Serialize = {
 };
 
 /**  What the sign-in screen shows next. */
-export type SignInStep = 
+export type SignInStep = SignInStep_Serialize | SignInStep_Deserialize;
+
+/**  What the sign-in screen shows next. */
+export type SignInStep_Deserialize = 
 /**  Signed in with a temporary password: choose a new one (entered twice) now. */
 { step: "change_password"; 
 /**  The password rules, shown before the user types. */
@@ -3894,7 +3905,26 @@ organizations: OrganizationChoice[] } |
 /**  The session has started. */
 { step: "signed_in"; 
 /**  Who, where, in which role. */
-user: SignedInUser };
+user: SignedInUser_Deserialize };
+
+/**  What the sign-in screen shows next. */
+export type SignInStep_Serialize = 
+/**  Signed in with a temporary password: choose a new one (entered twice) now. */
+{ step: "change_password"; 
+/**  The password rules, shown before the user types. */
+rules: string[] } | 
+/**  Show the confidentiality statement; the session starts after "I Agree". */
+{ step: "confidentiality"; 
+/**  The statement. */
+statement: string } | 
+/**  The account works for several organizations: choose one. */
+{ step: "choose_organization"; 
+/**  The organizations, by name. */
+organizations: OrganizationChoice[] } | 
+/**  The session has started. */
+{ step: "signed_in"; 
+/**  Who, where, in which role. */
+user: SignedInUser_Serialize };
 
 /**  Signing the User Agreement. */
 export type SignUserAgreementRequest = {
@@ -3933,7 +3963,10 @@ export type SignedAgreementView = {
 };
 
 /**  The signed-in user, for the menu bar and for hiding what the role cannot do. */
-export type SignedInUser = {
+export type SignedInUser = SignedInUser_Serialize | SignedInUser_Deserialize;
+
+/**  The signed-in user, for the menu bar and for hiding what the role cannot do. */
+export type SignedInUser_Deserialize = {
 	/**  Username. */
 	username: string,
 	/**  First and last name. */
@@ -3950,6 +3983,36 @@ export type SignedInUser = {
 	permissions: string[],
 	/**  Other organizations the user may switch to. */
 	otherOrganizations: OrganizationChoice[],
+	/**
+	 *  The registry that serves the organization's state and its help desk (none for a state
+	 *  Shotbook has no registry profile for).
+	 */
+	helpDesk?: RegistryHelpDesk | null,
+};
+
+/**  The signed-in user, for the menu bar and for hiding what the role cannot do. */
+export type SignedInUser_Serialize = {
+	/**  Username. */
+	username: string,
+	/**  First and last name. */
+	displayName: string,
+	/**  Organization code. */
+	organizationCode: string,
+	/**  Organization name. */
+	organizationName: string,
+	/**  Role code. */
+	role: string,
+	/**  Role name as the registry writes it. */
+	roleTitle: string,
+	/**  Permission codes the role grants. */
+	permissions: string[],
+	/**  Other organizations the user may switch to. */
+	otherOrganizations: OrganizationChoice[],
+	/**
+	 *  The registry that serves the organization's state and its help desk (none for a state
+	 *  Shotbook has no registry profile for).
+	 */
+	helpDesk: RegistryHelpDesk | null,
 };
 
 /**

@@ -2,6 +2,7 @@ import { screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { Api } from '$lib/api';
+import { i18n } from '$lib/i18n';
 import { fail, fakeApi, myAccount, provider, RULES } from '../../../test/fakeApi';
 import { renderWithServices } from '../../../test/render';
 import MenuBar from '../app/MenuBar.svelte';
@@ -38,6 +39,36 @@ describe('MyAccountScreen', () => {
       phone: '(406) 444 4444',
     });
     expect(screen.getByTestId('account-phone')).toHaveValue('406-444-4444');
+  });
+
+  it('says which Shotbook, which registry and data folder, and whom to call', async () => {
+    setup();
+    const about = screen.getByTestId('account-about');
+    expect(about).toHaveTextContent('Shotbook 0.1.0');
+    expect(screen.getByTestId('about-database')).toHaveTextContent('Demo registry');
+    expect(screen.queryByTestId('about-folder')).not.toBeInTheDocument();
+    expect(screen.getByTestId('about-help-desk')).toHaveTextContent(
+      'ImmTrac2 help desk: 800-348-9158',
+    );
+  });
+
+  it('names the database file and its folder on a real registry, in Spanish too', async () => {
+    const { services } = setup();
+    services.session.appInfo = {
+      version: '0.1.0',
+      demo: false,
+      workstation: 'FRONT-DESK-1',
+      databasePath: '/home/nurse/.local/share/shotbook/registry.sqlite',
+      idleSeconds: 900,
+    };
+    i18n.set('es');
+    expect(await screen.findByTestId('about-folder')).toHaveTextContent(
+      '/home/nurse/.local/share/shotbook',
+    );
+    expect(screen.getByTestId('about-database')).toHaveTextContent('registry.sqlite');
+    expect(screen.getByTestId('about-help-desk')).toHaveTextContent(
+      'Mesa de ayuda de ImmTrac2: 800-348-9158',
+    );
   });
 
   it('shows validation errors next to their fields', async () => {
