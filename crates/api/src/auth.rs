@@ -181,7 +181,9 @@ pub async fn accept_confidentiality(ctx: &AppContext) -> AppResult<SignInStep> {
         .find(|m| m.organization_id == pending.organization_id.to_string())
         .ok_or(AppError::AccessEnded)?;
     let user = start_session(ctx, &pending, &membership, now).await?;
-    Ok(SignInStep::SignedIn { user })
+    Ok(SignInStep::SignedIn {
+        user: Box::new(user),
+    })
 }
 
 /// Step 5 (and "switch organization" from the menu bar): work for another organization.

@@ -110,8 +110,8 @@ pub enum SignInStep {
     },
     /// The session has started.
     SignedIn {
-        /// Who, where, in which role.
-        user: SignedInUser,
+        /// Who, where, in which role (boxed: the other steps are small).
+        user: Box<SignedInUser>,
     },
 }
 

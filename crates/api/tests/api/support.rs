@@ -128,7 +128,7 @@ pub async fn complete_sign_in(ctx: &AppContext, request: SignInRequest) -> Signe
         .await
         .unwrap()
     {
-        SignInStep::SignedIn { user } => user,
+        SignInStep::SignedIn { user } => *user,
         SignInStep::ChooseOrganization { .. } => shotbook_api::auth::choose_organization(
             ctx,
             shotbook_api::dto::ChooseOrganizationRequest {
