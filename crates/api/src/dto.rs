@@ -110,7 +110,8 @@ pub enum SignInStep {
     },
     /// The session has started.
     SignedIn {
-        /// Who, where, in which role (boxed: the other steps are small).
+        // Boxed: the other steps are small.
+        /// Who, where, in which role.
         user: Box<SignedInUser>,
     },
 }
