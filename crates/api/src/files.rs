@@ -23,6 +23,18 @@ pub fn private_dir(dir: &Path) -> std::io::Result<()> {
     }
 }
 
+/// [`write_private`] off the async runtime's threads, for a file the user asked for (an export,
+/// letters, notices); `what` names it in the error ("the coverage CSV").
+pub async fn save_private(path: &Path, bytes: Vec<u8>, what: &str) -> crate::AppResult<()> {
+    let target = path.to_path_buf();
+    let fail =
+        |e: &dyn std::fmt::Display| crate::AppError::internal(format!("writing {what}: {e}"));
+    tokio::task::spawn_blocking(move || write_private(&target, &bytes))
+        .await
+        .map_err(|e| fail(&e))?
+        .map_err(|e| fail(&e))
+}
+
 /// Writes `bytes` to a new or truncated file at `path` that only its owner can read (0600 on
 /// Unix, from the moment it exists).
 pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

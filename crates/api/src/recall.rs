@@ -495,11 +495,7 @@ pub async fn create_reminders(
     }
     let mut files = Vec::new();
     for (name, bytes) in drawn {
-        let target = folder.join(&name);
-        tokio::task::spawn_blocking(move || crate::files::write_private(&target, &bytes))
-            .await
-            .map_err(AppError::internal)?
-            .map_err(|e| AppError::internal(format!("writing the reminder files: {e}")))?;
+        crate::files::save_private(&folder.join(&name), bytes, "the reminder files").await?;
         files.push(name);
     }
     let notices = record_notices(ctx.store(), &permit, ctx.clock(), &cohort, &outputs).await?;

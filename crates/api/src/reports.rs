@@ -198,11 +198,7 @@ pub async fn save_doses_administered_csv(
 ) -> AppResult<SavedExport> {
     let view = doses_administered_report(ctx, request).await?;
     let bytes = doses_administered_csv(&view)?;
-    let target = path.to_path_buf();
-    tokio::task::spawn_blocking(move || crate::files::write_private(&target, &bytes))
-        .await
-        .map_err(|e| AppError::internal(format!("writing the doses CSV: {e}")))?
-        .map_err(|e| AppError::internal(format!("writing the doses CSV: {e}")))?;
+    crate::files::save_private(path, bytes, "the doses CSV").await?;
     Ok(SavedExport {
         path: path.display().to_string(),
         rows: clamp(view.by_vaccine.len()),
@@ -308,11 +304,7 @@ pub async fn save_coverage_csv(
 ) -> AppResult<SavedExport> {
     let view = run_coverage(ctx, request, MissedListing::Export).await?;
     let bytes = coverage_csv(&view)?;
-    let target = path.to_path_buf();
-    tokio::task::spawn_blocking(move || crate::files::write_private(&target, &bytes))
-        .await
-        .map_err(|e| AppError::internal(format!("writing the coverage CSV: {e}")))?
-        .map_err(|e| AppError::internal(format!("writing the coverage CSV: {e}")))?;
+    crate::files::save_private(path, bytes, "the coverage CSV").await?;
     Ok(SavedExport {
         path: path.display().to_string(),
         rows: clamp(view.rows.len() + view.missed.len()),

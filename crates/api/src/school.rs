@@ -394,11 +394,7 @@ pub async fn save_report_csv(
 ) -> AppResult<SavedExport> {
     let (report, _) = run_report(ctx, &request, ReportUse::CsvExport).await?;
     let bytes = report_csv(&report)?;
-    let target = path.to_path_buf();
-    tokio::task::spawn_blocking(move || crate::files::write_private(&target, &bytes))
-        .await
-        .map_err(|e| AppError::internal(format!("writing the report CSV: {e}")))?
-        .map_err(|e| AppError::internal(format!("writing the report CSV: {e}")))?;
+    crate::files::save_private(path, bytes, "the report CSV").await?;
     Ok(SavedExport {
         path: path.display().to_string(),
         rows: clamp(report.students.len()),
@@ -471,11 +467,7 @@ pub async fn save_parent_letters(
     }
     let pdf = render_letters(&letters, language)
         .map_err(|e| AppError::internal(format!("drawing the parent letters: {e}")))?;
-    let target = path.to_path_buf();
-    tokio::task::spawn_blocking(move || crate::files::write_private(&target, &pdf))
-        .await
-        .map_err(|e| AppError::internal(format!("writing the parent letters: {e}")))?
-        .map_err(|e| AppError::internal(format!("writing the parent letters: {e}")))?;
+    crate::files::save_private(path, pdf, "the parent letters").await?;
     tracing::info!(letters = letters.len(), "parent letters saved");
     Ok(SavedExport {
         path: path.display().to_string(),
